@@ -1,0 +1,28 @@
+"""The navigation: each entry is shown only to users whose role may use it."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import role_label, roles_of
+
+NAVIGATION = [
+    # (url name, label, permission needed)
+    ("orders:list", _("Orders"), "orders.view_order"),
+    ("orders:create", _("New order"), "orders.add_order"),
+    ("orders:review_queue", _("Review queue"), "orders.review_order"),
+    ("orders:customer_list", _("Customers"), "orders.view_customer"),
+    ("orders:product_list", _("Products"), "orders.view_product"),
+    ("alerts:list", _("Alerts"), None),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "user_roles": []}
+    items = [
+        {"url": reverse(name), "label": label, "active": request.path.startswith(reverse(name))}
+        for name, label, perm in NAVIGATION
+        if perm is None or user.has_perm(perm)
+    ]
+    return {"nav_items": items, "user_roles": [role_label(r) for r in sorted(roles_of(user))]}

@@ -1,0 +1,20 @@
+from django.utils import translation
+
+SESSION_LANGUAGE_KEY = "orderflow_language"
+
+
+class UserLanguageMiddleware:
+    """Activate the signed-in user's chosen language (kept in the session: no query per request).
+    Anonymous visitors keep what LocaleMiddleware chose from the cookie or the browser."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = request.session.get(SESSION_LANGUAGE_KEY) if hasattr(request, "session") else None
+        if language and request.user.is_authenticated:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

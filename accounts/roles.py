@@ -1,0 +1,94 @@
+"""The factory roles and what each may do.
+
+Roles are Django groups (created by migration 0002); their permissions are granted here after every
+migrate, because Django creates model permissions only once all apps have migrated. Permissions are
+named as strings so this cross-cutting app imports no stage app.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+SALES = "sales"
+ORDER_DESK = "order_desk"
+PLANNER = "planner"
+WAREHOUSE = "warehouse"
+PRODUCTION = "production"
+QC = "qc"
+SHIPPING = "shipping"
+MANAGER = "manager"
+ADMIN = "admin"
+
+ROLE_LABELS = {
+    SALES: _("Sales"),
+    ORDER_DESK: _("Order desk"),
+    PLANNER: _("Planner (PMC)"),
+    WAREHOUSE: _("Warehouse"),
+    PRODUCTION: _("Production"),
+    QC: _("Quality control"),
+    SHIPPING: _("Shipping"),
+    MANAGER: _("Manager"),
+    ADMIN: _("Administrator"),
+}
+ROLES = list(ROLE_LABELS)
+
+_VIEW_ORDERS = ["orders.view_order", "orders.view_customer", "orders.view_product"]
+
+ROLE_PERMISSIONS = {
+    SALES: _VIEW_ORDERS
+    + [
+        "orders.add_order", "orders.change_order", "orders.submit_order", "orders.export_order",
+        "orders.add_customer", "orders.change_customer", "orders.import_customer",
+    ],
+    ORDER_DESK: _VIEW_ORDERS
+    + [
+        "orders.review_order", "orders.hold_order", "orders.cancel_order", "orders.close_order",
+        "orders.export_order", "orders.add_customer", "orders.change_customer", "orders.import_customer",
+    ],
+    PLANNER: _VIEW_ORDERS + ["orders.plan_order", "orders.hold_order", "orders.add_product",
+                             "orders.change_product", "orders.import_product"],
+    WAREHOUSE: _VIEW_ORDERS + ["orders.prepare_materials"],
+    PRODUCTION: _VIEW_ORDERS + ["orders.produce_order"],
+    QC: _VIEW_ORDERS + ["orders.inspect_order"],
+    SHIPPING: _VIEW_ORDERS + ["orders.ship_order"],
+    MANAGER: _VIEW_ORDERS
+    + [
+        "orders.review_order", "orders.hold_order", "orders.cancel_order", "orders.close_order",
+        "orders.export_order", "orders.add_product", "orders.change_product", "orders.import_product",
+        "orders.add_customer", "orders.change_customer", "orders.import_customer",
+    ],
+}
+
+
+def sync_role_permissions(sender=None, **kwargs):
+    """Create the role groups and give each exactly its permissions (admin gets all of ours)."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    # post_migrate fires once per app; permissions of all apps exist only at the last one.
+    if sender is not None and sender is not list(apps.get_app_configs())[-1]:
+        return
+    ours = Permission.objects.filter(
+        content_type__app_label__in=[
+            "orders", "planning", "production", "inventory", "quality", "shipping", "reports",
+            "documents", "alerts", "accounts",
+        ]
+    )
+    by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in ours.select_related("content_type")}
+    for role in ROLES:
+        group, _created = Group.objects.get_or_create(name=role)
+        if role == ADMIN:
+            group.permissions.set(list(by_name.values()))
+        else:
+            group.permissions.set([by_name[name] for name in ROLE_PERMISSIONS.get(role, []) if name in by_name])
+
+
+def roles_of(user):
+    """The role names of a user, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_orderflow_roles"):
+        user._orderflow_roles = set(user.groups.values_list("name", flat=True))
+    return user._orderflow_roles
+
+
+def role_label(role):
+    return ROLE_LABELS.get(role, role)

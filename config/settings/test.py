@@ -1,0 +1,14 @@
+"""Test settings: the same database engine as given by DATABASE_URL (PostgreSQL in CI)."""
+
+from .base import *  # noqa: F401,F403
+from .base import DATABASES, env_bool
+
+SECRET_KEY = "test-only-key-orderflow-not-secret"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A fixed test database name so that a Celery worker started outside pytest (.ci/run) can use it.
+DATABASES["default"]["TEST"] = {"NAME": "test_orderflow"} if "postgres" in DATABASES["default"]["ENGINE"] else {}
+REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", False)
+AXES_ENABLED = True
+ALLOWED_HOSTS = ["*"]

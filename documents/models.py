@@ -1,0 +1,1 @@
+"""The PDF document pipeline (filled in by the documents work)."""

@@ -1,0 +1,83 @@
+from django.contrib import admin
+
+from .models import Customer, CustomerContact, Order, OrderEvent, OrderLine, Product
+
+
+class ContactInline(admin.TabularInline):
+    model = CustomerContact
+    extra = 0
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "currency", "credit_limit", "payment_terms", "is_active")
+    list_filter = ("is_active", "currency", "payment_terms")
+    search_fields = ("code", "name", "name_en")
+    inlines = [ContactInline]
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ("sku", "name", "unit", "standard_lead_time_days", "list_price", "is_active")
+    list_filter = ("is_active", "unit")
+    search_fields = ("sku", "name", "specification")
+
+
+class LineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    readonly_fields = ("line_no", "product", "quantity", "unit_price", "requested_date", "shipped_quantity")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = OrderEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("action", "from_status", "to_status", "actor", "created_at", "note")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    """Read-only: orders change only through the app's services, which write the event log."""
+
+    list_display = ("number", "customer", "status", "priority", "requested_date", "total_amount")
+    list_filter = ("status", "priority", "channel")
+    search_fields = ("number", "customer__code", "customer__name", "customer_po")
+    inlines = [LineInline, EventInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OrderEvent)
+class OrderEventAdmin(admin.ModelAdmin):
+    """Append-only: visible, never editable or deletable, even by a superuser."""
+
+    list_display = ("order", "action", "from_status", "to_status", "actor", "created_at")
+    list_filter = ("action",)
+    search_fields = ("order__number",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,1 @@
+"""Registers the order confirmation with the document pipeline (filled in by the documents work)."""

@@ -1,0 +1,170 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from . import rules
+from .models import Channel, Currency, Customer, OrderStatus, Priority, Product
+from .services import LineInput
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    """Choose by a human code typed or picked from a search list ("C001" or "C001 — 名称").
+    A value that matches nothing (a typo, or a tampered POST) is an error, never a guess."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.split(" — ", 1)[0].strip()
+        return super().to_python(value)
+
+
+class OrderForm(forms.Form):
+    customer = CodeChoiceField(
+        label=_("Customer"), queryset=Customer.objects.all(), to_field_name="code",
+        error_messages={"invalid_choice": _("No customer with this code. Pick one from the search list."),
+                        "required": _("Choose a customer.")},
+        widget=forms.TextInput(attrs={"list": "customer-options", "autocomplete": "off",
+                                      "placeholder": _("Search code or name")}))
+    customer_po = forms.CharField(label=_("Customer PO"), max_length=60, required=False)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.BROWSER)
+    requested_date = forms.DateField(label=_("Requested date"), widget=forms.DateInput(attrs={"type": "date"}),
+                                     error_messages={"required": _("Enter the requested date."),
+                                                     "invalid": _("Enter a valid date.")})
+    currency = forms.ChoiceField(label=_("Currency"), choices=[("", _("Customer's currency"))] + Currency.choices,
+                                 required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    rush_reason = forms.CharField(label=_("Rush reason"), max_length=300, required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                            max_length=5000)
+    entry_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def clean_customer(self):
+        customer = self.cleaned_data["customer"]
+        rules.validate_customer(customer)
+        return customer
+
+    def clean_requested_date(self):
+        value = self.cleaned_data["requested_date"]
+        rules.validate_requested_date(value)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("priority") == Priority.RUSH and not (data.get("rush_reason") or "").strip():
+            self.add_error("rush_reason", gettext("Give the reason for the rush."))
+        return data
+
+
+class DecimalTextField(forms.CharField):
+    """A number typed by a person: clear messages for '12,5', 'abc', '1e9'."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in ("", None):
+            return None
+        return rules.parse_decimal(value, field_label=self.label)
+
+
+class OrderLineForm(forms.Form):
+    product = CodeChoiceField(
+        label=_("Product"), queryset=Product.objects.all(), to_field_name="sku",
+        error_messages={"invalid_choice": _("No product with this SKU. Pick one from the search list."),
+                        "required": _("Choose a product.")},
+        widget=forms.TextInput(attrs={"list": "product-options", "autocomplete": "off",
+                                      "placeholder": _("Search SKU or name")}))
+    quantity = DecimalTextField(label=_("Quantity"), max_length=30,
+                                error_messages={"required": _("Enter a quantity.")})
+    unit_price = DecimalTextField(label=_("Unit price"), max_length=30, required=False)
+    requested_date = forms.DateField(label=_("Line date"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        product = data.get("product")
+        quantity = data.get("quantity")
+        price = data.get("unit_price")
+        if product is not None:
+            try:
+                rules.validate_product(product)
+            except ValidationError as exc:
+                self.add_error("product", exc)
+            if price is None and "unit_price" not in self.errors:
+                data["unit_price"] = price = product.list_price
+        if product is not None and quantity is not None:
+            try:
+                rules.validate_quantity(quantity, product)
+            except ValidationError as exc:
+                self.add_error("quantity", exc)
+        if price is not None:
+            try:
+                rules.validate_unit_price(price)
+            except ValidationError as exc:
+                self.add_error("unit_price", exc)
+        line_date = data.get("requested_date")
+        if line_date is not None:
+            try:
+                rules.validate_requested_date(line_date)
+            except ValidationError as exc:
+                self.add_error("requested_date", exc)
+        return data
+
+    def to_line(self):
+        d = self.cleaned_data
+        return LineInput(product=d["product"], quantity=d["quantity"], unit_price=d["unit_price"],
+                         requested_date=d.get("requested_date"))
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]:
+            raise ValidationError(gettext("Add at least one order line."))
+
+    def lines(self):
+        return [f.to_line() for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+OrderLineFormSet = forms.formset_factory(OrderLineForm, formset=BaseLineFormSet, extra=0, can_delete=True,
+                                         max_num=200, validate_max=True, absolute_max=200)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Give a reason.")})
+
+
+class OrderFilterForm(forms.Form):
+    SORTS = {
+        "priority": ("-priority_rank", "-created_at"),  # rush first, then newest
+        "-created": ("-created_at",), "created": ("created_at",),
+        "number": ("number",), "-number": ("-number",),
+        "requested": ("requested_date", "number"), "-requested": ("-requested_date", "number"),
+        "customer": ("customer__code", "number"), "total": ("total_amount",), "-total": ("-total_amount",),
+        "status": ("status", "number"),
+    }
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": _("Number, customer, PO, product")}))
+    status = forms.MultipleChoiceField(label=_("Status"), choices=OrderStatus.choices, required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=[("", _("All"))] + Priority.choices, required=False)
+    customer = forms.CharField(label=_("Customer code"), required=False, max_length=32)
+    created_from = forms.DateField(label=_("Entered from"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    created_to = forms.DateField(label=_("Entered to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    requested_from = forms.DateField(label=_("Requested from"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    requested_to = forms.DateField(label=_("Requested to"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    mine = forms.BooleanField(label=_("Entered by me"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[
+        ("priority", _("Rush first")), ("-created", _("Newest")), ("created", _("Oldest")),
+        ("number", _("Number")), ("-number", _("Number, descending")),
+        ("requested", _("Requested date")), ("-requested", _("Requested date, latest first")),
+        ("customer", _("Customer")), ("-total", _("Largest total")), ("total", _("Smallest total")),
+        ("status", _("Status")),
+    ])

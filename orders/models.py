@@ -1,0 +1,416 @@
+"""Customers, products, orders and their lines, the order event log, and THE order state machine.
+
+Transition methods only declare source/target, the permission and the conditions; the service
+functions in orders.services (and in each stage's services) do the work, call the transition, save
+and write the OrderEvent.
+"""
+
+import uuid
+from decimal import ROUND_HALF_UP, Decimal
+
+import django_fsm as fsm
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+QTY = {"max_digits": 12, "decimal_places": 3}
+CENT = Decimal("0.01")
+
+
+def line_amount(quantity, unit_price):
+    """A line's amount in money: rounded half up to the cent, as invoices do."""
+    return (quantity * unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Currency(models.TextChoices):
+    CNY = "CNY", _("Chinese yuan (CNY)")
+    USD = "USD", _("US dollar (USD)")
+    EUR = "EUR", _("Euro (EUR)")
+    HKD = "HKD", _("Hong Kong dollar (HKD)")
+    JPY = "JPY", _("Japanese yen (JPY)")
+
+
+class Unit(models.TextChoices):
+    PCS = "pcs", _("pieces")
+    SET = "set", _("sets")
+    BOX = "box", _("boxes")
+    KG = "kg", _("kilograms")
+    G = "g", _("grams")
+    T = "t", _("tonnes")
+    L = "l", _("litres")
+    M = "m", _("metres")
+
+    @classmethod
+    def decimals(cls, unit):
+        """How many decimals a quantity in this unit may have (pieces are whole)."""
+        return {"pcs": 0, "set": 0, "box": 0, "g": 1, "kg": 3, "t": 3, "l": 3, "m": 2}.get(unit, 3)
+
+
+class PaymentTerms(models.TextChoices):
+    PREPAID = "prepaid", _("Prepaid")
+    COD = "cod", _("Cash on delivery")
+    NET30 = "net30", _("30 days net")
+    NET60 = "net60", _("60 days net")
+    NET90 = "net90", _("90 days net")
+    MONTHLY = "monthly", _("Monthly statement")
+
+
+class Customer(models.Model):
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=50, blank=True)
+    contact_email = models.EmailField(_("e-mail"), blank=True)
+    billing_address = models.TextField(_("billing address"), blank=True)
+    shipping_address = models.TextField(_("shipping address"), blank=True)
+    credit_limit = models.DecimalField(_("credit limit"), **MONEY, default=Decimal("0"),
+                                       validators=[MinValueValidator(Decimal("0"))],
+                                       help_text=_("0 means no limit."))
+    payment_terms = models.CharField(_("payment terms"), max_length=20, choices=PaymentTerms.choices,
+                                     default=PaymentTerms.NET30)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+    language = models.CharField(_("document language"), max_length=10, choices=settings.LANGUAGES,
+                                default="zh-hans")
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        permissions = [("import_customer", _("Can import customers"))]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class CustomerContact(models.Model):
+    """Further contacts of a customer (buyer, accounts, receiving dock)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("role"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("customer contact")
+        verbose_name_plural = _("customer contacts")
+
+    def __str__(self):
+        return self.name
+
+
+class Product(models.Model):
+    sku = models.CharField(_("SKU"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    specification = models.CharField(_("specification"), max_length=300, blank=True)
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.PCS)
+    standard_lead_time_days = models.PositiveIntegerField(_("standard lead time (days)"), default=14)
+    list_price = models.DecimalField(_("list price"), **MONEY, default=Decimal("0"),
+                                     validators=[MinValueValidator(Decimal("0"))])
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["sku"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        permissions = [("import_product", _("Can import products"))]
+
+    def __str__(self):
+        return f"{self.sku} {self.name}"
+
+    @property
+    def quantity_decimals(self):
+        return Unit.decimals(self.unit)
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", _("Approved")
+    PLANNED = "planned", _("Planned")
+    MATERIALS_READY = "materials_ready", _("Materials ready")
+    IN_PRODUCTION = "in_production", _("In production")
+    AWAITING_QC = "awaiting_qc", _("Awaiting QC")
+    QC_PASSED = "qc_passed", _("QC passed")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    CLOSED = "closed", _("Closed")
+    ON_HOLD = "on_hold", _("On hold")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+S = OrderStatus
+# States an order can be put on hold from (and resumed back to).
+HOLDABLE = [S.SUBMITTED, S.APPROVED, S.PLANNED, S.MATERIALS_READY, S.IN_PRODUCTION, S.AWAITING_QC,
+            S.QC_PASSED, S.SHIPPED]
+# Before production starts an order may be cancelled (reservations and work orders are released).
+CANCELLABLE = [S.DRAFT, S.REJECTED, S.SUBMITTED, S.APPROVED, S.PLANNED, S.MATERIALS_READY]
+# Sales may still change the content of the order.
+EDITABLE = [S.DRAFT, S.REJECTED]
+# Open orders count against the customer's credit limit.
+OPEN_FOR_CREDIT = [S.SUBMITTED, S.APPROVED, S.PLANNED, S.MATERIALS_READY, S.IN_PRODUCTION,
+                   S.AWAITING_QC, S.QC_PASSED, S.SHIPPED, S.ON_HOLD]
+
+
+class Channel(models.TextChoices):
+    BROWSER = "browser", _("Browser")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    IMPORT = "import", _("Import")
+    API = "api", _("API")
+
+
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    RUSH = "rush", _("Rush")
+
+
+def _has_lines(order):
+    return order.pk is not None and order.lines.exists()
+
+
+def _credit_acknowledged(order):
+    return not order.credit_warning or order.credit_acknowledged_by_id is not None
+
+
+def _held_from_cancellable(order):
+    return order.held_from in CANCELLABLE
+
+
+def _may_cancel(order, user):
+    """The order desk and managers cancel; sales may withdraw their own unsubmitted order."""
+    if user.has_perm("orders.cancel_order"):
+        return True
+    return (order.status in EDITABLE and order.created_by_id == user.id
+            and user.has_perm("orders.submit_order"))
+
+
+class Order(fsm.ConcurrentTransitionMixin, models.Model):
+    number = models.CharField(_("order number"), max_length=20, unique=True, editable=False)
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="orders")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.BROWSER)
+    customer_po = models.CharField(_("customer PO"), max_length=60, blank=True)
+    requested_date = models.DateField(_("requested date"))
+    promised_date = models.DateField(_("promised date"), null=True, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    rush_reason = models.CharField(_("rush reason"), max_length=300, blank=True)
+    rush_suggested = models.BooleanField(
+        _("rush suggested"), default=False,
+        help_text=_("The requested lead time is shorter than the products' standard lead time."))
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+    total_amount = models.DecimalField(_("total"), **MONEY, default=Decimal("0"))
+    notes = models.TextField(_("notes"), blank=True)
+    status = fsm.FSMField(_("status"), max_length=20, choices=OrderStatus.choices, default=S.DRAFT,
+                          protected=True, db_index=True)
+    held_from = models.CharField(_("held from"), max_length=20, choices=OrderStatus.choices, blank=True)
+    status_reason = models.CharField(_("reason"), max_length=500, blank=True,
+                                     help_text=_("Why the order was last rejected, held or cancelled."))
+    credit_warning = models.BooleanField(_("over credit limit"), default=False)
+    credit_acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                               on_delete=models.PROTECT, related_name="+",
+                                               verbose_name=_("credit warning acknowledged by"))
+    duplicate_po_warning = models.BooleanField(_("customer PO used before"), default=False)
+    # One order per form submission, however often the button is clicked.
+    entry_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders_created",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        permissions = [
+            ("submit_order", _("Can submit orders for review")),
+            ("review_order", _("Can approve or reject orders")),
+            ("hold_order", _("Can put orders on hold and resume them")),
+            ("cancel_order", _("Can cancel orders")),
+            ("close_order", _("Can close delivered orders")),
+            ("export_order", _("Can export order lists")),
+            ("plan_order", _("Can plan orders and release plans")),
+            ("prepare_materials", _("Can prepare and issue materials")),
+            ("produce_order", _("Can start and finish production")),
+            ("inspect_order", _("Can record quality inspections")),
+            ("ship_order", _("Can ship orders and record delivery")),
+        ]
+        indexes = [
+            models.Index(fields=["priority", "-created_at"]),
+            models.Index(fields=["customer", "status"]),
+            models.Index(fields=["requested_date"]),
+            models.Index(fields=["customer_po"]),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_rush(self):
+        return self.priority == Priority.RUSH
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE
+
+    # --- the state machine (DESIGN.md §3). Conditions of later stages are added by those stages.
+    @fsm.transition(status, source=[S.DRAFT, S.REJECTED], target=S.SUBMITTED,
+                    permission="orders.submit_order", conditions=[_has_lines])
+    def submit(self):
+        pass
+
+    @fsm.transition(status, source=S.SUBMITTED, target=S.APPROVED, permission="orders.review_order",
+                    conditions=[_credit_acknowledged])
+    def approve(self):
+        pass
+
+    @fsm.transition(status, source=S.SUBMITTED, target=S.REJECTED, permission="orders.review_order")
+    def reject(self):
+        pass
+
+    @fsm.transition(status, source=S.APPROVED, target=S.PLANNED, permission="orders.plan_order")
+    def release_plan(self):
+        pass
+
+    @fsm.transition(status, source=S.PLANNED, target=S.MATERIALS_READY, permission="orders.prepare_materials")
+    def prepare_materials(self):
+        pass
+
+    @fsm.transition(status, source=S.MATERIALS_READY, target=S.IN_PRODUCTION, permission="orders.produce_order")
+    def start_production(self):
+        pass
+
+    @fsm.transition(status, source=S.IN_PRODUCTION, target=S.AWAITING_QC, permission="orders.produce_order")
+    def finish_production(self):
+        pass
+
+    @fsm.transition(status, source=S.AWAITING_QC, target=S.QC_PASSED, permission="orders.inspect_order")
+    def pass_qc(self):
+        pass
+
+    @fsm.transition(status, source=S.AWAITING_QC, target=S.IN_PRODUCTION, permission="orders.inspect_order")
+    def fail_qc(self):
+        pass
+
+    @fsm.transition(status, source=S.QC_PASSED, target=S.SHIPPED, permission="orders.ship_order")
+    def ship(self):
+        pass
+
+    @fsm.transition(status, source=S.SHIPPED, target=S.DELIVERED, permission="orders.ship_order")
+    def confirm_delivery(self):
+        pass
+
+    @fsm.transition(status, source=S.DELIVERED, target=S.CLOSED, permission="orders.close_order")
+    def close(self):
+        pass
+
+    @fsm.transition(status, source=HOLDABLE, target=S.ON_HOLD, permission="orders.hold_order")
+    def hold(self):
+        self.held_from = self.status
+
+    @fsm.transition(status, source=S.ON_HOLD, target=fsm.RETURN_VALUE(*HOLDABLE), permission="orders.hold_order")
+    def resume(self):
+        previous, self.held_from = self.held_from, ""
+        return previous
+
+    @fsm.transition(status, source=CANCELLABLE, target=S.CANCELLED, permission=_may_cancel)
+    def cancel(self):
+        pass
+
+    @fsm.transition(status, source=S.ON_HOLD, target=S.CANCELLED, permission="orders.cancel_order",
+                    conditions=[_held_from_cancellable])
+    def cancel_held(self):
+        self.held_from = ""
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    line_no = models.PositiveIntegerField(_("line"))
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT,
+                                related_name="order_lines")
+    quantity = models.DecimalField(_("quantity"), **QTY)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    requested_date = models.DateField(_("line requested date"), null=True, blank=True)
+    shipped_quantity = models.DecimalField(_("shipped quantity"), **QTY, default=Decimal("0"))
+
+    class Meta:
+        ordering = ["order", "line_no"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "line_no"], name="order_line_no_unique"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_line_quantity_positive"),
+            models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="order_line_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id}/{self.line_no}"
+
+    @property
+    def amount(self):
+        return line_amount(self.quantity, self.unit_price)
+
+
+class OrderNumberSequence(models.Model):
+    """The last order number used per year; incremented under a row lock (safe under concurrency)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class OrderEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError(_("Order events are append-only."))
+
+    def delete(self):
+        raise ValidationError(_("Order events are append-only."))
+
+
+class OrderEvent(models.Model):
+    """Append-only audit log: every transition and every recorded change of an order."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=20, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=OrderStatus.choices, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("by"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = OrderEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        indexes = [models.Index(fields=["order", "created_at"])]
+
+    def __str__(self):
+        return f"{self.order_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("Order events are append-only."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Order events are append-only."))

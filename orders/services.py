@@ -1,0 +1,373 @@
+"""Every write on orders, as one function per user-visible action (HackSoft/Zulip style).
+
+Each runs in one transaction, checks the actor's permission and the input, calls the Order
+transition, saves, writes the OrderEvent, and queues background work on commit.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import django_fsm as fsm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from alerts.services import create_alert
+
+from . import rules
+from .models import (
+    EDITABLE,
+    Channel,
+    Customer,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderNumberSequence,
+    OrderStatus,
+    Priority,
+    Product,
+    line_amount,
+)
+
+
+class OrderActionRefused(Exception):
+    """The action cannot be taken now; the message says why, in the user's language."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class LineInput:
+    product: Product
+    quantity: Decimal
+    unit_price: Decimal
+    requested_date: date | None = None
+
+
+# Human names of the transitions, for events, buttons and messages.
+ACTION_LABELS = {
+    "created": gettext_lazy("Created"),
+    "edited": gettext_lazy("Edited"),
+    "submit": gettext_lazy("Submit for review"),
+    "approve": gettext_lazy("Approve"),
+    "reject": gettext_lazy("Reject"),
+    "release_plan": gettext_lazy("Release plan"),
+    "prepare_materials": gettext_lazy("Materials ready"),
+    "start_production": gettext_lazy("Start production"),
+    "finish_production": gettext_lazy("Finish production"),
+    "pass_qc": gettext_lazy("Pass QC"),
+    "fail_qc": gettext_lazy("Fail QC"),
+    "ship": gettext_lazy("Ship"),
+    "confirm_delivery": gettext_lazy("Confirm delivery"),
+    "close": gettext_lazy("Close"),
+    "hold": gettext_lazy("Put on hold"),
+    "resume": gettext_lazy("Resume"),
+    "cancel": gettext_lazy("Cancel order"),
+    "cancel_held": gettext_lazy("Cancel order"),
+    "credit_acknowledged": gettext_lazy("Credit warning acknowledged"),
+}
+# Transitions that need a written reason.
+REASON_REQUIRED = {"reject", "hold", "cancel", "cancel_held", "fail_qc"}
+
+
+def next_order_number(on=None):
+    """SO-2026-00042: a per-year counter incremented under a row lock, so concurrent creators
+    never get the same number. Must run inside the caller's transaction."""
+    year = (on or timezone.localdate()).year
+    OrderNumberSequence.objects.get_or_create(year=year)  # the row to lock; a race here is harmless
+    seq = OrderNumberSequence.objects.select_for_update().get(year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"SO-{year}-{seq.last:05d}"
+
+
+def record_event(*, order, action, actor, from_status="", to_status="", note=""):
+    return OrderEvent.objects.create(order=order, action=action, actor=actor, from_status=from_status,
+                                     to_status=to_status, note=note)
+
+
+def _require(actor, perm):
+    if not actor.has_perm(perm):
+        raise PermissionDenied(_("Your role may not do this."))
+
+
+def _validate_content(*, customer, requested_date, lines, allow_past_date=False):
+    """Check the whole order; raise one ValidationError carrying every problem found."""
+    errors = []
+    for check in (lambda: rules.validate_customer(customer),
+                  lambda: rules.validate_requested_date(requested_date, allow_past=allow_past_date)):
+        try:
+            check()
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if not lines:
+        errors.append(_("Add at least one order line."))
+    for number, line in enumerate(lines, start=1):
+        checks = (
+            (rules.validate_product, (line.product,)),
+            (rules.validate_quantity, (line.quantity, line.product)),
+            (rules.validate_unit_price, (line.unit_price,)),
+        )
+        for check, args in checks:
+            try:
+                check(*args)
+            except ValidationError as exc:
+                errors.extend(_("Line %(n)s: %(msg)s") % {"n": number, "msg": m} for m in exc.messages)
+        if line.requested_date is not None and line.requested_date < rules.today() and not allow_past_date:
+            errors.append(_("Line %(n)s: the requested date is in the past.") % {"n": number})
+    if errors:
+        raise ValidationError(errors)
+
+
+def _write_lines(order, lines):
+    order.lines.all().delete()
+    OrderLine.objects.bulk_create(
+        OrderLine(order=order, line_no=i, product=line.product, quantity=line.quantity,
+                  unit_price=line.unit_price, requested_date=line.requested_date)
+        for i, line in enumerate(lines, start=1)
+    )
+    order.total_amount = sum((line_amount(line.quantity, line.unit_price) for line in lines), Decimal("0"))
+
+
+def _apply_rush(order, *, priority, rush_reason, lines):
+    suggested, _requested, _standard = rules.rush_suggestion(order.requested_date, [ln.product for ln in lines])
+    order.rush_suggested = suggested
+    if priority == Priority.RUSH and not (rush_reason or "").strip():
+        raise ValidationError(_("Give the reason for the rush."))
+    order.priority = priority
+    order.rush_reason = (rush_reason or "").strip() if priority == Priority.RUSH else ""
+
+
+def create_order(*, actor, customer: Customer, requested_date, lines: list[LineInput], channel=Channel.BROWSER,
+                 customer_po="", priority=Priority.NORMAL, rush_reason="", currency=None, notes="",
+                 entry_key=None) -> Order:
+    """Create a draft order. Replaying the same entry_key (a double-clicked button) returns the order
+    the first click created instead of a second one."""
+    _require(actor, "orders.add_order")
+    entry_key = entry_key or uuid.uuid4()
+    existing = Order.objects.filter(entry_key=entry_key).first()
+    if existing is not None:
+        return existing
+    _validate_content(customer=customer, requested_date=requested_date, lines=lines)
+    try:
+        with transaction.atomic():
+            order = Order(
+                number=next_order_number(), customer=customer, channel=channel,
+                customer_po=customer_po.strip(), requested_date=requested_date,
+                currency=currency or customer.currency, notes=notes, created_by=actor, entry_key=entry_key,
+            )
+            _apply_rush(order, priority=priority, rush_reason=rush_reason, lines=lines)
+            order.save()
+            _write_lines(order, lines)
+            order.duplicate_po_warning = rules.duplicate_po_orders(
+                customer, order.customer_po, exclude_order_id=order.pk).exists()
+            order.save(update_fields=["total_amount", "duplicate_po_warning"])
+            record_event(order=order, action="created", actor=actor, to_status=order.status,
+                         note=_("%(n)s lines, total %(total)s %(cur)s")
+                         % {"n": len(lines), "total": order.total_amount, "cur": order.currency})
+    except IntegrityError:
+        # The other click of a double-click committed first: hand back its order.
+        existing = Order.objects.filter(entry_key=entry_key).first()
+        if existing is None:
+            raise
+        return existing
+    return order
+
+
+def update_order(*, actor, order: Order, customer: Customer, requested_date, lines: list[LineInput],
+                 customer_po="", priority=Priority.NORMAL, rush_reason="", currency=None, notes="",
+                 channel=None) -> Order:
+    """Change a draft or rejected order (only its creator, or an admin, may)."""
+    _require(actor, "orders.change_order")
+    with transaction.atomic():
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        if current.created_by_id != actor.id and not actor.is_superuser:
+            raise PermissionDenied(_("Only the person who entered this order may change it."))
+        if current.status not in EDITABLE:
+            raise OrderActionRefused(
+                _("Order %(number)s is %(status)s and can no longer be edited.")
+                % {"number": current.number, "status": current.get_status_display()})
+        _validate_content(customer=customer, requested_date=requested_date, lines=lines)
+        current.customer = customer
+        current.requested_date = requested_date
+        current.customer_po = customer_po.strip()
+        current.currency = currency or customer.currency
+        current.notes = notes
+        if channel:
+            current.channel = channel
+        _apply_rush(current, priority=priority, rush_reason=rush_reason, lines=lines)
+        _write_lines(current, lines)
+        current.duplicate_po_warning = rules.duplicate_po_orders(
+            customer, current.customer_po, exclude_order_id=current.pk).exists()
+        current.save()
+        record_event(order=current, action="edited", actor=actor, from_status=current.status,
+                     to_status=current.status)
+    return current
+
+
+def available_actions(order: Order, user) -> list[str]:
+    """Names of the transitions this user may take on this order now (conditions and role checked)."""
+    return [t.name for t in order.get_available_user_status_transitions(user)]
+
+
+def transition_order(*, actor, order: Order, action: str, note="", expected_status=None) -> Order:
+    """Take one transition of the order state machine, as `actor`. Stage services call this after
+    doing their own work. Refuses, changing nothing, when the order moved on since the user saw it,
+    when the transition is not possible from the current state, or not for the user's role."""
+    note = (note or "").strip()
+    if action in REASON_REQUIRED and not note:
+        raise ValidationError(_("Give a reason."))
+    method = getattr(Order, action, None)
+    if method is None or not hasattr(method, "_django_fsm"):
+        raise OrderActionRefused(_("Unknown action."))
+    try:
+        with transaction.atomic():
+            current = Order.objects.get(pk=order.pk)
+            if expected_status and current.status != expected_status:
+                raise OrderActionRefused(
+                    _("Order %(number)s was changed by someone else meanwhile (it is now %(status)s). "
+                      "Nothing was done; look at it again.")
+                    % {"number": current.number, "status": current.get_status_display()})
+            bound = getattr(current, action)
+            if not fsm.can_proceed(bound, check_conditions=False):
+                raise OrderActionRefused(
+                    _("“%(action)s” is not possible while order %(number)s is %(status)s.")
+                    % {"action": ACTION_LABELS.get(action, action), "number": current.number,
+                       "status": current.get_status_display()})
+            if not fsm.has_transition_perm(bound, actor):
+                if not fsm.can_proceed(bound):
+                    raise OrderActionRefused(_condition_message(current, action))
+                raise PermissionDenied(_("Your role may not do this."))
+            from_status = current.status
+            bound()
+            if action in {"reject", "hold", "cancel", "cancel_held"}:
+                current.status_reason = note
+            now = timezone.now()
+            if action == "submit":
+                current.submitted_at = now
+            elif action == "approve":
+                current.approved_at = now
+            current.save()
+            record_event(order=current, action=action, actor=actor, from_status=from_status,
+                         to_status=current.status, note=note)
+    except fsm.ConcurrentTransition:
+        fresh = Order.objects.get(pk=order.pk)
+        raise OrderActionRefused(
+            _("Order %(number)s was changed by someone else meanwhile (it is now %(status)s). "
+              "Nothing was done; look at it again.")
+            % {"number": fresh.number, "status": fresh.get_status_display()}) from None
+    return current
+
+
+def _condition_message(order, action):
+    if action == "submit":
+        return _("Add at least one line before submitting.")
+    if action == "approve" and order.credit_warning:
+        return _("This order is over the customer's credit limit: acknowledge the warning to approve it.")
+    if action == "cancel_held":
+        return _("This order was on hold after production started; it can no longer be cancelled.")
+    return _("The conditions for “%(action)s” are not met yet.") % {"action": ACTION_LABELS.get(action, action)}
+
+
+def submit_order(*, actor, order: Order, note="", expected_status=None) -> Order:
+    """Send the order to the order desk. Checks the content again, flags credit and duplicate PO
+    warnings for the reviewer, and alerts the order desk and planners when it is a rush order."""
+    with transaction.atomic():
+        current = Order.objects.select_related("customer").get(pk=order.pk)
+        if current.created_by_id != actor.id and not actor.is_superuser and current.status in EDITABLE:
+            raise PermissionDenied(_("Only the person who entered this order may submit it."))
+        lines = [LineInput(ln.product, ln.quantity, ln.unit_price, ln.requested_date)
+                 for ln in current.lines.select_related("product")]
+        if current.status in EDITABLE:
+            _validate_content(customer=current.customer, requested_date=current.requested_date, lines=lines)
+        exceeded, _open_value = rules.credit_exceeded(current.customer, current.total_amount,
+                                                       exclude_order_id=current.pk)
+        Order.objects.filter(pk=current.pk).update(
+            credit_warning=exceeded, credit_acknowledged_by=None,
+            duplicate_po_warning=rules.duplicate_po_orders(
+                current.customer, current.customer_po, exclude_order_id=current.pk).exists())
+        submitted = transition_order(actor=actor, order=current, action="submit", note=note,
+                                     expected_status=expected_status)
+        if submitted.is_rush:
+            _alert_new_rush_order(submitted)
+    return submitted
+
+
+def _alert_new_rush_order(order):
+    create_alert(
+        kind="rush_order_submitted",
+        subject=_("Rush order %(number)s from %(customer)s needs review")
+        % {"number": order.number, "customer": order.customer.name},
+        body=_("Requested date %(date)s. Reason: %(reason)s")
+        % {"date": order.requested_date.isoformat(), "reason": order.rush_reason},
+        link=reverse("orders:detail", args=[order.pk]),
+        severity="high",
+        roles=["order_desk", "planner"],
+        dedupe_key=f"rush-submitted:{order.pk}:{order.submitted_at.isoformat()}",
+    )
+
+
+def approve_order(*, actor, order: Order, note="", acknowledge_credit=False, promised_date=None,
+                  expected_status=None) -> Order:
+    """Approve a submitted order. An order over the customer's credit limit is approved only when the
+    reviewer acknowledges the warning (recorded as its own event)."""
+    with transaction.atomic():
+        current = Order.objects.get(pk=order.pk)
+        if current.credit_warning and current.credit_acknowledged_by_id is None:
+            if not acknowledge_credit:
+                raise OrderActionRefused(_condition_message(current, "approve"))
+            if not actor.has_perm("orders.review_order"):
+                raise PermissionDenied(_("Your role may not do this."))
+            Order.objects.filter(pk=current.pk).update(credit_acknowledged_by=actor)
+            record_event(order=current, action="credit_acknowledged", actor=actor,
+                         from_status=current.status, to_status=current.status)
+        if promised_date is not None:
+            if promised_date < rules.today():
+                raise ValidationError(_("The promised date cannot be in the past."))
+            Order.objects.filter(pk=current.pk).update(promised_date=promised_date)
+        return transition_order(actor=actor, order=current, action="approve", note=note,
+                                expected_status=expected_status)
+
+
+def reject_order(*, actor, order, reason, expected_status=None):
+    return transition_order(actor=actor, order=order, action="reject", note=reason, expected_status=expected_status)
+
+
+def hold_order(*, actor, order, reason, expected_status=None):
+    return transition_order(actor=actor, order=order, action="hold", note=reason, expected_status=expected_status)
+
+
+def resume_order(*, actor, order, note="", expected_status=None):
+    return transition_order(actor=actor, order=order, action="resume", note=note, expected_status=expected_status)
+
+
+def cancel_order(*, actor, order, reason, expected_status=None):
+    """Cancel before production starts (later stages release their reservations and work orders
+    from their own services when they exist)."""
+    action = "cancel_held" if order.status == OrderStatus.ON_HOLD else "cancel"
+    return transition_order(actor=actor, order=order, action=action, note=reason, expected_status=expected_status)
+
+
+def set_rush(*, actor, order, rush: bool, reason=""):
+    """Flag or unflag rush on an order that sales may still edit."""
+    _require(actor, "orders.change_order")
+    with transaction.atomic():
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        if current.status not in EDITABLE:
+            raise OrderActionRefused(_("Rush can be set here only while the order is a draft."))
+        if rush and not reason.strip():
+            raise ValidationError(_("Give the reason for the rush."))
+        current.priority = Priority.RUSH if rush else Priority.NORMAL
+        current.rush_reason = reason.strip() if rush else ""
+        current.save(update_fields=["priority", "rush_reason", "updated_at"])
+        record_event(order=current, action="edited", actor=actor, from_status=current.status,
+                     to_status=current.status,
+                     note=(_("Flagged as rush: %(reason)s") % {"reason": reason}) if rush else _("Rush removed"))
+    return current

@@ -1,0 +1,27 @@
+from django.urls import path, re_path
+
+from . import masterdata_views, views
+
+app_name = "orders"
+urlpatterns = [
+    path("", views.order_list, name="list"),
+    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.order_export, name="export"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("new/", views.order_create, name="create"),
+    path("new/line/", views.entry_line, name="entry_line"),
+    path("new/totals/", views.entry_totals, name="entry_totals"),
+    path("search/customers/", views.customer_options, name="customer_options"),
+    path("search/products/", views.product_options, name="product_options"),
+    path("<int:pk>/", views.order_detail, name="detail"),
+    path("<int:pk>/edit/", views.order_edit, name="edit"),
+    path("<int:pk>/do/<str:action>/", views.order_action, name="action"),
+    # master data
+    path("customers/", masterdata_views.customer_list, name="customer_list"),
+    path("customers/new/", masterdata_views.customer_create, name="customer_create"),
+    path("customers/<int:pk>/edit/", masterdata_views.customer_edit, name="customer_edit"),
+    path("customers/import/", masterdata_views.customer_import, name="customer_import"),
+    path("products/", masterdata_views.product_list, name="product_list"),
+    path("products/new/", masterdata_views.product_create, name="product_create"),
+    path("products/<int:pk>/edit/", masterdata_views.product_edit, name="product_edit"),
+    path("products/import/", masterdata_views.product_import, name="product_import"),
+]

@@ -1,0 +1,294 @@
+"""Order pages. Views stay thin: parse the request, call a selector or a service, render."""
+
+import uuid
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import exports, rules, selectors, services
+from .forms import OrderFilterForm, OrderForm, OrderLineFormSet, ReasonForm
+from .models import Customer, Priority, Product, line_amount
+from .services import ACTION_LABELS, REASON_REQUIRED, OrderActionRefused
+
+PAGE_SIZES = (25, 50, 100)
+
+
+def _filters(request):
+    form = OrderFilterForm(request.GET or None)
+    return form, (form.cleaned_data if form.is_valid() else {})
+
+
+@login_required
+@permission_required("orders.view_order", raise_exception=True)
+def order_list(request):
+    form, filters = _filters(request)
+    try:
+        per_page = int(request.GET.get("per_page", 25))
+    except ValueError:
+        per_page = 25
+    per_page = per_page if per_page in PAGE_SIZES else 25
+    page = Paginator(selectors.order_list(request.user, filters), per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "orders/list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "per_page": per_page, "page_sizes": PAGE_SIZES,
+        "can_export": request.user.has_perm("orders.export_order"),
+    })
+
+
+@login_required
+@permission_required("orders.export_order", raise_exception=True)
+def order_export(request, fmt):
+    _form, filters = _filters(request)
+    orders = selectors.order_list(request.user, filters)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        response = HttpResponse(exports.orders_csv(orders), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.orders_xlsx(orders),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.{fmt}"'
+    return response
+
+
+@login_required
+@permission_required("orders.review_order", raise_exception=True)
+def review_queue(request):
+    page = Paginator(selectors.review_queue(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "orders/review_queue.html", {"page": page})
+
+
+@login_required
+@permission_required("orders.view_order", raise_exception=True)
+def order_detail(request, pk):
+    order = selectors.order_detail(request.user, pk)
+    actions = services.available_actions(order, request.user)
+    return render(request, "orders/detail.html", {
+        "order": order,
+        "lines": order.lines.all(),
+        "timeline": [{"event": e, "label": ACTION_LABELS.get(e.action, e.action)} for e in order.events.all()],
+        "actions": [{"name": a, "label": ACTION_LABELS.get(a, a), "needs_reason": a in REASON_REQUIRED}
+                    for a in actions if a in USER_ACTIONS],
+        "can_edit": order.is_editable and order.created_by_id == request.user.id
+        and request.user.has_perm("orders.change_order"),
+        "reason_form": ReasonForm(),
+    })
+
+
+# Transitions taken from the order page in this stage; later stages act from their own pages.
+USER_ACTIONS = ["submit", "approve", "reject", "hold", "resume", "cancel", "cancel_held"]
+
+
+@login_required
+@require_POST
+def order_action(request, pk, action):
+    if action not in USER_ACTIONS:
+        return HttpResponseBadRequest(_("Unknown action."))
+    order = selectors.order_detail(request.user, pk)
+    note = request.POST.get("reason", "")
+    expected = request.POST.get("expected_status") or None
+    try:
+        if action == "submit":
+            services.submit_order(actor=request.user, order=order, note=note, expected_status=expected)
+        elif action == "approve":
+            services.approve_order(actor=request.user, order=order, note=note, expected_status=expected,
+                                   acknowledge_credit=request.POST.get("acknowledge_credit") == "1")
+        elif action in ("cancel", "cancel_held"):
+            services.cancel_order(actor=request.user, order=order, reason=note, expected_status=expected)
+        else:
+            services.transition_order(actor=request.user, order=order, action=action, note=note,
+                                      expected_status=expected)
+    except OrderActionRefused as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(action)s: done for order %(number)s.")
+                         % {"action": ACTION_LABELS[action], "number": order.number})
+    return redirect("orders:detail", pk=order.pk)
+
+
+def _entry_context(request, form, formset, order=None):
+    return {"form": form, "formset": formset, "order": order,
+            "totals": _totals(form, formset), "max_lines": 200}
+
+
+@login_required
+@permission_required("orders.add_order", raise_exception=True)
+def order_create(request):
+    if request.method == "POST":
+        form = OrderForm(request.POST)
+        formset = OrderLineFormSet(request.POST, prefix="lines")
+        if form.is_valid() and formset.is_valid():
+            data = form.cleaned_data
+            try:
+                order = services.create_order(
+                    actor=request.user, customer=data["customer"], requested_date=data["requested_date"],
+                    lines=formset.lines(), channel=data["channel"], customer_po=data["customer_po"],
+                    priority=data["priority"], rush_reason=data["rush_reason"], currency=data["currency"] or None,
+                    notes=data["notes"], entry_key=data["entry_key"])
+                return _after_save(request, order)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except OrderActionRefused as exc:
+                form.add_error(None, exc.message)
+    else:
+        form = OrderForm(initial={"entry_key": uuid.uuid4()})
+        formset = OrderLineFormSet(prefix="lines", initial=[{}])
+    return render(request, "orders/entry.html", _entry_context(request, form, formset))
+
+
+@login_required
+@permission_required("orders.change_order", raise_exception=True)
+def order_edit(request, pk):
+    order = selectors.editable_order(request.user, pk)
+    if not order.is_editable:
+        messages.error(request, _("Order %(number)s is %(status)s and can no longer be edited.")
+                       % {"number": order.number, "status": order.get_status_display()})
+        return redirect("orders:detail", pk=order.pk)
+    if request.method == "POST":
+        form = OrderForm(request.POST)
+        formset = OrderLineFormSet(request.POST, prefix="lines")
+        if form.is_valid() and formset.is_valid():
+            data = form.cleaned_data
+            try:
+                order = services.update_order(
+                    actor=request.user, order=order, customer=data["customer"],
+                    requested_date=data["requested_date"], lines=formset.lines(), channel=data["channel"],
+                    customer_po=data["customer_po"], priority=data["priority"], rush_reason=data["rush_reason"],
+                    currency=data["currency"] or None, notes=data["notes"])
+                return _after_save(request, order)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except OrderActionRefused as exc:
+                form.add_error(None, exc.message)
+    else:
+        form = OrderForm(initial={
+            "customer": order.customer.code, "customer_po": order.customer_po, "channel": order.channel,
+            "requested_date": order.requested_date, "currency": order.currency, "priority": order.priority,
+            "rush_reason": order.rush_reason, "notes": order.notes})
+        formset = OrderLineFormSet(prefix="lines", initial=[
+            {"product": ln.product.sku, "quantity": ln.quantity, "unit_price": ln.unit_price,
+             "requested_date": ln.requested_date} for ln in order.lines.all()])
+    return render(request, "orders/entry.html", _entry_context(request, form, formset, order))
+
+
+def _after_save(request, order):
+    """Save as draft, or save and submit in one go ("action" button)."""
+    if request.POST.get("action") == "submit":
+        try:
+            services.submit_order(actor=request.user, order=order)
+        except (OrderActionRefused, ValidationError) as exc:
+            msg = exc.message if isinstance(exc, OrderActionRefused) else " ".join(exc.messages)
+            messages.error(request, _("Saved as draft, but not submitted: %(why)s") % {"why": msg})
+        except PermissionDenied:
+            messages.error(request, _("Saved as draft; your role may not submit it."))
+        else:
+            messages.success(request, _("Order %(number)s was submitted for review.") % {"number": order.number})
+    else:
+        messages.success(request, _("Order %(number)s was saved as a draft.") % {"number": order.number})
+    return redirect("orders:detail", pk=order.pk)
+
+
+def _totals(form, formset):
+    """Totals, the rush suggestion and the credit preview, from whatever the user typed so far
+    (lenient: lines that do not parse yet are skipped)."""
+    total = Decimal("0")
+    products, line_amounts = [], []
+    skus = {f.data.get(f.add_prefix("product"), "").split(" — ", 1)[0].strip() for f in formset.forms}
+    by_sku = {p.sku: p for p in Product.objects.filter(sku__in=[s for s in skus if s])}
+    for f in formset.forms:
+        if f.data.get(f.add_prefix("DELETE")):
+            line_amounts.append(None)
+            continue
+        product = by_sku.get(f.data.get(f.add_prefix("product"), "").split(" — ", 1)[0].strip())
+        try:
+            qty = rules.parse_decimal(f.data.get(f.add_prefix("quantity"), ""), field_label="")
+            raw_price = f.data.get(f.add_prefix("unit_price"), "")
+            price = rules.parse_decimal(raw_price, field_label="") if raw_price else (
+                product.list_price if product else Decimal("0"))
+        except ValidationError:
+            line_amounts.append(None)
+            continue
+        amount = line_amount(qty, price)
+        line_amounts.append(amount)
+        total += amount
+        if product:
+            products.append(product)
+    requested = None
+    if form.is_bound:
+        try:
+            requested = form.fields["requested_date"].clean(form.data.get("requested_date"))
+        except ValidationError:
+            requested = None
+    suggested, req_days, std_days = rules.rush_suggestion(requested, products)
+    return {"total": total, "line_amounts": line_amounts, "rush_suggested": suggested,
+            "requested_days": req_days, "standard_days": std_days,
+            "is_rush": form.data.get("priority") == Priority.RUSH if form.is_bound else False}
+
+
+@login_required
+@permission_required("orders.add_order", raise_exception=True)
+@require_POST
+def entry_totals(request):
+    form = OrderForm(request.POST)
+    formset = OrderLineFormSet(request.POST, prefix="lines")
+    try:
+        formset.total_form_count()
+    except ValidationError:
+        return HttpResponseBadRequest(_("The line data is incomplete; reload the page."))
+    totals = _totals(form, formset)
+    customer = None
+    code = request.POST.get("customer", "").split(" — ", 1)[0].strip()
+    if code:
+        customer = Customer.objects.filter(code=code).first()
+    credit = None
+    if customer is not None and customer.credit_limit:
+        exceeded, open_value = rules.credit_exceeded(customer, totals["total"])
+        credit = {"exceeded": exceeded, "open_value": open_value, "limit": customer.credit_limit}
+    duplicate_po = bool(customer and rules.duplicate_po_orders(customer, request.POST.get("customer_po", "")).exists())
+    return render(request, "orders/_entry_totals.html", {"totals": totals, "credit": credit, "customer": customer,
+                                                          "duplicate_po": duplicate_po})
+
+
+@login_required
+@permission_required("orders.add_order", raise_exception=True)
+@require_GET
+def entry_line(request):
+    """One empty line row for the entry table (htmx adds it in place)."""
+    try:
+        index = int(request.GET.get("index", "0"))
+    except ValueError:
+        return HttpResponseBadRequest(_("Bad line number."))
+    if not 0 <= index < 200:
+        return HttpResponseBadRequest(_("An order can have at most 200 lines."))
+    formset = OrderLineFormSet(prefix="lines")
+    return render(request, "orders/_entry_line.html", {"line": formset._construct_form(index), "amount": None})
+
+
+@login_required
+@require_GET
+def customer_options(request):
+    if not request.user.has_perm("orders.view_customer"):
+        raise PermissionDenied
+    return render(request, "orders/_customer_options.html",
+                  {"customers": selectors.customer_search(request.GET.get("customer", request.GET.get("q")))})
+
+
+@login_required
+@require_GET
+def product_options(request):
+    if not request.user.has_perm("orders.view_product"):
+        raise PermissionDenied
+    q = request.GET.get("q")
+    if q is None:  # htmx sends the line's own input, named lines-N-product
+        q = next((v for k, v in request.GET.items() if k.endswith("-product")), "")
+    return render(request, "orders/_product_options.html", {"products": selectors.product_search(q)})
