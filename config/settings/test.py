@@ -7,8 +7,10 @@ SECRET_KEY = "test-only-key-orderflow-not-secret"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# A fixed test database name so that a Celery worker started outside pytest (.ci/run) can use it.
-DATABASES["default"]["TEST"] = {"NAME": "test_orderflow"} if "postgres" in DATABASES["default"]["ENGINE"] else {}
+# The test database is "test_" + the configured name (test_orderflow in CI), known in advance so
+# that a Celery worker started outside pytest (.ci/run) can use it; parallel runs use other names.
+if "postgres" in DATABASES["default"]["ENGINE"]:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}
 REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", False)
 AXES_ENABLED = True
 ALLOWED_HOSTS = ["*"]
