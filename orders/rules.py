@@ -13,6 +13,10 @@ from django.utils.translation import gettext as _
 from .models import OPEN_FOR_CREDIT, Order, OrderStatus, Unit
 
 
+# Larger than any quantity (12,3) or price (12,2) can be; refusing early keeps Decimal arithmetic sane.
+MAX_TYPED_NUMBER = Decimal("1e12")
+
+
 def today():
     return timezone.localdate()
 
@@ -37,6 +41,8 @@ def parse_decimal(value, *, field_label):
             _("%(field)s: “%(value)s” is not a number.") % {"field": field_label, "value": value}) from None
     if not number.is_finite():
         raise ValidationError(_("%(field)s: “%(value)s” is not a number.") % {"field": field_label, "value": value})
+    if abs(number) >= MAX_TYPED_NUMBER:
+        raise ValidationError(_("%(field)s: “%(value)s” is too large.") % {"field": field_label, "value": value})
     return number
 
 
