@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "documents"
-urlpatterns = []
+urlpatterns = [
+    path("request/<slug:kind>/<int:object_id>/", views.request_document, name="request"),
+    path("<int:pk>/status/", views.document_status, name="status"),
+    path("<int:pk>/retry/", views.retry_document, name="retry"),
+    path("<int:pk>/download/", views.download_document, name="download"),
+]

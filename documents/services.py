@@ -1,0 +1,209 @@
+"""Requesting, rendering and retrying documents.
+
+request_document and retry_document are the user actions; render_document is what the Celery task
+runs. Rendering claims the row with a conditional UPDATE (pending → rendering), so a task delivered
+twice, or the sweep racing the original task, renders once and leaves one file.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import registry
+from .models import IN_FLIGHT, Document, DocumentStatus
+from .rendering import render_pdf
+
+logger = logging.getLogger(__name__)
+
+# A claim older than this is a renderer that died (the task's hard time limit is shorter).
+STALE_CLAIM = timedelta(minutes=10)
+# Pending rows older than this are re-queued by the sweep: their task was probably lost.
+LOST_TASK_AFTER = timedelta(minutes=1)
+ERROR_MAX_CHARS = 4000
+
+
+# --- access ---------------------------------------------------------------------------------------
+
+def check_kind_permission(user, kind):
+    if not (user.is_authenticated and user.has_perm(kind.permission)):
+        raise PermissionDenied(_("You may not use documents of this kind (%(kind)s).") % {"kind": kind.label})
+
+
+def visible_object(user, kind, object_id):
+    """The object a document of `kind` is for, looked up only among the objects `user` may see.
+    PermissionDenied without the kind's permission; None when there is no such visible object."""
+    check_kind_permission(user, kind)
+    return kind.objects_visible_to(user).filter(pk=object_id).first()
+
+
+def check_document_access(user, document):
+    """PermissionDenied unless `user` has the kind's permission and may see the document's object."""
+    try:
+        kind = registry.get(document.kind)
+    except registry.UnknownDocumentKind:
+        raise PermissionDenied(_("This kind of document is no longer available.")) from None
+    if ContentType.objects.get_for_model(kind.model).pk != document.content_type_id:
+        raise PermissionDenied(_("This document does not belong to its registered kind."))
+    if visible_object(user, kind, document.object_id) is None:
+        raise PermissionDenied(_("You may not see the object this document is for."))
+    return kind
+
+
+def _language_for(kind, obj, language):
+    available = {code for code, _name in settings.LANGUAGES}
+    if language is None and kind.default_language is not None:
+        language = kind.default_language(obj)
+    if language is None:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+    if language not in available:
+        language = settings.LANGUAGE_CODE
+    return language
+
+
+# --- user actions ---------------------------------------------------------------------------------
+
+def request_document(*, actor, kind, obj, language=None) -> Document:
+    """Ask for a document of `kind` (a registered name) for `obj`. The row is written now and the
+    rendering queued when the transaction commits. While one for the same object and language is
+    pending or rendering, that one is returned instead of a second."""
+    from .tasks import render_document as render_task
+
+    try:
+        spec = registry.get(kind)
+    except registry.UnknownDocumentKind:
+        raise ValidationError(_("Unknown kind of document: %(kind)s.") % {"kind": kind}) from None
+    if not isinstance(obj, spec.model):
+        raise ValidationError(_("A %(kind)s cannot be made for this object.") % {"kind": spec.label})
+    if visible_object(actor, spec, obj.pk) is None:
+        raise PermissionDenied(_("You may not see this object."))
+    reason = spec.why_unavailable(obj)
+    if reason:
+        raise ValidationError(reason)
+    language = _language_for(spec, obj, language)
+    content_type = ContentType.objects.get_for_model(spec.model)
+    in_flight = Document.objects.filter(kind=kind, content_type=content_type, object_id=obj.pk, language=language,
+                                        status__in=IN_FLIGHT)
+    try:
+        with transaction.atomic():
+            existing = in_flight.first()
+            if existing is not None:
+                return existing
+            document = Document.objects.create(kind=kind, content_type=content_type, object_id=obj.pk,
+                                               language=language, requested_by=actor)
+            transaction.on_commit(lambda: render_task.delay(document.pk))
+    except IntegrityError:
+        # A concurrent request created it between our check and our insert (document_one_in_flight).
+        existing = in_flight.first()
+        if existing is None:
+            raise
+        return existing
+    return document
+
+
+def retry_document(*, actor, document) -> Document:
+    """Queue a failed document for rendering again."""
+    from .tasks import render_document as render_task
+
+    check_document_access(actor, document)
+    with transaction.atomic():
+        updated = Document.objects.filter(pk=document.pk, status=DocumentStatus.FAILED).update(
+            status=DocumentStatus.PENDING, error="", render_started_at=None)
+        if not updated:
+            current = Document.objects.get(pk=document.pk)
+            if current.is_in_flight:
+                return current  # someone pressed Retry first
+            raise ValidationError(_("Only a failed document can be retried; this one is %(status)s.")
+                                  % {"status": current.get_status_display()})
+        transaction.on_commit(lambda: render_task.delay(document.pk))
+    return Document.objects.get(pk=document.pk)
+
+
+# --- rendering (run by the Celery task) -----------------------------------------------------------
+
+def claim_for_rendering(document_id):
+    """Move the document to `rendering` if it is pending (or its previous claim is stale) and return
+    it; None when it is ready, failed, gone, or being rendered by someone else right now."""
+    now = timezone.now()
+    claimable = Q(status=DocumentStatus.PENDING) | Q(status=DocumentStatus.RENDERING,
+                                                     render_started_at__lt=now - STALE_CLAIM)
+    claimed = Document.objects.filter(claimable, pk=document_id).update(
+        status=DocumentStatus.RENDERING, render_started_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return None
+    return Document.objects.get(pk=document_id)
+
+
+def _fail(document, message):
+    Document.objects.filter(pk=document.pk, status=DocumentStatus.RENDERING,
+                            render_started_at=document.render_started_at).update(
+        status=DocumentStatus.FAILED, error=message[:ERROR_MAX_CHARS])
+
+
+def render_document(document_id):
+    """Render one document. Safe to run twice, or twice at once: only the run that claims the row
+    renders, and a run whose claim was taken over (it was too slow) discards its file.
+
+    A problem with the document itself (the builder, the template, WeasyPrint) marks it failed with
+    the error, for the user to see and retry. Anything raised after that (the database, the file
+    system) releases the claim and propagates, for the task to retry with backoff."""
+    document = claim_for_rendering(document_id)
+    if document is None:
+        return Document.objects.filter(pk=document_id).first()
+    try:
+        kind = registry.get(document.kind)
+        obj = kind.model._default_manager.get(pk=document.object_id)
+        with translation.override(document.language):
+            content = kind.builder(obj, document.language)
+            pdf = render_pdf(content.template_name, content.context, document.language)
+    except Exception as exc:  # noqa: BLE001 - any rendering problem is recorded on the document
+        logger.exception("Document %s (%s) failed to render", document.pk, document.kind)
+        _fail(document, f"{type(exc).__name__}: {exc}")
+        return Document.objects.get(pk=document.pk)
+    try:
+        _store(document, content.filename, pdf)
+    except Exception:
+        release_claim(document)
+        raise
+    return Document.objects.get(pk=document.pk)
+
+
+def _store(document, filename, pdf):
+    document.file.save(filename, ContentFile(pdf), save=False)
+    with transaction.atomic():
+        finished = Document.objects.filter(
+            pk=document.pk, status=DocumentStatus.RENDERING, render_started_at=document.render_started_at,
+        ).update(status=DocumentStatus.READY, file=document.file.name, filename=filename, error="",
+                 rendered_at=timezone.now())
+    if not finished:
+        # Another renderer took over our stale claim; its file is the document's, ours goes.
+        document.file.storage.delete(document.file.name)
+
+
+def release_claim(document):
+    """Give the document back to the queue (pending) after an infrastructure error."""
+    Document.objects.filter(pk=document.pk, status=DocumentStatus.RENDERING,
+                            render_started_at=document.render_started_at).update(
+        status=DocumentStatus.PENDING, render_started_at=None)
+
+
+def give_up(document_id, error):
+    """Mark a document failed after the task ran out of retries."""
+    Document.objects.filter(pk=document_id, status__in=IN_FLIGHT).update(
+        status=DocumentStatus.FAILED, error=str(error)[:ERROR_MAX_CHARS])
+
+
+def lost_document_ids(limit=500):
+    """Pending documents whose task seems lost, and renders whose worker died mid-way."""
+    now = timezone.now()
+    return list(Document.objects.filter(
+        Q(status=DocumentStatus.PENDING, requested_at__lt=now - LOST_TASK_AFTER)
+        | Q(status=DocumentStatus.RENDERING, render_started_at__lt=now - STALE_CLAIM),
+    ).order_by("requested_at").values_list("pk", flat=True)[:limit])
