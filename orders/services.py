@@ -212,9 +212,20 @@ def update_order(*, actor, order: Order, customer: Customer, requested_date, lin
     return current
 
 
+# Transitions whose unmet condition the user satisfies on the form itself (approving over the credit
+# limit: the acknowledgement checkbox), so they are offered even while the condition is unmet.
+SATISFIED_ON_FORM = {"approve"}
+
+
 def available_actions(order: Order, user) -> list[str]:
-    """Names of the transitions this user may take on this order now (conditions and role checked)."""
-    return [t.name for t in order.get_available_user_status_transitions(user)]
+    """Names of the transitions this user may take on this order now (state, role and conditions)."""
+    names = []
+    for t in order.get_all_status_transitions():
+        if t.source not in (order.status, "*") or not t.has_perm(order, user):
+            continue
+        if t.name in SATISFIED_ON_FORM or all(condition(order) for condition in t.conditions):
+            names.append(t.name)
+    return names
 
 
 def transition_order(*, actor, order: Order, action: str, note="", expected_status=None) -> Order:
