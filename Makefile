@@ -1,0 +1,101 @@
+# OrderFlow build and run commands. `make run` and `make test` work on a fresh Debian/Ubuntu machine:
+# they install what is missing (Debian packages, the .venv virtualenv, the pinned Python packages)
+# and skip what is already there, so a repeat run is fast.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# What the app needs at run time: venv, gettext (compilemessages), WeasyPrint's libraries and the CJK font.
+SYSTEM_PACKAGES := python3-venv python3-dev build-essential gettext fonts-noto-cjk \
+	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# What the tests need on top: Chromium for the browser tests, pdftotext to read generated PDFs.
+TEST_SYSTEM_PACKAGES := chromium poppler-utils
+
+# Ignored when looking for locale/ folders: the virtualenv holds Django's own catalogs.
+I18N_IGNORE := --ignore=$(VENV) --ignore=staticfiles --ignore=var --ignore=node_modules
+
+DEPS_STAMP := $(VENV)/.orderflow-deps
+
+.PHONY: help install system-packages test-system-packages run serve migrate seed messages compilemessages \
+	test lint bench worker beat clean
+
+help:
+	@echo "make run      install everything, migrate, load demo data and serve http://$(HOST):$(PORT)"
+	@echo "make test     run the whole test suite (pytest, incl. the embedded-default check)"
+	@echo "make install  Debian packages + .venv + pinned Python packages (pyproject.toml, dev extras)"
+	@echo "make migrate | seed | messages | lint | bench | worker | beat | serve"
+
+system-packages:
+	@bash scripts/install-system-packages.sh $(SYSTEM_PACKAGES)
+
+test-system-packages:
+	@OPTIONAL_PACKAGES="chromium" bash scripts/install-system-packages.sh $(TEST_SYSTEM_PACKAGES)
+
+$(PY): | system-packages
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "OrderFlow needs Python 3.11 or newer; set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalled only when pyproject.toml changes.
+$(DEPS_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+install: system-packages $(DEPS_STAMP)
+
+# Compiles the .po catalogs that exist; with none yet (no locale/ folder) there is nothing to do.
+compilemessages: install
+	@if find . -path ./$(VENV) -prune -o -name '*.po' -print | grep -q .; then \
+		$(MANAGE) compilemessages $(I18N_IGNORE) -v 0; \
+	else echo "No translation catalogs to compile."; fi
+
+messages: install
+	@mkdir -p locale
+	$(MANAGE) makemessages -l zh_Hans $(I18N_IGNORE) --ignore=tests --ignore=bench
+	$(MANAGE) makemessages -d djangojs -l zh_Hans $(I18N_IGNORE) --ignore=static/vendor --ignore=tests
+	$(MANAGE) compilemessages $(I18N_IGNORE)
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+# Demo data: one user per role and sample orders; safe to run again.
+seed: migrate
+	$(MANAGE) seed_demo
+
+# The embedded default: SQLite file db.sqlite3, Celery eager (no CELERY_BROKER_URL), DEBUG on.
+run: install compilemessages seed
+	@echo "OrderFlow at http://$(HOST):$(PORT)/  (demo logins: see README.md, password orderflow-demo)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Serve without installing or seeding (for example against PostgreSQL set by DATABASE_URL).
+serve:
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install test-system-packages compilemessages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) bench/run.py
+
+# A real worker and beat need CELERY_BROKER_URL (Redis); see README.md.
+worker: install
+	$(VENV)/bin/celery -A config worker --loglevel=INFO
+
+beat: install
+	@mkdir -p var
+	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+clean:
+	rm -rf staticfiles test-results .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf
