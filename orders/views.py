@@ -207,7 +207,7 @@ def _totals(form, formset):
     by_sku = {p.sku: p for p in Product.objects.filter(sku__in=[s for s in skus if s])}
     for f in formset.forms:
         if f.data.get(f.add_prefix("DELETE")):
-            line_amounts.append(None)
+            line_amounts.append({"prefix": f.prefix, "amount": None})
             continue
         product = by_sku.get(f.data.get(f.add_prefix("product"), "").split(" — ", 1)[0].strip())
         try:
@@ -216,10 +216,10 @@ def _totals(form, formset):
             price = rules.parse_decimal(raw_price, field_label="") if raw_price else (
                 product.list_price if product else Decimal("0"))
         except ValidationError:
-            line_amounts.append(None)
+            line_amounts.append({"prefix": f.prefix, "amount": None})
             continue
         amount = line_amount(qty, price)
-        line_amounts.append(amount)
+        line_amounts.append({"prefix": f.prefix, "amount": amount})
         total += amount
         if product:
             products.append(product)
