@@ -260,8 +260,8 @@ def _import_context(kind, **extra):
             "list_url": reverse(f"orders:{kind}_list"), "import_url": reverse(f"orders:{kind}_import"), **extra}
 
 
-def _upload_page(request, kind, form):
-    return render(request, "orders/masterdata/import.html", _import_context(kind, form=form))
+def _upload_page(request, kind, form, *, error=""):
+    return render(request, "orders/masterdata/import.html", _import_context(kind, form=form, error=error))
 
 
 def _preview_page(request, kind, preview, *, error=""):
@@ -299,10 +299,9 @@ def _upload_import(request, kind):
     too_large = (limit is not None and limit.too_large) or any(
         f.size > settings.IMPORT_MAX_BYTES for f in request.FILES.values())
     if too_large:
-        form = ImportUploadForm()
-        form.add_error(None, _("The file is larger than %(max)s. Split it into smaller files; nothing was imported.")
-                       % {"max": filesizeformat(settings.IMPORT_MAX_BYTES)})
-        return _upload_page(request, kind, form)
+        return _upload_page(request, kind, ImportUploadForm(), error=_(
+            "The file is larger than %(max)s. Split it into smaller files; nothing was imported.")
+            % {"max": filesizeformat(settings.IMPORT_MAX_BYTES)})
     form = ImportUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _upload_page(request, kind, form)
@@ -310,8 +309,7 @@ def _upload_import(request, kind):
     try:
         preview = importing.preview_import(actor=request.user, kind=kind, data=upload.read(), filename=upload.name)
     except ImportFileError as exc:
-        form.add_error("file", exc.message)
-        return _upload_page(request, kind, form)
+        return _upload_page(request, kind, ImportUploadForm(), error=exc.message)
     return _preview_page(request, kind, preview)
 
 
