@@ -2,6 +2,7 @@
 to start without a real secret key. Each run is a fresh process, as settings are read once."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -46,3 +47,17 @@ def test_production_refuses_a_short_secret_key():
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: Set SECRET_KEY" in result.stderr
+
+
+def test_every_environment_variable_is_documented():
+    """README.md's configuration table names every variable the settings read, and every one
+    .env.example offers."""
+    readme = (BASE_DIR / "README.md").read_text()
+    read_by_settings = set()
+    for path in (BASE_DIR / "config" / "settings").glob("*.py"):
+        read_by_settings |= set(re.findall(r'(?:environ\.get|env_bool|env_list)\(\s*"([A-Z_]+)"', path.read_text()))
+    offered = set(re.findall(r"^#?\s*([A-Z][A-Z_]+)=", (BASE_DIR / ".env.example").read_text(), re.MULTILINE))
+
+    assert {"SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "TIME_ZONE"} <= read_by_settings
+    undocumented = sorted(name for name in read_by_settings | offered if f"`{name}" not in readme)
+    assert undocumented == []

@@ -1,0 +1,35 @@
+# OrderFlow image: the web app (gunicorn), the Celery worker and beat all run from it (docker-compose.yml).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=config.settings.production \
+    STATIC_ROOT=/app/staticfiles \
+    MEDIA_ROOT=/app/var/media
+
+# WeasyPrint's libraries, the CJK font for PDFs, and gettext to compile the translations.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+
+# The pinned dependencies first, so that a code change does not reinstall them
+# (pyproject.toml packages nothing itself: `pip install .` installs only the dependencies).
+COPY pyproject.toml ./
+RUN pip install .
+
+COPY . .
+RUN if find . -name '*.po' | grep -q .; then \
+        DJANGO_SETTINGS_MODULE=config.settings.local python manage.py compilemessages -v 0; \
+    fi \
+    && useradd --system --create-home --uid 10001 orderflow \
+    && mkdir -p /app/var/media /app/staticfiles \
+    && chown -R orderflow:orderflow /app/var /app/staticfiles
+
+USER orderflow
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
