@@ -1,0 +1,93 @@
+"""The bench database: created if missing, migrated, and seeded with BENCH_ORDERS generated orders.
+
+A database is reused when it was seeded by the bench with the requested size, rebuilt (dropped and
+created again) when it was seeded by the bench with another size or --reseed is given, and never
+touched when it holds orders but no bench marker: BENCH_DATABASE_URL then points at someone's data.
+"""
+
+import time
+
+import dj_database_url
+import psycopg2
+from psycopg2 import sql
+
+from .results import Row
+
+# Bulk generation target: 100,000 orders in a couple of minutes.
+SEED_TARGET_ORDERS_PER_SECOND = 100_000 / 180
+
+
+class NotABenchDatabase(Exception):
+    pass
+
+
+def _admin_connection(url):
+    """A connection to the server's maintenance database, for CREATE/DROP DATABASE."""
+    cfg = dj_database_url.parse(url)
+    if "postgresql" not in cfg["ENGINE"]:
+        raise SystemExit(f"The benchmarks run on PostgreSQL; BENCH_DATABASE_URL is {cfg['ENGINE']}.")
+    conn = psycopg2.connect(dbname="postgres", user=cfg["USER"] or None, password=cfg["PASSWORD"] or None,
+                            host=cfg["HOST"] or None, port=cfg["PORT"] or None)
+    conn.autocommit = True
+    return conn, cfg["NAME"]
+
+
+def create_if_missing(url):
+    conn, name = _admin_connection(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cur.fetchone() is None:
+                cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    finally:
+        conn.close()
+
+
+def _drop_and_create(url):
+    from django.db import connections
+
+    connections.close_all()
+    conn, name = _admin_connection(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    finally:
+        conn.close()
+
+
+def _migrate():
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def prepare(url, *, orders, reseed=False, log=print):
+    """Make the database hold `orders` generated orders. Returns the rows to report (the seeding
+    time when it seeded now)."""
+    from django.core.management import call_command
+
+    from bench.baseline_app.models import BenchDataset
+    from orders.models import Order
+
+    _migrate()
+    marker = BenchDataset.objects.order_by("-id").first()
+    if marker is None and Order.objects.exists():
+        raise NotABenchDatabase(
+            "This database has orders but was not made by the benchmarks; refusing to touch it. "
+            "Point BENCH_DATABASE_URL at a database of its own (default .../orderflow_bench).")
+    if marker is not None and marker.orders == orders and not reseed:
+        log(f"Reusing the bench database: {marker.orders} generated orders (seeded {marker.seeded_at:%Y-%m-%d}).")
+        return [Row("seed (reused)", "orders", str(orders))]
+    if marker is not None:
+        log(f"Rebuilding the bench database (had {marker.orders} orders, {orders} asked).")
+        _drop_and_create(url)
+        _migrate()
+    log(f"Seeding {orders} orders ...")
+    started = time.monotonic()
+    call_command("seed_demo", orders=orders, force=True, seed=42, batch_size=2000)
+    seconds = time.monotonic() - started
+    BenchDataset.objects.create(orders=orders, seconds=seconds)
+    rate = orders / seconds
+    return [Row(f"seed {orders} orders (bulk, lines + events)", "s (orders/s)", f"{seconds:.1f} ({rate:.0f}/s)",
+                f">= {SEED_TARGET_ORDERS_PER_SECOND:.0f}/s", rate >= SEED_TARGET_ORDERS_PER_SECOND)]

@@ -1,0 +1,172 @@
+"""Order creation throughput over HTTP: gunicorn on 127.0.0.1 (random free port) against the bench
+database, a few client threads POSTing the order entry form as the logged-in sales user, compared
+with the baseline view (one row insert) on the same server in the same run."""
+
+import http.client
+import os
+import re
+import tempfile
+import threading
+import time
+import uuid
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.test import Client
+from django.utils import timezone
+
+from orders.demo_data import ensure_role_users
+from orders.models import Customer, Product
+
+from . import processes
+from .results import Row, ms, percentile
+
+RATIO_TARGET = 0.5
+WARMUP_REQUESTS = 10
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Server:
+    def __init__(self, workers):
+        self.port = processes.free_port()
+        self.workers = workers
+        self.proc = None
+
+    def __enter__(self):
+        log_path = os.path.join(tempfile.gettempdir(), f"orderflow_bench_gunicorn_{os.getpid()}.log")
+        self.proc = processes.start(
+            ["-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(self.workers), "--worker-class", "sync", "--log-level", "warning",
+             "--graceful-timeout", "5"],
+            env=processes.child_env(), log_path=log_path)
+        processes.wait_until(self._answers, timeout=60, proc=self.proc, what="gunicorn")
+        return self
+
+    def __exit__(self, *exc):
+        processes.stop(self.proc)
+
+    def _answers(self):
+        try:
+            return self.request("GET", "/accounts/login/")[0] == 200
+        except OSError:
+            return False
+
+    def request(self, method, path, *, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, response.getheader("Location") or "", response.read(), response
+        finally:
+            conn.close()
+
+
+def _session_cookie(user):
+    """A real session for `user`, written to the bench database (the server reads the same one)."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def _csrf(server, cookie):
+    status, _location, body, response = server.request("GET", "/orders/new/", headers={"Cookie": cookie})
+    if status != 200:
+        raise RuntimeError(f"GET /orders/new/ answered {status}")
+    token_cookie = next(v.split(";", 1)[0] for k, v in response.getheaders()
+                        if k.lower() == "set-cookie" and v.startswith("csrftoken="))
+    return token_cookie, CSRF_INPUT.search(body.decode()).group(1)
+
+
+def _order_form(token, customer, products):
+    """What the entry page posts for a three-line order, saved and submitted in one go."""
+    data = {
+        "csrfmiddlewaretoken": token, "customer": customer.code, "channel": "browser", "customer_po": "",
+        "requested_date": (timezone.localdate() + timedelta(days=45)).isoformat(), "currency": "",
+        "priority": "normal", "rush_reason": "", "notes": "", "entry_key": str(uuid.uuid4()),
+        "lines-TOTAL_FORMS": str(len(products)), "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "200", "action": "submit",
+    }
+    for i, product in enumerate(products):
+        data.update({f"lines-{i}-product": product.sku, f"lines-{i}-quantity": str(12 * (i + 1)),
+                     f"lines-{i}-unit_price": "", f"lines-{i}-requested_date": ""})
+    return data
+
+
+def _post_many(server, *, path, make_body, cookie, count, clients, expect_location):
+    """POST `count` times from `clients` threads; returns (seconds, latencies, failures)."""
+    lock = threading.Lock()
+    remaining = [count]
+    latencies, failures = [], []
+
+    def client():
+        while True:
+            with lock:
+                if remaining[0] <= 0:
+                    return
+                remaining[0] -= 1
+            body = urlencode(make_body())
+            started = time.perf_counter()
+            try:
+                status, location, _body, _resp = server.request("POST", path, body=body, headers={
+                    "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+            except OSError as exc:
+                status, location = f"error {exc}", ""
+            elapsed = time.perf_counter() - started
+            with lock:
+                if status == 302 and location.startswith(expect_location) and "login" not in location:
+                    latencies.append(elapsed)
+                else:
+                    failures.append(f"{status} {location}")
+
+    threads = [threading.Thread(target=client) for _i in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=600)
+    return time.perf_counter() - started, latencies, failures
+
+
+def run(*, requests=200, clients=4, workers=None, log=print):
+    workers = workers or min(9, 2 * (os.cpu_count() or 1) + 1)
+    users = ensure_role_users()
+    customer = Customer.objects.filter(is_active=True, code__startswith="C0").order_by("code").first()
+    products = list(Product.objects.filter(is_active=True, unit="pcs").order_by("sku")[:3])
+    session = _session_cookie(users["sales"])
+    with Server(workers) as server:
+        csrf_cookie, token = _csrf(server, f"sessionid={session}")
+        cookie = f"sessionid={session}; {csrf_cookie}"
+        kinds = {
+            "order": dict(path="/orders/new/", expect_location="/orders/",
+                          make_body=lambda: _order_form(token, customer, products)),
+            "baseline": dict(path="/bench/insert/", expect_location="/bench/rows/",
+                             make_body=lambda: {"csrfmiddlewaretoken": token, "note": "baseline"}),
+        }
+        for kind in kinds.values():
+            _post_many(server, cookie=cookie, count=WARMUP_REQUESTS, clients=clients, **kind)
+        # Alternate halves so that drift (autovacuum, caches) hits both sides alike.
+        totals = {name: [0.0, [], []] for name in kinds}
+        for half in (requests // 2, requests - requests // 2):
+            for name, kind in kinds.items():
+                log(f"  {half} POSTs to {kind['path']} ...")
+                seconds, latencies, failures = _post_many(server, cookie=cookie, count=half, clients=clients, **kind)
+                totals[name][0] += seconds
+                totals[name][1] += latencies
+                totals[name][2] += failures
+    rows = []
+    rate = {}
+    for name, (seconds, latencies, failures) in totals.items():
+        label = "order entry POST (3 lines, submit)" if name == "order" else "baseline POST (insert 1 row)"
+        label += f", {clients} clients, {workers} gunicorn workers"
+        if failures:
+            rows.append(Row(label, "failed requests", f"{len(failures)} (e.g. {failures[0]})", "0", False))
+        if not latencies:
+            rate[name] = 0
+            continue
+        rate[name] = len(latencies) / seconds
+        rows += [Row(label, "requests/s", f"{rate[name]:.1f}"),
+                 Row(label, "p50 / p95 ms", f"{ms(percentile(latencies, 0.5))} / {ms(percentile(latencies, 0.95))}")]
+    ratio = rate["order"] / rate["baseline"] if rate.get("baseline") else 0
+    rows.append(Row("order entry throughput / baseline", "ratio", f"{ratio:.2f}", f">= {RATIO_TARGET}",
+                    ratio >= RATIO_TARGET))
+    return rows

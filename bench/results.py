@@ -1,0 +1,36 @@
+"""One row of the benchmark table, and the table itself."""
+
+import math
+from dataclasses import asdict, dataclass
+
+
+@dataclass
+class Row:
+    name: str
+    metric: str
+    value: str
+    target: str = ""
+    ok: bool | None = None  # None: informational, or could not be measured
+
+    def as_dict(self):
+        return asdict(self)
+
+
+def percentile(values, fraction):
+    """Nearest-rank percentile of a non-empty list (p95 of 30 samples is the 29th smallest)."""
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(len(ordered) * fraction)) - 1]
+
+
+def ms(seconds):
+    return f"{seconds * 1000:.1f}"
+
+
+def format_table(rows):
+    headers = ("name", "metric", "value", "target", "ok?")
+    cells = [(r.name, r.metric, r.value, r.target, {True: "yes", False: "NO", None: "-"}[r.ok]) for r in rows]
+    widths = [max(len(str(c[i])) for c in [headers, *cells]) for i in range(len(headers))]
+    line = "  ".join("-" * w for w in widths)
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)), line]
+    out += ["  ".join(str(c).ljust(w) for c, w in zip(cell, widths, strict=True)) for cell in cells]
+    return "\n".join(out)

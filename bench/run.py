@@ -1,0 +1,109 @@
+#!/usr/bin/env python
+"""Run the benchmarks and print one table: name, metric, value, target, ok?
+
+    python bench/run.py                 # everything
+    python bench/run.py pages http      # a selection: pages, http, pdf
+    BENCH_ORDERS=5000 python bench/run.py   # a quick run on a smaller data set
+
+Runs against PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/orderflow_bench),
+creating, migrating and seeding it as needed. See bench/README.md for what each row means.
+"""
+
+import argparse
+import json
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+PARTS = ("pages", "http", "pdf")
+
+
+def _redis_answers(url):
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("parts", nargs="*", metavar="part", help=f"what to run: {', '.join(PARTS)} (default: all)")
+    parser.add_argument("--orders", type=int, default=int(os.environ.get("BENCH_ORDERS", "100000")),
+                        help="size of the data set (default: env BENCH_ORDERS or 100000)")
+    parser.add_argument("--reseed", action="store_true", help="rebuild the bench database even if it fits")
+    parser.add_argument("--page-requests", type=int, default=30, help="timed requests per page (default 30)")
+    parser.add_argument("--http-requests", type=int, default=200, help="timed POSTs per side (default 200)")
+    parser.add_argument("--http-clients", type=int, default=4, help="concurrent HTTP clients (default 4)")
+    parser.add_argument("--json", metavar="PATH", help="also write the rows as JSON")
+    parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")
+    args = parser.parse_args(argv)
+    unknown = [p for p in args.parts if p not in PARTS]
+    if unknown:
+        parser.error(f"unknown part {', '.join(unknown)}; choose from {', '.join(PARTS)}")
+    if not 1 <= args.orders <= 10_000_000:
+        parser.error("--orders must be between 1 and 10,000,000")
+    for name in ("page_requests", "http_requests", "http_clients"):
+        if not 1 <= getattr(args, name) <= 10_000:
+            parser.error(f"--{name.replace('_', '-')} must be between 1 and 10,000")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    parts = args.parts or list(PARTS)
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/orderflow_bench")
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+    if "pdf" in parts and _redis_answers(redis_url):
+        os.environ["BENCH_CELERY_BROKER_URL"] = redis_url  # read by bench.settings, passed to the worker
+
+    from bench import database
+
+    database.create_if_missing(os.environ["BENCH_DATABASE_URL"])
+    import django
+
+    django.setup()
+    from bench import http_throughput, pages, pdf
+
+    def log(message):
+        print(message, file=sys.stderr, flush=True)
+
+    started = time.monotonic()
+    try:
+        rows = database.prepare(os.environ["BENCH_DATABASE_URL"], orders=args.orders, reseed=args.reseed, log=log)
+    except database.NotABenchDatabase as exc:
+        raise SystemExit(str(exc)) from None
+    if "pages" in parts:
+        log("Pages ...")
+        rows += pages.run(requests=args.page_requests, log=log)
+    if "http" in parts:
+        log("Order creation over HTTP ...")
+        rows += http_throughput.run(requests=args.http_requests, clients=args.http_clients, log=log)
+    if "pdf" in parts:
+        log("PDF ...")
+        rows += pdf.run(log=log)
+
+    from bench.results import format_table
+
+    print(f"\nOrderFlow benchmarks: {args.orders} generated orders, PostgreSQL "
+          f"{os.environ['BENCH_DATABASE_URL'].rsplit('/', 1)[-1]}, {os.cpu_count()} CPUs, "
+          f"{time.monotonic() - started:.0f} s\n")
+    print(format_table(rows))
+    if args.json:
+        Path(args.json).write_text(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+    missed = [r for r in rows if r.ok is False]
+    if missed:
+        print(f"\n{len(missed)} target(s) missed.")
+    return 1 if missed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
