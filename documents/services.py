@@ -57,14 +57,21 @@ def check_document_access(user, document):
     return kind
 
 
-def _language_for(kind, obj, language):
+def default_language(kind, obj):
+    """The language a document of `kind` for `obj` is rendered in unless another is asked for: the
+    kind's choice for the object (e.g. the customer's document language), else the active one."""
     available = {code for code, _name in settings.LANGUAGES}
-    if language is None and kind.default_language is not None:
-        language = kind.default_language(obj)
-    if language is None:
-        language = translation.get_language() or settings.LANGUAGE_CODE
+    language = kind.default_language(obj) if kind.default_language is not None else None
     if language not in available:
-        language = settings.LANGUAGE_CODE
+        language = translation.get_language()
+    return language if language in available else settings.LANGUAGE_CODE
+
+
+def _checked_language(kind, obj, language):
+    if not language:
+        return default_language(kind, obj)
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError(_("Documents cannot be made in the language “%(language)s”.") % {"language": language})
     return language
 
 
@@ -81,17 +88,19 @@ def request_document(*, actor, kind, obj, language=None) -> Document:
     except registry.UnknownDocumentKind:
         raise ValidationError(_("Unknown kind of document: %(kind)s.") % {"kind": kind}) from None
     if not isinstance(obj, spec.model):
-        raise ValidationError(_("A %(kind)s cannot be made for this object.") % {"kind": spec.label})
-    if visible_object(actor, spec, obj.pk) is None:
+        raise ValidationError(_("“%(kind)s” cannot be made for this object.") % {"kind": spec.label})
+    current = visible_object(actor, spec, obj.pk)  # fresh from the database, and visible to the actor
+    if current is None:
         raise PermissionDenied(_("You may not see this object."))
-    reason = spec.why_unavailable(obj)
+    reason = spec.why_unavailable(current)
     if reason:
         raise ValidationError(reason)
-    language = _language_for(spec, obj, language)
+    language = _checked_language(spec, current, language)
     content_type = ContentType.objects.get_for_model(spec.model)
     in_flight = Document.objects.filter(kind=kind, content_type=content_type, object_id=obj.pk, language=language,
                                         status__in=IN_FLIGHT)
-    try:
+
+    def in_flight_or_new():
         with transaction.atomic():
             existing = in_flight.first()
             if existing is not None:
@@ -99,13 +108,14 @@ def request_document(*, actor, kind, obj, language=None) -> Document:
             document = Document.objects.create(kind=kind, content_type=content_type, object_id=obj.pk,
                                                language=language, requested_by=actor)
             transaction.on_commit(lambda: render_task.delay(document.pk))
+            return document
+
+    try:
+        return in_flight_or_new()
     except IntegrityError:
-        # A concurrent request created it between our check and our insert (document_one_in_flight).
-        existing = in_flight.first()
-        if existing is None:
-            raise
-        return existing
-    return document
+        # A concurrent request inserted one between our check and our insert (document_one_in_flight):
+        # return it, or, if it has already finished meanwhile, make ours after all.
+        return in_flight.first() or in_flight_or_new()
 
 
 def retry_document(*, actor, document) -> Document:

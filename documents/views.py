@@ -43,7 +43,8 @@ def request_document(request, kind, object_id):
         raise Http404("No such object.")
     error = None
     try:
-        services.request_document(actor=request.user, kind=kind, obj=obj)
+        services.request_document(actor=request.user, kind=kind, obj=obj,
+                                  language=request.POST.get("language") or None)
     except ValidationError as exc:
         error = " ".join(exc.messages)
     if request.htmx:

@@ -1,8 +1,10 @@
 from django import template
+from django.conf import settings
 
 from .. import registry
 from ..rendering import qr_code_svg
 from ..selectors import latest_documents
+from ..services import default_language
 
 register = template.Library()
 
@@ -23,6 +25,8 @@ def document_panel(context, obj, kind):
         "kind": spec,
         "documents": latest_documents(obj, kind),
         "unavailable_reason": spec.why_unavailable(obj),
+        "languages": settings.LANGUAGES,
+        "default_language": default_language(spec, obj),
     }
 
 

@@ -173,3 +173,17 @@ def test_generated_files_have_no_public_url(client, sales, approved_order):
     client.force_login(sales)
     assert client.get("/media/" + document.file.name).status_code == 404
     assert client.get("/static/" + document.file.name).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_language_is_chosen_on_the_panel_and_defaults_to_the_customers(client, sales, approved_order):
+    client.force_login(sales)
+    page = client.get(reverse("orders:detail", args=[approved_order.pk])).content.decode()
+    assert '<option value="zh-hans" selected>' in page  # the customer's document language
+
+    client.post(request_url(approved_order), {"language": "en"})
+    assert Document.objects.get().language == "en"
+
+    response = client.post(request_url(approved_order), {"language": "xx-evil"}, **HTMX)
+    assert "cannot be made in the language" in response.content.decode()
+    assert Document.objects.count() == 1

@@ -1,0 +1,67 @@
+"""Races on PostgreSQL with real, separate connections (each thread gets its own)."""
+
+import threading
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection, connections
+
+from documents import services
+from documents.models import Document, DocumentStatus
+from documents.tasks import render_document
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        if settings.REQUIRE_SERVICES:
+            pytest.fail("REQUIRE_SERVICES=1 but the database is not PostgreSQL")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+def run_together(*functions):
+    """Start the functions at the same moment in threads; return what each returned or raised."""
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+
+    def runner(i, fn):
+        try:
+            barrier.wait()
+            results[i] = fn()
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=runner, args=(i, fn)) for i, fn in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def test_the_same_document_rendered_twice_at_once_makes_one_file(sales, approved_order, media_root):
+    for _round in range(3):
+        document = Document.objects.create(kind="order_confirmation", content_object=approved_order,
+                                           language="en", requested_by=sales)
+        run_together(lambda pk=document.pk: render_document(pk), lambda pk=document.pk: render_document(pk))
+        document.refresh_from_db()
+        assert document.status == DocumentStatus.READY and document.attempts == 1
+    files = sorted(p for p in Path(media_root).rglob("*") if p.is_file())
+    assert len(files) == 3
+
+
+def test_two_requests_at_once_make_one_document(sales, order_desk, approved_order):
+    for language in ["en", "zh-hans"]:
+        def request(actor, language=language):
+            return services.request_document(actor=actor, kind="order_confirmation", obj=approved_order,
+                                             language=language)
+
+        results = run_together(lambda: request(sales), lambda: request(order_desk))
+        assert all(isinstance(r, Document) for r in results), results
+        assert results[0].pk == results[1].pk
+    assert Document.objects.count() == 2
