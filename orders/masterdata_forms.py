@@ -65,7 +65,8 @@ class CustomerForm(forms.ModelForm):
         widgets = {"billing_address": forms.Textarea(attrs={"rows": 3}),
                    "shipping_address": forms.Textarea(attrs={"rows": 3})}
         error_messages = {
-            "code": {"unique": _("A customer with this code already exists.")},
+            "code": {"unique": _("A customer with this code already exists."), "required": _("Enter a code.")},
+            "name": {"required": _("Enter a name.")},
             "contact_email": {"invalid": _("Enter a valid e-mail address, e.g. buyer@example.com.")},
         }
 
@@ -137,7 +138,10 @@ class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
         fields = ["sku", "name", "specification", "unit", "standard_lead_time_days", "list_price", "currency"]
-        error_messages = {"sku": {"unique": _("A product with this SKU already exists.")}}
+        error_messages = {
+            "sku": {"unique": _("A product with this SKU already exists."), "required": _("Enter a code.")},
+            "name": {"required": _("Enter a name.")},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

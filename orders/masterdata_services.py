@@ -62,6 +62,11 @@ def validate_code(value):
         raise ValidationError(_("A code cannot contain spaces."))
 
 
+def _validate_name(value):
+    if not value:
+        raise ValidationError(_("Enter a name."))
+
+
 def validate_money(value):
     """An amount of money: zero or more, in cents. Messages name no field: the form shows them
     next to the field and the import prefixes the column's name."""
@@ -91,58 +96,63 @@ def validate_lead_time(value):
         raise ValidationError(_("The lead time is at most %(max)s days.") % {"max": MAX_LEAD_TIME_DAYS})
 
 
-def _run_checks(checks, errors):
+def _run_checks(checks, errors, fields):
     for field, check in checks:
+        if fields is not None and field not in fields:
+            continue
         try:
             check()
         except ValidationError as exc:
             errors.setdefault(field, []).extend(exc.messages)
 
 
-def _model_errors(instance, errors):
+def _model_errors(instance, errors, fields):
     """The model's own validation (lengths, e-mail, choices) for fields not already in error."""
+    exclude = set(errors)
+    if fields is not None:
+        exclude |= {f.name for f in instance._meta.fields if f.name not in fields}
     try:
-        instance.full_clean(exclude=list(errors), validate_unique=False)
+        instance.full_clean(exclude=sorted(exclude), validate_unique=False)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
 
 
-def customer_errors(customer, *, check_unique=True):
-    """Every problem of a customer as {field: [messages]} (empty when it may be saved)."""
+def customer_errors(customer, *, check_unique=True, fields=None):
+    """Every problem of a customer as {field: [messages]} (empty when it may be saved). `fields`
+    limits the check to those fields (the import checks what a row gives)."""
     customer.code = (customer.code or "").strip()
     customer.name = (customer.name or "").strip()
     errors = {}
     _run_checks([
         ("code", lambda: validate_code(customer.code)),
+        ("name", lambda: _validate_name(customer.name)),
         ("credit_limit", lambda: validate_money(customer.credit_limit)),
-    ], errors)
-    if not customer.name:
-        errors.setdefault("name", []).append(_("Enter a name."))
+    ], errors, fields)
     if check_unique and "code" not in errors:
         taken = Customer.objects.filter(code=customer.code).exclude(pk=customer.pk).exists()
         if taken:
             errors["code"] = [_("A customer with code %(code)s already exists.") % {"code": customer.code}]
-    _model_errors(customer, errors)
+    _model_errors(customer, errors, fields)
     return errors
 
 
-def product_errors(product, *, check_unique=True):
-    """Every problem of a product as {field: [messages]} (empty when it may be saved)."""
+def product_errors(product, *, check_unique=True, fields=None):
+    """Every problem of a product as {field: [messages]} (empty when it may be saved). `fields`
+    limits the check to those fields (the import checks what a row gives)."""
     product.sku = (product.sku or "").strip()
     product.name = (product.name or "").strip()
     errors = {}
     _run_checks([
         ("sku", lambda: validate_code(product.sku)),
+        ("name", lambda: _validate_name(product.name)),
         ("list_price", lambda: validate_money(product.list_price)),
         ("standard_lead_time_days", lambda: validate_lead_time(product.standard_lead_time_days)),
-    ], errors)
-    if not product.name:
-        errors.setdefault("name", []).append(_("Enter a name."))
+    ], errors, fields)
     if check_unique and "sku" not in errors:
         if Product.objects.filter(sku=product.sku).exclude(pk=product.pk).exists():
             errors["sku"] = [_("A product with SKU %(sku)s already exists.") % {"sku": product.sku}]
-    _model_errors(product, errors)
+    _model_errors(product, errors, fields)
     return errors
 
 

@@ -149,8 +149,8 @@ def test_sales_creates_a_customer_with_contacts(client, sales):
     ("credit_limit", "abc", "is not a number"),
     ("contact_email", "not-an-email", "Enter a valid e-mail address"),
     ("code", "C 100", "A code cannot contain spaces."),
-    ("code", "", "This field is required."),
-    ("name", "", "This field is required."),
+    ("code", "", "Enter a code."),
+    ("name", "", "Enter a name."),
 ])
 def test_customer_form_rejects_bad_input_with_a_clear_message(client, sales, field, value, message):
     client.force_login(sales)
@@ -297,7 +297,8 @@ def test_planner_creates_and_edits_a_product(client, role_users):
     ("standard_lead_time_days", "2.5", "Enter a whole number of days."),
     ("list_price", "-0.01", "The amount cannot be negative."),
     ("list_price", "1.234", "The amount can have at most 2 decimals."),
-    ("sku", "", "This field is required."),
+    ("sku", "", "Enter a code."),
+    ("name", "", "Enter a name."),
 ])
 def test_product_form_rejects_bad_input(client, role_users, field, value, message):
     client.force_login(role_users["planner"])
