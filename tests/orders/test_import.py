@@ -354,3 +354,12 @@ def test_upload_still_checks_csrf(sales):
                            {"csrfmiddlewaretoken": str(token), "step": "upload",
                             "file": SimpleUploadedFile("c.csv", content)})
     assert accepted.status_code == 200 and preview_rows(accepted) == [(2, "create", [])]
+
+
+def test_xlsx_error_value_is_reported(client, sales):
+    content = xlsx_bytes([["code", "name", "credit limit"], ["E1", "Broken", "#DIV/0!"], ["E2", "Fine", 1]])
+    client.force_login(sales)
+    response = upload(client, "customer", "errors.xlsx", content)
+    assert preview_rows(response) == [
+        (2, "", ["Credit limit: the cell holds the spreadsheet error #DIV/0!."]), (3, "create", [])]
+    assert not Customer.objects.exists()
