@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 QTY = {"max_digits": 12, "decimal_places": 3}
 CENT = Decimal("0.01")
@@ -168,7 +169,7 @@ OPEN_FOR_CREDIT = [S.SUBMITTED, S.APPROVED, S.PLANNED, S.MATERIALS_READY, S.IN_P
 class Channel(models.TextChoices):
     BROWSER = "browser", _("Browser")
     PHONE = "phone", _("Phone")
-    EMAIL = "email", _("E-mail")
+    EMAIL = "email", pgettext_lazy("order channel", "E-mail")
     IMPORT = "import", _("Import")
     API = "api", _("API")
 
