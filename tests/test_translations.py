@@ -71,7 +71,7 @@ def translations(po_path):
 
 
 def copy_sources(destination):
-    """The project's source files (what makemessages reads), without the committed catalog's neighbours."""
+    """The project's source files (what makemessages reads) and the committed locale/ folder."""
     def skipped(folder, names):
         here = Path(folder)
         return [name for name in names
