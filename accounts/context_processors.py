@@ -20,9 +20,11 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "user_roles": []}
-    items = [
-        {"url": reverse(name), "label": label, "active": request.path.startswith(reverse(name))}
-        for name, label, perm in NAVIGATION
-        if perm is None or user.has_perm(perm)
-    ]
+    items = [{"url": reverse(name), "label": label, "active": False}
+             for name, label, perm in NAVIGATION if perm is None or user.has_perm(perm)]
+    # Highlight the entry whose address matches the current page the longest (/orders/customers/
+    # is Customers, not Orders).
+    matching = [item for item in items if request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items, "user_roles": [role_label(r) for r in sorted(roles_of(user))]}
