@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import UserProfile
@@ -48,7 +49,7 @@ def test_refuses_without_force_when_debug_is_off():
     assert not get_user_model().objects.filter(username="admin").exists()
 
 
-def test_demo_data_has_role_users_every_status_and_events_and_is_idempotent():
+def test_demo_data_has_role_users_every_status_and_events_and_is_idempotent(client):
     output = seed()
     assert "Demo data created" in output
 
@@ -97,6 +98,14 @@ def test_demo_data_has_role_users_every_status_and_events_and_is_idempotent():
     shipped = OrderLine.objects.filter(order__status__in=[OrderStatus.SHIPPED, OrderStatus.CLOSED])
     assert all(line.shipped_quantity == line.quantity for line in shipped)
 
+    # The pages show the demo data (Chinese names, reasons, every state) without errors.
+    client.force_login(User.objects.get(username="order_desk"))
+    assert client.get(reverse("orders:list")).status_code == 200
+    for status in OrderStatus.values:
+        order = Order.objects.filter(status=status).first()
+        page = client.get(reverse("orders:detail", args=[order.pk]))
+        assert page.status_code == 200 and order.number in page.content.decode()
+
     counts = (User.objects.count(), Customer.objects.count(), Product.objects.count(), Order.objects.count(),
               OrderEvent.objects.count())
     second = seed()
@@ -136,6 +145,16 @@ def test_scale_data_orders_lines_events_and_sequence():
     new = services.create_order(actor=sales, customer=customer, requested_date=timezone.localdate() + timedelta(30),
                                 lines=[services.LineInput(product, Decimal("12"), product.list_price)])
     assert new.number not in numbers
+
+    # Generated orders move on through the services like any other (the FSM state loads correctly).
+    desk = get_user_model().objects.get(username="order_desk")
+    active = Order.objects.filter(status__in=[OrderStatus.APPROVED, OrderStatus.PLANNED, OrderStatus.MATERIALS_READY,
+                                              OrderStatus.IN_PRODUCTION, OrderStatus.AWAITING_QC,
+                                              OrderStatus.QC_PASSED, OrderStatus.SHIPPED]).first()
+    was = active.status
+    held = services.hold_order(actor=desk, order=active, reason="stock count")
+    assert held.status == OrderStatus.ON_HOLD
+    assert services.resume_order(actor=desk, order=held).status == was
 
     # Scale users have no usable password; the demo set gives them the demo password later.
     assert not sales.has_usable_password()
