@@ -5,6 +5,7 @@ created again) when it was seeded by the bench with another size or --reseed is 
 touched when it holds orders but no bench marker: BENCH_DATABASE_URL then points at someone's data.
 """
 
+import sys
 import time
 
 import dj_database_url
@@ -85,7 +86,8 @@ def prepare(url, *, orders, reseed=False, log=print):
         _migrate()
     log(f"Seeding {orders} orders ...")
     started = time.monotonic()
-    call_command("seed_demo", orders=orders, force=True, seed=42, batch_size=2000)
+    # Its progress goes to stderr with the other progress lines; stdout keeps only the table.
+    call_command("seed_demo", orders=orders, force=True, seed=42, batch_size=2000, stdout=sys.stderr)
     seconds = time.monotonic() - started
     BenchDataset.objects.create(orders=orders, seconds=seconds)
     rate = orders / seconds
