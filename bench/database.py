@@ -1,8 +1,9 @@
 """The bench database: created if missing, migrated, and seeded with BENCH_ORDERS generated orders.
 
 A database is reused when it was seeded by the bench with the requested size, rebuilt (dropped and
-created again) when it was seeded by the bench with another size or --reseed is given, and never
-touched when it holds orders but no bench marker: BENCH_DATABASE_URL then points at someone's data.
+created again) when it was seeded by the bench with another size, unfinished, or --reseed is given,
+and never touched (not even migrated) when it has tables but no bench marker: BENCH_DATABASE_URL
+then points at someone else's data.
 """
 
 import sys
@@ -16,6 +17,7 @@ from .results import Row
 
 # Bulk generation target: 100,000 orders in a couple of minutes.
 SEED_TARGET_ORDERS_PER_SECOND = 100_000 / 180
+RATE_TARGET_FROM = 20_000
 
 
 class NotABenchDatabase(Exception):
@@ -67,29 +69,36 @@ def prepare(url, *, orders, reseed=False, log=print):
     """Make the database hold `orders` generated orders. Returns the rows to report (the seeding
     time when it seeded now)."""
     from django.core.management import call_command
+    from django.db import connection
 
     from bench.baseline_app.models import BenchDataset
-    from orders.models import Order
 
+    tables = connection.introspection.table_names()
+    if tables and BenchDataset._meta.db_table not in tables:
+        raise NotABenchDatabase(
+            f"{connection.settings_dict['NAME']} has tables but was not made by the benchmarks; refusing to touch "
+            "it. Point BENCH_DATABASE_URL at a database of its own (default .../orderflow_bench).")
     _migrate()
     marker = BenchDataset.objects.order_by("-id").first()
-    if marker is None and Order.objects.exists():
-        raise NotABenchDatabase(
-            "This database has orders but was not made by the benchmarks; refusing to touch it. "
-            "Point BENCH_DATABASE_URL at a database of its own (default .../orderflow_bench).")
     if marker is not None and marker.orders == orders and not reseed:
         log(f"Reusing the bench database: {marker.orders} generated orders (seeded {marker.seeded_at:%Y-%m-%d}).")
         return [Row("seed (reused)", "orders", str(orders))]
     if marker is not None:
-        log(f"Rebuilding the bench database (had {marker.orders} orders, {orders} asked).")
+        had = f"{marker.orders} orders" if marker.orders else "an unfinished seeding"
+        log(f"Rebuilding the bench database (had {had}, {orders} orders asked).")
         _drop_and_create(url)
         _migrate()
+    # Marked before seeding (0 = unfinished), so that an interrupted run is rebuilt, not refused.
+    marker = BenchDataset.objects.create(orders=0)
     log(f"Seeding {orders} orders ...")
     started = time.monotonic()
     # Its progress goes to stderr with the other progress lines; stdout keeps only the table.
     call_command("seed_demo", orders=orders, force=True, seed=42, batch_size=2000, stdout=sys.stderr)
     seconds = time.monotonic() - started
-    BenchDataset.objects.create(orders=orders, seconds=seconds)
+    BenchDataset.objects.filter(pk=marker.pk).update(orders=orders, seconds=seconds)
     rate = orders / seconds
-    return [Row(f"seed {orders} orders (bulk, lines + events)", "s (orders/s)", f"{seconds:.1f} ({rate:.0f}/s)",
-                f">= {SEED_TARGET_ORDERS_PER_SECOND:.0f}/s", rate >= SEED_TARGET_ORDERS_PER_SECOND)]
+    name = f"seed {orders} orders (bulk, lines + events)"
+    if orders < RATE_TARGET_FROM:  # start-up and the catalog dominate small runs
+        return [Row(name, "s (orders/s)", f"{seconds:.1f} ({rate:.0f}/s)", f"(from {RATE_TARGET_FROM} orders)")]
+    return [Row(name, "s (orders/s)", f"{seconds:.1f} ({rate:.0f}/s)", f">= {SEED_TARGET_ORDERS_PER_SECOND:.0f}/s",
+                rate >= SEED_TARGET_ORDERS_PER_SECOND)]
