@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from .models import OPEN_FOR_CREDIT, Order, OrderStatus, Unit
 
-
 # Larger than any quantity (12,3) or price (12,2) can be; refusing early keeps Decimal arithmetic sane.
 MAX_TYPED_NUMBER = Decimal("1e12")
 

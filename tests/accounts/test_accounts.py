@@ -55,8 +55,9 @@ def test_password_change_applies_validators(client):
     assert "too short" in weak.content.decode()
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+    new = "Sturdy-Factory-42"
     good = client.post(reverse("accounts:password_change"),
-                       {"old_password": PASSWORD, "new_password1": "Sturdy-Factory-42", "new_password2": "Sturdy-Factory-42"})
+                       {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
     assert good.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Sturdy-Factory-42")
