@@ -1,47 +1,16 @@
 """Races on PostgreSQL with real, separate connections (each thread gets its own)."""
 
-import threading
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection, connections
 
 from documents import services
 from documents.models import Document, DocumentStatus
 from documents.tasks import render_document
+from tests.fixtures.concurrency import run_together
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        if settings.REQUIRE_SERVICES:
-            pytest.fail("REQUIRE_SERVICES=1 but the database is not PostgreSQL")
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
-
-
-def run_together(*functions):
-    """Start the functions at the same moment in threads; return what each returned or raised."""
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def runner(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(i, fn)) for i, fn in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("postgres_only")]
 
 
 def test_the_same_document_rendered_twice_at_once_makes_one_file(sales, approved_order, media_root):

@@ -1,48 +1,17 @@
 """Concurrency on PostgreSQL with real, separate connections (threads each get their own)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.db import connection, connections
 
 from orders import services
 from orders.models import Order, OrderStatus
 from orders.services import OrderActionRefused
+from tests.fixtures.concurrency import run_together
 from tests.fixtures.factories import CustomerFactory, ProductFactory, make_order, user_with_role
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        if settings.REQUIRE_SERVICES:
-            pytest.fail("REQUIRE_SERVICES=1 but the database is not PostgreSQL")
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
-
-
-def run_together(*functions):
-    """Start the functions at the same moment in threads; return what each returned or raised."""
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def runner(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(i, fn)) for i, fn in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("postgres_only")]
 
 
 def test_two_people_approving_at_once_exactly_one_succeeds():
