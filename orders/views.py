@@ -121,25 +121,35 @@ def _entry_context(request, form, formset, order=None):
             "totals": _totals(form, formset), "max_lines": 200}
 
 
+def _save_entry(request, save):
+    """Validate the posted entry form and its lines, then save with `save(**content)`. Returns the
+    redirect after saving, or (form, formset) with the messages to show again."""
+    form = OrderForm(request.POST)
+    formset = OrderLineFormSet(request.POST, prefix="lines")
+    if form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        content = {
+            "customer": data["customer"], "requested_date": data["requested_date"], "lines": formset.lines(),
+            "channel": data["channel"], "customer_po": data["customer_po"], "priority": data["priority"],
+            "rush_reason": data["rush_reason"], "currency": data["currency"] or None, "notes": data["notes"],
+        }
+        try:
+            return _after_save(request, save(**content, entry_key=data["entry_key"]))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except OrderActionRefused as exc:
+            form.add_error(None, exc.message)
+    return form, formset
+
+
 @login_required
 @permission_required("orders.add_order", raise_exception=True)
 def order_create(request):
     if request.method == "POST":
-        form = OrderForm(request.POST)
-        formset = OrderLineFormSet(request.POST, prefix="lines")
-        if form.is_valid() and formset.is_valid():
-            data = form.cleaned_data
-            try:
-                order = services.create_order(
-                    actor=request.user, customer=data["customer"], requested_date=data["requested_date"],
-                    lines=formset.lines(), channel=data["channel"], customer_po=data["customer_po"],
-                    priority=data["priority"], rush_reason=data["rush_reason"], currency=data["currency"] or None,
-                    notes=data["notes"], entry_key=data["entry_key"])
-                return _after_save(request, order)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            except OrderActionRefused as exc:
-                form.add_error(None, exc.message)
+        result = _save_entry(request, lambda **content: services.create_order(actor=request.user, **content))
+        if not isinstance(result, tuple):
+            return result
+        form, formset = result
     else:
         form = OrderForm(initial={"entry_key": uuid.uuid4()})
         formset = OrderLineFormSet(prefix="lines", initial=[{}])
@@ -155,21 +165,13 @@ def order_edit(request, pk):
                        % {"number": order.number, "status": order.get_status_display()})
         return redirect("orders:detail", pk=order.pk)
     if request.method == "POST":
-        form = OrderForm(request.POST)
-        formset = OrderLineFormSet(request.POST, prefix="lines")
-        if form.is_valid() and formset.is_valid():
-            data = form.cleaned_data
-            try:
-                order = services.update_order(
-                    actor=request.user, order=order, customer=data["customer"],
-                    requested_date=data["requested_date"], lines=formset.lines(), channel=data["channel"],
-                    customer_po=data["customer_po"], priority=data["priority"], rush_reason=data["rush_reason"],
-                    currency=data["currency"] or None, notes=data["notes"])
-                return _after_save(request, order)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            except OrderActionRefused as exc:
-                form.add_error(None, exc.message)
+        def update(entry_key, **content):  # an edit keeps the order's own entry key
+            return services.update_order(actor=request.user, order=order, **content)
+
+        result = _save_entry(request, update)
+        if not isinstance(result, tuple):
+            return result
+        form, formset = result
     else:
         form = OrderForm(initial={
             "customer": order.customer.code, "customer_po": order.customer_po, "channel": order.channel,
