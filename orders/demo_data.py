@@ -47,6 +47,7 @@ from .models import (
     Product,
     Unit,
     line_amount,
+    search_words,
 )
 
 S = OrderStatus
@@ -743,7 +744,7 @@ def generate_orders(count, *, lines_per_order=None, batch_size=2000, days=365, r
             progress(min(start + batch_size, count), count)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics, or the planner guesses on 100k new rows
-            cursor.execute("ANALYZE orders_order, orders_orderline, orders_orderevent")
+            cursor.execute("ANALYZE orders_order, orders_orderline, orders_orderevent, orders_customer, orders_product")
     return result
 
 
@@ -795,14 +796,16 @@ def _build_order(plan, number, *, rng, sales_id):
         total += line_amount(quantity, price)
         lines.append({"line_no": line_no, "product_id": product.pk, "quantity": quantity, "unit_price": price,
                       "requested_date": None, "shipped_quantity": quantity if shipped else Decimal("0")})
+    customer_po = f"PO{created_date:%y%m%d}-{rng.randint(100, 999)}" if rng.random() < 0.7 else ""
     times = {action: at for action, _f, _t, at, _n in plan.events}  # last time of each action
     reason = next((note for action, _f, _t, _at, note in reversed(plan.events)
                    if action in ("reject", "hold", "cancel")), "")
     standard = max(p.standard_lead_time_days for p in plan.products)
     order = {
+        "search_text": search_words(number, customer_po, plan.customer, plan.products),
         "status": plan.status, "number": number, "customer_id": plan.customer.pk, "currency": plan.customer.currency,
         "channel": rng.choice([Channel.BROWSER] * 5 + [Channel.PHONE] * 2 + [Channel.EMAIL] * 2 + [Channel.IMPORT]),
-        "customer_po": f"PO{created_date:%y%m%d}-{rng.randint(100, 999)}" if rng.random() < 0.7 else "",
+        "customer_po": customer_po,
         "requested_date": requested,
         "promised_date": requested + timedelta(days=rng.choice([0, 0, 0, 3])) if "approve" in times else None,
         "priority": Priority.RUSH if plan.rush else Priority.NORMAL,

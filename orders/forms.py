@@ -139,13 +139,15 @@ class ReasonForm(forms.Form):
 
 
 class OrderFilterForm(forms.Form):
+    # Every order ends with id so that pages are stable; "rush" sorts after "normal", so -priority
+    # puts rush first (index order_list_default_sort).
     SORTS = {
-        "priority": ("-priority_rank", "-created_at"),  # rush first, then newest
-        "-created": ("-created_at",), "created": ("created_at",),
+        "priority": ("-priority", "-created_at", "-id"),
+        "-created": ("-created_at", "-id"), "created": ("created_at", "id"),
         "number": ("number",), "-number": ("-number",),
-        "requested": ("requested_date", "number"), "-requested": ("-requested_date", "number"),
-        "customer": ("customer__code", "number"), "total": ("total_amount",), "-total": ("-total_amount",),
-        "status": ("status", "number"),
+        "requested": ("requested_date", "id"), "-requested": ("-requested_date", "-id"),
+        "customer": ("customer__code", "-created_at", "-id"), "total": ("total_amount", "id"),
+        "-total": ("-total_amount", "-id"), "status": ("status", "-created_at", "-id"),
     }
     q = forms.CharField(label=_("Search"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"type": "search",

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .models import Customer, CustomerContact, Product
+from .models import Customer, CustomerContact, Order, Product
 
 CUSTOMER_FIELDS = (
     "code", "name", "name_en", "contact_name", "contact_phone", "contact_email", "billing_address",
@@ -282,6 +282,8 @@ def update_customer(*, actor, customer: Customer, contacts=None, **fields) -> Cu
         changed = _changed_fields(current, before, CUSTOMER_FIELDS)
         if changed:
             current.save()
+        if {"code", "name", "name_en"} & set(changed):
+            refresh_order_search_text(customer=current)
         if contacts is not None and _contacts_changed(current, contacts):
             _write_contacts(current, contacts)
             changed.append("contacts")
@@ -336,3 +338,13 @@ def update_product(*, actor, product: Product, **fields) -> Product:
 def set_product_active(*, actor, product: Product, active: bool) -> Product:
     """Deactivate (no new order lines; existing orders are untouched) or reactivate a product."""
     return update_product(actor=actor, product=product, is_active=active)
+
+
+def refresh_order_search_text(*, customer):
+    """A renamed customer is still found under its new name in the order list."""
+    orders = list(Order.objects.filter(customer=customer).only("id", "number", "customer_po")
+                  .prefetch_related("lines__product"))
+    for order in orders:
+        order.customer = customer
+        order.refresh_search_text([line.product for line in order.lines.all()])
+    Order.objects.bulk_update(orders, ["search_text"], batch_size=1000)

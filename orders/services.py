@@ -127,6 +127,7 @@ def _validate_content(*, customer, requested_date, lines, allow_past_date=False)
 
 
 def _write_lines(order, lines):
+    order.refresh_search_text([line.product for line in lines])
     order.lines.all().delete()
     OrderLine.objects.bulk_create(
         OrderLine(order=order, line_no=i, product=line.product, quantity=line.quantity,
@@ -168,7 +169,7 @@ def create_order(*, actor, customer: Customer, requested_date, lines: list[LineI
             _write_lines(order, lines)
             order.duplicate_po_warning = rules.duplicate_po_orders(
                 customer, order.customer_po, exclude_order_id=order.pk).exists()
-            order.save(update_fields=["total_amount", "duplicate_po_warning"])
+            order.save(update_fields=["total_amount", "duplicate_po_warning", "search_text"])
             record_event(order=order, action="created", actor=actor, to_status=order.status,
                          note=_("%(n)s lines, total %(total)s %(cur)s")
                          % {"n": len(lines), "total": order.total_amount, "cur": order.currency})

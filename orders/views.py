@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import exports, rules, selectors, services
 from .forms import OrderFilterForm, OrderForm, OrderLineFormSet, ReasonForm
-from .models import Customer, Priority, Product, line_amount
+from .models import Customer, OrderStatus, Priority, Product, line_amount
 from .services import ACTION_LABELS, REASON_REQUIRED, OrderActionRefused
 
 PAGE_SIZES = (25, 50, 100)
@@ -74,13 +74,22 @@ def order_detail(request, pk):
     return render(request, "orders/detail.html", {
         "order": order,
         "lines": order.lines.all(),
-        "timeline": [{"event": e, "label": ACTION_LABELS.get(e.action, e.action)} for e in order.events.all()],
+        "timeline": _timeline(order.events.all()),
         "actions": [{"name": a, "label": ACTION_LABELS.get(a, a), "needs_reason": a in REASON_REQUIRED}
                     for a in actions if a in USER_ACTIONS],
         "can_edit": order.is_editable and order.created_by_id == request.user.id
         and request.user.has_perm("orders.change_order"),
         "reason_form": ReasonForm(),
     })
+
+
+def _timeline(events):
+    # Status labels are looked up once per page: get_FOO_display() rebuilds the translated choices
+    # on every call, which dominated the page time for orders with hundreds of events.
+    status_labels = {value: str(label) for value, label in OrderStatus.choices}
+    return [{"event": e, "label": ACTION_LABELS.get(e.action, e.action),
+             "from_label": status_labels.get(e.from_status, "—"), "to_label": status_labels.get(e.to_status, "")}
+            for e in events]
 
 
 # Transitions taken from the order page in this stage; later stages act from their own pages.

@@ -170,3 +170,20 @@ def test_export_csv_and_xlsx_follow_the_filters_and_neutralise_formulas(client, 
     assert evil.number in values and plain.number in values
     assert "'=HYPERLINK(\"http://x\")" in values
     assert client.get("/orders/export.pdf").status_code == 404
+
+
+@pytest.mark.django_db
+def test_search_finds_number_po_customer_and_product_and_follows_a_customer_rename(client, sales, role_users):
+    from orders import masterdata_services
+
+    customer = CustomerFactory(code="SZ09", name="深圳洁美", name_en="Shenzhen Jiemei")
+    product = ProductFactory(sku="WIPE-80", name="湿巾 80抽")
+    order = make_order(creator=sales, customer=customer, products=[product], customer_po="PO-Alpha-7")
+    other = make_order(creator=sales)
+    client.force_login(sales)
+    for q in [order.number.lower(), "alpha-7", "sz09", "洁美", "jiemei", "wipe-80", "80抽"]:
+        page = client.get(reverse("orders:list"), {"q": q}).content.decode()
+        assert order.number in page and other.number not in page, q
+    masterdata_services.update_customer(actor=role_users["manager"], customer=customer, name="深圳洁美日化")
+    page = client.get(reverse("orders:list"), {"q": "洁美日化"}).content.decode()
+    assert order.number in page
