@@ -1,0 +1,10 @@
+"""The scheduling engine: pure Python, no Django models, so it can be tested and benchmarked alone.
+
+- ``model``: the dataclasses a problem and a schedule are made of.
+- ``calendar``: working-time arithmetic (shifts, weekends, holidays, closures, overtime).
+- ``engine.schedule``: the built-in deterministic finite-capacity scheduler.
+- ``optimizer.optimize``: OR-Tools CP-SAT, for tardiness (rush first) or makespan.
+- ``whatif.compare``: which jobs a change makes finish later, and which become late.
+- ``validation.validate_schedule``: the one validity checker used by tests and benchmarks.
+- ``jobshop``: the standard job-shop and Taillard instance formats.
+"""
