@@ -160,10 +160,3 @@ class ProductForm(forms.ModelForm):
         if self.instance.pk:
             data.pop("sku")
         return data
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("File (.csv or .xlsx)"),
-                           error_messages={"required": _("Choose a file to upload."),
-                                           "empty": _("The file is empty.")},
-                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))

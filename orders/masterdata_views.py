@@ -1,40 +1,28 @@
 """Customer and product pages: lists, create/edit (with deactivate instead of delete) and CSV/XLSX
 import with a preview. Views stay thin: parse, call a selector or a service, render."""
 
-import secrets
-import time
-from functools import wraps
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from imports.views import import_page, upload_size_limited
 
 from . import importing, masterdata_services
 from . import masterdata_selectors as selectors
-from .importing import ImportFileError, ImportRejected
 from .masterdata_forms import (
     ContactFormSet,
     CustomerFilterForm,
     CustomerForm,
-    ImportUploadForm,
     ProductFilterForm,
     ProductForm,
     contact_initial,
 )
 
 PAGE_SIZES = (25, 50, 100)
-# How long a checked upload waits for its confirmation.
-IMPORT_PREVIEW_MAX_AGE = 60 * 60
 
 
 def _paginate(request, queryset):
@@ -207,131 +195,10 @@ def product_edit(request, pk):
 
 # --- import ------------------------------------------------------------------------------------
 
-class ImportSizeLimit(FileUploadHandler):
-    """Stops storing an uploaded file as soon as it passes settings.IMPORT_MAX_BYTES (Django's own
-    upload settings do not cap files), so an oversized upload fills neither memory nor disk."""
-
-    def __init__(self, request=None):
-        super().__init__(request)
-        self.received = 0
-        self.too_large = False
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > settings.IMPORT_MAX_BYTES:
-            self.too_large = True
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None  # the next handlers build the file
-
-
-def upload_size_limited(view):
-    """Install ImportSizeLimit before anything reads the request body. The CSRF middleware reads it,
-    so the check is exempted there and done here, after the handler is in place (as the Django
-    docs on modifying upload handlers describe)."""
-    protected = csrf_protect(view)
-
-    @csrf_exempt
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        limit = ImportSizeLimit(request)
-        request.upload_handlers.insert(0, limit)
-        request.import_size_limit = limit
-        return protected(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _session_key(kind):
-    return f"masterdata_import:{kind}"
-
-
-def _import_context(kind, **extra):
-    spec = importing.IMPORTS[kind]
-    columns = [{"column": c, "default": spec.default_display(c), "choices": c.choice_values()} for c in spec.columns]
-    return {"spec": spec, "kind": kind, "columns": columns, "max_rows": importing.MAX_ROWS,
-            "max_bytes": settings.IMPORT_MAX_BYTES,
-            "list_url": reverse(f"orders:{kind}_list"), "import_url": reverse(f"orders:{kind}_import"), **extra}
-
-
-def _upload_page(request, kind, form, *, error=""):
-    return render(request, "orders/masterdata/import.html", _import_context(kind, form=form, error=error))
-
-
-def _preview_page(request, kind, preview, *, error=""):
-    """Show the checked rows; keep them in the session (only when all are good) for the confirm step."""
-    token = ""
-    if preview.is_valid:
-        token = secrets.token_urlsafe(24)
-        request.session[_session_key(kind)] = {"token": token, "user": request.user.pk, "saved": time.time(),
-                                               "stash": preview.stash()}
-    else:
-        request.session.pop(_session_key(kind), None)
-    return render(request, "orders/masterdata/import_preview.html",
-                  _import_context(kind, preview=preview, token=token, error=error))
-
-
 def _import(request, kind):
-    if request.method != "POST":
-        if request.GET.get("template") == "csv":
-            response = HttpResponse(importing.template_csv(kind), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{kind}-import-template.csv"'
-            return response
-        return _upload_page(request, kind, ImportUploadForm())
-    step = request.POST.get("step")
-    if step == "cancel":
-        request.session.pop(_session_key(kind), None)
-        messages.info(request, _("Import cancelled; nothing was written."))
-        return redirect(f"orders:{kind}_import")
-    if step == "confirm":
-        return _confirm_import(request, kind)
-    return _upload_import(request, kind)
-
-
-def _upload_import(request, kind):
-    limit = getattr(request, "import_size_limit", None)
-    too_large = (limit is not None and limit.too_large) or any(
-        f.size > settings.IMPORT_MAX_BYTES for f in request.FILES.values())
-    if too_large:
-        return _upload_page(request, kind, ImportUploadForm(), error=_(
-            "The file is larger than %(max)s. Split it into smaller files; nothing was imported.")
-            % {"max": filesizeformat(settings.IMPORT_MAX_BYTES)})
-    form = ImportUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _upload_page(request, kind, form)
-    upload = form.cleaned_data["file"]
-    try:
-        preview = importing.preview_import(actor=request.user, kind=kind, data=upload.read(), filename=upload.name)
-    except ImportFileError as exc:
-        return _upload_page(request, kind, ImportUploadForm(), error=exc.message)
-    return _preview_page(request, kind, preview)
-
-
-def _confirm_import(request, kind):
-    pending = request.session.get(_session_key(kind))
-    token = request.POST.get("token", "")
-    expired = not pending or time.time() - pending.get("saved", 0) > IMPORT_PREVIEW_MAX_AGE
-    if (expired or not token or not constant_time_compare(pending.get("token", ""), token)
-            or pending.get("user") != request.user.pk):
-        messages.error(request, _("This preview has expired or was replaced by another upload. Nothing was imported; "
-                                  "upload the file again."))
-        return redirect(f"orders:{kind}_import")
-    try:
-        outcome = importing.apply_import(actor=request.user, stash=pending["stash"])
-    except ImportRejected as exc:
-        return _preview_page(request, kind, exc.preview, error=exc.message)
-    request.session.pop(_session_key(kind), None)
-    messages.success(request, _("Imported %(file)s: %(created)s created, %(updated)s updated, %(unchanged)s "
-                                "unchanged.") % {"file": pending["stash"].get("filename", ""),
-                                                 "created": outcome.created, "updated": outcome.updated,
-                                                 "unchanged": outcome.unchanged})
-    return redirect(reverse(f"orders:{kind}_list") + "?status=all&sort=-updated")
+    return import_page(request, importing.IMPORTS[kind], list_url=reverse(f"orders:{kind}_list"),
+                       import_url=reverse(f"orders:{kind}_import"),
+                       done_url=reverse(f"orders:{kind}_list") + "?status=all&sort=-updated")
 
 
 @upload_size_limited

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "accounts",
     "alerts",
     "documents",
+    "imports",
     # lifecycle stages
     "orders",
     "planning",
