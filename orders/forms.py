@@ -12,9 +12,14 @@ class CodeChoiceField(forms.ModelChoiceField):
     """Choose by a human code typed or picked from a search list ("C001" or "C001 — 名称").
     A value that matches nothing (a typo, or a tampered POST) is an error, never a guess."""
 
+    # Objects already loaded by code (set by OrderLineFormSet: one query for all lines).
+    preloaded = None
+
     def to_python(self, value):
         if isinstance(value, str):
             value = value.split(" — ", 1)[0].strip()
+        if self.preloaded is not None and value in self.preloaded:
+            return self.preloaded[value]
         return super().to_python(value)
 
 
@@ -119,6 +124,20 @@ class OrderLineForm(forms.Form):
 
 
 class BaseLineFormSet(forms.BaseFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._products = None
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if self.is_bound:
+            if self._products is None:
+                skus = {str(v).split(" — ", 1)[0].strip() for k, v in self.data.items()
+                        if k.startswith(f"{self.prefix}-") and k.endswith("-product")}
+                self._products = {p.sku: p for p in Product.objects.filter(sku__in=skus)}
+            form.fields["product"].preloaded = self._products
+        return form
+
     def clean(self):
         if any(self.errors):
             return

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import django_fsm as fsm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,14 +78,22 @@ REASON_REQUIRED = {"reject", "hold", "cancel", "cancel_held", "fail_qc"}
 
 
 def next_order_number(on=None):
-    """SO-2026-00042: a per-year counter incremented under a row lock, so concurrent creators
-    never get the same number. Must run inside the caller's transaction."""
+    """SO-2026-00042: a per-year counter incremented in one UPDATE … RETURNING, which locks the row
+    until the creating transaction ends, so concurrent creators never get the same number. Must run
+    inside the caller's transaction."""
     year = (on or timezone.localdate()).year
-    OrderNumberSequence.objects.get_or_create(year=year)  # the row to lock; a race here is harmless
-    seq = OrderNumberSequence.objects.select_for_update().get(year=year)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return f"SO-{year}-{seq.last:05d}"
+    table = connection.ops.quote_name(OrderNumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])
+        row = cursor.fetchone()
+    if row is None:  # the year's first order: create its counter (a racing creator may win; retry then)
+        try:
+            with transaction.atomic():
+                OrderNumberSequence.objects.create(year=year, last=1)
+            return f"SO-{year}-00001"
+        except IntegrityError:
+            return next_order_number(on)
+    return f"SO-{year}-{row[0]:05d}"
 
 
 def record_event(*, order, action, actor, from_status="", to_status="", note=""):
@@ -126,15 +134,17 @@ def _validate_content(*, customer, requested_date, lines, allow_past_date=False)
         raise ValidationError(errors)
 
 
-def _write_lines(order, lines):
+def _set_totals(order, lines):
+    order.total_amount = sum((line_amount(line.quantity, line.unit_price) for line in lines), Decimal("0"))
     order.refresh_search_text([line.product for line in lines])
-    order.lines.all().delete()
+
+
+def _insert_lines(order, lines):
     OrderLine.objects.bulk_create(
         OrderLine(order=order, line_no=i, product=line.product, quantity=line.quantity,
                   unit_price=line.unit_price, requested_date=line.requested_date)
         for i, line in enumerate(lines, start=1)
     )
-    order.total_amount = sum((line_amount(line.quantity, line.unit_price) for line in lines), Decimal("0"))
 
 
 def _apply_rush(order, *, priority, rush_reason, lines):
@@ -165,11 +175,10 @@ def create_order(*, actor, customer: Customer, requested_date, lines: list[LineI
                 currency=currency or customer.currency, notes=notes, created_by=actor, entry_key=entry_key,
             )
             _apply_rush(order, priority=priority, rush_reason=rush_reason, lines=lines)
+            order.duplicate_po_warning = rules.duplicate_po_orders(customer, order.customer_po).exists()
+            _set_totals(order, lines)
             order.save()
-            _write_lines(order, lines)
-            order.duplicate_po_warning = rules.duplicate_po_orders(
-                customer, order.customer_po, exclude_order_id=order.pk).exists()
-            order.save(update_fields=["total_amount", "duplicate_po_warning", "search_text"])
+            _insert_lines(order, lines)
             record_event(order=order, action="created", actor=actor, to_status=order.status,
                          note=_("%(n)s lines, total %(total)s %(cur)s")
                          % {"n": len(lines), "total": order.total_amount, "cur": order.currency})
@@ -204,7 +213,9 @@ def update_order(*, actor, order: Order, customer: Customer, requested_date, lin
         if channel:
             current.channel = channel
         _apply_rush(current, priority=priority, rush_reason=rush_reason, lines=lines)
-        _write_lines(current, lines)
+        _set_totals(current, lines)
+        current.lines.all().delete()
+        _insert_lines(current, lines)
         current.duplicate_po_warning = rules.duplicate_po_orders(
             customer, current.customer_po, exclude_order_id=current.pk).exists()
         current.save()
@@ -229,10 +240,11 @@ def available_actions(order: Order, user) -> list[str]:
     return names
 
 
-def transition_order(*, actor, order: Order, action: str, note="", expected_status=None) -> Order:
+def transition_order(*, actor, order: Order, action: str, note="", expected_status=None, changes=None) -> Order:
     """Take one transition of the order state machine, as `actor`. Stage services call this after
     doing their own work. Refuses, changing nothing, when the order moved on since the user saw it,
-    when the transition is not possible from the current state, or not for the user's role."""
+    when the transition is not possible from the current state, or not for the user's role.
+    `changes` are further field values saved with the transition (one UPDATE)."""
     note = (note or "").strip()
     if action in REASON_REQUIRED and not note:
         raise ValidationError(_("Give a reason."))
@@ -253,12 +265,15 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
                     _("“%(action)s” is not possible while order %(number)s is %(status)s.")
                     % {"action": ACTION_LABELS.get(action, action), "number": current.number,
                        "status": current.get_status_display()})
-            if not fsm.has_transition_perm(bound, actor):
-                if not fsm.can_proceed(bound):
-                    raise OrderActionRefused(_condition_message(current, action))
+            if not method._django_fsm.has_transition_perm(current, current.status, actor):
                 raise PermissionDenied(_("Your role may not do this."))
+            for field, value in (changes or {}).items():
+                setattr(current, field, value)
             from_status = current.status
-            bound()
+            try:
+                bound()  # checks the transition's conditions
+            except fsm.TransitionNotAllowed:
+                raise OrderActionRefused(_condition_message(current, action)) from None
             if action in {"reject", "hold", "cancel", "cancel_held"}:
                 current.status_reason = note
             now = timezone.now()
@@ -301,12 +316,11 @@ def submit_order(*, actor, order: Order, note="", expected_status=None) -> Order
             _validate_content(customer=current.customer, requested_date=current.requested_date, lines=lines)
         exceeded, _open_value = rules.credit_exceeded(current.customer, current.total_amount,
                                                        exclude_order_id=current.pk)
-        Order.objects.filter(pk=current.pk).update(
-            credit_warning=exceeded, credit_acknowledged_by=None,
-            duplicate_po_warning=rules.duplicate_po_orders(
-                current.customer, current.customer_po, exclude_order_id=current.pk).exists())
-        submitted = transition_order(actor=actor, order=current, action="submit", note=note,
-                                     expected_status=expected_status)
+        duplicate_po = rules.duplicate_po_orders(current.customer, current.customer_po,
+                                                 exclude_order_id=current.pk).exists()
+        submitted = transition_order(
+            actor=actor, order=current, action="submit", note=note, expected_status=expected_status,
+            changes={"credit_warning": exceeded, "credit_acknowledged_by": None, "duplicate_po_warning": duplicate_po})
         if submitted.is_rush:
             _alert_new_rush_order(submitted)
     return submitted
