@@ -152,6 +152,7 @@ class CalendarTimeline:
         self.origin = origin.astimezone(UTC)
         self._closures = sorted((to_minute(c.start, self.origin), to_minute(c.end, self.origin, ceil=True))
                                 for c in calendar.closures)
+        # Without weekly shifts only the overtime windows work: the working time ends with them.
         self._finite = not any(calendar.weekly)
         self._last_overtime = max((day for day, _shift in calendar.overtime), default=None)
         local_origin = self.origin.astimezone(tz).date()
@@ -196,16 +197,17 @@ class CalendarTimeline:
         for begin, finish in intervals:
             self.cum.append(self.cum[-1] + finish - begin)
 
-    def _extend_forward(self, minute_needed: int | None = None) -> None:
-        span = (self._end_day - self._first_day).days
-        if self._finite and self._last_overtime is not None and self._end_day > self._last_overtime + timedelta(days=2):
+    def _extend_forward(self, since: int) -> None:
+        """Build further ahead; ``since`` is the minute the current question starts from."""
+        if self._finite and self._end_day > self._last_overtime + timedelta(days=2):
             raise NoWorkingTimeError(
                 _("Calendar “%(name)s” has no working time after %(date)s: add shifts or overtime.")
                 % {"name": self.calendar.name, "date": self._last_overtime.isoformat()})
-        if span > SEARCH_LIMIT_DAYS * 2:
+        searched = self._end_day - (self.origin + since * MINUTE).astimezone(self.tz).date()
+        if searched.days > SEARCH_LIMIT_DAYS:
             raise NoWorkingTimeError(
                 _("Calendar “%(name)s” has no working time in the next ten years.") % {"name": self.calendar.name})
-        self._end_day += timedelta(days=span)
+        self._end_day += timedelta(days=(self._end_day - self._first_day).days)
         self._build()
 
     def _extend_backward(self) -> None:
@@ -217,7 +219,7 @@ class CalendarTimeline:
         while minute < self._low:
             self._extend_backward()
         while minute >= self._high or not self.ends or self.ends[-1] <= minute:
-            self._extend_forward()
+            self._extend_forward(minute)
 
     # -- questions ----------------------------------------------------------------------------
     def next_working(self, minute: int) -> int:
@@ -234,7 +236,7 @@ class CalendarTimeline:
         index = bisect_right(self.ends, start)
         target = self.cum[index] + (start - self.starts[index]) + duration
         while self.cum[-1] < target:
-            self._extend_forward()
+            self._extend_forward(start)
         index = bisect_left(self.cum, target) - 1
         return self.starts[index] + (target - self.cum[index])
 
@@ -294,21 +296,32 @@ class WorkingTime:
     ...                     "Asia/Shanghai")
     """
 
-    def __init__(self, calendar: WorkingCalendar | None, timezone: str | ZoneInfo, origin: datetime | None = None):
+    def __init__(self, calendar: WorkingCalendar | None, timezone: str | ZoneInfo):
         self.tz = timezone if isinstance(timezone, ZoneInfo) else ZoneInfo(timezone)
-        self.origin = (origin or datetime(2000, 1, 3, tzinfo=UTC)).astimezone(UTC)
-        self.timeline = timeline_for(calendar, self.tz, self.origin)
+        self.calendar = calendar
+        self.origin = None
+        self.timeline = None
+
+    def _minute(self, instant: datetime, *, ceil: bool = False) -> int:
+        if instant.tzinfo is None:
+            raise SchedulingInputError(_("Times must be timezone-aware (got %(value)s).") % {"value": instant})
+        if self.timeline is None:  # the first question sets the origin, so the intervals stay near it
+            local = instant.astimezone(self.tz)
+            self.origin = datetime.combine(local.date(), time(0), tzinfo=self.tz).astimezone(UTC)
+            self.timeline = timeline_for(self.calendar, self.tz, self.origin)
+        return to_minute(instant, self.origin, ceil=ceil)
 
     def finish(self, start: datetime, minutes: int) -> datetime:
         """When ``minutes`` of work begun at ``start`` (or the next working instant) are done."""
         if minutes < 0:
             raise SchedulingInputError(_("A duration cannot be negative."))
-        begin = to_minute(start, self.origin, ceil=True)
+        begin = self._minute(start, ceil=True)
         return from_minute(self.timeline.add_working(begin, int(minutes)), self.origin, self.tz)
 
     def next_working_instant(self, instant: datetime) -> datetime:
-        begin = to_minute(instant, self.origin, ceil=True)
+        begin = self._minute(instant, ceil=True)
         return from_minute(self.timeline.next_working(begin), self.origin, self.tz)
 
     def working_minutes_between(self, begin: datetime, end: datetime) -> int:
-        return self.timeline.working_between(to_minute(begin, self.origin), to_minute(end, self.origin))
+        first = self._minute(begin)
+        return self.timeline.working_between(first, self._minute(end))
