@@ -196,6 +196,8 @@ class CalendarTimeline:
         self.cum = [0]
         for begin, finish in intervals:
             self.cum.append(self.cum[-1] + finish - begin)
+        # Below this minute (and at or above self._low) next_working needs no further building.
+        self._last_end = min(self.ends[-1], high) if self.ends else low
 
     def _extend_forward(self, since: int) -> None:
         """Build further ahead; ``since`` is the minute the current question starts from."""
@@ -224,9 +226,11 @@ class CalendarTimeline:
     # -- questions ----------------------------------------------------------------------------
     def next_working(self, minute: int) -> int:
         """The first working minute at or after ``minute``."""
-        self._cover(minute)
+        if not self._low <= minute < self._last_end:
+            self._cover(minute)
         index = bisect_right(self.ends, minute)
-        return max(self.starts[index], minute)
+        start = self.starts[index]
+        return start if start > minute else minute
 
     def add_working(self, minute: int, duration: int) -> int:
         """The instant at which ``duration`` working minutes, starting at ``minute``, are done."""

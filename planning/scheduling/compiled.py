@@ -31,7 +31,9 @@ from .model import (
 ALWAYS_FIXED = (OperationStatus.STARTED, OperationStatus.DONE)
 
 
-def _exact(value) -> Fraction:
+def _exact(value) -> int | Fraction:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
     if isinstance(value, float):
         return Fraction(str(value))
     try:
@@ -153,7 +155,8 @@ class CompiledProblem:
                 raise SchedulingInputError(
                     _("Operation %(op)s of job %(job)s needs work center %(center)s, which does not exist.")
                     % {**names, "center": code})
-            duration = math.ceil(setup + run * quantity * 100 / self.efficiency[code])
+            efficiency = self.efficiency[code]
+            duration = -(-(setup * efficiency + run * quantity * 100) // efficiency)  # rounded up
             options.extend((unit, duration) for unit in self.center_units[code])
         return options
 

@@ -66,17 +66,22 @@ class _Units:
 
     def fit(self, unit: int, earliest: int, duration: int) -> tuple[int, int]:
         timeline, starts, ends = self.timelines[unit], self.starts[unit], self.ends[unit]
-        begin = timeline.next_working(earliest)
+        begin = earliest
         k = bisect_right(ends, begin)
-        while True:
-            finish = timeline.add_working(begin, duration)
-            if k < len(starts) and starts[k] < finish:
-                begin = timeline.next_working(max(begin, ends[k]))
-                k += 1
-                while k < len(ends) and ends[k] <= begin:
-                    k += 1
-            else:
-                return begin, finish
+        count = len(starts)
+        while k < count:
+            # A gap shorter in calendar minutes than the work cannot hold it: skip without asking
+            # the calendar (working minutes never exceed calendar minutes).
+            if starts[k] - begin >= duration:
+                first = timeline.next_working(begin)
+                finish = timeline.add_working(first, duration)
+                if finish <= starts[k]:
+                    return first, finish
+            if ends[k] > begin:
+                begin = ends[k]
+            k += 1
+        first = timeline.next_working(begin)
+        return first, timeline.add_working(first, duration)
 
     def occupy(self, unit: int, begin: int, finish: int) -> None:
         k = bisect_right(self.starts[unit], begin)
