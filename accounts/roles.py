@@ -30,7 +30,18 @@ ROLE_LABELS = {
 }
 ROLES = list(ROLE_LABELS)
 
-_VIEW_ORDERS = ["orders.view_order", "orders.view_customer", "orders.view_product"]
+# Everyone who sees orders may also see the master data behind them (items, BOMs, work centers,
+# calendars, routings).
+_VIEW_ORDERS = ["orders.view_order", "orders.view_customer", "orders.view_product",
+                "inventory.view_item", "inventory.view_billofmaterials", "planning.view_workcenter",
+                "planning.view_workcalendar", "planning.view_routing"]
+_MANAGE_ITEMS = ["inventory.add_item", "inventory.change_item", "inventory.import_item"]
+_MANAGE_PLANNING_DATA = _MANAGE_ITEMS + [
+    "inventory.change_billofmaterials", "inventory.import_billofmaterials",
+    "planning.add_workcenter", "planning.change_workcenter", "planning.import_workcenter",
+    "planning.add_workcalendar", "planning.change_workcalendar",
+    "planning.change_routing", "planning.import_routing",
+]
 
 ROLE_PERMISSIONS = {
     SALES: _VIEW_ORDERS
@@ -44,8 +55,8 @@ ROLE_PERMISSIONS = {
         "orders.export_order", "orders.add_customer", "orders.change_customer", "orders.import_customer",
     ],
     PLANNER: _VIEW_ORDERS + ["orders.plan_order", "orders.hold_order", "orders.add_product",
-                             "orders.change_product", "orders.import_product"],
-    WAREHOUSE: _VIEW_ORDERS + ["orders.prepare_materials"],
+                             "orders.change_product", "orders.import_product"] + _MANAGE_PLANNING_DATA,
+    WAREHOUSE: _VIEW_ORDERS + ["orders.prepare_materials"] + _MANAGE_ITEMS,
     PRODUCTION: _VIEW_ORDERS + ["orders.produce_order"],
     QC: _VIEW_ORDERS + ["orders.inspect_order"],
     SHIPPING: _VIEW_ORDERS + ["orders.ship_order"],

@@ -1,1 +1,234 @@
-"""Work centers, calendars, routings, work orders and the scheduler arrive with the planning issue."""
+"""Planning master data: work calendars, work centers and routings.
+
+Conventions (shared with the scheduler in planning.scheduling):
+- Times of an operation are Decimal minutes with three decimals (a run time of 0.125 min per unit
+  is 7.5 seconds): setup (once per batch, >= 0), run per unit (> 0) and the minimum transfer/wait
+  time before the next operation may start (>= 0, elapsed calendar time: cooling and transport go
+  on at night).
+- A calendar's shifts are local times in the calendar's time zone (the factory's TIME_ZONE by
+  default). A shift whose end is before its start runs past midnight into the next day (22:00–06:00
+  on Monday is Monday night); a shift cannot end when it starts. Shifts of a calendar may not
+  overlap, counting the ones that run past midnight.
+- Exceptions on a date: a holiday removes that day's shifts; a closure removes the day (no times)
+  or the hours from start to end (a partial closure); overtime adds working time from start to end
+  (it counts even on a holiday; a closure wins over everything).
+- A calendar is said to have working time when it has at least one weekly shift. A work center
+  can only be given a calendar with working time, and the last shift of a calendar that work
+  centers use cannot be removed (planning.services).
+- A routing is an ordered list of operations (by sequence number): each operation follows the one
+  before it. Routings have no predecessor links, so a routing cannot contain a cycle. Routings are
+  versioned like BOMs: saving writes a new active version, earlier ones are kept.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inventory.models import Item
+from orders.models import MONEY, Currency
+
+MINUTES = {"max_digits": 10, "decimal_places": 3}
+PERCENT = {"max_digits": 5, "decimal_places": 2}
+MIN_EFFICIENCY, MAX_EFFICIENCY = Decimal("1"), Decimal("200")
+
+
+def default_time_zone():
+    """The factory's time zone (settings.TIME_ZONE), read when a calendar is made, not frozen in a migration."""
+    return settings.TIME_ZONE
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+def minutes_of_day(value):
+    return value.hour * 60 + value.minute
+
+
+def window_minutes(start, end):
+    """Length in minutes of a window from start to end; an end not after the start is the next day."""
+    begin, finish = minutes_of_day(start), minutes_of_day(end)
+    return finish - begin if finish > begin else finish + 24 * 60 - begin
+
+
+class WorkCalendar(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default=default_time_zone,
+                                 help_text=_("Shift times are local times in this time zone."))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("work calendar")
+        verbose_name_plural = _("work calendars")
+
+    def __str__(self):
+        return self.name
+
+
+class CalendarShift(models.Model):
+    calendar = models.ForeignKey(WorkCalendar, on_delete=models.CASCADE, related_name="shifts")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"), help_text=_("An end before the start runs past midnight."))
+
+    class Meta:
+        ordering = ["calendar", "weekday", "start"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__gte=0) & Q(weekday__lte=6), name="shift_weekday_range"),
+            models.CheckConstraint(condition=~Q(start=F("end")), name="shift_has_length"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    @property
+    def minutes(self):
+        return window_minutes(self.start, self.end)
+
+    @property
+    def is_overnight(self):
+        return self.end < self.start
+
+
+class ExceptionKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Holiday (no shifts that day)")
+    CLOSURE = "closure", _("Closure (whole day or from start to end)")
+    OVERTIME = "overtime", _("Overtime (extra working time)")
+
+
+class CalendarException(models.Model):
+    calendar = models.ForeignKey(WorkCalendar, on_delete=models.CASCADE, related_name="exceptions")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ExceptionKind.choices)
+    start = models.TimeField(_("start"), null=True, blank=True)
+    end = models.TimeField(_("end"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["calendar", "date", "start"]
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("calendar exceptions")
+        constraints = [
+            models.CheckConstraint(condition=Q(start__isnull=True, end__isnull=True)
+                                   | Q(start__isnull=False, end__isnull=False),
+                                   name="calendar_exception_times_paired"),
+            models.CheckConstraint(condition=~Q(kind="overtime") | Q(start__isnull=False),
+                                   name="calendar_exception_overtime_has_times"),
+            models.CheckConstraint(condition=~Q(kind="holiday") | Q(start__isnull=True),
+                                   name="calendar_exception_holiday_whole_day"),
+            models.CheckConstraint(condition=Q(start__isnull=True) | ~Q(start=F("end")),
+                                   name="calendar_exception_has_length"),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()}"
+
+    @property
+    def is_whole_day(self):
+        return self.start is None
+
+
+class WorkCenter(models.Model):
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    parallel_units = models.PositiveSmallIntegerField(
+        _("parallel units"), default=1, help_text=_("Identical machines or crews that can work at the same time."))
+    efficiency_percent = models.DecimalField(
+        _("efficiency %"), **PERCENT, default=Decimal("100"),
+        help_text=_("1 to 200. Run times are divided by it: at 80 % a run takes 1.25 times as long."))
+    calendar = models.ForeignKey(WorkCalendar, verbose_name=_("calendar"), on_delete=models.PROTECT,
+                                 related_name="work_centers")
+    cost_rate_per_hour = models.DecimalField(_("cost rate per hour"), **MONEY, default=Decimal("0"))
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+    is_active = models.BooleanField(_("active"), default=True)
+    down_until = models.DateTimeField(_("down until"), null=True, blank=True,
+                                      help_text=_("Out of order (e.g. a breakdown) until this time."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("work center")
+        verbose_name_plural = _("work centers")
+        permissions = [("import_workcenter", _("Can import work centers"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(parallel_units__gte=1), name="work_center_units_positive"),
+            models.CheckConstraint(condition=Q(efficiency_percent__gte=1) & Q(efficiency_percent__lte=200),
+                                   name="work_center_efficiency_range"),
+            models.CheckConstraint(condition=Q(cost_rate_per_hour__gte=0), name="work_center_cost_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Routing(models.Model):
+    item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="routings")
+    version = models.PositiveIntegerField(_("version"))
+    is_active = models.BooleanField(_("active"), default=False)
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["item", "-version"]
+        verbose_name = _("routing")
+        verbose_name_plural = _("routings")
+        permissions = [("import_routing", _("Can import routings"))]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "version"], name="routing_version_unique"),
+            models.UniqueConstraint(fields=["item"], condition=Q(is_active=True), name="routing_one_active_per_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.item.code} v{self.version}"
+
+
+class RoutingOperation(models.Model):
+    routing = models.ForeignKey(Routing, on_delete=models.CASCADE, related_name="operations")
+    sequence = models.PositiveIntegerField(_("sequence"))
+    work_center = models.ForeignKey(WorkCenter, verbose_name=_("work center"), on_delete=models.PROTECT,
+                                    related_name="operations")
+    alternative_work_center = models.ForeignKey(
+        WorkCenter, verbose_name=_("alternative work center"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="alternative_operations")
+    setup_minutes = models.DecimalField(_("setup (min)"), **MINUTES, default=Decimal("0"))
+    run_minutes_per_unit = models.DecimalField(_("run per unit (min)"), **MINUTES)
+    min_wait_minutes = models.DecimalField(
+        _("minimum transfer/wait (min)"), **MINUTES, default=Decimal("0"),
+        help_text=_("Calendar time before the next operation may start (cooling, drying, transport)."))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["routing", "sequence"]
+        verbose_name = _("routing operation")
+        verbose_name_plural = _("routing operations")
+        constraints = [
+            models.UniqueConstraint(fields=["routing", "sequence"], name="routing_operation_sequence_unique"),
+            models.CheckConstraint(condition=Q(sequence__gt=0), name="routing_operation_sequence_positive"),
+            models.CheckConstraint(condition=Q(setup_minutes__gte=0), name="routing_operation_setup_not_negative"),
+            models.CheckConstraint(condition=Q(run_minutes_per_unit__gt=0), name="routing_operation_run_positive"),
+            models.CheckConstraint(condition=Q(min_wait_minutes__gte=0), name="routing_operation_wait_not_negative"),
+            models.CheckConstraint(condition=~Q(alternative_work_center=F("work_center")),
+                                   name="routing_operation_alternative_differs"),
+        ]
+
+    def __str__(self):
+        return f"{self.routing} #{self.sequence}"

@@ -1,0 +1,100 @@
+"""Reads of items and BOMs. Each list page costs a fixed number of queries whatever the number of
+rows; an explosion costs two queries whatever the depth and width of the BOMs."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.shortcuts import get_object_or_404
+
+from .bom_structure import LineData, explode
+from .models import BillOfMaterials, BOMLine, Item
+
+ITEM_SORTS = {
+    "code": ("code",), "-code": ("-code",),
+    "name": ("name", "code"), "-name": ("-name", "code"),
+    "type": ("item_type", "code"),
+    "lead": ("purchase_lead_time_days", "code"), "-lead": ("-purchase_lead_time_days", "code"),
+    "-updated": ("-updated_at", "code"),
+}
+
+
+def _active_bom(field):
+    return Subquery(BillOfMaterials.objects.filter(parent=OuterRef("pk"), is_active=True).values(field)[:1])
+
+
+def item_list(user, filters: dict):
+    if not user.has_perm("inventory.view_item"):
+        return Item.objects.none()
+    qs = Item.objects.select_related("product").annotate(bom_version=_active_bom("version"))
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(specification__icontains=q)
+                       | Q(product__sku__icontains=q))
+    status = filters.get("status") or "active"
+    if status != "all":
+        qs = qs.filter(is_active=status != "inactive")
+    for name in ("item_type", "sourcing", "unit"):
+        if filters.get(name):
+            qs = qs.filter(**{name: filters[name]})
+    if filters.get("bom") == "with":
+        qs = qs.filter(boms__is_active=True)
+    elif filters.get("bom") == "without":
+        qs = qs.exclude(boms__is_active=True)
+    return qs.order_by(*ITEM_SORTS.get(filters.get("sort") or "code", ITEM_SORTS["code"]), "id")
+
+
+def item_detail(user, pk):
+    qs = Item.objects.select_related("product") if user.has_perm("inventory.view_item") else Item.objects.none()
+    return get_object_or_404(qs, pk=pk)
+
+
+def active_bom(item):
+    """The item's active BOM with its lines and their components, or None."""
+    lines = Prefetch("lines", queryset=BOMLine.objects.select_related("component").order_by("position"))
+    return BillOfMaterials.objects.filter(parent=item, is_active=True).prefetch_related(lines).first()
+
+
+def bom_versions(item):
+    return list(BillOfMaterials.objects.filter(parent=item).select_related("created_by")
+                .annotate(line_count=Count("lines")).order_by("-version"))
+
+
+def bom_version(user, item, pk):
+    """One version of the item's BOM with its lines (404 for users who may not see BOMs)."""
+    if not user.has_perm("inventory.view_billofmaterials"):
+        qs = BillOfMaterials.objects.none()
+    else:
+        lines = Prefetch("lines", queryset=BOMLine.objects.select_related("component").order_by("position"))
+        qs = BillOfMaterials.objects.filter(parent=item).prefetch_related(lines)
+    return get_object_or_404(qs, pk=pk)
+
+
+def where_used(item):
+    """The items whose active BOM has `item` as a component, by code."""
+    return list(Item.objects.filter(boms__is_active=True, boms__lines__component=item).order_by("code").distinct())
+
+
+def item_choices():
+    """Active items for the component pickers, by code (one query)."""
+    return Item.objects.filter(is_active=True).only("id", "code", "name", "unit").order_by("code")
+
+
+def explosion(item, quantity=Decimal("1")):
+    """The multi-level requirements of `quantity` of `item` (inventory.bom_structure.explode), from all
+    active BOM lines loaded at once and the items they reach. Raises BomCycleError on a loop."""
+    lines_by_parent = defaultdict(list)
+    rows = BOMLine.objects.filter(bom__is_active=True).order_by("bom__parent_id", "position").values_list(
+        "bom__parent_id", "component_id", "quantity", "scrap_percent")
+    for parent_id, component_id, qty, scrap in rows:
+        lines_by_parent[parent_id].append(LineData(component_id=component_id, quantity=qty, scrap_percent=scrap))
+    reached, todo = set(), [item.pk]
+    while todo:
+        pk = todo.pop()
+        for line in lines_by_parent.get(pk, ()):
+            if line.component_id not in reached:
+                reached.add(line.component_id)
+                todo.append(line.component_id)
+    items_by_id = {i.pk: i for i in Item.objects.filter(pk__in=reached)}
+    items_by_id.setdefault(item.pk, item)
+    return explode(item, quantity, lines_by_parent=lines_by_parent, items_by_id=items_by_id)
