@@ -47,7 +47,7 @@ def _median_time(function, repeats):
     return result, statistics.median(timings)
 
 
-def job_shop_rows(names=JOB_SHOP, *, time_limit=10.0, repeats=3, log=print):
+def job_shop_rows(names=JOB_SHOP, *, time_limit=10.0, repeats=5, log=print):
     from bench.results import Row
     from planning.scheduling import engine, jobshop, optimizer
     from planning.scheduling.validation import validate_schedule

@@ -319,7 +319,7 @@ def instances(draw):
     return problem(centers, jobs)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(), st.booleans())
 def test_random_schedules_are_valid_and_deterministic(p, improve):
     first = schedule(p, improve=improve)
@@ -327,7 +327,7 @@ def test_random_schedules_are_valid_and_deterministic(p, improve):
     assert schedule(p, improve=improve).assignments == first.assignments
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(), st.data())
 def test_random_incremental_reschedules_keep_frozen_work(p, data):
     before = schedule(p)

@@ -86,7 +86,7 @@ def test_calendars_are_timed_exactly_after_optimising():
     assert validate_schedule(p, result.schedule) == []
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_random_optimised_schedules_pass_the_same_checker(p):
     result = optimize(p, time_limit=1)
