@@ -12,6 +12,10 @@ NAVIGATION = [
     ("orders:review_queue", _("Review queue"), "orders.review_order"),
     ("orders:customer_list", _("Customers"), "orders.view_customer"),
     ("orders:product_list", _("Products"), "orders.view_product"),
+    ("inventory:item_list", _("Items"), "inventory.view_item"),
+    ("planning:work_center_list", _("Work centers"), "planning.view_workcenter"),
+    ("planning:calendar_list", _("Calendars"), "planning.view_workcalendar"),
+    ("planning:routing_list", _("Routings"), "planning.view_routing"),
     ("alerts:list", _("Alerts"), None),
 ]
 

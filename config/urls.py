@@ -9,6 +9,8 @@ urlpatterns = [
     path("", report_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("orders/", include("orders.urls")),
+    path("planning/", include("planning.urls")),
+    path("inventory/", include("inventory.urls")),
     path("alerts/", include("alerts.urls")),
     path("documents/", include("documents.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

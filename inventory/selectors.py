@@ -75,11 +75,6 @@ def where_used(item):
     return list(Item.objects.filter(boms__is_active=True, boms__lines__component=item).order_by("code").distinct())
 
 
-def item_choices():
-    """Active items for the component pickers, by code (one query)."""
-    return Item.objects.filter(is_active=True).only("id", "code", "name", "unit").order_by("code")
-
-
 def explosion(item, quantity=Decimal("1")):
     """The multi-level requirements of `quantity` of `item` (inventory.bom_structure.explode), from all
     active BOM lines loaded at once and the items they reach. Raises BomCycleError on a loop."""
@@ -98,3 +93,12 @@ def explosion(item, quantity=Decimal("1")):
     items_by_id = {i.pk: i for i in Item.objects.filter(pk__in=reached)}
     items_by_id.setdefault(item.pk, item)
     return explode(item, quantity, lines_by_parent=lines_by_parent, items_by_id=items_by_id)
+
+
+def item_search(q, limit=20):
+    """Active items whose code, name or specification contains `q`, for the component search list."""
+    q = (q or "").split(" — ", 1)[0].strip()
+    qs = Item.objects.filter(is_active=True)
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(specification__icontains=q))
+    return qs.order_by("code")[:limit]

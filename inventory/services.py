@@ -169,27 +169,29 @@ def _decimals(value):
     return max(0, -value.as_tuple().exponent) if value.is_finite() else 0
 
 
-def bom_line_messages(number, line: BomLineInput):
-    """The problems of one line on its own (line `number`, counted from 1)."""
-    code = line.component.code
+def bom_line_messages(line: BomLineInput, *, where):
+    """The problems of one line on its own; `where` names the line in the messages ("Line 2 (BOLT)")."""
     messages = []
     if line.quantity is None or line.quantity <= 0:
-        messages.append(_("Line %(n)s (%(code)s): the quantity per unit must be greater than zero.")
-                        % {"n": number, "code": code})
+        messages.append(_("%(where)s: the quantity per unit must be greater than zero.") % {"where": where})
     elif line.quantity > MAX_QUANTITY or _decimals(line.quantity) > 3:
-        messages.append(_("Line %(n)s (%(code)s): the quantity can have at most 9 digits before and 3 after the "
-                          "decimal point.") % {"n": number, "code": code})
+        messages.append(_("%(where)s: the quantity can have at most 9 digits before and 3 after the decimal point.")
+                        % {"where": where})
     scrap = line.scrap_percent
     if scrap is None or scrap < 0 or scrap >= MAX_SCRAP_PERCENT:
-        messages.append(_("Line %(n)s (%(code)s): scrap %% must be at least 0 and less than 100.")
-                        % {"n": number, "code": code})
+        messages.append(_("%(where)s: scrap %% must be at least 0 and less than 100.") % {"where": where})
     elif _decimals(scrap) > 2:
-        messages.append(_("Line %(n)s (%(code)s): scrap %% can have at most 2 decimals.") % {"n": number, "code": code})
+        messages.append(_("%(where)s: scrap %% can have at most 2 decimals.") % {"where": where})
     if not line.component.is_active:
-        messages.append(_("Line %(n)s: item %(code)s is inactive.") % {"n": number, "code": code})
+        messages.append(_("%(where)s: the item is inactive.") % {"where": where})
     if len(line.note or "") > BOMLine._meta.get_field("note").max_length:
-        messages.append(_("Line %(n)s (%(code)s): the note is too long.") % {"n": number, "code": code})
+        messages.append(_("%(where)s: the note is too long.") % {"where": where})
     return messages
+
+
+def bought_item_message(item):
+    return _("%(code)s is bought, not made: only items made in house have a bill of materials. Set “make or buy” "
+             "to make first.") % {"code": item.code}
 
 
 def bom_errors(item: Item, lines):
@@ -198,8 +200,7 @@ def bom_errors(item: Item, lines):
     lines = list(lines)
     messages = []
     if not item.is_made:
-        messages.append(_("%(code)s is bought, not made: only items made in house have a bill of materials. Set "
-                          "“make or buy” to make first.") % {"code": item.code})
+        messages.append(bought_item_message(item))
     if not lines:
         messages.append(_("A bill of materials needs at least one component."))
     if len(lines) > MAX_BOM_LINES:
@@ -209,7 +210,8 @@ def bom_errors(item: Item, lines):
         positions[line.component.pk].append(number)
         if line.component.pk == item.pk:
             messages.append(str(BomCycleError([item.code, item.code]).message))
-        messages.extend(bom_line_messages(number, line))
+        where = _("Line %(n)s (%(code)s)") % {"n": number, "code": line.component.code}
+        messages.extend(bom_line_messages(line, where=where))
     for numbers in positions.values():
         if len(numbers) > 1:
             code = lines[numbers[0] - 1].component.code

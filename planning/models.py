@@ -77,6 +77,11 @@ class WorkCalendar(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def weekly_hours(self):
+        """Working hours in a normal week (uses prefetched shifts when there are)."""
+        return Decimal(sum(shift.minutes for shift in self.shifts.all())) / 60
+
 
 class CalendarShift(models.Model):
     calendar = models.ForeignKey(WorkCalendar, on_delete=models.CASCADE, related_name="shifts")

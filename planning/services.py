@@ -477,7 +477,7 @@ def routing_errors(item: Item, operations):
     return messages
 
 
-def _operation_key(op):
+def operation_key(op):
     return (op.sequence, op.work_center.pk, op.alternative_work_center.pk if op.alternative_work_center else None,
             op.setup_minutes, op.run_minutes_per_unit, op.min_wait_minutes, (op.description or "").strip())
 
@@ -487,7 +487,7 @@ def same_operations(routing, operations):
         return False
     current = [(o.sequence, o.work_center_id, o.alternative_work_center_id, o.setup_minutes, o.run_minutes_per_unit,
                 o.min_wait_minutes, o.description) for o in routing.operations.order_by("sequence")]
-    return current == sorted(_operation_key(op) for op in operations)
+    return current == sorted(operation_key(op) for op in operations)
 
 
 def write_routing_version(*, actor, item, operations, valid_from=None, note=""):

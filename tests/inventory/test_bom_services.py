@@ -134,7 +134,7 @@ def test_bought_items_have_no_bom_and_inactive_components_are_refused(planner):
                                 "“make or buy” to make first."]
     with pytest.raises(ValidationError) as exc:
         services.save_bom(actor=planner, item=made_item("M-1"), lines=[line(Item.objects.get(code="OLD-1"), "1")])
-    assert messages_of(exc) == ["Line 1: item OLD-1 is inactive."]
+    assert messages_of(exc) == ["Line 1 (OLD-1): the item is inactive."]
     assert not BillOfMaterials.objects.exists()
 
 

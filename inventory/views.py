@@ -1,0 +1,226 @@
+"""Item pages (list, create/edit with deactivate instead of delete), the BOM editor with its explosion
+and version history, and the CSV/XLSX imports of items and BOM lines. Views stay thin: parse, call
+a selector or a service, render or redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from imports.views import import_page, upload_size_limited
+
+from . import importing, selectors, services
+from .bom_structure import BomCycleError
+from .forms import BomHeaderForm, BomLineFormSet, ExplosionForm, ItemFilterForm, ItemForm, bom_line_initial
+from .models import BillOfMaterials
+
+PAGE_SIZES = (25, 50, 100)
+
+
+def paginate(request, queryset):
+    """One page of a list, with the page sizes the pager offers and the query string to keep."""
+    try:
+        per_page = int(request.GET.get("per_page", 25))
+    except ValueError:
+        per_page = 25
+    per_page = per_page if per_page in PAGE_SIZES else 25
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page": page, "query": query.urlencode(), "per_page": per_page, "page_sizes": PAGE_SIZES}
+
+
+def add_service_errors(form, exc: ValidationError):
+    """Put a service's ValidationError next to the form's fields (others above the form)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+# --- items -------------------------------------------------------------------------------------
+
+@login_required
+@permission_required("inventory.view_item", raise_exception=True)
+def item_list(request):
+    form = ItemFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    user = request.user
+    return render(request, "inventory/item_list.html", {
+        "form": form, **paginate(request, selectors.item_list(user, filters)),
+        "can_add": user.has_perm("inventory.add_item"), "can_change": user.has_perm("inventory.change_item"),
+        "can_import": user.has_perm("inventory.import_item"),
+        "can_import_boms": user.has_perm("inventory.import_billofmaterials"),
+    })
+
+
+def _item_page(request, form, item=None, can_change=True):
+    context = {"form": form, "item": item, "can_change": can_change}
+    if item is not None:
+        context.update(bom=selectors.active_bom(item), used_in=selectors.where_used(item),
+                       can_view_bom=request.user.has_perm("inventory.view_billofmaterials"))
+    return render(request, "inventory/item_form.html", context)
+
+
+@login_required
+@permission_required("inventory.add_item", raise_exception=True)
+def item_create(request):
+    if request.method == "POST":
+        form = ItemForm(request.POST)
+        if form.is_valid():
+            try:
+                item = services.create_item(actor=request.user, **form.service_fields())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Item %(code)s was created.") % {"code": item.code})
+                return redirect("inventory:item_edit", pk=item.pk)
+    else:
+        form = ItemForm()
+    return _item_page(request, form)
+
+
+@login_required
+@permission_required("inventory.view_item", raise_exception=True)
+def item_edit(request, pk):
+    """Everyone who may see items sees this page; only those who may change them get a form."""
+    item = selectors.item_detail(request.user, pk)
+    can_change = request.user.has_perm("inventory.change_item")
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied(_("Your role may not do this."))
+        action = request.POST.get("action")
+        if action in ("deactivate", "activate"):
+            try:
+                services.set_item_active(actor=request.user, item=item, active=action == "activate")
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                if action == "activate":
+                    messages.success(request, _("Item %(code)s is active again.") % {"code": item.code})
+                else:
+                    messages.success(request, _("Item %(code)s was deactivated: it can no longer be put on a BOM; "
+                                                "its history is kept.") % {"code": item.code})
+            return redirect("inventory:item_edit", pk=item.pk)
+        form = ItemForm(request.POST, instance=item)
+        if form.is_valid():
+            try:
+                services.update_item(actor=request.user, item=item, **form.service_fields())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Item %(code)s was saved.") % {"code": item.code})
+                return redirect("inventory:item_edit", pk=item.pk)
+        item.refresh_from_db()  # the page around the form shows what is saved
+    else:
+        form = ItemForm(instance=item)
+    return _item_page(request, form, item, can_change)
+
+
+@login_required
+@permission_required("inventory.view_item", raise_exception=True)
+def item_options(request):
+    """The component search list (a datalist filled by htmx as the user types)."""
+    q = request.GET.get("q")
+    if q is None:  # htmx sends the row's own input, named lines-N-component
+        q = next((v for k, v in request.GET.items() if k.endswith("-component")), "")
+    return render(request, "inventory/_item_options.html", {"items": selectors.item_search(q)})
+
+
+# --- bills of materials ------------------------------------------------------------------------
+
+def _explosion(request, item):
+    """The explosion of the active BOM for the quantity asked for (1 by default), or its error."""
+    form = ExplosionForm(request.GET or None)
+    quantity = form.cleaned_data["quantity"] if form.is_valid() else None
+    if form.is_bound and quantity is None:
+        return form, None, ""
+    try:
+        return form, selectors.explosion(item, quantity or 1), ""
+    except BomCycleError as exc:
+        return form, None, exc.message
+
+
+@login_required
+@permission_required("inventory.view_billofmaterials", raise_exception=True)
+def bom_edit(request, pk):
+    """The BOM of an item: edit its lines (a new version), see the explosion and the versions."""
+    user = request.user
+    item = selectors.item_detail(user, pk)
+    can_change = user.has_perm("inventory.change_billofmaterials")
+    active = selectors.active_bom(item)
+    header = BomHeaderForm()
+    formset = BomLineFormSet(prefix="lines", initial=bom_line_initial(active))
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied(_("Your role may not do this."))
+        action = request.POST.get("action")
+        if action in ("activate", "deactivate"):
+            return _bom_version_action(request, item, action)
+        header = BomHeaderForm(request.POST)
+        formset = BomLineFormSet(request.POST, prefix="lines")
+        if header.is_valid() and formset.is_valid():
+            try:
+                bom = services.save_bom(actor=user, item=item, lines=formset.lines(),
+                                        valid_from=header.cleaned_data["valid_from"],
+                                        note=header.cleaned_data["note"])
+            except ValidationError as exc:
+                header.add_error(None, exc)
+            else:
+                if active is not None and bom.pk == active.pk:
+                    messages.info(request, _("Nothing changed: the BOM is still version %(version)s.")
+                                  % {"version": bom.version})
+                else:
+                    messages.success(request, _("Version %(version)s of the BOM of %(code)s is saved and active.")
+                                     % {"version": bom.version, "code": item.code})
+                return redirect("inventory:bom_edit", pk=item.pk)
+    shown = None
+    if request.GET.get("version", "").isdigit():
+        shown = selectors.bom_version(user, item, int(request.GET["version"]))
+    explosion_form, explosion, explosion_error = _explosion(request, item)
+    return render(request, "inventory/bom_edit.html", {
+        "item": item, "active": active, "header": header, "formset": formset, "can_change": can_change,
+        "versions": selectors.bom_versions(item), "shown": shown, "explosion_form": explosion_form,
+        "explosion": explosion, "explosion_error": explosion_error,
+    })
+
+
+def _bom_version_action(request, item, action):
+    try:
+        if action == "activate":
+            version = request.POST.get("version", "")
+            bom = get_object_or_404(BillOfMaterials, parent=item, pk=int(version) if version.isdigit() else 0)
+            services.activate_bom(actor=request.user, bom=bom)
+            messages.success(request, _("Version %(version)s is the active BOM again.") % {"version": bom.version})
+        else:
+            services.deactivate_bom(actor=request.user, item=item)
+            messages.success(request, _("%(code)s has no active BOM now; its versions are kept.") % {"code": item.code})
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("inventory:bom_edit", pk=item.pk)
+
+
+# --- imports -----------------------------------------------------------------------------------
+
+@upload_size_limited
+@login_required
+@permission_required("inventory.import_item", raise_exception=True)
+def item_import(request):
+    list_url = reverse("inventory:item_list")
+    return import_page(request, importing.ITEM_IMPORT, list_url=list_url, import_url=reverse("inventory:item_import"),
+                       done_url=list_url + "?status=all&sort=-updated")
+
+
+@upload_size_limited
+@login_required
+@permission_required("inventory.import_billofmaterials", raise_exception=True)
+def bom_import(request):
+    list_url = reverse("inventory:item_list")
+    return import_page(request, importing.BOM_IMPORT, list_url=list_url, import_url=reverse("inventory:bom_import"),
+                       done_url=list_url + "?bom=with")

@@ -1,0 +1,131 @@
+"""Reads of planning master data. Each list page costs a fixed number of queries whatever the number
+of rows; object pages fetch their parts with prefetches."""
+
+from datetime import timedelta
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from inventory.models import Item, Sourcing
+
+from .models import CalendarException, CalendarShift, Routing, RoutingOperation, WorkCalendar, WorkCenter
+
+WORK_CENTER_SORTS = {
+    "code": ("code",), "-code": ("-code",), "name": ("name", "code"), "-name": ("-name", "code"),
+    "units": ("-parallel_units", "code"), "cost": ("-cost_rate_per_hour", "code"), "-updated": ("-updated_at", "code"),
+}
+
+
+def work_center_list(user, filters: dict):
+    if not user.has_perm("planning.view_workcenter"):
+        return WorkCenter.objects.none()
+    qs = WorkCenter.objects.select_related("calendar")
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    status = filters.get("status") or "active"
+    if status != "all":
+        qs = qs.filter(is_active=status != "inactive")
+    if filters.get("calendar"):
+        qs = qs.filter(calendar=filters["calendar"])
+    return qs.order_by(*WORK_CENTER_SORTS.get(filters.get("sort") or "code", WORK_CENTER_SORTS["code"]), "id")
+
+
+def work_center_detail(user, pk):
+    qs = WorkCenter.objects.select_related("calendar") if user.has_perm("planning.view_workcenter") else (
+        WorkCenter.objects.none())
+    return get_object_or_404(qs, pk=pk)
+
+
+def calendar_choices():
+    return WorkCalendar.objects.order_by("name")
+
+
+def _count(model, **filters):
+    """A correlated count (no row multiplication when several counts are annotated)."""
+    return Coalesce(Subquery(model.objects.filter(**filters).order_by().values("calendar")
+                             .annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), Value(0))
+
+
+def calendar_list(user, filters: dict):
+    if not user.has_perm("planning.view_workcalendar"):
+        return WorkCalendar.objects.none()
+    today = timezone.localdate()
+    qs = WorkCalendar.objects.annotate(
+        work_center_count=_count(WorkCenter, calendar=OuterRef("pk")),
+        upcoming_exception_count=_count(CalendarException, calendar=OuterRef("pk"), date__gte=today),
+    ).prefetch_related(Prefetch("shifts", queryset=CalendarShift.objects.order_by("weekday", "start")))
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs.order_by("name", "id")
+
+
+def calendar_detail(user, pk):
+    """A calendar with its shifts, its exceptions from a month ago on, and the work centers using it."""
+    if not user.has_perm("planning.view_workcalendar"):
+        return get_object_or_404(WorkCalendar.objects.none(), pk=pk)
+    since = timezone.localdate() - timedelta(days=31)
+    qs = WorkCalendar.objects.prefetch_related(
+        Prefetch("shifts", queryset=CalendarShift.objects.order_by("weekday", "start")),
+        Prefetch("exceptions", queryset=CalendarException.objects.filter(date__gte=since).order_by("date", "start")),
+        Prefetch("work_centers", queryset=WorkCenter.objects.order_by("code")),
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def calendar_exception(calendar, pk):
+    return get_object_or_404(CalendarException, calendar=calendar, pk=pk)
+
+
+def _active_routing(field):
+    return Subquery(Routing.objects.filter(item=OuterRef("pk"), is_active=True).values(field)[:1])
+
+
+def routing_list(user, filters: dict):
+    """Items made in house with their active routing (version and number of operations)."""
+    if not user.has_perm("planning.view_routing"):
+        return Item.objects.none()
+    operation_count = Subquery(RoutingOperation.objects.filter(routing__item=OuterRef("pk"), routing__is_active=True)
+                               .order_by().values("routing").annotate(n=Count("pk")).values("n")[:1],
+                               output_field=IntegerField())
+    qs = Item.objects.filter(sourcing=Sourcing.MAKE, is_active=True).annotate(
+        routing_version=_active_routing("version"), operation_count=operation_count)
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    if filters.get("routing") == "with":
+        qs = qs.filter(routings__is_active=True)
+    elif filters.get("routing") == "without":
+        qs = qs.exclude(routings__is_active=True)
+    return qs.order_by("code", "id")
+
+
+def routing_item(user, pk):
+    qs = Item.objects.all() if user.has_perm("planning.view_routing") else Item.objects.none()
+    return get_object_or_404(qs, pk=pk)
+
+
+def _operations():
+    return Prefetch("operations", queryset=RoutingOperation.objects.select_related(
+        "work_center", "alternative_work_center").order_by("sequence"))
+
+
+def active_routing(item):
+    return Routing.objects.filter(item=item, is_active=True).prefetch_related(_operations()).first()
+
+
+def routing_versions(item):
+    return list(Routing.objects.filter(item=item).select_related("created_by")
+                .annotate(operation_count=Count("operations")).order_by("-version"))
+
+
+def routing_version(item, pk):
+    return get_object_or_404(Routing.objects.filter(item=item).prefetch_related(_operations()), pk=pk)
+
+
+def work_center_options():
+    """Active work centers for the operation pickers (one query)."""
+    return list(WorkCenter.objects.filter(is_active=True).only("id", "code", "name").order_by("code"))

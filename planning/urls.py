@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "planning"
+urlpatterns = [
+    path("work-centers/", views.work_center_list, name="work_center_list"),
+    path("work-centers/new/", views.work_center_create, name="work_center_create"),
+    path("work-centers/import/", views.work_center_import, name="work_center_import"),
+    path("work-centers/<int:pk>/edit/", views.work_center_edit, name="work_center_edit"),
+    path("calendars/", views.calendar_list, name="calendar_list"),
+    path("calendars/new/", views.calendar_create, name="calendar_create"),
+    path("calendars/<int:pk>/", views.calendar_edit, name="calendar_edit"),
+    path("calendars/<int:pk>/exceptions/<int:exception_pk>/remove/", views.calendar_exception_remove,
+         name="calendar_exception_remove"),
+    path("routings/", views.routing_list, name="routing_list"),
+    path("routings/import/", views.routing_import, name="routing_import"),
+    path("routings/<int:item_pk>/", views.routing_edit, name="routing_edit"),
+]

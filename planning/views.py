@@ -1,0 +1,296 @@
+"""Planning master data pages: work centers (list, create/edit, deactivate), calendars (list, create,
+and one page to edit the weekly shift grid and the exceptions), routings (list of items made in
+house, and the routing editor per item with its versions), and the CSV/XLSX imports of work centers
+and routing operations. Views stay thin: parse, call a selector or a service, render or redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from imports.views import import_page, upload_size_limited
+from inventory.views import add_service_errors, paginate
+
+from . import importing, selectors, services
+from .forms import (
+    CalendarForm,
+    ExceptionForm,
+    OperationFormSet,
+    RoutingFilterForm,
+    RoutingHeaderForm,
+    ShiftGridForm,
+    WorkCenterFilterForm,
+    WorkCenterForm,
+    operation_initial,
+)
+from .models import Routing
+
+# --- work centers ------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("planning.view_workcenter", raise_exception=True)
+def work_center_list(request):
+    form = WorkCenterFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    user = request.user
+    return render(request, "planning/work_center_list.html", {
+        "form": form, **paginate(request, selectors.work_center_list(user, filters)), "now": timezone.now(),
+        "can_add": user.has_perm("planning.add_workcenter"), "can_change": user.has_perm("planning.change_workcenter"),
+        "can_import": user.has_perm("planning.import_workcenter"),
+    })
+
+
+def _work_center_page(request, form, center=None, can_change=True):
+    return render(request, "planning/work_center_form.html",
+                  {"form": form, "center": center, "can_change": can_change, "now": timezone.now()})
+
+
+@login_required
+@permission_required("planning.add_workcenter", raise_exception=True)
+def work_center_create(request):
+    if request.method == "POST":
+        form = WorkCenterForm(request.POST)
+        if form.is_valid():
+            try:
+                center = services.create_work_center(actor=request.user, **form.service_fields())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Work center %(code)s was created.") % {"code": center.code})
+                return redirect("planning:work_center_edit", pk=center.pk)
+    else:
+        form = WorkCenterForm()
+    return _work_center_page(request, form)
+
+
+@login_required
+@permission_required("planning.view_workcenter", raise_exception=True)
+def work_center_edit(request, pk):
+    """Everyone who may see work centers sees this page; only those who may change them get a form."""
+    center = selectors.work_center_detail(request.user, pk)
+    can_change = request.user.has_perm("planning.change_workcenter")
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied(_("Your role may not do this."))
+        action = request.POST.get("action")
+        if action in ("deactivate", "activate"):
+            try:
+                services.set_work_center_active(actor=request.user, center=center, active=action == "activate")
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                if action == "activate":
+                    messages.success(request, _("Work center %(code)s is active again.") % {"code": center.code})
+                else:
+                    messages.success(request, _("Work center %(code)s was deactivated: routings can no longer use it; "
+                                                "its history is kept.") % {"code": center.code})
+            return redirect("planning:work_center_edit", pk=center.pk)
+        form = WorkCenterForm(request.POST, instance=center)
+        if form.is_valid():
+            try:
+                services.update_work_center(actor=request.user, center=center, **form.service_fields())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Work center %(code)s was saved.") % {"code": center.code})
+                return redirect("planning:work_center_edit", pk=center.pk)
+        center.refresh_from_db()
+    else:
+        form = WorkCenterForm(instance=center)
+    return _work_center_page(request, form, center, can_change)
+
+
+# --- calendars ---------------------------------------------------------------------------------
+
+@login_required
+@permission_required("planning.view_workcalendar", raise_exception=True)
+def calendar_list(request):
+    query = request.GET.get("q", "")
+    user = request.user
+    return render(request, "planning/calendar_list.html", {
+        **paginate(request, selectors.calendar_list(user, {"q": query})), "q": query,
+        "can_add": user.has_perm("planning.add_workcalendar"),
+    })
+
+
+@login_required
+@permission_required("planning.add_workcalendar", raise_exception=True)
+def calendar_create(request):
+    form = CalendarForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            calendar = services.create_calendar(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Calendar %(name)s was created: now give it its shifts.")
+                             % {"name": calendar.name})
+            return redirect("planning:calendar_edit", pk=calendar.pk)
+    return render(request, "planning/calendar_create.html", {"form": form})
+
+
+@login_required
+@permission_required("planning.view_workcalendar", raise_exception=True)
+def calendar_edit(request, pk):
+    """One page for a calendar: its name and time zone, the weekly shift grid, and the exceptions.
+    Each part is its own form (named by `action`); the others keep what is saved."""
+    user = request.user
+    calendar = selectors.calendar_detail(user, pk)
+    can_change = user.has_perm("planning.change_workcalendar")
+    shifts = list(calendar.shifts.all())
+    header = CalendarForm(instance=calendar)
+    grid = ShiftGridForm(shifts=shifts)
+    exception_form = ExceptionForm()
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied(_("Your role may not do this."))
+        action = request.POST.get("action")
+        if action == "header":
+            header = CalendarForm(request.POST, instance=selectors.calendar_detail(user, pk))
+            if header.is_valid():
+                try:
+                    services.update_calendar(actor=user, calendar=calendar, **header.cleaned_data)
+                except ValidationError as exc:
+                    add_service_errors(header, exc)
+                else:
+                    messages.success(request, _("Calendar %(name)s was saved.") % {"name": header.cleaned_data["name"]})
+                    return redirect("planning:calendar_edit", pk=calendar.pk)
+        elif action == "shifts":
+            grid = ShiftGridForm(request.POST, shifts=shifts)
+            if grid.is_valid():
+                try:
+                    services.set_calendar_shifts(actor=user, calendar=calendar, shifts=grid.shifts())
+                except ValidationError as exc:
+                    grid.add_error(None, exc)
+                else:
+                    messages.success(request, _("The shifts of %(name)s were saved.") % {"name": calendar.name})
+                    return redirect("planning:calendar_edit", pk=calendar.pk)
+        elif action == "add_exception":
+            exception_form = ExceptionForm(request.POST)
+            if exception_form.is_valid():
+                try:
+                    services.add_calendar_exception(actor=user, calendar=calendar, **exception_form.cleaned_data)
+                except ValidationError as exc:
+                    add_service_errors(exception_form, exc)
+                else:
+                    messages.success(request, _("The exception was added."))
+                    return redirect(reverse("planning:calendar_edit", args=[calendar.pk]) + "#exceptions")
+        else:
+            return redirect("planning:calendar_edit", pk=calendar.pk)
+    return render(request, "planning/calendar_edit.html", {
+        "calendar": calendar, "can_change": can_change, "header": header, "grid": grid,
+        "exception_form": exception_form,
+    })
+
+
+@require_POST
+@login_required
+@permission_required("planning.change_workcalendar", raise_exception=True)
+def calendar_exception_remove(request, pk, exception_pk):
+    calendar = selectors.calendar_detail(request.user, pk)
+    exception = selectors.calendar_exception(calendar, exception_pk)
+    services.remove_calendar_exception(actor=request.user, exception=exception)
+    messages.success(request, _("The exception on %(date)s was removed.") % {"date": exception.date.isoformat()})
+    return redirect(reverse("planning:calendar_edit", args=[calendar.pk]) + "#exceptions")
+
+
+# --- routings ----------------------------------------------------------------------------------
+
+@login_required
+@permission_required("planning.view_routing", raise_exception=True)
+def routing_list(request):
+    form = RoutingFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    user = request.user
+    return render(request, "planning/routing_list.html", {
+        "form": form, **paginate(request, selectors.routing_list(user, filters)),
+        "can_change": user.has_perm("planning.change_routing"), "can_import": user.has_perm("planning.import_routing"),
+    })
+
+
+@login_required
+@permission_required("planning.view_routing", raise_exception=True)
+def routing_edit(request, item_pk):
+    """The routing of an item: edit its operations (a new version), see and reactivate versions."""
+    user = request.user
+    item = selectors.routing_item(user, item_pk)
+    can_change = user.has_perm("planning.change_routing")
+    active = selectors.active_routing(item)
+    header = RoutingHeaderForm()
+    formset = OperationFormSet(prefix="ops", initial=operation_initial(active))
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied(_("Your role may not do this."))
+        action = request.POST.get("action")
+        if action in ("activate", "deactivate"):
+            return _routing_version_action(request, item, action)
+        header = RoutingHeaderForm(request.POST)
+        formset = OperationFormSet(request.POST, prefix="ops")
+        if header.is_valid() and formset.is_valid():
+            try:
+                routing = services.save_routing(actor=user, item=item, operations=formset.operations(),
+                                                valid_from=header.cleaned_data["valid_from"],
+                                                note=header.cleaned_data["note"])
+            except ValidationError as exc:
+                header.add_error(None, exc)
+            else:
+                if active is not None and routing.pk == active.pk:
+                    messages.info(request, _("Nothing changed: the routing is still version %(version)s.")
+                                  % {"version": routing.version})
+                else:
+                    messages.success(request, _("Version %(version)s of the routing of %(code)s is saved and "
+                                                "active.") % {"version": routing.version, "code": item.code})
+                return redirect("planning:routing_edit", item_pk=item.pk)
+    shown = None
+    if request.GET.get("version", "").isdigit():
+        shown = selectors.routing_version(item, int(request.GET["version"]))
+    return render(request, "planning/routing_edit.html", {
+        "item": item, "active": active, "header": header, "formset": formset, "can_change": can_change,
+        "versions": selectors.routing_versions(item), "shown": shown,
+        "work_centers": selectors.work_center_options() if can_change else [],
+    })
+
+
+def _routing_version_action(request, item, action):
+    try:
+        if action == "activate":
+            version = request.POST.get("version", "")
+            routing = get_object_or_404(Routing, item=item, pk=int(version) if version.isdigit() else 0)
+            services.activate_routing(actor=request.user, routing=routing)
+            messages.success(request, _("Version %(version)s is the active routing again.")
+                             % {"version": routing.version})
+        else:
+            services.deactivate_routing(actor=request.user, item=item)
+            messages.success(request, _("%(code)s has no active routing now; its versions are kept.")
+                             % {"code": item.code})
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("planning:routing_edit", item_pk=item.pk)
+
+
+# --- imports -----------------------------------------------------------------------------------
+
+@upload_size_limited
+@login_required
+@permission_required("planning.import_workcenter", raise_exception=True)
+def work_center_import(request):
+    list_url = reverse("planning:work_center_list")
+    return import_page(request, importing.WORK_CENTER_IMPORT, list_url=list_url,
+                       import_url=reverse("planning:work_center_import"),
+                       done_url=list_url + "?status=all&sort=-updated")
+
+
+@upload_size_limited
+@login_required
+@permission_required("planning.import_routing", raise_exception=True)
+def routing_import(request):
+    list_url = reverse("planning:routing_list")
+    return import_page(request, importing.ROUTING_IMPORT, list_url=list_url,
+                       import_url=reverse("planning:routing_import"), done_url=list_url + "?routing=with")
