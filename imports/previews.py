@@ -279,6 +279,11 @@ class ModelImport(TabularImport):
             return _("yes") if default else _("no")
         return "" if default in (None, "") else str(default)
 
+    def stored_value(self, instance, name):
+        """The value as stored: a foreign key's id (no query, and None on a new record)."""
+        model_field = self.model._meta.get_field(name)
+        return getattr(instance, model_field.attname if model_field.is_relation else name)
+
     def existing(self, keys, *, lock):
         qs = self.model.objects.all()
         if lock:
@@ -309,7 +314,7 @@ class ModelImport(TabularImport):
                                  "rows": ", ".join(str(n) for n in lines_by_key[key])})
             current = existing.get(key)
             instance = copy.copy(current) if current is not None else self.model()
-            before = {name: getattr(instance, name) for name in parsed}
+            before = {name: self.stored_value(instance, name) for name in parsed}
             for name, value in parsed.items():
                 setattr(instance, name, value)
             # Only what the row gives is checked: the rest is the default or the value already saved.
@@ -324,7 +329,7 @@ class ModelImport(TabularImport):
             if current is None:
                 row.action = "create"
             else:
-                row.changed_fields = [name for name, value in parsed.items() if before[name] != value]
+                row.changed_fields = [name for name in parsed if before[name] != self.stored_value(instance, name)]
                 row.action = "update" if row.changed_fields else "unchanged"
             results.append(row)
         return results
