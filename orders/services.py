@@ -179,9 +179,7 @@ def create_order(*, actor, customer: Customer, requested_date, lines: list[LineI
             _set_totals(order, lines)
             order.save()
             _insert_lines(order, lines)
-            record_event(order=order, action="created", actor=actor, to_status=order.status,
-                         note=_("%(n)s lines, total %(total)s %(cur)s")
-                         % {"n": len(lines), "total": order.total_amount, "cur": order.currency})
+            record_event(order=order, action="created", actor=actor, to_status=order.status)
     except IntegrityError:
         # The other click of a double-click committed first: hand back its order.
         existing = Order.objects.filter(entry_key=entry_key).first()

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -86,10 +86,11 @@ def order_detail(request, pk):
 def _timeline(events):
     """The order's events as display rows, prepared once here: per-event template filters, lazy
     translations and get_FOO_display() calls dominated the page time for orders with hundreds of
-    events. Times are shown as ISO "2026-11-24 09:30" (factory time zone), read the same in both languages."""
+    events. Times use the language's DATETIME_FORMAT, which has no month names (config/formats)."""
     status_labels = {value: str(label) for value, label in OrderStatus.choices}
     action_labels = {action: str(label) for action, label in ACTION_LABELS.items()}
     tz = timezone.get_current_timezone()
+    datetime_format = formats.get_format("DATETIME_FORMAT")
     system = _("system")
     rows = []
     for e in events:
@@ -98,7 +99,7 @@ def _timeline(events):
             "action": e.action, "label": action_labels.get(e.action, e.action), "note": e.note,
             "moved": e.from_status != e.to_status,
             "from_label": status_labels.get(e.from_status, "—"), "to_label": status_labels.get(e.to_status, ""),
-            "when": e.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            "when": dateformat.format(e.created_at.astimezone(tz), datetime_format),
             "who": (actor.get_full_name() or actor.username) if actor else system,
         })
     return rows
@@ -233,6 +234,8 @@ def _totals(form, formset):
             line_amounts.append({"prefix": f.prefix, "amount": None})
             continue
         product = by_sku.get(f.data.get(f.add_prefix("product"), "").split(" — ", 1)[0].strip())
+        if product:
+            products.append(product)  # its lead time counts for the rush hint even before a quantity parses
         try:
             qty = rules.parse_decimal(f.data.get(f.add_prefix("quantity"), ""), field_label="")
             raw_price = f.data.get(f.add_prefix("unit_price"), "")
@@ -244,8 +247,6 @@ def _totals(form, formset):
         amount = line_amount(qty, price)
         line_amounts.append({"prefix": f.prefix, "amount": amount})
         total += amount
-        if product:
-            products.append(product)
     requested = None
     if form.is_bound:
         try:
