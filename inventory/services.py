@@ -130,7 +130,7 @@ def update_item(*, actor, item: Item, **fields) -> Item:
             setattr(current, name, value)
         errors = item_errors(current)
         if before["is_active"] and not current.is_active:
-            errors.update(_deactivation_errors(current))
+            errors.update(deactivation_errors(current))
         _raise_if(errors)
         changed = _changed(current, before, ITEM_FIELDS)
         if changed:
@@ -144,7 +144,8 @@ def set_item_active(*, actor, item: Item, active: bool) -> Item:
     return update_item(actor=actor, item=item, is_active=active)
 
 
-def _deactivation_errors(item):
+def deactivation_errors(item):
+    """{"is_active": [message]} when active BOMs still use the item (it cannot be deactivated then)."""
     parents = list(BillOfMaterials.objects.filter(is_active=True, lines__component=item)
                    .order_by("parent__code").values_list("parent__code", flat=True)[:10])
     if not parents:

@@ -375,7 +375,7 @@ def update_work_center(*, actor, center: WorkCenter, **fields) -> WorkCenter:
         _lock_calendar(current)
         errors = work_center_errors(current)
         if before["is_active"] and not current.is_active:
-            errors.update(_work_center_in_use(current))
+            errors.update(work_center_in_use_errors(current))
         _raise_if(errors)
         changed = [name for name in WORK_CENTER_FIELDS if getattr(current, name) != before[name]]
         if changed:
@@ -388,7 +388,8 @@ def set_work_center_active(*, actor, center: WorkCenter, active: bool) -> WorkCe
     return update_work_center(actor=actor, center=center, is_active=active)
 
 
-def _work_center_in_use(center):
+def work_center_in_use_errors(center):
+    """{"is_active": [message]} when active routings still use the work center."""
     items = list(Item.objects.filter(Q(routings__operations__work_center=center)
                                      | Q(routings__operations__alternative_work_center=center),
                                      routings__is_active=True).order_by("code").values_list("code", flat=True)
@@ -478,6 +479,7 @@ def routing_errors(item: Item, operations):
 
 
 def operation_key(op):
+    """What makes two operations the same (to tell whether a routing changed)."""
     return (op.sequence, op.work_center.pk, op.alternative_work_center.pk if op.alternative_work_center else None,
             op.setup_minutes, op.run_minutes_per_unit, op.min_wait_minutes, (op.description or "").strip())
 

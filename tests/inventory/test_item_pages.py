@@ -250,3 +250,19 @@ def test_bom_editor_costs_the_same_for_2_and_30_lines(client, planner):
     make_bom(big, [(make_item(), n + 1, 1) for n in range(30)])  # a second version
     assert (count_queries(client, reverse("inventory:bom_edit", args=[small.pk]))
             == count_queries(client, reverse("inventory:bom_edit", args=[big.pk])))
+
+
+def test_admin_applies_the_item_rules_and_keeps_boms_read_only(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.com", "pw-OrderFlow-2026"))
+    bolt = make_item("BOLT")
+    bom = make_bom(made_item("ASM"), [(bolt, 2, 0)])
+    response = client.post(reverse("admin:inventory_item_change", args=[bolt.pk]), {
+        "code": "BOLT", "name": "Bolt", "specification": "", "item_type": "component", "unit": "pcs",
+        "sourcing": "buy", "purchase_lead_time_days": "0", "product": ""})  # is_active unticked
+    assert response.status_code == 200
+    assert "BOLT is a component of the active BOM of ASM" in response.content.decode()
+    bolt.refresh_from_db()
+    assert bolt.is_active
+    assert client.get(reverse("admin:inventory_billofmaterials_change", args=[bom.pk])).status_code == 200
+    assert client.post(reverse("admin:inventory_billofmaterials_delete", args=[bom.pk]), {"post": "yes"}
+                       ).status_code == 403

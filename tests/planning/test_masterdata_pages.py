@@ -151,3 +151,21 @@ def test_list_pages_cost_the_same_for_3_and_30_rows(client, planner, url_name):
     add(27)
     assert count_queries(client, url) == small
     assert small <= 10
+
+
+# --- Django admin --------------------------------------------------------------------------------
+
+def test_admin_applies_the_same_rules_and_keeps_routings_read_only(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.com", "pw-OrderFlow-2026"))
+    empty = make_calendar("Empty", shifts=[])
+    response = client.post(reverse("admin:planning_workcenter_add"), {
+        "code": "WC-9", "name": "Admin", "parallel_units": "1", "efficiency_percent": "100",
+        "calendar": str(empty.pk), "cost_rate_per_hour": "0", "currency": "CNY", "is_active": "on"})
+    assert response.status_code == 200
+    assert ("Calendar Empty has no working time (no shifts): give it shifts before assigning it to a work center."
+            in response.content.decode())
+    assert not WorkCenter.objects.exists()
+    routing = make_routing(made_item("SHAFT"), [(10, make_work_center("LATHE"), 5, 1)])
+    assert client.get(reverse("admin:planning_routing_change", args=[routing.pk])).status_code == 200
+    assert client.post(reverse("admin:planning_routing_delete", args=[routing.pk]), {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:planning_workcalendar_changelist")).status_code == 200

@@ -1,0 +1,71 @@
+"""Admin for items and BOMs. Items are edited with the same rules as the app (inventory.services);
+BOMs are read-only here: a BOM changes through the app's BOM editor or import, which write a new
+version and refuse loops."""
+
+from django import forms
+from django.contrib import admin
+
+from . import services
+from .models import BillOfMaterials, BOMLine, Item
+
+
+class ItemAdminForm(forms.ModelForm):
+    class Meta:
+        model = Item
+        fields = services.ITEM_FIELDS
+
+    def clean(self):
+        data = super().clean()
+        item = self.instance
+        was_active = item.pk is None or item.is_active
+        for name, value in data.items():
+            setattr(item, name, value)
+        errors = services.item_errors(item, check_unique=False)  # the form checks uniqueness itself
+        if item.pk is not None and was_active and not item.is_active:
+            errors.update(services.deactivation_errors(item))
+        for field, messages in errors.items():
+            self.add_error(field if field in self.fields else None, messages)
+        return data
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    form = ItemAdminForm
+    list_display = ("code", "name", "item_type", "unit", "sourcing", "purchase_lead_time_days", "product",
+                    "is_active")
+    list_filter = ("is_active", "item_type", "sourcing", "unit")
+    search_fields = ("code", "name", "specification", "product__sku")
+    list_select_related = ("product",)
+    autocomplete_fields = ("product",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: BOMs and history refer to items
+
+
+class BOMLineInline(admin.TabularInline):
+    model = BOMLine
+    extra = 0
+    fields = readonly_fields = ("position", "component", "quantity", "scrap_percent", "note")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BillOfMaterials)
+class BillOfMaterialsAdmin(admin.ModelAdmin):
+    list_display = ("parent", "version", "is_active", "valid_from", "created_by", "created_at")
+    list_filter = ("is_active",)
+    search_fields = ("parent__code", "parent__name")
+    list_select_related = ("parent", "created_by")
+    readonly_fields = ("parent", "version", "is_active", "valid_from", "note", "created_by", "created_at")
+    inlines = [BOMLineInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
