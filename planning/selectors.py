@@ -1,7 +1,9 @@
 """Reads of planning master data. Each list page costs a fixed number of queries whatever the number
 of rows; object pages fetch their parts with prefetches."""
 
-from datetime import timedelta
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -10,7 +12,17 @@ from django.utils import timezone
 
 from inventory.models import Item, Sourcing
 
-from .models import CalendarException, CalendarShift, Routing, RoutingOperation, WorkCalendar, WorkCenter
+from .models import (
+    CalendarException,
+    CalendarShift,
+    ExceptionKind,
+    Routing,
+    RoutingOperation,
+    WorkCalendar,
+    WorkCenter,
+)
+from .scheduling.calendar import Closure, WorkingCalendar
+from .scheduling.model import WorkCenter as SchedulingWorkCenter
 
 WORK_CENTER_SORTS = {
     "code": ("code",), "-code": ("-code",), "name": ("name", "code"), "-name": ("-name", "code"),
@@ -129,3 +141,34 @@ def routing_version(item, pk):
 def work_center_options():
     """Active work centers for the operation pickers (one query)."""
     return list(WorkCenter.objects.filter(is_active=True).only("id", "code", "name").order_by("code"))
+
+
+# --- for the scheduler -------------------------------------------------------------------------
+
+def working_calendar(calendar):
+    """The calendar as the scheduler's WorkingCalendar (planning.scheduling.calendar): weekly shifts,
+    holidays, closures (a whole day, or from start to end, in the calendar's time zone) and overtime.
+    Two queries. Raises NoWorkingTimeError for a calendar without any working time."""
+    tz = ZoneInfo(calendar.time_zone)
+    weekly = defaultdict(list)
+    for shift in calendar.shifts.order_by("weekday", "start"):
+        weekly[shift.weekday].append((shift.start, shift.end))
+    holidays, closures, overtime = [], [], defaultdict(list)
+    for exception in CalendarException.objects.filter(calendar=calendar).order_by("date", "start"):
+        if exception.kind == ExceptionKind.HOLIDAY:
+            holidays.append(exception.date)
+        elif exception.kind == ExceptionKind.OVERTIME:
+            overtime[exception.date].append((exception.start, exception.end))
+        else:
+            start, end = (exception.start or time(0)), (exception.end or time(0))
+            end_day = exception.date if exception.start is not None and end > start else exception.date + timedelta(1)
+            closures.append(Closure(start=datetime.combine(exception.date, start, tzinfo=tz),
+                                    end=datetime.combine(end_day, end, tzinfo=tz), reason=exception.note))
+    return WorkingCalendar.build(calendar.name, weekly=dict(weekly), holidays=holidays, closures=closures,
+                                 overtime=dict(overtime))
+
+
+def scheduling_work_center(center):
+    """The work center as the scheduler's WorkCenter (units, efficiency, calendar)."""
+    return SchedulingWorkCenter(code=center.code, units=center.parallel_units, efficiency=center.efficiency_percent,
+                                calendar=working_calendar(center.calendar), name=center.name)

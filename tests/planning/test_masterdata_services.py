@@ -1,6 +1,6 @@
 """Calendars and work centers through the services: bad input gets a clear message and writes nothing."""
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -160,3 +160,35 @@ def test_a_work_center_used_by_an_active_routing_cannot_be_deactivated(planner):
                                   "deactivating it."]
     lathe.refresh_from_db()
     assert lathe.is_active
+
+
+# --- as the scheduler sees them ------------------------------------------------------------------
+
+def test_calendar_and_work_center_as_the_scheduler_sees_them(planner):
+    from zoneinfo import ZoneInfo
+
+    from planning import selectors
+    from planning.scheduling.calendar import NoWorkingTimeError, WorkingTime
+
+    calendar = make_calendar("Day", shifts=[(day, start, end) for day in range(5)
+                                             for start, end in (("08:00", "12:00"), ("13:00", "17:00"))]
+                             + [(4, "22:00", "02:00")])
+    week = date(2030, 1, 7)  # a Monday
+    for kwargs in [{"date": date(2030, 1, 8), "kind": "holiday"},
+                   {"date": date(2030, 1, 9), "kind": "closure", "start": time(13), "end": time(15)},
+                   {"date": date(2030, 1, 10), "kind": "closure"},
+                   {"date": date(2030, 1, 12), "kind": "overtime", "start": time(8), "end": time(12)}]:
+        services.add_calendar_exception(actor=planner, calendar=calendar, **kwargs)
+    tz = ZoneInfo(calendar.time_zone)
+    hours = WorkingTime(selectors.working_calendar(calendar), tz)
+    begin = datetime(2030, 1, 7, tzinfo=tz)
+    # Mon 480 + Tue holiday 0 + Wed 480 − 120 closed + Thu closed 0 + Fri 480 + Fri night 240 + Sat overtime 240.
+    assert hours.working_minutes_between(begin, begin + timedelta(days=7)) == 480 + 360 + 480 + 240 + 240
+    # Monday 16:00 + 2 h: one hour on Monday, Tuesday is a holiday, one hour on Wednesday morning.
+    assert hours.finish(datetime.combine(week, time(16), tzinfo=tz), 120) == datetime(2030, 1, 9, 9, 0, tzinfo=tz)
+
+    center = make_work_center("LATHE", calendar=calendar, parallel_units=2, efficiency_percent=Decimal("80"))
+    scheduled = selectors.scheduling_work_center(center)
+    assert (scheduled.code, scheduled.units, scheduled.efficiency) == ("LATHE", 2, Decimal("80"))
+    with pytest.raises(NoWorkingTimeError):
+        selectors.working_calendar(make_calendar("Empty", shifts=[]))
