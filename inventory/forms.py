@@ -136,11 +136,16 @@ BomLineFormSet = forms.formset_factory(BomLineForm, formset=BaseBomLineFormSet, 
                                        max_num=200, validate_max=True, absolute_max=203)
 
 
+def plain_decimal(value):
+    """A stored Decimal as a person would type it: 2.000 → "2", 0.750 → "0.75"."""
+    return format(value.normalize(), "f") if value is not None else ""
+
+
 def bom_line_initial(bom):
     if bom is None:
         return []
-    return [{"component": line.component.code, "quantity": line.quantity, "scrap_percent": line.scrap_percent,
-             "note": line.note} for line in bom.lines.all()]
+    return [{"component": line.component.code, "quantity": plain_decimal(line.quantity),
+             "scrap_percent": plain_decimal(line.scrap_percent), "note": line.note} for line in bom.lines.all()]
 
 
 class BomHeaderForm(forms.Form):

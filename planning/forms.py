@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from inventory.forms import plain_decimal
 from orders.forms import CodeChoiceField, DecimalTextField
 from orders.masterdata_services import validate_code
 
@@ -281,8 +282,9 @@ def operation_initial(routing):
         return []
     return [{"sequence": op.sequence, "work_center": op.work_center.code,
              "alternative_work_center": op.alternative_work_center.code if op.alternative_work_center else "",
-             "setup_minutes": op.setup_minutes, "run_minutes_per_unit": op.run_minutes_per_unit,
-             "min_wait_minutes": op.min_wait_minutes, "description": op.description}
+             "setup_minutes": plain_decimal(op.setup_minutes),
+             "run_minutes_per_unit": plain_decimal(op.run_minutes_per_unit),
+             "min_wait_minutes": plain_decimal(op.min_wait_minutes), "description": op.description}
             for op in routing.operations.all()]
 
 

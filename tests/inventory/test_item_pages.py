@@ -127,7 +127,7 @@ def test_bom_editor_saves_versions_and_shows_the_explosion(client, planner):
     rows = [(r.item.code, r.quantity) for r in page.context["explosion"].requirements]
     assert rows == [("STEEL", Decimal("6.250")), ("BOLT", Decimal("32"))]  # 8 × 0.75 ÷ 0.96 = 6.25
     html = page.content.decode()
-    assert 'value="STEEL"' in html and "6.25" in html
+    assert 'value="STEEL"' in html and 'value="0.75"' in html and "6.25" in html  # typed-looking numbers
 
     # Removing a line and saving makes version 2; version 1 stays.
     client.post(url, bom_post([("STEEL", "0.75", "4", False), ("BOLT", "4", "0", True)]))
