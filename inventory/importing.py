@@ -113,6 +113,9 @@ class PlannedLine:
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class BomImport(TabularImport):
+    def default_display(self, column):
+        return "0" if column.field == "scrap_percent" else ""
+
     def prepare(self, raw_rows, *, lock):
         codes = {raw["values"].get(name, "").strip() for raw in raw_rows for name in ("parent", "component")}
         return {"items": {item.code: item for item in Item.objects.filter(code__in=codes - {""})}}

@@ -112,6 +112,9 @@ class PlannedOperation:
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class RoutingImport(TabularImport):
+    def default_display(self, column):
+        return "0" if column.field in ("setup_minutes", "min_wait_minutes") else ""
+
     def prepare(self, raw_rows, *, lock):
         codes = {raw["values"].get("item", "").strip() for raw in raw_rows} - {""}
         centers = {raw["values"].get(name, "").strip() for raw in raw_rows
