@@ -134,7 +134,13 @@ def update_item(*, actor, item: Item, **fields) -> Item:
         _raise_if(errors)
         changed = _changed(current, before, ITEM_FIELDS)
         if changed:
-            current.save()
+            try:
+                with transaction.atomic():
+                    current.save()
+            except IntegrityError:
+                # Someone linked the same product to another item between our check and our save.
+                raise ValidationError({"product": [_("Product %(sku)s is already made as another item.")
+                                                   % {"sku": current.product.sku}]}) from None
             log_master_data(actor=actor, objects=[current], fields=changed)
     return current
 
