@@ -252,3 +252,18 @@ def test_review_queue_in_chinese(client, compiled_catalog, db):
     page = client.get(reverse("orders:review_queue")).content.decode()
     assert "待审核订单" in page and "提交时间" in page and "要求交期" in page and "订单审核员" in page
     assert english_words(page, {"OrderFlow", "English", "RUSH", "PMC", *CURRENCY_CODES}) == []
+
+
+@pytest.mark.parametrize("url_name", [
+    "inventory:item_list", "inventory:item_create", "planning:work_center_list", "planning:work_center_create",
+    "planning:calendar_list", "planning:routing_list",  # (the new-calendar page lists IANA time zone names)
+])
+def test_master_data_pages_of_the_planner_in_chinese_have_no_english_left(client, compiled_catalog, db, url_name):
+    planner = user_with_role("planner")
+    client.force_login(planner)
+    client.post(reverse("accounts:switch_language"), {"language": "zh-hans", "next": "/"})
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert english_words(page, {"OrderFlow", "English", "RUSH", "PMC", "BOM", *CURRENCY_CODES}) == []
