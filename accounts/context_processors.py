@@ -16,6 +16,7 @@ NAVIGATION = [
     ("planning:work_center_list", _("Work centers"), "planning.view_workcenter"),
     ("planning:calendar_list", _("Calendars"), "planning.view_workcalendar"),
     ("planning:routing_list", _("Routings"), "planning.view_routing"),
+    ("planning:plan_list", _("Plan"), "orders.plan_order"),
     ("alerts:list", _("Alerts"), None),
 ]
 

@@ -22,14 +22,16 @@ Conventions (shared with the scheduler in planning.scheduling):
 
 from decimal import Decimal
 
+import django_fsm as fsm
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Item
-from orders.models import MONEY, Currency
+from orders.models import MONEY, QTY, Currency, Order, OrderLine
 
 MINUTES = {"max_digits": 10, "decimal_places": 3}
 PERCENT = {"max_digits": 5, "decimal_places": 2}
@@ -237,3 +239,169 @@ class RoutingOperation(models.Model):
 
     def __str__(self):
         return f"{self.routing} #{self.sequence}"
+
+
+# --- work orders -------------------------------------------------------------------------------
+#
+# A work order makes `quantity` of one item for one order: one per order line for the product's item,
+# plus one per made-in-house component of its BOM (a sub-assembly work order, whose `parent` is the
+# work order that consumes it; it must finish before the parent's first operation starts). Its
+# operations are copied from the item's active routing when it is planned (planning.plans), so later
+# routing changes do not move work that was already planned. Work orders are cancelled, never deleted.
+
+class WorkOrderStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    RELEASED = "released", _("Released")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+WO = WorkOrderStatus
+OPEN_WORK_ORDER_STATUSES = [WO.PLANNED, WO.RELEASED, WO.IN_PROGRESS]
+
+
+class WorkOrderNumberSequence(models.Model):
+    """The last work order number used per year; incremented in one UPDATE … RETURNING (planning.plans)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class WorkOrder(fsm.ConcurrentTransitionMixin, models.Model):
+    number = models.CharField(_("work order number"), max_length=20, unique=True, editable=False)
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="work_orders")
+    order_line = models.ForeignKey(OrderLine, verbose_name=_("order line"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="work_orders",
+                                   help_text=_("Empty for a sub-assembly work order."))
+    parent = models.ForeignKey("self", verbose_name=_("for work order"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="work_orders")
+    quantity = models.DecimalField(_("quantity"), **QTY)
+    batch_number = models.CharField(_("batch number"), max_length=40, blank=True)
+    routing = models.ForeignKey(Routing, verbose_name=_("routing"), on_delete=models.PROTECT,
+                                related_name="work_orders")
+    earliest_start = models.DateTimeField(
+        _("earliest start"), null=True, blank=True,
+        help_text=_("When its bought materials can be in stock: the order's approval plus the longest purchase "
+                    "lead time of the bought components."))
+    planned_start = models.DateTimeField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateTimeField(_("planned end"), null=True, blank=True)
+    status = fsm.FSMField(_("status"), max_length=20, choices=WorkOrderStatus.choices, default=WO.PLANNED,
+                          protected=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["order", "number"]
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="work_order_quantity_positive"),
+        ]
+        indexes = [models.Index(fields=["order", "status"], name="work_order_order_status")]
+
+    def __str__(self):
+        return self.number
+
+    # Transitions declare source and target only; planning.plans does the work and writes the event.
+    @fsm.transition(status, source=WO.PLANNED, target=WO.RELEASED)
+    def release(self):
+        pass
+
+    @fsm.transition(status, source=WO.RELEASED, target=WO.IN_PROGRESS)
+    def start(self):
+        pass
+
+    @fsm.transition(status, source=WO.IN_PROGRESS, target=WO.DONE)
+    def finish(self):
+        pass
+
+    @fsm.transition(status, source=[WO.PLANNED, WO.RELEASED], target=WO.CANCELLED)
+    def cancel(self):
+        pass
+
+
+class WorkOrderEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError(_("Work order events are append-only."))
+
+    def delete(self):
+        raise ValidationError(_("Work order events are append-only."))
+
+
+class WorkOrderEvent(models.Model):
+    """Append-only log of a work order's status changes (who, when, from, to, why)."""
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=20, choices=WorkOrderStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=WorkOrderStatus.choices, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("by"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = WorkOrderEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("work order event")
+        verbose_name_plural = _("work order events")
+
+    def __str__(self):
+        return f"{self.work_order_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("Work order events are append-only."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Work order events are append-only."))
+
+
+class WorkOrderOperation(models.Model):
+    """One routing step of a work order, with the times copied from the routing when it was planned and
+    the scheduler's placement (work center, unit 0-based, start, end). A locked operation keeps its
+    placement when the plan is recalculated."""
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="operations")
+    sequence = models.PositiveIntegerField(_("sequence"))
+    routing_operation = models.ForeignKey(RoutingOperation, verbose_name=_("routing operation"), null=True,
+                                          on_delete=models.SET_NULL, related_name="+")
+    work_center = models.ForeignKey(WorkCenter, verbose_name=_("work center"), on_delete=models.PROTECT,
+                                    related_name="work_order_operations")
+    alternative_work_center = models.ForeignKey(
+        WorkCenter, verbose_name=_("alternative work center"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="alternative_work_order_operations")
+    setup_minutes = models.DecimalField(_("setup (min)"), **MINUTES, default=Decimal("0"))
+    run_minutes_per_unit = models.DecimalField(_("run per unit (min)"), **MINUTES)
+    min_wait_minutes = models.DecimalField(_("minimum transfer/wait (min)"), **MINUTES, default=Decimal("0"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    quantity = models.DecimalField(_("quantity"), **QTY)
+    planned_work_center = models.ForeignKey(WorkCenter, verbose_name=_("planned work center"), null=True,
+                                            blank=True, on_delete=models.PROTECT, related_name="+")
+    planned_unit = models.PositiveSmallIntegerField(_("planned unit"), null=True, blank=True)
+    planned_start = models.DateTimeField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateTimeField(_("planned end"), null=True, blank=True)
+    locked = models.BooleanField(_("locked"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=WorkOrderStatus.choices, default=WO.PLANNED,
+                              db_index=True)
+
+    class Meta:
+        ordering = ["work_order", "sequence"]
+        verbose_name = _("work order operation")
+        verbose_name_plural = _("work order operations")
+        constraints = [
+            models.UniqueConstraint(fields=["work_order", "sequence"], name="work_order_operation_sequence_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="work_order_operation_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.work_order_id} #{self.sequence}"

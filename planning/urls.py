@@ -16,4 +16,8 @@ urlpatterns = [
     path("routings/", views.routing_list, name="routing_list"),
     path("routings/import/", views.routing_import, name="routing_import"),
     path("routings/<int:item_pk>/", views.routing_edit, name="routing_edit"),
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/plan/", views.plan_order, name="plan_order"),
+    path("plans/<int:pk>/release/", views.plan_release, name="plan_release"),
 ]

@@ -9,13 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from imports.views import import_page, upload_size_limited
 from inventory.views import add_service_errors, paginate
+from orders.services import OrderActionRefused
 
-from . import importing, selectors, services
+from . import importing, plan_selectors, plans, selectors, services
 from .forms import (
     CalendarForm,
     ExceptionForm,
@@ -294,3 +296,65 @@ def routing_import(request):
     list_url = reverse("planning:routing_list")
     return import_page(request, importing.ROUTING_IMPORT, list_url=list_url,
                        import_url=reverse("planning:routing_import"), done_url=list_url + "?routing=with")
+
+
+# --- plan review -------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("orders.plan_order", raise_exception=True)
+def plan_list(request):
+    """Approved orders waiting for planning or release, rush first."""
+    context = paginate(request, plan_selectors.plan_queue(request.user))
+    plan_selectors.with_lateness(context["page"].object_list)
+    return render(request, "planning/plan_list.html", context)
+
+
+@login_required
+@permission_required("orders.plan_order", raise_exception=True)
+def plan_detail(request, pk):
+    order = plan_selectors.order_plan(request.user, pk)
+    return render(request, "planning/plan_detail.html", {"order": order})
+
+
+def _show_errors(request, exc: ValidationError):
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+@permission_required("orders.plan_order", raise_exception=True)
+@require_POST
+def plan_order(request, pk):
+    order = plan_selectors.order_plan(request.user, pk)
+    try:
+        result = plans.plan_order(actor=request.user, order=order)
+    except ValidationError as exc:
+        _show_errors(request, exc)
+        return redirect("planning:plan_detail", pk=order.pk)
+    messages.success(request, _("Order %(number)s was planned: %(count)s work orders, finishing %(finish)s.") % {
+        "number": order.number, "count": len(result.work_orders),
+        "finish": date_format(timezone.localtime(result.finish), "SHORT_DATETIME_FORMAT") if result.finish else "—"})
+    for late in result.late_orders:
+        messages.warning(request, _("Order %(number)s will be late by %(late)s.") % {
+            "number": late.order.number, "late": plan_selectors.duration_text(late.late_minutes)})
+    for conflict in result.conflicts:
+        messages.warning(request, conflict)
+    return redirect("planning:plan_detail", pk=order.pk)
+
+
+@login_required
+@permission_required("orders.plan_order", raise_exception=True)
+@require_POST
+def plan_release(request, pk):
+    order = plan_selectors.order_plan(request.user, pk)
+    try:
+        plans.release_plan(actor=request.user, order=order)
+    except ValidationError as exc:
+        _show_errors(request, exc)
+        return redirect("planning:plan_detail", pk=order.pk)
+    except OrderActionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("planning:plan_detail", pk=order.pk)
+    messages.success(request, _("The plan of order %(number)s was released.") % {"number": order.number})
+    return redirect("planning:plan_list")

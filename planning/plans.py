@@ -1,0 +1,363 @@
+"""Planning an approved order into work orders, scheduling all open work, and releasing the plan.
+
+plan_order(actor, order) — for an approved order:
+- per order line, the item sold as the line's product (Item.product) is made in one work order with
+  the operations of its active routing (times copied from the routing, so a later routing change does
+  not move planned work). There is no batch splitting yet: one work order per line, its batch number
+  is the work order number.
+- every made-in-house component of the item's BOM explosion gets a sub-assembly work order (parent =
+  the work order that consumes it) that must finish before the parent's first operation starts.
+- earliest start of the order's work orders = the later of now and (the order's approval time plus the
+  longest purchase lead time, in calendar days, of the bought components in the explosion): bought
+  material is assumed to be ordered on approval and nothing is assumed in stock yet.
+- re-planning cancels the order's work orders that are still planned (they are kept, cancelled, with
+  an event) and makes new ones, in the same transaction; lines that already have released or started
+  work are left alone. The order row is locked first, so a double click plans once after the other.
+- then ALL open work orders of all orders are scheduled with planning.scheduling.engine (released and
+  started operations, and locked ones, keep their places; planned ones are placed anew, rush first,
+  earliest due first). A work order's due instant is the end of the order's promised date (else the
+  line's, else the order's requested date) in the factory's time zone.
+Nothing is written when the order is not approved, the actor may not plan, a product has no item, an
+item has no active routing, a routing uses an inactive work center or the schedule cannot be made.
+
+release_plan(actor, order): the order's planned work orders and their operations are released, then
+the order moves approved → planned through orders.services.transition_order (which writes the event).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inventory.bom_structure import BomCycleError
+from inventory.models import Item
+from inventory.selectors import explosion
+from orders.models import Order, OrderStatus
+from orders.services import transition_order
+
+from .models import (
+    OPEN_WORK_ORDER_STATUSES,
+    Routing,
+    WorkCenter,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderNumberSequence,
+    WorkOrderOperation,
+    WorkOrderStatus,
+)
+from .scheduling.engine import schedule
+from .scheduling.model import Job, Operation, OperationStatus, Placement, Problem, SchedulingInputError
+from .selectors import scheduling_work_center
+
+WO = WorkOrderStatus
+SCHEDULER_STATUS = {WO.PLANNED: OperationStatus.PLANNED, WO.RELEASED: OperationStatus.RELEASED,
+                    WO.IN_PROGRESS: OperationStatus.STARTED}
+
+
+@dataclass
+class LateOrder:
+    order: Order
+    due: datetime
+    finish: datetime
+    late_minutes: int
+
+
+@dataclass
+class PlanResult:
+    order: Order
+    work_orders: list
+    finish: datetime | None
+    late_orders: list[LateOrder] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+    @property
+    def late_minutes(self):
+        return next((late.late_minutes for late in self.late_orders if late.order.pk == self.order.pk), 0)
+
+
+def _require(actor, perm):
+    if not actor.has_perm(perm):
+        raise PermissionDenied(_("Your role may not do this."))
+
+
+def next_work_order_number(on=None):
+    """WO-2026-00001: a per-year counter incremented in one UPDATE … RETURNING, which locks the row until
+    the planning transaction ends, so concurrent planners never get the same number."""
+    year = (on or timezone.localdate()).year
+    table = connection.ops.quote_name(WorkOrderNumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])
+        row = cursor.fetchone()
+    if row is None:  # the year's first work order: create its counter (a racing planner may win; retry then)
+        try:
+            with transaction.atomic():
+                WorkOrderNumberSequence.objects.create(year=year, last=1)
+            return f"WO-{year}-00001"
+        except IntegrityError:
+            return next_work_order_number(on)
+    return f"WO-{year}-{row[0]:05d}"
+
+
+def due_instant(order, line=None):
+    """The end of the promised date (else the line's, else the order's requested date), factory time."""
+    day = order.promised_date or (line.requested_date if line is not None else None) or order.requested_date
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def record_work_order_event(*, work_order, action, actor, from_status="", to_status="", note=""):
+    return WorkOrderEvent.objects.create(work_order=work_order, action=action, actor=actor, from_status=from_status,
+                                         to_status=to_status, note=note)
+
+
+# --- what to make ------------------------------------------------------------------------------
+
+@dataclass
+class _Draft:
+    item: Item
+    quantity: object
+    routing: Routing
+    operations: list
+    line: object = None
+    parent: "_Draft | None" = None
+    created: WorkOrder | None = None
+
+
+def _routing_for(item, routings, errors):
+    if item.pk not in routings:
+        routing = (Routing.objects.filter(item=item, is_active=True)
+                   .prefetch_related("operations__work_center", "operations__alternative_work_center").first())
+        operations = sorted(routing.operations.all(), key=lambda op: op.sequence) if routing else []
+        routings[item.pk] = (routing, operations)
+        if routing is None or not operations:
+            errors.append(_("Item %(item)s has no active routing: enter its routing first.") % {"item": item.code})
+        for op in operations:
+            if not op.work_center.is_active:
+                errors.append(_("The routing of %(item)s uses work center %(center)s, which is inactive.")
+                              % {"item": item.code, "center": op.work_center.code})
+    return routings[item.pk]
+
+
+def _drafts(order, lines):
+    """The work orders the order needs (parents before their sub-assemblies), the longest purchase
+    lead time in days, and the problems found (nothing is written while there are any)."""
+    errors, drafts, routings, lead_days = [], [], {}, 0
+    items = {item.product_id: item for item in Item.objects.filter(product_id__in=[line.product_id for line in lines])}
+    for line in lines:
+        item = items.get(line.product_id)
+        if item is None:
+            errors.append(_("Line %(line)s: product %(sku)s has no item to make; link it to an item first.")
+                          % {"line": line.line_no, "sku": line.product.sku})
+            continue
+        if not item.is_made:
+            errors.append(_("Line %(line)s: item %(item)s is bought, not made in house; it needs no work order.")
+                          % {"line": line.line_no, "item": item.code})
+            continue
+        routing, operations = _routing_for(item, routings, errors)
+        top = _Draft(item=item, quantity=line.quantity, routing=routing, operations=operations, line=line)
+        drafts.append(top)
+        try:
+            exploded = explosion(item, line.quantity)
+        except BomCycleError as exc:
+            errors.extend(exc.messages)
+            continue
+        lead_days = max([lead_days] + [total.item.purchase_lead_time_days for total in exploded.purchased])
+        # Depth first: the parent of a level-L requirement is the latest draft made at level L - 1.
+        by_level = {0: top}
+        for requirement in exploded.requirements:
+            if not requirement.item.is_made:
+                continue
+            routing, operations = _routing_for(requirement.item, routings, errors)
+            draft = _Draft(item=requirement.item, quantity=requirement.quantity, routing=routing,
+                           operations=operations, parent=by_level[requirement.level - 1])
+            by_level[requirement.level] = draft
+            drafts.append(draft)
+    return drafts, lead_days, errors
+
+
+def _create(draft, *, order, actor, earliest_start):
+    number = next_work_order_number()
+    work_order = WorkOrder.objects.create(
+        number=number, order=order, order_line=draft.line, parent=draft.parent.created if draft.parent else None,
+        item=draft.item, quantity=draft.quantity, batch_number=number, routing=draft.routing,
+        earliest_start=earliest_start, created_by=actor)
+    WorkOrderOperation.objects.bulk_create([
+        WorkOrderOperation(work_order=work_order, sequence=op.sequence, routing_operation=op,
+                           work_center=op.work_center, alternative_work_center=op.alternative_work_center,
+                           setup_minutes=op.setup_minutes, run_minutes_per_unit=op.run_minutes_per_unit,
+                           min_wait_minutes=op.min_wait_minutes, description=op.description, quantity=draft.quantity)
+        for op in draft.operations])
+    record_work_order_event(work_order=work_order, action="planned", actor=actor, to_status=WO.PLANNED)
+    draft.created = work_order
+    return work_order
+
+
+def _root_line(work_order, by_pk):
+    while work_order.parent_id is not None and work_order.parent_id in by_pk:
+        work_order = by_pk[work_order.parent_id]
+    return work_order.order_line_id
+
+
+def _cancel_planned(order, actor, keep_lines):
+    """The order's planned work orders are replaced: cancelled (kept for the record), never deleted.
+    Sub-assemblies of lines whose work is under way (`keep_lines`) stay."""
+    by_pk = {wo.pk: wo for wo in WorkOrder.objects.filter(order=order).order_by("pk")}
+    for work_order in by_pk.values():
+        if work_order.status != WO.PLANNED or _root_line(work_order, by_pk) in keep_lines:
+            continue
+        work_order.cancel()
+        work_order.save()
+        work_order.operations.update(status=WO.CANCELLED)
+        record_work_order_event(work_order=work_order, action="replanned", actor=actor, from_status=WO.PLANNED,
+                                to_status=WO.CANCELLED)
+
+
+def plan_order(*, actor, order, now=None) -> PlanResult:
+    """Make the order's work orders and schedule all open work (see the module docstring)."""
+    _require(actor, "orders.plan_order")
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != OrderStatus.APPROVED:
+            raise ValidationError(_("Order %(number)s is %(status)s; only approved orders are planned.")
+                                  % {"number": order.number, "status": order.get_status_display()})
+        under_way = set(WorkOrder.objects.filter(order=order, order_line__isnull=False)
+                        .exclude(status__in=[WO.PLANNED, WO.CANCELLED]).values_list("order_line_id", flat=True))
+        lines = [line for line in order.lines.select_related("product").order_by("line_no")
+                 if line.pk not in under_way]
+        drafts, lead_days, errors = _drafts(order, lines)
+        if errors:
+            raise ValidationError(list(dict.fromkeys(errors)))
+        _cancel_planned(order, actor, under_way)
+        earliest = max(now, (order.approved_at or now) + timedelta(days=lead_days))
+        created = [_create(draft, order=order, actor=actor, earliest_start=earliest) for draft in drafts]
+        plan = schedule_open_work(now=now)
+        for work_order in created:
+            work_order.refresh_from_db(fields=["planned_start", "planned_end"])
+        finishes = [wo.planned_end for wo in created if wo.planned_end]
+        return PlanResult(order=order, work_orders=created, finish=max(finishes, default=None),
+                          late_orders=plan.late_orders, conflicts=plan.conflicts)
+
+
+# --- scheduling --------------------------------------------------------------------------------
+
+@dataclass
+class ScheduledWork:
+    late_orders: list[LateOrder]
+    conflicts: list[str]
+
+
+def _fixed_placement(op):
+    if op.planned_work_center is None or op.planned_start is None or op.planned_end is None:
+        return None
+    return Placement(op.planned_work_center.code, op.planned_unit or 0, op.planned_start, op.planned_end)
+
+
+def _jobs(work_orders, ops_by_wo):
+    open_children = defaultdict(list)
+    for work_order in work_orders:
+        if work_order.parent_id and ops_by_wo.get(work_order.pk):
+            open_children[work_order.parent_id].append(work_order)
+    jobs = []
+    for work_order in work_orders:
+        ops = ops_by_wo.get(work_order.pk)
+        if not ops:
+            continue
+        order = work_order.order
+        operations, previous = [], None
+        for op in ops:
+            if previous is None:
+                children = open_children[work_order.pk]
+                after = tuple((child.number, ops_by_wo[child.pk][-1].sequence) for child in children)
+                wait = max([ops_by_wo[child.pk][-1].min_wait_minutes for child in children], default=0)
+            else:
+                after, wait = (previous.sequence,), previous.min_wait_minutes
+            alternative = op.alternative_work_center
+            operations.append(Operation(
+                id=op.sequence, center=op.work_center.code, run_per_unit=op.run_minutes_per_unit,
+                setup=op.setup_minutes, min_wait=wait, after=after,
+                alternative=alternative.code if alternative is not None and alternative.is_active else None,
+                status=SCHEDULER_STATUS[op.status], locked=op.locked, fixed=_fixed_placement(op)))
+            previous = op
+        # Sub-assemblies carry the order's due date: they are needed before it.
+        jobs.append(Job(id=work_order.number, operations=tuple(operations), quantity=work_order.quantity,
+                        due=due_instant(order, work_order.order_line), release=work_order.earliest_start,
+                        rush=order.is_rush))
+    return jobs
+
+
+def schedule_open_work(*, now=None) -> ScheduledWork:
+    """Schedule every open work order operation and store the placements. Must run inside the caller's
+    transaction. Work centers are locked first so two planners never schedule at the same time."""
+    now = now or timezone.now()
+    centers = list(WorkCenter.objects.select_for_update().select_related("calendar").order_by("pk"))
+    work_orders = list(WorkOrder.objects.filter(status__in=OPEN_WORK_ORDER_STATUSES)
+                       .select_related("order", "order_line").order_by("pk"))
+    ops = list(WorkOrderOperation.objects.filter(work_order__in=[wo.pk for wo in work_orders],
+                                                 status__in=OPEN_WORK_ORDER_STATUSES)
+               .select_related("work_center", "alternative_work_center", "planned_work_center")
+               .order_by("work_order_id", "sequence"))
+    if not ops:
+        return ScheduledWork(late_orders=[], conflicts=[])
+    ops_by_wo = defaultdict(list)
+    for op in ops:
+        ops_by_wo[op.work_order_id].append(op)
+    used = {op.work_center_id for op in ops} | {op.alternative_work_center_id for op in ops} | {
+        op.planned_work_center_id for op in ops}
+    problem = Problem(centers=tuple(scheduling_work_center(center) for center in centers if center.pk in used),
+                      jobs=tuple(_jobs(work_orders, ops_by_wo)), start=now, timezone=settings.TIME_ZONE)
+    try:
+        result = schedule(problem, keep_released=True)
+    except SchedulingInputError as exc:
+        raise ValidationError(_("The plan cannot be scheduled: %(reason)s") % {"reason": str(exc)}) from None
+    center_by_code = {center.code: center for center in centers}
+    by_number = {wo.number: wo for wo in work_orders}
+    number_of = {wo.pk: wo.number for wo in work_orders}
+    for op in ops:
+        placed = result.placement(number_of[op.work_order_id], op.sequence)
+        op.planned_work_center = center_by_code[placed.center]
+        op.planned_unit, op.planned_start, op.planned_end = placed.unit, placed.start, placed.end
+    WorkOrderOperation.objects.bulk_update(ops, ["planned_work_center", "planned_unit", "planned_start",
+                                                 "planned_end"], batch_size=500)
+    scheduled = [wo for wo in work_orders if ops_by_wo.get(wo.pk)]
+    for work_order in scheduled:
+        mine = ops_by_wo[work_order.pk]
+        work_order.planned_start = min(op.planned_start for op in mine)
+        work_order.planned_end = max(op.planned_end for op in mine)
+    WorkOrder.objects.bulk_update(scheduled, ["planned_start", "planned_end"], batch_size=500)
+    late = {}
+    for late_job in result.late_jobs:
+        order = by_number[late_job.job_id].order
+        if order.pk not in late or late[order.pk].late_minutes < late_job.late_minutes:
+            late[order.pk] = LateOrder(order=order, due=late_job.due, finish=late_job.finish,
+                                       late_minutes=late_job.late_minutes)
+    late_orders = sorted(late.values(), key=lambda item: (not item.order.is_rush, -item.late_minutes))
+    return ScheduledWork(late_orders=late_orders, conflicts=list(result.conflicts))
+
+
+# --- release -----------------------------------------------------------------------------------
+
+def release_plan(*, actor, order) -> Order:
+    """Release the order's planned work orders (and their operations) and move the order to planned."""
+    _require(actor, "orders.plan_order")
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != OrderStatus.APPROVED:
+            raise ValidationError(_("Order %(number)s is %(status)s; only an approved order's plan is released.")
+                                  % {"number": order.number, "status": order.get_status_display()})
+        work_orders = list(WorkOrder.objects.filter(order=order, status=WO.PLANNED).order_by("pk"))
+        if not work_orders:
+            raise ValidationError(_("Order %(number)s has no planned work orders: plan it first.")
+                                  % {"number": order.number})
+        for work_order in work_orders:
+            work_order.release()
+            work_order.save()
+            record_work_order_event(work_order=work_order, action="release", actor=actor, from_status=WO.PLANNED,
+                                    to_status=WO.RELEASED)
+        WorkOrderOperation.objects.filter(work_order__in=work_orders, status=WO.PLANNED).update(status=WO.RELEASED)
+        return transition_order(actor=actor, order=order, action="release_plan", expected_status=OrderStatus.APPROVED)
