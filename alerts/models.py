@@ -4,8 +4,8 @@ worker is down, because the periodic sweep delivers whatever is still pending.""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class Severity(models.TextChoices):
@@ -22,8 +22,11 @@ class AlertStatus(models.TextChoices):
 
 class Alert(models.Model):
     kind = models.CharField(_("kind"), max_length=60)
+    # subject and body are the English source messages (marked with gettext_noop by the caller) and
+    # `params` their values: each reader sees them in their own language (see rendered()).
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("message"), blank=True)
+    params = models.JSONField(_("message values"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.INFO)
     status = models.CharField(_("status"), max_length=10, choices=AlertStatus.choices,
@@ -42,7 +45,23 @@ class Alert(models.Model):
         verbose_name_plural = _("alerts")
 
     def __str__(self):
-        return self.subject
+        return self.rendered_subject()
+
+    def _render(self, message):
+        if not message:
+            return ""
+        text = gettext(message)
+        try:
+            return text % self.params if self.params else text
+        except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+            return message % self.params if self.params else message
+
+    def rendered_subject(self):
+        """The subject in the active language."""
+        return self._render(self.subject)
+
+    def rendered_body(self):
+        return self._render(self.body)
 
 
 class AlertRecipient(models.Model):

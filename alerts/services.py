@@ -3,14 +3,18 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import Alert, AlertRecipient, AlertStatus
 
 
-def create_alert(*, kind, subject, body="", link="", severity="info", roles=(), users=(), dedupe_key=None):
+def create_alert(*, kind, subject, body="", params=None, link="", severity="info", roles=(), users=(),
+                 dedupe_key=None):
     """Record an alert for every active user in `roles` plus `users`, and queue its delivery once the
-    surrounding transaction commits. With the same dedupe_key twice, the first alert is returned."""
+    surrounding transaction commits. With the same dedupe_key twice, the first alert is returned.
+
+    `subject` and `body` are English source messages marked with gettext_noop, with %(name)s
+    placeholders filled from `params` when shown, so every recipient reads them in their language."""
     from .tasks import deliver_alert
 
     if dedupe_key:
@@ -19,8 +23,8 @@ def create_alert(*, kind, subject, body="", link="", severity="info", roles=(), 
             return existing
     try:
         with transaction.atomic():
-            alert = Alert.objects.create(kind=kind, subject=subject[:300], body=body, link=link,
-                                         severity=severity, roles=list(roles), dedupe_key=dedupe_key)
+            alert = Alert.objects.create(kind=kind, subject=subject[:300], body=body, params=params or {},
+                                         link=link, severity=severity, roles=list(roles), dedupe_key=dedupe_key)
             User = get_user_model()
             people = User.objects.filter(is_active=True).filter(
                 Q(groups__name__in=list(roles)) | Q(pk__in=[u.pk for u in users])).distinct()
@@ -45,14 +49,16 @@ def deliver(alert_id):
     pending = AlertRecipient.objects.filter(alert_id=alert_id, emailed_at__isnull=True).values_list("pk", flat=True)
     for recipient_id in list(pending):
         with transaction.atomic():
-            recipient = (AlertRecipient.objects.select_for_update(skip_locked=True)
-                         .select_related("user").filter(pk=recipient_id, emailed_at__isnull=True).first())
+            recipient = (AlertRecipient.objects.select_for_update(skip_locked=True, of=("self",))
+                         .select_related("user", "user__profile")
+                         .filter(pk=recipient_id, emailed_at__isnull=True).first())
             if recipient is None:
                 continue  # another delivery has it
             if recipient.user.email:
                 try:
-                    send_mail(f"[OrderFlow] {alert.subject}", f"{alert.body}\n\n{alert.link}",
-                              settings.DEFAULT_FROM_EMAIL, [recipient.user.email])
+                    with translation.override(_language_of(recipient.user)):
+                        send_mail(f"[OrderFlow] {alert.rendered_subject()}", f"{alert.rendered_body()}\n\n{alert.link}",
+                                  settings.DEFAULT_FROM_EMAIL, [recipient.user.email])
                 except Exception as exc:  # noqa: BLE001 - recorded and retried by the sweep
                     error = str(exc)
                     continue
@@ -64,6 +70,11 @@ def deliver(alert_id):
     Alert.objects.filter(pk=alert_id).update(status=AlertStatus.DELIVERED, delivered_at=timezone.now(),
                                              last_error="")
     return Alert.objects.get(pk=alert_id)
+
+
+def _language_of(user):
+    profile = getattr(user, "profile", None)
+    return profile.language if profile is not None else settings.LANGUAGE_CODE
 
 
 def pending_alert_ids(older_than_seconds=30):

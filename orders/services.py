@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from alerts.services import create_alert
 
@@ -327,10 +327,10 @@ def submit_order(*, actor, order: Order, note="", expected_status=None) -> Order
 def _alert_new_rush_order(order):
     create_alert(
         kind="rush_order_submitted",
-        subject=_("Rush order %(number)s from %(customer)s needs review")
-        % {"number": order.number, "customer": order.customer.name},
-        body=_("Requested date %(date)s. Reason: %(reason)s")
-        % {"date": order.requested_date.isoformat(), "reason": order.rush_reason},
+        subject=gettext_noop("Rush order %(number)s from %(customer)s needs review"),
+        body=gettext_noop("Requested date %(date)s. Reason: %(reason)s"),
+        params={"number": order.number, "customer": order.customer.name,
+                "date": order.requested_date.isoformat(), "reason": order.rush_reason},
         link=reverse("orders:detail", args=[order.pk]),
         severity="high",
         roles=["order_desk", "planner"],

@@ -45,7 +45,7 @@ def test_rush_order_alert_is_delivered_by_the_live_worker(sales, role_users):
                        rush_reason="Line stop at the customer")
 
     alert = Alert.objects.get(kind="rush_order_submitted")
-    assert order.number in alert.subject
+    assert order.number in alert.rendered_subject()
     alert = wait_for_status(alert, AlertStatus.DELIVERED)
 
     recipient = AlertRecipient.objects.get(alert=alert, user=planner)

@@ -16,8 +16,8 @@ def test_submitting_a_rush_order_alerts_order_desk_and_planners(role_users, djan
         order = make_order(creator=role_users["sales"], status=OrderStatus.SUBMITTED, priority="rush",
                            rush_reason="Customer line stop")
     alert = Alert.objects.get(kind="rush_order_submitted")
-    assert order.number in alert.subject
-    assert "Customer line stop" in alert.body
+    assert order.number in alert.rendered_subject()
+    assert "Customer line stop" in alert.rendered_body()
     assert set(alert.recipients.values_list("user__username", flat=True)) == {
         "order_desk", "planner", planner2.username}
     # Delivered by the task queued on commit (eager here; a real worker in tests/test_services_wiring.py).
@@ -100,3 +100,25 @@ def test_cannot_acknowledge_someone_elses_alert(client, role_users):
     client.post(reverse("alerts:acknowledge", args=[receipt.pk]))
     receipt.refresh_from_db()
     assert receipt.acknowledged_at is None
+
+
+@pytest.mark.django_db
+def test_each_recipient_reads_the_alert_in_their_own_language(client, role_users, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from accounts.models import UserProfile
+
+    call_command("compilemessages", ignore=[".venv"], verbosity=0)
+    UserProfile.objects.create(user=role_users["planner"], language="zh-hans")
+    UserProfile.objects.create(user=role_users["order_desk"], language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        order = make_order(creator=role_users["sales"], status=OrderStatus.SUBMITTED, priority="rush",
+                           rush_reason="客户停线")
+    by_address = {m.to[0]: m.subject for m in mail.outbox}
+    assert by_address[role_users["order_desk"].email].startswith(f"[OrderFlow] Rush order {order.number}")
+    assert "急单" in by_address[role_users["planner"].email] and order.number in by_address[role_users["planner"].email]
+
+    client.force_login(role_users["planner"])
+    client.post(reverse("accounts:switch_language"), {"language": "zh-hans"})
+    page = client.get(reverse("alerts:list")).content.decode()
+    assert "急单" in page and "needs review" not in page
