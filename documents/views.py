@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import registry, services
@@ -17,7 +18,7 @@ def _kind_or_404(name):
     try:
         return registry.get(name)
     except registry.UnknownDocumentKind:
-        raise Http404("Unknown kind of document.") from None
+        raise Http404(_("Unknown kind of document.")) from None
 
 
 def _document_for(user, pk):
@@ -40,7 +41,7 @@ def request_document(request, kind, object_id):
     spec = _kind_or_404(kind)
     obj = services.visible_object(request.user, spec, object_id)  # PermissionDenied → 403
     if obj is None:
-        raise Http404("No such object.")
+        raise Http404(_("No such object."))
     error = None
     try:
         services.request_document(actor=request.user, kind=kind, obj=obj,
@@ -85,11 +86,11 @@ def retry_document(request, pk):
 def download_document(request, pk):
     document = _document_for(request.user, pk)
     if document.status != DocumentStatus.READY or not document.file:
-        raise Http404("The document is not ready.")
+        raise Http404(_("The document is not ready."))
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:
-        raise Http404("The document's file is missing.") from None
+        raise Http404(_("The document's file is missing.")) from None
     response = FileResponse(handle, as_attachment=True, filename=document.filename or "document.pdf",
                             content_type="application/pdf")
     response["Cache-Control"] = "private, no-store"

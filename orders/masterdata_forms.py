@@ -4,6 +4,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import masterdata_services
 from .forms import DecimalTextField
@@ -93,7 +94,8 @@ class CustomerForm(forms.ModelForm):
 
 class ContactForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(label=_("Name"), max_length=100, error_messages={"required": _("Enter a name.")})
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100,
+                           error_messages={"required": _("Enter a name.")})
     title = forms.CharField(label=_("Role"), max_length=100, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False,
