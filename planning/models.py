@@ -298,7 +298,7 @@ class WorkOrder(fsm.ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        ordering = ["order", "number"]
+        ordering = ["number"]
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
         constraints = [

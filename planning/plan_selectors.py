@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from orders.models import Order, OrderLine, OrderStatus
 
-from .models import OPEN_WORK_ORDER_STATUSES, WorkOrder, WorkOrderOperation, WorkOrderStatus
+from .models import OPEN_WORK_ORDER_STATUSES, WorkOrder, WorkOrderEvent, WorkOrderOperation, WorkOrderStatus
 from .plans import due_instant
 
 PLANNABLE = [OrderStatus.APPROVED, OrderStatus.PLANNED]
@@ -52,13 +52,14 @@ def with_lateness(orders):
 
 def order_plan(user, pk):
     """An approved or planned order with its lines and its work orders that are not cancelled (each with
-    its operations, `late_minutes` against its due instant); 404 for users who may not plan."""
+    its operations, its events and `late_minutes` against its due instant); 404 for users who may not plan."""
     qs = Order.objects.filter(status__in=PLANNABLE) if user.has_perm("orders.plan_order") else Order.objects.none()
     operations = Prefetch("operations", queryset=WorkOrderOperation.objects.select_related(
         "work_center", "alternative_work_center", "planned_work_center").order_by("sequence"))
     work_orders = Prefetch("work_orders", to_attr="open_work_orders", queryset=WorkOrder.objects.filter(
         status__in=OPEN_WORK_ORDER_STATUSES).select_related("item", "order_line", "parent")
-        .prefetch_related(operations).order_by("pk"))
+        .prefetch_related(operations, Prefetch("events", queryset=WorkOrderEvent.objects.select_related("actor")
+                                               .order_by("created_at", "id"))).order_by("pk"))
     order = get_object_or_404(qs.select_related("customer").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("line_no")), work_orders),
         pk=pk)

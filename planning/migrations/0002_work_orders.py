@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'work order',
                 'verbose_name_plural': 'work orders',
-                'ordering': ['order', 'number'],
+                'ordering': ['number'],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),

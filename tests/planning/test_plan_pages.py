@@ -57,6 +57,7 @@ def test_plan_then_release_through_the_pages(planner_client, shop, role_users): 
     assert all(number in body for number in numbers)
     assert body.count('data-testid="operation-row"') == 3
     assert 'data-testid="release-button"' in body
+    assert body.count('data-testid="work-order-history"') == 2 and "planner" in body
 
     response = planner_client.post(reverse("planning:plan_release", args=[order.pk]), follow=True)
     assert "was released" in response.content.decode()

@@ -44,6 +44,10 @@ def planner(role_users):
 
 @pytest.fixture
 def shop(db):
+    return build_shop()
+
+
+def build_shop():
     calendar = make_calendar("Day shift", shifts=[(day, "08:00", "17:00") for day in range(5)])
     cut = make_work_center("CUT", calendar=calendar)
     product = ProductFactory()
