@@ -15,8 +15,9 @@ plan_order(actor, order) — for an approved order:
   work are left alone. The order row is locked first, so a double click plans once after the other.
 - then ALL open work orders of all orders are scheduled with planning.scheduling.engine (released and
   started operations, and locked ones, keep their places; planned ones are placed anew, rush first,
-  earliest due first). A work order's due instant is the end of the order's promised date (else the
-  line's, else the order's requested date) in the factory's time zone.
+  earliest due first; a work center that is down is closed until its "down until" time). A work
+  order's due instant is the end of the order's promised date (else the line's, else the order's
+  requested date) in the factory's time zone.
 Nothing is written when the order is not approved, the actor may not plan, a product has no item, an
 item has no active routing, a routing uses an inactive work center or the schedule cannot be made.
 
@@ -25,7 +26,7 @@ the order moves approved → planned through orders.services.transition_order (w
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -51,6 +52,7 @@ from .models import (
     WorkOrderOperation,
     WorkOrderStatus,
 )
+from .scheduling.calendar import Closure
 from .scheduling.engine import schedule
 from .scheduling.model import Job, Operation, OperationStatus, Placement, Problem, SchedulingInputError
 from .selectors import scheduling_work_center
@@ -291,6 +293,16 @@ def _jobs(work_orders, ops_by_wo):
     return jobs
 
 
+def _scheduling_center(center, now):
+    """The work center for the scheduler; a center that is down (a breakdown) is closed until it is back."""
+    scheduling = scheduling_work_center(center)
+    if center.down_until is None or center.down_until <= now:
+        return scheduling
+    calendar = scheduling.calendar
+    down = Closure(start=now, end=center.down_until, reason=_("Work center down"))
+    return replace(scheduling, calendar=replace(calendar, closures=(*calendar.closures, down)))
+
+
 def schedule_open_work(*, now=None) -> ScheduledWork:
     """Schedule every open work order operation and store the placements. Must run inside the caller's
     transaction. Work centers are locked first so two planners never schedule at the same time."""
@@ -309,7 +321,7 @@ def schedule_open_work(*, now=None) -> ScheduledWork:
         ops_by_wo[op.work_order_id].append(op)
     used = {op.work_center_id for op in ops} | {op.alternative_work_center_id for op in ops} | {
         op.planned_work_center_id for op in ops}
-    problem = Problem(centers=tuple(scheduling_work_center(center) for center in centers if center.pk in used),
+    problem = Problem(centers=tuple(_scheduling_center(center, now) for center in centers if center.pk in used),
                       jobs=tuple(_jobs(work_orders, ops_by_wo)), start=now, timezone=settings.TIME_ZONE)
     try:
         result = schedule(problem, keep_released=True)

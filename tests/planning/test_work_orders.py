@@ -209,3 +209,14 @@ def test_replanning_replaces_only_planned_work_orders(shop, planner):
     # The released work keeps its place; the new work is scheduled around it.
     released.refresh_from_db()
     assert released.operations.get().status == "released"
+
+
+def test_a_work_center_that_is_down_gets_no_work_until_it_is_back(shop, planner):
+    monday = next_monday()
+    WorkCenter.objects.filter(pk=shop["cut"].pk).update(down_until=at(monday, 10))
+    order = approved_order(shop)
+    plan_order(actor=planner, order=order, now=monday)
+    sub = WorkOrder.objects.get(order=order, parent__isnull=False)
+    top = WorkOrder.objects.get(order=order, parent__isnull=True)
+    assert (sub.planned_start, sub.planned_end) == (at(monday, 10), at(monday, 13))
+    assert top.planned_end == at(monday, 15)
