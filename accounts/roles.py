@@ -54,14 +54,15 @@ ROLE_PERMISSIONS = {
         "orders.review_order", "orders.hold_order", "orders.cancel_order", "orders.close_order",
         "orders.export_order", "orders.add_customer", "orders.change_customer", "orders.import_customer",
     ],
-    PLANNER: _VIEW_ORDERS + ["orders.plan_order", "orders.hold_order", "orders.add_product",
+    PLANNER: _VIEW_ORDERS + ["planning.view_workorder", "orders.plan_order", "orders.hold_order", "orders.add_product",
                              "orders.change_product", "orders.import_product"] + _MANAGE_PLANNING_DATA,
     WAREHOUSE: _VIEW_ORDERS + ["orders.prepare_materials"] + _MANAGE_ITEMS,
-    PRODUCTION: _VIEW_ORDERS + ["orders.produce_order"],
+    PRODUCTION: _VIEW_ORDERS + ["planning.view_workorder", "orders.produce_order"],
     QC: _VIEW_ORDERS + ["orders.inspect_order"],
     SHIPPING: _VIEW_ORDERS + ["orders.ship_order"],
     MANAGER: _VIEW_ORDERS
     + [
+        "planning.view_workorder",
         "orders.review_order", "orders.hold_order", "orders.cancel_order", "orders.close_order",
         "orders.export_order", "orders.add_product", "orders.change_product", "orders.import_product",
         "orders.add_customer", "orders.change_customer", "orders.import_customer",

@@ -17,7 +17,8 @@ def gantt_operations(window, tz):
         .exclude(Q(status=WO.CANCELLED) | Q(work_order__status=WO.CANCELLED))
         .select_related("work_order__order__customer", "work_order__item", "work_center", "planned_work_center")
         .only("sequence", "description", "planned_unit", "planned_start", "planned_end", "locked",
-              "work_order__number", "work_order__planned_end",
+              # Both FSM models read their status when loaded (django-fsm's ConcurrentTransitionMixin).
+              "work_order__number", "work_order__planned_end", "work_order__status", "work_order__order__status",
               "work_order__item__code", "work_order__item__name",
               "work_order__order__number", "work_order__order__priority", "work_order__order__requested_date",
               "work_order__order__promised_date", "work_order__order__customer__name",
