@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import gantt_views, views
 
 app_name = "planning"
 urlpatterns = [
@@ -20,4 +20,6 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/plan/", views.plan_order, name="plan_order"),
     path("plans/<int:pk>/release/", views.plan_release, name="plan_release"),
+    path("gantt/", gantt_views.gantt_by_center, name="gantt"),
+    path("gantt/orders/", gantt_views.gantt_by_order, name="gantt_orders"),
 ]
