@@ -17,6 +17,7 @@ NAVIGATION = [
     ("planning:calendar_list", _("Calendars"), "planning.view_workcalendar"),
     ("planning:routing_list", _("Routings"), "planning.view_routing"),
     ("planning:plan_list", _("Plan"), "orders.plan_order"),
+    ("planning:gantt", _("Gantt"), "planning.view_workorder"),
     ("alerts:list", _("Alerts"), None),
 ]
 

@@ -1,11 +1,20 @@
 """The Gantt chart: layout (rows, bar geometry, now line, colours), the pages, permissions, queries, escaping."""
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
+from orders.models import Order, OrderStatus
 from planning import gantt
+from planning.models import WorkOrder, WorkOrderOperation
+from tests.fixtures.factories import CustomerFactory, make_order, user_with_role
+from tests.inventory.masterdata import made_item, make_routing, make_work_center
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = date(2026, 3, 2)
@@ -118,3 +127,116 @@ def test_svg_escapes_user_text():
     svg = gantt.render_svg(chart_of([op], group_by=gantt.BY_ORDER), title="Gantt")
     assert "<script>" not in svg and "<b>" not in svg
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
+
+
+# --- the pages ---
+
+@pytest.fixture
+def shop(db):
+    item = made_item(name="Gearbox housing")
+    center = make_work_center("WC-CNC", name="CNC")
+    return {"item": item, "center": center, "routing": make_routing(item, [(10, center, 0, 1)]),
+            "sales": user_with_role("sales")}
+
+
+def planned_order(shop, *, operations=1, customer=None, priority="normal", promised=None, locked=False):
+    """An approved order with one work order whose operations run back to back from now (hour by hour)."""
+    order = make_order(creator=shop["sales"], status=OrderStatus.APPROVED, customer=customer, priority=priority,
+                       rush_reason="line down" if priority == "rush" else "")
+    if promised:
+        Order.objects.filter(pk=order.pk).update(promised_date=promised)
+    start = timezone.now().replace(minute=0, second=0, microsecond=0)
+    work_order = WorkOrder.objects.create(
+        number=f"WO-{order.number}", order=order, item=shop["item"], quantity=Decimal("5"), routing=shop["routing"],
+        created_by=shop["sales"], planned_start=start, planned_end=start + timedelta(hours=operations))
+    WorkOrderOperation.objects.bulk_create([
+        WorkOrderOperation(work_order=work_order, sequence=10 * (i + 1), work_center=shop["center"],
+                           run_minutes_per_unit=Decimal("1"), quantity=Decimal("5"), description=f"Step {i + 1}",
+                           planned_unit=0, locked=locked, planned_start=start + timedelta(hours=i),
+                           planned_end=start + timedelta(hours=i + 1))
+        for i in range(operations)])
+    return order
+
+
+def gantt_page(client, user, url_name="planning:gantt", **params):
+    client.force_login(user)
+    return client.get(reverse(url_name), params)
+
+
+def test_planner_sees_operations_by_work_center_and_by_order_with_links_to_the_order(client, shop):
+    order = planned_order(shop, operations=2)
+    planner = user_with_role("planner")
+    page = gantt_page(client, planner).content.decode()
+    assert page.count('class="gantt-bar"') == 2
+    assert "WC-CNC · 1" in page
+    assert f'href="{reverse("orders:detail", args=[order.pk])}"' in page
+    assert f"{order.number} · {shop['item'].code} Gearbox housing · operation 10 Step 1" in page
+    by_order = gantt_page(client, planner, "planning:gantt_orders").content.decode()
+    assert f"{order.number} · {order.customer.name}" in by_order
+    assert by_order.count('class="gantt-bar"') == 2
+
+
+def test_zoom_and_date_choose_the_window(client, shop):
+    planned_order(shop)
+    planner = user_with_role("planner")
+    next_month = (timezone.localdate().replace(day=1) + timedelta(days=40)).isoformat()
+    assert 'class="gantt-bar' not in gantt_page(client, planner, zoom="month", date=next_month).content.decode()
+    page = gantt_page(client, planner, zoom="day").content.decode()
+    assert page.count('class="gantt-bar"') == 1 and "gantt-now" in page
+    bad = gantt_page(client, planner, date="not-a-date", zoom="century")
+    assert bad.status_code == 200 and "That is not a date" in bad.content.decode()
+    assert bad.context["zoom"] == gantt.WEEK
+
+
+def test_rush_late_and_locked_operations_are_marked(client, shop):
+    planned_order(shop, priority="rush")
+    planned_order(shop, promised=timezone.localdate() - timedelta(days=1), locked=True)
+    page = gantt_page(client, user_with_role("planner")).content.decode()
+    assert 'class="gantt-bar gantt-rush"' in page
+    assert 'class="gantt-bar gantt-late gantt-locked"' in page
+    assert 'class="gantt-lock"' in page
+    assert 'data-testid="gantt-legend"' in page
+
+
+@pytest.mark.parametrize("role", ["planner", "production", "manager", "admin"])
+def test_planning_production_and_managers_may_see_the_gantt(client, db, role):
+    assert gantt_page(client, user_with_role(role)).status_code == 200
+    assert gantt_page(client, user_with_role(role), "planning:gantt_orders").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["sales", "order_desk", "warehouse", "qc", "shipping"])
+def test_other_roles_get_403_and_no_menu_entry(client, db, role):
+    user = user_with_role(role)
+    assert gantt_page(client, user).status_code == 403
+    assert gantt_page(client, user, "planning:gantt_orders").status_code == 403
+    assert reverse("planning:gantt") not in client.get(reverse("orders:list")).content.decode()
+
+
+def test_menu_entry_for_planners(client, db):
+    client.force_login(user_with_role("planner"))
+    assert reverse("planning:gantt") in client.get(reverse("orders:list")).content.decode()
+
+
+def test_query_count_does_not_grow_with_operations_and_orders(client, shop):
+    planner = user_with_role("planner")
+    client.force_login(planner)
+
+    def queries(url_name):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(url_name)).status_code == 200
+        return len(captured)
+
+    planned_order(shop, operations=3)
+    few = (queries("planning:gantt"), queries("planning:gantt_orders"))
+    for _ in range(9):
+        planned_order(shop, operations=3)
+    assert WorkOrderOperation.objects.count() == 30
+    assert (queries("planning:gantt"), queries("planning:gantt_orders")) == few
+
+
+def test_user_text_is_escaped(client, shop):
+    customer = CustomerFactory(name="<script>alert(1)</script>")
+    planned_order(shop, customer=customer)
+    page = gantt_page(client, user_with_role("planner"), "planning:gantt_orders").content.decode()
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
