@@ -22,6 +22,7 @@ HEADER_HEIGHT = 28
 ROW_HEIGHT = 22
 BAR_HEIGHT = 14
 MIN_BAR_WIDTH = 2  # a five-minute operation on a month view stays visible and clickable
+MAX_LABEL_CHARS = 30  # what fits the label column; the full name is in each bar's tooltip
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,10 @@ def _local_midnight(day, tz):
 
 def _row_key(op, group_by):
     if group_by == BY_ORDER:
-        return (op.order_number,), f"{op.order_number} · {op.customer_name}"
+        label = f"{op.order_number} · {op.customer_name}"
+        if len(label) > MAX_LABEL_CHARS:
+            label = label[:MAX_LABEL_CHARS - 1] + "…"
+        return (op.order_number,), label
     if op.unit is None:
         return (op.center_code, -1), op.center_code
     return (op.center_code, op.unit), f"{op.center_code} · {op.unit + 1}"
@@ -207,9 +211,10 @@ def _bar_class(op):
 
 
 def _tooltip(op, tz):
-    text = _("%(order)s · %(item)s · operation %(sequence)s %(operation)s · %(center)s · %(start)s – %(end)s") % {
-        "order": op.order_number, "item": f"{op.item_code} {op.item_name}", "sequence": op.sequence,
-        "operation": op.description, "center": op.center_code,
+    text = _("%(order)s (%(customer)s) · %(item)s · operation %(sequence)s %(operation)s · %(center)s · "
+             "%(start)s – %(end)s") % {
+        "order": op.order_number, "customer": op.customer_name, "item": f"{op.item_code} {op.item_name}",
+        "sequence": op.sequence, "operation": op.description, "center": op.center_code,
         "start": op.start.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
         "end": op.end.astimezone(tz).strftime("%Y-%m-%d %H:%M")}
     notes = [_("rush") if op.rush else "", _("late") if op.late else "", _("locked") if op.locked else ""]

@@ -109,7 +109,7 @@ def test_tooltip_names_order_item_operation_and_local_times():
     op = operation(start=datetime(2026, 3, 2, 0, 30, tzinfo=ZoneInfo("UTC")),
                    end=datetime(2026, 3, 2, 2, 0, tzinfo=ZoneInfo("UTC")))
     title = chart_of([op]).bars[0].title
-    assert title.startswith("SO-2026-00001 · ITEM-1 Gearbox · operation 10 Turning · WC-A")
+    assert title.startswith("SO-2026-00001 (Acme) · ITEM-1 Gearbox · operation 10 Turning · WC-A")
     assert "2026-03-02 08:30 – 2026-03-02 10:00" in title
 
 
@@ -120,6 +120,12 @@ def test_late_means_the_work_order_ends_after_the_promised_day_or_the_requested_
     assert not gantt.is_late(local(date(2026, 3, 12), 20), promised, requested, SHANGHAI)
     assert gantt.is_late(local(date(2026, 3, 13), 8), promised, requested, SHANGHAI)
     assert not gantt.is_late(None, None, requested, SHANGHAI)
+
+
+def test_long_row_labels_are_shortened():
+    chart = chart_of([operation(customer_name="Very Long Customer Name Manufacturing Ltd")], group_by=gantt.BY_ORDER)
+    assert chart.rows[0].label == "SO-2026-00001 · Very Long Cus…"
+    assert "Very Long Customer Name Manufacturing Ltd" in chart.bars[0].title
 
 
 def test_svg_escapes_user_text():
@@ -170,9 +176,9 @@ def test_planner_sees_operations_by_work_center_and_by_order_with_links_to_the_o
     assert page.count('class="gantt-bar"') == 2
     assert "WC-CNC · 1" in page
     assert f'href="{reverse("orders:detail", args=[order.pk])}"' in page
-    assert f"{order.number} · {shop['item'].code} Gearbox housing · operation 10 Step 1" in page
+    assert f"{order.number} ({order.customer.name}) · {shop['item'].code} Gearbox housing · operation 10 Step 1" in page
     by_order = gantt_page(client, planner, "planning:gantt_orders").content.decode()
-    assert f"{order.number} · {order.customer.name}" in by_order
+    assert f"{order.number} · {order.customer.name}"[:gantt.MAX_LABEL_CHARS - 1] in by_order
     assert by_order.count('class="gantt-bar"') == 2
 
 
