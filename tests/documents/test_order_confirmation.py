@@ -30,8 +30,8 @@ def test_confirmation_shows_order_customer_lines_and_total(sales, approved_order
     assert approved_order.number in text
     for value in ["HD001", "华东精密机械有限公司", "East China Precision Machinery Co., Ltd.", "王小明",
                   "buyer@hdjm.example", "上海市浦东新区张江路 88 号", "江苏省苏州市工业园区星湖街 1 号", "PO-HD-7781",
-                  "CL-500", "工业清洁剂", "500ml 瓶装", "GR-KG", "润滑脂", "锂基 2#", "15,000.00", "1,100.00", "16,100.00",
-                  "CNY"]:
+                  "CL-500", "工业清洁剂", "500ml 瓶装", "GR-KG", "润滑脂", "锂基 2#",
+                  "15,000.00", "1,100.00", "16,100.00", "CNY"]:
         assert value in text, value
     assert "急单" not in text and "RUSH" not in text
     assert "第 1 页 / 共 1 页" in text  # page numbers from @page
