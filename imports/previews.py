@@ -261,6 +261,40 @@ class TabularImport:
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+@dataclass(frozen=True)
+class PlannedEntry:
+    """What a good row of a versioned-list file will write: one entry (a BOM line, a routing
+    operation) of the new version of `parent`'s list."""
+
+    parent: object
+    entry: object
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class VersionedListImport(TabularImport):
+    """Rows grouped per parent record, each changed group written as a new version of that parent's
+    list (a BOM's lines, a routing's operations). `check_rows` sets each row's `instance` to a
+    PlannedEntry and its action to create/update/unchanged for the whole group; subclasses give
+    `write_version`."""
+
+    def write_version(self, *, actor, parent, entries, note):
+        raise NotImplementedError
+
+    def write(self, *, actor, preview):
+        groups = defaultdict(list)
+        for row in preview.rows:
+            groups[row.instance.parent.pk].append(row)
+        counts = defaultdict(int)
+        for members in groups.values():
+            action = members[0].action
+            counts[action] += 1
+            if action != "unchanged":
+                self.write_version(actor=actor, parent=members[0].instance.parent,
+                                   entries=[row.instance.entry for row in members],
+                                   note=_("Imported from %(file)s") % {"file": preview.filename})
+        return ImportOutcome(created=counts["create"], updated=counts["update"], unchanged=counts["unchanged"])
+
+
 @dataclass(frozen=True, kw_only=True, eq=False)
 class ModelImport(TabularImport):
     """One record per row, matched by `key`. `field_errors(instance, check_unique=False, fields=...)`

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from imports.columns import Column, parse_choice
-from imports.previews import ImportOutcome, ModelImport, TabularImport
+from imports.previews import ModelImport, PlannedEntry, VersionedListImport
 from orders import rules
 from orders.importing import ACTIVE_COLUMN, UNIT_COLUMN, parse_days
 from orders.masterdata_services import log_master_data
@@ -104,15 +104,8 @@ ITEM_IMPORT = ItemImport(
 
 # --- BOM lines ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class PlannedLine:
-    """What a good row of a BOM file will write: a line of `parent`'s new BOM."""
-
-    parent: Item
-    line: services.BomLineInput
-
 @dataclass(frozen=True, kw_only=True, eq=False)
-class BomImport(TabularImport):
+class BomImport(VersionedListImport):
     def default_display(self, column):
         return "0" if column.field == "scrap_percent" else ""
 
@@ -216,22 +209,10 @@ class BomImport(TabularImport):
                 action = "update"
             for row, line in members:
                 row.action = action
-                row.instance = PlannedLine(parent=parents[parent_id], line=line)
+                row.instance = PlannedEntry(parent=parents[parent_id], entry=line)
 
-    def write(self, *, actor, preview):
-        groups = defaultdict(list)
-        for row in preview.rows:
-            groups[row.instance.parent.pk].append(row)
-        counts = defaultdict(int)
-        for members in groups.values():
-            action = members[0].action
-            counts[action] += 1
-            if action == "unchanged":
-                continue
-            services.write_bom_version(actor=actor, item=members[0].instance.parent,
-                                       lines=[row.instance.line for row in members],
-                                       note=_("Imported from %(file)s") % {"file": preview.filename})
-        return ImportOutcome(created=counts["create"], updated=counts["update"], unchanged=counts["unchanged"])
+    def write_version(self, *, actor, parent, entries, note):
+        services.write_bom_version(actor=actor, item=parent, lines=entries, note=note)
 
 
 BOM_IMPORT = BomImport(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from imports.columns import Column
-from imports.previews import ImportOutcome, ModelImport, TabularImport
+from imports.previews import ModelImport, PlannedEntry, VersionedListImport
 from inventory.models import Item
 from orders import rules
 from orders.importing import ACTIVE_COLUMN, CURRENCY_COLUMN, parse_money
@@ -102,16 +102,8 @@ WORK_CENTER_IMPORT = WorkCenterImport(
 
 # --- routing operations ------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class PlannedOperation:
-    """What a good row of a routing file will write: an operation of `item`'s new routing."""
-
-    item: Item
-    operation: services.OperationInput
-
-
 @dataclass(frozen=True, kw_only=True, eq=False)
-class RoutingImport(TabularImport):
+class RoutingImport(VersionedListImport):
     def default_display(self, column):
         return "0" if column.field in ("setup_minutes", "min_wait_minutes") else ""
 
@@ -200,22 +192,10 @@ class RoutingImport(TabularImport):
                 action = "update"
             for row, operation in members:
                 row.action = action
-                row.instance = PlannedOperation(item=items[item_id], operation=operation)
+                row.instance = PlannedEntry(parent=items[item_id], entry=operation)
 
-    def write(self, *, actor, preview):
-        groups = defaultdict(list)
-        for row in preview.rows:
-            groups[row.instance.item.pk].append(row)
-        counts = defaultdict(int)
-        for members in groups.values():
-            action = members[0].action
-            counts[action] += 1
-            if action == "unchanged":
-                continue
-            services.write_routing_version(actor=actor, item=members[0].instance.item,
-                                           operations=[row.instance.operation for row in members],
-                                           note=_("Imported from %(file)s") % {"file": preview.filename})
-        return ImportOutcome(created=counts["create"], updated=counts["update"], unchanged=counts["unchanged"])
+    def write_version(self, *, actor, parent, entries, note):
+        services.write_routing_version(actor=actor, item=parent, operations=entries, note=note)
 
 
 def _same(routing, operations):
