@@ -5,42 +5,17 @@ a selector or a service, render or redirect."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from imports.views import import_page, upload_size_limited
+from record_pages.views import ACTIVE_ACTIONS, paginate, save_form, toggle_active
 
 from . import importing, selectors, services
 from .bom_structure import BomCycleError
 from .forms import BomHeaderForm, BomLineFormSet, ExplosionForm, ItemFilterForm, ItemForm, bom_line_initial
 from .models import BillOfMaterials
-
-PAGE_SIZES = (25, 50, 100)
-
-
-def paginate(request, queryset):
-    """One page of a list, with the page sizes the pager offers and the query string to keep."""
-    try:
-        per_page = int(request.GET.get("per_page", 25))
-    except ValueError:
-        per_page = 25
-    per_page = per_page if per_page in PAGE_SIZES else 25
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"page": page, "query": query.urlencode(), "per_page": per_page, "page_sizes": PAGE_SIZES}
-
-
-def add_service_errors(form, exc: ValidationError):
-    """Put a service's ValidationError next to the form's fields (others above the form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
 
 # --- items -------------------------------------------------------------------------------------
 
@@ -69,18 +44,12 @@ def _item_page(request, form, item=None, can_change=True):
 @login_required
 @permission_required("inventory.add_item", raise_exception=True)
 def item_create(request):
-    if request.method == "POST":
-        form = ItemForm(request.POST)
-        if form.is_valid():
-            try:
-                item = services.create_item(actor=request.user, **form.service_fields())
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Item %(code)s was created.") % {"code": item.code})
-                return redirect("inventory:item_edit", pk=item.pk)
-    else:
-        form = ItemForm()
+    form = ItemForm(request.POST) if request.method == "POST" else ItemForm()
+    if form.is_bound:
+        item = save_form(request, form, lambda: services.create_item(actor=request.user, **form.service_fields()),
+                         lambda i: _("Item %(code)s was created.") % {"code": i.code})
+        if item:
+            return redirect("inventory:item_edit", pk=item.pk)
     return _item_page(request, form)
 
 
@@ -93,29 +62,19 @@ def item_edit(request, pk):
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied(_("Your role may not do this."))
-        action = request.POST.get("action")
-        if action in ("deactivate", "activate"):
-            try:
-                services.set_item_active(actor=request.user, item=item, active=action == "activate")
-            except ValidationError as exc:
-                for message in exc.messages:
-                    messages.error(request, message)
-            else:
-                if action == "activate":
-                    messages.success(request, _("Item %(code)s is active again.") % {"code": item.code})
-                else:
-                    messages.success(request, _("Item %(code)s was deactivated: it can no longer be put on a BOM; "
-                                                "its history is kept.") % {"code": item.code})
+        if request.POST.get("action") in ACTIVE_ACTIONS:
+            toggle_active(
+                request,
+                set_active=lambda active: services.set_item_active(actor=request.user, item=item, active=active),
+                activated_message=_("Item %(code)s is active again.") % {"code": item.code},
+                deactivated_message=_("Item %(code)s was deactivated: it can no longer be put on a BOM; "
+                                      "its history is kept.") % {"code": item.code})
             return redirect("inventory:item_edit", pk=item.pk)
         form = ItemForm(request.POST, instance=item)
-        if form.is_valid():
-            try:
-                services.update_item(actor=request.user, item=item, **form.service_fields())
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Item %(code)s was saved.") % {"code": item.code})
-                return redirect("inventory:item_edit", pk=item.pk)
+        if save_form(request, form,
+                     lambda: services.update_item(actor=request.user, item=item, **form.service_fields()),
+                     _("Item %(code)s was saved.") % {"code": item.code}):
+            return redirect("inventory:item_edit", pk=item.pk)
         item.refresh_from_db()  # the page around the form shows what is saved
     else:
         form = ItemForm(instance=item)

@@ -1,15 +1,14 @@
 """Customer and product pages: lists, create/edit (with deactivate instead of delete) and CSV/XLSX
 import with a preview. Views stay thin: parse, call a selector or a service, render."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from imports.views import import_page, upload_size_limited
+from record_pages.views import ACTIVE_ACTIONS, paginate, save_form, toggle_active
 
 from . import importing, masterdata_services
 from . import masterdata_selectors as selectors
@@ -22,30 +21,6 @@ from .masterdata_forms import (
     contact_initial,
 )
 
-PAGE_SIZES = (25, 50, 100)
-
-
-def _paginate(request, queryset):
-    try:
-        per_page = int(request.GET.get("per_page", 25))
-    except ValueError:
-        per_page = 25
-    per_page = per_page if per_page in PAGE_SIZES else 25
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"page": page, "query": query.urlencode(), "per_page": per_page, "page_sizes": PAGE_SIZES}
-
-
-def _add_service_errors(form, exc: ValidationError):
-    """Put a service's ValidationError next to the form's fields (others above the form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 # --- customers ---------------------------------------------------------------------------------
 
 @login_required
@@ -55,7 +30,7 @@ def customer_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     user = request.user
     return render(request, "orders/masterdata/customer_list.html", {
-        "form": form, **_paginate(request, selectors.customer_list(user, filters)),
+        "form": form, **paginate(request, selectors.customer_list(user, filters)),
         "can_add": user.has_perm("orders.add_customer"), "can_change": user.has_perm("orders.change_customer"),
         "can_import": user.has_perm("orders.import_customer"),
     })
@@ -73,15 +48,13 @@ def customer_create(request):
     if request.method == "POST":
         form = CustomerForm(request.POST)
         formset = ContactFormSet(request.POST, prefix="contacts")
-        if form.is_valid() and formset.is_valid():
-            try:
-                customer = masterdata_services.create_customer(
-                    actor=request.user, contacts=formset.contacts(), **form.service_fields())
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Customer %(code)s was created.") % {"code": customer.code})
-                return redirect("orders:customer_edit", pk=customer.pk)
+        customer = formset.is_valid() and save_form(
+            request, form,
+            lambda: masterdata_services.create_customer(actor=request.user, contacts=formset.contacts(),
+                                                        **form.service_fields()),
+            lambda c: _("Customer %(code)s was created.") % {"code": c.code})
+        if customer:
+            return redirect("orders:customer_edit", pk=customer.pk)
     else:
         form = CustomerForm()
         formset = ContactFormSet(prefix="contacts")
@@ -97,27 +70,23 @@ def customer_edit(request, pk):
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied(_("Your role may not do this."))
-        action = request.POST.get("action")
-        if action in ("deactivate", "activate"):
-            masterdata_services.set_customer_active(actor=request.user, customer=customer,
-                                                    active=action == "activate")
-            if action == "activate":
-                messages.success(request, _("Customer %(code)s is active again.") % {"code": customer.code})
-            else:
-                messages.success(request, _("Customer %(code)s was deactivated: no new orders can be entered for "
-                                            "it; its orders are kept.") % {"code": customer.code})
+        if request.POST.get("action") in ACTIVE_ACTIONS:
+            toggle_active(
+                request,
+                set_active=lambda active: masterdata_services.set_customer_active(
+                    actor=request.user, customer=customer, active=active),
+                activated_message=_("Customer %(code)s is active again.") % {"code": customer.code},
+                deactivated_message=_("Customer %(code)s was deactivated: no new orders can be entered for "
+                                      "it; its orders are kept.") % {"code": customer.code})
             return redirect("orders:customer_edit", pk=customer.pk)
         form = CustomerForm(request.POST, instance=customer)
         formset = ContactFormSet(request.POST, prefix="contacts")
-        if form.is_valid() and formset.is_valid():
-            try:
-                masterdata_services.update_customer(actor=request.user, customer=customer,
-                                                    contacts=formset.contacts(), **form.service_fields())
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Customer %(code)s was saved.") % {"code": customer.code})
-                return redirect("orders:customer_edit", pk=customer.pk)
+        if formset.is_valid() and save_form(
+                request, form,
+                lambda: masterdata_services.update_customer(actor=request.user, customer=customer,
+                                                            contacts=formset.contacts(), **form.service_fields()),
+                _("Customer %(code)s was saved.") % {"code": customer.code}):
+            return redirect("orders:customer_edit", pk=customer.pk)
     else:
         form = CustomerForm(instance=customer)
         formset = ContactFormSet(prefix="contacts", initial=contact_initial(customer))
@@ -133,7 +102,7 @@ def product_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     user = request.user
     return render(request, "orders/masterdata/product_list.html", {
-        "form": form, **_paginate(request, selectors.product_list(user, filters)),
+        "form": form, **paginate(request, selectors.product_list(user, filters)),
         "can_add": user.has_perm("orders.add_product"), "can_change": user.has_perm("orders.change_product"),
         "can_import": user.has_perm("orders.import_product"),
     })
@@ -147,18 +116,13 @@ def _product_form_page(request, form, product=None, can_change=True):
 @login_required
 @permission_required("orders.add_product", raise_exception=True)
 def product_create(request):
-    if request.method == "POST":
-        form = ProductForm(request.POST)
-        if form.is_valid():
-            try:
-                product = masterdata_services.create_product(actor=request.user, **form.service_fields())
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Product %(sku)s was created.") % {"sku": product.sku})
-                return redirect("orders:product_edit", pk=product.pk)
-    else:
-        form = ProductForm()
+    form = ProductForm(request.POST) if request.method == "POST" else ProductForm()
+    if form.is_bound:
+        product = save_form(
+            request, form, lambda: masterdata_services.create_product(actor=request.user, **form.service_fields()),
+            lambda p: _("Product %(sku)s was created.") % {"sku": p.sku})
+        if product:
+            return redirect("orders:product_edit", pk=product.pk)
     return _product_form_page(request, form)
 
 
@@ -170,24 +134,21 @@ def product_edit(request, pk):
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied(_("Your role may not do this."))
-        action = request.POST.get("action")
-        if action in ("deactivate", "activate"):
-            masterdata_services.set_product_active(actor=request.user, product=product, active=action == "activate")
-            if action == "activate":
-                messages.success(request, _("Product %(sku)s is active again.") % {"sku": product.sku})
-            else:
-                messages.success(request, _("Product %(sku)s was deactivated: it cannot be put on new orders; "
-                                            "existing orders keep it.") % {"sku": product.sku})
+        if request.POST.get("action") in ACTIVE_ACTIONS:
+            toggle_active(
+                request,
+                set_active=lambda active: masterdata_services.set_product_active(
+                    actor=request.user, product=product, active=active),
+                activated_message=_("Product %(sku)s is active again.") % {"sku": product.sku},
+                deactivated_message=_("Product %(sku)s was deactivated: it cannot be put on new orders; "
+                                      "existing orders keep it.") % {"sku": product.sku})
             return redirect("orders:product_edit", pk=product.pk)
         form = ProductForm(request.POST, instance=product)
-        if form.is_valid():
-            try:
-                masterdata_services.update_product(actor=request.user, product=product, **form.service_fields())
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Product %(sku)s was saved.") % {"sku": product.sku})
-                return redirect("orders:product_edit", pk=product.pk)
+        if save_form(request, form,
+                     lambda: masterdata_services.update_product(actor=request.user, product=product,
+                                                                **form.service_fields()),
+                     _("Product %(sku)s was saved.") % {"sku": product.sku}):
+            return redirect("orders:product_edit", pk=product.pk)
     else:
         form = ProductForm(instance=product)
     return _product_form_page(request, form, product, can_change)

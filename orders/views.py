@@ -13,12 +13,12 @@ from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from record_pages.views import paginate
+
 from . import exports, rules, selectors, services
 from .forms import OrderFilterForm, OrderForm, OrderLineFormSet, ReasonForm
 from .models import Customer, OrderStatus, Priority, Product, line_amount
 from .services import ACTION_LABELS, REASON_REQUIRED, OrderActionRefused
-
-PAGE_SIZES = (25, 50, 100)
 
 
 def _filters(request):
@@ -30,16 +30,8 @@ def _filters(request):
 @permission_required("orders.view_order", raise_exception=True)
 def order_list(request):
     form, filters = _filters(request)
-    try:
-        per_page = int(request.GET.get("per_page", 25))
-    except ValueError:
-        per_page = 25
-    per_page = per_page if per_page in PAGE_SIZES else 25
-    page = Paginator(selectors.order_list(request.user, filters), per_page).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "orders/list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "per_page": per_page, "page_sizes": PAGE_SIZES,
+        "form": form, **paginate(request, selectors.order_list(request.user, filters)),
         "can_export": request.user.has_perm("orders.export_order"),
     })
 

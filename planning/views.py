@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from imports.views import import_page, upload_size_limited
-from inventory.views import add_service_errors, paginate
 from orders.services import OrderActionRefused
+from record_pages.views import ACTIVE_ACTIONS, add_service_errors, paginate, save_form, toggle_active
 
 from . import importing, plan_selectors, plans, selectors, services
 from .forms import (
@@ -55,18 +55,13 @@ def _work_center_page(request, form, center=None, can_change=True):
 @login_required
 @permission_required("planning.add_workcenter", raise_exception=True)
 def work_center_create(request):
-    if request.method == "POST":
-        form = WorkCenterForm(request.POST)
-        if form.is_valid():
-            try:
-                center = services.create_work_center(actor=request.user, **form.service_fields())
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Work center %(code)s was created.") % {"code": center.code})
-                return redirect("planning:work_center_edit", pk=center.pk)
-    else:
-        form = WorkCenterForm()
+    form = WorkCenterForm(request.POST) if request.method == "POST" else WorkCenterForm()
+    if form.is_bound:
+        center = save_form(request, form,
+                           lambda: services.create_work_center(actor=request.user, **form.service_fields()),
+                           lambda c: _("Work center %(code)s was created.") % {"code": c.code})
+        if center:
+            return redirect("planning:work_center_edit", pk=center.pk)
     return _work_center_page(request, form)
 
 
@@ -79,29 +74,20 @@ def work_center_edit(request, pk):
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied(_("Your role may not do this."))
-        action = request.POST.get("action")
-        if action in ("deactivate", "activate"):
-            try:
-                services.set_work_center_active(actor=request.user, center=center, active=action == "activate")
-            except ValidationError as exc:
-                for message in exc.messages:
-                    messages.error(request, message)
-            else:
-                if action == "activate":
-                    messages.success(request, _("Work center %(code)s is active again.") % {"code": center.code})
-                else:
-                    messages.success(request, _("Work center %(code)s was deactivated: routings can no longer use it; "
-                                                "its history is kept.") % {"code": center.code})
+        if request.POST.get("action") in ACTIVE_ACTIONS:
+            toggle_active(
+                request,
+                set_active=lambda active: services.set_work_center_active(actor=request.user, center=center,
+                                                                          active=active),
+                activated_message=_("Work center %(code)s is active again.") % {"code": center.code},
+                deactivated_message=_("Work center %(code)s was deactivated: routings can no longer use it; "
+                                      "its history is kept.") % {"code": center.code})
             return redirect("planning:work_center_edit", pk=center.pk)
         form = WorkCenterForm(request.POST, instance=center)
-        if form.is_valid():
-            try:
-                services.update_work_center(actor=request.user, center=center, **form.service_fields())
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Work center %(code)s was saved.") % {"code": center.code})
-                return redirect("planning:work_center_edit", pk=center.pk)
+        if save_form(request, form,
+                     lambda: services.update_work_center(actor=request.user, center=center, **form.service_fields()),
+                     _("Work center %(code)s was saved.") % {"code": center.code}):
+            return redirect("planning:work_center_edit", pk=center.pk)
         center.refresh_from_db()
     else:
         form = WorkCenterForm(instance=center)
