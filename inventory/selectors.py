@@ -57,7 +57,7 @@ def active_bom(item):
 
 def bom_versions(item):
     return list(BillOfMaterials.objects.filter(parent=item).select_related("created_by")
-                .annotate(line_count=Count("lines")).order_by("-version"))
+                .annotate(entry_count=Count("lines")).order_by("-version"))
 
 
 def bom_version(user, item, pk):

@@ -131,7 +131,7 @@ def active_routing(item):
 
 def routing_versions(item):
     return list(Routing.objects.filter(item=item).select_related("created_by")
-                .annotate(operation_count=Count("operations")).order_by("-version"))
+                .annotate(entry_count=Count("operations")).order_by("-version"))
 
 
 def routing_version(item, pk):
