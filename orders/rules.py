@@ -1,6 +1,7 @@
 """Business rules for order input, shared by the forms (per-field messages) and the services
 (which re-check everything, since the API and imports do not go through the forms)."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -10,7 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import OPEN_FOR_CREDIT, Order, OrderStatus, Unit
+from .models import OPEN_FOR_CREDIT, Customer, Order, OrderStatus, Product, Unit, line_amount
 
 # Larger than any quantity (12,3) or price (12,2) can be; refusing early keeps Decimal arithmetic sane.
 MAX_TYPED_NUMBER = Decimal("1e12")
@@ -125,3 +126,46 @@ def duplicate_po_orders(customer, customer_po, *, exclude_order_id=None):
     if exclude_order_id:
         qs = qs.exclude(pk=exclude_order_id)
     return qs
+
+
+@dataclass(frozen=True)
+class TypedLine:
+    """An order line as typed so far on the entry page (raw text; may not parse yet)."""
+
+    key: str
+    sku: str
+    quantity: str
+    unit_price: str
+    removed: bool = False
+
+
+def entry_preview(*, lines, requested_date, is_rush, customer_code="", customer_po=""):
+    """What the entry page shows while sales type: line amounts and the total (lines that do not
+    parse yet are skipped), the rush proposal, and the credit and duplicate-PO warnings. Reads only."""
+    by_sku = {p.sku: p for p in Product.objects.filter(sku__in={ln.sku for ln in lines if ln.sku})}
+    total, products, line_amounts = Decimal("0"), [], []
+    for line in lines:
+        amount = None
+        product = None if line.removed else by_sku.get(line.sku)
+        if product:
+            products.append(product)  # its lead time counts for the rush proposal before a quantity parses
+        if not line.removed:
+            try:
+                quantity = parse_decimal(line.quantity, field_label="")
+                price = (parse_decimal(line.unit_price, field_label="") if line.unit_price
+                         else (product.list_price if product else Decimal("0")))
+                amount = line_amount(quantity, price)
+                total += amount
+            except ValidationError:
+                amount = None
+        line_amounts.append({"prefix": line.key, "amount": amount})
+    suggested, requested_days, standard_days = rush_suggestion(requested_date, products)
+    customer = Customer.objects.filter(code=customer_code).first() if customer_code else None
+    credit = None
+    if customer is not None and customer.credit_limit:
+        exceeded, open_value = credit_exceeded(customer, total)
+        credit = {"exceeded": exceeded, "open_value": open_value, "limit": customer.credit_limit}
+    return {"total": total, "line_amounts": line_amounts, "rush_suggested": suggested,
+            "requested_days": requested_days, "standard_days": standard_days, "is_rush": is_rush,
+            "credit": credit,
+            "duplicate_po": bool(customer and duplicate_po_orders(customer, customer_po).exists())}

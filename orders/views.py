@@ -1,7 +1,6 @@
 """Order pages. Views stay thin: parse the request, call a selector or a service, render."""
 
 import uuid
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -17,7 +16,7 @@ from record_pages.views import paginate
 
 from . import exports, rules, selectors, services
 from .forms import OrderFilterForm, OrderForm, OrderLineFormSet, ReasonForm
-from .models import Customer, OrderStatus, Priority, Product, line_amount
+from .models import OrderStatus, Priority
 from .services import ACTION_LABELS, REASON_REQUIRED, OrderActionRefused
 
 
@@ -215,40 +214,23 @@ def _after_save(request, order):
 
 
 def _totals(form, formset):
-    """Totals, the rush suggestion and the credit preview, from whatever the user typed so far
-    (lenient: lines that do not parse yet are skipped)."""
-    total = Decimal("0")
-    products, line_amounts = [], []
-    skus = {f.data.get(f.add_prefix("product"), "").split(" — ", 1)[0].strip() for f in formset.forms}
-    by_sku = {p.sku: p for p in Product.objects.filter(sku__in=[s for s in skus if s])}
-    for f in formset.forms:
-        if f.data.get(f.add_prefix("DELETE")):
-            line_amounts.append({"prefix": f.prefix, "amount": None})
-            continue
-        product = by_sku.get(f.data.get(f.add_prefix("product"), "").split(" — ", 1)[0].strip())
-        if product:
-            products.append(product)  # its lead time counts for the rush hint even before a quantity parses
-        try:
-            qty = rules.parse_decimal(f.data.get(f.add_prefix("quantity"), ""), field_label="")
-            raw_price = f.data.get(f.add_prefix("unit_price"), "")
-            price = rules.parse_decimal(raw_price, field_label="") if raw_price else (
-                product.list_price if product else Decimal("0"))
-        except ValidationError:
-            line_amounts.append({"prefix": f.prefix, "amount": None})
-            continue
-        amount = line_amount(qty, price)
-        line_amounts.append({"prefix": f.prefix, "amount": amount})
-        total += amount
-    requested = None
-    if form.is_bound:
-        try:
-            requested = form.fields["requested_date"].clean(form.data.get("requested_date"))
-        except ValidationError:
-            requested = None
-    suggested, req_days, std_days = rules.rush_suggestion(requested, products)
-    return {"total": total, "line_amounts": line_amounts, "rush_suggested": suggested,
-            "requested_days": req_days, "standard_days": std_days,
-            "is_rush": form.data.get("priority") == Priority.RUSH if form.is_bound else False}
+    """What the entry form shows beside the lines, from whatever was typed so far (the rules are in
+    orders.rules.entry_preview; here only the request's raw values are gathered)."""
+    if not form.is_bound:
+        return rules.entry_preview(lines=[], requested_date=None, is_rush=False)
+    lines = [rules.TypedLine(key=f.prefix, sku=f.data.get(f.add_prefix("product"), "").split(" — ", 1)[0].strip(),
+                             quantity=f.data.get(f.add_prefix("quantity"), ""),
+                             unit_price=f.data.get(f.add_prefix("unit_price"), ""),
+                             removed=bool(f.data.get(f.add_prefix("DELETE"))))
+             for f in formset.forms]
+    try:
+        requested = form.fields["requested_date"].clean(form.data.get("requested_date"))
+    except ValidationError:
+        requested = None
+    return rules.entry_preview(
+        lines=lines, requested_date=requested, is_rush=form.data.get("priority") == Priority.RUSH,
+        customer_code=form.data.get("customer", "").split(" — ", 1)[0].strip(),
+        customer_po=form.data.get("customer_po", ""))
 
 
 @login_required
@@ -262,17 +244,8 @@ def entry_totals(request):
     except ValidationError:
         return HttpResponseBadRequest(_("The line data is incomplete; reload the page."))
     totals = _totals(form, formset)
-    customer = None
-    code = request.POST.get("customer", "").split(" — ", 1)[0].strip()
-    if code:
-        customer = Customer.objects.filter(code=code).first()
-    credit = None
-    if customer is not None and customer.credit_limit:
-        exceeded, open_value = rules.credit_exceeded(customer, totals["total"])
-        credit = {"exceeded": exceeded, "open_value": open_value, "limit": customer.credit_limit}
-    duplicate_po = bool(customer and rules.duplicate_po_orders(customer, request.POST.get("customer_po", "")).exists())
-    return render(request, "orders/_entry_totals.html", {"totals": totals, "credit": credit, "customer": customer,
-                                                          "duplicate_po": duplicate_po})
+    return render(request, "orders/_entry_totals.html", {"totals": totals, "credit": totals["credit"],
+                                                          "duplicate_po": totals["duplicate_po"]})
 
 
 @login_required
