@@ -232,6 +232,11 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
                                                on_delete=models.PROTECT, related_name="+",
                                                verbose_name=_("credit warning acknowledged by"))
     duplicate_po_warning = models.BooleanField(_("customer PO used before"), default=False)
+    # Set by later stages (a process exception, a material delay, a predicted late finish) and cleared
+    # when the cause is resolved; shown on the order and on the dashboards.
+    at_risk = models.BooleanField(_("at risk"), default=False, db_index=True)
+    at_risk_reason = models.CharField(_("at-risk reason"), max_length=300, blank=True)
+    at_risk_since = models.DateTimeField(_("at risk since"), null=True, blank=True)
     # What the order list's search matches (number, PO, customer, products as ordered), lower-case;
     # kept by the services. On PostgreSQL a trigram index makes "contains" searches fast (migration 0003).
     search_text = models.TextField(blank=True, default="", editable=False)

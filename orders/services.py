@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from alerts.services import create_alert
 
-from . import rules
+from . import rules, stage_hooks
 from .models import (
     EDITABLE,
     Channel,
@@ -352,6 +352,9 @@ def approve_order(*, actor, order: Order, note="", acknowledge_credit=False, pro
             Order.objects.filter(pk=current.pk).update(credit_acknowledged_by=actor)
             record_event(order=current, action="credit_acknowledged", actor=actor,
                          from_status=current.status, to_status=current.status)
+        if promised_date is None and current.promised_date is None:
+            # The factory's capable-to-promise date (planning), when the reviewer did not set one.
+            promised_date = stage_hooks.promise_for(current)
         if promised_date is not None:
             if promised_date < rules.today():
                 raise ValidationError(_("The promised date cannot be in the past."))
@@ -373,10 +376,14 @@ def resume_order(*, actor, order, note="", expected_status=None):
 
 
 def cancel_order(*, actor, order, reason, expected_status=None):
-    """Cancel before production starts (later stages release their reservations and work orders
-    from their own services when they exist)."""
+    """Cancel before production starts; the later stages release their work orders and reservations
+    in the same transaction (orders.stage_hooks.on_cancel)."""
     action = "cancel_held" if order.status == OrderStatus.ON_HOLD else "cancel"
-    return transition_order(actor=actor, order=order, action=action, note=reason, expected_status=expected_status)
+    with transaction.atomic():
+        cancelled = transition_order(actor=actor, order=order, action=action, note=reason,
+                                     expected_status=expected_status)
+        stage_hooks.run_on_cancel(actor=actor, order=cancelled)
+    return cancelled
 
 
 def set_rush(*, actor, order, rush: bool, reason=""):

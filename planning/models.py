@@ -190,6 +190,9 @@ class Routing(models.Model):
     is_active = models.BooleanField(_("active"), default=False)
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    max_batch_size = models.DecimalField(
+        _("maximum batch size"), **QTY, null=True, blank=True,
+        help_text=_("Planning splits a larger quantity into work orders (batches) of at most this size."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -290,6 +293,8 @@ class WorkOrder(fsm.ConcurrentTransitionMixin, models.Model):
                     "lead time of the bought components."))
     planned_start = models.DateTimeField(_("planned start"), null=True, blank=True)
     planned_end = models.DateTimeField(_("planned end"), null=True, blank=True)
+    split_from = models.ForeignKey("self", verbose_name=_("split from"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="splits")
     status = fsm.FSMField(_("status"), max_length=20, choices=WorkOrderStatus.choices, default=WO.PLANNED,
                           protected=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -385,6 +390,12 @@ class WorkOrderOperation(models.Model):
     min_wait_minutes = models.DecimalField(_("minimum transfer/wait (min)"), **MINUTES, default=Decimal("0"))
     description = models.CharField(_("description"), max_length=200, blank=True)
     quantity = models.DecimalField(_("quantity"), **QTY)
+    # Shop-floor progress (written by production/ services), read by the Gantt and the order page.
+    good_quantity = models.DecimalField(_("good quantity"), **QTY, default=Decimal("0"))
+    scrap_quantity = models.DecimalField(_("scrap quantity"), **QTY, default=Decimal("0"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    paused = models.BooleanField(_("paused"), default=False)
     planned_work_center = models.ForeignKey(WorkCenter, verbose_name=_("planned work center"), null=True,
                                             blank=True, on_delete=models.PROTECT, related_name="+")
     planned_unit = models.PositiveSmallIntegerField(_("planned unit"), null=True, blank=True)
@@ -405,3 +416,46 @@ class WorkOrderOperation(models.Model):
 
     def __str__(self):
         return f"{self.work_order_id} #{self.sequence}"
+
+
+class OptimisationStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    APPLIED = "applied", _("Applied")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class OptimisationRun(models.Model):
+    """One run of the CP-SAT optimiser over all open work (a Celery task). The proposal is kept as
+    placements beside the schedule it started from; it is applied only when the planner accepts it
+    and the open work has not changed since (`basis` fingerprint)."""
+
+    status = models.CharField(_("status"), max_length=12, choices=OptimisationStatus.choices,
+                              default=OptimisationStatus.QUEUED, db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    time_limit_seconds = models.PositiveIntegerField(_("time limit (s)"), default=30)
+    progress_percent = models.PositiveSmallIntegerField(_("progress"), default=0)
+    basis = models.CharField(_("basis"), max_length=64, blank=True)
+    current_tardiness_minutes = models.BigIntegerField(_("current tardiness (min)"), null=True, blank=True)
+    proposed_tardiness_minutes = models.BigIntegerField(_("proposed tardiness (min)"), null=True, blank=True)
+    current_makespan_minutes = models.BigIntegerField(_("current makespan (min)"), null=True, blank=True)
+    proposed_makespan_minutes = models.BigIntegerField(_("proposed makespan (min)"), null=True, blank=True)
+    proposal = models.JSONField(_("proposal"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("optimisation run")
+        verbose_name_plural = _("optimisation runs")
+
+    def __str__(self):
+        return f"{self.pk} {self.status}"
