@@ -282,6 +282,8 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
             current.save()
             record_event(order=current, action=action, actor=actor, from_status=from_status,
                          to_status=current.status, note=note)
+            # Later stages react in this same transaction (work orders cancelled, inspection opened…).
+            stage_hooks.after_transition(actor=actor, order=current, action=action, from_status=from_status)
     except fsm.ConcurrentTransition:
         fresh = Order.objects.get(pk=order.pk)
         raise OrderActionRefused(
@@ -379,11 +381,7 @@ def cancel_order(*, actor, order, reason, expected_status=None):
     """Cancel before production starts; the later stages release their work orders and reservations
     in the same transaction (orders.stage_hooks.on_cancel)."""
     action = "cancel_held" if order.status == OrderStatus.ON_HOLD else "cancel"
-    with transaction.atomic():
-        cancelled = transition_order(actor=actor, order=order, action=action, note=reason,
-                                     expected_status=expected_status)
-        stage_hooks.run_on_cancel(actor=actor, order=cancelled)
-    return cancelled
+    return transition_order(actor=actor, order=order, action=action, note=reason, expected_status=expected_status)
 
 
 def set_rush(*, actor, order, rush: bool, reason=""):

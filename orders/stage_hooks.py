@@ -1,17 +1,22 @@
 """Where later stages plug into the order services without `orders` importing them (DESIGN.md §2:
 orders imports no other app of ours).
 
-A stage registers its functions in its AppConfig.ready(); orders.services calls them at a fixed,
-documented point, inside the same transaction as the order change, so the flow stays visible in one
+A stage registers its functions in its AppConfig.ready(); orders.services calls them at fixed,
+documented points, inside the same transaction as the order change, so the flow stays visible in one
 place (no signals) and a failure in a stage rolls the order change back too.
 
-- on_cancel: fn(*, actor, order) — called after the order moved to cancelled (work orders cancelled,
+- on_cancel: fn(*, actor, order) — after the order moved to cancelled (work orders cancelled,
   reservations released, …). Raise ValidationError to refuse the cancellation.
+- on_transition: fn(*, actor, order, action, from_status) — after any transition of the order state
+  machine was saved and its event written (e.g. quality opens an inspection on finish_production).
 - promise_provider: fn(order) -> date | None — the earliest date the factory can deliver the order
   (capable-to-promise); approve_order stores it as the promised date when the reviewer gives none.
 """
 
+CANCEL_ACTIONS = {"cancel", "cancel_held"}
+
 on_cancel = []
+on_transition = []
 promise_provider = None
 
 
@@ -21,15 +26,24 @@ def register_on_cancel(fn):
     return fn
 
 
+def register_on_transition(fn):
+    if fn not in on_transition:
+        on_transition.append(fn)
+    return fn
+
+
 def register_promise_provider(fn):
     global promise_provider
     promise_provider = fn
     return fn
 
 
-def run_on_cancel(*, actor, order):
-    for fn in on_cancel:
-        fn(actor=actor, order=order)
+def after_transition(*, actor, order, action, from_status):
+    if action in CANCEL_ACTIONS:
+        for fn in on_cancel:
+            fn(actor=actor, order=order)
+    for fn in on_transition:
+        fn(actor=actor, order=order, action=action, from_status=from_status)
 
 
 def promise_for(order):
