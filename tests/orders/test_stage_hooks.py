@@ -11,22 +11,19 @@ from tests.fixtures.factories import make_order, user_with_role
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def registered():
-    calls = []
-
-    def record(**kwargs):
-        calls.append(kwargs)
-
-    stage_hooks.register_on_transition(record)
-    yield calls
-    stage_hooks.on_transition.remove(record)
-
-
-def test_on_transition_sees_every_transition(registered):
+def test_on_transition_sees_every_transition():
     desk = user_with_role("order_desk")
     order = make_order(creator=user_with_role("sales"), status=OrderStatus.SUBMITTED)
-    transition_order(actor=desk, order=order, action="approve")
+    registered = []
+
+    def record(**kwargs):
+        registered.append(kwargs)
+
+    stage_hooks.register_on_transition(record)
+    try:
+        transition_order(actor=desk, order=order, action="approve")
+    finally:
+        stage_hooks.on_transition.remove(record)
     assert [(c["action"], c["from_status"], c["order"].status) for c in registered] == [
         ("approve", OrderStatus.SUBMITTED, OrderStatus.APPROVED)]
 
