@@ -34,7 +34,16 @@ ROLES = list(ROLE_LABELS)
 # calendars, routings).
 _VIEW_ORDERS = ["orders.view_order", "orders.view_customer", "orders.view_product",
                 "inventory.view_item", "inventory.view_billofmaterials", "planning.view_workcenter",
-                "planning.view_workcalendar", "planning.view_routing"]
+                "planning.view_workcalendar", "planning.view_routing"] + [
+                "inventory.view_stockbalance", "inventory.view_stockmove", "inventory.view_lot",
+                "inventory.view_warehouse", "inventory.view_location", "inventory.view_reservation",
+                "inventory.view_unitconversion"]
+# The warehouse keeps the stock: posts moves, counts, imports opening balances, keeps locations and lots.
+_MANAGE_STOCK = ["inventory.post_stockmove", "inventory.reverse_stockmove", "inventory.count_stock",
+                 "inventory.import_opening_balance", "inventory.add_warehouse", "inventory.change_warehouse",
+                 "inventory.add_location", "inventory.change_location", "inventory.change_lot",
+                 "inventory.add_unitconversion", "inventory.change_unitconversion",
+                 "inventory.add_reservation", "inventory.change_reservation"]
 _MANAGE_ITEMS = ["inventory.add_item", "inventory.change_item", "inventory.import_item"]
 _MANAGE_PLANNING_DATA = _MANAGE_ITEMS + [
     "inventory.change_billofmaterials", "inventory.import_billofmaterials",
@@ -56,7 +65,7 @@ ROLE_PERMISSIONS = {
     ],
     PLANNER: _VIEW_ORDERS + ["planning.view_workorder", "orders.plan_order", "orders.hold_order", "orders.add_product",
                              "orders.change_product", "orders.import_product"] + _MANAGE_PLANNING_DATA,
-    WAREHOUSE: _VIEW_ORDERS + ["orders.prepare_materials"] + _MANAGE_ITEMS,
+    WAREHOUSE: _VIEW_ORDERS + ["orders.prepare_materials"] + _MANAGE_ITEMS + _MANAGE_STOCK,
     PRODUCTION: _VIEW_ORDERS + ["planning.view_workorder", "orders.produce_order"],
     QC: _VIEW_ORDERS + ["orders.inspect_order"],
     SHIPPING: _VIEW_ORDERS + ["orders.ship_order"],
