@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class PlanningConfig(AppConfig):
     name = "planning"
     verbose_name = _("Planning")
+
+    def ready(self):
+        # Register the production plan PDF with the document pipeline.
+        from . import documents  # noqa: F401
