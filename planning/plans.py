@@ -182,20 +182,35 @@ def _drafts(order, lines):
     return drafts, lead_days, errors
 
 
-def _create(draft, *, order, actor, earliest_start):
-    number = next_work_order_number()
-    work_order = WorkOrder.objects.create(
-        number=number, order=order, order_line=draft.line, parent=draft.parent.created if draft.parent else None,
-        item=draft.item, quantity=draft.quantity, batch_number=number, routing=draft.routing,
-        earliest_start=earliest_start, created_by=actor)
-    WorkOrderOperation.objects.bulk_create([
+def earliest_start(order, lead_days, now):
+    """Bought material is ordered on approval (now, for an order not approved yet) and arrives after the
+    longest purchase lead time; nothing starts before now."""
+    return max(now, (order.approved_at or now) + timedelta(days=lead_days))
+
+
+def build_work_order(draft, *, order, number, earliest_start, actor, pk=None):
+    """The work order and operations `draft` becomes, unsaved: plan_order saves them, the due-date
+    promise (planning.promise) schedules them in memory under a temporary `pk`."""
+    work_order = WorkOrder(
+        pk=pk, number=number, order=order, order_line=draft.line,
+        parent=draft.parent.created if draft.parent else None, item=draft.item, quantity=draft.quantity,
+        batch_number=number, routing=draft.routing, earliest_start=earliest_start, created_by=actor)
+    operations = [
         WorkOrderOperation(work_order=work_order, sequence=op.sequence, routing_operation=op,
                            work_center=op.work_center, alternative_work_center=op.alternative_work_center,
                            setup_minutes=op.setup_minutes, run_minutes_per_unit=op.run_minutes_per_unit,
                            min_wait_minutes=op.min_wait_minutes, description=op.description, quantity=draft.quantity)
-        for op in draft.operations])
-    record_work_order_event(work_order=work_order, action="planned", actor=actor, to_status=WO.PLANNED)
+        for op in draft.operations]
     draft.created = work_order
+    return work_order, operations
+
+
+def _create(draft, *, order, actor, earliest_start):
+    work_order, operations = build_work_order(draft, order=order, number=next_work_order_number(),
+                                              earliest_start=earliest_start, actor=actor)
+    work_order.save(force_insert=True)
+    WorkOrderOperation.objects.bulk_create(operations)  # their work_order_id is taken from the saved row
+    record_work_order_event(work_order=work_order, action="planned", actor=actor, to_status=WO.PLANNED)
     return work_order
 
 
@@ -205,13 +220,26 @@ def _root_line(work_order, by_pk):
     return work_order.order_line_id
 
 
+def replaced_work_orders(order, keep_lines):
+    """The order's planned work orders that planning it again replaces: all but the sub-assemblies of
+    lines whose work is under way (`keep_lines`)."""
+    by_pk = {wo.pk: wo for wo in WorkOrder.objects.filter(order=order).order_by("pk")}
+    return [wo for wo in by_pk.values() if wo.status == WO.PLANNED and _root_line(wo, by_pk) not in keep_lines]
+
+
+def lines_to_plan(order):
+    """The order's lines that (re-)planning makes work orders for, and the ids of the lines whose work is
+    already released or started (left alone)."""
+    under_way = set(WorkOrder.objects.filter(order=order, order_line__isnull=False)
+                    .exclude(status__in=[WO.PLANNED, WO.CANCELLED]).values_list("order_line_id", flat=True))
+    lines = [line for line in order.lines.select_related("product").order_by("line_no") if line.pk not in under_way]
+    return lines, under_way
+
+
 def _cancel_planned(order, actor, keep_lines):
     """The order's planned work orders are replaced: cancelled (kept for the record), never deleted.
     Sub-assemblies of lines whose work is under way (`keep_lines`) stay."""
-    by_pk = {wo.pk: wo for wo in WorkOrder.objects.filter(order=order).order_by("pk")}
-    for work_order in by_pk.values():
-        if work_order.status != WO.PLANNED or _root_line(work_order, by_pk) in keep_lines:
-            continue
+    for work_order in replaced_work_orders(order, keep_lines):
         work_order.cancel()
         work_order.save()
         work_order.operations.update(status=WO.CANCELLED)
@@ -228,15 +256,12 @@ def plan_order(*, actor, order, now=None) -> PlanResult:
         if order.status != OrderStatus.APPROVED:
             raise ValidationError(_("Order %(number)s is %(status)s; only approved orders are planned.")
                                   % {"number": order.number, "status": order.get_status_display()})
-        under_way = set(WorkOrder.objects.filter(order=order, order_line__isnull=False)
-                        .exclude(status__in=[WO.PLANNED, WO.CANCELLED]).values_list("order_line_id", flat=True))
-        lines = [line for line in order.lines.select_related("product").order_by("line_no")
-                 if line.pk not in under_way]
+        lines, under_way = lines_to_plan(order)
         drafts, lead_days, errors = _drafts(order, lines)
         if errors:
             raise ValidationError(list(dict.fromkeys(errors)))
         _cancel_planned(order, actor, under_way)
-        earliest = max(now, (order.approved_at or now) + timedelta(days=lead_days))
+        earliest = earliest_start(order, lead_days, now)
         created = [_create(draft, order=order, actor=actor, earliest_start=earliest) for draft in drafts]
         plan = schedule_open_work(now=now)
         for work_order in created:
@@ -303,26 +328,57 @@ def _scheduling_center(center, now):
     return replace(scheduling, calendar=replace(calendar, closures=(*calendar.closures, down)))
 
 
+@dataclass
+class OpenWork:
+    """The open work orders (oldest first) and their open operations (in sequence), and all work
+    centers: what schedule_open_work schedules, and what the due-date promise adds its work orders to."""
+
+    centers: list
+    work_orders: list
+    ops: list
+
+    @property
+    def ops_by_wo(self):
+        ops_by_wo = defaultdict(list)
+        for op in self.ops:
+            ops_by_wo[op.work_order_id].append(op)
+        return ops_by_wo
+
+    def scheduling_centers(self, now):
+        """The scheduler's work centers that the operations may use."""
+        used = {op.work_center_id for op in self.ops} | {op.alternative_work_center_id for op in self.ops} | {
+            op.planned_work_center_id for op in self.ops}
+        return tuple(_scheduling_center(center, now) for center in self.centers if center.pk in used)
+
+    def problem(self, now, centers=None):
+        """The scheduling problem; `centers` (from scheduling_centers) when the caller reuses them."""
+        return Problem(centers=self.scheduling_centers(now) if centers is None else centers,
+                       jobs=tuple(_jobs(self.work_orders, self.ops_by_wo)), start=now, timezone=settings.TIME_ZONE)
+
+
+def open_work(*, lock=False) -> OpenWork:
+    """The open work in three queries. `lock`: the work centers are locked (select_for_update) so two
+    planners never schedule at the same time."""
+    centers = WorkCenter.objects.select_related("calendar").order_by("pk")
+    centers = list(centers.select_for_update() if lock else centers)  # locked before the work is read
+    work_orders = list(WorkOrder.objects.filter(status__in=OPEN_WORK_ORDER_STATUSES)
+                       .select_related("order", "order_line").order_by("pk"))
+    ops = (WorkOrderOperation.objects.filter(work_order__in=[wo.pk for wo in work_orders],
+                                             status__in=OPEN_WORK_ORDER_STATUSES)
+           .select_related("work_center", "alternative_work_center", "planned_work_center")
+           .order_by("work_order_id", "sequence"))
+    return OpenWork(centers=centers, work_orders=work_orders, ops=list(ops))
+
+
 def schedule_open_work(*, now=None) -> ScheduledWork:
     """Schedule every open work order operation and store the placements. Must run inside the caller's
     transaction. Work centers are locked first so two planners never schedule at the same time."""
     now = now or timezone.now()
-    centers = list(WorkCenter.objects.select_for_update().select_related("calendar").order_by("pk"))
-    work_orders = list(WorkOrder.objects.filter(status__in=OPEN_WORK_ORDER_STATUSES)
-                       .select_related("order", "order_line").order_by("pk"))
-    ops = list(WorkOrderOperation.objects.filter(work_order__in=[wo.pk for wo in work_orders],
-                                                 status__in=OPEN_WORK_ORDER_STATUSES)
-               .select_related("work_center", "alternative_work_center", "planned_work_center")
-               .order_by("work_order_id", "sequence"))
+    work = open_work(lock=True)
+    centers, work_orders, ops, ops_by_wo = work.centers, work.work_orders, work.ops, work.ops_by_wo
     if not ops:
         return ScheduledWork(late_orders=[], conflicts=[])
-    ops_by_wo = defaultdict(list)
-    for op in ops:
-        ops_by_wo[op.work_order_id].append(op)
-    used = {op.work_center_id for op in ops} | {op.alternative_work_center_id for op in ops} | {
-        op.planned_work_center_id for op in ops}
-    problem = Problem(centers=tuple(_scheduling_center(center, now) for center in centers if center.pk in used),
-                      jobs=tuple(_jobs(work_orders, ops_by_wo)), start=now, timezone=settings.TIME_ZONE)
+    problem = work.problem(now)
     try:
         result = schedule(problem, keep_released=True)
     except SchedulingInputError as exc:
