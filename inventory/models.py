@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -59,9 +60,11 @@ class Item(models.Model):
         related_name="item", help_text=_("For a finished good: the product customers order."))
     # Stock planning: below the reorder point the warehouse and planners are alerted; the safety stock
     # is the quantity that should never be touched by planned demand. Both in the base unit.
-    safety_stock = models.DecimalField(_("safety stock"), **QTY, default=Decimal("0"))
+    safety_stock = models.DecimalField(_("safety stock"), **QTY, default=Decimal("0"),
+                                       validators=[MinValueValidator(Decimal("0"))])
     reorder_point = models.DecimalField(_("reorder point"), **QTY, default=Decimal("0"),
-                                        help_text=_("Alert when the available stock falls below this."))
+                                        validators=[MinValueValidator(Decimal("0"))],
+                                        help_text=_("Alert when the usable stock falls below this."))
     purchase_unit = models.CharField(_("purchase unit"), max_length=8, choices=Unit.choices, blank=True,
                                      help_text=_("Unit suppliers sell in, when not the stock unit (kg for an "
                                                  "item stocked in g)."))
