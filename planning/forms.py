@@ -292,3 +292,11 @@ class RoutingHeaderForm(forms.Form):
     valid_from = forms.DateField(label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                  help_text=_("Today when left empty."))
     note = forms.CharField(label=_("Note on this version"), max_length=300, required=False)
+
+
+class RoutingBatchSizeForm(forms.Form):
+    """The maximum batch size of the active routing (planning.services.set_routing_batch_size checks it)."""
+
+    max_batch_size = DecimalTextField(
+        label=_("Maximum batch size"), max_length=30, required=False,
+        help_text=_("Planning splits a larger quantity into work orders of at most this size. Empty: no splitting."))

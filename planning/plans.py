@@ -3,10 +3,15 @@
 plan_order(actor, order) — for an approved order:
 - per order line, the item sold as the line's product (Item.product) is made in one work order with
   the operations of its active routing (times copied from the routing, so a later routing change does
-  not move planned work). There is no batch splitting yet: one work order per line, its batch number
-  is the work order number.
-- every made-in-house component of the item's BOM explosion gets a sub-assembly work order (parent =
-  the work order that consumes it) that must finish before the parent's first operation starts.
+  not move planned work).
+- batches: when the item's active routing has a maximum batch size, the quantity is split into work
+  orders of at most that size, full batches first (250 at most 100 → 100, 100, 50). Each batch is its
+  own work order with its own operations; its batch number is its work order number (one code to trace
+  a batch on the floor, on labels and in the records). Without a maximum, one work order per line.
+- every made-in-house component of the item's BOM gets sub-assembly work orders per batch (parent =
+  the batch that consumes it, quantity = that batch's requirement), which must finish before the
+  parent's first operation starts. A sub-assembly whose own routing has a maximum batch size is split
+  the same way (each piece for the same parent batch).
 - earliest start of the order's work orders = the later of now and (the order's approval time plus the
   longest purchase lead time, in calendar days, of the bought components in the explosion): bought
   material is assumed to be ordered on approval and nothing is assumed in stock yet.
@@ -145,10 +150,59 @@ def _routing_for(item, routings, errors):
     return routings[item.pk]
 
 
+MAX_BATCHES = 500  # per item and quantity: more is a typing error in the routing's maximum batch size
+
+
+def batch_quantities(quantity, max_batch_size):
+    """`quantity` in batches of at most `max_batch_size`, full ones first: 250 at most 100 → [100, 100, 50].
+    No maximum (None), or a quantity not above it: one batch."""
+    if max_batch_size is None or quantity <= max_batch_size:
+        return [quantity]
+    full, rest = divmod(quantity, max_batch_size)
+    return [max_batch_size] * int(full) + ([rest] if rest else [])
+
+
+@dataclass
+class _Drafting:
+    """What _drafts collects: the drafts in creation order, and the routings and explosions read so far."""
+
+    drafts: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    routings: dict = field(default_factory=dict)
+    explosions: dict = field(default_factory=dict)
+
+    def explosion(self, item, quantity):
+        # Batches of one size share one explosion (each explosion reads the BOMs).
+        key = (item.pk, quantity)
+        if key not in self.explosions:
+            self.explosions[key] = explosion(item, quantity)
+        return self.explosions[key]
+
+    def add_batches(self, item, quantity, *, line=None, parent=None):
+        """Drafts for `quantity` of `item` (split into batches by its routing), each followed by its
+        sub-assemblies (parents are created before their sub-assemblies)."""
+        routing, operations = _routing_for(item, self.routings, self.errors)
+        sizes = batch_quantities(quantity, routing.max_batch_size if routing is not None else None)
+        if len(sizes) > MAX_BATCHES:
+            self.errors.append(
+                _("%(quantity)s of %(item)s at most %(size)s per batch would make %(count)s work orders (at most "
+                  "%(max)s): raise the maximum batch size of its routing.")
+                % {"quantity": quantity, "item": item.code, "size": routing.max_batch_size, "count": len(sizes),
+                   "max": MAX_BATCHES})
+            return
+        for size in sizes:
+            draft = _Draft(item=item, quantity=size, routing=routing, operations=operations, line=line, parent=parent)
+            self.drafts.append(draft)
+            for requirement in self.explosion(item, size).requirements:
+                if requirement.level == 1 and requirement.item.is_made:
+                    self.add_batches(requirement.item, requirement.quantity, parent=draft)
+
+
 def _drafts(order, lines):
     """The work orders the order needs (parents before their sub-assemblies), the longest purchase
     lead time in days, and the problems found (nothing is written while there are any)."""
-    errors, drafts, routings, lead_days = [], [], {}, 0
+    drafting, lead_days = _Drafting(), 0
+    errors = drafting.errors
     items = {item.product_id: item for item in Item.objects.filter(product_id__in=[line.product_id for line in lines])}
     for line in lines:
         item = items.get(line.product_id)
@@ -160,26 +214,16 @@ def _drafts(order, lines):
             errors.append(_("Line %(line)s: item %(item)s is bought, not made in house; it needs no work order.")
                           % {"line": line.line_no, "item": item.code})
             continue
-        routing, operations = _routing_for(item, routings, errors)
-        top = _Draft(item=item, quantity=line.quantity, routing=routing, operations=operations, line=line)
-        drafts.append(top)
         try:
-            exploded = explosion(item, line.quantity)
+            # The whole line's explosion finds BOM loops (before any batch is drafted) and the bought parts.
+            exploded = drafting.explosion(item, line.quantity)
         except BomCycleError as exc:
+            _routing_for(item, drafting.routings, errors)
             errors.extend(exc.messages)
             continue
         lead_days = max([lead_days] + [total.item.purchase_lead_time_days for total in exploded.purchased])
-        # Depth first: the parent of a level-L requirement is the latest draft made at level L - 1.
-        by_level = {0: top}
-        for requirement in exploded.requirements:
-            if not requirement.item.is_made:
-                continue
-            routing, operations = _routing_for(requirement.item, routings, errors)
-            draft = _Draft(item=requirement.item, quantity=requirement.quantity, routing=routing,
-                           operations=operations, parent=by_level[requirement.level - 1])
-            by_level[requirement.level] = draft
-            drafts.append(draft)
-    return drafts, lead_days, errors
+        drafting.add_batches(item, line.quantity, line=line)
+    return drafting.drafts, lead_days, errors
 
 
 def earliest_start(order, lead_days, now):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from inventory.models import Item
 from orders.masterdata_services import log_master_data, validate_code, validate_money
+from orders.models import Unit
 
 from .models import (
     MAX_EFFICIENCY,
@@ -495,10 +496,12 @@ def same_operations(routing, operations):
 def write_routing_version(*, actor, item, operations, valid_from=None, note=""):
     """A new active routing version of `item` (checked by the caller, in its transaction)."""
     last = Routing.objects.filter(item=item).aggregate(last=Max("version"))["last"] or 0
+    # The maximum batch size is set apart from the operations (set_routing_batch_size): a new version keeps it.
+    batch_size = Routing.objects.filter(item=item, is_active=True).values_list("max_batch_size", flat=True).first()
     Routing.objects.filter(item=item, is_active=True).update(is_active=False)
     routing = Routing.objects.create(item=item, version=last + 1, is_active=True,
                                      valid_from=valid_from or timezone.localdate(), note=(note or "").strip(),
-                                     created_by=actor)
+                                     max_batch_size=batch_size, created_by=actor)
     RoutingOperation.objects.bulk_create([
         RoutingOperation(routing=routing, sequence=op.sequence, work_center=op.work_center,
                          alternative_work_center=op.alternative_work_center, setup_minutes=op.setup_minutes,
@@ -524,6 +527,45 @@ def save_routing(*, actor, item: Item, operations, valid_from=None, note="") -> 
             return current
         return write_routing_version(actor=actor, item=item, operations=operations, valid_from=valid_from,
                                      note=note)
+
+
+MAX_BATCH_SIZE = Decimal("999999999.999")  # QTY: 12 digits, 3 decimals
+
+
+def batch_size_errors(item: Item, max_batch_size):
+    """What is wrong with `max_batch_size` (a Decimal, or None for no splitting) for `item`'s routing."""
+    if max_batch_size is None:
+        return []
+    if not max_batch_size.is_finite() or max_batch_size <= 0:
+        return [_("The maximum batch size must be more than zero; leave it empty to make any quantity in one "
+                  "work order.")]
+    if max_batch_size > MAX_BATCH_SIZE:
+        return [_("The maximum batch size is too large.")]
+    decimals = Unit.decimals(item.unit)
+    if _decimals(max_batch_size) > decimals:
+        if decimals == 0:
+            return [_("%(code)s is counted in whole %(unit)s: the maximum batch size cannot have decimals.")
+                    % {"code": item.code, "unit": item.get_unit_display()}]
+        return [_("The maximum batch size in %(unit)s can have at most %(n)s decimals.")
+                % {"unit": item.get_unit_display(), "n": decimals}]
+    return []
+
+
+def set_routing_batch_size(*, actor, item: Item, max_batch_size) -> Routing:
+    """Set the maximum batch size of `item`'s active routing (None: no splitting). It applies when an
+    order is next planned (planning.plans splits quantities into batches); planned work is not moved.
+    The active version is changed in place: the operations, which versions record, stay the same."""
+    require(actor, "planning.change_routing")
+    _raise_if(batch_size_errors(item, max_batch_size))
+    with transaction.atomic():
+        routing = Routing.objects.select_for_update().filter(item=item, is_active=True).first()
+        if routing is None:
+            raise ValidationError(_("%(code)s has no active routing: save its operations first.") % {"code": item.code})
+        if routing.max_batch_size != max_batch_size:
+            routing.max_batch_size = max_batch_size
+            routing.save(update_fields=["max_batch_size"])
+            log_master_data(actor=actor, objects=[routing], fields=["max_batch_size"])
+    return routing
 
 
 def activate_routing(*, actor, routing: Routing) -> Routing:
