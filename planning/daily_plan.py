@@ -25,7 +25,7 @@ from django.db.models import Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from orders.models import Priority
+from orders.models import Priority, Unit
 
 from .models import WO, CalendarException, CalendarShift, ExceptionKind, WorkCenter, WorkOrderOperation
 
@@ -88,6 +88,7 @@ class CenterPlan:
     closures: list[Closure]
     holiday: bool
     available_minutes: int
+    down_until: datetime | None = None  # the center is out of order (a breakdown) until then
     rows: list[PlanRow] = field(default_factory=list)
 
     @property
@@ -170,7 +171,8 @@ def daily_plan(day: date, center: WorkCenter | None = None) -> DailyPlan:
                                                      exceptions.get(work_center.calendar_id, []), tz)
         open_time = subtract(merge((w.start, w.end) for w in windows), [(c.start, c.end) for c in closures])
         plan = CenterPlan(center=work_center, windows=windows, closures=closures, holiday=holiday,
-                          available_minutes=_minutes(open_time) * work_center.parallel_units)
+                          available_minutes=_minutes(open_time) * work_center.parallel_units,
+                          down_until=_down_on(work_center, day_start))
         for row, start, end in rows_by_center.get(work_center.pk, []):
             row.load_minutes = _minutes(intersect(open_time, max(start, day_start), min(end, day_end)))
             plan.rows.append(row)
@@ -179,6 +181,11 @@ def daily_plan(day: date, center: WorkCenter | None = None) -> DailyPlan:
     if not result.operation_count:
         result.next_planned_day = _next_planned_day(day_end, tz, center)
     return result
+
+
+def _down_on(center, day_start):
+    """When the center is out of order past the start of the day: until when (else None)."""
+    return center.down_until if center.down_until is not None and center.down_until > day_start else None
 
 
 # --- queries ---------------------------------------------------------------------------------------
@@ -195,7 +202,7 @@ def _operation_rows(day_start, day_end, tz, center):
     qs = _live_operations().filter(planned_start__lt=day_end, planned_end__gt=day_start)
     if center is not None:
         qs = qs.filter(center_id=center.pk)
-    status_labels = dict(WO.choices)
+    status_labels, unit_labels = dict(WO.choices), dict(Unit.choices)
     rows = {}
     for value in qs.order_by("planned_start", "planned_unit", "pk").values(
             "center_id", "sequence", "description", "planned_unit", "planned_start", "planned_end", "locked",
@@ -212,7 +219,8 @@ def _operation_rows(day_start, day_end, tz, center):
             customer_name=value["work_order__order__customer__name"],
             work_order_number=value["work_order__number"], batch_number=value["work_order__batch_number"],
             item_code=value["work_order__item__code"], item_name=value["work_order__item__name"],
-            item_unit=value["work_order__item__unit"], sequence=value["sequence"],
+            item_unit=unit_labels.get(value["work_order__item__unit"], value["work_order__item__unit"]),
+            sequence=value["sequence"],
             description=value["description"], quantity=value["quantity"], setup_minutes=value["setup_minutes"],
             run_minutes=value["run_minutes_per_unit"] * value["quantity"],
             status=status_labels.get(value["status"], value["status"]), locked=value["locked"], load_minutes=0)

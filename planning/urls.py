@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import adjustment_views, gantt_views, views
+from . import adjustment_views, daily_plan_views, gantt_views, views
 
 app_name = "planning"
 urlpatterns = [
@@ -22,5 +22,6 @@ urlpatterns = [
     path("plans/<int:pk>/release/", views.plan_release, name="plan_release"),
     path("gantt/", gantt_views.gantt_by_center, name="gantt"),
     path("gantt/orders/", gantt_views.gantt_by_order, name="gantt_orders"),
+    path("daily-plan/", daily_plan_views.daily_plan_page, name="daily_plan"),
     path("routings/<int:item_pk>/batch-size/", adjustment_views.routing_batch_size, name="routing_batch_size"),
 ]

@@ -1,0 +1,63 @@
+"""The daily production plan page (/planning/daily-plan/?day=YYYY-MM-DD&center=CODE): one work center or
+all of them, printable on A4 landscape, with the production plan PDF through the document pipeline."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .daily_plan import daily_plan, today
+from .documents import KIND, PERMISSION, DailyPlanSheet
+from .models import WorkCenter
+
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2200, 12, 31)
+
+
+class DailyPlanForm(forms.Form):
+    day = forms.DateField(label=gettext_lazy("Day"), required=False, input_formats=["%Y-%m-%d"],
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          error_messages={"invalid": gettext_lazy("That is not a date: enter it as YYYY-MM-DD.")})
+    center = forms.ModelChoiceField(
+        label=gettext_lazy("Work center"), required=False, to_field_name="code",
+        queryset=WorkCenter.objects.select_related("calendar").order_by("-is_active", "code"),
+        empty_label=gettext_lazy("All work centers"),
+        error_messages={"invalid_choice": gettext_lazy("There is no work center “%(value)s”.")})
+
+    def clean_day(self):
+        day = self.cleaned_data["day"] or today()
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise forms.ValidationError(_("Choose a day between %(first)s and %(last)s.")
+                                        % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()})
+        return day
+
+
+def _link(day, center):
+    params = {"day": day.isoformat()}
+    if center is not None:
+        params["center"] = center.code
+    return f"{reverse('planning:daily_plan')}?{urlencode(params)}"
+
+
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+def daily_plan_page(request):
+    form = DailyPlanForm(request.GET or {"day": today().isoformat()})
+    context = {"form": form, "document_kind": KIND}
+    if form.is_valid():
+        day, center = form.cleaned_data["day"], form.cleaned_data["center"]
+        plan = daily_plan(day, center)
+        context.update({
+            "plan": plan,
+            "center": center,
+            "sheet": DailyPlanSheet(day, center),
+            "previous_url": _link(day - timedelta(days=1), center),
+            "next_url": _link(day + timedelta(days=1), center),
+            "today_url": _link(today(), center),
+            "next_planned_url": _link(plan.next_planned_day, center) if plan.next_planned_day else "",
+        })
+    return render(request, "planning/daily_plan.html", context)
