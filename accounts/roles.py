@@ -52,6 +52,9 @@ _MANAGE_PLANNING_DATA = _MANAGE_ITEMS + [
     "planning.change_routing", "planning.import_routing",
 ]
 
+# Process exception reports: the supervisor (production), planners and managers see and handle them.
+_HANDLE_EXCEPTIONS = ["production.view_exceptionreport", "production.handle_exceptionreport"]
+
 ROLE_PERMISSIONS = {
     SALES: _VIEW_ORDERS
     + [
@@ -64,12 +67,14 @@ ROLE_PERMISSIONS = {
         "orders.export_order", "orders.add_customer", "orders.change_customer", "orders.import_customer",
     ],
     PLANNER: _VIEW_ORDERS + ["planning.view_workorder", "orders.plan_order", "orders.hold_order", "orders.add_product",
-                             "orders.change_product", "orders.import_product"] + _MANAGE_PLANNING_DATA,
+                             "orders.change_product", "orders.import_product"] + _MANAGE_PLANNING_DATA
+    + _HANDLE_EXCEPTIONS,
     WAREHOUSE: _VIEW_ORDERS + ["orders.prepare_materials"] + _MANAGE_ITEMS + _MANAGE_STOCK,
-    PRODUCTION: _VIEW_ORDERS + ["planning.view_workorder", "orders.produce_order"],
+    PRODUCTION: _VIEW_ORDERS + ["planning.view_workorder", "orders.produce_order",
+                                "production.report_exceptionreport"] + _HANDLE_EXCEPTIONS,
     QC: _VIEW_ORDERS + ["orders.inspect_order"],
     SHIPPING: _VIEW_ORDERS + ["orders.ship_order"],
-    MANAGER: _VIEW_ORDERS
+    MANAGER: _VIEW_ORDERS + _HANDLE_EXCEPTIONS
     + [
         "planning.view_workorder",
         "orders.review_order", "orders.hold_order", "orders.cancel_order", "orders.close_order",
