@@ -7,5 +7,10 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Planning")
 
     def ready(self):
+        from orders import stage_hooks
+
         # Register the production plan PDF with the document pipeline.
         from . import documents  # noqa: F401
+        from .promise import promised_date_for
+
+        stage_hooks.register_promise_provider(promised_date_for)  # approve_order's promised date (CTP)

@@ -1,0 +1,263 @@
+"""Capable-to-promise: the earliest date the factory can deliver an order, and which other orders move
+when it is accepted, computed from the live data without writing anything.
+
+How a promise is made (promise_for_lines for typed lines, promise_for_order for a saved order):
+1. What to make is plan_order's own definition (plans._drafts: a work order per line and per made-in-house
+   sub-assembly, from the active routing and BOM) and the work orders are built in memory as plan_order
+   would build them (plans.build_work_order), numbered with the numbers they would get next. Their
+   earliest start is plan_order's too (plans.earliest_start): approval (now, for an order not approved
+   yet) plus the longest purchase lead time of the bought components.
+2. They join the open work (plans.open_work: three queries, no locks) and the whole problem is scheduled
+   exactly as plan_order schedules it (released, started and locked operations keep their stored
+   placements; planned ones are placed anew, rush first, earliest due first), through
+   scheduling.whatif.what_if.
+3. The delivery date is the factory-local day on which the last new work order finishes. No shipping
+   buffer day is added: the work orders' due instant is the end of the promised day (plans.due_instant),
+   so promising the finishing day keeps the order on time in the schedule it will get; packing and
+   shipping happen on that day.
+4. The due date steers the schedule (earliest due first), so the promise is checked against itself:
+   the order is scheduled as if promised the requested date; when it cannot finish by then, again as if
+   promised the day it would finish, until the finish keeps the date (at most MAX_PASSES schedules, in
+   practice one when the requested date can be met and two when not). The promised date is therefore
+   the requested date when it can be met, else the earliest day that holds once promised. An order that
+   already has a promised date (approved) is scheduled with it as it is, like plan_order would.
+5. The impact compares the schedule of the open work without the order (the current schedule, made now
+   by the same rules) with the schedule with it, order by order: which orders finish later, by how
+   much, and which become late against their own due dates.
+
+Reads only (no select_for_update, no writes): the open work and master data in a fixed number of
+queries whatever the number of orders (plus a few per line of the new order for its routing and BOM).
+"""
+
+import copy
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orders.models import Order, OrderLine, OrderStatus, Priority
+
+from . import plans
+from .models import WorkOrderNumberSequence
+from .plan_selectors import duration_text
+from .scheduling.engine import schedule
+from .scheduling.model import SchedulingInputError
+from .scheduling.whatif import what_if
+
+MAX_PASSES = 4
+# Orders whose promise is still to be made; an approved order keeps the date it was promised.
+NOT_YET_APPROVED = (OrderStatus.DRAFT, OrderStatus.SUBMITTED)
+
+
+@dataclass(frozen=True)
+class OrderMove:
+    """Another order whose finish moves later when the new order is accepted."""
+
+    order_id: int
+    number: str
+    customer: str
+    rush: bool
+    old_finish: datetime
+    new_finish: datetime
+    delay_minutes: int
+    late_minutes_before: int  # against its own due date; 0 when on time
+    late_minutes_after: int
+
+    @property
+    def becomes_late(self):
+        return self.late_minutes_after > 0 and self.late_minutes_before <= 0
+
+    @property
+    def delay_text(self):
+        return duration_text(self.delay_minutes)
+
+
+@dataclass
+class Promise:
+    rush: bool
+    requested_date: date | None
+    reasons: list[str] = field(default_factory=list)  # why there is no date (nothing else is set then)
+    earliest_start: datetime | None = None
+    finish: datetime | None = None  # when the last new work order finishes
+    earliest_date: date | None = None  # the factory-local day of `finish`
+    promise_date: date | None = None  # the requested date when it can be met, else the earliest date
+    work_orders: list[str] = field(default_factory=list)  # the numbers they would get
+    moves: list[OrderMove] = field(default_factory=list)
+    impact_checked: bool = False
+
+    @property
+    def ok(self):
+        return not self.reasons and self.finish is not None
+
+    @property
+    def requested_met(self):
+        return self.ok and self.requested_date is not None and self.earliest_date <= self.requested_date
+
+    @property
+    def days_after_requested(self):
+        if not self.ok or self.requested_date is None:
+            return 0
+        return max(0, (self.earliest_date - self.requested_date).days)
+
+    @property
+    def newly_late(self):
+        return [move for move in self.moves if move.becomes_late]
+
+
+def finish_day(instant):
+    """The factory-local day work finishing at `instant` is done on (work ending at midnight belongs to
+    the day before, as the due instant of a day is its end)."""
+    return timezone.localtime(instant - timedelta(microseconds=1)).date()
+
+
+def _preview_numbers(count):
+    """The next `count` work order numbers, read without taking them (plan_order takes them)."""
+    year = timezone.localdate().year
+    last = WorkOrderNumberSequence.objects.filter(year=year).values_list("last", flat=True).first() or 0
+    return [f"WO-{year}-{last + k:05d}" for k in range(1, count + 1)]
+
+
+class _Proposal:
+    """The open work with an order's would-be work orders, ready to schedule again and again."""
+
+    def __init__(self, *, order, lines, now, replaced=()):
+        self.order, self.now = order, now
+        self.work = plans.open_work()
+        drafts, lead_days, errors = plans._drafts(order, lines)
+        self.errors = list(dict.fromkeys(errors))
+        if self.errors:
+            return
+        self.earliest_start = plans.earliest_start(order, lead_days, now)
+        built = [plans.build_work_order(draft, order=order, number=number, earliest_start=self.earliest_start,
+                                        actor=None, pk=-k)
+                 for k, (draft, number) in enumerate(zip(drafts, _preview_numbers(len(drafts)), strict=True), 1)]
+        self.new_numbers = [work_order.number for work_order, _ops in built]
+        gone = {work_order.pk for work_order in replaced}
+        self.with_order = plans.OpenWork(
+            centers=self.work.centers,
+            work_orders=[wo for wo in self.work.work_orders if wo.pk not in gone] + [wo for wo, _ops in built],
+            ops=[op for op in self.work.ops if op.work_order_id not in gone] + [op for _wo, ops in built for op in ops])
+        # Calendars are read once for both problems: the centers either of them may use.
+        everything = plans.OpenWork(centers=self.work.centers, work_orders=[],
+                                    ops=self.work.ops + [op for _wo, ops in built for op in ops])
+        self.centers = everything.scheduling_centers(now)
+
+    def baseline(self):
+        """The open work without the order, scheduled now as plan_order would."""
+        return schedule(self.work.problem(self.now, self.centers), keep_released=True)
+
+    def schedule(self, baseline):
+        """The schedule with the order (its jobs built now, from the order's current promised date) and,
+        given the baseline, the impact on the other jobs."""
+        problem = self.with_order.problem(self.now, self.centers)
+        if baseline is None:
+            return schedule(problem, keep_released=True), None
+        return what_if(problem, baseline)
+
+    def finish(self, proposed):
+        return max(proposed.job_finish[number] for number in self.new_numbers)
+
+
+def _promise(*, order, lines, now, rush, impact, replaced=(), fixed_due=False):
+    requested = order.requested_date
+    result = Promise(rush=rush, requested_date=requested)
+    if not lines:
+        result.reasons.append(_("Add a line with a product and a quantity."))
+        return result
+    try:
+        proposal = _Proposal(order=order, lines=lines, now=now, replaced=replaced)
+        if proposal.errors:
+            result.reasons.extend(proposal.errors)
+            return result
+        baseline = proposal.baseline() if impact else None
+        day = requested or finish_day(proposal.earliest_start)
+        for _attempt in range(1 if fixed_due else MAX_PASSES):
+            if not fixed_due:
+                order.promised_date = day
+            proposed, changes = proposal.schedule(baseline)
+            finish = proposal.finish(proposed)
+            if fixed_due or finish_day(finish) <= day:
+                break
+            day = finish_day(finish)
+    except SchedulingInputError as exc:
+        result.reasons.append(_("The schedule cannot be made: %(reason)s") % {"reason": str(exc)})
+        return result
+    result.earliest_start, result.finish, result.work_orders = proposal.earliest_start, finish, proposal.new_numbers
+    result.earliest_date = finish_day(finish)
+    if fixed_due:  # an approved order: its promise stands; without one, the date it would finish by
+        result.promise_date = order.promised_date or max(filter(None, [requested, result.earliest_date]))
+    else:
+        result.promise_date = day
+        if day != requested:  # the requested date cannot be met: the earliest date is the one that holds
+            result.earliest_date = day
+    if impact:
+        result.moves = _moves(proposal, baseline, proposed, changes, exclude=order.pk)
+        result.impact_checked = True
+    return result
+
+
+def _moves(proposal, baseline, proposed, changes, *, exclude):
+    """The other orders whose last work order finishes later, with their lateness before and after."""
+    by_number = {wo.number: wo for wo in proposal.work.work_orders}
+    touched = {by_number[change.job_id].order_id for change in changes.delayed if change.job_id in by_number}
+    touched.discard(exclude)
+    if not touched:
+        return []
+    numbers_of = {}
+    for wo in proposal.work.work_orders:
+        if wo.order_id in touched:
+            numbers_of.setdefault(wo.order_id, []).append(wo.number)
+    orders = Order.objects.filter(pk__in=touched).select_related("customer")
+    moves = []
+    for order in orders:
+        numbers = [n for n in numbers_of[order.pk] if n in baseline.job_finish and n in proposed.job_finish]
+        old = max(baseline.job_finish[n] for n in numbers)
+        new = max(proposed.job_finish[n] for n in numbers)
+        delay = round((new - old).total_seconds() / 60)
+        if delay <= 0:  # only a sub-assembly or an earlier work order moved; the order still finishes then
+            continue
+        moves.append(OrderMove(
+            order_id=order.pk, number=order.number, customer=order.customer.name, rush=order.is_rush,
+            old_finish=old, new_finish=new, delay_minutes=delay,
+            late_minutes_before=max(0, max(baseline.lateness.get(n, 0) for n in numbers)),
+            late_minutes_after=max(0, max(proposed.lateness.get(n, 0) for n in numbers))))
+    moves.sort(key=lambda move: (-move.delay_minutes, move.number))
+    return moves
+
+
+def promise_for_lines(lines, *, now=None, rush=False, requested_date=None, impact=False) -> Promise:
+    """The promise for a new order of `lines` ((product, quantity) pairs), as if approved now."""
+    now = now or timezone.now()
+    order = Order(requested_date=requested_date, priority=Priority.RUSH if rush else Priority.NORMAL)
+    order_lines = [OrderLine(order=order, line_no=number, product=product, quantity=quantity)
+                   for number, (product, quantity) in enumerate(lines, 1)]
+    return _promise(order=order, lines=order_lines, now=now, rush=rush, impact=impact)
+
+
+def promise_for_order(order, *, now=None, impact=True) -> Promise:
+    """The promise for a saved order: not approved yet, as if approved now; approved, what planning it
+    now would give (its work orders that are still planned are replaced, as plan_order replaces them)."""
+    now = now or timezone.now()
+    order = copy.copy(order)  # its promised date is tried out in memory; the caller's object stays as it is
+    if order.status in NOT_YET_APPROVED:
+        lines = list(order.lines.select_related("product").order_by("line_no"))
+        return _promise(order=order, lines=lines, now=now, rush=order.is_rush, impact=impact)
+    if order.status != OrderStatus.APPROVED:
+        result = Promise(rush=order.is_rush, requested_date=order.requested_date)
+        result.reasons.append(_("Order %(number)s is %(status)s: its work is planned already.")
+                              % {"number": order.number, "status": order.get_status_display()})
+        return result
+    lines, under_way = plans.lines_to_plan(order)
+    if not lines:
+        result = Promise(rush=order.is_rush, requested_date=order.requested_date)
+        result.reasons.append(_("The work of every line of %(number)s is under way.") % {"number": order.number})
+        return result
+    return _promise(order=order, lines=lines, now=now, rush=order.is_rush, impact=impact,
+                    replaced=plans.replaced_work_orders(order, under_way), fixed_due=True)
+
+
+def promised_date_for(order):
+    """The stage-hook promise provider (orders.stage_hooks): the date approve_order stores when the
+    reviewer gives none; None when no date can be promised (the reasons show on the order page)."""
+    return promise_for_order(order, impact=False).promise_date
