@@ -5,13 +5,18 @@ while the pipeline keys documents by a model and an object id (documents.Documen
 object_id). DailyPlanSheet is that key: the day and the work center packed into one integer
 (day ordinal × 10⁹ + work center id, 0 for all centers), with the few model-like parts the pipeline
 uses (`_meta` for its content type, `_default_manager` to look a key up again in the worker). It has
-no table: the plan is read from the work orders when the PDF is rendered. The PDF is rendered in the
-requester's language (the pipeline's default when a kind names none).
+no table: the plan is read from the work orders when the PDF is rendered. Its content type row is made
+after every migrate, as Django does for real models, so that it is never first created inside a
+transaction that then rolls back (the content type cache would keep the id of a row that is gone). The PDF
+is rendered in the requester's language (the pipeline's default when a kind names none).
 """
 
 from dataclasses import dataclass
 from datetime import date
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_migrate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -76,6 +81,11 @@ DailyPlanSheet._meta = _SheetOptions()
 DailyPlanSheet._default_manager = _Sheets()
 
 
+def ensure_sheet_content_type(*, using="default", **kwargs):
+    ContentType.objects.db_manager(using).get_or_create(app_label=_SheetOptions.app_label,
+                                                        model=_SheetOptions.model_name)
+
+
 def sheet_for_key(key):
     try:
         day_ordinal, center_pk = divmod(int(key), DAY_FACTOR)
@@ -105,3 +115,5 @@ registry.register(
     builder=build_production_plan,
     permission=PERMISSION,
 )
+post_migrate.connect(ensure_sheet_content_type, sender=apps.get_app_config("planning"),
+                     dispatch_uid="planning.daily_plan_sheet_content_type")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -243,6 +244,8 @@ def test_user_text_is_escaped(client, shop):
 # --- the PDF -----------------------------------------------------------------------------------------
 
 def test_a_sheet_key_carries_the_day_and_the_work_center(shop):
+    # Its content type is made by migrate, not by the first request (which could roll back).
+    assert ContentType.objects.filter(app_label="planning", model="dailyplansheet").exists()
     sheet = DailyPlanSheet(MONDAY, shop["mixing"])
     assert sheet_for_key(sheet.pk) == sheet
     assert sheet_for_key(DailyPlanSheet(MONDAY).pk) == DailyPlanSheet(MONDAY)
