@@ -195,6 +195,26 @@ def test_promise_equals_the_plan_made_afterwards(shop, planner, monday):
     assert move.delay_minutes > 0 and not move.becomes_late
 
 
+def test_a_promise_later_than_requested_holds_once_promised(shop, planner, monday):
+    """Promised its requested Monday, the order would go first; promised the Tuesday it would then
+    finish, it waits behind an order due Tuesday with more work and finishes Wednesday. The promise is
+    the Wednesday, and planning the order with it finishes then."""
+    tuesday = monday.date() + timedelta(days=1)
+    planned(shop, planner, "14", now=monday, requested=tuesday)  # Monday 08–17, Tuesday 08–13
+    order = make_order(creator=user_with_role("sales"), status=OrderStatus.SUBMITTED, products=[shop["product"]],
+                       quantities=[Decimal("12")])
+    Order.objects.filter(pk=order.pk).update(requested_date=monday.date())
+    order.refresh_from_db()
+
+    promise = promise_for_order(order, now=monday)
+
+    assert promise.promise_date == promise.earliest_date == monday.date() + timedelta(days=2)
+    assert promise.finish == at(monday, 16) + timedelta(days=2)  # Tuesday 13–17, Wednesday 08–16
+    assert promise.days_after_requested == 2 and promise.moves == []
+    order_services.approve_order(actor=user_with_role("order_desk"), order=order, promised_date=promise.promise_date)
+    assert plan_order(actor=planner, order=order, now=monday).finish == promise.finish
+
+
 def test_planning_again_replaces_the_orders_own_planned_work(shop, planner, monday):
     order = planned(shop, planner, "3", now=monday)  # its own planned work is replaced, not added to
     order.refresh_from_db()
