@@ -13,11 +13,13 @@ NAVIGATION = [
     ("orders:customer_list", _("Customers"), "orders.view_customer"),
     ("orders:product_list", _("Products"), "orders.view_product"),
     ("inventory:item_list", _("Items"), "inventory.view_item"),
+    ("inventory:stock_list", _("Stock"), "inventory.view_stockbalance"),
     ("planning:work_center_list", _("Work centers"), "planning.view_workcenter"),
     ("planning:calendar_list", _("Calendars"), "planning.view_workcalendar"),
     ("planning:routing_list", _("Routings"), "planning.view_routing"),
     ("planning:plan_list", _("Plan"), "orders.plan_order"),
     ("planning:gantt", _("Gantt"), "planning.view_workorder"),
+    ("production:home", _("Shop floor"), "orders.produce_order"),
     ("planning:daily_plan", _("Daily plan"), "planning.view_workorder"),
     ("alerts:list", _("Alerts"), None),
 ]

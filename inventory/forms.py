@@ -59,7 +59,7 @@ class ItemForm(forms.ModelForm):
     class Meta:
         model = Item
         fields = ["code", "name", "specification", "item_type", "unit", "sourcing", "purchase_lead_time_days",
-                  "product"]
+                  "product", "purchase_unit", "safety_stock", "reorder_point"]
         error_messages = {
             "code": {"unique": _("An item with this code already exists."), "required": _("Enter a code.")},
             "name": {"required": _("Enter a name.")},
@@ -67,6 +67,8 @@ class ItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("safety_stock", "reorder_point"):
+            self.fields[name].required = False
         if self.instance.pk:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = _("The code cannot be changed.")
@@ -75,6 +77,12 @@ class ItemForm(forms.ModelForm):
 
     def clean_code(self):
         return _check(validate_code, (self.cleaned_data.get("code") or "").strip())
+
+    def clean_safety_stock(self):
+        return self.cleaned_data.get("safety_stock") or Decimal("0")  # blank: no safety stock
+
+    def clean_reorder_point(self):
+        return self.cleaned_data.get("reorder_point") or Decimal("0")  # blank: no reorder alert
 
     def service_fields(self):
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -19,6 +19,7 @@ this module knows only lines, balances and reservations.
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -45,6 +46,32 @@ class DocumentRef:
 
     def __str__(self):
         return self.number or f"{self.type} {self.id or ''}".strip()
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    """How pages name and link a kind of document that stock moves point to."""
+
+    label: object  # lazy translated
+    url: Callable[[int], str] | None = None  # document id -> its page
+
+
+# Filled by the apps that post stock (in their AppConfig.ready), so the ledger and lot pages can
+# name and link a purchase receipt, a prep sheet or a shipment without inventory importing them.
+DOCUMENT_TYPES: dict[str, DocumentType] = {}
+
+
+def register_document_type(type_, label, url=None):
+    DOCUMENT_TYPES[type_] = DocumentType(label=label, url=url)
+
+
+def describe_documents(moves):
+    """Set `document_label` and `document_url` on each move (for the pages)."""
+    for move in moves:
+        known = DOCUMENT_TYPES.get(move.document_type)
+        move.document_label = known.label if known else move.document_type.replace("_", " ")
+        move.document_url = known.url(move.document_id) if known and known.url and move.document_id else ""
+    return moves
 
 
 @dataclass(frozen=True)

@@ -20,17 +20,23 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from alerts.services import create_alert
 
-from .ledger import ZERO, DocumentRef, MoveLine, Posting, item_quantities, post_moves
+from .ledger import ZERO, DocumentRef, MoveLine, Posting, item_quantities, post_moves, register_document_type
 from .models import Item, Lot, LotEvent, LotStatus, MoveKind, StockBalance, StockMove
 from .units import format_quantity
 
 POST_PERMISSION = "inventory.post_stockmove"
+
+register_document_type("manual", gettext_lazy("Manual entry"))
+register_document_type("cycle_count", gettext_lazy("Cycle count"))
+register_document_type("opening_balance", gettext_lazy("Opening balance"))
 MAX_REASON = StockMove._meta.get_field("reason").max_length
+# Reasons the system writes are stored in English (gettext_noop) and translated when shown.
 CYCLE_COUNT_REASON = gettext_noop("cycle count")
+LOT_CREATED_REASON = gettext_noop("lot received")
 
 # Which way each kind moves stock: +1 only in, −1 only out, 0 either (adjustments), None paired
 # (a transfer's lines cancel out per item and lot).
@@ -143,8 +149,7 @@ def find_or_create_lot(*, actor, item: Item, data: LotInput) -> Lot:
         "supplier_lot": (data.supplier_lot or "").strip(), "production_date": data.production_date,
         "expiry_date": data.expiry_date, "status": data.status, "created_by": actor})
     if created:
-        LotEvent.objects.create(lot=lot, from_status="", to_status=lot.status, actor=actor,
-                                reason=_("Lot received"))
+        LotEvent.objects.create(lot=lot, from_status="", to_status=lot.status, actor=actor, reason=LOT_CREATED_REASON)
         return lot
     for name, label in (("expiry_date", _("expiry date")), ("production_date", _("production date")),
                         ("supplier_lot", _("supplier lot"))):

@@ -87,7 +87,7 @@ def item_options(request):
     """The component search list (a datalist filled by htmx as the user types)."""
     q = request.GET.get("q")
     if q is None:  # htmx sends the row's own input, named lines-N-component
-        q = next((v for k, v in request.GET.items() if k.endswith("-component")), "")
+        q = next((v for k, v in request.GET.items() if k.endswith("-component") or k == "item"), "")
     return render(request, "inventory/_item_options.html", {"items": selectors.item_search(q)})
 
 

@@ -1,0 +1,324 @@
+"""Reads of stock: on hand by item and by location/lot, an item's ledger with its running balance,
+a lot's traceability, warehouses and locations, and the ledger audit. Each page costs a fixed number
+of queries whatever the number of rows; users without the view permission get nothing."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .ledger import ZERO, usable_stock
+from .models import (
+    Item,
+    Location,
+    Lot,
+    LotEvent,
+    MoveKind,
+    Reservation,
+    ReservationStatus,
+    StockBalance,
+    StockMove,
+    Warehouse,
+)
+
+_QTY = DecimalField(max_digits=15, decimal_places=3)
+EXPIRING_DAYS = 30
+
+
+def _sum(expression, condition=None):
+    return Coalesce(Sum(expression, filter=condition), Value(ZERO), output_field=_QTY)
+
+
+def _prefixed(q, prefix):
+    """A Q on StockBalance fields re-rooted under `prefix` (for aggregating from Item)."""
+    children = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_prefixed(child, prefix))
+        else:
+            name, value = child
+            children.append((f"{prefix}{name}", value))
+    return Q(*children, _connector=q.connector, _negated=q.negated)
+
+
+# --- on hand -------------------------------------------------------------------------------------
+
+ITEM_STOCK_SORTS = {
+    "code": ("code",), "-code": ("-code",), "name": ("name", "code"),
+    "on_hand": ("on_hand", "code"), "-on_hand": ("-on_hand", "code"),
+    "usable": ("usable", "code"), "-usable": ("-usable", "code"),
+    "shortfall": ("-shortfall", "code"),
+}
+
+
+def stock_by_item(user, filters: dict):
+    """Items with their on hand, reserved and usable stock (in the chosen warehouse), reorder point
+    and shortfall. Items without stock are left out unless they are below their reorder point."""
+    if not user.has_perm("inventory.view_stockbalance"):
+        return Item.objects.none()
+    scope = Q()
+    if filters.get("warehouse"):
+        scope &= Q(stock_balances__location__warehouse=filters["warehouse"])
+    if filters.get("lot_status"):
+        scope &= Q(stock_balances__lot__status=filters["lot_status"])
+    usable = scope & _prefixed(usable_stock(), "stock_balances__")
+    qs = Item.objects.annotate(
+        on_hand=_sum("stock_balances__on_hand", scope or None),
+        reserved=_sum("stock_balances__reserved", scope or None),
+        usable=_sum(F("stock_balances__on_hand") - F("stock_balances__reserved"), usable),
+    ).annotate(shortfall=F("reorder_point") - F("usable"))
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(specification__icontains=q))
+    if filters.get("item_type"):
+        qs = qs.filter(item_type=filters["item_type"])
+    if filters.get("below_reorder_point"):
+        qs = qs.filter(reorder_point__gt=0, usable__lt=F("reorder_point"))
+    else:
+        qs = qs.filter(Q(on_hand__gt=0) | Q(reorder_point__gt=0, usable__lt=F("reorder_point")))
+    return qs.order_by(*ITEM_STOCK_SORTS.get(filters.get("sort") or "code", ITEM_STOCK_SORTS["code"]), "id")
+
+
+BALANCE_SORTS = {
+    "item": ("item__code", "location__warehouse__code", "location__pick_sequence", "location__code", "lot__number"),
+    "location": ("location__warehouse__code", "location__pick_sequence", "location__code", "item__code",
+                 "lot__number"),
+    "expiry": (F("lot__expiry_date").asc(nulls_last=True), "item__code", "location__code"),
+    "-on_hand": ("-on_hand", "item__code", "location__code"),
+}
+
+
+def stock_balances(user, filters: dict, *, item=None):
+    """Balance rows (item × location × lot) with their item, location, warehouse and lot: one query."""
+    if not user.has_perm("inventory.view_stockbalance"):
+        return StockBalance.objects.none()
+    qs = StockBalance.objects.select_related("item", "location__warehouse", "lot")
+    if item is not None:
+        qs = qs.filter(item=item)
+    if not filters.get("include_empty"):
+        qs = qs.filter(on_hand__gt=0)
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(item__code__icontains=q) | Q(item__name__icontains=q) | Q(lot__number__icontains=q)
+                       | Q(lot__supplier_lot__icontains=q) | Q(location__code__icontains=q))
+    if filters.get("warehouse"):
+        qs = qs.filter(location__warehouse=filters["warehouse"])
+    if filters.get("zone"):
+        qs = qs.filter(location__zone=filters["zone"])
+    if filters.get("item_type"):
+        qs = qs.filter(item__item_type=filters["item_type"])
+    if filters.get("lot_status"):
+        qs = qs.filter(lot__status=filters["lot_status"])
+    today = timezone.localdate()
+    if filters.get("expiry") == "expired":
+        qs = qs.filter(lot__expiry_date__lt=today)
+    elif filters.get("expiry") == "soon":
+        qs = qs.filter(lot__expiry_date__gte=today, lot__expiry_date__lte=today + timedelta(days=EXPIRING_DAYS))
+    if filters.get("below_reorder_point"):
+        low = stock_by_item(user, {"below_reorder_point": True}).values("pk")
+        qs = qs.filter(item__in=low)
+    return qs.order_by(*BALANCE_SORTS.get(filters.get("sort") or "item", BALANCE_SORTS["item"]), "pk")
+
+
+def item_stock_detail(user, pk):
+    """An item with its stock totals (404 for users who may not see stock)."""
+    if not user.has_perm("inventory.view_stockbalance"):
+        return get_object_or_404(Item.objects.none(), pk=pk)
+    usable = _prefixed(usable_stock(), "stock_balances__")
+    qs = Item.objects.annotate(on_hand=_sum("stock_balances__on_hand"), reserved=_sum("stock_balances__reserved"),
+                               usable=_sum(F("stock_balances__on_hand") - F("stock_balances__reserved"), usable))
+    return get_object_or_404(qs, pk=pk)
+
+
+# --- an item's ledger --------------------------------------------------------------------------------
+
+def item_moves(user, item, filters: dict):
+    """The item's ledger rows, newest first, with location, lot, actor and order: one query."""
+    if not user.has_perm("inventory.view_stockmove"):
+        return StockMove.objects.none()
+    qs = StockMove.objects.filter(item=item).select_related("location", "lot", "actor", "order", "reversal_of")
+    if filters.get("location"):
+        qs = qs.filter(location=filters["location"])
+    if filters.get("lot"):
+        qs = qs.filter(lot__number=filters["lot"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("date_from"):
+        qs = qs.filter(created_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(created_at__date__lte=filters["date_to"])
+    return qs.order_by("-created_at", "-id")
+
+
+def with_running_balance(rows, queryset):
+    """Set `running_balance` on each row of one page (newest first) of `queryset`: the sum of the
+    rows up to and including it, in ledger order (within the filter: a location's, a lot's). Two
+    aggregate queries whatever the page."""
+    rows = list(rows)
+    if not rows:
+        return rows
+    first = rows[0]
+    plain = queryset.order_by()
+    total = plain.aggregate(total=Sum("quantity"))["total"] or ZERO
+    newer = plain.filter(Q(created_at__gt=first.created_at) | Q(created_at=first.created_at, id__gt=first.id)) \
+        .aggregate(total=Sum("quantity"))["total"] or ZERO
+    running = total - newer
+    for row in rows:
+        row.running_balance = running
+        running -= row.quantity
+    return rows
+
+
+def reversed_move_ids(moves):
+    """Ids among `moves` that a later row reverses (one query)."""
+    return set(StockMove.objects.filter(reversal_of__in=[m.pk for m in moves]).values_list("reversal_of_id",
+                                                                                          flat=True))
+
+
+# --- lots ----------------------------------------------------------------------------------------------
+
+def lot_detail(user, pk):
+    qs = Lot.objects.select_related("item", "created_by") if user.has_perm("inventory.view_lot") else Lot.objects.none()
+    return get_object_or_404(qs, pk=pk)
+
+
+@dataclass
+class LotTrace:
+    lot: Lot
+    came_from: list  # incoming rows that are not transfers: receipts, production output, returns, found stock
+    went_to: list  # outgoing rows that are not transfers: issues, scrap, adjustments
+    moves: list  # every row, oldest first
+    balances: list
+    reservations: list
+    events: list
+    reversed_ids: set
+
+
+def lot_trace(user, lot: Lot) -> LotTrace:
+    """Where a lot came from (its receipts and their documents) and where it went (issues with their
+    documents and orders), with its current stock and history. Five queries."""
+    moves = list(StockMove.objects.filter(lot=lot).select_related("location__warehouse", "actor", "order")
+                 .order_by("created_at", "id"))
+    reversed_ids = {m.reversal_of_id for m in moves if m.reversal_of_id}
+    counted = [m for m in moves if m.kind != MoveKind.TRANSFER and not m.reversal_of_id and m.pk not in reversed_ids]
+    balances = list(StockBalance.objects.filter(lot=lot, on_hand__gt=0).select_related("location__warehouse")
+                    .order_by("location__pick_sequence", "location__code"))
+    reservations = list(Reservation.objects.filter(lot=lot, status=ReservationStatus.ACTIVE)
+                        .select_related("location", "order").order_by("created_at"))
+    events = list(LotEvent.objects.filter(lot=lot).select_related("actor").order_by("created_at", "id"))
+    return LotTrace(lot=lot, came_from=[m for m in counted if m.quantity > 0],
+                    went_to=[m for m in counted if m.quantity < 0], moves=moves, balances=balances,
+                    reservations=reservations, events=events, reversed_ids=reversed_ids)
+
+
+def lot_search(user, q, limit=20):
+    if not user.has_perm("inventory.view_lot"):
+        return Lot.objects.none()
+    q = (q or "").strip()
+    qs = Lot.objects.select_related("item")
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(supplier_lot__icontains=q) | Q(item__code__icontains=q))
+    return qs.order_by("-created_at")[:limit]
+
+
+# --- warehouses and locations -----------------------------------------------------------------------
+
+def warehouse_list(user, filters: dict):
+    if not user.has_perm("inventory.view_warehouse"):
+        return Warehouse.objects.none()
+    qs = Warehouse.objects.annotate(location_count=Count("locations", distinct=True))
+    status = filters.get("status") or "active"
+    if status != "all":
+        qs = qs.filter(is_active=status != "inactive")
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    return qs.order_by("code")
+
+
+def warehouse_detail(user, pk):
+    qs = Warehouse.objects.all() if user.has_perm("inventory.view_warehouse") else Warehouse.objects.none()
+    return get_object_or_404(qs, pk=pk)
+
+
+LOCATION_SORTS = {"pick": ("warehouse__code", "pick_sequence", "code"), "code": ("code",),
+                  "zone": ("warehouse__code", "zone", "bin", "code")}
+
+
+def location_list(user, filters: dict):
+    """Locations with their warehouse and how many balance rows hold stock there: one query."""
+    if not user.has_perm("inventory.view_location"):
+        return Location.objects.none()
+    qs = Location.objects.select_related("warehouse").annotate(
+        stocked=Count("balances", filter=Q(balances__on_hand__gt=0)))
+    status = filters.get("status") or "active"
+    if status != "all":
+        qs = qs.filter(is_active=status != "inactive")
+    if filters.get("warehouse"):
+        qs = qs.filter(warehouse=filters["warehouse"])
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(zone__icontains=q) | Q(bin__icontains=q))
+    return qs.order_by(*LOCATION_SORTS.get(filters.get("sort") or "pick", LOCATION_SORTS["pick"]), "pk")
+
+
+def location_detail(user, pk):
+    qs = Location.objects.select_related("warehouse") if user.has_perm("inventory.view_location") \
+        else Location.objects.none()
+    return get_object_or_404(qs, pk=pk)
+
+
+# --- ledger audit -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LedgerDifference:
+    item_id: int
+    location_id: int
+    lot_id: int | None
+    on_hand: Decimal | None  # None: ledger rows without a balance row
+    ledger_sum: Decimal
+    reserved: Decimal | None
+    open_reservations: Decimal
+    problem: str
+
+
+def ledger_differences():
+    """Every balance row that disagrees with the ledger (on hand ≠ sum of its rows), is negative, or
+    whose reserved differs from its active reservations; and ledger rows without a balance row.
+    Three aggregate queries."""
+    sums = {(r["item_id"], r["location_id"], r["lot_id"]): r["total"]
+            for r in StockMove.objects.order_by().values("item_id", "location_id", "lot_id")
+            .annotate(total=Sum("quantity"))}
+    reserved = defaultdict(lambda: ZERO)
+    for r in (Reservation.objects.filter(status=ReservationStatus.ACTIVE).order_by()
+              .values("item_id", "location_id", "lot_id").annotate(open=Sum(F("quantity") - F("consumed")))):
+        reserved[(r["item_id"], r["location_id"], r["lot_id"])] = r["open"]
+    differences = []
+    for b in StockBalance.objects.order_by("pk").values("item_id", "location_id", "lot_id", "on_hand", "reserved") \
+            .iterator(chunk_size=5000):
+        key = (b["item_id"], b["location_id"], b["lot_id"])
+        ledger = sums.pop(key, ZERO)
+        open_reserved = reserved.pop(key, ZERO)
+        problems = []
+        if b["on_hand"] != ledger:
+            problems.append("on hand differs from the ledger")
+        if b["on_hand"] < 0 or b["reserved"] < 0:
+            problems.append("negative")
+        if b["reserved"] != open_reserved:
+            problems.append("reserved differs from the active reservations")
+        if problems:
+            differences.append(LedgerDifference(*key, b["on_hand"], ledger, b["reserved"], open_reserved,
+                                                "; ".join(problems)))
+    for key, ledger in sums.items():
+        if ledger:
+            differences.append(LedgerDifference(*key, None, ledger, None, reserved.pop(key, ZERO),
+                                                "ledger rows without a balance row"))
+    for key, open_reserved in reserved.items():
+        differences.append(LedgerDifference(*key, None, ZERO, None, open_reserved,
+                                            "reservations without a balance row"))
+    return differences

@@ -1,0 +1,399 @@
+"""Stock pages: on hand by item and by location/lot, an item's stock and ledger, a lot's
+traceability, the manual stock move form, reversal, cycle count, the opening balance import, and
+warehouses/locations. The warehouse posts; everyone with the view permissions reads. Views stay thin:
+parse, call a selector or a service, render or redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from imports.views import import_page, upload_size_limited
+from record_pages.views import ACTIVE_ACTIONS, add_service_errors, paginate, save_form, toggle_active
+
+from . import reservations, stock_importing, stock_selectors, stock_services, warehouse_services
+from .ledger import DocumentRef, describe_documents
+from .models import MoveKind, Reservation, StockBalance, StockMove
+from .stock_forms import (
+    BalanceFilterForm,
+    CountFilterForm,
+    ItemStockFilterForm,
+    LedgerFilterForm,
+    LocationFilterForm,
+    LocationForm,
+    LotStatusForm,
+    MasterDataFilterForm,
+    ReasonForm,
+    StockMoveForm,
+    WarehouseForm,
+    count_inputs,
+)
+from .stock_services import CountLine
+from .units import format_quantity
+
+# A count sheet shows at most this many rows (narrow it by warehouse or location).
+COUNT_SHEET_ROWS = 200
+MAX_LOCATION_OPTIONS = 2000
+
+
+def _filters(form):
+    return form.cleaned_data if form.is_valid() else {}
+
+
+def _refuse_unless(user, perm):
+    if not user.has_perm(perm):
+        raise PermissionDenied(_("Your role may not do this."))
+
+
+def _show_errors(request, exc: ValidationError):
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _back(request, fallback):
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+# --- on hand ---------------------------------------------------------------------------------------
+
+@login_required
+@permission_required("inventory.view_stockbalance", raise_exception=True)
+def stock_list(request):
+    """On hand by item: totals, usable stock, reorder point and shortfall."""
+    form = ItemStockFilterForm(request.GET or None)
+    user = request.user
+    return render(request, "inventory/stock/item_list.html", {
+        "form": form, **paginate(request, stock_selectors.stock_by_item(user, _filters(form))),
+        "can_post": user.has_perm("inventory.post_stockmove"), "can_count": user.has_perm("inventory.count_stock"),
+        "can_import": user.has_perm("inventory.import_opening_balance"),
+    })
+
+
+@login_required
+@permission_required("inventory.view_stockbalance", raise_exception=True)
+def balance_list(request):
+    """On hand by location and lot."""
+    form = BalanceFilterForm(request.GET or None)
+    return render(request, "inventory/stock/balance_list.html", {
+        "form": form, **paginate(request, stock_selectors.stock_balances(request.user, _filters(form))),
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+@permission_required("inventory.view_stockbalance", raise_exception=True)
+def stock_item(request, pk):
+    """An item's stock per location and lot, its active reservations and its ledger with the running
+    balance (of the filtered rows: a location's, a lot's)."""
+    user = request.user
+    item = stock_selectors.item_stock_detail(user, pk)
+    form = LedgerFilterForm(request.GET or None)
+    moves = stock_selectors.item_moves(user, item, _filters(form))
+    pager = paginate(request, moves)
+    rows = describe_documents(stock_selectors.with_running_balance(pager["page"].object_list, moves))
+    return render(request, "inventory/stock/item.html", {
+        "item": item, "form": form, **pager, "rows": rows,
+        "reversed_ids": stock_selectors.reversed_move_ids(rows),
+        "balances": list(stock_selectors.stock_balances(user, {}, item=item)),
+        "reservations": list(item.reservations.filter(status="active").select_related("location", "lot", "order")
+                             .order_by("created_at")),
+        "can_post": user.has_perm("inventory.post_stockmove"),
+        "can_reverse": user.has_perm("inventory.reverse_stockmove"),
+        "can_release": user.has_perm("inventory.change_reservation"),
+        "reverse_form": ReasonForm(),
+    })
+
+
+# --- lots ------------------------------------------------------------------------------------------
+
+@login_required
+@permission_required("inventory.view_lot", raise_exception=True)
+def lot_detail(request, pk):
+    """Where a lot came from and where it went; quarantine, block or release it."""
+    user = request.user
+    lot = stock_selectors.lot_detail(user, pk)
+    can_change = user.has_perm("inventory.change_lot")
+    status_form = LotStatusForm(initial={"status": lot.status})
+    if request.method == "POST":
+        _refuse_unless(user, "inventory.change_lot")
+        status_form = LotStatusForm(request.POST)
+        if status_form.is_valid():
+            try:
+                stock_services.set_lot_status(actor=user, lot=lot, status=status_form.cleaned_data["status"],
+                                              reason=status_form.cleaned_data["reason"])
+            except ValidationError as exc:
+                add_service_errors(status_form, exc)
+            else:
+                messages.success(request, _("Lot %(lot)s is now %(status)s.")
+                                 % {"lot": lot.number, "status": status_form.cleaned_data["status"]})
+                return redirect("inventory:lot_detail", pk=lot.pk)
+    trace = stock_selectors.lot_trace(user, lot)
+    describe_documents(trace.moves)
+    return render(request, "inventory/stock/lot.html", {
+        "trace": trace, "lot": lot, "status_form": status_form,
+        "can_change": can_change, "can_view_orders": user.has_perm("orders.view_order"),
+    })
+
+
+# --- postings ----------------------------------------------------------------------------------------
+
+def _post_from_form(user, data):
+    """Call the service for the manual move form's kind."""
+    kind, item = data["kind"], data["item"]
+    common = {"actor": user, "item": item, "quantity": data["quantity"], "unit": data.get("unit") or "",
+              "reason": data.get("reason", "")}
+    number = (data.get("document_number") or "").strip()
+    document = DocumentRef("manual", None, number) if number else None
+    lot = data.get("lot_object")
+    if kind == MoveKind.RECEIPT:
+        return stock_services.receive_stock(location=data["location"], lot_input=data.get("lot_input"),
+                                            document=document, **common)
+    if kind == MoveKind.TRANSFER:
+        return stock_services.transfer_stock(from_location=data["location"], to_location=data["to_location"],
+                                             lot=lot, document=document, **common)
+    if kind == MoveKind.ADJUSTMENT:
+        common["quantity"] = common["quantity"] if data["direction"] == "add" else -common["quantity"]
+        return stock_services.adjust_stock(location=data["location"], lot=lot, document=document, **common)
+    service = {MoveKind.ISSUE: stock_services.issue_stock, MoveKind.RETURN: stock_services.return_stock,
+               MoveKind.SCRAP: stock_services.scrap_stock}[kind]
+    return service(location=data["location"], lot=lot, document=document, **common)
+
+
+@login_required
+@permission_required("inventory.post_stockmove", raise_exception=True)
+def move_create(request):
+    """Post a receipt, issue, transfer, adjustment, return or scrap by hand."""
+    kind = request.POST.get("kind") or request.GET.get("kind") or MoveKind.RECEIPT
+    if kind not in dict(StockMoveForm.base_fields["kind"].choices):
+        kind = MoveKind.RECEIPT
+    if request.method == "POST":
+        form = StockMoveForm(request.POST)
+        posting = save_form(request, form, lambda: _post_from_form(request.user, form.cleaned_data),
+                            lambda p: _("Posted: %(what)s.") % {"what": _posting_summary(p)})
+        if posting:
+            return redirect("inventory:stock_item", pk=posting.moves[0].item_id)
+    else:
+        initial = {"kind": kind}
+        for name in ("item", "location", "lot"):
+            if request.GET.get(name):
+                initial[name] = request.GET[name]
+        form = StockMoveForm(initial=initial)
+    return render(request, "inventory/stock/move_form.html", {
+        "form": form, "kind": kind, "kinds": dict(StockMoveForm.base_fields["kind"].choices),
+        "fields": form.visible_fields_for(kind),
+        "locations": stock_selectors.location_list(request.user, {})[:MAX_LOCATION_OPTIONS],
+    })
+
+
+def _posting_summary(posting):
+    return ", ".join(f"{m.get_kind_display()} {format_quantity(m.quantity, m.item.unit)} {m.item.code} "
+                     f"@ {m.location.code}" for m in posting.moves)
+
+
+@login_required
+@permission_required("inventory.reverse_stockmove", raise_exception=True)
+def move_reverse(request, pk):
+    """Reverse the posting a ledger row belongs to (POST only)."""
+    move = get_object_or_404(StockMove.objects.select_related("item"), pk=pk)
+    fallback = reverse("inventory:stock_item", args=[move.item_id])
+    if request.method != "POST":
+        return redirect(fallback)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a reason for the reversal."))
+        return _back(request, fallback)
+    try:
+        stock_services.reverse_stock_move(actor=request.user, move=move, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(request, _("The posting was reversed by new ledger rows."))
+    return _back(request, fallback)
+
+
+@login_required
+@permission_required("inventory.change_reservation", raise_exception=True)
+def reservation_release(request, pk):
+    reservation = get_object_or_404(Reservation, pk=pk)
+    fallback = reverse("inventory:stock_item", args=[reservation.item_id])
+    if request.method != "POST":
+        return redirect(fallback)
+    try:
+        reservations.release_reservation(actor=request.user, reservation=reservation,
+                                         reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(request, _("The reservation was released."))
+    return _back(request, fallback)
+
+
+# --- cycle count -------------------------------------------------------------------------------------
+
+@login_required
+@permission_required("inventory.count_stock", raise_exception=True)
+def cycle_count(request):
+    """A count sheet: pick the rows (warehouse, location prefix, item), type what was counted,
+    review the differences, then confirm them as adjustment moves (reason “cycle count”)."""
+    source = request.POST if request.method == "POST" else request.GET
+    filter_form = CountFilterForm(source or None)
+    filters = _filters(filter_form)
+    balances = StockBalance.objects.select_related("item", "location__warehouse", "lot").filter(on_hand__gt=0)
+    if filters.get("warehouse"):
+        balances = balances.filter(location__warehouse=filters["warehouse"])
+    if filters.get("location"):
+        balances = balances.filter(location__code__istartswith=filters["location"].strip())
+    if filters.get("q"):
+        q = filters["q"].strip()
+        balances = balances.filter(Q(item__code__icontains=q) | Q(item__name__icontains=q))
+    balances = list(balances.order_by("location__warehouse__code", "location__pick_sequence", "location__code",
+                                      "item__code", "lot__number", "pk")[:COUNT_SHEET_ROWS + 1])
+    truncated = len(balances) > COUNT_SHEET_ROWS
+    balances = balances[:COUNT_SHEET_ROWS]
+    counts, errors, review, reason = {}, {}, [], ""
+    if request.method == "POST":
+        counts, errors = count_inputs(request.POST, balances)
+        reason = request.POST.get("reason", "").strip()[:200]
+        by_pk = {b.pk: b for b in balances}
+        lines = [CountLine(balance=by_pk[pk], counted=c, expected=e) for pk, (c, e) in counts.items()]
+        if not lines and not errors:
+            messages.error(request, _("Enter at least one counted quantity."))
+        elif not errors and request.POST.get("step") == "confirm":
+            try:
+                posting = stock_services.count_stock(actor=request.user, lines=lines, reason=reason)
+            except ValidationError as exc:
+                _show_errors(request, exc)
+            else:
+                changed = len(posting.moves) if posting else 0
+                messages.success(request, _("Count recorded: %(n)s row(s) counted, %(changed)s adjusted.")
+                                 % {"n": len(lines), "changed": changed})
+                return redirect(reverse("inventory:cycle_count") + "?" + request.GET.urlencode())
+        review = [(line, difference) for line, difference in stock_services.count_differences(lines)]
+    sheet = [{"balance": b, "counted": request.POST.get(f"count-{b.pk}", "") if request.method == "POST" else "",
+              "error": errors.get(b.pk), "difference": next((d for line, d in review if line.balance.pk == b.pk), None)}
+             for b in balances]
+    return render(request, "inventory/stock/count.html", {
+        "filter_form": filter_form, "sheet": sheet, "truncated": truncated, "limit": COUNT_SHEET_ROWS,
+        "reviewing": request.method == "POST" and not errors and bool(counts), "review": review, "reason": reason,
+        "counted": len(counts),
+    })
+
+
+# --- opening balances ---------------------------------------------------------------------------------
+
+@upload_size_limited
+@login_required
+@permission_required("inventory.import_opening_balance", raise_exception=True)
+def opening_balance_import(request):
+    list_url = reverse("inventory:balance_list")
+    return import_page(request, stock_importing.OPENING_BALANCE_IMPORT, list_url=list_url,
+                       import_url=reverse("inventory:opening_balance_import"), done_url=list_url + "?sort=location")
+
+
+# --- warehouses and locations ------------------------------------------------------------------------
+
+@login_required
+@permission_required("inventory.view_warehouse", raise_exception=True)
+def warehouse_list(request):
+    form = MasterDataFilterForm(request.GET or None)
+    return render(request, "inventory/stock/warehouse_list.html", {
+        "form": form, **paginate(request, stock_selectors.warehouse_list(request.user, _filters(form))),
+        "can_add": request.user.has_perm("inventory.add_warehouse"),
+        "can_change": request.user.has_perm("inventory.change_warehouse"),
+    })
+
+
+def _master_data_page(request, *, record, form_class, create, update, set_active, perm_change, template, name,
+                      url_name, messages_for, extra=None):
+    """The create/edit page of a warehouse or location (same steps as the other master data)."""
+    can_change = request.user.has_perm(perm_change) if record is not None else True
+    if request.method == "POST":
+        _refuse_unless(request.user, perm_change)
+        if record is not None and request.POST.get("action") in ACTIVE_ACTIONS:
+            activated, deactivated = messages_for(record)
+            toggle_active(request, set_active=lambda active: set_active(record, active),
+                          activated_message=activated, deactivated_message=deactivated)
+            return redirect(url_name, pk=record.pk)
+        form = form_class(request.POST, instance=record)
+        saved = save_form(request, form, lambda: create(form.service_fields()) if record is None
+                          else update(record, form.service_fields()),
+                          lambda r: _("%(code)s was saved.") % {"code": r.code})
+        if saved:
+            return redirect(url_name, pk=saved.pk)
+    else:
+        form = form_class(instance=record)
+    return render(request, template, {"form": form, name: record, "record": record, "can_change": can_change,
+                                      **(extra or {})})
+
+
+@login_required
+@permission_required("inventory.add_warehouse", raise_exception=True)
+def warehouse_create(request):
+    return _warehouse_page(request, None)
+
+
+@login_required
+@permission_required("inventory.view_warehouse", raise_exception=True)
+def warehouse_edit(request, pk):
+    return _warehouse_page(request, stock_selectors.warehouse_detail(request.user, pk))
+
+
+def _warehouse_page(request, warehouse):
+    actor = request.user
+    return _master_data_page(
+        request, record=warehouse, form_class=WarehouseForm, template="inventory/stock/warehouse_form.html",
+        name="warehouse", url_name="inventory:warehouse_edit",
+        perm_change="inventory.change_warehouse" if warehouse else "inventory.add_warehouse",
+        create=lambda fields: warehouse_services.create_warehouse(actor=actor, **fields),
+        update=lambda w, fields: warehouse_services.update_warehouse(actor=actor, warehouse=w, **fields),
+        set_active=lambda w, active: warehouse_services.update_warehouse(actor=actor, warehouse=w, is_active=active),
+        messages_for=lambda w: (_("Warehouse %(code)s is active again.") % {"code": w.code},
+                                _("Warehouse %(code)s was deactivated.") % {"code": w.code}))
+
+
+@login_required
+@permission_required("inventory.view_location", raise_exception=True)
+def location_list(request):
+    form = LocationFilterForm(request.GET or None)
+    return render(request, "inventory/stock/location_list.html", {
+        "form": form, **paginate(request, stock_selectors.location_list(request.user, _filters(form))),
+        "can_add": request.user.has_perm("inventory.add_location"),
+        "can_change": request.user.has_perm("inventory.change_location"),
+    })
+
+
+@login_required
+@permission_required("inventory.add_location", raise_exception=True)
+def location_create(request):
+    return _location_page(request, None)
+
+
+@login_required
+@permission_required("inventory.view_location", raise_exception=True)
+def location_edit(request, pk):
+    return _location_page(request, stock_selectors.location_detail(request.user, pk))
+
+
+def _location_page(request, location):
+    actor = request.user
+    return _master_data_page(
+        request, record=location, form_class=LocationForm, template="inventory/stock/location_form.html",
+        name="location", url_name="inventory:location_edit",
+        perm_change="inventory.change_location" if location else "inventory.add_location",
+        create=lambda fields: warehouse_services.create_location(actor=actor, **fields),
+        update=lambda loc, fields: warehouse_services.update_location(actor=actor, location=loc, **fields),
+        set_active=lambda loc, active: warehouse_services.update_location(actor=actor, location=loc,
+                                                                          is_active=active),
+        messages_for=lambda loc: (_("Location %(code)s is active again.") % {"code": loc.code},
+                                  _("Location %(code)s was deactivated.") % {"code": loc.code}),
+        extra={"balances": list(StockBalance.objects.filter(location=location, on_hand__gt=0)
+                                .select_related("item", "lot").order_by("item__code", "lot__number"))
+               if location is not None and request.user.has_perm("inventory.view_stockbalance") else []})
