@@ -19,6 +19,7 @@ NAVIGATION = [
     ("planning:routing_list", _("Routings"), "planning.view_routing"),
     ("planning:plan_list", _("Plan"), "orders.plan_order"),
     ("planning:gantt", _("Gantt"), "planning.view_workorder"),
+    ("production:home", _("Shop floor"), "orders.produce_order"),
     ("planning:daily_plan", _("Daily plan"), "planning.view_workorder"),
     ("alerts:list", _("Alerts"), None),
 ]

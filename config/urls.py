@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("orders/", include("orders.urls")),
     path("planning/", include("planning.urls")),
+    path("production/", include("production.urls")),
     path("inventory/", include("inventory.urls")),
     path("alerts/", include("alerts.urls")),
     path("documents/", include("documents.urls")),

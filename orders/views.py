@@ -2,6 +2,7 @@
 
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -96,6 +97,12 @@ def _timeline(events):
     return rows
 
 
+def _promised_date(data):
+    """The approve form's promised date (pre-filled by the planning promise); empty: approve_order asks
+    the promise provider itself."""
+    return forms.DateField(required=False).clean(data.get("promised_date"))
+
+
 # Transitions taken from the order page in this stage; later stages act from their own pages.
 USER_ACTIONS = ["submit", "approve", "reject", "hold", "resume", "cancel", "cancel_held"]
 
@@ -113,7 +120,8 @@ def order_action(request, pk, action):
             services.submit_order(actor=request.user, order=order, note=note, expected_status=expected)
         elif action == "approve":
             services.approve_order(actor=request.user, order=order, note=note, expected_status=expected,
-                                   acknowledge_credit=request.POST.get("acknowledge_credit") == "1")
+                                   acknowledge_credit=request.POST.get("acknowledge_credit") == "1",
+                                   promised_date=_promised_date(request.POST))
         elif action in ("cancel", "cancel_held"):
             services.cancel_order(actor=request.user, order=order, reason=note, expected_status=expected)
         else:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import adjustment_views, daily_plan_views, gantt_views, views
+from . import adjustment_views, daily_plan_views, gantt_views, promise_views, views
 
 app_name = "planning"
 urlpatterns = [
@@ -24,4 +24,6 @@ urlpatterns = [
     path("gantt/orders/", gantt_views.gantt_by_order, name="gantt_orders"),
     path("daily-plan/", daily_plan_views.daily_plan_page, name="daily_plan"),
     path("routings/<int:item_pk>/batch-size/", adjustment_views.routing_batch_size, name="routing_batch_size"),
+    path("promise/entry/", promise_views.entry_promise, name="entry_promise"),
+    path("promise/orders/<int:pk>/", promise_views.order_promise, name="order_promise"),
 ]
