@@ -57,8 +57,10 @@ ITEM_STOCK_SORTS = {
 
 
 def stock_by_item(user, filters: dict):
-    """Items with their on hand, reserved and usable stock (in the chosen warehouse), reorder point
-    and shortfall. Items without stock are left out unless they are below their reorder point."""
+    """Items with their on hand, reserved and usable stock (in the chosen warehouse and lot status),
+    reorder point and shortfall (always against the usable stock of all warehouses: the reorder point
+    is the item's). Items without stock in scope are left out, except, without a warehouse or lot
+    status filter, items below their reorder point."""
     if not user.has_perm("inventory.view_stockbalance"):
         return Item.objects.none()
     scope = Q()
@@ -66,21 +68,25 @@ def stock_by_item(user, filters: dict):
         scope &= Q(stock_balances__location__warehouse=filters["warehouse"])
     if filters.get("lot_status"):
         scope &= Q(stock_balances__lot__status=filters["lot_status"])
-    usable = scope & _prefixed(usable_stock(), "stock_balances__")
+    usable = _prefixed(usable_stock(), "stock_balances__")
     qs = Item.objects.annotate(
         on_hand=_sum("stock_balances__on_hand", scope or None),
         reserved=_sum("stock_balances__reserved", scope or None),
-        usable=_sum(F("stock_balances__on_hand") - F("stock_balances__reserved"), usable),
-    ).annotate(shortfall=F("reorder_point") - F("usable"))
+        usable=_sum(F("stock_balances__on_hand") - F("stock_balances__reserved"), scope & usable),
+        usable_total=_sum(F("stock_balances__on_hand") - F("stock_balances__reserved"), usable),
+    ).annotate(shortfall=F("reorder_point") - F("usable_total"))
+    below = Q(reorder_point__gt=0, usable_total__lt=F("reorder_point"))
     q = (filters.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(specification__icontains=q))
     if filters.get("item_type"):
         qs = qs.filter(item_type=filters["item_type"])
     if filters.get("below_reorder_point"):
-        qs = qs.filter(reorder_point__gt=0, usable__lt=F("reorder_point"))
-    else:
-        qs = qs.filter(Q(on_hand__gt=0) | Q(reorder_point__gt=0, usable__lt=F("reorder_point")))
+        qs = qs.filter(below)
+    if scope:
+        qs = qs.filter(on_hand__gt=0)
+    elif not filters.get("below_reorder_point"):
+        qs = qs.filter(Q(on_hand__gt=0) | below)
     return qs.order_by(*ITEM_STOCK_SORTS.get(filters.get("sort") or "code", ITEM_STOCK_SORTS["code"]), "id")
 
 
@@ -132,6 +138,7 @@ def item_stock_detail(user, pk):
     usable = _prefixed(usable_stock(), "stock_balances__")
     qs = Item.objects.annotate(on_hand=_sum("stock_balances__on_hand"), reserved=_sum("stock_balances__reserved"),
                                usable=_sum(F("stock_balances__on_hand") - F("stock_balances__reserved"), usable))
+    qs = qs.annotate(usable_total=F("usable"))
     return get_object_or_404(qs, pk=pk)
 
 
