@@ -1,0 +1,426 @@
+"""Plan adjustments: move, change work center, lock/unlock, split; the dialog; the Gantt's query count.
+
+A shop that can be checked by hand: calendar Monday to Friday 08:00–17:00 (factory time), work centers
+CUT (1 unit), MILL (2 units) and GRIND (1 unit). Finished good F (sold as product P): routing 10 = 60 min
+per unit on CUT, 20 = 60 min per unit on MILL (alternative GRIND). Orders A and B of 2 F each, planned
+from Monday 08:00 (A first):
+    A/10 CUT 08:00–10:00, A/20 MILL unit 1 10:00–12:00, B/10 CUT 10:00–12:00, B/20 MILL unit 1 12:00–14:00.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from orders.models import OrderStatus
+from planning import services as planning_services
+from planning.adjustments import (
+    change_work_center,
+    move_operation,
+    operation_version,
+    set_operation_lock,
+    split_work_order,
+    work_order_version,
+)
+from planning.models import CalendarException, WorkCenter, WorkOrder, WorkOrderEvent, WorkOrderOperation
+from planning.plans import plan_order, release_plan, schedule_open_work
+from tests.fixtures.factories import ProductFactory, make_order, user_with_role
+from tests.inventory.masterdata import made_item, make_calendar, make_work_center
+from tests.planning.test_work_orders import build_shop, next_monday
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def at(monday, hour, minute=0, days=0):
+    return (monday + timedelta(days=days)).replace(hour=hour, minute=minute)
+
+
+@pytest.fixture
+def monday():
+    return next_monday()
+
+
+@pytest.fixture
+def planner(db):
+    return user_with_role("planner")
+
+
+@pytest.fixture
+def shop(db, monday, planner):
+    return build_two_orders(monday, planner)
+
+
+def build_two_orders(monday, planner):
+    """The shop of the module docstring with orders A and B planned from `monday` 08:00."""
+    calendar = make_calendar("Day shift", shifts=[(day, "08:00", "17:00") for day in range(5)])
+    cut = make_work_center("CUT", calendar=calendar)
+    mill = make_work_center("MILL", calendar=calendar, parallel_units=2)
+    grind = make_work_center("GRIND", calendar=calendar)
+    product = ProductFactory()
+    finished = made_item("F", item_type="finished_good", product=product)
+    planning_services.save_routing(actor=user_with_role("admin"), item=finished, operations=[
+        planning_services.OperationInput(sequence=10, work_center=cut, run_minutes_per_unit=D("60"),
+                                         description="Cut"),
+        planning_services.OperationInput(sequence=20, work_center=mill, alternative_work_center=grind,
+                                         run_minutes_per_unit=D("60"), description="Mill")])
+    sales = user_with_role("sales")
+    orders = {}
+    for name in ("A", "B"):
+        orders[name] = make_order(creator=sales, status=OrderStatus.APPROVED, products=[product],
+                                  quantities=[D("2")], requested_in_days=60)
+        plan_order(actor=planner, order=orders[name], now=monday)
+    return {"calendar": calendar, "cut": cut, "mill": mill, "grind": grind, "product": product, "orders": orders,
+            "monday": monday}
+
+
+def op_of(shop, order_name, sequence):
+    return WorkOrderOperation.objects.select_related("work_order", "planned_work_center").get(
+        work_order__order=shop["orders"][order_name], work_order__status__in=["planned", "released"],
+        sequence=sequence)
+
+
+def place(op):
+    op.refresh_from_db()
+    return (op.planned_work_center.code if op.planned_work_center else None, op.planned_unit, op.planned_start,
+            op.planned_end, op.locked)
+
+
+def snapshot():
+    """Everything an adjustment may write: placements, pins, locks, quantities, work orders and events."""
+    return (sorted(WorkOrderOperation.objects.values_list("pk", "work_center_id", "alternative_work_center_id",
+                                                          "planned_work_center_id", "planned_unit", "planned_start",
+                                                          "planned_end", "locked", "quantity", "status")),
+            sorted(WorkOrder.objects.values_list("pk", "quantity", "status", "planned_start", "planned_end")),
+            WorkOrderEvent.objects.count())
+
+
+def move(shop, planner, op, start, **options):
+    return move_operation(actor=planner, operation=op, start=start, expected_version=operation_version(op),
+                          now=shop["monday"], **options)
+
+
+def test_the_plan_is_as_described(shop):
+    m = shop["monday"]
+    assert place(op_of(shop, "A", 10)) == ("CUT", 0, at(m, 8), at(m, 10), False)
+    assert place(op_of(shop, "A", 20)) == ("MILL", 0, at(m, 10), at(m, 12), False)
+    assert place(op_of(shop, "B", 10)) == ("CUT", 0, at(m, 10), at(m, 12), False)
+    assert place(op_of(shop, "B", 20)) == ("MILL", 0, at(m, 12), at(m, 14), False)
+
+
+# --- move ---
+
+def test_move_locks_the_operation_at_its_new_place_and_reports_the_finish(shop, planner):
+    m = shop["monday"]
+    a20 = op_of(shop, "A", 20)
+    result = move(shop, planner, a20, at(m, 14))
+    assert place(a20) == ("MILL", 0, at(m, 14), at(m, 16), True)
+    # A finishes 4 h later; B (now the job with more work left) goes first on CUT and finishes 2 h earlier.
+    a, b = shop["orders"]["A"], shop["orders"]["B"]
+    assert [(c.order_number, c.before, c.after, c.delay_minutes) for c in result.finish_changes] == [
+        (a.number, at(m, 12), at(m, 16), 240), (b.number, at(m, 14), at(m, 12), -120)]
+    event = WorkOrderEvent.objects.filter(work_order=a20.work_order).last()
+    assert (event.action, event.actor, event.from_status, event.to_status) == (
+        "operation_moved", planner, "planned", "planned")
+    assert event.note == result.summary
+    assert "MILL unit 1, " in event.note and " → MILL unit 1, " in event.note and "16:00" in event.note
+    # The next plan keeps it there.
+    schedule_open_work(now=m)
+    assert place(a20) == ("MILL", 0, at(m, 14), at(m, 16), True)
+
+
+def test_move_to_a_chosen_unit_and_to_the_alternative_work_center(shop, planner):
+    m = shop["monday"]
+    a20 = op_of(shop, "A", 20)
+    move(shop, planner, a20, at(m, 12), unit=1)
+    assert place(a20) == ("MILL", 1, at(m, 12), at(m, 14), True)
+    a20.refresh_from_db()
+    move(shop, planner, a20, at(m, 13), work_center=shop["grind"])
+    assert place(a20) == ("GRIND", 0, at(m, 13), at(m, 15), True)
+
+
+def test_move_picks_a_free_unit_when_none_is_chosen(shop, planner):
+    m = shop["monday"]
+    a20 = op_of(shop, "A", 20)
+    move(shop, planner, a20, at(m, 12, 30))  # MILL unit 1 has B/20 12:00–14:00; unit 2 is free
+    assert place(a20) == ("MILL", 1, at(m, 12, 30), at(m, 14, 30), True)
+
+
+def test_work_over_the_night_is_laid_on_working_time(shop, planner):
+    m = shop["monday"]
+    b20 = op_of(shop, "B", 20)
+    move(shop, planner, b20, at(m, 16))  # 120 minutes: 16:00–17:00 on Monday, 08:00–09:00 on Tuesday
+    assert place(b20) == ("MILL", 0, at(m, 16), at(m, 9, days=1), True)
+
+
+def test_followers_are_pushed_later_and_freed_capacity_is_used(shop, planner):
+    m = shop["monday"]
+    a10, a20 = op_of(shop, "A", 10), op_of(shop, "A", 20)
+    result = move(shop, planner, a10, at(m, 13))
+    assert place(a10) == ("CUT", 0, at(m, 13), at(m, 15), True)
+    assert place(a20)[2:4] == (at(m, 15), at(m, 17))  # pushed after its new end
+    # B moves into the freed morning: B/10 08:00–10:00, B/20 10:00–12:00.
+    assert place(op_of(shop, "B", 10))[2:4] == (at(m, 8), at(m, 10))
+    changes = {c.order_number: (c.before, c.after) for c in result.finish_changes}
+    assert changes == {shop["orders"]["A"].number: (at(m, 12), at(m, 17)),
+                       shop["orders"]["B"].number: (at(m, 14), at(m, 12))}
+
+
+def test_released_followers_lose_their_place_and_are_placed_after_the_moved_operation(shop, planner):
+    m = shop["monday"]
+    release_plan(actor=planner, order=shop["orders"]["A"])
+    a10, a20 = op_of(shop, "A", 10), op_of(shop, "A", 20)
+    move(shop, planner, a10, at(m, 13))
+    assert place(a20)[2:4] == (at(m, 15), at(m, 17))
+    assert a20.status == "released"
+
+
+def test_moving_before_the_predecessor_ends_is_refused(shop, planner):
+    m = shop["monday"]
+    a20 = op_of(shop, "A", 20)
+    before = snapshot()
+    with pytest.raises(ValidationError, match=r"cannot start before operation 10 of WO-\d+-\d+ ends at .* 10:00"):
+        move(shop, planner, a20, at(m, 9))
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("when, closed", [
+    (lambda m: at(m, 10, days=5), "Saturday"),
+    (lambda m: at(m, 7, days=1), "before the shift"),
+    (lambda m: at(m, 18), "after the shift"),
+])
+def test_moving_into_closed_time_is_refused(shop, planner, when, closed):
+    a20 = op_of(shop, "A", 20)
+    before = snapshot()
+    with pytest.raises(ValidationError, match="is not working time on MILL"):
+        move(shop, planner, a20, when(shop["monday"]))
+    assert snapshot() == before
+
+
+def test_moving_onto_a_holiday_is_refused(shop, planner):
+    m = shop["monday"]
+    tuesday = (m + timedelta(days=1)).date()
+    CalendarException.objects.create(calendar=shop["calendar"], date=tuesday, kind="holiday")
+    a20 = op_of(shop, "A", 20)
+    before = snapshot()
+    with pytest.raises(ValidationError, match=r"not working time on MILL.*The next working time is .* 08:00"):
+        move(shop, planner, a20, at(m, 10, days=1))
+    assert snapshot() == before
+
+
+def test_moving_onto_an_occupied_unit_is_refused(shop, planner):
+    m = shop["monday"]
+    a20, b10 = op_of(shop, "A", 20), op_of(shop, "B", 10)
+    before = snapshot()
+    with pytest.raises(ValidationError, match=r"MILL unit 1 is busy from .* 12:00 to .* 14:00 with operation 20"):
+        move(shop, planner, a20, at(m, 12), unit=0)
+    with pytest.raises(ValidationError, match=r"CUT unit 1 is busy from .* 08:00 to .* 10:00 with operation 10"):
+        move(shop, planner, b10, at(m, 9))  # CUT has one unit
+    with pytest.raises(ValidationError, match="MILL has units 1 to 2"):
+        move(shop, planner, a20, at(m, 14), unit=2)
+    assert snapshot() == before
+
+
+def test_a_locked_follower_in_the_way_refuses_the_move(shop, planner):
+    m = shop["monday"]
+    a10, a20 = op_of(shop, "A", 10), op_of(shop, "A", 20)
+    set_operation_lock(actor=planner, operation=a20, locked=True, expected_version=operation_version(a20), now=m)
+    a10.refresh_from_db()
+    before = snapshot()
+    with pytest.raises(ValidationError, match="is locked at .* before this operation would end"):
+        move(shop, planner, a10, at(m, 13))
+    assert snapshot() == before
+
+
+def test_a_stale_request_is_refused(shop, planner):
+    m = shop["monday"]
+    a20 = op_of(shop, "A", 20)
+    seen = operation_version(a20)
+    move(shop, planner, a20, at(m, 14))  # someone else moved it meanwhile
+    before = snapshot()
+    with pytest.raises(ValidationError, match="was changed by someone else meanwhile"):
+        move_operation(actor=planner, operation=a20, start=at(m, 15), expected_version=seen, now=m)
+    with pytest.raises(ValidationError, match="was changed by someone else meanwhile"):
+        move_operation(actor=planner, operation=a20, start=at(m, 15), expected_version="", now=m)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("change", [
+    {"status": "in_progress"}, {"status": "done"}, {"status": "cancelled"},
+])
+def test_an_operation_that_started_or_ended_cannot_be_moved(shop, planner, change):
+    m = shop["monday"]
+    a10 = op_of(shop, "A", 10)
+    WorkOrderOperation.objects.filter(pk=a10.pk).update(started_at=m if change["status"] != "cancelled" else None,
+                                                        **change)
+    a10.refresh_from_db()
+    before = snapshot()
+    with pytest.raises(ValidationError, match="only operations that have not started can be changed"):
+        move(shop, planner, a10, at(m, 13))
+    assert snapshot() == before
+
+
+def test_moving_into_the_past_is_refused(shop, planner):
+    a20 = op_of(shop, "A", 20)
+    before = snapshot()
+    with pytest.raises(ValidationError, match="is in the past"):
+        move(shop, planner, a20, at(shop["monday"], 14, days=-3))
+    assert snapshot() == before
+
+
+def test_other_roles_may_not_adjust(shop):
+    a20 = op_of(shop, "A", 20)
+    before = snapshot()
+    for role in ("production", "sales", "manager"):
+        with pytest.raises(PermissionDenied):
+            move(shop, user_with_role(role), a20, at(shop["monday"], 14))
+        with pytest.raises(PermissionDenied):
+            split_work_order(actor=user_with_role(role), work_order=a20.work_order, quantity="1",
+                             expected_version=work_order_version(a20.work_order))
+    assert snapshot() == before
+
+
+def test_a_locked_place_is_kept_exactly_when_rescheduled_at_any_second(shop, planner):
+    m = shop["monday"]
+    a20 = op_of(shop, "A", 20)
+    move(shop, planner, a20, at(m, 14))
+    schedule_open_work(now=m + timedelta(seconds=37, microseconds=5))
+    assert place(a20) == ("MILL", 0, at(m, 14), at(m, 16), True)
+
+
+# --- change work center ---
+
+def test_change_to_the_alternative_work_center(shop, planner):
+    m = shop["monday"]
+    a20 = op_of(shop, "A", 20)
+    result = change_work_center(actor=planner, operation=a20, work_center=shop["grind"],
+                                expected_version=operation_version(a20), now=m)
+    a20.refresh_from_db()
+    assert (a20.work_center, a20.alternative_work_center) == (shop["grind"], None)
+    assert place(a20) == ("GRIND", 0, at(m, 10), at(m, 12), False)
+    event = WorkOrderEvent.objects.filter(work_order=a20.work_order).last()
+    assert (event.action, event.note) == ("work_center_changed", result.summary)
+    assert "MILL / GRIND → GRIND" in event.note
+    # And back to the routing's own center.
+    change_work_center(actor=planner, operation=a20, work_center=shop["mill"], expected_version=operation_version(a20),
+                       now=m)
+    a20.refresh_from_db()
+    assert (a20.work_center, a20.alternative_work_center) == (shop["mill"], None)
+
+
+def test_change_to_an_inactive_or_foreign_work_center_is_refused(shop, planner):
+    a20 = op_of(shop, "A", 20)
+    WorkCenter.objects.filter(pk=shop["grind"].pk).update(is_active=False)
+    before = snapshot()
+    with pytest.raises(ValidationError, match="Work center GRIND is inactive"):
+        change_work_center(actor=planner, operation=a20, work_center=shop["grind"],
+                           expected_version=operation_version(a20), now=shop["monday"])
+    with pytest.raises(ValidationError, match="cannot run on CUT: its routing names MILL, GRIND"):
+        change_work_center(actor=planner, operation=a20, work_center=shop["cut"],
+                           expected_version=operation_version(a20), now=shop["monday"])
+    with pytest.raises(ValidationError, match="is inactive"):
+        move(shop, planner, a20, at(shop["monday"], 14), work_center=shop["grind"])
+    assert snapshot() == before
+
+
+def test_a_locked_operation_keeps_its_work_center_until_unlocked(shop, planner):
+    a20 = op_of(shop, "A", 20)
+    move(shop, planner, a20, at(shop["monday"], 14))
+    a20.refresh_from_db()
+    before = snapshot()
+    with pytest.raises(ValidationError, match="is locked at its place: unlock it first"):
+        change_work_center(actor=planner, operation=a20, work_center=shop["grind"],
+                           expected_version=operation_version(a20), now=shop["monday"])
+    assert snapshot() == before
+
+
+# --- lock / unlock ---
+
+def test_lock_and_unlock_at_the_current_place(shop, planner):
+    m = shop["monday"]
+    a20 = op_of(shop, "A", 20)
+    set_operation_lock(actor=planner, operation=a20, locked=True, expected_version=operation_version(a20), now=m)
+    assert place(a20) == ("MILL", 0, at(m, 10), at(m, 12), True)
+    before = snapshot()
+    with pytest.raises(ValidationError, match="was changed by someone else"):  # the lock changed the version
+        set_operation_lock(actor=planner, operation=a20, locked=True, expected_version="0" * 16, now=m)
+    with pytest.raises(ValidationError, match="is already locked"):
+        set_operation_lock(actor=planner, operation=a20, locked=True, expected_version=operation_version(a20), now=m)
+    assert snapshot() == before
+    set_operation_lock(actor=planner, operation=a20, locked=False, expected_version=operation_version(a20), now=m)
+    assert place(a20)[-1] is False
+    assert list(WorkOrderEvent.objects.filter(work_order=a20.work_order).values_list("action", flat=True))[-2:] == [
+        "operation_locked", "operation_unlocked"]
+
+
+# --- split ---
+
+def test_split_a_planned_work_order(shop, planner):
+    m = shop["monday"]
+    work_order = op_of(shop, "A", 10).work_order
+    result = split_work_order(actor=planner, work_order=work_order, quantity="1",
+                              expected_version=work_order_version(work_order), now=m)
+    work_order.refresh_from_db()
+    new = result.work_order
+    assert (work_order.quantity, new.quantity, new.split_from, new.order, new.order_line, new.status) == (
+        D("1"), D("1"), work_order, work_order.order, work_order.order_line, "planned")
+    assert new.number != work_order.number and new.batch_number == new.number
+    assert [(op.sequence, op.quantity, op.work_center.code) for op in new.operations.order_by("sequence")] == [
+        (10, D("1"), "CUT"), (20, D("1"), "MILL")]
+    assert list(work_order.operations.order_by("sequence").values_list("quantity", flat=True)) == [D("1"), D("1")]
+    assert all(op.planned_start is not None for op in new.operations.all())  # the reschedule placed the new work
+    assert WorkOrderEvent.objects.filter(work_order=work_order, action="split").exists()
+    assert WorkOrderEvent.objects.filter(work_order=new, action="split_from", actor=planner).exists()
+    assert result.summary.endswith(f"go to the new work order {new.number}.")
+
+
+@pytest.mark.parametrize("quantity, message", [
+    ("0", "more than 0 and less than 2"),
+    ("-1", "more than 0 and less than 2"),
+    ("2", "more than 0 and less than 2"),
+    ("3", "more than 0 and less than 2"),
+    ("abc", "is not a number"),
+    ("", "Enter the quantity"),
+    ("0.5", "cannot have decimals"),
+])
+def test_bad_split_quantities_are_refused(shop, planner, quantity, message):
+    work_order = op_of(shop, "A", 10).work_order
+    before = snapshot()
+    with pytest.raises(ValidationError, match=message):
+        split_work_order(actor=planner, work_order=work_order, quantity=quantity,
+                         expected_version=work_order_version(work_order), now=shop["monday"])
+    assert snapshot() == before
+
+
+def test_a_released_work_order_cannot_be_split_and_a_stale_split_is_refused(shop, planner):
+    work_order = op_of(shop, "A", 10).work_order
+    seen = work_order_version(work_order)
+    release_plan(actor=planner, order=shop["orders"]["A"])
+    before = snapshot()
+    with pytest.raises(ValidationError, match="was changed by someone else"):
+        split_work_order(actor=planner, work_order=work_order, quantity="1", expected_version=seen)
+    work_order.refresh_from_db()
+    with pytest.raises(ValidationError, match="only planned work orders can be split"):
+        split_work_order(actor=planner, work_order=work_order, quantity="1",
+                         expected_version=work_order_version(work_order))
+    assert snapshot() == before
+
+
+def test_split_shares_the_sub_assemblies(db, planner):
+    sample = build_shop()  # F needs 1 S each; 4 F → S 4
+    order = make_order(creator=user_with_role("sales"), status=OrderStatus.APPROVED, products=[sample["product"]],
+                       quantities=[D("4")], requested_in_days=60)
+    monday = next_monday()
+    plan_order(actor=planner, order=order, now=monday)
+    top = WorkOrder.objects.get(order=order, parent__isnull=True)
+    result = split_work_order(actor=planner, work_order=top, quantity="3", expected_version=work_order_version(top),
+                              now=monday)
+    new = result.work_order
+    assert top.children.get().quantity == D("3")
+    child = new.children.get()
+    assert (child.quantity, child.item, child.split_from) == (D("1"), sample["sub"], top.children.get())
+    # Every part's sub-assembly ends before the part starts.
+    for work_order in (top, new):
+        work_order.refresh_from_db()
+        assert work_order.children.get().planned_end <= work_order.planned_start
