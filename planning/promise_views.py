@@ -90,10 +90,11 @@ def entry_promise(request):
 def order_promise(request, pk):
     _require_any(request.user, "orders.review_order", "orders.plan_order")
     order = get_object_or_404(orders_visible_to(request.user).select_related("customer"), pk=pk)
+    compact = request.GET.get("compact") == "1"  # one cell of the review queue or the plan list
     if order.status not in (OrderStatus.SUBMITTED, OrderStatus.APPROVED):
-        return render(request, "planning/_impact.html", {"order": order, "promise": None})
-    promise = promise_for_order(order)
+        return render(request, "planning/_impact.html", {"order": order, "promise": None, "compact": compact})
     return render(request, "planning/_impact.html", {
-        "order": order, "promise": promise,
-        "fill_approve_form": order.status == OrderStatus.SUBMITTED and request.user.has_perm("orders.review_order"),
+        "order": order, "promise": promise_for_order(order), "compact": compact,
+        "fill_approve_form": not compact and order.status == OrderStatus.SUBMITTED
+        and request.user.has_perm("orders.review_order"),
     })

@@ -189,3 +189,19 @@ def test_approve_form_with_a_bad_date_changes_nothing(client, role_users, shop):
     order.refresh_from_db()
     assert (order.status, order.promised_date) == (OrderStatus.SUBMITTED, None)
     assert Order.objects.filter(pk=order.pk, events__action="approve").count() == 0
+
+
+def test_review_queue_and_plan_list_check_one_order_on_click(client, role_users, shop):  # noqa: F811
+    order = submitted(shop, "40", requested_in_days=1)  # a week of work: not by tomorrow
+    waiting = approved(shop, "1")
+    url = reverse("planning:order_promise", args=[order.pk]) + "?compact=1"
+    client.force_login(role_users["order_desk"])
+    assert url in client.get(reverse("orders:review_queue")).content.decode()
+
+    body = client.get(url).content.decode()
+
+    assert 'data-testid="promise-compact"' in body and re.search(r"\+\d+ d", body)
+    assert "approve-promised-date" not in body  # the queue has no approve form to fill
+    client.force_login(role_users["planner"])
+    page = client.get(reverse("planning:plan_list")).content.decode()
+    assert reverse("planning:order_promise", args=[waiting.pk]) + "?compact=1" in page
