@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .ledger import ZERO, DocumentRef, issuable_lot_errors, lock_balances, usable_stock
-from .models import Reservation, ReservationStatus, StockBalance
+from .models import Lot, Reservation, ReservationStatus, StockBalance
 from .stock_services import check_stock_levels, positive_quantity, require
 from .units import format_quantity, to_base_quantity
 
@@ -53,6 +53,7 @@ def reserve_stock(*, actor, item, quantity, demand: DocumentRef, unit="", order=
         raise ValidationError(errors)
     base = to_base_quantity(item, positive_quantity(quantity), unit or item.unit)
     if lot is not None:
+        lot = Lot.objects.select_related("item").get(pk=lot.pk)  # its status as stored now
         if lot.item_id != item.pk:
             raise ValidationError(_("Lot %(lot)s belongs to %(other)s, not to %(code)s.")
                                   % {"lot": lot.number, "other": lot.item.code, "code": item.code})
