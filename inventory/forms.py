@@ -59,7 +59,7 @@ class ItemForm(forms.ModelForm):
     class Meta:
         model = Item
         fields = ["code", "name", "specification", "item_type", "unit", "sourcing", "purchase_lead_time_days",
-                  "product", "purchase_unit", "safety_stock", "reorder_point"]
+                  "product", "purchase_unit", "safety_stock", "reorder_point", "incoming_inspection"]
         error_messages = {
             "code": {"unique": _("An item with this code already exists."), "required": _("Enter a code.")},
             "name": {"required": _("Enter a name.")},
