@@ -1,0 +1,57 @@
+"""What planning does when an order is cancelled (orders.stage_hooks.on_cancel, registered in
+PlanningConfig.ready()): its planned and released work orders and their operations are cancelled (kept,
+with an event, never deleted) and the rest of the open work is rescheduled into the freed capacity.
+
+It runs inside the cancel transition's transaction, after the order moved to cancelled, so refusing
+(ValidationError) rolls the cancellation back. Work that has started or is done refuses it: the order
+state machine only allows cancelling up to materials_ready anyway, before production starts, but an
+operation may have been started on the floor meanwhile. The actor's right to cancel was checked by the
+transition (orders.services.transition_order); planning asks no planning permission of its own here.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import WorkCenter, WorkOrder, WorkOrderOperation, WorkOrderStatus
+from .plans import record_work_order_event, schedule_open_work
+
+WO = WorkOrderStatus
+CANCELLABLE = (WO.PLANNED, WO.RELEASED)
+
+
+def cancel_order_work(*, actor, order):
+    """Cancel the order's planned and released work orders; refuse when any of its work started or is done."""
+    if not WorkOrder.objects.filter(order=order).exclude(status=WO.CANCELLED).exists():
+        return []
+    # The scheduling lock first (as every planning change takes it), then the work orders.
+    list(WorkCenter.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    work_orders = list(WorkOrder.objects.select_for_update().filter(order=order).exclude(status=WO.CANCELLED)
+                       .order_by("pk"))
+    started = (WorkOrderOperation.objects.filter(work_order__in=work_orders)
+               .filter(Q(status__in=[WO.IN_PROGRESS, WO.DONE]) | Q(started_at__isnull=False))
+               .exclude(status=WO.CANCELLED).select_related("work_order").order_by("work_order_id", "sequence").first())
+    busy = next((wo for wo in work_orders if wo.status not in CANCELLABLE), None)
+    if started is not None or busy is not None:
+        what = (_("operation %(op)s of work order %(wo)s is %(status)s")
+                % {"op": started.sequence, "wo": started.work_order.number,
+                   "status": started.get_status_display() if started.status in (WO.IN_PROGRESS, WO.DONE)
+                   else WO.IN_PROGRESS.label}
+                if started is not None else
+                _("work order %(wo)s is %(status)s") % {"wo": busy.number, "status": busy.get_status_display()})
+        raise ValidationError(_("Order %(number)s cannot be cancelled: %(what)s. Work that has started on the shop "
+                                "floor must be finished or stopped there first.")
+                              % {"number": order.number, "what": what})
+    note = _("order cancelled")
+    if order.status_reason:
+        note = f"{note}: {order.status_reason}"
+    for work_order in work_orders:
+        from_status = work_order.status
+        work_order.cancel()
+        work_order.save()
+        record_work_order_event(work_order=work_order, action="cancelled", actor=actor, from_status=from_status,
+                                to_status=WO.CANCELLED, note=note)
+    WorkOrderOperation.objects.filter(work_order__in=work_orders).exclude(status=WO.CANCELLED).update(
+        status=WO.CANCELLED)
+    schedule_open_work()  # the freed capacity goes to the other orders' planned work
+    return work_orders
