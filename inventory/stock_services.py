@@ -260,7 +260,7 @@ def reverse_stock_move(*, actor, move: StockMove, reason) -> Posting:
     if len(reason) > MAX_REASON:
         raise ValidationError({"reason": [_("The reason is at most %(n)s characters.") % {"n": MAX_REASON}]})
     with transaction.atomic():
-        originals = list(StockMove.objects.select_for_update().filter(move_group=move.move_group)
+        originals = list(StockMove.objects.select_for_update(of=("self",)).filter(move_group=move.move_group)
                          .select_related("item", "lot", "location").order_by("pk"))
         if any(row.reversal_of_id for row in originals):
             raise ValidationError(_("This posting is itself a reversal; post the stock again instead."))
