@@ -66,9 +66,11 @@ messages: install
 migrate: install
 	$(MANAGE) migrate --noinput
 
-# Demo data: one user per role and sample orders; safe to run again.
+# Demo data: one user per role and sample orders, then the planning data (calendars, work centers,
+# items, BOMs, routings) and plans for the approved orders; safe to run again.
 seed: migrate
 	$(MANAGE) seed_demo
+	$(MANAGE) seed_planning_demo
 
 # The embedded default: SQLite file db.sqlite3, Celery eager (no CELERY_BROKER_URL), DEBUG on.
 run: install compilemessages seed
