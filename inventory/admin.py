@@ -6,7 +6,18 @@ from django import forms
 from django.contrib import admin
 
 from . import services
-from .models import BillOfMaterials, BOMLine, Item
+from .models import (
+    BillOfMaterials,
+    BOMLine,
+    Item,
+    Location,
+    Lot,
+    Reservation,
+    StockBalance,
+    StockMove,
+    UnitConversion,
+    Warehouse,
+)
 
 
 class ItemAdminForm(forms.ModelForm):
@@ -69,3 +80,78 @@ class BillOfMaterialsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- stock ------------------------------------------------------------------------------------
+# Warehouses, locations and unit conversions are master data editable here; the ledger, balances,
+# reservations and lot history are read-only (stock changes only through inventory.stock_services,
+# which keeps the ledger and balances equal).
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Warehouse)
+class WarehouseAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("code", "name")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: locations and the ledger refer to it
+
+
+@admin.register(Location)
+class LocationAdmin(WarehouseAdmin):
+    list_display = ("code", "warehouse", "zone", "bin", "pick_sequence", "is_active")
+    list_filter = ("is_active", "warehouse")
+    search_fields = ("code", "zone", "bin")
+    list_select_related = ("warehouse",)
+
+
+@admin.register(UnitConversion)
+class UnitConversionAdmin(admin.ModelAdmin):
+    list_display = ("item", "from_unit", "factor", "to_unit")
+    list_filter = ("from_unit", "to_unit")
+    search_fields = ("item__code",)
+    autocomplete_fields = ("item",)
+
+
+@admin.register(Lot)
+class LotAdmin(ReadOnlyAdmin):
+    list_display = ("number", "item", "supplier_lot", "expiry_date", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("number", "supplier_lot", "item__code")
+    list_select_related = ("item",)
+
+
+@admin.register(StockMove)
+class StockMoveAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "item", "location", "lot", "quantity", "document_type", "document_number",
+                    "actor")
+    list_filter = ("kind", "document_type")
+    search_fields = ("item__code", "lot__number", "location__code", "document_number")
+    list_select_related = ("item", "location", "lot", "actor")
+    date_hierarchy = "created_at"
+
+
+@admin.register(StockBalance)
+class StockBalanceAdmin(ReadOnlyAdmin):
+    list_display = ("item", "location", "lot", "on_hand", "reserved", "updated_at")
+    search_fields = ("item__code", "location__code", "lot__number")
+    list_select_related = ("item", "location", "lot")
+
+
+@admin.register(Reservation)
+class ReservationAdmin(ReadOnlyAdmin):
+    list_display = ("demand_type", "demand_number", "item", "location", "lot", "quantity", "consumed", "status")
+    list_filter = ("status", "demand_type")
+    search_fields = ("demand_number", "item__code")
+    list_select_related = ("item", "location", "lot")

@@ -288,3 +288,14 @@ def test_only_the_warehouse_posts_counts_imports_and_reverses(client, role_users
     client.force_login(role_users["warehouse"])
     for url in write_urls:
         assert client.get(url).status_code == 200, url
+
+
+def test_admin_shows_the_ledger_read_only(client, stocked):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("root", "root@example.test", "pw-OrderFlow-2026"))
+    for model in ("stockmove", "stockbalance", "lot", "reservation", "location", "warehouse", "unitconversion"):
+        assert client.get(reverse(f"admin:inventory_{model}_changelist")).status_code == 200, model
+    assert client.get(reverse("admin:inventory_stockmove_add")).status_code == 403
+    move = StockMove.objects.first()
+    assert client.post(reverse("admin:inventory_stockmove_delete", args=[move.pk]), {"post": "yes"}).status_code == 403
