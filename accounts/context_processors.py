@@ -20,6 +20,7 @@ NAVIGATION = [
     ("planning:plan_list", _("Plan"), "orders.plan_order"),
     ("planning:gantt", _("Gantt"), "planning.view_workorder"),
     ("production:home", _("Shop floor"), "orders.produce_order"),
+    ("production:exception_list", _("Exceptions"), "production.view_exceptionreport"),
     ("planning:daily_plan", _("Daily plan"), "planning.view_workorder"),
     ("alerts:list", _("Alerts"), None),
 ]

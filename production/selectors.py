@@ -7,15 +7,17 @@ work center of its routing step.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from orders.models import OrderStatus
+from orders.models import Order, OrderStatus
 from orders.selectors import orders_visible_to
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrder, WorkOrderOperation, WorkOrderStatus
 
+from .forms import ExceptionFilterForm
+from .models import OPEN_EXCEPTION_STATUSES, ExceptionEvent, ExceptionPhoto, ExceptionReport
 from .services import PRODUCE, STARTABLE_ORDER, operation_state
 
 WO = WorkOrderStatus
@@ -162,3 +164,61 @@ def order_progress(user, pk):
     order.percent = _weighted(order_parts)
     order.shows_progress = order.status in PROGRESS_FROM
     return order
+
+
+# --- exception reports -------------------------------------------------------------------------------
+
+def exception_list(user, filters: dict):
+    """Reports the user may see (the supervisor, planners, managers), filtered and sorted, with their
+    work center, reporter and affected orders in three queries per page."""
+    if not user.has_perm("production.view_exceptionreport"):
+        return ExceptionReport.objects.none()
+    # Orders load their status whatever is deferred (the state machine reads it), so it is selected too.
+    orders = Order.objects.only("id", "number", "priority", "status").order_by("number")
+    qs = ExceptionReport.objects.select_related("work_center", "reported_by").prefetch_related(
+        Prefetch("affected_orders", queryset=orders))
+    status = filters.get("status")
+    if status == "open_all":
+        qs = qs.filter(status__in=OPEN_EXCEPTION_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if filters.get("type"):
+        qs = qs.filter(type=filters["type"])
+    if filters.get("work_center"):
+        qs = qs.filter(work_center=filters["work_center"])
+    q = (filters.get("q") or "").strip()
+    if q:
+        on_order = ExceptionReport.affected_orders.through.objects.filter(
+            exceptionreport_id=OuterRef("pk"), order__number__icontains=q)
+        qs = qs.filter(Q(number__icontains=q) | Q(description__icontains=q) | Q(work_center__code__icontains=q)
+                       | Exists(on_order))
+    return qs.order_by(*ExceptionFilterForm.SORTS.get(filters.get("sort") or "-reported",
+                                                      ExceptionFilterForm.SORTS["-reported"]))
+
+
+def exception_detail(user, pk):
+    """One report with its timeline, photos, affected operations and orders; 404 for users who may not see it."""
+    qs = (ExceptionReport.objects.all() if user.has_perm("production.view_exceptionreport")
+          else ExceptionReport.objects.none())
+    return get_object_or_404(qs.select_related(
+        "work_center", "reported_by", "acknowledged_by", "resolved_by", "operation", "operation__work_order")
+        .prefetch_related(
+            Prefetch("events", queryset=ExceptionEvent.objects.select_related("actor").order_by("created_at", "id")),
+            Prefetch("photos", queryset=ExceptionPhoto.objects.order_by("uploaded_at", "id")),
+            Prefetch("affected_operations", queryset=WorkOrderOperation.objects.select_related(
+                "work_order", "work_order__order", "work_order__item", "planned_work_center")
+                .order_by("planned_start", "pk")),
+            Prefetch("affected_orders", queryset=Order.objects.select_related("customer").order_by("number"))),
+        pk=pk)
+
+
+def exception_photo(user, report_pk, photo_pk):
+    if not user.has_perm("production.view_exceptionreport"):
+        return get_object_or_404(ExceptionPhoto.objects.none())
+    return get_object_or_404(ExceptionPhoto, pk=photo_pk, report_id=report_pk)
+
+
+def reportable_operation(pk):
+    """The operation a problem is reported on from the tablet (open ones only), with its work center."""
+    return (WorkOrderOperation.objects.filter(pk=pk, status__in=OPEN_WORK_ORDER_STATUSES)
+            .select_related("work_order", "work_order__order", "work_center", "planned_work_center").first())

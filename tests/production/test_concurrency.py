@@ -8,7 +8,8 @@ import pytest
 
 from orders.models import Order, OrderStatus
 from planning.models import WorkOrderOperation
-from production.models import OperationLog
+from production.exception_reports import report_exception
+from production.models import ExceptionReport, OperationLog
 from production.services import OperationRefused, complete_operation, report_quantities, start_operation
 from tests.fixtures.concurrency import run_together
 from tests.fixtures.factories import ProductFactory, make_order, user_with_role
@@ -75,3 +76,13 @@ def test_first_operations_of_two_work_orders_started_at_once_move_the_order_once
     assert all(isinstance(r, WorkOrderOperation) for r in results), results
     assert Order.objects.get(pk=order.pk).status == OrderStatus.IN_PRODUCTION
     assert order.events.filter(action="start_production").count() == 1
+
+
+def test_exception_reports_made_at_once_get_different_numbers():
+    shop = build_shop()
+    operators = [user_with_role("production") for _ in range(4)]
+    results = run_together(*[
+        (lambda actor=actor: report_exception(actor=actor, type="other", work_center=shop["cut"], description="x"))
+        for actor in operators])
+    assert all(isinstance(r, ExceptionReport) for r in results), results
+    assert len({r.number for r in results}) == 4
