@@ -170,7 +170,7 @@ def factory_time(moment):
     return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
-def _placement_text(op):
+def placement_text(op):
     if op.planned_start is None:
         return _("not scheduled")
     center = op.planned_work_center or op.work_center
@@ -420,7 +420,7 @@ def move_operation(*, actor, operation, start, expected_version, unit=None, work
         unplace = _followers_to_place_again(op, followers, end)
         pushed = {other.pk for other in followers if not _is_fixed(other)}
         unit = _unit_for(op, center, unit, start, end, ignore={op.pk} | pushed)
-        before, was = _order_finishes(), _placement_text(op)
+        before, was = _order_finishes(), placement_text(op)
         fields = ["planned_work_center", "planned_unit", "planned_start", "planned_end", "locked"]
         if center.pk not in (op.work_center_id, op.alternative_work_center_id):
             _pin(op, center)  # a center of the routing the operation was taken off: the lock needs it allowed
@@ -431,7 +431,7 @@ def move_operation(*, actor, operation, start, expected_version, unit=None, work
         WorkOrderOperation.objects.filter(pk__in=[other.pk for other in unplace]).update(
             planned_work_center=None, planned_unit=None, planned_start=None, planned_end=None)
         summary = _("Operation %(op)s of %(wo)s moved: %(was)s → %(now)s; locked there.") % {
-            "op": op.sequence, "wo": op.work_order.number, "was": was, "now": _placement_text(op)}
+            "op": op.sequence, "wo": op.work_order.number, "was": was, "now": placement_text(op)}
         record_work_order_event(work_order=op.work_order, action="operation_moved", actor=actor,
                                 from_status=op.work_order.status, to_status=op.work_order.status, note=summary)
         return _reschedule(summary=summary, before=before, now=now, check=_sequence_pairs(op, followers))
@@ -487,7 +487,7 @@ def set_operation_lock(*, actor, operation, locked: bool, expected_version, now=
         before = _order_finishes()
         op.locked = bool(locked)
         op.save(update_fields=["locked"])
-        names = {"op": op.sequence, "wo": op.work_order.number, "place": _placement_text(op)}
+        names = {"op": op.sequence, "wo": op.work_order.number, "place": placement_text(op)}
         summary = (_("Operation %(op)s of %(wo)s locked at %(place)s.") % names if locked
                    else _("Operation %(op)s of %(wo)s unlocked (was at %(place)s); the plan may move it.") % names)
         record_work_order_event(work_order=op.work_order, action="operation_locked" if locked else "operation_unlocked",

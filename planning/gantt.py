@@ -44,6 +44,7 @@ class GanttOperation:
     rush: bool = False
     late: bool = False
     locked: bool = False
+    operation_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class GanttChart:
     bars: list = field(default_factory=list)
     ticks: list = field(default_factory=list)
     now_x: float | None = None
+    adjustable: bool = False  # bars link to the operation's adjustment dialog
 
     @property
     def width(self):
@@ -134,26 +136,32 @@ def is_late(work_order_end: datetime | None, promised: date | None, requested: d
     return work_order_end > _local_midnight(due + timedelta(days=1), tz)
 
 
-def layout(operations, window: Window, *, group_by: str, now: datetime, tz, order_url) -> GanttChart:
+def layout(operations, window: Window, *, group_by: str, now: datetime, tz, order_url,
+           operation_url=None) -> GanttChart:
     """Rows and bars for `operations` (those outside the window are skipped).
 
     By work center a row is one parallel unit of a work center; by order a row is one order and its
-    bars are the order's operations. `order_url(order_id)` is the link of a bar.
+    bars are the order's operations. `order_url(order_id)` is the link of a bar, or, when given (the
+    user may adjust the plan), `operation_url(operation_id)`: the operation's adjustment dialog.
     """
     visible = [op for op in operations if op.start < window.end and op.end > window.start]
     row_index = {}
     for key, label in sorted({_row_key(op, group_by) for op in visible}):
         row_index[(key, label)] = len(row_index)
-    chart = GanttChart(window=window)
+    chart = GanttChart(window=window, adjustable=operation_url is not None)
     chart.rows = [Row(label, HEADER_HEIGHT + ROW_HEIGHT * index) for (_key, label), index in row_index.items()]
     urls = {}
     for op in visible:
         y = HEADER_HEIGHT + ROW_HEIGHT * row_index[_row_key(op, group_by)] + (ROW_HEIGHT - BAR_HEIGHT) / 2
         x = window.x(op.start)
         width = max(window.x(op.end) - x, MIN_BAR_WIDTH)
-        if op.order_id not in urls:
-            urls[op.order_id] = order_url(op.order_id)
-        chart.bars.append(Bar(op, x, y, width, _bar_class(op), urls[op.order_id], _tooltip(op, tz)))
+        if chart.adjustable and op.operation_id is not None:
+            href = operation_url(op.operation_id)
+        else:
+            if op.order_id not in urls:
+                urls[op.order_id] = order_url(op.order_id)
+            href = urls[op.order_id]
+        chart.bars.append(Bar(op, x, y, width, _bar_class(op), href, _tooltip(op, tz)))
     chart.ticks = _ticks(window, tz)
     if window.start <= now < window.end:
         chart.now_x = window.x(now)
@@ -165,7 +173,9 @@ def render_svg(chart: GanttChart, *, title: str):
     height = chart.height
     parts = [format_html(
         '<svg class="gantt" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" role="img" '
-        'aria-label="{}" preserveAspectRatio="xMinYMin meet">', chart.width, height, title)]
+        'aria-label="{}" preserveAspectRatio="xMinYMin meet"{}>', chart.width, height, title,
+        format_html(' data-adjust="1" data-window-minutes="{}" data-chart-width="{}"', round(chart.window.seconds / 60),
+                    CHART_WIDTH) if chart.adjustable else "")]
     parts.append(format_html_join("", '<rect class="gantt-row-band" x="0" y="{}" width="{}" height="{}"/>'
                                   '<text class="gantt-row-label" x="4" y="{}">{}</text>',
                                   ((row.y, chart.width, ROW_HEIGHT, _f(row.y + ROW_HEIGHT - 7), row.label)

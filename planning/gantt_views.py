@@ -1,6 +1,7 @@
 """The Gantt chart pages: planned operations by work center (a row per parallel unit) or by order.
 
-Read-only: moving operations by dragging is not part of this step. Times are the factory's (TIME_ZONE).
+For planners (orders.plan_order) each bar opens the operation's adjustment dialog
+(planning.adjustment_views); for the others it links to the order. Times are the factory's (TIME_ZONE).
 """
 
 from datetime import date, timedelta
@@ -16,6 +17,7 @@ from . import gantt
 from .gantt_selectors import gantt_operations
 
 GANTT_PERMISSION = "planning.view_workorder"
+ADJUST_PERMISSION = "orders.plan_order"
 
 
 @login_required
@@ -39,8 +41,10 @@ def _gantt_page(request, group_by, url_name):
     day, bad_date = _day_from(request.GET.get("date"), now.astimezone(tz).date())
     window = gantt.window_for(day, zoom, tz)
     operations = gantt_operations(window, tz)
+    can_adjust = request.user.has_perm(ADJUST_PERMISSION)
     chart = gantt.layout(operations, window, group_by=group_by, now=now, tz=tz,
-                         order_url=lambda pk: reverse("orders:detail", args=[pk]))
+                         order_url=lambda pk: reverse("orders:detail", args=[pk]),
+                         operation_url=_operation_url() if can_adjust else None)
     title = _("Gantt by work center") if group_by == gantt.BY_CENTER else _("Gantt by order")
     here = reverse(url_name)
 
@@ -50,6 +54,7 @@ def _gantt_page(request, group_by, url_name):
     return render(request, "planning/gantt.html", {
         "title": title,
         "group_by": group_by,
+        "can_adjust": can_adjust,
         "svg": gantt.render_svg(chart, title=title),
         "zoom": zoom,
         "time_zone": str(tz),
@@ -65,6 +70,13 @@ def _gantt_page(request, group_by, url_name):
         "by_center_url": link(day, path=reverse("planning:gantt")),
         "by_order_url": link(day, path=reverse("planning:gantt_orders")),
     })
+
+
+def _operation_url():
+    """The dialog URL per operation id without a reverse() per bar (2,000 bars)."""
+    pattern = reverse("planning:operation_adjust", args=[0])
+    head, tail = pattern.rsplit("/0/", 1)
+    return lambda pk: f"{head}/{pk}/{tail}"
 
 
 def _day_from(text, today):

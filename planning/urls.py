@@ -24,6 +24,12 @@ urlpatterns = [
     path("gantt/orders/", gantt_views.gantt_by_order, name="gantt_orders"),
     path("daily-plan/", daily_plan_views.daily_plan_page, name="daily_plan"),
     path("routings/<int:item_pk>/batch-size/", adjustment_views.routing_batch_size, name="routing_batch_size"),
+    path("plans/operations/<int:pk>/", adjustment_views.operation_adjust, name="operation_adjust"),
+    path("plans/operations/<int:pk>/move/", adjustment_views.operation_move, name="operation_move"),
+    path("plans/operations/<int:pk>/work-center/", adjustment_views.operation_work_center,
+         name="operation_work_center"),
+    path("plans/operations/<int:pk>/lock/", adjustment_views.operation_lock, name="operation_lock"),
+    path("plans/work-orders/<int:pk>/split/", adjustment_views.work_order_split, name="work_order_split"),
     path("promise/entry/", promise_views.entry_promise, name="entry_promise"),
     path("promise/orders/<int:pk>/", promise_views.order_promise, name="order_promise"),
 ]

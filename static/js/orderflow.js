@@ -17,3 +17,76 @@
     });
   });
 })();
+
+// --- Plan adjustments (planning/adjustment_views.py) -------------------------------------------
+// A Gantt bar or a link marked data-adjust opens the operation's dialog (an htmx fragment) in the
+// page's <dialog id="adjust-dialog">; without JavaScript the link is a normal page. Dragging a bar
+// along its row opens the same dialog with the start moved by the drag (?shift=minutes).
+(function () {
+  var DRAG_PIXELS = 4;
+  var drag = null;
+  var dropped = false;
+
+  function box() { return document.getElementById("adjust-dialog"); }
+
+  function open(url) {
+    var dialog = box();
+    if (!dialog || !window.htmx) { window.location.href = url; return; }
+    window.htmx.ajax("GET", url, { target: "#adjust-dialog-body", swap: "innerHTML" }).then(function () {
+      if (!dialog.open) dialog.showModal();
+    });
+  }
+
+  function plainClick(event) {
+    return event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey;
+  }
+
+  document.addEventListener("dragstart", function (event) {
+    if (event.target.closest && event.target.closest("svg.gantt[data-adjust]")) event.preventDefault();
+  });
+  document.addEventListener("pointerdown", function (event) {
+    var link = event.target.closest("svg.gantt[data-adjust] a");
+    if (!link || !plainClick(event) || !box()) return;
+    var svg = link.ownerSVGElement;
+    drag = { link: link, svg: svg, x: event.clientX, moved: false, scale: svg.getScreenCTM().a };
+  });
+  document.addEventListener("pointermove", function (event) {
+    if (!drag) return;
+    var dx = event.clientX - drag.x;
+    if (!drag.moved && Math.abs(dx) < DRAG_PIXELS) return;
+    drag.moved = true;
+    drag.link.setAttribute("transform", "translate(" + (dx / drag.scale) + " 0)");
+    drag.link.classList.add("gantt-dragging");
+  });
+  document.addEventListener("pointerup", function (event) {
+    if (!drag) return;
+    var done = drag;
+    drag = null;
+    if (!done.moved) return;
+    dropped = true;  // the click that follows is the drop, not a click on the bar
+    var units = (event.clientX - done.x) / done.scale;
+    var minutes = Math.round(units * Number(done.svg.dataset.windowMinutes) / Number(done.svg.dataset.chartWidth));
+    open(done.link.getAttribute("href") + "?shift=" + minutes);
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("svg.gantt[data-adjust] a, a[data-adjust]");
+    if (link) {
+      if (dropped) { dropped = false; event.preventDefault(); return; }
+      if (!box() || !plainClick(event)) return;
+      event.preventDefault();
+      open(link.getAttribute("href"));
+      return;
+    }
+    var close = event.target.closest("[data-adjust-close]");
+    var dialog = box();
+    if (close && dialog && dialog.open && dialog.contains(close)) { event.preventDefault(); dialog.close(); }
+  });
+  document.addEventListener("close", function (event) {
+    if (event.target !== box()) return;
+    document.querySelectorAll("svg.gantt a.gantt-dragging").forEach(function (link) {
+      link.removeAttribute("transform");
+      link.classList.remove("gantt-dragging");
+    });
+  }, true);
+})();
+// --- end of plan adjustments ---

@@ -12,6 +12,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
 from orders.models import OrderStatus
 from planning import services as planning_services
@@ -424,3 +428,181 @@ def test_split_shares_the_sub_assemblies(db, planner):
     for work_order in (top, new):
         work_order.refresh_from_db()
         assert work_order.children.get().planned_end <= work_order.planned_start
+
+
+# --- the dialog (views) ---
+
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/planning/gantt/?zoom=week"}
+
+
+def dialog_url(op):
+    return reverse("planning:operation_adjust", args=[op.pk])
+
+
+def local_input(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def move_data(op, start, **extra):
+    return {"move-start": local_input(start), "move-work_center": str(op.planned_work_center_id),
+            "move-unit": "", "move-version": operation_version(op), **extra}
+
+
+def test_the_dialog_is_a_fragment_for_htmx_and_a_page_without(client, shop, planner):
+    a20 = op_of(shop, "A", 20)
+    client.force_login(planner)
+    fragment = client.get(dialog_url(a20), **HTMX)
+    text = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in text
+    assert 'data-testid="adjust-dialog"' in text
+    assert f'value="{local_input(a20.planned_start)}"' in text  # the start field shows the planned start
+    assert f'value="{operation_version(a20)}"' in text
+    assert 'value="http://testserver/planning/gantt/?zoom=week"' in text  # back to the Gantt afterwards
+    for testid in ("move-form", "lock-form", "center-form", "split-form"):
+        assert f'data-testid="{testid}"' in text
+    assert "MILL" in text and "GRIND" in text
+    page = client.get(dialog_url(a20)).content.decode()
+    assert "<html" in page and 'data-testid="adjust-dialog"' in page
+
+
+def test_a_drag_on_the_gantt_proposes_the_shifted_start(client, shop, planner):
+    a20 = op_of(shop, "A", 20)  # planned 10:00
+    client.force_login(planner)
+    text = client.get(dialog_url(a20), {"shift": "127"}, **HTMX).content.decode()
+    assert f'value="{local_input(at(shop["monday"], 12, 5))}"' in text  # 12:07 on the five-minute step: 12:05
+    text = client.get(dialog_url(a20), {"shift": "nonsense"}, **HTMX).content.decode()
+    assert f'value="{local_input(at(shop["monday"], 10))}"' in text
+
+
+def test_move_through_the_dialog_redirects_back_with_the_finish_changes(client, shop, planner):
+    m = shop["monday"]
+    a20 = op_of(shop, "A", 20)
+    client.force_login(planner)
+    back = "/planning/gantt/?zoom=week"
+    response = client.post(reverse("planning:operation_move", args=[a20.pk]),
+                           {**move_data(a20, at(m, 14)), "next": back}, **HTMX)
+    assert response.status_code == 200 and response["HX-Redirect"] == back
+    assert place(a20) == ("MILL", 0, at(m, 14), at(m, 16), True)
+    page = client.get(back).content.decode()
+    assert "moved: MILL unit 1," in page
+    assert f"Planned finish of {shop['orders']['A'].number}:" in page and "(later by 4 h)" in page
+    assert f"Planned finish of {shop['orders']['B'].number}:" in page and "(earlier by 2 h)" in page
+
+
+def test_refused_moves_show_the_message_in_the_dialog_and_change_nothing(client, shop, planner):
+    m = shop["monday"]
+    a20 = op_of(shop, "A", 20)
+    client.force_login(planner)
+    before = snapshot()
+    url = reverse("planning:operation_move", args=[a20.pk])
+    fragment = client.post(url, move_data(a20, at(m, 9)), **HTMX)
+    text = fragment.content.decode()
+    assert fragment.status_code == 200 and "HX-Redirect" not in fragment
+    assert 'data-testid="adjust-errors"' in text and "cannot start before operation 10" in text
+    assert "Nothing was changed." in text and "<html" not in text
+    page = client.post(url, move_data(a20, at(m, 10, days=5))).content.decode()  # Saturday, without JavaScript
+    assert "<html" in page and "is not working time on MILL" in page
+    stale = client.post(url, {**move_data(a20, at(m, 14)), "move-version": "0" * 16}).content.decode()
+    assert "was changed by someone else meanwhile" in stale
+    assert "Enter the new start" in client.post(url, {**move_data(a20, at(m, 14)), "move-start": ""}).content.decode()
+    assert snapshot() == before
+
+
+def test_lock_change_center_and_split_through_the_dialog(client, shop, planner):
+    a20 = op_of(shop, "A", 20)
+    client.force_login(planner)
+    response = client.post(reverse("planning:operation_lock", args=[a20.pk]),
+                           {"lock-locked": "on", "lock-version": operation_version(a20)})
+    assert response.status_code == 302
+    assert place(a20)[-1] is True
+    a20.refresh_from_db()
+    refused = client.post(reverse("planning:operation_work_center", args=[a20.pk]),
+                          {"center-work_center": str(shop["grind"].pk), "center-version": operation_version(a20)})
+    assert "is locked at its place: unlock it first" in refused.content.decode()
+    client.post(reverse("planning:operation_lock", args=[a20.pk]), {"lock-version": operation_version(a20)})
+    a20.refresh_from_db()
+    client.post(reverse("planning:operation_work_center", args=[a20.pk]),
+                {"center-work_center": str(shop["grind"].pk), "center-version": operation_version(a20)})
+    a20.refresh_from_db()
+    assert a20.work_center == shop["grind"] and a20.planned_work_center == shop["grind"]
+
+    work_order = a20.work_order
+    split_url = reverse("planning:work_order_split", args=[work_order.pk])
+    before = snapshot()
+    bad = client.post(split_url, {"split-quantity": "abc", "split-version": work_order_version(work_order),
+                                  "operation": str(a20.pk)}, **HTMX).content.decode()
+    assert "“abc” is not a number" in bad and 'data-testid="move-form"' in bad  # the operation's dialog again
+    assert snapshot() == before
+    client.post(split_url, {"split-quantity": "1", "split-version": work_order_version(work_order)})
+    assert WorkOrder.objects.get(split_from=work_order).quantity == D("1")
+
+
+@pytest.mark.parametrize("role", ["production", "sales", "manager"])
+def test_other_roles_get_403_from_the_dialog_and_change_nothing(client, shop, role):
+    a20 = op_of(shop, "A", 20)
+    client.force_login(user_with_role(role))
+    before = snapshot()
+    assert client.get(dialog_url(a20)).status_code == 403
+    assert client.post(reverse("planning:operation_move", args=[a20.pk]),
+                       move_data(a20, at(shop["monday"], 14))).status_code == 403
+    assert client.post(reverse("planning:operation_lock", args=[a20.pk]),
+                       {"lock-locked": "on", "lock-version": operation_version(a20)}).status_code == 403
+    assert client.post(reverse("planning:operation_work_center", args=[a20.pk]),
+                       {"center-work_center": str(shop["grind"].pk)}).status_code == 403
+    assert client.post(reverse("planning:work_order_split", args=[a20.work_order_id]),
+                       {"split-quantity": "1"}).status_code == 403
+    assert snapshot() == before
+
+
+def test_a_started_operation_shows_why_it_cannot_be_changed(client, shop, planner):
+    a10 = op_of(shop, "A", 10)
+    WorkOrderOperation.objects.filter(pk=a10.pk).update(status="in_progress", started_at=shop["monday"])
+    client.force_login(planner)
+    text = client.get(dialog_url(a10)).content.decode()
+    assert "cannot be changed" in text and 'data-testid="move-form"' not in text
+
+
+def test_the_plan_page_lists_operations_with_the_same_actions(client, shop, planner):
+    order = shop["orders"]["A"]
+    client.force_login(planner)
+    page = client.get(reverse("planning:plan_detail", args=[order.pk])).content.decode()
+    for op in WorkOrderOperation.objects.filter(work_order__order=order):
+        assert f'href="{dialog_url(op)}"' in page
+    work_order = WorkOrder.objects.get(order=order)
+    assert f'href="{reverse("planning:work_order_split", args=[work_order.pk])}"' in page
+    assert 'id="adjust-dialog"' in page
+    split_page = client.get(reverse("planning:work_order_split", args=[work_order.pk])).content.decode()
+    assert 'data-testid="split-form"' in split_page and 'data-testid="move-form"' not in split_page
+
+
+# --- the Gantt stays one query for its bars ---
+
+def add_operations(shop, count):
+    """`count` more operations on MILL in the week of the plan (a new one every two minutes)."""
+    work_order = op_of(shop, "A", 10).work_order
+    start = shop["monday"]
+    last = WorkOrderOperation.objects.filter(work_order=work_order).count()
+    WorkOrderOperation.objects.bulk_create([
+        WorkOrderOperation(work_order=work_order, sequence=100 + last + i, work_center=shop["mill"],
+                           planned_work_center=shop["mill"], planned_unit=i % 2, run_minutes_per_unit=D("1"),
+                           quantity=D("1"), planned_start=start + timedelta(minutes=2 * i),
+                           planned_end=start + timedelta(minutes=2 * i + 10))
+        for i in range(count)])
+
+
+def test_the_gantt_with_adjust_links_costs_the_same_queries_for_4_and_2000_operations(client, shop, planner):
+    client.force_login(planner)
+    params = {"date": shop["monday"].date().isoformat(), "zoom": "week"}
+
+    def queries(url_name):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse(url_name), params)
+        assert response.status_code == 200
+        return len(captured), response.content.decode().count('class="gantt-bar')
+
+    few = {name: queries(name) for name in ("planning:gantt", "planning:gantt_orders")}
+    assert [bars for _count, bars in few.values()] == [4, 4]
+    add_operations(shop, 1996)
+    many = {name: queries(name) for name in ("planning:gantt", "planning:gantt_orders")}
+    assert [bars for _count, bars in many.values()] == [2000, 2000]
+    assert [count for count, _bars in many.values()] == [count for count, _bars in few.values()]

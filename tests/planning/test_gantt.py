@@ -169,13 +169,19 @@ def gantt_page(client, user, url_name="planning:gantt", **params):
     return client.get(reverse(url_name), params)
 
 
-def test_planner_sees_operations_by_work_center_and_by_order_with_links_to_the_order(client, shop):
+def test_planner_sees_operations_by_work_center_and_by_order_with_links_to_their_dialog(client, shop):
     order = planned_order(shop, operations=2)
     planner = user_with_role("planner")
     page = gantt_page(client, planner).content.decode()
     assert page.count('class="gantt-bar"') == 2
     assert "WC-CNC · 1" in page
-    assert f'href="{reverse("orders:detail", args=[order.pk])}"' in page
+    for op in WorkOrderOperation.objects.filter(work_order__order=order):
+        assert f'href="{reverse("planning:operation_adjust", args=[op.pk])}"' in page
+    assert 'data-adjust="1"' in page and 'id="adjust-dialog"' in page
+    # Production may look but not change the plan: bars link to the order.
+    production = gantt_page(client, user_with_role("production")).content.decode()
+    assert f'href="{reverse("orders:detail", args=[order.pk])}"' in production
+    assert "data-adjust" not in production and "adjust-dialog" not in production
     assert f"{order.number} ({order.customer.name}) · {shop['item'].code} Gearbox housing · operation 10 Step 1" in page
     by_order = gantt_page(client, planner, "planning:gantt_orders").content.decode()
     assert f"{order.number} · {order.customer.name}"[:gantt.MAX_LABEL_CHARS - 1] in by_order
