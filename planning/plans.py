@@ -414,12 +414,17 @@ def open_work(*, lock=False) -> OpenWork:
     return OpenWork(centers=centers, work_orders=work_orders, ops=list(ops))
 
 
+def scheduling_start(now=None):
+    """Where a schedule starts: the whole minute of `now`. The scheduler counts whole minutes from it, so
+    fixed (locked, started, released) places are read and written back exactly, instead of drifting by
+    the seconds of `now` at every run."""
+    return (now or timezone.now()).replace(second=0, microsecond=0)
+
+
 def schedule_open_work(*, now=None) -> ScheduledWork:
     """Schedule every open work order operation and store the placements. Must run inside the caller's
     transaction. Work centers are locked first so two planners never schedule at the same time."""
-    # The scheduler counts whole minutes from `now`: from a whole minute, fixed (locked, started, released)
-    # places are read and written back exactly, instead of drifting by the seconds of `now` at every run.
-    now = (now or timezone.now()).replace(second=0, microsecond=0)
+    now = scheduling_start(now)
     work = open_work(lock=True)
     centers, work_orders, ops, ops_by_wo = work.centers, work.work_orders, work.ops, work.ops_by_wo
     if not ops:

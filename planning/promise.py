@@ -122,7 +122,7 @@ class _Proposal:
     """The open work with an order's would-be work orders, ready to schedule again and again."""
 
     def __init__(self, *, order, lines, now, replaced=()):
-        self.order, self.now = order, now
+        self.order, self.now = order, plans.scheduling_start(now)  # as schedule_open_work starts
         self.work = plans.open_work()
         drafts, lead_days, errors = plans._drafts(order, lines)
         self.errors = list(dict.fromkeys(errors))
@@ -141,7 +141,7 @@ class _Proposal:
         # Calendars are read once for both problems: the centers either of them may use.
         everything = plans.OpenWork(centers=self.work.centers, work_orders=[],
                                     ops=self.work.ops + [op for _wo, ops in built for op in ops])
-        self.centers = everything.scheduling_centers(now)
+        self.centers = everything.scheduling_centers(self.now)
 
     def baseline(self):
         """The open work without the order, scheduled now as plan_order would."""

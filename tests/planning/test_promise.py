@@ -122,6 +122,16 @@ def test_purchase_lead_time_pushes_the_start(shop, monday):
     assert promise.finish == at(monday, 11) + timedelta(days=3)
 
 
+def test_now_with_seconds_reads_back_to_back_released_work(shop, planner, monday):
+    planned(shop, planner, "2", now=monday, release=True)  # Monday 08–10
+    planned(shop, planner, "2", now=monday, release=True)  # 10–12, touching the first
+
+    promise = promise_for_lines(lines(shop, "1"), now=monday + timedelta(seconds=37),
+                                requested_date=monday.date() + timedelta(days=7))
+
+    assert promise.reasons == [] and promise.finish == at(monday, 13)
+
+
 def test_sub_assemblies_are_made_first(shop, monday):
     sub = made_item("S")
     make_routing(sub, [(10, shop["cut"], 0, 30)])
