@@ -83,6 +83,24 @@ ROLE_PERMISSIONS = {
     ],
 }
 
+# Material preparation (inventory: purchase requests and orders, goods receipt, material delays, prep
+# sheets). Planners (PMC) and managers buy; the warehouse receives, prepares and issues; production
+# accepts the issued material, which moves the order to materials ready (so it needs that permission).
+_VIEW_MATERIALS = ["inventory.view_supplier", "inventory.view_purchaserequest", "inventory.view_purchaseorder",
+                   "inventory.view_goodsreceipt", "inventory.view_materialdelay", "inventory.view_materialprepsheet"]
+_BUY = ["inventory.approve_purchaserequest", "inventory.add_purchaseorder", "inventory.change_purchaseorder",
+        "inventory.add_supplier", "inventory.change_supplier", "inventory.approve_substitution"]
+for _role, _permissions in {
+    PLANNER: _VIEW_MATERIALS + _BUY + ["inventory.add_purchaserequest", "inventory.add_materialdelay",
+                                       "inventory.add_materialprepsheet"],
+    WAREHOUSE: _VIEW_MATERIALS + ["inventory.add_purchaserequest", "inventory.receive_purchaseorder",
+                                  "inventory.add_materialdelay", "inventory.add_materialprepsheet",
+                                  "inventory.change_materialprepsheet", "inventory.issue_materialprepsheet"],
+    PRODUCTION: _VIEW_MATERIALS + ["inventory.accept_materialprepsheet", "orders.prepare_materials"],
+    MANAGER: _VIEW_MATERIALS + _BUY,
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
+
 
 def sync_role_permissions(sender=None, **kwargs):
     """Create the role groups and give each exactly its permissions (admin gets all of ours)."""

@@ -194,33 +194,39 @@ def lot_detail(user, pk):
     return get_object_or_404(qs, pk=pk)
 
 
+# The lot page lists at most this many origins and destinations (the item ledger filtered by the lot
+# has them all, paginated).
+TRACE_ROWS = 200
+
+
 @dataclass
 class LotTrace:
     lot: Lot
-    came_from: list  # incoming rows that are not transfers: receipts, production output, returns, found stock
-    went_to: list  # outgoing rows that are not transfers: issues, scrap, adjustments
-    moves: list  # every row, oldest first
+    came_from: list  # receipts, production output, returns, found stock: oldest first
+    went_to: list  # issues, scrap, stock found missing: newest first
+    more_came_from: bool
+    more_went_to: bool
     balances: list
     reservations: list
     events: list
-    reversed_ids: set
 
 
 def lot_trace(user, lot: Lot) -> LotTrace:
     """Where a lot came from (its receipts and their documents) and where it went (issues with their
-    documents and orders), with its current stock and history. Five queries."""
-    moves = list(StockMove.objects.filter(lot=lot).select_related("location__warehouse", "actor", "order")
-                 .order_by("created_at", "id"))
-    reversed_ids = {m.reversal_of_id for m in moves if m.reversal_of_id}
-    counted = [m for m in moves if m.kind != MoveKind.TRANSFER and not m.reversal_of_id and m.pk not in reversed_ids]
+    documents and orders), without transfers inside the warehouse and without reversed postings;
+    with its current stock, reservations and status history. Five queries."""
+    counted = (StockMove.objects.filter(lot=lot, reversal_of__isnull=True, reversed_by__isnull=True)
+               .exclude(kind=MoveKind.TRANSFER).select_related("location__warehouse", "actor", "order"))
+    came_from = list(counted.filter(quantity__gt=0).order_by("created_at", "id")[:TRACE_ROWS + 1])
+    went_to = list(counted.filter(quantity__lt=0).order_by("-created_at", "-id")[:TRACE_ROWS + 1])
     balances = list(StockBalance.objects.filter(lot=lot, on_hand__gt=0).select_related("location__warehouse")
                     .order_by("location__pick_sequence", "location__code"))
     reservations = list(Reservation.objects.filter(lot=lot, status=ReservationStatus.ACTIVE)
                         .select_related("location", "order").order_by("created_at"))
     events = list(LotEvent.objects.filter(lot=lot).select_related("actor").order_by("created_at", "id"))
-    return LotTrace(lot=lot, came_from=[m for m in counted if m.quantity > 0],
-                    went_to=[m for m in counted if m.quantity < 0], moves=moves, balances=balances,
-                    reservations=reservations, events=events, reversed_ids=reversed_ids)
+    return LotTrace(lot=lot, came_from=came_from[:TRACE_ROWS], went_to=went_to[:TRACE_ROWS],
+                    more_came_from=len(came_from) > TRACE_ROWS, more_went_to=len(went_to) > TRACE_ROWS,
+                    balances=balances, reservations=reservations, events=events)
 
 
 def lot_search(user, q, limit=20):

@@ -136,7 +136,7 @@ def lot_detail(request, pk):
                                  % {"lot": lot.number, "status": status_form.cleaned_data["status"]})
                 return redirect("inventory:lot_detail", pk=lot.pk)
     trace = stock_selectors.lot_trace(user, lot)
-    describe_documents(trace.moves)
+    describe_documents(trace.came_from + trace.went_to)
     return render(request, "inventory/stock/lot.html", {
         "trace": trace, "lot": lot, "status_form": status_form,
         "can_change": can_change, "can_view_orders": user.has_perm("orders.view_order"),

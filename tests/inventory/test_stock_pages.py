@@ -191,6 +191,10 @@ def test_lot_traceability_shows_where_it_came_from_and_went(client, warehouse_us
     order = make_order(creator=role_users["sales"], status="approved")
     stock_services.issue_stock(actor=keeper(), item=steel, location=a1, lot=lot1, quantity=D("25"), order=order,
                                document=DocumentRef("work_order", 3, "WO-3"))
+    typo = receive(steel, a1, "7", lot=lot1)  # a mistaken receipt, reversed: neither shows as an origin
+    stock_services.reverse_stock_move(actor=keeper(), move=typo.moves[0], reason="typo")
+    stock_services.transfer_stock(actor=keeper(), item=steel, lot=lot1, from_location=a1, to_location=stocked["b1"],
+                                  quantity=D("5"))
     client.force_login(role_users["planner"])
     response = client.get(reverse("inventory:lot_detail", args=[lot1.pk]))
     trace = response.context["trace"]
