@@ -27,7 +27,8 @@ EXPECTED = {
     "approve": ({S.SUBMITTED}, DESK),
     "reject": ({S.SUBMITTED}, DESK),
     "release_plan": ({S.APPROVED}, {"planner", "admin"}),
-    "prepare_materials": ({S.PLANNED}, {"warehouse", "admin"}),
+    # Production's acceptance of the issued material completes it (inventory.prep_sheets).
+    "prepare_materials": ({S.PLANNED}, {"warehouse", "production", "admin"}),
     "start_production": ({S.MATERIALS_READY}, {"production", "admin"}),
     "finish_production": ({S.IN_PRODUCTION}, {"production", "admin"}),
     "pass_qc": ({S.AWAITING_QC}, {"qc", "admin"}),
