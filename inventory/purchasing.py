@@ -241,7 +241,7 @@ def request_order_shortages(*, actor, order) -> list[PurchaseRequest]:
 
 def _decide(actor, request, to_status, note, allowed_from):
     with transaction.atomic():
-        current = PurchaseRequest.objects.select_for_update().select_related("item").get(pk=request.pk)
+        current = PurchaseRequest.objects.select_for_update(of=("self",)).select_related("item").get(pk=request.pk)
         if current.status not in allowed_from:
             raise ValidationError(_("Purchase request %(number)s is %(status)s: nothing was changed.")
                                   % {"number": current.number, "status": current.get_status_display()})
@@ -415,8 +415,8 @@ def close_purchase_order(*, actor, purchase_order, reason) -> PurchaseOrder:
 def set_line_expected_date(*, actor, line, expected_date, reason) -> PurchaseOrderLine:
     """A new expected date for an open line (from a material delay request), as an event of its order."""
     with transaction.atomic():
-        current = PurchaseOrderLine.objects.select_for_update().select_related("purchase_order", "item").get(
-            pk=line.pk)
+        current = (PurchaseOrderLine.objects.select_for_update(of=("self",))
+                   .select_related("purchase_order", "item").get(pk=line.pk))
         purchase_order = current.purchase_order
         if purchase_order.status not in [PO.DRAFT, *PO_OPEN]:
             raise ValidationError(_("Purchase order %(number)s is %(status)s: no goods are expected on it.")
@@ -488,9 +488,9 @@ def receive_goods(*, actor, line, data: ReceiptInput, entry_key=None) -> Receipt
 
 
 def _receive(actor, line, data, entry_key):
-    line = (PurchaseOrderLine.objects.select_for_update().select_related("item", "order")
+    line = (PurchaseOrderLine.objects.select_for_update(of=("self",)).select_related("item", "order")
             .get(pk=line.pk))
-    purchase_order = PurchaseOrder.objects.select_for_update().select_related("supplier").get(
+    purchase_order = PurchaseOrder.objects.select_for_update(of=("self",)).select_related("supplier").get(
         pk=line.purchase_order_id)
     refusal = _receipt_refusal(purchase_order)
     if refusal:
