@@ -55,7 +55,13 @@ from orders.models import Unit
 from orders.rules import parse_decimal
 
 from .models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrder, WorkOrderOperation, WorkOrderStatus
-from .plans import _scheduling_center, next_work_order_number, record_work_order_event, schedule_open_work
+from .plans import (
+    _scheduling_center,
+    lock_scheduling,
+    next_work_order_number,
+    record_work_order_event,
+    schedule_open_work,
+)
 from .scheduling.calendar import WorkingTime
 
 WO = WorkOrderStatus
@@ -121,11 +127,6 @@ def _check_version(actual, expected, what):
 def _require(actor):
     if not actor.has_perm("orders.plan_order"):
         raise PermissionDenied(_("Your role may not do this."))
-
-
-def _lock_planning():
-    """The work centers, locked in the order schedule_open_work locks them: one planning change at a time."""
-    list(WorkCenter.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
 OPERATION_RELATED = ("work_order__order", "work_order__item", "work_center", "alternative_work_center",
@@ -396,7 +397,7 @@ def move_operation(*, actor, operation, start, expected_version, unit=None, work
         raise ValidationError(_("Enter the new start as a date and time."))
     start = start.replace(second=0, microsecond=0)  # the scheduler counts whole minutes
     with transaction.atomic():
-        _lock_planning()
+        lock_scheduling()
         op = _locked_operation(operation.pk)
         _check_version(operation_version(op), expected_version, _title(op))
         _check_adjustable(op)
@@ -442,7 +443,7 @@ def change_work_center(*, actor, operation, work_center, expected_version, now=N
     _require(actor)
     now = now or timezone.now()
     with transaction.atomic():
-        _lock_planning()
+        lock_scheduling()
         op = _locked_operation(operation.pk)
         _check_version(operation_version(op), expected_version, _title(op))
         _check_adjustable(op)
@@ -475,7 +476,7 @@ def set_operation_lock(*, actor, operation, locked: bool, expected_version, now=
     _require(actor)
     now = now or timezone.now()
     with transaction.atomic():
-        _lock_planning()
+        lock_scheduling()
         op = _locked_operation(operation.pk)
         _check_version(operation_version(op), expected_version, _title(op))
         _check_adjustable(op)
@@ -564,7 +565,7 @@ def split_work_order(*, actor, work_order, quantity, expected_version, now=None)
         raise ValidationError(_("Enter the quantity the work order keeps."))
     first = parse_decimal(quantity, field_label=_("Quantity"))
     with transaction.atomic():
-        _lock_planning()
+        lock_scheduling()
         locked = WorkOrder.objects.select_for_update().filter(pk=work_order.pk).first()
         if locked is None:
             raise ValidationError(_("This work order no longer exists."))

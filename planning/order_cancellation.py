@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .models import WorkCenter, WorkOrder, WorkOrderOperation, WorkOrderStatus
-from .plans import record_work_order_event, schedule_open_work
+from .models import WorkOrder, WorkOrderOperation, WorkOrderStatus
+from .plans import lock_scheduling, record_work_order_event, schedule_open_work
 
 WO = WorkOrderStatus
 CANCELLABLE = (WO.PLANNED, WO.RELEASED)
@@ -25,7 +25,7 @@ def cancel_order_work(*, actor, order):
     if not WorkOrder.objects.filter(order=order).exclude(status=WO.CANCELLED).exists():
         return []
     # The scheduling lock first (as every planning change takes it), then the work orders.
-    list(WorkCenter.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    lock_scheduling()
     work_orders = list(WorkOrder.objects.select_for_update().filter(order=order).exclude(status=WO.CANCELLED)
                        .order_by("pk"))
     started = (WorkOrderOperation.objects.filter(work_order__in=work_orders)

@@ -304,6 +304,7 @@ def plan_order(*, actor, order, now=None) -> PlanResult:
         drafts, lead_days, errors = _drafts(order, lines)
         if errors:
             raise ValidationError(list(dict.fromkeys(errors)))
+        lock_scheduling()  # before the first write: a plan and an adjustment then wait for each other, never deadlock
         _cancel_planned(order, actor, under_way)
         earliest = earliest_start(order, lead_days, now)
         created = [_create(draft, order=order, actor=actor, earliest_start=earliest) for draft in drafts]
@@ -398,6 +399,13 @@ class OpenWork:
         """The scheduling problem; `centers` (from scheduling_centers) when the caller reuses them."""
         return Problem(centers=self.scheduling_centers(now) if centers is None else centers,
                        jobs=tuple(_jobs(self.work_orders, self.ops_by_wo)), start=now, timezone=settings.TIME_ZONE)
+
+
+def lock_scheduling():
+    """Lock every work center (in pk order), as open_work(lock=True) does: the lock each change of the
+    schedule takes before it writes any work order or operation, so two changes queue instead of
+    deadlocking on each other's rows (plan_order, the adjustments, the order-cancel hook)."""
+    list(WorkCenter.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
 def open_work(*, lock=False) -> OpenWork:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import OrderStatus
+from planning import adjustments
 from planning import services as planning_services
 from planning.adjustments import (
     change_work_center,
@@ -29,6 +30,7 @@ from planning.adjustments import (
 )
 from planning.models import CalendarException, WorkCenter, WorkOrder, WorkOrderEvent, WorkOrderOperation
 from planning.plans import plan_order, release_plan, schedule_open_work
+from tests.fixtures.concurrency import run_together
 from tests.fixtures.factories import ProductFactory, make_order, user_with_role
 from tests.inventory.masterdata import made_item, make_calendar, make_work_center
 from tests.planning.test_work_orders import build_shop, next_monday
@@ -606,3 +608,59 @@ def test_the_gantt_with_adjust_links_costs_the_same_queries_for_4_and_2000_opera
     many = {name: queries(name) for name in ("planning:gantt", "planning:gantt_orders")}
     assert [bars for _count, bars in many.values()] == [2000, 2000]
     assert [count for count, _bars in many.values()] == [count for count, _bars in few.values()]
+
+
+# --- races on PostgreSQL (real, separate connections) ---
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("postgres_only")
+def test_a_move_clicked_twice_at_once_moves_once():
+    monday, planner = next_monday(), user_with_role("planner")
+    shop = build_two_orders(monday, planner)
+    a20 = op_of(shop, "A", 20)
+    version = operation_version(a20)
+    results = run_together(*[lambda: move_operation(actor=planner, operation=a20, start=at(monday, 14),
+                                                    expected_version=version, now=monday)] * 2)
+    assert sum(isinstance(r, adjustments.Adjustment) for r in results) == 1, results
+    refused = next(r for r in results if not isinstance(r, adjustments.Adjustment))
+    assert isinstance(refused, ValidationError) and "changed by someone else" in str(refused)
+    assert WorkOrderEvent.objects.filter(action="operation_moved").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("postgres_only")
+def test_a_split_clicked_twice_at_once_splits_once():
+    monday, planner = next_monday(), user_with_role("planner")
+    shop = build_two_orders(monday, planner)
+    work_order = op_of(shop, "A", 10).work_order
+    version = work_order_version(work_order)
+    results = run_together(*[lambda: split_work_order(actor=planner, work_order=work_order, quantity="1",
+                                                      expected_version=version, now=monday)] * 2)
+    assert sum(isinstance(r, adjustments.Adjustment) for r in results) == 1, results
+    assert WorkOrder.objects.filter(split_from=work_order).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("postgres_only")
+def test_a_move_and_a_replan_at_once_both_finish_without_sharing_a_machine():
+    monday, planner = next_monday(), user_with_role("planner")
+    shop = build_two_orders(monday, planner)
+    a20 = op_of(shop, "A", 20)
+    version = operation_version(a20)
+    results = run_together(
+        lambda: move_operation(actor=planner, operation=a20, start=at(monday, 14), expected_version=version,
+                               now=monday),
+        lambda: plan_order(actor=user_with_role("planner"), order=shop["orders"]["B"], now=monday))
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert place(a20) == ("MILL", 0, at(monday, 14), at(monday, 16), True)
+    rows = WorkOrderOperation.objects.filter(work_order__status="planned").values_list(
+        "planned_work_center", "planned_unit", "planned_start", "planned_end")
+    by_unit = {}
+    for center, unit, start, end in rows:
+        by_unit.setdefault((center, unit), []).append((start, end))
+    for spans in by_unit.values():
+        spans.sort()
+        assert all(end <= following for (_s, end), (following, _e) in zip(spans, spans[1:], strict=False))
