@@ -22,6 +22,9 @@ NAVIGATION = [
     ("production:home", _("Shop floor"), "orders.produce_order"),
     ("production:exception_list", _("Exceptions"), "production.view_exceptionreport"),
     ("planning:daily_plan", _("Daily plan"), "planning.view_workorder"),
+    ("quality:queue", _("QC queue"), "quality.view_inspection"),
+    ("quality:ncr_list", _("NCRs"), "quality.view_nonconformance"),
+    ("quality:plan_list", _("Inspection plans"), "quality.view_inspectionplan"),
     ("alerts:list", _("Alerts"), None),
 ]
 

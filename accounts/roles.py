@@ -52,6 +52,14 @@ _MANAGE_PLANNING_DATA = _MANAGE_ITEMS + [
     "planning.change_routing", "planning.import_routing",
 ]
 
+# Quality: QC inspects, keeps the inspection plans and decides dispositions (and blocks/releases lots
+# under inspection); managers approve concessions and verdicts against Ac/Re; planners and production
+# see inspections and NCRs (they are alerted about failures and rework).
+_VIEW_QUALITY = ["quality.view_inspection", "quality.view_nonconformance", "quality.view_inspectionplan"]
+_INSPECT = ["quality.add_inspection", "quality.record_inspection", "quality.decide_disposition",
+            "quality.add_inspectionplan", "quality.change_inspectionplan", "inventory.change_lot"]
+_APPROVE_QUALITY = ["quality.approve_inspection", "quality.resume_sampling", "inventory.change_lot"]
+
 # Process exception reports: the supervisor (production), planners and managers see and handle them.
 _HANDLE_EXCEPTIONS = ["production.view_exceptionreport", "production.handle_exceptionreport"]
 
@@ -68,13 +76,13 @@ ROLE_PERMISSIONS = {
     ],
     PLANNER: _VIEW_ORDERS + ["planning.view_workorder", "orders.plan_order", "orders.hold_order", "orders.add_product",
                              "orders.change_product", "orders.import_product"] + _MANAGE_PLANNING_DATA
-    + _HANDLE_EXCEPTIONS,
+    + _HANDLE_EXCEPTIONS + _VIEW_QUALITY,
     WAREHOUSE: _VIEW_ORDERS + ["orders.prepare_materials"] + _MANAGE_ITEMS + _MANAGE_STOCK,
     PRODUCTION: _VIEW_ORDERS + ["planning.view_workorder", "orders.produce_order",
-                                "production.report_exceptionreport"] + _HANDLE_EXCEPTIONS,
-    QC: _VIEW_ORDERS + ["orders.inspect_order"],
+                                "production.report_exceptionreport"] + _HANDLE_EXCEPTIONS + _VIEW_QUALITY,
+    QC: _VIEW_ORDERS + ["orders.inspect_order"] + _VIEW_QUALITY + _INSPECT,
     SHIPPING: _VIEW_ORDERS + ["orders.ship_order"],
-    MANAGER: _VIEW_ORDERS + _HANDLE_EXCEPTIONS
+    MANAGER: _VIEW_ORDERS + _HANDLE_EXCEPTIONS + _VIEW_QUALITY + _APPROVE_QUALITY
     + [
         "planning.view_workorder",
         "orders.review_order", "orders.hold_order", "orders.cancel_order", "orders.close_order",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("planning/", include("planning.urls")),
     path("production/", include("production.urls")),
     path("inventory/", include("inventory.urls")),
+    path("quality/", include("quality.urls")),
     path("alerts/", include("alerts.urls")),
     path("documents/", include("documents.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class QualityConfig(AppConfig):
     name = "quality"
     verbose_name = _("Quality")
+
+    def ready(self):
+        from orders import stage_hooks
+
+        from . import documents  # noqa: F401 - registers the inspection report with the document pipeline
+        from .hooks import on_order_transition
+
+        stage_hooks.register_on_transition(on_order_transition)

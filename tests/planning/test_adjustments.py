@@ -664,3 +664,52 @@ def test_a_move_and_a_replan_at_once_both_finish_without_sharing_a_machine():
     for spans in by_unit.values():
         spans.sort()
         assert all(end <= following for (_s, end), (following, _e) in zip(spans, spans[1:], strict=False))
+
+
+# --- in a real browser (the dialog's JavaScript: htmx fragment in a <dialog>, drag to move) ---
+
+PASSWORD = "pw-OrderFlow-2026"  # UserFactory's password
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_a_browser_a_bar_opens_the_dialog_keeps_errors_in_it_and_a_move_goes_back_to_the_gantt(
+        page, live_server, login):
+    from playwright.sync_api import expect
+
+    monday, planner = next_monday(), user_with_role("planner")
+    shop = build_two_orders(monday, planner)
+    a20, b20 = op_of(shop, "A", 20), op_of(shop, "B", 20)
+    login(page, live_server, planner.username, PASSWORD)
+    gantt_url = f"{live_server.url}{reverse('planning:gantt')}?date={monday.date().isoformat()}&zoom=week"
+    page.goto(gantt_url)
+
+    page.locator(f'svg.gantt a[href="{dialog_url(a20)}"] rect').click()
+    dialog = page.locator("#adjust-dialog")
+    expect(dialog.locator("[data-testid=move-form]")).to_be_visible()
+    assert page.url == gantt_url  # a dialog on the chart, not a new page
+    dialog.locator("#id_move-start").fill(local_input(at(monday, 9)))
+    dialog.locator("[data-testid=move-submit]").click()
+    expect(dialog.locator("[data-testid=adjust-errors]")).to_contain_text("cannot start before operation 10")
+    assert place(a20)[2] == at(monday, 10)  # nothing changed
+
+    dialog.locator("#id_move-start").fill(local_input(at(monday, 14)))
+    dialog.locator("[data-testid=move-submit]").click()
+    expect(page.locator(".messages")).to_contain_text("locked there")
+    assert page.url == gantt_url
+    assert place(a20) == ("MILL", 0, at(monday, 14), at(monday, 16), True)
+    expect(page.locator(f'svg.gantt a[href="{dialog_url(a20)}"] .gantt-lock')).to_have_count(1)
+
+    # Dragging B/20 to the right opens its dialog with a later start proposed; Close leaves it unchanged.
+    bar = page.locator(f'svg.gantt a[href="{dialog_url(b20)}"] rect').bounding_box()
+    page.mouse.move(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(bar["x"] + bar["width"] / 2 + 40, bar["y"] + bar["height"] / 2, steps=8)
+    page.mouse.up()
+    expect(dialog.locator("[data-testid=move-form]")).to_be_visible()
+    proposed = dialog.locator("#id_move-start").input_value()
+    planned = local_input(op_of(shop, "B", 20).planned_start)
+    assert proposed > planned and int(proposed[-2:]) % 5 == 0, (proposed, planned)
+    dialog.locator("[data-adjust-close]").last.click()
+    expect(dialog).to_be_hidden()
+    assert not place(b20)[-1]

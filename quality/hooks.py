@@ -1,0 +1,93 @@
+"""Quality's plug into the order state machine (orders.stage_hooks.on_transition, registered in
+QualityConfig.ready()); runs inside the order's transaction, so a failure here undoes the transition.
+
+- finish_production (the order reaches awaiting_qc): one open inspection per order line that has no
+  accepted lot yet; the lot is the line's finished quantity (good quantity of the last operation of
+  its finished work orders, else the line quantity), or for a reworked lot the NCR's quantity. NCRs
+  of the order in rework are closed, pointing to their re-inspection. QC is alerted.
+- pass_qc: inspections of the order still open (the order passed QC by another way, e.g. an
+  administrator) are cancelled with a note, so the QC queue shows only real work.
+"""
+
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from alerts.services import create_alert
+from planning.models import WorkOrderOperation, WorkOrderStatus
+
+from .models import IS, NCR, QUEUE_STATUSES, Inspection, Nonconformance
+from .ncr_services import close_reworked
+from .services import is_resolved, line_outcomes, open_inspection, record_event
+
+
+def on_order_transition(*, actor, order, action, from_status):
+    if action == "finish_production":
+        open_inspections_for_order(actor=actor, order=order)
+    elif action == "pass_qc":
+        _cancel_leftovers(actor=actor, order=order)
+
+
+def finished_quantities(order, exclude_work_orders=()):
+    """{order line id: good quantity of the last operation of its finished top-level work orders}."""
+    operations = (WorkOrderOperation.objects
+                  .filter(work_order__order=order, work_order__parent__isnull=True,
+                          work_order__status=WorkOrderStatus.DONE, work_order__order_line__isnull=False)
+                  .exclude(work_order_id__in=list(exclude_work_orders))
+                  .order_by("work_order_id", "-sequence")
+                  .values_list("work_order_id", "work_order__order_line_id", "good_quantity"))
+    seen, totals = set(), {}
+    for work_order_id, line_id, good in operations:
+        if work_order_id in seen:
+            continue
+        seen.add(work_order_id)
+        totals[line_id] = totals.get(line_id, Decimal("0")) + (good or Decimal("0"))
+    return totals
+
+
+def open_inspections_for_order(*, actor, order):
+    in_rework = list(Nonconformance.objects.select_for_update().filter(order=order, status=NCR.IN_REWORK)
+                     .select_related("inspection"))
+    reworked_lines = {ncr.inspection.order_line_id: ncr for ncr in in_rework}
+    latest = line_outcomes(order)
+    finished = finished_quantities(order, exclude_work_orders=[n.rework_work_order_id for n in in_rework])
+    opened = []
+    for line in order.lines.select_related("product").order_by("line_no"):
+        previous = latest.get(line.pk)
+        if previous is not None and (is_resolved(previous) or previous.status in QUEUE_STATUSES):
+            continue
+        ncr = reworked_lines.get(line.pk)
+        if ncr is not None:
+            quantity, note = ncr.quantity, _("Re-inspection after rework (%(ncr)s).") % {"ncr": ncr.number}
+        else:
+            quantity, note = finished.get(line.pk) or line.quantity, ""
+        rounds = Inspection.objects.filter(order_line=line).count()
+        lot_number = f"{order.number}-{line.line_no}" + (f"-R{rounds}" if rounds else "")
+        opened.append(open_inspection(actor=actor, product=line.product, lot_quantity=quantity, order=order,
+                                      order_line=line, lot_number=lot_number, note=note))
+    numbers = ", ".join(inspection.number for inspection in opened)
+    for ncr in in_rework:
+        close_reworked(actor=actor, ncr=ncr, reinspection_numbers=numbers)
+    if opened:
+        create_alert(
+            kind="inspection_due",
+            subject=gettext_noop("Order %(order)s awaits inspection: %(numbers)s"),
+            params={"order": order.number, "numbers": numbers},
+            link=reverse("quality:queue"),
+            severity="high" if order.is_rush else "info",
+            roles=["qc"],
+            dedupe_key=f"quality-due:{order.pk}:{opened[0].pk}",
+        )
+    return opened
+
+
+def _cancel_leftovers(*, actor, order):
+    for inspection in Inspection.objects.select_for_update().filter(order=order, status__in=QUEUE_STATUSES):
+        before = inspection.status
+        inspection.cancel()
+        inspection.save()
+        record_event(inspection=inspection, action="cancelled", actor=actor, from_status=before,
+                     to_status=IS.CANCELLED, note=_("Order %(order)s passed QC without this inspection.")
+                     % {"order": order.number})

@@ -1,0 +1,203 @@
+"""The disposition of a nonconforming lot (NCR), decided by QC:
+
+- rework: the order goes back to in_production (fail_qc) and a released rework work order is made
+  (quality.rework); when production finishes it, the order returns to awaiting_qc and quality
+  opens a re-inspection and closes this NCR (quality.hooks).
+- scrap: the scrapped quantity is recorded, the rest of the lot is accepted (sorted good); the order
+  is flagged at risk with the shortfall and the planners are alerted to re-plan it.
+- concession (use as is): needs a manager's approval; then the whole lot is accepted.
+- return to supplier: incoming inspections only; the lot stays blocked for the warehouse to return.
+When the disposition is done and every line of the order has an accepted lot, the order passes QC
+(quality.services.release_order_if_inspected).
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from alerts.services import create_alert
+from orders.models import Order, OrderStatus, Unit
+from orders.services import OrderActionRefused, transition_order
+
+from . import stock_links
+from .models import NCR, Disposition, InspectionSource, Nonconformance
+from .rework import create_rework_work_order
+from .services import APPROVE, record_event, record_ncr_event, release_order_if_inspected, require
+
+DECIDE = "quality.decide_disposition"
+
+
+def _locked(ncr):
+    return (Nonconformance.objects.select_for_update(of=("self",))
+            .select_related("inspection", "inspection__order_line__product", "product", "order").get(pk=ncr.pk))
+
+
+def _refuse_unless(current, statuses):
+    if current.status not in statuses:
+        raise ValidationError(_("%(number)s is %(status)s; this cannot be done now.")
+                              % {"number": current.number, "status": current.get_status_display().lower()})
+
+
+def _check_scrap_quantity(current, quantity):
+    if quantity is None:
+        raise ValidationError(_("Enter the quantity scrapped."))
+    if quantity <= 0 or quantity > current.quantity:
+        raise ValidationError(_("The quantity scrapped must be more than zero and at most the lot of %(qty)s.")
+                              % {"qty": current.quantity.normalize()})
+    decimals = Unit.decimals(current.product.unit)
+    if quantity != round(quantity, decimals):
+        raise ValidationError(_("%(unit)s are counted with at most %(n)s decimals.")
+                              % {"unit": current.product.get_unit_display(), "n": decimals})
+
+
+def decide_disposition(*, actor, ncr, disposition, note="", scrap_quantity: Decimal | None = None):
+    """QC decides what happens to the nonconforming lot (see the module docstring)."""
+    require(actor, DECIDE)
+    note = (note or "").strip()
+    if disposition not in Disposition.values:
+        raise ValidationError(_("Choose a disposition."))
+    with transaction.atomic():
+        current = _locked(ncr)
+        _refuse_unless(current, [NCR.OPEN])
+        inspection = current.inspection
+        if disposition == Disposition.RETURN_TO_SUPPLIER and inspection.source != InspectionSource.RECEIPT:
+            raise ValidationError(_("Only received goods can be returned to the supplier."))
+        if disposition == Disposition.REWORK and current.order_id is None:
+            raise ValidationError(_("Rework needs the customer order the lot was made for."))
+        if disposition == Disposition.CONCESSION and not note:
+            raise ValidationError(_("Explain why the lot can be used as it is."))
+        if disposition == Disposition.SCRAP:
+            _check_scrap_quantity(current, scrap_quantity)
+        current.disposition, current.disposition_note = disposition, note
+        current.decided_by, current.decided_at = actor, timezone.now()
+        handler = {Disposition.REWORK: _rework, Disposition.SCRAP: _scrap, Disposition.CONCESSION: _propose_concession,
+                   Disposition.RETURN_TO_SUPPLIER: _return}[disposition]
+        handler(current, actor=actor, note=note, scrap_quantity=scrap_quantity)
+    return current
+
+
+def _move(current, *, to_status, action, actor, note=""):
+    before = current.status
+    current.status = to_status
+    if to_status == NCR.CLOSED:
+        current.closed_at = timezone.now()
+    current.save()
+    record_ncr_event(ncr=current, action=action, actor=actor, from_status=before, to_status=to_status, note=note)
+
+
+def _rework(current, *, actor, note, **_kwargs):
+    order = Order.objects.select_for_update().get(pk=current.order_id)
+    line = current.inspection.order_line
+    reason = _("%(ncr)s: rework") % {"ncr": current.number} + (f" — {note}" if note else "")
+    try:
+        transition_order(actor=actor, order=order, action="fail_qc", note=reason,
+                         expected_status=OrderStatus.AWAITING_QC)
+    except OrderActionRefused as exc:
+        raise ValidationError(exc.message) from None
+    work_order, problem = create_rework_work_order(actor=actor, order=order, line=line, quantity=current.quantity,
+                                                   note=reason)
+    current.rework_work_order = work_order
+    event_note = _("Rework work order %(wo)s released.") % {"wo": work_order.number}
+    if problem:
+        event_note += " " + _("It is not scheduled yet: %(problem)s") % {"problem": problem}
+    _move(current, to_status=NCR.IN_REWORK, action="rework", actor=actor, note=f"{event_note} {note}".strip())
+
+
+def _scrap(current, *, actor, note, scrap_quantity, **_kwargs):
+    inspection = current.inspection
+    current.scrap_quantity = scrap_quantity
+    remaining = current.quantity - scrap_quantity
+    inspection.accepted_quantity = remaining
+    inspection.save(update_fields=["accepted_quantity", "updated_at"])
+    record_event(inspection=inspection, action="scrapped", actor=actor,
+                 note=_("%(qty)s scrapped (%(ncr)s), %(rest)s accepted.")
+                 % {"qty": scrap_quantity.normalize(), "ncr": current.number, "rest": remaining.normalize()})
+    _move(current, to_status=NCR.CLOSED, action="scrap", actor=actor,
+          note=(_("%(qty)s scrapped.") % {"qty": scrap_quantity.normalize()} + " " + note).strip())
+    if current.order_id:
+        _flag_shortfall(current, scrap_quantity)
+        release_order_if_inspected(actor=actor, order_id=current.order_id)
+
+
+def _flag_shortfall(current, scrap_quantity):
+    order = Order.objects.select_for_update().get(pk=current.order_id)
+    reason = _("%(ncr)s: %(qty)s of %(sku)s scrapped, to be re-planned.") % {
+        "ncr": current.number, "qty": scrap_quantity.normalize(), "sku": current.product.sku}
+    Order.objects.filter(pk=order.pk).update(at_risk=True, at_risk_reason=reason[:300],
+                                             at_risk_since=order.at_risk_since or timezone.now())
+    create_alert(
+        kind="quality_scrap_shortfall",
+        subject=gettext_noop("Order %(order)s is short of %(qty)s %(sku)s after scrapping (%(ncr)s)"),
+        body=gettext_noop("Re-plan the shortfall. Disposition note: %(note)s"),
+        params={"order": order.number, "qty": str(scrap_quantity.normalize()), "sku": current.product.sku,
+                "ncr": current.number, "note": current.disposition_note or "—"},
+        link=reverse("quality:ncr_detail", args=[current.pk]),
+        severity="high" if order.is_rush else "info",
+        roles=["planner"],
+        dedupe_key=f"quality-scrap:{current.pk}",
+    )
+
+
+def _propose_concession(current, *, actor, note, **_kwargs):
+    _move(current, to_status=NCR.AWAITING_APPROVAL, action="concession_proposed", actor=actor, note=note)
+    create_alert(
+        kind="quality_concession_approval",
+        subject=gettext_noop("%(ncr)s: a concession (use as is) awaits your approval"),
+        body=gettext_noop("%(sku)s, %(qty)s. Reason: %(note)s"),
+        params={"ncr": current.number, "sku": current.product.sku, "qty": str(current.quantity.normalize()),
+                "note": note},
+        link=reverse("quality:ncr_detail", args=[current.pk]),
+        severity="high" if current.order_id and current.order.is_rush else "info",
+        roles=["manager"],
+        dedupe_key=f"quality-concession:{current.pk}:{current.decided_at.isoformat()}",
+    )
+
+
+def _return(current, *, actor, note, **_kwargs):
+    _move(current, to_status=NCR.CLOSED, action="returned", actor=actor,
+          note=(_("To be returned to %(supplier)s.") % {"supplier": current.inspection.supplier or "—"} + " "
+                + note).strip())
+
+
+def decide_concession(*, actor, ncr, approve: bool, note=""):
+    """A manager approves (the lot is accepted as it is) or declines (the NCR is open again) a concession."""
+    require(actor, APPROVE)
+    note = (note or "").strip()
+    with transaction.atomic():
+        current = _locked(ncr)
+        _refuse_unless(current, [NCR.AWAITING_APPROVAL])
+        if current.decided_by_id == actor.pk:
+            raise ValidationError(_("The person who proposed the concession cannot approve it too."))
+        if not approve:
+            if not note:
+                raise ValidationError(_("Give a reason for declining."))
+            current.disposition = ""
+            _move(current, to_status=NCR.OPEN, action="concession_declined", actor=actor, note=note)
+            return current
+        current.approved_by, current.approved_at = actor, timezone.now()
+        inspection = current.inspection
+        inspection.accepted_quantity = current.quantity
+        inspection.save(update_fields=["accepted_quantity", "updated_at"])
+        _move(current, to_status=NCR.CLOSED, action="concession_approved", actor=actor, note=note)
+        if inspection.inventory_lot_id:
+            stock_links.release_lot(actor=actor, lot=inspection.inventory_lot, inspection=inspection)
+        # The order event is the proposing inspector's (QC takes pass_qc); the note names the approver.
+        release_order_if_inspected(actor=actor, order_id=current.order_id, order_actor=current.decided_by,
+                                   note=_("Concession %(ncr)s approved by %(who)s.")
+                                   % {"ncr": current.number, "who": actor.get_full_name() or actor.username})
+    return current
+
+
+def close_reworked(*, actor, ncr, reinspection_numbers):
+    """The rework is done (the order is back in awaiting_qc): the NCR closes, pointing to the re-inspection."""
+    current = _locked(ncr)
+    if current.status != NCR.IN_REWORK:
+        return current
+    _move(current, to_status=NCR.CLOSED, action="rework_done", actor=actor,
+          note=_("Re-inspection: %(numbers)s") % {"numbers": reinspection_numbers or "—"})
+    return current

@@ -1,0 +1,66 @@
+"""The rework work order of a failed lot, made with planning's own building blocks
+(planning.plans.build_work_order, next_work_order_number, record_work_order_event, schedule_open_work):
+one released work order for the order line's item, with the operations of the item's active routing,
+so that the shop floor can work it. When it is done, production moves the order back to awaiting_qc
+and quality opens the re-inspection (quality.hooks)."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inventory.models import Item
+from planning.models import Routing, WorkOrderOperation, WorkOrderStatus
+from planning.plans import build_work_order, next_work_order_number, record_work_order_event, schedule_open_work
+
+
+@dataclass
+class ReworkDraft:
+    """What planning.plans.build_work_order needs to know about the work order to make."""
+
+    item: Item
+    quantity: object
+    routing: Routing
+    operations: list
+    line: object
+    parent: object = None
+    created: object = None
+
+
+def create_rework_work_order(*, actor, order, line, quantity, note=""):
+    """A released rework work order for `quantity` of the line's item (ValidationError when the item
+    cannot be made: no item, bought, no active routing, an inactive work center)."""
+    item = Item.objects.filter(product_id=line.product_id).first()
+    if item is None or not item.is_made:
+        raise ValidationError(_("Product %(sku)s has no item made in house: a rework work order cannot be made.")
+                              % {"sku": line.product.sku})
+    routing = (Routing.objects.filter(item=item, is_active=True)
+               .prefetch_related("operations__work_center", "operations__alternative_work_center").first())
+    operations = sorted(routing.operations.all(), key=lambda op: op.sequence) if routing else []
+    if not operations:
+        raise ValidationError(_("Item %(item)s has no active routing: enter its routing first.") % {"item": item.code})
+    inactive = [op.work_center.code for op in operations if not op.work_center.is_active]
+    if inactive:
+        raise ValidationError(_("The routing of %(item)s uses inactive work centers: %(codes)s.")
+                              % {"item": item.code, "codes": ", ".join(inactive)})
+    draft = ReworkDraft(item=item, quantity=quantity, routing=routing, operations=operations, line=line)
+    work_order, rows = build_work_order(draft, order=order, number=next_work_order_number(),
+                                        earliest_start=timezone.now(), actor=actor)
+    work_order.save(force_insert=True)
+    WorkOrderOperation.objects.bulk_create(rows)
+    record_work_order_event(work_order=work_order, action="planned", actor=actor, to_status=WorkOrderStatus.PLANNED,
+                            note=note)
+    work_order.release()
+    work_order.save()
+    WorkOrderOperation.objects.filter(work_order=work_order).update(status=WorkOrderStatus.RELEASED)
+    record_work_order_event(work_order=work_order, action="release", actor=actor, from_status=WorkOrderStatus.PLANNED,
+                            to_status=WorkOrderStatus.RELEASED, note=note)
+    scheduling_problem = ""
+    try:
+        with transaction.atomic():  # a plan that cannot be made leaves the work order unscheduled, not lost
+            schedule_open_work()
+    except ValidationError as exc:
+        scheduling_problem = " ".join(exc.messages)
+    return work_order, scheduling_problem

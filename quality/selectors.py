@@ -1,0 +1,234 @@
+"""Reads for the quality pages and the inspection report, each a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, BooleanField, Case, Count, Exists, Max, Min, OuterRef, Prefetch, Q, Value, When
+
+from orders.models import Product
+
+from . import spc
+from .models import (
+    FINISHED_STATUSES,
+    QUEUE_STATUSES,
+    Characteristic,
+    Inspection,
+    InspectionClassPlan,
+    InspectionEvent,
+    InspectionPlan,
+    Measurement,
+    Nonconformance,
+    NonconformanceEvent,
+    SamplingState,
+    SamplingStateEvent,
+)
+
+VIEW = "quality.view_inspection"
+# Rush orders (急单) first; NULL-safe for inspections without an order (goods receipts).
+RUSH_FIRST = Case(When(order__priority="rush", then=Value(True)), default=Value(False), output_field=BooleanField())
+VIEW_NCR = "quality.view_nonconformance"
+
+
+def inspections_visible_to(user):
+    """Inspections a user may open: everyone with the view permission sees all of them."""
+    if not user.has_perm(VIEW):
+        return Inspection.objects.none()
+    return Inspection.objects.all()
+
+
+def nonconformances_visible_to(user):
+    if not user.has_perm(VIEW_NCR):
+        return Nonconformance.objects.none()
+    return Nonconformance.objects.all()
+
+
+def inspection_list(user, *, search="", statuses=None, source="", sort=""):
+    """Inspections for the queue and the list: rush first (急单), then oldest first in the queue."""
+    rows = (inspections_visible_to(user)
+            .select_related("product", "order", "order__customer", "inspector", "signed_by")
+            .annotate(rush=RUSH_FIRST))
+    if statuses:
+        rows = rows.filter(status__in=statuses)
+    if source:
+        rows = rows.filter(source=source)
+    search = (search or "").strip()
+    if search:
+        rows = rows.filter(Q(number__icontains=search) | Q(order__number__icontains=search)
+                           | Q(product__sku__icontains=search) | Q(product__name__icontains=search)
+                           | Q(lot_number__icontains=search) | Q(supplier__icontains=search))
+    orderings = {"number": ["number"], "-number": ["-number"], "created": ["created_at", "id"],
+                 "-created": ["-created_at", "-id"], "product": ["product__sku", "id"]}
+    if sort in orderings:
+        return rows.order_by(*orderings[sort])
+    if statuses and set(statuses) <= set(QUEUE_STATUSES):
+        return rows.order_by("-rush", "created_at", "id")
+    return rows.order_by("-rush", "-created_at", "-id")
+
+
+def inspection_for_page(user, pk):
+    """One inspection with everything its page shows (plans, events, attachments, NCR)."""
+    return (inspections_visible_to(user)
+            .select_related("product", "order", "order__customer", "order_line", "plan", "inspector", "signed_by",
+                            "approved_by", "created_by", "inventory_lot")
+            .prefetch_related(
+                Prefetch("class_plans", queryset=InspectionClassPlan.objects.order_by("id")),
+                Prefetch("events", queryset=InspectionEvent.objects.select_related("actor").order_by("created_at",
+                                                                                                     "id")),
+                "attachments", "attachments__uploaded_by")
+            .annotate(has_ncr=Exists(Nonconformance.objects.filter(inspection=OuterRef("pk"))))
+            .filter(pk=pk).first())
+
+
+@dataclass
+class Cell:
+    characteristic: Characteristic
+    sample_no: int
+    measurement: Measurement | None
+    active: bool  # the sample is part of this class's sample
+
+    @property
+    def text(self):
+        m = self.measurement
+        if m is None:
+            return ""
+        if m.value is not None:
+            return format_measure(m.value)
+        return "pass" if m.passed else "fail"
+
+
+@dataclass
+class SampleRow:
+    sample_no: int
+    cells: list = field(default_factory=list)
+
+    @property
+    def has_defect(self):
+        return any(cell.measurement is not None and cell.measurement.is_defect for cell in self.cells)
+
+
+def format_measure(value):
+    """A stored measure as typed: 12.5000 → 12.5, 10 → 10."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def sample_grid(inspection, characteristics=None, *, first=1, last=None):
+    """Rows of samples (first..last) × the plan's characteristics with what was recorded: 2 queries."""
+    if characteristics is None:
+        characteristics = list(Characteristic.objects.filter(plan_id=inspection.plan_id).order_by("position"))
+    sizes = {row.defect_class: row.sample_size for row in inspection.class_plans.all()}
+    largest = max(sizes.values(), default=0)
+    last = min(last or largest, largest)
+    measurements = {(m.characteristic_id, m.sample_no): m for m in
+                    Measurement.objects.filter(inspection=inspection, sample_no__gte=first, sample_no__lte=last)}
+    rows = []
+    for sample_no in range(first, last + 1):
+        row = SampleRow(sample_no=sample_no)
+        for c in characteristics:
+            row.cells.append(Cell(characteristic=c, sample_no=sample_no,
+                                  measurement=measurements.get((c.pk, sample_no)),
+                                  active=sample_no <= sizes.get(c.defect_class, 0)))
+        rows.append(row)
+    return characteristics, rows
+
+
+def progress(inspection):
+    """(recorded cells, cells to record) of a started inspection: 2 queries."""
+    sizes = {row.defect_class: row.sample_size for row in inspection.class_plans.all()}
+    per_class = Characteristic.objects.filter(plan_id=inspection.plan_id).values("defect_class").annotate(n=Count("id"))
+    needed = sum(row["n"] * sizes.get(row["defect_class"], 0) for row in per_class)
+    recorded = Measurement.objects.filter(inspection=inspection).count()
+    return recorded, needed
+
+
+def nonconformance_list(user, *, search="", status=""):
+    rows = (nonconformances_visible_to(user)
+            .select_related("inspection", "product", "order", "decided_by", "rework_work_order")
+            .annotate(rush=RUSH_FIRST))
+    if status:
+        rows = rows.filter(status=status)
+    search = (search or "").strip()
+    if search:
+        rows = rows.filter(Q(number__icontains=search) | Q(inspection__number__icontains=search)
+                           | Q(order__number__icontains=search) | Q(product__sku__icontains=search)
+                           | Q(product__name__icontains=search))
+    return rows.order_by("-rush", "-created_at", "-id")
+
+
+def nonconformance_for_page(user, pk):
+    return (nonconformances_visible_to(user)
+            .select_related("inspection", "inspection__order_line", "inspection__inventory_lot", "product", "order",
+                            "decided_by", "approved_by", "rework_work_order")
+            .prefetch_related(Prefetch("events", queryset=NonconformanceEvent.objects.select_related("actor")
+                                       .order_by("created_at", "id")),
+                              Prefetch("inspection__class_plans", queryset=InspectionClassPlan.objects.order_by("id")))
+            .filter(pk=pk).first())
+
+
+def plan_products(*, search="", page_rows=None):
+    """Products with their active plan version and scheme state, for the plans list."""
+    active = InspectionPlan.objects.filter(product=OuterRef("pk"), is_active=True)
+    rows = (Product.objects.filter(is_active=True)
+            .annotate(has_plan=Exists(active))
+            .select_related("sampling_state")
+            .prefetch_related(Prefetch("inspection_plans", queryset=InspectionPlan.objects.filter(is_active=True)
+                                       .annotate(n=Count("characteristics")), to_attr="active_plans")))
+    search = (search or "").strip()
+    if search:
+        rows = rows.filter(Q(sku__icontains=search) | Q(name__icontains=search))
+    return rows.order_by("sku")
+
+
+def plan_versions(product):
+    return (InspectionPlan.objects.filter(product=product).select_related("created_by")
+            .annotate(entry_count=Count("characteristics")).order_by("-version"))
+
+
+def sampling_state(product):
+    return SamplingState.objects.filter(product=product).first()
+
+
+def sampling_events(product, limit=20):
+    return list(SamplingStateEvent.objects.filter(product=product).select_related("actor", "inspection")
+                .order_by("-created_at", "-id")[:limit])
+
+
+# --- SPC -----------------------------------------------------------------------------------------
+
+def measured_characteristic_names(product):
+    """Names of the product's measured characteristics over all plan versions (one query)."""
+    return list(Characteristic.objects.filter(plan__product=product, kind="measured")
+                .order_by("name").values_list("name", flat=True).distinct())
+
+
+def spc_characteristic(product, name):
+    """The characteristic as the active plan (else the latest version) defines it: its tolerances."""
+    return (Characteristic.objects.filter(plan__product=product, name=name, kind="measured")
+            .order_by("-plan__is_active", "-plan__version").first())
+
+
+def spc_subgroups(product, name, last):
+    """The last `last` signed inspections' subgroups of a characteristic, oldest first: size, mean,
+    range of the first 25 samples, aggregated in SQL (one query whatever the number of inspections)."""
+    rows = (Measurement.objects
+            .filter(inspection__product=product, inspection__status__in=FINISHED_STATUSES,
+                    characteristic__name=name, characteristic__kind="measured", value__isnull=False,
+                    sample_no__lte=spc.MAX_SUBGROUP)
+            .values("inspection_id", "inspection__number", "inspection__signed_at")
+            .annotate(n=Count("id"), mean=Avg("value"), low=Min("value"), high=Max("value"))
+            .filter(n__gte=2)
+            .order_by("-inspection__signed_at", "-inspection_id")[:last])
+    return [spc.Subgroup(label=row["inspection__number"], size=row["n"], mean=float(row["mean"]),
+                         range=float(row["high"] - row["low"]), when=row["inspection__signed_at"])
+            for row in reversed(list(rows))]
+
+
+def defect_counts(product, *, start=None, end=None):
+    """(characteristic, defect class, defects) of the product's signed inspections in [start, end)."""
+    rows = Measurement.objects.filter(inspection__product=product, inspection__status__in=FINISHED_STATUSES,
+                                      is_defect=True)
+    if start is not None:
+        rows = rows.filter(inspection__signed_at__gte=start)
+    if end is not None:
+        rows = rows.filter(inspection__signed_at__lt=end)
+    return [(row["characteristic__name"], row["characteristic__defect_class"], row["n"]) for row in
+            rows.values("characteristic__name", "characteristic__defect_class").annotate(n=Count("id"))]
