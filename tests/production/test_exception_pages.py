@@ -16,7 +16,7 @@ from production.photos import PHOTO_MAX_BYTES
 from tests.fixtures.factories import user_with_role
 from tests.inventory.masterdata import make_work_center
 
-from .helpers import build_shop, operations_of, released_order
+from .helpers import operations_of, released_order
 
 pytestmark = pytest.mark.django_db
 
@@ -25,22 +25,6 @@ pytestmark = pytest.mark.django_db
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-@pytest.fixture
-def shop(db):
-    return build_shop()
-
-
-@pytest.fixture
-def operator(role_users):
-    return role_users["production"]
-
-
-@pytest.fixture
-def operator_client(client, operator):
-    client.force_login(operator)
-    return client
 
 
 def image_file(name="leak.png", image_format="PNG", size=(40, 30)):

@@ -19,19 +19,9 @@ from tests.fixtures.factories import user_with_role
 from tests.inventory.masterdata import make_work_center
 from tests.planning.test_work_orders import approved_order, next_monday
 
-from .helpers import build_shop, operations_of, released_order
+from .helpers import operations_of, released_order
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shop(db):
-    return build_shop()
-
-
-@pytest.fixture
-def operator(role_users):
-    return role_users["production"]
 
 
 def nothing_reported():

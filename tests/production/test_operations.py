@@ -21,19 +21,9 @@ from production.services import (
 )
 from tests.fixtures.factories import user_with_role
 
-from .helpers import build_shop, operations_of, released_order
+from .helpers import operations_of, released_order
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shop(db):
-    return build_shop()
-
-
-@pytest.fixture
-def operator(role_users):
-    return role_users["production"]
 
 
 def fresh(operation):

@@ -16,26 +16,10 @@ from production.services import complete_operation, operation_state, report_quan
 from tests.fixtures.factories import ProductFactory, make_order, user_with_role
 from tests.inventory.masterdata import made_item, make_routing
 
-from .helpers import build_shop, operations_of, released_order
+from .helpers import operations_of, released_order
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def shop(db):
-    return build_shop()
-
-
-@pytest.fixture
-def operator(role_users):
-    return role_users["production"]
-
-
-@pytest.fixture
-def operator_client(client, operator):
-    client.force_login(operator)
-    return client
 
 
 def tablet_url(shop):
