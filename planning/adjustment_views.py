@@ -38,27 +38,20 @@ ADJUST = "orders.plan_order"
 MAX_FINISH_MESSAGES = 10
 
 
-def _show_errors(request, exc: ValidationError):
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 @login_required
 @permission_required("planning.change_routing", raise_exception=True)
 @require_POST
 def routing_batch_size(request, item_pk):
     item = selectors.routing_item(request.user, item_pk)
     form = RoutingBatchSizeForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect("planning:routing_edit", item_pk=item.pk)
-    size = form.cleaned_data["max_batch_size"]
     try:
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        size = form.cleaned_data["max_batch_size"]
         services.set_routing_batch_size(actor=request.user, item=item, max_batch_size=size)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        for message in exc.messages:
+            messages.error(request, message)
     else:
         if size is None:
             messages.success(request, _("%(code)s is made in one work order per order line (no batch size).")

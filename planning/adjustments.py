@@ -149,6 +149,22 @@ def _label(op):
                                                              "work_order": op.work_order.number}
 
 
+def _operation_to_change(operation, expected_version):
+    """In the adjustment's transaction: the scheduling lock, then the operation and its work order locked
+    and read again; refused when the form showed another version or the work has started."""
+    lock_scheduling()
+    op = _locked_operation(operation.pk)
+    _check_version(operation_version(op), expected_version, _title(op))
+    _check_adjustable(op)
+    return op
+
+
+def _place_again(operations):
+    """Forget the places of `operations` (released ones keep theirs otherwise): the reschedule places them."""
+    WorkOrderOperation.objects.filter(pk__in=[op.pk for op in operations]).update(
+        planned_work_center=None, planned_unit=None, planned_start=None, planned_end=None)
+
+
 def _title(op):
     return _("Operation %(sequence)s of %(work_order)s") % {"sequence": op.sequence,
                                                              "work_order": op.work_order.number}
@@ -397,10 +413,7 @@ def move_operation(*, actor, operation, start, expected_version, unit=None, work
         raise ValidationError(_("Enter the new start as a date and time."))
     start = start.replace(second=0, microsecond=0)  # the scheduler counts whole minutes
     with transaction.atomic():
-        lock_scheduling()
-        op = _locked_operation(operation.pk)
-        _check_version(operation_version(op), expected_version, _title(op))
-        _check_adjustable(op)
+        op = _operation_to_change(operation, expected_version)
         center = _target_center(op, work_center or op.planned_work_center or op.work_center)
         if start < now.replace(second=0, microsecond=0):
             raise ValidationError(_("The new start %(start)s is in the past.") % {"start": factory_time(start)})
@@ -429,8 +442,7 @@ def move_operation(*, actor, operation, start, expected_version, unit=None, work
         op.planned_work_center, op.planned_unit, op.planned_start, op.planned_end = center, unit, start, end
         op.locked = True
         op.save(update_fields=fields)
-        WorkOrderOperation.objects.filter(pk__in=[other.pk for other in unplace]).update(
-            planned_work_center=None, planned_unit=None, planned_start=None, planned_end=None)
+        _place_again(unplace)
         summary = _("Operation %(op)s of %(wo)s moved: %(was)s → %(now)s; locked there.") % {
             "op": op.sequence, "wo": op.work_order.number, "was": was, "now": placement_text(op)}
         record_work_order_event(work_order=op.work_order, action="operation_moved", actor=actor,
@@ -443,10 +455,7 @@ def change_work_center(*, actor, operation, work_center, expected_version, now=N
     _require(actor)
     now = now or timezone.now()
     with transaction.atomic():
-        lock_scheduling()
-        op = _locked_operation(operation.pk)
-        _check_version(operation_version(op), expected_version, _title(op))
-        _check_adjustable(op)
+        op = _operation_to_change(operation, expected_version)
         center = _target_center(op, work_center)
         if op.locked:
             raise ValidationError(_("Operation %(op)s is locked at its place: unlock it first, or move it to a time "
@@ -461,9 +470,7 @@ def change_work_center(*, actor, operation, work_center, expected_version, now=N
         op.save(update_fields=["work_center", "alternative_work_center", "planned_work_center", "planned_unit",
                                "planned_start", "planned_end"])
         # Released work keeps its place in a reschedule; the operation and its released followers are placed anew.
-        WorkOrderOperation.objects.filter(pk__in=[other.pk for other in followers
-                                                  if other.status == WO.RELEASED and not _is_fixed(other)]).update(
-            planned_work_center=None, planned_unit=None, planned_start=None, planned_end=None)
+        _place_again([other for other in followers if other.status == WO.RELEASED and not _is_fixed(other)])
         summary = _("Operation %(op)s of %(wo)s: work center %(was)s → %(now)s.") % {
             "op": op.sequence, "wo": op.work_order.number, "was": was, "now": center.code}
         record_work_order_event(work_order=op.work_order, action="work_center_changed", actor=actor,
@@ -476,10 +483,7 @@ def set_operation_lock(*, actor, operation, locked: bool, expected_version, now=
     _require(actor)
     now = now or timezone.now()
     with transaction.atomic():
-        lock_scheduling()
-        op = _locked_operation(operation.pk)
-        _check_version(operation_version(op), expected_version, _title(op))
-        _check_adjustable(op)
+        op = _operation_to_change(operation, expected_version)
         if op.locked == bool(locked):
             raise ValidationError(_("Operation %(op)s is already locked.") % {"op": op.sequence} if locked else
                                   _("Operation %(op)s is not locked.") % {"op": op.sequence})
