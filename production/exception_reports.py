@@ -221,10 +221,11 @@ def report_exception(*, actor, type, work_center=None, description, severity=Exc
         order_ids = sorted({op.work_order.order_id for op in affected})
         report.affected_orders.set(order_ids)
         _event(report, action="reported", actor=actor, note=description, now=now)
-        _store_photos(report, checked, actor=actor, now=now)
         if breakdown:
             schedule_open_work(now=now)
         _mark_orders_at_risk(report, actor=actor, now=now)
+        # Files last: nothing after this can refuse the report and leave them behind without their rows.
+        _store_photos(report, checked, actor=actor, now=now)
         _alert(report, Order.objects.filter(pk__in=order_ids).order_by("number"))
     return report
 
