@@ -38,7 +38,7 @@ from alerts.services import create_alert
 from orders.models import Order
 from orders.services import record_event
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrderOperation, WorkOrderStatus
-from planning.plans import schedule_open_work
+from planning.plans import lock_scheduling, schedule_open_work
 
 from .models import (
     OPEN_EXCEPTION_STATUSES,
@@ -148,9 +148,9 @@ def _operations_in_window(work_center, start, end):
 
 def _take_down(work_center, down_until):
     """Set the work center's down-until time (a later one already set stays). All work centers are locked
-    first, in the order the scheduler locks them."""
-    centers = {center.pk: center for center in WorkCenter.objects.select_for_update().order_by("pk")}
-    center = centers[work_center.pk]
+    first (planning.plans.lock_scheduling), as every change of the schedule does."""
+    lock_scheduling()
+    center = WorkCenter.objects.get(pk=work_center.pk)
     if center.down_until is None or center.down_until < down_until:
         center.down_until = down_until
         center.save(update_fields=["down_until", "updated_at"])
@@ -290,8 +290,8 @@ def _bring_back(report, *, now):
     still_down = (ExceptionReport.objects.filter(work_center=report.work_center, type=ExceptionType.MACHINE_BREAKDOWN,
                                                  status__in=OPEN_EXCEPTION_STATUSES, down_until__gt=now)
                   .exclude(pk=report.pk).exists())
-    centers = {center.pk: center for center in WorkCenter.objects.select_for_update().order_by("pk")}
-    center = centers[report.work_center_id]
+    lock_scheduling()
+    center = WorkCenter.objects.get(pk=report.work_center_id)
     if still_down or center.down_until is None or center.down_until <= now:
         return False
     center.down_until = None
