@@ -28,6 +28,7 @@ from . import stock_links
 from .models import NCR, Disposition, InspectionSource, Nonconformance
 from .rework import create_rework_work_order
 from .services import APPROVE, record_event, record_ncr_event, release_order_if_inspected, require
+from .values import plain
 
 DECIDE = "quality.decide_disposition"
 
@@ -48,7 +49,7 @@ def _check_scrap_quantity(current, quantity):
         raise ValidationError(_("Enter the quantity scrapped."))
     if quantity <= 0 or quantity > current.quantity:
         raise ValidationError(_("The quantity scrapped must be more than zero and at most the lot of %(qty)s.")
-                              % {"qty": current.quantity.normalize()})
+                              % {"qty": plain(current.quantity)})
     decimals = Unit.decimals(current.product.unit)
     if quantity != round(quantity, decimals):
         raise ValidationError(_("%(unit)s are counted with at most %(n)s decimals.")
@@ -116,9 +117,9 @@ def _scrap(current, *, actor, note, scrap_quantity, **_kwargs):
     inspection.save(update_fields=["accepted_quantity", "updated_at"])
     record_event(inspection=inspection, action="scrapped", actor=actor,
                  note=_("%(qty)s scrapped (%(ncr)s), %(rest)s accepted.")
-                 % {"qty": scrap_quantity.normalize(), "ncr": current.number, "rest": remaining.normalize()})
+                 % {"qty": plain(scrap_quantity), "ncr": current.number, "rest": plain(remaining)})
     _move(current, to_status=NCR.CLOSED, action="scrap", actor=actor,
-          note=(_("%(qty)s scrapped.") % {"qty": scrap_quantity.normalize()} + " " + note).strip())
+          note=(_("%(qty)s scrapped.") % {"qty": plain(scrap_quantity)} + " " + note).strip())
     if current.order_id:
         _flag_shortfall(current, scrap_quantity)
         release_order_if_inspected(actor=actor, order_id=current.order_id)
@@ -127,14 +128,14 @@ def _scrap(current, *, actor, note, scrap_quantity, **_kwargs):
 def _flag_shortfall(current, scrap_quantity):
     order = Order.objects.select_for_update().get(pk=current.order_id)
     reason = _("%(ncr)s: %(qty)s of %(sku)s scrapped, to be re-planned.") % {
-        "ncr": current.number, "qty": scrap_quantity.normalize(), "sku": current.product.sku}
+        "ncr": current.number, "qty": plain(scrap_quantity), "sku": current.product.sku}
     Order.objects.filter(pk=order.pk).update(at_risk=True, at_risk_reason=reason[:300],
                                              at_risk_since=order.at_risk_since or timezone.now())
     create_alert(
         kind="quality_scrap_shortfall",
         subject=gettext_noop("Order %(order)s is short of %(qty)s %(sku)s after scrapping (%(ncr)s)"),
         body=gettext_noop("Re-plan the shortfall. Disposition note: %(note)s"),
-        params={"order": order.number, "qty": str(scrap_quantity.normalize()), "sku": current.product.sku,
+        params={"order": order.number, "qty": plain(scrap_quantity), "sku": current.product.sku,
                 "ncr": current.number, "note": current.disposition_note or "—"},
         link=reverse("quality:ncr_detail", args=[current.pk]),
         severity="high" if order.is_rush else "info",
@@ -149,7 +150,7 @@ def _propose_concession(current, *, actor, note, **_kwargs):
         kind="quality_concession_approval",
         subject=gettext_noop("%(ncr)s: a concession (use as is) awaits your approval"),
         body=gettext_noop("%(sku)s, %(qty)s. Reason: %(note)s"),
-        params={"ncr": current.number, "sku": current.product.sku, "qty": str(current.quantity.normalize()),
+        params={"ncr": current.number, "sku": current.product.sku, "qty": plain(current.quantity),
                 "note": note},
         link=reverse("quality:ncr_detail", args=[current.pk]),
         severity="high" if current.order_id and current.order.is_rush else "info",

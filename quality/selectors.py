@@ -21,6 +21,7 @@ from .models import (
     SamplingState,
     SamplingStateEvent,
 )
+from .values import plain
 
 VIEW = "quality.view_inspection"
 # Rush orders (急单) first; NULL-safe for inspections without an order (goods receipts).
@@ -91,7 +92,7 @@ class Cell:
         if m is None:
             return ""
         if m.value is not None:
-            return format_measure(m.value)
+            return plain(m.value)
         return "pass" if m.passed else "fail"
 
 
@@ -103,12 +104,6 @@ class SampleRow:
     @property
     def has_defect(self):
         return any(cell.measurement is not None and cell.measurement.is_defect for cell in self.cells)
-
-
-def format_measure(value):
-    """A stored measure as typed: 12.5000 → 12.5, 10 → 10."""
-    text = format(value.normalize(), "f")
-    return text
 
 
 def sample_grid(inspection, characteristics=None, *, first=1, last=None):

@@ -42,7 +42,7 @@ from .models import (
     SamplingStateEvent,
     Verdict,
 )
-from .values import parse_attribute, parse_measured
+from .values import parse_attribute, parse_measured, plain
 
 RECORD = "quality.record_inspection"
 APPROVE = "quality.approve_inspection"
@@ -492,7 +492,7 @@ def open_nonconformance(*, actor, inspection) -> Nonconformance:
         quantity=inspection.lot_quantity, description=_defects_summary(inspection))
     record_ncr_event(ncr=ncr, action="opened", actor=actor, to_status=NCR.OPEN,
                      note=_("Lot %(lot)s of %(qty)s failed inspection %(number)s.")
-                     % {"lot": inspection.lot_number or "—", "qty": inspection.lot_quantity.normalize(),
+                     % {"lot": inspection.lot_number or "—", "qty": plain(inspection.lot_quantity),
                         "number": inspection.number})
     if inspection.inventory_lot_id:
         stock_links.block_lot(actor=actor, lot=inspection.inventory_lot, ncr=ncr)

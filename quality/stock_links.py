@@ -22,6 +22,7 @@ from inventory.models import Item, Location, LotStatus, MoveKind
 from inventory.stock_services import LotInput, find_or_create_lot, set_lot_status
 
 from .models import InspectionEvent
+from .values import plain
 
 DEFAULT_FG_LOCATION = "FG"
 
@@ -66,7 +67,7 @@ def post_finished_goods(*, actor, inspection):
                order=inspection.order)
     inspection.inventory_lot = lot
     _note(inspection, actor, _("%(qty)s %(unit)s of %(item)s into %(location)s, lot %(lot)s.")
-          % {"qty": inspection.accepted_quantity.normalize(), "unit": item.unit, "item": item.code,
+          % {"qty": plain(inspection.accepted_quantity), "unit": item.unit, "item": item.code,
              "location": location.code, "lot": lot.number}, "stock_posted")
     return lot
 

@@ -63,3 +63,8 @@ def parse_attribute(raw) -> bool | None:
     if text in FAIL_WORDS:
         return False
     raise ValidationError(_("Mark the attribute as pass or fail (“%(value)s” is neither).") % {"value": text[:40]})
+
+
+def plain(value: Decimal) -> str:
+    """A quantity or measure as a person writes it: 500.000 → "500", 0.250 → "0.25" (never 5E+2)."""
+    return format(value.normalize(), "f")

@@ -1,0 +1,242 @@
+"""The quality pages through the test client: permissions (403), the tablet form with its htmx cells,
+signing, the NCR page with its dispositions, plans, and constant query counts."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from orders.models import OrderStatus
+from quality import services
+from quality.models import IS, Inspection, InspectionPlan, Measurement
+from tests.fixtures.factories import user_with_role
+
+from .setup import PASSWORD, fill, give_plan, made_product, order_awaiting_qc
+
+
+@pytest.fixture
+def qc(db):
+    return user_with_role("qc", username="qc1", first_name="Li", last_name="Wei")
+
+
+@pytest.fixture
+def product(qc):
+    product = made_product(sku="PUMP-1", name="泵 Pump")
+    give_plan(product, actor=qc)
+    return product
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_queue_shows_open_inspections_rush_first_with_the_rush_stamp(client, sales, qc, product):
+    _normal, first = order_awaiting_qc(sales, product)
+    _rush, rushed = order_awaiting_qc(sales, product, priority="rush", rush_reason="line down", requested_in_days=3)
+    page = login(client, qc).get(reverse("quality:queue"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.index(rushed.number) < html.index(first.number)
+    assert "急单" in html
+
+
+@pytest.mark.django_db
+def test_queue_costs_the_same_queries_for_3_and_30_inspections(client, django_assert_max_num_queries, sales, qc,
+                                                               product):
+    def count_queries():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("quality:queue")).status_code == 200
+        return len(captured)
+
+    login(client, qc)
+    for _ in range(3):
+        order_awaiting_qc(sales, product)
+    few = count_queries()
+    for _ in range(27):
+        order_awaiting_qc(sales, product)
+    assert count_queries() == few
+    with django_assert_max_num_queries(few):
+        client.get(reverse("quality:queue"))
+
+
+@pytest.mark.parametrize("name", ["quality:queue", "quality:inspection_list", "quality:ncr_list",
+                                  "quality:plan_list", "quality:spc"])
+@pytest.mark.django_db
+def test_roles_without_quality_permissions_get_403(client, sales, name):
+    login(client, user_with_role("shipping"))
+    assert client.get(reverse(name)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_inspection_page_needs_the_permission_and_shows_the_timeline(client, sales, qc, product):
+    _order, inspection = order_awaiting_qc(sales, product)
+    login(client, user_with_role("shipping"))
+    assert client.get(reverse("quality:inspection_detail", args=[inspection.pk])).status_code == 403
+    page = login(client, qc).get(reverse("quality:inspection_detail", args=[inspection.pk]))
+    assert page.status_code == 200
+    assert 'data-testid="timeline"' in page.content.decode() and "Opened" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_start_then_record_values_cell_by_cell_with_htmx(client, sales, qc, product):
+    _order, inspection = order_awaiting_qc(sales, product)
+    login(client, qc)
+    response = client.post(reverse("quality:inspection_start", args=[inspection.pk]))
+    assert response.status_code == 302 and response["Location"].endswith("/record/")
+    inspection.refresh_from_db()
+    diameter = inspection.plan.characteristics.get(position=1)
+    form = client.get(reverse("quality:inspection_record", args=[inspection.pk]))
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert f'name="cell-{diameter.pk}-1"' in html and 'inputmode="decimal"' in html
+    assert html.count('data-testid="sample-row"') == 25  # the first page of 50 samples
+    url = reverse("quality:inspection_cell", args=[inspection.pk])
+    refused = client.post(url, {"characteristic": diameter.pk, "sample": 1, f"cell-{diameter.pk}-1": "12.5mm"},
+                          HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200
+    assert "carries a unit" in refused.content.decode() and 'data-state="error"' in refused.content.decode()
+    assert not Measurement.objects.filter(inspection=inspection).exists()
+    flagged = client.post(url, {"characteristic": diameter.pk, "sample": 1, f"cell-{diameter.pk}-1": "10.09"},
+                          HTTP_HX_REQUEST="true")
+    assert 'data-state="defect"' in flagged.content.decode() and "out of tolerance" in flagged.content.decode()
+    ok = client.post(url, {"characteristic": diameter.pk, "sample": 2, f"cell-{diameter.pk}-2": "10.00"},
+                     HTTP_HX_REQUEST="true")
+    assert 'data-state="ok"' in ok.content.decode()
+    assert Measurement.objects.filter(inspection=inspection).count() == 2
+
+
+@pytest.mark.django_db
+def test_saving_the_page_with_a_bad_value_saves_nothing_and_says_why(client, sales, qc, product):
+    _order, inspection = order_awaiting_qc(sales, product)
+    inspection = services.start_inspection(actor=qc, inspection=inspection)
+    diameter = inspection.plan.characteristics.get(position=1)
+    response = login(client, qc).post(reverse("quality:inspection_record", args=[inspection.pk]), {
+        "page": 1, f"cell-{diameter.pk}-1": "10.01", f"cell-{diameter.pk}-2": "ten"})
+    assert response.status_code == 200
+    assert "Nothing was saved" in response.content.decode() and "“ten” is not a number" in response.content.decode()
+    assert not Measurement.objects.filter(inspection=inspection).exists()
+    response = client.post(reverse("quality:inspection_record", args=[inspection.pk]), {
+        "page": 1, f"cell-{diameter.pk}-1": "10.01", f"cell-{diameter.pk}-2": "10.02"})
+    assert response.status_code == 302
+    assert Measurement.objects.filter(inspection=inspection).count() == 2
+
+
+@pytest.mark.django_db
+def test_signing_on_the_page_passes_the_order(client, sales, qc, product):
+    order, inspection = order_awaiting_qc(sales, product)
+    services.start_inspection(actor=qc, inspection=inspection)
+    fill(qc, inspection)
+    login(client, qc)
+    wrong = client.post(reverse("quality:inspection_confirm", args=[inspection.pk]), {"password": "nope"},
+                        follow=True)
+    assert "password is not correct" in wrong.content.decode()
+    done = client.post(reverse("quality:inspection_confirm", args=[inspection.pk]), {"password": PASSWORD},
+                       follow=True)
+    assert done.status_code == 200
+    assert Inspection.objects.get(pk=inspection.pk).status == IS.PASSED
+    order.refresh_from_db()
+    assert order.status == OrderStatus.QC_PASSED
+
+
+@pytest.mark.django_db
+def test_the_ncr_page_decides_a_rework_and_a_manager_only_form_is_hidden_from_qc(client, sales, qc, product):
+    order, inspection = order_awaiting_qc(sales, product)
+    services.start_inspection(actor=qc, inspection=inspection)
+    fill(qc, inspection, crack="fail")
+    services.confirm_inspection(actor=qc, inspection=inspection, password=PASSWORD)
+    ncr = Inspection.objects.get(pk=inspection.pk).ncr
+    login(client, qc)
+    page = client.get(reverse("quality:ncr_detail", args=[ncr.pk]))
+    assert 'data-testid="disposition-form"' in page.content.decode()
+    assert 'data-testid="concession-form"' not in page.content.decode()
+    bad = client.post(reverse("quality:ncr_detail", args=[ncr.pk]),
+                      {"action": "disposition", "disposition": "scrap", "scrap_quantity": "600"}, follow=True)
+    assert "at most the lot of 500" in bad.content.decode()
+    done = client.post(reverse("quality:ncr_detail", args=[ncr.pk]), {"action": "disposition",
+                                                                      "disposition": "rework"}, follow=True)
+    assert done.status_code == 200 and 'data-testid="rework-work-order"' in done.content.decode()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.IN_PRODUCTION
+    login(client, user_with_role("planner"))
+    assert client.get(reverse("quality:ncr_detail", args=[ncr.pk])).status_code == 200
+    assert client.post(reverse("quality:ncr_detail", args=[ncr.pk]), {"action": "disposition",
+                                                                      "disposition": "scrap"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_plan_page_saves_a_new_version_and_refuses_bad_rows(client, qc):
+    product = made_product()
+    login(client, qc)
+    url = reverse("quality:plan_edit", args=[product.pk])
+    assert client.get(url).status_code == 200
+    data = {"action": "save", "inspection_level": "II", "aql_critical": "0.10", "aql_major": "1.0",
+            "aql_minor": "2.5", "note": "", "valid_from": "",
+            "ch-TOTAL_FORMS": "2", "ch-INITIAL_FORMS": "0", "ch-MIN_NUM_FORMS": "0", "ch-MAX_NUM_FORMS": "60",
+            "ch-0-position": "1", "ch-0-name": "Bore 内径", "ch-0-kind": "measured", "ch-0-defect_class": "major",
+            "ch-0-nominal": "20", "ch-0-lower_tolerance": "-0.02", "ch-0-upper_tolerance": "0.02", "ch-0-unit": "mm",
+            "ch-1-position": "2", "ch-1-name": "Label 标签", "ch-1-kind": "attribute", "ch-1-defect_class": "minor"}
+    bad = client.post(url, {**data, "ch-0-upper_tolerance": "0.02mm"})
+    assert bad.status_code == 200 and "carries a unit" in bad.content.decode()
+    assert not InspectionPlan.objects.filter(product=product).exists()
+    inverted = client.post(url, {**data, "ch-0-lower_tolerance": "0.05"})
+    assert "lower tolerance must be below the upper tolerance" in inverted.content.decode()
+    assert client.post(url, data).status_code == 302
+    plan = InspectionPlan.objects.get(product=product, is_active=True)
+    assert plan.version == 1 and plan.characteristics.count() == 2
+    assert client.post(url, {**data, "aql_major": "0.65"}).status_code == 302
+    assert list(InspectionPlan.objects.filter(product=product).values_list("version", "is_active")
+                .order_by("version")) == [(1, False), (2, True)]
+    assert plan.characteristics.get(position=1).upper_tolerance == Decimal("0.02")
+    login(client, user_with_role("planner"))
+    assert client.get(url).status_code == 200
+    assert client.post(url, data).status_code == 403
+
+
+@pytest.mark.django_db
+def test_attachments_are_type_checked_and_downloaded_through_a_permission_check(client, sales, qc, product,
+                                                                                settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    _order, inspection = order_awaiting_qc(sales, product)
+    login(client, qc)
+    url = reverse("quality:attachment_upload", args=[inspection.pk])
+    fake = SimpleUploadedFile("photo.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
+    assert "Only photos" in client.post(url, {"file": fake}, follow=True).content.decode()
+    settings.QUALITY_ATTACHMENT_MAX_BYTES = 1024
+    big = SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"0" * 2048, content_type="image/png")
+    assert "larger than" in client.post(url, {"file": big}, follow=True).content.decode()
+    png = SimpleUploadedFile("缺陷.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    client.post(url, {"file": png})
+    attachment = inspection.attachments.get()
+    assert attachment.content_type == "image/png" and attachment.original_name == "缺陷.png"
+    download = client.get(reverse("quality:attachment_download", args=[attachment.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"\x89PNG")
+    login(client, user_with_role("shipping"))
+    assert client.get(reverse("quality:attachment_download", args=[attachment.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_detail_and_record_pages_cost_a_fixed_number_of_queries(client, sales, qc, product):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, qc)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    _order, small = order_awaiting_qc(sales, product, quantity="20")  # n 20 / 13 / 8: few cells
+    _order, large = order_awaiting_qc(sales, product, quantity="500")  # n 50
+    for inspection in (small, large):
+        services.start_inspection(actor=qc, inspection=inspection)
+        fill(qc, inspection)
+    for name in ("quality:inspection_detail", "quality:inspection_record"):
+        assert queries(reverse(name, args=[small.pk])) == queries(reverse(name, args=[large.pk]))
