@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 
 from inventory.bom_structure import BomCycleError
 from inventory.models import Item
+from inventory.requirements import material_ready_date
 from inventory.selectors import explosion
 from orders.models import Order, OrderStatus, Priority
 from orders.services import transition_order
@@ -229,8 +230,14 @@ def _drafts(order, lines):
 
 
 def earliest_start(order, lead_days, now):
-    """Bought material is ordered on approval (now, for an order not approved yet) and arrives after the
-    longest purchase lead time; nothing starts before now."""
+    """When inventory keeps stock data, the day the order's materials can be at hand
+    (inventory.requirements.material_ready_date: stock, reservations and purchase orders; today + lead
+    time for uncovered shortages), from the start of that day. Otherwise bought material is ordered on
+    approval (now, for an order not approved yet) and arrives after the longest purchase lead time.
+    Nothing starts before now."""
+    ready = material_ready_date(order)
+    if ready is not None:
+        return max(now, datetime.combine(ready, time(0), tzinfo=ZoneInfo(settings.TIME_ZONE)))
     return max(now, (order.approved_at or now) + timedelta(days=lead_days))
 
 

@@ -119,11 +119,12 @@ def _preview_numbers(count):
 
 
 class _Proposal:
-    """The open work with an order's would-be work orders, ready to schedule again and again."""
+    """The open work with an order's would-be work orders, ready to schedule again and again (only the
+    new jobs are built again for each try of the promised date)."""
 
     def __init__(self, *, order, lines, now, replaced=()):
         self.order, self.now = order, plans.scheduling_start(now)  # as schedule_open_work starts
-        self.work = plans.open_work()
+        self.work = plans.open_work_rows()
         drafts, lead_days, errors = plans._drafts(order, lines)
         self.errors = list(dict.fromkeys(errors))
         if self.errors:
@@ -133,24 +134,23 @@ class _Proposal:
                                         actor=None, pk=-k)
                  for k, (draft, number) in enumerate(zip(drafts, _preview_numbers(len(drafts)), strict=True), 1)]
         self.new_numbers = [work_order.number for work_order, _ops in built]
-        gone = {work_order.pk for work_order in replaced}
-        self.with_order = plans.OpenWork(
-            centers=self.work.centers,
-            work_orders=[wo for wo in self.work.work_orders if wo.pk not in gone] + [wo for wo, _ops in built],
-            ops=[op for op in self.work.ops if op.work_order_id not in gone] + [op for _wo, ops in built for op in ops])
+        self.new_work = plans.OpenWork(centers=self.work.centers, work_orders=[wo for wo, _ops in built],
+                                       ops=[op for _wo, ops in built for op in ops])
+        self.current_jobs = self.work.jobs()
+        gone = {work_order.number for work_order in replaced}
+        self.kept_jobs = [job for job in self.current_jobs if job.id not in gone]
         # Calendars are read once for both problems: the centers either of them may use.
-        everything = plans.OpenWork(centers=self.work.centers, work_orders=[],
-                                    ops=self.work.ops + [op for _wo, ops in built for op in ops])
+        everything = plans.OpenWork(centers=self.work.centers, work_orders=[], ops=self.work.ops + self.new_work.ops)
         self.centers = everything.scheduling_centers(self.now)
 
     def baseline(self):
         """The open work without the order, scheduled now as plan_order would."""
-        return schedule(self.work.problem(self.now, self.centers), keep_released=True)
+        return schedule(self.work.problem(self.now, self.centers, self.current_jobs), keep_released=True)
 
     def schedule(self, baseline):
         """The schedule with the order (its jobs built now, from the order's current promised date) and,
         given the baseline, the impact on the other jobs."""
-        problem = self.with_order.problem(self.now, self.centers)
+        problem = self.work.problem(self.now, self.centers, self.kept_jobs + self.new_work.jobs())
         if baseline is None:
             return schedule(problem, keep_released=True), None
         return what_if(problem, baseline)
@@ -159,30 +159,46 @@ class _Proposal:
         return max(proposed.job_finish[number] for number in self.new_numbers)
 
 
-def _promise(*, order, lines, now, rush, impact, replaced=(), fixed_due=False):
-    requested = order.requested_date
-    result = Promise(rush=rush, requested_date=requested)
+def _promises(*, order, lines, now, impact, priorities, replaced=(), fixed_due=False):
+    """One promise per priority in `priorities` (the order tried as normal and/or as rush order), from
+    one read of the open work."""
+    results = [Promise(rush=priority == Priority.RUSH, requested_date=order.requested_date) for priority in priorities]
     if not lines:
-        result.reasons.append(_("Add a line with a product and a quantity."))
-        return result
+        for result in results:
+            result.reasons.append(_("Add a line with a product and a quantity."))
+        return results
     try:
         proposal = _Proposal(order=order, lines=lines, now=now, replaced=replaced)
-        if proposal.errors:
-            result.reasons.extend(proposal.errors)
-            return result
-        baseline = proposal.baseline() if impact else None
-        day = requested or finish_day(proposal.earliest_start)
-        for _attempt in range(1 if fixed_due else MAX_PASSES):
-            if not fixed_due:
-                order.promised_date = day
-            proposed, changes = proposal.schedule(baseline)
-            finish = proposal.finish(proposed)
-            if fixed_due or finish_day(finish) <= day:
-                break
-            day = finish_day(finish)
+        errors = proposal.errors
+        baseline = proposal.baseline() if impact and not errors else None
     except SchedulingInputError as exc:
-        result.reasons.append(_("The schedule cannot be made: %(reason)s") % {"reason": str(exc)})
-        return result
+        errors, baseline = [_("The schedule cannot be made: %(reason)s") % {"reason": str(exc)}], None
+    promised = order.promised_date
+    for result, priority in zip(results, priorities, strict=True):
+        if errors:
+            result.reasons.extend(errors)
+            continue
+        order.priority, order.promised_date = priority, promised
+        try:
+            _settle(result, proposal, baseline, fixed_due=fixed_due)
+        except SchedulingInputError as exc:
+            result.reasons.append(_("The schedule cannot be made: %(reason)s") % {"reason": str(exc)})
+    return results
+
+
+def _settle(result, proposal, baseline, *, fixed_due):
+    """Schedule the order into `result`: as it is (`fixed_due`), or as promised the requested date and then,
+    while it would finish later, the day it would finish (see the module docstring)."""
+    order, requested = proposal.order, result.requested_date
+    day = requested or finish_day(proposal.earliest_start)
+    for _attempt in range(1 if fixed_due else MAX_PASSES):
+        if not fixed_due:
+            order.promised_date = day
+        proposed, changes = proposal.schedule(baseline)
+        finish = proposal.finish(proposed)
+        if fixed_due or finish_day(finish) <= day:
+            break
+        day = finish_day(finish)
     result.earliest_start, result.finish, result.work_orders = proposal.earliest_start, finish, proposal.new_numbers
     result.earliest_date = finish_day(finish)
     if fixed_due:  # an approved order: its promise stands; without one, the date it would finish by
@@ -191,10 +207,9 @@ def _promise(*, order, lines, now, rush, impact, replaced=(), fixed_due=False):
         result.promise_date = day
         if day != requested:  # the requested date cannot be met: the earliest date is the one that holds
             result.earliest_date = day
-    if impact:
+    if baseline is not None:
         result.moves = _moves(proposal, baseline, proposed, changes, exclude=order.pk)
         result.impact_checked = True
-    return result
 
 
 def _moves(proposal, baseline, proposed, changes, *, exclude):
@@ -226,13 +241,26 @@ def _moves(proposal, baseline, proposed, changes, *, exclude):
     return moves
 
 
+def promise_options(lines, *, now=None, requested_date=None, impact=False) -> list[Promise]:
+    """The promises for a new order of `lines` ((product, quantity) pairs) as if approved now: as normal
+    and as rush order, from one read of the open work."""
+    order, order_lines = _new_order(lines, requested_date)
+    return _promises(order=order, lines=order_lines, now=now or timezone.now(), impact=impact,
+                     priorities=[Priority.NORMAL, Priority.RUSH])
+
+
 def promise_for_lines(lines, *, now=None, rush=False, requested_date=None, impact=False) -> Promise:
     """The promise for a new order of `lines` ((product, quantity) pairs), as if approved now."""
-    now = now or timezone.now()
-    order = Order(requested_date=requested_date, priority=Priority.RUSH if rush else Priority.NORMAL)
-    order_lines = [OrderLine(order=order, line_no=number, product=product, quantity=quantity)
+    order, order_lines = _new_order(lines, requested_date)
+    [result] = _promises(order=order, lines=order_lines, now=now or timezone.now(), impact=impact,
+                         priorities=[Priority.RUSH if rush else Priority.NORMAL])
+    return result
+
+
+def _new_order(lines, requested_date):
+    order = Order(requested_date=requested_date)
+    return order, [OrderLine(order=order, line_no=number, product=product, quantity=quantity)
                    for number, (product, quantity) in enumerate(lines, 1)]
-    return _promise(order=order, lines=order_lines, now=now, rush=rush, impact=impact)
 
 
 def promise_for_order(order, *, now=None, impact=True) -> Promise:
@@ -242,7 +270,8 @@ def promise_for_order(order, *, now=None, impact=True) -> Promise:
     order = copy.copy(order)  # its promised date is tried out in memory; the caller's object stays as it is
     if order.status in NOT_YET_APPROVED:
         lines = list(order.lines.select_related("product").order_by("line_no"))
-        return _promise(order=order, lines=lines, now=now, rush=order.is_rush, impact=impact)
+        [result] = _promises(order=order, lines=lines, now=now, impact=impact, priorities=[order.priority])
+        return result
     if order.status != OrderStatus.APPROVED:
         result = Promise(rush=order.is_rush, requested_date=order.requested_date)
         result.reasons.append(_("Order %(number)s is %(status)s: its work is planned already.")
@@ -253,8 +282,9 @@ def promise_for_order(order, *, now=None, impact=True) -> Promise:
         result = Promise(rush=order.is_rush, requested_date=order.requested_date)
         result.reasons.append(_("The work of every line of %(number)s is under way.") % {"number": order.number})
         return result
-    return _promise(order=order, lines=lines, now=now, rush=order.is_rush, impact=impact,
-                    replaced=plans.replaced_work_orders(order, under_way), fixed_due=True)
+    [result] = _promises(order=order, lines=lines, now=now, impact=impact, priorities=[order.priority],
+                         replaced=plans.replaced_work_orders(order, under_way), fixed_due=True)
+    return result
 
 
 def promised_date_for(order):

@@ -20,7 +20,7 @@ from orders.models import OrderStatus, Product
 from orders.rules import parse_decimal
 from orders.selectors import orders_visible_to
 
-from .promise import promise_for_lines, promise_for_order
+from .promise import promise_for_order, promise_options
 
 MAX_LINES = 200
 
@@ -81,7 +81,7 @@ def entry_promise(request):
     if lines is not None:
         requested = _requested_date(request.POST)
         context["requested_date"] = requested
-        context["options"] = [promise_for_lines(lines, rush=rush, requested_date=requested) for rush in (False, True)]
+        context["options"] = promise_options(lines, requested_date=requested)
     return render(request, "planning/_promise.html", context)
 
 

@@ -18,7 +18,7 @@ from orders.models import Order, OrderEvent, OrderStatus
 from planning import services as planning_services
 from planning.models import WorkOrder, WorkOrderEvent, WorkOrderNumberSequence, WorkOrderOperation
 from planning.plans import plan_order, release_plan
-from planning.promise import promise_for_lines, promise_for_order
+from planning.promise import promise_for_lines, promise_for_order, promise_options
 from tests.fixtures.factories import ProductFactory, make_order, user_with_role
 from tests.inventory.masterdata import made_item, make_bom, make_calendar, make_item, make_routing, make_work_center
 from tests.planning.test_work_orders import at, next_monday
@@ -181,6 +181,18 @@ def test_rush_goes_first_and_moves_the_others_normal_does_not(shop, planner, mon
     assert move.delay_minutes == 18 * 60  # calendar time from Monday 17:00 to Tuesday 11:00
     assert move.becomes_late and move.late_minutes_before == 0 and move.late_minutes_after == 11 * 60
     assert rush.newly_late == [move]
+
+
+def test_options_give_normal_and_rush_from_one_read(shop, planner, monday):
+    planned(shop, planner, "9", now=monday, requested=monday.date())
+    requested = monday.date() + timedelta(days=7)
+
+    normal, rush = promise_options(lines(shop, "3"), now=monday, requested_date=requested, impact=True)
+
+    single = promise_for_lines(lines(shop, "3"), now=monday, requested_date=requested, rush=True, impact=True)
+    assert (normal.rush, rush.rush) == (False, True)
+    assert normal.finish == at(monday, 11) + timedelta(days=1) and rush.finish == at(monday, 11)
+    assert rush.moves == single.moves and len(rush.moves) == 1 and normal.moves == []
 
 
 def test_promise_equals_the_plan_made_afterwards(shop, planner, monday):
