@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import adjustment_views, daily_plan_views, gantt_views, promise_views, views
+from . import adjustment_views, daily_plan_views, gantt_views, optimisation_views, promise_views, views
 
 app_name = "planning"
 urlpatterns = [
@@ -32,4 +32,9 @@ urlpatterns = [
     path("plans/work-orders/<int:pk>/split/", adjustment_views.work_order_split, name="work_order_split"),
     path("promise/entry/", promise_views.entry_promise, name="entry_promise"),
     path("promise/orders/<int:pk>/", promise_views.order_promise, name="order_promise"),
+    path("optimise/", optimisation_views.optimise, name="optimise"),
+    path("optimise/<int:pk>/", optimisation_views.optimisation_run, name="optimisation_run"),
+    path("optimise/<int:pk>/panel/", optimisation_views.optimisation_panel, name="optimisation_panel"),
+    path("optimise/<int:pk>/accept/", optimisation_views.optimisation_accept, name="optimisation_accept"),
+    path("optimise/<int:pk>/discard/", optimisation_views.optimisation_discard, name="optimisation_discard"),
 ]

@@ -169,6 +169,7 @@ CELERY_BEAT_SCHEDULE = {
     # Alerts and documents are rows first: these sweeps deliver what a lost task left pending.
     "deliver-pending-alerts": {"task": "alerts.tasks.deliver_pending_alerts", "schedule": 60.0},
     "render-pending-documents": {"task": "documents.tasks.render_pending_documents", "schedule": 120.0},
+    "sweep-optimisation-runs": {"task": "planning.tasks.sweep_optimisation_runs", "schedule": 60.0},
     "purge-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": crontab(hour=3)},
 }
 
