@@ -2,7 +2,7 @@
 """Run the benchmarks and print one table: name, metric, value, target, ok?
 
     python bench/run.py                 # everything
-    python bench/run.py pages http      # a selection: pages, http, pdf, scheduler
+    python bench/run.py pages http      # a selection: pages, http, pdf, scheduler, planning
     BENCH_ORDERS=5000 python bench/run.py   # a quick run on a smaller data set
 
 Runs against PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/orderflow_bench),
@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("pages", "http", "pdf", "scheduler")
+PARTS = ("pages", "http", "pdf", "scheduler", "planning")
 
 
 def _redis_answers(url):
@@ -95,6 +95,12 @@ def main(argv=None):
 
         log("Scheduler (built-in vs CP-SAT, 10 s per instance) ...")
         rows += scheduler.run(time_limit=10.0, instances=scheduler.JOB_SHOP, factory=True, log=log)
+
+    if "planning" in parts:
+        from bench import planning_scale
+
+        log("Planning at factory scale (reschedule, Gantt, daily plan) ...")
+        rows += planning_scale.run(requests=args.page_requests, log=log)
 
     from bench.results import format_table
 

@@ -202,7 +202,9 @@ def _operation_rows(day_start, day_end, tz, center):
     qs = _live_operations().filter(planned_start__lt=day_end, planned_end__gt=day_start)
     if center is not None:
         qs = qs.filter(center_id=center.pk)
-    status_labels, unit_labels = dict(WO.choices), dict(Unit.choices)
+    # Labels translated once (they are lazy), not once per row.
+    status_labels = {value: str(label) for value, label in WO.choices}
+    unit_labels = {value: str(label) for value, label in Unit.choices}
     rows = {}
     for value in qs.order_by("planned_start", "planned_unit", "pk").values(
             "center_id", "sequence", "description", "planned_unit", "planned_start", "planned_end", "locked",
