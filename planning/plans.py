@@ -235,7 +235,8 @@ def earliest_start(order, lead_days, now):
     time for uncovered shortages), from the start of that day. Otherwise bought material is ordered on
     approval (now, for an order not approved yet) and arrives after the longest purchase lead time.
     Nothing starts before now."""
-    ready = material_ready_date(order)
+    # An order still being typed (the entry form's promise) has no saved lines to read requirements from.
+    ready = material_ready_date(order) if order.pk is not None else None
     if ready is not None:
         return max(now, datetime.combine(ready, time(0), tzinfo=ZoneInfo(settings.TIME_ZONE)))
     return max(now, (order.approved_at or now) + timedelta(days=lead_days))

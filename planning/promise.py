@@ -5,8 +5,10 @@ How a promise is made (promise_for_lines for typed lines, promise_for_order for 
 1. What to make is plan_order's own definition (plans._drafts: a work order per line and per made-in-house
    sub-assembly, from the active routing and BOM) and the work orders are built in memory as plan_order
    would build them (plans.build_work_order), numbered with the numbers they would get next. Their
-   earliest start is plan_order's too (plans.earliest_start): approval (now, for an order not approved
-   yet) plus the longest purchase lead time of the bought components.
+   earliest start is plan_order's too (plans.earliest_start): when inventory keeps stock data, the day
+   the saved order's material is at hand (inventory.requirements.material_ready_date); otherwise, and
+   for lines still being typed (no saved order to net stock and reservations for), approval (now, for an
+   order not approved yet) plus the longest purchase lead time of the bought components.
 2. They join the open work (plans.open_work: three queries, no locks) and the whole problem is scheduled
    exactly as plan_order schedules it (released, started and locked operations keep their stored
    placements; planned ones are placed anew, rush first, earliest due first), through

@@ -132,6 +132,25 @@ def test_now_with_seconds_reads_back_to_back_released_work(shop, planner, monday
     assert promise.reasons == [] and promise.finish == at(monday, 13)
 
 
+def test_with_stock_data_a_saved_order_starts_when_its_material_is_at_hand(shop, monday):
+    """Stock covers the bought part: the submitted order can start now (inventory's material ready date,
+    as plan_order would use it); typed lines have no saved order to reserve for, so the entry form keeps
+    the purchase lead time."""
+    from tests.inventory.stockdata import make_location, receive
+
+    bought = make_item("R", purchase_lead_time_days=3)
+    make_bom(shop["finished"], [(bought, 2, 0)])
+    receive(bought, make_location("A-01"), "100")
+    order = make_order(creator=user_with_role("sales"), status=OrderStatus.SUBMITTED, products=[shop["product"]],
+                       quantities=[Decimal("3")])
+
+    saved = promise_for_order(order, now=monday, impact=False)
+    typed = promise_for_lines(lines(shop, "3"), now=monday, requested_date=order.requested_date)
+
+    assert saved.earliest_start == monday and saved.finish == at(monday, 11)
+    assert typed.earliest_start == monday + timedelta(days=3)
+
+
 def test_sub_assemblies_are_made_first(shop, monday):
     sub = made_item("S")
     make_routing(sub, [(10, shop["cut"], 0, 30)])
