@@ -19,8 +19,9 @@ action taken; it clears the at-risk flag of the affected orders that have no oth
 report, and a breakdown whose work center is still down brings it back now (and reschedules).
 Every status change writes an append-only ExceptionEvent (who, when, from, to, note).
 
-Locks: work centers (all, in key order, as the scheduler takes them) before operations, operations
-before orders; the same order as planning and the shop-floor actions, so they cannot deadlock.
+Locks: work centers (all, in key order: planning.plans.lock_scheduling), then the affected orders, then
+operations (written by the scheduler); the same order as planning and the shop-floor actions (order,
+then operation), so they never wait for each other in a circle.
 """
 
 from datetime import timedelta
@@ -164,9 +165,15 @@ def _at_risk_reason(report):
     return text[:300]
 
 
-def _mark_orders_at_risk(report, *, actor, now):
+def _locked_orders(order_ids):
+    """The orders, locked in key order: after the work centers, before any operation (the lock order of the
+    shop-floor actions and of planning)."""
+    return list(Order.objects.select_for_update().filter(pk__in=order_ids).order_by("pk"))
+
+
+def _mark_orders_at_risk(report, orders, *, actor, now):
     reason = _at_risk_reason(report)
-    for order in Order.objects.select_for_update().filter(pk__in=report.affected_orders.values("pk")).order_by("pk"):
+    for order in orders:
         if not order.at_risk:
             Order.objects.filter(pk=order.pk).update(at_risk=True, at_risk_reason=reason, at_risk_since=now,
                                                      updated_at=now)
@@ -221,9 +228,10 @@ def report_exception(*, actor, type, work_center=None, description, severity=Exc
         order_ids = sorted({op.work_order.order_id for op in affected})
         report.affected_orders.set(order_ids)
         _event(report, action="reported", actor=actor, note=description, now=now)
+        orders = _locked_orders(order_ids)  # before the scheduler writes their operations
         if breakdown:
             schedule_open_work(now=now)
-        _mark_orders_at_risk(report, actor=actor, now=now)
+        _mark_orders_at_risk(report, orders, actor=actor, now=now)
         # Files last: nothing after this can refuse the report and leave them behind without their rows.
         _store_photos(report, checked, actor=actor, now=now)
         _alert(report, Order.objects.filter(pk__in=order_ids).order_by("number"))
@@ -286,11 +294,11 @@ def acknowledge_exception(*, actor, report, note="", expected_status=None, now=N
 
 
 def _bring_back(report, *, now):
-    """A resolved breakdown whose work center is still down for it: the work center is back now."""
+    """A resolved breakdown whose work center is still down for it: the work center is back now. The caller
+    holds the schedule lock."""
     still_down = (ExceptionReport.objects.filter(work_center=report.work_center, type=ExceptionType.MACHINE_BREAKDOWN,
                                                  status__in=OPEN_EXCEPTION_STATUSES, down_until__gt=now)
                   .exclude(pk=report.pk).exists())
-    lock_scheduling()
     center = WorkCenter.objects.get(pk=report.work_center_id)
     if still_down or center.down_until is None or center.down_until <= now:
         return False
@@ -300,9 +308,9 @@ def _bring_back(report, *, now):
     return True
 
 
-def _clear_orders_at_risk(report, *, actor, now):
+def _clear_orders_at_risk(report, orders, *, actor, now):
     """Orders no other open report affects are no longer at risk (the resolved one is no longer open)."""
-    for order in Order.objects.select_for_update().filter(pk__in=report.affected_orders.values("pk")).order_by("pk"):
+    for order in orders:
         if not order.at_risk:
             continue
         if ExceptionReport.objects.filter(status__in=OPEN_EXCEPTION_STATUSES, affected_orders=order).exists():
@@ -328,10 +336,13 @@ def resolve_exception(*, actor, report, action_taken, expected_status=None, now=
         current.resolved_by, current.resolved_at = actor, now
         current.save(update_fields=["status", "action_taken", "resolved_by", "resolved_at"])
         _event(current, action="resolved", actor=actor, from_status=from_status, note=action_taken, now=now)
-        if current.type == ExceptionType.MACHINE_BREAKDOWN and current.down_until is not None:
-            if _bring_back(current, now=now):
-                _event(current, action="work_center_back", actor=actor, from_status=current.status, now=now,
-                       note=_("%(center)s is back in service; open work was rescheduled.")
-                       % {"center": current.work_center.code})
-        _clear_orders_at_risk(current, actor=actor, now=now)
+        breakdown = current.type == ExceptionType.MACHINE_BREAKDOWN and current.down_until is not None
+        if breakdown:
+            lock_scheduling()  # work centers before orders, as every change of the schedule
+        orders = _locked_orders(current.affected_orders.values_list("pk", flat=True))
+        if breakdown and _bring_back(current, now=now):
+            _event(current, action="work_center_back", actor=actor, from_status=current.status, now=now,
+                   note=_("%(center)s is back in service; open work was rescheduled.")
+                   % {"center": current.work_center.code})
+        _clear_orders_at_risk(current, orders, actor=actor, now=now)
     return current

@@ -1,10 +1,10 @@
 """Shop-floor actions on work order operations: start, pause, resume, report quantities, complete.
 
 Each is one function `verb_noun(*, actor, operation, ...)` that runs in one transaction, locks the
-operation row (select_for_update) before reading its state, checks the actor's permission
-(orders.produce_order) and the input, writes the operation's progress fields (planning owns the
-table; this module is their only writer), one append-only production.OperationLog row, and the
-work order's and the order's moves with their events:
+operation's order and the operation row (select_for_update) before reading their state, checks the
+actor's permission (orders.produce_order) and the input, writes the operation's progress fields
+(planning owns the table; this module is their only writer), one append-only production.OperationLog
+row, and the work order's and the order's moves with their events:
 
 - the first operation of a work order to start moves the work order released → in_progress, and an
   order that is materials_ready moves → in_production (orders.services.transition_order,
@@ -21,8 +21,9 @@ quantity; scrap needs a reason from ScrapReason ("other" also needs a note). Eve
 `expected_state` (operation_state() of the operation as the tablet showed it): when the operation
 changed meanwhile the call is refused, so a stale tablet cannot act twice.
 
-Locks are taken in one order everywhere — operation, work order, order — and planning's scheduler
-locks operations before orders too, so these never deadlock with each other.
+Locks are taken in one order: the order, then the operation, then its work order. Changes of the
+schedule (planning, exception reports) lock the work centers, then orders, then write operations, so
+these never wait for each other in a circle.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -67,7 +68,11 @@ def _label(operation):
 
 
 def _locked(operation, expected_state):
-    """The operation, locked for this transaction, with its work order, order and item."""
+    """The operation's order and the operation (with its work order and item), locked in that order for
+    this transaction; refused when the operation changed since `expected_state` or was cancelled."""
+    order_id = (WorkOrderOperation.objects.filter(pk=operation.pk)
+                .values_list("work_order__order_id", flat=True).get())  # never changes: read without a lock
+    order = Order.objects.select_for_update().get(pk=order_id)
     current = (WorkOrderOperation.objects.select_for_update(of=("self",))
                .select_related("work_order", "work_order__item").get(pk=operation.pk))
     if expected_state and operation_state(current) != expected_state:
@@ -77,7 +82,7 @@ def _locked(operation, expected_state):
     if current.status == WO.CANCELLED:
         raise OperationRefused(_("%(operation)s was cancelled; nothing can be done on it.")
                                % {"operation": _label(current).capitalize()})
-    return current
+    return current, order
 
 
 def _status_text(operation):
@@ -86,9 +91,8 @@ def _status_text(operation):
     return operation.get_status_display().lower()
 
 
-def _order_for_work(operation, *, starting=False):
-    """The operation's order, locked; refused unless its operations may be worked on now."""
-    order = Order.objects.select_for_update().get(pk=operation.work_order.order_id)
+def _check_order(order, *, starting=False):
+    """Refused unless the order's operations may be worked on now."""
     if order.status in STARTABLE_ORDER and (starting or order.status == OrderStatus.IN_PRODUCTION):
         return order
     if order.status in (OrderStatus.APPROVED, OrderStatus.PLANNED):
@@ -136,7 +140,7 @@ def start_operation(*, actor, operation, expected_state=None, note="", now=None)
     _require(actor)
     now = now or timezone.now()
     with transaction.atomic():
-        current = _locked(operation, expected_state)
+        current, order = _locked(operation, expected_state)
         if current.status != WO.RELEASED:
             if current.status == WO.PLANNED:
                 raise OperationRefused(_("%(operation)s is not released yet: the plan must be released first.")
@@ -144,8 +148,8 @@ def start_operation(*, actor, operation, expected_state=None, note="", now=None)
             raise OperationRefused(_("%(operation)s is already %(status)s.")
                                    % {"operation": _label(current).capitalize(), "status": _status_text(current)})
         _check_precedence(current)
+        _check_order(order, starting=True)
         work_order = WorkOrder.objects.select_for_update().get(pk=current.work_order_id)
-        order = _order_for_work(current, starting=True)
         from_status = current.status
         current.status, current.paused = WO.IN_PROGRESS, False
         current.started_at = current.started_at or now
@@ -171,13 +175,13 @@ def _set_paused(*, actor, operation, paused, expected_state, note, now):
     _require(actor)
     now = now or timezone.now()
     with transaction.atomic():
-        current = _locked(operation, expected_state)
+        current, order = _locked(operation, expected_state)
         _require_status(current)
         if current.paused == paused:
             message = (_("%(operation)s is already paused.") if paused
                        else _("%(operation)s is not paused."))
             raise OperationRefused(message % {"operation": _label(current).capitalize()})
-        _order_for_work(current)
+        _check_order(order)
         current.paused = paused
         current.save(update_fields=["paused"])
         _log(current, actor=actor, action=OperationAction.PAUSE if paused else OperationAction.RESUME,
@@ -267,10 +271,10 @@ def report_quantities(*, actor, operation, good=Decimal("0"), scrap=Decimal("0")
     now = now or timezone.now()
     note = (note or "").strip()
     with transaction.atomic():
-        current = _locked(operation, expected_state)
+        current, order = _locked(operation, expected_state)
         _require_status(current)
         good, scrap, scrap_reason = _checked_quantities(current, good, scrap, scrap_reason, note)
-        _order_for_work(current)
+        _check_order(order)
         current.good_quantity += good
         current.scrap_quantity += scrap
         current.save(update_fields=["good_quantity", "scrap_quantity"])
@@ -287,15 +291,15 @@ def complete_operation(*, actor, operation, expected_state=None, note="", now=No
     _require(actor)
     now = now or timezone.now()
     with transaction.atomic():
-        current = _locked(operation, expected_state)
+        current, order = _locked(operation, expected_state)
         if current.status == WO.DONE:
             raise OperationRefused(_("%(operation)s is already done.") % {"operation": _label(current).capitalize()})
         _require_status(current)
         if current.good_quantity + current.scrap_quantity <= 0:
             raise OperationRefused(_("Report the good and scrap quantities of %(operation)s before completing it.")
                                    % {"operation": _label(current)})
+        _check_order(order)
         work_order = WorkOrder.objects.select_for_update().get(pk=current.work_order_id)
-        order = _order_for_work(current)
         from_status = current.status
         current.status, current.paused, current.finished_at = WO.DONE, False, now
         current.save(update_fields=["status", "paused", "finished_at"])

@@ -2,9 +2,11 @@
 the same operation at the same moment, and two operators starting the first operations of two work
 orders of one order at once."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from orders.models import Order, OrderStatus
 from planning.models import WorkOrderOperation
@@ -86,3 +88,21 @@ def test_exception_reports_made_at_once_get_different_numbers():
         for actor in operators])
     assert all(isinstance(r, ExceptionReport) for r in results), results
     assert len({r.number for r in results}) == 4
+
+
+def test_a_breakdown_reported_while_an_operation_starts_never_deadlocks():
+    """The report locks work centers, then orders, then writes operations; the start locks the order, then
+    the operation: whichever comes second waits, neither fails."""
+    shop, operator, supervisor = build_shop(), user_with_role("production"), user_with_role("production")
+    order = released_order(shop)
+    sub_op, _first, _second = operations_of(order)
+    down_until = timezone.now() + timedelta(hours=2)
+    for _round in range(3):
+        results = run_together(
+            lambda: start_operation(actor=operator, operation=sub_op),
+            lambda: report_exception(actor=supervisor, type="machine_breakdown", work_center=shop["cut"],
+                                     description="Spindle", down_until=down_until))
+        assert isinstance(results[1], ExceptionReport), results
+        assert isinstance(results[0], WorkOrderOperation | OperationRefused), results
+    assert WorkOrderOperation.objects.get(pk=sub_op.pk).status == "in_progress"
+    assert Order.objects.get(pk=order.pk).at_risk
