@@ -14,6 +14,8 @@ NAVIGATION = [
     ("orders:product_list", _("Products"), "orders.view_product"),
     ("inventory:item_list", _("Items"), "inventory.view_item"),
     ("inventory:stock_list", _("Stock"), "inventory.view_stockbalance"),
+    ("inventory:purchase_order_list", _("Purchasing"), "inventory.view_purchaseorder"),
+    ("inventory:prep_sheet_list", _("Prep sheets"), "inventory.view_materialprepsheet"),
     ("planning:work_center_list", _("Work centers"), "planning.view_workcenter"),
     ("planning:calendar_list", _("Calendars"), "planning.view_workcalendar"),
     ("planning:routing_list", _("Routings"), "planning.view_routing"),

@@ -139,3 +139,14 @@ def release_demand(*, actor, demand: DocumentRef, reason="") -> list[Reservation
         ids = list(Reservation.objects.filter(demand_type=demand.type, demand_id=demand.id,
                                               status=ReservationStatus.ACTIVE).values_list("pk", flat=True))
         return _release(actor, ids, reason) if ids else []
+
+
+def release_order_reservations(*, actor, order, reason="") -> list[Reservation]:
+    """Release every active reservation made for an order, whatever its demand (the order, its work
+    orders), when the order is cancelled. The cancellation's own permission was checked by the order
+    services, so the actor (the order desk) needs no reservation permission here."""
+    reason = _clean_close_reason(reason)
+    with transaction.atomic():
+        ids = list(Reservation.objects.filter(order=order, status=ReservationStatus.ACTIVE).values_list("pk",
+                                                                                                       flat=True))
+        return _release(actor, ids, reason) if ids else []

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import stock_views, views
+from . import material_delay_views, prep_sheet_views, purchasing_views, requirement_views, stock_views, views
 
 app_name = "inventory"
 urlpatterns = [
@@ -27,4 +27,42 @@ urlpatterns = [
     path("locations/", stock_views.location_list, name="location_list"),
     path("locations/new/", stock_views.location_create, name="location_create"),
     path("locations/<int:pk>/", stock_views.location_edit, name="location_edit"),
+    # material requirements of an order (the order page's Materials section) and its actions
+    path("orders/<int:pk>/materials/", requirement_views.order_materials, name="order_materials"),
+    path("orders/<int:pk>/materials/reserve/", requirement_views.order_materials_reserve,
+         name="order_materials_reserve"),
+    path("orders/<int:pk>/materials/request/", requirement_views.order_materials_request,
+         name="order_materials_request"),
+    path("orders/<int:pk>/prep-sheet/", requirement_views.prep_sheet_generate, name="prep_sheet_generate"),
+    # purchasing
+    path("suppliers/", purchasing_views.supplier_list, name="supplier_list"),
+    path("suppliers/new/", purchasing_views.supplier_create, name="supplier_create"),
+    path("suppliers/<int:pk>/", purchasing_views.supplier_edit, name="supplier_edit"),
+    path("purchase-requests/", purchasing_views.purchase_request_list, name="purchase_request_list"),
+    path("purchase-requests/<int:pk>/<slug:action>/", purchasing_views.purchase_request_action,
+         name="purchase_request_action"),
+    path("purchase-orders/", purchasing_views.purchase_order_list, name="purchase_order_list"),
+    path("purchase-orders/new/", purchasing_views.purchase_order_create, name="purchase_order_create"),
+    path("purchase-orders/<int:pk>/", purchasing_views.purchase_order_detail, name="purchase_order_detail"),
+    path("purchase-orders/<int:pk>/<slug:action>/", purchasing_views.purchase_order_action,
+         name="purchase_order_action"),
+    path("purchase-order-lines/<int:line_pk>/receive/", purchasing_views.goods_receipt_create,
+         name="goods_receipt_create"),
+    path("material-delays/", material_delay_views.material_delay_list, name="material_delay_list"),
+    path("material-delays/new/", material_delay_views.material_delay_create, name="material_delay_create"),
+    # material prep sheets
+    path("prep-sheets/", prep_sheet_views.prep_sheet_list, name="prep_sheet_list"),
+    path("prep-sheets/generate/", prep_sheet_views.prep_sheet_generate_all, name="prep_sheet_generate_all"),
+    path("prep-sheets/print/", prep_sheet_views.prep_sheet_batch_create, name="prep_sheet_batch_create"),
+    path("prep-sheets/print/<int:pk>/", prep_sheet_views.prep_sheet_batch, name="prep_sheet_batch"),
+    path("prep-sheets/print/<int:pk>/progress/", prep_sheet_views.prep_sheet_batch_progress,
+         name="prep_sheet_batch_progress"),
+    path("prep-sheets/<int:pk>/", prep_sheet_views.prep_sheet_detail, name="prep_sheet_detail"),
+    path("prep-sheets/<int:pk>/issue/", prep_sheet_views.prep_sheet_issue, name="prep_sheet_issue"),
+    path("prep-sheets/<int:pk>/accept/", prep_sheet_views.prep_sheet_accept, name="prep_sheet_accept"),
+    path("prep-sheets/<int:pk>/cancel/", prep_sheet_views.prep_sheet_cancel, name="prep_sheet_cancel"),
+    path("prep-sheets/<int:pk>/lines/<int:line_pk>/return/", prep_sheet_views.prep_sheet_return,
+         name="prep_sheet_return"),
+    path("prep-sheets/<int:pk>/lines/<int:line_pk>/substitute/", prep_sheet_views.prep_sheet_substitute,
+         name="prep_sheet_substitute"),
 ]

@@ -1,0 +1,110 @@
+"""Reads of the material preparation pages: an order's materials panel, prep sheet lists and pages,
+and the progress of a day's print batch. Fixed query counts whatever the number of lines."""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, F, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from documents.models import DocumentStatus
+from orders.selectors import orders_visible_to
+
+from .models import (
+    PR_LIVE,
+    MaterialPrepSheet,
+    MaterialPrepSheetEvent,
+    MaterialPrepSheetLine,
+    PrepSheetMove,
+    PrepSheetPrintBatch,
+    PrepSheetStatus,
+    PurchaseRequest,
+)
+from .prep_sheets import OPEN_SHEET
+from .requirements import order_requirements
+
+SHEET_SORTS = {"-created": ("-created_at", "-pk"), "created": ("created_at", "pk"), "order": ("order__number", "pk"),
+               "number": ("number",)}
+
+
+def _day_range(day):
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, start + timedelta(days=1)
+
+
+def order_for_materials(user, pk):
+    qs = orders_visible_to(user) if user.has_perm("inventory.view_stockbalance") else orders_visible_to(user).none()
+    return get_object_or_404(qs.select_related("customer"), pk=pk)
+
+
+def order_materials(order):
+    """What the order's materials panel shows: requirements, its sheets, its live purchase requests."""
+    return {
+        "requirements": order_requirements(order),
+        "sheets": list(MaterialPrepSheet.objects.filter(order=order).order_by("-created_at")),
+        "open_sheet": MaterialPrepSheet.objects.filter(order=order, status__in=OPEN_SHEET).first(),
+        "requests": list(PurchaseRequest.objects.filter(order=order, status__in=PR_LIVE).select_related("item")
+                         .order_by("item__code")),
+    }
+
+
+def sheets_visible_to(user):
+    if not user.has_perm("inventory.view_materialprepsheet"):
+        return MaterialPrepSheet.objects.none()
+    return MaterialPrepSheet.objects.filter(order__in=orders_visible_to(user))
+
+
+def prep_sheet_list(user, filters):
+    qs = sheets_visible_to(user).select_related("order__customer", "created_by").annotate(
+        line_count=Count("lines"), short_count=Count("lines", filter=Q(lines__location__isnull=True)),
+        open_count=Count("lines", filter=Q(lines__issued_quantity__lt=F("lines__required_quantity")
+                                           + F("lines__returned_quantity"))))
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(order__number__icontains=q) | Q(order__customer__name__icontains=q)
+                       | Q(order__customer__code__icontains=q))
+    status = filters.get("status")
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_SHEET)
+    elif status:
+        qs = qs.filter(status=status)
+    if filters.get("day"):
+        start, end = _day_range(filters["day"])
+        qs = qs.filter(created_at__gte=start, created_at__lt=end)
+    return qs.order_by(*SHEET_SORTS.get(filters.get("sort") or "-created", SHEET_SORTS["-created"]))
+
+
+def sheets_of_day(user, day):
+    start, end = _day_range(day)
+    return list(sheets_visible_to(user).filter(created_at__gte=start, created_at__lt=end)
+                .exclude(status=PrepSheetStatus.CANCELLED).select_related("order").order_by("pk"))
+
+
+def prep_sheet_detail(user, pk):
+    lines = Prefetch("lines", queryset=MaterialPrepSheetLine.objects.select_related(
+        "item", "lot", "location", "substitute_item", "substitute_approved_by", "accepted_by", "discrepancy_by")
+        .order_by("line_no"))
+    moves = Prefetch("lines__moves", queryset=PrepSheetMove.objects.select_related("item", "lot", "location", "actor")
+                     .order_by("created_at", "pk"))
+    events = Prefetch("events", queryset=MaterialPrepSheetEvent.objects.select_related("actor").order_by(
+        "created_at", "pk"))
+    qs = sheets_visible_to(user).select_related("order__customer", "created_by", "accepted_by")
+    return get_object_or_404(qs.prefetch_related(lines, moves, events), pk=pk)
+
+
+def print_batch(user, pk):
+    qs = PrepSheetPrintBatch.objects.all() if user.has_perm("inventory.view_materialprepsheet") else \
+        PrepSheetPrintBatch.objects.none()
+    return get_object_or_404(qs.select_related("requested_by"), pk=pk)
+
+
+def batch_progress(batch):
+    """(documents with their sheets, ready count, failed count, total)."""
+    documents = list(batch.documents.order_by("pk"))
+    sheets = {sheet.pk: sheet for sheet in batch.sheets.select_related("order")}
+    for document in documents:
+        document.sheet = sheets.get(document.object_id)
+    ready = sum(1 for d in documents if d.status == DocumentStatus.READY)
+    failed = sum(1 for d in documents if d.status == DocumentStatus.FAILED)
+    return {"documents": documents, "ready": ready, "failed": failed, "total": len(documents),
+            "done": ready + failed == len(documents)}

@@ -1,0 +1,693 @@
+"""Material preparation for a planned order: reserving its materials, the material prep sheet
+(物料准备单, MP-2026-00001), issuing, returning, substitutes and production's acceptance.
+
+- `reserve_order_materials`: what the order still needs and is free in stock is reserved for it
+  (FEFO/FIFO, inventory.reservations), demand "order:<id>".
+- `generate_prep_sheet`: for a planned order, first reserves what can be, then lists one line per
+  reservation (item, quantity, lot and bin to pick from) in the order of the picking walk (location
+  pick sequence); what could not be reserved is a line without lot and bin (still short). An order
+  has at most one open sheet (draft, partially issued, issued).
+- `issue_prep_sheet_material`: the warehouse scans (or types) a lot number or an item code: the
+  sheet line is found from it, the quantity defaults to what the line still needs (as much as that
+  lot has there), and the material leaves stock for the order (an issue posting through
+  inventory.stock_services, consuming the order's reservation on that row). Issued material is not
+  kept as stock at a work-in-process location: usable stock counts every location, so material on the
+  shop floor would be offered to other orders; the ledger rows name the order and the sheet instead.
+  Refused, writing nothing: an order that is not planned (cancelled, on hold…), a quarantined, blocked
+  or expired lot, a lot or item that is on no line of the sheet, more than the line still needs. The
+  same scan submitted twice (the form's entry key) posts once; two issues of one line at the same time
+  are serialised by the sheet's row lock, the second sees what the first issued.
+- `approve_substitution`: someone with the permission (planners, managers) approves another item for
+  a line, with a reason; the warehouse may then issue it for that line (same unit, one for one).
+- `accept_prep_sheet`: production confirms per line what it received, or reports a discrepancy with a
+  note (the warehouse is alerted). When every line is accepted and the order has all it needs, the
+  order moves planned → materials_ready (orders.services.transition_order, action
+  "prepare_materials") with the accepting production user as the actor (production holds that
+  permission: its acceptance is what completes the step). While a sheet is open, the order's bare
+  "Materials ready" action is refused (`refuse_materials_ready_while_preparing`).
+- `return_prep_sheet_material`: unused material comes back to stock (a return posting).
+- Cancelling the order (`release_on_cancel`): its reservations are released, its open purchase
+  requests and open sheets cancelled. Refused while material is issued to it and not returned: the
+  physical material must come back first, and the warehouse records that return.
+"""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
+
+from alerts.services import create_alert
+from orders.models import Order, OrderStatus
+from orders.services import transition_order
+
+from . import numbering
+from .ledger import DocumentRef, MoveLine, issuable_lot_errors, shortage_message, usable_stock
+from .models import (
+    PR_LIVE,
+    Item,
+    Location,
+    Lot,
+    MaterialPrepSheet,
+    MaterialPrepSheetEvent,
+    MaterialPrepSheetLine,
+    MoveKind,
+    PrepSheetMove,
+    PrepSheetMoveKind,
+    PrepSheetPrintBatch,
+    PrepSheetStatus,
+    PurchaseRequest,
+    PurchaseRequestStatus,
+    Reservation,
+    ReservationStatus,
+    StockBalance,
+    StockMove,
+)
+from .purchasing import order_demand
+from .requirements import OPEN_FOR_MATERIALS, ZERO, order_requirements
+from .reservations import allocation_order, release_order_reservations, release_reservation, reserve_stock
+from .stock_services import post_stock, require
+from .units import format_quantity
+
+S = PrepSheetStatus
+OPEN_SHEET = [S.DRAFT, S.PARTIALLY_ISSUED, S.ISSUED]
+DOCUMENT_TYPE = "prep_sheet"
+# Lines with nothing to pick from (still short) come last on the walk.
+END_OF_WALK = 10**9
+MAX_NOTE = 300
+# Names of the sheet's events, for the timeline.
+EVENT_LABELS = {
+    "created": gettext_lazy("Prep sheet made"), "issued": gettext_lazy("Issued"),
+    "returned": pgettext_lazy("prep sheet event", "Returned"), "substitution": gettext_lazy("Substitute approved"),
+    "accepted_lines": gettext_lazy("Lines accepted"), "discrepancy": gettext_lazy("Discrepancy reported"),
+    "accepted": gettext_lazy("Accepted by production"), "cancelled": gettext_lazy("Cancelled"),
+}
+
+
+def sheet_document(sheet):
+    return DocumentRef(DOCUMENT_TYPE, sheet.pk, sheet.number)
+
+
+def record_sheet_event(*, sheet, action, actor, from_status="", to_status="", note=""):
+    return MaterialPrepSheetEvent.objects.create(sheet=sheet, action=action, actor=actor, from_status=from_status,
+                                                 to_status=to_status or from_status, note=note)
+
+
+def _note(text, *, required=False, field="note"):
+    text = (text or "").strip()
+    if required and not text:
+        raise ValidationError({field: [_("Give a reason.")]})
+    if len(text) > MAX_NOTE:
+        raise ValidationError({field: [_("At most %(n)s characters.") % {"n": MAX_NOTE}]})
+    return text
+
+
+def _order_refusal(order, doing):
+    if order.status == OrderStatus.CANCELLED:
+        return _("Order %(number)s is cancelled: nothing can be %(doing)s for it.") % {
+            "number": order.number, "doing": doing}
+    return _("Order %(number)s is %(status)s: material is %(doing)s only for planned orders.") % {
+        "number": order.number, "status": order.get_status_display(), "doing": doing}
+
+
+# --- reserving --------------------------------------------------------------------------------------
+
+def _reserve_missing(actor, order, requirements):
+    made = []
+    for component in requirements.components:
+        quantity = component.to_reserve
+        if quantity > 0:
+            made += reserve_stock(actor=actor, item=component.item, quantity=quantity, demand=order_demand(order),
+                                  order=order, partial=True)
+    return made
+
+
+def reserve_order_materials(*, actor, order) -> list[Reservation]:
+    """Reserve for the order what it still needs and is free in stock (FEFO/FIFO)."""
+    require(actor, "inventory.add_reservation")
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status not in OPEN_FOR_MATERIALS:
+            raise ValidationError(_order_refusal(order, _("reserved")))
+        requirements = order_requirements(order)
+        if requirements.errors:
+            raise ValidationError(requirements.errors)
+        made = _reserve_missing(actor, order, requirements)
+        if not made:
+            raise ValidationError(_("Nothing to reserve for order %(number)s: what it needs is reserved or issued, "
+                                    "or not in stock.") % {"number": order.number})
+    return made
+
+
+# --- generating the sheet ---------------------------------------------------------------------------
+
+def _lines_for(requirements, reservations):
+    """Unsaved sheet lines: per component, one per reservation (FEFO order) up to what is still
+    needed, then the rest without lot and bin."""
+    by_item = defaultdict(list)
+    for reservation in reservations:
+        by_item[reservation.item_id].append(reservation)
+    lines = []
+    for component in requirements.components:
+        left = component.still_needed
+        for reservation in sorted(by_item.get(component.item.pk, ()), key=allocation_order):
+            if left <= 0:
+                break
+            take = min(reservation.quantity - reservation.consumed, left)
+            left -= take
+            lines.append(MaterialPrepSheetLine(item=component.item, required_quantity=take, lot=reservation.lot,
+                                               location=reservation.location,
+                                               pick_sequence=reservation.location.pick_sequence))
+        if left > 0:
+            lines.append(MaterialPrepSheetLine(item=component.item, required_quantity=left, pick_sequence=END_OF_WALK))
+    lines.sort(key=lambda ln: (ln.pick_sequence, ln.location.code if ln.location else "", ln.item.code,
+                               ln.lot.number if ln.lot else ""))
+    return lines
+
+
+def generate_prep_sheet(*, actor, order, note="") -> MaterialPrepSheet:
+    """The prep sheet of a planned order (see the module docstring)."""
+    require(actor, "inventory.add_materialprepsheet")
+    note = _note(note)
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != OrderStatus.PLANNED:
+            raise ValidationError(_("Order %(number)s is %(status)s: a prep sheet is made for a planned order.")
+                                  % {"number": order.number, "status": order.get_status_display()})
+        existing = MaterialPrepSheet.objects.filter(order=order, status__in=OPEN_SHEET).first()
+        if existing is not None:
+            raise ValidationError(_("Order %(number)s already has prep sheet %(sheet)s.")
+                                  % {"number": order.number, "sheet": existing.number})
+        requirements = order_requirements(order)
+        if requirements.errors:
+            raise ValidationError(requirements.errors)
+        if actor.has_perm("inventory.add_reservation"):
+            _reserve_missing(actor, order, requirements)
+        reservations = (Reservation.objects.filter(order=order, status=ReservationStatus.ACTIVE)
+                        .select_related("lot", "location"))
+        lines = _lines_for(requirements, reservations)
+        if not lines:
+            raise ValidationError(_("Order %(number)s needs no material from the stores (everything is issued).")
+                                  % {"number": order.number})
+        sheet = MaterialPrepSheet.objects.create(number=numbering.next_number(numbering.PREP_SHEET), order=order,
+                                                 note=note, created_by=actor)
+        for number, line in enumerate(lines, start=1):
+            line.sheet, line.line_no = sheet, number
+        MaterialPrepSheetLine.objects.bulk_create(lines)
+        short = sum(1 for line in lines if line.location is None)
+        record_sheet_event(sheet=sheet, action="created", actor=actor, to_status=S.DRAFT,
+                           note=_("%(lines)s lines, %(short)s still short.") % {"lines": len(lines), "short": short})
+    return sheet
+
+
+@dataclass
+class DayGeneration:
+    sheets: list
+    problems: list  # (order, messages)
+
+
+def generate_open_prep_sheets(*, actor) -> DayGeneration:
+    """A prep sheet for every planned order that has no open one (the day's batch). An order with a
+    problem is reported and does not stop the others."""
+    require(actor, "inventory.add_materialprepsheet")
+    with_sheet = MaterialPrepSheet.objects.filter(status__in=OPEN_SHEET).values("order_id")
+    orders = list(Order.objects.filter(status=OrderStatus.PLANNED).exclude(pk__in=with_sheet)
+                  .order_by("-priority", "requested_date", "pk"))
+    result = DayGeneration([], [])
+    for order in orders:
+        try:
+            result.sheets.append(generate_prep_sheet(actor=actor, order=order))
+        except ValidationError as exc:
+            result.problems.append((order, exc.messages))
+    return result
+
+
+def cancel_prep_sheet(*, actor, sheet, reason) -> MaterialPrepSheet:
+    """Withdraw an open sheet nothing is issued on (the order's reservations stay)."""
+    require(actor, "inventory.change_materialprepsheet")
+    reason = _note(reason, required=True, field="reason")
+    with transaction.atomic():
+        current = MaterialPrepSheet.objects.select_for_update().get(pk=sheet.pk)
+        if current.status not in OPEN_SHEET:
+            raise ValidationError(_("Prep sheet %(number)s is %(status)s: it cannot be cancelled.")
+                                  % {"number": current.number, "status": current.get_status_display()})
+        if current.lines.filter(issued_quantity__gt=F("returned_quantity")).exists():
+            raise ValidationError(_("Material is issued on prep sheet %(number)s: return it before cancelling.")
+                                  % {"number": current.number})
+        _set_status(actor, current, S.CANCELLED, "cancelled", reason)
+    return current
+
+
+def _set_status(actor, sheet, to_status, action, note, **changes):
+    from_status = sheet.status
+    sheet.status = to_status
+    for name, value in changes.items():
+        setattr(sheet, name, value)
+    sheet.save()
+    record_sheet_event(sheet=sheet, action=action, actor=actor, from_status=from_status, to_status=to_status,
+                       note=note)
+
+
+def request_print_batch(*, actor, sheets, day, language=None) -> PrepSheetPrintBatch:
+    """One PDF job per sheet (documents pipeline, rendered by the worker), kept together so the page
+    can show their progress. A sheet whose PDF is already being made joins with that job."""
+    from documents import services as document_services
+
+    from .documents import KIND
+
+    sheets = [sheet for sheet in sheets if sheet.status != S.CANCELLED]
+    if not sheets:
+        raise ValidationError(_("There is no prep sheet to print for %(day)s.") % {"day": day.isoformat()})
+    with transaction.atomic():
+        documents = [document_services.request_document(actor=actor, kind=KIND, obj=sheet, language=language)
+                     for sheet in sheets]
+        batch = PrepSheetPrintBatch.objects.create(day=day, language=documents[0].language, requested_by=actor)
+        batch.sheets.set(sheets)
+        batch.documents.set(documents)
+    return batch
+
+
+# --- substitutes ------------------------------------------------------------------------------------
+
+def approve_substitution(*, actor, line, substitute, reason) -> MaterialPrepSheetLine:
+    """Allow `substitute` to be issued for `line` (one for one, in the same unit)."""
+    require(actor, "inventory.approve_substitution")
+    reason = _note(reason, required=True, field="reason")
+    with transaction.atomic():
+        sheet = MaterialPrepSheet.objects.select_for_update().get(pk=line.sheet_id)
+        current = MaterialPrepSheetLine.objects.select_related("item").get(pk=line.pk)
+        errors = []
+        if sheet.status not in OPEN_SHEET:
+            errors.append(_("Prep sheet %(number)s is %(status)s.") % {"number": sheet.number,
+                                                                        "status": sheet.get_status_display()})
+        if substitute.pk == current.item_id:
+            errors.append(_("Choose another item than the line's own."))
+        elif substitute.unit != current.item.unit:
+            errors.append(_("%(code)s is stocked in %(unit)s, the line in %(line_unit)s: a substitute needs the same "
+                            "unit.") % {"code": substitute.code, "unit": substitute.unit,
+                                        "line_unit": current.item.unit})
+        if not substitute.is_active:
+            errors.append(_("%(code)s is inactive.") % {"code": substitute.code})
+        if errors:
+            raise ValidationError(errors)
+        current.substitute_item, current.substitute_reason = substitute, reason
+        current.substitute_approved_by, current.substitute_approved_at = actor, timezone.now()
+        current.save(update_fields=["substitute_item", "substitute_reason", "substitute_approved_by",
+                                    "substitute_approved_at"])
+        record_sheet_event(sheet=sheet, action="substitution", actor=actor, from_status=sheet.status,
+                           note=_("Line %(n)s: %(substitute)s may be issued instead of %(code)s. %(reason)s")
+                           % {"n": current.line_no, "substitute": substitute.code, "code": current.item.code,
+                              "reason": reason})
+    return current
+
+
+# --- issuing ----------------------------------------------------------------------------------------
+
+@dataclass
+class IssueResult:
+    move: PrepSheetMove
+    duplicate: bool = False
+
+
+def _candidates(lines):
+    items = {}
+    for line in lines:
+        items[line.item_id] = line.item
+        if line.substitute_item_id:
+            items[line.substitute_item_id] = line.substitute_item
+    return items
+
+
+def _resolve_code(code, lines):
+    """(item, lot or None) the scanned code names among the sheet's items, or a ValidationError."""
+    items = _candidates(lines)
+    lots = list(Lot.objects.filter(number=code).select_related("item"))
+    for lot in lots:
+        if lot.item_id in items:
+            return items[lot.item_id], lot
+    if lots:
+        other = lots[0]
+        raise ValidationError(_("Lot %(lot)s belongs to %(code)s %(name)s, which is not on prep sheet %(sheet)s.")
+                              % {"lot": code, "code": other.item.code, "name": other.item.name,
+                                 "sheet": lines[0].sheet.number})
+    item = next((item for item in items.values() if item.code.lower() == code.lower()), None)
+    if item is not None:
+        return item, None
+    other = Item.objects.filter(code__iexact=code).first()
+    if other is not None:
+        raise ValidationError(_("%(code)s is not on prep sheet %(sheet)s (an approved substitute is needed to issue "
+                                "it instead of a line's item).") % {"code": other.code, "sheet": lines[0].sheet.number})
+    raise ValidationError(_("No lot or item has the code “%(code)s”.") % {"code": code})
+
+
+def _line_for(item, lot, lines, chosen):
+    """The line to issue `item` (and `lot`) on: the chosen one, else the first that still needs it,
+    preferring the one whose suggested lot it is."""
+    if chosen is not None:
+        line = next((ln for ln in lines if ln.pk == chosen.pk), None)
+        if line is None or item.pk not in (line.item_id, line.substitute_item_id):
+            raise ValidationError(_("%(code)s cannot be issued on that line.") % {"code": item.code})
+        if line.to_issue <= 0:
+            raise ValidationError(_("Line %(n)s is fully issued.") % {"n": line.line_no})
+        return line
+    open_lines = [ln for ln in lines if item.pk in (ln.item_id, ln.substitute_item_id) and ln.to_issue > 0]
+    if not open_lines:
+        raise ValidationError(_("Everything of %(code)s on this sheet is already issued.") % {"code": item.code})
+    own = [ln for ln in open_lines if lot is not None and ln.lot_id == lot.pk]
+    return (own or open_lines)[0]
+
+
+def _reserved_here(order, item, location, lot):
+    return (Reservation.objects.filter(order=order, item=item, location=location, lot=lot,
+                                       status=ReservationStatus.ACTIVE)
+            .aggregate(open=Sum(F("quantity") - F("consumed")))["open"] or ZERO)
+
+
+def _source(order, item, lot, line, location):
+    """(location, lot, quantity the order may take there) to issue from."""
+    balances = StockBalance.objects.filter(item=item, on_hand__gt=0, location__is_active=True).select_related(
+        "location", "lot")
+    if lot is None and line.lot_id and item.pk == line.item_id:
+        lot = line.lot
+    if lot is not None:
+        balances = balances.filter(lot=lot)
+    else:
+        balances = balances.filter(usable_stock()).order_by()
+    if location is not None:
+        balances = balances.filter(location=location)
+    rows = list(balances)
+    if not rows:
+        if lot is None:
+            raise ValidationError(_("No usable stock of %(code)s%(where)s: scan the lot to issue from.")
+                                  % {"code": item.code, "where": _(" at %(location)s") % {"location": location.code}
+                                     if location else ""})
+        raise ValidationError(_("Lot %(lot)s of %(code)s is not in stock%(where)s.")
+                              % {"lot": lot.number, "code": item.code,
+                                 "where": _(" at %(location)s") % {"location": location.code} if location else ""})
+    for row in rows:
+        row.for_order = row.available + _reserved_here(order, item, row.location, row.lot)
+    if line.location_id and any(row.location_id == line.location_id for row in rows):
+        row = next(row for row in rows if row.location_id == line.location_id)
+    else:
+        row = sorted(rows, key=lambda r: (-r.for_order, *allocation_order(r)))[0]
+    return row
+
+
+def issue_prep_sheet_material(*, actor, sheet, code, quantity=None, line=None, location=None,
+                              entry_key=None) -> IssueResult:
+    """Issue material for a sheet line from a scanned lot number or item code (module docstring)."""
+    require(actor, "inventory.issue_materialprepsheet")
+    code = (code or "").strip()
+    if not code:
+        raise ValidationError({"code": [_("Scan or type a lot number or an item code.")]})
+    if quantity is not None and (not isinstance(quantity, Decimal) or not quantity.is_finite() or quantity <= 0):
+        raise ValidationError({"quantity": [_("The quantity must be greater than zero.")]})
+    entry_key = entry_key or uuid.uuid4()
+    existing = PrepSheetMove.objects.filter(entry_key=entry_key).first()
+    if existing is not None:
+        return IssueResult(existing, duplicate=True)
+    try:
+        with transaction.atomic():
+            return _issue(actor, sheet, code, quantity, line, location, entry_key)
+    except IntegrityError:
+        existing = PrepSheetMove.objects.filter(entry_key=entry_key).first()
+        if existing is None:
+            raise
+        return IssueResult(existing, duplicate=True)
+
+
+def _locked_sheet(sheet):
+    """The sheet locked (serialises issues, returns and acceptance of one sheet) and its lines."""
+    current = MaterialPrepSheet.objects.select_for_update().get(pk=sheet.pk)
+    order = Order.objects.get(pk=current.order_id)
+    lines = list(MaterialPrepSheetLine.objects.filter(sheet=current).select_related(
+        "item", "substitute_item", "lot", "location").order_by("line_no"))
+    for line in lines:
+        line.sheet = current
+    return current, order, lines
+
+
+def _issue(actor, sheet, code, quantity, chosen_line, location, entry_key):
+    sheet, order, lines = _locked_sheet(sheet)
+    if PrepSheetMove.objects.filter(entry_key=entry_key).exists():  # the same scan, waiting for our lock
+        return IssueResult(PrepSheetMove.objects.get(entry_key=entry_key), duplicate=True)
+    if order.status != OrderStatus.PLANNED:
+        raise ValidationError(_order_refusal(order, _("issued")))
+    if sheet.status not in OPEN_SHEET:
+        raise ValidationError(_("Prep sheet %(number)s is %(status)s: nothing more can be issued on it.")
+                              % {"number": sheet.number, "status": sheet.get_status_display()})
+    item, lot = _resolve_code(code, lines)
+    line = _line_for(item, lot, lines, chosen_line)
+    if lot is not None:
+        errors = issuable_lot_errors(item, lot)
+        if errors:
+            raise ValidationError(errors)
+    source = _source(order, item, lot, line, location)
+    lot = source.lot
+    errors = issuable_lot_errors(item, lot)
+    if errors:
+        raise ValidationError(errors)
+    if quantity is None:
+        quantity = min(line.to_issue, max(source.for_order, ZERO))
+        if quantity <= 0:
+            raise ValidationError(shortage_message(item, lot, source.location, source))
+    elif quantity > line.to_issue:
+        raise ValidationError({"quantity": [_("Line %(n)s needs only %(left)s more.")
+                                            % {"n": line.line_no, "left": format_quantity(line.to_issue, item.unit)}]})
+    posting = post_stock(
+        actor=actor, kind=MoveKind.ISSUE, lines=[MoveLine(item=item, location=source.location, quantity=-quantity,
+                                                          lot=lot)],
+        reason=_("Prep sheet %(number)s line %(n)s") % {"number": sheet.number, "n": line.line_no},
+        document=sheet_document(sheet), order=order, demand=order_demand(order))
+    move = PrepSheetMove.objects.create(line=line, kind=PrepSheetMoveKind.ISSUE, item=item, lot=lot,
+                                        location=source.location, quantity=quantity, move_group=posting.move_group,
+                                        entry_key=entry_key, actor=actor)
+    line.issued_quantity += quantity
+    line.save(update_fields=["issued_quantity"])
+    _release_excess(actor, order, line.item, lines)
+    to_status = S.ISSUED if all(ln.to_issue <= 0 for ln in lines) else S.PARTIALLY_ISSUED
+    substitute = _(" (substitute for %(code)s)") % {"code": line.item.code} if item.pk != line.item_id else ""
+    _set_status(actor, sheet, to_status, "issued",
+                _("Line %(n)s: %(quantity)s of %(code)s%(substitute)s%(lot)s from %(location)s.")
+                % {"n": line.line_no, "quantity": format_quantity(quantity, item.unit), "code": item.code,
+                   "substitute": substitute, "lot": _(", lot %(lot)s") % {"lot": lot.number} if lot else "",
+                   "location": source.location.code})
+    return IssueResult(move)
+
+
+def _release_excess(actor, order, item, lines):
+    """Reservations of the order for `item` beyond what its lines still need are given back (material
+    was issued from another lot or bin than the one reserved). Whole reservations are released, the
+    ones on rows no open line points to first; a part released too much is reserved again there."""
+    wanted = sum((ln.to_issue for ln in lines if ln.item_id == item.pk), ZERO)
+    reservations = list(Reservation.objects.filter(order=order, item=item, status=ReservationStatus.ACTIVE)
+                        .select_related("location", "lot"))
+    excess = sum((r.quantity - r.consumed for r in reservations), ZERO) - wanted
+    if excess <= 0:
+        return
+    suggested = {(ln.location_id, ln.lot_id) for ln in lines if ln.item_id == item.pk and ln.to_issue > 0}
+    reservations.sort(key=lambda r: ((r.location_id, r.lot_id) in suggested, -r.pk))
+    for reservation in reservations:
+        if excess <= 0:
+            break
+        open_quantity = reservation.quantity - reservation.consumed
+        release_reservation(actor=actor, reservation=reservation, reason=_("issued from another lot or bin"))
+        if open_quantity > excess:
+            reserve_stock(actor=actor, item=item, quantity=open_quantity - excess, demand=order_demand(order),
+                          order=order, location=reservation.location, lot=reservation.lot, partial=True)
+        excess -= open_quantity
+
+
+# --- returning --------------------------------------------------------------------------------------
+
+def _net_by_lot(line):
+    """{(item id, lot id, location id): net issued} of the line, from its moves."""
+    net = defaultdict(lambda: ZERO)
+    for move in line.moves.all():
+        sign = 1 if move.kind == PrepSheetMoveKind.ISSUE else -1
+        net[(move.item_id, move.lot_id, move.location_id)] += sign * move.quantity
+    return net
+
+
+def return_prep_sheet_material(*, actor, line, quantity, reason, lot=None, location=None) -> PrepSheetMove:
+    """Unused material of a line back into stock: `lot` (default: the lot issued last that is still out)
+    into `location` (default: where it was issued from)."""
+    require(actor, "inventory.issue_materialprepsheet")
+    reason = _note(reason, required=True, field="reason")
+    if quantity is None or not isinstance(quantity, Decimal) or not quantity.is_finite() or quantity <= 0:
+        raise ValidationError({"quantity": [_("The quantity must be greater than zero.")]})
+    with transaction.atomic():
+        sheet, order, lines = _locked_sheet(line.sheet)
+        line = next(ln for ln in lines if ln.pk == line.pk)
+        if sheet.status == S.CANCELLED:
+            raise ValidationError(_("Prep sheet %(number)s is cancelled.") % {"number": sheet.number})
+        out = {key: qty for key, qty in _net_by_lot(line).items() if qty > 0}
+        if lot is not None:
+            out = {key: qty for key, qty in out.items() if key[1] == lot.pk}
+        if location is not None:
+            keyed = {}
+            for (item_id, lot_id, _from), qty in out.items():
+                keyed[(item_id, lot_id, location.pk)] = keyed.get((item_id, lot_id, location.pk), ZERO) + qty
+            out = keyed
+        from_lot = _(" from lot %(lot)s") % {"lot": lot.number} if lot else ""
+        if not out:
+            raise ValidationError(_("Nothing of line %(n)s is out to be returned%(lot)s.")
+                                  % {"n": line.line_no, "lot": from_lot})
+        (item_id, lot_id, location_id), available = list(out.items())[-1]
+        if quantity > available:
+            raise ValidationError({"quantity": [_("Only %(out)s of line %(n)s is out%(lot)s.")
+                                                % {"out": format_quantity(available, line.item.unit),
+                                                   "n": line.line_no, "lot": from_lot}]})
+        item = Item.objects.get(pk=item_id)
+        back_lot = Lot.objects.get(pk=lot_id) if lot_id else None
+        back_to = Location.objects.get(pk=location_id)
+        posting = post_stock(actor=actor, kind=MoveKind.RETURN, lines=[MoveLine(item=item, location=back_to,
+                                                                                 quantity=quantity, lot=back_lot)],
+                             reason=reason, document=sheet_document(sheet), order=order)
+        move = PrepSheetMove.objects.create(line=line, kind=PrepSheetMoveKind.RETURN, item=item, lot=back_lot,
+                                            location=back_to, quantity=quantity, note=reason,
+                                            move_group=posting.move_group, actor=actor)
+        line.returned_quantity += quantity
+        line.save(update_fields=["returned_quantity"])
+        to_status = S.PARTIALLY_ISSUED if sheet.status == S.ISSUED else sheet.status
+        _set_status(actor, sheet, to_status, "returned",
+                    _("Line %(n)s: %(quantity)s of %(code)s back to %(location)s. %(reason)s")
+                    % {"n": line.line_no, "quantity": format_quantity(quantity, item.unit), "code": item.code,
+                       "location": back_to.code, "reason": reason})
+    return move
+
+
+# --- acceptance by production -----------------------------------------------------------------------
+
+@dataclass
+class AcceptResult:
+    sheet: MaterialPrepSheet
+    order_ready: bool
+    missing: list  # component requirements still not issued when every line is accepted
+
+
+def accept_prep_sheet(*, actor, sheet, accepted=(), discrepancies=None) -> AcceptResult:
+    """Production confirms the lines it received (`accepted`: line ids) or reports a discrepancy per
+    line (`discrepancies`: {line id: note}); see the module docstring."""
+    require(actor, "inventory.accept_materialprepsheet")
+    accepted = {int(pk) for pk in accepted}
+    discrepancies = {int(pk): (note or "").strip() for pk, note in (discrepancies or {}).items()}
+    with transaction.atomic():
+        sheet, order, lines = _locked_sheet(sheet)
+        by_pk = {line.pk: line for line in lines}
+        errors = _acceptance_errors(sheet, order, by_pk, accepted, discrepancies)
+        if errors:
+            raise ValidationError(errors)
+        now = timezone.now()
+        for pk in sorted(accepted):
+            line = by_pk[pk]
+            line.accepted_quantity, line.accepted_by, line.accepted_at = line.net_issued, actor, now
+            line.discrepancy_note, line.discrepancy_by, line.discrepancy_at = "", None, None
+        for pk, note in discrepancies.items():
+            line = by_pk[pk]
+            line.discrepancy_note, line.discrepancy_by, line.discrepancy_at = note, actor, now
+        MaterialPrepSheetLine.objects.bulk_update(
+            [by_pk[pk] for pk in accepted | set(discrepancies)],
+            ["accepted_quantity", "accepted_by", "accepted_at", "discrepancy_note", "discrepancy_by", "discrepancy_at"])
+        if accepted:
+            record_sheet_event(sheet=sheet, action="accepted_lines", actor=actor, from_status=sheet.status,
+                               note=_("Lines accepted: %(lines)s.") % {
+                                   "lines": ", ".join(str(by_pk[pk].line_no) for pk in sorted(accepted))})
+        for pk, note in discrepancies.items():
+            record_sheet_event(sheet=sheet, action="discrepancy", actor=actor, from_status=sheet.status,
+                               note=_("Line %(n)s: %(note)s") % {"n": by_pk[pk].line_no, "note": note})
+            _alert_discrepancy(sheet, order, by_pk[pk], note, actor)
+        if not all(line.is_accepted for line in lines):
+            return AcceptResult(sheet, order_ready=False, missing=[])
+        requirements = order_requirements(order)
+        missing = [c for c in requirements.components if c.still_needed > 0]
+        _set_status(actor, sheet, S.ACCEPTED, "accepted", _("Every line accepted."), accepted_by=actor,
+                    accepted_at=now)
+        if missing or requirements.errors:
+            return AcceptResult(sheet, order_ready=False, missing=missing)
+        transition_order(actor=actor, order=order, action="prepare_materials", expected_status=OrderStatus.PLANNED,
+                         note=_("Materials issued on %(sheet)s and accepted by production.") % {"sheet": sheet.number})
+    return AcceptResult(sheet, order_ready=True, missing=[])
+
+
+def _acceptance_errors(sheet, order, by_pk, accepted, discrepancies):
+    if sheet.status not in (S.PARTIALLY_ISSUED, S.ISSUED):
+        if sheet.status == S.DRAFT:
+            return [_("Nothing has been issued on prep sheet %(number)s yet.") % {"number": sheet.number}]
+        return [_("Prep sheet %(number)s is %(status)s.") % {"number": sheet.number,
+                                                               "status": sheet.get_status_display()}]
+    if order.status != OrderStatus.PLANNED:
+        return [_order_refusal(order, _("accepted"))]
+    if not accepted and not discrepancies:
+        return [_("Tick the lines you received, or report a discrepancy with a note.")]
+    errors = []
+    for pk in accepted | set(discrepancies):
+        if pk not in by_pk:
+            errors.append(_("A line is not on prep sheet %(number)s.") % {"number": sheet.number})
+    if errors:
+        return errors
+    for pk in sorted(accepted & set(discrepancies)):
+        errors.append(_("Line %(n)s: accept it or report a discrepancy, not both.") % {"n": by_pk[pk].line_no})
+    for pk in sorted(accepted):
+        if by_pk[pk].to_accept <= 0:
+            errors.append(_("Line %(n)s: nothing issued is waiting to be accepted.") % {"n": by_pk[pk].line_no})
+    for pk, note in sorted(discrepancies.items()):
+        if not note:
+            errors.append(_("Line %(n)s: describe the discrepancy.") % {"n": by_pk[pk].line_no})
+        elif len(note) > MAX_NOTE:
+            errors.append(_("Line %(n)s: at most %(max)s characters.") % {"n": by_pk[pk].line_no, "max": MAX_NOTE})
+    return errors
+
+
+def _alert_discrepancy(sheet, order, line, note, actor):
+    create_alert(
+        kind="prep_sheet_discrepancy",
+        subject=gettext_noop("Discrepancy on prep sheet %(sheet)s line %(line)s (order %(order)s)"),
+        body=gettext_noop("%(code)s %(name)s: %(note)s (reported by %(who)s)"),
+        params={"sheet": sheet.number, "line": line.line_no, "order": order.number, "code": line.item.code,
+                "name": line.item.name, "note": note, "who": actor.get_full_name() or actor.get_username()},
+        link=reverse("inventory:prep_sheet_detail", args=[sheet.pk]),
+        severity="high" if order.is_rush else "info", roles=("warehouse",),
+        dedupe_key=f"prep-discrepancy:{line.pk}:{timezone.now().isoformat()}")
+
+
+# --- the order's stage hooks ------------------------------------------------------------------------
+
+def refuse_materials_ready_while_preparing(*, actor, order, action, from_status):
+    """orders.stage_hooks on_transition: while a prep sheet of the order is open, the order becomes
+    materials ready only through production's acceptance on it (accept_prep_sheet)."""
+    if action != "prepare_materials":
+        return
+    sheet = MaterialPrepSheet.objects.filter(order=order, status__in=OPEN_SHEET).first()
+    if sheet is not None:
+        raise ValidationError(_("The materials of order %(number)s are being prepared on prep sheet %(sheet)s: the "
+                                "order is ready when production accepts them there.")
+                              % {"number": order.number, "sheet": sheet.number})
+
+
+def release_on_cancel(*, actor, order):
+    """orders.stage_hooks on_cancel: release the order's reservations, cancel its open purchase
+    requests and prep sheets; refused while material issued to it is not returned."""
+    out = list(StockMove.objects.filter(order=order, kind__in=[MoveKind.ISSUE, MoveKind.RETURN])
+               .values("item__code", "item__unit").annotate(net=Sum("quantity")).filter(net__lt=0)
+               .order_by("item__code"))
+    if out:
+        raise ValidationError(_("Material was issued to order %(number)s (%(items)s): the warehouse returns it to "
+                                "stock on the prep sheet before the order can be cancelled.")
+                              % {"number": order.number, "items": ", ".join(
+                                  f"{format_quantity(-row['net'], row['item__unit'])} {row['item__code']}"
+                                  for row in out)})
+    reason = _("order %(number)s cancelled") % {"number": order.number}
+    release_order_reservations(actor=actor, order=order, reason=reason)
+    now = timezone.now()
+    PurchaseRequest.objects.filter(order=order, status__in=PR_LIVE).update(
+        status=PurchaseRequestStatus.CANCELLED, decided_by=actor, decided_at=now, decision_note=reason)
+    for sheet in MaterialPrepSheet.objects.select_for_update().filter(order=order, status__in=OPEN_SHEET):
+        _set_status(actor, sheet, S.CANCELLED, "cancelled", reason)
