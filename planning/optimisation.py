@@ -51,6 +51,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orders.models import Priority
+
+from . import gantt
 from .models import (
     CalendarException,
     CalendarShift,
@@ -634,3 +637,47 @@ def run_review(run, now=None):
     return RunReview(current=current, proposed=proposed, changed_orders=changes, moved_operations=moved,
                      solver=proposal.get("solver", {}), start=datetime.fromisoformat(proposal["start"]),
                      better=proposed.key < current.key, stale=stale, expired=expired)
+
+
+def comparison_charts(run, *, order_url):
+    """Two small Gantt charts by work center over the days the run's operations cover: the plan it started
+    from and its proposal (SVG, planning.gantt), or None without a proposal. One query for the operations'
+    orders, items and descriptions; `order_url(order_id)` is each bar's link."""
+    rows = (run.proposal or {}).get("operations") or []
+    if not rows:
+        return None
+    details = {row["pk"]: row for row in WorkOrderOperation.objects.filter(pk__in=[r["id"] for r in rows]).values(
+        "pk", "description", "locked", "work_order__order_id", "work_order__order__number",
+        "work_order__order__priority", "work_order__order__customer__name", "work_order__item__code",
+        "work_order__item__name")}
+    late = {side: {row["id"]: row[f"{side}_lateness"] > 0 for row in run.proposal.get("orders", [])}
+            for side in ("current", "proposed")}
+    tz = timezone.get_default_timezone()
+
+    def operations(side):
+        for row in rows:
+            place, found = (row["was"] if side == "current" else row), details.get(row["id"])
+            if found is None:  # the operation was removed since the run
+                continue
+            order_id = found["work_order__order_id"]
+            yield gantt.GanttOperation(
+                order_id=order_id, order_number=found["work_order__order__number"],
+                customer_name=found["work_order__order__customer__name"], work_order_number=row["work_order"],
+                item_code=found["work_order__item__code"], item_name=found["work_order__item__name"],
+                sequence=row["sequence"], description=found["description"], center_code=place["center"],
+                unit=place["unit"], start=datetime.fromisoformat(place["start"]),
+                end=datetime.fromisoformat(place["end"]), rush=found["work_order__order__priority"] == Priority.RUSH,
+                late=late[side].get(order_id, False), locked=found["locked"], operation_id=row["id"])
+
+    charts = {side: list(operations(side)) for side in ("current", "proposed")}
+    moments = [moment for ops in charts.values() for op in ops for moment in (op.start, op.end)]
+    if not moments:
+        return None
+    first, last = min(moments).astimezone(tz).date(), max(moments).astimezone(tz).date() + timedelta(days=1)
+    window = gantt.Window(datetime.combine(first, datetime.min.time(), tzinfo=tz),
+                          datetime.combine(last, datetime.min.time(), tzinfo=tz),
+                          gantt.WEEK if (last - first).days <= 14 else gantt.MONTH)
+    titles = {"current": _("Current plan"), "proposed": _("Proposal")}
+    return {side: gantt.render_svg(gantt.layout(ops, window, group_by=gantt.BY_CENTER, now=timezone.now(), tz=tz,
+                                                order_url=order_url), title=titles[side])
+            for side, ops in charts.items()}

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -65,7 +66,9 @@ def _run_context(run):
     elapsed = None
     if run.started_at is not None:
         elapsed = int(((run.finished_at or timezone.now()) - run.started_at).total_seconds())
-    return {"run": run, "review": review, "elapsed_seconds": elapsed,
+    charts = optimisation.comparison_charts(
+        run, order_url=lambda pk: reverse("planning:plan_detail", args=[pk])) if review else None
+    return {"run": run, "review": review, "charts": charts, "elapsed_seconds": elapsed,
             "in_flight": run.status in optimisation.IN_FLIGHT}
 
 

@@ -462,6 +462,10 @@ def test_pages_for_the_planner(client, django_capture_on_commit_callbacks, djang
         html = client.get(reverse("planning:optimisation_run", args=[run.pk])).content.decode()
     assert 'data-testid="comparison"' in html and 'data-testid="accept-button"' in html
     assert html.count('data-testid="changed-order"') == 3
+    # The two mini Gantt charts: the four operations each, linking to their orders' plans.
+    assert 'data-testid="chart-current"' in html and 'data-testid="chart-proposed"' in html
+    assert html.count('class="gantt-bar') == 8
+    assert html.count(f'href="{reverse("planning:plan_detail", args=[factory.orders["long"].pk])}"') >= 3
 
     listing = client.get(reverse("planning:optimise"), {"status": "done"}).content.decode()
     assert listing.count('data-testid="optimisation-run-row"') == 1
@@ -500,3 +504,26 @@ def test_other_roles_get_403_on_every_view():
     assert not OptimisationRun.objects.exclude(pk=run.pk).exists()
     run.refresh_from_db()
     assert run.status == RS.DONE
+
+
+# --- in a real browser -------------------------------------------------------------------------------------
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_planner_optimises_in_the_browser(page, live_server, login):
+    from playwright.sync_api import expect
+
+    factory = build_poor_plan()
+    login(page, live_server, factory.planner.username, "pw-OrderFlow-2026")
+    page.goto(f"{live_server.url}{reverse('planning:plan_list')}")
+    page.get_by_test_id("optimise-link").click()
+    page.locator("#id_time_limit_seconds").fill("5")
+    page.get_by_test_id("optimise-button").click()  # the task runs in-process here (no broker)
+    expect(page.get_by_test_id("run-status")).to_have_text("Done", timeout=30_000)
+    expect(page.get_by_test_id("changed-order")).to_have_count(3)
+    expect(page.get_by_test_id("figure-late-orders").locator("td")).to_have_text(["2", "1"])
+    page.screenshot(path="/tmp/optimisation-run.png", full_page=True)
+    page.get_by_test_id("accept-button").click()
+    expect(page.get_by_test_id("run-status")).to_have_text("Applied")
+    expect(page.get_by_test_id("accept-button")).to_have_count(0)
+    assert_optimised_plan(factory)
