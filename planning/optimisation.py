@@ -26,6 +26,9 @@ Lifecycle of an OptimisationRun: queued → running → done → applied | disca
   whose planned start or end moved (who, when, from → to), and marks the run applied.
 - discard_optimisation: a done run is discarded. Both record decided_by/decided_at.
 
+Without a broker (the embedded default, tasks eager) the run is computed inside the request that asks for
+it, so that request takes up to the time limit; with a worker it returns at once and the page polls.
+
 What "better" means (the weighting): rush first, lexicographically — (rush tardiness, total tardiness,
 makespan), compared in that order. A minute of rush tardiness outweighs any amount of normal tardiness;
 this is the optimiser's own objective ("tardiness": rush minutes weigh more than all normal minutes
@@ -279,10 +282,10 @@ def _locked_run(run):
     return locked
 
 
-def _refuse_unless_done(run, doing):
+def _refuse_unless_done(run, message):
+    """`message` names the action and takes the run's %(status)s."""
     if run.status != RS.DONE:
-        raise ValidationError(_("Only a finished optimisation can be %(doing)s; this one is %(status)s.")
-                              % {"doing": doing, "status": run.get_status_display()})
+        raise ValidationError(message % {"status": run.get_status_display()})
 
 
 def _decide(run, actor, status):
@@ -301,7 +304,7 @@ def apply_optimisation(*, actor, run) -> OptimisationRun:
         # The scheduling lock first (the order every schedule change takes it in), then the run's row.
         work, problem = current_problem(start or scheduling_start(now), lock=True)
         run = _locked_run(run)
-        _refuse_unless_done(run, _("applied"))
+        _refuse_unless_done(run, _("Only a finished optimisation can be applied; this one is %(status)s."))
         if run.finished_at is None or run.finished_at < now - PROPOSAL_VALID_FOR or start is None:
             raise ValidationError(_("This proposal is more than an hour old; its times have passed. Run the "
                                     "optimisation again."))
@@ -361,7 +364,7 @@ def discard_optimisation(*, actor, run) -> OptimisationRun:
     _require(actor)
     with transaction.atomic():
         run = _locked_run(run)
-        _refuse_unless_done(run, _("discarded"))
+        _refuse_unless_done(run, _("Only a finished optimisation can be discarded; this one is %(status)s."))
         _decide(run, actor, RS.DISCARDED)
     return run
 
