@@ -233,8 +233,10 @@ def inspection_cell(request, pk):
     except ValidationError as exc:
         error = " ".join(exc.messages)
     cell = selectors.Cell(characteristic=characteristic, sample_no=sample_no, measurement=measurement, active=True)
-    return render(request, "quality/_cell.html", {"cell": cell, "inspection": inspection, "error": error,
-                                                  "raw": raw, "can_record": True}, status=200)
+    recorded, needed = selectors.progress(inspection)
+    return render(request, "quality/_cell_response.html", {
+        "cell": cell, "inspection": inspection, "error": error, "raw": raw, "can_record": True,
+        "recorded": recorded, "needed": needed})
 
 
 @login_required

@@ -107,6 +107,7 @@ def test_start_then_record_values_cell_by_cell_with_htmx(client, sales, qc, prod
     ok = client.post(url, {"characteristic": diameter.pk, "sample": 2, f"cell-{diameter.pk}-2": "10.00"},
                      HTTP_HX_REQUEST="true")
     assert 'data-state="ok"' in ok.content.decode()
+    assert 'hx-swap-oob="true"' in ok.content.decode() and "2 of 150 values recorded" in ok.content.decode()
     assert Measurement.objects.filter(inspection=inspection).count() == 2
 
 
