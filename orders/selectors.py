@@ -16,7 +16,7 @@ def orders_visible_to(user):
 LIST_FIELDS = [
     "number", "status", "priority", "rush_reason", "customer_po", "channel", "requested_date", "promised_date",
     "currency", "total_amount", "created_at", "submitted_at", "credit_warning", "duplicate_po_warning",
-    "customer__code", "customer__name",
+    "at_risk", "customer__code", "customer__name",
 ]
 
 

@@ -72,6 +72,8 @@ ACTION_LABELS = {
     "cancel": gettext_lazy("Cancel order"),
     "cancel_held": gettext_lazy("Cancel order"),
     "credit_acknowledged": gettext_lazy("Credit warning acknowledged"),
+    "at_risk": gettext_lazy("Marked at risk"),
+    "at_risk_cleared": gettext_lazy("No longer at risk"),
 }
 # Transitions that need a written reason.
 REASON_REQUIRED = {"reject", "hold", "cancel", "cancel_held", "fail_qc"}
