@@ -9,6 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Alert
@@ -263,3 +266,101 @@ def test_concurrent_purchase_orders_get_distinct_numbers(postgres_only, machine)
     numbers = run_together(*[create] * 4)
     assert all(isinstance(n, str) for n in numbers), numbers
     assert len(set(numbers)) == 4
+
+
+# --- pages -------------------------------------------------------------------------------------------
+
+def test_requests_page_approves_and_a_purchase_order_is_made_from_them_then_received(client, machine, dock):
+    order = machine_order(machine, quantity="1", status="planned")
+    purchasing.request_order_shortages(actor=keeper(), order=order)
+    planner = buyer()
+    client.force_login(planner)
+    page = client.get(reverse("inventory:purchase_request_list"), {"q": order.number}).content.decode()
+    requests = list(PurchaseRequest.objects.order_by("pk"))
+    assert all(r.number in page for r in requests)
+    for r in requests:
+        assert client.post(reverse("inventory:purchase_request_action", args=[r.pk, "approve"])).status_code == 302
+    # Rejecting needs a reason (the request is no longer open anyway: a clear message, nothing changes).
+    client.post(reverse("inventory:purchase_request_action", args=[requests[0].pk, "reject"]), {"reason": ""})
+    assert PurchaseRequest.objects.get(pk=requests[0].pk).status == "approved"
+    form = client.get(reverse("inventory:purchase_order_create"),
+                      {"requests": ",".join(str(r.pk) for r in requests)}).content.decode()
+    assert all(r.item.code in form for r in requests)
+    supplier = make_supplier()
+    data = {"supplier": supplier.code, "note": "", "lines-TOTAL_FORMS": str(len(requests) + 1),
+            "lines-INITIAL_FORMS": str(len(requests)), "lines-MIN_NUM_FORMS": "1", "lines-MAX_NUM_FORMS": "200"}
+    for n, r in enumerate(requests):
+        data.update({f"lines-{n}-item": r.item.code, f"lines-{n}-quantity": str(r.quantity),
+                     f"lines-{n}-unit": "", f"lines-{n}-unit_price": "1.20",
+                     f"lines-{n}-expected_date": in_days(4).isoformat(), f"lines-{n}-request": str(r.pk)})
+    response = client.post(reverse("inventory:purchase_order_create"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    po = PurchaseOrder.objects.get()
+    assert po.lines.count() == len(requests) and all(line.order == order for line in po.lines.all())
+    assert set(PurchaseRequest.objects.values_list("status", flat=True)) == {"ordered"}
+    client.post(reverse("inventory:purchase_order_action", args=[po.pk, "send"]))
+    po.refresh_from_db()
+    assert po.status == "sent"
+
+    client.force_login(keeper())
+    line = po.lines.get(item=machine.gasket)
+    form_page = client.get(reverse("inventory:goods_receipt_create", args=[line.pk])).content.decode()
+    key = re.search(r'name="entry_key" value="([^"]+)"', form_page).group(1)
+    receipt = {"quantity": "6", "unit": "", "location": dock.code, "lot_number": "", "supplier_lot": "S-1",
+               "production_date": "", "expiry_date": "", "note": "", "entry_key": key}
+    assert client.post(reverse("inventory:goods_receipt_create", args=[line.pk]), receipt).status_code == 302
+    assert client.post(reverse("inventory:goods_receipt_create", args=[line.pk]), receipt).status_code == 302
+    assert GoodsReceipt.objects.count() == 1  # the form sent twice receives once
+    too_much = client.post(reverse("inventory:goods_receipt_create", args=[line.pk]),
+                           {**receipt, "quantity": "1", "entry_key": str(uuid.uuid4())})
+    assert too_much.status_code == 200 and "At most 0 pcs" in too_much.content.decode()
+    detail = client.get(reverse("inventory:purchase_order_detail", args=[po.pk])).content.decode()
+    assert GoodsReceipt.objects.get().number in detail and 'data-action="received"' in detail
+    assert 'data-action="sent"' in detail and 'data-action="created"' in detail
+
+
+def test_purchase_order_list_filters_sorts_pages_with_a_fixed_query_count(client, machine):
+    supplier, other = make_supplier(), make_supplier("S002", name="Other Supplies")
+    for n in range(3):
+        sent_po(supplier, [(machine.gasket, 10 + n, 5 - n)])
+    sent_po(other, [(machine.steel, 1, 9)], send=False)
+    client.force_login(buyer())
+    url = reverse("inventory:purchase_order_list")
+
+    def rows(**params):
+        html = client.get(url, params).content.decode()
+        return re.findall(r'data-testid="po-row" data-number="([^"]+)"', html)
+
+    numbers = list(PurchaseOrder.objects.order_by("created_at", "pk").values_list("number", flat=True))
+    assert rows() == numbers[::-1]
+    assert rows(status="open") == numbers[:3][::-1]
+    assert rows(status="draft") == [numbers[3]]
+    assert rows(q="RM-STEEL") == [numbers[3]]
+    assert rows(q="Other") == [numbers[3]]
+    assert rows(sort="expected", status="open") == numbers[:3][::-1]  # day 3, 4, 5
+    assert rows(supplier=other.pk) == [numbers[3]]
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    small = queries()
+    for _n in range(10):
+        sent_po(supplier, [(machine.gasket, 1, 3), (machine.screw, 5, 4)])
+    assert queries() == small
+    assert client.get(url, {"per_page": 25, "page": 2}).status_code == 200
+
+
+def test_purchasing_pages_check_permissions(client, machine, dock):
+    po = sent_po(make_supplier(), [(machine.gasket, 10, 3)])
+    client.force_login(user_with_role("sales"))
+    for name, args in [("purchase_order_list", []), ("purchase_order_detail", [po.pk]),
+                       ("purchase_request_list", []), ("supplier_list", []), ("purchase_order_create", []),
+                       ("goods_receipt_create", [po.lines.get().pk])]:
+        assert client.get(reverse(f"inventory:{name}", args=args)).status_code == 403, name
+    client.force_login(keeper())  # the warehouse sees purchase orders and receives, but does not buy
+    assert client.get(reverse("inventory:purchase_order_detail", args=[po.pk])).status_code == 200
+    assert client.get(reverse("inventory:purchase_order_create")).status_code == 403
+    assert client.post(reverse("inventory:purchase_order_action", args=[po.pk, "cancel"]),
+                       {"reason": "x"}).status_code == 403
