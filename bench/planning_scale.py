@@ -14,17 +14,20 @@ holds open work from elsewhere, nothing is generated and the rows name the size 
 
 Rows:
 - full reschedule: schedule_open_work (reads, the scheduler, the placements written back) in a transaction,
-  median of 3 after one warm-up run (target < 2 s); the schedule is checked (every operation placed, no two
-  on one unit at once);
+  median of 3 after one warm-up run (target < 2 s), and how much of it the scheduler itself took (the rest is
+  reading the open work and writing the placements back); the schedule is checked (every operation placed, no
+  two on one unit at once);
 - Gantt by work center, month view with the work on screen: p50/p95 of the server time (target p95 < 300 ms)
   and its query count;
 - daily production plan of the busiest day, all work centers and the busiest one: p50/p95 (target p95
   < 300 ms) and query counts (all centers: the same as for a quiet day);
-- the production plan PDF of the busiest day (all centers), rendered in this process: informative.
+- the production plan PDF of the busiest day for the busiest work center and for all of them, rendered in this
+  process: informative (the document pipeline renders it in the background).
 """
 
 import random
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -213,6 +216,28 @@ def reschedule(factory):
         return schedule_open_work(now=factory.start)
 
 
+@contextmanager
+def _engine_timed(timings):
+    """Time planning.scheduling.engine.schedule as schedule_open_work calls it, to tell the scheduler's share
+    of a reschedule from the database's."""
+    from planning import plans
+
+    original = plans.schedule
+
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            timings.append(time.perf_counter() - started)
+
+    plans.schedule = timed
+    try:
+        yield
+    finally:
+        plans.schedule = original
+
+
 def schedule_problems():
     """Operations without a placement, and pairs on one unit of a work center that overlap."""
     from planning.models import OPEN_WORK_ORDER_STATUSES, WorkOrderOperation
@@ -305,23 +330,29 @@ def page_rows(factory, *, requests=30, log=print):
     name = f"daily plan {day.isoformat()}, {center}, {_count(response, PLAN_ROW)} ops"
     rows += [Row(name, "p50/p95 ms", f"{ms(p50)} / {ms(p95)}", f"p95 < {ms(PAGE_P95_TARGET)}", p95 < PAGE_P95_TARGET),
              Row(name, "queries", str(queries))]
-    return rows, day
+    return rows, day, center
 
 
-def pdf_row(day, *, samples=3, log=print):
+def pdf_rows(day, center_code, *, samples=3, log=print):
+    """The production plan PDF of `day` for the busiest work center (what a machine gets) and for all of them,
+    rendered in this process: informative (the pipeline renders it in the background)."""
     from documents.rendering import render_pdf
     from planning.documents import DailyPlanSheet, build_production_plan
+    from planning.models import WorkCenter
 
     log("  production plan PDF ...")
-    timings = []
-    for _i in range(samples + 1):
-        started = time.perf_counter()
-        content = build_production_plan(DailyPlanSheet(day), "zh-hans")
-        pdf = render_pdf(content.template_name, content.context, "zh-hans")
-        timings.append(time.perf_counter() - started)
-    pages = pdf.count(b"/Type /Page\n") or pdf.count(b"/Type/Page")
-    return Row(f"production plan PDF {day.isoformat()}, all WCs (in process, zh-hans)", "p50 s",
-               f"{percentile(timings[1:], 0.5):.2f} ({len(pdf) // 1024} KiB{f', {pages} pages' if pages else ''})")
+    rows = []
+    center = WorkCenter.objects.get(code=center_code)
+    for sheet, label in [(DailyPlanSheet(day, center), center_code), (DailyPlanSheet(day), "all WCs")]:
+        timings = []
+        for _i in range(samples + 1):
+            started = time.perf_counter()
+            content = build_production_plan(sheet, "zh-hans")
+            pdf = render_pdf(content.template_name, content.context, "zh-hans")
+            timings.append(time.perf_counter() - started)
+        rows.append(Row(f"production plan PDF {day.isoformat()}, {label} (in process, zh-hans)", "p50 s",
+                        f"{percentile(timings[1:], 0.5):.2f} ({len(pdf) // 1024} KiB)"))
+    return rows
 
 
 def run(*, requests=30, log=print):
@@ -330,21 +361,129 @@ def run(*, requests=30, log=print):
         return [Row("planning at factory scale", "-", "n/a (no open work)")]
     log(f"  full reschedule ({factory.label}) ...")
     reschedule(factory)  # warm-up: the first run also places the new factory's work
-    timings = []
-    for _i in range(3):
-        started = time.perf_counter()
-        reschedule(factory)
-        timings.append(time.perf_counter() - started)
+    timings, engine = [], []
+    with _engine_timed(engine):
+        for _i in range(3):
+            started = time.perf_counter()
+            reschedule(factory)
+            timings.append(time.perf_counter() - started)
     seconds = percentile(timings, 0.5)
+    engine_seconds = percentile(engine, 0.5)
     unplaced, overlaps = schedule_problems()
     rows = [Row(f"full reschedule, schedule_open_work ({factory.label})", "s", f"{seconds:.2f}",
                 f"< {RESCHEDULE_TARGET_S:.0f}", seconds < RESCHEDULE_TARGET_S),
+            Row("  of which the scheduler (engine.schedule) / reads and writes", "s",
+                f"{engine_seconds:.2f} / {seconds - engine_seconds:.2f}"),
             Row("reschedule check: unplaced / overlapping operations", "count", f"{unplaced} / {overlaps}", "0 / 0",
                 unplaced == 0 and overlaps == 0)]
-    page, day = page_rows(factory, requests=requests, log=log)
+    page, day, center = page_rows(factory, requests=requests, log=log)
     rows += page
     try:
-        rows.append(pdf_row(day, log=log))
+        rows += pdf_rows(day, center, samples=1, log=log)
     except OSError as exc:  # WeasyPrint's libraries or the font missing on this machine
         rows.append(Row("production plan PDF", "p50 s", f"n/a ({type(exc).__name__})"))
+    return rows
+
+
+# --- due-date promise (`python bench/run.py promise`) ---------------------------------------------
+
+PROMISE_P95_TARGET = 0.200
+WHAT_IF_P95_TARGET = 0.500
+RELEASED_SHARE = 0.8
+
+
+def _timed_call(function, calls):
+    """(p50, p95) of the wall time and the p50 of this process's CPU time, which a machine busy with other
+    jobs inflates less: read it beside the wall time then."""
+    for _i in range(WARMUP):
+        function()
+    timings, cpu = [], []
+    for _i in range(calls):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        function()
+        timings.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return percentile(timings, 0.50), percentile(timings, 0.95), percentile(cpu, 0.50)
+
+
+def _promise_product():
+    """A product of the factory that planning can make (an item with an active routing)."""
+    from orders.models import Product
+
+    products = Product.objects.filter(item__routings__is_active=True).order_by("sku").distinct()
+    return products.filter(sku__startswith=f"{PREFIX}-").first() or products.first()
+
+
+def _promise_scenario(factory, product, label, calls, *, entry_client=None):
+    from planning.models import OPEN_WORK_ORDER_STATUSES, WorkOrderOperation
+    from planning.promise import promise_for_lines
+
+    lines = [(product, Decimal("50"))]
+    requested = factory.start.date() + timedelta(days=14)
+    planned = WorkOrderOperation.objects.filter(status="planned",
+                                                work_order__status__in=OPEN_WORK_ORDER_STATUSES).count()
+    where = f"{factory.label}, {planned} planned{label}"
+    rows = []
+    p50, p95, cpu = _timed_call(lambda: promise_for_lines(lines, now=factory.start, requested_date=requested), calls)
+    rows.append(Row(f"promise_for_lines ({where})", "p50/p95 ms", f"{ms(p50)} / {ms(p95)} (cpu {ms(cpu)})",
+                    f"p95 < {ms(PROMISE_P95_TARGET)}", p95 < PROMISE_P95_TARGET))
+    if entry_client is not None:
+        # The view answers for normal and rush from one read, at the real time (not the factory's start).
+        data = {"requested_date": (date.today() + timedelta(days=14)).isoformat(), "priority": "normal",
+                "lines-TOTAL_FORMS": "1",
+                "lines-INITIAL_FORMS": "0", "lines-0-product": product.sku, "lines-0-quantity": "50"}
+        url = reverse("planning:entry_promise")
+
+        def post():
+            response = entry_client.post(url, data)
+            if response.status_code != 200 or b"promise-date" not in response.content:
+                raise RuntimeError(f"POST {url} answered {response.status_code} without a date")
+
+        p50, p95, cpu = _timed_call(post, calls)
+        rows.append(Row(f"entry panel POST, normal + rush ({where})", "p50/p95 ms",
+                        f"{ms(p50)} / {ms(p95)} (cpu {ms(cpu)})"))
+    p50, p95, cpu = _timed_call(lambda: promise_for_lines(lines, now=factory.start, requested_date=requested,
+                                                          rush=True, impact=True), calls)
+    rows.append(Row(f"what-if: insert 1 rush order + impact ({where})", "p50/p95 ms",
+                    f"{ms(p50)} / {ms(p95)} (cpu {ms(cpu)})", f"p95 < {ms(WHAT_IF_P95_TARGET)}",
+                    p95 < WHAT_IF_P95_TARGET))
+    checked = promise_for_lines(lines, now=factory.start, requested_date=requested, rush=True, impact=True)
+    rows.append(Row(f"  the rush order moves{label}", "orders (newly late)",
+                    f"{len(checked.moves)} ({len(checked.newly_late)})" if checked.ok else "; ".join(checked.reasons)))
+    return rows
+
+
+def promise_rows(factory, *, calls=30, log=print):
+    """planning.promise on the factory, from its start: as it is (most of its work planned, so placed anew by
+    every promise, as plan_order does), and with 80 % of the orders' work released (a fixed plan with the newest
+    approvals waiting; made in a transaction that is rolled back). p50/p95 of 30 calls after 3 warm-up calls."""
+    from django.db.models import Min
+
+    from orders.demo_data import ensure_role_users
+    from planning.models import OPEN_WORK_ORDER_STATUSES, WorkOrder, WorkOrderOperation
+    from planning.promise import promise_for_lines
+
+    product = _promise_product()
+    if product is None or not factory.operations:
+        return [Row("due-date promise", "-", "n/a (no product with a routing, or no open work)")]
+    if schedule_problems()[0]:
+        log("  placing the open work first (the current schedule the promise works around) ...")
+        reschedule(factory)
+    sales = Client()
+    sales.force_login(ensure_role_users()["sales"])
+    log("  promise on the factory as it is ...")
+    rows = _promise_scenario(factory, product, "", calls, entry_client=sales)
+    with CaptureQueriesContext(connection) as queries:
+        promise_for_lines([(product, Decimal("5"))], now=factory.start, requested_date=factory.start.date(),
+                          impact=True)
+    rows.append(Row("promise with impact: queries (fixed, whatever the open work)", "queries", str(len(queries))))
+    log("  promise with 80 % of the work released (rolled back) ...")
+    with transaction.atomic():
+        orders = list(WorkOrder.objects.filter(status__in=OPEN_WORK_ORDER_STATUSES).values("order")
+                      .annotate(first=Min("pk")).order_by("first").values_list("order", flat=True))
+        released = orders[:int(len(orders) * RELEASED_SHARE)]
+        WorkOrder.objects.filter(order__in=released, status="planned").update(status="released")
+        WorkOrderOperation.objects.filter(work_order__order__in=released, status="planned").update(status="released")
+        rows += _promise_scenario(factory, product, ", 80 % released", max(5, calls // 3))
+        transaction.set_rollback(True)
     return rows

@@ -34,6 +34,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -340,10 +342,17 @@ def _fixed_placement(op):
     return Placement(op.planned_work_center.code, op.planned_unit or 0, op.planned_start, op.planned_end)
 
 
+@lru_cache(maxsize=4096)
+def _exact_number(number: Decimal):
+    numerator, denominator = number.as_integer_ratio()
+    return numerator if denominator == 1 else Fraction(numerator, denominator)
+
+
 def _plain(number):
-    """A whole Decimal (30.000) as an int: the scheduler computes with ints much faster than with the
-    exact fractions it makes of Decimals, with the same results."""
-    return int(number) if isinstance(number, Decimal) and number == number.to_integral_value() else number
+    """A Decimal as the exact number the scheduler computes with: a whole one (30.000) as an int, which
+    is much faster than the fractions the scheduler makes of Decimals, others (0.75) as a Fraction made
+    once per value. The results are the same."""
+    return _exact_number(number) if isinstance(number, Decimal) else number
 
 
 def _jobs(work_orders, ops_by_wo):
