@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("pages", "http", "pdf", "scheduler", "planning", "promise")
+PARTS = ("pages", "http", "pdf", "scheduler", "planning", "promise", "materials")
 
 
 def _redis_answers(url):
@@ -107,6 +107,12 @@ def main(argv=None):
 
         log("Due-date promise at factory scale ...")
         rows += planning_scale.promise_rows(planning_scale.build_factory(log=log), log=log)
+
+    if "materials" in parts:
+        from bench import material_requirements
+
+        log("Material requirements of 500 orders (3-level BOMs) ...")
+        rows += material_requirements.run(log=log)
 
     from bench.results import format_table
 
