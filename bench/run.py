@@ -2,7 +2,7 @@
 """Run the benchmarks and print one table: name, metric, value, target, ok?
 
     python bench/run.py                 # everything
-    python bench/run.py pages http      # a selection: pages, http, pdf, scheduler, planning, promise
+    python bench/run.py pages http      # a selection: pages, http, pdf, scheduler, planning
     BENCH_ORDERS=5000 python bench/run.py   # a quick run on a smaller data set
 
 Runs against PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/orderflow_bench),
@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("pages", "http", "pdf", "scheduler", "planning", "promise", "materials")
+PARTS = ("pages", "http", "pdf", "scheduler", "planning", "quality")
 
 
 def _redis_answers(url):
@@ -102,17 +102,11 @@ def main(argv=None):
         log("Planning at factory scale (reschedule, Gantt, daily plan) ...")
         rows += planning_scale.run(requests=args.page_requests, log=log)
 
-    if "promise" in parts:
-        from bench import planning_scale
+    if "quality" in parts:
+        from bench import quality_spc
 
-        log("Due-date promise at factory scale ...")
-        rows += planning_scale.promise_rows(planning_scale.build_factory(log=log), log=log)
-
-    if "materials" in parts:
-        from bench import material_requirements
-
-        log("Material requirements of 500 orders (3-level BOMs) ...")
-        rows += material_requirements.run(log=log)
+        log("SPC page with 1,000 inspections ...")
+        rows += quality_spc.run(requests=args.page_requests, log=log)
 
     from bench.results import format_table
 

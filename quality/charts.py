@@ -21,6 +21,9 @@ def _scale(low, high):
 
 
 def _step_line(xs, ys, css):
+    """A limit line: straight when it is the same for every subgroup, else a step per subgroup."""
+    if len(set(ys)) == 1:
+        return f'<line class="{css}" x1="{xs[0]:.1f}" x2="{xs[-1]:.1f}" y1="{ys[0]:.1f}" y2="{ys[0]:.1f}"/>'
     points = []
     for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
         half = (xs[1] - xs[0]) / 2 if len(xs) > 1 else 0
@@ -67,10 +70,13 @@ def control_chart_svg(chart, *, which, title):
                              f'text-anchor="end">{label} {_fmt(value)}</text>')
     parts.append('<polyline class="spc-series" fill="none" points="'
                  + " ".join(f"{x:.1f},{y(v):.1f}" for x, v in zip(xs, values, strict=True)) + '"/>')
-    radius = 3 if len(groups) <= 200 else 1.6
+    many = len(groups) > 200
     for group, x, v, out in zip(groups, xs, values, outs, strict=True):
+        # With many subgroups only the points out of control are drawn (the line shows the rest).
+        if many and not out:
+            continue
         css = "spc-point spc-out" if out else "spc-point"
-        parts.append(f'<circle cx="{x:.1f}" cy="{y(v):.1f}" r="{radius}" class="{css}">'
+        parts.append(f'<circle cx="{x:.1f}" cy="{y(v):.1f}" r="{2 if many else 3}" class="{css}">'
                      f'<title>{escape(group.label)}: {_fmt(v)}</title></circle>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
