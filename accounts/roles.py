@@ -110,6 +110,24 @@ for _role, _permissions in {
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
 
 
+# Delivery (shipping): every role that sees orders sees shipments and complaints; shipping ships,
+# records deliveries (orders.ship_order) and takes returns back; the order desk gives customers
+# tracking links, records complaints and closes orders; QC and managers investigate complaints.
+_VIEW_DELIVERY = ["shipping.view_shipment", "shipping.view_complaint"]
+_TRACKING_LINKS = ["shipping.view_trackinglink", "shipping.add_trackinglink", "shipping.change_trackinglink"]
+for _role, _permissions in {
+    SALES: _VIEW_DELIVERY + ["shipping.add_complaint"],
+    ORDER_DESK: _VIEW_DELIVERY + _TRACKING_LINKS + ["shipping.add_complaint", "shipping.investigate_complaint"],
+    PLANNER: _VIEW_DELIVERY,
+    WAREHOUSE: _VIEW_DELIVERY + ["shipping.add_customerreturn"],
+    PRODUCTION: _VIEW_DELIVERY,
+    QC: _VIEW_DELIVERY + ["shipping.investigate_complaint"],
+    SHIPPING: _VIEW_DELIVERY + ["shipping.view_trackinglink", "shipping.add_complaint", "shipping.add_customerreturn"],
+    MANAGER: _VIEW_DELIVERY + _TRACKING_LINKS + ["shipping.add_complaint", "shipping.investigate_complaint"],
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
+
+
 def sync_role_permissions(sender=None, **kwargs):
     """Create the role groups and give each exactly its permissions (admin gets all of ours)."""
     from django.apps import apps

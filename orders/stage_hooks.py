@@ -9,6 +9,9 @@ place (no signals) and a failure in a stage rolls the order change back too.
   reservations released, …). Raise ValidationError to refuse the cancellation.
 - on_transition: fn(*, actor, order, action, from_status) — after any transition of the order state
   machine was saved and its event written (e.g. quality opens an inspection on finish_production).
+- close_checks: fn(order) -> list of messages — what still stands open on a delivered order (goods not
+  shipped, shipments not delivered, open complaints, open NCRs…). shipping.services.close_order asks
+  close_problems() before the close transition and refuses, changing nothing, while any is given.
 - promise_provider: fn(order) -> date | None — the earliest date the factory can deliver the order
   (capable-to-promise); approve_order stores it as the promised date when the reviewer gives none.
 """
@@ -17,6 +20,7 @@ CANCEL_ACTIONS = {"cancel", "cancel_held"}
 
 on_cancel = []
 on_transition = []
+close_checks = []
 promise_provider = None
 
 
@@ -29,6 +33,12 @@ def register_on_cancel(fn):
 def register_on_transition(fn):
     if fn not in on_transition:
         on_transition.append(fn)
+    return fn
+
+
+def register_close_check(fn):
+    if fn not in close_checks:
+        close_checks.append(fn)
     return fn
 
 
@@ -48,3 +58,8 @@ def after_transition(*, actor, order, action, from_status):
 
 def promise_for(order):
     return promise_provider(order) if promise_provider is not None else None
+
+
+def close_problems(order):
+    """Every message of every registered close check for `order` (empty: it may be closed)."""
+    return [message for fn in close_checks for message in fn(order)]

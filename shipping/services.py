@@ -1,0 +1,571 @@
+"""Shipments as the shipping desk handles them: create (a draft, or a draft shipped at once), ship,
+cancel a draft, change carrier and tracking number, record proof of delivery, confirm delivery, and
+close a delivered order.
+
+Rules (each refusal is a ValidationError with every problem found; nothing is written then):
+- Only an order that passed QC ships, and only goods of its own lines: per line at most what is
+  ordered and not yet shipped, per item at most what QC passed for this order and is not yet shipped
+  (the order's production output in the stock ledger minus what its shipments issued), from an
+  available, unexpired lot of the line's item, with the stock there (checked under row locks by the
+  ledger when shipping).
+- Shipping locks the order row first, so two shipments of one order are shipped one after the
+  other: the second sees what the first shipped and is refused if there is nothing left.
+- Shipping issues the lines from stock (one posting whose document is the shipment) and adds to
+  OrderLine.shipped_quantity in the same transaction. When every line is shipped the order moves
+  qc_passed → shipped (transition "ship") and leftover drafts are cancelled; otherwise it stays
+  qc_passed with a "partial shipment" event on its timeline.
+- When every shipment of a fully shipped order has its proof of delivery the order moves
+  shipped → delivered (transition "confirm_delivery").
+- Closing asks every stage's close checks (orders.stage_hooks.close_checks) first.
+"""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from documents import services as document_services
+from inventory.ledger import DocumentRef, MoveLine, balance_key, post_moves, shortage_message
+from inventory.models import Item, Location, Lot, LotStatus, MoveKind, StockBalance, StockMove
+from inventory.numbering import next_number
+from inventory.stock_services import check_stock_levels
+from inventory.units import decimals_of, format_quantity, to_base_quantity
+from orders import stage_hooks
+from orders.models import Order, OrderLine, OrderStatus, Unit
+from orders.services import record_event as record_order_event
+from orders.services import transition_order
+
+from .models import Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
+from .pod_files import checked_pod_file
+
+SHIP = "orders.ship_order"
+CLOSE = "orders.close_order"
+SHIPMENT_PREFIX = "SH"
+# The ledger's document type of shipment issues (registered in ShippingConfig.ready).
+SHIPMENT_DOCUMENT = "shipment"
+DELIVERY_NOTE = "delivery_note"
+ZERO = Decimal("0")
+# A signature time a little ahead of the server clock (a phone's clock) is accepted.
+CLOCK_SKEW = timedelta(minutes=5)
+ST = ShipmentStatus
+
+ACTION_LABELS = {
+    "created": gettext_noop("Created"),
+    "shipped": gettext_noop("Shipped"),
+    "cancelled": gettext_noop("Cancelled"),
+    "tracking_changed": gettext_noop("Carrier or tracking number changed"),
+    "delivered": gettext_noop("Delivery recorded"),
+}
+
+
+@dataclass(frozen=True)
+class PickInput:
+    """`quantity` (in the order line's unit) of `lot` at `location` for `order_line`."""
+
+    order_line: OrderLine
+    lot: Lot | None
+    location: Location
+    quantity: Decimal | None
+    packages: int = 0
+
+
+@dataclass(frozen=True)
+class ShipmentDetails:
+    ship_to_name: str
+    ship_to_address: str
+    contact_name: str = ""
+    contact_phone: str = ""
+    carrier: str = ""
+    tracking_number: str = ""
+    planned_ship_date: object = None
+    gross_weight_kg: Decimal | None = None
+    net_weight_kg: Decimal | None = None
+    note: str = ""
+
+
+def require(actor, perm):
+    if not actor.has_perm(perm):
+        raise PermissionDenied(_("Your role may not do this."))
+
+
+def record_event(*, shipment, action, actor, from_status="", to_status="", note=""):
+    return ShipmentEvent.objects.create(shipment=shipment, action=action, actor=actor, from_status=from_status,
+                                        to_status=to_status, note=note)
+
+
+def details_for(order) -> ShipmentDetails:
+    """What a new shipment of `order` starts from: the customer's shipping address and contact."""
+    customer = order.customer
+    return ShipmentDetails(ship_to_name=customer.name, ship_to_address=customer.shipping_address,
+                           contact_name=customer.contact_name, contact_phone=customer.contact_phone)
+
+
+# --- checks ----------------------------------------------------------------------------------------
+
+def _text_errors(details: ShipmentDetails):
+    errors = []
+    if not (details.ship_to_name or "").strip():
+        errors.append(_("Enter the consignee."))
+    if not (details.ship_to_address or "").strip():
+        errors.append(_("Enter the shipping address."))
+    limits = (("ship_to_name", _("The consignee")), ("contact_name", _("The contact person")),
+              ("contact_phone", _("The phone number")), ("carrier", _("The carrier")),
+              ("tracking_number", _("The tracking number")), ("note", _("The note")))
+    for name, label in limits:
+        limit = Shipment._meta.get_field(name).max_length
+        if len(getattr(details, name) or "") > limit:
+            errors.append(_("%(field)s has at most %(n)s characters.") % {"field": label, "n": limit})
+    return errors
+
+
+def _weight_errors(details: ShipmentDetails):
+    errors = []
+    weights = ((details.gross_weight_kg, _("The gross weight")), (details.net_weight_kg, _("The net weight")))
+    for value, label in weights:
+        if value is not None and (not value.is_finite() or value <= 0 or decimals_of(value) > 3
+                                  or value >= Decimal("1e9")):
+            errors.append(_("%(field)s must be more than 0 kg, with at most 3 decimals.") % {"field": label})
+    if not errors and details.gross_weight_kg is not None and details.net_weight_kg is not None \
+            and details.net_weight_kg > details.gross_weight_kg:
+        errors.append(_("The net weight cannot be more than the gross weight."))
+    return errors
+
+
+def status_error(order):
+    """Why `order` cannot ship now, or None."""
+    if order.status == OrderStatus.QC_PASSED:
+        return None
+    if order.status == OrderStatus.CANCELLED:
+        return _("Order %(number)s is cancelled: nothing can be shipped.") % {"number": order.number}
+    return _("Order %(number)s is %(status)s: only orders that passed QC are shipped.") % {
+        "number": order.number, "status": order.get_status_display().lower()}
+
+
+def qc_passed_unshipped(order):
+    """{item id: quantity in the item's unit} that passed QC for `order` (its production output in the
+    ledger) and is not yet shipped (its shipment issues). Reversed postings count with their sign."""
+    rows = (StockMove.objects.filter(order=order)
+            .filter(Q(kind=MoveKind.PRODUCTION_OUTPUT) | Q(kind=MoveKind.ISSUE, document_type=SHIPMENT_DOCUMENT))
+            .values("item_id").annotate(total=Sum("quantity")))
+    return {row["item_id"]: row["total"] for row in rows}
+
+
+def stock_items(products):
+    """{product id: its stock item}."""
+    return {item.product_id: item for item in Item.objects.filter(product__in=list(products))}
+
+
+def _line_label(line):
+    return _("Line %(n)s (%(sku)s)") % {"n": line.line_no, "sku": line.product.sku}
+
+
+def _lot_error(item, lot, today):
+    if lot is None:
+        return _("%(code)s: choose the lot to ship from.") % {"code": item.code}
+    if lot.item_id != item.pk:
+        return _("Lot %(lot)s is of %(other)s, not of %(code)s.") % {
+            "lot": lot.number, "other": lot.item.code, "code": item.code}
+    if lot.status != LotStatus.AVAILABLE:
+        return _("Lot %(lot)s of %(code)s is %(status)s: it cannot be shipped.") % {
+            "lot": lot.number, "code": item.code, "status": lot.get_status_display().lower()}
+    if lot.is_expired(today):
+        return _("Lot %(lot)s of %(code)s expired on %(date)s: it cannot be shipped.") % {
+            "lot": lot.number, "code": item.code, "date": lot.expiry_date.isoformat()}
+    return None
+
+
+@dataclass
+class _CheckedPick:
+    line: OrderLine
+    item: Item
+    lot: Lot
+    location: Location
+    quantity: Decimal
+    base: Decimal
+    packages: int
+
+
+def check_picks(order, picks, *, check_stock=True):
+    """The picks as stored data (fresh lines, lots and locations), or ValidationError with every
+    problem. `check_stock` compares with the stock on hand now (without locks: the posting checks
+    again under its locks)."""
+    error = status_error(order)
+    if error:
+        raise ValidationError(error)
+    picks = list(picks)
+    if not picks:
+        raise ValidationError(_("Choose at least one lot and a quantity to ship."))
+    lines = {line.pk: line for line in order.lines.select_related("product")}
+    items = stock_items({line.product_id for line in lines.values()})
+    lots = Lot.objects.select_related("item").in_bulk({p.lot.pk for p in picks if p.lot is not None})
+    locations = Location.objects.in_bulk({p.location.pk for p in picks if p.location is not None})
+    today = timezone.localdate()
+    errors, checked = [], []
+    for pick in picks:
+        line = lines.get(pick.order_line.pk)
+        if line is None:
+            errors.append(_("The goods chosen are not for a line of order %(number)s.") % {"number": order.number})
+            continue
+        label, unit = _line_label(line), line.product.unit
+        quantity = pick.quantity
+        if quantity is None or not quantity.is_finite() or quantity <= 0:
+            errors.append(_("%(line)s: the quantity must be more than zero.") % {"line": label})
+            continue
+        if decimals_of(quantity.normalize()) > Unit.decimals(unit):
+            errors.append(_("%(line)s: a quantity in %(unit)s has at most %(n)s decimals.")
+                          % {"line": label, "unit": unit, "n": Unit.decimals(unit)})
+            continue
+        if pick.packages is None or pick.packages < 0:
+            errors.append(_("%(line)s: the number of packages cannot be negative.") % {"line": label})
+            continue
+        item = items.get(line.product_id)
+        if item is None:
+            errors.append(_("%(line)s: product %(sku)s has no stock item, so it cannot be shipped from stock.")
+                          % {"line": label, "sku": line.product.sku})
+            continue
+        lot = lots.get(pick.lot.pk) if pick.lot is not None else None
+        location = locations.get(pick.location.pk) if pick.location is not None else None
+        problem = _lot_error(item, lot, today) or (
+            None if location is not None else _("%(code)s: choose where to take it from.") % {"code": item.code})
+        if problem:
+            errors.append(problem)
+            continue
+        try:
+            base = to_base_quantity(item, quantity, unit)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+            continue
+        checked.append(_CheckedPick(line, item, lot, location, quantity, base, pick.packages))
+    errors.extend(_total_errors(order, checked))
+    if check_stock and not errors:
+        errors.extend(_stock_errors(checked))
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def _total_errors(order, checked):
+    errors = []
+    per_line, per_item = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
+    for pick in checked:
+        per_line[pick.line.pk] += pick.quantity
+        per_item[pick.item.pk] += pick.base
+    lines = {pick.line.pk: pick.line for pick in checked}
+    for line_id, total in per_line.items():
+        line = lines[line_id]
+        left = line.quantity - line.shipped_quantity
+        if total > left:
+            errors.append(_("%(line)s: only %(left)s is left to ship (%(ordered)s ordered, %(shipped)s shipped); "
+                            "%(asked)s was chosen.") % {
+                "line": _line_label(line), "left": format_quantity(max(left, ZERO), line.product.unit),
+                "ordered": format_quantity(line.quantity, line.product.unit),
+                "shipped": format_quantity(line.shipped_quantity, line.product.unit),
+                "asked": format_quantity(total, line.product.unit)})
+    passed = qc_passed_unshipped(order)
+    items = {pick.item.pk: pick.item for pick in checked}
+    for item_id, total in per_item.items():
+        item, available = items[item_id], passed.get(item_id) or ZERO
+        if total > available:
+            errors.append(_("%(code)s: only %(passed)s passed QC for order %(number)s and is not shipped yet; "
+                            "%(asked)s was chosen.") % {
+                "code": item.code, "passed": format_quantity(max(available, ZERO), item.unit),
+                "number": order.number, "asked": format_quantity(total, item.unit)})
+    return errors
+
+
+def _stock_errors(checked):
+    wanted = defaultdict(lambda: ZERO)
+    where = {}
+    for pick in checked:
+        key = balance_key(pick.item.pk, pick.location.pk, pick.lot.pk)
+        wanted[key] += pick.base
+        where[key] = pick
+    condition = Q(pk__in=[])
+    for item_id, location_id, lot_id in wanted:
+        condition |= Q(item_id=item_id, location_id=location_id, lot_id=lot_id)
+    balances = {balance_key(b.item_id, b.location_id, b.lot_id): b for b in StockBalance.objects.filter(condition)}
+    errors = []
+    for key, base in wanted.items():
+        balance = balances.get(key)
+        if balance is None or balance.available < base:
+            pick = where[key]
+            errors.append(shortage_message(pick.item, pick.lot, pick.location, balance))
+    return errors
+
+
+def _date_error(actual_ship_date):
+    if actual_ship_date is not None and actual_ship_date > timezone.localdate():
+        return _("The ship date cannot be in the future.")
+    return None
+
+
+# --- shipments -------------------------------------------------------------------------------------
+
+def create_shipment(*, actor, order, details: ShipmentDetails, picks, entry_key=None, ship_now=False,
+                    actual_ship_date=None) -> Shipment:
+    """A draft shipment of `order` with the chosen lots; shipped at once with `ship_now`. The same
+    `entry_key` twice (a double-clicked button) returns the first shipment instead of a second."""
+    require(actor, SHIP)
+    entry_key = entry_key or uuid.uuid4()
+    existing = Shipment.objects.filter(entry_key=entry_key).first()
+    if existing is not None:
+        return existing
+    errors = _text_errors(details) + _weight_errors(details)
+    date_error = _date_error(actual_ship_date) if ship_now else None
+    if date_error:
+        errors.append(date_error)
+    try:
+        with transaction.atomic():
+            current = Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
+            try:
+                checked = check_picks(current, picks)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            if errors:
+                raise ValidationError(errors)
+            shipment = Shipment.objects.create(
+                number=next_number(SHIPMENT_PREFIX), order=current, entry_key=entry_key, created_by=actor,
+                ship_to_name=details.ship_to_name.strip(), ship_to_address=details.ship_to_address.strip(),
+                contact_name=details.contact_name.strip(), contact_phone=details.contact_phone.strip(),
+                carrier=details.carrier.strip(), tracking_number=details.tracking_number.strip(),
+                planned_ship_date=details.planned_ship_date, gross_weight_kg=details.gross_weight_kg,
+                net_weight_kg=details.net_weight_kg, note=details.note.strip())
+            ShipmentLine.objects.bulk_create(
+                ShipmentLine(shipment=shipment, line_no=n, order_line=pick.line, item=pick.item, lot=pick.lot,
+                             location=pick.location, quantity=pick.quantity, packages=pick.packages)
+                for n, pick in enumerate(checked, start=1))
+            record_event(shipment=shipment, action="created", actor=actor, to_status=ST.DRAFT)
+            if ship_now:
+                _ship(actor=actor, order=current, shipment=shipment, actual_ship_date=actual_ship_date)
+    except IntegrityError:
+        # The other click of a double-click committed first: hand back its shipment.
+        existing = Shipment.objects.filter(entry_key=entry_key).first()
+        if existing is None:
+            raise
+        return existing
+    return Shipment.objects.get(pk=shipment.pk)
+
+
+def ship_shipment(*, actor, shipment, actual_ship_date=None) -> Shipment:
+    """Ship a draft: issue its lots from stock, count them as shipped on the order lines, and move the
+    order to shipped when nothing is left to ship."""
+    require(actor, SHIP)
+    date_error = _date_error(actual_ship_date)
+    if date_error:
+        raise ValidationError(date_error)
+    with transaction.atomic():
+        # The order first (as create_shipment and the delivery do): shipments of one order queue here.
+        order = Order.objects.select_for_update().select_related("customer").get(pk=shipment.order_id)
+        current = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        if current.status != ST.DRAFT:
+            raise ValidationError(_("Shipment %(number)s is %(status)s: only a draft can be shipped.")
+                                  % {"number": current.number, "status": current.get_status_display().lower()})
+        _ship(actor=actor, order=order, shipment=current, actual_ship_date=actual_ship_date)
+    return Shipment.objects.get(pk=shipment.pk)
+
+
+def _ship(*, actor, order, shipment, actual_ship_date):
+    lines = list(shipment.lines.select_related("order_line__product", "item", "lot__item", "location")
+                 .order_by("line_no"))
+    picks = [PickInput(line.order_line, line.lot, line.location, line.quantity, line.packages) for line in lines]
+    check_picks(order, picks, check_stock=False)  # the posting checks the stock under its row locks
+    posting = post_moves(
+        actor=actor, kind=MoveKind.ISSUE,
+        lines=[MoveLine(item=line.item, location=line.location, quantity=-line.quantity, lot=line.lot,
+                        unit=line.order_line.product.unit) for line in lines],
+        reason=_("Shipment %(number)s") % {"number": shipment.number},
+        document=DocumentRef(SHIPMENT_DOCUMENT, shipment.pk, shipment.number), order=order)
+    for line in lines:
+        OrderLine.objects.filter(pk=line.order_line_id).update(shipped_quantity=F("shipped_quantity") + line.quantity)
+    now = timezone.now()
+    shipment.status = ST.SHIPPED
+    shipment.shipped_by, shipment.shipped_at = actor, now
+    shipment.actual_ship_date = actual_ship_date or timezone.localdate()
+    shipment.move_group = posting.move_group
+    shipment.save(update_fields=["status", "shipped_by", "shipped_at", "actual_ship_date", "move_group",
+                                 "updated_at"])
+    summary = ", ".join(f"{line.order_line.product.sku} {format_quantity(line.quantity, line.order_line.product.unit)}"
+                        f" ({line.lot.number})" for line in lines)
+    record_event(shipment=shipment, action="shipped", actor=actor, from_status=ST.DRAFT, to_status=ST.SHIPPED,
+                 note=summary)
+    check_stock_levels({line.item.pk: line.item for line in lines}.values())
+    if order.lines.filter(shipped_quantity__lt=F("quantity")).exists():
+        record_order_event(order=order, action="partial_shipment", actor=actor, from_status=order.status,
+                           to_status=order.status, note=f"{shipment.number}: {summary}")
+    else:
+        transition_order(actor=actor, order=order, action="ship", note=f"{shipment.number}: {summary}")
+        _cancel_leftover_drafts(actor=actor, order=order, keep=shipment)
+    _request_delivery_note(actor, shipment)
+
+
+def _cancel_leftover_drafts(*, actor, order, keep):
+    reason = _("Order %(number)s is fully shipped.") % {"number": order.number}
+    for draft in Shipment.objects.select_for_update().filter(order=order, status=ST.DRAFT).exclude(pk=keep.pk):
+        draft.status, draft.cancel_reason = ST.CANCELLED, reason
+        draft.save(update_fields=["status", "cancel_reason", "updated_at"])
+        record_event(shipment=draft, action="cancelled", actor=actor, from_status=ST.DRAFT, to_status=ST.CANCELLED,
+                     note=reason)
+
+
+def _request_delivery_note(actor, shipment):
+    """Queue the delivery note (送货单) in the shipper's language, ready to print when the truck leaves."""
+    from .documents import PERMISSION
+
+    if actor.has_perm(PERMISSION):
+        document_services.request_document(actor=actor, kind=DELIVERY_NOTE, obj=shipment)
+
+
+def cancel_shipment(*, actor, shipment, reason) -> Shipment:
+    """Cancel a draft (nothing was issued yet); a shipped shipment is not cancelled but returned."""
+    require(actor, SHIP)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason."))
+    if len(reason) > Shipment._meta.get_field("cancel_reason").max_length:
+        raise ValidationError(_("The reason has at most 300 characters."))
+    with transaction.atomic():
+        current = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        if current.status != ST.DRAFT:
+            raise ValidationError(_("Shipment %(number)s is %(status)s: only a draft can be cancelled.")
+                                  % {"number": current.number, "status": current.get_status_display().lower()})
+        current.status, current.cancel_reason = ST.CANCELLED, reason
+        current.save(update_fields=["status", "cancel_reason", "updated_at"])
+        record_event(shipment=current, action="cancelled", actor=actor, from_status=ST.DRAFT, to_status=ST.CANCELLED,
+                     note=reason)
+    return current
+
+
+def update_tracking(*, actor, shipment, carrier, tracking_number) -> Shipment:
+    """Change the carrier and tracking number (often known only after pick-up) of an open shipment."""
+    require(actor, SHIP)
+    carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
+    errors = _text_errors(ShipmentDetails("-", "-", carrier=carrier, tracking_number=tracking_number))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        if not current.is_open:
+            raise ValidationError(_("Shipment %(number)s is %(status)s: its tracking can no longer be changed.")
+                                  % {"number": current.number, "status": current.get_status_display().lower()})
+        if (current.carrier, current.tracking_number) == (carrier, tracking_number):
+            return current
+        note = f"{current.carrier or '—'} {current.tracking_number or '—'} → {carrier or '—'} {tracking_number or '—'}"
+        current.carrier, current.tracking_number = carrier, tracking_number
+        current.save(update_fields=["carrier", "tracking_number", "updated_at"])
+        record_event(shipment=current, action="tracking_changed", actor=actor, from_status=current.status,
+                     to_status=current.status, note=note)
+    return current
+
+
+# --- proof of delivery ---------------------------------------------------------------------------------
+
+def record_delivery(*, actor, shipment, received_by, received_at, upload, note="") -> Shipment:
+    """Proof of delivery: who signed the delivery note at the customer and when, with a photo or scan
+    of the signed note. When it was the order's last shipment on its way, the order is delivered."""
+    require(actor, SHIP)
+    received_by, note = (received_by or "").strip(), (note or "").strip()
+    errors = []
+    if not received_by:
+        errors.append(_("Enter who signed for the goods."))
+    elif len(received_by) > Shipment._meta.get_field("received_by_name").max_length:
+        errors.append(_("The name has at most 100 characters."))
+    if received_at is None:
+        errors.append(_("Enter when the goods were received."))
+    elif received_at > timezone.now() + CLOCK_SKEW:
+        errors.append(_("The time of receipt cannot be in the future."))
+    if len(note) > 500:
+        errors.append(_("The note has at most 500 characters."))
+    try:
+        content_type, suffix = checked_pod_file(upload)
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=shipment.order_id)
+        current = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        if current.status != ST.SHIPPED:
+            raise ValidationError(_("Shipment %(number)s is %(status)s: delivery is recorded for shipped goods only.")
+                                  % {"number": current.number, "status": current.get_status_display().lower()})
+        if timezone.localtime(received_at).date() < current.actual_ship_date:
+            raise ValidationError(_("The goods cannot be received before they were shipped (%(date)s).")
+                                  % {"date": current.actual_ship_date.isoformat()})
+        current.status = ST.DELIVERED
+        current.received_by_name, current.received_at = received_by, received_at
+        current.pod_content_type, current.pod_size = content_type, upload.size
+        current.pod_original_name = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+        current.pod_recorded_by, current.pod_recorded_at = actor, timezone.now()
+        # The file last: every check above has passed, so a refusal leaves no file behind.
+        current.pod_file.save(f"{current.number}-pod{suffix}", upload, save=False)
+        current.save()
+        summary = _("Received by %(name)s on %(when)s.") % {
+            "name": received_by, "when": timezone.localtime(received_at).strftime("%Y-%m-%d %H:%M")}
+        record_event(shipment=current, action="delivered", actor=actor, from_status=ST.SHIPPED,
+                     to_status=ST.DELIVERED, note=f"{summary} {note}".strip())
+        _deliver_order_when_complete(actor=actor, order=order, note=f"{current.number}: {summary}")
+    return current
+
+
+def _deliver_order_when_complete(*, actor, order, note):
+    if order.status == OrderStatus.SHIPPED and not order.shipments.filter(status__in=[ST.DRAFT, ST.SHIPPED]).exists():
+        transition_order(actor=actor, order=order, action="confirm_delivery", note=note)
+    else:
+        record_order_event(order=order, action="delivery_recorded", actor=actor, from_status=order.status,
+                           to_status=order.status, note=note)
+
+
+def confirm_order_delivery(*, actor, order, expected_status=None) -> Order:
+    """Move a shipped order whose shipments all have their proof of delivery to delivered (for an
+    order that was on hold when its last delivery was recorded)."""
+    require(actor, SHIP)
+    with transaction.atomic():
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        waiting = list(current.shipments.filter(status__in=[ST.DRAFT, ST.SHIPPED]).values_list("number", flat=True))
+        if waiting:
+            raise ValidationError(_("Record the delivery of %(numbers)s first.") % {"numbers": ", ".join(waiting)})
+        if not current.shipments.filter(status=ST.DELIVERED).exists():
+            raise ValidationError(_("Order %(number)s has no delivered shipment.") % {"number": current.number})
+        return transition_order(actor=actor, order=current, action="confirm_delivery", expected_status=expected_status,
+                                note=_("Every shipment is delivered."))
+
+
+# --- closing ---------------------------------------------------------------------------------------
+
+def open_delivery_items(order):
+    """Shipping's close check (orders.stage_hooks.close_checks): goods not shipped, shipments not
+    delivered, complaints still open."""
+    from .models import OPEN_COMPLAINT_STATUSES, Complaint
+
+    problems = []
+    for line in order.lines.select_related("product").filter(shipped_quantity__lt=F("quantity")):
+        problems.append(_("%(line)s: %(quantity)s not shipped.") % {
+            "line": _line_label(line), "quantity": format_quantity(line.quantity - line.shipped_quantity,
+                                                                   line.product.unit)})
+    for shipment in order.shipments.filter(status__in=[ST.DRAFT, ST.SHIPPED]).order_by("number"):
+        problems.append(_("Shipment %(number)s is %(status)s, not delivered.")
+                        % {"number": shipment.number, "status": shipment.get_status_display().lower()})
+    for complaint in Complaint.objects.filter(order=order, status__in=OPEN_COMPLAINT_STATUSES).order_by("number"):
+        problems.append(_("Complaint %(number)s is still %(status)s.")
+                        % {"number": complaint.number, "status": complaint.get_status_display().lower()})
+    return problems
+
+
+def close_order(*, actor, order, note="", expected_status=None) -> Order:
+    """Close a delivered order (the order desk), refused with every open item while any stage reports one."""
+    require(actor, CLOSE)
+    with transaction.atomic():
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        problems = stage_hooks.close_problems(current)
+        if problems:
+            raise ValidationError([_("Order %(number)s cannot be closed yet:") % {"number": current.number}]
+                                  + problems)
+        return transition_order(actor=actor, order=current, action="close", note=note,
+                                expected_status=expected_status)
