@@ -253,6 +253,7 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
         raise OrderActionRefused(_("Unknown action."))
     try:
         with transaction.atomic():
+            stage_hooks.before_transition(action=action)  # shared locks first (see stage_hooks.cancel_locks)
             current = Order.objects.get(pk=order.pk)
             if expected_status and current.status != expected_status:
                 raise OrderActionRefused(

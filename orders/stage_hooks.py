@@ -7,6 +7,9 @@ place (no signals) and a failure in a stage rolls the order change back too.
 
 - on_cancel: fn(*, actor, order) — after the order moved to cancelled (work orders cancelled,
   reservations released, …). Raise ValidationError to refuse the cancellation.
+- cancel_locks: fn() — called first, before the order row is touched, when an order is being cancelled:
+  a stage whose on_cancel hook locks shared rows (planning locks the work centers) takes those locks
+  here, so cancelling and planning take locks in the same order and queue instead of deadlocking.
 - on_transition: fn(*, actor, order, action, from_status) — after any transition of the order state
   machine was saved and its event written (e.g. quality opens an inspection on finish_production).
 - close_checks: fn(order) -> list of messages — what still stands open on a delivered order (goods not
@@ -19,6 +22,7 @@ place (no signals) and a failure in a stage rolls the order change back too.
 CANCEL_ACTIONS = {"cancel", "cancel_held"}
 
 on_cancel = []
+cancel_locks = []
 on_transition = []
 close_checks = []
 promise_provider = None
@@ -28,6 +32,18 @@ def register_on_cancel(fn):
     if fn not in on_cancel:
         on_cancel.append(fn)
     return fn
+
+
+def register_cancel_lock(fn):
+    if fn not in cancel_locks:
+        cancel_locks.append(fn)
+    return fn
+
+
+def before_transition(*, action):
+    if action in CANCEL_ACTIONS:
+        for fn in cancel_locks:
+            fn()
 
 
 def register_on_transition(fn):

@@ -308,6 +308,9 @@ def plan_order(*, actor, order, now=None) -> PlanResult:
     _require(actor, "orders.plan_order")
     now = now or timezone.now()
     with transaction.atomic():
+        # Work centers first, then the order: the lock order of every change of the schedule (adjustments,
+        # order cancellation, exception reports), so two of them queue instead of deadlocking.
+        lock_scheduling()
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status != OrderStatus.APPROVED:
             raise ValidationError(_("Order %(number)s is %(status)s; only approved orders are planned.")
@@ -316,7 +319,6 @@ def plan_order(*, actor, order, now=None) -> PlanResult:
         drafts, lead_days, errors = _drafts(order, lines)
         if errors:
             raise ValidationError(list(dict.fromkeys(errors)))
-        lock_scheduling()  # before the first write: a plan and an adjustment then wait for each other, never deadlock
         _cancel_planned(order, actor, under_way)
         earliest = earliest_start(order, lead_days, now)
         created = [_create(draft, order=order, actor=actor, earliest_start=earliest) for draft in drafts]
@@ -589,9 +591,10 @@ def release_plan(*, actor, order) -> Order:
     """Release the order's planned work orders (and their operations) and move the order to planned."""
     _require(actor, "orders.plan_order")
     with transaction.atomic():
+        lock_scheduling()  # released operations stay put in later reschedules: no reschedule may run meanwhile
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status != OrderStatus.APPROVED:
-            raise ValidationError(_("Order %(number)s is %(status)s; only an approved order's plan is released.")
+            raise ValidationError(_("Order %(number)s is %(status)s; only an order's approved plan is released.")
                                   % {"number": order.number, "status": order.get_status_display()})
         work_orders = list(WorkOrder.objects.filter(order=order, status=WO.PLANNED).order_by("pk"))
         if not work_orders:

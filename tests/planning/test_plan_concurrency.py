@@ -47,3 +47,24 @@ def test_release_clicked_twice_at_once_releases_once():
     assert sum(isinstance(r, Order) for r in results) == 1, results
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PLANNED
     assert order.events.filter(action="release_plan").count() == 1
+
+
+def test_cancel_and_replan_at_once_queue_instead_of_deadlocking():
+    """Both take the work centers before the order (stage_hooks.cancel_locks): one waits for the other,
+    and the outcome is consistent either way — never a deadlock error."""
+    from django.core.exceptions import ValidationError
+
+    from orders.services import OrderActionRefused, cancel_order
+
+    shop, planner, desk = build_shop(), user_with_role("planner"), user_with_role("order_desk")
+    order = approved_order(shop)
+    monday = next_monday()
+    plan_order(actor=planner, order=order, now=monday)
+    results = run_together(lambda: plan_order(actor=planner, order=order, now=monday),
+                           lambda: cancel_order(actor=desk, order=order, reason="customer withdrew"))
+    failures = [r for r in results if isinstance(r, Exception)
+                and not isinstance(r, ValidationError | OrderActionRefused)]
+    assert not failures, results
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    assert not WorkOrder.objects.filter(order=order).exclude(status="cancelled").exists()
