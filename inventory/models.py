@@ -757,7 +757,8 @@ class PrepSheetStatus(models.TextChoices):
 
 class MaterialPrepSheet(models.Model):
     """The material prep sheet (物料准备单) of a planned order: what to pick, from where, in the order of
-    the picking walk. An order has at most one sheet that is not cancelled."""
+    the picking walk. An order has at most one open sheet (draft, partially issued, issued); a new one
+    can follow an accepted one when the order still needs material."""
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     order = models.ForeignKey("orders.Order", verbose_name=_("order"), on_delete=models.PROTECT,
@@ -783,8 +784,8 @@ class MaterialPrepSheet(models.Model):
             ("approve_substitution", _("Can approve a substitute item on a prep sheet")),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["order"], condition=~Q(status="cancelled"),
-                                    name="prep_sheet_one_live_per_order"),
+            models.UniqueConstraint(fields=["order"], condition=Q(status__in=["draft", "partially_issued", "issued"]),
+                                    name="prep_sheet_one_open_per_order"),
         ]
 
     def __str__(self):
