@@ -22,6 +22,7 @@ from tests.planning.test_promise import approved, lines, shop  # noqa: F401  (fi
 
 pytestmark = pytest.mark.django_db
 ENTRY = reverse("planning:entry_promise")
+PASSWORD = "pw-OrderFlow-2026"  # UserFactory's
 
 
 def entry_data(shop, quantity, *, requested, priority="normal", extra=None):  # noqa: F811
@@ -205,3 +206,38 @@ def test_review_queue_and_plan_list_check_one_order_on_click(client, role_users,
     client.force_login(role_users["planner"])
     page = client.get(reverse("planning:plan_list")).content.decode()
     assert reverse("planning:order_promise", args=[waiting.pk]) + "?compact=1" in page
+
+
+# --- in a real browser ------------------------------------------------------------------------------
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_entry_panel_follows_typing_and_approve_takes_the_filled_date(page, live_server, login, role_users,
+                                                                              shop, browser):  # noqa: F811
+    from playwright.sync_api import expect
+
+    requested = timezone.localdate() + timedelta(days=60)
+    login(page, live_server, "sales", PASSWORD)
+    page.goto(f"{live_server.url}{reverse('orders:create')}")
+    panel = page.locator("[data-testid=entry-promise]")
+    expect(panel.locator("[data-testid=promise-message]")).to_be_visible()  # no lines yet: a neutral message
+    page.locator("#id_requested_date").fill(requested.isoformat())
+    page.locator("#id_lines-0-product").fill(shop["product"].sku)
+    page.locator("#id_lines-0-quantity").press_sequentially("2", delay=30)
+    expect(panel.locator("[data-testid=promise-normal] [data-testid=promise-verdict]")).to_have_text(
+        f"Requested {day(requested)} can be met")
+    expect(panel.locator("[data-testid=promise-rush] [data-testid=promise-date]")).to_be_visible()
+    page.locator("#id_lines-0-quantity").fill("lots")
+    page.locator("#id_lines-0-quantity").dispatch_event("change")
+    expect(panel.locator("[data-testid=promise-message]")).to_contain_text("Quantities must be numbers")
+
+    order = submitted(shop, "1", requested_in_days=20)
+    desk = login(browser.new_context().new_page(), live_server, "order_desk", PASSWORD)
+    desk.goto(f"{live_server.url}{reverse('orders:detail', args=[order.pk])}")
+    expect(desk.locator("#order-promise [data-testid=promise-date]")).to_be_visible()
+    date_field = desk.locator("#approve-promised-date")
+    expect(date_field).to_have_value(order.requested_date.isoformat())  # filled by the panel: the promise
+    desk.locator("[data-testid=action-approve] button[type=submit]").click()
+    expect(desk.locator("[data-testid=order-status]")).to_have_class(re.compile(r"\bstatus-approved\b"))
+    order.refresh_from_db()
+    assert order.promised_date == order.requested_date
