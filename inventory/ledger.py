@@ -65,9 +65,12 @@ def register_document_type(type_, label, url=None):
     DOCUMENT_TYPES[type_] = DocumentType(label=label, url=url)
 
 
-def describe_documents(moves):
-    """Set `document_label` and `document_url` on each move (for the pages)."""
+def describe_moves(moves):
+    """Set `kind_label`, `document_label` and `document_url` on each move (for the pages; labels are
+    translated once per call, not once per row)."""
+    kinds = {value: str(label) for value, label in MoveKind.choices}
     for move in moves:
+        move.kind_label = kinds.get(move.kind, move.kind)
         known = DOCUMENT_TYPES.get(move.document_type)
         move.document_label = known.label if known else move.document_type.replace("_", " ")
         move.document_url = known.url(move.document_id) if known and known.url and move.document_id else ""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -162,18 +162,30 @@ def item_moves(user, item, filters: dict):
     return qs.order_by("-created_at", "-id")
 
 
-def with_running_balance(rows, queryset):
-    """Set `running_balance` on each row of one page (newest first) of `queryset`: the sum of the
-    rows up to and including it, in ledger order (within the filter: a location's, a lot's). Two
-    aggregate queries whatever the page."""
+def ledger_total(item, filters: dict, queryset):
+    """The sum of the filtered ledger rows: read from the balance rows when the filter is only a
+    location and/or a lot (they equal their rows' sums), else summed over the rows."""
+    if not any(filters.get(name) for name in ("kind", "date_from", "date_to")):
+        balances = StockBalance.objects.filter(item=item)
+        if filters.get("location"):
+            balances = balances.filter(location=filters["location"])
+        if filters.get("lot"):
+            balances = balances.filter(lot__number=filters["lot"])
+        return balances.aggregate(total=Sum("on_hand"))["total"] or ZERO
+    return queryset.order_by().aggregate(total=Sum("quantity"))["total"] or ZERO
+
+
+def with_running_balance(rows, queryset, total):
+    """Set `running_balance` on each row of one page (newest first) of `queryset` whose rows sum to
+    `total`: the sum of the rows up to and including it, in ledger order (within the filter: a
+    location's, a lot's). One aggregate over the rows newer than the page."""
     rows = list(rows)
     if not rows:
         return rows
     first = rows[0]
-    plain = queryset.order_by()
-    total = plain.aggregate(total=Sum("quantity"))["total"] or ZERO
-    newer = plain.filter(Q(created_at__gt=first.created_at) | Q(created_at=first.created_at, id__gt=first.id)) \
-        .aggregate(total=Sum("quantity"))["total"] or ZERO
+    newer = (queryset.order_by().filter(created_at__gte=first.created_at)
+             .filter(Q(created_at__gt=first.created_at) | Q(created_at=first.created_at, id__gt=first.id))
+             .aggregate(total=Sum("quantity"))["total"] or ZERO)
     running = total - newer
     for row in rows:
         row.running_balance = running
@@ -196,7 +208,7 @@ def lot_detail(user, pk):
 
 # The lot page lists at most this many origins and destinations (the item ledger filtered by the lot
 # has them all, paginated).
-TRACE_ROWS = 200
+TRACE_ROWS = 100
 
 
 @dataclass
@@ -215,7 +227,10 @@ def lot_trace(user, lot: Lot) -> LotTrace:
     """Where a lot came from (its receipts and their documents) and where it went (issues with their
     documents and orders), without transfers inside the warehouse and without reversed postings;
     with its current stock, reservations and status history. Five queries."""
-    counted = (StockMove.objects.filter(lot=lot, reversal_of__isnull=True, reversed_by__isnull=True)
+    # NOT EXISTS rather than a LEFT JOIN on the reversals: PostgreSQL then walks the lot's rows in
+    # time order and stops at the limit (the join made it misjudge 50,000 rows as one).
+    reversed_later = StockMove.objects.filter(reversal_of=OuterRef("pk"))
+    counted = (StockMove.objects.filter(~Exists(reversed_later), lot=lot, reversal_of__isnull=True)
                .exclude(kind=MoveKind.TRANSFER).select_related("location__warehouse", "actor", "order"))
     came_from = list(counted.filter(quantity__gt=0).order_by("created_at", "id")[:TRACE_ROWS + 1])
     went_to = list(counted.filter(quantity__lt=0).order_by("-created_at", "-id")[:TRACE_ROWS + 1])

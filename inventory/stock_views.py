@@ -17,7 +17,7 @@ from imports.views import import_page, upload_size_limited
 from record_pages.views import ACTIVE_ACTIONS, add_service_errors, paginate, save_form, toggle_active
 
 from . import reservations, stock_importing, stock_selectors, stock_services, warehouse_services
-from .ledger import DocumentRef, describe_documents
+from .ledger import DocumentRef, describe_moves
 from .models import MoveKind, Reservation, StockBalance, StockMove
 from .stock_forms import (
     BalanceFilterForm,
@@ -96,9 +96,11 @@ def stock_item(request, pk):
     user = request.user
     item = stock_selectors.item_stock_detail(user, pk)
     form = LedgerFilterForm(request.GET or None)
-    moves = stock_selectors.item_moves(user, item, _filters(form))
+    filters = _filters(form)
+    moves = stock_selectors.item_moves(user, item, filters)
     pager = paginate(request, moves)
-    rows = describe_documents(stock_selectors.with_running_balance(pager["page"].object_list, moves))
+    total = stock_selectors.ledger_total(item, filters, moves)
+    rows = describe_moves(stock_selectors.with_running_balance(pager["page"].object_list, moves, total))
     return render(request, "inventory/stock/item.html", {
         "item": item, "form": form, **pager, "rows": rows,
         "reversed_ids": stock_selectors.reversed_move_ids(rows),
@@ -136,7 +138,7 @@ def lot_detail(request, pk):
                                  % {"lot": lot.number, "status": status_form.cleaned_data["status"]})
                 return redirect("inventory:lot_detail", pk=lot.pk)
     trace = stock_selectors.lot_trace(user, lot)
-    describe_documents(trace.came_from + trace.went_to)
+    describe_moves(trace.came_from + trace.went_to)
     return render(request, "inventory/stock/lot.html", {
         "trace": trace, "lot": lot, "status_form": status_form,
         "can_change": can_change, "can_view_orders": user.has_perm("orders.view_order"),

@@ -119,6 +119,8 @@ def test_item_ledger_shows_the_running_balance(client, warehouse_user, stocked):
                                                                (D("100"), D("100"))]
     page2 = client.get(url, {"per_page": 25, "location": a1.pk}).context["rows"]
     assert [(r.quantity, r.running_balance) for r in page2] == [(D("-40"), D("60")), (D("100"), D("100"))]
+    receipts = client.get(url, {"kind": "receipt"}).context["rows"]  # summed over the rows, not the balances
+    assert [(r.quantity, r.running_balance) for r in receipts] == [(D("30"), D("130")), (D("100"), D("100"))]
     assert "WO-5" in client.get(url).content.decode()
 
 
