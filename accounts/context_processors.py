@@ -27,6 +27,8 @@ NAVIGATION = [
     ("quality:queue", _("QC queue"), "quality.view_inspection"),
     ("quality:ncr_list", _("NCRs"), "quality.view_nonconformance"),
     ("quality:plan_list", _("Inspection plans"), "quality.view_inspectionplan"),
+    ("shipping:queue", _("Shipping"), "shipping.view_shipment"),
+    ("shipping:complaint_list", _("Complaints"), "shipping.view_complaint"),
     ("alerts:list", _("Alerts"), None),
 ]
 

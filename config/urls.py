@@ -13,6 +13,8 @@ urlpatterns = [
     path("production/", include("production.urls")),
     path("inventory/", include("inventory.urls")),
     path("quality/", include("quality.urls")),
+    path("shipping/", include("shipping.urls")),
+    path("track/", include("shipping.tracking_urls")),  # the customer's tracking page (no login)
     path("alerts/", include("alerts.urls")),
     path("documents/", include("documents.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -126,11 +126,11 @@ class _Proposal:
 
     def __init__(self, *, order, lines, now, replaced=()):
         self.order, self.now = order, plans.scheduling_start(now)  # as schedule_open_work starts
-        self.work = plans.open_work_rows()
         drafts, lead_days, errors = plans._drafts(order, lines)
         self.errors = list(dict.fromkeys(errors))
-        if self.errors:
+        if self.errors:  # nothing to schedule: the open work is not even read
             return
+        self.work = plans.open_work_rows()
         self.earliest_start = plans.earliest_start(order, lead_days, now)
         built = [plans.build_work_order(draft, order=order, number=number, earliest_start=self.earliest_start,
                                         actor=None, pk=-k)
