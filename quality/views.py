@@ -35,7 +35,7 @@ from .forms import (
     characteristic_initial,
     plan_header_initial,
 )
-from .models import IS, NCR, QUEUE_STATUSES, Characteristic, InspectionAttachment, InspectionPlan
+from .models import IS, NCR, QUEUE_STATUSES, Characteristic, DefectClass, InspectionAttachment, InspectionPlan
 
 SAMPLES_PER_PAGE = 25
 
@@ -465,6 +465,8 @@ def spc_page(request):
         start_day = data["date_from"] or end_day - timedelta(days=90)
         bars = spc.pareto(selectors.defect_counts(product, start=_day_start(start_day),
                                                   end=_day_start(end_day + timedelta(days=1))))
+        for bar in bars:
+            bar.class_label = DefectClass(bar.defect_class).label
         context.update(bars=bars, start_day=start_day, end_day=end_day,
                        pareto_svg=charts.pareto_svg(bars, title=_("Defect Pareto")))
     return render(request, "quality/spc.html", context)

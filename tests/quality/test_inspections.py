@@ -308,3 +308,24 @@ def test_two_rejected_lots_switch_the_product_to_tightened_inspection(sales, qc,
     # tightened, H: critical 0.25 → ↓ J (n 80, Ac 0); major 1.0 → ↓ J (n 80, Ac 1); minor 4.0 → H Ac 3
     assert inspection.severity == "tightened"
     assert plans(inspection) == {"critical": (80, 0, 1), "major": (80, 1, 2), "minor": (50, 3, 4)}
+
+
+@pytest.mark.django_db
+def test_an_order_passed_qc_by_another_way_leaves_no_open_inspection_in_the_queue(sales, product):
+    from tests.fixtures.factories import make_order
+
+    order = make_order(creator=sales, status=OrderStatus.QC_PASSED, products=[product])
+    inspection = Inspection.objects.get(order=order)
+    assert inspection.status == IS.CANCELLED
+    assert "passed QC without this inspection" in inspection.events.get(action="cancelled").note
+
+
+@pytest.mark.django_db
+def test_a_cancelled_inspection_needs_a_reason_and_not_while_the_order_waits_for_it(started, qc, product):
+    _order, inspection = started
+    with pytest.raises(ValidationError, match="Give a reason"):
+        services.cancel_inspection(actor=qc, inspection=inspection, reason=" ")
+    with pytest.raises(ValidationError, match="waiting for this inspection"):
+        services.cancel_inspection(actor=qc, inspection=inspection, reason="mistake")
+    receipt = services.create_receipt_inspection(actor=qc, product=product, lot_quantity=Decimal("10"))
+    assert services.cancel_inspection(actor=qc, inspection=receipt, reason="wrong product").status == IS.CANCELLED

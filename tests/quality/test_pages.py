@@ -241,3 +241,36 @@ def test_the_detail_and_record_pages_cost_a_fixed_number_of_queries(client, sale
         fill(qc, inspection)
     for name in ("quality:inspection_detail", "quality:inspection_record"):
         assert queries(reverse(name, args=[small.pk])) == queries(reverse(name, args=[large.pk]))
+
+
+@pytest.mark.django_db
+def test_the_lists_cost_the_same_queries_for_more_rows(client, sales, qc):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, qc)
+    urls = [reverse("quality:ncr_list"), reverse("quality:inspection_list"), reverse("quality:plan_list"),
+            reverse("quality:inspection_list") + "?status=failed&sort=product"]
+
+    def queries():
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    def failed_lot():
+        product = made_product()
+        give_plan(product, actor=qc)
+        _order, inspection = order_awaiting_qc(sales, product, quantity="5")
+        services.start_inspection(actor=qc, inspection=inspection)
+        fill(qc, inspection, crack="fail")
+        services.confirm_inspection(actor=qc, inspection=inspection, password=PASSWORD)
+
+    failed_lot()
+    queries()  # the session's first requests may write it; measure warm
+    few = queries()
+    for _ in range(4):
+        failed_lot()
+    assert queries() == few
