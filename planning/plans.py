@@ -548,6 +548,32 @@ def scheduling_start(now=None):
     return (now or timezone.now()).replace(second=0, microsecond=0)
 
 
+def _write_rows(model, rows, fields):
+    """Store `fields` of `rows` (only the rows whose place changed). On PostgreSQL one UPDATE … FROM
+    (VALUES …) per 1,000 rows: Django's bulk_update builds a CASE per field and row, which took seconds
+    for a factory's 2,000 operations; elsewhere bulk_update."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(rows, fields, batch_size=500)
+        return
+    from psycopg2.extras import execute_values
+
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    table, qn = meta.db_table, connection.ops.quote_name
+    assignments = ", ".join(f"{qn(c.column)} = v.{qn(c.column)}" for c in columns)
+    # Typed casts, so that NULLs and timestamps in VALUES keep their column types.
+    casts = ", ".join([f"v.id::{meta.pk.db_type(connection)}"]
+                      + [f"v.{qn(c.column)}::{c.db_type(connection)}" for c in columns])
+    names = ", ".join(["id"] + [qn(c.column) for c in columns])
+    sql = (f"UPDATE {qn(table)} AS t SET {assignments} FROM (SELECT {casts} FROM (VALUES %s) AS v({names})) AS v "
+           f"WHERE t.{qn(meta.pk.column)} = v.id")
+    values = [(row.pk, *(getattr(row, c.attname) for c in columns)) for row in rows]
+    with connection.cursor() as cursor:
+        execute_values(cursor.cursor if hasattr(cursor, "cursor") else cursor, sql, values, page_size=1000)
+
+
 def schedule_open_work(*, now=None) -> ScheduledWork:
     """Schedule every open work order operation and store the placements. Must run inside the caller's
     transaction. Work centers are locked first so two planners never schedule at the same time."""
@@ -563,18 +589,27 @@ def schedule_open_work(*, now=None) -> ScheduledWork:
     center_by_code = {center.code: center for center in centers}
     by_number = {wo.number: wo for wo in work_orders}
     number_of = {wo.pk: wo.number for wo in work_orders}
+    changed_ops = []
     for op in ops:
         placed = result.placement(number_of[op.work_order_id], op.sequence)
-        op.planned_work_center = center_by_code[placed.center]
+        center = center_by_code[placed.center]
+        if (op.planned_work_center_id, op.planned_unit, op.planned_start, op.planned_end) != (
+                center.pk, placed.unit, placed.start, placed.end):
+            changed_ops.append(op)
+        op.planned_work_center = center
         op.planned_unit, op.planned_start, op.planned_end = placed.unit, placed.start, placed.end
-    WorkOrderOperation.objects.bulk_update(ops, ["planned_work_center", "planned_unit", "planned_start",
-                                                 "planned_end"], batch_size=500)
-    scheduled = [wo for wo in work_orders if ops_by_wo.get(wo.pk)]
-    for work_order in scheduled:
-        mine = ops_by_wo[work_order.pk]
-        work_order.planned_start = min(op.planned_start for op in mine)
-        work_order.planned_end = max(op.planned_end for op in mine)
-    WorkOrder.objects.bulk_update(scheduled, ["planned_start", "planned_end"], batch_size=500)
+    _write_rows(WorkOrderOperation, changed_ops, ["planned_work_center", "planned_unit", "planned_start",
+                                                   "planned_end"])
+    changed_work_orders = []
+    for work_order in work_orders:
+        mine = ops_by_wo.get(work_order.pk)
+        if not mine:
+            continue
+        start, end = min(op.planned_start for op in mine), max(op.planned_end for op in mine)
+        if (work_order.planned_start, work_order.planned_end) != (start, end):
+            work_order.planned_start, work_order.planned_end = start, end
+            changed_work_orders.append(work_order)
+    _write_rows(WorkOrder, changed_work_orders, ["planned_start", "planned_end"])
     late = {}
     for late_job in result.late_jobs:
         order = by_number[late_job.job_id].order
