@@ -34,7 +34,9 @@ queries whatever the number of orders (plus a few per line of the new order for 
 import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,7 +84,8 @@ class Promise:
     reasons: list[str] = field(default_factory=list)  # why there is no date (nothing else is set then)
     earliest_start: datetime | None = None
     finish: datetime | None = None  # when the last new work order finishes
-    earliest_date: date | None = None  # the factory-local day of `finish`
+    # The factory-local day of `finish`; when the requested date cannot be met, the earliest day that holds.
+    earliest_date: date | None = None
     promise_date: date | None = None  # the requested date when it can be met, else the earliest date
     work_orders: list[str] = field(default_factory=list)  # the numbers they would get
     moves: list[OrderMove] = field(default_factory=list)
@@ -110,7 +113,7 @@ class Promise:
 def finish_day(instant):
     """The factory-local day work finishing at `instant` is done on (work ending at midnight belongs to
     the day before, as the due instant of a day is its end)."""
-    return timezone.localtime(instant - timedelta(microseconds=1)).date()
+    return (instant - timedelta(microseconds=1)).astimezone(ZoneInfo(settings.TIME_ZONE)).date()
 
 
 def _preview_numbers(count):
