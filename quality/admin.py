@@ -75,6 +75,9 @@ class InspectionPlanAdmin(admin.ModelAdmin):
             return
         form.instance.pk = plan.pk
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        return [{"added": {}}]  # the plan and its characteristics were written by the service
+
     def response_add(self, request, obj, post_url_continue=None):
         if obj.pk is None:  # the service refused the plan; its messages are shown on the empty form
             return HttpResponseRedirect(request.path)

@@ -274,3 +274,39 @@ def test_the_lists_cost_the_same_queries_for_more_rows(client, sales, qc):
     for _ in range(4):
         failed_lot()
     assert queries() == few
+
+
+@pytest.mark.django_db
+def test_an_incoming_inspection_is_opened_by_hand(client, qc, product):
+    login(client, qc)
+    url = reverse("quality:inspection_create")
+    bad = client.post(url, {"product": product.pk, "lot_quantity": "12pcs", "lot_number": "", "supplier": ""})
+    assert bad.status_code == 200 and not Inspection.objects.exists()
+    done = client.post(url, {"product": product.pk, "lot_quantity": "120", "lot_number": "SUP-7", "supplier": "宁波"})
+    inspection = Inspection.objects.get()
+    assert done.status_code == 302 and inspection.source == "receipt" and inspection.lot_quantity == Decimal("120")
+    login(client, user_with_role("planner"))
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_admin_writes_a_plan_version_through_the_service(client, qc):
+    from django.contrib.auth.models import User
+
+    product = made_product()
+    admin = User.objects.create_superuser("root", "root@example.test", PASSWORD)
+    client.force_login(admin)
+    assert client.get(reverse("admin:quality_inspectionplan_changelist")).status_code == 200
+    data = {"product": product.pk, "valid_from": "2026-01-05", "inspection_level": "II", "aql_critical": "0.10",
+            "aql_major": "1.0", "aql_minor": "2.5", "note": "",
+            "characteristics-TOTAL_FORMS": "1", "characteristics-INITIAL_FORMS": "0",
+            "characteristics-MIN_NUM_FORMS": "0", "characteristics-MAX_NUM_FORMS": "1000",
+            "characteristics-0-position": "1", "characteristics-0-name": "Width", "characteristics-0-kind": "measured",
+            "characteristics-0-defect_class": "major", "characteristics-0-nominal": "5",
+            "characteristics-0-lower_tolerance": "-0.1", "characteristics-0-upper_tolerance": "0.1",
+            "characteristics-0-unit": "mm", "characteristics-0-instrument": "", "characteristics-0-method": ""}
+    response = client.post(reverse("admin:quality_inspectionplan_add"), data)
+    assert response.status_code == 302
+    plan = InspectionPlan.objects.get(product=product)
+    assert plan.version == 1 and plan.is_active and plan.characteristics.get().name == "Width"
+    assert plan.created_by == admin
