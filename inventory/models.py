@@ -669,18 +669,27 @@ class PurchaseOrderLine(models.Model):
         return line_amount(self.quantity, self.unit_price)
 
 
-class PurchaseOrderEvent(AppendOnlyModel):
-    purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="events")
+class StatusEvent(AppendOnlyModel):
+    """A document's recorded step (who, when, what, from which status to which, why); the subclass adds
+    the document and the status fields with its own choices."""
+
     action = models.CharField(_("action"), max_length=40)
-    from_status = models.CharField(_("from"), max_length=20, choices=PurchaseOrderStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=PurchaseOrderStatus.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("by"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "id"]
+
+
+class PurchaseOrderEvent(StatusEvent):
+    purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(_("from"), max_length=20, choices=PurchaseOrderStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=PurchaseOrderStatus.choices, blank=True)
+
+    class Meta(StatusEvent.Meta):
         verbose_name = _("purchase order event")
         verbose_name_plural = _("purchase order events")
 
@@ -893,18 +902,12 @@ class PrepSheetMove(AppendOnlyModel):
         return f"{self.get_kind_display()} {self.quantity} {self.item_id}"
 
 
-class MaterialPrepSheetEvent(AppendOnlyModel):
+class MaterialPrepSheetEvent(StatusEvent):
     sheet = models.ForeignKey(MaterialPrepSheet, on_delete=models.PROTECT, related_name="events")
-    action = models.CharField(_("action"), max_length=40)
     from_status = models.CharField(_("from"), max_length=20, choices=PrepSheetStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=PrepSheetStatus.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("by"))
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("prep sheet event")
         verbose_name_plural = _("prep sheet events")
 

@@ -121,20 +121,25 @@ REQUEST_ACTIONS = {
 }
 
 
+def _reason_action(request, actions, action, record):
+    """Run `actions[action](actor, record, reason)` with the typed reason; its refusal is shown as a
+    message. The record after the action, or None when it was refused."""
+    if action not in actions:
+        raise Http404(_("Unknown action."))
+    form = ReasonForm(request.POST)
+    try:
+        return actions[action](request.user, record, form.cleaned_data["reason"] if form.is_valid() else "")
+    except ValidationError as exc:
+        show_errors(request, exc)
+        return None
+
+
 @login_required
 @permission_required("inventory.view_purchaserequest", raise_exception=True)
 @require_POST
 def purchase_request_action(request, pk, action):
-    if action not in REQUEST_ACTIONS:
-        raise Http404(_("Unknown action."))
-    purchase_request = get_object_or_404(PurchaseRequest, pk=pk)
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        done = REQUEST_ACTIONS[action](request.user, purchase_request, reason)
-    except ValidationError as exc:
-        show_errors(request, exc)
-    else:
+    done = _reason_action(request, REQUEST_ACTIONS, action, get_object_or_404(PurchaseRequest, pk=pk))
+    if done is not None:
         messages.success(request, _("Purchase request %(number)s: %(status)s.")
                          % {"number": done.number, "status": done.get_status_display()})
     return redirect("inventory:purchase_request_list")
@@ -222,16 +227,9 @@ PO_ACTIONS = {
 @permission_required("inventory.change_purchaseorder", raise_exception=True)
 @require_POST
 def purchase_order_action(request, pk, action):
-    if action not in PO_ACTIONS:
-        raise Http404(_("Unknown action."))
     po = purchasing_selectors.purchase_order_detail(request.user, pk)
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        done = PO_ACTIONS[action](request.user, po, reason)
-    except ValidationError as exc:
-        show_errors(request, exc)
-    else:
+    done = _reason_action(request, PO_ACTIONS, action, po)
+    if done is not None:
         messages.success(request, _("Purchase order %(number)s is now %(status)s.")
                          % {"number": done.number, "status": done.get_status_display()})
     return redirect("inventory:purchase_order_detail", pk=pk)

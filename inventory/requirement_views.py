@@ -39,13 +39,19 @@ def order_materials(request, pk):
 
 
 def _act(request, pk, action):
+    """Run `action(order)` for a visible order: its refusal is shown on the order page, else the
+    response it returns."""
     order = prep_sheet_selectors.order_for_materials(request.user, pk)
     try:
-        result = action(order)
+        return action(order)
     except ValidationError as exc:
         show_errors(request, exc)
         return redirect("orders:detail", pk=order.pk)
-    return result
+
+
+def _back_to_order(request, order, message):
+    messages.success(request, message)
+    return redirect("orders:detail", pk=order.pk)
 
 
 @login_required
@@ -54,10 +60,9 @@ def _act(request, pk, action):
 def order_materials_reserve(request, pk):
     def reserve(order):
         made = prep_sheets.reserve_order_materials(actor=request.user, order=order)
-        messages.success(request, ngettext("%(n)s reservation made for order %(number)s.",
-                                           "%(n)s reservations made for order %(number)s.", len(made))
-                         % {"n": len(made), "number": order.number})
-        return redirect("orders:detail", pk=order.pk)
+        return _back_to_order(request, order, ngettext("%(n)s reservation made for order %(number)s.",
+                                                       "%(n)s reservations made for order %(number)s.", len(made))
+                              % {"n": len(made), "number": order.number})
 
     return _act(request, pk, reserve)
 
@@ -68,9 +73,8 @@ def order_materials_reserve(request, pk):
 def order_materials_request(request, pk):
     def request_all(order):
         made = purchasing.request_order_shortages(actor=request.user, order=order)
-        messages.success(request, _("Purchase requests made: %(numbers)s.")
-                         % {"numbers": ", ".join(f"{r.number} ({r.item.code})" for r in made)})
-        return redirect("orders:detail", pk=order.pk)
+        return _back_to_order(request, order, _("Purchase requests made: %(numbers)s.")
+                              % {"numbers": ", ".join(f"{r.number} ({r.item.code})" for r in made)})
 
     return _act(request, pk, request_all)
 

@@ -23,20 +23,6 @@ PASSWORD = "pw-OrderFlow-2026"  # UserFactory's password
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def new_session(browser, live_server, login):
-    contexts = []
-
-    def open_session(username):
-        context = browser.new_context()
-        contexts.append(context)
-        return login(context.new_page(), live_server, username, PASSWORD)
-
-    yield open_session
-    for context in contexts:
-        context.close()
-
-
 def scan(page, code):
     """What a barcode scanner does: types the code into the focused field and presses Enter."""
     field = page.locator("#id_code")
@@ -46,8 +32,8 @@ def scan(page, code):
     expect(page.locator(".msg-success").last).to_contain_text(code if code.startswith("RM") else "Issued")
 
 
-def test_warehouse_receives_prints_and_issues_then_production_accepts(page, live_server, login, new_session,
-                                                                    role_users, tmp_path):
+def test_warehouse_receives_prints_and_issues_then_production_accepts(page, browser, live_server, login, role_users,
+                                                                    tmp_path):
     machine = make_machine()
     warehouse = make_warehouse("WH1")
     shelves = {code: make_location(code, warehouse=warehouse, pick_sequence=n)
@@ -115,16 +101,20 @@ def test_warehouse_receives_prints_and_issues_then_production_accepts(page, live
     expect(page.locator("[data-testid=scan-form] .msg-error")).to_contain_text("already issued")
 
     # Production, at its own computer, confirms receipt of every line.
-    floor = new_session("production")
-    floor.goto(live_server.url + reverse("inventory:prep_sheet_detail",
-                                         args=[MaterialPrepSheet.objects.get(number=number).pk]))
-    boxes = floor.locator("input[type=checkbox][form=accept-form]")
-    expect(boxes).to_have_count(4)
-    for box in boxes.all():
-        box.check()
-    floor.locator("[data-testid=accept]").click()
-    expect(floor.locator("[data-testid=order-status]")).to_have_class(re.compile(r"\bstatus-materials_ready\b"))
-    expect(floor.locator("[data-testid=sheet-status]")).to_have_class(re.compile(r"\bstatus-accepted\b"))
+    context = browser.new_context()
+    try:
+        floor = login(context.new_page(), live_server, "production", PASSWORD)
+        floor.goto(live_server.url + reverse("inventory:prep_sheet_detail",
+                                             args=[MaterialPrepSheet.objects.get(number=number).pk]))
+        boxes = floor.locator("input[type=checkbox][form=accept-form]")
+        expect(boxes).to_have_count(4)
+        for box in boxes.all():
+            box.check()
+        floor.locator("[data-testid=accept]").click()
+        expect(floor.locator("[data-testid=order-status]")).to_have_class(re.compile(r"\bstatus-materials_ready\b"))
+        expect(floor.locator("[data-testid=sheet-status]")).to_have_class(re.compile(r"\bstatus-accepted\b"))
+    finally:
+        context.close()
 
     order = Order.objects.get(pk=order.pk)
     assert order.status == OrderStatus.MATERIALS_READY

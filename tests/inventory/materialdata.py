@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from inventory import purchasing
@@ -87,3 +89,16 @@ def sent_po(supplier, lines, *, send=True):
                                                    request=rest[0] if rest else None))
     po = purchasing.create_purchase_order(actor=buyer(), supplier=supplier, lines=inputs)
     return purchasing.send_purchase_order(actor=buyer(), purchase_order=po) if send else po
+
+
+def assert_refused(call, snapshot, *fragments):
+    """Run a service call that must be refused: its message names each fragment, and `snapshot()` (what
+    the test watches in the database) is the same afterwards."""
+    before = snapshot()
+    with pytest.raises(ValidationError) as info:
+        call()
+    text = " ".join(info.value.messages)
+    for fragment in fragments:
+        assert fragment in text, text
+    assert snapshot() == before
+    return text

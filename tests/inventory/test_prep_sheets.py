@@ -40,7 +40,7 @@ from orders.models import Order, OrderEvent, OrderStatus
 from tests.documents.conftest import pdf_text
 from tests.fixtures.concurrency import run_together
 from tests.fixtures.factories import user_with_role
-from tests.inventory.materialdata import machine_order, make_machine
+from tests.inventory.materialdata import assert_refused, machine_order, make_machine
 from tests.inventory.stockdata import keeper, ledger_mismatches, make_location, make_warehouse, receive
 
 pytestmark = pytest.mark.django_db
@@ -107,14 +107,7 @@ def written():
 
 
 def refused(call, *fragments):
-    before = written()
-    with pytest.raises(ValidationError) as info:
-        call()
-    text = " ".join(info.value.messages)
-    for fragment in fragments:
-        assert fragment in text, text
-    assert written() == before
-    return text
+    return assert_refused(call, written, *fragments)
 
 
 def issue(sheet, code, quantity=None, **kwargs):
@@ -147,6 +140,36 @@ def test_sheet_lists_the_picks_in_walk_order_from_fefo_reservations(sheet, plann
     refused(lambda: prep_sheets.generate_prep_sheet(actor=keeper(), order=approved), "planned")
     with pytest.raises(PermissionDenied):
         prep_sheets.generate_prep_sheet(actor=user_with_role("sales"), order=planned)
+
+
+def test_reserve_sets_aside_what_the_order_needs_and_is_free(planned, stocked, client):
+    made = prep_sheets.reserve_order_materials(actor=keeper(), order=planned)
+    assert {(r.item.code, r.lot.number, r.quantity) for r in made} == {
+        ("RM-GASKET", "GK-1", D("6")), ("RM-SCREW", "SC-1", D("12")), ("RM-STEEL", "ST-SOON", D("0.506")),
+        ("RM-STEEL", "ST-LATE", D("0.5"))}
+    refused(lambda: prep_sheets.reserve_order_materials(actor=keeper(), order=planned), "Nothing to reserve")
+    other = machine_order(stocked, quantity="1")
+    steel = requirements.order_requirements(other).component(stocked.steel)
+    assert (steel.available, steel.shortage) == (0, D("1.306"))  # the free steel went to the first order
+    with pytest.raises(PermissionDenied):
+        prep_sheets.reserve_order_materials(actor=user_with_role("sales"), order=other)
+    client.force_login(keeper())
+    response = client.post(reverse("inventory:order_materials_reserve", args=[other.pk]))
+    assert response.status_code == 302  # gaskets and screws are still free for it
+    assert Reservation.objects.filter(order=other, item=stocked.screw).exists()
+
+
+def test_the_days_sheets_are_made_for_every_planned_order_without_one(planned, stocked, client):
+    second = machine_order(stocked, quantity="1", status=OrderStatus.PLANNED)
+    machine_order(stocked, quantity="1")  # approved: no sheet yet
+    first_sheet = prep_sheets.generate_prep_sheet(actor=keeper(), order=planned)
+    client.force_login(keeper())
+    response = client.post(reverse("inventory:prep_sheet_generate_all"))
+    assert response.status_code == 302
+    assert set(MaterialPrepSheet.objects.values_list("order__number", flat=True)) == {planned.number, second.number}
+    assert MaterialPrepSheet.objects.get(order=planned) == first_sheet
+    listing = client.get(reverse("inventory:prep_sheet_list"), {"status": "open"}).content.decode()
+    assert first_sheet.number in listing and second.number in listing
 
 
 # --- issuing -----------------------------------------------------------------------------------------

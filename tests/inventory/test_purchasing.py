@@ -31,7 +31,15 @@ from inventory.models import (
 from inventory.purchasing import PurchaseLineInput, ReceiptInput
 from tests.fixtures.concurrency import run_together
 from tests.fixtures.factories import user_with_role
-from tests.inventory.materialdata import buyer, in_days, machine_order, make_machine, make_supplier, sent_po
+from tests.inventory.materialdata import (
+    assert_refused,
+    buyer,
+    in_days,
+    machine_order,
+    make_machine,
+    make_supplier,
+    sent_po,
+)
 from tests.inventory.stockdata import keeper, ledger_mismatches, make_location, make_warehouse, receive
 
 pytestmark = pytest.mark.django_db
@@ -57,14 +65,7 @@ def written():
 
 
 def refused(call, *fragments):
-    before = written()
-    with pytest.raises(ValidationError) as info:
-        call()
-    text = " ".join(info.value.messages)
-    for fragment in fragments:
-        assert fragment in text, text
-    assert written() == before
-    return text
+    return assert_refused(call, written, *fragments)
 
 
 def receive_on(line, quantity, location, **kwargs):
