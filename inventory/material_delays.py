@@ -8,7 +8,9 @@ waiting for materials (approved or planned) whose requirements are short of the 
 recorded (inventory.requirements): each is marked at risk (Order.at_risk, at_risk_reason, at_risk_since
 — kept from an earlier cause when it was already at risk) with an OrderEvent "at_risk", and its owners
 — the person who entered it and the planners — are alerted (severity high for rush orders). The
-affected orders are kept on the request for the record.
+affected orders are kept on the request for the record. When a goods receipt later gives such an order
+everything it needs, its risk is cleared again (inventory.purchasing, event "at_risk_cleared"), unless
+something else (a process exception) put it at risk since.
 """
 
 from django.core.exceptions import ValidationError

@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from alerts.services import create_alert
 from orders.masterdata_services import log_master_data, validate_code
 from orders.models import MONEY, Order
+from orders.services import record_event
 
 from . import numbering
 from .ledger import DocumentRef
@@ -53,6 +54,7 @@ from .models import (
     Location,
     Lot,
     LotStatus,
+    MaterialDelay,
     PurchaseOrder,
     PurchaseOrderEvent,
     PurchaseOrderLine,
@@ -554,7 +556,7 @@ def _receive(actor, line, data, entry_key):
                        "quarantine": _(" (quarantine)") if receipt.quarantined else ""})
     if line.order is not None and not receipt.quarantined:
         _reserve_for_line_order(actor, line, receipt)
-    ready, still_short = _recheck(short_before)
+    ready, still_short = _recheck(short_before, actor)
     return ReceiptResult(receipt, ready_orders=ready, still_short=still_short)
 
 
@@ -574,9 +576,9 @@ def _reserve_for_line_order(actor, line, receipt):
                       location=receipt.location, lot=receipt.lot, partial=True)
 
 
-def _recheck(short_before):
+def _recheck(short_before, actor):
     """Requirements of the orders that were short, again: (now ready, still short). Those now ready
-    raise an alert."""
+    raise an alert, and are no longer at risk when a material delay was what put them at risk."""
     if not short_before:
         return [], []
     after = requirements_for_orders([r.order for r in short_before])
@@ -584,7 +586,20 @@ def _recheck(short_before):
     still_short = [after[r.order.pk] for r in short_before if not after[r.order.pk].is_ready]
     for requirements in ready:
         alert_order_ready(requirements.order)
+        _clear_delay_risk(requirements.order, actor)
     return ready, still_short
+
+
+def _clear_delay_risk(order, actor):
+    current = Order.objects.get(pk=order.pk)
+    delay = (MaterialDelay.objects.filter(affected_orders=current).order_by("-created_at").first()
+             if current.at_risk else None)
+    if delay is None or delay.number not in current.at_risk_reason:
+        return  # not at risk, or at risk for another cause (a process exception…)
+    Order.objects.filter(pk=current.pk).update(at_risk=False, at_risk_reason="", at_risk_since=None)
+    record_event(order=current, action="at_risk_cleared", actor=actor, from_status=current.status,
+                 to_status=current.status,
+                 note=_("%(number)s: the materials are in stock now.") % {"number": delay.number})
 
 
 def alert_order_ready(order):

@@ -139,3 +139,21 @@ def test_delay_pages(client, machine, shop):
     client.force_login(user_with_role("sales"))
     assert client.get(reverse("inventory:material_delay_list")).status_code == 403
     assert client.get(reverse("inventory:material_delay_create")).status_code == 403
+
+
+def test_the_receipt_that_makes_a_delayed_order_ready_clears_its_risk(machine, shop):
+    from inventory import purchasing
+    from inventory.purchasing import ReceiptInput
+
+    orders = shop["orders"]
+    delay = material_delays.record_material_delay(actor=buyer(), item=machine.gasket, line=shop["line"],
+                                                  new_expected_date=in_days(6), reason="late")
+    receive(machine.steel, shop["shelf"], "10", lot="ST-1")  # only the gaskets are missing now
+    purchasing.receive_goods(actor=keeper(), line=shop["line"],
+                             data=ReceiptInput(quantity=D("6"), location=shop["shelf"], lot_number="GK-2"))
+    # 6 free gaskets: each short order alone is ready now (free stock is offered to every order).
+    for key in ("A", "B"):
+        order = Order.objects.get(pk=orders[key].pk)
+        assert not order.at_risk and order.at_risk_since is None
+        event = OrderEvent.objects.get(order=order, action="at_risk_cleared")
+        assert delay.number in event.note and event.actor == keeper()
