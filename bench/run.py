@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("pages", "http", "pdf", "scheduler", "planning", "quality")
+PARTS = ("pages", "http", "pdf", "scheduler", "planning", "stock", "quality")
 
 
 def _redis_answers(url):
@@ -101,6 +101,12 @@ def main(argv=None):
 
         log("Planning at factory scale (reschedule, Gantt, daily plan) ...")
         rows += planning_scale.run(requests=args.page_requests, log=log)
+
+    if "stock" in parts:
+        from bench import stock_ledger
+
+        log("Stock ledger (1,000,000 rows) ...")
+        rows += stock_ledger.run(requests=args.page_requests, log=log)
 
     if "quality" in parts:
         from bench import quality_spc
