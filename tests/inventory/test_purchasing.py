@@ -26,6 +26,7 @@ from inventory.models import (
     Reservation,
     StockBalance,
     StockMove,
+    Supplier,
     UnitConversion,
 )
 from inventory.purchasing import PurchaseLineInput, ReceiptInput
@@ -365,3 +366,31 @@ def test_purchasing_pages_check_permissions(client, machine, dock):
     assert client.get(reverse("inventory:purchase_order_create")).status_code == 403
     assert client.post(reverse("inventory:purchase_order_action", args=[po.pk, "cancel"]),
                        {"reason": "x"}).status_code == 403
+
+
+def test_supplier_pages_create_edit_and_deactivate(client, machine):
+    client.force_login(buyer())
+    response = client.post(reverse("inventory:supplier_create"), {
+        "code": "SUP-9", "name": "宁波五金 Ningbo Hardware", "contact_name": "", "phone": "", "email": "",
+        "address": "", "currency": "CNY", "over_receipt_percent": "5"})
+    assert response.status_code == 302
+    supplier = Supplier.objects.get(code="SUP-9")
+    assert supplier.over_receipt_percent == D("5")
+    duplicate = client.post(reverse("inventory:supplier_create"), {
+        "code": "SUP-9", "name": "Again", "currency": "CNY", "over_receipt_percent": "0"})
+    assert duplicate.status_code == 200 and Supplier.objects.count() == 1
+    bad = client.post(reverse("inventory:supplier_edit", args=[supplier.pk]), {
+        "name": "x", "currency": "CNY", "over_receipt_percent": "100"})
+    assert bad.status_code == 200
+    supplier.refresh_from_db()
+    assert supplier.over_receipt_percent == D("5") and supplier.name.startswith("宁波")
+    client.post(reverse("inventory:supplier_edit", args=[supplier.pk]), {"action": "deactivate"})
+    supplier.refresh_from_db()
+    assert not supplier.is_active
+    listing = client.get(reverse("inventory:supplier_list"), {"status": "inactive"}).content.decode()
+    assert "SUP-9" in listing
+    with pytest.raises(ValidationError, match="inactive"):
+        purchasing.create_purchase_order(actor=buyer(), supplier=supplier, lines=[PurchaseLineInput(
+            item=machine.gasket, quantity=D("1"), unit_price=D("1"), expected_date=in_days(2))])
+    client.force_login(keeper())
+    assert client.get(reverse("inventory:supplier_create")).status_code == 403
