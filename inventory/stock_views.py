@@ -3,6 +3,9 @@ traceability, the manual stock move form, reversal, cycle count, the opening bal
 warehouses/locations. The warehouse posts; everyone with the view permissions reads. Views stay thin:
 parse, call a selector or a service, render or redirect."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from imports.views import import_page, upload_size_limited
@@ -302,100 +306,110 @@ def opening_balance_import(request):
 
 # --- warehouses and locations ------------------------------------------------------------------------
 
-@login_required
-@permission_required("inventory.view_warehouse", raise_exception=True)
-def warehouse_list(request):
-    form = MasterDataFilterForm(request.GET or None)
-    return render(request, "inventory/stock/warehouse_list.html", {
-        "form": form, **paginate(request, stock_selectors.warehouse_list(request.user, _filters(form))),
-        "can_add": request.user.has_perm("inventory.add_warehouse"),
-        "can_change": request.user.has_perm("inventory.change_warehouse"),
+@dataclass(frozen=True)
+class RecordPages:
+    """What differs between the warehouse pages and the location pages; the steps are shared."""
+
+    name: str  # "warehouse" or "location": permission codenames, URL names, templates
+    list_form: type
+    form_class: type
+    select_list: Callable
+    create: Callable  # (actor, fields) -> record
+    update: Callable  # (actor, record, fields) -> record
+    extra: Callable = lambda request, record: {}
+
+    def perm(self, action):
+        return f"inventory.{action}_{self.name}"
+
+
+def _record_list(request, pages: RecordPages):
+    form = pages.list_form(request.GET or None)
+    return render(request, f"inventory/stock/{pages.name}_list.html", {
+        "form": form, **paginate(request, pages.select_list(request.user, _filters(form))),
+        "can_add": request.user.has_perm(pages.perm("add")),
+        "can_change": request.user.has_perm(pages.perm("change")),
     })
 
 
-def _master_data_page(request, *, record, form_class, create, update, set_active, perm_change, template, name,
-                      url_name, messages_for, extra=None):
-    """The create/edit page of a warehouse or location (same steps as the other master data)."""
-    can_change = request.user.has_perm(perm_change) if record is not None else True
+def _record_page(request, pages: RecordPages, record):
+    """The create/edit page of a warehouse or location (the same steps as the other master data)."""
+    actor = request.user
+    perm_change = pages.perm("change" if record is not None else "add")
+    url_name = f"inventory:{pages.name}_edit"
     if request.method == "POST":
-        _refuse_unless(request.user, perm_change)
+        _refuse_unless(actor, perm_change)
         if record is not None and request.POST.get("action") in ACTIVE_ACTIONS:
-            activated, deactivated = messages_for(record)
-            toggle_active(request, set_active=lambda active: set_active(record, active),
-                          activated_message=activated, deactivated_message=deactivated)
+            what = capfirst(record._meta.verbose_name)
+            toggle_active(request, set_active=lambda active: pages.update(actor, record, {"is_active": active}),
+                          activated_message=_("%(what)s %(code)s is active again.") % {"what": what,
+                                                                                        "code": record.code},
+                          deactivated_message=_("%(what)s %(code)s was deactivated.") % {"what": what,
+                                                                                          "code": record.code})
             return redirect(url_name, pk=record.pk)
-        form = form_class(request.POST, instance=record)
-        saved = save_form(request, form, lambda: create(form.service_fields()) if record is None
-                          else update(record, form.service_fields()),
+        form = pages.form_class(request.POST, instance=record)
+        saved = save_form(request, form, lambda: pages.create(actor, form.service_fields()) if record is None
+                          else pages.update(actor, record, form.service_fields()),
                           lambda r: _("%(code)s was saved.") % {"code": r.code})
         if saved:
             return redirect(url_name, pk=saved.pk)
     else:
-        form = form_class(instance=record)
-    return render(request, template, {"form": form, name: record, "record": record, "can_change": can_change,
-                                      **(extra or {})})
+        form = pages.form_class(instance=record)
+    return render(request, f"inventory/stock/{pages.name}_form.html", {
+        "form": form, pages.name: record, "record": record,
+        "can_change": record is None or actor.has_perm(perm_change), **pages.extra(request, record)})
+
+
+def _stock_at(request, location):
+    if location is None or not request.user.has_perm("inventory.view_stockbalance"):
+        return {"balances": []}
+    return {"balances": list(StockBalance.objects.filter(location=location, on_hand__gt=0)
+                             .select_related("item", "lot").order_by("item__code", "lot__number"))}
+
+
+WAREHOUSE_PAGES = RecordPages(
+    name="warehouse", list_form=MasterDataFilterForm, form_class=WarehouseForm,
+    select_list=stock_selectors.warehouse_list,
+    create=lambda actor, fields: warehouse_services.create_warehouse(actor=actor, **fields),
+    update=lambda actor, record, fields: warehouse_services.update_warehouse(actor=actor, warehouse=record, **fields))
+LOCATION_PAGES = RecordPages(
+    name="location", list_form=LocationFilterForm, form_class=LocationForm,
+    select_list=stock_selectors.location_list,
+    create=lambda actor, fields: warehouse_services.create_location(actor=actor, **fields),
+    update=lambda actor, record, fields: warehouse_services.update_location(actor=actor, location=record, **fields),
+    extra=_stock_at)
+
+
+@login_required
+@permission_required("inventory.view_warehouse", raise_exception=True)
+def warehouse_list(request):
+    return _record_list(request, WAREHOUSE_PAGES)
 
 
 @login_required
 @permission_required("inventory.add_warehouse", raise_exception=True)
 def warehouse_create(request):
-    return _warehouse_page(request, None)
+    return _record_page(request, WAREHOUSE_PAGES, None)
 
 
 @login_required
 @permission_required("inventory.view_warehouse", raise_exception=True)
 def warehouse_edit(request, pk):
-    return _warehouse_page(request, stock_selectors.warehouse_detail(request.user, pk))
-
-
-def _warehouse_page(request, warehouse):
-    actor = request.user
-    return _master_data_page(
-        request, record=warehouse, form_class=WarehouseForm, template="inventory/stock/warehouse_form.html",
-        name="warehouse", url_name="inventory:warehouse_edit",
-        perm_change="inventory.change_warehouse" if warehouse else "inventory.add_warehouse",
-        create=lambda fields: warehouse_services.create_warehouse(actor=actor, **fields),
-        update=lambda w, fields: warehouse_services.update_warehouse(actor=actor, warehouse=w, **fields),
-        set_active=lambda w, active: warehouse_services.update_warehouse(actor=actor, warehouse=w, is_active=active),
-        messages_for=lambda w: (_("Warehouse %(code)s is active again.") % {"code": w.code},
-                                _("Warehouse %(code)s was deactivated.") % {"code": w.code}))
+    return _record_page(request, WAREHOUSE_PAGES, stock_selectors.warehouse_detail(request.user, pk))
 
 
 @login_required
 @permission_required("inventory.view_location", raise_exception=True)
 def location_list(request):
-    form = LocationFilterForm(request.GET or None)
-    return render(request, "inventory/stock/location_list.html", {
-        "form": form, **paginate(request, stock_selectors.location_list(request.user, _filters(form))),
-        "can_add": request.user.has_perm("inventory.add_location"),
-        "can_change": request.user.has_perm("inventory.change_location"),
-    })
+    return _record_list(request, LOCATION_PAGES)
 
 
 @login_required
 @permission_required("inventory.add_location", raise_exception=True)
 def location_create(request):
-    return _location_page(request, None)
+    return _record_page(request, LOCATION_PAGES, None)
 
 
 @login_required
 @permission_required("inventory.view_location", raise_exception=True)
 def location_edit(request, pk):
-    return _location_page(request, stock_selectors.location_detail(request.user, pk))
-
-
-def _location_page(request, location):
-    actor = request.user
-    return _master_data_page(
-        request, record=location, form_class=LocationForm, template="inventory/stock/location_form.html",
-        name="location", url_name="inventory:location_edit",
-        perm_change="inventory.change_location" if location else "inventory.add_location",
-        create=lambda fields: warehouse_services.create_location(actor=actor, **fields),
-        update=lambda loc, fields: warehouse_services.update_location(actor=actor, location=loc, **fields),
-        set_active=lambda loc, active: warehouse_services.update_location(actor=actor, location=loc,
-                                                                          is_active=active),
-        messages_for=lambda loc: (_("Location %(code)s is active again.") % {"code": loc.code},
-                                  _("Location %(code)s was deactivated.") % {"code": loc.code}),
-        extra={"balances": list(StockBalance.objects.filter(location=location, on_hand__gt=0)
-                                .select_related("item", "lot").order_by("item__code", "lot__number"))
-               if location is not None and request.user.has_perm("inventory.view_stockbalance") else []})
+    return _record_page(request, LOCATION_PAGES, stock_selectors.location_detail(request.user, pk))

@@ -271,6 +271,17 @@ def test_warehouse_and_location_master_data(client, warehouse_user, stocked):
     assert Location.objects.get(code="A-01").is_active
     response = client.get(reverse("inventory:location_edit", args=[stocked["a1"].pk]))
     assert "RM-1" in response.content.decode()
+    response = client.post(reverse("inventory:warehouse_edit", args=[wh3.pk]), {"action": "deactivate"}, follow=True)
+    assert "Warehouse WH3 was deactivated." in response.content.decode()
+    assert not Warehouse.objects.get(code="WH3").is_active
+
+
+def test_other_roles_read_locations_without_a_form(client, role_users, stocked):
+    client.force_login(role_users["planner"])
+    page = client.get(reverse("inventory:location_edit", args=[stocked["a1"].pk])).content.decode()
+    assert 'data-testid="record-detail"' in page and 'data-testid="record-form"' not in page
+    assert client.post(reverse("inventory:location_edit", args=[stocked["a1"].pk]),
+                       {"action": "deactivate"}).status_code == 403
 
 
 # --- permissions -------------------------------------------------------------------------------------
