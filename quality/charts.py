@@ -6,7 +6,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 WIDTH, HEIGHT = 960, 240
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 28
+LEFT, RIGHT, TOP, BOTTOM = 88, 16, 16, 28
 
 
 def _fmt(value):
