@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("pages", "http", "pdf", "scheduler", "planning", "stock", "quality")
+PARTS = ("pages", "http", "pdf", "scheduler", "planning", "stock", "quality", "materials")
 
 
 def _redis_answers(url):
@@ -113,6 +113,12 @@ def main(argv=None):
 
         log("SPC page with 1,000 inspections ...")
         rows += quality_spc.run(requests=args.page_requests, log=log)
+
+    if "materials" in parts:
+        from bench import material_requirements
+
+        log("Material requirements of 500 orders (3-level BOMs) ...")
+        rows += material_requirements.run(log=log)
 
     from bench.results import format_table
 
