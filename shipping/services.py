@@ -145,6 +145,8 @@ def status_error(order):
         return None
     if order.status == OrderStatus.CANCELLED:
         return _("Order %(number)s is cancelled: nothing can be shipped.") % {"number": order.number}
+    if order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CLOSED):
+        return _("Order %(number)s is already fully shipped: nothing is left to ship.") % {"number": order.number}
     return _("Order %(number)s is %(status)s: only orders that passed QC are shipped.") % {
         "number": order.number, "status": order.get_status_display().lower()}
 

@@ -1,0 +1,84 @@
+"""The delivery note (送货单) PDF: rendered through the document pipeline and read back with pdftotext,
+once in-process (the task function) and once by the real Celery worker on PostgreSQL."""
+
+import time
+
+import pytest
+
+from documents import services as documents
+from documents.models import Document, DocumentStatus
+from shipping.models import Shipment
+
+from .conftest import pdf_text
+from .helpers import details, fg_location, finished_good, pick, produce, qc_passed_order, ship
+
+TIMEOUT_SECONDS = 90
+
+
+def _rush_shipment(shipper):
+    a, item_a = finished_good("DN-A", name="工业清洁剂", specification="500ml 瓶装")
+    b, item_b = finished_good("DN-B", name="润滑脂")
+    location = fg_location()
+    order = qc_passed_order([a, b], [12, 5], priority="rush")
+    lot_a = produce(order, item_a, location, 12, "LOT-DN-A1").moves[0].lot
+    lot_b = produce(order, item_b, location, 5, "LOT-DN-B1").moves[0].lot
+    shipment = ship(shipper, order, [pick(order, 1, lot_a, location, 12, packages=3),
+                                     pick(order, 2, lot_b, location, 5, packages=1)],
+                    details=details(carrier="顺丰速运", tracking_number="SF9876543210"))
+    return order, shipment
+
+
+def _check(text, order, shipment):
+    for expected in (shipment.number, order.number, "LOT-DN-A1", "LOT-DN-B1", "SF9876543210", "顺丰速运",
+                     "送货单", "Delivery Note", "收货人签字", "Received by", "公司", "急单", "工业清洁剂",
+                     "上海市浦东新区张江路 88 号", "王经理"):
+        assert expected in text, expected
+    rows = [line for line in text.splitlines() if "LOT-DN-A1" in line]
+    assert rows and " 12 " in f" {rows[0]} " and " 3" in rows[0]  # quantity and packages on the lot's row
+    assert "88.5" not in text and "12.50" not in text  # no prices on a delivery note
+
+
+@pytest.mark.django_db
+def test_the_delivery_note_is_rendered_with_lots_quantities_and_bilingual_labels(shipper,
+                                                                                  django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the render task runs eagerly on commit
+        order, shipment = _rush_shipment(shipper)
+    document = Document.objects.get(kind="delivery_note", object_id=shipment.pk)
+    assert document.status == DocumentStatus.READY, document.error
+    _check(pdf_text(document), order, shipment)
+
+
+@pytest.mark.django_db
+def test_a_draft_has_no_delivery_note_yet(shipper):
+    from django.core.exceptions import ValidationError
+
+    from shipping import services
+
+    a, item = finished_good()
+    location = fg_location()
+    order = qc_passed_order([a], [2])
+    lot = produce(order, item, location, 2, "D-1").moves[0].lot
+    draft = services.create_shipment(actor=shipper, order=order, details=details(),
+                                     picks=[pick(order, 1, lot, location, 2)])
+    with pytest.raises(ValidationError, match="issued when the shipment is shipped"):
+        documents.request_document(actor=shipper, kind="delivery_note", obj=draft)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_renders_the_delivery_note(live_celery_worker, shipper):
+    order, shipment = _rush_shipment(shipper)
+    document = documents.request_document(actor=shipper, kind="delivery_note",
+                                          obj=Shipment.objects.get(pk=shipment.pk), language="zh-hans")
+    deadline = time.monotonic() + TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        document.refresh_from_db()
+        if document.status in (DocumentStatus.READY, DocumentStatus.FAILED):
+            break
+        time.sleep(0.5)
+    assert document.status == DocumentStatus.READY, f"{document.status}: {document.error}"
+    try:
+        _check(pdf_text(document), order, shipment)
+    finally:
+        for done in Document.objects.filter(kind="delivery_note", status=DocumentStatus.READY):
+            done.file.storage.delete(done.file.name)  # the worker wrote into the shared MEDIA_ROOT
