@@ -22,13 +22,13 @@ from decimal import Decimal
 
 import django_fsm as fsm
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from inventory.models import AppendOnlyModel
 from orders.models import QTY, Order, OrderLine, Product
 
 from . import sampling
@@ -65,29 +65,6 @@ class Severity(models.TextChoices):
     NORMAL = sampling.NORMAL, _("Normal")
     TIGHTENED = sampling.TIGHTENED, _("Tightened")
     REDUCED = sampling.REDUCED, _("Reduced")
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValidationError(_("Event rows are append-only."))
-
-    def delete(self):
-        raise ValidationError(_("Event rows are append-only."))
-
-
-class AppendOnlyEvent(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("Event rows are append-only."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Event rows are append-only."))
 
 
 # --- inspection plans ----------------------------------------------------------------------------
@@ -214,7 +191,7 @@ class SamplingState(models.Model):
         return f"{self.product_id}: {self.severity}"
 
 
-class SamplingStateEvent(AppendOnlyEvent):
+class SamplingStateEvent(AppendOnlyModel):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="sampling_events")
     inspection = models.ForeignKey("Inspection", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     from_severity = models.CharField(_("from"), max_length=12, blank=True)
@@ -456,7 +433,7 @@ EVENT_LABELS = {
 }
 
 
-class RecordEvent(AppendOnlyEvent):
+class RecordEvent(AppendOnlyModel):
     """One step in an object's history: what (action), who, when, and a note."""
 
     action = models.CharField(_("action"), max_length=40)
