@@ -1,0 +1,144 @@
+"""Delivery in a real Chromium, through the real pages, as the real roles.
+
+An order that passed QC with its goods in stock in two lots (set up through the services) is shipped by
+the shipping user in two parts from the shipping queue, each with its delivery note ready to download;
+the order desk makes a customer tracking link on the order page, which a fresh browser context without
+login opens and sees both shipments; the shipping user records the proof of delivery of both (photo
+upload), the order becomes delivered, and the order desk closes it. Selectors are ids and data-testid
+attributes; text is asserted only where it is what the test is about."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import expect
+
+from documents.models import Document, DocumentStatus
+from orders.models import Order, OrderStatus
+from shipping.models import Shipment, ShipmentStatus
+from tests.fixtures.factories import user_with_role
+from tests.shipping.helpers import fg_location, finished_good, produce, qc_passed_order
+
+PASSWORD = "pw-OrderFlow-2026"  # UserFactory's password
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def signed_note_photo(tmp_path, name):
+    path = tmp_path / name
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 80), (230, 230, 220)).save(buffer, format="PNG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+@pytest.fixture
+def sessions(browser, live_server, login):
+    contexts = []
+
+    def start(username=None):
+        context = browser.new_context()
+        contexts.append(context)
+        page = context.new_page()
+        return login(page, live_server, username, PASSWORD) if username else page
+
+    yield start
+    for context in contexts:
+        context.close()
+
+
+def ship_part(page, live_server, order, lot, quantity, packages, tracking):
+    page.goto(f"{live_server.url}/shipping/")
+    page.locator(f"[data-testid=queue-row][data-order='{order.number}'] [data-testid=ship-order]").click()
+    row = page.locator(f"[data-testid=pick-row][data-lot='{lot}']")
+    row.locator("[data-testid=pick-quantity]").fill(str(quantity))
+    row.locator("[data-testid=pick-packages]").fill(str(packages))
+    page.locator("#id_carrier").fill("顺丰速运 SF Express")
+    page.locator("#id_tracking_number").fill(tracking)
+    page.locator("[data-testid=ship-now]").click()
+    expect(page.locator("[data-testid=shipment-status]")).to_have_text("Shipped")
+    # The delivery note was made when the goods left; its download link is on the page.
+    expect(page.locator("[data-testid=documents-delivery_note] [data-testid=document-download]")).to_be_visible()
+    return page.locator("[data-testid=shipment-number]").inner_text()
+
+
+def record_delivery(page, live_server, shipment, receiver, photo):
+    page.goto(f"{live_server.url}/shipping/shipments/{shipment.pk}/")
+    page.locator("[data-testid=record-delivery]").click()
+    page.locator("#id_received_by").fill(receiver)
+    page.locator("#id_received_at").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+    page.locator("#id_document").set_input_files(str(photo))
+    page.locator("[data-testid=save-delivery]").click()
+    expect(page.locator("[data-testid=shipment-status]")).to_have_text("Delivered")
+    expect(page.locator("[data-testid=received-by]")).to_contain_text(receiver)
+
+
+def test_an_order_is_shipped_in_two_parts_tracked_by_the_customer_delivered_and_closed(sessions, live_server,
+                                                                                       tmp_path):
+    product, item = finished_good("DLV-100", name="Pump 水泵")
+    location = fg_location("FG-E2E")
+    order = qc_passed_order([product], [10], priority="rush")
+    produce(order, item, location, 6, "DLV-LOT-1")
+    produce(order, item, location, 4, "DLV-LOT-2")
+    user_with_role("shipping", username="shipper")
+    user_with_role("order_desk", username="desk")
+
+    shipper = sessions("shipper")
+    first_number = ship_part(shipper, live_server, order, "DLV-LOT-1", 6, 2, "SF-E2E-0001")
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.QC_PASSED  # partly shipped
+    second_number = ship_part(shipper, live_server, order, "DLV-LOT-2", 4, 1, "SF-E2E-0002")
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.SHIPPED
+    notes = Document.objects.filter(kind="delivery_note", status=DocumentStatus.READY)
+    assert notes.count() == 2
+    # A ready link downloads the PDF.
+    with shipper.expect_download() as download:
+        shipper.locator("[data-testid=documents-delivery_note] [data-testid=document-download]").click()
+    assert download.value.suggested_filename == f"{second_number}-delivery-note.pdf"
+
+    # The order desk gives the customer a tracking link from the order page.
+    desk = sessions("desk")
+    desk.goto(f"{live_server.url}/orders/{order.pk}/")
+    panel = desk.locator("[data-testid=order-shipping]")
+    expect(panel.locator("[data-testid=order-shipment-row]")).to_have_count(2)
+    panel.locator("#id_language").select_option("en")
+    panel.locator("[data-testid=create-tracking-link]").click()
+    url = desk.locator("[data-testid=tracking-url]").input_value()
+    assert "/track/" in url and order.number not in url
+
+    # The customer opens it in a browser that never logged in.
+    customer = sessions()
+    customer.goto(url)
+    expect(customer.locator("[data-testid=tracking-order]")).to_have_text(order.number)
+    expect(customer.locator("[data-testid=tracking-shipment]")).to_have_count(2)
+    expect(customer.locator("[data-testid=tracking-shipment]", has_text=first_number)).to_contain_text("SF-E2E-0001")
+    expect(customer.locator("[data-testid=tracking-shipment]", has_text=second_number)).to_contain_text("SF-E2E-0002")
+    expect(customer.locator("[data-testid=tracking-stage]")).to_have_text("Shipped")
+    expect(customer.locator("body")).not_to_contain_text("desk")
+
+    # Proof of delivery for both shipments.
+    first, second = Shipment.objects.get(number=first_number), Shipment.objects.get(number=second_number)
+    record_delivery(shipper, live_server, first, "陈收货", signed_note_photo(tmp_path, "first.png"))
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.SHIPPED
+    record_delivery(shipper, live_server, second, "陈收货", signed_note_photo(tmp_path, "second.png"))
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.DELIVERED
+    assert set(Shipment.objects.values_list("status", flat=True)) == {ShipmentStatus.DELIVERED}
+
+    # The customer now sees both delivered.
+    customer.reload()
+    expect(customer.locator("[data-testid=tracking-stage]")).to_have_text("Delivered")
+    expect(customer.locator("[data-testid=tracking-shipment-status]", has_text="Delivered")).to_have_count(2)
+
+    # The order desk closes the order.
+    desk.goto(f"{live_server.url}/orders/{order.pk}/")
+    desk.locator("[data-testid=close-order] button").click()
+    expect(desk.locator("[data-testid=order-status]")).to_have_text("Closed")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CLOSED
+    assert sum(line.shipped_quantity for line in order.lines.all()) == Decimal("10")
