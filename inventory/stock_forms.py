@@ -56,8 +56,10 @@ class BalanceFilterForm(forms.Form):
 
 
 class LedgerFilterForm(forms.Form):
-    location = forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.select_related("warehouse"),
-                                      required=False, empty_label=_("All"))
+    # A typed code, not a select: a warehouse may have thousands of bins.
+    location = CodeChoiceField(label=_("Location"), queryset=Location.objects.all(), to_field_name="code",
+                               required=False, error_messages={"invalid_choice": _("No location with this code.")},
+                               widget=forms.TextInput(attrs={"placeholder": _("Location code"), "size": 12}))
     lot = forms.CharField(label=_("Lot"), required=False, max_length=60)
     kind = forms.ChoiceField(label=_("Kind"), choices=ALL + MoveKind.choices, required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
