@@ -128,6 +128,18 @@ for _role, _permissions in {
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
 
 
+# Dashboards and reports: managers see the dashboard; managers, the order desk and planners run, export
+# and build reports (a saved report can be shared with any role that may see reports).
+_REPORTS = ["reports.view_reports", "reports.add_savedreport", "reports.change_savedreport",
+            "reports.view_savedreport"]
+for _role, _permissions in {
+    MANAGER: ["reports.view_dashboard"] + _REPORTS,
+    ORDER_DESK: _REPORTS,
+    PLANNER: _REPORTS,
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
+
+
 def sync_role_permissions(sender=None, **kwargs):
     """Create the role groups and give each exactly its permissions (admin gets all of ours)."""
     from django.apps import apps

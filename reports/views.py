@@ -1,10 +1,78 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from datetime import date
 
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from orders.models import OrderStatus
+from record_pages.views import paginate
+
+from . import charts
+from .dashboard import FIGURES, Drill, dashboard, drill_rows, figure_orders
+from .facts import facts_refreshed_at
+from .forms import PeriodFilterForm
 from .selectors import home_figures
+
+WALL_REFRESH_SECONDS = 60
 
 
 @login_required
 def home(request):
-    """Each role's start page: its own queue first, then the order counts by stage."""
+    """Each role's start page: its own queue and figures first, then the order counts by stage."""
     return render(request, "reports/home.html", home_figures(request.user))
+
+
+def _dashboard_context(request):
+    form = PeriodFilterForm(request.GET or None)
+    filters = form.filters()
+    figures = dashboard(filters)
+    query = urlencode(filters.query())
+    drill = reverse("reports:drill")
+    weeks = figures["on_time"]["weeks"]
+    return {
+        "form": form, "filters": filters, "query": query, "drill": drill, **figures,
+        "refreshed_at": facts_refreshed_at(),
+        "on_time_chart": charts.column_chart(weeks, value=lambda w: w["percent"], maximum=100,
+                                             label=lambda w: w["week"].strftime("%m-%d")),
+        "stage_chart": charts.column_chart([s for s in figures["stages"] if s["count"]],
+                                           value=lambda s: s["count"], label=lambda s: s["label"]),
+    }
+
+
+@login_required
+@permission_required("reports.view_dashboard", raise_exception=True)
+def manager_dashboard(request):
+    return render(request, "reports/dashboard.html", _dashboard_context(request))
+
+
+@login_required
+@permission_required("reports.view_dashboard", raise_exception=True)
+def wall(request):
+    """The wall screen: big type, dark, no navigation, reloads itself every minute."""
+    context = _dashboard_context(request)
+    context["refresh_seconds"] = WALL_REFRESH_SECONDS
+    return render(request, "reports/wall.html", context)
+
+
+@login_required
+@permission_required("reports.view_dashboard", raise_exception=True)
+def drill(request):
+    """The orders behind one dashboard figure (same filters and definitions as the figure)."""
+    figure = request.GET.get("figure", "")
+    if figure not in FIGURES:
+        raise Http404
+    form = PeriodFilterForm(request.GET or None)
+    filters = form.filters()
+    status = request.GET.get("status", "")
+    if status and status not in OrderStatus.values:
+        status = ""
+    try:
+        week = date.fromisoformat(request.GET["week"]) if request.GET.get("week") else None
+    except ValueError:
+        week = None
+    orders = drill_rows(figure_orders(filters, Drill(figure=figure, status=status, week=week)))
+    return render(request, "reports/drill.html", {
+        "form": form, "figure": figure, "figure_label": FIGURES[figure], "status": status, "week": week,
+        **paginate(request, orders)})

@@ -170,6 +170,7 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-alerts": {"task": "alerts.tasks.deliver_pending_alerts", "schedule": 60.0},
     "render-pending-documents": {"task": "documents.tasks.render_pending_documents", "schedule": 120.0},
     "sweep-optimisation-runs": {"task": "planning.tasks.sweep_optimisation_runs", "schedule": 60.0},
+    "refresh-order-facts": {"task": "reports.tasks.refresh_order_facts", "schedule": 300.0},
     "purge-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": crontab(hour=3)},
 }
 

@@ -1,0 +1,407 @@
+"""The manager's dashboard: figures over a period, filtered by customer, product and priority, each
+with the orders behind it (`figure_orders`). A fixed number of queries whatever the data size:
+aggregates run in SQL; percentiles with PostgreSQL's percentile_cont, on SQLite from the sorted values.
+
+What the period applies to:
+- orders by stage, rush share, top customers and products: orders received (submitted) in the period;
+- on-time delivery, lead times, rush on-time: orders delivered in the period (reports.facts, refreshed
+  by the beat task; definitions there: due = promised else requested date, on time = delivered on or
+  before it);
+- first-pass yield: final inspections signed in the period; of each order line's first signed final
+  inspection, the share that passed. Without the quality app: good / (good + scrap) of the operations
+  reported in the period;
+- utilisation: per work center, the work content (setup + run) of the operations planned to start in
+  the period against the center's available minutes in the period (its calendar × parallel units);
+- late, at risk, predicted late: the open orders now (the period does not apply). Late: due date
+  passed; predicted late: a work order planned to end after the due date.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.aggregates import Aggregate
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import Customer, Order, OrderLine, OrderStatus, Priority, Product
+
+from .facts import STAGES
+from .models import DeliveredOrderFact
+
+S = OrderStatus
+OPEN = [S.SUBMITTED, S.APPROVED, S.PLANNED, S.MATERIALS_READY, S.IN_PRODUCTION, S.AWAITING_QC, S.QC_PASSED,
+        S.SHIPPED, S.ON_HOLD]
+RECEIVED = [s for s, _label in S.choices if s not in (S.DRAFT,)]
+DEFAULT_WEEKS = 12
+TOP = 10
+STAGE_LABELS = {
+    "review_hours": _("Review"), "planning_hours": _("Planning"), "materials_hours": _("Materials"),
+    "production_hours": _("Production"), "quality_hours": _("Quality"), "shipping_hours": _("Shipping"),
+}
+
+
+def factory_tz():
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def today():
+    return timezone.localdate(timezone=factory_tz())
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    date_from: date
+    date_to: date
+    customer: Customer | None = None
+    product: Product | None = None
+    priority: str = ""
+
+    @classmethod
+    def default(cls, **kwargs):
+        end = today()
+        return cls(date_from=end - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1), date_to=end, **kwargs)
+
+    @property
+    def start(self):
+        return datetime.combine(self.date_from, time(0), tzinfo=factory_tz())
+
+    @property
+    def end(self):
+        return datetime.combine(self.date_to + timedelta(days=1), time(0), tzinfo=factory_tz())
+
+    def query(self):
+        """The filters as list query parameters (for links to the drill-down page)."""
+        params = {"date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat()}
+        if self.customer:
+            params["customer"] = self.customer.code
+        if self.product:
+            params["product"] = self.product.sku
+        if self.priority:
+            params["priority"] = self.priority
+        return params
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's continuous percentile (linear interpolation between the two nearest values)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def percentile(sorted_values, fraction):
+    """percentile_cont over already sorted values (None for none)."""
+    if not sorted_values:
+        return None
+    position = fraction * (len(sorted_values) - 1)
+    low = int(position)
+    high = min(low + 1, len(sorted_values) - 1)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+
+
+def _order_scope(qs, filters, prefix=""):
+    """Customer, product and priority filters on an Order queryset (or one reaching orders by `prefix`)."""
+    if filters.customer:
+        qs = qs.filter(**{f"{prefix}customer": filters.customer})
+    if filters.priority:
+        qs = qs.filter(**{f"{prefix}priority": filters.priority})
+    if filters.product:
+        qs = qs.filter(Exists(OrderLine.objects.filter(order_id=OuterRef(f"{prefix}pk" if not prefix else
+                                                                         f"{prefix}id"),
+                                                       product=filters.product)))
+    return qs
+
+
+def received_orders(filters):
+    """Orders received in the period (submitted; entry time for those without a submission time)."""
+    qs = Order.objects.exclude(status=S.DRAFT).annotate(received_at=Coalesce("submitted_at", "created_at"))
+    qs = qs.filter(received_at__gte=filters.start, received_at__lt=filters.end)
+    return _order_scope(qs, filters)
+
+
+def delivered_facts(filters):
+    qs = DeliveredOrderFact.objects.filter(delivered_date__gte=filters.date_from, delivered_date__lte=filters.date_to)
+    if filters.customer:
+        qs = qs.filter(customer_id=filters.customer.pk)
+    if filters.priority:
+        qs = qs.filter(priority=filters.priority)
+    if filters.product:
+        qs = qs.filter(Exists(OrderLine.objects.filter(order_id=OuterRef("order_id"), product=filters.product)))
+    return qs
+
+
+def open_orders(filters):
+    qs = Order.objects.filter(status__in=OPEN).annotate(due=Coalesce("promised_date", "requested_date"))
+    return _order_scope(qs, filters)
+
+
+def _predicted_late():
+    from planning.models import WorkOrder, WorkOrderStatus
+
+    return Exists(WorkOrder.objects.filter(order_id=OuterRef("pk"), planned_end__date__gt=Coalesce(
+        OuterRef("promised_date"), OuterRef("requested_date")))
+                  .exclude(status=WorkOrderStatus.CANCELLED))
+
+
+# --- figures -----------------------------------------------------------------------------------------
+
+def stage_figures(filters):
+    rows = {r["status"]: r for r in received_orders(filters).values("status").annotate(
+        n=Count("id"), value=Sum("total_amount"))}
+    return [{"status": s, "label": label, "count": rows.get(s, {}).get("n", 0),
+             "value": rows.get(s, {}).get("value") or 0}
+            for s, label in S.choices if s != S.DRAFT]
+
+
+def rush_figures(filters):
+    received = received_orders(filters).aggregate(
+        total=Count("id"), rush=Count("id", filter=Q(priority=Priority.RUSH)))
+    delivered = delivered_facts(filters).filter(priority=Priority.RUSH).aggregate(
+        n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
+    return {"received": received["total"], "rush": received["rush"],
+            "rush_share": _share(received["rush"], received["total"]),
+            "rush_delivered": delivered["n"], "rush_on_time": delivered["on_time"],
+            "rush_on_time_percent": _share(delivered["on_time"], delivered["n"])}
+
+
+def _share(part, whole):
+    return None if not whole else round(100.0 * part / whole, 1)
+
+
+def on_time_by_week(filters):
+    rows = list(delivered_facts(filters).values("delivered_week").annotate(
+        n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True))).order_by("delivered_week"))
+    total = sum(r["n"] for r in rows)
+    on_time = sum(r["on_time"] for r in rows)
+    weeks = [{"week": r["delivered_week"], "delivered": r["n"], "on_time": r["on_time"],
+              "percent": _share(r["on_time"], r["n"])} for r in rows]
+    return {"weeks": weeks, "delivered": total, "on_time": on_time, "percent": _share(on_time, total)}
+
+
+def lead_times(filters):
+    """Average and 90th percentile (days) of the lead time and of each stage, over orders delivered in
+    the period. One query on either database."""
+    fields = ["lead_time_hours"] + [f for f, _a, _b in STAGES]
+    qs = delivered_facts(filters)
+    if connection.vendor == "postgresql":
+        aggregates = {}
+        for name in fields:
+            aggregates[f"{name}__avg"] = Avg(name)
+            aggregates[f"{name}__p90"] = PercentileCont(name, 0.9)
+        result = qs.aggregate(**aggregates)
+        stats = {name: (result[f"{name}__avg"], result[f"{name}__p90"]) for name in fields}
+    else:
+        columns = list(zip(*qs.values_list(*fields), strict=True)) or [()] * len(fields)
+        stats = {}
+        for name, column in zip(fields, columns, strict=True):
+            values = sorted(v for v in column if v is not None)
+            stats[name] = (sum(values) / len(values) if values else None, percentile(values, 0.9))
+
+    def days(pair):
+        return tuple(None if v is None else round(v / 24, 1) for v in pair)
+
+    total = days(stats["lead_time_hours"])
+    return {"avg_days": total[0], "p90_days": total[1],
+            "stages": [{"field": f, "label": STAGE_LABELS[f], "avg_days": days(stats[f])[0],
+                        "p90_days": days(stats[f])[1]} for f, _a, _b in STAGES]}
+
+
+def first_pass_yield(filters):
+    if not apps.is_installed("quality"):
+        return production_yield(filters)
+    from quality.models import Inspection, InspectionSource, InspectionStatus
+
+    finished = Inspection.objects.filter(source=InspectionSource.PRODUCTION, signed_at__isnull=False,
+                                         status__in=[InspectionStatus.PASSED, InspectionStatus.FAILED],
+                                         order_line__isnull=False)
+    first = finished.filter(order_line_id=OuterRef("order_line_id")).order_by("signed_at", "id").values("id")[:1]
+    qs = finished.filter(signed_at__gte=filters.start, signed_at__lt=filters.end).filter(id=Subquery(first))
+    qs = _order_scope(qs, filters, prefix="order__")
+    result = qs.aggregate(n=Count("id"), passed=Count("id", filter=Q(status=InspectionStatus.PASSED)))
+    return {"basis": "inspections", "first": result["n"], "passed": result["passed"],
+            "percent": _share(result["passed"], result["n"])}
+
+
+def production_yield(filters):
+    from production.models import OperationLog
+
+    qs = OperationLog.objects.filter(created_at__gte=filters.start, created_at__lt=filters.end)
+    qs = _order_scope(qs, filters, prefix="operation__work_order__order__")
+    result = qs.aggregate(good=Sum("good_quantity"), scrap=Sum("scrap_quantity"))
+    good, scrap = result["good"] or 0, result["scrap"] or 0
+    return {"basis": "production", "good": good, "scrap": scrap,
+            "percent": _share(float(good), float(good + scrap))}
+
+
+def utilisation(filters):
+    """Per active work center: planned work content of the operations starting in the period against
+    the center's available minutes (3 queries: centers, operations, calendar shifts+exceptions)."""
+    from planning.daily_plan import merge, subtract, working_windows
+    from planning.models import CalendarException, CalendarShift, WorkCenter, WorkOrderOperation, WorkOrderStatus
+
+    centers = list(WorkCenter.objects.filter(is_active=True).select_related("calendar").order_by("code"))
+    work = (WorkOrderOperation.objects.filter(planned_start__gte=filters.start, planned_start__lt=filters.end)
+            .exclude(Q(status=WorkOrderStatus.CANCELLED) | Q(work_order__status=WorkOrderStatus.CANCELLED))
+            .annotate(center_id=Coalesce("planned_work_center_id", "work_center_id"))
+            .values("center_id")
+            .annotate(minutes=Sum(F("setup_minutes") + F("run_minutes_per_unit") * F("quantity"),
+                                  output_field=DecimalField(max_digits=20, decimal_places=3))))
+    scheduled = {r["center_id"]: float(r["minutes"] or 0) for r in work}
+    calendar_ids = {c.calendar_id for c in centers}
+    shifts, exceptions = {}, {}
+    for shift in CalendarShift.objects.filter(calendar_id__in=calendar_ids):
+        shifts.setdefault(shift.calendar_id, []).append(shift)
+    for exc in CalendarException.objects.filter(calendar_id__in=calendar_ids, date__gte=filters.date_from -
+                                                timedelta(days=1), date__lte=filters.date_to + timedelta(days=1)):
+        exceptions.setdefault(exc.calendar_id, []).append(exc)
+    tz = factory_tz()
+    available_by_calendar = {}
+    for center in centers:
+        if center.calendar_id not in available_by_calendar:
+            minutes = 0
+            day = filters.date_from
+            while day <= filters.date_to:
+                nearby = [e for e in exceptions.get(center.calendar_id, []) if abs((e.date - day).days) <= 1]
+                windows, closures, _holiday = working_windows(day, center.calendar, shifts.get(center.calendar_id, []),
+                                                              nearby, tz)
+                open_time = subtract(merge((w.start, w.end) for w in windows), [(c.start, c.end) for c in closures])
+                minutes += sum((end - start).total_seconds() for start, end in open_time) / 60
+                day += timedelta(days=1)
+            available_by_calendar[center.calendar_id] = minutes
+    rows = []
+    for center in centers:
+        available = available_by_calendar[center.calendar_id] * center.parallel_units
+        planned = scheduled.get(center.pk, 0.0)
+        rows.append({"center": center, "scheduled_minutes": round(planned), "available_minutes": round(available),
+                     "percent": _share(planned, available)})
+    return rows
+
+
+def late_orders(filters):
+    today_ = today()
+    result = open_orders(filters).aggregate(
+        late=Count("id", filter=Q(due__lt=today_)), at_risk=Count("id", filter=Q(at_risk=True)),
+        predicted_late=Count("id", filter=_predicted_late()))
+    return result
+
+
+def top_customers(filters):
+    return list(received_orders(filters).values("customer__code", "customer__name").annotate(
+        value=Sum("total_amount"), n=Count("id")).order_by("-value", "customer__code")[:TOP])
+
+
+def top_products(filters):
+    received = received_orders(filters).values("pk")
+    value = Sum(F("quantity") * F("unit_price"), output_field=DecimalField(max_digits=20, decimal_places=2))
+    return list(OrderLine.objects.filter(order__in=received).filter(
+        **({"product": filters.product} if filters.product else {})).values("product__sku", "product__name")
+        .annotate(value=value, n=Count("order_id", distinct=True)).order_by("-value", "product__sku")[:TOP])
+
+
+def dashboard(filters):
+    return {
+        "stages": stage_figures(filters), "rush": rush_figures(filters), "on_time": on_time_by_week(filters),
+        "lead": lead_times(filters), "fpy": first_pass_yield(filters), "utilisation": utilisation(filters),
+        "late": late_orders(filters), "top_customers": top_customers(filters), "top_products": top_products(filters),
+    }
+
+
+# --- drill-down ----------------------------------------------------------------------------------------
+
+FIGURES = {
+    "received": _("Orders received"),
+    "stage": _("Orders by stage"),
+    "rush": _("Rush orders received"),
+    "delivered": _("Orders delivered"),
+    "delivered_on_time": _("Delivered on time"),
+    "delivered_late": _("Delivered late"),
+    "rush_delivered": _("Rush orders delivered"),
+    "rush_on_time": _("Rush orders delivered on time"),
+    "late": _("Late orders (due date passed)"),
+    "at_risk": _("At-risk orders"),
+    "predicted_late": _("Predicted late (planned finish after the due date)"),
+    "fpy_first": _("Orders with a first final inspection"),
+    "fpy_failed": _("Orders whose first final inspection failed"),
+}
+
+
+@dataclass
+class Drill:
+    figure: str
+    status: str = ""
+    week: date | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def figure_orders(filters, drill: Drill):
+    """The orders behind a dashboard figure (same filters, same definitions)."""
+    f = drill.figure
+    if f in ("received", "stage", "rush"):
+        qs = received_orders(filters)
+        if f == "stage" and drill.status:
+            qs = qs.filter(status=drill.status)
+        if f == "rush":
+            qs = qs.filter(priority=Priority.RUSH)
+        return qs
+    if f in ("delivered", "delivered_on_time", "delivered_late", "rush_delivered", "rush_on_time"):
+        facts = delivered_facts(filters)
+        if drill.week:
+            facts = facts.filter(delivered_week=drill.week)
+        if f in ("delivered_on_time", "rush_on_time"):
+            facts = facts.filter(on_time=True)
+        if f == "delivered_late":
+            facts = facts.filter(on_time=False)
+        if f.startswith("rush"):
+            facts = facts.filter(priority=Priority.RUSH)
+        return Order.objects.filter(pk__in=facts.values("order_id"))
+    if f in ("late", "at_risk", "predicted_late"):
+        qs = open_orders(filters)
+        if f == "late":
+            return qs.filter(due__lt=today())
+        if f == "at_risk":
+            return qs.filter(at_risk=True)
+        return qs.filter(_predicted_late())
+    if f in ("fpy_first", "fpy_failed"):
+        from quality.models import Inspection, InspectionSource, InspectionStatus
+
+        finished = Inspection.objects.filter(source=InspectionSource.PRODUCTION, signed_at__isnull=False,
+                                             status__in=[InspectionStatus.PASSED, InspectionStatus.FAILED],
+                                             order_line__isnull=False)
+        first = finished.filter(order_line_id=OuterRef("order_line_id")).order_by("signed_at", "id").values("id")[:1]
+        qs = finished.filter(signed_at__gte=filters.start, signed_at__lt=filters.end).filter(id=Subquery(first))
+        if f == "fpy_failed":
+            qs = qs.filter(status=InspectionStatus.FAILED)
+        return _order_scope(Order.objects.filter(pk__in=qs.values("order_id")), filters)
+    return Order.objects.none()
+
+
+def drill_rows(orders):
+    return (orders.select_related("customer")
+            .annotate(due_date=Coalesce("promised_date", "requested_date"),
+                      rush=Case(When(priority=Priority.RUSH, then=Value(True)), default=Value(False)))
+            .only("number", "status", "priority", "requested_date", "promised_date", "total_amount", "currency",
+                  "at_risk", "created_at", "submitted_at", "customer__code", "customer__name")
+            .order_by("-created_at", "-id"))

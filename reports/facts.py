@@ -1,0 +1,98 @@
+"""The delivered-order facts (reports.models.DeliveredOrderFact), rebuilt from orders and their events.
+
+Definitions (the dashboard's figures follow them):
+- received: when the order was submitted (the order desk's queue starts there); an order entered and
+  submitted at once has both times equal. Orders never submitted fall back to their entry time.
+- delivered: the first `delivered` OrderEvent.
+- due date: the promised date, else the requested date. On time: delivered on or before the due date,
+  counted in factory-local days.
+- stage times: from the first time the order reached a stage to the first time it reached the next
+  (review: received → approved, planning: → planned, materials: → materials ready, production: →
+  awaiting QC, quality: → QC passed, shipping: → delivered); a stage the data does not show stays empty.
+
+`refresh_order_facts` is idempotent: it rebuilds the rows of the orders delivered since `since` (all
+when None) and is run by the beat task reports.tasks.refresh_order_facts every few minutes.
+"""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from orders.models import Order, OrderEvent, OrderStatus
+
+from .models import DeliveredOrderFact
+
+S = OrderStatus
+STAGES = [  # (field, from stage, to stage); None = received
+    ("review_hours", None, S.APPROVED),
+    ("planning_hours", S.APPROVED, S.PLANNED),
+    ("materials_hours", S.PLANNED, S.MATERIALS_READY),
+    ("production_hours", S.MATERIALS_READY, S.AWAITING_QC),
+    ("quality_hours", S.AWAITING_QC, S.QC_PASSED),
+    ("shipping_hours", S.QC_PASSED, S.DELIVERED),
+]
+REACHED = [S.APPROVED, S.PLANNED, S.MATERIALS_READY, S.AWAITING_QC, S.QC_PASSED, S.DELIVERED]
+BATCH = 2000
+
+
+def _hours(start, end):
+    if start is None or end is None:
+        return None
+    return (end - start).total_seconds() / 3600
+
+
+def fact_for(order, reached, tz):
+    """The fact row of a delivered order given {status: first time reached}."""
+    received = order.submitted_at or order.created_at
+    delivered = reached[S.DELIVERED]
+    local_day = delivered.astimezone(tz).date()
+    due = order.promised_date or order.requested_date
+    stages = {}
+    for field, start, end in STAGES:
+        stages[field] = _hours(received if start is None else reached.get(start), reached.get(end))
+    return DeliveredOrderFact(
+        order_id=order.pk, customer_id=order.customer_id, priority=order.priority, status=order.status,
+        total_amount=order.total_amount, received_at=received, delivered_at=delivered, delivered_date=local_day,
+        delivered_week=local_day - timedelta(days=local_day.weekday()), due_date=due, on_time=local_day <= due,
+        lead_time_hours=_hours(received, delivered), **stages)
+
+
+def refresh_order_facts(*, since=None) -> int:
+    """Rebuild the facts of the orders first delivered at or after `since` (every delivered order when
+    None). Returns how many rows were written."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    delivered = OrderEvent.objects.filter(to_status=S.DELIVERED)
+    if since is not None:
+        delivered = delivered.filter(created_at__gte=since)
+    order_ids = sorted(set(delivered.values_list("order_id", flat=True)))
+    written = 0
+    for start in range(0, len(order_ids), BATCH):
+        batch = order_ids[start:start + BATCH]
+        reached = {}
+        for row in (OrderEvent.objects.filter(order_id__in=batch, to_status__in=REACHED)
+                    .values("order_id", "to_status").annotate(first=Min("created_at"))):
+            reached.setdefault(row["order_id"], {})[row["to_status"]] = row["first"]
+        orders = Order.objects.filter(pk__in=batch).only(
+            "id", "customer_id", "priority", "status", "total_amount", "submitted_at", "created_at",
+            "promised_date", "requested_date")
+        facts = [fact_for(o, reached[o.pk], tz) for o in orders if S.DELIVERED in reached.get(o.pk, {})]
+        with transaction.atomic():
+            DeliveredOrderFact.objects.filter(order_id__in=batch).delete()
+            DeliveredOrderFact.objects.bulk_create(facts)
+        written += len(facts)
+    return written
+
+
+def refresh_recent_facts() -> int:
+    """The beat task's step: orders delivered since the newest fact (less a day, so late-committed events
+    are caught; rebuilding a row twice is harmless), or all when there are none yet."""
+    newest = DeliveredOrderFact.objects.aggregate(newest=Max("delivered_at"))["newest"]
+    return refresh_order_facts(since=None if newest is None else newest - timedelta(days=1))
+
+
+def facts_refreshed_at():
+    return DeliveredOrderFact.objects.aggregate(at=Max("refreshed_at"))["at"] or timezone.now()
