@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("pages", "http", "pdf", "scheduler", "planning", "stock", "quality", "materials")
+PARTS = ("pages", "http", "pdf", "scheduler", "planning", "stock", "quality", "materials", "shipping")
 
 
 def _redis_answers(url):
@@ -119,6 +119,12 @@ def main(argv=None):
 
         log("Material requirements of 500 orders (3-level BOMs) ...")
         rows += material_requirements.run(log=log)
+
+    if "shipping" in parts:
+        from bench import shipping_bench
+
+        log("Tracking page and delivery note ...")
+        rows += shipping_bench.run(requests=args.page_requests, log=log)
 
     from bench.results import format_table
 
