@@ -68,6 +68,12 @@ def today():
     return timezone.localdate(timezone=factory_tz())
 
 
+def day_bounds(day):
+    """Start and end of a factory-local day."""
+    start = datetime.combine(day, time(0), tzinfo=factory_tz())
+    return start, start + timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class DashboardFilters:
     date_from: date

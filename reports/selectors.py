@@ -1,21 +1,85 @@
-"""Read-only figures over the other apps (reports may read everything)."""
+"""Read-only figures over the other apps (reports may read everything): each role's home page."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 
 from orders.models import Order, OrderStatus, Priority
 
+from .dashboard import OPEN, day_bounds, today
+
+S = OrderStatus
+
 
 def home_figures(user):
+    """The order counts by stage plus the queue cards of the user's roles (each only with its
+    permission; one or two queries per card whatever the data size)."""
     by_status = {row["status"]: row for row in
                  Order.objects.values("status").annotate(n=Count("id"), value=Sum("total_amount"))}
     stages = [{"status": value, "label": label, "count": by_status.get(value, {}).get("n", 0)}
               for value, label in OrderStatus.choices]
-    counts = Order.objects.aggregate(
-        rush_open=Count("id", filter=Q(priority=Priority.RUSH) & ~Q(status__in=[
-            OrderStatus.CLOSED, OrderStatus.CANCELLED, OrderStatus.DELIVERED])),
-        my_drafts=Count("id", filter=Q(created_by=user, status__in=[OrderStatus.DRAFT, OrderStatus.REJECTED])),
-        to_review=Count("id", filter=Q(status=OrderStatus.SUBMITTED)),
+    today_ = today()
+    counts = _order_counts(user, today_)
+    figures = {"stages": stages, **counts, "today": today_,
+               "can_review": user.has_perm("orders.review_order"),
+               "can_enter": user.has_perm("orders.add_order"),
+               "can_plan": user.has_perm("orders.plan_order"),
+               "can_ship": user.has_perm("orders.ship_order"),
+               "can_dashboard": user.has_perm("reports.view_dashboard"),
+               "can_reports": user.has_perm("reports.view_reports")}
+    if user.has_perm("inventory.issue_materialprepsheet"):
+        figures.update(_warehouse_figures())
+    if user.has_perm("orders.produce_order") or user.has_perm("production.view_exceptionreport"):
+        figures.update(_production_figures(today_, user))
+    if user.has_perm("quality.record_inspection"):
+        figures.update(_quality_figures())
+    return figures
+
+
+def _order_counts(user, today_):
+    return Order.objects.annotate(due=Coalesce("promised_date", "requested_date")).aggregate(
+        rush_open=Count("id", filter=Q(priority=Priority.RUSH) & ~Q(status__in=[S.CLOSED, S.CANCELLED, S.DELIVERED])),
+        my_drafts=Count("id", filter=Q(created_by=user, status__in=[S.DRAFT, S.REJECTED])),
+        to_review=Count("id", filter=Q(status=S.SUBMITTED)),
+        to_plan=Count("id", filter=Q(status=S.APPROVED)),
+        to_ship=Count("id", filter=Q(status=S.QC_PASSED)),
+        late=Count("id", filter=Q(status__in=OPEN) & Q(due__lt=today_)),
     )
-    return {"stages": stages, **counts,
-            "can_review": user.has_perm("orders.review_order"),
-            "can_enter": user.has_perm("orders.add_order")}
+
+
+def _warehouse_figures():
+    """Sheets to prepare: planned orders without an open or accepted prep sheet, and sheets still to
+    issue; shortages: live purchase requests (raised for short material) and open material delays."""
+    from inventory.models import MaterialPrepSheet, PrepSheetStatus, PurchaseRequest
+    from inventory.purchasing import PR_LIVE
+
+    live_sheet = MaterialPrepSheet.objects.filter(order_id=OuterRef("pk")).exclude(status=PrepSheetStatus.CANCELLED)
+    return {
+        "show_warehouse": True,
+        "sheets_to_prepare": Order.objects.filter(status=S.PLANNED).filter(~Exists(live_sheet)).count(),
+        "sheets_to_issue": MaterialPrepSheet.objects.filter(
+            status__in=[PrepSheetStatus.DRAFT, PrepSheetStatus.PARTIALLY_ISSUED]).count(),
+        "shortages": PurchaseRequest.objects.filter(status__in=PR_LIVE).count(),
+    }
+
+
+def _production_figures(today_, user):
+    from planning.models import OPEN_WORK_ORDER_STATUSES, WorkOrderOperation, WorkOrderStatus
+    from production.models import OPEN_EXCEPTION_STATUSES, ExceptionReport
+
+    start, end = day_bounds(today_)
+    figures = {"show_production": True}
+    if user.has_perm("orders.produce_order"):
+        figures["operations_today"] = WorkOrderOperation.objects.filter(
+            planned_start__lt=end, planned_end__gt=start,
+            status__in=[s for s in OPEN_WORK_ORDER_STATUSES if s != WorkOrderStatus.CANCELLED],
+            work_order__status__in=OPEN_WORK_ORDER_STATUSES).count()
+    if user.has_perm("production.view_exceptionreport"):
+        figures["open_exceptions"] = ExceptionReport.objects.filter(status__in=OPEN_EXCEPTION_STATUSES).count()
+    return figures
+
+
+def _quality_figures():
+    from quality.models import QUEUE_STATUSES, Inspection
+
+    return {"show_quality": True, "to_inspect": Inspection.objects.filter(status__in=QUEUE_STATUSES).count()}
+
