@@ -15,7 +15,7 @@ to inspect the lot (inventory's lot status: release, block or scrap).
 import uuid
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -40,6 +40,7 @@ from .models import (
     ShipmentLine,
     ShipmentStatus,
 )
+from .services import require
 
 ADD = "shipping.add_complaint"
 INVESTIGATE = "shipping.investigate_complaint"
@@ -60,11 +61,6 @@ ACTION_LABELS = {
     "closed": gettext_noop("Closed"),
     "return_received": gettext_noop("Return received"),
 }
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def record_event(*, complaint, action, actor, from_status="", to_status="", note=""):

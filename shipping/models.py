@@ -136,18 +136,27 @@ class ShipmentLine(models.Model):
         return f"{self.shipment_id}/{self.line_no}"
 
 
-class ShipmentEvent(AppendOnlyModel):
-    shipment = models.ForeignKey(Shipment, on_delete=models.PROTECT, related_name="events")
+class RecordEvent(AppendOnlyModel):
+    """One step in a record's history (who, when, what, why); the record and its from/to states are
+    declared by each kind of record."""
+
     action = models.CharField(_("action"), max_length=40)
-    from_status = models.CharField(_("from"), max_length=12, choices=ShipmentStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, choices=ShipmentStatus.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("by"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "id"]
+
+
+class ShipmentEvent(RecordEvent):
+    shipment = models.ForeignKey(Shipment, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(_("from"), max_length=12, choices=ShipmentStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=ShipmentStatus.choices, blank=True)
+
+    class Meta(RecordEvent.Meta):
         verbose_name = _("shipment event")
         verbose_name_plural = _("shipment events")
 
@@ -232,18 +241,12 @@ class Complaint(models.Model):
         return self.status in OPEN_COMPLAINT_STATUSES
 
 
-class ComplaintEvent(AppendOnlyModel):
+class ComplaintEvent(RecordEvent):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
-    action = models.CharField(_("action"), max_length=40)
     from_status = models.CharField(_("from"), max_length=20, choices=ComplaintStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=ComplaintStatus.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("by"))
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(RecordEvent.Meta):
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
 

@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from orders.models import Order, OrderStatus
 from orders.services import record_event as record_order_event
 
 from .models import TrackingLink
+from .services import require
 
 CREATE = "shipping.add_trackinglink"
 REVOKE = "shipping.change_trackinglink"
@@ -49,11 +50,6 @@ CUSTOMER_STAGES = [
 ]
 PARTLY_SHIPPED = gettext_lazy("Partly shipped")
 CANCELLED = gettext_lazy("Cancelled")
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _hash(secret):

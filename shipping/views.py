@@ -145,16 +145,20 @@ def _labelled(events, labels):
     return events
 
 
-def _shipment_action(request, pk, act, done):
-    shipment = selectors.shipment_detail(request.user, pk)
+def _act(request, record, act, done):
+    """Run a service on `record` and show its refusal, or `done` (with the record's number)."""
     try:
-        act(shipment)
+        act(record)
     except ValidationError as exc:
         _error_messages(request, exc)
     except OrderActionRefused as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, done % {"number": shipment.number})
+        messages.success(request, done % {"number": record.number})
+
+
+def _shipment_action(request, pk, act, done):
+    _act(request, selectors.shipment_detail(request.user, pk), act, done)
     return redirect("shipping:shipment_detail", pk=pk)
 
 
@@ -309,15 +313,7 @@ def tracking_link_revoke(request, pk):
 
 
 def _order_action(request, order_pk, act, done):
-    order = selectors.order_for_shipping(request.user, order_pk)
-    try:
-        act(order)
-    except ValidationError as exc:
-        _error_messages(request, exc)
-    except OrderActionRefused as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done % {"number": order.number})
+    _act(request, selectors.order_for_shipping(request.user, order_pk), act, done)
     return redirect("orders:detail", pk=order_pk)
 
 
