@@ -30,6 +30,7 @@ NAVIGATION = [
     ("shipping:queue", _("Shipping"), "shipping.view_shipment"),
     ("shipping:complaint_list", _("Complaints"), "shipping.view_complaint"),
     ("reports:dashboard", _("Dashboard"), "reports.view_dashboard"),
+    ("reports:list", _("Reports"), "reports.view_reports"),
     ("alerts:list", _("Alerts"), None),
 ]
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -8,4 +8,7 @@ urlpatterns = [
     path("dashboard/", views.manager_dashboard, name="dashboard"),
     path("dashboard/wall/", views.wall, name="wall"),
     path("dashboard/orders/", views.drill, name="drill"),
+    path("", views.report_list, name="list"),
+    path("<slug:key>/", views.report_page, name="report"),
+    re_path(r"^(?P<key>[\w-]+)/export\.(?P<fmt>csv|xlsx)$", views.report_export, name="export"),
 ]

@@ -1,19 +1,21 @@
 from datetime import date
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from orders.models import OrderStatus
 from record_pages.views import paginate
 
-from . import charts
+from . import charts, exports
 from .dashboard import FIGURES, Drill, dashboard, drill_rows, figure_orders
 from .facts import facts_refreshed_at
 from .forms import PeriodFilterForm
 from .selectors import home_figures
+from .tables import REPORTS
 
 WALL_REFRESH_SECONDS = 60
 
@@ -76,3 +78,47 @@ def drill(request):
     return render(request, "reports/drill.html", {
         "form": form, "figure": figure, "figure_label": FIGURES[figure], "status": status, "week": week,
         **paginate(request, orders)})
+
+
+@login_required
+@permission_required("reports.view_reports", raise_exception=True)
+def report_list(request):
+    return render(request, "reports/report_list.html", {"reports": REPORTS.values()})
+
+
+def _report(request, key):
+    report = REPORTS.get(key)
+    if report is None:
+        raise Http404
+    form = PeriodFilterForm(request.GET or None)
+    return report, form, form.filters()
+
+
+@login_required
+@permission_required("reports.view_reports", raise_exception=True)
+def report_page(request, key):
+    report, form, filters = _report(request, key)
+    context = paginate(request, report.rows(filters))
+    context["rows"] = list(report.present(context["page"]))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "reports/report.html", {"report": report, "form": form, "export_query": query.urlencode(),
+                                                   **context})
+
+
+@login_required
+@permission_required("reports.view_reports", raise_exception=True)
+def report_export(request, key, fmt):
+    report, _form, filters = _report(request, key)
+    rows = report.present(report.rows(filters).iterator(chunk_size=2000))
+    return export_response(report.key, report.header, rows, report.title, fmt)
+
+
+def export_response(name, header, rows, title, fmt):
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        response = HttpResponse(exports.table_csv(header, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.table_xlsx(header, rows, title), content_type=exports.xlsx_response_type())
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
+    return response

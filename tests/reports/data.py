@@ -83,9 +83,14 @@ def build(creator, *, extra_customers=0):
     orders["G"] = order_row(creator=creator, customer=customer, product=product, status="draft")
     orders["H"] = order_row(creator=creator, customer=customer, product=product, status="submitted",
                             submitted=local(20, 9))
-    for _i in range(extra_customers):
-        c = CustomerFactory()
-        o = order_row(creator=creator, customer=c, product=product, status="delivered", submitted=local(6, 9),
-                      total="50")
-        event(o, "delivered", local(8, 9), "shipped")
+    add_delivered_orders(creator, extra_customers, product=product)
     return orders
+
+
+def add_delivered_orders(creator, n, *, product=None):
+    """`n` orders of as many new customers, received Jan 6 and delivered Jan 8 (inside the period)."""
+    product = product or ProductFactory()
+    for _i in range(n):
+        o = order_row(creator=creator, customer=CustomerFactory(), product=product, status="delivered",
+                      submitted=local(6, 9), total="50")
+        event(o, "delivered", local(8, 9), "shipped")
