@@ -138,6 +138,9 @@ for _role, _permissions in {
     PLANNER: _REPORTS,
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
+# Every role runs the custom reports shared with it.
+for _role in (SALES, WAREHOUSE, PRODUCTION, QC, SHIPPING):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + ["reports.view_savedreport"]
 
 
 def sync_role_permissions(sender=None, **kwargs):

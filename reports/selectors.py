@@ -83,3 +83,21 @@ def _quality_figures():
 
     return {"show_quality": True, "to_inspect": Inspection.objects.filter(status__in=QUEUE_STATUSES).count()}
 
+
+
+def saved_reports_for(user):
+    """The custom reports a user may run: their own and those shared with one of their roles."""
+    from accounts.roles import roles_of
+
+    from .models import SavedReport
+
+    if not user.has_perm("reports.view_savedreport"):
+        return SavedReport.objects.none()
+    return (SavedReport.objects.filter(Q(owner=user) | Q(shared_with_role__in=roles_of(user)))
+            .select_related("owner").order_by("name", "id"))
+
+
+def saved_report(user, pk):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(saved_reports_for(user), pk=pk)
