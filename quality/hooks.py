@@ -7,6 +7,8 @@ QualityConfig.ready()); runs inside the order's transaction, so a failure here u
   of the order in rework are closed, pointing to their re-inspection. QC is alerted.
 - pass_qc: inspections of the order still open (the order passed QC by another way, e.g. an
   administrator) are cancelled with a note, so the QC queue shows only real work.
+
+open_ncr_problems (orders.stage_hooks.close_checks): an order is not closed while one of its NCRs is open.
 """
 
 from decimal import Decimal
@@ -28,6 +30,14 @@ def on_order_transition(*, actor, order, action, from_status):
         open_inspections_for_order(actor=actor, order=order)
     elif action == "pass_qc":
         _cancel_leftovers(actor=actor, order=order)
+
+
+def open_ncr_problems(order):
+    numbers = list(Nonconformance.objects.filter(order=order).exclude(status=NCR.CLOSED)
+                   .order_by("number").values_list("number", flat=True))
+    if not numbers:
+        return []
+    return [_("Nonconformance reports still open: %(numbers)s.") % {"numbers": ", ".join(numbers)}]
 
 
 def finished_quantities(order, exclude_work_orders=()):

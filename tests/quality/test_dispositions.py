@@ -247,3 +247,12 @@ def test_a_receipt_inspection_needs_a_positive_lot_and_the_permission(qc, produc
     with pytest.raises(PermissionDenied):
         services.create_receipt_inspection(actor=user_with_role("sales"), product=product, lot_quantity=Decimal("5"))
     assert not Inspection.objects.exists()
+
+
+def test_an_open_ncr_is_a_reason_not_to_close_the_order(failed_lot):
+    from orders import stage_hooks
+
+    order, ncr = failed_lot
+    assert any(ncr.number in problem for problem in stage_hooks.close_problems(order))
+    Nonconformance.objects.filter(pk=ncr.pk).update(status=NCR.CLOSED)
+    assert not [problem for problem in stage_hooks.close_problems(order) if "Nonconformance" in problem]
