@@ -19,7 +19,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("pages", "http", "pdf", "scheduler", "planning", "stock", "quality", "materials", "shipping")
+PARTS = ("pages", "http", "pdf", "scheduler", "planning", "stock", "quality", "materials", "shipping",
+         "reports")
 
 
 def _redis_answers(url):
@@ -125,6 +126,12 @@ def main(argv=None):
 
         log("Tracking page and delivery note ...")
         rows += shipping_bench.run(requests=args.page_requests, log=log)
+
+    if "reports" in parts:
+        from bench import reports_bench
+
+        log("Dashboard and reports (1,000,000 order events) ...")
+        rows += reports_bench.run(requests=args.page_requests, log=log)
 
     from bench.results import format_table
 
