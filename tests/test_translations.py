@@ -26,8 +26,9 @@ CATALOG = LOCALE_DIR / "zh_Hans" / "LC_MESSAGES" / "django.po"
 # Folders that `make messages` leaves out (the virtualenv holds Django's own catalogs).
 NOT_SOURCE = [".venv", "staticfiles", "var", "node_modules", "tests", "bench"]
 SOURCE_SUFFIXES = {".py", ".html", ".txt", ".js"}
-# Translations that may stay in Latin letters: the badge already reads "RUSH 急单".
-LATIN_TRANSLATIONS = {"RUSH"}
+# Translations that may stay in Latin letters: the badge already reads "RUSH 急单", and the standard
+# abbreviations Chinese factories use as they are (GB/T 2828.1 prints AQL, Ac and Re; NCR, SPC, PDF).
+LATIN_TRANSLATIONS = {"RUSH", "AQL", "Ac", "Re", "NCR", "SPC", "PDF"}
 CURRENCY_CODES = set(Currency.values)
 CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
