@@ -2,7 +2,7 @@
 """Run the benchmarks and print one table: name, metric, value, target, ok?
 
     python bench/run.py                 # everything
-    python bench/run.py pages http      # a selection: pages, http, pdf, scheduler, planning
+    python bench/run.py pages http      # a selection: pages, http, pdf, scheduler, planning, promise
     BENCH_ORDERS=5000 python bench/run.py   # a quick run on a smaller data set
 
 Runs against PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/orderflow_bench),
@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("pages", "http", "pdf", "scheduler", "planning", "stock", "quality", "materials", "shipping",
+PARTS = ("pages", "http", "pdf", "scheduler", "planning", "promise", "stock", "quality", "materials", "shipping",
          "reports")
 
 
@@ -102,6 +102,12 @@ def main(argv=None):
 
         log("Planning at factory scale (reschedule, Gantt, daily plan) ...")
         rows += planning_scale.run(requests=args.page_requests, log=log)
+
+    if "promise" in parts:
+        from bench import planning_scale
+
+        log("Due-date promise at factory scale ...")
+        rows += planning_scale.promise_rows(planning_scale.build_factory(log=log), log=log)
 
     if "stock" in parts:
         from bench import stock_ledger
