@@ -50,50 +50,57 @@ def _wait_finished(Document, DocumentStatus, document_id, timeout):
 
 
 def run(*, samples=5, log=print):
+    actor = ensure_role_users()["order_desk"]
+    return document_rows(kind=KIND, label="order confirmation PDF", actor=actor,
+                         objects=lambda count, offset: _orders(count, offset), samples=samples, log=log,
+                         render_target=RENDER_P50_TARGET)
+
+
+def document_rows(*, kind, label, actor, objects, samples=5, log=print, render_target=RENDER_P50_TARGET):
+    """Render time in this process and queue-to-ready time through a real worker for one document kind.
+    `objects(count, offset)` gives the objects to render (distinct ones for each phase)."""
     from django.conf import settings
 
     api, reason = _pipeline()
     if api is None:
-        return [Row("order confirmation PDF render", "p50 s", reason),
-                Row("order confirmation PDF queue-to-ready (worker)", "p50 s", reason)]
+        return [Row(f"{label} render", "p50 s", reason), Row(f"{label} queue-to-ready (worker)", "p50 s", reason)]
     services, Document, DocumentStatus = api
-    actor = ensure_role_users()["order_desk"]
     eager = settings.CELERY_TASK_ALWAYS_EAGER
     rows = []
 
     # Render time, in this process. With a broker, request_document queues a task nobody consumes
     # yet (the queue is purged before the worker starts) and the render is called directly; without
     # one, the request renders eagerly on commit.
-    log("  PDF render ...")
+    log(f"  {label} render ...")
     timings = []
-    for i, order in enumerate(_orders(samples + 1, 0)):
+    for i, obj in enumerate(objects(samples + 1, 0)):
         started = time.perf_counter()
-        document = services.request_document(actor=actor, kind=KIND, obj=order)
+        document = services.request_document(actor=actor, kind=kind, obj=obj)
         if not eager:
             started = time.perf_counter()
             services.render_document(document.pk)
         elapsed = time.perf_counter() - started
         document.refresh_from_db()
         if document.status != DocumentStatus.READY:
-            return rows + [Row("order confirmation PDF render", "status", f"{document.status}: {document.error[:80]}",
+            return rows + [Row(f"{label} render", "status", f"{document.status}: {document.error[:80]}",
                                "ready", False)]
         if i:  # the first one loads fonts and templates
             timings.append(elapsed)
     p50 = percentile(timings, 0.5)
-    rows.append(Row("order confirmation PDF render (in process)", "p50 s", f"{p50:.2f}",
-                    f"< {RENDER_P50_TARGET:.0f}", p50 < RENDER_P50_TARGET))
+    rows.append(Row(f"{label} render (in process)", "p50 s", f"{p50:.2f}", f"< {render_target:g}",
+                    p50 < render_target))
 
     if eager:
-        rows.append(Row("order confirmation PDF queue-to-ready (worker)", "p50 s", "n/a (Redis not reachable)"))
+        rows.append(Row(f"{label} queue-to-ready (worker)", "p50 s", "n/a (Redis not reachable)"))
         return rows
-    rows.append(_queue_to_ready(services, Document, DocumentStatus, actor, samples, log))
+    rows.append(_queue_to_ready(services, Document, DocumentStatus, actor, kind, label, objects, samples, log))
     return rows
 
 
-def _queue_to_ready(services, Document, DocumentStatus, actor, samples, log):
+def _queue_to_ready(services, Document, DocumentStatus, actor, kind, label, objects, samples, log):
     from config.celery_app import app as celery_app
 
-    name = "order confirmation PDF queue-to-ready (worker)"
+    name = f"{label} queue-to-ready (worker)"
     celery_app.control.purge()  # tasks queued above, whose documents are already rendered
     log_path = os.path.join(tempfile.gettempdir(), f"orderflow_bench_worker_{os.getpid()}.log")
     worker = processes.start(
@@ -102,16 +109,16 @@ def _queue_to_ready(services, Document, DocumentStatus, actor, samples, log):
          "--loglevel", "WARNING", "--hostname", f"bench-{os.getpid()}@%h"],
         env=processes.child_env(), log_path=log_path)
     try:
-        log("  PDF queue-to-ready: starting a worker ...")
-        orders = _orders(samples + 1, samples + 1)
+        log(f"  {label} queue-to-ready: starting a worker ...")
+        chosen = objects(samples + 1, samples + 1)
         # The first document also waits for the worker to start and load WeasyPrint and the fonts.
-        warmup = services.request_document(actor=actor, kind=KIND, obj=orders[0])
+        warmup = services.request_document(actor=actor, kind=kind, obj=chosen[0])
         processes.wait_until(lambda: Document.objects.get(pk=warmup.pk).status != DocumentStatus.PENDING
                              and Document.objects.get(pk=warmup.pk).status != DocumentStatus.RENDERING,
                              timeout=120, proc=worker, what="celery worker")
         timings = []
-        for order in orders[1:]:
-            document = services.request_document(actor=actor, kind=KIND, obj=order)
+        for obj in chosen[1:]:
+            document = services.request_document(actor=actor, kind=kind, obj=obj)
             done = _wait_finished(Document, DocumentStatus, document.pk, timeout=60)
             if done.status != DocumentStatus.READY:
                 return Row(name, "status", f"{done.status}: {done.error[:80]}", "ready", False)
