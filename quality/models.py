@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from inventory.models import AppendOnlyModel
+from inventory.models import AppendOnlyModel, StatusEvent
 from orders.models import QTY, Order, OrderLine, Product
 
 from . import sampling
@@ -433,18 +433,11 @@ EVENT_LABELS = {
 }
 
 
-class RecordEvent(AppendOnlyModel):
-    """One step in an object's history: what (action), who, when, and a note."""
+class RecordEvent(StatusEvent):
+    """One step in an inspection's or NCR's history (inventory's StatusEvent), with quality's labels."""
 
-    action = models.CharField(_("action"), max_length=40)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("by"))
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
-
-    class Meta:
+    class Meta(StatusEvent.Meta):
         abstract = True
-        ordering = ["created_at", "id"]
 
     @property
     def label(self):

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from inventory.models import AppendOnlyModel
+from inventory.models import AppendOnlyModel, StatusEvent
 from orders.models import QTY
 
 WEIGHT = {"max_digits": 12, "decimal_places": 3}
@@ -136,27 +136,12 @@ class ShipmentLine(models.Model):
         return f"{self.shipment_id}/{self.line_no}"
 
 
-class RecordEvent(AppendOnlyModel):
-    """One step in a record's history (who, when, what, why); the record and its from/to states are
-    declared by each kind of record."""
-
-    action = models.CharField(_("action"), max_length=40)
-    note = models.TextField(_("note"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("by"))
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
-
-    class Meta:
-        abstract = True
-        ordering = ["created_at", "id"]
-
-
-class ShipmentEvent(RecordEvent):
+class ShipmentEvent(StatusEvent):
     shipment = models.ForeignKey(Shipment, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(_("from"), max_length=12, choices=ShipmentStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=ShipmentStatus.choices, blank=True)
 
-    class Meta(RecordEvent.Meta):
+    class Meta(StatusEvent.Meta):
         verbose_name = _("shipment event")
         verbose_name_plural = _("shipment events")
 
@@ -241,12 +226,12 @@ class Complaint(models.Model):
         return self.status in OPEN_COMPLAINT_STATUSES
 
 
-class ComplaintEvent(RecordEvent):
+class ComplaintEvent(StatusEvent):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(_("from"), max_length=20, choices=ComplaintStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=ComplaintStatus.choices, blank=True)
 
-    class Meta(RecordEvent.Meta):
+    class Meta(StatusEvent.Meta):
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
 
