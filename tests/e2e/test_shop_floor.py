@@ -20,10 +20,10 @@ from orders.models import Order, OrderStatus
 from orders.services import transition_order
 from planning.models import WorkOrderOperation
 from production.models import ExceptionReport, OperationLog
+from tests.e2e.steps import PASSWORD, act, open_tablet, operation_row, run_operation
 from tests.fixtures.factories import ProductFactory, make_order, user_with_role
 from tests.inventory.masterdata import made_item, make_bom, make_calendar, make_routing, make_work_center
 
-PASSWORD = "pw-OrderFlow-2026"  # UserFactory's password
 SCREENSHOT_DIR = "/tmp"
 TABLET = {"width": 1024, "height": 768}
 
@@ -53,50 +53,8 @@ def png_bytes():
     return buffer.getvalue()
 
 
-@pytest.fixture
-def open_session(browser, live_server, login):
-    """Another person at another device: a fresh browser context, signed in as `username`."""
-    contexts = []
-
-    def start(username, viewport=None):
-        context = browser.new_context(viewport=viewport) if viewport else browser.new_context()
-        contexts.append(context)
-        return login(context.new_page(), live_server, username, PASSWORD)
-
-    yield start
-    for context in contexts:
-        context.close()
-
-
-def row(page, op):
-    return page.locator(f"#op-{op.pk}")
-
-
-def act(page, op, action, status):
-    """Press a button in the operation's row and wait for htmx to put the new row in place."""
-    row(page, op).locator(f"[data-testid={action}]").click()
-    expect(row(page, op)).to_have_attribute("data-status", status)
-
-
-def run_operation(page, op, good, left="0"):
-    act(page, op, "start", "in_progress")
-    current = row(page, op)
-    current.locator("[data-testid=good-input]").fill(str(good))
-    current.locator("[data-testid=report]").click()
-    expect(row(page, op).locator("[data-testid=good]")).to_have_text(str(good))
-    expect(row(page, op).locator("[data-testid=left]")).to_have_text(left)
-    act(page, op, "complete", "done")
-    expect(row(page, op).locator("[data-testid=done]")).to_be_visible()
-
-
-def open_tablet(page, code):
-    page.locator("nav.mainnav a[href$='/production/']").click()
-    page.locator(f"[data-testid=work-center-{code}]").click()
-    expect(page.locator("[data-testid=work-center]")).to_have_text(code)
-
-
 def test_order_is_planned_made_on_the_shop_floor_and_a_problem_reaches_the_supervisor(page, live_server, login,
-                                                                                      open_session, tmp_path):
+                                                                                      sessions, tmp_path):
     order, weld, assy = build_order()
     user_with_role("planner", username="planner")
     user_with_role("production", username="operator", first_name="Li", last_name="Wei")
@@ -128,18 +86,18 @@ def test_order_is_planned_made_on_the_shop_floor_and_a_problem_reaches_the_super
     transition_order(actor=user_with_role("warehouse"), order=order, action="prepare_materials")
 
     # The operator works at a tablet.
-    tablet = open_session("operator", viewport=TABLET)
+    tablet = sessions("operator", viewport=TABLET)
     housing_op = WorkOrderOperation.objects.get(work_order__order=order, work_order__item__code="HOUSING")
     assembly_op, test_op = WorkOrderOperation.objects.filter(
         work_order__order=order, work_order__item__code="GEARBOX").order_by("sequence")
     open_tablet(tablet, "ASSY")
-    expect(row(tablet, assembly_op)).to_contain_text("waiting for WO-")
-    start = row(tablet, assembly_op).locator("[data-testid=start]")
+    expect(operation_row(tablet, assembly_op)).to_contain_text("waiting for WO-")
+    start = operation_row(tablet, assembly_op).locator("[data-testid=start]")
     assert start.bounding_box()["height"] >= 48  # a touch target for gloved hands
     start.click()  # the sub-assembly is not welded yet: refused in the row, nothing started
-    expect(row(tablet, assembly_op).locator("[data-testid=row-error]")).to_contain_text(
+    expect(operation_row(tablet, assembly_op).locator("[data-testid=row-error]")).to_contain_text(
         "sub-assemblies of")
-    expect(row(tablet, assembly_op)).to_have_attribute("data-status", "released")
+    expect(operation_row(tablet, assembly_op)).to_have_attribute("data-status", "released")
 
     open_tablet(tablet, "WELD")
     tablet.screenshot(path=f"{SCREENSHOT_DIR}/e2e-shop-floor-weld.png")
@@ -151,17 +109,18 @@ def test_order_is_planned_made_on_the_shop_floor_and_a_problem_reaches_the_super
     act(tablet, assembly_op, "pause", "in_progress-paused")
     act(tablet, assembly_op, "resume", "in_progress")
     # Too many reported: refused with a message; what was typed stays for correcting.
-    assembly = row(tablet, assembly_op)
+    assembly = operation_row(tablet, assembly_op)
     assembly.locator("[data-testid=good-input]").fill("6")
     assembly.locator("[data-testid=report]").click()
-    expect(row(tablet, assembly_op).locator("[data-testid=row-error]")).to_contain_text("Only 5 more can be reported")
-    expect(row(tablet, assembly_op).locator("[data-testid=good-input]")).to_have_value("6")
-    assembly = row(tablet, assembly_op)
+    expect(operation_row(tablet, assembly_op).locator("[data-testid=row-error]")).to_contain_text(
+        "Only 5 more can be reported")
+    expect(operation_row(tablet, assembly_op).locator("[data-testid=good-input]")).to_have_value("6")
+    assembly = operation_row(tablet, assembly_op)
     assembly.locator("[data-testid=good-input]").fill("4")
     assembly.locator("[data-testid=scrap-input]").fill("1")
     assembly.locator("[data-testid=scrap-reason]").select_option("dimension")
     assembly.locator("[data-testid=report]").click()
-    expect(row(tablet, assembly_op).locator("[data-testid=scrap]")).to_have_text("1")
+    expect(operation_row(tablet, assembly_op).locator("[data-testid=scrap]")).to_have_text("1")
     tablet.screenshot(path=f"{SCREENSHOT_DIR}/e2e-shop-floor-assy.png")
     act(tablet, assembly_op, "complete", "done")
     run_operation(tablet, test_op, 4, left="1")  # one gearbox was scrapped at assembly
@@ -194,19 +153,21 @@ def test_order_is_planned_made_on_the_shop_floor_and_a_problem_reaches_the_super
     expect(number).to_have_text(re.compile(r"EX-\d{4}-\d{5}"))
     expect(tablet.locator("[data-testid=exception-status]")).to_have_attribute("data-status", "open")
     expect(tablet.locator("[data-testid=photos] img")).to_have_count(1)
-    assert tablet.locator("[data-testid=photos] img").evaluate("img => img.naturalWidth") == 64
+    # decode() waits for the image to load: reading naturalWidth straight away races the download.
+    assert tablet.locator("[data-testid=photos] img").evaluate(
+        "img => img.decode().then(() => img.naturalWidth, () => 0)") == 64
     report = ExceptionReport.objects.get(number=number.inner_text())
     assert (report.type, report.severity, report.work_center, report.reported_by.username) == (
         "tooling", "high", weld, "operator")
 
     # The supervisor, at another tablet, sees the alert behind the bell and takes the report on.
-    supervisor = open_session("supervisor", viewport=TABLET)
+    supervisor = sessions("supervisor", viewport=TABLET)
     expect(supervisor.locator("[data-testid=unread-count]")).to_have_text(re.compile(r"^\s*[1-9]"))
     supervisor.locator("a.bell").click()
     alert = supervisor.locator("[data-testid=alert-list] tbody tr", has_text=report.number)
     expect(alert).to_have_count(1)
     expect(alert).to_contain_text("Tooling problem at WELD")
-    alert.get_by_role("link").click()
+    alert.locator("[data-testid=alert-open]").click()
     expect(supervisor.locator("[data-testid=exception-description]")).to_contain_text("焊枪喷嘴烧坏")
     supervisor.locator("[data-testid=acknowledge-form] button[type=submit]").click()
     expect(supervisor.locator("[data-testid=exception-status]")).to_have_attribute("data-status", "acknowledged")
