@@ -71,6 +71,8 @@ migrate: install
 seed: migrate
 	$(MANAGE) seed_demo
 	$(MANAGE) seed_planning_demo
+	$(MANAGE) seed_stock_demo
+	$(MANAGE) seed_quality_demo
 
 # The embedded default: SQLite file db.sqlite3, Celery eager (no CELERY_BROKER_URL), DEBUG on.
 run: install compilemessages seed

@@ -143,6 +143,31 @@ for _role in (SALES, WAREHOUSE, PRODUCTION, QC, SHIPPING):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + ["reports.view_savedreport"]
 
 
+# Controlled order changes: the order desk approves changes while the order is in planning, managers
+# also once materials are ready or later (orders.changes).
+ROLE_PERMISSIONS[ORDER_DESK] = ROLE_PERMISSIONS[ORDER_DESK] + ["orders.approve_change"]
+ROLE_PERMISSIONS[MANAGER] = ROLE_PERMISSIONS[MANAGER] + ["orders.approve_change", "orders.approve_late_change"]
+
+# Rush review: sales, the order desk and managers ask for a rush; planning/production, the warehouse and
+# QC sign their area's review; managers decide. Everyone who sees orders sees the reviews and the board.
+_VIEW_RUSH = ["rush.view_rushrequest"]
+for _role, _permissions in {
+    SALES: _VIEW_RUSH + ["rush.add_rushrequest"],
+    ORDER_DESK: _VIEW_RUSH + ["rush.add_rushrequest"],
+    PLANNER: _VIEW_RUSH + ["rush.review_rushrequest"],
+    PRODUCTION: _VIEW_RUSH + ["rush.review_rushrequest"],
+    WAREHOUSE: _VIEW_RUSH + ["rush.review_rushrequest"],
+    QC: _VIEW_RUSH + ["rush.review_rushrequest"],
+    SHIPPING: _VIEW_RUSH,
+    MANAGER: _VIEW_RUSH + ["rush.add_rushrequest", "rush.approve_rushrequest"],
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
+
+
+# REST API: managers (and the administrator, who has every permission) make and revoke integration keys.
+ROLE_PERMISSIONS[MANAGER] = ROLE_PERMISSIONS[MANAGER] + ["api.view_apikey", "api.add_apikey", "api.change_apikey"]
+
+
 def sync_role_permissions(sender=None, **kwargs):
     """Create the role groups and give each exactly its permissions (admin gets all of ours)."""
     from django.apps import apps
@@ -154,7 +179,7 @@ def sync_role_permissions(sender=None, **kwargs):
     ours = Permission.objects.filter(
         content_type__app_label__in=[
             "orders", "planning", "production", "inventory", "quality", "shipping", "reports",
-            "documents", "alerts", "accounts",
+            "documents", "alerts", "accounts", "rush", "api",
         ]
     )
     by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in ours.select_related("content_type")}

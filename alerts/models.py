@@ -38,6 +38,15 @@ class Alert(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # Escalation: the rule whose steps apply, the level reached, and when the next level is due (none once
+    # acknowledged or at the last level).
+    rule = models.ForeignKey("AlertRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("escalation rule"))
+    level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    next_escalation_at = models.DateTimeField(_("escalates at"), null=True, blank=True, db_index=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+", verbose_name=_("acknowledged by"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -70,6 +79,7 @@ class AlertRecipient(models.Model):
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="recipients")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_receipts")
+    level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
@@ -83,3 +93,151 @@ class AlertRecipient(models.Model):
 
     def __str__(self):
         return f"{self.alert_id} → {self.user_id}"
+
+
+# --- rules, channels and escalation ----------------------------------------------------------------
+
+class ChannelKind(models.TextChoices):
+    WECOM = "wecom", _("WeCom group robot (企业微信)")
+    DINGTALK = "dingtalk", _("DingTalk robot (钉钉)")
+    SMS = "sms", _("SMS / phone")
+
+
+class ChannelEndpoint(models.Model):
+    """Where a chat or SMS message goes: a WeCom or DingTalk group robot's webhook (DingTalk with its
+    signing secret), or phone numbers reached through the SMS provider (settings.ALERT_SMS_PROVIDER)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=ChannelKind.choices)
+    url = models.URLField(_("webhook URL"), max_length=500, blank=True)
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True,
+                              help_text=_("DingTalk robots with “signing” security: the secret that starts with SEC."))
+    phones = models.CharField(_("phone numbers"), max_length=300, blank=True,
+                              help_text=_("For SMS: numbers separated by commas."))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("alert channel")
+        verbose_name_plural = _("alert channels")
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def masked_secret(self):
+        return f"{self.secret[:4]}…{self.secret[-2:]}" if len(self.secret) > 8 else ("…" if self.secret else "")
+
+
+class AlertRule(models.Model):
+    """Who is told of an event, on which channels, and to whom it escalates when nobody acknowledges
+    it in time. Rules are data: an administrator edits them (Django admin); defaults come with migration
+    0004. The roles and users the code names when it raises an alert are told as well."""
+
+    kind = models.CharField(_("event"), max_length=60, db_index=True,
+                            help_text=_("The kind of alert, e.g. rush_approved, process_exception."))
+    name = models.CharField(_("name"), max_length=200)
+    only_rush = models.BooleanField(_("only for rush orders"), default=False)
+    roles = models.JSONField(_("roles told"), default=list, blank=True)
+    users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("users told"))
+    email = models.BooleanField(_("send e-mail"), default=True)
+    endpoints = models.ManyToManyField(ChannelEndpoint, blank=True, related_name="rules",
+                                       verbose_name=_("chat and SMS channels"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("alert rule")
+        verbose_name_plural = _("alert rules")
+
+    def __str__(self):
+        return self.name
+
+
+class EscalationStep(models.Model):
+    """A level of escalation: when the alert is still not acknowledged `delay_seconds` after the level
+    before it, these roles and channels are told too."""
+
+    rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="steps")
+    level = models.PositiveSmallIntegerField(_("level"))
+    delay_seconds = models.PositiveIntegerField(_("after (seconds)"))
+    roles = models.JSONField(_("roles told"), default=list, blank=True)
+    users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("users told"))
+    endpoints = models.ManyToManyField(ChannelEndpoint, blank=True, related_name="+",
+                                       verbose_name=_("chat and SMS channels"))
+
+    class Meta:
+        ordering = ["rule", "level"]
+        verbose_name = _("escalation step")
+        verbose_name_plural = _("escalation steps")
+        constraints = [models.UniqueConstraint(fields=["rule", "level"], name="escalation_level_once_per_rule")]
+
+    def __str__(self):
+        return f"{self.rule_id} L{self.level}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will retry")
+
+
+class ChannelDelivery(models.Model):
+    """One message of one alert to one chat or SMS channel at one escalation level. The unique constraint
+    and the claim under a row lock make it go out once, however often the delivery task runs."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(ChannelEndpoint, on_delete=models.PROTECT, related_name="deliveries")
+    level = models.PositiveSmallIntegerField(_("level"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["alert", "level", "id"]
+        verbose_name = _("channel delivery")
+        verbose_name_plural = _("channel deliveries")
+        constraints = [models.UniqueConstraint(fields=["alert", "endpoint", "level"], name="channel_delivery_once")]
+
+    def __str__(self):
+        return f"{self.alert_id} → {self.endpoint_id} L{self.level}"
+
+
+class DeliveryAttempt(models.Model):
+    """Every try to send a channel delivery, successful or not."""
+
+    delivery = models.ForeignKey(ChannelDelivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveIntegerField(_("attempt"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    ok = models.BooleanField(_("delivered"), default=False)
+    status_code = models.PositiveIntegerField(_("HTTP status"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+
+    def __str__(self):
+        return f"{self.delivery_id} #{self.number}"
+
+
+class AlertEscalation(models.Model):
+    """The alert went to the next level because nobody acknowledged it in time."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="escalations")
+    level = models.PositiveSmallIntegerField(_("level"))
+    escalated_at = models.DateTimeField(_("escalated at"), default=timezone.now)
+    told = models.JSONField(_("told"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["alert", "level"]
+        verbose_name = _("alert escalation")
+        verbose_name_plural = _("alert escalations")
+        constraints = [models.UniqueConstraint(fields=["alert", "level"], name="alert_escalation_once_per_level")]
+
+    def __str__(self):
+        return f"{self.alert_id} L{self.level}"

@@ -1,3 +1,17 @@
+"""Raising, delivering, escalating and acknowledging alerts.
+
+- create_alert: the alert row, one AlertRecipient per person told (the in-app bell), and one
+  ChannelDelivery per chat or SMS channel of the matching rules (alerts.models.AlertRule), all in the
+  caller's transaction; the delivery task is queued when it commits. Steps of a rule due at once (delay 0)
+  are applied at once.
+- deliver: the e-mails not yet sent and the channel deliveries not yet sent, each claimed under a row
+  lock first, so running it twice (a retried or duplicated task) never sends twice. Every channel try is
+  a DeliveryAttempt. What failed raises RuntimeError so the task retries with backoff; the beat sweep
+  picks up whatever is still pending (a task lost while Redis or the worker was down).
+- escalate_due_alerts (beat): an alert nobody acknowledged in time goes to the next level of its rule.
+- acknowledge: a recipient takes the alert on; that stops its escalation.
+"""
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -5,48 +19,108 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
-from .models import Alert, AlertRecipient, AlertStatus
+from . import channels
+from .models import (
+    Alert,
+    AlertEscalation,
+    AlertRecipient,
+    AlertRule,
+    AlertStatus,
+    ChannelDelivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+)
+
+
+def matching_rules(kind, *, rush=False):
+    rules = AlertRule.objects.filter(kind=kind, is_active=True).prefetch_related("users", "endpoints")
+    return [rule for rule in rules if rush or not rule.only_rush]
 
 
 def create_alert(*, kind, subject, body="", params=None, link="", severity="info", roles=(), users=(),
-                 dedupe_key=None):
-    """Record an alert for every active user in `roles` plus `users`, and queue its delivery once the
-    surrounding transaction commits. With the same dedupe_key twice, the first alert is returned.
+                 dedupe_key=None, rush=False):
+    """Record an alert for every active user in `roles` plus `users` and those of the matching rules
+    (`rush`: the alert is about a rush order, for rules that apply only then), and queue its delivery
+    once the surrounding transaction commits. With the same dedupe_key twice, the first alert is returned.
 
     `subject` and `body` are English source messages marked with gettext_noop, with %(name)s
     placeholders filled from `params` when shown, so every recipient reads them in their language."""
-    from .tasks import deliver_alert
-
     if dedupe_key:
         existing = Alert.objects.filter(dedupe_key=dedupe_key).first()
         if existing:
             return existing
+    rules = matching_rules(kind, rush=rush)
+    escalating = next((rule for rule in rules if rule.steps.exists()), None)
     try:
         with transaction.atomic():
             alert = Alert.objects.create(kind=kind, subject=subject[:300], body=body, params=params or {},
-                                         link=link, severity=severity, roles=list(roles), dedupe_key=dedupe_key)
-            User = get_user_model()
-            people = User.objects.filter(is_active=True).filter(
-                Q(groups__name__in=list(roles)) | Q(pk__in=[u.pk for u in users])).distinct()
-            AlertRecipient.objects.bulk_create(AlertRecipient(alert=alert, user=u) for u in people)
+                                         link=link, severity=severity, dedupe_key=dedupe_key, rule=escalating,
+                                         roles=sorted(set(roles) | {r for rule in rules for r in rule.roles}))
+            _tell(alert, level=0, roles=alert.roles,
+                  users=list(users) + [u for rule in rules for u in rule.users.all()],
+                  endpoints=[e for rule in rules for e in rule.endpoints.all()])
+            if escalating is not None:
+                first = escalating.steps.order_by("level").first()
+                alert.next_escalation_at = alert.created_at + timezone.timedelta(seconds=first.delay_seconds)
+                alert.save(update_fields=["next_escalation_at"])
+                while alert.next_escalation_at is not None and alert.next_escalation_at <= alert.created_at:
+                    _escalate(alert, now=alert.created_at)  # steps due at once (a rush order's exception)
     except IntegrityError:
         existing = Alert.objects.filter(dedupe_key=dedupe_key).first() if dedupe_key else None
         if existing is None:
             raise
         return existing
-    transaction.on_commit(lambda: deliver_alert.delay(alert.pk))
+    _queue_delivery(alert.pk)
     return alert
 
 
+def _queue_delivery(alert_id):
+    from config.celery_app import delay_on_commit
+
+    from .tasks import deliver_alert
+
+    delay_on_commit(deliver_alert, alert_id)
+
+
+def _tell(alert, *, level, roles=(), users=(), endpoints=()):
+    """In-app recipients (and e-mail) for the people, a channel delivery per endpoint; people and
+    channels already told at an earlier level are not told again. Returns who and what was added."""
+    User = get_user_model()
+    people = list(User.objects.filter(is_active=True).filter(
+        Q(groups__name__in=list(roles)) | Q(pk__in=[u.pk for u in users])).distinct())
+    known = set(AlertRecipient.objects.filter(alert=alert).values_list("user_id", flat=True))
+    added = [AlertRecipient(alert=alert, user=user, level=level) for user in people if user.pk not in known]
+    AlertRecipient.objects.bulk_create(added)
+    told = {e.pk for e in endpoints if e.is_active}
+    done = set(ChannelDelivery.objects.filter(alert=alert).values_list("endpoint_id", flat=True))
+    ChannelDelivery.objects.bulk_create(ChannelDelivery(alert=alert, endpoint_id=pk, level=level)
+                                        for pk in sorted(told - done))
+    return [r.user.username for r in added] + [f"#{pk}" for pk in sorted(told - done)]
+
+
+# --- delivering ----------------------------------------------------------------------------------------
+
 def deliver(alert_id):
-    """Send the e-mails not yet sent for this alert (the in-app bell needs no sending). Safe to run
-    twice at once: each recipient row is claimed under a lock before its e-mail goes out."""
+    """Send what is not sent yet for this alert (see the module docstring)."""
     alert = Alert.objects.filter(pk=alert_id).first()
     if alert is None or alert.status == AlertStatus.DELIVERED:
         return alert
     Alert.objects.filter(pk=alert_id).update(attempts=alert.attempts + 1)
-    error = ""
-    pending = AlertRecipient.objects.filter(alert_id=alert_id, emailed_at__isnull=True).values_list("pk", flat=True)
+    errors = _send_emails(alert) + _send_channels(alert)
+    if errors:
+        Alert.objects.filter(pk=alert_id).update(last_error="\n".join(errors)[:2000])
+        raise RuntimeError("; ".join(errors))
+    unsent = (AlertRecipient.objects.filter(alert=alert, emailed_at__isnull=True).exists()
+              or ChannelDelivery.objects.filter(alert=alert).exclude(status=DeliveryStatus.SENT).exists())
+    if not unsent:  # else another worker is sending the rest and marks the alert delivered when it is done
+        Alert.objects.filter(pk=alert_id).update(status=AlertStatus.DELIVERED, delivered_at=timezone.now(),
+                                                 last_error="")
+    return Alert.objects.get(pk=alert_id)
+
+
+def _send_emails(alert):
+    errors = []
+    pending = AlertRecipient.objects.filter(alert=alert, emailed_at__isnull=True).values_list("pk", flat=True)
     for recipient_id in list(pending):
         with transaction.atomic():
             recipient = (AlertRecipient.objects.select_for_update(skip_locked=True, of=("self",))
@@ -60,16 +134,48 @@ def deliver(alert_id):
                         send_mail(f"[OrderFlow] {alert.rendered_subject()}", f"{alert.rendered_body()}\n\n{alert.link}",
                                   settings.DEFAULT_FROM_EMAIL, [recipient.user.email])
                 except Exception as exc:  # noqa: BLE001 - recorded and retried by the sweep
-                    error = str(exc)
+                    errors.append(str(exc))
                     continue
             recipient.emailed_at = timezone.now()
             recipient.save(update_fields=["emailed_at"])
-    if error:
-        Alert.objects.filter(pk=alert_id).update(last_error=error[:2000])
-        raise RuntimeError(error)
-    Alert.objects.filter(pk=alert_id).update(status=AlertStatus.DELIVERED, delivered_at=timezone.now(),
-                                             last_error="")
-    return Alert.objects.get(pk=alert_id)
+    return errors
+
+
+def channel_text(alert):
+    """What a group chat or a phone gets: subject, body and the link, in the factory's language."""
+    with translation.override(settings.ALERT_CHANNEL_LANGUAGE):
+        parts = [f"【OrderFlow】{alert.rendered_subject()}", alert.rendered_body()]
+    if alert.link:
+        parts.append(f"{settings.SITE_URL}{alert.link}" if alert.link.startswith("/") else alert.link)
+    return "\n".join(part for part in parts if part)
+
+
+def _send_channels(alert):
+    errors = []
+    pending = (ChannelDelivery.objects.filter(alert=alert).exclude(status=DeliveryStatus.SENT)
+               .values_list("pk", flat=True))
+    for delivery_id in list(pending):
+        with transaction.atomic():
+            delivery = (ChannelDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+                        .select_related("endpoint").filter(pk=delivery_id).exclude(status=DeliveryStatus.SENT)
+                        .first())
+            if delivery is None:
+                continue  # sent already, or another worker is sending it right now
+            delivery.attempts += 1
+            attempt = DeliveryAttempt(delivery=delivery, number=delivery.attempts)
+            try:
+                attempt.status_code = channels.send(delivery.endpoint, channel_text(alert))
+            except channels.ChannelError as exc:
+                attempt.status_code, attempt.error = exc.status_code, str(exc)[:2000]
+                delivery.status, delivery.last_error = DeliveryStatus.FAILED, attempt.error
+                errors.append(f"{delivery.endpoint.name}: {exc}")
+            else:
+                attempt.ok = True
+                delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, timezone.now(), ""
+            attempt.finished_at = timezone.now()
+            attempt.save()
+            delivery.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    return errors
 
 
 def _language_of(user):
@@ -84,6 +190,45 @@ def pending_alert_ids(older_than_seconds=30):
                                      attempts__lt=20).values_list("pk", flat=True)[:500])
 
 
+# --- escalating ----------------------------------------------------------------------------------------
+
+def _escalate(alert, *, now):
+    """Tell the next level of the alert's rule; schedule the one after it."""
+    steps = list(alert.rule.steps.order_by("level").prefetch_related("users", "endpoints")) if alert.rule else []
+    step = next((s for s in steps if s.level > alert.level), None)
+    if step is None:
+        alert.next_escalation_at = None
+        alert.save(update_fields=["next_escalation_at"])
+        return None
+    told = _tell(alert, level=step.level, roles=step.roles, users=step.users.all(), endpoints=step.endpoints.all())
+    AlertEscalation.objects.create(alert=alert, level=step.level, escalated_at=now, told=told)
+    later = next((s for s in steps if s.level > step.level), None)
+    alert.level = step.level
+    alert.next_escalation_at = now + timezone.timedelta(seconds=later.delay_seconds) if later else None
+    alert.status = AlertStatus.PENDING
+    alert.save(update_fields=["level", "next_escalation_at", "status"])
+    return step
+
+
+def escalate_due_alerts(now=None):
+    """Escalate every alert whose next level is due and that nobody acknowledged; returns their ids."""
+    now = now or timezone.now()
+    escalated = []
+    due = Alert.objects.filter(next_escalation_at__lte=now, acknowledged_at__isnull=True).values_list("pk", flat=True)
+    for alert_id in list(due[:500]):
+        with transaction.atomic():
+            alert = (Alert.objects.select_for_update(skip_locked=True, of=("self",)).select_related("rule")
+                     .filter(pk=alert_id, next_escalation_at__lte=now, acknowledged_at__isnull=True).first())
+            if alert is None:
+                continue
+            if _escalate(alert, now=now) is not None:
+                escalated.append(alert.pk)
+                _queue_delivery(alert.pk)
+    return escalated
+
+
+# --- people --------------------------------------------------------------------------------------------
+
 def mark_read(*, actor, recipient_ids=None):
     qs = AlertRecipient.objects.filter(user=actor, read_at__isnull=True)
     if recipient_ids is not None:
@@ -92,7 +237,13 @@ def mark_read(*, actor, recipient_ids=None):
 
 
 def acknowledge(*, actor, recipient_id):
+    """`actor` takes the alert on: their receipt is acknowledged and the alert escalates no further."""
     now = timezone.now()
-    updated = AlertRecipient.objects.filter(user=actor, pk=recipient_id, acknowledged_at__isnull=True).update(
-        acknowledged_at=now, read_at=now)
+    with transaction.atomic():
+        updated = AlertRecipient.objects.filter(user=actor, pk=recipient_id, acknowledged_at__isnull=True).update(
+            acknowledged_at=now, read_at=now)
+        if updated:
+            alert_id = AlertRecipient.objects.get(pk=recipient_id).alert_id
+            Alert.objects.filter(pk=alert_id, acknowledged_at__isnull=True).update(
+                acknowledged_at=now, acknowledged_by=actor, next_escalation_at=None)
     return updated == 1

@@ -16,3 +16,9 @@ def deliver_pending_alerts():
     """Periodic sweep (beat): deliver what a lost or failed task left pending."""
     for alert_id in services.pending_alert_ids():
         deliver_alert.delay(alert_id)
+
+
+@shared_task(acks_late=True)
+def escalate_due_alerts():
+    """Periodic (beat): alerts nobody acknowledged in time go to the next level of their rule."""
+    return services.escalate_due_alerts()

@@ -1,10 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from . import services
-from .selectors import alerts_for
+from .selectors import alert_for_page, alerts_for
 
 
 @login_required
@@ -24,4 +25,16 @@ def mark_all_read(request):
 @require_POST
 def acknowledge(request, pk):
     services.acknowledge(actor=request.user, recipient_id=pk)
-    return redirect("alerts:list")
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/alerts/") else "alerts:list")
+
+
+@login_required
+def alert_detail(request, pk):
+    """The whole chain of one alert: who was told at which level and when, who acknowledged it, and every
+    try of every channel."""
+    alert = alert_for_page(request.user, pk)
+    if alert is None:
+        raise Http404
+    mine = next((r for r in alert.recipients.all() if r.user_id == request.user.pk), None)
+    return render(request, "alerts/detail.html", {"alert": alert, "mine": mine})

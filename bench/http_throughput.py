@@ -1,8 +1,10 @@
 """Order creation throughput over HTTP: gunicorn on 127.0.0.1 (random free port) against the bench
-database, a few client threads POSTing the order entry form as the logged-in sales user, compared
-with the baseline view (one row insert) on the same server in the same run."""
+database, a few client threads POSTing the order entry form as the logged-in sales user and the same
+order as JSON to the REST API (/api/v1/orders/, with an API key and an Idempotency-Key), compared with
+the baseline view (one row insert) on the same server in the same run."""
 
 import http.client
+import json
 import os
 import re
 import tempfile
@@ -92,8 +94,14 @@ def _order_form(token, customer, products):
     return data
 
 
-def _post_many(server, *, path, make_body, cookie, count, clients, expect_location):
-    """POST `count` times from `clients` threads; returns (seconds, latencies, failures)."""
+def _api_order(customer, products):
+    return {"customer": customer.code, "requested_date": (timezone.localdate() + timedelta(days=45)).isoformat(),
+            "lines": [{"product": p.sku, "quantity": str(12 * (i + 1))} for i, p in enumerate(products)]}
+
+
+def _post_many(server, *, path, make_body, cookie, count, clients, expect_location, api_key=None):
+    """POST `count` times from `clients` threads; returns (seconds, latencies, failures). With `api_key`
+    the body goes as JSON to the REST API, which answers 201."""
     lock = threading.Lock()
     remaining = [count]
     latencies, failures = [], []
@@ -104,16 +112,23 @@ def _post_many(server, *, path, make_body, cookie, count, clients, expect_locati
                 if remaining[0] <= 0:
                     return
                 remaining[0] -= 1
-            body = urlencode(make_body())
+            if api_key:
+                body, headers = json.dumps(make_body()), {"Authorization": f"Api-Key {api_key}",
+                                                          "Content-Type": "application/json",
+                                                          "Idempotency-Key": str(uuid.uuid4())}
+            else:
+                body, headers = urlencode(make_body()), {"Cookie": cookie,
+                                                         "Content-Type": "application/x-www-form-urlencoded"}
             started = time.perf_counter()
             try:
-                status, location, _body, _resp = server.request("POST", path, body=body, headers={
-                    "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+                status, location, _body, _resp = server.request("POST", path, body=body, headers=headers)
             except OSError as exc:
                 status, location = f"error {exc}", ""
             elapsed = time.perf_counter() - started
             with lock:
-                if status == 302 and location.startswith(expect_location) and "login" not in location:
+                if api_key and status == 201:
+                    latencies.append(elapsed)
+                elif status == 302 and location.startswith(expect_location) and "login" not in location:
                     latencies.append(elapsed)
                 else:
                     failures.append(f"{status} {location}")
@@ -133,12 +148,19 @@ def run(*, requests=200, clients=4, workers=None, log=print):
     customer = Customer.objects.filter(is_active=True, code__startswith="C0").order_by("code").first()
     products = list(Product.objects.filter(is_active=True, unit="pcs").order_by("sku")[:3])
     session = _session_cookie(users["sales"])
+    from api.models import ApiKey
+    from api.services import create_api_key
+
+    ApiKey.objects.filter(name="bench").delete()
+    _key, api_key = create_api_key(actor=users["admin"], name="bench", user=users["sales"])
     with Server(workers) as server:
         csrf_cookie, token = _csrf(server, f"sessionid={session}")
         cookie = f"sessionid={session}; {csrf_cookie}"
         kinds = {
             "order": dict(path="/orders/new/", expect_location="/orders/",
                           make_body=lambda: _order_form(token, customer, products)),
+            "api": dict(path="/api/v1/orders/", expect_location="", api_key=api_key,
+                        make_body=lambda: _api_order(customer, products)),
             "baseline": dict(path="/bench/insert/", expect_location="/bench/rows/",
                              make_body=lambda: {"csrfmiddlewaretoken": token, "note": "baseline"}),
         }
@@ -156,7 +178,8 @@ def run(*, requests=200, clients=4, workers=None, log=print):
     rows = []
     rate = {}
     for name, (seconds, latencies, failures) in totals.items():
-        label = "order entry POST (3 lines, submit)" if name == "order" else "baseline POST (insert 1 row)"
+        label = {"order": "order entry POST (3 lines, submit)", "api": "API order POST (3 lines, JSON, idempotent)",
+                 "baseline": "baseline POST (insert 1 row)"}[name]
         label += f", {clients} clients, {workers} gunicorn workers"
         if failures:
             rows.append(Row(label, "failed requests", f"{len(failures)} (e.g. {failures[0]})", "0", False))
@@ -169,4 +192,7 @@ def run(*, requests=200, clients=4, workers=None, log=print):
     ratio = rate["order"] / rate["baseline"] if rate.get("baseline") else 0
     rows.append(Row("order entry throughput / baseline", "ratio", f"{ratio:.2f}", f">= {RATIO_TARGET}",
                     ratio >= RATIO_TARGET))
+    api_ratio = rate["api"] / rate["order"] if rate.get("order") else 0
+    rows.append(Row("API order creation / HTML form", "ratio", f"{api_ratio:.2f}", ">= 1 (no slower than the form)",
+                    api_ratio >= 1))
     return rows

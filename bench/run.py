@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTS = ("pages", "http", "pdf", "scheduler", "planning", "promise", "stock", "quality", "materials", "shipping",
-         "reports")
+         "reports", "alerts", "load")
 
 
 def _redis_answers(url):
@@ -63,8 +63,8 @@ def main(argv=None):
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/orderflow_bench")
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-    # The parts that time a document through a real worker (order confirmation, prep sheet).
-    if {"pdf", "materials"} & set(parts) and _redis_answers(redis_url):
+    # The parts that time work through a real worker (order confirmation, prep sheet, alerts).
+    if {"pdf", "materials", "alerts"} & set(parts) and _redis_answers(redis_url):
         os.environ["BENCH_CELERY_BROKER_URL"] = redis_url  # read by bench.settings, passed to the worker
 
     from bench import database
@@ -139,6 +139,18 @@ def main(argv=None):
 
         log("Dashboard and reports (1,000,000 order events) ...")
         rows += reports_bench.run(requests=args.page_requests, log=log)
+
+    if "alerts" in parts:
+        from bench import alerts_bench
+
+        log("Alert delivery through a real worker (latency, 1,000 burst) ...")
+        rows += alerts_bench.run(log=log)
+
+    if "load" in parts:
+        from bench import load_test
+
+        log("Load test (Locust) ...")
+        rows += load_test.run(log=log)
 
     from bench.results import format_table
 

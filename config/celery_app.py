@@ -9,3 +9,21 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 app = Celery("orderflow")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def delay_on_commit(task, *args):
+    """Queue `task(*args)` once the surrounding transaction commits. Work is always a database row first
+    (a document, an alert, a webhook delivery), so with the broker unreachable the request still succeeds
+    and the beat's sweep queues the row's task once the broker is back."""
+    import logging
+
+    from django.db import transaction
+
+    def send():
+        try:
+            task.delay(*args)
+        except Exception:  # noqa: BLE001 - kombu's OperationalError, a refused connection…
+            logging.getLogger("orderflow.tasks").warning("Broker unreachable: %s%r left for the sweep", task.name,
+                                                         args)
+
+    transaction.on_commit(send)

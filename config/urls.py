@@ -17,6 +17,8 @@ urlpatterns = [
     path("track/", include("shipping.tracking_urls")),  # the customer's tracking page (no login)
     path("alerts/", include("alerts.urls")),
     path("reports/", include("reports.urls")),
+    path("rush/", include("rush.urls")),
+    path("api/", include("api.urls")),
     path("documents/", include("documents.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.celery_app import delay_on_commit
+
 from . import registry
 from .models import IN_FLIGHT, Document, DocumentStatus
 from .rendering import render_pdf
@@ -107,7 +109,7 @@ def request_document(*, actor, kind, obj, language=None) -> Document:
                 return existing
             document = Document.objects.create(kind=kind, content_type=content_type, object_id=obj.pk,
                                                language=language, requested_by=actor)
-            transaction.on_commit(lambda: render_task.delay(document.pk))
+            delay_on_commit(render_task, document.pk)
             return document
 
     try:
@@ -132,7 +134,7 @@ def retry_document(*, actor, document) -> Document:
                 return current  # someone pressed Retry first
             raise ValidationError(_("Only a failed document can be retried; this one is %(status)s.")
                                   % {"status": current.get_status_display()})
-        transaction.on_commit(lambda: render_task.delay(document.pk))
+        delay_on_commit(render_task, document.pk)
     return Document.objects.get(pk=document.pk)
 
 

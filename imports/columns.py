@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 
 from django.conf import settings
@@ -50,6 +51,21 @@ def parse_choice(text, column):
         raise ValidationError(_("%(field)s: “%(value)s” is not one of %(allowed)s.")
                               % {"field": column.label, "value": text, "allowed": allowed})
     return value
+
+
+_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?$")
+
+
+def parse_date(text, column):
+    """2026-05-01, 2026/5/1 or 2026.05.01 (Excel dates arrive as 2026-05-01 00:00:00)."""
+    match = _DATE.match(text.strip())
+    try:
+        if match:
+            return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        pass
+    raise ValidationError(_("%(field)s: “%(value)s” is not a date (write 2026-05-01).")
+                          % {"field": column.label, "value": text})
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,11 @@ class ImportPreview:
     def creates(self):
         return sorted(row.line for row in self.rows if row.action == "create")
 
+    @property
+    def summary(self):
+        """What confirming will do, in the import's own words ("" for the common create/update count)."""
+        return self.spec.summary(self)
+
     def stash(self) -> dict:
         """What the page keeps in the session between preview and confirm: the text read from the
         file, never parsed objects, so that confirming checks everything again."""
@@ -153,6 +158,9 @@ class TabularImport:
 
     def default_display(self, column):
         """What a new record gets when the column is missing or the cell is blank ("" for none)."""
+        return ""
+
+    def summary(self, preview):
         return ""
 
     def require(self, actor):

@@ -23,3 +23,7 @@ class InventoryConfig(AppConfig):
         # A cancelled order gives back its reservations (refused while issued material is not returned).
         stage_hooks.register_on_cancel(release_on_cancel)
         stage_hooks.register_on_transition(refuse_materials_ready_while_preparing)
+        from . import change_hooks
+
+        # Controlled order changes: reservations made again, a prep sheet not issued from cancelled.
+        stage_hooks.register_change_hooks(impact=change_hooks.impact, apply=change_hooks.apply)

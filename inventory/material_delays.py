@@ -90,4 +90,4 @@ def _mark_at_risk(actor, order, delay):
         link=reverse("orders:detail", args=[current.pk]),
         severity="high" if current.is_rush else "info",
         roles=("planner",), users=[current.created_by],
-        dedupe_key=f"material-delay:{delay.pk}:{current.pk}")
+        dedupe_key=f"material-delay:{delay.pk}:{current.pk}", rush=current.is_rush)

@@ -8,15 +8,13 @@ with one reversal. An opening balance is the first stock of its place: a row who
 already has ledger rows is refused (correct that stock with an adjustment or a count instead).
 """
 
-import re
 from dataclasses import dataclass
-from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from imports.columns import Column
+from imports.columns import Column, parse_date
 from imports.previews import ImportOutcome, TabularImport
 from orders import rules
 from orders.importing import UNIT_COLUMN
@@ -26,21 +24,6 @@ from .models import Item, Location, Lot, MoveKind, StockMove
 from .stock_services import LotInput, find_or_create_lot, lot_errors, post_stock
 
 OPENING_BALANCE_REASON = gettext_noop("opening balance")
-_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?$")
-
-
-def parse_date(text, column):
-    """2026-05-01, 2026/5/1 or 2026.05.01 (Excel dates arrive as 2026-05-01 00:00:00)."""
-    match = _DATE.match(text.strip())
-    try:
-        if match:
-            return date(*(int(part) for part in match.groups()))
-    except ValueError:
-        pass
-    raise ValidationError(_("%(field)s: “%(value)s” is not a date (write 2026-05-01).")
-                          % {"field": column.label, "value": text})
-
-
 def parse_quantity(text, column):
     return rules.parse_decimal(text, field_label=column.label)
 

@@ -74,6 +74,7 @@ ACTION_LABELS = {
     "credit_acknowledged": gettext_lazy("Credit warning acknowledged"),
     "at_risk": gettext_lazy("Marked at risk"),
     "at_risk_cleared": gettext_lazy("No longer at risk"),
+    "rush_approved": gettext_lazy("Made a rush order"),
 }
 # Transitions that need a written reason.
 REASON_REQUIRED = {"reject", "hold", "cancel", "cancel_held", "fail_qc"}
@@ -385,6 +386,41 @@ def cancel_order(*, actor, order, reason, expected_status=None):
     in the same transaction (orders.stage_hooks.on_cancel)."""
     action = "cancel_held" if order.status == OrderStatus.ON_HOLD else "cancel"
     return transition_order(actor=actor, order=order, action=action, note=reason, expected_status=expected_status)
+
+
+# An approved rush request may speed up any order whose goods have not left yet.
+RUSH_OPEN_STATUSES = (OrderStatus.DRAFT, OrderStatus.SUBMITTED, OrderStatus.APPROVED, OrderStatus.PLANNED,
+                      OrderStatus.MATERIALS_READY, OrderStatus.IN_PRODUCTION, OrderStatus.AWAITING_QC,
+                      OrderStatus.QC_PASSED)
+
+
+def make_rush(*, actor, order, reason, rush_date=None, note=""):
+    """Make an order a rush order after its rush review was approved (rush.services): priority rush with
+    the reason, and the rush date as its requested date (not approved yet) or its promised date (approved
+    or later, so planning schedules it for that day). Managers only."""
+    _require(actor, "orders.review_order")
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for the rush."))
+    with transaction.atomic():
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        if current.status not in RUSH_OPEN_STATUSES:
+            raise OrderActionRefused(_("Order %(number)s is %(status)s: it cannot be made a rush order now.")
+                                     % {"number": current.number, "status": current.get_status_display()})
+        current.priority, current.rush_reason = Priority.RUSH, reason.strip()[:300]
+        fields = ["priority", "rush_reason", "updated_at"]
+        text = _("Made a rush order: %(reason)s") % {"reason": current.rush_reason}
+        date_field = "requested_date" if current.status in (*EDITABLE, OrderStatus.SUBMITTED) else "promised_date"
+        before = getattr(current, date_field)
+        if rush_date is not None and rush_date != before:
+            setattr(current, date_field, rush_date)
+            fields.append(date_field)
+            text += " " + _("%(field)s %(old)s → %(new)s.") % {
+                "field": current._meta.get_field(date_field).verbose_name.capitalize(),
+                "old": before.isoformat() if before else "—", "new": rush_date.isoformat()}
+        current.save(update_fields=fields)
+        record_event(order=current, action="rush_approved", actor=actor, from_status=current.status,
+                     to_status=current.status, note=f"{text} {note}".strip())
+    return current
 
 
 def set_rush(*, actor, order, rush: bool, reason=""):

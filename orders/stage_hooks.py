@@ -17,6 +17,12 @@ place (no signals) and a failure in a stage rolls the order change back too.
   close_problems() before the close transition and refuses, changing nothing, while any is given.
 - promise_provider: fn(order) -> date | None — the earliest date the factory can deliver the order
   (capable-to-promise); approve_order stores it as the promised date when the reviewer gives none.
+- Controlled changes (orders.changes), each given the order and a ProposedChange:
+  change_checks: fn(order, change) -> list of messages — why the stage cannot take the change (work
+  already started beyond a new quantity…); change_impacts: fn(order, change) -> list of
+  {"title": str, "rows": [str]} — what the change does to the stage, shown before approval;
+  change_locks: fn() — taken first when a change is applied (planning locks the work centers);
+  change_appliers: fn(*, actor, order, change) — the stage follows the applied change, in its transaction.
 """
 
 CANCEL_ACTIONS = {"cancel", "cancel_held"}
@@ -26,6 +32,10 @@ cancel_locks = []
 on_transition = []
 close_checks = []
 promise_provider = None
+change_checks = []
+change_impacts = []
+change_locks = []
+change_appliers = []
 
 
 def register_on_cancel(fn):
@@ -79,3 +89,10 @@ def promise_for(order):
 def close_problems(order):
     """Every message of every registered close check for `order` (empty: it may be closed)."""
     return [message for fn in close_checks for message in fn(order)]
+
+
+def register_change_hooks(*, check=None, impact=None, lock=None, apply=None):
+    for registry, fn in ((change_checks, check), (change_impacts, impact), (change_locks, lock),
+                         (change_appliers, apply)):
+        if fn is not None and fn not in registry:
+            registry.append(fn)

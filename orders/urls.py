@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import masterdata_views, views
+from . import change_views, masterdata_views, views
 
 app_name = "orders"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.order_export, name="export"),
     path("review/", views.review_queue, name="review_queue"),
     path("new/", views.order_create, name="create"),
+    path("import/", views.order_import, name="order_import"),
     path("new/line/", views.entry_line, name="entry_line"),
     path("new/totals/", views.entry_totals, name="entry_totals"),
     path("search/customers/", views.customer_options, name="customer_options"),
@@ -15,6 +16,10 @@ urlpatterns = [
     path("<int:pk>/", views.order_detail, name="detail"),
     path("<int:pk>/edit/", views.order_edit, name="edit"),
     path("<int:pk>/do/<str:action>/", views.order_action, name="action"),
+    path("<int:pk>/changes/new/", change_views.change_create, name="change_create"),
+    path("<int:pk>/revisions/", change_views.revisions, name="revisions"),
+    path("changes/<int:pk>/", change_views.change_detail, name="change_detail"),
+    path("changes/<int:pk>/<str:decision>/", change_views.change_decide, name="change_decide"),
     # master data
     path("customers/", masterdata_views.customer_list, name="customer_list"),
     path("customers/new/", masterdata_views.customer_create, name="customer_create"),

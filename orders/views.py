@@ -9,13 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from imports.views import import_page, upload_size_limited
 from record_pages.views import paginate
 
-from . import exports, rules, selectors, services
+from . import exports, order_importing, rules, selectors, services
 from .forms import OrderFilterForm, OrderForm, OrderLineFormSet, ReasonForm
 from .models import OrderStatus, Priority
 from .services import ACTION_LABELS, REASON_REQUIRED, OrderActionRefused
@@ -33,7 +35,17 @@ def order_list(request):
     return render(request, "orders/list.html", {
         "form": form, **paginate(request, selectors.order_list(request.user, filters)),
         "can_export": request.user.has_perm("orders.export_order"),
+        "can_import": request.user.has_perms(["orders.add_order", "orders.submit_order"]),
     })
+
+
+@upload_size_limited
+@login_required
+@permission_required(["orders.add_order", "orders.submit_order"], raise_exception=True)
+def order_import(request):
+    """A customer's order file: upload, preview per row, confirm all orders or none (orders.order_importing)."""
+    return import_page(request, order_importing.ORDER_IMPORT, list_url=reverse("orders:list"),
+                       import_url=reverse("orders:order_import"), done_url=reverse("orders:list") + "?mine=on")
 
 
 @login_required

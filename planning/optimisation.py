@@ -54,6 +54,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.celery_app import delay_on_commit
 from orders.models import Priority
 
 from . import gantt
@@ -271,7 +272,7 @@ def request_optimisation(*, actor, time_limit_seconds) -> OptimisationRun:
             raise ValidationError(_("There is no open work to optimise."))
         run = OptimisationRun.objects.create(requested_by=actor, time_limit_seconds=limit,
                                              basis=open_work_basis(work))
-        transaction.on_commit(lambda: optimise_schedule.delay(run.pk))
+        delay_on_commit(optimise_schedule, run.pk)
     return run
 
 

@@ -213,19 +213,21 @@ def _settle(result, proposal, baseline, *, fixed_due):
         if day != requested:  # the requested date cannot be met: the earliest date is the one that holds
             result.earliest_date = day
     if baseline is not None:
-        result.moves = _moves(proposal, baseline, proposed, changes, exclude=order.pk)
+        result.moves = moves_between(proposal.work, baseline, proposed, changes, exclude=order.pk)
         result.impact_checked = True
 
 
-def _moves(proposal, baseline, proposed, changes, *, exclude):
-    """The other orders whose last work order finishes later, with their lateness before and after."""
-    by_number = {wo.number: wo for wo in proposal.work.work_orders}
+def moves_between(work, baseline, proposed, changes, *, exclude):
+    """The other orders of the open `work` whose last work order finishes later in `proposed` than in
+    `baseline`, with their lateness before and after (used by the promise, the rush what-if and the
+    impact of an order change)."""
+    by_number = {wo.number: wo for wo in work.work_orders}
     touched = {by_number[change.job_id].order_id for change in changes.delayed if change.job_id in by_number}
     touched.discard(exclude)
     if not touched:
         return []
     numbers_of = {}
-    for wo in proposal.work.work_orders:
+    for wo in work.work_orders:
         if wo.order_id in touched:
             numbers_of.setdefault(wo.order_id, []).append(wo.number)
     orders = Order.objects.filter(pk__in=touched).select_related("customer")

@@ -24,3 +24,11 @@ def sweep_optimisation_runs():
     optimisation.fail_stuck_runs()
     for run_id in optimisation.lost_run_ids():
         optimise_schedule.delay(run_id)
+
+
+@shared_task(acks_late=True)
+def alert_late_orders():
+    """Periodic (beat): the "order late" alert for every order the schedule finishes after its date."""
+    from .late_orders import alert_late_orders as alert
+
+    return alert()

@@ -194,6 +194,7 @@ def _alert(report, orders):
         severity=ALERT_SEVERITY[report.severity],
         roles=ALERT_ROLES,
         dedupe_key=f"process-exception:{report.pk}",
+        rush=any(order.is_rush for order in orders),  # a rush order's exception escalates at once
     )
 
 

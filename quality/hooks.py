@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from alerts.services import create_alert
+from orders.models import Order
+from orders.services import record_event as record_order_event
 from planning.models import WorkOrderOperation, WorkOrderStatus
 
 from .models import IS, NCR, QUEUE_STATUSES, Inspection, Nonconformance
@@ -57,19 +59,40 @@ def finished_quantities(order, exclude_work_orders=()):
     return totals
 
 
+def _make_up_lot(previous):
+    """(quantity, note) of a done make-up work order that replaces what `previous` scrapped, else None."""
+    ncr = getattr(previous, "ncr", None)
+    work_order = ncr.replacement_work_order if ncr is not None and ncr.replacement_work_order_id else None
+    if work_order is None or work_order.status != WorkOrderStatus.DONE:
+        return None
+    last = work_order.operations.order_by("-sequence").first()
+    quantity = last.good_quantity if last is not None and last.good_quantity else work_order.quantity
+    return quantity, _("Inspection of make-up work order %(wo)s (%(ncr)s).") % {"wo": work_order.number,
+                                                                             "ncr": ncr.number}
+
+
 def open_inspections_for_order(*, actor, order):
     in_rework = list(Nonconformance.objects.select_for_update().filter(order=order, status=NCR.IN_REWORK)
                      .select_related("inspection"))
     reworked_lines = {ncr.inspection.order_line_id: ncr for ncr in in_rework}
     latest = line_outcomes(order)
-    finished = finished_quantities(order, exclude_work_orders=[n.rework_work_order_id for n in in_rework])
-    opened = []
+    # Rework and make-up work orders are inspected as their own lots, never as the line's first output.
+    extra_work_orders = [wo for ncr in Nonconformance.objects.filter(order=order)
+                         for wo in (ncr.rework_work_order_id, ncr.replacement_work_order_id) if wo]
+    finished = finished_quantities(order, exclude_work_orders=extra_work_orders)
+    opened, made_up = [], []
     for line in order.lines.select_related("product").order_by("line_no"):
         previous = latest.get(line.pk)
-        if previous is not None and (is_resolved(previous) or previous.status in QUEUE_STATUSES):
+        if previous is not None and previous.status in QUEUE_STATUSES:
+            continue
+        make_up = _make_up_lot(previous) if previous is not None and is_resolved(previous) else None
+        if previous is not None and is_resolved(previous) and make_up is None:
             continue
         ncr = reworked_lines.get(line.pk)
-        if ncr is not None:
+        if make_up is not None:
+            (quantity, note), ncr = make_up, None
+            made_up.append(previous.ncr)
+        elif ncr is not None:
             quantity, note = ncr.quantity, _("Re-inspection after rework (%(ncr)s).") % {"ncr": ncr.number}
         else:
             quantity, note = finished.get(line.pk) or line.quantity, ""
@@ -80,6 +103,8 @@ def open_inspections_for_order(*, actor, order):
     numbers = ", ".join(inspection.number for inspection in opened)
     for ncr in in_rework:
         close_reworked(actor=actor, ncr=ncr, reinspection_numbers=numbers)
+    if made_up:
+        _clear_scrap_risk(actor=actor, order=order, ncrs=made_up)
     if opened:
         create_alert(
             kind="inspection_due",
@@ -91,6 +116,16 @@ def open_inspections_for_order(*, actor, order):
             dedupe_key=f"quality-due:{order.pk}:{opened[0].pk}",
         )
     return opened
+
+
+def _clear_scrap_risk(*, actor, order, ncrs):
+    """The shortfall is made again: the order is no longer at risk for it (a risk of another cause stays)."""
+    current = Order.objects.select_for_update().get(pk=order.pk)
+    if not current.at_risk or not any(current.at_risk_reason.startswith(ncr.number) for ncr in ncrs):
+        return
+    Order.objects.filter(pk=order.pk).update(at_risk=False, at_risk_reason="", at_risk_since=None)
+    record_order_event(order=current, action="at_risk_cleared", actor=actor, from_status=current.status,
+                       to_status=current.status, note=_("The make-up lot is made and awaits inspection."))
 
 
 def _cancel_leftovers(*, actor, order):

@@ -430,6 +430,7 @@ EVENT_LABELS = {
     "concession_approved": _("Concession approved"),
     "returned": _("Return to supplier decided"),
     "rework_done": _("Rework done, re-inspection opened"),
+    "make_up": _("Make-up work order released"),
 }
 
 
@@ -520,6 +521,9 @@ class Nonconformance(models.Model):
     scrap_quantity = models.DecimalField(_("scrapped quantity"), **QTY, null=True, blank=True)
     rework_work_order = models.ForeignKey("planning.WorkOrder", verbose_name=_("rework work order"), null=True,
                                           blank=True, on_delete=models.PROTECT, related_name="+")
+    # After scrapping, what the order line is still short of is made again by this work order.
+    replacement_work_order = models.ForeignKey("planning.WorkOrder", verbose_name=_("make-up work order"),
+                                               null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)

@@ -3,8 +3,10 @@
 - rework: the order goes back to in_production (fail_qc) and a released rework work order is made
   (quality.rework); when production finishes it, the order returns to awaiting_qc and quality
   opens a re-inspection and closes this NCR (quality.hooks).
-- scrap: the scrapped quantity is recorded, the rest of the lot is accepted (sorted good); the order
-  is flagged at risk with the shortfall and the planners are alerted to re-plan it.
+- scrap: the scrapped quantity is recorded, the rest of the lot is accepted (sorted good). What the
+  order line is then short of is re-planned: a released make-up work order is scheduled, the accepted
+  part goes into stock, the order goes back to production and is flagged at risk, and the planners
+  are alerted; the make-up lot is inspected when it is done (quality.hooks).
 - concession (use as is): needs a manager's approval; then the whole lot is accepted.
 - return to supplier: incoming inspections only; the lot stays blocked for the warehouse to return.
 When the disposition is done and every line of the order has an accepted lot, the order passes QC
@@ -23,11 +25,11 @@ from django.utils.translation import gettext_noop
 from alerts.services import create_alert
 from orders.models import Order, OrderStatus, Unit
 from orders.services import OrderActionRefused, transition_order
+from planning.extra_work import create_extra_work_order
 
 from . import stock_links
-from .models import NCR, Disposition, InspectionSource, Nonconformance
-from .rework import create_rework_work_order
-from .services import APPROVE, record_event, record_ncr_event, release_order_if_inspected, require
+from .models import IS, NCR, Disposition, Inspection, InspectionSource, Nonconformance
+from .services import APPROVE, is_resolved, record_event, record_ncr_event, release_order_if_inspected, require
 from .values import plain
 
 DECIDE = "quality.decide_disposition"
@@ -100,7 +102,7 @@ def _rework(current, *, actor, note, **_kwargs):
                          expected_status=OrderStatus.AWAITING_QC)
     except OrderActionRefused as exc:
         raise ValidationError(exc.message) from None
-    work_order, problem = create_rework_work_order(actor=actor, order=order, line=line, quantity=current.quantity,
+    work_order, problem = create_extra_work_order(actor=actor, order=order, line=line, quantity=current.quantity,
                                                    note=reason)
     current.rework_work_order = work_order
     event_note = _("Rework work order %(wo)s released.") % {"wo": work_order.number}
@@ -121,22 +123,72 @@ def _scrap(current, *, actor, note, scrap_quantity, **_kwargs):
     _move(current, to_status=NCR.CLOSED, action="scrap", actor=actor,
           note=(_("%(qty)s scrapped.") % {"qty": plain(scrap_quantity)} + " " + note).strip())
     if current.order_id:
-        _flag_shortfall(current, scrap_quantity)
+        shortfall = line_shortfall(inspection.order_line) if inspection.order_line_id else Decimal("0")
+        if shortfall > 0:
+            _make_up_shortfall(current, actor=actor, shortfall=shortfall)
         release_order_if_inspected(actor=actor, order_id=current.order_id)
 
 
-def _flag_shortfall(current, scrap_quantity):
+def line_shortfall(line):
+    """What an order line still lacks after its settled inspections: the line quantity less every
+    quantity accepted (passed, or what remained after scrap or a concession)."""
+    accepted = Decimal("0")
+    for inspection in (Inspection.objects.filter(order_line=line).exclude(status=IS.CANCELLED)
+                       .select_related("ncr")):
+        if is_resolved(inspection):
+            accepted += inspection.accepted_quantity or Decimal("0")
+    return line.quantity - accepted
+
+
+def _make_up_shortfall(current, *, actor, shortfall):
+    """Re-plan what scrapping left the order short of: a released make-up work order for the
+    shortfall, scheduled with the open work; the order goes back to production for it (its inspection
+    opens when the work order is done, quality.hooks) and the accepted part of this lot goes into
+    stock now. When the item cannot be made again (bought, no routing) the order only gets flagged."""
     order = Order.objects.select_for_update().get(pk=current.order_id)
-    reason = _("%(ncr)s: %(qty)s of %(sku)s scrapped, to be re-planned.") % {
-        "ncr": current.number, "qty": plain(scrap_quantity), "sku": current.product.sku}
+    reason = _("%(ncr)s: %(qty)s of %(sku)s scrapped, to be made again.") % {
+        "ncr": current.number, "qty": plain(shortfall), "sku": current.product.sku}
+    try:
+        with transaction.atomic():
+            work_order, problem = create_extra_work_order(actor=actor, order=order, line=current.inspection.order_line,
+                                                           quantity=shortfall, note=reason)
+    except ValidationError as exc:
+        _flag_shortfall(current, order, shortfall, made_by=None, why=" ".join(exc.messages))
+        return
+    current.replacement_work_order = work_order
+    current.save(update_fields=["replacement_work_order"])
+    stock_links.post_finished_goods(actor=actor, inspection=current.inspection)
+    if order.status == OrderStatus.AWAITING_QC:
+        try:
+            transition_order(actor=actor, order=order, action="fail_qc", note=reason,
+                             expected_status=OrderStatus.AWAITING_QC)
+        except OrderActionRefused as exc:
+            raise ValidationError(exc.message) from None
+    note = _("Make-up work order %(wo)s released for %(qty)s.") % {"wo": work_order.number, "qty": plain(shortfall)}
+    if problem:
+        note += " " + _("It is not scheduled yet: %(problem)s") % {"problem": problem}
+    record_ncr_event(ncr=current, action="make_up", actor=actor, from_status=current.status,
+                     to_status=current.status, note=note)
+    _flag_shortfall(current, order, shortfall, made_by=work_order, why=problem)
+
+
+def _flag_shortfall(current, order, shortfall, *, made_by, why):
+    if made_by is not None:
+        reason = _("%(ncr)s: %(qty)s of %(sku)s scrapped, made again by %(wo)s.") % {
+            "ncr": current.number, "qty": plain(shortfall), "sku": current.product.sku, "wo": made_by.number}
+    else:
+        reason = _("%(ncr)s: %(qty)s of %(sku)s scrapped, to be re-planned.") % {
+            "ncr": current.number, "qty": plain(shortfall), "sku": current.product.sku}
     Order.objects.filter(pk=order.pk).update(at_risk=True, at_risk_reason=reason[:300],
                                              at_risk_since=order.at_risk_since or timezone.now())
     create_alert(
         kind="quality_scrap_shortfall",
         subject=gettext_noop("Order %(order)s is short of %(qty)s %(sku)s after scrapping (%(ncr)s)"),
-        body=gettext_noop("Re-plan the shortfall. Disposition note: %(note)s"),
-        params={"order": order.number, "qty": plain(scrap_quantity), "sku": current.product.sku,
-                "ncr": current.number, "note": current.disposition_note or "—"},
+        body=(gettext_noop("Make-up work order %(wo)s was released and scheduled; check the plan. %(why)s")
+              if made_by is not None else
+              gettext_noop("It cannot be made again automatically (%(why)s): re-plan the shortfall.")),
+        params={"order": order.number, "qty": plain(shortfall), "sku": current.product.sku,
+                "ncr": current.number, "wo": made_by.number if made_by is not None else "", "why": why or ""},
         link=reverse("quality:ncr_detail", args=[current.pk]),
         severity="high" if order.is_rush else "info",
         roles=["planner"],

@@ -152,7 +152,7 @@ def nonconformance_list(user, *, search="", status=""):
 def nonconformance_for_page(user, pk):
     return (nonconformances_visible_to(user)
             .select_related("inspection", "inspection__order_line", "inspection__inventory_lot", "product", "order",
-                            "decided_by", "approved_by", "rework_work_order")
+                            "decided_by", "approved_by", "rework_work_order", "replacement_work_order")
             .prefetch_related(Prefetch("events", queryset=NonconformanceEvent.objects.select_related("actor")
                                        .order_by("created_at", "id")),
                               Prefetch("inspection__class_plans", queryset=InspectionClassPlan.objects.order_by("id")))

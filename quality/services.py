@@ -507,6 +507,7 @@ def open_nonconformance(*, actor, inspection) -> Nonconformance:
         severity="high" if inspection.is_rush else "info",
         roles=["qc", "planner", "manager"],
         dedupe_key=f"quality-failed:{inspection.pk}",
+        rush=inspection.is_rush,
     )
     return ncr
 

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
     # cross-cutting
     "accounts",
     "alerts",
@@ -51,6 +53,9 @@ INSTALLED_APPS = [
     "quality",
     "shipping",
     "reports",
+    # above the stages: read and drive several of them
+    "rush",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "config.database_outage.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,6 +100,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_health_checks=True,  # a kept connection is checked first: a restarted database is reconnected
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -168,11 +175,49 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Alerts and documents are rows first: these sweeps deliver what a lost task left pending.
     "deliver-pending-alerts": {"task": "alerts.tasks.deliver_pending_alerts", "schedule": 60.0},
+    "escalate-alerts": {"task": "alerts.tasks.escalate_due_alerts", "schedule": 30.0},
     "render-pending-documents": {"task": "documents.tasks.render_pending_documents", "schedule": 120.0},
     "sweep-optimisation-runs": {"task": "planning.tasks.sweep_optimisation_runs", "schedule": 60.0},
     "refresh-order-facts": {"task": "reports.tasks.refresh_order_facts", "schedule": 300.0},
+    "watch-rush-orders": {"task": "rush.tasks.watch_rush_orders", "schedule": 600.0},
+    "alert-late-orders": {"task": "planning.tasks.alert_late_orders", "schedule": 3600.0},
+    "deliver-pending-webhooks": {"task": "api.tasks.deliver_pending_webhooks", "schedule": 60.0},
     "purge-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": crontab(hour=3)},
 }
+
+# Alerts: chat robots and SMS (alerts/channels.py). A slow webhook never holds a worker for long.
+ALERT_CHANNEL_TIMEOUT = float(os.environ.get("ALERT_CHANNEL_TIMEOUT", "5"))
+ALERT_CHANNEL_LANGUAGE = os.environ.get("ALERT_CHANNEL_LANGUAGE", "zh-hans")  # group chats read one language
+ALERT_SMS_PROVIDER = os.environ.get("ALERT_SMS_PROVIDER", "logging")  # "logging" or "http"
+ALERT_SMS_HTTP_URL = os.environ.get("ALERT_SMS_HTTP_URL", "")
+ALERT_SMS_HTTP_TOKEN = os.environ.get("ALERT_SMS_HTTP_TOKEN", "")
+# Where links in chat messages point (the address people open OrderFlow at).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The REST API (api/): keys only, JSON only, errors with field paths, a request rate per key.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_key": os.environ.get("API_RATE_LIMIT", "600/minute")},
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OrderFlow API",
+    "DESCRIPTION": "Orders in (idempotent with Idempotency-Key), orders, lines, shipments and status out. "
+                   "Authenticate with `Authorization: Api-Key <key>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+}
+# Shared by every web process when CACHE_URL names Redis (request rates per API key); in-process otherwise.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+          if os.environ.get("CACHE_URL") else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # PDF rendering: the CJK font family installed by fonts-noto-cjk.
 PDF_FONT_FAMILY = os.environ.get("PDF_FONT_FAMILY", "Noto Sans CJK SC")

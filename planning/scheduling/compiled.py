@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,6 +41,18 @@ def _exact(value) -> int | Fraction:
         return Fraction(value)
     except (TypeError, ValueError):
         raise SchedulingInputError(_("“%(value)s” is not a number.") % {"value": value}) from None
+
+
+def _ratio(value) -> tuple[int, int]:
+    """(numerator, denominator > 0) of a number, exactly."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, 1
+    if isinstance(value, Fraction):
+        return value.numerator, value.denominator
+    if isinstance(value, Decimal) and value.is_finite():
+        return value.as_integer_ratio()
+    exact = _exact(value)
+    return exact.numerator, exact.denominator
 
 
 def natural_key(value) -> tuple:
@@ -138,11 +151,13 @@ class CompiledProblem:
 
     def _options(self, job, op, quantity):
         names = {"job": job.id, "op": op.id}
-        setup, run = _exact(op.setup), _exact(op.run_per_unit)
-        if setup < 0 or run < 0 or _exact(op.min_wait) < 0:
+        # Exact integer arithmetic on (numerator, denominator) pairs: the same result as with fractions,
+        # several times faster, and this runs for every operation of every schedule and promise.
+        (sn, sd), (rn, rd), (qn, qd) = _ratio(op.setup), _ratio(op.run_per_unit), _ratio(quantity)
+        if sn < 0 or rn < 0 or _ratio(op.min_wait)[0] < 0:
             raise SchedulingInputError(
                 _("Operation %(op)s of job %(job)s has a negative time; times must be zero or more.") % names)
-        if setup + run * quantity <= 0:
+        if sn * rd * qd + rn * qn * sd <= 0:
             raise SchedulingInputError(
                 _("Operation %(op)s of job %(job)s takes no time: give it a setup or run time above zero.") % names)
         options = []
@@ -155,8 +170,10 @@ class CompiledProblem:
                 raise SchedulingInputError(
                     _("Operation %(op)s of job %(job)s needs work center %(center)s, which does not exist.")
                     % {**names, "center": code})
-            efficiency = self.efficiency[code]
-            duration = -(-(setup * efficiency + run * quantity * 100) // efficiency)  # rounded up
+            en, ed = _ratio(self.efficiency[code])
+            # setup + run × quantity × 100 / efficiency (in %), rounded up to whole minutes
+            numerator = sn * rd * qd * en + rn * qn * 100 * ed * sd
+            duration = -(-numerator // (sd * rd * qd * en))
             options.extend((unit, duration) for unit in self.center_units[code])
         return options
 

@@ -153,8 +153,15 @@ def construct(compiled: CompiledProblem):
             continue
         unit = best[i][2]
         contenders = [i]
+        on_unit = best_on[unit]
         for k in users[unit]:
-            if k != i and units.fit(unit, earliest[k], compiled.duration_on(k, unit))[0] < finish:
+            # Exact shortcuts before asking for a fit: an operation cannot start before its earliest
+            # time, and one whose best place is on this unit already knows its start there (it is
+            # evaluated again whenever the unit takes an operation).
+            if k == i or earliest[k] >= finish:
+                continue
+            begin_k = best[k][1] if k in on_unit else units.fit(unit, earliest[k], compiled.duration_on(k, unit))[0]
+            if begin_k < finish:
                 contenders.append(k)
         chosen = min(contenders, key=priority)
         if chosen != i:
@@ -168,7 +175,10 @@ def construct(compiled: CompiledProblem):
             users[other].discard(chosen)
         best_on[unit].discard(chosen)
         for k in list(best_on[unit]):
-            evaluate(k)
+            # Only a place that overlaps the new busy interval has to be found again: more busy
+            # time elsewhere on the unit neither frees an earlier gap nor takes this one.
+            if begin < best[k][0] and finish > best[k][1]:
+                evaluate(k)
         for s, _wait in succs[chosen]:
             waiting[s] -= 1
             if not waiting[s] and not placed[s]:

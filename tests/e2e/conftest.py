@@ -30,3 +30,22 @@ def compiled_translations():
         # Catalogs already loaded by earlier tests in this process would hide the new .mo.
         trans_real._translations.clear()
         trans_real._default = None
+
+
+@pytest.fixture
+def sessions(browser, live_server, login):
+    """sessions(username=None, viewport=None): another person at another device, in a fresh browser
+    context, signed in as `username` (or not signed in at all, like a customer)."""
+    from .steps import PASSWORD
+
+    contexts = []
+
+    def start(username=None, viewport=None):
+        context = browser.new_context(viewport=viewport) if viewport else browser.new_context()
+        contexts.append(context)
+        page = context.new_page()
+        return login(page, live_server, username, PASSWORD) if username else page
+
+    yield start
+    for context in contexts:
+        context.close()

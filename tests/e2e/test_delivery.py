@@ -7,21 +7,17 @@ login opens and sees both shipments; the shipping user records the proof of deli
 upload), the order becomes delivered, and the order desk closes it. Selectors are ids and data-testid
 attributes; text is asserted only where it is what the test is about."""
 
-import io
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
-from PIL import Image
 from playwright.sync_api import expect
 
 from documents.models import Document, DocumentStatus
 from orders.models import Order, OrderStatus
 from shipping.models import Shipment, ShipmentStatus
+from tests.e2e.steps import record_delivery, ship_part, signed_note_photo
 from tests.fixtures.factories import user_with_role
 from tests.shipping.helpers import fg_location, finished_good, produce, qc_passed_order
-
-PASSWORD = "pw-OrderFlow-2026"  # UserFactory's password
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,55 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def signed_note_photo(tmp_path, name):
-    path = tmp_path / name
-    buffer = io.BytesIO()
-    Image.new("RGB", (120, 80), (230, 230, 220)).save(buffer, format="PNG")
-    path.write_bytes(buffer.getvalue())
-    return path
-
-
-@pytest.fixture
-def sessions(browser, live_server, login):
-    contexts = []
-
-    def start(username=None):
-        context = browser.new_context()
-        contexts.append(context)
-        page = context.new_page()
-        return login(page, live_server, username, PASSWORD) if username else page
-
-    yield start
-    for context in contexts:
-        context.close()
-
-
-def ship_part(page, live_server, order, lot, quantity, packages, tracking):
-    page.goto(f"{live_server.url}/shipping/")
-    page.locator(f"[data-testid=queue-row][data-order='{order.number}'] [data-testid=ship-order]").click()
-    row = page.locator(f"[data-testid=pick-row][data-lot='{lot}']")
-    row.locator("[data-testid=pick-quantity]").fill(str(quantity))
-    row.locator("[data-testid=pick-packages]").fill(str(packages))
-    page.locator("#id_carrier").fill("顺丰速运 SF Express")
-    page.locator("#id_tracking_number").fill(tracking)
-    page.locator("[data-testid=ship-now]").click()
-    expect(page.locator("[data-testid=shipment-status]")).to_have_text("Shipped")
-    # The delivery note was made when the goods left; its download link is on the page.
-    expect(page.locator("[data-testid=documents-delivery_note] [data-testid=document-download]")).to_be_visible()
-    return page.locator("[data-testid=shipment-number]").inner_text()
-
-
-def record_delivery(page, live_server, shipment, receiver, photo):
-    page.goto(f"{live_server.url}/shipping/shipments/{shipment.pk}/")
-    page.locator("[data-testid=record-delivery]").click()
-    page.locator("#id_received_by").fill(receiver)
-    page.locator("#id_received_at").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
-    page.locator("#id_document").set_input_files(str(photo))
-    page.locator("[data-testid=save-delivery]").click()
-    expect(page.locator("[data-testid=shipment-status]")).to_have_text("Delivered")
-    expect(page.locator("[data-testid=received-by]")).to_contain_text(receiver)
 
 
 def test_an_order_is_shipped_in_two_parts_tracked_by_the_customer_delivered_and_closed(sessions, live_server,

@@ -8,24 +8,13 @@ from playwright.sync_api import expect
 
 from orders.models import Order, OrderStatus
 from quality.models import IS, Inspection, Measurement
+from tests.e2e.steps import type_cell
 from tests.fixtures.factories import user_with_role
 from tests.quality.setup import PASSWORD, give_plan, made_product, order_awaiting_qc
 
 SCREENSHOT_DIR = "/tmp"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def type_cell(page, inspection, characteristic, sample, value):
-    """Type a value and leave the field, as an inspector does; wait for the cell to come back."""
-    cell = page.locator(f"[data-cell='{characteristic.pk}-{sample}']")
-    field = cell.locator("input, select").first
-    if field.evaluate("e => e.tagName") == "SELECT":
-        field.select_option(value)
-    else:
-        field.fill(value)
-        field.press("Tab")
-    return page.locator(f"[data-cell='{characteristic.pk}-{sample}']")
 
 
 @pytest.fixture
@@ -54,21 +43,21 @@ def test_an_inspector_records_values_on_the_tablet_form_and_signs(page, live_ser
 
     inspection = Inspection.objects.get(pk=rush_lot.pk)
     diameter, surface, crack = inspection.plan.characteristics.order_by("position")
-    refused = type_cell(page, inspection, diameter, 1, "12.5mm")
+    refused = type_cell(page, diameter, 1, "12.5mm")
     expect(refused).to_have_attribute("data-state", "error")
     expect(refused.locator("[data-testid=cell-error]")).to_contain_text("carries a unit")
     assert not Measurement.objects.filter(inspection=inspection).exists()
-    flagged = type_cell(page, inspection, diameter, 1, "10.09")
+    flagged = type_cell(page, diameter, 1, "10.09")
     expect(flagged).to_have_attribute("data-state", "defect")
-    ok = type_cell(page, inspection, diameter, 1, "10.01")
+    ok = type_cell(page, diameter, 1, "10.01")
     expect(ok).to_have_attribute("data-state", "ok")
     # lot 5: diameter (major) and crack (critical) on all 5 items, surface (minor) on 3
     for sample in range(2, 6):
-        expect(type_cell(page, inspection, diameter, sample, f"10.0{sample}")).to_have_attribute("data-state", "ok")
-        expect(type_cell(page, inspection, crack, sample - 1, "pass")).to_have_attribute("data-state", "ok")
-    expect(type_cell(page, inspection, crack, 5, "pass")).to_have_attribute("data-state", "ok")
+        expect(type_cell(page, diameter, sample, f"10.0{sample}")).to_have_attribute("data-state", "ok")
+        expect(type_cell(page, crack, sample - 1, "pass")).to_have_attribute("data-state", "ok")
+    expect(type_cell(page, crack, 5, "pass")).to_have_attribute("data-state", "ok")
     for sample in range(1, 4):
-        expect(type_cell(page, inspection, surface, sample, "pass")).to_have_attribute("data-state", "ok")
+        expect(type_cell(page, surface, sample, "pass")).to_have_attribute("data-state", "ok")
     expect(page.locator("[data-testid=progress]")).to_contain_text("13 of 13")
     page.screenshot(path=f"{SCREENSHOT_DIR}/quality-tablet-form.png", full_page=True)
 

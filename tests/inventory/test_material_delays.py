@@ -84,9 +84,13 @@ def test_a_delay_marks_exactly_the_orders_short_of_the_item_at_risk(machine, sho
     alerts = {a.params["order"]: a for a in Alert.objects.filter(kind="material_delay")}
     assert set(alerts) == {orders["A"].number, orders["B"].number}
     assert (alerts[orders["A"].number].severity, alerts[orders["B"].number].severity) == ("info", "high")
-    recipients = set(alerts[orders["B"].number].recipients.values_list("user__username", flat=True))
+    recipients = set(alerts[orders["A"].number].recipients.values_list("user__username", flat=True))
+    assert planner.username in recipients and keeper().username not in recipients
+    # B is a rush order: the default rule tells the warehouse too and escalates to a manager at once.
+    rush_alert = alerts[orders["B"].number]
+    recipients = set(rush_alert.recipients.values_list("user__username", flat=True))
     assert shop["sales"].username in recipients and planner.username in recipients
-    assert keeper().username not in recipients
+    assert keeper().username in recipients and rush_alert.level == 1
 
 
 def test_an_order_already_at_risk_keeps_its_since_time(machine, shop):

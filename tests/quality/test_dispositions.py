@@ -103,32 +103,79 @@ def test_rework_without_a_routing_is_refused_and_changes_nothing(sales, qc):
     assert not WorkOrder.objects.filter(order=order).exists()
 
 
+def fg_stock(product):
+    """{lot number: quantity} of the product's finished goods in stock."""
+    return dict(StockBalance.objects.filter(item__product=product, on_hand__gt=0)
+                .values_list("lot__number", "on_hand"))
+
+
 @pytest.mark.django_db
-def test_scrap_records_the_quantity_accepts_the_rest_and_flags_the_shortfall(failed_lot, qc):
+def test_scrap_accepts_the_rest_and_re_plans_the_shortfall_with_a_make_up_work_order(failed_lot, qc, admin_user,
+                                                                                     fg_location):
     order, ncr = failed_lot
     for bad in (None, Decimal("0"), Decimal("501"), Decimal("2.5")):
         with pytest.raises(ValidationError):
             ncr_services.decide_disposition(actor=qc, ncr=ncr, disposition="scrap", scrap_quantity=bad)
     assert Nonconformance.objects.get(pk=ncr.pk).status == NCR.OPEN
+    assert not WorkOrder.objects.filter(order=order).exists()
     ncr_services.decide_disposition(actor=qc, ncr=ncr, disposition="scrap", scrap_quantity=Decimal("40"),
                                     note="cracked parts sorted out")
     ncr.refresh_from_db()
     order.refresh_from_db()
     assert ncr.status == NCR.CLOSED and ncr.scrap_quantity == Decimal("40")
     assert ncr.inspection.accepted_quantity == Decimal("460")
-    assert order.status == OrderStatus.QC_PASSED
-    assert order.at_risk and "40 of BRKT-7 scrapped" in order.at_risk_reason
+    # The good part is in stock now; the 40 short are made again by a released, scheduled work order.
+    assert fg_stock(ncr.product) == {ncr.inspection.lot_number: Decimal("460")}
+    make_up = ncr.replacement_work_order
+    assert make_up.status == WorkOrderStatus.RELEASED and make_up.quantity == Decimal("40")
+    assert make_up.order_line == ncr.inspection.order_line and make_up.planned_start is not None
+    assert ncr.events.filter(action="make_up", note__contains=make_up.number).exists()
+    assert order.status == OrderStatus.IN_PRODUCTION
+    assert ncr.number in OrderEvent.objects.get(order=order, action="fail_qc").note
+    assert order.at_risk and f"40 of BRKT-7 scrapped, made again by {make_up.number}" in order.at_risk_reason
     alert = Alert.objects.get(kind="quality_scrap_shortfall")
-    assert alert.roles == ["planner"] and alert.params["qty"] == "40"
+    assert alert.roles == ["planner"] and alert.params["qty"] == "40" and alert.params["wo"] == make_up.number
+
+    # Production makes the 40; their lot is inspected on its own and the order passes with all 500.
+    finish_work_order(make_up, admin_user)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_QC and not order.at_risk
+    assert OrderEvent.objects.filter(order=order, action="at_risk_cleared").count() == 1
+    again = Inspection.objects.filter(order=order).order_by("-pk").first()
+    assert again.pk != ncr.inspection_id and again.lot_quantity == Decimal("40") and again.status == IS.OPEN
+    assert make_up.number in again.events.get(action="opened").note
+    services.start_inspection(actor=qc, inspection=again)
+    fill(qc, again)
+    services.confirm_inspection(actor=qc, inspection=again, password=PASSWORD)
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.QC_PASSED
+    assert fg_stock(ncr.product) == {ncr.inspection.lot_number: Decimal("460"), again.lot_number: Decimal("40")}
 
 
 @pytest.mark.django_db
-def test_scrapping_everything_sends_the_order_back_for_re_planning(failed_lot, qc):
+def test_scrapping_everything_makes_the_whole_lot_again(failed_lot, qc):
     order, ncr = failed_lot
     ncr_services.decide_disposition(actor=qc, ncr=ncr, disposition="scrap", scrap_quantity=Decimal("500"))
     order.refresh_from_db()
+    ncr.refresh_from_db()
     assert order.status == OrderStatus.IN_PRODUCTION and order.at_risk
-    assert "re-planning" in OrderEvent.objects.get(order=order, action="fail_qc").note
+    assert ncr.replacement_work_order.quantity == Decimal("500")
+    assert fg_stock(ncr.product) == {}
+
+
+@pytest.mark.django_db
+def test_a_shortfall_that_cannot_be_made_again_is_flagged_and_the_rest_passes(sales, qc):
+    product = made_product(with_routing=False)
+    give_plan(product, actor=qc)
+    order, inspection = order_awaiting_qc(sales, product)
+    ncr = failed(qc, inspection)
+    ncr_services.decide_disposition(actor=qc, ncr=ncr, disposition="scrap", scrap_quantity=Decimal("40"))
+    order.refresh_from_db()
+    ncr.refresh_from_db()
+    assert ncr.replacement_work_order is None and not WorkOrder.objects.filter(order=order).exists()
+    assert order.status == OrderStatus.QC_PASSED
+    assert order.at_risk and "to be re-planned" in order.at_risk_reason
+    alert = Alert.objects.get(kind="quality_scrap_shortfall")
+    assert "no active routing" in alert.params["why"]
 
 
 @pytest.mark.django_db

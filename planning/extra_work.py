@@ -1,8 +1,8 @@
-"""The rework work order of a failed lot, made with planning's own building blocks
-(planning.plans.build_work_order, next_work_order_number, record_work_order_event, schedule_open_work):
-one released work order for the order line's item, with the operations of the item's active routing,
-so that the shop floor can work it. When it is done, production moves the order back to awaiting_qc
-and quality opens the re-inspection (quality.hooks)."""
+"""One more released work order for an order line, outside the order's plan: a rework or a make-up of
+scrapped goods (quality.ncr_services), or the extra quantity of an approved change (planning.change_hooks).
+Made with planning's own building blocks (build_work_order, next_work_order_number,
+record_work_order_event, schedule_open_work): the line's item with the operations of its active routing,
+released so that the shop floor can work it, and scheduled with the open work."""
 
 from dataclasses import dataclass
 
@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inventory.models import Item
-from planning.models import Routing, WorkOrderOperation, WorkOrderStatus
-from planning.plans import build_work_order, next_work_order_number, record_work_order_event, schedule_open_work
+
+from .models import Routing, WorkOrderOperation, WorkOrderStatus
+from .plans import build_work_order, next_work_order_number, record_work_order_event, schedule_open_work
 
 
 @dataclass
-class ReworkDraft:
+class ExtraDraft:
     """What planning.plans.build_work_order needs to know about the work order to make."""
 
     item: Item
@@ -29,12 +30,12 @@ class ReworkDraft:
     created: object = None
 
 
-def create_rework_work_order(*, actor, order, line, quantity, note=""):
-    """A released rework work order for `quantity` of the line's item (ValidationError when the item
+def create_extra_work_order(*, actor, order, line, quantity, note=""):
+    """A released work order for `quantity` of the line's item (ValidationError when the item
     cannot be made: no item, bought, no active routing, an inactive work center)."""
     item = Item.objects.filter(product_id=line.product_id).first()
     if item is None or not item.is_made:
-        raise ValidationError(_("Product %(sku)s has no item made in house: a rework work order cannot be made.")
+        raise ValidationError(_("Product %(sku)s has no item made in house: no work order can be made for it.")
                               % {"sku": line.product.sku})
     routing = (Routing.objects.filter(item=item, is_active=True)
                .prefetch_related("operations__work_center", "operations__alternative_work_center").first())
@@ -45,7 +46,7 @@ def create_rework_work_order(*, actor, order, line, quantity, note=""):
     if inactive:
         raise ValidationError(_("The routing of %(item)s uses inactive work centers: %(codes)s.")
                               % {"item": item.code, "codes": ", ".join(inactive)})
-    draft = ReworkDraft(item=item, quantity=quantity, routing=routing, operations=operations, line=line)
+    draft = ExtraDraft(item=item, quantity=quantity, routing=routing, operations=operations, line=line)
     work_order, rows = build_work_order(draft, order=order, number=next_work_order_number(),
                                         earliest_start=timezone.now(), actor=actor)
     work_order.save(force_insert=True)

@@ -1,0 +1,37 @@
+"""The default alert rules (rush approved, rush at risk, a process exception, material delay or QC failure
+on a rush order, order late), each escalating to the production supervisor and then the general manager
+when nobody acknowledges it. Written by migration 0004 and kept by ensure_default_rules() (a database
+emptied by a test's flush gets them back); an administrator changes them in the admin."""
+
+MINUTE = 60
+# kind, name, only for rush orders, roles told, [(level, delay seconds, roles)]
+DEFAULT_RULES = [
+    ("rush_approved", "急单已批准 Rush order approved", False, ["planner", "production", "warehouse", "qc"],
+     [(1, 15 * MINUTE, ["production"]), (2, 30 * MINUTE, ["manager"])]),
+    ("rush_at_risk", "急单预计延期 Rush order at risk", False, ["planner", "production"],
+     [(1, 10 * MINUTE, ["production"]), (2, 30 * MINUTE, ["manager"])]),
+    ("process_exception", "急单异常立即升级 Process exception on a rush order", True, ["production", "planner"],
+     [(1, 0, ["manager"])]),
+    ("material_delay", "急单缺料立即升级 Material delay on a rush order", True, ["planner", "warehouse"],
+     [(1, 0, ["manager"])]),
+    ("inspection_failed", "急单检验不合格 QC failure of a rush order", True, ["qc", "planner", "production"],
+     [(1, 0, ["manager"])]),
+    ("order_late", "订单延期 Order late", False, ["planner", "order_desk"],
+     [(1, 60 * MINUTE, ["production"]), (2, 4 * 60 * MINUTE, ["manager"])]),
+]
+
+
+
+
+def ensure_default_rules(apps=None):
+    """Create the default rules that do not exist (by kind and name); `apps` in a migration."""
+    AlertRule = apps.get_model("alerts", "AlertRule") if apps else None
+    EscalationStep = apps.get_model("alerts", "EscalationStep") if apps else None
+    if AlertRule is None:
+        from .models import AlertRule, EscalationStep
+    for kind, name, only_rush, roles, steps in DEFAULT_RULES:
+        if AlertRule.objects.filter(kind=kind, name=name).exists():
+            continue
+        rule = AlertRule.objects.create(kind=kind, name=name, only_rush=only_rush, roles=roles)
+        for level, delay, step_roles in steps:
+            EscalationStep.objects.create(rule=rule, level=level, delay_seconds=delay, roles=step_roles)

@@ -1,0 +1,135 @@
+"""What the API takes and gives. Input is checked field by field with the entry form's rules
+(orders.rules), so an error names its field path (lines[1].quantity); the order itself is then made by
+the same services as the entry form."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from orders import rules
+from orders.models import Customer, Priority, Product
+
+MAX_LINES = 200
+
+
+def _django_errors(call, *args):
+    try:
+        call(*args)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from None
+
+
+class LineInSerializer(serializers.Serializer):
+    product = serializers.CharField(max_length=40, help_text="The product's SKU.")
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3, help_text="In the product's unit.")
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, required=False,
+                                          help_text="Blank: the product's list price.")
+    requested_date = serializers.DateField(required=False, allow_null=True)
+
+    def validate_product(self, sku):
+        product = self.context["products"].get(sku)
+        if product is None:
+            raise serializers.ValidationError(_("No product with SKU %(sku)s.") % {"sku": sku})
+        _django_errors(rules.validate_product, product)
+        return product
+
+    def validate(self, data):
+        product = data["product"]
+        try:
+            rules.validate_quantity(data["quantity"], product)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"quantity": exc.messages}) from None
+        price = data.get("unit_price")
+        if price is None:
+            data["unit_price"] = product.list_price
+        else:
+            try:
+                rules.validate_unit_price(price)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError({"unit_price": exc.messages}) from None
+        return data
+
+
+class OrderInSerializer(serializers.Serializer):
+    customer = serializers.CharField(max_length=40, required=False,
+                                     help_text="Customer code; may be left out with a key bound to one customer.")
+    customer_po = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    requested_date = serializers.DateField()
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    rush_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    lines = LineInSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
+
+    def validate_requested_date(self, value):
+        _django_errors(rules.validate_requested_date, value)
+        return value
+
+    def validate_customer(self, code):
+        customer = Customer.objects.filter(code=code).first()
+        scope = self.context["api_key"].customer if self.context.get("api_key") else None
+        if customer is None or (scope is not None and customer.pk != scope.pk):
+            raise serializers.ValidationError(_("No customer with code %(code)s.") % {"code": code})
+        _django_errors(rules.validate_customer, customer)
+        return customer
+
+    def validate(self, data):
+        scope = self.context["api_key"].customer if self.context.get("api_key") else None
+        if "customer" not in data:
+            if scope is None:
+                raise serializers.ValidationError({"customer": [_("This field is required.")]})
+            data["customer"] = scope
+        if data["priority"] == Priority.RUSH and not data["rush_reason"].strip():
+            raise serializers.ValidationError({"rush_reason": [_("Give the reason for the rush.")]})
+        return data
+
+    @classmethod
+    def products_for(cls, payload):
+        """The products the payload names, read once for all its lines."""
+        lines = payload.get("lines") if isinstance(payload, dict) else None
+        lines = lines if isinstance(lines, list) else []
+        # Unchecked input: only what could be a SKU is looked up (PostgreSQL refuses NUL characters).
+        skus = {str(line.get("product")) for line in lines if isinstance(line, dict)}
+        skus = {sku for sku in skus if len(sku) <= 40 and "\x00" not in sku}
+        return {p.sku: p for p in Product.objects.filter(sku__in=skus)}
+
+
+class CustomerOutSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class LineOutSerializer(serializers.Serializer):
+    line = serializers.IntegerField(source="line_no")
+    product = serializers.CharField(source="product.sku")
+    name = serializers.CharField(source="product.name")
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2)
+    shipped_quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
+    requested_date = serializers.DateField(allow_null=True)
+
+
+class ShipmentOutSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.CharField()
+    carrier = serializers.CharField()
+    tracking_number = serializers.CharField()
+    ship_date = serializers.DateField(source="actual_ship_date", allow_null=True)
+    shipped_at = serializers.DateTimeField(allow_null=True)
+
+
+class OrderOutSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    customer = CustomerOutSerializer()
+    customer_po = serializers.CharField()
+    channel = serializers.CharField()
+    priority = serializers.CharField()
+    requested_date = serializers.DateField()
+    promised_date = serializers.DateField(allow_null=True)
+    currency = serializers.CharField()
+    total_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    lines = LineOutSerializer(many=True)
+    shipments = ShipmentOutSerializer(many=True)

@@ -1,0 +1,161 @@
+"""/api/v1/: orders in (idempotent), orders and their lines, shipments and status out. Every endpoint
+takes `Authorization: Api-Key <key>`, answers with the key user's permissions as in the UI, and, for a
+key bound to a customer, only that customer's orders (another's are 404, as if they did not exist)."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from orders.models import Customer, OrderStatus, Priority
+from orders.selectors import orders_visible_to
+from orders.services import LineInput
+
+from . import services
+from .models import ApiKey
+from .serializers import OrderInSerializer, OrderOutSerializer, ShipmentOutSerializer
+
+
+class HasModelPermissions(BasePermission):
+    """The Django permissions the view names for the request's method (those of the UI's same action)."""
+
+    def has_permission(self, request, view):
+        needed = view.required_permissions.get(request.method, view.required_permissions.get("GET", []))
+        return request.user.has_perms(needed)
+
+
+class Pages(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def scoped_orders(request):
+    orders = orders_visible_to(request.user)
+    if request.auth is not None and request.auth.customer_id:
+        orders = orders.filter(customer_id=request.auth.customer_id)
+    return orders.select_related("customer").prefetch_related("lines__product", Prefetch("shipments"))
+
+
+class OrderFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=OrderStatus.choices, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    customer = serializers.CharField(required=False, max_length=40)
+    customer_po = serializers.CharField(required=False, max_length=60)
+    created_from = serializers.DateField(required=False)
+    created_to = serializers.DateField(required=False)
+    updated_since = serializers.DateTimeField(required=False)
+
+
+FILTERS = {"status": "status", "priority": "priority", "customer": "customer__code", "customer_po": "customer_po",
+           "created_from": "created_at__date__gte", "created_to": "created_at__date__lte",
+           "updated_since": "updated_at__gte"}
+
+
+class OrderListCreate(GenericAPIView):
+    permission_classes = [IsAuthenticated, HasModelPermissions]
+    required_permissions = {"GET": ["orders.view_order"], "POST": ["orders.add_order", "orders.submit_order"]}
+    pagination_class = Pages
+    serializer_class = OrderOutSerializer
+
+    @extend_schema(parameters=[OrderFilterSerializer], responses=OrderOutSerializer(many=True))
+    def get(self, request):
+        filters = OrderFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = {FILTERS[name]: value for name, value in filters.validated_data.items()}
+        orders = scoped_orders(request).filter(**wanted)
+        page = self.paginate_queryset(orders.order_by("-created_at", "-id"))
+        return self.get_paginated_response(OrderOutSerializer(page, many=True).data)
+
+    @extend_schema(request=OrderInSerializer, responses={201: OrderOutSerializer},
+                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+                                                description="The same key and body always give the same answer "
+                                                            "and make one order.")])
+    def post(self, request):
+        payload = request.data
+        incoming = OrderInSerializer(data=payload, context={"api_key": request.auth,
+                                                            "products": OrderInSerializer.products_for(payload)})
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        data["lines"] = [LineInput(line["product"], line["quantity"], line["unit_price"], line.get("requested_date"))
+                         for line in data["lines"]]
+        try:
+            code, body, replayed = services.create_order_from_api(
+                api_key=request.auth, data=data, payload=payload,
+                idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
+                render=lambda order: OrderOutSerializer(scoped_orders(request).get(pk=order.pk)).data)
+        except services.IdempotencyConflict as exc:
+            return Response({"errors": [{"field": "", "code": "idempotency_conflict", "message": str(exc)}]},
+                            status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+        except ValidationError as exc:
+            return Response({"errors": [{"field": "", "code": "invalid", "message": m} for m in exc.messages]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response(body, status=code, headers={"Idempotent-Replayed": "true"} if replayed else {})
+
+
+class OrderDetail(GenericAPIView):
+    permission_classes = [IsAuthenticated, HasModelPermissions]
+    required_permissions = {"GET": ["orders.view_order"]}
+    serializer_class = OrderOutSerializer
+
+    def get(self, request, number):
+        return Response(OrderOutSerializer(get_object_or_404(scoped_orders(request), number=number)).data)
+
+
+class OrderShipments(GenericAPIView):
+    permission_classes = [IsAuthenticated, HasModelPermissions]
+    required_permissions = {"GET": ["orders.view_order"]}
+    serializer_class = ShipmentOutSerializer
+
+    @extend_schema(responses=ShipmentOutSerializer(many=True))
+    def get(self, request, number):
+        order = get_object_or_404(scoped_orders(request), number=number)
+        return Response(ShipmentOutSerializer(order.shipments.order_by("created_at"), many=True).data)
+
+
+# --- pages for people: the API's documentation and its keys -------------------------------------------
+
+def documentation(request):
+    return render(request, "api/documentation.html")
+
+
+@login_required
+@permission_required(services.MANAGE_KEYS, raise_exception=True)
+def keys(request):
+    new_key = None
+    if request.method == "POST":
+        User = get_user_model()
+        user = User.objects.filter(username=request.POST.get("user", "")).first()
+        customer = Customer.objects.filter(code=request.POST.get("customer", "")).first()
+        if request.POST.get("customer") and customer is None:
+            messages.error(request, _("No customer with code %(code)s.") % {"code": request.POST.get("customer")})
+        else:
+            try:
+                key, new_key = services.create_api_key(actor=request.user, name=request.POST.get("name", ""),
+                                                       user=user, customer=customer)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+    return render(request, "api/keys.html", {
+        "keys": ApiKey.objects.select_related("user", "customer").order_by("name"), "new_key": new_key,
+        "users": get_user_model().objects.filter(is_active=True).order_by("username")})
+
+
+@login_required
+@permission_required(services.MANAGE_KEYS, raise_exception=True)
+def revoke(request, pk):
+    if request.method == "POST":
+        services.revoke_api_key(actor=request.user, key=get_object_or_404(ApiKey, pk=pk))
+        messages.success(request, _("The key is revoked: requests with it are refused from now on."))
+    return redirect("api:keys")
+
+

@@ -1,0 +1,119 @@
+"""Stock demo data for `manage.py seed_stock_demo` (run by `make seed` / `make run` after
+seed_planning_demo), so that the warehouse, the shop floor and the shipping desk have something to
+work with on a laptop:
+
+* a warehouse 主仓库 with a raw-material area, a packaging area and the finished-goods location FG
+  (where quality puts passed lots, QUALITY_FG_LOCATION);
+* an opening stock of every bought item (raw materials and packaging) as a received lot, generous
+  except for a few items kept short on purpose, so that shortages, purchase requests and material
+  delays have something to show;
+* the finished goods of the orders that passed QC, as production output of each order (a lot per
+  order line), so the shipping desk can ship them;
+* a material prep sheet for every planned order (with its reservations), for the warehouse to print
+  and issue.
+
+Everything goes through the real services acting as the demo warehouse keeper (王芳), in one
+transaction. Running it again adds nothing: locations that exist are kept, an item with stock moves
+gets no opening stock, an order with production output or an open prep sheet is left alone.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from orders.demo_data import ensure_role_users
+from orders.models import Order, OrderStatus
+
+from . import prep_sheets, stock_services, warehouse_services
+from .models import Item, ItemType, Location, MaterialPrepSheet, MoveKind, Sourcing, StockMove, Warehouse
+from .stock_services import LotInput
+
+D = Decimal
+
+WAREHOUSE = ("WH-MAIN", "主仓库 Main warehouse", "广东省佛山市南海区狮山镇工业大道 8 号")
+RAW_AREA, PACKAGING_AREA, FINISHED_GOODS = "RM-A01", "PK-B01", "FG"
+LOCATIONS = [  # (code, zone, pick sequence)
+    (RAW_AREA, "原料区 Raw materials", 10),
+    (PACKAGING_AREA, "包材区 Packaging", 20),
+    (FINISHED_GOODS, "成品区 Finished goods", 30),
+]
+OPENING_QUANTITY = {ItemType.RAW_MATERIAL: D("3000"), ItemType.PACKAGING: D("8000")}
+# Kept short on purpose: the fragrance blend and the spray bottles (lead time 2 days).
+SHORT = {"RM-FRAG": D("4"), "SPR-500": D("150")}
+OPENING_REASON = "期初库存 opening balance"
+
+
+def seed_stock_demo(*, now=None):
+    """Create the stock demo data (see the module docstring); needs seed_demo and seed_planning_demo
+    first. Returns a summary dict."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        keeper = ensure_role_users()["warehouse"]
+        locations = _locations(keeper)
+        received = _opening_stock(keeper, locations, now)
+        finished = _finished_goods(keeper, locations[FINISHED_GOODS])
+        sheets, problems = _prep_sheets(keeper)
+    return {"locations": len(locations), "items_received": received, "orders_with_goods": finished,
+            "prep_sheets": sheets, "problems": problems}
+
+
+def _locations(keeper):
+    code, name, address = WAREHOUSE
+    warehouse = (Warehouse.objects.filter(code=code).first()
+                 or warehouse_services.create_warehouse(actor=keeper, code=code, name=name, address=address))
+    locations = {}
+    for code, zone, sequence in LOCATIONS:
+        locations[code] = Location.objects.filter(code=code).first() or warehouse_services.create_location(
+            actor=keeper, warehouse=warehouse, code=code, zone=zone, pick_sequence=sequence)
+    return locations
+
+
+def _opening_stock(keeper, locations, now):
+    bought = (Item.objects.filter(sourcing=Sourcing.BUY, is_active=True,
+                                  item_type__in=[ItemType.RAW_MATERIAL, ItemType.PACKAGING])
+              .exclude(pk__in=StockMove.objects.values("item_id")).order_by("code"))
+    stamp = timezone.localdate(now).strftime("%y%m%d")
+    count = 0
+    for item in bought:
+        quantity = SHORT.get(item.code, OPENING_QUANTITY[item.item_type])
+        area = PACKAGING_AREA if item.item_type == ItemType.PACKAGING else RAW_AREA
+        lot = LotInput(number=f"{item.code}-{stamp}", supplier_lot=f"S{stamp}-{item.pk}")
+        stock_services.receive_stock(actor=keeper, item=item, location=locations[area], quantity=quantity,
+                                     lot_input=lot, reason=OPENING_REASON)
+        count += 1
+    return count
+
+
+def _finished_goods(keeper, location):
+    """The goods of the orders that passed QC, put into stock for them (as quality does when a lot passes)."""
+    made = StockMove.objects.filter(kind=MoveKind.PRODUCTION_OUTPUT).values("order_id")
+    orders = (Order.objects.filter(status=OrderStatus.QC_PASSED).exclude(pk__in=made)
+              .prefetch_related("lines__product").order_by("number"))
+    count = 0
+    for order in orders:
+        for line in order.lines.all():
+            item = Item.objects.filter(product=line.product, is_active=True).first()
+            if item is None:
+                continue
+            stock_services.record_production_output(
+                actor=keeper, item=item, location=location, quantity=line.quantity, unit=line.product.unit,
+                lot_input=LotInput(number=f"{order.number}-{line.line_no}"), order=order,
+                reason=f"{order.number} 检验合格入库 passed QC")
+        count += 1
+    return count
+
+
+def _prep_sheets(keeper):
+    prepared = MaterialPrepSheet.objects.values("order_id")
+    sheets, problems = 0, []
+    for order in Order.objects.filter(status=OrderStatus.PLANNED).exclude(pk__in=prepared).order_by("number"):
+        try:
+            with transaction.atomic():
+                prep_sheets.generate_prep_sheet(actor=keeper, order=order, note="演示数据 demo")
+        except ValidationError as exc:
+            problems.append(f"{order.number}: {' '.join(exc.messages)}")
+        else:
+            sheets += 1
+    return sheets, problems

@@ -1,0 +1,114 @@
+"""The rush review (急单评审): a request to make an order a rush order, the three reviews that judge it
+(planning/production, the warehouse, QC) with the facts the system gathered, and the manager's decision.
+Every step is an event (who, when, from, to, why)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import Order
+
+
+class RushStatus(models.TextChoices):
+    REQUESTED = "requested", _("Under review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ReviewArea(models.TextChoices):
+    PLANNING = "planning", _("Planning and production")
+    WAREHOUSE = "warehouse", _("Warehouse (materials)")
+    QUALITY = "quality", _("Quality control")
+
+
+class Verdict(models.TextChoices):
+    FEASIBLE = "feasible", _("Feasible")
+    CONDITIONAL = "conditional", _("Feasible with conditions")
+    NOT_FEASIBLE = "not_feasible", _("Not feasible")
+
+
+class RushRequest(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="rush_requests")
+    requested_date = models.DateField(_("needed by"))
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(_("status"), max_length=12, choices=RushStatus.choices, default=RushStatus.REQUESTED,
+                              db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+    # The facts gathered when it was asked for (schedule what-if, materials, QC load), and again at the
+    # decision: the impact that was shown when the manager said yes.
+    facts = models.JSONField(_("facts"), default=dict, blank=True)
+    decision_facts = models.JSONField(_("facts at the decision"), default=dict, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.CharField(_("decision reason"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("rush request")
+        verbose_name_plural = _("rush requests")
+        permissions = [("approve_rushrequest", _("Can approve or reject rush requests")),
+                       ("review_rushrequest", _("Can sign a rush review"))]
+        constraints = [models.UniqueConstraint(fields=["order"], condition=Q(status="requested"),
+                                               name="rush_one_open_request_per_order")]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_open(self):
+        return self.status == RushStatus.REQUESTED
+
+
+class RushReview(models.Model):
+    """One area's signed judgement of a rush request."""
+
+    request = models.ForeignKey(RushRequest, on_delete=models.CASCADE, related_name="reviews")
+    area = models.CharField(_("area"), max_length=12, choices=ReviewArea.choices)
+    verdict = models.CharField(_("verdict"), max_length=14, choices=Verdict.choices)
+    conditions = models.TextField(_("conditions"), blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("reviewer"))
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["request", "area"]
+        verbose_name = _("rush review")
+        verbose_name_plural = _("rush reviews")
+        constraints = [models.UniqueConstraint(fields=["request", "area"], name="rush_review_once_per_area")]
+
+    def __str__(self):
+        return f"{self.request_id} {self.area}"
+
+
+class RushEvent(models.Model):
+    request = models.ForeignKey(RushRequest, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=30)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(_("from"), max_length=12, choices=RushStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=RushStatus.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("rush request event")
+        verbose_name_plural = _("rush request events")
+
+    def __str__(self):
+        return f"{self.request_id} {self.action}"
+
+
+EVENT_LABELS = {
+    "requested": _("Rush requested"),
+    "reviewed": _("Review signed"),
+    "approved": _("Approved"),
+    "rejected": _("Rejected"),
+    "withdrawn": _("Withdrawn"),
+}

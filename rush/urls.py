@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "rush"
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("report/", views.report, name="report"),
+    path("report.csv", views.report_csv, name="report_csv"),
+    path("orders/<int:order_pk>/request/", views.request_create, name="request"),
+    path("orders/<int:order_pk>/panel/", views.order_panel, name="order_panel"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/sign/", views.sign, name="sign"),
+    path("<int:pk>/approve/", views.approve, name="approve"),
+    path("<int:pk>/reject/", views.reject, name="reject"),
+]

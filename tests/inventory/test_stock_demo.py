@@ -1,0 +1,74 @@
+"""The stock and quality demo data (`seed_stock_demo` and `seed_quality_demo` after `seed_demo` and
+`seed_planning_demo`, as `make run` does): made through the services, safe to run twice, and it gives
+the warehouse, QC and shipping roles real work: stock with a shortage, prep sheets to issue, inspections
+that can start, and passed orders that can ship."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from inventory.demo_data import FINISHED_GOODS, SHORT
+from inventory.models import Lot, MaterialPrepSheet, StockBalance, StockMove
+from orders.demo_data import ensure_role_users
+from orders.models import Order, OrderStatus
+from quality import services as quality_services
+from quality.models import Inspection, InspectionPlan
+from shipping.services import qc_passed_unshipped
+
+pytestmark = pytest.mark.django_db
+
+
+def run(command):
+    out = StringIO()
+    call_command(command, force=True, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo():
+    for command in ("seed_demo", "seed_planning_demo"):
+        run(command)
+
+
+def test_demo_commands_refuse_without_force_or_before_the_orders_demo():
+    for command in ("seed_stock_demo", "seed_quality_demo"):
+        with pytest.raises(CommandError, match="DEBUG is off"):
+            call_command(command, stdout=StringIO())
+        with pytest.raises(CommandError, match="seed_demo"):
+            call_command(command, force=True, stdout=StringIO())
+
+
+def test_stock_and_quality_demo_give_every_stage_work_and_are_idempotent(demo, client):
+    stock_output, quality_output = run("seed_stock_demo"), run("seed_quality_demo")
+    assert "Stock demo data" in stock_output and "Quality demo data" in quality_output
+    counts = (StockMove.objects.count(), Lot.objects.count(), MaterialPrepSheet.objects.count(),
+              InspectionPlan.objects.count())
+    assert "0 items, finished goods of 0 orders, 0 prep sheets" in run("seed_stock_demo")
+    assert "0 inspection plans" in run("seed_quality_demo")
+    assert (StockMove.objects.count(), Lot.objects.count(), MaterialPrepSheet.objects.count(),
+            InspectionPlan.objects.count()) == counts
+
+    # Bought items have stock; the ones kept short are short.
+    for code, quantity in SHORT.items():
+        assert StockBalance.objects.get(item__code=code).on_hand == quantity
+    # Every planned order has a prep sheet for the warehouse.
+    planned = Order.objects.filter(status=OrderStatus.PLANNED)
+    assert planned.exists() and set(MaterialPrepSheet.objects.values_list("order_id", flat=True)) == set(
+        planned.values_list("pk", flat=True))
+    # Every order that passed QC has its goods in FG, ready to ship.
+    for order in Order.objects.filter(status=OrderStatus.QC_PASSED):
+        unshipped = qc_passed_unshipped(order)
+        assert unshipped and all(quantity > 0 for quantity in unshipped.values()), order.number
+        assert StockBalance.objects.filter(location__code=FINISHED_GOODS, lot__number=f"{order.number}-1").exists()
+    # Every product has a plan, so QC can start the inspections waiting in the queue.
+    users = ensure_role_users()
+    waiting = Inspection.objects.filter(status="open", order__status=OrderStatus.AWAITING_QC).first()
+    quality_services.start_inspection(actor=users["qc"], inspection=waiting)
+    assert set(quality_services.sample_sizes(Inspection.objects.get(pk=waiting.pk))) == {"critical", "major",
+                                                                                         "minor"}
+    # The pages of the roles show it.
+    client.force_login(users["warehouse"])
+    page = client.get(reverse("inventory:prep_sheet_list")).content.decode()
+    assert MaterialPrepSheet.objects.first().number in page
