@@ -14,14 +14,20 @@ What the period applies to:
   the period against the center's available minutes in the period (its calendar × parallel units);
 - late, at risk, predicted late: the open orders now (the period does not apply). Late: due date
   passed; predicted late: a work order planned to end after the due date.
+
+`shared_dashboard` keeps each filter set's figures in the cache for DASHBOARD_CACHE_SECONDS: with
+many managers and wall screens open, the factory's figures are computed once a minute instead of
+once per page view, and the page says when they were computed.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -333,6 +339,23 @@ def dashboard(filters):
         "lead": lead_times(filters), "fpy": first_pass_yield(filters), "utilisation": utilisation(filters),
         "late": late_orders(filters), "top_customers": top_customers(filters), "top_products": top_products(filters),
     }
+
+
+def shared_dashboard(filters, *, recompute=False):
+    """(figures, computed_at) for these filters, from the cache when another page view computed them
+    less than DASHBOARD_CACHE_SECONDS ago; `recompute` computes them afresh (and shares the result)."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if seconds <= 0:
+        return dashboard(filters), timezone.now()
+    filters_key = "&".join(f"{name}={value}" for name, value in sorted(filters.query().items()))
+    key = "reports:dashboard:" + hashlib.sha256(filters_key.encode()).hexdigest()
+    if not recompute:
+        shared = cache.get(key)
+        if shared is not None:
+            return shared
+    shared = (dashboard(filters), timezone.now())
+    cache.set(key, shared, seconds)
+    return shared
 
 
 # --- drill-down ----------------------------------------------------------------------------------------

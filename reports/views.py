@@ -11,7 +11,7 @@ from orders.models import OrderStatus
 from record_pages.views import paginate
 
 from . import charts, exports
-from .dashboard import FIGURES, Drill, dashboard, drill_rows, figure_orders
+from .dashboard import FIGURES, Drill, drill_rows, figure_orders, shared_dashboard
 from .facts import facts_refreshed_at
 from .forms import PeriodFilterForm
 from .selectors import home_figures
@@ -29,13 +29,13 @@ def home(request):
 def _dashboard_context(request):
     form = PeriodFilterForm(request.GET or None)
     filters = form.filters()
-    figures = dashboard(filters)
+    figures, computed_at = shared_dashboard(filters, recompute="recompute" in request.GET)
     query = urlencode(filters.query())
     drill = reverse("reports:drill")
     weeks = figures["on_time"]["weeks"]
     return {
         "form": form, "filters": filters, "query": query, "drill": drill, **figures,
-        "refreshed_at": facts_refreshed_at(),
+        "refreshed_at": facts_refreshed_at(), "computed_at": computed_at,
         "on_time_chart": charts.column_chart(weeks, value=lambda w: w["percent"], maximum=100,
                                              label=lambda w: w["week"].strftime("%m-%d")),
         "stage_chart": charts.column_chart([s for s in figures["stages"] if s["count"]],

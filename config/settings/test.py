@@ -14,3 +14,6 @@ if "postgres" in DATABASES["default"]["ENGINE"]:
 REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", False)
 AXES_ENABLED = True
 ALLOWED_HOSTS = ["*"]
+# Tests change data and read the dashboard straight after; tests/reports/test_dashboard_cache.py
+# turns the sharing on.
+DASHBOARD_CACHE_SECONDS = 0
