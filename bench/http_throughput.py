@@ -29,9 +29,10 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class Server:
-    def __init__(self, workers):
+    def __init__(self, workers, **env):
         self.port = processes.free_port()
         self.workers = workers
+        self.env = env
         self.proc = None
 
     def __enter__(self):
@@ -40,7 +41,7 @@ class Server:
             ["-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
              "--workers", str(self.workers), "--worker-class", "sync", "--log-level", "warning",
              "--graceful-timeout", "5"],
-            env=processes.child_env(), log_path=log_path)
+            env=processes.child_env(**self.env), log_path=log_path)
         processes.wait_until(self._answers, timeout=60, proc=self.proc, what="gunicorn")
         return self
 

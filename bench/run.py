@@ -63,8 +63,8 @@ def main(argv=None):
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/orderflow_bench")
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-    # The parts that time work through a real worker (order confirmation, prep sheet, alerts).
-    if {"pdf", "materials", "alerts"} & set(parts) and _redis_answers(redis_url):
+    # The parts that time work through a real worker (order confirmation, prep sheet, alerts, the load test).
+    if {"pdf", "materials", "alerts", "load"} & set(parts) and _redis_answers(redis_url):
         os.environ["BENCH_CELERY_BROKER_URL"] = redis_url  # read by bench.settings, passed to the worker
 
     from bench import database
