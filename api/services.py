@@ -1,21 +1,24 @@
 """Writes of the REST API: integration keys, and order creation with an Idempotency-Key (the same key and
 body give the same answer; the same key with another body is refused; two requests with one key at the
-same moment make one order: the second waits on the first one's row and replays its answer)."""
+same moment make one order, and both answer with it)."""
 
 import hashlib
 import json
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.models import Channel
-from orders.services import create_order, submit_order
+from orders.models import Channel, Order, OrderStatus
+from orders.services import OrderActionRefused, create_order, submit_order
 
 from .models import ApiKey, IdempotencyRecord, hash_key
 
 MANAGE_KEYS = "api.add_apikey"
+# Entry keys of API orders are derived from (API key, Idempotency-Key) in this namespace.
+ENTRY_KEY_NAMESPACE = uuid.UUID("6f1c2a52-5d0e-4f43-9a4e-0b7c8f1d2e30")
 
 
 class IdempotencyConflict(Exception):
@@ -47,37 +50,70 @@ def request_hash(payload):
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
+def _entry_key(api_key, idempotency_key):
+    """The order's entry key for this API key and Idempotency-Key: create_order makes one order per entry key,
+    so every request with the key (a retry, a twin at the same moment) ends with that same order."""
+    return uuid.uuid5(ENTRY_KEY_NAMESPACE, f"{api_key.pk}:{idempotency_key}")
+
+
+def _create_and_submit(*, api_key, data, entry_key):
+    """The order created and submitted in two short transactions, as the entry form does: the order-number
+    counter stays locked only while the order row is written, not for the whole request."""
+    user = api_key.user
+    order = create_order(actor=user, customer=data["customer"], requested_date=data["requested_date"],
+                         lines=data["lines"], channel=Channel.API, customer_po=data["customer_po"],
+                         priority=data["priority"], rush_reason=data["rush_reason"], notes=data["notes"],
+                         entry_key=entry_key)
+    if order.status != OrderStatus.DRAFT:
+        return order  # submitted by an earlier request with this key
+    try:
+        return submit_order(actor=user, order=order, note=_("Received through the API (%(key)s).")
+                            % {"key": api_key.name})
+    except OrderActionRefused as exc:
+        order.refresh_from_db()
+        if order.status != OrderStatus.DRAFT:
+            return order  # a twin request with this key submitted it a moment earlier
+        raise ValidationError(_("Order %(number)s was saved as a draft but not submitted: %(why)s")
+                              % {"number": order.number, "why": exc.message}) from None
+    except ValidationError as exc:
+        raise ValidationError(_("Order %(number)s was saved as a draft but not submitted: %(why)s")
+                              % {"number": order.number, "why": " ".join(exc.messages)}) from None
+
+
 def create_order_from_api(*, api_key, data, payload, idempotency_key, render):
     """Create and submit the order described by validated `data`; `render(order)` gives the response body.
-    Returns (status code, body, replayed)."""
-    user = api_key.user
+    Returns (status code, body, replayed).
 
-    def make():
-        order = create_order(actor=user, customer=data["customer"], requested_date=data["requested_date"],
-                             lines=data["lines"], channel=Channel.API, customer_po=data["customer_po"],
-                             priority=data["priority"], rush_reason=data["rush_reason"], notes=data["notes"])
-        order = submit_order(actor=user, order=order, note=_("Received through the API (%(key)s).")
-                             % {"key": api_key.name})
-        return order
-
+    With an Idempotency-Key the request first claims the key (a committed record without an answer yet).
+    Every step after that is idempotent (one order per key, submitted once), so a retry after a crash, or a
+    second request with the key at the same moment, finishes the same order; the first to store the answer
+    wins and the others give that answer."""
     if not idempotency_key:
-        with transaction.atomic():
-            order = make()
-            return 201, render(order), False
+        order = _create_and_submit(api_key=api_key, data=data, entry_key=None)
+        return 201, render(order), False
+    key = idempotency_key[:200]
     digest = request_hash(payload)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(api_key=api_key, key=idempotency_key[:200],
-                                                          request_hash=digest)
-        except IntegrityError:
-            # Another request with this key: wait for it (its row is locked until it commits), then replay.
-            record = IdempotencyRecord.objects.select_for_update().get(api_key=api_key, key=idempotency_key[:200])
-            if record.request_hash != digest:
-                raise IdempotencyConflict(_("This Idempotency-Key was used with another request body.")) from None
-            return record.status_code, record.response, True
-        order = make()
-        body = render(order)
-        record.status_code, record.response, record.order = 201, body, order
-        record.save(update_fields=["status_code", "response", "order"])
+    try:
+        with transaction.atomic():
+            record = IdempotencyRecord.objects.create(api_key=api_key, key=key, request_hash=digest)
+    except IntegrityError:
+        record = IdempotencyRecord.objects.get(api_key=api_key, key=key)
+    if record.request_hash != digest:
+        raise IdempotencyConflict(_("This Idempotency-Key was used with another request body."))
+    if record.status_code is not None:
+        return record.status_code, record.response, True
+    entry_key = _entry_key(api_key, key)
+    try:
+        order = _create_and_submit(api_key=api_key, data=data, entry_key=entry_key)
+    except ValidationError:
+        if not Order.objects.filter(entry_key=entry_key).exists():
+            # Nothing was made: free the key, so that the corrected request may use it.
+            IdempotencyRecord.objects.filter(pk=record.pk, status_code__isnull=True).delete()
+        raise
+    body = render(order)
+    stored = IdempotencyRecord.objects.filter(pk=record.pk, status_code__isnull=True).update(
+        status_code=201, response=body, order=order)
+    if not stored:  # a twin request stored its answer first: give the same one
+        record.refresh_from_db()
+        return record.status_code, record.response, True
     return 201, body, False

@@ -258,3 +258,61 @@ def test_two_requests_with_one_key_at_once_make_one_order():
     assert Order.objects.count() == 1 and IdempotencyRecord.objects.count() == 1
     assert OrderEvent.objects.filter(action="submit").count() == 1
     assert ApiKey.objects.get().last_used_at is not None
+
+
+def test_a_retry_after_a_crash_between_create_and_submit_finishes_the_same_order(world):
+    """A worker died after the order was created under the key and before it was submitted: the record
+    has no answer yet and the draft exists. The retry submits that draft; no second order is made."""
+    client = api(world["raw"])
+    data = body()
+    IdempotencyRecord.objects.create(api_key=world["key"], key="k-crash", request_hash=services.request_hash(data))
+    from orders.models import Customer, Product
+    from orders.services import LineInput, create_order
+
+    draft = create_order(actor=world["users"]["sales"], customer=Customer.objects.get(code="C-EAST"),
+                         requested_date=timezone.localdate() + timedelta(days=20), channel=Channel.API,
+                         lines=[LineInput(Product.objects.get(sku="GEAR-1"), Decimal("100"), Decimal("12.50"), None)],
+                         entry_key=services._entry_key(world["key"], "k-crash"))
+    response = post(client, data, HTTP_IDEMPOTENCY_KEY="k-crash")
+    assert response.status_code == 201, response.content
+    assert response.json()["number"] == draft.number and response.json()["status"] == "submitted"
+    assert Order.objects.count() == 1
+    assert list(draft.events.values_list("action", flat=True)) == ["created", "submit"]
+    record = IdempotencyRecord.objects.get(key="k-crash")
+    assert (record.status_code, record.order_id) == (201, draft.pk)
+    again = post(client, data, HTTP_IDEMPOTENCY_KEY="k-crash")
+    assert again.json() == response.json() and again["Idempotent-Replayed"] == "true"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_with_their_own_keys_each_make_one_numbered_order():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+    CustomerFactory(code="C-EAST")
+    ProductFactory(sku="GEAR-1", unit="pcs")
+    ProductFactory(sku="OIL-1", unit="l")
+    _key, raw = services.create_api_key(actor=user_with_role("admin"), name="ERP", user=user_with_role("sales"))
+    answers, barrier = [], threading.Barrier(6)
+
+    def send(n):
+        barrier.wait()
+        try:
+            for i in range(3):
+                response = post(api(raw), body(customer_po=f"PO-{n}-{i}"), HTTP_IDEMPOTENCY_KEY=f"k-{n}-{i}")
+                answers.append((response.status_code, response.json().get("number")))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert len(answers) == 18 and {code for code, _number in answers} == {201}
+    numbers = sorted(number for _code, number in answers)
+    assert len(set(numbers)) == 18 and Order.objects.filter(status=OrderStatus.SUBMITTED).count() == 18
+    assert IdempotencyRecord.objects.filter(status_code=201).count() == 18
+    # The counter is gapless when nothing fails: 18 consecutive numbers.
+    serials = [int(number.rsplit("-", 1)[1]) for number in numbers]
+    assert serials == list(range(serials[0], serials[0] + 18))
