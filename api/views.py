@@ -128,10 +128,14 @@ def documentation(request):
     return render(request, "api/documentation.html")
 
 
+NEW_KEY_SESSION = "api_new_key"
+
+
 @login_required
 @permission_required(services.MANAGE_KEYS, raise_exception=True)
 def keys(request):
-    new_key = None
+    # The new key is shown once, on the page the POST redirects to: reloading it makes no second key.
+    new_key = request.session.pop(NEW_KEY_SESSION, None) if request.method == "GET" else None
     if request.method == "POST":
         User = get_user_model()
         user = User.objects.filter(username=request.POST.get("user", "")).first()
@@ -140,11 +144,14 @@ def keys(request):
             messages.error(request, _("No customer with code %(code)s.") % {"code": request.POST.get("customer")})
         else:
             try:
-                key, new_key = services.create_api_key(actor=request.user, name=request.POST.get("name", ""),
-                                                       user=user, customer=customer)
+                _key, raw = services.create_api_key(actor=request.user, name=request.POST.get("name", ""),
+                                                    user=user, customer=customer)
             except ValidationError as exc:
                 for message in exc.messages:
                     messages.error(request, message)
+            else:
+                request.session[NEW_KEY_SESSION] = raw
+                return redirect("api:keys")
     return render(request, "api/keys.html", {
         "keys": ApiKey.objects.select_related("user", "customer").order_by("name"), "new_key": new_key,
         "users": get_user_model().objects.filter(is_active=True).order_by("username")})

@@ -6,6 +6,7 @@ local server, and the OpenAPI schema fuzzed with schemathesis without a 5xx."""
 import hashlib
 import hmac
 import json
+import re
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -16,7 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from api import services, webhooks
-from api.models import ApiKey, IdempotencyRecord, WebhookDelivery, WebhookSubscription
+from api.models import ApiKey, IdempotencyRecord, WebhookDelivery, WebhookSubscription, hash_key
 from orders.models import Channel, Order, OrderEvent, OrderStatus
 from orders.services import transition_order
 from tests.alerts.webhook_server import WebhookServer
@@ -316,3 +317,18 @@ def test_concurrent_requests_with_their_own_keys_each_make_one_numbered_order():
     # The counter is gapless when nothing fails: 18 consecutive numbers.
     serials = [int(number.rsplit("-", 1)[1]) for number in numbers]
     assert serials == list(range(serials[0], serials[0] + 18))
+
+
+def test_the_keys_page_shows_a_new_key_once_and_a_reload_makes_no_second_key(world, client):
+    client.force_login(world["users"]["manager"])
+    response = client.post("/api/keys/", {"name": "Shop", "user": world["users"]["sales"].username, "customer": ""})
+    assert response.status_code == 302 and response["Location"] == "/api/keys/"
+    shown = client.get("/api/keys/")
+    raw = re.search(r'data-testid="new-api-key".*?<code>(of_[^<]+)</code>', shown.content.decode(), re.S).group(1)
+    assert ApiKey.objects.get(name="Shop").key_hash == hash_key(raw)
+    again = client.get("/api/keys/").content.decode()
+    assert raw not in again and "Shop" in again
+    assert ApiKey.objects.filter(name="Shop").count() == 1
+    refused = client.post("/api/keys/", {"name": "Bad", "user": world["users"]["sales"].username, "customer": "NOPE"})
+    assert refused.status_code == 200 and "No customer with code NOPE." in refused.content.decode()
+    assert not ApiKey.objects.filter(name="Bad").exists()
