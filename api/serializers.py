@@ -3,7 +3,9 @@
 the same services as the entry form."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from orders import rules
@@ -133,3 +135,22 @@ class OrderOutSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     lines = LineOutSerializer(many=True)
     shipments = ShipmentOutSerializer(many=True)
+
+
+class WebhookInSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=500, help_text="Where order status changes are POSTed (http or https).",
+                               validators=[URLValidator(schemes=["http", "https"], message=gettext_lazy(
+                                   "Give the full http:// or https:// address the messages go to."))])
+    secret = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
+                                   help_text="Signing secret; left out, one is made and given back once.")
+
+
+class WebhookOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    active = serializers.BooleanField(source="is_active")
+    created_at = serializers.DateTimeField()
+
+
+class WebhookCreatedSerializer(WebhookOutSerializer):
+    secret = serializers.CharField(help_text="The signing secret: X-OrderFlow-Signature is its HMAC-SHA256.")

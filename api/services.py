@@ -4,9 +4,11 @@ same moment make one order, and both answer with it)."""
 
 import hashlib
 import json
+import secrets
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from orders.models import Channel, Order, OrderStatus
 from orders.services import OrderActionRefused, create_order, submit_order
 
-from .models import ApiKey, IdempotencyRecord, hash_key
+from .models import ApiKey, IdempotencyRecord, WebhookSubscription, hash_key
 
 MANAGE_KEYS = "api.add_apikey"
 # Entry keys of API orders are derived from (API key, Idempotency-Key) in this namespace.
@@ -44,6 +46,31 @@ def revoke_api_key(*, actor, key):
     if not actor.has_perm(MANAGE_KEYS):
         raise PermissionDenied(_("Your role may not do this."))
     ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def add_webhook(*, api_key, url, secret=""):
+    """Have `api_key`'s order status changes POSTed to `url`, signed with `secret` (made up when not given).
+    Returns the subscription; its secret is what the receiver checks signatures with."""
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError(_("Give the full http:// or https:// address the messages go to.")) from None
+    if len(url) > 500:
+        raise ValidationError(_("The address is longer than 500 characters."))
+    if api_key.revoked_at is not None:
+        raise ValidationError(_("This key is revoked."))
+    if WebhookSubscription.objects.filter(api_key=api_key, url=url, is_active=True).exists():
+        raise ValidationError(_("This key already sends its messages to %(url)s.") % {"url": url})
+    secret = (secret or "").strip() or secrets.token_urlsafe(32)
+    if len(secret) > 100:
+        raise ValidationError(_("The signing secret is longer than 100 characters."))
+    return WebhookSubscription.objects.create(api_key=api_key, url=url, secret=secret)
+
+
+def remove_webhook(*, subscription):
+    """Stop sending to the subscription's URL; the deliveries made so far stay on record."""
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(is_active=False)
 
 
 def request_hash(payload):

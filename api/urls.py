@@ -10,6 +10,10 @@ urlpatterns = [
     path("v1/orders/", views.OrderListCreate.as_view(), name="orders"),
     path("v1/orders/<str:number>/", views.OrderDetail.as_view(), name="order"),
     path("v1/orders/<str:number>/shipments/", views.OrderShipments.as_view(), name="order_shipments"),
+    path("v1/webhooks/", views.Webhooks.as_view(), name="webhooks"),
+    path("v1/webhooks/<int:pk>/", views.WebhookDetail.as_view(), name="webhook"),
     path("keys/", views.keys, name="keys"),
     path("keys/<int:pk>/revoke/", views.revoke, name="revoke_key"),
+    path("keys/<int:pk>/webhooks/", views.webhook_add, name="webhook_add"),
+    path("keys/webhooks/<int:pk>/remove/", views.webhook_remove, name="webhook_remove"),
 ]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -21,8 +22,15 @@ from orders.selectors import orders_visible_to
 from orders.services import LineInput
 
 from . import services
-from .models import ApiKey
-from .serializers import OrderInSerializer, OrderOutSerializer, ShipmentOutSerializer
+from .models import ApiKey, WebhookSubscription
+from .serializers import (
+    OrderInSerializer,
+    OrderOutSerializer,
+    ShipmentOutSerializer,
+    WebhookCreatedSerializer,
+    WebhookInSerializer,
+    WebhookOutSerializer,
+)
 
 
 class HasModelPermissions(BasePermission):
@@ -124,11 +132,44 @@ class OrderShipments(GenericAPIView):
 
 # --- pages for people: the API's documentation and its keys -------------------------------------------
 
+class Webhooks(GenericAPIView):
+    """The calling key's webhooks: list them, add one (its secret is given back once), remove one."""
+    permission_classes = [IsAuthenticated, HasModelPermissions]
+    required_permissions = {"GET": ["orders.view_order"], "POST": ["orders.view_order"]}
+    serializer_class = WebhookOutSerializer
+
+    @extend_schema(responses=WebhookOutSerializer(many=True))
+    def get(self, request):
+        subscriptions = WebhookSubscription.objects.filter(api_key=request.auth, is_active=True)
+        return Response(WebhookOutSerializer(subscriptions, many=True).data)
+
+    @extend_schema(request=WebhookInSerializer, responses={201: WebhookCreatedSerializer})
+    def post(self, request):
+        incoming = WebhookInSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        subscription = services.add_webhook(api_key=request.auth, **incoming.validated_data)
+        return Response(WebhookCreatedSerializer(subscription).data, status=status.HTTP_201_CREATED)
+
+
+class WebhookDetail(GenericAPIView):
+    permission_classes = [IsAuthenticated, HasModelPermissions]
+    required_permissions = {"DELETE": ["orders.view_order"]}
+    serializer_class = WebhookOutSerializer
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        # Another key's webhook is 404, as if it did not exist.
+        subscription = get_object_or_404(WebhookSubscription, pk=pk, api_key=request.auth, is_active=True)
+        services.remove_webhook(subscription=subscription)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 def documentation(request):
     return render(request, "api/documentation.html")
 
 
 NEW_KEY_SESSION = "api_new_key"
+NEW_SECRET_SESSION = "api_new_webhook_secret"
 
 
 @login_required
@@ -152,9 +193,40 @@ def keys(request):
             else:
                 request.session[NEW_KEY_SESSION] = raw
                 return redirect("api:keys")
+    active_webhooks = Prefetch("webhooks", queryset=WebhookSubscription.objects.filter(is_active=True),
+                               to_attr="active_webhooks")
     return render(request, "api/keys.html", {
-        "keys": ApiKey.objects.select_related("user", "customer").order_by("name"), "new_key": new_key,
+        "keys": ApiKey.objects.select_related("user", "customer").prefetch_related(active_webhooks).order_by("name"),
+        "new_key": new_key, "new_secret": request.session.pop(NEW_SECRET_SESSION, None),
         "users": get_user_model().objects.filter(is_active=True).order_by("username")})
+
+
+@login_required
+@permission_required(services.MANAGE_KEYS, raise_exception=True)
+@require_POST
+def webhook_add(request, pk):
+    key = get_object_or_404(ApiKey, pk=pk)
+    try:
+        subscription = services.add_webhook(api_key=key, url=request.POST.get("url", ""),
+                                            secret=request.POST.get("secret", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(key)s now sends its order status changes to %(url)s.")
+                         % {"key": key.name, "url": subscription.url})
+        request.session[NEW_SECRET_SESSION] = {"url": subscription.url, "secret": subscription.secret}
+    return redirect("api:keys")
+
+
+@login_required
+@permission_required(services.MANAGE_KEYS, raise_exception=True)
+@require_POST
+def webhook_remove(request, pk):
+    subscription = get_object_or_404(WebhookSubscription, pk=pk, is_active=True)
+    services.remove_webhook(subscription=subscription)
+    messages.success(request, _("Messages are no longer sent to %(url)s.") % {"url": subscription.url})
+    return redirect("api:keys")
 
 
 @login_required

@@ -332,3 +332,53 @@ def test_the_keys_page_shows_a_new_key_once_and_a_reload_makes_no_second_key(wor
     refused = client.post("/api/keys/", {"name": "Bad", "user": world["users"]["sales"].username, "customer": "NOPE"})
     assert refused.status_code == 200 and "No customer with code NOPE." in refused.content.decode()
     assert not ApiKey.objects.filter(name="Bad").exists()
+
+
+def test_a_key_registers_lists_and_removes_its_own_webhooks(world):
+    client = api(world["raw"])
+    made = client.post("/api/v1/webhooks/", json.dumps({"url": "https://erp.example.com/orderflow"}),
+                       content_type="application/json")
+    assert made.status_code == 201, made.content
+    secret = made.json()["secret"]
+    subscription = WebhookSubscription.objects.get(pk=made.json()["id"])
+    assert (subscription.api_key, subscription.url, subscription.secret) == (world["key"], made.json()["url"], secret)
+    assert len(secret) >= 32
+    listed = client.get("/api/v1/webhooks/").json()
+    assert [w["url"] for w in listed] == ["https://erp.example.com/orderflow"] and "secret" not in listed[0]
+    # Bad input: a clear error with its field, nothing written.
+    for bad in ({"url": "ftp://erp.example.com/x"}, {"url": "not a url"}, {}):
+        refused = client.post("/api/v1/webhooks/", json.dumps(bad), content_type="application/json")
+        assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "url"
+    twice = client.post("/api/v1/webhooks/", json.dumps({"url": "https://erp.example.com/orderflow"}),
+                        content_type="application/json")
+    assert twice.status_code == 400 and "already sends" in twice.json()["errors"][0]["message"]
+    assert WebhookSubscription.objects.count() == 1
+    # Another key neither sees nor removes it.
+    other = api(world["scoped_raw"])
+    assert other.get("/api/v1/webhooks/").json() == []
+    assert other.delete(f"/api/v1/webhooks/{subscription.pk}/").status_code == 404
+    assert client.delete(f"/api/v1/webhooks/{subscription.pk}/").status_code == 204
+    subscription.refresh_from_db()
+    assert subscription.is_active is False and client.get("/api/v1/webhooks/").json() == []
+    # A removed webhook hears nothing more.
+    post(client, body())
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_a_manager_adds_and_removes_a_webhook_on_the_keys_page(world, client):
+    client.force_login(world["users"]["manager"])
+    key = world["key"]
+    added = client.post(f"/api/keys/{key.pk}/webhooks/", {"url": "https://erp.example.com/hook", "secret": ""})
+    assert added.status_code == 302
+    page = client.get("/api/keys/").content.decode()
+    subscription = WebhookSubscription.objects.get(api_key=key)
+    assert subscription.secret in page and "https://erp.example.com/hook" in page
+    assert subscription.secret not in client.get("/api/keys/").content.decode()  # shown once
+    bad = client.post(f"/api/keys/{key.pk}/webhooks/", {"url": "erp.example.com"}, follow=True)
+    assert "Give the full http:// or https:// address" in bad.content.decode()
+    assert WebhookSubscription.objects.count() == 1
+    client.post(f"/api/keys/webhooks/{subscription.pk}/remove/")
+    subscription.refresh_from_db()
+    assert subscription.is_active is False
+    client.force_login(world["users"]["sales"])
+    assert client.post(f"/api/keys/{key.pk}/webhooks/", {"url": "https://x.example.com/"}).status_code == 403

@@ -4,10 +4,12 @@
 - a standard report filtered and exported to CSV and XLSX (the downloaded files are read back);
 - a custom report built, saved by name and shared with the planners, who find and run it;
 - the order desk's and the planner's home pages show their own queues;
-- an API key made on the keys page creates an order over HTTP that lands in the review queue, then is
-  revoked and refused."""
+- an API key made on the keys page, with a webhook URL, creates an order over HTTP that lands in the
+  review queue and is told to the webhook, signed; then the key is revoked and refused."""
 
 import csv
+import hashlib
+import hmac
 import json
 import re
 import urllib.error
@@ -23,6 +25,7 @@ from orders.models import Channel, Order, OrderStatus
 from orders.rules import today
 from reports.facts import refresh_order_facts
 from reports.models import SavedReport
+from tests.alerts.webhook_server import WebhookServer
 from tests.e2e.steps import PASSWORD
 from tests.fixtures.factories import user_with_role
 from tests.reports.data import PERIOD, build
@@ -140,7 +143,8 @@ def api_post(url, raw_key, body):
         return exc.code, json.loads(exc.read() or b"{}")
 
 
-def test_an_api_key_made_in_the_browser_sends_an_order_in_until_revoked(page, live_server, login, sessions):
+def test_an_api_key_made_in_the_browser_sends_an_order_in_until_revoked(page, live_server, login, sessions,
+                                                                          request):
     from tests.fixtures.factories import CustomerFactory, ProductFactory
 
     CustomerFactory(code="C-EAST", name="华东机械")
@@ -163,6 +167,15 @@ def test_an_api_key_made_in_the_browser_sends_an_order_in_until_revoked(page, li
     expect(page.locator("main")).not_to_contain_text(raw_key)
     assert ApiKey.objects.count() == 1
 
+    # The ERP's endpoint for status changes, registered on the same page; its signing secret is shown once.
+    server = WebhookServer()
+    request.addfinalizer(server.close)
+    row = page.locator("[data-testid=api-keys] tr", has_text="ERP 金蝶")
+    row.locator("[data-testid=webhook-form] input[name=url]").fill(f"{server.url}/erp")
+    row.locator("[data-testid=webhook-form] button[type=submit]").click()
+    secret = page.locator("[data-testid=new-webhook-secret] code").inner_text().strip()
+    expect(page.locator("[data-testid=api-keys] tr", has_text="ERP 金蝶")).to_contain_text(f"{server.url}/erp")
+
     body = {"customer": "C-EAST", "customer_po": "ERP-PO-9",
             "requested_date": (today() + timedelta(days=30)).isoformat(),
             "lines": [{"product": "GEAR-1", "quantity": "40", "unit_price": "3.50"}]}
@@ -173,6 +186,13 @@ def test_an_api_key_made_in_the_browser_sends_an_order_in_until_revoked(page, li
     desk = sessions("desk")
     desk.goto(f"{live_server.url}/orders/review/")
     expect(desk.locator("main")).to_contain_text(order.number)
+    # The webhook told the ERP that its order was submitted, signed with the secret.
+    received = server.wait_for(1, "/erp", timeout=30)[0]
+    assert (received["json"]["order"], received["json"]["status"]) == (order.number, "submitted")
+    headers = {name.lower(): value for name, value in received["headers"].items()}
+    stamp, v1 = (part.split("=", 1)[1] for part in headers["x-orderflow-signature"].split(","))
+    raw = json.dumps(received["json"], ensure_ascii=False).encode()
+    assert v1 == hmac.new(secret.encode(), f"{stamp}.".encode() + raw, hashlib.sha256).hexdigest()
 
     page.goto(f"{live_server.url}/api/keys/")
     page.locator("[data-testid=api-keys] tr", has_text="ERP 金蝶").get_by_role("button", name="Revoke").click()

@@ -37,7 +37,7 @@ PUBLIC = {
     "api:schema": "the OpenAPI schema",
 }
 # The REST API's endpoints answer 401 without a key (the keys page is a normal page).
-API_ENDPOINTS = {"api:orders", "api:order", "api:order_shipments"}
+API_ENDPOINTS = {"api:orders", "api:order", "api:order_shipments", "api:webhooks", "api:webhook"}
 MISSING = 999_999  # an id no object has
 VALUES = {"fmt": "csv", "action": "approve", "decision": "approve", "kind": "order", "token": "no-such-token",
           "number": "SO-2000-99999", "key": "orders", "app_label": "orders", "url": "x", "content_type_id": "1",
