@@ -180,21 +180,28 @@ def _predicted_late():
 
 # --- figures -----------------------------------------------------------------------------------------
 
-def stage_figures(filters):
-    rows = {r["status"]: r for r in received_orders(filters).values("status").annotate(
-        n=Count("id"), value=Sum("total_amount"))}
-    return [{"status": s, "label": label, "count": rows.get(s, {}).get("n", 0),
-             "value": rows.get(s, {}).get("value") or 0}
+def received_summary(filters):
+    """The orders received in the period counted and summed by (status, priority, customer) in one scan;
+    orders by stage, the rush share and the top customers are read from it."""
+    return list(received_orders(filters).values("status", "priority", "customer_id").annotate(
+        n=Count("id"), value=Sum("total_amount")).order_by())
+
+
+def stage_figures(summary):
+    counts, values = {}, {}
+    for row in summary:
+        counts[row["status"]] = counts.get(row["status"], 0) + row["n"]
+        values[row["status"]] = values.get(row["status"], 0) + (row["value"] or 0)
+    return [{"status": s, "label": label, "count": counts.get(s, 0), "value": values.get(s, 0)}
             for s, label in S.choices if s != S.DRAFT]
 
 
-def rush_figures(filters):
-    received = received_orders(filters).aggregate(
-        total=Count("id"), rush=Count("id", filter=Q(priority=Priority.RUSH)))
+def rush_figures(summary, filters):
+    total = sum(row["n"] for row in summary)
+    rush = sum(row["n"] for row in summary if row["priority"] == Priority.RUSH)
     delivered = delivered_facts(filters).filter(priority=Priority.RUSH).aggregate(
         n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
-    return {"received": received["total"], "rush": received["rush"],
-            "rush_share": _share(received["rush"], received["total"]),
+    return {"received": total, "rush": rush, "rush_share": _share(rush, total),
             "rush_delivered": delivered["n"], "rush_on_time": delivered["on_time"],
             "rush_on_time_percent": _share(delivered["on_time"], delivered["n"])}
 
@@ -320,24 +327,57 @@ def late_orders(filters):
     return result
 
 
-def top_customers(filters):
-    return list(received_orders(filters).values("customer__code", "customer__name").annotate(
-        value=Sum("total_amount"), n=Count("id")).order_by("-value", "customer__code")[:TOP])
+def _top(totals, names):
+    """The TOP biggest of `totals` ({id: {"value": …}}) as (id, (code, name), total), ties by code:
+    `names(ids)` gives {id: (code, name)} for the candidates only (those at least as big as the TOP-th)."""
+    ranked = sorted(totals.items(), key=lambda item: -item[1]["value"])
+    if not ranked:
+        return []
+    cut = ranked[min(TOP, len(ranked)) - 1][1]["value"]
+    candidates = [(pk, total) for pk, total in ranked if total["value"] >= cut]
+    labels = names([pk for pk, _total in candidates])
+    candidates.sort(key=lambda item: (-item[1]["value"], labels[item[0]][0]))
+    return [(pk, labels[pk], total) for pk, total in candidates[:TOP]]
+
+
+def top_customers(summary):
+    totals = {}
+    for row in summary:
+        total = totals.setdefault(row["customer_id"], {"value": 0, "n": 0})
+        total["value"] += row["value"] or 0
+        total["n"] += row["n"]
+    return [{"customer__code": code, "customer__name": name, **total} for _pk, (code, name), total in _top(
+        totals, lambda ids: {c["pk"]: (c["code"], c["name"]) for c in Customer.objects.filter(pk__in=ids).values(
+            "pk", "code", "name")})]
 
 
 def top_products(filters):
-    received = received_orders(filters).values("pk")
+    """The TOP products by value over the lines of the orders received in the period, with how many orders
+    had each. The value is summed for every product in one pass; the orders are counted (COUNT DISTINCT,
+    which sorts) for the TOP products only."""
+    received = received_orders(filters).values("pk").order_by()
+    lines = OrderLine.objects.filter(order__in=received)
+    if filters.product:
+        lines = lines.filter(product=filters.product)
     value = Sum(F("quantity") * F("unit_price"), output_field=DecimalField(max_digits=20, decimal_places=2))
-    return list(OrderLine.objects.filter(order__in=received).filter(
-        **({"product": filters.product} if filters.product else {})).values("product__sku", "product__name")
-        .annotate(value=value, n=Count("order_id", distinct=True)).order_by("-value", "product__sku")[:TOP])
+    totals = {row["product_id"]: {"value": row["value"] or 0}
+              for row in lines.values("product_id").annotate(value=value).order_by()}
+    top = _top(totals, lambda ids: {p["pk"]: (p["sku"], p["name"]) for p in Product.objects.filter(pk__in=ids)
+                                    .values("pk", "sku", "name")})
+    ids = [pk for pk, _labels, _total in top]
+    orders = {row["product_id"]: row["n"] for row in lines.filter(product_id__in=ids).values("product_id")
+              .annotate(n=Count("order_id", distinct=True)).order_by()} if ids else {}
+    return [{"product__sku": sku, "product__name": name, "value": total["value"], "n": orders.get(pk, 0)}
+            for pk, (sku, name), total in top]
 
 
 def dashboard(filters):
+    summary = received_summary(filters)
     return {
-        "stages": stage_figures(filters), "rush": rush_figures(filters), "on_time": on_time_by_week(filters),
-        "lead": lead_times(filters), "fpy": first_pass_yield(filters), "utilisation": utilisation(filters),
-        "late": late_orders(filters), "top_customers": top_customers(filters), "top_products": top_products(filters),
+        "stages": stage_figures(summary), "rush": rush_figures(summary, filters),
+        "on_time": on_time_by_week(filters), "lead": lead_times(filters), "fpy": first_pass_yield(filters),
+        "utilisation": utilisation(filters), "late": late_orders(filters), "top_customers": top_customers(summary),
+        "top_products": top_products(filters),
     }
 
 

@@ -229,7 +229,19 @@ def test_dashboard_query_count_is_fixed(manager_client, django_assert_num_querie
         manager_client.get(reverse("reports:drill"), {**PERIOD, "figure": "delivered"})
 
 
-QUERIES = 18
+QUERIES = 19
 DRILL_QUERIES = 8
 
 
+
+
+def test_top_products_count_orders_not_lines(data_set):
+    """Two lines of one product in one order (two delivery dates) count that order once."""
+    from orders.models import OrderLine
+
+    a = data_set["A"]
+    OrderLine.objects.create(order=a, line_no=2, product=a.lines.get().product, quantity=Decimal("4"),
+                             unit_price=Decimal("10"))
+    products = {p["product__sku"]: (p["n"], p["value"]) for p in dashboard(FILTERS)["top_products"]}
+    # A to E have P-MAIN (1,500 in all, plus the new line's 40); F has P-OTHER.
+    assert products == {"P-MAIN": (5, Decimal("1540")), "P-OTHER": (1, Decimal("600"))}
