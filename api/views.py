@@ -130,8 +130,6 @@ class OrderShipments(GenericAPIView):
         return Response(ShipmentOutSerializer(order.shipments.order_by("created_at"), many=True).data)
 
 
-# --- pages for people: the API's documentation and its keys -------------------------------------------
-
 class Webhooks(GenericAPIView):
     """The calling key's webhooks: list them, add one (its secret is given back once), remove one."""
     permission_classes = [IsAuthenticated, HasModelPermissions]
@@ -163,6 +161,8 @@ class WebhookDetail(GenericAPIView):
         services.remove_webhook(subscription=subscription)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+
+# --- pages for people: the API's documentation and its keys -------------------------------------------
 
 def documentation(request):
     return render(request, "api/documentation.html")
