@@ -275,17 +275,23 @@ def production_yield(filters):
             "percent": _share(float(good), float(good + scrap))}
 
 
+def _planned_operations(filters):
+    """The operations planned to start in the period, not cancelled, with the work center they run on."""
+    from planning.models import WorkOrderOperation, WorkOrderStatus
+
+    return (WorkOrderOperation.objects.filter(planned_start__gte=filters.start, planned_start__lt=filters.end)
+            .exclude(Q(status=WorkOrderStatus.CANCELLED) | Q(work_order__status=WorkOrderStatus.CANCELLED))
+            .annotate(center_id=Coalesce("planned_work_center_id", "work_center_id")))
+
+
 def utilisation(filters):
     """Per active work center: planned work content of the operations starting in the period against
     the center's available minutes (3 queries: centers, operations, calendar shifts+exceptions)."""
     from planning.daily_plan import merge, subtract, working_windows
-    from planning.models import CalendarException, CalendarShift, WorkCenter, WorkOrderOperation, WorkOrderStatus
+    from planning.models import CalendarException, CalendarShift, WorkCenter
 
     centers = list(WorkCenter.objects.filter(is_active=True).select_related("calendar").order_by("code"))
-    work = (WorkOrderOperation.objects.filter(planned_start__gte=filters.start, planned_start__lt=filters.end)
-            .exclude(Q(status=WorkOrderStatus.CANCELLED) | Q(work_order__status=WorkOrderStatus.CANCELLED))
-            .annotate(center_id=Coalesce("planned_work_center_id", "work_center_id"))
-            .values("center_id")
+    work = (_planned_operations(filters).values("center_id")
             .annotate(minutes=Sum(F("setup_minutes") + F("run_minutes_per_unit") * F("quantity"),
                                   output_field=DecimalField(max_digits=20, decimal_places=3))))
     scheduled = {r["center_id"]: float(r["minutes"] or 0) for r in work}
@@ -412,6 +418,7 @@ FIGURES = {
     "late": _("Late orders (due date passed)"),
     "at_risk": _("At-risk orders"),
     "predicted_late": _("Predicted late (planned finish after the due date)"),
+    "center": _("Orders with operations planned at the work center in the period"),
     "fpy_first": _("Orders with a first final inspection"),
     "fpy_failed": _("Orders whose first final inspection failed"),
 }
@@ -422,6 +429,7 @@ class Drill:
     figure: str
     status: str = ""
     week: date | None = None
+    center_id: int | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -464,6 +472,10 @@ def figure_orders(filters, drill: Drill):
         if f == "fpy_failed":
             qs = qs.filter(status=InspectionStatus.FAILED)
         return _order_scope(Order.objects.filter(pk__in=qs.values("order_id")), filters)
+    if f == "center" and drill.center_id:
+        # The operations utilisation counts (all orders: utilisation is the factory's, not filtered).
+        return Order.objects.filter(pk__in=_planned_operations(filters).filter(
+            center_id=drill.center_id).values("work_order__order_id"))
     return Order.objects.none()
 
 

@@ -74,10 +74,18 @@ def drill(request):
         week = date.fromisoformat(request.GET["week"]) if request.GET.get("week") else None
     except ValueError:
         week = None
-    orders = drill_rows(figure_orders(filters, Drill(figure=figure, status=status, week=week)))
+    center = None
+    if figure == "center":
+        from planning.models import WorkCenter
+
+        center = WorkCenter.objects.filter(code=request.GET.get("center", "")).first()
+        if center is None:
+            raise Http404
+    orders = drill_rows(figure_orders(filters, Drill(figure=figure, status=status, week=week,
+                                                     center_id=center.pk if center else None)))
     return render(request, "reports/drill.html", {
         "form": form, "figure": figure, "figure_label": FIGURES[figure], "status": status, "week": week,
-        **paginate(request, orders)})
+        "center": center, **paginate(request, orders)})
 
 
 @login_required

@@ -178,7 +178,7 @@ def test_first_pass_yield(manager_client):
     assert [o.number for o in response.context["page"]] == [orders["A"].number]
 
 
-def test_utilisation_uses_the_calendar():
+def test_utilisation_uses_the_calendar(manager_client):
     calendar = WorkCalendar.objects.create(name="day shift", time_zone="Asia/Shanghai")
     for weekday in range(5):
         CalendarShift.objects.create(calendar=calendar, weekday=weekday, start=time(8), end=time(16))
@@ -203,6 +203,21 @@ def test_utilisation_uses_the_calendar():
     row = next(r for r in dashboard(FILTERS)["utilisation"] if r["center"] == center)
     # 9 working days (Jan 7 holiday) × 480 min × 2 units = 8,640 available; 1,620 planned
     assert (row["scheduled_minutes"], row["available_minutes"], row["percent"]) == (1620, 8640, 18.8)
+    # The work center's row drills down to the orders behind its planned work.
+    page = manager_client.get(reverse("reports:dashboard"), PERIOD).content.decode()
+    assert "figure=center&amp;center=WC-U" in page
+    drill = manager_client.get(reverse("reports:drill"), {**PERIOD, "figure": "center", "center": "WC-U"})
+    assert [o.number for o in drill.context["page"]] == [order.number] and "WC-U Filling" in drill.content.decode()
+    other = order_row(creator=creator, customer=CustomerFactory(), product=ProductFactory(), status="planned",
+                      submitted=local(5, 9))
+    late_wo = WorkOrder.objects.create(number="WO-U-2", order=other, item=item, quantity=1, routing=routing,
+                                       created_by=creator)
+    WorkOrderOperation.objects.create(work_order=late_wo, sequence=1, work_center=center, quantity=1, setup_minutes=0,
+                                      run_minutes_per_unit=Decimal("1"),
+                                      planned_start=local(19, 8), planned_end=local(19, 9))  # after the period
+    drill = manager_client.get(reverse("reports:drill"), {**PERIOD, "figure": "center", "center": "WC-U"})
+    assert [o.number for o in drill.context["page"]] == [order.number]
+    assert manager_client.get(reverse("reports:drill"), {"figure": "center", "center": "NOPE"}).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["sales", "order_desk", "planner", "warehouse", "production", "qc", "shipping"])
