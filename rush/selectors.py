@@ -112,7 +112,8 @@ def board_rows():
     tz = timezone.get_current_timezone()
     datetime_format = formats.get_format("SHORT_DATETIME_FORMAT")
     date_format = formats.get_format("SHORT_DATE_FORMAT")
-    detail_url = reverse("orders:detail", args=[0]).removesuffix("0/")
+    # The order page's address split around a placeholder pk: one reverse() for the page, not one per row.
+    detail_before, detail_after = reverse("orders:detail", args=[987654321]).split("987654321")
     rows = []
     for order in orders:
         numbers = progress.get(order.pk, {})
@@ -121,7 +122,7 @@ def board_rows():
         row = BoardRow(order=order, total_operations=numbers.get("total", 0),
                        done_operations=numbers.get("done", 0), predicted_finish=finish,
                        next_step=step, owner_role=role, status_label=status_labels[order.status],
-                       owner_label=owner, url=f"{detail_url}{order.pk}/",
+                       owner_label=owner, url=f"{detail_before}{order.pk}{detail_after}",
                        predicted_text=dateformat.format(finish.astimezone(tz), datetime_format) if finish else "—")
         row.due_text = dateformat.format(row.due, date_format)
         rows.append(row)

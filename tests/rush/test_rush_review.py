@@ -200,6 +200,8 @@ def test_the_board_shows_each_open_rush_order_with_its_next_step_and_prediction(
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("rush:board"))
     assert page.status_code == 200 and r.number in page.content.decode()
+    # Each row links to its order's page.
+    assert f'<a href="{reverse("orders:detail", args=[r.pk])}">{r.number}</a>' in page.content.decode()
     baseline = len(queries)
     # More rush orders cost no more queries.
     for order in (a,):
