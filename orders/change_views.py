@@ -31,13 +31,7 @@ def change_create(request, pk):
     errors, posted = [], request.POST if request.method == "POST" else {}
     if request.method == "POST":
         kind = request.POST.get("kind", "")
-        proposed = {ChangeKind.DATE: lambda: {"requested_date": request.POST.get("requested_date", "")},
-                    ChangeKind.QUANTITY: lambda: changes.parse_quantity_form(request.POST, order),
-                    ChangeKind.PRODUCT: lambda: {"line": request.POST.get("line", ""),
-                                                 "product": request.POST.get("product", "")},
-                    ChangeKind.ADD_LINE: lambda: {"product": request.POST.get("product", ""),
-                                                  "quantity": request.POST.get("quantity", "")},
-                    }.get(kind, dict)()
+        proposed = changes.proposed_from_form(kind, request.POST, lines)
         try:
             change = changes.request_change(actor=request.user, order=order, kind=kind, proposed=proposed,
                                             reason=request.POST.get("reason", ""))
@@ -63,10 +57,8 @@ def _change(request, pk):
 @login_required
 def change_detail(request, pk):
     change = _change(request, pk)
-    permission = changes.APPROVAL_PERMISSION.get(change.order.status)
     return render(request, "orders/changes/detail.html", {
-        "change": change, "order": change.order,
-        "can_decide": change.status == "requested" and permission and request.user.has_perm(permission)})
+        "change": change, "order": change.order, "can_decide": changes.may_decide(request.user, change)})
 
 
 @require_POST

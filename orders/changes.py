@@ -385,8 +385,19 @@ def reject_change(*, actor, request, reason) -> ChangeRequest:
     return current
 
 
-def parse_quantity_form(data, order):
-    """{"lines": {line_no: text}} from a posted form's qty-<line_no> fields (only those filled in)."""
-    return {"lines": {str(line.line_no): data.get(f"qty-{line.line_no}", "").strip()
-                      for line in order.lines.all() if data.get(f"qty-{line.line_no}", "").strip()}}
+def proposed_from_form(kind, data, lines):
+    """What the change form posted for `kind`, as request_change takes it (checked there). `lines`: the
+    order's lines, for the quantity form's qty-<line_no> fields (only those filled in)."""
+    if kind == ChangeKind.QUANTITY:
+        return {"lines": {str(line.line_no): data.get(f"qty-{line.line_no}", "").strip()
+                          for line in lines if data.get(f"qty-{line.line_no}", "").strip()}}
+    fields = {ChangeKind.DATE: ["requested_date"], ChangeKind.PRODUCT: ["line", "product"],
+              ChangeKind.ADD_LINE: ["product", "quantity"]}.get(kind, [])
+    return {name: data.get(name, "") for name in fields}
+
+
+def may_decide(user, request) -> bool:
+    """Whether the change's page offers `user` the approve and reject buttons (approve_change checks again)."""
+    permission = APPROVAL_PERMISSION.get(request.order.status)
+    return request.status == ChangeStatus.REQUESTED and permission is not None and user.has_perm(permission)
 

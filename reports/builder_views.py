@@ -12,9 +12,9 @@ from accounts.roles import ROLE_LABELS
 from record_pages.views import add_service_errors, paginate
 
 from . import builder, services
+from .exports import export_response
 from .selectors import saved_report, saved_reports_for
 from .tables import Report
-from .views import export_response
 
 FILTER_ROWS = 5
 

@@ -4,6 +4,8 @@ neutralised the same way as the order export (orders.exports.neutralise)."""
 import csv
 import io
 
+from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from orders.exports import EXPORT_LIMIT, neutralise
@@ -43,3 +45,14 @@ def table_xlsx(header, rows, title) -> bytes:
 
 def xlsx_response_type():
     return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_response(name, header, rows, title, fmt):
+    """The table as a CSV or XLSX download named `name`-<time>."""
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        response = HttpResponse(table_csv(header, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(table_xlsx(header, rows, title), content_type=xlsx_response_type())
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
+    return response

@@ -1,10 +1,9 @@
 from datetime import date
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 
 from orders.models import OrderStatus
@@ -119,14 +118,6 @@ def report_page(request, key):
 def report_export(request, key, fmt):
     report, _form, filters = _report(request, key)
     rows = report.present(report.rows(filters).iterator(chunk_size=2000))
-    return export_response(report.key, report.header, rows, report.title, fmt)
+    return exports.export_response(report.key, report.header, rows, report.title, fmt)
 
 
-def export_response(name, header, rows, title, fmt):
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        response = HttpResponse(exports.table_csv(header, rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(exports.table_xlsx(header, rows, title), content_type=exports.xlsx_response_type())
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
-    return response

@@ -215,3 +215,14 @@ def rush_report(start, end):
         rows.append(ReportRow(request=request, review_hours=round(hours, 1) if hours is not None else None,
                               delivered_on=timezone.localdate(at) if at else None))
     return RushReport(rows=rows, start=start, end=end)
+
+
+def report_table(start, end):
+    """The rush report's rows as cells, for the CSV/XLSX export."""
+    for row in rush_report(start, end).rows:
+        r = row.request
+        yield [r.number, r.order.number, r.order.customer.name, r.requested_date.isoformat(),
+               timezone.localtime(r.requested_at).strftime("%Y-%m-%d %H:%M"), r.get_status_display(),
+               row.review_hours, row.moved_count, row.delay_hours,
+               row.delivered_on.isoformat() if row.delivered_on else "",
+               "" if row.on_time is None else (_("yes") if row.on_time else _("no"))]

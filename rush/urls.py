@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,7 +6,7 @@ app_name = "rush"
 urlpatterns = [
     path("", views.board, name="board"),
     path("report/", views.report, name="report"),
-    path("report.csv", views.report_csv, name="report_csv"),
+    re_path(r"^report/export\.(?P<fmt>csv|xlsx)$", views.report_export, name="report_export"),
     path("orders/<int:order_pk>/request/", views.request_create, name="request"),
     path("orders/<int:order_pk>/panel/", views.order_panel, name="order_panel"),
     path("<int:pk>/", views.detail, name="detail"),

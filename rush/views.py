@@ -1,16 +1,16 @@
-import csv
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orders.selectors import orders_visible_to
+from reports.exports import export_response
 
 from . import selectors, services
 from .forms import DecisionForm, ReportFilterForm, ReviewForm, RushRequestForm
@@ -146,22 +146,9 @@ def report(request):
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
-def report_csv(request):
+def report_export(request, fmt):
     _form, start, end = _report_period(request)
-    data = selectors.rush_report(start, end)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="rush-report-{start}-{end}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([_("Request"), _("Order"), _("Customer"), _("Needed by"), _("Requested at"), _("Status"),
-                     _("Review hours"), _("Orders moved"), _("Delay caused (hours)"), _("Delivered"), _("On time")])
-    for row in data.rows:
-        r = row.request
-        writer.writerow([r.number, r.order.number, r.order.customer.name, r.requested_date.isoformat(),
-                         timezone.localtime(r.requested_at).strftime("%Y-%m-%d %H:%M"), r.get_status_display(),
-                         "" if row.review_hours is None else row.review_hours, row.moved_count, row.delay_hours,
-                         row.delivered_on.isoformat() if row.delivered_on else "",
-                         "" if row.on_time is None else (_("yes") if row.on_time else _("no"))])
-    return response
-
-
+    header = [_("Request"), _("Order"), _("Customer"), _("Needed by"), _("Requested at"), _("Status"),
+              _("Review hours"), _("Orders moved"), _("Delay caused (hours)"), _("Delivered"), _("On time")]
+    return export_response(f"rush-report-{start}-{end}", header, selectors.report_table(start, end),
+                           _("Rush report"), fmt)

@@ -3,6 +3,8 @@ QC load), the three signatures, the manager's decision and what approval does (r
 rescheduled as shown, the moved orders' owners told, the production notice), and every bad input
 refused with nothing written."""
 
+import csv as csv_module
+import io
 import subprocess
 
 import pytest
@@ -11,10 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from alerts.models import Alert, AlertRecipient
 from documents.models import Document, DocumentStatus
-from orders.models import Order, OrderEvent, OrderStatus
+from orders.models import Customer, Order, OrderEvent, OrderStatus
 from planning.models import WorkOrderOperation
 from rush import services
 from rush.models import RushEvent, RushRequest, RushReview, RushStatus
@@ -244,8 +247,17 @@ def test_the_report_counts_decisions_review_time_and_the_delay_caused(people, fa
     assert report.orders_moved == 2 and caused >= 2 * 8 * 60 and report.delay_caused_hours == round(caused / 60, 1)
     assert report.median_review_hours is not None
     client.force_login(people["manager"])
-    csv = client.get(reverse("rush:report_csv")).content.decode("utf-8-sig")
+    csv = client.get(reverse("rush:report_export", args=["csv"])).content.decode("utf-8-sig")
     assert approved.number in csv and rejected.number in csv
+    # The shared exporter: a cell a spreadsheet would run as a formula is neutralised; XLSX too.
+    Customer.objects.filter(pk=approved.order.customer_id).update(name="=HYPERLINK(\"http://x\")")
+    text = client.get(reverse("rush:report_export", args=["csv"])).content.decode("utf-8-sig")
+    customers = {row[1]: row[2] for row in csv_module.reader(io.StringIO(text))}
+    assert customers[approved.order.number] == "'=HYPERLINK(\"http://x\")"
+    xlsx = client.get(reverse("rush:report_export", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(xlsx.content), read_only=True).active
+    cells = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert approved.number in cells and rejected.number in cells
 
 
 def test_pages_answer_by_role(people, factory, client):
