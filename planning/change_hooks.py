@@ -76,8 +76,11 @@ def _what_if(order, change):
         return None
     factors = {}
     for line, (old, new) in change.quantities.items():
-        for top in _top_work_orders(order, line):
-            if top.status in NOT_STARTED and not any(wo.status in STARTED for wo in _top_work_orders(order, line)):
+        tops = _top_work_orders(order, line)
+        if any(wo.status in STARTED for wo in tops):
+            continue  # work under way: the change is an extra or reduced work order, not a scaled one
+        for top in tops:
+            if top.status in NOT_STARTED:
                 for wo in _subtree(top):
                     factors[wo.number] = new / old
     due = (datetime.combine(change.new_date + timedelta(days=1), time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
