@@ -22,15 +22,21 @@ TEST_SYSTEM_PACKAGES := chromium poppler-utils
 # Ignored when looking for locale/ folders: the virtualenv holds Django's own catalogs.
 I18N_IGNORE := --ignore=$(VENV) --ignore=staticfiles --ignore=var --ignore=node_modules
 
+# Runtime packages for `make run`; the dev extras (pytest, Playwright, ruff, benchmark tools) only for
+# `make test`, `make lint` and `make bench`. Each stamp is redone only when pyproject.toml changes.
 DEPS_STAMP := $(VENV)/.orderflow-deps
+DEV_DEPS_STAMP := $(VENV)/.orderflow-dev-deps
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: help install system-packages test-system-packages run serve migrate seed messages compilemessages \
+.PHONY: help install install-dev system-packages test-system-packages run serve migrate seed messages compilemessages \
 	test lint bench worker beat clean
 
 help:
 	@echo "make run      install everything, migrate, load demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test     run the whole test suite (pytest, incl. the embedded-default check)"
-	@echo "make install  Debian packages + .venv + pinned Python packages (pyproject.toml, dev extras)"
+	@echo "make install  Debian packages + .venv + the pinned runtime packages (pyproject.toml)"
+	@echo "make install-dev  the same plus the dev extras (tests, lint, benchmarks)"
 	@echo "make migrate | seed | messages | lint | bench | worker | beat | serve"
 
 system-packages:
@@ -44,18 +50,23 @@ $(PY): | system-packages
 		{ echo "OrderFlow needs Python 3.11 or newer; set PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstalled only when pyproject.toml changes.
 $(DEPS_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(DEV_DEPS_STAMP): pyproject.toml $(DEPS_STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $@
 
 install: system-packages $(DEPS_STAMP)
 
-# Compiles the .po catalogs that exist; with none yet (no locale/ folder) there is nothing to do.
-compilemessages: install
-	@if find . -path ./$(VENV) -prune -o -name '*.po' -print | grep -q .; then \
-		$(MANAGE) compilemessages $(I18N_IGNORE) -v 0; \
-	else echo "No translation catalogs to compile."; fi
+install-dev: install $(DEV_DEPS_STAMP)
+
+# A catalog is compiled only when its .po is newer than its .mo: a repeat `make run` starts no Django for it.
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
+
+compilemessages: install $(MO_FILES)
 
 messages: install
 	@mkdir -p locale
@@ -67,12 +78,11 @@ migrate: install
 	$(MANAGE) migrate --noinput
 
 # Demo data: one user per role and sample orders, then the planning data (calendars, work centers,
-# items, BOMs, routings) and plans for the approved orders; safe to run again.
-seed: migrate
-	$(MANAGE) seed_demo
-	$(MANAGE) seed_planning_demo
-	$(MANAGE) seed_stock_demo
-	$(MANAGE) seed_quality_demo
+# items, BOMs, routings) and plans for the approved orders, stock and inspection plans. One process
+# (demo/management/commands/setup_demo.py) migrates when needed and skips the seeds in one query when
+# they already ran on this database.
+seed: install
+	$(MANAGE) setup_demo
 
 # The embedded default: SQLite file db.sqlite3, Celery eager (no CELERY_BROKER_URL), DEBUG on.
 run: install compilemessages seed
@@ -83,13 +93,13 @@ run: install compilemessages seed
 serve:
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: install test-system-packages compilemessages
+test: install-dev test-system-packages compilemessages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 
-bench: install
+bench: install-dev
 	$(PY) bench/run.py
 
 # A real worker and beat need CELERY_BROKER_URL (Redis); see README.md.

@@ -2,7 +2,7 @@
 """Run the benchmarks and print one table: name, metric, value, target, ok?
 
     python bench/run.py                 # everything
-    python bench/run.py pages http      # a selection: pages, http, pdf, scheduler, planning, promise
+    python bench/run.py pages http      # a selection: startup, pages, http, pdf, scheduler, planning, ...
     BENCH_ORDERS=5000 python bench/run.py   # a quick run on a smaller data set
 
 Runs against PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/orderflow_bench),
@@ -19,8 +19,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("pages", "http", "pdf", "scheduler", "planning", "promise", "stock", "quality", "materials", "shipping",
-         "reports", "alerts", "load")
+PARTS = ("startup", "pages", "http", "pdf", "scheduler", "planning", "promise", "stock", "quality", "materials",
+         "shipping", "reports", "alerts", "load")
 
 
 def _redis_answers(url):
@@ -67,6 +67,16 @@ def main(argv=None):
     if {"pdf", "materials", "alerts", "load"} & set(parts) and _redis_answers(redis_url):
         os.environ["BENCH_CELERY_BROKER_URL"] = redis_url  # read by bench.settings, passed to the worker
 
+    rows, began = [], time.monotonic()
+    if "startup" in parts:  # `make run` on its own SQLite file: before the bench database is set up
+        from bench import startup
+
+        print("make run start-up (embedded default) ...", file=sys.stderr, flush=True)
+        rows += startup.run(log=lambda message: print(message, file=sys.stderr, flush=True))
+
+    if not set(parts) - {"startup"}:
+        return _report(rows, args, started=began, database_name="(none)")
+
     from bench import database
 
     database.create_if_missing(os.environ["BENCH_DATABASE_URL"])
@@ -80,7 +90,7 @@ def main(argv=None):
 
     started = time.monotonic()
     try:
-        rows = database.prepare(os.environ["BENCH_DATABASE_URL"], orders=args.orders, reseed=args.reseed, log=log)
+        rows += database.prepare(os.environ["BENCH_DATABASE_URL"], orders=args.orders, reseed=args.reseed, log=log)
     except database.NotABenchDatabase as exc:
         raise SystemExit(str(exc)) from None
     if "pages" in parts:
@@ -152,11 +162,14 @@ def main(argv=None):
         log("Load test (Locust) ...")
         rows += load_test.run(log=log)
 
+    return _report(rows, args, started=started, database_name=os.environ["BENCH_DATABASE_URL"].rsplit("/", 1)[-1])
+
+
+def _report(rows, args, *, started, database_name):
     from bench.results import format_table
 
-    print(f"\nOrderFlow benchmarks: {args.orders} generated orders, PostgreSQL "
-          f"{os.environ['BENCH_DATABASE_URL'].rsplit('/', 1)[-1]}, {os.cpu_count()} CPUs, "
-          f"{time.monotonic() - started:.0f} s\n")
+    print(f"\nOrderFlow benchmarks: {args.orders} generated orders, PostgreSQL {database_name}, "
+          f"{os.cpu_count()} CPUs, {time.monotonic() - started:.0f} s\n")
     print(format_table(rows))
     if args.json:
         Path(args.json).write_text(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))

@@ -7,8 +7,6 @@ other URL (http(s) elsewhere, file:, data:, ftp:), so a document never fetches a
 user input and never touches the network or the rest of the file system.
 """
 
-import logging
-import mimetypes
 import posixpath
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -19,10 +17,6 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-logger = logging.getLogger(__name__)
 
 PDF_BASE_URL = "https://orderflow.invalid/"
 
@@ -50,21 +44,6 @@ def static_file_for_url(url):
     return path
 
 
-class StaticFilesOnlyFetcher(URLFetcher):
-    """WeasyPrint's fetcher, narrowed to our static files (see the module docstring)."""
-
-    def fetch(self, url, headers=None):
-        try:
-            path = static_file_for_url(url)
-        except URLRefused:
-            logger.warning("PDF rendering refused a URL: %.200s", url)
-            raise
-        content_type, _encoding = mimetypes.guess_type(path)
-        with open(path, "rb") as handle:
-            body = handle.read()
-        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type or "application/octet-stream"})
-
-
 def qr_code_svg(data, *, scale=3):
     """A QR code as inline SVG markup. Safe to mark safe: segno writes only the path of the modules,
     never the encoded text, so user data cannot inject markup here."""
@@ -82,5 +61,11 @@ def render_html(template_name, context, language):
 
 def render_pdf(template_name, context, language) -> bytes:
     """Render the template in `language` and return the A4 PDF's bytes."""
+    # WeasyPrint loads Pango and HarfBuzz (about half a second): only a process that renders pays for it,
+    # not every web start-up.
+    from weasyprint import HTML
+
+    from .pdf_fetcher import StaticFilesOnlyFetcher
+
     html = render_html(template_name, context, language)
     return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesOnlyFetcher()).write_pdf()

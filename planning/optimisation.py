@@ -72,7 +72,6 @@ from .plans import current_problem, due_instant, open_work, scheduling_start
 from .scheduling.calendar import to_minute
 from .scheduling.compiled import CompiledProblem, natural_key
 from .scheduling.model import SchedulingInputError
-from .scheduling.optimizer import optimize
 from .scheduling.validation import validate_schedule
 
 logger = logging.getLogger(__name__)
@@ -467,6 +466,9 @@ def _optimise(run):
     writer = None if connection.in_atomic_block else _ProgressWriter(run.pk, run.time_limit_seconds)
     if writer:
         writer.start()
+    # OR-Tools loads in ~0.3 s: the optimisation run imports it, not every web start-up.
+    from .scheduling.optimizer import optimize
+
     try:
         result = optimize(problem, objective="tardiness", time_limit=run.time_limit_seconds, workers=SOLVER_WORKERS,
                           progress=writer.on_solution if writer else None, keep_released=True)

@@ -1,6 +1,7 @@
 """The embedded default that `make run` gives a newcomer: no DATABASE_URL, no CELERY_BROKER_URL, the
 local settings. On a copy of the project (so the SQLite file is fresh and the real default path is
-used) it migrates, loads the demo data twice, serves, and lets a demo user sign in."""
+used) it runs `setup_demo` as `make run` does (migrate, every demo seed), runs it again as a second
+`make run` does (nothing to do, one quick check), serves, and lets a demo user sign in."""
 
 import http.cookiejar
 import os
@@ -54,10 +55,11 @@ def free_port():
 
 @pytest.fixture(scope="module")
 def served_site(fresh_project, embedded_env):
-    manage(fresh_project, embedded_env, "migrate", "--noinput")
-    # `make run` loads the demo data on every start, so a second run must succeed too.
-    manage(fresh_project, embedded_env, "seed_demo")
-    manage(fresh_project, embedded_env, "seed_demo")
+    first = manage(fresh_project, embedded_env, "setup_demo", timeout=600)
+    assert "Demo data loaded" in first.stdout, first.stdout
+    # The second `make run`: migrations and seeds are skipped in one quick check.
+    second = manage(fresh_project, embedded_env, "setup_demo")
+    assert "Demo data already loaded" in second.stdout and "Applying" not in second.stdout, second.stdout
 
     port = free_port()
     server = subprocess.Popen(
@@ -79,6 +81,24 @@ def served_site(fresh_project, embedded_env):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_a_changed_seed_runs_the_seeds_again(fresh_project, embedded_env, served_site):
+    seed = fresh_project / "quality" / "demo_data.py"
+    seed.write_text(seed.read_text() + "\n# changed\n")
+    again = manage(fresh_project, embedded_env, "setup_demo")
+    assert "Demo data loaded" in again.stdout and "Quality demo data" in again.stdout, again.stdout
+
+
+def test_a_web_start_up_loads_no_pdf_solver_or_spreadsheet_library(fresh_project, embedded_env):
+    """WeasyPrint, OR-Tools and openpyxl are imported where they are used: a start-up that loads every URL
+    (as runserver does) loads none of them."""
+    probe = ("import sys, django; django.setup(); import config.urls; "
+             "print(sorted(m for m in ('weasyprint', 'ortools', 'openpyxl') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=fresh_project, capture_output=True, text=True,
+                            timeout=120, env={**embedded_env, "DJANGO_SETTINGS_MODULE": "config.settings.local"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_the_default_database_is_the_sqlite_file_beside_manage_py(fresh_project, served_site):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "alerts",
     "documents",
     "imports",
+    "demo",
     # lifecycle stages
     "orders",
     "planning",

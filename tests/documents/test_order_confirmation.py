@@ -4,7 +4,7 @@ import pytest
 import segno
 from django.core.exceptions import ValidationError
 
-from documents import rendering, services
+from documents import pdf_fetcher, rendering, services
 from documents.models import DocumentStatus
 from documents.tasks import render_document
 from orders.documents import build_order_confirmation
@@ -73,13 +73,13 @@ def test_the_order_number_is_printed_and_encoded_as_a_qr_code(sales, approved_or
 @pytest.mark.django_db
 def test_user_markup_is_printed_as_text_and_nothing_is_fetched(sales, monkeypatch):
     fetched = []
-    original_fetch = rendering.StaticFilesOnlyFetcher.fetch
+    original_fetch = pdf_fetcher.StaticFilesOnlyFetcher.fetch
 
     def recording_fetch(self, url, headers=None):
         fetched.append(url)
         return original_fetch(self, url, headers)
 
-    monkeypatch.setattr(rendering.StaticFilesOnlyFetcher, "fetch", recording_fetch)
+    monkeypatch.setattr(pdf_fetcher.StaticFilesOnlyFetcher, "fetch", recording_fetch)
     customer = CustomerFactory(name='<b>恶意</b><img src="http://127.0.0.1:9/pixel.png">',
                                billing_address='<link rel="stylesheet" href="file:///etc/passwd">')
     order = make_order(creator=sales, status=OrderStatus.APPROVED, customer=customer)

@@ -3,7 +3,8 @@
 import pytest
 from weasyprint import HTML
 
-from documents.rendering import PDF_BASE_URL, StaticFilesOnlyFetcher, URLRefused
+from documents.pdf_fetcher import StaticFilesOnlyFetcher
+from documents.rendering import PDF_BASE_URL, URLRefused
 
 
 @pytest.mark.parametrize("url", [
