@@ -17,8 +17,8 @@ from orders.models import Channel, Order, OrderStatus
 from orders.services import OrderActionRefused, create_order, submit_order
 
 from .models import ApiKey, IdempotencyRecord, WebhookSubscription, hash_key
+from .privileges import MANAGE_KEYS, rights_beyond
 
-MANAGE_KEYS = "api.add_apikey"
 # Entry keys of API orders are derived from (API key, Idempotency-Key) in this namespace.
 ENTRY_KEY_NAMESPACE = uuid.UUID("6f1c2a52-5d0e-4f43-9a4e-0b7c8f1d2e30")
 
@@ -36,6 +36,9 @@ def create_api_key(*, actor, name, user, customer=None):
         raise ValidationError(_("Give the key a name (the integration it is for)."))
     if user is None or not user.is_active:
         raise ValidationError(_("Choose the active user the key acts as."))
+    problem = rights_beyond(actor, user)
+    if problem:
+        raise ValidationError(problem)
     prefix, raw = ApiKey.new_raw_key()
     key = ApiKey.objects.create(name=name[:100], prefix=prefix, key_hash=hash_key(raw), user=user, customer=customer,
                                 created_by=actor)
