@@ -191,6 +191,9 @@ ALERT_CHANNEL_LANGUAGE = os.environ.get("ALERT_CHANNEL_LANGUAGE", "zh-hans")  # 
 ALERT_SMS_PROVIDER = os.environ.get("ALERT_SMS_PROVIDER", "logging")  # "logging" or "http"
 ALERT_SMS_HTTP_URL = os.environ.get("ALERT_SMS_HTTP_URL", "")
 ALERT_SMS_HTTP_TOKEN = os.environ.get("ALERT_SMS_HTTP_TOKEN", "")
+# Webhooks and alert channels never reach loopback, private, link-local, multicast or reserved addresses
+# (outbound/http.py) except in these networks (CIDRs, comma-separated), e.g. an SMS gateway in the LAN.
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS")
 # Where links in chat messages point (the address people open OrderFlow at).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
