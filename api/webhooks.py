@@ -21,6 +21,7 @@ from orders.models import OrderEvent
 from outbound import http as outbound_http
 
 from .models import WebhookDelivery, WebhookSubscription
+from .privileges import rights_beyond
 
 
 def signature(secret, timestamp, body: bytes):
@@ -75,7 +76,8 @@ def _claim(delivery_id):
         if not claimed:
             candidates.update(status="stopped")  # still claimable but not live: its webhook was removed
             return None
-    return WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
+    return WebhookDelivery.objects.select_related("subscription__api_key__user",
+                                                  "subscription__api_key__created_by").get(pk=delivery_id)
 
 
 def deliver(delivery_id):
@@ -91,7 +93,12 @@ def deliver(delivery_id):
     headers = {"Content-Type": "application/json", "X-OrderFlow-Event": delivery.payload.get("event", ""),
                "X-OrderFlow-Signature": signature(delivery.subscription.secret, timestamp, body)}
     outcome = {"status": "failed", "last_status_code": None}
+    key = delivery.subscription.api_key
+    # A key refused on requests (its maker lost rights, its user gained some) hears nothing either.
+    problem = rights_beyond(key.created_by, key.user)
     try:
+        if problem:
+            raise outbound_http.RefusedAddress(problem)
         outcome["last_status_code"], _text = outbound_http.post(delivery.subscription.url, body, headers=headers)
         outcome.update(status="sent", sent_at=timezone.now(), last_error="")
     except outbound_http.RefusedAddress as exc:

@@ -118,3 +118,28 @@ def test_a_key_whose_maker_was_deactivated_is_refused(role_users):
     response = Client(HTTP_AUTHORIZATION=f"Api-Key {raw}").get("/api/v1/orders/")
     assert response.status_code == 403
     assert "no longer active" in response.json()["errors"][0]["message"]
+
+
+def test_a_refused_key_hears_nothing_through_its_webhooks(role_users, settings):
+    from api import webhooks
+    from api.models import WebhookDelivery, WebhookSubscription
+    from orders.models import OrderStatus
+    from tests.alerts.webhook_server import WebhookServer
+    from tests.fixtures.factories import make_order
+
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    server = WebhookServer()
+    try:
+        boss = UserFactory(username="boss", role="admin")
+        key, _raw = services.create_api_key(actor=boss, name="ERP", user=role_users["sales"])
+        WebhookSubscription.objects.create(api_key=key, url=f"{server.url}/hook", secret="s")
+        boss.groups.set([Group.objects.get(name="manager")])  # no longer allowed to hand out sales' rights
+        make_order(creator=role_users["sales"], status=OrderStatus.SUBMITTED, admin=role_users["admin"])
+        delivery = WebhookDelivery.objects.get()
+        with pytest.raises(RuntimeError):
+            webhooks.deliver(delivery.pk)
+        delivery.refresh_from_db()
+        assert delivery.status == "failed" and "sales may do what boss may not" in delivery.last_error
+        assert server.received() == []
+    finally:
+        server.close()
