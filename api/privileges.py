@@ -35,7 +35,9 @@ def permission_label(name):
 
 def rights_beyond(creator, user):
     """Why `creator` may not hand out a key acting as `user` (a translated sentence), or None."""
-    if creator is None or not creator.is_active:
+    if creator is None:  # keys made before their maker was recorded: nobody vouches for their rights
+        return _("Nobody is recorded as having made this key: a manager must make a new one.")
+    if not creator.is_active:
         return _("The person who made the key is no longer active.")
     if not creator.has_perm(MANAGE_KEYS):
         return _("%(creator)s may no longer manage API keys.") % {"creator": creator.get_username()}

@@ -143,3 +143,11 @@ def test_a_refused_key_hears_nothing_through_its_webhooks(role_users, settings):
         assert server.received() == []
     finally:
         server.close()
+
+
+def test_a_key_without_a_recorded_maker_is_refused(role_users):
+    prefix, raw = ApiKey.new_raw_key()
+    from api.models import hash_key
+    ApiKey.objects.create(name="legacy", prefix=prefix, key_hash=hash_key(raw), user=role_users["order_desk"])
+    response = Client(HTTP_AUTHORIZATION=f"Api-Key {raw}").get("/api/v1/orders/")
+    assert response.status_code == 403 and "Nobody is recorded" in response.json()["errors"][0]["message"]
