@@ -1,4 +1,5 @@
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 SESSION_LANGUAGE_KEY = "orderflow_language"
 
@@ -17,4 +18,20 @@ class UserLanguageMiddleware:
             request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Pages for a signed-in person (and API answers to a key) hold orders, prices and names: no browser
+    or proxy keeps a copy (Cache-Control: no-store), so the back button after logging out on a shared
+    shop-floor terminal shows nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META
+        response = self.get_response(request)
+        if signed_in:
+            add_never_cache_headers(response)
         return response

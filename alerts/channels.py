@@ -3,7 +3,9 @@ with its signing secret, and SMS through a provider (settings.ALERT_SMS_PROVIDER
 only writes the message to the log; "http" posts it to ALERT_SMS_HTTP_URL with ALERT_SMS_HTTP_TOKEN).
 
 Every send has a short timeout (settings.ALERT_CHANNEL_TIMEOUT) and runs in the Celery task, never in a
-user's request. A failure raises ChannelError with what the server answered.
+user's request, and goes only where outbound.http allows (no loopback or LAN address unless the operator
+lists its network in WEBHOOK_ALLOWED_NETWORKS; the SMS gateway's address included). A failure raises
+ChannelError with what the server answered.
 """
 
 import base64
@@ -12,11 +14,11 @@ import hmac
 import json
 import logging
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 from django.conf import settings
+
+from outbound import http as outbound_http
 
 from .models import ChannelKind
 
@@ -40,17 +42,16 @@ def dingtalk_signed_url(url, secret, timestamp_ms=None):
 
 def post_json(url, payload, *, headers=None):
     """POST `payload` as JSON; returns the HTTP status. Chat robots answer 200 with {"errcode": 0} when the
-    message was taken: any other errcode is a failure too."""
+    message was taken: any other errcode is a failure too. Only to addresses outbound.http allows, never
+    following a redirect."""
     body = json.dumps(payload, ensure_ascii=False).encode()
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})})
     try:
-        with urllib.request.urlopen(request, timeout=settings.ALERT_CHANNEL_TIMEOUT) as response:  # noqa: S310
-            status, text = response.status, response.read(4000).decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        raise ChannelError(f"HTTP {exc.code}: {exc.read(500).decode('utf-8', 'replace')}", exc.code) from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise ChannelError(f"no answer: {getattr(exc, 'reason', exc)}") from None
+        status, text = outbound_http.post(url, body, headers={"Content-Type": "application/json; charset=utf-8",
+                                                              **(headers or {})})
+    except outbound_http.RefusedAddress as exc:
+        raise ChannelError(f"refused: {exc}") from None
+    except outbound_http.SendError as exc:
+        raise ChannelError(str(exc), exc.status_code) from None
     try:
         answer = json.loads(text) if text else {}
     except ValueError:

@@ -2,6 +2,7 @@
 worker is down, because the periodic sweep delivers whatever is still pending."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
@@ -81,6 +82,8 @@ class AlertRecipient(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_receipts")
     level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # When a sender took the e-mail (committed before sending, so no row lock is held over SMTP).
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
 
@@ -123,6 +126,16 @@ class ChannelEndpoint(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()})"
+
+    def clean(self):
+        super().clean()
+        if self.url:
+            from outbound import http as outbound_http
+
+            try:
+                outbound_http.check_url(self.url)
+            except outbound_http.RefusedAddress as exc:
+                raise ValidationError({"url": str(exc)}) from None
 
     @property
     def masked_secret(self):
@@ -178,8 +191,10 @@ class EscalationStep(models.Model):
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed, will retry")
+    STOPPED = "stopped", _("Not sent: channel switched off")
 
 
 class ChannelDelivery(models.Model):
@@ -192,6 +207,8 @@ class ChannelDelivery(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices,
                               default=DeliveryStatus.PENDING, db_index=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # When a sender took it (status sending): the claim is committed before the send, no lock is held.
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 

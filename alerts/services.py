@@ -4,10 +4,12 @@
   ChannelDelivery per chat or SMS channel of the matching rules (alerts.models.AlertRule), all in the
   caller's transaction; the delivery task is queued when it commits. Steps of a rule due at once (delay 0)
   are applied at once.
-- deliver: the e-mails not yet sent and the channel deliveries not yet sent, each claimed under a row
-  lock first, so running it twice (a retried or duplicated task) never sends twice. Every channel try is
-  a DeliveryAttempt. What failed raises RuntimeError so the task retries with backoff; the beat sweep
-  picks up whatever is still pending (a task lost while Redis or the worker was down).
+- deliver: the e-mails not yet sent and the channel deliveries not yet sent, each claimed first (a
+  committed conditional UPDATE), sent with no transaction open and recorded after, so running it twice (a
+  retried or duplicated task) never sends twice and no row stays locked while SMTP or a robot answers.
+  Every channel try is a DeliveryAttempt. What failed raises RuntimeError so the task retries with
+  backoff; the beat sweep picks up whatever is still pending (a task lost while Redis or the worker was
+  down).
 - escalate_due_alerts (beat): an alert nobody acknowledged in time goes to the next level of its rule.
 - acknowledge: a recipient takes the alert on; that stops its escalation.
 """
@@ -16,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from . import channels
@@ -100,44 +102,58 @@ def _tell(alert, *, level, roles=(), users=(), endpoints=()):
 
 # --- delivering ----------------------------------------------------------------------------------------
 
+# A claim older than this belongs to a sender that died mid-way (a send lasts ALERT_CHANNEL_TIMEOUT at most).
+STALE_CLAIM = timezone.timedelta(minutes=5)
+
+
 def deliver(alert_id):
     """Send what is not sent yet for this alert (see the module docstring)."""
     alert = Alert.objects.filter(pk=alert_id).first()
     if alert is None or alert.status == AlertStatus.DELIVERED:
         return alert
-    Alert.objects.filter(pk=alert_id).update(attempts=alert.attempts + 1)
+    Alert.objects.filter(pk=alert_id).update(attempts=F("attempts") + 1)
     errors = _send_emails(alert) + _send_channels(alert)
     if errors:
         Alert.objects.filter(pk=alert_id).update(last_error="\n".join(errors)[:2000])
         raise RuntimeError("; ".join(errors))
     unsent = (AlertRecipient.objects.filter(alert=alert, emailed_at__isnull=True).exists()
-              or ChannelDelivery.objects.filter(alert=alert).exclude(status=DeliveryStatus.SENT).exists())
+              or ChannelDelivery.objects.filter(alert=alert)
+              .exclude(status__in=[DeliveryStatus.SENT, DeliveryStatus.STOPPED]).exists())
     if not unsent:  # else another worker is sending the rest and marks the alert delivered when it is done
         Alert.objects.filter(pk=alert_id).update(status=AlertStatus.DELIVERED, delivered_at=timezone.now(),
                                                  last_error="")
     return Alert.objects.get(pk=alert_id)
 
 
+# Claim, send, record: each row is taken with one committed conditional UPDATE, the e-mail or the chat
+# message goes out with no transaction open (a slow SMTP server or robot never holds a row lock), and the
+# outcome is written afterwards only if the claim is still ours. Running twice never sends twice.
+
+def _claim_email(recipient_id, now):
+    claimable = Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - STALE_CLAIM)
+    return AlertRecipient.objects.filter(claimable, pk=recipient_id, emailed_at__isnull=True).update(
+        email_claimed_at=now)
+
+
 def _send_emails(alert):
     errors = []
     pending = AlertRecipient.objects.filter(alert=alert, emailed_at__isnull=True).values_list("pk", flat=True)
     for recipient_id in list(pending):
-        with transaction.atomic():
-            recipient = (AlertRecipient.objects.select_for_update(skip_locked=True, of=("self",))
-                         .select_related("user", "user__profile")
-                         .filter(pk=recipient_id, emailed_at__isnull=True).first())
-            if recipient is None:
-                continue  # another delivery has it
-            if recipient.user.email:
-                try:
-                    with translation.override(_language_of(recipient.user)):
-                        send_mail(f"[OrderFlow] {alert.rendered_subject()}", f"{alert.rendered_body()}\n\n{alert.link}",
-                                  settings.DEFAULT_FROM_EMAIL, [recipient.user.email])
-                except Exception as exc:  # noqa: BLE001 - recorded and retried by the sweep
-                    errors.append(str(exc))
-                    continue
-            recipient.emailed_at = timezone.now()
-            recipient.save(update_fields=["emailed_at"])
+        claimed_at = timezone.now()
+        if not _claim_email(recipient_id, claimed_at):
+            continue  # sent, or another delivery has it
+        recipient = AlertRecipient.objects.select_related("user", "user__profile").get(pk=recipient_id)
+        mine = AlertRecipient.objects.filter(pk=recipient_id, email_claimed_at=claimed_at, emailed_at__isnull=True)
+        if recipient.user.email:
+            try:
+                with translation.override(_language_of(recipient.user)):
+                    send_mail(f"[OrderFlow] {alert.rendered_subject()}", f"{alert.rendered_body()}\n\n{alert.link}",
+                              settings.DEFAULT_FROM_EMAIL, [recipient.user.email])
+            except Exception as exc:  # noqa: BLE001 - recorded and retried by the sweep
+                errors.append(str(exc))
+                mine.update(email_claimed_at=None)  # free for the retry
+                continue
+        mine.update(emailed_at=timezone.now())
     return errors
 
 
@@ -150,31 +166,43 @@ def channel_text(alert):
     return "\n".join(part for part in parts if part)
 
 
+def _claim_channel(delivery_id, now):
+    """The delivery, taken for sending; None when sent, switched off, or another sender has it now."""
+    claimable = (Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED])
+                 | Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM))
+    candidates = ChannelDelivery.objects.filter(claimable, pk=delivery_id)
+    with transaction.atomic():
+        if not candidates.filter(endpoint__is_active=True).update(
+                status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1):
+            candidates.update(status=DeliveryStatus.STOPPED)  # its channel was switched off meanwhile
+            return None
+    return ChannelDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+
+
 def _send_channels(alert):
     errors = []
-    pending = (ChannelDelivery.objects.filter(alert=alert).exclude(status=DeliveryStatus.SENT)
-               .values_list("pk", flat=True))
+    pending = (ChannelDelivery.objects.filter(alert=alert)
+               .exclude(status__in=[DeliveryStatus.SENT, DeliveryStatus.STOPPED]).values_list("pk", flat=True))
     for delivery_id in list(pending):
+        delivery = _claim_channel(delivery_id, timezone.now())
+        if delivery is None:
+            continue
+        attempt = DeliveryAttempt(delivery=delivery, number=delivery.attempts, started_at=timezone.now())
+        outcome = {}
+        try:
+            attempt.status_code = channels.send(delivery.endpoint, channel_text(alert))
+        except channels.ChannelError as exc:
+            attempt.status_code, attempt.error = exc.status_code, str(exc)[:2000]
+            outcome = {"status": DeliveryStatus.FAILED, "last_error": attempt.error}
+            errors.append(f"{delivery.endpoint.name}: {exc}")
+        else:
+            attempt.ok = True
+            outcome = {"status": DeliveryStatus.SENT, "sent_at": timezone.now(), "last_error": ""}
+        attempt.finished_at = timezone.now()
         with transaction.atomic():
-            delivery = (ChannelDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-                        .select_related("endpoint").filter(pk=delivery_id).exclude(status=DeliveryStatus.SENT)
-                        .first())
-            if delivery is None:
-                continue  # sent already, or another worker is sending it right now
-            delivery.attempts += 1
-            attempt = DeliveryAttempt(delivery=delivery, number=delivery.attempts)
-            try:
-                attempt.status_code = channels.send(delivery.endpoint, channel_text(alert))
-            except channels.ChannelError as exc:
-                attempt.status_code, attempt.error = exc.status_code, str(exc)[:2000]
-                delivery.status, delivery.last_error = DeliveryStatus.FAILED, attempt.error
-                errors.append(f"{delivery.endpoint.name}: {exc}")
-            else:
-                attempt.ok = True
-                delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, timezone.now(), ""
-            attempt.finished_at = timezone.now()
             attempt.save()
-            delivery.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+            ChannelDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING,
+                                           claimed_at=delivery.claimed_at).update(**outcome)
     return errors
 
 

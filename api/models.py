@@ -94,11 +94,13 @@ class WebhookDelivery(models.Model):
     subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
     event = models.ForeignKey(OrderEvent, on_delete=models.CASCADE, related_name="+")
     payload = models.JSONField(default=dict)
-    status = models.CharField(max_length=10, default="pending", db_index=True)  # pending, sent, failed
+    # pending, sending (claimed at claimed_at), sent, failed (retried), stopped (webhook removed, key revoked)
+    status = models.CharField(max_length=10, default="pending", db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_status_code = models.PositiveIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

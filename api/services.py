@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 
 from orders.models import Channel, Order, OrderStatus
 from orders.services import OrderActionRefused, create_order, submit_order
+from outbound import http as outbound_http
 
 from .models import ApiKey, IdempotencyRecord, WebhookSubscription, hash_key
+from .privileges import MANAGE_KEYS, rights_beyond
+from .webhooks import stop_deliveries
 
-MANAGE_KEYS = "api.add_apikey"
 # Entry keys of API orders are derived from (API key, Idempotency-Key) in this namespace.
 ENTRY_KEY_NAMESPACE = uuid.UUID("6f1c2a52-5d0e-4f43-9a4e-0b7c8f1d2e30")
 
@@ -36,6 +38,9 @@ def create_api_key(*, actor, name, user, customer=None):
         raise ValidationError(_("Give the key a name (the integration it is for)."))
     if user is None or not user.is_active:
         raise ValidationError(_("Choose the active user the key acts as."))
+    problem = rights_beyond(actor, user)
+    if problem:
+        raise ValidationError(problem)
     prefix, raw = ApiKey.new_raw_key()
     key = ApiKey.objects.create(name=name[:100], prefix=prefix, key_hash=hash_key(raw), user=user, customer=customer,
                                 created_by=actor)
@@ -43,9 +48,12 @@ def create_api_key(*, actor, name, user, customer=None):
 
 
 def revoke_api_key(*, actor, key):
+    """Refuse the key from now on; its webhooks send nothing more, retries included."""
     if not actor.has_perm(MANAGE_KEYS):
         raise PermissionDenied(_("Your role may not do this."))
-    ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    with transaction.atomic():
+        ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        stop_deliveries(subscription_ids=list(key.webhooks.values_list("pk", flat=True)))
 
 
 def add_webhook(*, api_key, url, secret=""):
@@ -58,6 +66,10 @@ def add_webhook(*, api_key, url, secret=""):
         raise ValidationError(_("Give the full http:// or https:// address the messages go to.")) from None
     if len(url) > 500:
         raise ValidationError(_("The address is longer than 500 characters."))
+    try:
+        outbound_http.check_url(url)  # checked again at every send: DNS answers change
+    except outbound_http.RefusedAddress as exc:
+        raise ValidationError(str(exc)) from None
     if api_key.revoked_at is not None:
         raise ValidationError(_("This key is revoked."))
     if WebhookSubscription.objects.filter(api_key=api_key, url=url, is_active=True).exists():
@@ -69,8 +81,11 @@ def add_webhook(*, api_key, url, secret=""):
 
 
 def remove_webhook(*, subscription):
-    """Stop sending to the subscription's URL; the deliveries made so far stay on record."""
-    WebhookSubscription.objects.filter(pk=subscription.pk).update(is_active=False)
+    """Stop sending to the subscription's URL, retries of earlier messages included; the deliveries made
+    so far stay on record."""
+    with transaction.atomic():
+        WebhookSubscription.objects.filter(pk=subscription.pk).update(is_active=False)
+        stop_deliveries(subscription_ids=[subscription.pk])
 
 
 def request_hash(payload):

@@ -1,7 +1,9 @@
 """Order status changes told to the integrations that subscribed (WebhookSubscription): a delivery row
 per subscription and event, written in the order's transaction (orders.stage_hooks.on_transition), then
 POSTed by a Celery task with a signature and retried with backoff; a beat sweep sends what is still
-pending. A key bound to a customer hears only of that customer's orders.
+pending. Only to addresses outbound.http allows (checked at registration and at every send), never
+following redirects; nothing more once the webhook is removed or its key revoked. A key bound to a
+customer hears only of that customer's orders.
 
 Signature: header X-OrderFlow-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the
 subscription's secret>."""
@@ -10,17 +12,16 @@ import hashlib
 import hmac
 import json
 import time
-import urllib.error
-import urllib.request
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from orders.models import OrderEvent
+from outbound import http as outbound_http
 
 from .models import WebhookDelivery, WebhookSubscription
+from .privileges import rights_beyond
 
 
 def signature(secret, timestamp, body: bytes):
@@ -47,35 +48,73 @@ def on_order_transition(*, actor, order, action, from_status):
         delay_on_commit(deliver_webhook, delivery_id)
 
 
-def deliver(delivery_id):
-    """POST one delivery unless it was sent; returns True when sent. Claimed under a row lock, so a task
-    that runs twice sends once. Raises RuntimeError on failure (the task retries)."""
+# A claim older than this belongs to a sender that died mid-way (a send lasts ALERT_CHANNEL_TIMEOUT at most).
+STALE_CLAIM = timezone.timedelta(minutes=5)
+RETRYABLE = ["pending", "failed"]
+
+
+def _live(prefix=""):
+    """Deliveries whose webhook is still wanted: subscription active, key not revoked, its user active."""
+    return Q(**{f"{prefix}subscription__is_active": True, f"{prefix}subscription__api_key__revoked_at__isnull": True,
+                f"{prefix}subscription__api_key__user__is_active": True})
+
+
+def stop_deliveries(*, subscription_ids):
+    """What the subscriptions had not sent yet is never sent (their retries and the sweep skip it)."""
+    return (WebhookDelivery.objects.filter(subscription_id__in=subscription_ids, status__in=RETRYABLE + ["sending"])
+            .update(status="stopped"))
+
+
+def _claim(delivery_id):
+    """Take the delivery for sending with one conditional UPDATE (committed at once: no lock is held while
+    sending). None when it is sent, stopped, gone, or being sent by another worker right now."""
+    now = timezone.now()
+    claimable = Q(status__in=RETRYABLE) | Q(status="sending", claimed_at__lt=now - STALE_CLAIM)
+    candidates = WebhookDelivery.objects.filter(claimable, pk=delivery_id)
     with transaction.atomic():
-        delivery = (WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("subscription").filter(pk=delivery_id).exclude(status="sent").first())
-        if delivery is None:
-            return False
-        body = json.dumps(delivery.payload, ensure_ascii=False).encode()
-        timestamp = int(time.time())
-        request = urllib.request.Request(delivery.subscription.url, data=body, method="POST", headers={
-            "Content-Type": "application/json", "X-OrderFlow-Event": delivery.payload.get("event", ""),
-            "X-OrderFlow-Signature": signature(delivery.subscription.secret, timestamp, body)})
-        delivery.attempts += 1
-        try:
-            with urllib.request.urlopen(request, timeout=settings.ALERT_CHANNEL_TIMEOUT) as response:  # noqa: S310
-                delivery.last_status_code = response.status
-            delivery.status, delivery.sent_at, delivery.last_error = "sent", timezone.now(), ""
-        except urllib.error.HTTPError as exc:
-            delivery.status, delivery.last_status_code, delivery.last_error = "failed", exc.code, f"HTTP {exc.code}"
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            delivery.status, delivery.last_error = "failed", f"no answer: {getattr(exc, 'reason', exc)}"
-        delivery.save(update_fields=["attempts", "status", "sent_at", "last_status_code", "last_error"])
-    if delivery.status != "sent":
-        raise RuntimeError(delivery.last_error)
+        claimed = candidates.filter(_live()).update(status="sending", claimed_at=now, attempts=F("attempts") + 1)
+        if not claimed:
+            candidates.update(status="stopped")  # still claimable but not live: its webhook was removed
+            return None
+    return WebhookDelivery.objects.select_related("subscription__api_key__user",
+                                                  "subscription__api_key__created_by").get(pk=delivery_id)
+
+
+def deliver(delivery_id):
+    """POST one delivery unless it was sent or its webhook stopped; returns True when sent. Claimed first,
+    sent with no transaction open, the outcome recorded after: a task that runs twice sends once, and the
+    row is never locked while the receiver takes its time. Raises RuntimeError on failure (the task
+    retries); an address that turned internal is refused at send time too (outbound.http)."""
+    delivery = _claim(delivery_id)
+    if delivery is None:
+        return False
+    body = json.dumps(delivery.payload, ensure_ascii=False).encode()
+    timestamp = int(time.time())
+    headers = {"Content-Type": "application/json", "X-OrderFlow-Event": delivery.payload.get("event", ""),
+               "X-OrderFlow-Signature": signature(delivery.subscription.secret, timestamp, body)}
+    outcome = {"status": "failed", "last_status_code": None}
+    key = delivery.subscription.api_key
+    # A key refused on requests (its maker lost rights, its user gained some) hears nothing either.
+    problem = rights_beyond(key.created_by, key.user)
+    try:
+        if problem:
+            raise outbound_http.RefusedAddress(problem)
+        outcome["last_status_code"], _text = outbound_http.post(delivery.subscription.url, body, headers=headers)
+        outcome.update(status="sent", sent_at=timezone.now(), last_error="")
+    except outbound_http.RefusedAddress as exc:
+        outcome["last_error"] = f"refused: {exc}"
+    except outbound_http.SendError as exc:
+        outcome.update(last_status_code=exc.status_code, last_error=str(exc)[:2000])
+    # Only if the claim is still ours (a stale claim taken over by another sender records its own outcome).
+    WebhookDelivery.objects.filter(pk=delivery.pk, status="sending", claimed_at=delivery.claimed_at).update(**outcome)
+    if outcome["status"] != "sent":
+        raise RuntimeError(outcome["last_error"])
     return True
 
 
 def pending_ids(older_than_seconds=30):
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    return list(WebhookDelivery.objects.filter(status__in=["pending", "failed"], created_at__lt=cutoff,
-                                               attempts__lt=15).values_list("pk", flat=True)[:500])
+    now = timezone.now()
+    cutoff = now - timezone.timedelta(seconds=older_than_seconds)
+    return list(WebhookDelivery.objects.filter(
+        Q(status__in=RETRYABLE) | Q(status="sending", claimed_at__lt=now - STALE_CLAIM),
+        _live(), created_at__lt=cutoff, attempts__lt=15).values_list("pk", flat=True)[:500])

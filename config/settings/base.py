@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -68,12 +70,31 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
+    "accounts.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "config.database_outage.DatabaseUnavailableMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline (no <script>
+# blocks, no on*= attributes, no htmx hx-on or js: values), so injected markup cannot run. Inline style
+# attributes stay allowed: server-rendered SVG charts and templates use them, and they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -192,6 +213,13 @@ ALERT_CHANNEL_LANGUAGE = os.environ.get("ALERT_CHANNEL_LANGUAGE", "zh-hans")  # 
 ALERT_SMS_PROVIDER = os.environ.get("ALERT_SMS_PROVIDER", "logging")  # "logging" or "http"
 ALERT_SMS_HTTP_URL = os.environ.get("ALERT_SMS_HTTP_URL", "")
 ALERT_SMS_HTTP_TOKEN = os.environ.get("ALERT_SMS_HTTP_TOKEN", "")
+# Webhooks and alert channels never reach loopback, private, link-local, multicast or reserved addresses
+# (outbound/http.py) except in these networks (CIDRs, comma-separated), e.g. an SMS gateway in the LAN.
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS")
+# The customer's tracking page (no login): requests per client, and how many reverse proxies in front of
+# the app add X-Forwarded-For (config/rate_limit.py; 0: the connecting address is the client).
+TRACKING_RATE_LIMIT = os.environ.get("TRACKING_RATE_LIMIT", "30/minute")
+RATE_LIMIT_PROXY_COUNT = int(os.environ.get("RATE_LIMIT_PROXY_COUNT", "0"))
 # Where links in chat messages point (the address people open OrderFlow at).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

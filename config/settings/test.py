@@ -17,3 +17,6 @@ ALLOWED_HOSTS = ["*"]
 # Tests change data and read the dashboard straight after; tests/reports/test_dashboard_cache.py
 # turns the sharing on.
 DASHBOARD_CACHE_SECONDS = 0
+# Many tests open tracking pages from the one test client address within a minute; the limit's own tests
+# (tests/security/test_headers_and_rate_limit.py) set it.
+TRACKING_RATE_LIMIT = "100000/minute"

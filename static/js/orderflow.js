@@ -9,6 +9,20 @@
       form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (b) { b.disabled = true; });
     }, 0);
   });
+  // Behaviour declared with data attributes instead of inline on*= handlers (the Content Security Policy
+  // runs no inline script): data-autosubmit (a select that submits its form), data-print, data-copy-previous
+  // (copies the value of the field before the button), data-select-on-focus.
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) { window.print(); return; }
+    var copy = event.target.closest("[data-copy-previous]");
+    if (copy && navigator.clipboard) navigator.clipboard.writeText(copy.previousElementSibling.value);
+  });
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("[data-select-on-focus]")) event.target.select();
+  });
   // Pages restored from the back/forward cache get their buttons back.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-submitted]").forEach(function (f) {

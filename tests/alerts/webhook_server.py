@@ -1,6 +1,8 @@
 """A local HTTP server standing in for a chat robot or an SMS gateway: it records every request it gets
 (path, query, headers, JSON body) and answers as told (`mode`): "ok" (200 {"errcode": 0}), "error"
-(HTTP 500), "refuse" (200 with a robot's error code) or "slow" (answers after `delay` seconds)."""
+(HTTP 500), "refuse" (200 with a robot's error code), "slow" (answers after `delay` seconds), "redirect"
+(302 to `location`) or "hold" (sets `holding` when the request is in, answers once `release` is set).
+`host` is the loopback address it listens on (127.0.0.1 or another of 127.0.0.0/8)."""
 
 import json
 import threading
@@ -10,9 +12,10 @@ from urllib.parse import parse_qs, urlsplit
 
 
 class WebhookServer:
-    def __init__(self):
+    def __init__(self, host="127.0.0.1", port=0):
         self.requests = []
-        self.mode, self.delay = "ok", 0.0
+        self.mode, self.delay, self.location = "ok", 0.0, ""
+        self.holding, self.release = threading.Event(), threading.Event()
         self.lock = threading.Lock()
         server = self
 
@@ -27,6 +30,15 @@ class WebhookServer:
                     server.requests.append({"path": parts.path, "query": parse_qs(parts.query),
                                             "headers": dict(self.headers), "json": json.loads(body or b"{}"),
                                             "at": time.monotonic()})
+                if server.mode == "hold":
+                    server.holding.set()
+                    server.release.wait(30)
+                if server.mode == "redirect":
+                    self.send_response(302)
+                    self.send_header("Location", server.location)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if server.mode == "error":
                     self.send_response(500)
                     self.end_headers()
@@ -44,8 +56,9 @@ class WebhookServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.httpd = ThreadingHTTPServer((host, port), Handler)
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://{host}:{self.port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
@@ -62,5 +75,6 @@ class WebhookServer:
         return self.received(path)
 
     def close(self):
+        self.release.set()
         self.httpd.shutdown()
         self.httpd.server_close()

@@ -1,0 +1,2 @@
+"""Requests this server makes to addresses that people typed in (API webhooks, alert chat robots, the
+SMS gateway): see outbound.http."""
