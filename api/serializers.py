@@ -59,7 +59,12 @@ class OrderInSerializer(serializers.Serializer):
     requested_date = serializers.DateField()
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     rush_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    internal_notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                                           help_text="For the factory's staff only; never on a customer document.")
+    customer_notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                                           help_text="Printed on the order confirmation and the delivery note.")
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                                  help_text="Deprecated: taken as internal_notes.")
     lines = LineInSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
 
     def validate_requested_date(self, value):
@@ -82,6 +87,13 @@ class OrderInSerializer(serializers.Serializer):
             data["customer"] = scope
         if data["priority"] == Priority.RUSH and not data["rush_reason"].strip():
             raise serializers.ValidationError({"rush_reason": [_("Give the reason for the rush.")]})
+        # The old single "notes" field is internal, as the order's old notes were (the safe reading).
+        legacy = data.pop("notes", "").strip()
+        if legacy:
+            if data["internal_notes"].strip():
+                raise serializers.ValidationError(
+                    {"notes": [_("Give internal_notes or the older notes, not both.")]})
+            data["internal_notes"] = legacy
         return data
 
     @classmethod
@@ -133,8 +145,23 @@ class OrderOutSerializer(serializers.Serializer):
     total_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+    customer_notes = serializers.CharField()
     lines = LineOutSerializer(many=True)
     shipments = ShipmentOutSerializer(many=True)
+
+
+class StaffOrderOutSerializer(OrderOutSerializer):
+    """An order as a key that is not bound to a customer sees it (the factory's own integrations): with the
+    internal notes. A key bound to a customer may be in the customer's hands, so it never gets them."""
+
+    internal_notes = serializers.CharField()
+
+
+def order_out_serializer(api_key):
+    """The order serializer for this key: internal fields only for keys not bound to a customer."""
+    if api_key is None or not getattr(api_key, "customer_id", None):
+        return StaffOrderOutSerializer
+    return OrderOutSerializer
 
 
 class WebhookInSerializer(serializers.Serializer):

@@ -104,7 +104,8 @@ def _create_and_submit(*, api_key, data, entry_key):
     user = api_key.user
     order = create_order(actor=user, customer=data["customer"], requested_date=data["requested_date"],
                          lines=data["lines"], channel=Channel.API, customer_po=data["customer_po"],
-                         priority=data["priority"], rush_reason=data["rush_reason"], notes=data["notes"],
+                         priority=data["priority"], rush_reason=data["rush_reason"],
+                         internal_notes=data["internal_notes"], customer_notes=data["customer_notes"],
                          entry_key=entry_key)
     if order.status != OrderStatus.DRAFT:
         return order  # submitted by an earlier request with this key

@@ -30,6 +30,7 @@ from .serializers import (
     WebhookCreatedSerializer,
     WebhookInSerializer,
     WebhookOutSerializer,
+    order_out_serializer,
 )
 
 
@@ -82,7 +83,7 @@ class OrderListCreate(GenericAPIView):
         wanted = {FILTERS[name]: value for name, value in filters.validated_data.items()}
         orders = scoped_orders(request).filter(**wanted)
         page = self.paginate_queryset(orders.order_by("-created_at", "-id"))
-        return self.get_paginated_response(OrderOutSerializer(page, many=True).data)
+        return self.get_paginated_response(order_out_serializer(request.auth)(page, many=True).data)
 
     @extend_schema(request=OrderInSerializer, responses={201: OrderOutSerializer},
                    parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
@@ -100,7 +101,8 @@ class OrderListCreate(GenericAPIView):
             code, body, replayed = services.create_order_from_api(
                 api_key=request.auth, data=data, payload=payload,
                 idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
-                render=lambda order: OrderOutSerializer(scoped_orders(request).get(pk=order.pk)).data)
+                render=lambda order: order_out_serializer(request.auth)(
+                    scoped_orders(request).get(pk=order.pk)).data)
         except services.IdempotencyConflict as exc:
             return Response({"errors": [{"field": "", "code": "idempotency_conflict", "message": str(exc)}]},
                             status=status.HTTP_422_UNPROCESSABLE_ENTITY)
@@ -116,7 +118,8 @@ class OrderDetail(GenericAPIView):
     serializer_class = OrderOutSerializer
 
     def get(self, request, number):
-        return Response(OrderOutSerializer(get_object_or_404(scoped_orders(request), number=number)).data)
+        order = get_object_or_404(scoped_orders(request), number=number)
+        return Response(order_out_serializer(request.auth)(order).data)
 
 
 class OrderShipments(GenericAPIView):

@@ -85,7 +85,8 @@ def _order_form(token, customer, products):
     data = {
         "csrfmiddlewaretoken": token, "customer": customer.code, "channel": "browser", "customer_po": "",
         "requested_date": (timezone.localdate() + timedelta(days=45)).isoformat(), "currency": "",
-        "priority": "normal", "rush_reason": "", "notes": "", "entry_key": str(uuid.uuid4()),
+        "priority": "normal", "rush_reason": "", "internal_notes": "", "customer_notes": "",
+        "entry_key": str(uuid.uuid4()),
         "lines-TOTAL_FORMS": str(len(products)), "lines-INITIAL_FORMS": "0",
         "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "200", "action": "submit",
     }

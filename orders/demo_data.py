@@ -547,6 +547,15 @@ def _history_span(rng, plan):
     return sum((_gap(rng, a) for a in steps), timedelta()) + waiting, waiting
 
 
+# (internal notes, notes for the customer): the first are for staff only, the second printed for the customer.
+DEMO_NOTES = [
+    ("", ""), ("", ""),
+    ("内部备注：客户首单，注意付款情况", "送货前请电话联系收货仓库"),
+    ("外箱需贴客户条码，包装组注意", "外箱贴贵司条码"),
+    ("客户仓库小，分两批送货", "本订单分两批送货"),
+]
+
+
 def _make_demo_order(plan, *, customer, products, users, rng, last_event_at):
     sales = users["sales"]
     big = plan.customer_code == LOW_CREDIT_CUSTOMER  # over its credit limit on purpose
@@ -556,13 +565,15 @@ def _make_demo_order(plan, *, customer, products, users, rng, last_event_at):
     if reactivate:
         Customer.objects.filter(pk=customer.pk).update(is_active=True)
         customer.is_active = True
+    # One draw for both notes (as many choices as before, so the rest of the demo stays the same).
+    internal_notes, customer_notes = rng.choice(DEMO_NOTES)
     order = services.create_order(
         actor=sales, customer=customer, requested_date=timezone.localdate() + timedelta(days=lead), lines=lines,
         channel=rng.choice([Channel.BROWSER, Channel.BROWSER, Channel.PHONE, Channel.EMAIL, Channel.IMPORT]),
         customer_po=f"PO{last_event_at:%y%m}-{rng.randint(1000, 9999)}" if rng.random() < 0.8 else "",
         priority=Priority.RUSH if plan.rush else Priority.NORMAL,
         rush_reason=rng.choice(RUSH_REASONS) if plan.rush else "",
-        notes=rng.choice(["", "", "送货前请电话联系仓库", "外箱需贴客户条码", "分两批送货"]))
+        internal_notes=internal_notes, customer_notes=customer_notes)
     for action in plan.actions:
         order = _drive(order, action, users=users, rng=rng, lines=lines)
     if reactivate:
@@ -582,7 +593,8 @@ def _drive(order, action, *, users, rng, lines):
         return services.update_order(actor=actor, order=order, customer=order.customer,
                                      requested_date=order.requested_date + timedelta(days=7), lines=fixed,
                                      customer_po=order.customer_po, priority=order.priority,
-                                     rush_reason=order.rush_reason, notes=order.notes)
+                                     rush_reason=order.rush_reason, internal_notes=order.internal_notes,
+                                     customer_notes=order.customer_notes)
     if action == "approve":
         return services.approve_order(actor=actor, order=order, acknowledge_credit=True)
     if action == "reject":

@@ -39,8 +39,14 @@ class OrderForm(forms.Form):
                                  required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     rush_reason = forms.CharField(label=_("Rush reason"), max_length=300, required=False)
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                            max_length=5000)
+    internal_notes = forms.CharField(
+        label=_("Internal notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000,
+        help_text=_("Seen only by our staff. Never printed on customer documents or shown to the customer."))
+    customer_notes = forms.CharField(
+        label=_("Notes for the customer"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        max_length=5000,
+        help_text=_("Printed on the order confirmation and the delivery note, and shown on the customer's "
+                    "tracking page."))
     entry_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def clean_customer(self):

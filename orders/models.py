@@ -222,7 +222,11 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
         help_text=_("The requested lead time is shorter than the products' standard lead time."))
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
     total_amount = models.DecimalField(_("total"), **MONEY, default=Decimal("0"))
-    notes = models.TextField(_("notes"), blank=True)
+    # Two notes, because an order's note reaches two audiences: internal notes are for our staff only and
+    # never leave the building (no customer document, tracking page, customer-bound API key or webhook);
+    # notes for the customer are printed on the order confirmation and the delivery note.
+    internal_notes = models.TextField(_("internal notes"), blank=True)
+    customer_notes = models.TextField(_("notes for the customer"), blank=True)
     status = fsm.FSMField(_("status"), max_length=20, choices=OrderStatus.choices, default=S.DRAFT,
                           protected=True, db_index=True)
     held_from = models.CharField(_("held from"), max_length=20, choices=OrderStatus.choices, blank=True)

@@ -31,7 +31,7 @@ MAX_LINES_PER_ORDER = 200  # as the entry form
 PRIORITY_SYNONYMS = (("急单", "rush"), ("加急", "rush"), ("急", "rush"), ("urgent", "rush"), ("普通", "normal"),
                      ("正常", "normal"), ("常规", "normal"))
 # The order's own values, given on one or more of its rows.
-ORDER_FIELDS = ("requested_date", "priority", "rush_reason", "notes")
+ORDER_FIELDS = ("requested_date", "priority", "rush_reason", "internal_notes", "customer_notes")
 
 
 def parse_money(text, column):
@@ -175,7 +175,8 @@ class OrderImport(TabularImport):
         planned.requested_date = values["requested_date"]
         planned.priority = values["priority"] or Priority.NORMAL
         planned.rush_reason = values["rush_reason"] or ""
-        planned.notes = values["notes"] or ""
+        planned.internal_notes = values["internal_notes"] or ""
+        planned.customer_notes = values["customer_notes"] or ""
         number = context["existing"].get((planned.customer.pk, planned.reference.lower()))
         if number:
             for row in planned.rows:
@@ -211,10 +212,11 @@ class OrderImport(TabularImport):
                 orders.append(row.instance)
         note = _("Imported from %(file)s") % {"file": preview.filename}
         for planned in orders:
-            notes = "\n".join(text for text in (planned.notes, note) if text)
+            # The file's name is recorded on the submit event, not written into the notes (a user field).
             order = create_order(actor=actor, customer=planned.customer, requested_date=planned.requested_date,
                                  lines=planned.lines, channel=Channel.IMPORT, customer_po=planned.reference,
-                                 priority=planned.priority, rush_reason=planned.rush_reason, notes=notes)
+                                 priority=planned.priority, rush_reason=planned.rush_reason,
+                                 internal_notes=planned.internal_notes, customer_notes=planned.customer_notes)
             submit_order(actor=actor, order=order, note=note)
         return ImportOutcome(created=len(orders), updated=0, unchanged=0)
 
@@ -254,6 +256,13 @@ ORDER_IMPORT = OrderImport(
                choices=tuple(Priority.choices), synonyms=PRIORITY_SYNONYMS,
                format=gettext_lazy("normal or rush (普通 / 急单).")),
         Column("rush_reason", gettext_lazy("Rush reason"), ("rush reason", "急单原因", "加急原因")),
-        Column("notes", gettext_lazy("Notes"), ("notes", "note", "remarks", "备注")),
+        # A plain "notes" column is taken as internal (the safe reading): only a column named for the
+        # customer is printed on the customer's documents.
+        Column("internal_notes", gettext_lazy("Internal notes"),
+               ("internal notes", "notes", "note", "remarks", "内部备注", "备注"),
+               format=gettext_lazy("For our staff only; never on a customer document.")),
+        Column("customer_notes", gettext_lazy("Notes for the customer"),
+               ("notes for the customer", "customer notes", "客户备注", "对客户备注"),
+               format=gettext_lazy("Printed on the order confirmation and the delivery note.")),
     ),
 )

@@ -160,8 +160,8 @@ def _apply_rush(order, *, priority, rush_reason, lines):
 
 
 def create_order(*, actor, customer: Customer, requested_date, lines: list[LineInput], channel=Channel.BROWSER,
-                 customer_po="", priority=Priority.NORMAL, rush_reason="", currency=None, notes="",
-                 entry_key=None) -> Order:
+                 customer_po="", priority=Priority.NORMAL, rush_reason="", currency=None, internal_notes="",
+                 customer_notes="", entry_key=None) -> Order:
     """Create a draft order. Replaying the same entry_key (a double-clicked button) returns the order
     the first click created instead of a second one."""
     _require(actor, "orders.add_order")
@@ -175,7 +175,8 @@ def create_order(*, actor, customer: Customer, requested_date, lines: list[LineI
             order = Order(
                 number=next_order_number(), customer=customer, channel=channel,
                 customer_po=customer_po.strip(), requested_date=requested_date,
-                currency=currency or customer.currency, notes=notes, created_by=actor, entry_key=entry_key,
+                currency=currency or customer.currency, internal_notes=internal_notes.strip(),
+                customer_notes=customer_notes.strip(), created_by=actor, entry_key=entry_key,
             )
             _apply_rush(order, priority=priority, rush_reason=rush_reason, lines=lines)
             order.duplicate_po_warning = rules.duplicate_po_orders(customer, order.customer_po).exists()
@@ -193,8 +194,8 @@ def create_order(*, actor, customer: Customer, requested_date, lines: list[LineI
 
 
 def update_order(*, actor, order: Order, customer: Customer, requested_date, lines: list[LineInput],
-                 customer_po="", priority=Priority.NORMAL, rush_reason="", currency=None, notes="",
-                 channel=None) -> Order:
+                 customer_po="", priority=Priority.NORMAL, rush_reason="", currency=None, internal_notes="",
+                 customer_notes="", channel=None) -> Order:
     """Change a draft or rejected order (only its creator, or an admin, may)."""
     _require(actor, "orders.change_order")
     with transaction.atomic():
@@ -210,7 +211,8 @@ def update_order(*, actor, order: Order, customer: Customer, requested_date, lin
         current.requested_date = requested_date
         current.customer_po = customer_po.strip()
         current.currency = currency or customer.currency
-        current.notes = notes
+        current.internal_notes = internal_notes.strip()
+        current.customer_notes = customer_notes.strip()
         if channel:
             current.channel = channel
         _apply_rush(current, priority=priority, rush_reason=rush_reason, lines=lines)

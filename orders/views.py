@@ -164,7 +164,8 @@ def _save_entry(request, save):
         content = {
             "customer": data["customer"], "requested_date": data["requested_date"], "lines": formset.lines(),
             "channel": data["channel"], "customer_po": data["customer_po"], "priority": data["priority"],
-            "rush_reason": data["rush_reason"], "currency": data["currency"] or None, "notes": data["notes"],
+            "rush_reason": data["rush_reason"], "currency": data["currency"] or None,
+            "internal_notes": data["internal_notes"], "customer_notes": data["customer_notes"],
         }
         try:
             return _after_save(request, save(**content, entry_key=data["entry_key"]))
@@ -209,7 +210,8 @@ def order_edit(request, pk):
         form = OrderForm(initial={
             "customer": order.customer.code, "customer_po": order.customer_po, "channel": order.channel,
             "requested_date": order.requested_date, "currency": order.currency, "priority": order.priority,
-            "rush_reason": order.rush_reason, "notes": order.notes})
+            "rush_reason": order.rush_reason, "internal_notes": order.internal_notes,
+            "customer_notes": order.customer_notes})
         formset = OrderLineFormSet(prefix="lines", initial=[
             {"product": ln.product.sku, "quantity": ln.quantity, "unit_price": ln.unit_price,
              "requested_date": ln.requested_date} for ln in order.lines.all()])

@@ -53,7 +53,8 @@ class Sales(Role):
         data = {"csrfmiddlewaretoken": token.group(1), "customer": CUSTOMER, "channel": "browser",
                 "customer_po": f"{PO_PREFIX}{next(_numbers)}-{uuid.uuid4().hex[:6]}",
                 "requested_date": (date.today() + timedelta(days=45)).isoformat(), "currency": "",
-                "priority": "normal", "rush_reason": "", "notes": "", "entry_key": str(uuid.uuid4()),
+                "priority": "normal", "rush_reason": "", "internal_notes": "", "customer_notes": "",
+                "entry_key": str(uuid.uuid4()),
                 "lines-TOTAL_FORMS": str(len(PRODUCTS)), "lines-INITIAL_FORMS": "0", "lines-MIN_NUM_FORMS": "0",
                 "lines-MAX_NUM_FORMS": "200", "action": "submit"}
         for i, sku in enumerate(PRODUCTS):

@@ -56,7 +56,7 @@ def _row(row, order_url, number, locked_label):
         f'<td class="nowrap">{times}{lock}</td><td class="num">{row.unit_label}</td>'
         f'<td><span class="nowrap">{order}</span>{rush}</td><td>{_e(row.customer_name)}</td>'
         f'<td class="nowrap">{_e(row.work_order_number)}{batch}</td>'
-        f'<td><span class="nowrap">{_e(row.item_code)}</span><br>{_e(row.item_name)}</td>'
+        f'<td>{_e(row.item_code)}<br>{_e(row.item_name)}</td>'
         f"<td>{row.sequence} {_e(row.description)}</td>"
         f'<td class="num">{number(row.quantity, 3)} {_e(row.item_unit)}</td>'
         f'<td class="num">{number(row.setup_minutes, 1)}</td><td class="num">{number(row.run_minutes, 1)}</td>'

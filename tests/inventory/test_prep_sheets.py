@@ -40,6 +40,7 @@ from orders.models import Order, OrderEvent, OrderStatus
 from tests.documents.conftest import pdf_text
 from tests.fixtures.concurrency import run_together
 from tests.fixtures.factories import user_with_role
+from tests.fixtures.pdf_text import assert_pdf_keeps, long_chinese, long_latin
 from tests.inventory.materialdata import assert_refused, machine_order, make_machine
 from tests.inventory.stockdata import keeper, ledger_mismatches, make_location, make_warehouse, receive
 
@@ -422,6 +423,40 @@ def test_prep_sheet_pdf_in_chinese(sheet, planned):
     assert document.status == DocumentStatus.READY, document.error
     assert document.filename == f"{sheet.number}-material-prep-sheet.pdf"
     _assert_sheet_pdf(pdf_text(document), sheet, planned)
+
+
+def test_long_text_on_the_prep_sheet_wraps_and_every_character_is_printed(sheet, planned):
+    """200-character Chinese and space-less Latin values in every text field the prep sheet prints."""
+    from inventory.models import Item, Location, Lot
+    from orders.models import Customer, Product
+
+    values = [long_chinese("客户名称"), long_latin("RUSHREASON", 300), long_chinese("备料说明", 300)]
+    Customer.objects.filter(pk=planned.customer_id).update(name=values[0])
+    Order.objects.filter(pk=planned.pk).update(rush_reason=values[1])
+    MaterialPrepSheet.objects.filter(pk=sheet.pk).update(note=values[2])
+    for n, line in enumerate(planned.lines.all()):
+        product = {"sku": long_latin(f"P{n}SKU", 40), "name": long_chinese(f"产品{n}"),
+                   "specification": long_latin(f"P{n}SPEC", 300)}
+        Product.objects.filter(pk=line.product_id).update(**product)
+        values += product.values()
+    for n, item_id in enumerate({line.item_id for line in lines_of(sheet)}):
+        item = {"code": long_latin(f"I{n}CODE", 40), "name": long_chinese(f"物料{n}"),
+                "specification": long_latin(f"I{n}SPEC", 300)}
+        Item.objects.filter(pk=item_id).update(**item)
+        values += item.values()
+    for n, line in enumerate(lines_of(sheet)):
+        if line.lot_id:
+            Lot.objects.filter(pk=line.lot_id).update(number=long_latin(f"L{n}LOT", 60))
+            values.append(long_latin(f"L{n}LOT", 60))
+        if line.location_id:
+            Location.objects.filter(pk=line.location_id).update(code=long_latin(f"B{n}BIN", 40))
+            values.append(long_latin(f"B{n}BIN", 40))
+    for language in ("zh-hans", "en"):
+        document = document_services.request_document(actor=keeper(), kind=KIND, obj=sheet, language=language)
+        render_document(document.pk)
+        document.refresh_from_db()
+        assert document.status == DocumentStatus.READY, document.error
+        assert_pdf_keeps(document.file.path, *values)
 
 
 def test_a_days_sheets_are_printed_as_a_batch_with_progress(client, sheet, planned):

@@ -23,7 +23,7 @@ def entry(db, client, sales):
 
     def post(lines=None, **header):
         data = {"customer": customer.code, "channel": "browser", "requested_date": future(), "priority": "normal",
-                "notes": "", "customer_po": "", "action": "save"}
+                "internal_notes": "", "customer_notes": "", "customer_po": "", "action": "save"}
         data.update(header)
         lines = lines if lines is not None else [{"product": pcs.sku, "quantity": "5", "unit_price": "10"}]
         data["lines-TOTAL_FORMS"] = str(len(lines))
@@ -124,10 +124,10 @@ def test_too_many_lines_refused(entry):
 
 def test_html_and_script_are_escaped(entry, client):
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    response = entry(notes=evil, customer_po='"><b>PO</b>')
+    response = entry(internal_notes=evil, customer_notes=evil, customer_po='"><b>PO</b>')
     assert response.status_code == 302
     order = Order.objects.get()
-    assert order.notes == evil  # stored as typed
+    assert order.internal_notes == order.customer_notes == evil  # stored as typed
     page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
@@ -137,10 +137,10 @@ def test_html_and_script_are_escaped(entry, client):
 
 def test_long_emoji_and_chinese_text(entry, client):
     notes = "请在周五前交货 🚚🧴 " * 200
-    response = entry(notes=notes, customer_po="采购单-2026-😀")
+    response = entry(customer_notes=notes, customer_po="采购单-2026-😀")
     assert response.status_code == 302
     order = Order.objects.get()
-    assert order.notes == notes.strip() and order.customer_po == "采购单-2026-😀"
+    assert order.customer_notes == notes.strip() and order.customer_po == "采购单-2026-😀"
     assert "请在周五前交货 🚚🧴" in client.get(reverse("orders:detail", args=[order.pk])).content.decode()
     too_long = entry(customer_po="x" * 61)
     assert too_long.status_code == 200

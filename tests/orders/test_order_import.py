@@ -69,7 +69,9 @@ def test_rows_become_submitted_orders_grouped_by_customer_and_reference(client, 
     assert first.customer_po == second.customer_po == "PO-881"
     assert (first.status, first.channel, first.created_by) == (OrderStatus.SUBMITTED, Channel.IMPORT, sales)
     assert first.requested_date.isoformat() == day(30) and first.priority == "normal"
-    assert "first lot" in first.notes and "orders.csv" in first.notes
+    # A plain 备注 (notes) column is internal, the safe reading: nothing reaches the customer by accident.
+    assert (first.internal_notes, first.customer_notes) == ("first lot", "")
+    assert "orders.csv" in first.events.get(action="submit").note  # the file is on the event, not in the notes
     assert [(line.product.sku, line.quantity, line.unit_price) for line in first.lines.order_by("line_no")] == [
         ("GEAR-40", Decimal("500"), Decimal("12.50")),  # blank price: the list price, as on the entry form
         ("OIL-5L", Decimal("12.5"), Decimal("78.00"))]
@@ -171,7 +173,18 @@ def test_template_lists_the_columns(client, sales):
     response = client.get(reverse("orders:order_import") + "?template=csv")
     header = response.content.decode("utf-8-sig").splitlines()[0]
     assert header == ("order reference,customer,product,quantity,unit price,requested date,priority,rush reason,"
-                      "notes")
+                      "internal notes,notes for the customer")
+
+
+def test_notes_for_the_customer_come_from_their_own_column(client, sales, master_data):
+    client.force_login(sales)
+    content = order_csv(f"PO-77,C-EAST,GEAR-40,5,,{day(30)},,,客户首单，注意付款情况,请提前一天电话通知收货",
+                        header="客户订单号,客户,产品编码,数量,单价,要求交期,优先级,急单原因,内部备注,客户备注")
+    done = confirm(client, post_upload(client, content))
+    assert done.status_code == 302
+    order = Order.objects.get(customer_po="PO-77")
+    assert order.internal_notes == "客户首单，注意付款情况"
+    assert order.customer_notes == "请提前一天电话通知收货"
 
 
 @pytest.mark.postgres

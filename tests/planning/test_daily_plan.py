@@ -25,6 +25,7 @@ from planning.documents import KIND, DailyPlanSheet, sheet_for_key
 from planning.models import ExceptionKind, WorkOrder, WorkOrderOperation
 from tests.documents.conftest import pdf_text
 from tests.fixtures.factories import CustomerFactory, ProductFactory, make_order, user_with_role
+from tests.fixtures.pdf_text import MM, assert_pdf_keeps, long_chinese, long_latin
 from tests.inventory.masterdata import made_item, make_calendar, make_item, make_routing, make_work_center
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -276,6 +277,34 @@ def test_production_plan_pdf_in_the_requesters_language(client, shop, media_root
     client.force_login(user_with_role("sales"))
     assert client.post(reverse("documents:request", args=[KIND, DailyPlanSheet(MONDAY).pk])).status_code == 403
     assert client.get(reverse("documents:download", args=[document.pk])).status_code == 403
+
+
+def test_long_text_on_the_production_plan_wraps_and_every_character_is_printed(shop, media_root):
+    """200-character Chinese and space-less Latin values in every text field the plan prints, for all
+    work centers and for one."""
+    from inventory.models import Item
+    from planning.models import WorkCenter
+
+    customer = CustomerFactory(name=long_chinese("客户名称"))
+    order = planned_work(shop, [(shop["mixing"], 0, local(MONDAY, 8), local(MONDAY, 10)),
+                                (shop["filling"], 0, local(MONDAY, 10), local(MONDAY, 12))], customer=customer)
+    values = [customer.name, long_chinese("物料名称"), long_latin("ITEM", 40), long_chinese("配料釜"),
+              long_latin("FILLINGLINE")]
+    Item.objects.filter(pk=shop["item"].pk).update(name=values[1], code=values[2])
+    WorkCenter.objects.filter(pk=shop["mixing"].pk).update(name=values[3])
+    WorkCenter.objects.filter(pk=shop["filling"].pk).update(name=values[4])
+    descriptions = [long_latin("STEP10"), long_chinese("工序20")]  # on mixing, on filling
+    for operation, description in zip(WorkOrderOperation.objects.filter(work_order__order=order)
+                                      .order_by("sequence"), descriptions, strict=True):
+        WorkOrderOperation.objects.filter(pk=operation.pk).update(description=description)
+    planner = user_with_role("planner")
+    for sheet in (DailyPlanSheet(MONDAY), DailyPlanSheet(MONDAY, shop["mixing"])):
+        document = document_services.request_document(actor=planner, kind=KIND, obj=sheet, language="zh-hans")
+        render_document(document.pk)
+        document.refresh_from_db()
+        assert document.status == DocumentStatus.READY, document.error
+        shown = values + descriptions if sheet.center is None else values[:4] + descriptions[:1]
+        assert_pdf_keeps(document.file.path, *shown, margins=(12 * MM, 14 * MM))  # the plan's own page margins
 
 
 def _planned_through_the_services(admin, sales):

@@ -13,6 +13,7 @@ from documents.tasks import render_document
 from quality import services
 from tests.documents.conftest import pdf_text
 from tests.fixtures.factories import CustomerFactory, user_with_role
+from tests.fixtures.pdf_text import assert_pdf_keeps, long_chinese, long_latin
 
 from .setup import PASSWORD, fill, give_plan, made_product, order_awaiting_qc
 
@@ -95,3 +96,28 @@ def test_a_real_worker_renders_the_inspection_report(live_celery_worker, sales):
     assert inspection.number in text and order.number in text and "急单" in text and "10.012" in text
     assert "质量检验报告" in text and "抽样方案 Sampling plan" in text
     document.file.storage.delete(document.file.name)  # the worker wrote into the shared MEDIA_ROOT
+
+
+@pytest.mark.django_db
+def test_long_text_wraps_and_every_character_is_printed(sales):
+    """200-character Chinese and space-less Latin values in every text field the report prints."""
+    from orders.models import Customer, Product
+    from quality.models import Characteristic, Inspection
+
+    order, inspection, qc = signed_inspection(sales)
+    values = {"customer": long_chinese("客户名称"), "sku": long_latin("SKU", 37), "name": long_chinese("品名"),
+              "specification": long_latin("SPEC", 300), "lot": long_latin("LOT", 60),
+              "supplier": long_chinese("供应商"), "reason": long_chinese("判定理由") + long_latin("REASON")}
+    Customer.objects.filter(pk=order.customer_id).update(name=values["customer"])
+    Product.objects.filter(pk=inspection.product_id).update(sku=values["sku"], name=values["name"],
+                                                            specification=values["specification"])
+    Inspection.objects.filter(pk=inspection.pk).update(lot_number=values["lot"], supplier=values["supplier"],
+                                                       forced_verdict="accept", forced_reason=values["reason"])
+    names = []
+    for characteristic in Characteristic.objects.filter(plan_id=inspection.plan_id).order_by("position"):
+        name = (long_chinese(f"特性{characteristic.position}", 100) if characteristic.position % 2
+                else long_latin(f"C{characteristic.position}", 100))
+        Characteristic.objects.filter(pk=characteristic.pk).update(name=name)
+        names.append(name)
+    for language in ("zh-hans", "en"):
+        assert_pdf_keeps(rendered(qc, inspection, language=language).file.path, *values.values(), *names)

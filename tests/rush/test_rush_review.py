@@ -22,6 +22,7 @@ from planning.models import WorkOrderOperation
 from rush import services
 from rush.models import RushEvent, RushRequest, RushReview, RushStatus
 from rush.selectors import board_rows, rush_report
+from tests.fixtures.pdf_text import assert_pdf_keeps, long_chinese, long_latin
 
 from .setup import build_shop, in_days, order_of, planned_order
 
@@ -290,3 +291,39 @@ def test_orders_planned_after_their_date_raise_the_order_late_alert_once_a_day(p
     alert = Alert.objects.get(kind="order_late")
     assert set(alert.recipients.values_list("user__username", flat=True)) >= {"sales-b", "planner", "order_desk"}
     assert alert.next_escalation_at is not None  # the default rule escalates it
+
+
+def test_long_text_on_the_production_notice_wraps_and_every_character_is_printed(
+        people, factory, settings, tmp_path, django_capture_on_commit_callbacks):
+    """200-character Chinese and space-less Latin values in every text field the notice prints."""
+    from documents import services as document_services
+    from documents.tasks import render_document
+    from orders.models import Product
+
+    settings.MEDIA_ROOT = tmp_path
+    _shop, _a, _b, r = factory
+    rush_request = request(people, r)
+    sign_all(people, rush_request)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_rush(actor=people["manager"], request=rush_request)
+    values = [long_chinese("客户名称"), long_latin("PO", 60), long_chinese("急单原因", 300)]
+    Customer.objects.filter(pk=r.customer_id).update(name=values[0])
+    Order.objects.filter(pk=r.pk).update(customer_po=values[1])
+    RushRequest.objects.filter(pk=rush_request.pk).update(reason=values[2])
+    for n, line in enumerate(r.lines.all()):
+        product = {"sku": long_latin(f"P{n}SKU", 37), "name": long_chinese(f"品名{n}"),
+                   "specification": long_latin(f"P{n}SPEC", 300)}
+        Product.objects.filter(pk=line.product_id).update(**product)
+        values += product.values()
+    for n, review in enumerate(RushReview.objects.filter(request=rush_request)):
+        conditions = long_chinese(f"条件{n}") + long_latin(f"COND{n}")
+        RushReview.objects.filter(pk=review.pk).update(conditions=conditions)
+        values.append(conditions)
+    for language in ("zh-hans", "en"):
+        document = document_services.request_document(actor=people["manager"], kind="production_notice",
+                                                      obj=RushRequest.objects.get(pk=rush_request.pk),
+                                                      language=language)
+        render_document(document.pk)
+        document.refresh_from_db()
+        assert document.status == DocumentStatus.READY, document.error
+        assert_pdf_keeps(document.file.path, *values)

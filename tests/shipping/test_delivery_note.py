@@ -7,7 +7,10 @@ import pytest
 
 from documents import services as documents
 from documents.models import Document, DocumentStatus
+from orders.models import Order
 from shipping.models import Shipment
+from tests.fixtures.factories import CustomerFactory
+from tests.fixtures.pdf_text import assert_pdf_keeps, long_chinese, long_latin
 
 from .conftest import pdf_text
 from .helpers import details, fg_location, finished_good, pick, produce, qc_passed_order, ship
@@ -82,3 +85,27 @@ def test_a_real_worker_renders_the_delivery_note(live_celery_worker, shipper):
     finally:
         for done in Document.objects.filter(kind="delivery_note", status=DocumentStatus.READY):
             done.file.storage.delete(done.file.name)  # the worker wrote into the shared MEDIA_ROOT
+
+
+@pytest.mark.django_db
+def test_long_text_wraps_and_every_character_is_printed(shipper, django_capture_on_commit_callbacks):
+    """200-character Chinese and space-less Latin values in every text field the delivery note prints."""
+    product_values = {"name": long_chinese("品名"), "specification": long_latin("SPEC", 300)}
+    product, item = finished_good(long_latin("SKU", 37), **product_values)  # its item code: FG-<sku>, 40
+    location = fg_location()
+    customer_values = {"name": long_chinese("客户名称"), "name_en": long_latin("NAMEEN")}
+    order = qc_passed_order([product], [5], priority="rush", customer=CustomerFactory(**customer_values))
+    Order.objects.filter(pk=order.pk).update(customer_po=long_latin("PO", 60),
+                                             customer_notes=long_chinese("客户备注") + long_latin("NOTES"))
+    order.refresh_from_db()
+    lot = produce(order, item, location, 5, long_latin("LOT", 60)).moves[0].lot
+    shipping = {"ship_to_name": long_chinese("收货单位"),
+                "ship_to_address": long_chinese("收货地址") + "\n" + long_latin("SHIPTO"),
+                "contact_name": long_chinese("联系人", 100), "contact_phone": long_latin("TEL", 50),
+                "carrier": long_chinese("承运商", 100), "tracking_number": long_latin("TRACK", 100)}
+    with django_capture_on_commit_callbacks(execute=True):
+        shipment = ship(shipper, order, [pick(order, 1, lot, location, 5)], details=details(**shipping))
+    document = Document.objects.get(kind="delivery_note", object_id=shipment.pk)
+    assert document.status == DocumentStatus.READY, document.error
+    assert_pdf_keeps(document.file.path, *product_values.values(), product.sku, *customer_values.values(),
+                     order.customer_po, order.customer_notes, lot.number, *shipping.values())

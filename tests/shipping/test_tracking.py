@@ -30,7 +30,7 @@ def shipped_twice(shipper):
     customer = CustomerFactory(name="客户甲有限公司", language="zh-hans")
     order = qc_passed_order([product], [10], customer=customer,
                             promised=timezone.localdate() + timezone.timedelta(days=3))
-    Order.objects.filter(pk=order.pk).update(notes="INTERNAL: margin is thin, push the customer")
+    Order.objects.filter(pk=order.pk).update(internal_notes="INTERNAL: margin is thin, push the customer")
     lot = produce(order, item, location, 10, "TRK-LOT").moves[0].lot
     first = ship(shipper, order, [pick(order, 1, lot, location, 6)],
                  details=details(carrier="顺丰速运", tracking_number="SF1000001", note="INTERNAL driver cash"))

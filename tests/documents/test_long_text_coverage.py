@@ -1,0 +1,26 @@
+"""Every kind of PDF the app makes has a test that prints 200-character Chinese and space-less Latin values
+in its text fields and reads every character back (tests.fixtures.pdf_text). A new kind of document fails
+here until it has one."""
+
+import importlib
+
+from documents import registry
+
+LONG_TEXT_TESTS = {
+    "order_confirmation": ("tests.documents.test_order_confirmation",
+                           "test_long_text_wraps_and_every_character_is_printed"),
+    "delivery_note": ("tests.shipping.test_delivery_note", "test_long_text_wraps_and_every_character_is_printed"),
+    "material_prep_sheet": ("tests.inventory.test_prep_sheets",
+                            "test_long_text_on_the_prep_sheet_wraps_and_every_character_is_printed"),
+    "inspection_report": ("tests.quality.test_report", "test_long_text_wraps_and_every_character_is_printed"),
+    "production_notice": ("tests.rush.test_rush_review",
+                          "test_long_text_on_the_production_notice_wraps_and_every_character_is_printed"),
+    "production_plan": ("tests.planning.test_daily_plan",
+                        "test_long_text_on_the_production_plan_wraps_and_every_character_is_printed"),
+}
+
+
+def test_every_kind_of_document_has_a_long_text_test():
+    assert {kind.name for kind in registry.all_kinds()} == set(LONG_TEXT_TESTS)
+    for module, name in LONG_TEXT_TESTS.values():
+        assert callable(getattr(importlib.import_module(module), name, None)), f"{module}.{name}"
