@@ -79,3 +79,19 @@ def pending_ids(older_than_seconds=30):
     cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
     return list(WebhookDelivery.objects.filter(status__in=["pending", "failed"], created_at__lt=cutoff,
                                                attempts__lt=15).values_list("pk", flat=True)[:500])
+
+
+def retry_delivery(*, actor, delivery):
+    """A failed webhook message is queued again (the operations page's Retry); its tries keep counting."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from config.celery_app import delay_on_commit
+
+    from .tasks import deliver_webhook
+
+    with transaction.atomic():
+        updated = WebhookDelivery.objects.filter(pk=delivery.pk, status="failed").update(status="pending")
+        if not updated:
+            raise ValidationError(_("Only a failed webhook message can be retried."))
+        delay_on_commit(deliver_webhook, delivery.pk)

@@ -2,12 +2,12 @@
 moment", with status 503 and Retry-After, instead of a server error; the next request connects anew
 (CONN_MAX_AGE and CONN_HEALTH_CHECKS), so work resumes as soon as the database is back.
 
-The middleware sits above every middleware that reads the database. A view's database error and one raised inside another middleware
-(the session lookup of a signed-in user, the axes check, the session save) all reach Django's
-got_request_exception signal before Django turns them into a 500 response; the receiver marks the request
-and the middleware answers it with the outage page instead. The page is rendered without the database, in
-the language of the request (the language cookie, which is kept in step with a signed-in user's choice, or
-the browser's Accept-Language)."""
+The middleware sits above every middleware that reads the database. A view's database error and one
+raised inside another middleware (the session lookup of a signed-in user, the axes check, the session
+save) all reach Django's got_request_exception signal before Django turns them into a 500 response; the
+receiver marks the request and the middleware answers it with the outage page instead. The page is
+rendered without the database, in the language of the request (the language cookie, which is kept in step
+with a signed-in user's choice, or the browser's Accept-Language)."""
 
 import logging
 

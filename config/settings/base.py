@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "documents",
     "imports",
     "demo",
+    "operations",
     # lifecycle stages
     "orders",
     "planning",
