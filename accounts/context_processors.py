@@ -33,6 +33,7 @@ NAVIGATION = [
     ("reports:dashboard", _("Dashboard"), "reports.view_dashboard"),
     ("reports:list", _("Reports"), "reports.view_reports"),
     ("alerts:list", _("Alerts"), None),
+    ("operations:status", _("System status"), "operations.view_operations"),
 ]
 
 

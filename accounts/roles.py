@@ -167,6 +167,9 @@ for _role, _permissions in {
 # REST API: managers (and the administrator, who has every permission) make and revoke integration keys.
 ROLE_PERMISSIONS[MANAGER] = ROLE_PERMISSIONS[MANAGER] + ["api.view_apikey", "api.add_apikey", "api.change_apikey"]
 
+# The system status page (operations/): background work, the worker's heartbeat, retries of failed work.
+ROLE_PERMISSIONS[MANAGER] = ROLE_PERMISSIONS[MANAGER] + ["operations.view_operations"]
+
 
 def sync_role_permissions(sender=None, **kwargs):
     """Create the role groups and give each exactly its permissions (admin gets all of ours)."""
@@ -179,7 +182,7 @@ def sync_role_permissions(sender=None, **kwargs):
     ours = Permission.objects.filter(
         content_type__app_label__in=[
             "orders", "planning", "production", "inventory", "quality", "shipping", "reports",
-            "documents", "alerts", "accounts", "rush", "api",
+            "documents", "alerts", "accounts", "rush", "api", "operations",
         ]
     )
     by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in ours.select_related("content_type")}

@@ -275,3 +275,20 @@ def acknowledge(*, actor, recipient_id):
             Alert.objects.filter(pk=alert_id, acknowledged_at__isnull=True).update(
                 acknowledged_at=now, acknowledged_by=actor, next_escalation_at=None)
     return updated == 1
+
+
+def retry_alert(*, actor, alert):
+    """A failed alert goes back to pending and is queued for delivery (the operations page's Retry)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from config.celery_app import delay_on_commit
+
+    from .tasks import deliver_alert
+
+    with transaction.atomic():
+        updated = Alert.objects.filter(pk=alert.pk, status=AlertStatus.FAILED).update(
+            status=AlertStatus.PENDING, last_error="")
+        if not updated:
+            raise ValidationError(_("Only a failed alert can be retried."))
+        delay_on_commit(deliver_alert, alert.pk)

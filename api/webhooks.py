@@ -118,3 +118,19 @@ def pending_ids(older_than_seconds=30):
     return list(WebhookDelivery.objects.filter(
         Q(status__in=RETRYABLE) | Q(status="sending", claimed_at__lt=now - STALE_CLAIM),
         _live(), created_at__lt=cutoff, attempts__lt=15).values_list("pk", flat=True)[:500])
+
+
+def retry_delivery(*, actor, delivery):
+    """A failed webhook message is queued again (the operations page's Retry); its tries keep counting."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from config.celery_app import delay_on_commit
+
+    from .tasks import deliver_webhook
+
+    with transaction.atomic():
+        updated = WebhookDelivery.objects.filter(pk=delivery.pk, status="failed").update(status="pending")
+        if not updated:
+            raise ValidationError(_("Only a failed webhook message can be retried."))
+        delay_on_commit(deliver_webhook, delivery.pk)

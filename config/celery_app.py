@@ -11,6 +11,15 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+def _add_worker_heartbeat():
+    from operations.heartbeat import WorkerHeartbeat  # /readyz reads it: a worker younger than a minute
+
+    app.steps["worker"].add(WorkerHeartbeat)
+
+
+_add_worker_heartbeat()
+
+
 def delay_on_commit(task, *args):
     """Queue `task(*args)` once the surrounding transaction commits. Work is always a database row first
     (a document, an alert, a webhook delivery), so with the broker unreachable the request still succeeds

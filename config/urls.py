@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from operations import views as operations_views
 from reports import views as report_views
 
 urlpatterns = [
@@ -20,6 +21,9 @@ urlpatterns = [
     path("rush/", include("rush.urls")),
     path("api/", include("api.urls")),
     path("documents/", include("documents.urls")),
+    path("operations/", include("operations.urls")),
+    path("healthz", operations_views.healthz, name="healthz"),
+    path("readyz", operations_views.readyz, name="readyz"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]

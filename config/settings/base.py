@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "documents",
     "imports",
     "demo",
+    "operations",
     # lifecycle stages
     "orders",
     "planning",
@@ -64,6 +65,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above everything that reads the database: turns a database error raised below (the session lookup,
+    # auth, axes, views) into the 503 page.
+    "config.database_outage.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,7 +79,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
-    "config.database_outage.DatabaseUnavailableMiddleware",
 ]
 
 # Content-Security-Policy (django-csp): scripts only from our own static files, never inline (no <script>
