@@ -12,6 +12,12 @@ Definitions (the dashboard's figures follow them):
 
 `refresh_order_facts` is idempotent: it rebuilds the rows of the orders delivered since `since` (all
 when None) and is run by the beat task reports.tasks.refresh_order_facts every few minutes.
+
+Nothing depends on the beat: the embedded default (`make run`) has none. Before the dashboard and the
+delivery reports read the facts of a period, `add_missing_facts` writes the rows of the orders delivered
+in it that have none yet (one anti-join query when there are none), so a delivery counts from the moment
+it is recorded; "Recompute now" rebuilds the period's rows (`rebuild_period_facts`), which also picks up
+changes to already delivered orders (a corrected promise date) that the beat would catch later.
 """
 
 from datetime import timedelta
@@ -19,8 +25,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Min
-from django.utils import timezone
+from django.db.models import Exists, Max, Min, OuterRef
 
 from orders.models import Order, OrderEvent, OrderStatus
 
@@ -64,11 +69,29 @@ def fact_for(order, reached, tz):
 def refresh_order_facts(*, since=None) -> int:
     """Rebuild the facts of the orders first delivered at or after `since` (every delivered order when
     None). Returns how many rows were written."""
-    tz = ZoneInfo(settings.TIME_ZONE)
     delivered = OrderEvent.objects.filter(to_status=S.DELIVERED)
     if since is not None:
         delivered = delivered.filter(created_at__gte=since)
-    order_ids = sorted(set(delivered.values_list("order_id", flat=True)))
+    return _rebuild(sorted(set(delivered.values_list("order_id", flat=True))))
+
+
+def add_missing_facts(start, end) -> int:
+    """Write the facts of the orders with a `delivered` event in [start, end) that have no fact row yet
+    (delivered since the last refresh, or never refreshed: no beat). Returns how many rows were written."""
+    missing = (OrderEvent.objects.filter(to_status=S.DELIVERED, created_at__gte=start, created_at__lt=end)
+               .filter(~Exists(DeliveredOrderFact.objects.filter(order_id=OuterRef("order_id")))))
+    order_ids = sorted(set(missing.values_list("order_id", flat=True)))
+    return _rebuild(order_ids) if order_ids else 0
+
+
+def rebuild_period_facts(start, end) -> int:
+    """Rebuild the facts of every order with a `delivered` event in [start, end) ("Recompute now")."""
+    delivered = OrderEvent.objects.filter(to_status=S.DELIVERED, created_at__gte=start, created_at__lt=end)
+    return _rebuild(sorted(set(delivered.values_list("order_id", flat=True))))
+
+
+def _rebuild(order_ids) -> int:
+    tz = ZoneInfo(settings.TIME_ZONE)
     written = 0
     for start in range(0, len(order_ids), BATCH):
         batch = order_ids[start:start + BATCH]
@@ -82,7 +105,8 @@ def refresh_order_facts(*, since=None) -> int:
         facts = [fact_for(o, reached[o.pk], tz) for o in orders if S.DELIVERED in reached.get(o.pk, {})]
         with transaction.atomic():
             DeliveredOrderFact.objects.filter(order_id__in=batch).delete()
-            DeliveredOrderFact.objects.bulk_create(facts)
+            # Two page views may add the same missing rows at once: the first one's row stands.
+            DeliveredOrderFact.objects.bulk_create(facts, ignore_conflicts=True)
         written += len(facts)
     return written
 
@@ -93,6 +117,3 @@ def refresh_recent_facts() -> int:
     newest = DeliveredOrderFact.objects.aggregate(newest=Max("delivered_at"))["newest"]
     return refresh_order_facts(since=None if newest is None else newest - timedelta(days=1))
 
-
-def facts_refreshed_at():
-    return DeliveredOrderFact.objects.aggregate(at=Max("refreshed_at"))["at"] or timezone.now()
