@@ -34,12 +34,18 @@ def column_chart(items, *, value, label, height=HEIGHT, width=WIDTH, maximum=Non
     widest = max(text_width(text) for text in labels)
     every = max(1, math.ceil((widest + LABEL_GAP) / slot))
     bars = []
+    right_of_last = -LABEL_GAP
     for index, (item, v) in enumerate(zip(items, values, strict=True)):
         h = 0 if not top else plot * float(v) / float(top)
+        # Centred under its column, but kept inside the chart; shown when clear of the caption before it.
+        half = text_width(labels[index]) / 2
+        label_x = min(max(index * slot + slot / 2, half), width - half)
+        show = index % every == 0 and label_x - half >= right_of_last + LABEL_GAP
+        if show:
+            right_of_last = label_x + half
         bars.append({"x": round(index * slot + BAR_GAP / 2, 1), "y": round(height - AXIS - h, 1),
                      "w": round(max(slot - BAR_GAP, 1), 1), "h": round(h, 1), "value": value(item),
-                     "label": labels[index], "label_x": round(index * slot + slot / 2, 1), "item": item,
-                     "show_label": index % every == 0})
+                     "label": labels[index], "label_x": round(label_x, 1), "item": item, "show_label": show})
     grid = [{"value": t, "y": round(height - AXIS - (plot * float(t) / float(top) if top else 0), 1)}
             for t in ticks]
     return {"bars": bars, "width": width, "height": height, "ticks": grid, "baseline": height - AXIS,
