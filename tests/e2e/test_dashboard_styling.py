@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.steps import PASSWORD
 from tests.fixtures.factories import CustomerFactory, ProductFactory, user_with_role
 from tests.reports.data import build, event, order_row
 from tests.reports.test_dashboard_pilot import planned_work_ahead
