@@ -123,7 +123,7 @@ def _report(request, key):
 def report_page(request, key):
     report, form, filters = _report(request, key)
     context = paginate(request, report.rows(filters))
-    context["rows"] = list(report.present(context["page"]))
+    context["rows"] = list(report.on_page(context["page"]))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "reports/report.html", {"report": report, "form": form, "export_query": query.urlencode(),

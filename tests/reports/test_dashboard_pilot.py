@@ -8,6 +8,8 @@
   ahead), each figure saying which days it covers;
 - chart geometry: captions never overlap, whatever the number of columns or the language."""
 
+import csv
+import io
 import re
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -226,3 +228,36 @@ def test_stage_bars_have_a_row_each_and_bars_proportional_to_values():
     assert all(bottom <= next_top for (_top, bottom), (next_top, _b) in zip(rows, rows[1:], strict=False))
     widths = [b["w"] for b in chart["bars"]]
     assert widths[0] == pytest.approx(widths[1] / 2) and widths[2] == 0
+
+
+# --- money in reports and custom reports -------------------------------------------------------------
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_order_status_report_shows_amounts_with_separators_beside_their_currency(manager_client, language):
+    customer = CustomerFactory(code="C-BIG", currency="USD")
+    order_row(creator=user_with_role("sales"), customer=customer, product=ProductFactory(), status="approved",
+              submitted=local(6, 9), total="1819441.54", currency="USD")
+    manager_client.post(reverse("accounts:switch_language"), {"language": language, "next": "/"})
+    page = manager_client.get(reverse("reports:report", args=["order_status"]), PERIOD)
+    [row] = page.context["rows"]
+    assert (row[7], row[8]) == ("1,819,441.54", "USD")
+    # The export keeps the amount a number (spreadsheets sum it per currency), with the currency beside it.
+    export = manager_client.get(reverse("reports:export", args=["order_status", "csv"]), PERIOD)
+    [_header, exported] = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert (exported[7], exported[8]) == ("1819441.54", "USD")
+
+
+def test_custom_report_amounts_always_carry_their_currency(client):
+    from reports import services
+
+    manager = user_with_role("manager")
+    order_row(creator=manager, customer=CustomerFactory(currency="HKD"), product=ProductFactory(), status="approved",
+              submitted=local(6, 9), total="25000", currency="HKD")
+    saved = services.save_report(actor=manager, name="Totals", columns=["order_number", "order_total"], filters=[])
+    client.force_login(manager)
+    page = client.get(reverse("reports:saved_run", args=[saved.pk]))
+    assert [str(h) for h in page.context["header"]] == ["Order", "Order total", "Currency"]
+    assert page.context["rows"][0][1:] == ["25,000.00", "HKD"]
+    export = client.get(reverse("reports:saved_export", args=[saved.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Order", "Order total", "Currency"] and rows[1][1:] == ["25000.00", "HKD"]
