@@ -87,9 +87,15 @@ def test_recompute_now_rebuilds_the_delivered_order_facts(manager_client):
     # B (due Jan 9, delivered Jan 10) gets a corrected promise of Jan 10 after its fact was written.
     type(orders["B"]).objects.filter(pk=orders["B"].pk).update(promised_date=local(10, 0).date())
 
+    written = dict(DeliveredOrderFact.objects.values_list("order_id", "refreshed_at"))
+
     page = reverse("reports:dashboard")
     assert on_time_card(manager_client.get(page, PERIOD).content.decode())[1:] == (3, 5)
     assert on_time_card(manager_client.get(page, {**PERIOD, "recompute": "1"}).content.decode()) == ("80.0 %", 4, 5)
+    # Only B's row was rewritten: rows that still match their order are left alone.
+    now = dict(DeliveredOrderFact.objects.values_list("order_id", "refreshed_at"))
+    rewritten = {pk for pk, at in now.items() if at != written[pk]}
+    assert rewritten == {orders["B"].pk}
 
 
 def test_the_footer_says_when_the_figures_were_computed(manager_client, settings):
