@@ -45,6 +45,10 @@ def _dashboard_context(request):
         "stage_chart": charts.bar_chart([s for s in figures["stages"] if s["count"]],
                                         value=lambda s: s["count"], label=lambda s: s["label"]),
         "utilisation_rows": _utilisation_rows(figures),
+        # The horizon's rows drill down to the orders planned in the horizon, not in the period.
+        "horizon_query": urlencode({**filters.query(), "date_from": figures["horizon"]["date_from"].isoformat(),
+                                    "date_to": figures["horizon"]["date_to"].isoformat()})
+        if figures["horizon"] else "",
     }
 
 

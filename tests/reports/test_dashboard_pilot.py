@@ -201,6 +201,11 @@ def test_utilisation_over_the_planned_horizon(manager_client):
     assert re.search(r'data-testid="utilisation-period">Period \d{4}-\d\d-\d\d – ' + f"{today():%Y-%m-%d}<", body)
     cells = re.search(r'data-center="WC-H">(.*?)</tr>', body, re.S).group(1)
     assert 'data-horizon-percent="25.0"' in cells and "25.0 %" in cells and 'data-period-percent="0.0"' in cells
+    # The horizon's figure drills down to the order planned in the horizon.
+    link = re.search(r'data-horizon-percent="25.0".*?href="([^"]+)"', cells, re.S).group(1).replace("&amp;", "&")
+    assert f"date_from={today():%Y-%m-%d}&date_to={tomorrow:%Y-%m-%d}" in link
+    drill = manager_client.get(link)
+    assert [o.number for o in drill.context["page"]] == [WorkOrder.objects.get(number="WO-H-1").order.number]
 
 
 def test_no_work_ahead_says_so(manager_client):
