@@ -4,7 +4,7 @@ screen, in English and in Chinese. What breaks when the chart styling is missing
 - chart bars and meters are coloured (an unstyled SVG shape is black), meter fills are as wide as their
   percentage (0 % is an empty track, not a full bar);
 - chart captions have a readable size and no two overlap (bounding boxes), over 29 weeks of columns;
-- the filter's "Apply" button is a styled button.
+- the filter's "Apply" button (and the report builder's) is a styled button.
 Each view is also screenshotted (into the test's tmp folder)."""
 
 from datetime import date, datetime, timedelta
@@ -102,6 +102,11 @@ def test_manager_reads_a_styled_dashboard_and_wall_screen(sessions, live_server,
     page.screenshot(path=tmp_path / f"dashboard-{language}.png", full_page=True)
     measured = check_styled(page, bar_colour=ACCENT, max_caption_height=24)
     assert measured["apply"] == ACCENT
+    # The same filter form on the reports, and the report builder's button, are styled buttons too.
+    for path, button in (("/reports/delivery/", "form.filters button[type=submit]"),
+                         ("/reports/custom/new/", "form.builder button[type=submit]")):
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator(button).evaluate("b => getComputedStyle(b).backgroundColor") == ACCENT, path
 
     wall = sessions("boss", viewport={"width": 1920, "height": 1080})
     wall.goto(f"{live_server.url}/reports/dashboard/wall/?{PERIOD}")
