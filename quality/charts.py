@@ -9,6 +9,33 @@ WIDTH, HEIGHT = 960, 240
 LEFT, RIGHT, TOP, BOTTOM = 88, 16, 16, 28
 
 
+FONT = 11  # .spc-label's font size, in chart units
+LABEL_GAP = 2
+
+
+def _text_width(text):
+    """A caption's width, estimated: CJK characters are square, Latin ones about 0.6 of the font size."""
+    return sum(FONT if ord(ch) > 0x2E7F else FONT * 0.6 for ch in text)
+
+
+def _fit(text, room):
+    """`text` cut (with an ellipsis) to at most `room` chart units wide, so captions never run into each other."""
+    if _text_width(text) <= room:
+        return text
+    while text and _text_width(text + "…") > room:
+        text = text[:-1]
+    return text + "…" if text else ""
+
+
+def _spread(positions, gap=FONT + 1):
+    """Label y positions (same order as given) moved apart to at least `gap` from each other."""
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    placed = list(positions)
+    for before, after in zip(order, order[1:], strict=False):
+        placed[after] = max(placed[after], placed[before] + gap)
+    return placed
+
+
 def _fmt(value):
     return f"{value:.4g}"
 
@@ -58,9 +85,12 @@ def control_chart_svg(chart, *, which, title):
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="spc-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
              f'role="img" aria-label="{escape(title)}" data-chart="{which}">',
              f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" class="spc-plot"/>']
-    for label, series, css in (("UCL", upper, "spc-limit"), ("CL", center, "spc-center"), ("LCL", lower, "spc-limit")):
+    limits = (("UCL", upper, "spc-limit"), ("CL", center, "spc-center"), ("LCL", lower, "spc-limit"))
+    # Limits close together would print their captions over each other: they are spread apart.
+    label_ys = _spread([y(series[-1]) + 4 for _label, series, _css in limits])
+    for (label, series, css), label_y in zip(limits, label_ys, strict=True):
         parts.append(_step_line(xs, [y(v) for v in series], css))
-        parts.append(f'<text x="{LEFT - 4}" y="{y(series[-1]) + 4:.1f}" class="spc-label" text-anchor="end">'
+        parts.append(f'<text x="{LEFT - 4}" y="{label_y:.1f}" class="spc-label" text-anchor="end">'
                      f'{label} {_fmt(series[-1])}</text>')
     if which == "x":
         for label, value in (("LSL", chart.lsl), ("USL", chart.usl)):
@@ -99,7 +129,7 @@ def pareto_svg(bars, *, title):
                      f'height="{height:.1f}" class="pareto-bar pareto-{escape(bar.defect_class)}">'
                      f'<title>{escape(bar.label)}: {bar.count}</title></rect>')
         parts.append(f'<text x="{x + slot / 2:.1f}" y="{TOP + plot_h + 14}" class="spc-label" text-anchor="middle">'
-                     f'{escape(bar.label[:14])}</text>')
+                     f'{escape(_fit(bar.label, slot - LABEL_GAP * 2))}<title>{escape(bar.label)}</title></text>')
         points.append(f"{x + slot / 2:.1f},{TOP + plot_h * (1 - bar.cumulative / 100):.1f}")
     parts.append(f'<polyline class="pareto-cumulative" fill="none" points="{" ".join(points)}"/>')
     parts.append(f'<text x="{LEFT + plot_w + 4}" y="{TOP + 10}" class="spc-label">100 %</text>')

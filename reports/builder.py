@@ -48,6 +48,7 @@ FILTERS = {
     "order_total": (_("Order total"), "order__total_amount", NUMBER, None),
     "quantity": (_("Quantity"), "quantity", NUMBER, None),
 }
+MONEY_COLUMNS = ("order_total", "unit_price")
 MAX_FILTERS = 10
 MAX_VALUE_LENGTH = 100
 
@@ -123,14 +124,30 @@ def run(columns, filters):
         lookup = OPERATORS[f["op"]][1]
         qs = qs.exclude(**{path: value}) if lookup is None else qs.filter(**{f"{path}__{lookup}": value})
     return qs.order_by("-order__created_at", "order__number", "line_no").values_list(
-        *[COLUMNS[c][1] for c in columns])
+        *[COLUMNS[c][1] for c in shown_columns(columns)])
+
+
+def shown_columns(columns):
+    """The columns as shown and exported: an amount never goes without its currency, so the currency
+    column follows the first amount when the definition left it out."""
+    columns = [c for c in columns or [] if c]
+    amounts = [columns.index(c) for c in MONEY_COLUMNS if c in columns]
+    if not amounts or "currency" in columns:
+        return columns
+    at = min(amounts) + 1
+    return columns[:at] + ["currency"] + columns[at:]
 
 
 def header(columns):
-    return [COLUMNS[c][0] for c in columns]
+    return [COLUMNS[c][0] for c in shown_columns(columns)]
 
 
 def labels(columns):
     """(column index, choices) for coded columns, shown as their labels."""
     coded = {"status": OrderStatus.choices, "priority": Priority.choices}
-    return tuple((i, coded[c]) for i, c in enumerate(columns) if c in coded)
+    return tuple((i, coded[c]) for i, c in enumerate(shown_columns(columns)) if c in coded)
+
+
+def money(columns):
+    """The indexes of the amount columns (formatted with thousands separators on the page)."""
+    return tuple(i for i, c in enumerate(shown_columns(columns)) if c in MONEY_COLUMNS)

@@ -75,7 +75,7 @@ def build(request, pk=None):
 
 def _as_report(saved):
     return Report(key=f"report-{saved.pk}", title=saved.name, header=builder.header(saved.columns),
-                  rows=None, labels=builder.labels(saved.columns))
+                  rows=None, labels=builder.labels(saved.columns), money=builder.money(saved.columns))
 
 
 @login_required
@@ -90,7 +90,7 @@ def run(request, pk):
             messages.error(request, message)
         rows = builder.run(["order_number"], [])
     context = paginate(request, rows)
-    context["rows"] = list(report.present(context["page"]))
+    context["rows"] = list(report.on_page(context["page"]))
     return render(request, "reports/saved_run.html", {"saved": saved, "report": report, "header": report.header,
                                                       "can_edit": saved.owner_id == request.user.pk, **context})
 

@@ -4,14 +4,18 @@ aggregates run in SQL; percentiles with PostgreSQL's percentile_cont, on SQLite 
 
 What the period applies to:
 - orders by stage, rush share, top customers and products: orders received (submitted) in the period;
-- on-time delivery, lead times, rush on-time: orders delivered in the period (reports.facts, refreshed
-  by the beat task; definitions there: due = promised else requested date, on time = delivered on or
-  before it);
+  values are per currency (never summed across currencies) and customers and products are ranked
+  within each currency;
+- on-time delivery, lead times, rush on-time: orders delivered in the period (reports.facts, brought up
+  to date before the figures are computed; definitions there: due = promised else requested date, on
+  time = delivered on or before it);
 - first-pass yield: final inspections signed in the period; of each order line's first signed final
   inspection, the share that passed. Without the quality app: good / (good + scrap) of the operations
   reported in the period;
 - utilisation: per work center, the work content (setup + run) of the operations planned to start in
   the period against the center's available minutes in the period (its calendar × parallel units);
+  and the same over the planned horizon (today to the end of the planned work): the default period
+  ends today, while the schedule lies ahead;
 - late, at risk, predicted late: the open orders now (the period does not apply). Late: due date
   passed; predicted late: a work order planned to end after the due date.
 
@@ -23,6 +27,7 @@ once per page view, and the page says when they were computed.
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
@@ -37,6 +42,7 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -51,7 +57,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.models import Customer, Order, OrderLine, OrderStatus, Priority, Product
 
-from .facts import STAGES
+from .facts import STAGES, add_missing_facts, rebuild_period_facts
 from .models import DeliveredOrderFact
 
 S = OrderStatus
@@ -59,6 +65,7 @@ OPEN = [S.SUBMITTED, S.APPROVED, S.PLANNED, S.MATERIALS_READY, S.IN_PRODUCTION, 
         S.SHIPPED, S.ON_HOLD]
 RECEIVED = [s for s, _label in S.choices if s not in (S.DRAFT,)]
 DEFAULT_WEEKS = 12
+HORIZON_MAX_DAYS = 183  # the planned horizon's utilisation looks at most half a year ahead
 TOP = 10
 STAGE_LABELS = {
     "review_hours": _("Review"), "planning_hours": _("Planning"), "materials_hours": _("Materials"),
@@ -181,18 +188,25 @@ def _predicted_late():
 # --- figures -----------------------------------------------------------------------------------------
 
 def received_summary(filters):
-    """The orders received in the period counted and summed by (status, priority, customer) in one scan;
-    orders by stage, the rush share and the top customers are read from it."""
-    return list(received_orders(filters).values("status", "priority", "customer_id").annotate(
+    """The orders received in the period counted and summed by (status, priority, customer, currency) in
+    one scan; orders by stage, the rush share and the top customers are read from it."""
+    return list(received_orders(filters).values("status", "priority", "customer_id", "currency").annotate(
         n=Count("id"), value=Sum("total_amount")).order_by())
+
+
+def per_currency(totals):
+    """{currency: amount} as [{"currency", "amount"}] in currency order: money is never summed across
+    currencies (there is no exchange rate in the data), so a total is one amount per currency."""
+    return [{"currency": code, "amount": totals[code]} for code in sorted(totals)]
 
 
 def stage_figures(summary):
     counts, values = {}, {}
     for row in summary:
         counts[row["status"]] = counts.get(row["status"], 0) + row["n"]
-        values[row["status"]] = values.get(row["status"], 0) + (row["value"] or 0)
-    return [{"status": s, "label": label, "count": counts.get(s, 0), "value": values.get(s, 0)}
+        by_currency = values.setdefault(row["status"], {})
+        by_currency[row["currency"]] = by_currency.get(row["currency"], Decimal("0")) + (row["value"] or 0)
+    return [{"status": s, "label": label, "count": counts.get(s, 0), "values": per_currency(values.get(s, {}))}
             for s, label in S.choices if s != S.DRAFT]
 
 
@@ -275,23 +289,45 @@ def production_yield(filters):
             "percent": _share(float(good), float(good + scrap))}
 
 
-def _planned_operations(filters):
-    """The operations planned to start in the period, not cancelled, with the work center they run on."""
+def _planned_operations(start, end=None):
+    """The operations planned to start in [start, end) (from start on with no end), not cancelled, with the
+    work center they run on."""
     from planning.models import WorkOrderOperation, WorkOrderStatus
 
-    return (WorkOrderOperation.objects.filter(planned_start__gte=filters.start, planned_start__lt=filters.end)
+    bounds = Q(planned_start__gte=start) if end is None else Q(planned_start__gte=start, planned_start__lt=end)
+    return (WorkOrderOperation.objects.filter(bounds)
             .exclude(Q(status=WorkOrderStatus.CANCELLED) | Q(work_order__status=WorkOrderStatus.CANCELLED))
             .annotate(center_id=Coalesce("planned_work_center_id", "work_center_id")))
+
+
+def planned_horizon():
+    """(first day, last day) of the planned work ahead: from today to the day the last operation planned to
+    start from today on is planned to end (at most HORIZON_MAX_DAYS), or None with no work planned ahead.
+    The dashboard's period ends today, so its utilisation misses the schedule; this is the schedule's span."""
+    start_day = today()
+    start, _end = day_bounds(start_day)
+    last_end = _planned_operations(start, None).aggregate(last=Max("planned_end"))["last"]
+    if last_end is None:
+        return None
+    last_day = min(timezone.localtime(last_end, factory_tz()).date(), start_day + timedelta(days=HORIZON_MAX_DAYS))
+    return start_day, max(last_day, start_day)
 
 
 def utilisation(filters):
     """Per active work center: planned work content of the operations starting in the period against
     the center's available minutes (3 queries: centers, operations, calendar shifts+exceptions)."""
+    return utilisation_between(filters.date_from, filters.date_to)
+
+
+def utilisation_between(date_from, date_to):
+    """utilisation() over the factory days date_from..date_to."""
     from planning.daily_plan import merge, subtract, working_windows
     from planning.models import CalendarException, CalendarShift, WorkCenter
 
     centers = list(WorkCenter.objects.filter(is_active=True).select_related("calendar").order_by("code"))
-    work = (_planned_operations(filters).values("center_id")
+    start, _end = day_bounds(date_from)
+    _start, end = day_bounds(date_to)
+    work = (_planned_operations(start, end).values("center_id")
             .annotate(minutes=Sum(F("setup_minutes") + F("run_minutes_per_unit") * F("quantity"),
                                   output_field=DecimalField(max_digits=20, decimal_places=3))))
     scheduled = {r["center_id"]: float(r["minutes"] or 0) for r in work}
@@ -299,16 +335,16 @@ def utilisation(filters):
     shifts, exceptions = {}, {}
     for shift in CalendarShift.objects.filter(calendar_id__in=calendar_ids):
         shifts.setdefault(shift.calendar_id, []).append(shift)
-    for exc in CalendarException.objects.filter(calendar_id__in=calendar_ids, date__gte=filters.date_from -
-                                                timedelta(days=1), date__lte=filters.date_to + timedelta(days=1)):
+    for exc in CalendarException.objects.filter(calendar_id__in=calendar_ids, date__gte=date_from -
+                                                timedelta(days=1), date__lte=date_to + timedelta(days=1)):
         exceptions.setdefault(exc.calendar_id, []).append(exc)
     tz = factory_tz()
     available_by_calendar = {}
     for center in centers:
         if center.calendar_id not in available_by_calendar:
             minutes = 0
-            day = filters.date_from
-            while day <= filters.date_to:
+            day = date_from
+            while day <= date_to:
                 nearby = [e for e in exceptions.get(center.calendar_id, []) if abs((e.date - day).days) <= 1]
                 windows, closures, _holiday = working_windows(day, center.calendar, shifts.get(center.calendar_id, []),
                                                               nearby, tz)
@@ -320,8 +356,10 @@ def utilisation(filters):
     for center in centers:
         available = available_by_calendar[center.calendar_id] * center.parallel_units
         planned = scheduled.get(center.pk, 0.0)
+        percent = _share(planned, available)
         rows.append({"center": center, "scheduled_minutes": round(planned), "available_minutes": round(available),
-                     "percent": _share(planned, available)})
+                     "scheduled_hours": round(planned / 60, 1), "available_hours": round(available / 60, 1),
+                     "percent": percent, "meter": min(percent or 0, 100), "over": (percent or 0) > 100})
     return rows
 
 
@@ -333,73 +371,108 @@ def late_orders(filters):
     return result
 
 
-def _top(totals, names):
-    """The TOP biggest of `totals` ({id: {"value": …}}) as (id, (code, name), total), ties by code:
-    `names(ids)` gives {id: (code, name)} for the candidates only (those at least as big as the TOP-th)."""
+def _top_candidates(totals):
+    """The ids of `totals` ({id: {"value": …}}) that may be among the TOP biggest: those at least as big as
+    the TOP-th (ties are broken by code once the names are read, for the candidates only)."""
     ranked = sorted(totals.items(), key=lambda item: -item[1]["value"])
     if not ranked:
         return []
     cut = ranked[min(TOP, len(ranked)) - 1][1]["value"]
-    candidates = [(pk, total) for pk, total in ranked if total["value"] >= cut]
-    labels = names([pk for pk, _total in candidates])
-    candidates.sort(key=lambda item: (-item[1]["value"], labels[item[0]][0]))
-    return [(pk, labels[pk], total) for pk, total in candidates[:TOP]]
+    return [(pk, total) for pk, total in ranked if total["value"] >= cut]
+
+
+def _rank(candidates, names):
+    """The TOP of the candidates, biggest first, ties by code (names: {id: (code, name)})."""
+    return sorted(candidates, key=lambda item: (-item[1]["value"], names[item[0]][0]))[:TOP]
+
+
+def _by_currency(rows, key):
+    """{currency: {key(row): {"value", "n"}}} from rows with "currency", "value" and "n"."""
+    totals = {}
+    for row in rows:
+        total = totals.setdefault(row["currency"], {}).setdefault(key(row), {"value": Decimal("0"), "n": 0})
+        total["value"] += row["value"] or 0
+        total["n"] += row["n"]
+    return totals
 
 
 def top_customers(summary):
-    totals = {}
-    for row in summary:
-        total = totals.setdefault(row["customer_id"], {"value": 0, "n": 0})
-        total["value"] += row["value"] or 0
-        total["n"] += row["n"]
-    return [{"customer__code": code, "customer__name": name, **total} for _pk, (code, name), total in _top(
-        totals, lambda ids: {c["pk"]: (c["code"], c["name"]) for c in Customer.objects.filter(pk__in=ids).values(
-            "pk", "code", "name")})]
+    """The TOP customers by order value, ranked within each currency (a USD amount is not comparable with
+    a CNY one): [{"currency", "rows": [...]}] in currency order. One query for the names of every ranking."""
+    candidates = {currency: _top_candidates(totals)
+                  for currency, totals in _by_currency(summary, lambda row: row["customer_id"]).items()}
+    ids = {pk for ranked in candidates.values() for pk, _total in ranked}
+    names = {c["pk"]: (c["code"], c["name"]) for c in Customer.objects.filter(pk__in=ids).values("pk", "code", "name")}
+    return [{"currency": currency, "rows": [
+        {"customer__code": names[pk][0], "customer__name": names[pk][1], "currency": currency, **total}
+        for pk, total in _rank(candidates[currency], names)]} for currency in sorted(candidates)]
 
 
 def top_products(filters):
-    """The TOP products by value over the lines of the orders received in the period, with how many orders
-    had each. The value is summed for every product in one pass; the orders are counted (COUNT DISTINCT,
-    which sorts) for the TOP products only."""
+    """The TOP products by value over the lines of the orders received in the period, ranked within each
+    currency (the order's), with how many orders had each: [{"currency", "rows": [...]}]. The value is
+    summed for every product in one pass; the orders are counted (COUNT DISTINCT, which sorts) for the TOP
+    products only."""
     received = received_orders(filters).values("pk").order_by()
     lines = OrderLine.objects.filter(order__in=received)
     if filters.product:
         lines = lines.filter(product=filters.product)
     value = Sum(F("quantity") * F("unit_price"), output_field=DecimalField(max_digits=20, decimal_places=2))
-    totals = {row["product_id"]: {"value": row["value"] or 0}
-              for row in lines.values("product_id").annotate(value=value).order_by()}
-    top = _top(totals, lambda ids: {p["pk"]: (p["sku"], p["name"]) for p in Product.objects.filter(pk__in=ids)
-                                    .values("pk", "sku", "name")})
-    ids = [pk for pk, _labels, _total in top]
-    orders = {row["product_id"]: row["n"] for row in lines.filter(product_id__in=ids).values("product_id")
-              .annotate(n=Count("order_id", distinct=True)).order_by()} if ids else {}
-    return [{"product__sku": sku, "product__name": name, "value": total["value"], "n": orders.get(pk, 0)}
-            for pk, (sku, name), total in top]
+    rows = [{"currency": row["order__currency"], "product_id": row["product_id"], "value": row["value"], "n": 0}
+            for row in lines.values("product_id", "order__currency").annotate(value=value).order_by()]
+    candidates = {currency: _top_candidates(totals)
+                  for currency, totals in _by_currency(rows, lambda row: row["product_id"]).items()}
+    names = {p["pk"]: (p["sku"], p["name"]) for p in Product.objects.filter(
+        pk__in={pk for ranked in candidates.values() for pk, _total in ranked}).values("pk", "sku", "name")}
+    top = {currency: _rank(ranked, names) for currency, ranked in candidates.items()}
+    ids = {pk for ranked in top.values() for pk, _total in ranked}
+    orders = {(row["order__currency"], row["product_id"]): row["n"] for row in lines.filter(product_id__in=ids)
+              .values("product_id", "order__currency").annotate(n=Count("order_id", distinct=True)).order_by()
+              } if ids else {}
+    return [{"currency": currency, "rows": [
+        {"product__sku": names[pk][0], "product__name": names[pk][1], "currency": currency,
+         "value": total["value"], "n": orders.get((currency, pk), 0)} for pk, total in top[currency]]}
+        for currency in sorted(top)]
 
 
-def dashboard(filters):
+def horizon_utilisation():
+    """Utilisation over the planned horizon: {"date_from", "date_to", "rows"}, or None with no work ahead."""
+    horizon = planned_horizon()
+    if horizon is None:
+        return None
+    return {"date_from": horizon[0], "date_to": horizon[1], "rows": utilisation_between(*horizon)}
+
+
+def dashboard(filters, *, rebuild_facts=False):
+    """Every figure for these filters. The delivered-order facts of the period are brought up to date
+    first (rebuilt with `rebuild_facts`), so the delivery figures never wait for the beat."""
+    if rebuild_facts:
+        rebuild_period_facts(filters.start, filters.end)
+    else:
+        add_missing_facts(filters.start, filters.end)
     summary = received_summary(filters)
     return {
         "stages": stage_figures(summary), "rush": rush_figures(summary, filters),
         "on_time": on_time_by_week(filters), "lead": lead_times(filters), "fpy": first_pass_yield(filters),
-        "utilisation": utilisation(filters), "late": late_orders(filters), "top_customers": top_customers(summary),
-        "top_products": top_products(filters),
+        "utilisation": utilisation(filters), "horizon": horizon_utilisation(), "late": late_orders(filters),
+        "top_customers": top_customers(summary), "top_products": top_products(filters),
     }
 
 
 def shared_dashboard(filters, *, recompute=False):
     """(figures, computed_at) for these filters, from the cache when another page view computed them
-    less than DASHBOARD_CACHE_SECONDS ago; `recompute` computes them afresh (and shares the result)."""
+    less than DASHBOARD_CACHE_SECONDS ago; `recompute` computes them afresh, delivered-order facts
+    included (and shares the result)."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if seconds <= 0:
-        return dashboard(filters), timezone.now()
+        return dashboard(filters, rebuild_facts=recompute), timezone.now()
     filters_key = "&".join(f"{name}={value}" for name, value in sorted(filters.query().items()))
     key = "reports:dashboard:" + hashlib.sha256(filters_key.encode()).hexdigest()
     if not recompute:
         shared = cache.get(key)
         if shared is not None:
             return shared
-    shared = (dashboard(filters), timezone.now())
+    shared = (dashboard(filters, rebuild_facts=recompute), timezone.now())
     cache.set(key, shared, seconds)
     return shared
 
@@ -474,7 +547,7 @@ def figure_orders(filters, drill: Drill):
         return _order_scope(Order.objects.filter(pk__in=qs.values("order_id")), filters)
     if f == "center" and drill.center_id:
         # The operations utilisation counts (all orders: utilisation is the factory's, not filtered).
-        return Order.objects.filter(pk__in=_planned_operations(filters).filter(
+        return Order.objects.filter(pk__in=_planned_operations(filters.start, filters.end).filter(
             center_id=drill.center_id).values("work_order__order_id"))
     return Order.objects.none()
 

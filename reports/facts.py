@@ -12,6 +12,12 @@ Definitions (the dashboard's figures follow them):
 
 `refresh_order_facts` is idempotent: it rebuilds the rows of the orders delivered since `since` (all
 when None) and is run by the beat task reports.tasks.refresh_order_facts every few minutes.
+
+Nothing depends on the beat: the embedded default (`make run`) has none. Before the dashboard and the
+delivery reports read the facts of a period, `add_missing_facts` writes the rows of the orders delivered
+in it that have none yet (one anti-join query when there are none), so a delivery counts from the moment
+it is recorded; "Recompute now" (`rebuild_period_facts`) also rebuilds the period's rows that no longer
+match their order (a corrected promise date), which the beat would catch later.
 """
 
 from datetime import timedelta
@@ -19,8 +25,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Min
-from django.utils import timezone
+from django.db.models import Exists, F, Max, Min, OuterRef, Q
+from django.db.models.functions import Coalesce
 
 from orders.models import Order, OrderEvent, OrderStatus
 
@@ -64,11 +70,37 @@ def fact_for(order, reached, tz):
 def refresh_order_facts(*, since=None) -> int:
     """Rebuild the facts of the orders first delivered at or after `since` (every delivered order when
     None). Returns how many rows were written."""
-    tz = ZoneInfo(settings.TIME_ZONE)
     delivered = OrderEvent.objects.filter(to_status=S.DELIVERED)
     if since is not None:
         delivered = delivered.filter(created_at__gte=since)
-    order_ids = sorted(set(delivered.values_list("order_id", flat=True)))
+    return _rebuild(sorted(set(delivered.values_list("order_id", flat=True))))
+
+
+def add_missing_facts(start, end) -> int:
+    """Write the facts of the orders with a `delivered` event in [start, end) that have no fact row yet
+    (delivered since the last refresh, or never refreshed: no beat). Returns how many rows were written."""
+    missing = (OrderEvent.objects.filter(to_status=S.DELIVERED, created_at__gte=start, created_at__lt=end)
+               .filter(~Exists(DeliveredOrderFact.objects.filter(order_id=OuterRef("order_id")))))
+    order_ids = sorted(set(missing.values_list("order_id", flat=True)))
+    return _rebuild(order_ids) if order_ids else 0
+
+
+def rebuild_period_facts(start, end) -> int:
+    """For "Recompute now": the missing rows of the period [start, end), and the rows of its delivered orders
+    that no longer match their order (a corrected promise date, priority, total, customer or status).
+    Rows that still match are left alone, so a year's period costs two queries, not a rebuild of it all."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    first_day, last_day = start.astimezone(tz).date(), (end - timedelta(microseconds=1)).astimezone(tz).date()
+    changed = (DeliveredOrderFact.objects.filter(delivered_date__gte=first_day, delivered_date__lte=last_day)
+               .annotate(due=Coalesce("order__promised_date", "order__requested_date"))
+               .filter(~Q(due_date=F("due")) | ~Q(priority=F("order__priority")) | ~Q(status=F("order__status"))
+                       | ~Q(total_amount=F("order__total_amount")) | ~Q(customer_id=F("order__customer_id"))))
+    order_ids = sorted(set(changed.values_list("order_id", flat=True)))
+    return add_missing_facts(start, end) + (_rebuild(order_ids) if order_ids else 0)
+
+
+def _rebuild(order_ids) -> int:
+    tz = ZoneInfo(settings.TIME_ZONE)
     written = 0
     for start in range(0, len(order_ids), BATCH):
         batch = order_ids[start:start + BATCH]
@@ -82,7 +114,8 @@ def refresh_order_facts(*, since=None) -> int:
         facts = [fact_for(o, reached[o.pk], tz) for o in orders if S.DELIVERED in reached.get(o.pk, {})]
         with transaction.atomic():
             DeliveredOrderFact.objects.filter(order_id__in=batch).delete()
-            DeliveredOrderFact.objects.bulk_create(facts)
+            # Two page views may add the same missing rows at once: the first one's row stands.
+            DeliveredOrderFact.objects.bulk_create(facts, ignore_conflicts=True)
         written += len(facts)
     return written
 
@@ -93,6 +126,3 @@ def refresh_recent_facts() -> int:
     newest = DeliveredOrderFact.objects.aggregate(newest=Max("delivered_at"))["newest"]
     return refresh_order_facts(since=None if newest is None else newest - timedelta(days=1))
 
-
-def facts_refreshed_at():
-    return DeliveredOrderFact.objects.aggregate(at=Max("refreshed_at"))["at"] or timezone.now()

@@ -1,5 +1,5 @@
-"""The reports app's own data: a summary table of delivered orders (refreshed by a Celery beat task,
-see reports.facts) and the custom reports users save in the report builder."""
+"""The reports app's own data: a summary table of delivered orders (kept up to date by reports.facts,
+without a beat) and the custom reports users save in the report builder."""
 
 from django.conf import settings
 from django.db import models

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import OrderStatus, Priority
@@ -23,6 +24,7 @@ class Report:
     rows: Callable
     description: str = ""
     labels: tuple = ()  # (column index, choices) shown as their labels
+    money: tuple = ()  # indexes of amounts (their currency is in a column of its own)
 
     def present(self, rows):
         """The rows with coded values (status, priority, ...) as their translated labels."""
@@ -31,6 +33,14 @@ class Report:
             row = list(row)
             for index, labels in maps:
                 row[index] = labels.get(row[index], row[index])
+            yield row
+
+    def on_page(self, rows):
+        """present() for the page: amounts with the reader's thousands separators (exports keep numbers)."""
+        for row in self.present(rows):
+            for index in self.money:
+                if row[index] is not None:
+                    row[index] = number_format(row[index], 2, use_l10n=True, force_grouping=True)
             yield row
 
 
@@ -101,7 +111,7 @@ REPORTS = {r.key: r for r in [
            [_("Order"), _("Customer code"), _("Customer"), _("Status"), _("Priority"), _("Requested date"),
             _("Promised date"), _("Total"), _("Currency"), _("At risk")], order_status_rows,
            _("Orders received in the period with their current stage."),
-           ((3, OrderStatus.choices), (4, Priority.choices))),
+           ((3, OrderStatus.choices), (4, Priority.choices)), money=(7,)),
     Report("delivery", _("Delivery performance"),
            [_("Order"), _("Customer code"), _("Priority"), _("Due date"), _("Delivered"), _("On time"),
             _("Lead time (h)")], delivery_rows,

@@ -1,17 +1,20 @@
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.translation import pgettext
 
 from orders.models import OrderStatus
 from record_pages.views import paginate
 
 from . import charts, exports
 from .dashboard import FIGURES, Drill, drill_rows, figure_orders, shared_dashboard
-from .facts import facts_refreshed_at
+from .facts import add_missing_facts
 from .forms import PeriodFilterForm
 from .selectors import home_figures
 from .tables import REPORTS
@@ -32,14 +35,29 @@ def _dashboard_context(request):
     query = urlencode(filters.query())
     drill = reverse("reports:drill")
     weeks = figures["on_time"]["weeks"]
+    # The week's Monday, short, in the reader's language ("Dec 7", "12月7日").
+    week_format = pgettext("a week's Monday under a chart column (Django date format)", "M j")
     return {
         "form": form, "filters": filters, "query": query, "drill": drill, **figures,
-        "refreshed_at": facts_refreshed_at(), "computed_at": computed_at,
-        "on_time_chart": charts.column_chart(weeks, value=lambda w: w["percent"], maximum=100,
-                                             label=lambda w: w["week"].strftime("%m-%d")),
-        "stage_chart": charts.column_chart([s for s in figures["stages"] if s["count"]],
-                                           value=lambda s: s["count"], label=lambda s: s["label"]),
+        "computed_at": computed_at, "shared_seconds": max(settings.DASHBOARD_CACHE_SECONDS, 0),
+        "on_time_chart": charts.column_chart(weeks, value=lambda w: w["percent"], maximum=100, ticks=(50, 100),
+                                             label=lambda w: date_format(w["week"], week_format)),
+        "stage_chart": charts.bar_chart([s for s in figures["stages"] if s["count"]],
+                                        value=lambda s: s["count"], label=lambda s: s["label"]),
+        "utilisation_rows": _utilisation_rows(figures),
+        # The horizon's rows drill down to the orders planned in the horizon, not in the period.
+        "horizon_query": urlencode({**filters.query(), "date_from": figures["horizon"]["date_from"].isoformat(),
+                                    "date_to": figures["horizon"]["date_to"].isoformat()})
+        if figures["horizon"] else "",
     }
+
+
+def _utilisation_rows(figures):
+    """Each work center's period figures beside its planned-horizon figures (both lists are per active
+    center in code order)."""
+    horizon = {row["center"].pk: row for row in (figures["horizon"] or {}).get("rows", [])}
+    return [{"center": row["center"], "period": row, "horizon": horizon.get(row["center"].pk)}
+            for row in figures["utilisation"]]
 
 
 @login_required
@@ -80,6 +98,7 @@ def drill(request):
         center = WorkCenter.objects.filter(code=request.GET.get("center", "")).first()
         if center is None:
             raise Http404
+    add_missing_facts(filters.start, filters.end)  # the same deliveries as the figure, without the beat
     orders = drill_rows(figure_orders(filters, Drill(figure=figure, status=status, week=week,
                                                      center_id=center.pk if center else None)))
     return render(request, "reports/drill.html", {
@@ -98,7 +117,9 @@ def _report(request, key):
     if report is None:
         raise Http404
     form = PeriodFilterForm(request.GET or None)
-    return report, form, form.filters()
+    filters = form.filters()
+    add_missing_facts(filters.start, filters.end)  # delivery and rush rows read the facts: no beat needed
+    return report, form, filters
 
 
 @login_required
@@ -106,7 +127,7 @@ def _report(request, key):
 def report_page(request, key):
     report, form, filters = _report(request, key)
     context = paginate(request, report.rows(filters))
-    context["rows"] = list(report.present(context["page"]))
+    context["rows"] = list(report.on_page(context["page"]))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "reports/report.html", {"report": report, "form": form, "export_query": query.urlencode(),

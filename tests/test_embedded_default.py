@@ -119,8 +119,8 @@ def test_home_page_asks_for_login_first(served_site):
     assert urllib.parse.urlparse(response.url).path == "/accounts/login/"
 
 
-@pytest.mark.parametrize("username", ["sales", "manager"])
-def test_demo_user_signs_in_and_sees_home(served_site, username):
+def signed_in(served_site, username):
+    """(opener with the session, the response of the sign-in)."""
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     login_page = opener.open(f"{served_site}/accounts/login/", timeout=10).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page).group(1)
@@ -129,9 +129,40 @@ def test_demo_user_signs_in_and_sees_home(served_site, username):
                                    "password": DEMO_PASSWORD, "next": "/"}).encode()
     response = opener.open(urllib.request.Request(f"{served_site}/accounts/login/", data=form,
                                                   headers={"Referer": f"{served_site}/accounts/login/"}), timeout=30)
+    return opener, response
+
+
+@pytest.mark.parametrize("username", ["sales", "manager"])
+def test_demo_user_signs_in_and_sees_home(served_site, username):
+    _opener, response = signed_in(served_site, username)
 
     # Signed in on the home page (demo users may prefer Chinese, so look at links, not words).
     assert urllib.parse.urlparse(response.url).path == "/"
     home = response.read().decode()
     assert 'action="/accounts/logout/"' in home
     assert 'href="/orders/"' in home
+
+
+# The demo orders delivered in the dashboard's default period (the last 12 weeks to today, factory days).
+COUNT_DELIVERED = """
+from orders.models import OrderEvent
+from reports.dashboard import DashboardFilters
+f = DashboardFilters.default()
+print(OrderEvent.objects.filter(to_status="delivered", created_at__gte=f.start, created_at__lt=f.end)
+      .values("order_id").distinct().count())
+"""
+
+
+def test_manager_dashboard_counts_the_demo_deliveries_without_a_beat(fresh_project, embedded_env, served_site):
+    """No worker, no beat: the on-time figure still counts every demo order delivered in the period, and
+    the footer does not claim a five-minute refresh that never happens."""
+    delivered = int(manage(fresh_project, embedded_env, "shell", "-c", COUNT_DELIVERED).stdout.split()[-1])
+    assert delivered > 0
+    opener, _response = signed_in(served_site, "manager")
+    page = opener.open(f"{served_site}/reports/dashboard/", timeout=60).read().decode()
+    card = re.search(r'data-figure="on_time".*?<small>\((\d+)/(\d+)\)</small>', page, re.S)
+    on_time, total = int(card.group(1)), int(card.group(2))
+    assert total == delivered and 0 < on_time <= total
+    assert "five minutes" not in page and "五分钟" not in page
+    wall = opener.open(f"{served_site}/reports/dashboard/wall/", timeout=60).read().decode()
+    assert re.search(r'data-figure="on_time".*?<small>\((\d+)/(\d+)\)</small>', wall, re.S).group(2) == str(delivered)

@@ -58,7 +58,7 @@ def test_manager_dashboard_reports_and_custom_report(page, live_server, login, s
     expect(figure(page, "on_time")).to_contain_text("60.0 %")
     expect(figure(page, "on_time")).to_contain_text("(3/5)")
     expect(figure(page, "rush_share")).to_contain_text("(3/6)")
-    expect(page.locator("[data-testid=figures-as-of]")).to_contain_text("Figures as of")
+    expect(page.locator("[data-testid=figures-as-of]")).to_contain_text("Figures computed at")
     expect(page.locator("[data-table=products]")).to_contain_text("P-MAIN")
     # Every figure drills down to its orders: on time are A, C and E (B and D came late).
     figure(page, "on_time").click()

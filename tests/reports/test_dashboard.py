@@ -63,12 +63,14 @@ def test_figures(data_set):
     assert (review["field"], review["avg_days"], review["p90_days"]) == ("review_hours", 0.6, 1.3)
     assert figures["rush"] == {"received": 6, "rush": 3, "rush_share": 50.0, "rush_delivered": 2,
                                "rush_on_time": 1, "rush_on_time_percent": 50.0}
-    stages = {s["status"]: (s["count"], s["value"]) for s in figures["stages"]}
-    assert stages["delivered"] == (5, Decimal("1500"))
-    assert stages["approved"] == (1, Decimal("600"))
-    assert stages["submitted"] == (0, 0)  # H is outside the period
-    assert [c["customer__code"] for c in figures["top_customers"]] == ["C-MAIN", "C-OTHER"]
-    assert figures["top_customers"][0]["value"] == Decimal("1500")
+    stages = {s["status"]: (s["count"], s["values"]) for s in figures["stages"]}
+    assert stages["delivered"] == (5, [{"currency": "CNY", "amount": Decimal("1500")}])
+    assert stages["approved"] == (1, [{"currency": "CNY", "amount": Decimal("600")}])
+    assert stages["submitted"] == (0, [])  # H is outside the period
+    [cny] = figures["top_customers"]
+    assert cny["currency"] == "CNY"
+    assert [c["customer__code"] for c in cny["rows"]] == ["C-MAIN", "C-OTHER"]
+    assert cny["rows"][0]["value"] == Decimal("1500")
 
 
 def test_filters(data_set):
@@ -244,8 +246,8 @@ def test_dashboard_query_count_is_fixed(manager_client, django_assert_num_querie
         manager_client.get(reverse("reports:drill"), {**PERIOD, "figure": "delivered"})
 
 
-QUERIES = 19
-DRILL_QUERIES = 8
+QUERIES = 20  # with no work planned ahead (the planned horizon adds its utilisation queries otherwise)
+DRILL_QUERIES = 9  # with the check for deliveries missing from the facts
 
 
 
@@ -257,6 +259,7 @@ def test_top_products_count_orders_not_lines(data_set):
     a = data_set["A"]
     OrderLine.objects.create(order=a, line_no=2, product=a.lines.get().product, quantity=Decimal("4"),
                              unit_price=Decimal("10"))
-    products = {p["product__sku"]: (p["n"], p["value"]) for p in dashboard(FILTERS)["top_products"]}
+    [cny] = dashboard(FILTERS)["top_products"]
+    products = {p["product__sku"]: (p["n"], p["value"]) for p in cny["rows"]}
     # A to E have P-MAIN (1,500 in all, plus the new line's 40); F has P-OTHER.
     assert products == {"P-MAIN": (5, Decimal("1540")), "P-OTHER": (1, Decimal("600"))}

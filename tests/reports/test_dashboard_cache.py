@@ -54,7 +54,7 @@ def test_figures_are_computed_once_then_shared_until_recomputed(manager_client, 
     assert rush_share(shared) == (3, 6)
     assert shared.context["computed_at"] == first.context["computed_at"]
     body = shared.content.decode()
-    assert "Figures as of" in body and 'data-testid="recompute"' in body
+    assert "Figures computed at" in body and 'data-testid="recompute"' in body
 
     # "Recompute now" counts the new order and shares the new figures with the next views.
     recomputed = manager_client.get(dashboard, {**PERIOD, "recompute": "1"})
