@@ -29,7 +29,7 @@ DEV_DEPS_STAMP := $(VENV)/.orderflow-dev-deps
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: help install install-dev system-packages test-system-packages run serve migrate seed messages compilemessages \
+.PHONY: backup restore help install install-dev system-packages test-system-packages run serve migrate seed messages compilemessages \
 	test lint bench worker beat clean
 
 help:
@@ -37,6 +37,8 @@ help:
 	@echo "make test     run the whole test suite (pytest, incl. the embedded-default check)"
 	@echo "make install  Debian packages + .venv + the pinned runtime packages (pyproject.toml)"
 	@echo "make install-dev  the same plus the dev extras (tests, lint, benchmarks)"
+	@echo "make backup   database + media files into var/backups/<time> (BACKUP_DIR= to choose)"
+	@echo "make restore BACKUP=<folder>  into the configured (new, empty) database and MEDIA_ROOT"
 	@echo "make migrate | seed | messages | lint | bench | worker | beat | serve"
 
 system-packages:
@@ -109,6 +111,15 @@ worker: install
 beat: install
 	@mkdir -p var
 	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+# Backups of the configured database (DATABASE_URL, else the SQLite file) and MEDIA_ROOT: docs/operations.md.
+BACKUP_DIR ?= var/backups/$(shell date +%Y%m%d-%H%M%S)
+backup: install
+	$(MANAGE) backup_site --to $(BACKUP_DIR)
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<folder>"; exit 2; }
+	$(MANAGE) restore_site --from $(BACKUP)
 
 clean:
 	rm -rf staticfiles test-results .pytest_cache .ruff_cache
