@@ -9,10 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/app/var/media
 
-# WeasyPrint's libraries, the CJK font for PDFs, and gettext to compile the translations.
+# WeasyPrint's libraries, the CJK font for PDFs, gettext to compile the translations, and pg_dump/pg_restore
+# for `manage.py backup_site` / `restore_site` (docs/operations.md).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -27,7 +28,7 @@ RUN if find . -name '*.po' | grep -q .; then \
         DJANGO_SETTINGS_MODULE=config.settings.local python manage.py compilemessages -v 0; \
     fi \
     && useradd --system --create-home --uid 10001 orderflow \
-    && mkdir -p /app/var/media /app/staticfiles \
+    && mkdir -p /app/var/media /app/var/backups /app/staticfiles \
     && chown -R orderflow:orderflow /app/var /app/staticfiles
 
 USER orderflow
