@@ -139,9 +139,10 @@ class TypedLine:
     removed: bool = False
 
 
-def entry_preview(*, lines, requested_date, is_rush, customer_code="", customer_po=""):
+def entry_preview(*, lines, requested_date, is_rush, customer_code="", customer_po="", order_id=None):
     """What the entry page shows while sales type: line amounts and the total (lines that do not
-    parse yet are skipped), the rush proposal, and the credit and duplicate-PO warnings. Reads only."""
+    parse yet are skipped), the rush proposal, and the credit and duplicate-PO warnings. Reads only.
+    `order_id`: the order being edited, which is never compared with itself."""
     by_sku = {p.sku: p for p in Product.objects.filter(sku__in={ln.sku for ln in lines if ln.sku})}
     total, products, line_amounts = Decimal("0"), [], []
     for line in lines:
@@ -163,9 +164,10 @@ def entry_preview(*, lines, requested_date, is_rush, customer_code="", customer_
     customer = Customer.objects.filter(code=customer_code).first() if customer_code else None
     credit = None
     if customer is not None and customer.credit_limit:
-        exceeded, open_value = credit_exceeded(customer, total)
+        exceeded, open_value = credit_exceeded(customer, total, exclude_order_id=order_id)
         credit = {"exceeded": exceeded, "open_value": open_value, "limit": customer.credit_limit}
+    duplicate_po = bool(customer and duplicate_po_orders(customer, customer_po, exclude_order_id=order_id).exists())
     return {"total": total, "line_amounts": line_amounts, "rush_suggested": suggested,
             "requested_days": requested_days, "standard_days": standard_days, "is_rush": is_rush,
             "credit": credit,
-            "duplicate_po": bool(customer and duplicate_po_orders(customer, customer_po).exists())}
+            "duplicate_po": duplicate_po}
