@@ -151,7 +151,9 @@ def _insert_lines(order, lines):
 
 
 def _apply_rush(order, *, priority, rush_reason, lines):
-    suggested, _requested, _standard = rules.rush_suggestion(order.requested_date, [ln.product for ln in lines])
+    # Each line's own date counts: one line wanted sooner than its standard lead time proposes rush.
+    suggested, _requested, _standard = rules.rush_suggestion(order.requested_date, [ln.product for ln in lines],
+                                                             line_dates=[ln.requested_date for ln in lines])
     order.rush_suggested = suggested
     if priority == Priority.RUSH and not (rush_reason or "").strip():
         raise ValidationError(_("Give the reason for the rush."))

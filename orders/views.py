@@ -239,15 +239,20 @@ def _totals(form, formset, order=None):
     being edited, left out of its own duplicate-PO and credit checks."""
     if not form.is_bound:
         return rules.entry_preview(lines=[], requested_date=None, is_rush=False)
+    def typed_date(field, value):
+        try:
+            return field.clean(value)
+        except ValidationError:
+            return None
+
     lines = [rules.TypedLine(key=f.prefix, sku=f.data.get(f.add_prefix("product"), "").split(" — ", 1)[0].strip(),
                              quantity=f.data.get(f.add_prefix("quantity"), ""),
                              unit_price=f.data.get(f.add_prefix("unit_price"), ""),
-                             removed=bool(f.data.get(f.add_prefix("DELETE"))))
+                             removed=bool(f.data.get(f.add_prefix("DELETE"))),
+                             requested_date=typed_date(f.fields["requested_date"],
+                                                       f.data.get(f.add_prefix("requested_date"))))
              for f in formset.forms]
-    try:
-        requested = form.fields["requested_date"].clean(form.data.get("requested_date"))
-    except ValidationError:
-        requested = None
+    requested = typed_date(form.fields["requested_date"], form.data.get("requested_date"))
     return rules.entry_preview(
         lines=lines, requested_date=requested, is_rush=form.data.get("priority") == Priority.RUSH,
         customer_code=form.data.get("customer", "").split(" — ", 1)[0].strip(),
