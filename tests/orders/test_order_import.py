@@ -170,8 +170,8 @@ def test_template_lists_the_columns(client, sales):
     client.force_login(sales)
     response = client.get(reverse("orders:order_import") + "?template=csv")
     header = response.content.decode("utf-8-sig").splitlines()[0]
-    assert header == ("order reference,customer,product,quantity,unit price,requested date,priority,rush reason,"
-                      "notes")
+    assert header == ("order reference,customer,product,quantity,unit price,requested date,line date,priority,"
+                      "rush reason,notes")
 
 
 @pytest.mark.postgres
