@@ -407,19 +407,22 @@ def _ship(*, actor, order, shipment, actual_ship_date):
     else:
         transition_order(actor=actor, order=order, action="ship", note=f"{shipment.number}: {summary}")
         _cancel_leftover_drafts(actor=actor, order=order, keep=shipment)
-    _alert_owner_dispatched(order, shipment, summary)
+    _alert_owner_dispatched(order, shipment, lines)
     _request_delivery_note(actor, shipment)
 
 
-def _alert_owner_dispatched(order, shipment, summary):
+def _alert_owner_dispatched(order, shipment, lines):
     """Seed 000 §6.3: once goods leave, sales follows up with the customer. The order's sales owner is told
-    (rule order_dispatched, alerts.defaults) with what left and how to trace it."""
+    (rule order_dispatched, alerts.defaults) which products left and how to trace them; the quantities are
+    on the shipment's page (the link), shown there in the reader's format."""
+    products = ", ".join(dict.fromkeys(line.order_line.product.sku for line in lines))
     create_alert(
         kind="order_dispatched",
         subject=gettext_noop("Order %(order)s dispatched: shipment %(shipment)s"),
-        body=gettext_noop("%(customer)s: %(summary)s. Carrier: %(carrier)s, tracking number: %(tracking)s."),
+        body=gettext_noop("%(customer)s: %(products)s. Carrier: %(carrier)s, tracking number: %(tracking)s."),
         params={"order": order.number, "shipment": shipment.number, "customer": order.customer.name,
-                "summary": summary, "carrier": shipment.carrier or "—", "tracking": shipment.tracking_number or "—"},
+                "products": products, "carrier": shipment.carrier or "—",
+                "tracking": shipment.tracking_number or "—"},
         link=reverse("shipping:shipment_detail", args=[shipment.pk]), owner=order.created_by, rush=order.is_rush,
         dedupe_key=f"order-dispatched:{shipment.pk}")
 

@@ -65,4 +65,5 @@ def test_every_dispatched_shipment_is_told_to_the_sales_owner(role_users):
         assert list(alert.recipients.values_list("user", flat=True)) == [order.created_by_id]
     with translation.override("zh-hans"):
         assert alerts[0].rendered_subject() == f"订单 {order.number} 已发货：发货单 {first.number}"
-        assert "承运商：顺丰速运 SF Express，运单号：SF1234567890" in alerts[0].rendered_body()
+        assert alerts[0].rendered_body() == (f"{order.customer.name}：{product.sku}。"
+                                             "承运商：顺丰速运 SF Express，运单号：SF1234567890。")
