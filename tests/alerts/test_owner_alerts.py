@@ -38,6 +38,9 @@ def test_the_sales_owner_is_told_why_the_order_desk_rejected_the_order(client, r
     client.post(reverse("accounts:switch_language"), {"language": "zh-hans"})
     page = client.get(reverse("alerts:list")).content.decode()
     assert f"订单 {order.number} 被退回" in page and "单价已过期" in page
+    detail = client.get(reverse("alerts:detail", args=[alert.pk])).content.decode()
+    # the button that follows the link says "open" (打开), not the "open" of a status (未结)
+    assert 'data-testid="alert-open-link">打开</a>' in detail
 
 
 def test_the_rule_is_data_switched_off_the_owner_is_not_told(role_users):
