@@ -16,7 +16,7 @@ from .models import (
 class RecipientInline(admin.TabularInline):
     model = AlertRecipient
     extra = 0
-    readonly_fields = ("user", "level", "emailed_at", "read_at", "acknowledged_at")
+    readonly_fields = ("user", "level", "told_at", "emailed_at", "read_at", "acknowledged_at")
 
 
 class DeliveryInline(admin.TabularInline):
@@ -47,7 +47,7 @@ class StepInline(admin.TabularInline):
 
 @admin.register(AlertRule)
 class AlertRuleAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "only_rush", "roles", "email", "is_active")
+    list_display = ("name", "kind", "only_rush", "severities", "tell_owner", "roles", "email", "is_active")
     list_filter = ("is_active", "only_rush", "kind")
     filter_horizontal = ("users", "endpoints")
     inlines = [StepInline]

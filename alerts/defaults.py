@@ -1,7 +1,9 @@
 """The default alert rules (rush approved, rush at risk, a process exception, material delay or QC failure
 on a rush order, order late), each escalating to the production supervisor and then the general manager
-when nobody acknowledges it. Written by migration 0004 and kept by ensure_default_rules() (a database
-emptied by a test's flush gets them back); an administrator changes them in the admin."""
+when nobody acknowledges it; a high or critical process exception goes to the manager on any order; a
+rejected or dispatched order is told to its sales owner (seed 000 §6.3). Written by migrations 0004 and
+0006 and kept by ensure_default_rules() (a database emptied by a test's flush gets them back); an
+administrator changes them in the admin."""
 
 MINUTE = 60
 # kind, name, only for rush orders, roles told, [(level, delay seconds, roles)]
@@ -18,6 +20,11 @@ DEFAULT_RULES = [
      [(1, 0, ["manager"])]),
     ("order_late", "订单延期 Order late", False, ["planner", "order_desk"],
      [(1, 60 * MINUTE, ["production"]), (2, 4 * 60 * MINUTE, ["manager"])]),
+    # The rules below use fields added by migration 0005 (severities, tell_owner) and come with 0006.
+    ("process_exception", "高/严重异常升级经理 High or critical process exception", False, ["production", "planner"],
+     [(1, 0, ["manager"])], {"severities": ["high", "critical"]}),
+    ("order_rejected", "订单被退回通知销售 Order rejected: its sales owner", False, [], [], {"tell_owner": True}),
+    ("order_dispatched", "订单已发货通知销售 Order dispatched: its sales owner", False, [], [], {"tell_owner": True}),
 ]
 
 
@@ -29,9 +36,13 @@ def ensure_default_rules(apps=None):
     EscalationStep = apps.get_model("alerts", "EscalationStep") if apps else None
     if AlertRule is None:
         from .models import AlertRule, EscalationStep
-    for kind, name, only_rush, roles, steps in DEFAULT_RULES:
+    fields = {field.name for field in AlertRule._meta.get_fields()}
+    for kind, name, only_rush, roles, steps, *more in DEFAULT_RULES:
+        extra = more[0] if more else {}
+        if not set(extra) <= fields:
+            continue  # an earlier migration's model: the migration that adds the fields writes this rule
         if AlertRule.objects.filter(kind=kind, name=name).exists():
             continue
-        rule = AlertRule.objects.create(kind=kind, name=name, only_rush=only_rush, roles=roles)
+        rule = AlertRule.objects.create(kind=kind, name=name, only_rush=only_rush, roles=roles, **extra)
         for level, delay, step_roles in steps:
             EscalationStep.objects.create(rule=rule, level=level, delay_seconds=delay, roles=step_roles)

@@ -48,6 +48,11 @@ class Alert(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="+", verbose_name=_("acknowledged by"))
+    # Escalation ends when what the alert is about is settled (the order closed, the exception resolved…,
+    # see alerts.subjects): when, and why as a source message with its values, shown in the reader's language.
+    escalation_stopped_at = models.DateTimeField(_("escalation stopped at"), null=True, blank=True)
+    stop_reason = models.CharField(_("why escalation stopped"), max_length=300, blank=True)
+    stop_params = models.JSONField(_("values of the reason"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -73,6 +78,15 @@ class Alert(models.Model):
     def rendered_body(self):
         return self._render(self.body)
 
+    def rendered_stop_reason(self):
+        if not self.stop_reason:
+            return ""
+        text = gettext(self.stop_reason)
+        try:
+            return text % self.stop_params
+        except (KeyError, TypeError, ValueError):
+            return self.stop_reason % self.stop_params
+
 
 class AlertRecipient(models.Model):
     """One row per person told; channels are delivered and marked independently, so running the
@@ -81,6 +95,8 @@ class AlertRecipient(models.Model):
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="recipients")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_receipts")
     level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # When the alert reached this person: its creation for level 0, the escalation for later levels.
+    told_at = models.DateTimeField(_("reached at"), default=timezone.now, db_index=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     # When a sender took the e-mail (committed before sending, so no row lock is held over SMTP).
     email_claimed_at = models.DateTimeField(null=True, blank=True)
@@ -88,7 +104,7 @@ class AlertRecipient(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-alert__created_at", "-id"]
+        ordering = ["-told_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["alert", "user"], name="alert_recipient_unique")]
         indexes = [models.Index(fields=["user", "read_at"])]
         verbose_name = _("alert recipient")
@@ -151,6 +167,10 @@ class AlertRule(models.Model):
                             help_text=_("The kind of alert, e.g. rush_approved, process_exception."))
     name = models.CharField(_("name"), max_length=200)
     only_rush = models.BooleanField(_("only for rush orders"), default=False)
+    severities = models.JSONField(_("only for severities"), default=list, blank=True,
+                                  help_text=_('For example ["high", "critical"]; empty: every severity.'))
+    tell_owner = models.BooleanField(_("tell the order's sales owner"), default=False,
+                                     help_text=_("The person who entered the order the alert is about."))
     roles = models.JSONField(_("roles told"), default=list, blank=True)
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("users told"))
     email = models.BooleanField(_("send e-mail"), default=True)

@@ -4,7 +4,9 @@ from .models import Alert, AlertRecipient, ChannelDelivery
 
 
 def alerts_for(user):
-    return AlertRecipient.objects.filter(user=user).select_related("alert").order_by("-alert__created_at", "-id")
+    """The user's alerts, latest to reach them first: an alert escalated to them an hour after it was raised
+    is listed at the escalation's time (AlertRecipient.told_at), not among older ones."""
+    return AlertRecipient.objects.filter(user=user).select_related("alert").order_by("-told_at", "-id")
 
 
 def alert_for_page(user, pk):

@@ -10,7 +10,8 @@
   Every channel try is a DeliveryAttempt. What failed raises RuntimeError so the task retries with
   backoff; the beat sweep picks up whatever is still pending (a task lost while Redis or the worker was
   down).
-- escalate_due_alerts (beat): an alert nobody acknowledged in time goes to the next level of its rule.
+- escalate_due_alerts (beat): an alert nobody acknowledged in time goes to the next level of its rule,
+  unless what it is about is settled meanwhile (alerts.subjects): then its escalation stops, with the reason.
 - acknowledge: a recipient takes the alert on; that stops its escalation.
 """
 
@@ -21,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
-from . import channels
+from . import channels, subjects
 from .models import (
     Alert,
     AlertEscalation,
@@ -34,16 +35,26 @@ from .models import (
 )
 
 
-def matching_rules(kind, *, rush=False):
-    rules = AlertRule.objects.filter(kind=kind, is_active=True).prefetch_related("users", "endpoints")
-    return [rule for rule in rules if rush or not rule.only_rush]
+def matching_rules(kind, *, rush=False, severity="info"):
+    rules = AlertRule.objects.filter(kind=kind, is_active=True).prefetch_related("users", "endpoints", "steps")
+    return [rule for rule in rules if (rush or not rule.only_rush)
+            and (not rule.severities or severity in rule.severities)]
+
+
+def _most_urgent(rules):
+    """The rule whose escalation starts soonest: one alert follows one escalation chain."""
+    chains = [(min(step.delay_seconds for step in rule.steps.all()), rule.pk, rule)
+              for rule in rules if rule.steps.all()]
+    return min(chains)[2] if chains else None
 
 
 def create_alert(*, kind, subject, body="", params=None, link="", severity="info", roles=(), users=(),
-                 dedupe_key=None, rush=False):
+                 dedupe_key=None, rush=False, owner=None):
     """Record an alert for every active user in `roles` plus `users` and those of the matching rules
-    (`rush`: the alert is about a rush order, for rules that apply only then), and queue its delivery
-    once the surrounding transaction commits. With the same dedupe_key twice, the first alert is returned.
+    (`rush`: the alert is about a rush order, for rules that apply only then; `severity`: for rules limited
+    to some severities; `owner`: the sales owner of the order concerned, told when a rule says so), and
+    queue its delivery once the surrounding transaction commits. With the same dedupe_key twice, the
+    first alert is returned.
 
     `subject` and `body` are English source messages marked with gettext_noop, with %(name)s
     placeholders filled from `params` when shown, so every recipient reads them in their language."""
@@ -51,15 +62,16 @@ def create_alert(*, kind, subject, body="", params=None, link="", severity="info
         existing = Alert.objects.filter(dedupe_key=dedupe_key).first()
         if existing:
             return existing
-    rules = matching_rules(kind, rush=rush)
-    escalating = next((rule for rule in rules if rule.steps.exists()), None)
+    rules = matching_rules(kind, rush=rush, severity=severity)
+    escalating = _most_urgent(rules)
+    owners = [owner] if owner is not None and any(rule.tell_owner for rule in rules) else []
     try:
         with transaction.atomic():
             alert = Alert.objects.create(kind=kind, subject=subject[:300], body=body, params=params or {},
                                          link=link, severity=severity, dedupe_key=dedupe_key, rule=escalating,
                                          roles=sorted(set(roles) | {r for rule in rules for r in rule.roles}))
             _tell(alert, level=0, roles=alert.roles,
-                  users=list(users) + [u for rule in rules for u in rule.users.all()],
+                  users=list(users) + owners + [u for rule in rules for u in rule.users.all()],
                   endpoints=[e for rule in rules for e in rule.endpoints.all()])
             if escalating is not None:
                 first = escalating.steps.order_by("level").first()
@@ -84,14 +96,16 @@ def _queue_delivery(alert_id):
     delay_on_commit(deliver_alert, alert_id)
 
 
-def _tell(alert, *, level, roles=(), users=(), endpoints=()):
+def _tell(alert, *, level, roles=(), users=(), endpoints=(), now=None):
     """In-app recipients (and e-mail) for the people, a channel delivery per endpoint; people and
     channels already told at an earlier level are not told again. Returns who and what was added."""
+    now = now or alert.created_at
     User = get_user_model()
     people = list(User.objects.filter(is_active=True).filter(
         Q(groups__name__in=list(roles)) | Q(pk__in=[u.pk for u in users])).distinct())
     known = set(AlertRecipient.objects.filter(alert=alert).values_list("user_id", flat=True))
-    added = [AlertRecipient(alert=alert, user=user, level=level) for user in people if user.pk not in known]
+    added = [AlertRecipient(alert=alert, user=user, level=level, told_at=now)
+             for user in people if user.pk not in known]
     AlertRecipient.objects.bulk_create(added)
     told = {e.pk for e in endpoints if e.is_active}
     done = set(ChannelDelivery.objects.filter(alert=alert).values_list("endpoint_id", flat=True))
@@ -228,7 +242,8 @@ def _escalate(alert, *, now):
         alert.next_escalation_at = None
         alert.save(update_fields=["next_escalation_at"])
         return None
-    told = _tell(alert, level=step.level, roles=step.roles, users=step.users.all(), endpoints=step.endpoints.all())
+    told = _tell(alert, level=step.level, roles=step.roles, users=step.users.all(), endpoints=step.endpoints.all(),
+                 now=now)
     AlertEscalation.objects.create(alert=alert, level=step.level, escalated_at=now, told=told)
     later = next((s for s in steps if s.level > step.level), None)
     alert.level = step.level
@@ -238,8 +253,16 @@ def _escalate(alert, *, now):
     return step
 
 
+def stop_escalation(alert, *, now, reason, params):
+    """The alert's subject is settled: no further level; why is kept (shown on the alert)."""
+    alert.next_escalation_at = None
+    alert.escalation_stopped_at, alert.stop_reason, alert.stop_params = now, reason[:300], params
+    alert.save(update_fields=["next_escalation_at", "escalation_stopped_at", "stop_reason", "stop_params"])
+
+
 def escalate_due_alerts(now=None):
-    """Escalate every alert whose next level is due and that nobody acknowledged; returns their ids."""
+    """Escalate every alert whose next level is due, that nobody acknowledged and whose subject is still
+    open; an alert whose subject is settled stops escalating instead. Returns the escalated ids."""
     now = now or timezone.now()
     escalated = []
     due = Alert.objects.filter(next_escalation_at__lte=now, acknowledged_at__isnull=True).values_list("pk", flat=True)
@@ -248,6 +271,10 @@ def escalate_due_alerts(now=None):
             alert = (Alert.objects.select_for_update(skip_locked=True, of=("self",)).select_related("rule")
                      .filter(pk=alert_id, next_escalation_at__lte=now, acknowledged_at__isnull=True).first())
             if alert is None:
+                continue
+            done = subjects.settled(alert)
+            if done is not None:
+                stop_escalation(alert, now=now, reason=done[0], params=done[1])
                 continue
             if _escalate(alert, now=now) is not None:
                 escalated.append(alert.pk)

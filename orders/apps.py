@@ -7,5 +7,8 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self):
+        from .alert_subjects import register as register_alert_subjects
+
+        register_alert_subjects()  # when its alerts stop escalating (alerts.subjects)
         # Register the order confirmation with the document pipeline.
         from . import documents  # noqa: F401

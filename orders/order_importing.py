@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -143,7 +144,11 @@ class OrderImport(TabularImport):
         if product is None or quantity is None or "unit_price" in row.bad_fields:
             return None
         line = LineInput(product=product, quantity=quantity,
-                         unit_price=parsed.get("unit_price", product.list_price))
+                         unit_price=parsed.get("unit_price", product.list_price),
+                         requested_date=parsed.get("line_date"))  # counts for the rush proposal as on the page
+        if line.requested_date is not None and line.requested_date < rules.today():
+            row.add_error("line_date", _("Line date %(date)s is in the past.")
+                          % {"date": formats.date_format(line.requested_date, "SHORT_DATE_FORMAT")})
         for name, check, args in (("product", rules.validate_product, (product,)),
                                   ("quantity", rules.validate_quantity, (quantity, product)),
                                   ("unit_price", rules.validate_unit_price, (line.unit_price,))):
@@ -252,6 +257,10 @@ ORDER_IMPORT = OrderImport(
         Column("requested_date", gettext_lazy("Requested date"),
                ("requested date", "delivery date", "due date", "要求交期", "交货日期", "交期", "需求日期"),
                parse=parse_date, format=gettext_lazy("A date such as 2026-05-01, today or later.")),
+        Column("line_date", gettext_lazy("Line date"),
+               ("line date", "line requested date", "line due date", "行交期", "明细交期", "本行交期"),
+               parse=parse_date,
+               format=gettext_lazy("Only for a line wanted on another day than its order, e.g. 2026-05-01.")),
         Column("priority", gettext_lazy("Priority"), ("priority", "优先级", "急单"), parse=parse_choice,
                choices=tuple(Priority.choices), synonyms=PRIORITY_SYNONYMS,
                format=gettext_lazy("normal or rush (普通 / 急单).")),

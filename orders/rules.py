@@ -91,16 +91,47 @@ def validate_product(product):
         raise ValidationError(_("Product %(sku)s is inactive.") % {"sku": product.sku})
 
 
-def rush_suggestion(requested_date, products, *, on=None):
-    """The documented rush rule: an order is proposed as rush when the lead time the customer asks
-    for (requested date − today, in calendar days) is shorter than the longest standard lead time
-    of its products. Returns (suggested, requested_days, standard_days)."""
-    products = [p for p in products if p is not None]
-    if requested_date is None or not products:
-        return False, None, None
-    requested_days = (requested_date - (on or today())).days
-    standard_days = max(p.standard_lead_time_days for p in products)
-    return requested_days < standard_days, requested_days, standard_days
+@dataclass(frozen=True)
+class RushCheck:
+    """The outcome of the rush rule: `suggested`, and the tightest line's numbers (`line`: its number,
+    None when the order's own date is the tightest; days asked for and standard days)."""
+
+    suggested: bool
+    requested_days: int | None = None
+    standard_days: int | None = None
+    line: int | None = None
+
+
+def rush_check(requested_date, lines, *, on=None):
+    """The documented rush rule, per line: a line is short when the lead time asked for it (its own date,
+    else the order's, − today, in calendar days) is shorter than its product's standard lead time; the
+    order is proposed as rush when any line is short. `lines`: (product, line date or None) pairs."""
+    today_ = on or today()
+    short, latest = [], None
+    for number, (product, line_date) in enumerate(lines, start=1):
+        day = line_date or requested_date
+        if product is None or day is None:
+            continue
+        requested_days, standard_days = (day - today_).days, product.standard_lead_time_days
+        gap = standard_days - requested_days
+        if requested_days < standard_days:
+            short.append((gap, -number, RushCheck(True, requested_days, standard_days,
+                                                  number if line_date and line_date != requested_date else None)))
+        elif latest is None or gap > latest[0]:
+            latest = (gap, requested_days, standard_days)
+    if short:
+        return max(short, key=lambda item: item[:2])[2]
+    if latest is None:
+        return RushCheck(False)
+    return RushCheck(False, latest[1], latest[2])
+
+
+def rush_suggestion(requested_date, products, *, on=None, line_dates=None):
+    """(suggested, requested_days, standard_days) of rush_check() for `products` with their `line_dates`
+    (each None: the order's date)."""
+    dates = list(line_dates) if line_dates is not None else [None] * len(products)
+    check = rush_check(requested_date, list(zip(products, dates, strict=True)), on=on)
+    return check.suggested, check.requested_days, check.standard_days
 
 
 def open_order_value(customer, *, exclude_order_id=None):
@@ -137,18 +168,21 @@ class TypedLine:
     quantity: str
     unit_price: str
     removed: bool = False
+    requested_date: date | None = None  # the line's own date, when it parses
 
 
-def entry_preview(*, lines, requested_date, is_rush, customer_code="", customer_po=""):
+def entry_preview(*, lines, requested_date, is_rush, customer_code="", customer_po="", order_id=None):
     """What the entry page shows while sales type: line amounts and the total (lines that do not
-    parse yet are skipped), the rush proposal, and the credit and duplicate-PO warnings. Reads only."""
+    parse yet are skipped), the rush proposal, and the credit and duplicate-PO warnings. Reads only.
+    `order_id`: the order being edited, which is never compared with itself."""
     by_sku = {p.sku: p for p in Product.objects.filter(sku__in={ln.sku for ln in lines if ln.sku})}
-    total, products, line_amounts = Decimal("0"), [], []
+    total, dated_products, line_amounts = Decimal("0"), [], []
     for line in lines:
         amount = None
         product = None if line.removed else by_sku.get(line.sku)
-        if product:
-            products.append(product)  # its lead time counts for the rush proposal before a quantity parses
+        if not line.removed:
+            # its lead time counts for the rush proposal before a quantity parses (line numbers as saved)
+            dated_products.append((product, line.requested_date))
         if not line.removed:
             try:
                 quantity = parse_decimal(line.quantity, field_label="")
@@ -159,13 +193,15 @@ def entry_preview(*, lines, requested_date, is_rush, customer_code="", customer_
             except ValidationError:
                 amount = None
         line_amounts.append({"prefix": line.key, "amount": amount})
-    suggested, requested_days, standard_days = rush_suggestion(requested_date, products)
+    rush = rush_check(requested_date, dated_products)
     customer = Customer.objects.filter(code=customer_code).first() if customer_code else None
     credit = None
     if customer is not None and customer.credit_limit:
-        exceeded, open_value = credit_exceeded(customer, total)
+        exceeded, open_value = credit_exceeded(customer, total, exclude_order_id=order_id)
         credit = {"exceeded": exceeded, "open_value": open_value, "limit": customer.credit_limit}
-    return {"total": total, "line_amounts": line_amounts, "rush_suggested": suggested,
-            "requested_days": requested_days, "standard_days": standard_days, "is_rush": is_rush,
+    duplicate_po = bool(customer and duplicate_po_orders(customer, customer_po, exclude_order_id=order_id).exists())
+    return {"total": total, "line_amounts": line_amounts, "rush_suggested": rush.suggested,
+            "requested_days": rush.requested_days, "standard_days": rush.standard_days, "rush_line": rush.line,
+            "is_rush": is_rush,
             "credit": credit,
-            "duplicate_po": bool(customer and duplicate_po_orders(customer, customer_po).exists())}
+            "duplicate_po": duplicate_po}

@@ -151,7 +151,9 @@ def _insert_lines(order, lines):
 
 
 def _apply_rush(order, *, priority, rush_reason, lines):
-    suggested, _requested, _standard = rules.rush_suggestion(order.requested_date, [ln.product for ln in lines])
+    # Each line's own date counts: one line wanted sooner than its standard lead time proposes rush.
+    suggested, _requested, _standard = rules.rush_suggestion(order.requested_date, [ln.product for ln in lines],
+                                                             line_dates=[ln.requested_date for ln in lines])
     order.rush_suggested = suggested
     if priority == Priority.RUSH and not (rush_reason or "").strip():
         raise ValidationError(_("Give the reason for the rush."))
@@ -286,8 +288,10 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
             elif action == "approve":
                 current.approved_at = now
             current.save()
-            record_event(order=current, action=action, actor=actor, from_status=from_status,
-                         to_status=current.status, note=note)
+            event = record_event(order=current, action=action, actor=actor, from_status=from_status,
+                                 to_status=current.status, note=note)
+            if action == "reject":
+                _alert_owner_rejected(current, event)
             # Later stages react in this same transaction (work orders cancelled, inspection opened…).
             stage_hooks.after_transition(actor=actor, order=current, action=action, from_status=from_status)
     except fsm.ConcurrentTransition:
@@ -330,6 +334,18 @@ def submit_order(*, actor, order: Order, note="", expected_status=None) -> Order
         if submitted.is_rush:
             _alert_new_rush_order(submitted)
     return submitted
+
+
+def _alert_owner_rejected(order, event):
+    """The order desk sent the order back: its sales owner is told why (rule order_rejected, alerts.defaults),
+    whichever page or API rejected it."""
+    create_alert(
+        kind="order_rejected",
+        subject=gettext_noop("Order %(number)s for %(customer)s was rejected"),
+        body=gettext_noop("Reason: %(reason)s. Correct the order and submit it again."),
+        params={"number": order.number, "customer": order.customer.name, "reason": event.note},
+        link=reverse("orders:detail", args=[order.pk]), severity="high", owner=order.created_by,
+        rush=order.is_rush, dedupe_key=f"order-rejected:{order.pk}:{event.pk}")
 
 
 def _alert_new_rush_order(order):

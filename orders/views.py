@@ -151,7 +151,7 @@ def order_action(request, pk, action):
 
 def _entry_context(request, form, formset, order=None):
     return {"form": form, "formset": formset, "order": order,
-            "totals": _totals(form, formset), "max_lines": 200}
+            "totals": _totals(form, formset, order), "max_lines": 200}
 
 
 def _save_entry(request, save):
@@ -235,24 +235,38 @@ def _after_save(request, order):
     return redirect("orders:detail", pk=order.pk)
 
 
-def _totals(form, formset):
+def _totals(form, formset, order=None):
     """What the entry form shows beside the lines, from whatever was typed so far (the rules are in
-    orders.rules.entry_preview; here only the request's raw values are gathered)."""
+    orders.rules.entry_preview; here only the request's raw values are gathered). `order`: the order
+    being edited, left out of its own duplicate-PO and credit checks."""
     if not form.is_bound:
         return rules.entry_preview(lines=[], requested_date=None, is_rush=False)
+    def typed_date(field, value):
+        try:
+            return field.clean(value)
+        except ValidationError:
+            return None
+
     lines = [rules.TypedLine(key=f.prefix, sku=f.data.get(f.add_prefix("product"), "").split(" — ", 1)[0].strip(),
                              quantity=f.data.get(f.add_prefix("quantity"), ""),
                              unit_price=f.data.get(f.add_prefix("unit_price"), ""),
-                             removed=bool(f.data.get(f.add_prefix("DELETE"))))
+                             removed=bool(f.data.get(f.add_prefix("DELETE"))),
+                             requested_date=typed_date(f.fields["requested_date"],
+                                                       f.data.get(f.add_prefix("requested_date"))))
              for f in formset.forms]
-    try:
-        requested = form.fields["requested_date"].clean(form.data.get("requested_date"))
-    except ValidationError:
-        requested = None
+    requested = typed_date(form.fields["requested_date"], form.data.get("requested_date"))
     return rules.entry_preview(
         lines=lines, requested_date=requested, is_rush=form.data.get("priority") == Priority.RUSH,
         customer_code=form.data.get("customer", "").split(" — ", 1)[0].strip(),
-        customer_po=form.data.get("customer_po", ""))
+        customer_po=form.data.get("customer_po", ""), order_id=order.pk if order else None)
+
+
+def _edited_order(request):
+    """The order the entry page edits (its hidden `editing_order`), if the user may see it."""
+    pk = request.POST.get("editing_order", "")
+    if not pk.isdigit():
+        return None
+    return selectors.orders_visible_to(request.user).filter(pk=int(pk)).first()
 
 
 @login_required
@@ -265,7 +279,7 @@ def entry_totals(request):
         formset.total_form_count()
     except ValidationError:
         return HttpResponseBadRequest(_("The line data is incomplete; reload the page."))
-    totals = _totals(form, formset)
+    totals = _totals(form, formset, _edited_order(request))
     return render(request, "orders/_entry_totals.html", {"totals": totals, "credit": totals["credit"],
                                                           "duplicate_po": totals["duplicate_po"]})
 

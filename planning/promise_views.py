@@ -66,10 +66,21 @@ def _typed_lines(data):
 
 
 def _requested_date(data):
-    try:
-        return OrderForm.base_fields["requested_date"].clean(data.get("requested_date") or None)
-    except ValidationError:
-        return None
+    """The earliest date asked for: the order's, or a line's own date when it is sooner (the promise is
+    compared with it, so a line wanted earlier gets the "earliest possible" warning too)."""
+    def clean(value):
+        try:
+            return OrderForm.base_fields["requested_date"].clean(value or None)
+        except ValidationError:
+            return None
+
+    dates = [clean(data.get("requested_date"))]
+    for key, value in data.items():
+        if key.startswith("lines-") and key.endswith("-requested_date") \
+                and not data.get(key.removesuffix("requested_date") + "DELETE"):
+            dates.append(clean(value))
+    dates = [day for day in dates if day is not None]
+    return min(dates) if dates else None
 
 
 @login_required

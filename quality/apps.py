@@ -7,6 +7,9 @@ class QualityConfig(AppConfig):
     verbose_name = _("Quality")
 
     def ready(self):
+        from .alert_subjects import register as register_alert_subjects
+
+        register_alert_subjects()  # when its alerts stop escalating (alerts.subjects)
         from orders import stage_hooks
 
         from . import documents  # noqa: F401 - registers the inspection report with the document pipeline

@@ -7,5 +7,8 @@ class RushConfig(AppConfig):
     verbose_name = _("Rush orders")
 
     def ready(self):
+        from .alert_subjects import register as register_alert_subjects
+
+        register_alert_subjects()  # when its alerts stop escalating (alerts.subjects)
         # Register the production notice with the document pipeline.
         from . import documents  # noqa: F401

@@ -286,6 +286,7 @@ def watch_rush_orders():
                     body=gettext_noop("%(customer)s. Next step: %(step)s. Speed it up or agree a new date."),
                     params={"order": current.number, "day": row.predicted_day.isoformat(), "due": row.due.isoformat(),
                             "customer": order.customer.name, "step": str(row.next_step)},
-                    link=reverse("rush:board"), severity="critical", roles=["planner", "production", "manager"],
+                    link=reverse("orders:detail", args=[current.pk]), severity="critical",
+                    roles=["planner", "production", "manager"],
                     dedupe_key=f"rush-at-risk:{current.pk}:{today.isoformat()}")
     return flagged, cleared

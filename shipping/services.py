@@ -28,10 +28,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from alerts.services import create_alert
 from documents import services as document_services
 from inventory.ledger import DocumentRef, MoveLine, balance_key, post_moves, shortage_message
 from inventory.models import Item, Location, Lot, LotStatus, MoveKind, StockBalance, StockMove
@@ -405,7 +407,24 @@ def _ship(*, actor, order, shipment, actual_ship_date):
     else:
         transition_order(actor=actor, order=order, action="ship", note=f"{shipment.number}: {summary}")
         _cancel_leftover_drafts(actor=actor, order=order, keep=shipment)
+    _alert_owner_dispatched(order, shipment, lines)
     _request_delivery_note(actor, shipment)
+
+
+def _alert_owner_dispatched(order, shipment, lines):
+    """Seed 000 §6.3: once goods leave, sales follows up with the customer. The order's sales owner is told
+    (rule order_dispatched, alerts.defaults) which products left and how to trace them; the quantities are
+    on the shipment's page (the link), shown there in the reader's format."""
+    products = ", ".join(dict.fromkeys(line.order_line.product.sku for line in lines))
+    create_alert(
+        kind="order_dispatched",
+        subject=gettext_noop("Order %(order)s dispatched: shipment %(shipment)s"),
+        body=gettext_noop("%(customer)s: %(products)s. Carrier: %(carrier)s, tracking number: %(tracking)s."),
+        params={"order": order.number, "shipment": shipment.number, "customer": order.customer.name,
+                "products": products, "carrier": shipment.carrier or "—",
+                "tracking": shipment.tracking_number or "—"},
+        link=reverse("shipping:shipment_detail", args=[shipment.pk]), owner=order.created_by, rush=order.is_rush,
+        dedupe_key=f"order-dispatched:{shipment.pk}")
 
 
 def _cancel_leftover_drafts(*, actor, order, keep):

@@ -11,7 +11,7 @@ def add_rules(apps, schema_editor):
 
 def remove_rules(apps, schema_editor):
     AlertRule = apps.get_model("alerts", "AlertRule")
-    AlertRule.objects.filter(name__in=[name for _kind, name, *_rest in DEFAULT_RULES]).delete()
+    AlertRule.objects.filter(name__in=[name for _kind, name, *_rest in DEFAULT_RULES[:6]]).delete()
 
 
 class Migration(migrations.Migration):

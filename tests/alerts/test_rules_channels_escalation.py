@@ -53,9 +53,9 @@ def rule_for(kind, *endpoints, roles=("planner",), only_rush=False, steps=()):
     return rule
 
 
-def raise_alert(kind="machine_down", **options):
+def raise_alert(kind="machine_down", severity="high", **options):
     return services.create_alert(kind=kind, subject="Machine %(wc)s is down", params={"wc": "CNC-1"},
-                                 link="/production/", severity="high", **options)
+                                 link="/production/", severity=severity, **options)
 
 
 def test_the_dingtalk_signature_is_the_documented_one():
@@ -69,8 +69,12 @@ def test_the_dingtalk_signature_is_the_documented_one():
 def test_default_rules_come_with_the_migrations():
     kinds = set(AlertRule.objects.values_list("kind", flat=True))
     assert {"rush_approved", "rush_at_risk", "process_exception", "material_delay", "inspection_failed",
-            "order_late"} <= kinds
-    assert all(rule.steps.exists() for rule in AlertRule.objects.all())
+            "order_late", "order_rejected", "order_dispatched"} <= kinds
+    told_only = {"order_rejected", "order_dispatched"}  # the sales owner is told; nothing to escalate
+    assert all(rule.steps.exists() for rule in AlertRule.objects.exclude(kind__in=told_only))
+    assert all(rule.tell_owner for rule in AlertRule.objects.filter(kind__in=told_only))
+    severe = AlertRule.objects.get(kind="process_exception", severities=["high", "critical"])
+    assert not severe.only_rush and list(severe.steps.values_list("roles", flat=True)) == [["manager"]]
 
 
 def test_rules_add_their_roles_and_channels_and_rush_only_rules_wait_for_a_rush(role_users, robots, webhook_server):
@@ -173,7 +177,7 @@ def test_a_rush_orders_exception_escalates_at_once(role_users):
     """The default rule: a process exception on a rush order reaches the manager without waiting."""
     rush = raise_alert(kind="process_exception", roles=["production"], rush=True)
     assert rush.level == 1 and AlertRecipient.objects.filter(alert=rush, user__username="manager").exists()
-    normal = raise_alert(kind="process_exception", roles=["production"], dedupe_key="n")
+    normal = raise_alert(kind="process_exception", roles=["production"], dedupe_key="n", severity="info")
     assert normal.level == 0 and not AlertRecipient.objects.filter(alert=normal, user__username="manager").exists()
 
 

@@ -172,8 +172,8 @@ def test_template_lists_the_columns(client, sales):
     client.force_login(sales)
     response = client.get(reverse("orders:order_import") + "?template=csv")
     header = response.content.decode("utf-8-sig").splitlines()[0]
-    assert header == ("order reference,customer,product,quantity,unit price,requested date,priority,rush reason,"
-                      "internal notes,notes for the customer")
+    assert header == ("order reference,customer,product,quantity,unit price,requested date,line date,priority,"
+                      "rush reason,internal notes,notes for the customer")
 
 
 def test_notes_for_the_customer_come_from_their_own_column(client, sales, master_data):

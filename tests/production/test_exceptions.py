@@ -52,7 +52,9 @@ def test_report_on_an_operation_links_it_alerts_supervisor_and_planner_and_marks
     assert alert.severity == "high" and alert.link == f"/production/exceptions/{report.pk}/"
     told = set(AlertRecipient.objects.filter(alert=alert).values_list("user__username", flat=True))
     assert {"production", "planner"} <= told
-    assert not told & {"sales", "order_desk", "warehouse", "qc", "shipping", "manager"}
+    assert not told & {"sales", "order_desk", "warehouse", "qc", "shipping"}
+    # a high-severity exception goes to the manager on any order (default rule, alerts.defaults)
+    assert AlertRecipient.objects.get(alert=alert, user__username="manager").level == 1
 
 
 def test_report_on_a_work_center_finds_the_operations_of_the_next_24_hours(shop, operator):

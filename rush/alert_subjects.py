@@ -1,0 +1,25 @@
+"""An alert about a rush request stops escalating once the request is decided (for the alerts asking for
+its review) or once its order is settled (alerts.subjects)."""
+
+from django.utils.translation import gettext_noop
+
+from alerts import subjects
+from orders.alert_subjects import GONE, order_settled
+
+from .models import RushRequest, RushStatus
+
+# Alerts that ask people to review the request: answered once it is decided.
+REVIEW_KINDS = {"rush_review_requested"}
+
+
+def _request_page(alert, pk):
+    request = RushRequest.objects.select_related("order").filter(pk=pk).first()
+    if request is None:
+        return GONE
+    if alert.kind in REVIEW_KINDS and request.status != RushStatus.REQUESTED:
+        return gettext_noop("Rush request %(number)s was decided."), {"number": request.number}
+    return order_settled(request.order, kind=alert.kind)
+
+
+def register():
+    subjects.register("rush:detail", _request_page)
