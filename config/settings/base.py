@@ -174,6 +174,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Generated documents and uploads go through Django's storage API only, so several web processes on several
+# machines can share S3-compatible storage instead of a shared folder: set AWS_STORAGE_BUCKET_NAME (and
+# AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_S3_REGION_NAME as the store needs) and
+# install the `s3` extra (django-storages with boto3). Files stay private: served by our permission-checked
+# views, never by a public bucket URL.
+S3_BUCKET = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if S3_BUCKET:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": S3_BUCKET, "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None, "default_acl": None, "querystring_auth": True,
+        "file_overwrite": False}}
 
 # Uploads (CSV/XLSX imports): Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not cap files, the import
 # views enforce IMPORT_MAX_BYTES themselves.
