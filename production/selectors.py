@@ -112,6 +112,10 @@ def decorate(operations):
         else:
             op.waiting_for_work_orders = open_children[op.work_order_id]
         op.is_waiting = op.waiting_for_operation is not None or bool(op.waiting_for_work_orders)
+        op.order_blocked = op.order.status not in STARTABLE_ORDER and op.order.status not in (
+            OrderStatus.APPROVED, OrderStatus.PLANNED)  # on hold, cancelled…: not a question of materials
+        # A released operation that start_operation would refuse: its Start button is disabled.
+        op.start_blocked = op.status == WO.RELEASED and (op.is_waiting or not op.materials_ready)
     return operations
 
 
