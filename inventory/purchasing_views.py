@@ -101,7 +101,8 @@ def purchase_request_list(request):
             actor=user, item=new_form.cleaned_data["item"], quantity=new_form.cleaned_data["quantity"],
             needed_by=new_form.cleaned_data["needed_by"], order=new_form.cleaned_data.get("order"),
             note=new_form.cleaned_data["note"]),
-            lambda r: _("Purchase request %(number)s made.") % {"number": r.number})
+            lambda r: _("Purchase request %(number)s made. Next: %(next)s.") % {"number": r.number,
+                                                                                "next": r.next_step})
         if made:
             return redirect("inventory:purchase_request_list")
     return render(request, "inventory/purchasing/request_list.html", {

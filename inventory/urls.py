@@ -52,6 +52,8 @@ urlpatterns = [
     path("material-delays/new/", material_delay_views.material_delay_create, name="material_delay_create"),
     # material prep sheets
     path("prep-sheets/", prep_sheet_views.prep_sheet_list, name="prep_sheet_list"),
+    path("prep-sheets/to-accept/", prep_sheet_views.prep_sheet_acceptance, name="prep_sheet_acceptance"),
+    path("prep-sheets/<int:pk>/accept-all/", prep_sheet_views.prep_sheet_accept_all, name="prep_sheet_accept_all"),
     path("prep-sheets/generate/", prep_sheet_views.prep_sheet_generate_all, name="prep_sheet_generate_all"),
     path("prep-sheets/print/", prep_sheet_views.prep_sheet_batch_create, name="prep_sheet_batch_create"),
     path("prep-sheets/print/<int:pk>/", prep_sheet_views.prep_sheet_batch, name="prep_sheet_batch"),
