@@ -65,10 +65,11 @@ def _operations():
 
 
 def queue(center):
-    """The work center's released and started operations: started first, then rush orders, then by planned
-    start. Each is decorated as decorate() says."""
+    """The work center's (or work center id's) released and started operations: started first, then rush
+    orders, then by planned start. Each is decorated as decorate() says."""
+    center_id = getattr(center, "pk", center)
     operations = list(
-        _operations().filter(center_id=center.pk, status__in=QUEUE_STATUSES,
+        _operations().filter(center_id=center_id, status__in=QUEUE_STATUSES,
                              work_order__status__in=OPEN_WORK_ORDER_STATUSES)
         .annotate(started_first=Case(When(status=WO.IN_PROGRESS, then=Value(0)), default=Value(1),
                                      output_field=IntegerField()))

@@ -257,3 +257,16 @@ def test_start_is_disabled_and_explained_on_blocked_operations_and_the_server_re
         response = operator_client.post(action_url(op, "start"), {"expected_state": state(op)}, **HTMX)
         assert 'data-testid="row-error"' in response.content.decode()
         assert WorkOrderOperation.objects.get(pk=op.pk).status == "released"
+
+
+def test_completing_an_operation_refreshes_the_rows_it_unblocks(shop, operator_client, operator):
+    order = released_order(shop)
+    sub_op, first, _second = operations_of(order)
+    start_operation(actor=operator, operation=sub_op)
+    report_quantities(actor=operator, operation=sub_op, good=Decimal("3"))
+    response = operator_client.post(action_url(sub_op, "complete"), {"expected_state": state(sub_op)}, **HTMX)
+    page = response.content.decode()
+    # The work order that waited for the sub-assembly comes back in the same response, out of band, startable.
+    row = page[page.index(f'data-operation="{first.pk}"'):]
+    row = row[:row.index("</article>")]
+    assert 'hx-swap-oob="true"' in row and 'data-testid="start"' in row and "disabled" not in row
