@@ -44,6 +44,7 @@ urlpatterns = [
     path("purchase-orders/", purchasing_views.purchase_order_list, name="purchase_order_list"),
     path("purchase-orders/new/", purchasing_views.purchase_order_create, name="purchase_order_create"),
     path("purchase-orders/<int:pk>/", purchasing_views.purchase_order_detail, name="purchase_order_detail"),
+    path("purchase-orders/<int:pk>/receive/", purchasing_views.purchase_order_receive, name="purchase_order_receive"),
     path("purchase-orders/<int:pk>/<slug:action>/", purchasing_views.purchase_order_action,
          name="purchase_order_action"),
     path("purchase-order-lines/<int:line_pk>/receive/", purchasing_views.goods_receipt_create,
