@@ -67,8 +67,10 @@ SUPPLIERS = [  # code, name, contact, phone, address, over-receipt tolerance %
     ("SUP-FR", "上海香源香精香料有限公司 Xiangyuan Fragrances", "周先生", "021-5566 7788",
      "上海市奉贤区金海公路 1588 号", D("0")),
 ]
-# The demo purchase order: the items kept short, from the suppliers that sell them.
+# The demo purchase orders: the items kept short, from the suppliers that sell them, plus a few more packaging
+# items from the packaging supplier so that a delivery of several lines can be received on one page.
 DEMO_PO_SUPPLIER = {"RM-FRAG": "SUP-FR", "SPR-500": "SUP-PK"}
+DEMO_PO_MORE_PACKAGING = 3
 
 
 def seed_stock_demo(*, now=None):
@@ -165,6 +167,9 @@ def _purchase_orders(buyer, now):
     by_supplier = {}
     for item in Item.objects.filter(code__in=DEMO_PO_SUPPLIER, is_active=True).order_by("code"):
         by_supplier.setdefault(DEMO_PO_SUPPLIER[item.code], []).append(item)
+    more = (Item.objects.filter(item_type=ItemType.PACKAGING, sourcing=Sourcing.BUY, is_active=True)
+            .exclude(code__in=DEMO_PO_SUPPLIER).order_by("code")[:DEMO_PO_MORE_PACKAGING])
+    by_supplier.setdefault("SUP-PK", []).extend(more)
     expected = timezone.localdate(now) + timedelta(days=2)
     for code, items in sorted(by_supplier.items()):
         lines = [purchasing.PurchaseLineInput(item=item, quantity=D("500"), unit_price=D("12.50"),

@@ -117,6 +117,8 @@ def decorate(operations):
             OrderStatus.APPROVED, OrderStatus.PLANNED)  # on hold, cancelled…: not a question of materials
         # A released operation that start_operation would refuse: its Start button is disabled.
         op.start_blocked = op.status == WO.RELEASED and (op.is_waiting or not op.materials_ready)
+        # Started work on an order that left production (on hold…): pause, report and complete are refused too.
+        op.work_blocked = op.status == WO.IN_PROGRESS and op.order.status != OrderStatus.IN_PRODUCTION
     return operations
 
 

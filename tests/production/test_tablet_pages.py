@@ -270,3 +270,19 @@ def test_completing_an_operation_refreshes_the_rows_it_unblocks(shop, operator_c
     row = page[page.index(f'data-operation="{first.pk}"'):]
     row = row[:row.index("</article>")]
     assert 'hx-swap-oob="true"' in row and 'data-testid="start"' in row and "disabled" not in row
+
+
+def test_an_order_on_hold_is_named_as_such_and_its_started_work_cannot_be_recorded(shop, operator_client, operator):
+    from orders.services import transition_order
+
+    order = released_order(shop)
+    sub_op, first, _second = operations_of(order)
+    start_operation(actor=operator, operation=sub_op)
+    transition_order(actor=user_with_role("order_desk"), order=order, action="hold", note="customer asked")
+    page = operator_client.get(tablet_url(shop)).content.decode()
+    started = page[page.index(f'data-operation="{sub_op.pk}"'):]
+    started = started[:started.index("</article>")]
+    assert 'data-testid="work-blocked"' in started and "On hold" in started and 'data-testid="report"' not in started
+    waiting = page[page.index(f'data-operation="{first.pk}"'):]
+    waiting = waiting[:waiting.index("</article>")]
+    assert "order On hold" in waiting and "materials not ready" not in waiting
