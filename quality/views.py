@@ -221,7 +221,8 @@ def inspection_record(request, pk):
         "pages": range(1, pages + 1), "page_count": pages, "errors": errors, "posted": posted,
         "class_plans": list(inspection.class_plans.all()), "recorded": recorded, "needed": needed,
         "confirm_form": ConfirmForm(), "can_record": request.user.has_perm(services.RECORD),
-        "fast": fast_forms, "fast_open": request.POST.get("fast", "")}, status=400 if errors else 200)
+        "fast": fast_forms, "fast_open": request.POST.get("fast", "")},
+        status=400 if errors and request.POST.get("fast") else 200)
 
 
 # Fast entry (quality.fast_entry): which form, and the service that records what it carries.
