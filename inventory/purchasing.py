@@ -240,8 +240,9 @@ def request_order_shortages(*, actor, order) -> list[PurchaseRequest]:
             made.append(PurchaseRequest.objects.create(
                 number=numbering.next_number(numbering.PURCHASE_REQUEST), item=component.item,
                 quantity=component.uncovered, order=order, requested_by=actor,
-                needed_by=today + timedelta(days=component.item.purchase_lead_time_days),
-                note=_("Shortage of order %(number)s") % {"number": order.number}))
+                needed_by=today + timedelta(days=component.item.purchase_lead_time_days)))
+            # No note: the request names its order, shown in each reader's language; a note written here would
+            # be frozen in the requester's language.
         if not made:
             raise ValidationError(_("Order %(number)s has no shortage that is not already requested or on order.")
                                   % {"number": order.number})

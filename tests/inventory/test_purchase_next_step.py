@@ -53,3 +53,14 @@ def test_the_planner_has_the_requests_to_approve_on_the_home_page(client):
     home = client.get(reverse("home")).content.decode()
     card = home.split('data-card="requests_to_approve"', 1)[1].split("</a>", 1)[0]
     assert f"<strong>{len(made)}</strong>" in card and "?status=open" in card
+
+
+def test_a_shortage_request_stores_no_text_in_the_requesters_language():
+    order = machine_order(make_machine(), quantity="1", status="planned")
+    warehouse = keeper()
+    set_user_language(actor=warehouse, language="zh-hans")
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        made = purchasing.request_order_shortages(actor=warehouse, order=order)
+    assert made and all(r.note == "" and r.order == order for r in made)
