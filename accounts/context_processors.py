@@ -22,6 +22,7 @@ NAVIGATION = [
     ("planning:plan_list", _("Plan"), "orders.plan_order"),
     ("planning:gantt", _("Gantt"), "planning.view_workorder"),
     ("production:home", _("Shop floor"), "orders.produce_order"),
+    ("inventory:prep_sheet_acceptance", _("Materials to accept"), "inventory.accept_materialprepsheet"),
     ("production:exception_list", _("Exceptions"), "production.view_exceptionreport"),
     ("planning:daily_plan", _("Daily plan"), "planning.view_workorder"),
     ("quality:queue", _("QC queue"), "quality.view_inspection"),

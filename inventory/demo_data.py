@@ -10,13 +10,18 @@ work with on a laptop:
 * the finished goods of the orders that passed QC, as production output of each order (a lot per
   order line), so the shipping desk can ship them;
 * a material prep sheet for every planned order (with its reservations), for the warehouse to print
-  and issue.
+  and issue;
+* three suppliers (raw materials, packaging, fragrance) and, made by the demo planner and sent, one
+  purchase order for the items kept short, so the warehouse can receive a whole order on one page.
 
-Everything goes through the real services acting as the demo warehouse keeper (王芳), in one
-transaction. Running it again adds nothing: locations that exist are kept, an item with stock moves
-gets no opening stock, an order with production output or an open prep sheet is left alone.
+Everything goes through the real services acting as the demo warehouse keeper (王芳) — suppliers and
+purchase orders as the demo planner, who buys — in one transaction. Running it again adds nothing:
+locations and suppliers that exist are kept, an item with stock moves gets no opening stock, an order
+with production output or an open prep sheet is left alone, and the purchase order is made only while
+there is none.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -26,8 +31,19 @@ from django.utils import timezone
 from orders.demo_data import ensure_role_users
 from orders.models import Order, OrderStatus
 
-from . import prep_sheets, stock_services, warehouse_services
-from .models import Item, ItemType, Location, MaterialPrepSheet, MoveKind, Sourcing, StockMove, Warehouse
+from . import prep_sheets, purchasing, stock_services, warehouse_services
+from .models import (
+    Item,
+    ItemType,
+    Location,
+    MaterialPrepSheet,
+    MoveKind,
+    PurchaseOrder,
+    Sourcing,
+    StockMove,
+    Supplier,
+    Warehouse,
+)
 from .stock_services import LotInput
 
 D = Decimal
@@ -43,6 +59,18 @@ OPENING_QUANTITY = {ItemType.RAW_MATERIAL: D("3000"), ItemType.PACKAGING: D("800
 # Kept short on purpose: the fragrance blend and the spray bottles (lead time 2 days).
 SHORT = {"RM-FRAG": D("4"), "SPR-500": D("150")}
 OPENING_REASON = "期初库存 opening balance"
+SUPPLIERS = [  # code, name, contact, phone, address, over-receipt tolerance %
+    ("SUP-RM", "佛山华润化工原料有限公司 Huarun Chemicals", "陈经理", "0757-8666 1201",
+     "广东省佛山市南海区丹灶镇化工园 12 号", D("2")),
+    ("SUP-PK", "东莞美包包装制品有限公司 Meibao Packaging", "刘小姐", "0769-2288 3407",
+     "广东省东莞市长安镇振安路 66 号", D("5")),
+    ("SUP-FR", "上海香源香精香料有限公司 Xiangyuan Fragrances", "周先生", "021-5566 7788",
+     "上海市奉贤区金海公路 1588 号", D("0")),
+]
+# The demo purchase orders: the items kept short, from the suppliers that sell them, plus a few more packaging
+# items from the packaging supplier so that a delivery of several lines can be received on one page.
+DEMO_PO_SUPPLIER = {"RM-FRAG": "SUP-FR", "SPR-500": "SUP-PK"}
+DEMO_PO_MORE_PACKAGING = 3
 
 
 def seed_stock_demo(*, now=None):
@@ -50,13 +78,16 @@ def seed_stock_demo(*, now=None):
     first. Returns a summary dict."""
     now = now or timezone.now()
     with transaction.atomic():
-        keeper = ensure_role_users()["warehouse"]
+        users = ensure_role_users()
+        keeper = users["warehouse"]
         locations = _locations(keeper)
         received = _opening_stock(keeper, locations, now)
         finished = _finished_goods(keeper, locations[FINISHED_GOODS])
         sheets, problems = _prep_sheets(keeper)
+        suppliers = _suppliers(users["planner"])
+        purchase_orders = _purchase_orders(users["planner"], now)
     return {"locations": len(locations), "items_received": received, "orders_with_goods": finished,
-            "prep_sheets": sheets, "problems": problems}
+            "prep_sheets": sheets, "problems": problems, "suppliers": suppliers, "purchase_orders": purchase_orders}
 
 
 def _locations(keeper):
@@ -117,3 +148,33 @@ def _prep_sheets(keeper):
         else:
             sheets += 1
     return sheets, problems
+
+
+def _suppliers(buyer):
+    made = 0
+    for code, name, contact, phone, address, tolerance in SUPPLIERS:
+        if not Supplier.objects.filter(code=code).exists():
+            purchasing.create_supplier(actor=buyer, code=code, name=name, contact_name=contact, phone=phone,
+                                       address=address, over_receipt_percent=tolerance)
+            made += 1
+    return made
+
+
+def _purchase_orders(buyer, now):
+    """One sent purchase order per supplier of the short items (none when any purchase order exists)."""
+    if PurchaseOrder.objects.exists():
+        return 0
+    by_supplier = {}
+    for item in Item.objects.filter(code__in=DEMO_PO_SUPPLIER, is_active=True).order_by("code"):
+        by_supplier.setdefault(DEMO_PO_SUPPLIER[item.code], []).append(item)
+    more = (Item.objects.filter(item_type=ItemType.PACKAGING, sourcing=Sourcing.BUY, is_active=True)
+            .exclude(code__in=DEMO_PO_SUPPLIER).order_by("code")[:DEMO_PO_MORE_PACKAGING])
+    by_supplier.setdefault("SUP-PK", []).extend(more)
+    expected = timezone.localdate(now) + timedelta(days=2)
+    for code, items in sorted(by_supplier.items()):
+        lines = [purchasing.PurchaseLineInput(item=item, quantity=D("500"), unit_price=D("12.50"),
+                                              expected_date=expected, unit=item.unit) for item in items]
+        po = purchasing.create_purchase_order(actor=buyer, supplier=Supplier.objects.get(code=code), lines=lines,
+                                              note="演示数据 demo")
+        purchasing.send_purchase_order(actor=buyer, purchase_order=po)
+    return len(by_supplier)

@@ -583,6 +583,19 @@ class PurchaseRequest(models.Model):
     def __str__(self):
         return self.number
 
+    @property
+    def next_step(self):
+        """Who acts next on the request, in words, so the warehouse that raised it knows it is not theirs to
+        approve (planners and managers hold inventory.approve_purchaserequest, accounts.roles)."""
+        return PR_NEXT_STEP.get(self.status, "")
+
+
+PR_NEXT_STEP = {
+    PurchaseRequestStatus.OPEN: _("Waiting for the planner's approval"),
+    PurchaseRequestStatus.APPROVED: _("Waiting for the planner to order it from a supplier"),
+    PurchaseRequestStatus.ORDERED: _("On order: the warehouse receives the goods when they arrive"),
+}
+
 
 class PurchaseOrderStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("purchase order status", "Draft")

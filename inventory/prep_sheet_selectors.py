@@ -3,11 +3,12 @@ and the progress of a day's print batch. Fixed query counts whatever the number 
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from documents.models import DocumentStatus
+from orders.models import OrderStatus
 from orders.selectors import orders_visible_to
 
 from .models import (
@@ -72,6 +73,28 @@ def prep_sheet_list(user, filters):
         start, end = _day_range(filters["day"])
         qs = qs.filter(created_at__gte=start, created_at__lt=end)
     return qs.order_by(*SHEET_SORTS.get(filters.get("sort") or "-created", SHEET_SORTS["-created"]))
+
+
+def sheets_to_accept(user=None):
+    """Sheets with issued material production has not accepted yet, for planned orders (the only ones
+    whose material can still be accepted): production's acceptance queue, rush orders and the oldest first.
+    Without a user: every such sheet (the home page's count)."""
+    qs = sheets_visible_to(user) if user is not None else MaterialPrepSheet.objects.all()
+    waiting = MaterialPrepSheetLine.objects.filter(
+        sheet=OuterRef("pk"), issued_quantity__gt=F("returned_quantity") + F("accepted_quantity"))
+    return (qs.filter(status__in=[PrepSheetStatus.PARTIALLY_ISSUED, PrepSheetStatus.ISSUED],
+                      order__status=OrderStatus.PLANNED)
+            .filter(Exists(waiting)))
+
+
+def acceptance_queue(user):
+    lines = Prefetch("lines", queryset=MaterialPrepSheetLine.objects.select_related("item", "substitute_item", "lot")
+                     .order_by("line_no"))
+    sheets = list(sheets_to_accept(user).select_related("order__customer")
+                  .prefetch_related(lines).order_by("-order__priority", "order__requested_date", "created_at", "pk"))
+    for sheet in sheets:
+        sheet.pending = [line for line in sheet.lines.all() if line.to_accept > 0]
+    return sheets
 
 
 def sheets_of_day(user, day):

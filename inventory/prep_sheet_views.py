@@ -210,6 +210,39 @@ def prep_sheet_accept(request, pk):
 
 
 @login_required
+@permission_required("inventory.accept_materialprepsheet", raise_exception=True)
+@require_GET
+def prep_sheet_acceptance(request):
+    """Production's queue: the sheets whose issued material waits for its acceptance."""
+    return render(request, "inventory/prep_sheets/acceptance.html", {
+        "sheets": prep_sheet_selectors.acceptance_queue(request.user)})
+
+
+@login_required
+@permission_required("inventory.accept_materialprepsheet", raise_exception=True)
+@require_POST
+def prep_sheet_accept_all(request, pk):
+    sheet = prep_sheet_selectors.prep_sheet_detail(request.user, pk)
+    try:
+        result = prep_sheets.accept_all_issued(actor=request.user, sheet=sheet)
+    except ValidationError as exc:
+        show_errors(request, exc)
+        return redirect("inventory:prep_sheet_acceptance")
+    if result.order_ready:
+        messages.success(request, _("All materials accepted: order %(number)s is ready for production.")
+                         % {"number": sheet.order.number})
+    elif result.missing:
+        messages.warning(request, _("Every line is accepted, but order %(number)s still needs: %(items)s.")
+                         % {"number": sheet.order.number,
+                            "items": ", ".join(f"{c.item.code} {format_quantity(c.still_needed, c.item.unit)}"
+                                               for c in result.missing)})
+    else:
+        messages.success(request, _("Prep sheet %(number)s: everything issued so far is accepted.")
+                         % {"number": sheet.number})
+    return redirect("inventory:prep_sheet_acceptance")
+
+
+@login_required
 @permission_required("inventory.change_materialprepsheet", raise_exception=True)
 @require_POST
 def prep_sheet_cancel(request, pk):

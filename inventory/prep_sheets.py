@@ -617,6 +617,20 @@ def accept_prep_sheet(*, actor, sheet, accepted=(), discrepancies=None) -> Accep
     return AcceptResult(sheet, order_ready=True, missing=[])
 
 
+def accept_all_issued(*, actor, sheet) -> AcceptResult:
+    """Production accepts everything issued on the sheet that it has not accepted yet (one click from its
+    acceptance queue); the lines are chosen under the sheet's lock, so an issue made meanwhile is included
+    and nothing is accepted twice."""
+    require(actor, "inventory.accept_materialprepsheet")
+    with transaction.atomic():
+        current, _order, lines = _locked_sheet(sheet)
+        pending = [line.pk for line in lines if line.to_accept > 0]
+        if not pending and current.status in (S.PARTIALLY_ISSUED, S.ISSUED):
+            raise ValidationError(_("Nothing issued on prep sheet %(number)s is waiting to be accepted.")
+                                  % {"number": current.number})
+        return accept_prep_sheet(actor=actor, sheet=current, accepted=pending)
+
+
 def _acceptance_errors(sheet, order, by_pk, accepted, discrepancies):
     if sheet.status not in (S.PARTIALLY_ISSUED, S.ISSUED):
         if sheet.status == S.DRAFT:

@@ -37,7 +37,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from alerts.services import create_alert
 from orders.masterdata_services import log_master_data, validate_code
@@ -240,8 +240,9 @@ def request_order_shortages(*, actor, order) -> list[PurchaseRequest]:
             made.append(PurchaseRequest.objects.create(
                 number=numbering.next_number(numbering.PURCHASE_REQUEST), item=component.item,
                 quantity=component.uncovered, order=order, requested_by=actor,
-                needed_by=today + timedelta(days=component.item.purchase_lead_time_days),
-                note=_("Shortage of order %(number)s") % {"number": order.number}))
+                needed_by=today + timedelta(days=component.item.purchase_lead_time_days)))
+            # No note: the request names its order, shown in each reader's language; a note written here would
+            # be frozen in the requester's language.
         if not made:
             raise ValidationError(_("Order %(number)s has no shortage that is not already requested or on order.")
                                   % {"number": order.number})
@@ -494,6 +495,73 @@ def receive_goods(*, actor, line, data: ReceiptInput, entry_key=None) -> Receipt
         if existing is None:
             raise
         return ReceiptResult(existing, duplicate=True, ready_orders=[], still_short=[])
+
+
+@dataclass(frozen=True)
+class LineReceipt:
+    line: PurchaseOrderLine
+    data: ReceiptInput
+
+
+class ReceiptRefused(ValidationError):
+    """A whole-order receipt was refused; `line_errors` {line id: ValidationError} says what is wrong with
+    which line (nothing was received on any line)."""
+
+    def __init__(self, message, line_errors):
+        super().__init__(message)
+        self.line_errors = line_errors
+
+
+def _line_entry_key(entry_key, line):
+    # One key per line derived from the page's key: a page sent twice finds its receipts again, line by line.
+    return uuid.uuid5(uuid.UUID(str(entry_key)), f"purchase-order-line:{line.pk}")
+
+
+def receive_purchase_order(*, actor, purchase_order, receipts, entry_key) -> list[ReceiptResult]:
+    """Receive goods on several lines of one purchase order at once (the receiving page: one submit for a
+    delivery). All or nothing: every line goes through the single-line rules (`_receive`: open order, units,
+    over-receipt tolerance, quarantine lots), and when any line is refused nothing is received on any line
+    and ReceiptRefused names each bad line. `entry_key` is the page's one-time key: sent twice, it receives
+    once (the results then say duplicate)."""
+    require(actor, "inventory.receive_purchaseorder")
+    receipts = list(receipts)
+    if not receipts:
+        raise ReceiptRefused(_("Enter the quantity received on at least one line."), {})
+    foreign = [r.line for r in receipts if r.line.purchase_order_id != purchase_order.pk]
+    if foreign or len({r.line.pk for r in receipts}) != len(receipts):
+        raise ValidationError(_("Each line may be received once, and only lines of %(number)s.")
+                              % {"number": purchase_order.number})
+    keys = {r.line.pk: _line_entry_key(entry_key, r.line) for r in receipts}
+    existing = list(GoodsReceipt.objects.filter(entry_key__in=keys.values()))
+    if existing:
+        return [ReceiptResult(receipt, duplicate=True, ready_orders=[], still_short=[]) for receipt in existing]
+    try:
+        with transaction.atomic():
+            return _receive_lines(actor, receipts, keys)
+    except IntegrityError:
+        # The same page was submitted twice at once: the other submission received it.
+        existing = list(GoodsReceipt.objects.filter(entry_key__in=keys.values()))
+        if not existing:
+            raise
+        return [ReceiptResult(receipt, duplicate=True, ready_orders=[], still_short=[]) for receipt in existing]
+
+
+def _receive_lines(actor, receipts, keys):
+    # Lines first (by id), then the order inside _receive: the single-line receipt's lock order.
+    list(PurchaseOrderLine.objects.select_for_update().filter(pk__in=keys).order_by("pk").values_list("pk"))
+    results, line_errors = [], {}
+    for receipt in sorted(receipts, key=lambda r: r.line.line_no):
+        try:
+            with transaction.atomic():  # a savepoint: a refused line is checked, then every line is undone
+                results.append(_receive(actor, receipt.line, receipt.data, keys[receipt.line.pk]))
+        except ValidationError as exc:
+            line_errors[receipt.line.pk] = exc
+    if line_errors:
+        raise ReceiptRefused(
+            ngettext("%(n)s line cannot be received as entered: nothing was received. Correct it and send again.",
+                     "%(n)s lines cannot be received as entered: nothing was received. Correct them and send again.",
+                     len(line_errors)) % {"n": len(line_errors)}, line_errors)
+    return results
 
 
 def _receive(actor, line, data, entry_key):

@@ -147,6 +147,28 @@ class ReceiptForm(forms.Form):
     entry_key = EntryKeyField()
 
 
+class WholeReceiptForm(forms.Form):
+    """The head of the receiving page of a whole purchase order: where the goods go, and the one-time key."""
+
+    location = location_field(_("Put into location"))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    entry_key = EntryKeyField()
+
+
+class ReceiptLineForm(forms.Form):
+    """One line of the receiving page (prefix: the line's id). An empty quantity: nothing received on it now."""
+
+    quantity = DecimalTextField(label=_("Quantity received"), max_length=30, required=False)
+    unit = forms.ChoiceField(label=_("Unit"), choices=[("", _("Line's unit"))] + Unit.choices, required=False)
+    lot_number = forms.CharField(label=_("Lot number"), max_length=60, required=False)
+    supplier_lot = forms.CharField(label=_("Supplier lot"), max_length=60, required=False)
+    expiry_date = forms.DateField(label=_("Expiry date"), required=False, **DATE)
+
+    def __init__(self, *args, line, **kwargs):
+        super().__init__(*args, prefix=f"line-{line.pk}", **kwargs)
+        self.line = line
+
+
 class MaterialDelayForm(forms.Form):
     item = item_field()
     purchase_order_line = forms.ModelChoiceField(

@@ -8,13 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from record_pages.views import add_service_errors, paginate, save_form
 
 from . import purchasing, purchasing_selectors
 from .models import PurchaseRequest, Supplier
-from .purchasing import PurchaseLineInput, ReceiptInput
+from .purchasing import LineReceipt, PurchaseLineInput, ReceiptInput, ReceiptRefused
 from .purchasing_forms import (
     PurchaseOrderFilterForm,
     PurchaseOrderForm,
@@ -23,8 +24,10 @@ from .purchasing_forms import (
     PurchaseRequestForm,
     ReasonForm,
     ReceiptForm,
+    ReceiptLineForm,
     SupplierFilterForm,
     SupplierForm,
+    WholeReceiptForm,
     new_entry_key,
 )
 from .requirement_views import show_errors
@@ -101,7 +104,8 @@ def purchase_request_list(request):
             actor=user, item=new_form.cleaned_data["item"], quantity=new_form.cleaned_data["quantity"],
             needed_by=new_form.cleaned_data["needed_by"], order=new_form.cleaned_data.get("order"),
             note=new_form.cleaned_data["note"]),
-            lambda r: _("Purchase request %(number)s made.") % {"number": r.number})
+            lambda r: _("Purchase request %(number)s made. Next: %(next)s.") % {"number": r.number,
+                                                                                "next": r.next_step})
         if made:
             return redirect("inventory:purchase_request_list")
     return render(request, "inventory/purchasing/request_list.html", {
@@ -247,6 +251,69 @@ def _receipt_message(result, line):
     if result.duplicate:
         text = _("This receipt was already recorded: %(number)s.") % {"number": receipt.number}
     return text
+
+
+@login_required
+@permission_required("inventory.receive_purchaseorder", raise_exception=True)
+def purchase_order_receive(request, pk):
+    """Receive a delivery on one page: a row per open line (quantity, unit, lots), one submit for all of them;
+    a bad line is shown with its error and nothing is received."""
+    po = purchasing_selectors.purchase_order_detail(request.user, pk)
+    # Open lines, and on a post also the lines it names (the same page sent again after it was received:
+    # the service recognises its one-time key and receives nothing twice).
+    open_lines = [line for line in po.lines.all()
+                  if line.open_quantity > 0 or request.POST.get(f"line-{line.pk}-quantity", "").strip()]
+    head = WholeReceiptForm(request.POST or None, initial={"entry_key": new_entry_key()})
+    rows = [ReceiptLineForm(request.POST or None, line=line) for line in open_lines]
+    if request.method == "POST" and po.is_open:
+        if head.is_valid() and all([row.is_valid() for row in rows]):
+            results = _receive_whole(request, po, head, rows)
+            if results is not None:
+                return redirect("inventory:purchase_order_detail", pk=po.pk)
+        elif not head.non_field_errors():
+            head.add_error(None, _("Some lines are not filled in correctly: nothing was received. Correct them and "
+                                   "send again."))
+    for row in rows:
+        row.open_quantity = format_quantity(row.line.open_quantity, row.line.item.unit)
+    return render(request, "inventory/purchasing/receive_order.html", {
+        "po": po, "head": head, "rows": rows, "can_receive": po.is_open,
+        "locations": location_list(request.user, {})[:2000],
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _receive_whole(request, po, head, rows):
+    data = head.cleaned_data
+    receipts = [LineReceipt(row.line, ReceiptInput(
+        quantity=row.cleaned_data["quantity"], location=data["location"], unit=row.cleaned_data["unit"] or "",
+        lot_number=row.cleaned_data["lot_number"], supplier_lot=row.cleaned_data["supplier_lot"],
+        expiry_date=row.cleaned_data["expiry_date"], note=data["note"]))
+        for row in rows if row.cleaned_data["quantity"] is not None]
+    try:
+        results = purchasing.receive_purchase_order(actor=request.user, purchase_order=po, receipts=receipts,
+                                                    entry_key=data["entry_key"])
+    except ReceiptRefused as exc:
+        head.add_error(None, exc.messages)
+        for row in rows:
+            if row.line.pk in exc.line_errors:
+                add_service_errors(row, exc.line_errors[row.line.pk])
+        return None
+    except ValidationError as exc:
+        add_service_errors(head, exc)
+        return None
+    if results and results[0].duplicate:
+        messages.info(request, _("This delivery was already recorded: %(numbers)s.")
+                      % {"numbers": ", ".join(r.receipt.number for r in results)})
+        return results
+    messages.success(request, ngettext("%(n)s line received: %(numbers)s.", "%(n)s lines received: %(numbers)s.",
+                                       len(results)) % {"n": len(results),
+                                                         "numbers": ", ".join(r.receipt.number for r in results)})
+    if any(r.receipt.quarantined for r in results):
+        messages.info(request, _("Lots of items that need incoming inspection are in quarantine until quality "
+                                 "control releases them."))
+    ready = {requirements.order.number for r in results for requirements in r.ready_orders or ()}
+    for number in sorted(ready):
+        messages.success(request, _("Order %(number)s now has all its materials.") % {"number": number})
+    return results
 
 
 @login_required

@@ -73,8 +73,9 @@ def order_materials_reserve(request, pk):
 def order_materials_request(request, pk):
     def request_all(order):
         made = purchasing.request_order_shortages(actor=request.user, order=order)
-        return _back_to_order(request, order, _("Purchase requests made: %(numbers)s.")
-                              % {"numbers": ", ".join(f"{r.number} ({r.item.code})" for r in made)})
+        return _back_to_order(request, order, _("Purchase requests made: %(numbers)s. Next: %(next)s.")
+                              % {"numbers": ", ".join(f"{r.number} ({r.item.code})" for r in made),
+                                 "next": made[0].next_step})
 
     return _act(request, pk, request_all)
 

@@ -44,6 +44,7 @@ urlpatterns = [
     path("purchase-orders/", purchasing_views.purchase_order_list, name="purchase_order_list"),
     path("purchase-orders/new/", purchasing_views.purchase_order_create, name="purchase_order_create"),
     path("purchase-orders/<int:pk>/", purchasing_views.purchase_order_detail, name="purchase_order_detail"),
+    path("purchase-orders/<int:pk>/receive/", purchasing_views.purchase_order_receive, name="purchase_order_receive"),
     path("purchase-orders/<int:pk>/<slug:action>/", purchasing_views.purchase_order_action,
          name="purchase_order_action"),
     path("purchase-order-lines/<int:line_pk>/receive/", purchasing_views.goods_receipt_create,
@@ -52,6 +53,8 @@ urlpatterns = [
     path("material-delays/new/", material_delay_views.material_delay_create, name="material_delay_create"),
     # material prep sheets
     path("prep-sheets/", prep_sheet_views.prep_sheet_list, name="prep_sheet_list"),
+    path("prep-sheets/to-accept/", prep_sheet_views.prep_sheet_acceptance, name="prep_sheet_acceptance"),
+    path("prep-sheets/<int:pk>/accept-all/", prep_sheet_views.prep_sheet_accept_all, name="prep_sheet_accept_all"),
     path("prep-sheets/generate/", prep_sheet_views.prep_sheet_generate_all, name="prep_sheet_generate_all"),
     path("prep-sheets/print/", prep_sheet_views.prep_sheet_batch_create, name="prep_sheet_batch_create"),
     path("prep-sheets/print/<int:pk>/", prep_sheet_views.prep_sheet_batch, name="prep_sheet_batch"),

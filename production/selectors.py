@@ -65,10 +65,11 @@ def _operations():
 
 
 def queue(center):
-    """The work center's released and started operations: started first, then rush orders, then by planned
-    start. Each is decorated as decorate() says."""
+    """The work center's (or work center id's) released and started operations: started first, then rush
+    orders, then by planned start. Each is decorated as decorate() says."""
+    center_id = getattr(center, "pk", center)
     operations = list(
-        _operations().filter(center_id=center.pk, status__in=QUEUE_STATUSES,
+        _operations().filter(center_id=center_id, status__in=QUEUE_STATUSES,
                              work_order__status__in=OPEN_WORK_ORDER_STATUSES)
         .annotate(started_first=Case(When(status=WO.IN_PROGRESS, then=Value(0)), default=Value(1),
                                      output_field=IntegerField()))
@@ -112,6 +113,12 @@ def decorate(operations):
         else:
             op.waiting_for_work_orders = open_children[op.work_order_id]
         op.is_waiting = op.waiting_for_operation is not None or bool(op.waiting_for_work_orders)
+        op.order_blocked = op.order.status not in STARTABLE_ORDER and op.order.status not in (
+            OrderStatus.APPROVED, OrderStatus.PLANNED)  # on hold, cancelled…: not a question of materials
+        # A released operation that start_operation would refuse: its Start button is disabled.
+        op.start_blocked = op.status == WO.RELEASED and (op.is_waiting or not op.materials_ready)
+        # Started work on an order that left production (on hold…): pause, report and complete are refused too.
+        op.work_blocked = op.status == WO.IN_PROGRESS and op.order.status != OrderStatus.IN_PRODUCTION
     return operations
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -59,13 +60,22 @@ def operation_action(request, pk, action):
     else:
         message = str(done)
     if request.htmx:
-        return render(request, "production/_operation_row.html", {
+        can_report = request.user.has_perm("production.report_exceptionreport")
+        response = render(request, "production/_operation_row.html", {
             "op": selectors.operation_row(request.user, pk), "row_error": error, "row_message": message,
-            "scrap_reasons": ScrapReason.choices,
-            "can_report": request.user.has_perm("production.report_exceptionreport"),
+            "scrap_reasons": ScrapReason.choices, "can_report": can_report,
             # The report form keeps what was typed when it was refused, for correcting.
             "typed": request.POST if error and action == "report" else {},
         })
+        if action == "complete" and not error:
+            # Completing may unblock the next operations of this tablet's queue: their rows (Start enabled
+            # now) are swapped in out of band, so the operator need not reload the page.
+            for other in selectors.queue(operation.center_id):
+                if other.pk != operation.pk:
+                    response.content += render_to_string("production/_operation_row.html", {
+                        "op": other, "oob": True, "scrap_reasons": ScrapReason.choices, "can_report": can_report,
+                        "typed": {}}, request=request).encode()
+        return response
     if error:
         messages.error(request, error)
     else:

@@ -10,6 +10,7 @@ from orders.models import Product
 
 from .models import (
     AQL_CHOICES,
+    Characteristic,
     CharacteristicKind,
     DefectClass,
     Disposition,
@@ -60,6 +61,44 @@ class ReceiptInspectionForm(forms.Form):
         if quantity is None or quantity <= 0:
             raise ValidationError(_("The lot quantity must be more than zero."))
         return quantity
+
+
+DECIMAL_CHOICES = [(".", _("Point (12.5)")), (",", _("Comma (12,5)"))]
+
+
+class _FastEntryForm(forms.Form):
+    """A fast-entry form of one inspection (quality.fast_entry); its characteristics are the plan's."""
+
+    def __init__(self, *args, inspection, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inspection = inspection
+        if "characteristic" in self.fields:
+            self.fields["characteristic"].queryset = Characteristic.objects.filter(
+                plan_id=inspection.plan_id, kind=self.kind).order_by("position")
+
+
+class PasteValuesForm(_FastEntryForm):
+    kind = CharacteristicKind.MEASURED
+    characteristic = forms.ModelChoiceField(label=_("Characteristic"), queryset=Characteristic.objects.none(),
+                                            empty_label=None)
+    first_sample = forms.IntegerField(label=_("From sample"), min_value=1, initial=1)
+    decimal = forms.ChoiceField(label=_("Decimal separator"), choices=DECIMAL_CHOICES, initial=".")
+    values = forms.CharField(label=_("Values"), max_length=100_000, widget=forms.Textarea(
+        attrs={"rows": 6, "placeholder": _("Paste a column from a spreadsheet or a gauge export")}),
+        error_messages={"required": _("Paste at least one value.")})
+
+
+class CsvValuesForm(_FastEntryForm):
+    file = forms.FileField(label=_("CSV file"), error_messages={"required": _("Choose a CSV file.")})
+    decimal = forms.ChoiceField(label=_("Decimal separator"), choices=DECIMAL_CHOICES, initial=".")
+
+
+class NonconformingForm(_FastEntryForm):
+    kind = CharacteristicKind.ATTRIBUTE
+    characteristic = forms.ModelChoiceField(label=_("Characteristic"), queryset=Characteristic.objects.none(),
+                                            empty_label=None)
+    samples = forms.CharField(label=_("Nonconforming samples"), max_length=5000, required=False,
+                              help_text=_("Sample numbers, e.g. 3, 17, 42; empty: every sample conforms."))
 
 
 class ConfirmForm(forms.Form):

@@ -3,8 +3,9 @@ QualityConfig.ready()); runs inside the order's transaction, so a failure here u
 
 - finish_production (the order reaches awaiting_qc): one open inspection per order line that has no
   accepted lot yet; the lot is the line's finished quantity (good quantity of the last operation of
-  its finished work orders, else the line quantity), or for a reworked lot the NCR's quantity. NCRs
-  of the order in rework are closed, pointing to their re-inspection. QC is alerted.
+  its finished work orders, else the line quantity), or for a reworked lot the NCR's quantity once its
+  rework work order is done (not at the NCR decision: the reworked lot does not exist yet). NCRs of the
+  order whose rework is done are closed, pointing to their re-inspection. QC is alerted.
 - pass_qc: inspections of the order still open (the order passed QC by another way, e.g. an
   administrator) are cancelled with a note, so the QC queue shows only real work.
 
@@ -72,8 +73,13 @@ def _make_up_lot(previous):
 
 
 def open_inspections_for_order(*, actor, order):
-    in_rework = list(Nonconformance.objects.select_for_update().filter(order=order, status=NCR.IN_REWORK)
-                     .select_related("inspection"))
+    # A reworked lot is inspected again once its rework work order is done, never earlier: before that
+    # the lot to inspect does not exist yet (the NCR stays in rework and its line waits).
+    in_rework = list(Nonconformance.objects.select_for_update(of=("self",)).filter(order=order, status=NCR.IN_REWORK)
+                     .select_related("inspection", "rework_work_order"))
+    waiting_rework = {ncr.inspection.order_line_id for ncr in in_rework
+                      if ncr.rework_work_order is not None and ncr.rework_work_order.status != WorkOrderStatus.DONE}
+    in_rework = [ncr for ncr in in_rework if ncr.inspection.order_line_id not in waiting_rework]
     reworked_lines = {ncr.inspection.order_line_id: ncr for ncr in in_rework}
     latest = line_outcomes(order)
     # Rework and make-up work orders are inspected as their own lots, never as the line's first output.
@@ -83,7 +89,7 @@ def open_inspections_for_order(*, actor, order):
     opened, made_up = [], []
     for line in order.lines.select_related("product").order_by("line_no"):
         previous = latest.get(line.pk)
-        if previous is not None and previous.status in QUEUE_STATUSES:
+        if line.pk in waiting_rework or (previous is not None and previous.status in QUEUE_STATUSES):
             continue
         make_up = _make_up_lot(previous) if previous is not None and is_resolved(previous) else None
         if previous is not None and is_resolved(previous) and make_up is None:

@@ -13,21 +13,25 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from inventory.models import Item, Lot
 from orders.models import Product
 from record_pages.views import paginate
 
-from . import charts, ncr_services, plan_services, selectors, services, spc
+from . import charts, fast_entry, ncr_services, plan_services, selectors, services, spc
 from .forms import (
     AttachmentForm,
     CharacteristicFormSet,
     ConfirmForm,
+    CsvValuesForm,
     DecisionForm,
     DispositionForm,
     InspectionFilterForm,
     NonconformanceFilterForm,
+    NonconformingForm,
+    PasteValuesForm,
     PlanHeaderForm,
     ReasonForm,
     ReceiptInspectionForm,
@@ -181,7 +185,14 @@ def inspection_record(request, pk):
         return redirect("quality:inspection_detail", pk=pk)
     page, pages, first, last = _grid_page(request, inspection)
     errors = []
-    if request.method == "POST":
+    fast_forms = _fast_forms(request, inspection)
+    if request.method == "POST" and request.POST.get("fast") in FAST_ENTRY:
+        _need(request.user, services.RECORD)
+        done = _fast_entry(request, inspection, fast_forms[request.POST["fast"]])
+        if done:
+            return redirect(f"{request.path}?page={page}")
+        errors = [e for form in fast_forms.values() if form.is_bound for e in _form_messages(form)]
+    elif request.method == "POST":
         _need(request.user, services.RECORD)
         characteristics = {c.pk: c for c in Characteristic.objects.filter(plan_id=inspection.plan_id)}
         entries = {}
@@ -209,7 +220,52 @@ def inspection_record(request, pk):
         "inspection": inspection, "characteristics": characteristics, "rows": rows, "page_number": page,
         "pages": range(1, pages + 1), "page_count": pages, "errors": errors, "posted": posted,
         "class_plans": list(inspection.class_plans.all()), "recorded": recorded, "needed": needed,
-        "confirm_form": ConfirmForm(), "can_record": request.user.has_perm(services.RECORD)})
+        "confirm_form": ConfirmForm(), "can_record": request.user.has_perm(services.RECORD),
+        "fast": fast_forms, "fast_open": request.POST.get("fast", "")},
+        status=400 if errors and request.POST.get("fast") else 200)
+
+
+# Fast entry (quality.fast_entry): which form, and the service that records what it carries.
+FAST_ENTRY = {
+    "paste": (PasteValuesForm, lambda actor, inspection, data: fast_entry.record_pasted_values(
+        actor=actor, inspection=inspection, characteristic=data["characteristic"], text=data["values"],
+        first_sample=data["first_sample"], decimal=data["decimal"])),
+    "csv": (CsvValuesForm, lambda actor, inspection, data: fast_entry.record_csv_values(
+        actor=actor, inspection=inspection, upload=data["file"], decimal=data["decimal"])),
+    "nonconforming": (NonconformingForm, lambda actor, inspection, data: fast_entry.record_nonconforming_units(
+        actor=actor, inspection=inspection, characteristic=data["characteristic"], samples_text=data["samples"])),
+}
+
+
+def _fast_forms(request, inspection):
+    posted = request.POST.get("fast") if request.method == "POST" else None
+    return {name: form_class(request.POST if name == posted else None,
+                             request.FILES if name == posted else None, inspection=inspection, prefix=name)
+            for name, (form_class, _record) in FAST_ENTRY.items()}
+
+
+def _form_messages(form):
+    return [f"{form.fields[name].label}: {e}" if name in form.fields else e
+            for name, errors in form.errors.items() for e in errors]
+
+
+def _fast_entry(request, inspection, form):
+    """Record a fast-entry form; True when saved (a message says how much), else its errors are on the form."""
+    if not form.is_valid():
+        return False
+    _form_class, record = FAST_ENTRY[request.POST["fast"]]
+    try:
+        result = record(request.user, inspection, form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    if isinstance(result, list):
+        messages.success(request, ngettext("Recorded: %(n)s nonconforming sample, every other sample conforms.",
+                                           "Recorded: %(n)s nonconforming samples, every other sample conforms.",
+                                           len(result)) % {"n": len(result)})
+    else:
+        messages.success(request, ngettext("%(n)s value recorded.", "%(n)s values recorded.", result) % {"n": result})
+    return True
 
 
 @login_required

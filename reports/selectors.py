@@ -28,6 +28,10 @@ def home_figures(user):
                "can_reports": user.has_perm("reports.view_reports")}
     if user.has_perm("inventory.issue_materialprepsheet"):
         figures.update(_warehouse_figures())
+    if user.has_perm("inventory.approve_purchaserequest") or user.has_perm("inventory.add_purchaserequest"):
+        figures.update(_purchase_request_figures(user))
+    if user.has_perm("inventory.accept_materialprepsheet"):
+        figures.update(_acceptance_figures())
     if user.has_perm("orders.produce_order") or user.has_perm("production.view_exceptionreport"):
         figures.update(_production_figures(today_, user))
     if user.has_perm("quality.record_inspection"):
@@ -60,6 +64,23 @@ def _warehouse_figures():
             status__in=[PrepSheetStatus.DRAFT, PrepSheetStatus.PARTIALLY_ISSUED]).count(),
         "shortages": PurchaseRequest.objects.filter(status__in=PR_LIVE).count(),
     }
+
+
+def _purchase_request_figures(user):
+    """Open purchase requests: for planners and managers a queue to approve, for the warehouse that raised
+    them what waits for the planner (so nobody waits for the wrong person)."""
+    from inventory.models import PurchaseRequest, PurchaseRequestStatus
+
+    waiting = PurchaseRequest.objects.filter(status=PurchaseRequestStatus.OPEN).count()
+    if user.has_perm("inventory.approve_purchaserequest"):
+        return {"requests_to_approve": waiting}
+    return {"requests_awaiting_planner": waiting}
+
+
+def _acceptance_figures():
+    from inventory.prep_sheet_selectors import sheets_to_accept
+
+    return {"sheets_to_accept": sheets_to_accept().count()}
 
 
 def _production_figures(today_, user):

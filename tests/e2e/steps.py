@@ -47,6 +47,9 @@ def run_operation(page, op, good, left="0"):
 
 
 def open_tablet(page, code):
+    menu = page.locator("[data-testid=navmenu] > summary")
+    if menu.count():  # on a tablet page the menu is folded behind one button
+        menu.click()
     page.locator("nav.mainnav a[href$='/production/']").click()
     page.locator(f"[data-testid=work-center-{code}]").click()
     expect(page.locator("[data-testid=work-center]")).to_have_text(code)

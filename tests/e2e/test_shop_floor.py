@@ -94,9 +94,10 @@ def test_order_is_planned_made_on_the_shop_floor_and_a_problem_reaches_the_super
     expect(operation_row(tablet, assembly_op)).to_contain_text("waiting for WO-")
     start = operation_row(tablet, assembly_op).locator("[data-testid=start]")
     assert start.bounding_box()["height"] >= 48  # a touch target for gloved hands
-    start.click()  # the sub-assembly is not welded yet: refused in the row, nothing started
-    expect(operation_row(tablet, assembly_op).locator("[data-testid=row-error]")).to_contain_text(
-        "sub-assemblies of")
+    # The sub-assembly is not welded yet: Start is disabled, and the row says why.
+    expect(start).to_be_disabled()
+    expect(operation_row(tablet, assembly_op).locator("[data-testid=start-blocked]")).to_contain_text(
+        "waiting for WO-")
     expect(operation_row(tablet, assembly_op)).to_have_attribute("data-status", "released")
 
     open_tablet(tablet, "WELD")

@@ -7,10 +7,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.urls import reverse
 
-from inventory.demo_data import FINISHED_GOODS, SHORT
-from inventory.models import Lot, MaterialPrepSheet, StockBalance, StockMove
+from inventory.demo_data import FINISHED_GOODS, SHORT, SUPPLIERS
+from inventory.models import Lot, MaterialPrepSheet, PurchaseOrderLine, StockBalance, StockMove, Supplier
 from orders.demo_data import ensure_role_users
 from orders.models import Order, OrderStatus
 from quality import services as quality_services
@@ -45,11 +46,19 @@ def test_stock_and_quality_demo_give_every_stage_work_and_are_idempotent(demo, c
     assert "Stock demo data" in stock_output and "Quality demo data" in quality_output
     counts = (StockMove.objects.count(), Lot.objects.count(), MaterialPrepSheet.objects.count(),
               InspectionPlan.objects.count())
-    assert "0 items, finished goods of 0 orders, 0 prep sheets" in run("seed_stock_demo")
+    again = run("seed_stock_demo")
+    assert "0 items, finished goods of 0 orders, 0 prep sheets, 0 suppliers, 0 purchase orders" in again
     assert "0 inspection plans" in run("seed_quality_demo")
     assert (StockMove.objects.count(), Lot.objects.count(), MaterialPrepSheet.objects.count(),
             InspectionPlan.objects.count()) == counts
 
+    # Suppliers to buy from, and a sent purchase order for the items kept short, to receive on one page.
+    assert "3 suppliers, 2 purchase orders" in stock_output
+    assert set(Supplier.objects.values_list("code", flat=True)) == {code for code, *_rest in SUPPLIERS}
+    ordered = PurchaseOrderLine.objects.filter(purchase_order__status="sent")
+    assert set(ordered.values_list("item__code", flat=True)) >= set(SHORT)
+    # A delivery of several lines, to receive on one page.
+    assert max(ordered.values("purchase_order_id").annotate(n=Count("id")).values_list("n", flat=True)) > 1
     # Bought items have stock; the ones kept short are short.
     for code, quantity in SHORT.items():
         assert StockBalance.objects.get(item__code=code).on_hand == quantity

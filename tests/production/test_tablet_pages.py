@@ -236,3 +236,53 @@ def test_progress_needs_the_order_view_permission(shop, client):
     order = released_order(shop)
     client.force_login(User.objects.create_user("nobody", password="pw-OrderFlow-2026"))
     assert client.get(reverse("production:order_progress", args=[order.pk])).status_code == 403
+
+
+def test_start_is_disabled_and_explained_on_blocked_operations_and_the_server_refuses(shop, operator_client):
+    waiting = released_order(shop)  # F op 10 waits for the sub-assembly, op 20 for op 10
+    no_materials = released_order(shop, materials_ready=False)
+    sub_op, first, second = operations_of(waiting)
+    blocked_sub, _blocked_first, _blocked_second = operations_of(no_materials)
+    page = operator_client.get(tablet_url(shop)).content.decode()
+
+    def start_button(op):
+        row = page[page.index(f'data-operation="{op.pk}"'):]
+        return row[row.index('data-testid="start"') - 80:row.index("</form>")]
+
+    assert "disabled" not in start_button(sub_op)
+    for op, reason in ((first, "waiting for WO-"), (second, "waiting for op 10"), (blocked_sub, "materials not ready")):
+        button = start_button(op)
+        assert "disabled" in button and 'data-testid="start-blocked"' in button and reason in button
+        # A start sent anyway (a stale page, a crafted request) is refused and starts nothing.
+        response = operator_client.post(action_url(op, "start"), {"expected_state": state(op)}, **HTMX)
+        assert 'data-testid="row-error"' in response.content.decode()
+        assert WorkOrderOperation.objects.get(pk=op.pk).status == "released"
+
+
+def test_completing_an_operation_refreshes_the_rows_it_unblocks(shop, operator_client, operator):
+    order = released_order(shop)
+    sub_op, first, _second = operations_of(order)
+    start_operation(actor=operator, operation=sub_op)
+    report_quantities(actor=operator, operation=sub_op, good=Decimal("3"))
+    response = operator_client.post(action_url(sub_op, "complete"), {"expected_state": state(sub_op)}, **HTMX)
+    page = response.content.decode()
+    # The work order that waited for the sub-assembly comes back in the same response, out of band, startable.
+    row = page[page.index(f'data-operation="{first.pk}"'):]
+    row = row[:row.index("</article>")]
+    assert 'hx-swap-oob="true"' in row and 'data-testid="start"' in row and "disabled" not in row
+
+
+def test_an_order_on_hold_is_named_as_such_and_its_started_work_cannot_be_recorded(shop, operator_client, operator):
+    from orders.services import transition_order
+
+    order = released_order(shop)
+    sub_op, first, _second = operations_of(order)
+    start_operation(actor=operator, operation=sub_op)
+    transition_order(actor=user_with_role("order_desk"), order=order, action="hold", note="customer asked")
+    page = operator_client.get(tablet_url(shop)).content.decode()
+    started = page[page.index(f'data-operation="{sub_op.pk}"'):]
+    started = started[:started.index("</article>")]
+    assert 'data-testid="work-blocked"' in started and "On hold" in started and 'data-testid="report"' not in started
+    waiting = page[page.index(f'data-operation="{first.pk}"'):]
+    waiting = waiting[:waiting.index("</article>")]
+    assert "order On hold" in waiting and "materials not ready" not in waiting
