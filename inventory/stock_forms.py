@@ -7,8 +7,9 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from orders import rules
-from orders.forms import CodeChoiceField, DecimalTextField
+from orders.forms import CodeChoiceField, DecimalTextField, WholeNumberField
 from orders.models import Unit
+from orders.quantities import parse_typed
 
 from .models import Item, ItemType, Location, Lot, LotStatus, MoveKind, Warehouse
 from .stock_services import LotInput
@@ -195,6 +196,7 @@ class LocationForm(WarehouseForm):
     class Meta:
         model = Location
         fields = ["warehouse", "code", "zone", "bin", "pick_sequence"]
+        field_classes = {"pick_sequence": WholeNumberField}
         widgets = {}
 
     def __init__(self, *args, **kwargs):
@@ -211,7 +213,7 @@ def count_inputs(data, balances):
         if not text:
             continue
         try:
-            counted = rules.parse_decimal(text, field_label=balance.item.code)
+            counted = parse_typed(text, field_label=balance.item.code)
             expected = rules.parse_decimal(data.get(f"expected-{balance.pk}") or "", field_label=balance.item.code)
         except ValidationError as exc:
             errors[balance.pk] = " ".join(exc.messages)

@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from imports.views import import_page, upload_size_limited
+from orders.quantities import understood_text
 from record_pages.views import ACTIVE_ACTIONS, add_service_errors, paginate, save_form, toggle_active
 
 from . import reservations, stock_importing, stock_selectors, stock_services, warehouse_services
@@ -283,7 +284,8 @@ def cycle_count(request):
                                  % {"n": len(lines), "changed": changed})
                 return redirect(reverse("inventory:cycle_count") + "?" + request.GET.urlencode())
         review = [(line, difference) for line, difference in stock_services.count_differences(lines)]
-    sheet = [{"balance": b, "counted": request.POST.get(f"count-{b.pk}", "") if request.method == "POST" else "",
+    sheet = [{"balance": b,
+              "counted": understood_text(request.POST.get(f"count-{b.pk}", "")) if request.method == "POST" else "",
               "error": errors.get(b.pk), "difference": next((d for line, d in review if line.balance.pk == b.pk), None)}
              for b in balances]
     return render(request, "inventory/stock/count.html", {

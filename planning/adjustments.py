@@ -52,7 +52,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.models import Unit
-from orders.rules import parse_decimal
+from orders.quantities import parse_typed
 
 from .models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrder, WorkOrderOperation, WorkOrderStatus
 from .plans import (
@@ -567,7 +567,7 @@ def split_work_order(*, actor, work_order, quantity, expected_version, now=None)
     now = now or timezone.now()
     if quantity is None or (isinstance(quantity, str) and not quantity.strip()):
         raise ValidationError(_("Enter the quantity the work order keeps."))
-    first = parse_decimal(quantity, field_label=_("Quantity"))
+    first = parse_typed(quantity, field_label=_("Quantity"))
     with transaction.atomic():
         lock_scheduling()
         locked = WorkOrder.objects.select_for_update().filter(pk=work_order.pk).first()
