@@ -160,6 +160,16 @@ def qc_passed_unshipped(order):
     return {row["item_id"]: row["total"] for row in rows}
 
 
+def own_lots_unshipped(order):
+    """{(item id, lot id): quantity in the item's unit} of the order's own finished lots: what its
+    production output put into each lot (quality posts a passed lot with the order on the move) minus
+    what its shipments took from that lot. Only these lots ship for the order (docs/delivery.md)."""
+    rows = (StockMove.objects.filter(order=order, lot__isnull=False)
+            .filter(Q(kind=MoveKind.PRODUCTION_OUTPUT) | Q(kind=MoveKind.ISSUE, document_type=SHIPMENT_DOCUMENT))
+            .values("item_id", "lot_id").annotate(total=Sum("quantity")))
+    return {(row["item_id"], row["lot_id"]): row["total"] for row in rows}
+
+
 def stock_items(products):
     """{product id: its stock item}."""
     return {item.product_id: item for item in Item.objects.filter(product__in=list(products))}
@@ -271,6 +281,7 @@ def _total_errors(order, checked):
                 "ordered": format_quantity(line.quantity, line.product.unit),
                 "shipped": format_quantity(line.shipped_quantity, line.product.unit),
                 "asked": format_quantity(total, line.product.unit)})
+    errors.extend(_lot_owner_errors(order, checked))
     passed = qc_passed_unshipped(order)
     items = {pick.item.pk: pick.item for pick in checked}
     for item_id, total in per_item.items():
@@ -280,6 +291,29 @@ def _total_errors(order, checked):
                             "%(asked)s was chosen.") % {
                 "code": item.code, "passed": format_quantity(max(available, ZERO), item.unit),
                 "number": order.number, "asked": format_quantity(total, item.unit)})
+    return errors
+
+
+def _lot_owner_errors(order, checked):
+    """Goods of another order (a rush order's passed lot) or free stock never ship for this order,
+    whatever the form offered: per lot at most what this order made into it and has not shipped."""
+    own = own_lots_unshipped(order)
+    per_lot, picked = defaultdict(lambda: ZERO), {}
+    for pick in checked:
+        per_lot[(pick.item.pk, pick.lot.pk)] += pick.base
+        picked[(pick.item.pk, pick.lot.pk)] = pick
+    errors = []
+    for key, total in per_lot.items():
+        pick, left = picked[key], own.get(key)
+        if left is None:
+            errors.append(_("Lot %(lot)s of %(code)s was not made for order %(number)s: an order ships only its own "
+                            "lots.") % {"lot": pick.lot.number, "code": pick.item.code, "number": order.number})
+        elif total > left:
+            errors.append(_("Lot %(lot)s of %(code)s holds only %(left)s made for order %(number)s and not shipped "
+                            "yet; %(asked)s was chosen.") % {
+                "lot": pick.lot.number, "code": pick.item.code, "number": order.number,
+                "left": format_quantity(max(left, ZERO), pick.item.unit),
+                "asked": format_quantity(total, pick.item.unit)})
     return errors
 
 
