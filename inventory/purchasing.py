@@ -35,7 +35,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -430,6 +430,11 @@ def set_line_expected_date(*, actor, line, expected_date, reason) -> PurchaseOrd
         if purchase_order.status not in [PO.DRAFT, *PO_OPEN]:
             raise ValidationError(_("Purchase order %(number)s is %(status)s: no goods are expected on it.")
                                   % {"number": purchase_order.number, "status": purchase_order.get_status_display()})
+        ordered_on = timezone.localtime(purchase_order.created_at).date()
+        if expected_date < ordered_on:
+            raise ValidationError(_("The expected date cannot be before purchase order %(number)s was made (%(date)s).")
+                                  % {"number": purchase_order.number,
+                                     "date": formats.date_format(ordered_on, "SHORT_DATE_FORMAT")})
         previous = current.expected_date
         current.expected_date = expected_date
         current.save(update_fields=["expected_date"])

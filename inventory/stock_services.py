@@ -131,7 +131,10 @@ def lot_errors(item, data: LotInput):
         errors["lot"] = [_("A lot number has at most 60 characters and no spaces.")]
     if len(data.supplier_lot or "") > Lot._meta.get_field("supplier_lot").max_length:
         errors["supplier_lot"] = [_("The supplier lot has at most 60 characters.")]
-    if data.production_date and data.expiry_date and data.expiry_date < data.production_date:
+    if data.production_date and data.production_date > timezone.localdate():
+        errors["production_date"] = [_("The production date cannot be in the future: goods are received after "
+                                       "they were made.")]
+    elif data.production_date and data.expiry_date and data.expiry_date < data.production_date:
         errors["expiry_date"] = [_("The expiry date is before the production date.")]
     if data.status not in LotStatus.values:
         errors["lot_status"] = [_("Unknown lot status.")]

@@ -22,13 +22,13 @@ Rules (each refusal is a ValidationError with every problem found; nothing is wr
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
-from django.utils import timezone
+from django.db.models import F, Min, Q, Sum
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -413,6 +413,8 @@ def _ship(*, actor, order, shipment, actual_ship_date):
                  .order_by("line_no"))
     picks = [PickInput(line.order_line, line.lot, line.location, line.quantity, line.packages) for line in lines]
     check_picks(order, picks, check_stock=False)  # the posting checks the stock under its row locks
+    ship_date = actual_ship_date or timezone.localdate()
+    _ship_date_errors(order, lines, ship_date)
     posting = post_moves(
         actor=actor, kind=MoveKind.ISSUE,
         lines=[MoveLine(item=line.item, location=line.location, quantity=-line.quantity, lot=line.lot,
@@ -424,7 +426,7 @@ def _ship(*, actor, order, shipment, actual_ship_date):
     now = timezone.now()
     shipment.status = ST.SHIPPED
     shipment.shipped_by, shipment.shipped_at = actor, now
-    shipment.actual_ship_date = actual_ship_date or timezone.localdate()
+    shipment.actual_ship_date = ship_date
     shipment.move_group = posting.move_group
     shipment.save(update_fields=["status", "shipped_by", "shipped_at", "actual_ship_date", "move_group",
                                  "updated_at"])
@@ -440,6 +442,25 @@ def _ship(*, actor, order, shipment, actual_ship_date):
         transition_order(actor=actor, order=order, action="ship", note=f"{shipment.number}: {summary}")
         _cancel_leftover_drafts(actor=actor, order=order, keep=shipment)
     _request_delivery_note(actor, shipment)
+
+
+def _ship_date_errors(order, lines, ship_date):
+    """Goods do not leave before they were made: a backdated ship date must not be before the day a
+    shipped lot went into stock for the order (its production output, after QC)."""
+    made = (StockMove.objects.filter(order=order, kind=MoveKind.PRODUCTION_OUTPUT,
+                                     lot__in=[line.lot_id for line in lines])
+            .values("lot_id").annotate(first=Min("created_at")))
+    numbers = {line.lot_id: line.lot.number for line in lines}
+    errors = []
+    for row in made:
+        made_on = timezone.localtime(row["first"]).date()
+        if ship_date < made_on:
+            errors.append(_("The ship date %(date)s is before lot %(lot)s was put into stock for order %(number)s "
+                            "(%(made)s).") % {
+                "date": formats.date_format(ship_date, "SHORT_DATE_FORMAT"), "lot": numbers[row["lot_id"]],
+                "number": order.number, "made": formats.date_format(made_on, "SHORT_DATE_FORMAT")})
+    if errors:
+        raise ValidationError(errors)
 
 
 def _cancel_leftover_drafts(*, actor, order, keep):
@@ -531,9 +552,10 @@ def record_delivery(*, actor, shipment, received_by, received_at, upload, note="
         if current.status != ST.SHIPPED:
             raise ValidationError(_("Shipment %(number)s is %(status)s: delivery is recorded for shipped goods only.")
                                   % {"number": current.number, "status": current.get_status_display().lower()})
-        if timezone.localtime(received_at).date() < current.actual_ship_date:
+        shipped_when, shown = ship_moment(current)
+        if received_at < shipped_when:
             raise ValidationError(_("The goods cannot be received before they were shipped (%(date)s).")
-                                  % {"date": current.actual_ship_date.isoformat()})
+                                  % {"date": shown})
         current.status = ST.DELIVERED
         current.received_by_name, current.received_at = received_by, received_at
         current.pod_content_type, current.pod_size = content_type, upload.size
@@ -548,6 +570,19 @@ def record_delivery(*, actor, shipment, received_by, received_at, upload, note="
                      to_status=ST.DELIVERED, note=f"{summary} {note}".strip())
         _deliver_order_when_complete(actor=actor, order=order, note=f"{current.number}: {summary}")
     return current
+
+
+def ship_moment(shipment):
+    """(the earliest time the goods can have arrived, that time as the reader reads it): when the
+    shipment was recorded as shipped, or the start of its ship date when that was given as an
+    earlier day (the hour is not known then)."""
+    # Minutes: the delivery form takes the time to the minute, so a receipt in the shipping minute passes.
+    shipped_at = (timezone.localtime(shipment.shipped_at).replace(second=0, microsecond=0)
+                  if shipment.shipped_at else None)
+    if shipped_at is not None and shipped_at.date() == shipment.actual_ship_date:
+        return shipped_at, formats.date_format(shipped_at, "SHORT_DATETIME_FORMAT")
+    start = timezone.make_aware(datetime.combine(shipment.actual_ship_date, time.min))
+    return start, formats.date_format(shipment.actual_ship_date, "SHORT_DATE_FORMAT")
 
 
 def _deliver_order_when_complete(*, actor, order, note):

@@ -342,3 +342,35 @@ def test_a_shared_lot_ships_only_the_orders_share(shipper):
     produce(first, item, location, 2, "FIRST-2")
     with pytest.raises(ValidationError, match="holds only 4 pcs made for order"):
         ship(shipper, first, [pick(first, 1, lot, location, 6)])
+
+
+def test_a_delivery_before_the_ship_time_is_refused(on_its_way, shipper):
+    """Shipped today at its recorded time: a signature an hour earlier the same day is refused with that
+    time in the reader's format; a ship date given as an earlier day is checked from its start."""
+    shipped_at = timezone.localtime(on_its_way.shipped_at)
+    before = _pod_state(on_its_way)
+    with pytest.raises(ValidationError) as refused:
+        services.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四",
+                                 received_at=shipped_at - timezone.timedelta(hours=1), upload=png_upload())
+    assert refused.value.messages == [
+        f"The goods cannot be received before they were shipped ({shipped_at:%Y-%m-%d %H:%M})."]
+    assert _pod_state(on_its_way) == before
+    backdated = timezone.localdate() - timezone.timedelta(days=2)
+    Shipment.objects.filter(pk=on_its_way.pk).update(actual_ship_date=backdated)
+    start = timezone.make_aware(timezone.datetime.combine(backdated, timezone.datetime.min.time()))
+    with pytest.raises(ValidationError, match=r"before they were shipped \(\d{4}-\d\d-\d\d\)"):
+        services.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四",
+                                 received_at=start - timezone.timedelta(minutes=1), upload=png_upload())
+    done = services.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四",
+                                    received_at=start + timezone.timedelta(hours=9), upload=png_upload())
+    assert done.status == ShipmentStatus.DELIVERED
+
+
+def test_a_ship_date_before_the_goods_went_into_stock_is_refused(setup, shipper):
+    order, loc, lots = setup["order"], setup["location"], setup["lots"]
+    yesterday = timezone.localdate() - timezone.timedelta(days=1)
+    before = _state(order)
+    with pytest.raises(ValidationError, match="is before lot A1 was put into stock for order"):
+        ship(shipper, order, [pick(order, 1, lots["A1"], loc, 6)], actual_ship_date=yesterday)
+    assert _state(order) == before
+    assert ship(shipper, order, [pick(order, 1, lots["A1"], loc, 6)]).actual_ship_date == timezone.localdate()
