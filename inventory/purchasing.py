@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from alerts.services import create_alert
 from orders.masterdata_services import log_master_data, validate_code
 from orders.models import MONEY, Order
+from orders.quantities import format_number
 from orders.services import record_event
 
 from . import numbering
@@ -110,11 +111,11 @@ def _positive(quantity, field="quantity"):
     return quantity
 
 
-def _stock_quantity(item, quantity, unit, field="quantity"):
+def _stock_quantity(item, quantity, unit, field="quantity", *, action=None):
     """`quantity` of `unit` in the item's stock unit; a unit that does not convert is refused."""
     _positive(quantity, field)
     try:
-        return to_base_quantity(item, quantity, unit or item.unit)
+        return to_base_quantity(item, quantity, unit or item.unit, action=action)
     except ValidationError as exc:
         raise ValidationError({field: exc.messages}) from None
 
@@ -181,7 +182,7 @@ def update_supplier(*, actor, supplier, **fields) -> Supplier:
 def _request_errors(item, quantity, needed_by, order):
     errors = {}
     try:
-        _stock_quantity(item, quantity, item.unit)
+        _stock_quantity(item, quantity, item.unit, action=_("Purchase request"))
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if not item.is_active:
@@ -307,7 +308,7 @@ def _line_errors(number, line: PurchaseLineInput, requests_seen):
     messages, base = [], None
     unit = line.unit or line.item.purchase_unit or line.item.unit
     try:
-        base = _stock_quantity(line.item, line.quantity, unit)
+        base = _stock_quantity(line.item, line.quantity, unit, action=_("Purchase order"))
     except ValidationError as exc:
         messages.extend(f"{where}: {m}" for m in exc.messages)
     messages.extend(f"{where}: {m}" for m in _price_errors(line.unit_price))
@@ -512,7 +513,7 @@ def _receive(actor, line, data, entry_key):
                                          "status": purchase_order.get_status_display()})
     item = line.item
     unit = data.unit or line.unit
-    base = _stock_quantity(item, data.quantity, unit)
+    base = _stock_quantity(item, data.quantity, unit, action=_("Goods receipt"))
     most = _max_receivable(line, purchase_order.supplier)
     if base > most:
         raise ValidationError({"quantity": [
@@ -521,7 +522,7 @@ def _receive(actor, line, data, entry_key):
             % {"most": format_quantity(max(most, ZERO), item.unit), "code": item.code,
                "ordered": format_quantity(line.base_quantity, item.unit),
                "received": format_quantity(line.received_quantity, item.unit),
-               "tolerance": purchase_order.supplier.over_receipt_percent.normalize()}]})
+               "tolerance": format_number(purchase_order.supplier.over_receipt_percent)}]})
     note = _clean_note(data.note)
     number = numbering.next_number(numbering.GOODS_RECEIPT)
     lot_number = (data.lot_number or "").strip() or number
@@ -556,7 +557,7 @@ def _receive(actor, line, data, entry_key):
     record_po_event(purchase_order=purchase_order, action="received", actor=actor, from_status=from_status,
                     to_status=status,
                     note=_("%(receipt)s: %(quantity)s %(unit)s of %(code)s, lot %(lot)s, at %(location)s%(quarantine)s")
-                    % {"receipt": number, "quantity": data.quantity.normalize(), "unit": unit, "code": item.code,
+                    % {"receipt": number, "quantity": format_number(data.quantity), "unit": unit, "code": item.code,
                        "lot": move.lot.number, "location": data.location.code,
                        "quarantine": _(" (quarantine)") if receipt.quarantined else ""})
     if line.order is not None and not receipt.quarantined:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from orders.quantities import format_number
 from record_pages.views import add_service_errors, paginate, save_form
 
 from . import purchasing, purchasing_selectors
@@ -240,7 +241,7 @@ def purchase_order_action(request, pk, action):
 def _receipt_message(result, line):
     receipt = result.receipt
     text = _("Received %(quantity)s %(unit)s of %(code)s into lot %(lot)s at %(location)s (%(number)s).") % {
-        "quantity": receipt.quantity.normalize(), "unit": receipt.unit, "code": line.item.code,
+        "quantity": format_number(receipt.quantity), "unit": receipt.unit, "code": line.item.code,
         "lot": receipt.lot.number, "location": receipt.location.code, "number": receipt.number}
     if receipt.quarantined:
         text += " " + _("The lot is in quarantine until quality control releases it.")

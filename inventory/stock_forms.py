@@ -12,6 +12,7 @@ from orders.models import Unit
 from orders.quantities import parse_typed
 
 from .models import Item, ItemType, Location, Lot, LotStatus, MoveKind, Warehouse
+from .purchasing_forms import EntryKeyField
 from .stock_services import LotInput
 
 ALL = [("", _("All"))]
@@ -117,6 +118,9 @@ class StockMoveForm(forms.Form):
     document_number = forms.CharField(label=_("Document"), max_length=60, required=False,
                                       help_text=_("Delivery note, count sheet or other paper behind the move."))
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    # One-time key: the same form sent twice posts once (stock_services.post_manual_move).
+    entry_key = EntryKeyField(error_messages={"required": _("The form has expired: reload the page and enter the "
+                                                             "move again.")})
 
     # Which fields each kind shows (the template hides the others).
     FIELDS_BY_KIND = {
@@ -153,7 +157,7 @@ class StockMoveForm(forms.Form):
         extra = self.FIELDS_BY_KIND.get(kind, {"lot"})
         hidden = {"lot", "supplier_lot", "production_date", "expiry_date", "lot_status", "to_location",
                   "direction"} - extra
-        return [field for field in self if field.name not in hidden and field.name != "kind"]
+        return [field for field in self if field.name not in hidden and field.name not in ("kind", "entry_key")]
 
 
 class ReasonForm(forms.Form):

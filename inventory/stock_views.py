@@ -24,6 +24,7 @@ from record_pages.views import ACTIVE_ACTIONS, add_service_errors, paginate, sav
 from . import reservations, stock_importing, stock_selectors, stock_services, warehouse_services
 from .ledger import DocumentRef, describe_moves
 from .models import MoveKind, Reservation, StockBalance, StockMove
+from .purchasing_forms import new_entry_key
 from .stock_forms import (
     BalanceFilterForm,
     CountFilterForm,
@@ -152,26 +153,21 @@ def lot_detail(request, pk):
 
 # --- postings ----------------------------------------------------------------------------------------
 
-def _post_from_form(user, data):
-    """Call the service for the manual move form's kind."""
-    kind, item = data["kind"], data["item"]
-    common = {"actor": user, "item": item, "quantity": data["quantity"], "unit": data.get("unit") or "",
-              "reason": data.get("reason", "")}
+def _manual_move(data):
+    """The manual move form's fields as the service's input."""
     number = (data.get("document_number") or "").strip()
-    document = DocumentRef("manual", None, number) if number else None
-    lot = data.get("lot_object")
-    if kind == MoveKind.RECEIPT:
-        return stock_services.receive_stock(location=data["location"], lot_input=data.get("lot_input"),
-                                            document=document, **common)
-    if kind == MoveKind.TRANSFER:
-        return stock_services.transfer_stock(from_location=data["location"], to_location=data["to_location"],
-                                             lot=lot, document=document, **common)
-    if kind == MoveKind.ADJUSTMENT:
-        common["quantity"] = common["quantity"] if data["direction"] == "add" else -common["quantity"]
-        return stock_services.adjust_stock(location=data["location"], lot=lot, document=document, **common)
-    service = {MoveKind.ISSUE: stock_services.issue_stock, MoveKind.RETURN: stock_services.return_stock,
-               MoveKind.SCRAP: stock_services.scrap_stock}[kind]
-    return service(location=data["location"], lot=lot, document=document, **common)
+    return stock_services.ManualMove(
+        kind=data["kind"], item=data["item"], location=data["location"], quantity=data["quantity"],
+        unit=data.get("unit") or "", lot=data.get("lot_object"), lot_input=data.get("lot_input"),
+        to_location=data.get("to_location"), remove=data.get("direction") == "remove",
+        reason=data.get("reason", ""), document=DocumentRef("manual", None, number) if number else None)
+
+
+def _posted_message(posting):
+    if posting.duplicate:
+        return _("This entry was already posted; nothing more was posted: %(what)s.") % {
+            "what": _posting_summary(posting)}
+    return _("Posted: %(what)s.") % {"what": _posting_summary(posting)}
 
 
 @login_required
@@ -183,8 +179,9 @@ def move_create(request):
         kind = MoveKind.RECEIPT
     if request.method == "POST":
         form = StockMoveForm(request.POST)
-        posting = save_form(request, form, lambda: _post_from_form(request.user, form.cleaned_data),
-                            lambda p: _("Posted: %(what)s.") % {"what": _posting_summary(p)})
+        posting = save_form(request, form, lambda: stock_services.post_manual_move(
+            actor=request.user, move=_manual_move(form.cleaned_data), entry_key=form.cleaned_data["entry_key"]),
+            _posted_message)
         if posting:
             return redirect("inventory:stock_item", pk=posting.moves[0].item_id)
     else:
@@ -192,7 +189,7 @@ def move_create(request):
         for name in ("item", "location", "lot"):
             if request.GET.get(name):
                 initial[name] = request.GET[name]
-        form = StockMoveForm(initial=initial)
+        form = StockMoveForm(initial={**initial, "entry_key": new_entry_key()})
     return render(request, "inventory/stock/move_form.html", {
         "form": form, "kind": kind, "kinds": dict(StockMoveForm.base_fields["kind"].choices),
         "fields": form.visible_fields_for(kind),

@@ -41,7 +41,7 @@ from .models import (
     Product,
     line_amount,
 )
-from .quantities import parse_typed
+from .quantities import format_number, parse_typed
 from .services import OrderActionRefused, record_event, transition_order
 
 S = OrderStatus
@@ -98,7 +98,7 @@ def _parse(order, kind, proposed):
                 continue
             if quantity < line.shipped_quantity:
                 errors.append(_("Line %(n)s: %(shipped)s are shipped already; the quantity cannot be less.")
-                              % {"n": line_no, "shipped": format(line.shipped_quantity.normalize(), "f")})
+                              % {"n": line_no, "shipped": format_number(line.shipped_quantity)})
             elif quantity != line.quantity:
                 change.quantities[line] = (line.quantity, quantity)
         if not change.quantities and not errors:

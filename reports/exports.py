@@ -3,12 +3,14 @@ neutralised the same way as the order export (orders.exports.neutralise)."""
 
 import csv
 import io
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
 from orders.exports import EXPORT_LIMIT, neutralise
+from orders.quantities import plain_digits
 
 
 def _cell(value):
@@ -16,6 +18,9 @@ def _cell(value):
         return ""
     if isinstance(value, bool):
         return str(value)
+    if isinstance(value, float | Decimal):
+        # Plain digits (machine-readable, no exponent): str() writes 2.3E+3 for a normalized 2300.
+        return plain_digits(value if isinstance(value, Decimal) else Decimal(repr(value)))
     return value
 
 

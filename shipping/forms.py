@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orders.forms import DecimalTextField, WholeNumberField
-from orders.quantities import parse_typed
+from orders.quantities import format_number, parse_typed
 
 from .models import ComplaintStatus, ShipmentStatus
 from .services import PickInput, ShipmentDetails
@@ -181,6 +181,6 @@ class ReturnForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["shipment_line"].choices = [
             (line.pk, f"{line.shipment.number} · {line.order_line.product.sku} · {line.lot.number if line.lot else '—'}"
-                      f" · {line.returnable.normalize():f} {line.order_line.product.unit}")
+                      f" · {format_number(line.returnable)} {line.order_line.product.unit}")
             for line in lines if line.returnable > 0]
         self.fields["location"].choices = [(loc.pk, f"{loc.code} ({loc.warehouse.code})") for loc in locations]

@@ -251,7 +251,7 @@ def check_picks(order, picks, *, check_stock=True):
             errors.append(problem)
             continue
         try:
-            base = to_base_quantity(item, quantity, unit)
+            base = to_base_quantity(item, quantity, unit, action=_("Shipment"))
         except ValidationError as exc:
             errors.extend(exc.messages)
             continue
