@@ -109,12 +109,27 @@ def _note(text, *, required=False, field="note"):
     return text
 
 
-def _order_refusal(order, doing):
+def _order_refusal(order, action):
+    """Why nothing can be reserved, issued or accepted for `order` now, as a whole sentence per action
+    (fragments like "issued" do not compose into correct Chinese)."""
+    values = {"number": order.number, "status": order.get_status_display()}
     if order.status == OrderStatus.CANCELLED:
-        return _("Order %(number)s is cancelled: nothing can be %(doing)s for it.") % {
-            "number": order.number, "doing": doing}
-    return _("Order %(number)s is %(status)s: material is %(doing)s only for planned orders.") % {
-        "number": order.number, "status": order.get_status_display(), "doing": doing}
+        return {
+            "reserve": _("Order %(number)s is cancelled: no material can be reserved for it."),
+            "issue": _("Order %(number)s is cancelled: no material can be issued for it."),
+            "accept": _("Order %(number)s is cancelled: no material can be accepted for it."),
+        }[action] % values
+    if order.status == OrderStatus.ON_HOLD:
+        return {
+            "reserve": _("Order %(number)s is on hold: no material is reserved for it until it is resumed."),
+            "issue": _("Order %(number)s is on hold: no material is issued for it until it is resumed."),
+            "accept": _("Order %(number)s is on hold: no material is accepted for it until it is resumed."),
+        }[action] % values
+    return {
+        "reserve": _("Order %(number)s is %(status)s: material is reserved only for planned orders."),
+        "issue": _("Order %(number)s is %(status)s: material is issued only for planned orders."),
+        "accept": _("Order %(number)s is %(status)s: material is accepted only for planned orders."),
+    }[action] % values
 
 
 # --- reserving --------------------------------------------------------------------------------------
@@ -135,7 +150,7 @@ def reserve_order_materials(*, actor, order) -> list[Reservation]:
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status not in OPEN_FOR_MATERIALS:
-            raise ValidationError(_order_refusal(order, _("reserved")))
+            raise ValidationError(_order_refusal(order, "reserve"))
         requirements = order_requirements(order)
         if requirements.errors:
             raise ValidationError(requirements.errors)
@@ -439,7 +454,7 @@ def _issue(actor, sheet, code, quantity, chosen_line, location, entry_key):
     if PrepSheetMove.objects.filter(entry_key=entry_key).exists():  # the same scan, waiting for our lock
         return IssueResult(PrepSheetMove.objects.get(entry_key=entry_key), duplicate=True)
     if order.status != OrderStatus.PLANNED:
-        raise ValidationError(_order_refusal(order, _("issued")))
+        raise ValidationError(_order_refusal(order, "issue"))
     if sheet.status not in OPEN_SHEET:
         raise ValidationError(_("Prep sheet %(number)s is %(status)s: nothing more can be issued on it.")
                               % {"number": sheet.number, "status": sheet.get_status_display()})
@@ -624,7 +639,7 @@ def _acceptance_errors(sheet, order, by_pk, accepted, discrepancies):
         return [_("Prep sheet %(number)s is %(status)s.") % {"number": sheet.number,
                                                                "status": sheet.get_status_display()}]
     if order.status != OrderStatus.PLANNED:
-        return [_order_refusal(order, _("accepted"))]
+        return [_order_refusal(order, "accept")]
     if not accepted and not discrepancies:
         return [_("Tick the lines you received, or report a discrepancy with a note.")]
     errors = []

@@ -186,7 +186,7 @@ def test_bad_receipts_are_refused_and_write_nothing(machine, dock):
     for quantity in ("0", "-3"):
         refused(lambda q=quantity: receive_on(gasket_line, q, dock), "greater than zero")
     refused(lambda: receive_on(gasket_line, "1", dock, unit="kg"), "does not convert")
-    refused(lambda: receive_on(gasket_line, "1.5", dock), "cannot be stocked")  # whole pieces
+    refused(lambda: receive_on(gasket_line, "1.5", dock), "Goods receipt 1.5 pcs: RM-GASKET is counted in pcs")
     # 10 ordered, 10 % tolerance: 11 at most.
     refused(lambda: receive_on(gasket_line, "12", dock), "At most 11 pcs")
     receive_on(gasket_line, "11", dock)
