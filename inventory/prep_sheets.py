@@ -531,51 +531,69 @@ def _net_by_lot(line):
     return net
 
 
-def return_prep_sheet_material(*, actor, line, quantity, reason, lot=None, location=None) -> PrepSheetMove:
+def return_prep_sheet_material(*, actor, line, quantity, reason, lot=None, location=None,
+                               entry_key=None) -> PrepSheetMove:
     """Unused material of a line back into stock: `lot` (default: the lot issued last that is still out)
-    into `location` (default: where it was issued from)."""
+    into `location` (default: where it was issued from). The same `entry_key` twice (a resent form)
+    returns the first return's move and posts nothing more, as an issue does."""
     require(actor, "inventory.issue_materialprepsheet")
     reason = _note(reason, required=True, field="reason")
     if quantity is None or not isinstance(quantity, Decimal) or not quantity.is_finite() or quantity <= 0:
         raise ValidationError({"quantity": [_("The quantity must be greater than zero.")]})
-    with transaction.atomic():
-        sheet, order, lines = _locked_sheet(line.sheet)
-        line = next(ln for ln in lines if ln.pk == line.pk)
-        if sheet.status == S.CANCELLED:
-            raise ValidationError(_("Prep sheet %(number)s is cancelled.") % {"number": sheet.number})
-        out = {key: qty for key, qty in _net_by_lot(line).items() if qty > 0}
-        if lot is not None:
-            out = {key: qty for key, qty in out.items() if key[1] == lot.pk}
-        if location is not None:
-            keyed = {}
-            for (item_id, lot_id, _from), qty in out.items():
-                keyed[(item_id, lot_id, location.pk)] = keyed.get((item_id, lot_id, location.pk), ZERO) + qty
-            out = keyed
-        from_lot = _(" from lot %(lot)s") % {"lot": lot.number} if lot else ""
-        if not out:
-            raise ValidationError(_("Nothing of line %(n)s is out to be returned%(lot)s.")
-                                  % {"n": line.line_no, "lot": from_lot})
-        (item_id, lot_id, location_id), available = list(out.items())[-1]
-        if quantity > available:
-            raise ValidationError({"quantity": [_("Only %(out)s of line %(n)s is out%(lot)s.")
-                                                % {"out": format_quantity(available, line.item.unit),
-                                                   "n": line.line_no, "lot": from_lot}]})
-        item = Item.objects.get(pk=item_id)
-        back_lot = Lot.objects.get(pk=lot_id) if lot_id else None
-        back_to = Location.objects.get(pk=location_id)
-        posting = post_stock(actor=actor, kind=MoveKind.RETURN, lines=[MoveLine(item=item, location=back_to,
-                                                                                 quantity=quantity, lot=back_lot)],
-                             reason=reason, document=sheet_document(sheet), order=order)
-        move = PrepSheetMove.objects.create(line=line, kind=PrepSheetMoveKind.RETURN, item=item, lot=back_lot,
-                                            location=back_to, quantity=quantity, note=reason,
-                                            move_group=posting.move_group, actor=actor)
-        line.returned_quantity += quantity
-        line.save(update_fields=["returned_quantity"])
-        to_status = S.PARTIALLY_ISSUED if sheet.status == S.ISSUED else sheet.status
-        _set_status(actor, sheet, to_status, "returned",
-                    _("Line %(n)s: %(quantity)s of %(code)s back to %(location)s. %(reason)s")
-                    % {"n": line.line_no, "quantity": format_quantity(quantity, item.unit), "code": item.code,
-                       "location": back_to.code, "reason": reason})
+    existing = PrepSheetMove.objects.filter(entry_key=entry_key).first() if entry_key else None
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return _return(actor, line, quantity, reason, lot, location, entry_key)
+    except IntegrityError:
+        existing = PrepSheetMove.objects.filter(entry_key=entry_key).first() if entry_key else None
+        if existing is None:
+            raise
+        return existing
+
+
+def _return(actor, line, quantity, reason, lot, location, entry_key):
+    """The return under the sheet lock (the issue's shape: lock, check the key again, post)."""
+    sheet, order, lines = _locked_sheet(line.sheet)
+    if entry_key and PrepSheetMove.objects.filter(entry_key=entry_key).exists():  # waited for our lock
+        return PrepSheetMove.objects.get(entry_key=entry_key)
+    line = next(ln for ln in lines if ln.pk == line.pk)
+    if sheet.status == S.CANCELLED:
+        raise ValidationError(_("Prep sheet %(number)s is cancelled.") % {"number": sheet.number})
+    out = {key: qty for key, qty in _net_by_lot(line).items() if qty > 0}
+    if lot is not None:
+        out = {key: qty for key, qty in out.items() if key[1] == lot.pk}
+    if location is not None:
+        keyed = {}
+        for (item_id, lot_id, _from), qty in out.items():
+            keyed[(item_id, lot_id, location.pk)] = keyed.get((item_id, lot_id, location.pk), ZERO) + qty
+        out = keyed
+    from_lot = _(" from lot %(lot)s") % {"lot": lot.number} if lot else ""
+    if not out:
+        raise ValidationError(_("Nothing of line %(n)s is out to be returned%(lot)s.")
+                              % {"n": line.line_no, "lot": from_lot})
+    (item_id, lot_id, location_id), available = list(out.items())[-1]
+    if quantity > available:
+        raise ValidationError({"quantity": [_("Only %(out)s of line %(n)s is out%(lot)s.")
+                                            % {"out": format_quantity(available, line.item.unit),
+                                               "n": line.line_no, "lot": from_lot}]})
+    item = Item.objects.get(pk=item_id)
+    back_lot = Lot.objects.get(pk=lot_id) if lot_id else None
+    back_to = Location.objects.get(pk=location_id)
+    posting = post_stock(actor=actor, kind=MoveKind.RETURN, lines=[MoveLine(item=item, location=back_to,
+                                                                             quantity=quantity, lot=back_lot)],
+                         reason=reason, document=sheet_document(sheet), order=order)
+    move = PrepSheetMove.objects.create(line=line, kind=PrepSheetMoveKind.RETURN, item=item, lot=back_lot,
+                                        location=back_to, quantity=quantity, note=reason,
+                                        move_group=posting.move_group, entry_key=entry_key, actor=actor)
+    line.returned_quantity += quantity
+    line.save(update_fields=["returned_quantity"])
+    to_status = S.PARTIALLY_ISSUED if sheet.status == S.ISSUED else sheet.status
+    _set_status(actor, sheet, to_status, "returned",
+                _("Line %(n)s: %(quantity)s of %(code)s back to %(location)s. %(reason)s")
+                % {"n": line.line_no, "quantity": format_quantity(quantity, item.unit), "code": item.code,
+                   "location": back_to.code, "reason": reason})
     return move
 
 

@@ -334,6 +334,22 @@ def test_unused_material_is_returned_to_stock(sheet, planned, shelves, stocked):
     assert requirements.order_requirements(planned).component(stocked.screw).issued == D("10")
 
 
+def test_the_same_return_form_sent_three_times_returns_once(client, sheet, planned, stocked):
+    issue(sheet, "SC-1")
+    line = next(ln for ln in lines_of(sheet) if ln.item == stocked.screw)
+    client.force_login(keeper())
+    page = client.get(reverse("inventory:prep_sheet_detail", args=[sheet.pk])).content.decode()
+    form_html = re.search(rf'data-testid="return-{line.line_no}">.*?</form>', page, re.S).group(0)
+    key = re.search(r'name="entry_key" value="([^"]+)"', form_html).group(1)
+    url = reverse("inventory:prep_sheet_return", args=[sheet.pk, line.pk])
+    for _ in range(3):
+        client.post(url, {"quantity": "2", "location": "", "reason": "left over", "entry_key": key})
+    assert StockMove.objects.filter(kind=MoveKind.RETURN).count() == 1
+    assert PrepSheetMove.objects.filter(kind="return").count() == 1
+    line.refresh_from_db()
+    assert line.returned_quantity == D("2")
+
+
 def test_cancelling_the_order_releases_its_reservations_or_asks_for_returns_first(sheet, planned, stocked):
     desk = user_with_role("order_desk")
     purchasing.request_order_shortages(actor=keeper(), order=planned)
