@@ -333,10 +333,24 @@ def _line_errors(number, line: PurchaseLineInput, requests_seen):
     return messages, unit, base
 
 
-def create_purchase_order(*, actor, supplier, lines, note="", currency=None) -> PurchaseOrder:
+def create_purchase_order(*, actor, supplier, lines, note="", currency=None, entry_key=None) -> PurchaseOrder:
     """A draft purchase order with `lines` (PurchaseLineInput). Lines made from approved purchase
-    requests mark them ordered and are bought for the request's order."""
+    requests mark them ordered and are bought for the request's order. The same `entry_key` twice (a
+    resent form) returns the first purchase order instead of making a second."""
     require(actor, "inventory.add_purchaseorder")
+    existing = PurchaseOrder.objects.filter(entry_key=entry_key).first() if entry_key else None
+    if existing is not None:
+        return existing
+    try:
+        return _create_purchase_order(actor, supplier, lines, note, currency, entry_key)
+    except IntegrityError:
+        existing = PurchaseOrder.objects.filter(entry_key=entry_key).first() if entry_key else None
+        if existing is None:
+            raise
+        return existing
+
+
+def _create_purchase_order(actor, supplier, lines, note, currency, entry_key):
     lines = list(lines)
     note = _clean_note(note, max_length=2000)
     errors = []
@@ -361,7 +375,7 @@ def create_purchase_order(*, actor, supplier, lines, note="", currency=None) -> 
             raise ValidationError(errors)
         purchase_order = PurchaseOrder.objects.create(
             number=numbering.next_number(numbering.PURCHASE_ORDER), supplier=supplier, note=note,
-            currency=currency or supplier.currency, created_by=actor)
+            currency=currency or supplier.currency, created_by=actor, entry_key=entry_key)
         for number, (line, unit, base) in enumerate(checked, start=1):
             po_line = PurchaseOrderLine.objects.create(
                 purchase_order=purchase_order, line_no=number, item=line.item, quantity=line.quantity, unit=unit,

@@ -104,6 +104,8 @@ class PurchaseOrderForm(forms.Form):
                         "required": _("Choose a supplier.")},
         widget=forms.TextInput(attrs={"list": "supplier-options", "autocomplete": "off"}))
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    entry_key = EntryKeyField(error_messages={"required": _("The form has expired: reload the page and enter the "
+                                                             "purchase order again.")})
 
 
 class PurchaseOrderLineForm(forms.Form):

@@ -185,7 +185,8 @@ def purchase_order_create(request):
                       for f in lines.forms if f.cleaned_data]
             try:
                 po = purchasing.create_purchase_order(actor=request.user, supplier=form.cleaned_data["supplier"],
-                                                      lines=inputs, note=form.cleaned_data["note"])
+                                                      lines=inputs, note=form.cleaned_data["note"],
+                                                      entry_key=form.cleaned_data["entry_key"])
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -193,7 +194,7 @@ def purchase_order_create(request):
                 return redirect("inventory:purchase_order_detail", pk=po.pk)
     else:
         requests = purchasing_selectors.approved_requests(_request_ids(request))
-        form = PurchaseOrderForm()
+        form = PurchaseOrderForm(initial={"entry_key": new_entry_key()})
         lines = PurchaseOrderLineFormSet(prefix="lines", initial=_initial_lines(requests))
     return render(request, "inventory/purchasing/order_form.html", {
         "form": form, "lines": lines, "suppliers": purchasing_selectors.supplier_options()})
