@@ -18,8 +18,8 @@ def _cell(value):
         return ""
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, float | Decimal):
-        # Plain digits (machine-readable, no exponent): str() writes 2.3E+3 for a normalized 2300.
+    if isinstance(value, float | Decimal) and "e" in str(value).lower():
+        # Plain digits, never an exponent: str() writes 2.3E+3 for a normalized 2300 and 1e-05 for 0.00001.
         return plain_digits(value if isinstance(value, Decimal) else Decimal(repr(value)))
     return value
 
