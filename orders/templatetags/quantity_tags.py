@@ -1,19 +1,12 @@
-"""Template filters for numbers (orders.quantities): `{{ value|number }}`, `{{ value|number:2 }}`
-shows a quantity, amount or measure without exponent in the reader's notation; `{{ typed|understood }}`
-re-shows a typed number as it was understood."""
+"""Template filters for numbers typed by people (orders.quantities): `{{ typed|understood }}` re-shows
+a typed number as it was understood, for pages that render their number inputs by hand. (Numbers are
+shown with Django's floatformat, which never writes an exponent.)"""
 
 from django import template
 
-from orders.quantities import format_number, understood_text
+from orders.quantities import understood_text
 
 register = template.Library()
-
-
-@register.filter
-def number(value, places=None):
-    if value in (None, ""):
-        return ""
-    return format_number(value, None if places in (None, "") else int(places))
 
 
 @register.filter
