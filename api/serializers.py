@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from orders import rules
 from orders.models import Customer, Priority, Product
+from orders.quantities import read_number
 
 MAX_LINES = 200
 
@@ -21,10 +22,28 @@ def _django_errors(call, *args):
         raise serializers.ValidationError(exc.messages) from None
 
 
+class TypedDecimalField(serializers.DecimalField):
+    """A number sent as JSON number or plain string. A string that only reads as a number by
+    reinterpreting it ("１２", "1,000", "1e3") is refused: an API client cannot be shown what was
+    understood, as a form's user is (orders.quantities)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data.strip():
+            try:
+                number = read_number(data, field_label=self.field_name)
+            except DjangoValidationError:
+                number = None  # not a number at all: the field's own message
+            if number is not None and not number.is_plain:
+                raise serializers.ValidationError(
+                    _("“%(typed)s” is not a plain number: send %(value)s.") % {"typed": number.typed,
+                                                                            "value": number.shown})
+        return super().to_internal_value(data)
+
+
 class LineInSerializer(serializers.Serializer):
     product = serializers.CharField(max_length=40, help_text="The product's SKU.")
-    quantity = serializers.DecimalField(max_digits=14, decimal_places=3, help_text="In the product's unit.")
-    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, required=False,
+    quantity = TypedDecimalField(max_digits=14, decimal_places=3, help_text="In the product's unit.")
+    unit_price = TypedDecimalField(max_digits=14, decimal_places=2, required=False,
                                           help_text="Blank: the product's list price.")
     requested_date = serializers.DateField(required=False, allow_null=True)
 

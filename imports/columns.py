@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
@@ -85,6 +86,21 @@ class Column:
         english = next((h for h in self.headers if h.isascii()), self.headers[0])
         chinese = next((h for h in self.headers if not h.isascii()), "")
         return f"{english} / {chinese}" if chinese else english
+
+    def understood(self, text):
+        """The number a numeric cell was read as, when reading it meant reinterpreting what the file
+        holds (１２ → 12, 1,000 → 1000): the preview shows it before anything is written."""
+        text = (text or "").strip()
+        if not text or (text.isascii() and text.replace(".", "", 1).lstrip("-").isdigit()):
+            return ""  # plain digits: read as written
+        try:
+            value = self.parse(text, self)
+        except ValidationError:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, Decimal | int):
+            return ""
+        shown = format(value, "f") if isinstance(value, Decimal) else str(value)
+        return "" if shown == text else shown
 
     def choice_values(self):
         return list(self.choices) if self.parse is parse_choice else []

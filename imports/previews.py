@@ -216,6 +216,7 @@ class TabularImport:
             if row.errors:
                 row.action = ""
             row.cells = [{"text": row.formulas.get(c.field) or row.values.get(c.field, ""),
+                          "understood": "" if c.field in row.formulas else c.understood(row.values.get(c.field, "")),
                           "bad": c.field in row.bad_fields} for c in columns]
         return ImportPreview(spec=self, filename=filename, columns=list(columns), ignored_headers=list(ignored),
                              rows=rows)

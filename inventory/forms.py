@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from orders.forms import CodeChoiceField, DecimalTextField
+from orders.forms import CodeChoiceField, DecimalTextField, ModelDecimalField, WholeNumberField
 from orders.masterdata_services import MAX_LEAD_TIME_DAYS, validate_code
 from orders.models import Product
 
@@ -43,7 +43,7 @@ def _check(validator, value):
 class ItemForm(forms.ModelForm):
     """Create or edit an item. The code is fixed once created: BOMs, routings and documents use it."""
 
-    purchase_lead_time_days = forms.IntegerField(
+    purchase_lead_time_days = WholeNumberField(
         label=_("Purchase lead time (days)"), min_value=0, max_value=MAX_LEAD_TIME_DAYS, initial=0,
         help_text=_("Calendar days from ordering a bought item to having it in stock."),
         error_messages={"required": _("Enter the lead time in days (0 if none)."),
@@ -60,6 +60,7 @@ class ItemForm(forms.ModelForm):
         model = Item
         fields = ["code", "name", "specification", "item_type", "unit", "sourcing", "purchase_lead_time_days",
                   "product", "purchase_unit", "safety_stock", "reorder_point", "incoming_inspection"]
+        field_classes = {"safety_stock": ModelDecimalField, "reorder_point": ModelDecimalField}
         error_messages = {
             "code": {"unique": _("An item with this code already exists."), "required": _("Enter a code.")},
             "name": {"required": _("Enter a name.")},

@@ -175,7 +175,7 @@ def line_errors(kind, line: MoveLine):
         errors.append(_("%(code)s: the quantity must not be zero.") % {"code": item.code})
     else:
         try:
-            base = to_base_quantity(item, line.quantity, line.unit or item.unit)
+            base = to_base_quantity(item, line.quantity, line.unit or item.unit, action=MoveKind(kind).label)
         except ValidationError as exc:
             errors.extend(exc.messages)
     if lot is not None and lot.item_id != item.pk:
@@ -200,6 +200,7 @@ class Posting:
     move_group: uuid.UUID
     moves: list[StockMove] = field(default_factory=list)
     consumed: list[Reservation] = field(default_factory=list)
+    duplicate: bool = False  # the same one-time entry key was posted before: nothing new was written
 
 
 def _consume_reservations(balance, demand, needed):

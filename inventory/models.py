@@ -387,6 +387,25 @@ class StockMove(AppendOnlyModel):
         return f"{self.get_kind_display()} {self.quantity} {self.item_id}@{self.location_id}"
 
 
+class ManualPosting(models.Model):
+    """One submission of the manual stock move form, by its one-time entry key: the same form sent
+    again (a double click, a resent POST) finds its posting here and posts nothing more. The key is
+    inserted before posting (so a second copy waits on it), then given the posting's move group."""
+
+    entry_key = models.UUIDField(unique=True)
+    move_group = models.UUIDField(_("posting"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("by"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("manual posting")
+        verbose_name_plural = _("manual postings")
+
+    def __str__(self):
+        return str(self.entry_key)
+
+
 class StockBalance(models.Model):
     """On hand and reserved of one item/lot at one location, kept equal to the ledger by the
     services. Reserved stock is part of on hand; available = on hand − reserved."""
@@ -622,6 +641,8 @@ class PurchaseOrder(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    # The new-order form's one-time key: the same form sent twice makes one purchase order.
+    entry_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -26,6 +26,8 @@ class ReturnForm(forms.Form):
     quantity = DecimalTextField(label=_("Quantity returned"), max_length=30,
                                 error_messages={"required": _("Enter the quantity returned.")})
     reason = forms.CharField(label=_("Reason"), max_length=300, error_messages={"required": _("Give a reason.")})
+    entry_key = EntryKeyField(error_messages={"required": _("The form has expired: reload the page and return the "
+                                                             "material again.")})
 
 
 class ReturnLocationForm(forms.Form):

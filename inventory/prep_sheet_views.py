@@ -55,6 +55,8 @@ def _labelled(events):
 def _detail_context(request, sheet, *, scan_form=None):
     user = request.user
     lines = list(sheet.lines.all())
+    for line in lines:
+        line.return_key = new_entry_key()  # one per return form: the same return sent twice posts once
     is_open = sheet.status in prep_sheets.OPEN_SHEET
     planned = sheet.order.status == OrderStatus.PLANNED
     return {
@@ -143,7 +145,8 @@ def prep_sheet_return(request, pk, line_pk):
     try:
         move = prep_sheets.return_prep_sheet_material(actor=request.user, line=line, lot=lot, location=location,
                                                       quantity=form.cleaned_data["quantity"],
-                                                      reason=form.cleaned_data["reason"])
+                                                      reason=form.cleaned_data["reason"],
+                                                      entry_key=form.cleaned_data["entry_key"])
     except ValidationError as exc:
         show_errors(request, exc)
     else:

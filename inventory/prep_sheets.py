@@ -109,12 +109,27 @@ def _note(text, *, required=False, field="note"):
     return text
 
 
-def _order_refusal(order, doing):
+def _order_refusal(order, action):
+    """Why nothing can be reserved, issued or accepted for `order` now, as a whole sentence per action
+    (fragments like "issued" do not compose into correct Chinese)."""
+    values = {"number": order.number, "status": order.get_status_display()}
     if order.status == OrderStatus.CANCELLED:
-        return _("Order %(number)s is cancelled: nothing can be %(doing)s for it.") % {
-            "number": order.number, "doing": doing}
-    return _("Order %(number)s is %(status)s: material is %(doing)s only for planned orders.") % {
-        "number": order.number, "status": order.get_status_display(), "doing": doing}
+        return {
+            "reserve": _("Order %(number)s is cancelled: no material can be reserved for it."),
+            "issue": _("Order %(number)s is cancelled: no material can be issued for it."),
+            "accept": _("Order %(number)s is cancelled: no material can be accepted for it."),
+        }[action] % values
+    if order.status == OrderStatus.ON_HOLD:
+        return {
+            "reserve": _("Order %(number)s is on hold: no material is reserved for it until it is resumed."),
+            "issue": _("Order %(number)s is on hold: no material is issued for it until it is resumed."),
+            "accept": _("Order %(number)s is on hold: no material is accepted for it until it is resumed."),
+        }[action] % values
+    return {
+        "reserve": _("Order %(number)s is %(status)s: material is reserved only for planned orders."),
+        "issue": _("Order %(number)s is %(status)s: material is issued only for planned orders."),
+        "accept": _("Order %(number)s is %(status)s: material is accepted only for planned orders."),
+    }[action] % values
 
 
 # --- reserving --------------------------------------------------------------------------------------
@@ -135,7 +150,7 @@ def reserve_order_materials(*, actor, order) -> list[Reservation]:
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status not in OPEN_FOR_MATERIALS:
-            raise ValidationError(_order_refusal(order, _("reserved")))
+            raise ValidationError(_order_refusal(order, "reserve"))
         requirements = order_requirements(order)
         if requirements.errors:
             raise ValidationError(requirements.errors)
@@ -439,7 +454,7 @@ def _issue(actor, sheet, code, quantity, chosen_line, location, entry_key):
     if PrepSheetMove.objects.filter(entry_key=entry_key).exists():  # the same scan, waiting for our lock
         return IssueResult(PrepSheetMove.objects.get(entry_key=entry_key), duplicate=True)
     if order.status != OrderStatus.PLANNED:
-        raise ValidationError(_order_refusal(order, _("issued")))
+        raise ValidationError(_order_refusal(order, "issue"))
     if sheet.status not in OPEN_SHEET:
         raise ValidationError(_("Prep sheet %(number)s is %(status)s: nothing more can be issued on it.")
                               % {"number": sheet.number, "status": sheet.get_status_display()})
@@ -516,51 +531,69 @@ def _net_by_lot(line):
     return net
 
 
-def return_prep_sheet_material(*, actor, line, quantity, reason, lot=None, location=None) -> PrepSheetMove:
+def return_prep_sheet_material(*, actor, line, quantity, reason, lot=None, location=None,
+                               entry_key=None) -> PrepSheetMove:
     """Unused material of a line back into stock: `lot` (default: the lot issued last that is still out)
-    into `location` (default: where it was issued from)."""
+    into `location` (default: where it was issued from). The same `entry_key` twice (a resent form)
+    returns the first return's move and posts nothing more, as an issue does."""
     require(actor, "inventory.issue_materialprepsheet")
     reason = _note(reason, required=True, field="reason")
     if quantity is None or not isinstance(quantity, Decimal) or not quantity.is_finite() or quantity <= 0:
         raise ValidationError({"quantity": [_("The quantity must be greater than zero.")]})
-    with transaction.atomic():
-        sheet, order, lines = _locked_sheet(line.sheet)
-        line = next(ln for ln in lines if ln.pk == line.pk)
-        if sheet.status == S.CANCELLED:
-            raise ValidationError(_("Prep sheet %(number)s is cancelled.") % {"number": sheet.number})
-        out = {key: qty for key, qty in _net_by_lot(line).items() if qty > 0}
-        if lot is not None:
-            out = {key: qty for key, qty in out.items() if key[1] == lot.pk}
-        if location is not None:
-            keyed = {}
-            for (item_id, lot_id, _from), qty in out.items():
-                keyed[(item_id, lot_id, location.pk)] = keyed.get((item_id, lot_id, location.pk), ZERO) + qty
-            out = keyed
-        from_lot = _(" from lot %(lot)s") % {"lot": lot.number} if lot else ""
-        if not out:
-            raise ValidationError(_("Nothing of line %(n)s is out to be returned%(lot)s.")
-                                  % {"n": line.line_no, "lot": from_lot})
-        (item_id, lot_id, location_id), available = list(out.items())[-1]
-        if quantity > available:
-            raise ValidationError({"quantity": [_("Only %(out)s of line %(n)s is out%(lot)s.")
-                                                % {"out": format_quantity(available, line.item.unit),
-                                                   "n": line.line_no, "lot": from_lot}]})
-        item = Item.objects.get(pk=item_id)
-        back_lot = Lot.objects.get(pk=lot_id) if lot_id else None
-        back_to = Location.objects.get(pk=location_id)
-        posting = post_stock(actor=actor, kind=MoveKind.RETURN, lines=[MoveLine(item=item, location=back_to,
-                                                                                 quantity=quantity, lot=back_lot)],
-                             reason=reason, document=sheet_document(sheet), order=order)
-        move = PrepSheetMove.objects.create(line=line, kind=PrepSheetMoveKind.RETURN, item=item, lot=back_lot,
-                                            location=back_to, quantity=quantity, note=reason,
-                                            move_group=posting.move_group, actor=actor)
-        line.returned_quantity += quantity
-        line.save(update_fields=["returned_quantity"])
-        to_status = S.PARTIALLY_ISSUED if sheet.status == S.ISSUED else sheet.status
-        _set_status(actor, sheet, to_status, "returned",
-                    _("Line %(n)s: %(quantity)s of %(code)s back to %(location)s. %(reason)s")
-                    % {"n": line.line_no, "quantity": format_quantity(quantity, item.unit), "code": item.code,
-                       "location": back_to.code, "reason": reason})
+    existing = PrepSheetMove.objects.filter(entry_key=entry_key).first() if entry_key else None
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return _return(actor, line, quantity, reason, lot, location, entry_key)
+    except IntegrityError:
+        existing = PrepSheetMove.objects.filter(entry_key=entry_key).first() if entry_key else None
+        if existing is None:
+            raise
+        return existing
+
+
+def _return(actor, line, quantity, reason, lot, location, entry_key):
+    """The return under the sheet lock (the issue's shape: lock, check the key again, post)."""
+    sheet, order, lines = _locked_sheet(line.sheet)
+    if entry_key and PrepSheetMove.objects.filter(entry_key=entry_key).exists():  # waited for our lock
+        return PrepSheetMove.objects.get(entry_key=entry_key)
+    line = next(ln for ln in lines if ln.pk == line.pk)
+    if sheet.status == S.CANCELLED:
+        raise ValidationError(_("Prep sheet %(number)s is cancelled.") % {"number": sheet.number})
+    out = {key: qty for key, qty in _net_by_lot(line).items() if qty > 0}
+    if lot is not None:
+        out = {key: qty for key, qty in out.items() if key[1] == lot.pk}
+    if location is not None:
+        keyed = {}
+        for (item_id, lot_id, _from), qty in out.items():
+            keyed[(item_id, lot_id, location.pk)] = keyed.get((item_id, lot_id, location.pk), ZERO) + qty
+        out = keyed
+    from_lot = _(" from lot %(lot)s") % {"lot": lot.number} if lot else ""
+    if not out:
+        raise ValidationError(_("Nothing of line %(n)s is out to be returned%(lot)s.")
+                              % {"n": line.line_no, "lot": from_lot})
+    (item_id, lot_id, location_id), available = list(out.items())[-1]
+    if quantity > available:
+        raise ValidationError({"quantity": [_("Only %(out)s of line %(n)s is out%(lot)s.")
+                                            % {"out": format_quantity(available, line.item.unit),
+                                               "n": line.line_no, "lot": from_lot}]})
+    item = Item.objects.get(pk=item_id)
+    back_lot = Lot.objects.get(pk=lot_id) if lot_id else None
+    back_to = Location.objects.get(pk=location_id)
+    posting = post_stock(actor=actor, kind=MoveKind.RETURN, lines=[MoveLine(item=item, location=back_to,
+                                                                             quantity=quantity, lot=back_lot)],
+                         reason=reason, document=sheet_document(sheet), order=order)
+    move = PrepSheetMove.objects.create(line=line, kind=PrepSheetMoveKind.RETURN, item=item, lot=back_lot,
+                                        location=back_to, quantity=quantity, note=reason,
+                                        move_group=posting.move_group, entry_key=entry_key, actor=actor)
+    line.returned_quantity += quantity
+    line.save(update_fields=["returned_quantity"])
+    to_status = S.PARTIALLY_ISSUED if sheet.status == S.ISSUED else sheet.status
+    _set_status(actor, sheet, to_status, "returned",
+                _("Line %(n)s: %(quantity)s of %(code)s back to %(location)s. %(reason)s")
+                % {"n": line.line_no, "quantity": format_quantity(quantity, item.unit), "code": item.code,
+                   "location": back_to.code, "reason": reason})
     return move
 
 
@@ -638,7 +671,7 @@ def _acceptance_errors(sheet, order, by_pk, accepted, discrepancies):
         return [_("Prep sheet %(number)s is %(status)s.") % {"number": sheet.number,
                                                                "status": sheet.get_status_display()}]
     if order.status != OrderStatus.PLANNED:
-        return [_order_refusal(order, _("accepted"))]
+        return [_order_refusal(order, "accept")]
     if not accepted and not discrepancies:
         return [_("Tick the lines you received, or report a discrepancy with a note.")]
     errors = []

@@ -35,13 +35,14 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from alerts.services import create_alert
 from orders.masterdata_services import log_master_data, validate_code
 from orders.models import MONEY, Order
+from orders.quantities import format_number
 from orders.services import record_event
 
 from . import numbering
@@ -110,11 +111,11 @@ def _positive(quantity, field="quantity"):
     return quantity
 
 
-def _stock_quantity(item, quantity, unit, field="quantity"):
+def _stock_quantity(item, quantity, unit, field="quantity", *, action=None):
     """`quantity` of `unit` in the item's stock unit; a unit that does not convert is refused."""
     _positive(quantity, field)
     try:
-        return to_base_quantity(item, quantity, unit or item.unit)
+        return to_base_quantity(item, quantity, unit or item.unit, action=action)
     except ValidationError as exc:
         raise ValidationError({field: exc.messages}) from None
 
@@ -181,7 +182,7 @@ def update_supplier(*, actor, supplier, **fields) -> Supplier:
 def _request_errors(item, quantity, needed_by, order):
     errors = {}
     try:
-        _stock_quantity(item, quantity, item.unit)
+        _stock_quantity(item, quantity, item.unit, action=_("Purchase request"))
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if not item.is_active:
@@ -308,7 +309,7 @@ def _line_errors(number, line: PurchaseLineInput, requests_seen):
     messages, base = [], None
     unit = line.unit or line.item.purchase_unit or line.item.unit
     try:
-        base = _stock_quantity(line.item, line.quantity, unit)
+        base = _stock_quantity(line.item, line.quantity, unit, action=_("Purchase order"))
     except ValidationError as exc:
         messages.extend(f"{where}: {m}" for m in exc.messages)
     messages.extend(f"{where}: {m}" for m in _price_errors(line.unit_price))
@@ -333,10 +334,24 @@ def _line_errors(number, line: PurchaseLineInput, requests_seen):
     return messages, unit, base
 
 
-def create_purchase_order(*, actor, supplier, lines, note="", currency=None) -> PurchaseOrder:
+def create_purchase_order(*, actor, supplier, lines, note="", currency=None, entry_key=None) -> PurchaseOrder:
     """A draft purchase order with `lines` (PurchaseLineInput). Lines made from approved purchase
-    requests mark them ordered and are bought for the request's order."""
+    requests mark them ordered and are bought for the request's order. The same `entry_key` twice (a
+    resent form) returns the first purchase order instead of making a second."""
     require(actor, "inventory.add_purchaseorder")
+    existing = PurchaseOrder.objects.filter(entry_key=entry_key).first() if entry_key else None
+    if existing is not None:
+        return existing
+    try:
+        return _create_purchase_order(actor, supplier, lines, note, currency, entry_key)
+    except IntegrityError:
+        existing = PurchaseOrder.objects.filter(entry_key=entry_key).first() if entry_key else None
+        if existing is None:
+            raise
+        return existing
+
+
+def _create_purchase_order(actor, supplier, lines, note, currency, entry_key):
     lines = list(lines)
     note = _clean_note(note, max_length=2000)
     errors = []
@@ -361,7 +376,7 @@ def create_purchase_order(*, actor, supplier, lines, note="", currency=None) -> 
             raise ValidationError(errors)
         purchase_order = PurchaseOrder.objects.create(
             number=numbering.next_number(numbering.PURCHASE_ORDER), supplier=supplier, note=note,
-            currency=currency or supplier.currency, created_by=actor)
+            currency=currency or supplier.currency, created_by=actor, entry_key=entry_key)
         for number, (line, unit, base) in enumerate(checked, start=1):
             po_line = PurchaseOrderLine.objects.create(
                 purchase_order=purchase_order, line_no=number, item=line.item, quantity=line.quantity, unit=unit,
@@ -431,6 +446,11 @@ def set_line_expected_date(*, actor, line, expected_date, reason) -> PurchaseOrd
         if purchase_order.status not in [PO.DRAFT, *PO_OPEN]:
             raise ValidationError(_("Purchase order %(number)s is %(status)s: no goods are expected on it.")
                                   % {"number": purchase_order.number, "status": purchase_order.get_status_display()})
+        ordered_on = timezone.localtime(purchase_order.created_at).date()
+        if expected_date < ordered_on:
+            raise ValidationError(_("The expected date cannot be before purchase order %(number)s was made (%(date)s).")
+                                  % {"number": purchase_order.number,
+                                     "date": formats.date_format(ordered_on, "SHORT_DATE_FORMAT")})
         previous = current.expected_date
         current.expected_date = expected_date
         current.save(update_fields=["expected_date"])
@@ -575,7 +595,7 @@ def _receive(actor, line, data, entry_key):
                                          "status": purchase_order.get_status_display()})
     item = line.item
     unit = data.unit or line.unit
-    base = _stock_quantity(item, data.quantity, unit)
+    base = _stock_quantity(item, data.quantity, unit, action=_("Goods receipt"))
     most = _max_receivable(line, purchase_order.supplier)
     if base > most:
         raise ValidationError({"quantity": [
@@ -584,7 +604,7 @@ def _receive(actor, line, data, entry_key):
             % {"most": format_quantity(max(most, ZERO), item.unit), "code": item.code,
                "ordered": format_quantity(line.base_quantity, item.unit),
                "received": format_quantity(line.received_quantity, item.unit),
-               "tolerance": purchase_order.supplier.over_receipt_percent.normalize()}]})
+               "tolerance": format_number(purchase_order.supplier.over_receipt_percent)}]})
     note = _clean_note(data.note)
     number = numbering.next_number(numbering.GOODS_RECEIPT)
     lot_number = (data.lot_number or "").strip() or number
@@ -619,7 +639,7 @@ def _receive(actor, line, data, entry_key):
     record_po_event(purchase_order=purchase_order, action="received", actor=actor, from_status=from_status,
                     to_status=status,
                     note=_("%(receipt)s: %(quantity)s %(unit)s of %(code)s, lot %(lot)s, at %(location)s%(quarantine)s")
-                    % {"receipt": number, "quantity": data.quantity.normalize(), "unit": unit, "code": item.code,
+                    % {"receipt": number, "quantity": format_number(data.quantity), "unit": unit, "code": item.code,
                        "lot": move.lot.number, "location": data.location.code,
                        "quarantine": _(" (quarantine)") if receipt.quarantined else ""})
     if line.order is not None and not receipt.quarantined:

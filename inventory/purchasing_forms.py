@@ -7,7 +7,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from orders.forms import CodeChoiceField, DecimalTextField
+from orders.forms import CodeChoiceField, DecimalTextField, ModelDecimalField
 from orders.models import Order, Unit
 
 from .models import (
@@ -64,6 +64,7 @@ class SupplierForm(forms.ModelForm):
     class Meta:
         model = Supplier
         fields = ["code", "name", "contact_name", "phone", "email", "address", "currency", "over_receipt_percent"]
+        field_classes = {"over_receipt_percent": ModelDecimalField}
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -103,6 +104,8 @@ class PurchaseOrderForm(forms.Form):
                         "required": _("Choose a supplier.")},
         widget=forms.TextInput(attrs={"list": "supplier-options", "autocomplete": "off"}))
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    entry_key = EntryKeyField(error_messages={"required": _("The form has expired: reload the page and enter the "
+                                                             "purchase order again.")})
 
 
 class PurchaseOrderLineForm(forms.Form):

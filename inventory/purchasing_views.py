@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from orders.quantities import format_number
 from record_pages.views import add_service_errors, paginate, save_form
 
 from . import purchasing, purchasing_selectors
@@ -188,7 +189,8 @@ def purchase_order_create(request):
                       for f in lines.forms if f.cleaned_data]
             try:
                 po = purchasing.create_purchase_order(actor=request.user, supplier=form.cleaned_data["supplier"],
-                                                      lines=inputs, note=form.cleaned_data["note"])
+                                                      lines=inputs, note=form.cleaned_data["note"],
+                                                      entry_key=form.cleaned_data["entry_key"])
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -196,7 +198,7 @@ def purchase_order_create(request):
                 return redirect("inventory:purchase_order_detail", pk=po.pk)
     else:
         requests = purchasing_selectors.approved_requests(_request_ids(request))
-        form = PurchaseOrderForm()
+        form = PurchaseOrderForm(initial={"entry_key": new_entry_key()})
         lines = PurchaseOrderLineFormSet(prefix="lines", initial=_initial_lines(requests))
     return render(request, "inventory/purchasing/order_form.html", {
         "form": form, "lines": lines, "suppliers": purchasing_selectors.supplier_options()})
@@ -244,7 +246,7 @@ def purchase_order_action(request, pk, action):
 def _receipt_message(result, line):
     receipt = result.receipt
     text = _("Received %(quantity)s %(unit)s of %(code)s into lot %(lot)s at %(location)s (%(number)s).") % {
-        "quantity": receipt.quantity.normalize(), "unit": receipt.unit, "code": line.item.code,
+        "quantity": format_number(receipt.quantity), "unit": receipt.unit, "code": line.item.code,
         "lot": receipt.lot.number, "location": receipt.location.code, "number": receipt.number}
     if receipt.quarantined:
         text += " " + _("The lot is in quarantine until quality control releases it.")

@@ -51,7 +51,7 @@ def reserve_stock(*, actor, item, quantity, demand: DocumentRef, unit="", order=
     errors = _demand_errors(demand)
     if errors:
         raise ValidationError(errors)
-    base = to_base_quantity(item, positive_quantity(quantity), unit or item.unit)
+    base = to_base_quantity(item, positive_quantity(quantity), unit or item.unit, action=_("Reservation"))
     if lot is not None:
         lot = Lot.objects.select_related("item").get(pk=lot.pk)  # its status as stored now
         if lot.item_id != item.pk:

@@ -7,10 +7,12 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from orders import rules
-from orders.forms import CodeChoiceField, DecimalTextField
+from orders.forms import CodeChoiceField, DecimalTextField, WholeNumberField
 from orders.models import Unit
+from orders.quantities import parse_typed
 
 from .models import Item, ItemType, Location, Lot, LotStatus, MoveKind, Warehouse
+from .purchasing_forms import EntryKeyField
 from .stock_services import LotInput
 
 ALL = [("", _("All"))]
@@ -116,6 +118,9 @@ class StockMoveForm(forms.Form):
     document_number = forms.CharField(label=_("Document"), max_length=60, required=False,
                                       help_text=_("Delivery note, count sheet or other paper behind the move."))
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    # One-time key: the same form sent twice posts once (stock_services.post_manual_move).
+    entry_key = EntryKeyField(error_messages={"required": _("The form has expired: reload the page and enter the "
+                                                             "move again.")})
 
     # Which fields each kind shows (the template hides the others).
     FIELDS_BY_KIND = {
@@ -152,7 +157,7 @@ class StockMoveForm(forms.Form):
         extra = self.FIELDS_BY_KIND.get(kind, {"lot"})
         hidden = {"lot", "supplier_lot", "production_date", "expiry_date", "lot_status", "to_location",
                   "direction"} - extra
-        return [field for field in self if field.name not in hidden and field.name != "kind"]
+        return [field for field in self if field.name not in hidden and field.name not in ("kind", "entry_key")]
 
 
 class ReasonForm(forms.Form):
@@ -195,6 +200,7 @@ class LocationForm(WarehouseForm):
     class Meta:
         model = Location
         fields = ["warehouse", "code", "zone", "bin", "pick_sequence"]
+        field_classes = {"pick_sequence": WholeNumberField}
         widgets = {}
 
     def __init__(self, *args, **kwargs):
@@ -211,7 +217,7 @@ def count_inputs(data, balances):
         if not text:
             continue
         try:
-            counted = rules.parse_decimal(text, field_label=balance.item.code)
+            counted = parse_typed(text, field_label=balance.item.code)
             expected = rules.parse_decimal(data.get(f"expected-{balance.pk}") or "", field_label=balance.item.code)
         except ValidationError as exc:
             errors[balance.pk] = " ".join(exc.messages)

@@ -12,11 +12,12 @@ After a posting that takes stock out, items whose usable stock fell below their 
 safety stock) raise one alert per item and day for the warehouse and the planners.
 """
 
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from alerts.services import create_alert
 
 from .ledger import ZERO, DocumentRef, MoveLine, Posting, item_quantities, post_moves, register_document_type
-from .models import Item, Lot, LotEvent, LotStatus, MoveKind, StockBalance, StockMove
+from .models import Item, Lot, LotEvent, LotStatus, ManualPosting, MoveKind, StockBalance, StockMove
 from .units import format_quantity
 
 POST_PERMISSION = "inventory.post_stockmove"
@@ -131,7 +132,10 @@ def lot_errors(item, data: LotInput):
         errors["lot"] = [_("A lot number has at most 60 characters and no spaces.")]
     if len(data.supplier_lot or "") > Lot._meta.get_field("supplier_lot").max_length:
         errors["supplier_lot"] = [_("The supplier lot has at most 60 characters.")]
-    if data.production_date and data.expiry_date and data.expiry_date < data.production_date:
+    if data.production_date and data.production_date > timezone.localdate():
+        errors["production_date"] = [_("The production date cannot be in the future: goods are received after "
+                                       "they were made.")]
+    elif data.production_date and data.expiry_date and data.expiry_date < data.production_date:
         errors["expiry_date"] = [_("The expiry date is before the production date.")]
     if data.status not in LotStatus.values:
         errors["lot_status"] = [_("Unknown lot status.")]
@@ -245,6 +249,74 @@ def transfer_stock(*, actor, item, from_location, to_location, quantity, unit=""
     lines = [MoveLine(item=item, location=from_location, quantity=-quantity, lot=lot, unit=unit),
              MoveLine(item=item, location=to_location, quantity=quantity, lot=lot, unit=unit)]
     return post_stock(actor=actor, kind=MoveKind.TRANSFER, lines=lines, reason=reason, document=document)
+
+
+# --- the manual stock move form ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ManualMove:
+    """What the manual stock move form asks for (only the fields of its kind matter)."""
+
+    kind: str
+    item: Item
+    location: object
+    quantity: Decimal
+    unit: str = ""
+    lot: Lot | None = None
+    lot_input: LotInput | None = None
+    to_location: object = None
+    remove: bool = False  # an adjustment that takes stock out
+    reason: str = ""
+    document: DocumentRef | None = None
+
+
+def post_manual_move(*, actor, move: ManualMove, entry_key) -> Posting:
+    """Post one manual move once per `entry_key` (the form's one-time key, as the prep sheet scan and
+    the goods receipt use): the same form sent again returns the first posting with `duplicate` set
+    and writes nothing. Two copies racing meet on the key's unique index; the loser returns the
+    winner's posting."""
+    require(actor, POST_PERMISSION)
+    if entry_key is None:
+        raise ValidationError(_("The form has expired: reload the page and enter the move again."))
+    existing = _posted_entry(entry_key)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            ManualPosting.objects.create(entry_key=entry_key, move_group=uuid.uuid4(), actor=actor)
+            posting = _post_manual(actor, move)
+            ManualPosting.objects.filter(entry_key=entry_key).update(move_group=posting.move_group)
+            return posting
+    except IntegrityError:
+        existing = _posted_entry(entry_key)
+        if existing is None:
+            raise
+        return existing
+
+
+def _posted_entry(entry_key):
+    entry = ManualPosting.objects.filter(entry_key=entry_key).first()
+    if entry is None:
+        return None
+    moves = list(StockMove.objects.filter(move_group=entry.move_group).select_related("item", "location", "lot")
+                 .order_by("pk"))
+    return Posting(move_group=entry.move_group, moves=moves, duplicate=True)
+
+
+def _post_manual(actor, move: ManualMove):
+    common = {"actor": actor, "item": move.item, "quantity": move.quantity, "unit": move.unit,
+              "reason": move.reason, "document": move.document}
+    if move.kind == MoveKind.RECEIPT:
+        return receive_stock(location=move.location, lot_input=move.lot_input, **common)
+    if move.kind == MoveKind.TRANSFER:
+        return transfer_stock(from_location=move.location, to_location=move.to_location, lot=move.lot, **common)
+    if move.kind == MoveKind.ADJUSTMENT:
+        common["quantity"] = -move.quantity if move.remove else move.quantity
+        return adjust_stock(location=move.location, lot=move.lot, **common)
+    service = {MoveKind.ISSUE: issue_stock, MoveKind.RETURN: return_stock, MoveKind.SCRAP: scrap_stock}.get(move.kind)
+    if service is None:
+        raise ValidationError(_("Unknown kind of stock move."))
+    return service(location=move.location, lot=move.lot, **common)
 
 
 # --- reversal ------------------------------------------------------------------------------------

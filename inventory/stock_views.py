@@ -18,11 +18,13 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from imports.views import import_page, upload_size_limited
+from orders.quantities import understood_text
 from record_pages.views import ACTIVE_ACTIONS, add_service_errors, paginate, save_form, toggle_active
 
 from . import reservations, stock_importing, stock_selectors, stock_services, warehouse_services
 from .ledger import DocumentRef, describe_moves
 from .models import MoveKind, Reservation, StockBalance, StockMove
+from .purchasing_forms import new_entry_key
 from .stock_forms import (
     BalanceFilterForm,
     CountFilterForm,
@@ -151,26 +153,21 @@ def lot_detail(request, pk):
 
 # --- postings ----------------------------------------------------------------------------------------
 
-def _post_from_form(user, data):
-    """Call the service for the manual move form's kind."""
-    kind, item = data["kind"], data["item"]
-    common = {"actor": user, "item": item, "quantity": data["quantity"], "unit": data.get("unit") or "",
-              "reason": data.get("reason", "")}
+def _manual_move(data):
+    """The manual move form's fields as the service's input."""
     number = (data.get("document_number") or "").strip()
-    document = DocumentRef("manual", None, number) if number else None
-    lot = data.get("lot_object")
-    if kind == MoveKind.RECEIPT:
-        return stock_services.receive_stock(location=data["location"], lot_input=data.get("lot_input"),
-                                            document=document, **common)
-    if kind == MoveKind.TRANSFER:
-        return stock_services.transfer_stock(from_location=data["location"], to_location=data["to_location"],
-                                             lot=lot, document=document, **common)
-    if kind == MoveKind.ADJUSTMENT:
-        common["quantity"] = common["quantity"] if data["direction"] == "add" else -common["quantity"]
-        return stock_services.adjust_stock(location=data["location"], lot=lot, document=document, **common)
-    service = {MoveKind.ISSUE: stock_services.issue_stock, MoveKind.RETURN: stock_services.return_stock,
-               MoveKind.SCRAP: stock_services.scrap_stock}[kind]
-    return service(location=data["location"], lot=lot, document=document, **common)
+    return stock_services.ManualMove(
+        kind=data["kind"], item=data["item"], location=data["location"], quantity=data["quantity"],
+        unit=data.get("unit") or "", lot=data.get("lot_object"), lot_input=data.get("lot_input"),
+        to_location=data.get("to_location"), remove=data.get("direction") == "remove",
+        reason=data.get("reason", ""), document=DocumentRef("manual", None, number) if number else None)
+
+
+def _posted_message(posting):
+    if posting.duplicate:
+        return _("This entry was already posted; nothing more was posted: %(what)s.") % {
+            "what": _posting_summary(posting)}
+    return _("Posted: %(what)s.") % {"what": _posting_summary(posting)}
 
 
 @login_required
@@ -182,8 +179,9 @@ def move_create(request):
         kind = MoveKind.RECEIPT
     if request.method == "POST":
         form = StockMoveForm(request.POST)
-        posting = save_form(request, form, lambda: _post_from_form(request.user, form.cleaned_data),
-                            lambda p: _("Posted: %(what)s.") % {"what": _posting_summary(p)})
+        posting = save_form(request, form, lambda: stock_services.post_manual_move(
+            actor=request.user, move=_manual_move(form.cleaned_data), entry_key=form.cleaned_data["entry_key"]),
+            _posted_message)
         if posting:
             return redirect("inventory:stock_item", pk=posting.moves[0].item_id)
     else:
@@ -191,7 +189,7 @@ def move_create(request):
         for name in ("item", "location", "lot"):
             if request.GET.get(name):
                 initial[name] = request.GET[name]
-        form = StockMoveForm(initial=initial)
+        form = StockMoveForm(initial={**initial, "entry_key": new_entry_key()})
     return render(request, "inventory/stock/move_form.html", {
         "form": form, "kind": kind, "kinds": dict(StockMoveForm.base_fields["kind"].choices),
         "fields": form.visible_fields_for(kind),
@@ -283,7 +281,8 @@ def cycle_count(request):
                                  % {"n": len(lines), "changed": changed})
                 return redirect(reverse("inventory:cycle_count") + "?" + request.GET.urlencode())
         review = [(line, difference) for line, difference in stock_services.count_differences(lines)]
-    sheet = [{"balance": b, "counted": request.POST.get(f"count-{b.pk}", "") if request.method == "POST" else "",
+    sheet = [{"balance": b,
+              "counted": understood_text(request.POST.get(f"count-{b.pk}", "")) if request.method == "POST" else "",
               "error": errors.get(b.pk), "difference": next((d for line, d in review if line.balance.pk == b.pk), None)}
              for b in balances]
     return render(request, "inventory/stock/count.html", {

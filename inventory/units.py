@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from orders.models import Unit
+from orders.quantities import format_number
 
 from .models import STANDARD_CONVERSIONS, Item, UnitConversion
 
@@ -28,8 +29,9 @@ def decimals_of(value: Decimal) -> int:
 
 
 def format_quantity(quantity: Decimal, unit: str) -> str:
-    """12.500 kg, 3 pcs: the quantity with its unit's decimals (for messages)."""
-    return f"{quantity.quantize(Decimal(1).scaleb(-Unit.decimals(unit)))} {unit}"
+    """12.500 kg, 3 pcs: the quantity with its unit's decimals in the reader's notation (never an
+    exponent: orders.quantities.format_number)."""
+    return f"{format_number(quantity, Unit.decimals(unit))} {unit}"
 
 
 def conversion_factor(item: Item, from_unit: str, to_unit: str) -> Fraction | None:
@@ -51,9 +53,11 @@ def conversion_factor(item: Item, from_unit: str, to_unit: str) -> Fraction | No
     return None
 
 
-def to_base_quantity(item: Item, quantity: Decimal, unit: str | None = None) -> Decimal:
+def to_base_quantity(item: Item, quantity: Decimal, unit: str | None = None, *, action=None) -> Decimal:
     """`quantity` of `unit` (default: the item's unit) in the item's unit, exactly; ValidationError
-    when the unit does not convert or the result does not fit the item's unit."""
+    when the unit does not convert or the result does not fit the item's unit. `action` names what the
+    person is doing ("Issue", "Shipment") in the refusal; the sign of `quantity` is the ledger's
+    business, so refusals show the amount as typed."""
     unit = unit or item.unit
     if unit not in Unit.values:
         raise ValidationError(_("“%(unit)s” is not a unit.") % {"unit": unit})
@@ -68,11 +72,16 @@ def to_base_quantity(item: Item, quantity: Decimal, unit: str | None = None) -> 
     places = Unit.decimals(item.unit)
     scaled = base * 10 ** places
     if scaled.denominator != 1:
-        shown = (Decimal(base.numerator) / Decimal(base.denominator)).quantize(Decimal("0.000001"))
-        raise ValidationError(_("%(quantity)s %(unit)s is %(base_quantity)s %(base)s, which %(code)s cannot be "
-                                "stocked in (at most %(places)s decimals): enter the quantity in %(base)s.")
-                              % {"quantity": quantity.normalize(), "unit": unit, "base_quantity": shown.normalize(),
-                                 "base": item.unit, "code": item.code, "places": places})
+        values = {"action": action or _("Quantity"), "quantity": format_number(abs(quantity)), "unit": unit,
+                  "base": item.unit, "code": item.code, "places": places}
+        if unit == item.unit:
+            raise ValidationError(_("%(action)s %(quantity)s %(unit)s: %(code)s is counted in %(unit)s with at most "
+                                    "%(places)s decimals; enter a quantity with at most %(places)s decimals.")
+                                  % values)
+        exact = Decimal(abs(base.numerator)) / Decimal(base.denominator)
+        raise ValidationError(_("%(action)s %(quantity)s %(unit)s: that is %(base_quantity)s %(base)s, and %(code)s is "
+                                "counted in %(base)s with at most %(places)s decimals; enter the quantity in "
+                                "%(base)s.") % {**values, "base_quantity": format_number(exact, 6)})
     exact = Decimal(scaled.numerator).scaleb(-places)
     if abs(exact) > MAX_QUANTITY:
         raise ValidationError(_("The quantity is too large."))

@@ -41,6 +41,7 @@ from .models import (
     Product,
     line_amount,
 )
+from .quantities import format_number, parse_typed
 from .services import OrderActionRefused, record_event, transition_order
 
 S = OrderStatus
@@ -89,7 +90,7 @@ def _parse(order, kind, proposed):
                 errors.append(_("Order %(number)s has no line %(line)s.") % {"number": order.number, "line": line_no})
                 continue
             try:
-                quantity = rules.parse_decimal(text, field_label=_("Line %(n)s") % {"n": line_no})
+                quantity = parse_typed(text, field_label=_("Line %(n)s") % {"n": line_no})
                 rules.validate_quantity(quantity, line.product)
             except (ValidationError, InvalidOperation) as exc:
                 errors.extend(_("Line %(n)s: %(msg)s") % {"n": line_no, "msg": m}
@@ -97,7 +98,7 @@ def _parse(order, kind, proposed):
                 continue
             if quantity < line.shipped_quantity:
                 errors.append(_("Line %(n)s: %(shipped)s are shipped already; the quantity cannot be less.")
-                              % {"n": line_no, "shipped": format(line.shipped_quantity.normalize(), "f")})
+                              % {"n": line_no, "shipped": format_number(line.shipped_quantity)})
             elif quantity != line.quantity:
                 change.quantities[line] = (line.quantity, quantity)
         if not change.quantities and not errors:
@@ -146,7 +147,7 @@ def _parse_product(order, kind, proposed, change):
             errors.append(_("Line %(n)s is %(sku)s already.") % {"n": change.line.line_no, "sku": sku})
     else:
         try:
-            change.quantity = rules.parse_decimal(proposed.get("quantity") or "", field_label=_("Quantity"))
+            change.quantity = parse_typed(proposed.get("quantity") or "", field_label=_("Quantity"))
             rules.validate_quantity(change.quantity, change.product)
         except (ValidationError, InvalidOperation) as exc:
             errors.extend(getattr(exc, "messages", [str(exc)]))

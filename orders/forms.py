@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .models import Channel, Currency, Customer, OrderStatus, Priority, Product
+from .quantities import read_number, reinterpreted_message, understood_text
 from .services import LineInput
 
 
@@ -67,7 +68,9 @@ class OrderForm(forms.Form):
 
 
 class DecimalTextField(forms.CharField):
-    """A number typed by a person: clear messages for '12,5', 'abc', '1e9'."""
+    """A number typed by a person: clear messages for '12,5', 'abc', '1e400'. A number understood only
+    by reading it generously ('１２', '1,000', '1e3') is refused once with the number understood put in
+    the field, so nothing is saved that the person has not seen (orders.quantities)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
@@ -77,7 +80,47 @@ class DecimalTextField(forms.CharField):
         value = super().clean(value)
         if value in ("", None):
             return None
-        return rules.parse_decimal(value, field_label=self.label)
+        number = read_number(value, field_label=self.label)
+        if not number.is_plain:
+            raise ValidationError(reinterpreted_message(number, self.label), code="reinterpreted")
+        return number.value
+
+    def bound_data(self, data, initial):
+        """The field shows the number it understood after a refusal for reinterpretation."""
+        return understood_text(super().bound_data(data, initial))
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number typed by a person, read like DecimalTextField (Django's IntegerField takes '１２'
+    as 12 without saying so)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = read_number(value, field_label=self.label)
+        if not number.is_plain:
+            raise ValidationError(reinterpreted_message(number, self.label), code="reinterpreted")
+        if number.value != number.value.to_integral_value():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(number.value)
+
+    def bound_data(self, data, initial):
+        return understood_text(super().bound_data(data, initial))
+
+
+class ModelDecimalField(forms.DecimalField):
+    """A model's DecimalField in a ModelForm (Meta.field_classes), read like DecimalTextField."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = read_number(value, field_label=self.label)
+        if not number.is_plain:
+            raise ValidationError(reinterpreted_message(number, self.label), code="reinterpreted")
+        return number.value
+
+    def bound_data(self, data, initial):
+        return understood_text(super().bound_data(data, initial))
 
 
 class OrderLineForm(forms.Form):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from . import masterdata_services
-from .forms import DecimalTextField
+from .forms import DecimalTextField, WholeNumberField
 from .masterdata_services import MAX_CONTACTS, MAX_LEAD_TIME_DAYS, ContactInput
 from .models import Currency, Customer, PaymentTerms, Product, Unit
 
@@ -127,7 +127,7 @@ def contact_initial(customer):
 class ProductForm(forms.ModelForm):
     """Create or edit a product. The SKU is fixed once created: order lines and documents use it."""
 
-    standard_lead_time_days = forms.IntegerField(
+    standard_lead_time_days = WholeNumberField(
         label=_("Standard lead time (days)"), min_value=0, max_value=MAX_LEAD_TIME_DAYS,
         help_text=_("Calendar days from order to delivery; a shorter requested lead time suggests a rush order."),
         error_messages={"required": _("Enter the lead time in days."),

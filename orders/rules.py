@@ -3,7 +3,7 @@
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,9 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import OPEN_FOR_CREDIT, Customer, Order, OrderStatus, Product, Unit, line_amount
-
-# Larger than any quantity (12,3) or price (12,2) can be; refusing early keeps Decimal arithmetic sane.
-MAX_TYPED_NUMBER = Decimal("1e12")
+from .quantities import MAX_TYPED_NUMBER, format_number, read_number  # noqa: F401 (re-exported)
 
 
 def today():
@@ -22,28 +20,12 @@ def today():
 
 
 def parse_decimal(value, *, field_label):
-    """Accept '1234.5' (and '1,234.5' as typed by people) but never '12,5' meaning 12.5: a comma
-    followed by other than three digits is rejected with a clear message instead of guessed."""
+    """The number typed (orders.quantities.read_number: '1234.5', '1,234.5', '１２'; never '12,5'
+    meaning 12.5). Forms refuse a reinterpreted number once so the person sees it (DecimalTextField);
+    files and the API take the number as read."""
     if isinstance(value, Decimal):
         return value
-    text = str(value).strip().replace(" ", "")
-    if "," in text:
-        groups = text.split(".")[0].split(",")
-        if any(len(g) != 3 for g in groups[1:]) or not groups[0]:
-            raise ValidationError(
-                _("%(field)s: use a dot as the decimal separator (for example 12.5), not a comma.")
-                % {"field": field_label})
-        text = text.replace(",", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(
-            _("%(field)s: “%(value)s” is not a number.") % {"field": field_label, "value": value}) from None
-    if not number.is_finite():
-        raise ValidationError(_("%(field)s: “%(value)s” is not a number.") % {"field": field_label, "value": value})
-    if abs(number) >= MAX_TYPED_NUMBER:
-        raise ValidationError(_("%(field)s: “%(value)s” is too large.") % {"field": field_label, "value": value})
-    return number
+    return read_number(value, field_label=field_label).value
 
 
 def validate_quantity(quantity, product):
@@ -52,7 +34,7 @@ def validate_quantity(quantity, product):
     maximum = settings.ORDER_LINE_MAX_QUANTITY
     if quantity > maximum:
         raise ValidationError(_("Quantity %(qty)s is over the maximum of %(max)s per line; check for a typing error.")
-                              % {"qty": quantity, "max": maximum})
+                              % {"qty": format_number(quantity), "max": format_number(maximum)})
     decimals = Unit.decimals(product.unit)
     if quantity != quantity.quantize(Decimal(1).scaleb(-decimals)):
         if decimals == 0:

@@ -52,7 +52,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.models import Unit
-from orders.rules import parse_decimal
+from orders.quantities import format_number, parse_typed
 
 from .models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrder, WorkOrderOperation, WorkOrderStatus
 from .plans import (
@@ -524,7 +524,7 @@ def _split(work_order, first, *, actor, new_parent, now):
         kept = _share(op.quantity, first, total)
         if not 0 < kept < op.quantity:
             raise ValidationError(_("Operation %(op)s of %(wo)s (%(qty)s) cannot be shared in this proportion.")
-                                  % {"op": op.sequence, "wo": work_order.number, "qty": op.quantity})
+                                  % {"op": op.sequence, "wo": work_order.number, "qty": format_number(op.quantity)})
         copies.append(WorkOrderOperation(
             work_order=new, sequence=op.sequence, routing_operation_id=op.routing_operation_id,
             work_center_id=op.work_center_id, alternative_work_center_id=op.alternative_work_center_id,
@@ -540,7 +540,8 @@ def _split(work_order, first, *, actor, new_parent, now):
             op.planned_end = _working_time(center, now).finish(op.planned_start, working_minutes(op, center))
     WorkOrderOperation.objects.bulk_update(ops, ["quantity", "planned_end"])
     WorkOrderOperation.objects.bulk_create(copies)
-    names = {"total": total, "kept": first, "rest": rest, "old": work_order.number, "new": number}
+    names = {"total": format_number(total), "kept": format_number(first), "rest": format_number(rest),
+             "old": work_order.number, "new": number}
     record_work_order_event(work_order=work_order, action="split", actor=actor, from_status=WO.PLANNED,
                             to_status=WO.PLANNED,
                             note=_("Split: %(total)s → %(kept)s here and %(rest)s in %(new)s.") % names)
@@ -555,7 +556,8 @@ def _split(work_order, first, *, actor, new_parent, now):
         if not 0 < child_first < child.quantity:
             raise ValidationError(_("Sub-assembly work order %(wo)s (%(qty)s %(unit)s) cannot be shared in this "
                                     "proportion: one part would get nothing.")
-                                  % {"wo": child.number, "qty": child.quantity, "unit": child.item.get_unit_display()})
+                                  % {"wo": child.number, "qty": format_number(child.quantity),
+                                     "unit": child.item.get_unit_display()})
         _split(child, child_first, actor=actor, new_parent=new, now=now)
     return new
 
@@ -567,7 +569,7 @@ def split_work_order(*, actor, work_order, quantity, expected_version, now=None)
     now = now or timezone.now()
     if quantity is None or (isinstance(quantity, str) and not quantity.strip()):
         raise ValidationError(_("Enter the quantity the work order keeps."))
-    first = parse_decimal(quantity, field_label=_("Quantity"))
+    first = parse_typed(quantity, field_label=_("Quantity"))
     with transaction.atomic():
         lock_scheduling()
         locked = WorkOrder.objects.select_for_update().filter(pk=work_order.pk).first()
@@ -582,7 +584,7 @@ def split_work_order(*, actor, work_order, quantity, expected_version, now=None)
         total = current.quantity
         if not 0 < first < total:
             raise ValidationError(_("The quantity kept must be more than 0 and less than %(total)s.")
-                                  % {"total": format(total.normalize(), "f")})
+                                  % {"total": format_number(total)})
         decimals = Unit.decimals(current.item.unit)
         if first != first.quantize(Decimal(1).scaleb(-decimals)):
             raise ValidationError(_("%(item)s is counted in whole %(unit)s: the quantity cannot have decimals.")
@@ -593,6 +595,6 @@ def split_work_order(*, actor, work_order, quantity, expected_version, now=None)
         before = _order_finishes()
         new = _split(current, first, actor=actor, new_parent=None, now=now)
         summary = _("Work order %(old)s was split: %(kept)s stay in it, %(rest)s go to the new work order %(new)s.") % {
-            "old": current.number, "kept": format(first.normalize(), "f"),
-            "rest": format((total - first).normalize(), "f"), "new": new.number}
+            "old": current.number, "kept": format_number(first),
+            "rest": format_number(total - first), "new": new.number}
         return _reschedule(summary=summary, before=before, now=now, work_order=new)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from inventory.forms import plain_decimal
-from orders.forms import CodeChoiceField, DecimalTextField
+from orders.forms import CodeChoiceField, DecimalTextField, WholeNumberField
 from orders.masterdata_services import validate_code
 
 from .models import CalendarException, ExceptionKind, Weekday, WorkCalendar, WorkCenter
@@ -79,6 +79,7 @@ class WorkCenterForm(ChecksInServices, forms.ModelForm):
         model = WorkCenter
         fields = ["code", "name", "parallel_units", "efficiency_percent", "calendar", "cost_rate_per_hour",
                   "currency", "down_until"]
+        field_classes = {"parallel_units": WholeNumberField}
         error_messages = {
             "code": {"unique": _("A work center with this code already exists."), "required": _("Enter a code.")},
             "name": {"required": _("Enter a name.")},
@@ -216,7 +217,7 @@ def _work_center_field(label, *, required):
 
 
 class OperationForm(forms.Form):
-    sequence = forms.IntegerField(label=_("Sequence"), required=False, min_value=1, max_value=9999,
+    sequence = WholeNumberField(label=_("Sequence"), required=False, min_value=1, max_value=9999,
                                   error_messages={"invalid": _("Enter a whole number."),
                                                   "min_value": _("The sequence number must be 1 or more.")})
     work_center = _work_center_field(_("Work center"), required=False)

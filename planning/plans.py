@@ -49,6 +49,7 @@ from inventory.models import Item
 from inventory.requirements import material_ready_date
 from inventory.selectors import explosion
 from orders.models import Order, OrderStatus, Priority
+from orders.quantities import format_number
 from orders.services import transition_order
 
 from .models import (
@@ -192,7 +193,8 @@ class _Drafting:
             self.errors.append(
                 _("%(quantity)s of %(item)s at most %(size)s per batch would make %(count)s work orders (at most "
                   "%(max)s): raise the maximum batch size of its routing.")
-                % {"quantity": quantity, "item": item.code, "size": routing.max_batch_size, "count": len(sizes),
+                % {"quantity": format_number(quantity), "item": item.code,
+                   "size": format_number(routing.max_batch_size), "count": len(sizes),
                    "max": MAX_BATCHES})
             return
         for size in sizes:

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from inventory.forms import plain_decimal
-from orders.forms import DecimalTextField
+from orders.forms import DecimalTextField, WholeNumberField
 from orders.models import Product
 
 from .models import (
@@ -155,7 +155,7 @@ class MeasureField(forms.CharField):
 
 
 class CharacteristicForm(forms.Form):
-    position = forms.IntegerField(label=_("Position"), required=False, min_value=1, max_value=999)
+    position = WholeNumberField(label=_("Position"), required=False, min_value=1, max_value=999)
     name = forms.CharField(label=_("Characteristic"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=CharacteristicKind.choices, required=False)
     defect_class = forms.ChoiceField(label=_("Defect class"), choices=DefectClass.choices, required=False,
@@ -220,7 +220,7 @@ def plan_header_initial(plan):
 class SpcForm(forms.Form):
     product = ProductChoiceField(label=_("Product"), queryset=Product.objects.filter(is_active=True).order_by("sku"))
     characteristic = forms.CharField(label=_("Characteristic"), max_length=100, required=False)
-    subgroups = forms.IntegerField(label=_("Last inspections"), min_value=2, max_value=1000, initial=25,
+    subgroups = WholeNumberField(label=_("Last inspections"), min_value=2, max_value=1000, initial=25,
                                    required=False)
     date_from = forms.DateField(label=_("Defects from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

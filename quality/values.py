@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from orders.quantities import format_number
+
 from .plan_services import MAX_MEASURE, MEASURE_DECIMALS
 
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -67,4 +69,4 @@ def parse_attribute(raw) -> bool | None:
 
 def plain(value: Decimal) -> str:
     """A quantity or measure as a person writes it: 500.000 → "500", 0.250 → "0.25" (never 5E+2)."""
-    return format(value.normalize(), "f")
+    return format_number(value)

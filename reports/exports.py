@@ -3,11 +3,13 @@ neutralised the same way as the order export (orders.exports.neutralise)."""
 
 import csv
 import io
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
 
 from orders.exports import EXPORT_LIMIT, neutralise
+from orders.quantities import plain_digits
 
 
 def _cell(value):
@@ -15,6 +17,9 @@ def _cell(value):
         return ""
     if isinstance(value, bool):
         return str(value)
+    if isinstance(value, float | Decimal) and "e" in str(value).lower():
+        # Plain digits, never an exponent: str() writes 2.3E+3 for a normalized 2300 and 1e-05 for 0.00001.
+        return plain_digits(value if isinstance(value, Decimal) else Decimal(repr(value)))
     return value
 
 

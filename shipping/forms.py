@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orders.forms import DecimalTextField
-from orders.rules import parse_decimal
+from orders.forms import DecimalTextField, WholeNumberField
+from orders.quantities import format_number, parse_typed
 
 from .models import ComplaintStatus, ShipmentStatus
 from .services import PickInput, ShipmentDetails
@@ -71,12 +71,12 @@ def parse_picks(data, *, lines, balances_for):
             continue
         label = _("Line %(n)s, lot %(lot)s") % {"n": line.line_no, "lot": balance.lot.number if balance.lot else "—"}
         try:
-            quantity = parse_decimal(value, field_label=label)
+            quantity = parse_typed(value, field_label=label)
         except ValidationError as exc:
             errors.extend(exc.messages)
             continue
         packages_text = str(data.get(pick_field_names(line_id, balance_id)[1], "") or "0").strip()
-        if not packages_text.isdigit() or int(packages_text) > 100000:
+        if not (packages_text.isascii() and packages_text.isdigit()) or int(packages_text) > 100000:
             errors.append(_("%(label)s: the packages are a whole number.") % {"label": label})
             continue
         picks.append(PickInput(order_line=line, lot=balance.lot, location=balance.location, quantity=quantity,
@@ -128,7 +128,7 @@ class DeliveryForm(forms.Form):
 
 class TrackingLinkForm(forms.Form):
     language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
-    valid_days = forms.IntegerField(label=gettext_lazy("Valid for (days)"), min_value=1, max_value=MAX_VALID_DAYS,
+    valid_days = WholeNumberField(label=gettext_lazy("Valid for (days)"), min_value=1, max_value=MAX_VALID_DAYS,
                                     initial=DEFAULT_VALID_DAYS)
     note = forms.CharField(label=gettext_lazy("Given to"), max_length=100, required=False)
 
@@ -181,6 +181,6 @@ class ReturnForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["shipment_line"].choices = [
             (line.pk, f"{line.shipment.number} · {line.order_line.product.sku} · {line.lot.number if line.lot else '—'}"
-                      f" · {line.returnable.normalize():f} {line.order_line.product.unit}")
+                      f" · {format_number(line.returnable)} {line.order_line.product.unit}")
             for line in lines if line.returnable > 0]
         self.fields["location"].choices = [(loc.pk, f"{loc.code} ({loc.warehouse.code})") for loc in locations]

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from inventory.ledger import usable_stock
-from inventory.models import Item, Location, MoveKind, StockBalance, StockMove
+from inventory.models import Item, Location, StockBalance
 from inventory.reservations import allocation_order
 from inventory.units import from_base_quantity
 from orders.models import Order, OrderLine, OrderStatus
@@ -24,7 +24,7 @@ from .models import (
     ShipmentStatus,
     TrackingLink,
 )
-from .services import qc_passed_unshipped, stock_items
+from .services import own_lots_unshipped, qc_passed_unshipped, stock_items
 
 VIEW = "shipping.view_shipment"
 VIEW_COMPLAINT = "shipping.view_complaint"
@@ -122,7 +122,6 @@ def order_for_shipping(user, pk):
 class PickOption:
     balance: StockBalance
     available: Decimal  # in the item's unit
-    own: bool  # a lot this order's production put into stock
 
 
 @dataclass
@@ -136,16 +135,16 @@ class PickRow:
 
 def pick_rows(order):
     """Per order line with something left to ship: its stock item, what is left, what passed QC, and
-    the usable lots with stock (this order's own lots first, then FEFO/FIFO and the picking walk)."""
+    the usable stock of the order's own lots (FEFO/FIFO, then the picking walk). Other orders' lots and
+    free stock are not offered: they do not ship for this order (shipping.services checks it too)."""
     lines = [line for line in order.lines.all() if line.shipped_quantity < line.quantity]
     items = stock_items({line.product_id for line in lines})
     passed = qc_passed_unshipped(order)
-    own_lots = set(StockMove.objects.filter(order=order, kind=MoveKind.PRODUCTION_OUTPUT, lot__isnull=False)
-                   .values_list("lot_id", flat=True))
-    balances = list(StockBalance.objects.filter(usable_stock(), item__in=list(items.values()), lot__isnull=False,
+    own_lots = {lot_id for (_item_id, lot_id), left in own_lots_unshipped(order).items() if left > 0}
+    balances = list(StockBalance.objects.filter(usable_stock(), item__in=list(items.values()), lot__in=own_lots,
                                                 on_hand__gt=F("reserved"))
                     .select_related("lot", "location"))
-    balances.sort(key=lambda b: (b.lot_id not in own_lots, allocation_order(b)))
+    balances.sort(key=allocation_order)
     rows = []
     for line in lines:
         item = items.get(line.product_id)
@@ -155,8 +154,7 @@ def pick_rows(order):
                                              line.product.unit)
         row = PickRow(line=line, item=item, left=line.quantity - line.shipped_quantity, passed_left=passed_left)
         if item is not None:
-            row.options = [PickOption(b, b.on_hand - b.reserved, b.lot_id in own_lots)
-                           for b in balances if b.item_id == item.pk]
+            row.options = [PickOption(b, b.on_hand - b.reserved) for b in balances if b.item_id == item.pk]
         rows.append(row)
     return rows
 

@@ -22,14 +22,14 @@ Rules (each refusal is a ValidationError with every problem found; nothing is wr
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Min, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -162,6 +162,16 @@ def qc_passed_unshipped(order):
     return {row["item_id"]: row["total"] for row in rows}
 
 
+def own_lots_unshipped(order):
+    """{(item id, lot id): quantity in the item's unit} of the order's own finished lots: what its
+    production output put into each lot (quality posts a passed lot with the order on the move) minus
+    what its shipments took from that lot. Only these lots ship for the order (docs/delivery.md)."""
+    rows = (StockMove.objects.filter(order=order, lot__isnull=False)
+            .filter(Q(kind=MoveKind.PRODUCTION_OUTPUT) | Q(kind=MoveKind.ISSUE, document_type=SHIPMENT_DOCUMENT))
+            .values("item_id", "lot_id").annotate(total=Sum("quantity")))
+    return {(row["item_id"], row["lot_id"]): row["total"] for row in rows}
+
+
 def stock_items(products):
     """{product id: its stock item}."""
     return {item.product_id: item for item in Item.objects.filter(product__in=list(products))}
@@ -243,7 +253,7 @@ def check_picks(order, picks, *, check_stock=True):
             errors.append(problem)
             continue
         try:
-            base = to_base_quantity(item, quantity, unit)
+            base = to_base_quantity(item, quantity, unit, action=_("Shipment"))
         except ValidationError as exc:
             errors.extend(exc.messages)
             continue
@@ -273,6 +283,7 @@ def _total_errors(order, checked):
                 "ordered": format_quantity(line.quantity, line.product.unit),
                 "shipped": format_quantity(line.shipped_quantity, line.product.unit),
                 "asked": format_quantity(total, line.product.unit)})
+    errors.extend(_lot_owner_errors(order, checked))
     passed = qc_passed_unshipped(order)
     items = {pick.item.pk: pick.item for pick in checked}
     for item_id, total in per_item.items():
@@ -282,6 +293,29 @@ def _total_errors(order, checked):
                             "%(asked)s was chosen.") % {
                 "code": item.code, "passed": format_quantity(max(available, ZERO), item.unit),
                 "number": order.number, "asked": format_quantity(total, item.unit)})
+    return errors
+
+
+def _lot_owner_errors(order, checked):
+    """Goods of another order (a rush order's passed lot) or free stock never ship for this order,
+    whatever the form offered: per lot at most what this order made into it and has not shipped."""
+    own = own_lots_unshipped(order)
+    per_lot, picked = defaultdict(lambda: ZERO), {}
+    for pick in checked:
+        per_lot[(pick.item.pk, pick.lot.pk)] += pick.base
+        picked[(pick.item.pk, pick.lot.pk)] = pick
+    errors = []
+    for key, total in per_lot.items():
+        pick, left = picked[key], own.get(key)
+        if left is None:
+            errors.append(_("Lot %(lot)s of %(code)s was not made for order %(number)s: an order ships only its own "
+                            "lots.") % {"lot": pick.lot.number, "code": pick.item.code, "number": order.number})
+        elif total > left:
+            errors.append(_("Lot %(lot)s of %(code)s holds only %(left)s made for order %(number)s and not shipped "
+                            "yet; %(asked)s was chosen.") % {
+                "lot": pick.lot.number, "code": pick.item.code, "number": order.number,
+                "left": format_quantity(max(left, ZERO), pick.item.unit),
+                "asked": format_quantity(total, pick.item.unit)})
     return errors
 
 
@@ -381,6 +415,8 @@ def _ship(*, actor, order, shipment, actual_ship_date):
                  .order_by("line_no"))
     picks = [PickInput(line.order_line, line.lot, line.location, line.quantity, line.packages) for line in lines]
     check_picks(order, picks, check_stock=False)  # the posting checks the stock under its row locks
+    ship_date = actual_ship_date or timezone.localdate()
+    _ship_date_errors(order, lines, ship_date)
     posting = post_moves(
         actor=actor, kind=MoveKind.ISSUE,
         lines=[MoveLine(item=line.item, location=line.location, quantity=-line.quantity, lot=line.lot,
@@ -392,7 +428,7 @@ def _ship(*, actor, order, shipment, actual_ship_date):
     now = timezone.now()
     shipment.status = ST.SHIPPED
     shipment.shipped_by, shipment.shipped_at = actor, now
-    shipment.actual_ship_date = actual_ship_date or timezone.localdate()
+    shipment.actual_ship_date = ship_date
     shipment.move_group = posting.move_group
     shipment.save(update_fields=["status", "shipped_by", "shipped_at", "actual_ship_date", "move_group",
                                  "updated_at"])
@@ -425,6 +461,25 @@ def _alert_owner_dispatched(order, shipment, lines):
                 "tracking": shipment.tracking_number or "—"},
         link=reverse("shipping:shipment_detail", args=[shipment.pk]), owner=order.created_by, rush=order.is_rush,
         dedupe_key=f"order-dispatched:{shipment.pk}")
+
+
+def _ship_date_errors(order, lines, ship_date):
+    """Goods do not leave before they were made: a backdated ship date must not be before the day a
+    shipped lot went into stock for the order (its production output, after QC)."""
+    made = (StockMove.objects.filter(order=order, kind=MoveKind.PRODUCTION_OUTPUT,
+                                     lot__in=[line.lot_id for line in lines])
+            .values("lot_id").annotate(first=Min("created_at")))
+    numbers = {line.lot_id: line.lot.number for line in lines}
+    errors = []
+    for row in made:
+        made_on = timezone.localtime(row["first"]).date()
+        if ship_date < made_on:
+            errors.append(_("The ship date %(date)s is before lot %(lot)s was put into stock for order %(number)s "
+                            "(%(made)s).") % {
+                "date": formats.date_format(ship_date, "SHORT_DATE_FORMAT"), "lot": numbers[row["lot_id"]],
+                "number": order.number, "made": formats.date_format(made_on, "SHORT_DATE_FORMAT")})
+    if errors:
+        raise ValidationError(errors)
 
 
 def _cancel_leftover_drafts(*, actor, order, keep):
@@ -516,9 +571,10 @@ def record_delivery(*, actor, shipment, received_by, received_at, upload, note="
         if current.status != ST.SHIPPED:
             raise ValidationError(_("Shipment %(number)s is %(status)s: delivery is recorded for shipped goods only.")
                                   % {"number": current.number, "status": current.get_status_display().lower()})
-        if timezone.localtime(received_at).date() < current.actual_ship_date:
+        shipped_when, shown = ship_moment(current)
+        if received_at < shipped_when:
             raise ValidationError(_("The goods cannot be received before they were shipped (%(date)s).")
-                                  % {"date": current.actual_ship_date.isoformat()})
+                                  % {"date": shown})
         current.status = ST.DELIVERED
         current.received_by_name, current.received_at = received_by, received_at
         current.pod_content_type, current.pod_size = content_type, upload.size
@@ -533,6 +589,19 @@ def record_delivery(*, actor, shipment, received_by, received_at, upload, note="
                      to_status=ST.DELIVERED, note=f"{summary} {note}".strip())
         _deliver_order_when_complete(actor=actor, order=order, note=f"{current.number}: {summary}")
     return current
+
+
+def ship_moment(shipment):
+    """(the earliest time the goods can have arrived, that time as the reader reads it): when the
+    shipment was recorded as shipped, or the start of its ship date when that was given as an
+    earlier day (the hour is not known then)."""
+    # Minutes: the delivery form takes the time to the minute, so a receipt in the shipping minute passes.
+    shipped_at = (timezone.localtime(shipment.shipped_at).replace(second=0, microsecond=0)
+                  if shipment.shipped_at else None)
+    if shipped_at is not None and shipped_at.date() == shipment.actual_ship_date:
+        return shipped_at, formats.date_format(shipped_at, "SHORT_DATETIME_FORMAT")
+    start = timezone.make_aware(datetime.combine(shipment.actual_ship_date, time.min))
+    return start, formats.date_format(shipment.actual_ship_date, "SHORT_DATE_FORMAT")
 
 
 def _deliver_order_when_complete(*, actor, order, note):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from config import rate_limit
 from orders.models import Unit
+from orders.quantities import format_number
 
 from . import selectors, tracking
 from .models import ShipmentStatus
@@ -78,7 +79,7 @@ def _shipment_rows(shipments):
             "delivered_on": dateformat.format(shipment.received_at.astimezone(tz), date_format)
             if delivered and shipment.received_at else "",
             "lines": [(f"{line.order_line.product.sku} {line.order_line.product.name}",
-                       f"{line.quantity.normalize():f} {units.get(line.order_line.product.unit, '')}")
+                       f"{format_number(line.quantity)} {units.get(line.order_line.product.unit, '')}")
                       for line in shipment.lines.all()],
         })
     return rows

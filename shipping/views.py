@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from orders.models import OrderStatus
+from orders.quantities import understood_text
 from orders.services import OrderActionRefused
 from record_pages.views import add_service_errors, paginate
 
@@ -115,7 +116,8 @@ def _pick_table(order, typed):
     for row in rows:
         for option in row.options:
             option.qty_name, option.pkg_name = pick_field_names(row.line.pk, option.balance.pk)
-            option.qty_value, option.pkg_value = typed.get(option.qty_name, ""), typed.get(option.pkg_name, "")
+            option.qty_value = understood_text(typed.get(option.qty_name, ""))
+            option.pkg_value = typed.get(option.pkg_name, "")
     return rows
 
 

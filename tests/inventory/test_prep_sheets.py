@@ -237,12 +237,13 @@ def test_bad_scans_are_refused_with_a_clear_message_and_nothing_written(sheet, p
     refused(lambda: issue(sheet, " "), "Scan or type")
     refused(lambda: issue(sheet, "GK-1", "7"), "needs only 6")
     refused(lambda: issue(sheet, "GK-1", "-1"), "greater than zero")
-    refused(lambda: issue(sheet, "GK-1", "0.5"), "cannot be stocked")  # whole pieces
+    refused(lambda: issue(sheet, "GK-1", "0.5"), "Issue 0.5 pcs: RM-GASKET is counted in pcs with at most 0 decimals")
     with pytest.raises(PermissionDenied):
         prep_sheets.issue_prep_sheet_material(actor=user_with_role("production"), sheet=sheet, code="GK-1")
     # An order on hold or cancelled gets nothing.
     order_services.hold_order(actor=user_with_role("order_desk"), order=planned, reason="customer query")
-    refused(lambda: issue(sheet, "GK-1"), planned.number, "On hold")
+    refused(lambda: issue(sheet, "GK-1"), f"Order {planned.number} is on hold: no material is issued for it until it "
+                                          "is resumed.")
     order_services.resume_order(actor=user_with_role("order_desk"), order=planned)
     order_services.cancel_order(actor=user_with_role("order_desk"), order=planned, reason="customer withdrew")
     refused(lambda: issue(sheet, "GK-1"), planned.number, "cancelled")
@@ -334,6 +335,22 @@ def test_unused_material_is_returned_to_stock(sheet, planned, shelves, stocked):
     assert requirements.order_requirements(planned).component(stocked.screw).issued == D("10")
 
 
+def test_the_same_return_form_sent_three_times_returns_once(client, sheet, planned, stocked):
+    issue(sheet, "SC-1")
+    line = next(ln for ln in lines_of(sheet) if ln.item == stocked.screw)
+    client.force_login(keeper())
+    page = client.get(reverse("inventory:prep_sheet_detail", args=[sheet.pk])).content.decode()
+    form_html = re.search(rf'data-testid="return-{line.line_no}">.*?</form>', page, re.S).group(0)
+    key = re.search(r'name="entry_key" value="([^"]+)"', form_html).group(1)
+    url = reverse("inventory:prep_sheet_return", args=[sheet.pk, line.pk])
+    for _ in range(3):
+        client.post(url, {"quantity": "2", "location": "", "reason": "left over", "entry_key": key})
+    assert StockMove.objects.filter(kind=MoveKind.RETURN).count() == 1
+    assert PrepSheetMove.objects.filter(kind="return").count() == 1
+    line.refresh_from_db()
+    assert line.returned_quantity == D("2")
+
+
 def test_cancelling_the_order_releases_its_reservations_or_asks_for_returns_first(sheet, planned, stocked):
     desk = user_with_role("order_desk")
     purchasing.request_order_shortages(actor=keeper(), order=planned)
@@ -371,6 +388,23 @@ def test_sheet_page_scans_and_shows_errors_and_refuses_other_roles(client, sheet
     assert client.get(url).status_code == 403
     assert client.post(issue_url, {"code": "SC-1", "entry_key": str(uuid.uuid4())}).status_code == 403
     assert client.get(reverse("inventory:order_materials", args=[planned.pk])).status_code == 200
+
+
+def test_issuing_on_an_order_put_on_hold_shows_why_on_the_page(client, sheet, planned):
+    """The page was open when the order desk put the order on hold: the scan is refused with a message the
+    warehouse sees (in their language), not a bare 400 with the scan form hidden."""
+    order_services.hold_order(actor=user_with_role("order_desk"), order=planned, reason="customer query")
+    client.force_login(keeper())
+    session = client.session
+    session["orderflow_language"] = "zh-hans"
+    session.save()
+    response = client.post(reverse("inventory:prep_sheet_issue", args=[sheet.pk]),
+                           {"code": "GK-1", "quantity": "", "entry_key": str(uuid.uuid4())})
+    assert response.status_code == 400
+    box = re.search(r'<div class="msg msg-error" role="alert" data-testid="scan-errors">(.*?)</div>\s*(?:<div|$)',
+                    response.content.decode(), re.S)
+    assert box and f"订单 {planned.number} 已暂停：恢复前不为其发料。" in box.group(1)
+    assert PrepSheetMove.objects.count() == 0
 
 
 def test_sheet_page_query_count_does_not_grow_with_lines(client, planned, shelves, stocked):

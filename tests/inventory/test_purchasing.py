@@ -186,7 +186,7 @@ def test_bad_receipts_are_refused_and_write_nothing(machine, dock):
     for quantity in ("0", "-3"):
         refused(lambda q=quantity: receive_on(gasket_line, q, dock), "greater than zero")
     refused(lambda: receive_on(gasket_line, "1", dock, unit="kg"), "does not convert")
-    refused(lambda: receive_on(gasket_line, "1.5", dock), "cannot be stocked")  # whole pieces
+    refused(lambda: receive_on(gasket_line, "1.5", dock), "Goods receipt 1.5 pcs: RM-GASKET is counted in pcs")
     # 10 ordered, 10 % tolerance: 11 at most.
     refused(lambda: receive_on(gasket_line, "12", dock), "At most 11 pcs")
     receive_on(gasket_line, "11", dock)
@@ -289,7 +289,8 @@ def test_requests_page_approves_and_a_purchase_order_is_made_from_them_then_rece
                       {"requests": ",".join(str(r.pk) for r in requests)}).content.decode()
     assert all(r.item.code in form for r in requests)
     supplier = make_supplier()
-    data = {"supplier": supplier.code, "note": "", "lines-TOTAL_FORMS": str(len(requests) + 1),
+    key = re.search(r'name="entry_key" value="([^"]+)"', form).group(1)
+    data = {"supplier": supplier.code, "note": "", "entry_key": key, "lines-TOTAL_FORMS": str(len(requests) + 1),
             "lines-INITIAL_FORMS": str(len(requests)), "lines-MIN_NUM_FORMS": "1", "lines-MAX_NUM_FORMS": "200"}
     for n, r in enumerate(requests):
         data.update({f"lines-{n}-item": r.item.code, f"lines-{n}-quantity": str(r.quantity),
@@ -297,7 +298,9 @@ def test_requests_page_approves_and_a_purchase_order_is_made_from_them_then_rece
                      f"lines-{n}-expected_date": in_days(4).isoformat(), f"lines-{n}-request": str(r.pk)})
     response = client.post(reverse("inventory:purchase_order_create"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
+    again = client.post(reverse("inventory:purchase_order_create"), data)  # the form sent twice: one order
     po = PurchaseOrder.objects.get()
+    assert again.status_code == 302 and again["Location"] == response["Location"]
     assert po.lines.count() == len(requests) and all(line.order == order for line in po.lines.all())
     assert set(PurchaseRequest.objects.values_list("status", flat=True)) == {"ordered"}
     client.post(reverse("inventory:purchase_order_action", args=[po.pk, "send"]))

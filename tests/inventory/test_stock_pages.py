@@ -3,6 +3,7 @@ balance, lot traceability, the manual move form, reversal, cycle count, warehous
 permissions (403) and constant query counts."""
 
 import re
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -142,7 +143,7 @@ def test_reverse_from_the_ledger(client, warehouse_user, stocked):
 
 def move_post(**fields):
     data = {"kind": "receipt", "item": "RM-1", "location": "A-01", "quantity": "5", "unit": "", "lot": "",
-            "reason": "", "document_number": ""}
+            "reason": "", "document_number": "", "entry_key": str(uuid.uuid4())}
     data.update(fields)
     return data
 
@@ -182,6 +183,40 @@ def test_refusals_are_shown_on_the_form_and_write_nothing(client, warehouse_user
         response = client.post(url, move_post(**fields))
         assert response.status_code == 200, fields
         assert message in response.content.decode(), (fields, message)
+    assert StockMove.objects.count() == before
+
+
+def test_the_same_move_form_sent_three_times_posts_once(client, warehouse_user, stocked):
+    steel, a1 = stocked["steel"], stocked["a1"]
+    client.force_login(warehouse_user)
+    url = reverse("inventory:move_create")
+    key = re.search(r'name="entry_key" value="([^"]+)"', client.get(url, {"kind": "issue"}).content.decode()).group(1)
+    form = move_post(kind="issue", lot="L1", quantity="10", entry_key=key)
+    before = balance(steel, a1, steel.lots.get(number="L1"))
+    responses = [client.post(url, form, follow=True) for _ in range(3)]
+    assert StockMove.objects.filter(kind="issue").count() == 1
+    assert balance(steel, a1, steel.lots.get(number="L1")) == before - 10
+    assert "Posted: Issue" in responses[0].content.decode()
+    assert all("This entry was already posted; nothing more was posted" in r.content.decode() for r in responses[1:])
+    missing = {k: v for k, v in move_post(kind="issue", lot="L1", quantity="1").items() if k != "entry_key"}
+    assert "The form has expired" in client.post(url, missing).content.decode()
+    assert StockMove.objects.filter(kind="issue").count() == 1
+
+
+def test_an_over_precise_issue_names_the_issue_and_the_value_typed(client, warehouse_user, stocked):
+    """“0.0000001 kg” on an issue: the refusal names the issue and 0.0000001 as typed: no minus the user
+    never typed, no exponent, no “入库” (taking in) on an issue, in the reader's language."""
+    client.force_login(warehouse_user)
+    session = client.session
+    session["orderflow_language"] = "zh-hans"
+    session.save()
+    before = StockMove.objects.count()
+    body = client.post(reverse("inventory:move_create"),
+                       move_post(kind="issue", lot="L1", quantity="0.0000001")).content.decode()
+    message = re.search(r'<div>(发料 0.0000001 kg[^<]*)</div>', body)
+    assert message, body[body.find("form-errors") - 200:body.find("form-errors") + 600]
+    text = message.group(1)
+    assert "-0" not in text and "E-7" not in text and "入库" not in text and "RM-1 以 kg 计量，最多 3 位小数" in text
     assert StockMove.objects.count() == before
 
 

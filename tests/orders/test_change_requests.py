@@ -77,6 +77,8 @@ def test_a_quantity_change_shows_its_impact_and_approval_applies_it_with_a_revis
     ("quantity", {"lines": {"1": "0"}}, "greater than zero"),
     ("quantity", {"lines": {"1": "2.5"}}, "cannot have decimals"),
     ("quantity", {"lines": {"9": "5"}}, "has no line 9"),
+    ("quantity", {"lines": {"1": "１２"}}, "“１２” was read as 12"),  # full-width: shown, never saved unseen
+    ("quantity", {"lines": {"1": "1,200"}}, "“1,200” was read as 1200"),
     ("quantity", {"lines": {"1": "10"}}, "Change at least one quantity"),
     ("date", {"requested_date": "2020-01-01"}, "is in the past"),
     ("date", {"requested_date": ""}, "Enter the new requested date"),

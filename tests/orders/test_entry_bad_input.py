@@ -1,6 +1,8 @@
 """Bad input on the order entry page: each gets a clear message and writes nothing."""
 
+import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -74,10 +76,23 @@ def test_bad_prices(entry, price, message):
     assert_refused(entry([{"product": entry.pcs.sku, "quantity": "1", "unit_price": price}]), message)
 
 
-def test_price_with_thousands_separator_is_understood(entry):
-    response = entry([{"product": entry.pcs.sku, "quantity": "2", "unit_price": "1,234.50"}])
+@pytest.mark.parametrize("field, typed, understood", [
+    ("unit_price", "1,234.50", "1234.50"),   # thousands separator
+    ("quantity", "１２", "12"),               # full-width digits (a Chinese input method)
+    ("quantity", "1,000", "1000"),
+    ("quantity", "1e3", "1000"),              # an exponent
+    ("unit_price", "１２．５", "12.5"),         # full-width dot
+])
+def test_a_number_read_generously_is_shown_before_it_is_saved(entry, field, typed, understood):
+    line = {"product": entry.pcs.sku, "quantity": "2", "unit_price": "10", field: typed}
+    response = entry([line])
+    assert_refused(response, f"“{typed}” was read as {understood}")
+    field_html = re.search(rf'<input[^>]*name="lines-0-{field}"[^>]*>', response.content.decode()).group(0)
+    assert f'value="{understood}"' in field_html  # the field now holds the number understood
+    response = entry([{**line, field: understood}])  # saved again as shown
     assert response.status_code == 302
-    assert str(Order.objects.get().total_amount) == "2469.00"
+    saved = Order.objects.get().lines.get()
+    assert getattr(saved, field) == Decimal(understood)
 
 
 def test_past_date(entry):

@@ -75,6 +75,9 @@ def test_good_csv_previews_then_confirm_writes_exactly_the_rows(client, sales, e
     assert response.status_code == 200
     assert preview_rows(response) == [(2, "create", []), (3, "create", []), (4, "create", [])]
     assert not Customer.objects.exists()  # the preview writes nothing
+    # "50,000.00" is shown with the number it was read as before anything is written.
+    assert '<span class="badge badge-warn" data-testid="understood">→ 50000.00</span>' in response.content.decode()
+    assert response.content.decode().count('data-testid="understood"') == 1
 
     done = confirm(client, "customer", response)
     assert done.status_code == 302

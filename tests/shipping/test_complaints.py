@@ -1,6 +1,7 @@
 """Complaints and returns: recorded for shipped goods only, open → investigating → resolved → closed
 with events, and returns taken back into a new quarantine lot (never more than was shipped)."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -164,3 +165,21 @@ def test_the_complaint_pages(client, shipped, desk, shipper):
         "entry_key": "7b1d3c4e-1111-4a4a-8888-123456789abc", "shipment_line": line.pk, "quantity": "3",
         "location": shipped["returns"].pk, "reason": "loose caps"})
     assert CustomerReturn.objects.get().quantity == 3  # the shipping role takes returns without warehouse rights
+
+
+def test_a_refused_return_is_shown_when_the_return_form_is_gone(client, shipped, desk, shipper):
+    """The complaint was closed while the shipper had its page open: the refusal is on the page (the
+    400 used to render it inside the return form, which a closed complaint no longer shows)."""
+    complaint = complaints.create_complaint(actor=desk, order=shipped["order"], description="瓶盖松动")
+    complaints.start_investigation(actor=desk, complaint=complaint)
+    complaints.close_complaint(actor=desk, complaint=complaint, note="customer withdrew")
+    client.force_login(shipper)
+    line = shipped["first"].lines.get()
+    response = client.post(reverse("shipping:complaint_return", args=[complaint.pk]), {
+        "entry_key": "7b1d3c4e-3333-4a4a-8888-123456789abc", "shipment_line": line.pk, "quantity": "1",
+        "location": shipped["returns"].pk, "reason": "damaged"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    box = re.search(r'data-testid="return-errors">(.*?)</div>\s*\{?%?', body, re.S)
+    assert 'data-testid="return-form"' not in body and box and box.group(1).strip(), body[-3000:]
+    assert not CustomerReturn.objects.exists()

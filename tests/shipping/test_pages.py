@@ -90,6 +90,24 @@ def test_ship_from_the_form_and_a_refused_form_keeps_what_was_typed(client, read
     assert shipment.number in detail and 'data-testid="timeline"' in detail and "documents-delivery_note" in detail
 
 
+def test_the_form_offers_only_the_orders_own_lots_and_refuses_a_posted_foreign_lot(client, ready, shipper):
+    item, location = ready["item"], ready["location"]
+    other = qc_passed_order([ready["order"].lines.get().product], [5], priority="rush")
+    foreign = produce(other, item, location, 5, "OTHER-RUSH-LOT").moves[0].lot
+    produce(None, item, location, 3, "FREE-STOCK-LOT")
+    order, line = ready["order"], ready["order"].lines.get()
+    client.force_login(shipper)
+    url = reverse("shipping:shipment_create", args=[order.pk])
+    page = client.get(url).content.decode()
+    assert "WID-LOT-1" in page and "OTHER-RUSH-LOT" not in page and "FREE-STOCK-LOT" not in page
+    balance_id = foreign.balances.get().pk  # typed into a tampered request
+    form = {"entry_key": "3d8c7a0e-2222-4a4a-8888-123456789abc", "ship_to_name": "客户收货部",
+            "ship_to_address": "上海市", "action": "ship", f"pick-{line.pk}-{balance_id}": "2"}
+    body = client.post(url, form).content.decode()
+    assert f"Lot OTHER-RUSH-LOT of {item.code} was not made for order {order.number}" in body
+    assert not Shipment.objects.exists() and foreign.balances.get().on_hand == 5
+
+
 def test_save_a_draft_then_ship_it_from_its_page(client, ready, shipper):
     order, lot = ready["order"], ready["lot"]
     draft = services.create_shipment(actor=shipper, order=order, details=details(),

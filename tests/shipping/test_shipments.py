@@ -145,7 +145,7 @@ BAD_PICKS = {
     "lot of another item": (lambda s: [pick(s["order"], 1, s["lots"]["B1"], s["location"], 2)],
                             "Lot B1 is of FG-P-B, not of FG-P-A"),
     "more than the lot holds": (lambda s: [pick(s["order"], 1, s["lots"]["A2"], s["location"], 5)],
-                                "Only 4 pcs of FG-P-A lot A2 at FG-01 available"),
+                                "Lot A2 of FG-P-A holds only 4 pcs made for order"),
     "nothing chosen": (lambda s: [], "Choose at least one lot"),
     "no lot": (lambda s: [pick(s["order"], 1, None, s["location"], 1)], "choose the lot"),
 }
@@ -300,3 +300,77 @@ def test_a_pdf_scan_is_accepted(on_its_way, shipper):
     done = services.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四", received_at=timezone.now(),
                                     upload=pdf_upload())
     assert done.pod_content_type == "application/pdf" and done.pod_file.name.endswith(".pdf")
+
+
+def test_an_order_ships_only_its_own_lots(shipper):
+    """Order A may not take rush order B's passed lot (nor free stock), even with A's own QC-passed
+    quantity to spare: checked by the service under the order lock, for drafts and when shipping."""
+    product, item = finished_good()
+    location = fg_location()
+    order_a = qc_passed_order([product], [10])
+    rush_b = qc_passed_order([product], [5], priority="rush")
+    own = produce(order_a, item, location, 10, "A-OWN").moves[0].lot
+    rush_lot = produce(rush_b, item, location, 5, "B-RUSH").moves[0].lot
+    free = produce(None, item, location, 8, "FREE").moves[0].lot
+    before = _state(order_a)
+    for lot, message in ((rush_lot, f"Lot B-RUSH of {item.code} was not made for order {order_a.number}"),
+                         (free, f"Lot FREE of {item.code} was not made for order {order_a.number}")):
+        for ship_now in (False, True):
+            with pytest.raises(ValidationError) as refused:
+                services.create_shipment(actor=shipper, order=order_a, details=details(), ship_now=ship_now,
+                                         picks=[pick(order_a, 1, lot, location, 3)])
+            assert any(message in m for m in refused.value.messages), refused.value.messages
+    assert _state(order_a) == before
+    # A draft made before the rule (or by a tampered request) is refused when it ships.
+    draft = Shipment.objects.create(number="SH-OLD-1", order=order_a, created_by=shipper, ship_to_name="x",
+                                    ship_to_address="y")
+    draft.lines.create(line_no=1, order_line=order_a.lines.get(), item=item, lot=rush_lot, location=location,
+                       quantity=Decimal("3"))
+    with pytest.raises(ValidationError, match="was not made for order"):
+        services.ship_shipment(actor=shipper, shipment=draft)
+    assert balance(item, location, rush_lot) == 5
+    ship(shipper, order_a, [pick(order_a, 1, own, location, 10)])
+    assert shipped(order_a)[1] == 10 and balance(item, location, rush_lot) == 5
+
+
+def test_a_shared_lot_ships_only_the_orders_share(shipper):
+    product, item = finished_good()
+    location = fg_location()
+    first, second = qc_passed_order([product], [6]), qc_passed_order([product], [6])
+    lot = produce(first, item, location, 4, "SHARED-2").moves[0].lot
+    produce(second, item, location, 6, "SHARED-2")
+    produce(first, item, location, 2, "FIRST-2")
+    with pytest.raises(ValidationError, match="holds only 4 pcs made for order"):
+        ship(shipper, first, [pick(first, 1, lot, location, 6)])
+
+
+def test_a_delivery_before_the_ship_time_is_refused(on_its_way, shipper):
+    """Shipped today at its recorded time: a signature an hour earlier the same day is refused with that
+    time in the reader's format; a ship date given as an earlier day is checked from its start."""
+    shipped_at = timezone.localtime(on_its_way.shipped_at)
+    before = _pod_state(on_its_way)
+    with pytest.raises(ValidationError) as refused:
+        services.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四",
+                                 received_at=shipped_at - timezone.timedelta(hours=1), upload=png_upload())
+    assert refused.value.messages == [
+        f"The goods cannot be received before they were shipped ({shipped_at:%Y-%m-%d %H:%M})."]
+    assert _pod_state(on_its_way) == before
+    backdated = timezone.localdate() - timezone.timedelta(days=2)
+    Shipment.objects.filter(pk=on_its_way.pk).update(actual_ship_date=backdated)
+    start = timezone.make_aware(timezone.datetime.combine(backdated, timezone.datetime.min.time()))
+    with pytest.raises(ValidationError, match=r"before they were shipped \(\d{4}-\d\d-\d\d\)"):
+        services.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四",
+                                 received_at=start - timezone.timedelta(minutes=1), upload=png_upload())
+    done = services.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四",
+                                    received_at=start + timezone.timedelta(hours=9), upload=png_upload())
+    assert done.status == ShipmentStatus.DELIVERED
+
+
+def test_a_ship_date_before_the_goods_went_into_stock_is_refused(setup, shipper):
+    order, loc, lots = setup["order"], setup["location"], setup["lots"]
+    yesterday = timezone.localdate() - timezone.timedelta(days=1)
+    before = _state(order)
+    with pytest.raises(ValidationError, match="is before lot A1 was put into stock for order"):
+        ship(shipper, order, [pick(order, 1, lots["A1"], loc, 6)], actual_ship_date=yesterday)
+    assert _state(order) == before
+    assert ship(shipper, order, [pick(order, 1, lots["A1"], loc, 6)]).actual_ship_date == timezone.localdate()
