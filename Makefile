@@ -87,11 +87,14 @@ seed: install
 	$(MANAGE) setup_demo
 
 # The embedded default: SQLite file db.sqlite3, Celery eager (no CELERY_BROKER_URL), DEBUG on.
-run: install compilemessages seed
+# One process migrates if needed, loads the demo data unless loaded, and serves (no auto-reload: `make serve`
+# reloads on code changes).
+run: install compilemessages
 	@echo "OrderFlow at http://$(HOST):$(PORT)/  (demo logins: see README.md, password orderflow-demo)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(MANAGE) setup_demo --serve $(HOST):$(PORT)
 
-# Serve without installing or seeding (for example against PostgreSQL set by DATABASE_URL).
+# Serve without installing or seeding (for example against PostgreSQL set by DATABASE_URL), reloading on
+# code changes.
 serve:
 	$(MANAGE) runserver $(HOST):$(PORT)
 

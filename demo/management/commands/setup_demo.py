@@ -1,4 +1,4 @@
-"""`manage.py setup_demo`: what `make run` does before serving, in one process.
+"""`manage.py setup_demo [--serve 127.0.0.1:8000]`: what `make run` does, in one process.
 
 Migrates when a migration is unapplied, then runs the apps' demo seeds (seed_demo, seed_planning_demo,
 seed_stock_demo, seed_quality_demo) unless a DemoSeedRun with the same fingerprint says they already ran
@@ -49,8 +49,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Passed on to the seeds (never on a real site).")
+        parser.add_argument("--serve", metavar="ADDRESS:PORT",
+                            help="Then serve the site (runserver, no auto-reload) in this same process.")
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, serve=None, **options):
+        self._prepare(force=force)
+        if serve:
+            # One Django start-up for `make run`, not one for the data and two more for runserver's reloader.
+            call_command("runserver", serve, use_reloader=False)
+
+    def _prepare(self, *, force):
         started = time.monotonic()
         if unapplied_migrations():
             call_command("migrate", interactive=False, verbosity=1)
