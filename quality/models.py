@@ -48,7 +48,8 @@ class InspectionLevel(models.TextChoices):
 
 
 class DefectClass(models.TextChoices):
-    CRITICAL = "critical", _("Critical")
+    # 致命 is GB/T 2828.1's word for a critical defect; alerts' and exceptions' "Critical" mean 紧急.
+    CRITICAL = "critical", pgettext_lazy("defect class", "Critical")
     MAJOR = "major", _("Major")
     MINOR = "minor", _("Minor")
 
