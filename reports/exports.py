@@ -6,6 +6,7 @@ import io
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from orders.exports import EXPORT_LIMIT, neutralise
@@ -14,8 +15,8 @@ from orders.exports import EXPORT_LIMIT, neutralise
 def _cell(value):
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return str(value)
+    if isinstance(value, bool):  # a reader's yes/no, never True/False
+        return str(_("Yes") if value else _("No"))
     return value
 
 
