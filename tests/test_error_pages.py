@@ -72,3 +72,16 @@ def test_the_500_handler_itself_makes_no_query(rf):
 def test_a_request_that_cannot_be_read_gives_the_400_page_in_chinese():
     client = Client(raise_request_exception=False)
     assert_orderflow_page(client.get("/test-errors/400/", **ZH), 400, "无法读取请求")
+
+
+# No django_db mark: the page for a database outage must not query the database either.
+def test_the_database_outage_page_is_an_orderflow_page_in_chinese(rf):
+    from django.db import OperationalError
+    from django.utils import translation
+
+    from config.database_outage import DatabaseUnavailableMiddleware
+
+    with translation.override("zh-hans"):
+        response = DatabaseUnavailableMiddleware(lambda request: None).process_exception(
+            rf.get("/orders/"), OperationalError(SECRET_DETAIL))
+    assert_orderflow_page(response, 503, "OrderFlow 暂时繁忙", 'data-testid="database-unavailable"')
