@@ -251,7 +251,7 @@ def _ticks(window, tz):
         return ticks
     day = window.start.astimezone(tz).date()
     while (moment := _local_midnight(day, tz)) < window.end:
-        label = day.strftime("%m-%d") if window.zoom == WEEK else str(day.day)
+        label = date_format(day, "MONTH_DAY_FORMAT") if window.zoom == WEEK else str(day.day)
         ticks.append(Tick(window.x(moment), label))
         day += timedelta(days=1)
     return ticks

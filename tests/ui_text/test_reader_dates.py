@@ -31,3 +31,16 @@ def test_the_daily_plan_day_range_message_in_chinese():
         form = DailyPlanForm({"day": "0001-01-01"})
         assert not form.is_valid()
         assert "1900年1月1日" in form.errors["day"][0] and "2200年12月31日" in form.errors["day"][0]
+
+
+@pytest.mark.parametrize(("language", "first_day"), [("zh-hans", "12月7日"), ("en", "12-07")])
+def test_the_gantt_weeks_day_ticks_in_the_readers_format(language, first_day):
+    from planning.gantt import WEEK, layout, window_for
+
+    tz = ZoneInfo("Asia/Shanghai")
+    window = window_for(date(2026, 12, 9), WEEK, tz)
+    with translation.override(language):
+        chart = layout([], window, group_by="center", now=datetime(2026, 12, 9, tzinfo=tz), tz=tz,
+                       order_url=lambda pk: "")
+    labels = [tick.label for tick in chart.ticks]
+    assert labels[0] == first_day and len(labels) == 7
