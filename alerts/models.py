@@ -1,10 +1,14 @@
 """An alert is a database row first and a delivery second: nothing is lost while Redis or the
 worker is down, because the periodic sweep delivers whatever is still pending."""
 
+import re
+from datetime import date, datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +23,25 @@ class AlertStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     DELIVERED = "delivered", pgettext_lazy("alert delivery status", "Delivered")
     FAILED = "failed", _("Failed")
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?")
+
+
+def reader_date(value):
+    """A date or time kept in `params` (ISO, as JSON keeps it) in the reader's format; other values as they are."""
+    if not isinstance(value, str):
+        return value
+    try:
+        if ISO_DATE.fullmatch(value):
+            return date_format(date.fromisoformat(value))
+        if ISO_DATETIME.fullmatch(value):
+            moment = datetime.fromisoformat(value)
+            return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "DATETIME_FORMAT")
+    except ValueError:
+        pass
+    return value
 
 
 class Alert(models.Model):
@@ -66,10 +89,11 @@ class Alert(models.Model):
         if not message:
             return ""
         text = gettext(message)
+        params = {key: reader_date(value) for key, value in self.params.items()} if self.params else None
         try:
-            return text % self.params if self.params else text
+            return text % params if params else text
         except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
-            return message % self.params if self.params else message
+            return message % params if params else message
 
     def rendered_subject(self):
         """The subject in the active language."""

@@ -317,9 +317,12 @@ class ModelImport(TabularImport):
     def default_display(self, column):
         if column.required:
             return ""
-        default = self.model._meta.get_field(column.field).get_default()
+        field = self.model._meta.get_field(column.field)
+        default = field.get_default()
         if isinstance(default, bool):
             return _("yes") if default else _("no")
+        if field.choices and default not in (None, ""):  # the label (原材料), not the stored code (raw_material)
+            return str(dict(field.flatchoices).get(default, default))
         return "" if default in (None, "") else str(default)
 
     def stored_value(self, instance, name):

@@ -41,6 +41,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
@@ -279,7 +280,7 @@ def request_print_batch(*, actor, sheets, day, language=None) -> PrepSheetPrintB
 
     sheets = [sheet for sheet in sheets if sheet.status != S.CANCELLED]
     if not sheets:
-        raise ValidationError(_("There is no prep sheet to print for %(day)s.") % {"day": day.isoformat()})
+        raise ValidationError(_("There is no prep sheet to print for %(day)s.") % {"day": date_format(day)})
     with transaction.atomic():
         documents = [document_services.request_document(actor=actor, kind=KIND, obj=sheet, language=language)
                      for sheet in sheets]

@@ -5,6 +5,7 @@ import uuid
 
 from django import forms
 from django.urls import reverse_lazy
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from orders.forms import CodeChoiceField, DecimalTextField, ModelDecimalField
@@ -188,7 +189,7 @@ class MaterialDelayForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["purchase_order_line"].label_from_instance = lambda line: (
-            f"{line.purchase_order.number} #{line.line_no} · {line.item.code} · {line.expected_date.isoformat()}")
+            f"{line.purchase_order.number} #{line.line_no} · {line.item.code} · {date_format(line.expected_date)}")
 
 
 class MaterialDelayFilterForm(forms.Form):

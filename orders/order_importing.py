@@ -17,6 +17,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import formats
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -200,7 +201,7 @@ class OrderImport(TabularImport):
         elif isinstance(planned.requested_date, date) and planned.requested_date < rules.today():
             for row, _value in planned.values["requested_date"]:
                 row.add_error("requested_date", _("The requested date %(date)s is in the past.")
-                              % {"date": planned.requested_date.isoformat()})
+                              % {"date": date_format(planned.requested_date)})
         if planned.priority == Priority.RUSH and not planned.rush_reason.strip():
             first.add_error("rush_reason", _("Order %(reference)s is a rush order: give the reason for the rush.")
                             % {"reference": planned.reference})

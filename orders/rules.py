@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import OPEN_FOR_CREDIT, Customer, Order, OrderStatus, Product, Unit, line_amount
@@ -57,7 +58,7 @@ def validate_requested_date(value: date, *, allow_past=False):
     if value is None:
         raise ValidationError(_("Enter the requested date."))
     if not allow_past and value < today():
-        raise ValidationError(_("The requested date %(date)s is in the past.") % {"date": value.isoformat()})
+        raise ValidationError(_("The requested date %(date)s is in the past.") % {"date": date_format(value)})
 
 
 def validate_customer(customer):

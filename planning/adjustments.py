@@ -49,6 +49,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from orders.models import Unit
@@ -183,8 +184,8 @@ def _check_adjustable(op):
 
 
 def factory_time(moment):
-    """A time as the planner reads it on the Gantt: factory time zone, to the minute."""
-    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m-%d %H:%M") if moment else "—"
+    """A time as the planner reads it on the Gantt: factory time zone, to the minute, in the reader's format."""
+    return date_format(moment.astimezone(ZoneInfo(settings.TIME_ZONE)), "DATETIME_FORMAT") if moment else "—"
 
 
 def placement_text(op):

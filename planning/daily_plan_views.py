@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,7 +33,7 @@ class DailyPlanForm(forms.Form):
         day = self.cleaned_data["day"] or today()
         if not FIRST_DAY <= day <= LAST_DAY:
             raise forms.ValidationError(_("Choose a day between %(first)s and %(last)s.")
-                                        % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()})
+                                        % {"first": date_format(FIRST_DAY), "last": date_format(LAST_DAY)})
         return day
 
 

@@ -117,7 +117,9 @@ def time_zone_choices():
 
 
 class CalendarForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label=_("Time zone"), help_text=_("Shift times are local times in this time zone."))
+    # IANA names (Asia/Shanghai) are identifiers: translate="no" keeps browsers' page translation off them.
+    time_zone = forms.ChoiceField(label=_("Time zone"), help_text=_("Shift times are local times in this time zone."),
+                                  widget=forms.Select(attrs={"translate": "no"}))
 
     class Meta:
         model = WorkCalendar

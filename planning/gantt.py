@@ -8,6 +8,7 @@ placed and labelled in the time zone given (the factory's TIME_ZONE), so a day c
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -225,8 +226,8 @@ def _tooltip(op, tz):
              "%(start)s – %(end)s") % {
         "order": op.order_number, "customer": op.customer_name, "item": f"{op.item_code} {op.item_name}",
         "sequence": op.sequence, "operation": op.description, "center": op.center_code,
-        "start": op.start.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-        "end": op.end.astimezone(tz).strftime("%Y-%m-%d %H:%M")}
+        "start": date_format(op.start.astimezone(tz), "DATETIME_FORMAT"),
+        "end": date_format(op.end.astimezone(tz), "DATETIME_FORMAT")}
     notes = [_("rush") if op.rush else "", _("late") if op.late else "", _("locked") if op.locked else ""]
     notes = [note for note in notes if note]
     return f"{text} ({', '.join(notes)})" if notes else text
@@ -250,7 +251,7 @@ def _ticks(window, tz):
         return ticks
     day = window.start.astimezone(tz).date()
     while (moment := _local_midnight(day, tz)) < window.end:
-        label = day.strftime("%m-%d") if window.zoom == WEEK else str(day.day)
+        label = date_format(day, "MONTH_DAY_FORMAT") if window.zoom == WEEK else str(day.day)
         ticks.append(Tick(window.x(moment), label))
         day += timedelta(days=1)
     return ticks

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from inventory.models import Item
@@ -243,7 +244,7 @@ def exception_errors(exception: CalendarException):
             clash = same.filter(Q(start__isnull=True) | Q(start=start)).exists()
         if clash:
             errors["__all__"].append(_("%(date)s already has this %(kind)s; remove it first to change it.")
-                                     % {"date": exception.date.isoformat(), "kind": exception.get_kind_display()})
+                                     % {"date": date_format(exception.date), "kind": exception.get_kind_display()})
     return dict(errors)
 
 

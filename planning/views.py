@@ -184,7 +184,7 @@ def calendar_exception_remove(request, pk, exception_pk):
     calendar = selectors.calendar_detail(request.user, pk)
     exception = selectors.calendar_exception(calendar, exception_pk)
     services.remove_calendar_exception(actor=request.user, exception=exception)
-    messages.success(request, _("The exception on %(date)s was removed.") % {"date": exception.date.isoformat()})
+    messages.success(request, _("The exception on %(date)s was removed.") % {"date": date_format(exception.date)})
     return redirect(reverse("planning:calendar_edit", args=[calendar.pk]) + "#exceptions")
 
 

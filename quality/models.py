@@ -48,7 +48,8 @@ class InspectionLevel(models.TextChoices):
 
 
 class DefectClass(models.TextChoices):
-    CRITICAL = "critical", _("Critical")
+    # 致命 is GB/T 2828.1's word for a critical defect; alerts' and exceptions' "Critical" mean 紧急.
+    CRITICAL = "critical", pgettext_lazy("defect class", "Critical")
     MAJOR = "major", _("Major")
     MINOR = "minor", _("Minor")
 
@@ -247,8 +248,9 @@ class InspectionSource(models.TextChoices):
 
 
 class Verdict(models.TextChoices):
-    ACCEPT = "accept", _("Accept")
-    REJECT = "reject", _("Reject")
+    # GB/T 2828.1's words for a lot: 接收 / 拒收 (an order or a change is 驳回, a proposal 接受).
+    ACCEPT = "accept", pgettext_lazy("lot verdict", "Accept")
+    REJECT = "reject", pgettext_lazy("lot verdict", "Reject")
 
 
 class Inspection(fsm.ConcurrentTransitionMixin, models.Model):

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -95,7 +96,7 @@ def _refuse_unless(current, statuses):
         raise ValidationError(
             _("Inspection %(number)s was already signed by %(who)s at %(when)s; nothing was changed.")
             % {"number": current.number, "who": signer,
-               "when": timezone.localtime(current.signed_at).strftime("%Y-%m-%d %H:%M")})
+               "when": date_format(timezone.localtime(current.signed_at), "DATETIME_FORMAT")})
     raise ValidationError(_("Inspection %(number)s is %(status)s; this cannot be done now.")
                           % {"number": current.number, "status": current.get_status_display().lower()})
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orders.exports import EXPORT_LIMIT, neutralise
 from orders.quantities import plain_digits
@@ -15,8 +16,8 @@ from orders.quantities import plain_digits
 def _cell(value):
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return str(value)
+    if isinstance(value, bool):  # a reader's yes/no, never True/False
+        return str(_("Yes") if value else _("No"))
     if isinstance(value, float | Decimal) and "e" in str(value).lower():
         # Plain digits, never an exponent: str() writes 2.3E+3 for a normalized 2300 and 1e-05 for 0.00001.
         return plain_digits(value if isinstance(value, Decimal) else Decimal(repr(value)))

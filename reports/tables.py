@@ -12,6 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import OrderStatus, Priority
+from quality.models import Disposition, InspectionSource, InspectionStatus, Verdict
 
 from .dashboard import _order_scope, delivered_facts, received_orders
 
@@ -27,10 +28,12 @@ class Report:
     money: tuple = ()  # indexes of amounts (their currency is in a column of its own)
 
     def present(self, rows):
-        """The rows with coded values (status, priority, ...) as their translated labels."""
+        """The rows with coded values (status, priority, ...) as their translated labels and yes/no for
+        booleans, on the page and in the CSV/XLSX export alike (never a raw code or True/False)."""
         maps = [(index, {value: str(label) for value, label in choices}) for index, choices in self.labels]
+        yes, no = str(_("Yes")), str(_("No"))
         for row in rows:
-            row = list(row)
+            row = [(yes if value else no) if isinstance(value, bool) else value for value in row]
             for index, labels in maps:
                 row[index] = labels.get(row[index], row[index])
             yield row
@@ -124,7 +127,9 @@ REPORTS = {r.key: r for r in [
     Report("quality", _("Quality"),
            [_("Inspection"), _("Kind"), _("Order"), _("Product"), _("Lot quantity"), _("Status"), _("Verdict"),
             _("Accepted"), _("NCR"), _("Disposition"), _("Nonconforming quantity")], quality_rows,
-           _("Inspections signed in the period with their nonconformance reports.")),
+           _("Inspections signed in the period with their nonconformance reports."),
+           ((1, InspectionSource.choices), (5, InspectionStatus.choices), (6, Verdict.choices),
+            (9, Disposition.choices))),
     Report("production", _("Production"),
            [_("Work center"), _("Name"), _("Good"), _("Scrap"), _("Exception reports")], production_rows,
            _("Output, scrap and exception reports per work center in the period.")),

@@ -14,11 +14,14 @@
    every change to the schedule, planning.plans).
 """
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -68,7 +71,7 @@ def request_rush(*, actor, order, requested_date, reason, now=None) -> RushReque
     if requested_date is None:
         errors.append(_("Enter the date the customer needs the goods."))
     elif requested_date < timezone.localdate():
-        errors.append(_("The date %(date)s is in the past.") % {"date": requested_date.isoformat()})
+        errors.append(_("The date %(date)s is in the past.") % {"date": date_format(requested_date)})
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -87,8 +90,8 @@ def request_rush(*, actor, order, requested_date, reason, now=None) -> RushReque
         if earliest and not gathered["schedule"]["meets_requested"]:
             raise ValidationError(_("The fastest the factory can make order %(number)s as a rush order is "
                                     "%(earliest)s; %(date)s cannot be met. Ask for %(earliest)s or later.")
-                                  % {"number": current.number, "earliest": earliest,
-                                     "date": requested_date.isoformat()})
+                                  % {"number": current.number, "earliest": date_format(date.fromisoformat(earliest)),
+                                     "date": date_format(requested_date)})
         try:
             with transaction.atomic():
                 request = RushRequest.objects.create(number=next_number(PREFIX), order=current,

@@ -27,6 +27,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Django's own CSRF failure page is bare English with technical detail.
+CSRF_FAILURE_VIEW = "config.error_pages.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .model import SchedulingInputError
@@ -204,7 +205,7 @@ class CalendarTimeline:
         if self._finite and self._end_day > self._last_overtime + timedelta(days=2):
             raise NoWorkingTimeError(
                 _("Calendar “%(name)s” has no working time after %(date)s: add shifts or overtime.")
-                % {"name": self.calendar.name, "date": self._last_overtime.isoformat()})
+                % {"name": self.calendar.name, "date": date_format(self._last_overtime)})
         searched = self._end_day - (self.origin + since * MINUTE).astimezone(self.tz).date()
         if searched.days > SEARCH_LIMIT_DAYS:
             raise NoWorkingTimeError(

@@ -40,7 +40,8 @@ def _number_format():
 
 
 def _time(moment, with_date):
-    return moment.strftime("%m-%d %H:%M" if with_date else "%H:%M")
+    # The day in the reader's format (12-07 / 12月7日) when the time falls on another day than the plan's.
+    return f"{formats.date_format(moment, 'MONTH_DAY_FORMAT')} {moment:%H:%M}" if with_date else f"{moment:%H:%M}"
 
 
 def _row(row, order_url, number, locked_label):

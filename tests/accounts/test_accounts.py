@@ -101,3 +101,29 @@ def test_navigation_shows_what_the_role_may_do(client, role, visible, hidden):
         assert f">{label}</a>" in nav
     for label in hidden:
         assert f">{label}</a>" not in nav
+
+
+def test_the_readme_demo_table_names_each_demo_users_language():
+    """The README says which demo user gets which language, as seed_demo sets it (orders/demo_data.py)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from orders.demo_data import DEMO_USERS
+
+    names = {code: str(name) for code, name in settings.LANGUAGES}
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    readme = readme[readme.index("## Demo logins"):].split("\n## ")[0]
+    rows = dict(re.findall(r"^\| `(\w+)` \| [^|]+ \| ([^|]+?) \|$", readme, re.M))
+    assert rows == {user: names[language] for user, (_name, _mail, language) in DEMO_USERS.items()}
+
+
+@pytest.mark.django_db
+def test_the_login_page_offers_the_language_switch_before_signing_in(client):
+    page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="language"' in page and "简体中文" in page and "English" in page
+    response = client.post(reverse("accounts:switch_language"), {"language": "zh-hans", "next": "/accounts/login/"})
+    assert response.status_code == 302 and response.url == "/accounts/login/"
+    page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="zh-hans">' in page and "登录" in page

@@ -122,3 +122,22 @@ def test_each_recipient_reads_the_alert_in_their_own_language(client, role_users
     client.post(reverse("accounts:switch_language"), {"language": "zh-hans"})
     page = client.get(reverse("alerts:list")).content.decode()
     assert "急单" in page and "needs review" not in page
+
+
+@pytest.mark.django_db
+def test_dates_in_an_alert_read_in_each_readers_format(role_users):
+    """The values of an alert keep dates as ISO (JSON); each reader sees them in their language's format
+    (2026年12月19日 in Chinese), on the bell list and in e-mails alike (issue 13: the crawl found
+    "要求交期 2026-12-19")."""
+    from django.utils import translation
+
+    alert = Alert.objects.create(kind="test", subject="Order %(number)s", params={
+        "number": "SO-2026-00001", "date": "2026-12-19", "finish": "2026-12-20 14:30",
+        "at": "2026-12-21T06:30:00+00:00", "code": "2026-12-19-A"},
+        body="Requested date %(date)s. Finish %(finish)s, at %(at)s (%(code)s).")
+    with translation.override("zh-hans"):
+        assert alert.rendered_body() == "Requested date 2026年12月19日. Finish 2026年12月20日 14:30, at " \
+                                        "2026年12月21日 14:30 (2026-12-19-A)."
+    with translation.override("en"):
+        assert alert.rendered_body() == "Requested date 2026-12-19. Finish 2026-12-20 14:30, at 2026-12-21 14:30 " \
+                                        "(2026-12-19-A)."

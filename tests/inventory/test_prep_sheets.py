@@ -456,7 +456,19 @@ def test_prep_sheet_pdf_in_chinese(sheet, planned):
     document.refresh_from_db()
     assert document.status == DocumentStatus.READY, document.error
     assert document.filename == f"{sheet.number}-material-prep-sheet.pdf"
-    _assert_sheet_pdf(pdf_text(document), sheet, planned)
+    text = pdf_text(document)
+    _assert_sheet_pdf(text, sheet, planned)
+    # The quantity column is the quantity needed (需求数量), not "required field" (必填).
+    assert "需求数量" in text and "必填" not in text
+
+
+def test_prep_sheet_pages_in_chinese_head_the_quantity_column_as_the_quantity_needed(client, sheet, planned):
+    client.force_login(keeper())
+    headers = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    for url in (reverse("inventory:prep_sheet_detail", args=[sheet.pk]),
+                reverse("inventory:order_materials", args=[planned.pk])):
+        html = client.get(url, **headers).content.decode()
+        assert '<th class="num">需求数量</th>' in html and "<th class=\"num\">必填" not in html, url
 
 
 def test_long_text_on_the_prep_sheet_wraps_and_every_character_is_printed(sheet, planned):

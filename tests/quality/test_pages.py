@@ -310,3 +310,18 @@ def test_the_admin_writes_a_plan_version_through_the_service(client, qc):
     plan = InspectionPlan.objects.get(product=product)
     assert plan.version == 1 and plan.is_active and plan.characteristics.get().name == "Width"
     assert plan.created_by == admin
+
+
+@pytest.mark.django_db
+def test_critical_defects_read_zhiming_on_every_quality_page_in_chinese(client, sales, qc, product):
+    """GB/T 2828.1 calls a critical defect 致命 (the PDF always did); the pages said 紧急 ("urgent")."""
+    _order, inspection = order_awaiting_qc(sales, product)
+    services.start_inspection(actor=qc, inspection=inspection)
+    login(client, qc)
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    for url in (reverse("quality:inspection_detail", args=[inspection.pk]),
+                reverse("quality:inspection_record", args=[inspection.pk]),
+                reverse("quality:plan_edit", args=[product.pk])):
+        html = client.get(url, **zh).content.decode()
+        assert ">致命<" in html, url  # a table cell or a choice of the plan form
+        assert "紧急" not in html, url

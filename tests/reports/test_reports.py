@@ -55,8 +55,8 @@ def test_delivery_export_content(data_set, manager_client):
     rows = csv_rows(manager_client.get(reverse("reports:export", args=["delivery", "csv"]), PERIOD))
     assert rows[0] == ["Order", "Customer code", "Priority", "Due date", "Delivered", "On time", "Lead time (h)"]
     by_number = {r[0]: r for r in rows[1:]}
-    assert by_number[data_set["B"].number][2:] == ["Normal", "2026-01-09", "2026-01-10", "False", "120.0"]
-    assert by_number[data_set["C"].number][2:6] == ["Rush", "2026-01-12", "2026-01-12", "True"]
+    assert by_number[data_set["B"].number][2:] == ["Normal", "2026-01-09", "2026-01-10", "No", "120.0"]
+    assert by_number[data_set["C"].number][2:6] == ["Rush", "2026-01-12", "2026-01-12", "Yes"]
     book = load_workbook(io.BytesIO(manager_client.get(
         reverse("reports:export", args=["delivery", "xlsx"]), PERIOD).content))
     sheet = list(book.active.iter_rows(values_only=True))
@@ -89,6 +89,35 @@ def test_quality_and_production_reports(data_set, manager_client):
     assert [row[0] for row in response.context["rows"]] == ["QI-R-1"]
     assert manager_client.get(reverse("reports:report", args=["production"]), PERIOD).status_code == 200
     assert manager_client.get(reverse("reports:export", args=["production", "xlsx"]), PERIOD).status_code == 200
+
+
+def test_reports_and_exports_in_chinese_show_labels_and_yes_no_never_raw_codes(data_set, manager_client):
+    """Issue 13: the quality report said production / failed / reject / rework and True on the page,
+    in the CSV and in the XLSX; a Chinese reader gets the labels and 是/否."""
+    from quality.models import Inspection, Nonconformance
+
+    from .data import local
+
+    line = data_set["A"].lines.get()
+    inspection = Inspection.objects.create(
+        number="QI-R-1", order=data_set["A"], order_line=line, product=line.product, lot_quantity=10,
+        status="failed", verdict="reject", signed_at=local(7, 10), created_by=user_with_role("qc"))
+    Nonconformance.objects.create(number="NCR-R-1", inspection=inspection, order=data_set["A"], product=line.product,
+                                  quantity=3, disposition="rework")
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    expected = ["QI-R-1", "最终检验（生产）", "不合格", "拒收", "返工"]
+    page = manager_client.get(reverse("reports:report", args=["quality"]), PERIOD, **zh)
+    csv_row = csv_rows(manager_client.get(reverse("reports:export", args=["quality", "csv"]), PERIOD, **zh))[1]
+    book = load_workbook(io.BytesIO(manager_client.get(reverse("reports:export", args=["quality", "xlsx"]),
+                                                       PERIOD, **zh).content))
+    xlsx_row = [str(v) for v in list(book.active.iter_rows(values_only=True))[1]]
+    for row in (page.context["rows"][0], csv_row, xlsx_row):
+        assert all(text in [str(v) for v in row] for text in expected), row
+        assert not {"production", "failed", "reject", "rework"} & {str(v) for v in row}, row
+    delivery = csv_rows(manager_client.get(reverse("reports:export", args=["delivery", "csv"]), PERIOD, **zh))
+    assert {row[5] for row in delivery[1:]} <= {"是", "否"} and "否" in {row[5] for row in delivery[1:]}
+    html = manager_client.get(reverse("reports:report", args=["order_status"]), PERIOD, **zh).content.decode()
+    assert ">False<" not in html and ">True<" not in html and "<td>否</td>" in html
 
 
 def test_unknown_report_is_404_and_bad_filter_is_a_message(manager_client):
