@@ -76,12 +76,21 @@ def test_a_request_that_cannot_be_read_gives_the_400_page_in_chinese():
 
 # No django_db mark: the page for a database outage must not query the database either.
 def test_the_database_outage_page_is_an_orderflow_page_in_chinese(rf):
+    from django.core.signals import got_request_exception
     from django.db import OperationalError
-    from django.utils import translation
 
     from config.database_outage import DatabaseUnavailableMiddleware
 
-    with translation.override("zh-hans"):
-        response = DatabaseUnavailableMiddleware(lambda request: None).process_exception(
-            rf.get("/orders/"), OperationalError(SECRET_DETAIL))
+    def failing_view(request):
+        # What Django does with an exception raised below the middleware: the signal, then a 500 response.
+        try:
+            raise OperationalError(SECRET_DETAIL)
+        except OperationalError:
+            got_request_exception.send(sender=None, request=request)
+        from django.http import HttpResponseServerError
+
+        return HttpResponseServerError("bare")
+
+    request = rf.get("/orders/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    response = DatabaseUnavailableMiddleware(failing_view)(request)
     assert_orderflow_page(response, 503, "OrderFlow 暂时繁忙", 'data-testid="database-unavailable"')
