@@ -4,8 +4,10 @@ worker is down, because the periodic sweep delivers whatever is still pending.""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from systemtext.text import render
 
 
 class Severity(models.TextChoices):
@@ -23,7 +25,7 @@ class AlertStatus(models.TextChoices):
 class Alert(models.Model):
     kind = models.CharField(_("kind"), max_length=60)
     # subject and body are the English source messages (marked with gettext_noop by the caller) and
-    # `params` their values: each reader sees them in their own language (see rendered()).
+    # `params` their values (systemtext's JSON form): each reader sees them in their own language.
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("message"), blank=True)
     params = models.JSONField(_("message values"), default=dict, blank=True)
@@ -57,13 +59,7 @@ class Alert(models.Model):
         return self.rendered_subject()
 
     def _render(self, message):
-        if not message:
-            return ""
-        text = gettext(message)
-        try:
-            return text % self.params if self.params else text
-        except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
-            return message % self.params if self.params else message
+        return render(message, self.params)
 
     def rendered_subject(self):
         """The subject in the active language."""

@@ -12,9 +12,11 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from orders.models import Channel, Order, OrderStatus
 from orders.services import OrderActionRefused, create_order, submit_order
+from systemtext.text import Text
 
 from .models import ApiKey, IdempotencyRecord, WebhookSubscription, hash_key
 
@@ -94,8 +96,8 @@ def _create_and_submit(*, api_key, data, entry_key):
     if order.status != OrderStatus.DRAFT:
         return order  # submitted by an earlier request with this key
     try:
-        return submit_order(actor=user, order=order, note=_("Received through the API (%(key)s).")
-                            % {"key": api_key.name})
+        return submit_order(actor=user, order=order, note=Text(gettext_noop("Received through the API (%(key)s)."),
+                                                                  key=api_key.name))
     except OrderActionRefused as exc:
         order.refresh_from_db()
         if order.status != OrderStatus.DRAFT:

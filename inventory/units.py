@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from orders.models import Unit
+from systemtext.text import Text
 
 from .models import STANDARD_CONVERSIONS, Item, UnitConversion
 
@@ -30,6 +31,17 @@ def decimals_of(value: Decimal) -> int:
 def format_quantity(quantity: Decimal, unit: str) -> str:
     """12.500 kg, 3 pcs: the quantity with its unit's decimals (for messages)."""
     return f"{quantity.quantize(Decimal(1).scaleb(-Unit.decimals(unit)))} {unit}"
+
+
+# Nothing in it to translate (the unit's name is a value), so it is not marked for the catalog.
+QUANTITY_WITH_UNIT = "%(quantity)s %(unit)s"
+
+
+def quantity_text(quantity: Decimal, unit: str) -> Text:
+    """format_quantity for a stored note: the number and the unit's name in the reader's language."""
+    return Text(QUANTITY_WITH_UNIT,
+                quantity=quantity.quantize(Decimal(1).scaleb(-Unit.decimals(unit))),
+                unit=Unit(unit).label if unit in Unit.values else unit)
 
 
 def conversion_factor(item: Item, from_unit: str, to_unit: str) -> Fraction | None:

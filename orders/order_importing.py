@@ -17,10 +17,11 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from imports.columns import Column, parse_choice, parse_date
 from imports.previews import ImportOutcome, TabularImport
+from systemtext.text import Text
 
 from . import rules
 from .models import Channel, Customer, Order, OrderStatus, Priority, Product
@@ -209,12 +210,13 @@ class OrderImport(TabularImport):
         for row in sorted(preview.rows, key=lambda r: r.line):
             if row.instance not in orders:
                 orders.append(row.instance)
-        note = _("Imported from %(file)s") % {"file": preview.filename}
+        # The file is named in the submit event (read in each reader's language); the order's own notes
+        # keep only what the file says (they may reach the customer's documents).
+        note = Text(gettext_noop("Imported from %(file)s"), file=preview.filename)
         for planned in orders:
-            notes = "\n".join(text for text in (planned.notes, note) if text)
             order = create_order(actor=actor, customer=planned.customer, requested_date=planned.requested_date,
                                  lines=planned.lines, channel=Channel.IMPORT, customer_po=planned.reference,
-                                 priority=planned.priority, rush_reason=planned.rush_reason, notes=notes)
+                                 priority=planned.priority, rush_reason=planned.rush_reason, notes=planned.notes)
             submit_order(actor=actor, order=order, note=note)
         return ImportOutcome(created=len(orders), updated=0, unchanged=0)
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "alerts",
     "documents",
     "imports",
+    "systemtext",
     # lifecycle stages
     "orders",
     "planning",
