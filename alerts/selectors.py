@@ -4,6 +4,7 @@ from datetime import datetime
 from django.db.models import Prefetch
 
 from accounts.roles import role_label
+from systemtext.text import list_text
 
 from .models import Alert, AlertRecipient, ChannelDelivery, EscalationStep
 
@@ -32,6 +33,9 @@ class ChainLevel:
     roles: list = field(default_factory=list)  # role names in the reader's language
     people: list = field(default_factory=list)  # full names (user names when none)
     channels: list = field(default_factory=list)
+    # The same as lists in a sentence, with the reader's separator.
+    roles_text: str = ""
+    people_text: str = ""
 
 
 def escalation_chain(alert):
@@ -50,4 +54,6 @@ def escalation_chain(alert):
     for delivery in alert.deliveries.all():
         if delivery.level in chain:
             chain[delivery.level].channels.append(delivery.endpoint.name)
+    for row in chain.values():
+        row.roles_text, row.people_text = list_text(row.roles), list_text(row.people + row.channels)
     return list(chain.values())

@@ -188,9 +188,14 @@ def render_value(value):
     if kind == "join":
         return value.get("sep", " ").join(str(render_value(item)) for item in value.get("items", []))
     if kind == "list":
-        # Translators: separator between the items of a list in a sentence ("a, b, c").
-        return gettext(", ").join(str(render_value(item)) for item in value.get("items", []))
+        return list_text(render_value(item) for item in value.get("items", []))
     return str(value)
+
+
+def list_text(items):
+    """Items as a list in a sentence, with the reader's separator ("a, b" / "a、b")."""
+    # Translators: separator between the items of a list in a sentence ("a, b, c").
+    return gettext(", ").join(str(item) for item in items)
 
 
 def duration_text(minutes):
