@@ -111,3 +111,22 @@ def test_the_production_notice_prints_the_expected_finish_for_the_reader(
     finish = timezone.localtime(parse_datetime(rush_request.decision_facts["schedule"]["finish"]))
     assert not ISO_TIME.search(text) and "+08:00" not in text
     assert f"{finish.year}年{finish.month}月{finish.day}日 {finish:%H:%M}" in text
+
+
+def test_why_the_schedule_has_no_answer_reads_in_each_language(client, people, factory,  # noqa: F811
+                                                               compiled_catalog):  # noqa: F811
+    from orders.models import Order
+    from planning.models import WorkOrder
+
+    _shop, _a, _b, r = factory
+    Order.objects.filter(pk=r.pk).update(status="in_production")
+    WorkOrder.objects.filter(order=r).update(status="cancelled")  # nothing left to speed up
+    with translation.override("zh-hans"):  # asked by a Chinese user…
+        rush_request = ask_rush(people, r)
+    [reason] = rush_request.facts["schedule"]["reasons"]
+    assert reason["id"] == "Order %(number)s has no open work orders left to speed up."
+    url = reverse("rush:detail", args=[rush_request.pk])
+    # …read by an English manager and by a Chinese one.
+    assert f"Order {r.number} has no open work orders left to speed up." in visible(
+        page_as(client, people["manager"], "en", url))
+    assert "has no open work orders" not in visible(page_as(client, people["manager"], "zh-hans", url))
