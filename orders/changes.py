@@ -16,6 +16,7 @@ the later stages before approval, and approval applies it in one transaction.
 - reject_change: with a reason.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -274,11 +275,28 @@ def _diff_value(name, value):
     return value
 
 
+# The line rows of _diff: "line 2", "line 2 product", "line 2 <sku> quantity".
+LINE_FIELD = re.compile(r"line (?P<n>\d+)(?: (?P<product>product)| (?P<sku>\S+) quantity)?")
+
+
+def _field_text(name):
+    if name in DIFF_FIELDS:
+        return Text(DIFF_FIELDS[name])
+    line = LINE_FIELD.fullmatch(name)
+    if line is None:
+        return name
+    if line["product"]:
+        return Text(gettext_noop("Line %(n)s product"), n=line["n"])
+    if line["sku"]:
+        return Text(gettext_noop("Line %(n)s %(sku)s quantity"), n=line["n"], sku=line["sku"])
+    return Text(gettext_noop("Line %(n)s"), n=line["n"])
+
+
 def _diff_text(row):
     """One row of a revision's diff for the event note: "; Status: Planned → Cancelled", read in the
     reader's language (field names and statuses are not stored translated)."""
     name = row["field"]
-    field = Text(DIFF_FIELDS[name]) if name in DIFF_FIELDS else name
+    field = _field_text(name)
     return Text(gettext_noop("; %(field)s: %(old)s → %(new)s"), field=field, old=_diff_value(name, row["old"]),
                 new=_diff_value(name, row["new"]))
 

@@ -108,3 +108,19 @@ def test_rows_written_before_become_message_ids_and_typed_text_stays(compiled_ca
         assert render_value({"_": "text", "id": message, "values": values}) == "Planning and production: Feasible."
     assert migration.stored("Customer called, wants it Friday", patterns, labels) is None
     assert migration.stored("SH-2026-00001: P-1 5 pcs (L1)", patterns, labels) is None
+
+
+def test_the_revision_note_names_fields_and_statuses_in_the_readers_language(compiled_catalog):  # noqa: F811
+    from orders import changes
+
+    rows = [{"field": "status", "old": "planned", "new": "cancelled"},
+            {"field": "line 2 GEAR-40 quantity", "old": "10", "new": "15"},
+            {"field": "requested_date", "old": "2026-12-09", "new": "2026-12-11"}]
+    note = joined("", *(changes._diff_text(row) for row in rows), sep="")
+    with translation.override("en"):
+        assert str(note) == ("; Status: Planned → Cancelled; Line 2 GEAR-40 quantity: 10 → 15"
+                             "; Requested date: 2026-12-09 → 2026-12-11")
+    with translation.override("zh-hans"):
+        text = str(note)
+    assert "status" not in text and "planned" not in text and "line 2" not in text
+    assert "第 2 行 GEAR-40 数量" in text and "2026年12月11日" in text
