@@ -257,7 +257,9 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
     try:
         with transaction.atomic():
             stage_hooks.before_transition(action=action)  # shared locks first (see stage_hooks.cancel_locks)
-            current = Order.objects.get(pk=order.pk)
+            # The order row locked before anything is read: the stage hooks check their rows (material
+            # issued, work started) under it, so a stage acting on the order meanwhile waits or is seen.
+            current = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
             if expected_status and current.status != expected_status:
                 raise OrderActionRefused(
                     _("Order %(number)s was changed by someone else meanwhile (it is now %(status)s). "
