@@ -29,13 +29,22 @@ from planning.extra_work import create_extra_work_order
 
 from . import stock_links
 from .models import IS, NCR, Disposition, Inspection, InspectionSource, Nonconformance
-from .services import APPROVE, is_resolved, record_event, record_ncr_event, release_order_if_inspected, require
+from .services import (
+    APPROVE,
+    is_resolved,
+    lock_order_of,
+    record_event,
+    record_ncr_event,
+    release_order_if_inspected,
+    require,
+)
 from .values import plain
 
 DECIDE = "quality.decide_disposition"
 
 
 def _locked(ncr):
+    lock_order_of(Nonconformance, ncr.pk)
     return (Nonconformance.objects.select_for_update(of=("self",))
             .select_related("inspection", "inspection__order_line__product", "product", "order").get(pk=ncr.pk))
 

@@ -82,7 +82,16 @@ def record_ncr_event(*, ncr, action, actor, from_status="", to_status="", note="
                                               to_status=to_status, note=note)
 
 
+def lock_order_of(model, pk):
+    """Lock the order of an inspection or NCR row (if it has one) before the row itself: the global lock
+    order (docs/locking.md) puts the order first, and signing or deciding ends by moving the order."""
+    order_id = model.objects.filter(pk=pk).values_list("order_id", flat=True).first()
+    if order_id is not None:
+        Order.objects.select_for_update().filter(pk=order_id).values_list("pk").first()
+
+
 def _locked(inspection):
+    lock_order_of(Inspection, inspection.pk)
     return (Inspection.objects.select_for_update(of=("self",)).select_related("product", "order", "plan")
             .get(pk=inspection.pk))
 
