@@ -385,6 +385,16 @@ def resume_order(*, actor, order, note="", expected_status=None):
     return transition_order(actor=actor, order=order, action="resume", note=note, expected_status=expected_status)
 
 
+def lock_order_of(model, pk):
+    """Lock the order a row of `model` (inspection, NCR, complaint, rush request…: anything with an
+    order_id) belongs to, before the caller locks the row itself: the order comes first in the global lock
+    order (docs/locking.md), so a service starting from the row never waits for the order while holding
+    the row that an order-first service wants next."""
+    order_id = model.objects.filter(pk=pk).values_list("order_id", flat=True).first()
+    if order_id is not None:
+        Order.objects.select_for_update().filter(pk=order_id).values_list("pk").first()
+
+
 def cancel_order(*, actor, order, reason, expected_status=None):
     """Cancel before production starts; the later stages release their work orders and reservations
     in the same transaction (orders.stage_hooks.on_cancel)."""

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop
 
 from alerts.services import create_alert
 from orders.models import Order, OrderStatus, Unit
-from orders.services import OrderActionRefused, transition_order
+from orders.services import OrderActionRefused, lock_order_of, transition_order
 from planning.extra_work import create_extra_work_order
 
 from . import stock_links
@@ -32,7 +32,6 @@ from .models import IS, NCR, Disposition, Inspection, InspectionSource, Nonconfo
 from .services import (
     APPROVE,
     is_resolved,
-    lock_order_of,
     record_event,
     record_ncr_event,
     release_order_if_inspected,

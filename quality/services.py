@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from alerts.services import create_alert
 from orders.models import Order, OrderStatus
-from orders.services import OrderActionRefused, transition_order
+from orders.services import OrderActionRefused, lock_order_of, transition_order
 
 from . import sampling, stock_links, switching
 from .models import (
@@ -82,16 +82,8 @@ def record_ncr_event(*, ncr, action, actor, from_status="", to_status="", note="
                                               to_status=to_status, note=note)
 
 
-def lock_order_of(model, pk):
-    """Lock the order of an inspection or NCR row (if it has one) before the row itself: the global lock
-    order (docs/locking.md) puts the order first, and signing or deciding ends by moving the order."""
-    order_id = model.objects.filter(pk=pk).values_list("order_id", flat=True).first()
-    if order_id is not None:
-        Order.objects.select_for_update().filter(pk=order_id).values_list("pk").first()
-
-
 def _locked(inspection):
-    lock_order_of(Inspection, inspection.pk)
+    lock_order_of(Inspection, inspection.pk)  # signing ends by moving the order: the order first
     return (Inspection.objects.select_for_update(of=("self",)).select_related("product", "order", "plan")
             .get(pk=inspection.pk))
 
