@@ -51,7 +51,10 @@ def kill_hard(worker):
     """SIGKILL the worker and every process of its pool, as a power cut or the OOM killer would."""
     parent = psutil.Process(worker.process.pid)
     for process in [*parent.children(recursive=True), parent]:
-        process.kill()
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:  # a pool process that exited between the listing and the kill
+            pass
     worker.process.wait(timeout=10)
 
 
