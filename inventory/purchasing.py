@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from alerts.services import create_alert
 from orders.masterdata_services import log_master_data, validate_code
 from orders.models import MONEY, Order
-from orders.services import record_event
+from orders.services import lock_order_of, record_event
 
 from . import numbering
 from .ledger import DocumentRef
@@ -497,6 +497,9 @@ def receive_goods(*, actor, line, data: ReceiptInput, entry_key=None) -> Receipt
 
 
 def _receive(actor, line, data, entry_key):
+    # The order the line was bought for first (docs/locking.md): the receipt reserves for it, so it must
+    # not be cancelled meanwhile (a cancelled order kept the reservation) nor lock it after the balances.
+    lock_order_of(PurchaseOrderLine, line.pk)
     line = (PurchaseOrderLine.objects.select_for_update(of=("self",)).select_related("item", "order")
             .get(pk=line.pk))
     purchase_order = PurchaseOrder.objects.select_for_update(of=("self",)).select_related("supplier").get(

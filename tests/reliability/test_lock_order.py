@@ -11,11 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.utils import OperationalError
 from django.utils import timezone
 
-from inventory import prep_sheets
-from inventory.models import PrepSheetStatus, StockBalance, StockMove
+from inventory import prep_sheets, purchasing
+from inventory.models import PrepSheetStatus, Reservation, StockBalance, StockMove
+from inventory.purchasing import PurchaseLineInput, ReceiptInput
 from orders import changes
 from orders import services as order_services
-from orders.models import ChangeRequest, OrderLine, OrderStatus
+from orders.models import ChangeRequest, Order, OrderLine, OrderStatus
 from orders.services import OrderActionRefused
 from planning.models import WorkOrder
 from planning.plans import PlanResult, plan_order
@@ -25,7 +26,7 @@ from shipping import services as shipping_services
 from shipping.models import Shipment, ShipmentStatus
 from tests.fixtures.concurrency import run_together
 from tests.fixtures.factories import user_with_role
-from tests.inventory.materialdata import machine_order, make_machine
+from tests.inventory.materialdata import buyer, in_days, machine_order, make_machine, make_supplier
 from tests.inventory.stockdata import keeper, ledger_mismatches, make_location, make_warehouse, receive
 from tests.planning.test_work_orders import approved_order, build_shop, next_monday
 from tests.quality.setup import PASSWORD, fill, give_plan, made_product, order_awaiting_qc
@@ -164,4 +165,36 @@ def test_shipping_and_cancelling_at_once_never_deadlock(postgres_only, trial):
     else:
         assert isinstance(shipped, ValidationError) and "only a draft" in message(shipped), shipped
         assert draft.status == ShipmentStatus.CANCELLED and on_hand == 10
+    assert ledger_mismatches() == []
+
+
+# --- receive goods bought for the order vs cancel the order ---------------------------------------------
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+@pytest.mark.django_db(transaction=True)
+def test_receiving_goods_for_the_order_and_cancelling_it_at_once_never_deadlock(postgres_only, machine, trial):
+    dock = make_location("DOCK-1", warehouse=make_warehouse("WH1"), pick_sequence=1)
+    order = machine_order(machine, quantity="10", status=OrderStatus.PLANNED)
+    planner, desk = buyer(), user_with_role("order_desk")
+    gasket_request = next(r for r in purchasing.request_order_shortages(actor=planner, order=order)
+                          if r.item == machine.gasket)
+    purchasing.approve_purchase_request(actor=planner, request=gasket_request)
+    po = purchasing.create_purchase_order(actor=planner, supplier=make_supplier(), lines=[PurchaseLineInput(
+        item=machine.gasket, quantity=Decimal("60"), unit_price=Decimal("0.35"), expected_date=in_days(4),
+        request=gasket_request)])
+    purchasing.send_purchase_order(actor=planner, purchase_order=po)
+    [line] = po.lines.all()
+    received, cancel = run_together(
+        lambda: purchasing.receive_goods(actor=keeper(), line=line,
+                                         data=ReceiptInput(quantity=Decimal("25"), location=dock)),
+        lambda: order_services.cancel_order(actor=desk, order=order, reason="customer withdrew"))
+    no_deadlock([received, cancel])
+    order.refresh_from_db()
+    assert isinstance(received, purchasing.ReceiptResult), received  # the goods came either way
+    active = Reservation.objects.filter(order=order, status="active").count()
+    if isinstance(cancel, Order):  # cancelled (before or after the receipt): nothing stays set aside for it
+        assert order.status == OrderStatus.CANCELLED and active == 0
+    else:
+        assert isinstance(cancel, REFUSALS), cancel
+        assert order.status == OrderStatus.PLANNED
     assert ledger_mismatches() == []
