@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from config.input_guard import CONTROL_CHARACTER_MESSAGE, describe_character, find_control_character
+from inputs.validators import CONTROL_CHARACTER_MESSAGE, describe_character, find_control_character
 
 # An order is {"lines": [{...}]}: three levels; room for a few more in future fields.
 MAX_DEPTH = 10

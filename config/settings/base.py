@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "alerts",
     "documents",
     "imports",
+    "inputs",
     "demo",
     "operations",
     # lifecycle stages
@@ -79,7 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After the language (refusals in the reader's language) and before anything reads the body.
-    "config.input_guard.InputGuardMiddleware",
+    "inputs.middleware.InputGuardMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -181,7 +182,7 @@ STORAGES = {
 # views enforce IMPORT_MAX_BYTES themselves.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 # Whole request bodies, refused (413) from the declared Content-Length before they are read
-# (config/input_guard.py): the default, and per URL prefix (the longest matching prefix wins). The largest
+# (inputs/middleware.py): the default, and per URL prefix (the longest matching prefix wins). The largest
 # legitimate body is an exception report with six 5 MiB photos; the API takes JSON only.
 _MIB = 1024 * 1024
 REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(32 * _MIB)))

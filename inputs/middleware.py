@@ -7,48 +7,21 @@
   excepted) in a query-string or form value are refused with 400. A NUL reaching PostgreSQL in a query
   parameter is a 500 ("A string literal cannot contain NUL"); the others are invisible on a page or a
   printed document, so no person typed them. One check here covers every form, search box, live preview
-  and lookup; `refuse_control_characters` is the same rule as a field validator.
+  and lookup; inputs.validators.refuse_control_characters is the same rule as a field validator.
 
 Form bodies (urlencoded and multipart) are checked when first read, after the views have installed their
 upload handlers. The API (/api/) gets its JSON error format; pages get a short page with the message.
 """
 
-import re
-
 from django.conf import settings
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import BadRequest
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-# C0 controls except \t \n \r, DEL, and C1 controls.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def find_control_character(text):
-    """The first control character in `text` (None when there is none)."""
-    match = CONTROL_CHARACTERS.search(text)
-    return match.group() if match else None
-
-
-def describe_character(char):
-    return "NUL" if char == "\x00" else f"U+{ord(char):04X}"
-
-
-CONTROL_CHARACTER_MESSAGE = gettext_lazy(
-    "The text contains an invisible control character (%(character)s). Remove it and try again.")
-
-
-def refuse_control_characters(value):
-    """Validator for model, form and API text fields."""
-    if isinstance(value, str):
-        char = find_control_character(value)
-        if char:
-            raise ValidationError(CONTROL_CHARACTER_MESSAGE, code="control_character",
-                                  params={"character": describe_character(char)})
+from inputs.validators import CONTROL_CHARACTER_MESSAGE, describe_character, find_control_character
 
 
 def body_limit(path):
