@@ -221,12 +221,28 @@ def _cell(current, characteristic, sample_no, raw, sizes):
     try:
         if characteristic.is_measured:
             value = parse_measured(raw, characteristic.unit)
+            if value is not None and not characteristic.is_possible(value):
+                raise ValidationError(impossible_value_message(characteristic, value))
             defect = value is not None and not characteristic.within_tolerance(value)
             return value, None, defect
         passed = parse_attribute(raw)
         return None, passed, passed is False
     except ValidationError as exc:
         raise ValidationError(f"{where}: {' '.join(exc.messages)}") from None
+
+
+def impossible_value_message(characteristic, value):
+    low = plain(characteristic.possible_min) if characteristic.possible_min is not None else None
+    high = plain(characteristic.possible_max) if characteristic.possible_max is not None else None
+    values = {"value": plain(value), "low": low, "high": high, "unit": characteristic.unit}
+    if low is not None and high is not None:
+        return _("%(value)s %(unit)s is not a possible reading (possible: %(low)s to %(high)s %(unit)s). Check the "
+                 "instrument and type it again.") % values
+    if low is not None:
+        return _("%(value)s %(unit)s is not a possible reading (it cannot be below %(low)s %(unit)s). Check the "
+                 "instrument and type it again.") % values
+    return _("%(value)s %(unit)s is not a possible reading (it cannot be above %(high)s %(unit)s). Check the "
+             "instrument and type it again.") % values
 
 
 def _write_cell(current, characteristic, sample_no, value, passed, defect, actor):
