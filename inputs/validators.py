@@ -38,24 +38,39 @@ def refuse_control_characters(value):
 
 
 
-def date_input_bounds():
-    """(earliest, latest) date a person may type: DATE_INPUT_EARLIEST and DATE_INPUT_MAX_DAYS_AHEAD days from
+def date_input_bounds(days_ahead_setting="DATE_INPUT_MAX_DAYS_AHEAD"):
+    """(earliest, latest) date a person may type: DATE_INPUT_EARLIEST and the setting's number of days from
     today. 9999-12-31 and year 1 are typos, and far dates break planning horizons and date arithmetic."""
     earliest = date.fromisoformat(settings.DATE_INPUT_EARLIEST)
-    return earliest, timezone.localdate() + timedelta(days=settings.DATE_INPUT_MAX_DAYS_AHEAD)
+    return earliest, timezone.localdate() + timedelta(days=getattr(settings, days_ahead_setting))
 
 
 DATE_RANGE_MESSAGE = gettext_lazy("Enter a date between %(earliest)s and %(latest)s.")
 
 
-def date_within_horizon(value):
-    """Validator for every date and date-time field people type (forms and API)."""
+def _check_date(value, days_ahead_setting):
     if value is None:
         return
     day = timezone.localtime(value).date() if isinstance(value, datetime) and timezone.is_aware(value) else (
         value.date() if isinstance(value, datetime) else value)
-    earliest, latest = date_input_bounds()
+    earliest, latest = date_input_bounds(days_ahead_setting)
     if not earliest <= day <= latest:
         raise ValidationError(DATE_RANGE_MESSAGE, code="date_out_of_range",
                               params={"earliest": formats.date_format(earliest, "SHORT_DATE_FORMAT"),
                                       "latest": formats.date_format(latest, "SHORT_DATE_FORMAT")})
+
+
+def date_within_horizon(value):
+    """Validator for every date and date-time field people type (forms and API)."""
+    _check_date(value, "DATE_INPUT_MAX_DAYS_AHEAD")
+
+
+def date_within_long_horizon(value):
+    """For the few dates that are legitimately years ahead (a material's expiry date)."""
+    _check_date(value, "DATE_INPUT_LONG_MAX_DAYS_AHEAD")
+
+
+def long_horizon(field):
+    """`field` (a form date field) with the long horizon instead of the default one."""
+    field.validators = [v for v in field.validators if v is not date_within_horizon] + [date_within_long_horizon]
+    return field

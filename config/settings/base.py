@@ -197,6 +197,8 @@ REQUEST_BODY_LIMITS = {
 # not before DATE_EARLIEST (catches 9999-12-31 and year 1 typos; a clear message names the range).
 DATE_INPUT_MAX_DAYS_AHEAD = int(os.environ.get("DATE_INPUT_MAX_DAYS_AHEAD", str(2 * 366)))
 DATE_INPUT_EARLIEST = os.environ.get("DATE_INPUT_EARLIEST", "2000-01-01")
+# Dates that are legitimately years ahead (a material lot's expiry date; inputs.validators.long_horizon).
+DATE_INPUT_LONG_MAX_DAYS_AHEAD = int(os.environ.get("DATE_INPUT_LONG_MAX_DAYS_AHEAD", str(15 * 366)))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

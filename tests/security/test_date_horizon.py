@@ -66,3 +66,15 @@ def test_every_date_field_class_carries_the_horizon(field):
     today = timezone.localdate().isoformat()
     ok = today if "Time" not in type(field).__name__ else f"{today} 10:00"
     assert field.clean(ok) if isinstance(field, forms.Field) else field.run_validation(ok)
+
+
+def test_an_expiry_date_may_be_years_ahead_but_not_9999():
+    from inputs.validators import long_horizon
+
+    field = long_horizon(forms.DateField())
+    ten_years = (timezone.localdate() + timedelta(days=3650)).isoformat()
+    assert field.clean(ten_years)
+    with pytest.raises(Exception, match="Enter a date between"):
+        field.clean("9999-12-31")
+    with pytest.raises(Exception, match="Enter a date between"):
+        forms.DateField().clean(ten_years)
