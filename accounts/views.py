@@ -4,9 +4,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from inputs.redirects import local_redirect
 
 from .forms import LanguageForm
 from .middleware import SESSION_LANGUAGE_KEY
@@ -40,10 +41,7 @@ def switch_language(request):
     if request.user.is_authenticated:
         set_user_language(actor=request.user, language=language)
         request.session[SESSION_LANGUAGE_KEY] = language
-    next_url = form.cleaned_data["next"] or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "/"
-    response = redirect(next_url)
+    response = local_redirect(request, form.cleaned_data["next"], "/")
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
                         samesite="Lax")
     return response

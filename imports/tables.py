@@ -144,40 +144,143 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+# Limits of what an uploaded workbook may hold, checked while streaming its XML before openpyxl builds
+# anything: a 34 KB file can hold one row of a million empty cells, or a million shared strings, and
+# openpyxl would materialise all of them. Real order and master-data sheets are far below these.
+MAX_CELLS_PER_ROW = 1_000  # formatted-but-empty cells included
+MAX_TOTAL_CELLS = 400_000
+MAX_SHARED_STRINGS = 200_000
+MAX_XML_BYTES = 20 * 1024 * 1024  # uncompressed size of the first sheet or the shared strings
+XLSX_TIME_BUDGET = 10.0  # seconds for checking and reading one workbook
+
+
+def _too_big(message):
+    return ImportFileError(message + " " + _("Copy only the data to a new workbook and upload that."))
+
+
+def _local(tag):
+    return tag.rsplit("}", 1)[-1]
+
+
+def _first_sheet_path(archive):
+    """The part name of the workbook's first sheet (as openpyxl will read it)."""
+    from defusedxml.ElementTree import fromstring
+
+    workbook = fromstring(archive.read("xl/workbook.xml"))
+    rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    sheet = next((el for el in workbook.iter() if _local(el.tag) == "sheet"), None)
+    if sheet is None:
+        raise ImportFileError(_("The workbook has no sheet."))
+    rel_id = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+    target = next((el.get("Target") for el in rels.iter() if el.get("Id") == rel_id), None)
+    if not target:
+        raise ImportFileError(_("The workbook has no sheet."))
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+# Opening tags of a row, a cell and a shared string (with or without a namespace prefix). Counting them in
+# the raw XML is a C-speed regular-expression scan; an XML parser would spend seconds on a million cells.
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_STRING_TAG = re.compile(rb"<(?:\w+:)?si[\s/>]")
+_CHUNK = 1024 * 1024
+
+
+def _chunks(stream, deadline):
+    """A streamed XML part in pieces of about a megabyte that never cut a tag's opening (a tail from the last
+    "<" is carried into the next piece)."""
+    import time as clock
+
+    carry = b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            if carry:
+                yield carry
+            return
+        text = carry + chunk
+        cut = text.rfind(b"<")
+        text, carry = (text[:cut], text[cut:]) if cut >= 0 and len(text) - cut < 64 else (text, b"")
+        yield text
+        if clock.monotonic() > deadline:
+            raise _too_big(_("The workbook takes too long to read."))
+
+
+def _check_xlsx_limits(data: bytes, deadline: float):
+    """Stream the first sheet and the shared strings, counting cells (per row and in all) and strings;
+    refuse as soon as a limit or the time budget is passed. Memory stays at about one piece of XML."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        sheet_path = _first_sheet_path(archive)
+        for part in (sheet_path, "xl/sharedStrings.xml"):
+            if part in names and archive.getinfo(part).file_size > MAX_XML_BYTES:
+                raise _too_big(_("The workbook is too large to read (%(size)s of sheet data).")
+                               % {"size": f"{archive.getinfo(part).file_size // (1024 * 1024):,} MB"})
+        if sheet_path not in names:
+            raise ImportFileError(_("The workbook has no sheet."))
+        if "xl/sharedStrings.xml" in names:
+            count = 0
+            with archive.open("xl/sharedStrings.xml") as stream:
+                for text in _chunks(stream, deadline):
+                    count += len(_STRING_TAG.findall(text))
+                    if count > MAX_SHARED_STRINGS:
+                        raise _too_big(_("The workbook holds more than %(max)s different texts.")
+                                       % {"max": f"{MAX_SHARED_STRINGS:,}"})
+        total = in_row = 0
+        with archive.open(sheet_path) as stream:
+            for text in _chunks(stream, deadline):
+                # The first piece continues the row open at the end of the previous chunk.
+                for index, piece in enumerate(_ROW_TAG.split(text)):
+                    cells = len(_CELL_TAG.findall(piece))
+                    in_row = in_row + cells if index == 0 else cells
+                    total += cells
+                    if in_row > MAX_CELLS_PER_ROW:
+                        raise _too_big(_("A row of the sheet holds more than %(max)s cells.")
+                                       % {"max": f"{MAX_CELLS_PER_ROW:,}"})
+                if total > MAX_TOTAL_CELLS:
+                    raise _too_big(_("The sheet holds more than %(max)s cells.") % {"max": f"{MAX_TOTAL_CELLS:,}"})
+
+
 def _read_xlsx(data: bytes, max_rows: int) -> Table:
-    """Read the first sheet twice: with data_only=True for the values (openpyxl then gives the value
-    Excel cached for a formula) and without it, to see which cells hold formulas."""
+    """Check the workbook's size limits by streaming its XML, then read the first sheet once with openpyxl
+    in read-only mode. Formula cells are kept as formulas (the row checks refuse them), so the values
+    Excel cached for them are not needed and one pass over the sheet is enough."""
+    import time as clock
+
     from openpyxl import load_workbook  # defusedxml is installed: openpyxl parses with it
 
     not_xlsx = ImportFileError(_("This file is not an Excel workbook (.xlsx) that can be read. Open it in Excel "
                                  "and save it again as .xlsx, or upload a CSV file."))
     if not data.startswith(b"PK\x03\x04"):
         raise not_xlsx
-    workbooks = []
+    deadline = clock.monotonic() + XLSX_TIME_BUDGET
+    book = None
     try:
-        values_book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        workbooks.append(values_book)
-        formulas_book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        workbooks.append(formulas_book)
-        if not values_book.worksheets:
+        _check_xlsx_limits(data, deadline)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        if not book.worksheets:
             raise ImportFileError(_("The workbook has no sheet."))
-        values_sheet, formulas_sheet = values_book.worksheets[0], formulas_book.worksheets[0]
         headers, rows = None, []
-        pairs = zip(values_sheet.iter_rows(max_col=MAX_COLUMNS), formulas_sheet.iter_rows(max_col=MAX_COLUMNS),
-                    strict=False)
-        for line, (value_cells, formula_cells) in enumerate(pairs, start=1):
+        for line, cells in enumerate(book.worksheets[0].iter_rows(max_col=MAX_COLUMNS), start=1):
             if line > MAX_SCANNED_ROWS:
                 raise ImportFileError(
                     _("The sheet has more than %(max)s rows, counting empty ones. Copy the data to a new sheet.")
                     % {"max": f"{MAX_SCANNED_ROWS:,}"})
-            row = TableRow(line=line, cells=[_cell_text(c.value) for c in value_cells])
-            for index, cell in enumerate(formula_cells):
-                if getattr(cell, "data_type", None) == "f":
+            if line % 500 == 0 and clock.monotonic() > deadline:
+                raise _too_big(_("The workbook takes too long to read."))
+            row = TableRow(line=line, cells=[])
+            for index, cell in enumerate(cells):
+                kind = getattr(cell, "data_type", None)
+                if kind == "f":
                     text = getattr(cell.value, "text", cell.value)  # ArrayFormula keeps its text in .text
                     row.formulas[index] = str(text or "=")
-            for index, cell in enumerate(value_cells):
-                if getattr(cell, "data_type", None) == "e":
-                    row.error_values[index] = _cell_text(cell.value)
+                    row.cells.append("")
+                    continue
+                row.cells.append(_cell_text(cell.value))
+                if kind == "e":
+                    row.error_values[index] = row.cells[-1]
             if headers is None:
                 headers = row.cells
                 continue
@@ -189,6 +292,6 @@ def _read_xlsx(data: bytes, max_rows: int) -> Table:
     except Exception:  # noqa: BLE001 - any failure to parse an uploaded file means "not a workbook"
         raise not_xlsx from None
     finally:
-        for book in workbooks:
+        if book is not None:
             book.close()
     return _table(headers, rows)

@@ -8,6 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from inputs.validators import long_horizon
 from orders.forms import CodeChoiceField, DecimalTextField, ModelDecimalField
 from orders.models import Order, Unit
 
@@ -146,7 +147,7 @@ class ReceiptForm(forms.Form):
                                  help_text=_("Empty: the receipt number becomes the lot number."))
     supplier_lot = forms.CharField(label=_("Supplier lot"), max_length=60, required=False)
     production_date = forms.DateField(label=_("Production date"), required=False, **DATE)
-    expiry_date = forms.DateField(label=_("Expiry date"), required=False, **DATE)
+    expiry_date = long_horizon(forms.DateField(label=_("Expiry date"), required=False, **DATE))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     entry_key = EntryKeyField()
 

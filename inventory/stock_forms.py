@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from inputs.validators import long_horizon
 from orders import rules
 from orders.forms import CodeChoiceField, DecimalTextField, WholeNumberField
 from orders.models import Unit
@@ -111,8 +112,8 @@ class StockMoveForm(forms.Form):
     supplier_lot = forms.CharField(label=_("Supplier lot"), max_length=60, required=False)
     production_date = forms.DateField(label=_("Production date"), required=False,
                                       widget=forms.DateInput(attrs={"type": "date"}))
-    expiry_date = forms.DateField(label=_("Expiry date"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    expiry_date = long_horizon(forms.DateField(label=_("Expiry date"), required=False,
+                                               widget=forms.DateInput(attrs={"type": "date"})))
     lot_status = forms.ChoiceField(label=_("New lot's status"), choices=LotStatus.choices, required=False,
                                    initial=LotStatus.AVAILABLE)
     document_number = forms.CharField(label=_("Document"), max_length=60, required=False,

@@ -13,11 +13,11 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from imports.views import import_page, upload_size_limited
+from inputs.redirects import local_redirect
 from orders.quantities import understood_text
 from record_pages.views import ACTIVE_ACTIONS, add_service_errors, paginate, save_form, toggle_active
 
@@ -62,10 +62,7 @@ def _show_errors(request, exc: ValidationError):
 
 
 def _back(request, fallback):
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(fallback)
+    return local_redirect(request, request.POST.get("next") or "", fallback)
 
 
 # --- on hand ---------------------------------------------------------------------------------------

@@ -166,11 +166,13 @@ def create_order(*, actor, customer: Customer, requested_date, lines: list[LineI
                  customer_po="", priority=Priority.NORMAL, rush_reason="", currency=None, internal_notes="",
                  customer_notes="", entry_key=None) -> Order:
     """Create a draft order. Replaying the same entry_key (a double-clicked button) returns the order
-    the first click created instead of a second one."""
+    the first click created instead of a second one, marked `replayed` (not stored) so the caller reports
+    what actually happened to it rather than acting on it again."""
     _require(actor, "orders.add_order")
     entry_key = entry_key or uuid.uuid4()
     existing = Order.objects.filter(entry_key=entry_key).first()
     if existing is not None:
+        existing.replayed = True
         return existing
     _validate_content(customer=customer, requested_date=requested_date, lines=lines)
     try:
@@ -192,7 +194,9 @@ def create_order(*, actor, customer: Customer, requested_date, lines: list[LineI
         existing = Order.objects.filter(entry_key=entry_key).first()
         if existing is None:
             raise
+        existing.replayed = True
         return existing
+    order.replayed = False
     return order
 
 

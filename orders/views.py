@@ -219,13 +219,25 @@ def order_edit(request, pk):
 
 
 def _after_save(request, order):
-    """Save as draft, or save and submit in one go ("action" button)."""
-    if request.POST.get("action") == "submit":
+    """Save as draft, or save and submit in one go ("action" button). A replayed entry (the same form sent
+    twice: a double click, a reload, a retry after a lost answer) is answered with what actually happened to
+    the order the first sending created; it is submitted only if it is still a draft."""
+    wants_submit = request.POST.get("action") == "submit"
+    if getattr(order, "replayed", False) and not (wants_submit and order.status == OrderStatus.DRAFT):
+        messages.info(request, _("This entry was already saved as order %(number)s; nothing was saved twice. "
+                                 "The order is now “%(status)s”.")
+                      % {"number": order.number, "status": order.get_status_display()})
+    elif wants_submit:
         try:
             services.submit_order(actor=request.user, order=order)
         except (OrderActionRefused, ValidationError) as exc:
-            msg = exc.message if isinstance(exc, OrderActionRefused) else " ".join(exc.messages)
-            messages.error(request, _("Saved as draft, but not submitted: %(why)s") % {"why": msg})
+            order.refresh_from_db()
+            if getattr(order, "replayed", False) and order.status == OrderStatus.SUBMITTED:
+                # The first sending submitted it between our read and our submit.
+                messages.success(request, _("Order %(number)s was submitted for review.") % {"number": order.number})
+            else:
+                msg = exc.message if isinstance(exc, OrderActionRefused) else " ".join(exc.messages)
+                messages.error(request, _("Saved as draft, but not submitted: %(why)s") % {"why": msg})
         except PermissionDenied:
             messages.error(request, _("Saved as draft; your role may not submit it."))
         else:

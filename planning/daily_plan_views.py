@@ -1,22 +1,18 @@
 """The daily production plan page (/planning/daily-plan/?day=YYYY-MM-DD&center=CODE): one work center or
 all of them, printable on A4 landscape, with the production plan PDF through the document pipeline."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .daily_plan import daily_plan, today
 from .documents import KIND, PERMISSION, DailyPlanSheet
 from .models import WorkCenter
-
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2200, 12, 31)
 
 
 class DailyPlanForm(forms.Form):
@@ -30,11 +26,8 @@ class DailyPlanForm(forms.Form):
         error_messages={"invalid_choice": gettext_lazy("There is no work center “%(value)s”.")})
 
     def clean_day(self):
-        day = self.cleaned_data["day"] or today()
-        if not FIRST_DAY <= day <= LAST_DAY:
-            raise forms.ValidationError(_("Choose a day between %(first)s and %(last)s.")
-                                        % {"first": date_format(FIRST_DAY), "last": date_format(LAST_DAY)})
-        return day
+        # The range of days is the one every date field has (inputs.validators.date_within_horizon).
+        return self.cleaned_data["day"] or today()
 
 
 def _link(day, center):

@@ -121,6 +121,10 @@ class Characteristic(models.Model):
     instrument = models.CharField(_("instrument"), max_length=100, blank=True)
     method = models.CharField(_("method / criterion"), max_length=200, blank=True,
                               help_text=_("How an attribute is judged, e.g. “no scratches visible at 50 cm”."))
+    # The physically possible values (pH 0 to 14, a length not below 0): a reading outside them is a typing
+    # or instrument error and is refused, unlike a reading outside the tolerance, which is a defect.
+    possible_min = models.DecimalField(_("lowest possible value"), **MEASURE, null=True, blank=True)
+    possible_max = models.DecimalField(_("highest possible value"), **MEASURE, null=True, blank=True)
 
     class Meta:
         ordering = ["plan", "position"]
@@ -154,6 +158,10 @@ class Characteristic(models.Model):
 
     def within_tolerance(self, value: Decimal) -> bool:
         return self.lower_limit <= value <= self.upper_limit
+
+    def is_possible(self, value: Decimal) -> bool:
+        return ((self.possible_min is None or value >= self.possible_min)
+                and (self.possible_max is None or value <= self.possible_max))
 
     @property
     def spec_text(self):

@@ -43,6 +43,32 @@ class CharacteristicInput:
                 self.upper_tolerance, self.unit.strip(), self.instrument.strip(), self.method.strip())
 
 
+# Units of magnitudes that cannot be negative (lengths, masses, volumes, forces, pressures, times, hardness).
+NON_NEGATIVE_UNITS = {"mm", "cm", "m", "µm", "μm", "um", "nm", "g", "kg", "mg", "t", "ml", "l", "n", "kn", "pa", "kpa",
+                      "mpa", "bar", "s", "min", "h", "hz", "rpm", "hrc", "hv", "hb", "ra", "mm²", "mm2"}
+
+
+def default_possible_range(*, unit, name, nominal, lower_tolerance):
+    """(lowest, highest) physically possible value of a measured characteristic, None where unbounded:
+    pH 0 to 14; a percentage (a share, or a deviation from a declared content) not below -100 %; a temperature
+    not below absolute zero; a length, mass, volume, force, time or hardness not below 0 when its whole
+    tolerance window is (a characteristic measured as a signed deviation keeps negative values)."""
+    unit_text = (unit or "").strip().lower()
+    words = (name or "").lower().replace("-", " ").split()
+    if unit_text == "ph" or "ph" in words or "ph值" in (name or "").lower():
+        return Decimal("0"), Decimal("14")
+    if unit_text == "%":
+        return Decimal("-100"), None
+    if unit_text in ("°c", "℃", "degc"):
+        return Decimal("-273.15"), None
+    if unit_text == "k":
+        return Decimal("0"), None
+    if unit_text in NON_NEGATIVE_UNITS and nominal is not None and lower_tolerance is not None \
+            and nominal + lower_tolerance >= 0:
+        return Decimal("0"), None
+    return None, None
+
+
 def _decimals(value):
     exponent = value.as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
@@ -126,6 +152,14 @@ def _same_plan(plan, *, inspection_level, aqls, characteristics, note):
     return header == wanted and current == sorted(ch.key() for ch in characteristics)
 
 
+def _possible_range(ch: CharacteristicInput):
+    if ch.kind != CharacteristicKind.MEASURED:
+        return {}
+    low, high = default_possible_range(unit=ch.unit, name=ch.name, nominal=ch.nominal,
+                                       lower_tolerance=ch.lower_tolerance)
+    return {"possible_min": low, "possible_max": high}
+
+
 def save_inspection_plan(*, actor, product: Product, inspection_level, aql_critical, aql_major, aql_minor,
                          characteristics, note="", valid_from=None) -> InspectionPlan:
     """Make this the inspection plan of `product`: a new active version (the previous one is kept).
@@ -154,7 +188,8 @@ def save_inspection_plan(*, actor, product: Product, inspection_level, aql_criti
             Characteristic(plan=plan, position=ch.position, name=ch.name.strip(), kind=ch.kind,
                            defect_class=ch.defect_class, nominal=ch.nominal, lower_tolerance=ch.lower_tolerance,
                            upper_tolerance=ch.upper_tolerance, unit=(ch.unit or "").strip(),
-                           instrument=(ch.instrument or "").strip(), method=(ch.method or "").strip())
+                           instrument=(ch.instrument or "").strip(), method=(ch.method or "").strip(),
+                           **_possible_range(ch))
             for ch in sorted(characteristics, key=lambda c: c.position)])
     return plan
 

@@ -10,6 +10,8 @@ items) every defect counts. A class is judged on its own sample: the first n sam
 The inspection is rejected when any class has defects ≥ Re.
 """
 
+import warnings
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -18,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from PIL import Image
 
 from alerts.services import create_alert
 from orders.models import Order, OrderStatus
@@ -44,7 +47,7 @@ from .models import (
     SamplingStateEvent,
     Verdict,
 )
-from .values import parse_attribute, parse_measured
+from .values import parse_attribute, parse_measured, plain
 
 RECORD = "quality.record_inspection"
 APPROVE = "quality.approve_inspection"
@@ -229,12 +232,28 @@ def _cell(current, characteristic, sample_no, raw, sizes):
     try:
         if characteristic.is_measured:
             value = parse_measured(raw, characteristic.unit)
+            if value is not None and not characteristic.is_possible(value):
+                raise ValidationError(impossible_value_message(characteristic, value))
             defect = value is not None and not characteristic.within_tolerance(value)
             return value, None, defect
         passed = parse_attribute(raw)
         return None, passed, passed is False
     except ValidationError as exc:
         raise ValidationError(f"{where}: {' '.join(exc.messages)}") from None
+
+
+def impossible_value_message(characteristic, value):
+    low = plain(characteristic.possible_min) if characteristic.possible_min is not None else None
+    high = plain(characteristic.possible_max) if characteristic.possible_max is not None else None
+    values = {"value": plain(value), "low": low, "high": high, "unit": characteristic.unit}
+    if low is not None and high is not None:
+        return _("%(value)s %(unit)s is not a possible reading (possible: %(low)s to %(high)s %(unit)s). Check the "
+                 "instrument and type it again.") % values
+    if low is not None:
+        return _("%(value)s %(unit)s is not a possible reading (it cannot be below %(low)s %(unit)s). Check the "
+                 "instrument and type it again.") % values
+    return _("%(value)s %(unit)s is not a possible reading (it cannot be above %(high)s %(unit)s). Check the "
+             "instrument and type it again.") % values
 
 
 def _write_cell(current, characteristic, sample_no, value, passed, defect, actor):
@@ -586,6 +605,28 @@ def attachment_max_bytes():
     return getattr(settings, "QUALITY_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 
+def attachment_max_pixels():
+    return getattr(settings, "QUALITY_ATTACHMENT_MAX_PIXELS", 50_000_000)
+
+
+def _image_size(upload):
+    """(width, height) from the image's header (the pixels are not decoded), None when Pillow cannot read it.
+    Pillow's own decompression-bomb limit applies too."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                size = image.size
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return "too many pixels"  # beyond Pillow's own limit: far beyond ours
+    except Exception:  # noqa: BLE001 - whatever Pillow cannot read is not an accepted image
+        return None
+    finally:
+        upload.seek(0)
+    return size
+
+
 def _sniff(head):
     for magic, kind in ATTACHMENT_TYPES.items():
         if head.startswith(magic):
@@ -610,6 +651,18 @@ def add_attachment(*, actor, inspection, upload) -> InspectionAttachment:
     if kind is None:
         raise ValidationError(_("Only photos (JPEG, PNG, WebP) and PDF files can be attached."))
     content_type, extension = kind
+    if content_type.startswith("image/"):
+        size = _image_size(upload)
+        if size is None:
+            raise ValidationError(_("This photo cannot be read. Take it again or save it as JPEG or PNG."))
+        if size == "too many pixels":
+            raise ValidationError(_("The photo has more than %(max)s million pixels, the most that is accepted.")
+                                  % {"max": attachment_max_pixels() // 1_000_000})
+        width, height = size
+        if width * height > attachment_max_pixels():
+            raise ValidationError(
+                _("The photo is %(width)s × %(height)s pixels; at most %(max)s million pixels are accepted.")
+                % {"width": f"{width:,}", "height": f"{height:,}", "max": attachment_max_pixels() // 1_000_000})
     name = (upload.name or "attachment").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:150]
     with transaction.atomic():
         current = _locked(inspection)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "alerts",
     "documents",
     "imports",
+    "inputs",
     "demo",
     "operations",
     "systemtext",
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After the language (refusals in the reader's language) and before anything reads the body.
+    "inputs.middleware.InputGuardMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -192,6 +195,24 @@ if S3_BUCKET:
 # Uploads (CSV/XLSX imports): Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not cap files, the import
 # views enforce IMPORT_MAX_BYTES themselves.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# Whole request bodies, refused (413) from the declared Content-Length before they are read
+# (inputs/middleware.py): the default, and per URL prefix (the longest matching prefix wins). The largest
+# legitimate body is an exception report with six 5 MiB photos; the API takes JSON only.
+_MIB = 1024 * 1024
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(32 * _MIB)))
+REQUEST_BODY_LIMITS = {
+    "/api/": 2 * _MIB,
+    "/quality/": 11 * _MIB,  # one attachment of at most QUALITY_ATTACHMENT_MAX_BYTES
+    "/shipping/": 11 * _MIB,  # one proof-of-delivery file
+    "/orders/": IMPORT_MAX_BYTES + _MIB,  # order and master-data imports
+    "/accounts/": _MIB,
+}
+# Dates a person types (requested, promised, planned dates): at most this many days ahead of today and
+# not before DATE_EARLIEST (catches 9999-12-31 and year 1 typos; a clear message names the range).
+DATE_INPUT_MAX_DAYS_AHEAD = int(os.environ.get("DATE_INPUT_MAX_DAYS_AHEAD", str(2 * 366)))
+DATE_INPUT_EARLIEST = os.environ.get("DATE_INPUT_EARLIEST", "2000-01-01")
+# Dates that are legitimately years ahead (a material lot's expiry date; inputs.validators.long_horizon).
+DATE_INPUT_LONG_MAX_DAYS_AHEAD = int(os.environ.get("DATE_INPUT_LONG_MAX_DAYS_AHEAD", str(15 * 366)))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -255,7 +276,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.SafeJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiKeyRateThrottle"],

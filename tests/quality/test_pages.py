@@ -198,6 +198,16 @@ def test_the_plan_page_saves_a_new_version_and_refuses_bad_rows(client, qc):
     assert client.post(url, data).status_code == 403
 
 
+def small_png():
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 @pytest.mark.django_db
 def test_attachments_are_type_checked_and_downloaded_through_a_permission_check(client, sales, qc, product,
                                                                                 settings, tmp_path):
@@ -212,7 +222,7 @@ def test_attachments_are_type_checked_and_downloaded_through_a_permission_check(
     settings.QUALITY_ATTACHMENT_MAX_BYTES = 1024
     big = SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"0" * 2048, content_type="image/png")
     assert "larger than" in client.post(url, {"file": big}, follow=True).content.decode()
-    png = SimpleUploadedFile("缺陷.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    png = SimpleUploadedFile("缺陷.png", small_png(), content_type="image/png")  # a real image: Pillow reads it
     client.post(url, {"file": png})
     attachment = inspection.attachments.get()
     assert attachment.content_type == "image/png" and attachment.original_name == "缺陷.png"
