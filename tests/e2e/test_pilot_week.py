@@ -166,6 +166,9 @@ def test_pilot_week_one_order_through_every_role_in_chinese(sessions, live_serve
     warehouse = sessions("warehouse", viewport=DESK)
     warehouse.goto(f"{live_server.url}/orders/{order.pk}/")
     expect(warehouse.locator("[data-testid=materials-status]")).to_have_attribute("data-state", "short")
+    # Units by their Chinese names (千克, 件), not their codes (kg, pcs).
+    expect(warehouse.locator("[data-testid=material-requirements] tr[data-code=RM-STEEL] td").nth(1)
+           ).to_have_text("5 千克")
     check_chinese(warehouse, "order with short materials")
     warehouse.goto(f"{live_server.url}/inventory/purchase-orders/{po.pk}/")
     warehouse.locator("[data-testid=receive-order]").click()
@@ -268,6 +271,8 @@ def test_pilot_week_one_order_through_every_role_in_chinese(sessions, live_serve
     shipper.locator(f"[data-testid=queue-row][data-order='{number}'] [data-testid=ship-order]").click()
     expect(shipper.locator(f"[data-testid=pick-row][data-lot='{own_lot}']")).to_have_count(1)
     expect(shipper.locator("[data-testid=pick-row][data-lot='OTHER-LOT-1']")).to_have_count(0)
+    expect(shipper.locator(f"[data-testid=pick-row][data-lot='{own_lot}'] [data-testid=pick-available]")
+           ).to_have_text("10 件")
     check_chinese(shipper, "shipment form")
     form_url = shipper.url
     shipper.locator("#id_carrier").fill("顺丰速运")
