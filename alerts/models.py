@@ -12,6 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from systemtext.text import render
+
 
 class Severity(models.TextChoices):
     INFO = "info", _("Information")
@@ -47,7 +49,7 @@ def reader_date(value):
 class Alert(models.Model):
     kind = models.CharField(_("kind"), max_length=60)
     # subject and body are the English source messages (marked with gettext_noop by the caller) and
-    # `params` their values: each reader sees them in their own language (see rendered()).
+    # `params` their values (systemtext's JSON form): each reader sees them in their own language.
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("message"), blank=True)
     params = models.JSONField(_("message values"), default=dict, blank=True)
@@ -86,14 +88,8 @@ class Alert(models.Model):
         return self.rendered_subject()
 
     def _render(self, message):
-        if not message:
-            return ""
-        text = gettext(message)
-        params = {key: reader_date(value) for key, value in self.params.items()} if self.params else None
-        try:
-            return text % params if params else text
-        except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
-            return message % params if params else message
+        # Values stored before systemtext kept dates as ISO strings: those are shown in the reader's format too.
+        return render(message, {key: reader_date(value) for key, value in self.params.items()} if self.params else None)
 
     def rendered_subject(self):
         """The subject in the active language."""

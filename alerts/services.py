@@ -22,6 +22,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
+from systemtext.text import to_json
+
 from . import channels, subjects
 from .models import (
     Alert,
@@ -67,7 +69,8 @@ def create_alert(*, kind, subject, body="", params=None, link="", severity="info
     owners = [owner] if owner is not None and any(rule.tell_owner for rule in rules) else []
     try:
         with transaction.atomic():
-            alert = Alert.objects.create(kind=kind, subject=subject[:300], body=body, params=params or {},
+            alert = Alert.objects.create(kind=kind, subject=subject[:300], body=body,
+                                         params={name: to_json(value) for name, value in (params or {}).items()},
                                          link=link, severity=severity, dedupe_key=dedupe_key, rule=escalating,
                                          roles=sorted(set(roles) | {r for rule in rules for r in rule.roles}))
             _tell(alert, level=0, roles=alert.roles,

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from . import services
-from .selectors import alert_for_page, alerts_for
+from .selectors import alert_for_page, alerts_for, escalation_chain
 
 
 @login_required
@@ -37,4 +37,4 @@ def alert_detail(request, pk):
     if alert is None:
         raise Http404
     mine = next((r for r in alert.recipients.all() if r.user_id == request.user.pk), None)
-    return render(request, "alerts/detail.html", {"alert": alert, "mine": mine})
+    return render(request, "alerts/detail.html", {"alert": alert, "mine": mine, "chain": escalation_chain(alert)})

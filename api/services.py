@@ -12,10 +12,12 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from orders.models import Channel, Order, OrderStatus
 from orders.services import OrderActionRefused, create_order, submit_order
 from outbound import http as outbound_http
+from systemtext.text import Text
 
 from .models import ApiKey, IdempotencyRecord, WebhookSubscription, hash_key
 from .privileges import MANAGE_KEYS, rights_beyond
@@ -110,8 +112,8 @@ def _create_and_submit(*, api_key, data, entry_key):
     if order.status != OrderStatus.DRAFT:
         return order  # submitted by an earlier request with this key
     try:
-        return submit_order(actor=user, order=order, note=_("Received through the API (%(key)s).")
-                            % {"key": api_key.name})
+        return submit_order(actor=user, order=order, note=Text(gettext_noop("Received through the API (%(key)s)."),
+                                                                  key=api_key.name))
     except OrderActionRefused as exc:
         order.refresh_from_db()
         if order.status != OrderStatus.DRAFT:

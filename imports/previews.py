@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from systemtext.text import Text
 
 from . import tables
 from .columns import Column, map_headers, raw_rows
@@ -300,7 +302,7 @@ class VersionedListImport(TabularImport):
             if action != "unchanged":
                 self.write_version(actor=actor, parent=members[0].instance.parent,
                                    entries=[row.instance.entry for row in members],
-                                   note=_("Imported from %(file)s") % {"file": preview.filename})
+                                   note=Text(gettext_noop("Imported from %(file)s"), file=preview.filename))
         return ImportOutcome(created=counts["create"], updated=counts["update"], unchanged=counts["unchanged"])
 
 

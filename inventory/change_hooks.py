@@ -10,33 +10,38 @@ InventoryConfig.ready()):
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from orders.models import ChangeKind
+from systemtext.text import Text
 
 from .models import MaterialPrepSheet
 from .prep_sheets import S, _reserve_missing, _set_status
 from .requirements import order_requirements
 from .reservations import release_order_reservations
-from .units import format_quantity
+from .units import quantity_text
 
 
 def impact(order, change):
+    """The impact lines as stored texts (see planning.change_hooks.impact)."""
     if change.kind in (ChangeKind.DATE, ChangeKind.CANCEL):
         return []
     requirements = order_requirements(order)
-    rows = [_("%(item)s: needs %(required)s now, %(reserved)s reserved, %(issued)s issued")
-            % {"item": c.item.code, "required": format_quantity(c.required, c.item.unit),
-               "reserved": format_quantity(c.reserved, c.item.unit), "issued": format_quantity(c.issued, c.item.unit)}
+    rows = [Text(gettext_noop("%(item)s: needs %(required)s now, %(reserved)s reserved, %(issued)s issued"),
+                 item=c.item.code, required=quantity_text(c.required, c.item.unit),
+                 reserved=quantity_text(c.reserved, c.item.unit), issued=quantity_text(c.issued, c.item.unit))
             for c in requirements.components if c.reserved or c.issued]
     if rows:
-        rows.append(_("The reservations are released and made again for the new quantities; issued material stays "
-                      "issued (what is no longer needed is returned on the prep sheet)."))
+        rows.append(Text(gettext_noop("The reservations are released and made again for the new quantities; issued "
+                                      "material stays issued (what is no longer needed is returned on the prep "
+                                      "sheet).")))
     for sheet in MaterialPrepSheet.objects.filter(order=order, status__in=[S.DRAFT, S.PARTIALLY_ISSUED, S.ISSUED]):
-        rows.append(_("Prep sheet %(sheet)s (%(status)s) is cancelled; the warehouse makes a new one.")
-                    % {"sheet": sheet.number, "status": sheet.get_status_display()} if sheet.status == S.DRAFT else
-                    _("Prep sheet %(sheet)s (%(status)s) stays: material was issued from it.")
-                    % {"sheet": sheet.number, "status": sheet.get_status_display()})
-    return [{"title": _("Materials"), "rows": rows}] if rows else []
+        rows.append(Text(gettext_noop("Prep sheet %(sheet)s (%(status)s) is cancelled; the warehouse makes a new "
+                                      "one."), sheet=sheet.number, status=S(sheet.status).label)
+                    if sheet.status == S.DRAFT else
+                    Text(gettext_noop("Prep sheet %(sheet)s (%(status)s) stays: material was issued from it."),
+                         sheet=sheet.number, status=S(sheet.status).label))
+    return [{"title": Text(gettext_noop("Materials")), "rows": rows}] if rows else []
 
 
 def apply(*, actor, order, change):
@@ -49,4 +54,5 @@ def apply(*, actor, order, change):
         if not requirements.errors:
             _reserve_missing(actor, order, requirements)
     for sheet in MaterialPrepSheet.objects.select_for_update().filter(order=order, status=S.DRAFT):
-        _set_status(actor, sheet, S.CANCELLED, "cancelled", reason)
+        _set_status(actor, sheet, S.CANCELLED, "cancelled",
+                    Text(gettext_noop("order %(number)s changed"), number=order.number))

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 from alerts.services import create_alert
 from orders.models import Order
 from orders.services import record_event
+from systemtext.text import Text, stored_fields
 
 from . import numbering
 from .models import MaterialDelay, PurchaseOrderLine
@@ -31,7 +32,6 @@ from .requirements import open_orders_short_of
 from .stock_services import require
 
 MAX_REASON = 1000
-AT_RISK_REASON_MAX = Order._meta.get_field("at_risk_reason").max_length
 
 
 def _errors(item, line, new_expected_date, reason):
@@ -71,12 +71,11 @@ def record_material_delay(*, actor, item, new_expected_date, reason, line: Purch
 
 
 def _mark_at_risk(actor, order, delay):
-    note = _("Material delay %(number)s: %(code)s expected on %(date)s. %(reason)s") % {
-        "number": delay.number, "code": delay.item.code, "date": delay.new_expected_date.isoformat(),
-        "reason": delay.reason}
+    note = Text(gettext_noop("Material delay %(number)s: %(code)s expected on %(date)s. %(reason)s"),
+                number=delay.number, code=delay.item.code, date=delay.new_expected_date, reason=delay.reason)
     now = timezone.now()
     current = Order.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=order.pk)
-    Order.objects.filter(pk=current.pk).update(at_risk=True, at_risk_reason=note[:AT_RISK_REASON_MAX],
+    Order.objects.filter(pk=current.pk).update(at_risk=True, **stored_fields("at_risk_reason", note),
                                                at_risk_since=current.at_risk_since or now)
     record_event(order=current, action="at_risk", actor=actor, from_status=current.status,
                  to_status=current.status, note=note)
@@ -86,7 +85,7 @@ def _mark_at_risk(actor, order, delay):
         body=gettext_noop("Material delay %(number)s: %(code)s %(name)s is now expected on %(date)s. Reason: "
                           "%(reason)s"),
         params={"order": current.number, "code": delay.item.code, "name": delay.item.name,
-                "date": delay.new_expected_date.isoformat(), "number": delay.number, "reason": delay.reason},
+                "date": delay.new_expected_date, "number": delay.number, "reason": delay.reason},
         link=reverse("orders:detail", args=[current.pk]),
         severity="high" if current.is_rush else "info",
         roles=("planner",), users=[current.created_by],

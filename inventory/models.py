@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from orders.models import MONEY, QTY, Currency, Product, Unit
+from systemtext.fields import StoredCharField, StoredTextField, TextValuesField
 
 # Scrap % as Decimal(5, 2): 0.00 up to 99.99.
 PERCENT = {"max_digits": 5, "decimal_places": 2}
@@ -102,7 +103,8 @@ class BillOfMaterials(models.Model):
     version = models.PositiveIntegerField(_("version"))
     is_active = models.BooleanField(_("active"), default=False)
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = StoredCharField(_("note"), max_length=300, blank=True)
+    note_values = TextValuesField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -306,7 +308,8 @@ class LotEvent(AppendOnlyModel):
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(_("from"), max_length=12, choices=LotStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=LotStatus.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = StoredTextField(_("reason"), blank=True)
+    reason_values = TextValuesField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("by"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
@@ -574,7 +577,8 @@ class PurchaseRequest(models.Model):
     needed_by = models.DateField(_("needed by"))
     order = models.ForeignKey("orders.Order", verbose_name=_("for order"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="purchase_requests")
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = StoredCharField(_("note"), max_length=300, blank=True)
+    note_values = TextValuesField()
     status = models.CharField(_("status"), max_length=10, choices=PurchaseRequestStatus.choices,
                               default=PurchaseRequestStatus.OPEN, db_index=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -708,7 +712,8 @@ class StatusEvent(AppendOnlyModel):
     the document and the status fields with its own choices."""
 
     action = models.CharField(_("action"), max_length=40)
-    note = models.TextField(_("note"), blank=True)
+    note = StoredTextField(_("note"), blank=True)
+    note_values = TextValuesField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("by"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)

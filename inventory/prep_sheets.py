@@ -48,6 +48,7 @@ from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 from alerts.services import create_alert
 from orders.models import Order, OrderStatus
 from orders.services import transition_order
+from systemtext.text import Text
 
 from . import numbering
 from .ledger import DocumentRef, MoveLine, issuable_lot_errors, shortage_message, usable_stock
@@ -75,7 +76,7 @@ from .purchasing import order_demand
 from .requirements import OPEN_FOR_MATERIALS, ZERO, order_requirements
 from .reservations import allocation_order, release_order_reservations, release_reservation, reserve_stock
 from .stock_services import post_stock, require
-from .units import format_quantity
+from .units import format_quantity, quantity_text
 
 S = PrepSheetStatus
 OPEN_SHEET = [S.DRAFT, S.PARTIALLY_ISSUED, S.ISSUED]
@@ -219,7 +220,8 @@ def generate_prep_sheet(*, actor, order, note="") -> MaterialPrepSheet:
         MaterialPrepSheetLine.objects.bulk_create(lines)
         short = sum(1 for line in lines if line.location is None)
         record_sheet_event(sheet=sheet, action="created", actor=actor, to_status=S.DRAFT,
-                           note=_("%(lines)s lines, %(short)s still short.") % {"lines": len(lines), "short": short})
+                           note=Text(gettext_noop("%(lines)s lines, %(short)s still short."), lines=len(lines),
+                                     short=short))
     return sheet
 
 
@@ -318,9 +320,9 @@ def approve_substitution(*, actor, line, substitute, reason) -> MaterialPrepShee
         current.save(update_fields=["substitute_item", "substitute_reason", "substitute_approved_by",
                                     "substitute_approved_at"])
         record_sheet_event(sheet=sheet, action="substitution", actor=actor, from_status=sheet.status,
-                           note=_("Line %(n)s: %(substitute)s may be issued instead of %(code)s. %(reason)s")
-                           % {"n": current.line_no, "substitute": substitute.code, "code": current.item.code,
-                              "reason": reason})
+                           note=Text(gettext_noop("Line %(n)s: %(substitute)s may be issued instead of %(code)s. "
+                                                  "%(reason)s"), n=current.line_no, substitute=substitute.code,
+                                     code=current.item.code, reason=reason))
     return current
 
 
@@ -489,12 +491,13 @@ def _issue(actor, sheet, code, quantity, chosen_line, location, entry_key):
     line.save(update_fields=["issued_quantity"])
     _release_excess(actor, order, line.item, lines)
     to_status = S.ISSUED if all(ln.to_issue <= 0 for ln in lines) else S.PARTIALLY_ISSUED
-    substitute = _(" (substitute for %(code)s)") % {"code": line.item.code} if item.pk != line.item_id else ""
+    substitute = (Text(gettext_noop(" (substitute for %(code)s)"), code=line.item.code) if item.pk != line.item_id
+                  else "")
     _set_status(actor, sheet, to_status, "issued",
-                _("Line %(n)s: %(quantity)s of %(code)s%(substitute)s%(lot)s from %(location)s.")
-                % {"n": line.line_no, "quantity": format_quantity(quantity, item.unit), "code": item.code,
-                   "substitute": substitute, "lot": _(", lot %(lot)s") % {"lot": lot.number} if lot else "",
-                   "location": source.location.code})
+                Text(gettext_noop("Line %(n)s: %(quantity)s of %(code)s%(substitute)s%(lot)s from %(location)s."),
+                     n=line.line_no, quantity=quantity_text(quantity, item.unit), code=item.code, substitute=substitute,
+                     lot=Text(gettext_noop(", lot %(lot)s"), lot=lot.number) if lot else "",
+                     location=source.location.code))
     return IssueResult(move)
 
 
@@ -592,9 +595,9 @@ def _return(actor, line, quantity, reason, lot, location, entry_key):
     line.save(update_fields=["returned_quantity"])
     to_status = S.PARTIALLY_ISSUED if sheet.status == S.ISSUED else sheet.status
     _set_status(actor, sheet, to_status, "returned",
-                _("Line %(n)s: %(quantity)s of %(code)s back to %(location)s. %(reason)s")
-                % {"n": line.line_no, "quantity": format_quantity(quantity, item.unit), "code": item.code,
-                   "location": back_to.code, "reason": reason})
+                Text(gettext_noop("Line %(n)s: %(quantity)s of %(code)s back to %(location)s. %(reason)s"),
+                     n=line.line_no, quantity=quantity_text(quantity, item.unit), code=item.code,
+                     location=back_to.code, reason=reason))
     return move
 
 
@@ -632,22 +635,23 @@ def accept_prep_sheet(*, actor, sheet, accepted=(), discrepancies=None) -> Accep
             ["accepted_quantity", "accepted_by", "accepted_at", "discrepancy_note", "discrepancy_by", "discrepancy_at"])
         if accepted:
             record_sheet_event(sheet=sheet, action="accepted_lines", actor=actor, from_status=sheet.status,
-                               note=_("Lines accepted: %(lines)s.") % {
-                                   "lines": ", ".join(str(by_pk[pk].line_no) for pk in sorted(accepted))})
+                               note=Text(gettext_noop("Lines accepted: %(lines)s."),
+                                         lines=[by_pk[pk].line_no for pk in sorted(accepted)]))
         for pk, note in discrepancies.items():
             record_sheet_event(sheet=sheet, action="discrepancy", actor=actor, from_status=sheet.status,
-                               note=_("Line %(n)s: %(note)s") % {"n": by_pk[pk].line_no, "note": note})
+                               note=Text(gettext_noop("Line %(n)s: %(note)s"), n=by_pk[pk].line_no, note=note))
             _alert_discrepancy(sheet, order, by_pk[pk], note, actor)
         if not all(line.is_accepted for line in lines):
             return AcceptResult(sheet, order_ready=False, missing=[])
         requirements = order_requirements(order)
         missing = [c for c in requirements.components if c.still_needed > 0]
-        _set_status(actor, sheet, S.ACCEPTED, "accepted", _("Every line accepted."), accepted_by=actor,
+        _set_status(actor, sheet, S.ACCEPTED, "accepted", Text(gettext_noop("Every line accepted.")), accepted_by=actor,
                     accepted_at=now)
         if missing or requirements.errors:
             return AcceptResult(sheet, order_ready=False, missing=missing)
         transition_order(actor=actor, order=order, action="prepare_materials", expected_status=OrderStatus.PLANNED,
-                         note=_("Materials issued on %(sheet)s and accepted by production.") % {"sheet": sheet.number})
+                         note=Text(gettext_noop("Materials issued on %(sheet)s and accepted by production."),
+                                   sheet=sheet.number))
     return AcceptResult(sheet, order_ready=True, missing=[])
 
 
@@ -738,4 +742,5 @@ def release_on_cancel(*, actor, order):
     PurchaseRequest.objects.filter(order=order, status__in=PR_LIVE).update(
         status=PurchaseRequestStatus.CANCELLED, decided_by=actor, decided_at=now, decision_note=reason)
     for sheet in MaterialPrepSheet.objects.select_for_update().filter(order=order, status__in=OPEN_SHEET):
-        _set_status(actor, sheet, S.CANCELLED, "cancelled", reason)
+        _set_status(actor, sheet, S.CANCELLED, "cancelled",
+                    Text(gettext_noop("order %(number)s cancelled"), number=order.number))

@@ -41,9 +41,10 @@ from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from alerts.services import create_alert
 from orders.masterdata_services import log_master_data, validate_code
-from orders.models import MONEY, Order
+from orders.models import MONEY, Order, Unit
 from orders.quantities import format_number
 from orders.services import record_event
+from systemtext.text import Text
 
 from . import numbering
 from .ledger import DocumentRef
@@ -456,9 +457,9 @@ def set_line_expected_date(*, actor, line, expected_date, reason) -> PurchaseOrd
         current.save(update_fields=["expected_date"])
         record_po_event(purchase_order=purchase_order, action="expected_date", actor=actor,
                         from_status=purchase_order.status,
-                        note=_("Line %(n)s (%(code)s): expected %(new)s instead of %(old)s. %(reason)s")
-                        % {"n": current.line_no, "code": current.item.code, "new": expected_date.isoformat(),
-                           "old": previous.isoformat(), "reason": reason})
+                        note=Text(gettext_noop("Line %(n)s (%(code)s): expected %(new)s instead of %(old)s. "
+                                               "%(reason)s"), n=current.line_no, code=current.item.code,
+                                  new=expected_date, old=previous, reason=reason))
     return current
 
 
@@ -638,10 +639,11 @@ def _receive(actor, line, data, entry_key):
     purchase_order.save(update_fields=["status", "updated_at"])
     record_po_event(purchase_order=purchase_order, action="received", actor=actor, from_status=from_status,
                     to_status=status,
-                    note=_("%(receipt)s: %(quantity)s %(unit)s of %(code)s, lot %(lot)s, at %(location)s%(quarantine)s")
-                    % {"receipt": number, "quantity": format_number(data.quantity), "unit": unit, "code": item.code,
-                       "lot": move.lot.number, "location": data.location.code,
-                       "quarantine": _(" (quarantine)") if receipt.quarantined else ""})
+                    note=Text(gettext_noop("%(receipt)s: %(quantity)s %(unit)s of %(code)s, lot %(lot)s, at "
+                                           "%(location)s%(quarantine)s"), receipt=number, quantity=data.quantity,
+                              unit=Unit(unit).label if unit in Unit.values else unit, code=item.code,
+                              lot=move.lot.number, location=data.location.code,
+                              quarantine=Text(gettext_noop(" (quarantine)")) if receipt.quarantined else ""))
     if line.order is not None and not receipt.quarantined:
         _reserve_for_line_order(actor, line, receipt)
     ready, still_short = _recheck(short_before, actor)
@@ -682,12 +684,13 @@ def _clear_delay_risk(order, actor):
     current = Order.objects.get(pk=order.pk)
     delay = (MaterialDelay.objects.filter(affected_orders=current).order_by("-created_at").first()
              if current.at_risk else None)
-    if delay is None or delay.number not in current.at_risk_reason:
+    if delay is None or not current.at_risk_because_of(delay.number):
         return  # not at risk, or at risk for another cause (a process exception…)
-    Order.objects.filter(pk=current.pk).update(at_risk=False, at_risk_reason="", at_risk_since=None)
+    Order.objects.filter(pk=current.pk).update(at_risk=False, at_risk_reason="", at_risk_reason_values=None,
+                                               at_risk_since=None)
     record_event(order=current, action="at_risk_cleared", actor=actor, from_status=current.status,
                  to_status=current.status,
-                 note=_("%(number)s: the materials are in stock now.") % {"number": delay.number})
+                 note=Text(gettext_noop("%(number)s: the materials are in stock now."), number=delay.number))
 
 
 def alert_order_ready(order):

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.masterdata_services import log_master_data, validate_code, validate_lead_time
+from systemtext.text import Text
 
 from .bom_structure import BomCycleError, find_loop
 from .models import MAX_SCRAP_PERCENT, BillOfMaterials, BOMLine, Item, ItemType
@@ -281,12 +282,17 @@ def _same_lines(bom, lines):
     return current == wanted
 
 
+def _stripped(note):
+    """A typed note trimmed; a system text (imports) as it is."""
+    return note if isinstance(note, Text) else (note or "").strip()
+
+
 def write_bom_version(*, actor, item, lines, valid_from=None, note=""):
     """A new active BOM version of `item` with `lines` (checked by the caller, in its transaction)."""
     last = BillOfMaterials.objects.filter(parent=item).aggregate(last=Max("version"))["last"] or 0
     BillOfMaterials.objects.filter(parent=item, is_active=True).update(is_active=False)
     bom = BillOfMaterials.objects.create(parent=item, version=last + 1, is_active=True,
-                                         valid_from=valid_from or timezone.localdate(), note=note.strip(),
+                                         valid_from=valid_from or timezone.localdate(), note=_stripped(note),
                                          created_by=actor)
     BOMLine.objects.bulk_create([
         BOMLine(bom=bom, position=number, component=line.component, quantity=line.quantity,

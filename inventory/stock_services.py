@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from alerts.services import create_alert
+from systemtext.text import Text
 
 from .ledger import ZERO, DocumentRef, MoveLine, Posting, item_quantities, post_moves, register_document_type
 from .models import Item, Lot, LotEvent, LotStatus, ManualPosting, MoveKind, StockBalance, StockMove
@@ -153,7 +154,8 @@ def find_or_create_lot(*, actor, item: Item, data: LotInput) -> Lot:
         "supplier_lot": (data.supplier_lot or "").strip(), "production_date": data.production_date,
         "expiry_date": data.expiry_date, "status": data.status, "created_by": actor})
     if created:
-        LotEvent.objects.create(lot=lot, from_status="", to_status=lot.status, actor=actor, reason=LOT_CREATED_REASON)
+        LotEvent.objects.create(lot=lot, from_status="", to_status=lot.status, actor=actor,
+                                reason=Text(LOT_CREATED_REASON))
         return lot
     for name, label in (("expiry_date", _("expiry date")), ("production_date", _("production date")),
                         ("supplier_lot", _("supplier lot"))):
@@ -168,7 +170,7 @@ def find_or_create_lot(*, actor, item: Item, data: LotInput) -> Lot:
 def set_lot_status(*, actor, lot: Lot, status, reason) -> Lot:
     """Release, quarantine or block a lot (recorded with who, when, from, to, why)."""
     require(actor, "inventory.change_lot")
-    reason = (reason or "").strip()
+    reason = reason if isinstance(reason, Text) else (reason or "").strip()
     if status not in LotStatus.values:
         raise ValidationError({"status": [_("Unknown lot status.")]})
     if not reason:

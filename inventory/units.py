@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from orders.models import Unit
 from orders.quantities import format_number
+from systemtext.text import Text
 
 from .models import STANDARD_CONVERSIONS, Item, UnitConversion
 
@@ -32,6 +33,17 @@ def format_quantity(quantity: Decimal, unit: str) -> str:
     """12.500 kg, 3 pcs: the quantity with its unit's decimals in the reader's notation (never an
     exponent: orders.quantities.format_number)."""
     return f"{format_number(quantity, Unit.decimals(unit))} {unit}"
+
+
+# Nothing in it to translate (the unit's name is a value), so it is not marked for the catalog.
+QUANTITY_WITH_UNIT = "%(quantity)s %(unit)s"
+
+
+def quantity_text(quantity: Decimal, unit: str) -> Text:
+    """format_quantity for a stored note: the number and the unit's name in the reader's language."""
+    return Text(QUANTITY_WITH_UNIT,
+                quantity=quantity.quantize(Decimal(1).scaleb(-Unit.decimals(unit))),
+                unit=Unit(unit).label if unit in Unit.values else unit)
 
 
 def conversion_factor(item: Item, from_unit: str, to_unit: str) -> Fraction | None:

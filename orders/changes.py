@@ -16,6 +16,7 @@ the later stages before approval, and approval applies it in one transaction.
 - reject_change: with a reason.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from alerts.services import create_alert
+from systemtext.text import Text, joined, to_json
 
 from . import rules, stage_hooks
 from .models import (
@@ -168,9 +170,13 @@ def proposed_json(change):
 
 
 def impact_of(order, change):
+    """The impact of every stage, kept with the change request: titles and lines as stored texts (read in
+    each reader's language, see systemtext), the time as ISO 8601 (shown in the reader's format)."""
+    sections = ([section for fn in stage_hooks.change_impacts for section in fn(order, change)]
+                + _issued_documents(order, change))
     return {"gathered_at": timezone.localtime().isoformat(timespec="minutes"),
-            "sections": [section for fn in stage_hooks.change_impacts for section in fn(order, change)]
-            + _issued_documents(order, change)}
+            "sections": [{"title": to_json(section["title"]), "rows": [to_json(row) for row in section["rows"]]}
+                         for section in sections]}
 
 
 def _issued_documents(order, change):
@@ -183,12 +189,13 @@ def _issued_documents(order, change):
                                       status=DocumentStatus.READY).order_by("kind", "-rendered_at"))
     rows = []
     for document in issued:
-        when = timezone.localtime(document.rendered_at).strftime("%Y-%m-%d %H:%M") if document.rendered_at else "—"
-        rows.append(_("%(name)s issued %(when)s: a new revision is issued after the change.")
-                    % {"name": document.filename or document.kind, "when": when}
-                    if not change.cancels else _("%(name)s issued %(when)s: the customer is told of the cancel.")
-                    % {"name": document.filename or document.kind, "when": when})
-    return [{"title": _("Documents issued"), "rows": rows}] if rows else []
+        name, when = document.filename or document.kind, document.rendered_at
+        rows.append(Text(gettext_noop("%(name)s issued %(when)s: a new revision is issued after the change."),
+                         name=name, when=when)
+                    if not change.cancels else
+                    Text(gettext_noop("%(name)s issued %(when)s: the customer is told of the cancel."),
+                         name=name, when=when))
+    return [{"title": Text(gettext_noop("Documents issued")), "rows": rows}] if rows else []
 
 
 def request_change(*, actor, order, kind, proposed, reason) -> ChangeRequest:
@@ -209,12 +216,14 @@ def request_change(*, actor, order, kind, proposed, reason) -> ChangeRequest:
             reason=reason[:500], base_revision=current_revision(current), impact=impact_of(current, change),
             requested_by=actor)
         record_event(order=current, action="change_requested", actor=actor, from_status=current.status,
-                     to_status=current.status, note=f"{request.number}: {request.get_kind_display()} — {reason}")
+                     to_status=current.status,
+                     note=Text(gettext_noop("%(number)s: %(kind)s — %(reason)s"), number=request.number,
+                               kind=ChangeKind(kind).label, reason=reason))
         create_alert(kind="order_change_requested",
                      subject=gettext_noop("Change %(number)s of order %(order)s awaits approval"),
                      body=gettext_noop("%(kind)s. Reason: %(reason)s"),
                      params={"number": request.number, "order": current.number,
-                             "kind": request.get_kind_display(), "reason": reason},
+                             "kind": ChangeKind(request.kind).label, "reason": reason},
                      link=reverse("orders:change_detail", args=[request.pk]),
                      roles=["order_desk"] if APPROVAL_PERMISSION[current.status] == "orders.approve_change"
                      else ["manager"], dedupe_key=f"change-requested:{request.pk}")
@@ -248,6 +257,49 @@ def _diff(before, after):
             rows.append({"field": f"line {row['line']} {row['sku']} quantity", "old": old.get("quantity"),
                          "new": row["quantity"]})
     return rows
+
+
+DIFF_FIELDS = {"status": gettext_noop("Status"), "requested_date": gettext_noop("Requested date"),
+               "promised_date": gettext_noop("Promised date"), "total_amount": gettext_noop("Total")}
+
+
+def _diff_value(name, value):
+    if value in (None, ""):
+        return "—"
+    if name == "status" and value in OrderStatus.values:
+        return OrderStatus(value).label
+    if name.endswith("_date"):
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
+# The line rows of _diff: "line 2", "line 2 product", "line 2 <sku> quantity".
+LINE_FIELD = re.compile(r"line (?P<n>\d+)(?: (?P<product>product)| (?P<sku>\S+) quantity)?")
+
+
+def _field_text(name):
+    if name in DIFF_FIELDS:
+        return Text(DIFF_FIELDS[name])
+    line = LINE_FIELD.fullmatch(name)
+    if line is None:
+        return name
+    if line["product"]:
+        return Text(gettext_noop("Line %(n)s product"), n=line["n"])
+    if line["sku"]:
+        return Text(gettext_noop("Line %(n)s %(sku)s quantity"), n=line["n"], sku=line["sku"])
+    return Text(gettext_noop("Line %(n)s"), n=line["n"])
+
+
+def _diff_text(row):
+    """One row of a revision's diff for the event note: "; Status: Planned → Cancelled", read in the
+    reader's language (field names and statuses are not stored translated)."""
+    name = row["field"]
+    field = _field_text(name)
+    return Text(gettext_noop("; %(field)s: %(old)s → %(new)s"), field=field, old=_diff_value(name, row["old"]),
+                new=_diff_value(name, row["new"]))
 
 
 def _locked(request):
@@ -291,12 +343,13 @@ def approve_change(*, actor, request, note="") -> ChangeRequest:
         current.save()
         record_event(order=order, action="change_applied", actor=actor, from_status=before["status"],
                      to_status=order.status,
-                     note=f"{current.number} → " + _("revision %(n)s") % {"n": revision.number}
-                     + "".join(f"; {row['field']}: {row['old']} → {row['new']}" for row in revision.diff))
+                     note=Text(gettext_noop("%(number)s → revision %(n)s%(changes)s"), number=current.number,
+                               n=revision.number,
+                               changes=joined("", *(_diff_text(row) for row in revision.diff), sep="")))
         _reissue_confirmation(actor, order)
         create_alert(kind="order_changed", subject=gettext_noop("Order %(order)s changed (%(number)s): %(kind)s"),
                      body=gettext_noop("Revision %(revision)s. Reason: %(reason)s"),
-                     params={"order": order.number, "number": current.number, "kind": current.get_kind_display(),
+                     params={"order": order.number, "number": current.number, "kind": ChangeKind(current.kind).label,
                              "revision": revision.number, "reason": current.reason},
                      link=reverse("orders:revisions", args=[order.pk]),
                      roles=["planner", "warehouse", "production", "qc", "shipping"], users=[order.created_by],

@@ -18,6 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from systemtext.fields import StoredCharField, StoredTextField, TextValuesField
+from systemtext.text import render_value
+
 QTY = {"max_digits": 12, "decimal_places": 3}
 CENT = Decimal("0.01")
 
@@ -240,7 +243,8 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     # Set by later stages (a process exception, a material delay, a predicted late finish) and cleared
     # when the cause is resolved; shown on the order and on the dashboards.
     at_risk = models.BooleanField(_("at risk"), default=False, db_index=True)
-    at_risk_reason = models.CharField(_("at-risk reason"), max_length=300, blank=True)
+    at_risk_reason = StoredCharField(_("at-risk reason"), max_length=300, blank=True)
+    at_risk_reason_values = TextValuesField()
     at_risk_since = models.DateTimeField(_("at risk since"), null=True, blank=True)
     # What the order list's search matches (number, PO, customer, products as ordered), lower-case;
     # kept by the services. On PostgreSQL a trigram index makes "contains" searches fast (migration 0003).
@@ -293,6 +297,16 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     @property
     def is_rush(self):
         return self.priority == Priority.RUSH
+
+    def at_risk_because_of(self, number):
+        """Whether the at-risk reason names this document (an NCR, a material delay…) as its cause: a value
+        of the stored text, or (rows written before texts were stored with values) part of the text."""
+        if not self.at_risk:
+            return False
+        values = self.at_risk_reason_values
+        if values is not None:
+            return number in {value for value in values.values() if isinstance(value, str)}
+        return number in self.at_risk_reason
 
     @property
     def is_editable(self):
@@ -424,7 +438,8 @@ class OrderEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                               related_name="+", verbose_name=_("by"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    note = StoredTextField(_("note"), blank=True)
+    note_values = TextValuesField()
 
     objects = OrderEventQuerySet.as_manager()
 
@@ -496,6 +511,13 @@ class ChangeRequest(models.Model):
 
     def __str__(self):
         return self.number
+
+    def impact_sections(self):
+        """The stored impact (orders.changes.impact_of) in the active language: [{title, rows}]. Rows
+        stored before impact lines had values are plain text and shown as they are."""
+        return [{"title": render_value(section.get("title")),
+                 "rows": [render_value(row) for row in section.get("rows", [])]}
+                for section in self.impact.get("sections", [])]
 
 
 class OrderRevision(models.Model):

@@ -19,10 +19,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import formats
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from imports.columns import Column, parse_choice, parse_date
 from imports.previews import ImportOutcome, TabularImport
+from systemtext.text import Text
 
 from . import rules
 from .models import Channel, Customer, Order, OrderStatus, Priority, Product
@@ -216,7 +217,9 @@ class OrderImport(TabularImport):
         for row in sorted(preview.rows, key=lambda r: r.line):
             if row.instance not in orders:
                 orders.append(row.instance)
-        note = _("Imported from %(file)s") % {"file": preview.filename}
+        # The file is named in the submit event (read in each reader's language); the order's own notes
+        # keep only what the file says (they may reach the customer's documents).
+        note = Text(gettext_noop("Imported from %(file)s"), file=preview.filename)
         for planned in orders:
             # The file's name is recorded on the submit event, not written into the notes (a user field).
             order = create_order(actor=actor, customer=planned.customer, requested_date=planned.requested_date,

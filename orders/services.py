@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from alerts.services import create_alert
+from systemtext.text import Text, joined
 
 from . import rules, stage_hooks
 from .models import (
@@ -250,7 +251,7 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
     doing their own work. Refuses, changing nothing, when the order moved on since the user saw it,
     when the transition is not possible from the current state, or not for the user's role.
     `changes` are further field values saved with the transition (one UPDATE)."""
-    note = (note or "").strip()
+    note = note if isinstance(note, Text) else (note or "").strip()
     if action in REASON_REQUIRED and not note:
         raise ValidationError(_("Give a reason."))
     method = getattr(Order, action, None)
@@ -280,8 +281,8 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
                 bound()  # checks the transition's conditions
             except fsm.TransitionNotAllowed:
                 raise OrderActionRefused(_condition_message(current, action)) from None
-            if action in {"reject", "hold", "cancel", "cancel_held"}:
-                current.status_reason = note
+            if action in {"reject", "hold", "cancel", "cancel_held"} and isinstance(note, str):
+                current.status_reason = note  # typed by the person who took the step
             now = timezone.now()
             if action == "submit":
                 current.submitted_at = now
@@ -354,7 +355,7 @@ def _alert_new_rush_order(order):
         subject=gettext_noop("Rush order %(number)s from %(customer)s needs review"),
         body=gettext_noop("Requested date %(date)s. Reason: %(reason)s"),
         params={"number": order.number, "customer": order.customer.name,
-                "date": order.requested_date.isoformat(), "reason": order.rush_reason},
+                "date": order.requested_date, "reason": order.rush_reason},
         link=reverse("orders:detail", args=[order.pk]),
         severity="high",
         roles=["order_desk", "planner"],
@@ -406,6 +407,9 @@ def cancel_order(*, actor, order, reason, expected_status=None):
     return transition_order(actor=actor, order=order, action=action, note=reason, expected_status=expected_status)
 
 
+# The dates make_rush may move, named in its event note (read in the reader's language).
+DATE_FIELD_LABELS = {"requested_date": gettext_noop("Requested date"), "promised_date": gettext_noop("Promised date")}
+
 # An approved rush request may speed up any order whose goods have not left yet.
 RUSH_OPEN_STATUSES = (OrderStatus.DRAFT, OrderStatus.SUBMITTED, OrderStatus.APPROVED, OrderStatus.PLANNED,
                       OrderStatus.MATERIALS_READY, OrderStatus.IN_PRODUCTION, OrderStatus.AWAITING_QC,
@@ -426,18 +430,17 @@ def make_rush(*, actor, order, reason, rush_date=None, note=""):
                                      % {"number": current.number, "status": current.get_status_display()})
         current.priority, current.rush_reason = Priority.RUSH, reason.strip()[:300]
         fields = ["priority", "rush_reason", "updated_at"]
-        text = _("Made a rush order: %(reason)s") % {"reason": current.rush_reason}
+        text = Text(gettext_noop("Made a rush order: %(reason)s"), reason=current.rush_reason)
         date_field = "requested_date" if current.status in (*EDITABLE, OrderStatus.SUBMITTED) else "promised_date"
         before = getattr(current, date_field)
         if rush_date is not None and rush_date != before:
             setattr(current, date_field, rush_date)
             fields.append(date_field)
-            text += " " + _("%(field)s %(old)s → %(new)s.") % {
-                "field": current._meta.get_field(date_field).verbose_name.capitalize(),
-                "old": before.isoformat() if before else "—", "new": rush_date.isoformat()}
+            text = joined(text, Text(gettext_noop("%(field)s %(old)s → %(new)s."),
+                                     field=Text(DATE_FIELD_LABELS[date_field]), old=before, new=rush_date))
         current.save(update_fields=fields)
         record_event(order=current, action="rush_approved", actor=actor, from_status=current.status,
-                     to_status=current.status, note=f"{text} {note}".strip())
+                     to_status=current.status, note=joined(text, (note or "").strip()))
     return current
 
 
@@ -455,5 +458,6 @@ def set_rush(*, actor, order, rush: bool, reason=""):
         current.save(update_fields=["priority", "rush_reason", "updated_at"])
         record_event(order=current, action="edited", actor=actor, from_status=current.status,
                      to_status=current.status,
-                     note=(_("Flagged as rush: %(reason)s") % {"reason": reason}) if rush else _("Rush removed"))
+                     note=Text(gettext_noop("Flagged as rush: %(reason)s"), reason=reason) if rush
+                     else Text(gettext_noop("Rush removed")))
     return current

@@ -100,7 +100,7 @@ def _timeline(events):
     for e in events:
         actor = e.actor
         rows.append({
-            "action": e.action, "label": action_labels.get(e.action, e.action), "note": e.note,
+            "action": e.action, "label": action_labels.get(e.action, e.action), "note": e.get_note_display(),
             "moved": e.from_status != e.to_status,
             "from_label": status_labels.get(e.from_status, "—"), "to_label": status_labels.get(e.to_status, ""),
             "when": dateformat.format(e.created_at.astimezone(tz), datetime_format),

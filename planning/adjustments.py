@@ -51,9 +51,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from orders.models import Unit
 from orders.quantities import format_number, parse_typed
+from systemtext.text import Text
 
 from .models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrder, WorkOrderOperation, WorkOrderStatus
 from .plans import (
@@ -189,12 +191,12 @@ def factory_time(moment):
 
 
 def placement_text(op):
+    """Where and when the operation is planned, as a stored text (str() of it reads in the active language)."""
     if op.planned_start is None:
-        return _("not scheduled")
+        return Text(gettext_noop("not scheduled"))
     center = op.planned_work_center or op.work_center
-    return _("%(center)s unit %(unit)s, %(start)s – %(end)s") % {
-        "center": center.code, "unit": (op.planned_unit or 0) + 1, "start": factory_time(op.planned_start),
-        "end": factory_time(op.planned_end)}
+    return Text(gettext_noop("%(center)s unit %(unit)s, %(start)s – %(end)s"), center=center.code,
+                unit=(op.planned_unit or 0) + 1, start=op.planned_start, end=op.planned_end)
 
 
 def center_choices(op):
@@ -377,7 +379,7 @@ def _reschedule(*, summary, before, now, check=(), work_order=None):
         number, new = after.get(order_id, (number, None))
         if old != new:
             changes.append(FinishChange(order_id, number, old, new))
-    return Adjustment(summary=summary, finish_changes=changes, late_orders=plan.late_orders,
+    return Adjustment(summary=str(summary), finish_changes=changes, late_orders=plan.late_orders,
                       conflicts=plan.conflicts, work_order=work_order)
 
 
@@ -444,8 +446,8 @@ def move_operation(*, actor, operation, start, expected_version, unit=None, work
         op.locked = True
         op.save(update_fields=fields)
         _place_again(unplace)
-        summary = _("Operation %(op)s of %(wo)s moved: %(was)s → %(now)s; locked there.") % {
-            "op": op.sequence, "wo": op.work_order.number, "was": was, "now": placement_text(op)}
+        summary = Text(gettext_noop("Operation %(op)s of %(wo)s moved: %(was)s → %(now)s; locked there."),
+                       op=op.sequence, wo=op.work_order.number, was=was, now=placement_text(op))
         record_work_order_event(work_order=op.work_order, action="operation_moved", actor=actor,
                                 from_status=op.work_order.status, to_status=op.work_order.status, note=summary)
         return _reschedule(summary=summary, before=before, now=now, check=_sequence_pairs(op, followers))
@@ -472,8 +474,8 @@ def change_work_center(*, actor, operation, work_center, expected_version, now=N
                                "planned_start", "planned_end"])
         # Released work keeps its place in a reschedule; the operation and its released followers are placed anew.
         _place_again([other for other in followers if other.status == WO.RELEASED and not _is_fixed(other)])
-        summary = _("Operation %(op)s of %(wo)s: work center %(was)s → %(now)s.") % {
-            "op": op.sequence, "wo": op.work_order.number, "was": was, "now": center.code}
+        summary = Text(gettext_noop("Operation %(op)s of %(wo)s: work center %(was)s → %(now)s."),
+                       op=op.sequence, wo=op.work_order.number, was=was, now=center.code)
         record_work_order_event(work_order=op.work_order, action="work_center_changed", actor=actor,
                                 from_status=op.work_order.status, to_status=op.work_order.status, note=summary)
         return _reschedule(summary=summary, before=before, now=now, check=_sequence_pairs(op, followers))
@@ -494,8 +496,9 @@ def set_operation_lock(*, actor, operation, locked: bool, expected_version, now=
         op.locked = bool(locked)
         op.save(update_fields=["locked"])
         names = {"op": op.sequence, "wo": op.work_order.number, "place": placement_text(op)}
-        summary = (_("Operation %(op)s of %(wo)s locked at %(place)s.") % names if locked
-                   else _("Operation %(op)s of %(wo)s unlocked (was at %(place)s); the plan may move it.") % names)
+        summary = (Text(gettext_noop("Operation %(op)s of %(wo)s locked at %(place)s."), **names) if locked
+                   else Text(gettext_noop("Operation %(op)s of %(wo)s unlocked (was at %(place)s); the plan may "
+                                          "move it."), **names))
         record_work_order_event(work_order=op.work_order, action="operation_locked" if locked else "operation_unlocked",
                                 actor=actor, from_status=op.work_order.status, to_status=op.work_order.status,
                                 note=summary)
@@ -545,9 +548,10 @@ def _split(work_order, first, *, actor, new_parent, now):
              "old": work_order.number, "new": number}
     record_work_order_event(work_order=work_order, action="split", actor=actor, from_status=WO.PLANNED,
                             to_status=WO.PLANNED,
-                            note=_("Split: %(total)s → %(kept)s here and %(rest)s in %(new)s.") % names)
+                            note=Text(gettext_noop("Split: %(total)s → %(kept)s here and %(rest)s in %(new)s."),
+                                      **names))
     record_work_order_event(work_order=new, action="split_from", actor=actor, to_status=WO.PLANNED,
-                            note=_("Split from %(old)s: %(rest)s of %(total)s.") % names)
+                            note=Text(gettext_noop("Split from %(old)s: %(rest)s of %(total)s."), **names))
     for child in work_order.children.exclude(status=WO.CANCELLED).select_related("item").order_by("pk"):
         if child.status != WO.PLANNED:
             raise ValidationError(_("Sub-assembly work order %(wo)s is %(status)s: only a work order whose "

@@ -19,8 +19,10 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from orders.models import ChangeKind
+from systemtext.text import Text, duration
 
 from . import plans
 from .extra_work import create_extra_work_order
@@ -98,55 +100,63 @@ def _what_if(order, change):
 
 
 def impact(order, change):
+    """The impact lines as stored texts (orders.changes keeps them with the change request and each reader
+    sees them in their own language)."""
     rows = []
     if change.cancels:
         for wo in WorkOrder.objects.filter(order=order).exclude(status=WO.CANCELLED).order_by("number"):
-            rows.append(_("%(wo)s (%(status)s): cancelled") % {"wo": wo.number, "status": wo.get_status_display()}
+            rows.append(Text(gettext_noop("%(wo)s (%(status)s): cancelled"), wo=wo.number,
+                             status=WO(wo.status).label)
                         if wo.status in NOT_STARTED else
-                        _("%(wo)s (%(status)s): under way, the cancel is refused until it is stopped")
-                        % {"wo": wo.number, "status": wo.get_status_display()})
-        return [{"title": _("Work orders"), "rows": rows or [_("No work orders yet.")]}]
+                        Text(gettext_noop("%(wo)s (%(status)s): under way, the cancel is refused until it is "
+                                          "stopped"), wo=wo.number, status=WO(wo.status).label))
+        return [{"title": Text(gettext_noop("Work orders")),
+                 "rows": rows or [Text(gettext_noop("No work orders yet."))]}]
     has_work = WorkOrder.objects.filter(order=order).exclude(status=WO.CANCELLED).exists()
     if change.kind == ChangeKind.PRODUCT:
         for wo in _top_work_orders(order, change.line):
-            rows.append(_("%(wo)s (%(status)s) for %(old)s is cancelled") % {
-                "wo": wo.number, "status": wo.get_status_display(), "old": change.line.product.sku})
+            rows.append(Text(gettext_noop("%(wo)s (%(status)s) for %(old)s is cancelled"), wo=wo.number,
+                             status=WO(wo.status).label, old=change.line.product.sku))
         if has_work:
-            rows.append(_("A work order for %(sku)s × %(qty)s is released instead.")
-                        % {"sku": change.product.sku, "qty": _plain(change.line.quantity)})
+            rows.append(Text(gettext_noop("A work order for %(sku)s × %(qty)s is released instead."),
+                             sku=change.product.sku, qty=change.line.quantity))
     elif change.kind == ChangeKind.ADD_LINE:
-        rows.append(_("A work order for %(sku)s × %(qty)s is released.") % {"sku": change.product.sku,
-                                                                           "qty": _plain(change.quantity)}
-                    if has_work else _("No work orders yet: planning plans the new line with the order."))
+        rows.append(Text(gettext_noop("A work order for %(sku)s × %(qty)s is released."), sku=change.product.sku,
+                         qty=change.quantity)
+                    if has_work else Text(gettext_noop("No work orders yet: planning plans the new line with the "
+                                                       "order.")))
     for line, (old, new) in change.quantities.items():
         tops = _top_work_orders(order, line)
         if not tops:
-            rows.append(_("Line %(n)s: no work orders yet; planning uses the new quantity.") % {"n": line.line_no})
+            rows.append(Text(gettext_noop("Line %(n)s: no work orders yet; planning uses the new quantity."),
+                             n=line.line_no))
         elif not any(wo.status in STARTED for wo in tops):
             for wo in tops:
-                rows.append(_("%(wo)s (%(status)s): %(old)s → %(new)s, with its sub-assemblies")
-                            % {"wo": wo.number, "status": wo.get_status_display(), "old": _plain(wo.quantity),
-                               "new": _plain((wo.quantity * new / old).quantize(QTY_STEP))})
+                rows.append(Text(gettext_noop("%(wo)s (%(status)s): %(old)s → %(new)s, with its sub-assemblies"),
+                                 wo=wo.number, status=WO(wo.status).label, old=wo.quantity,
+                                 new=(wo.quantity * new / old).quantize(QTY_STEP)))
         elif new > old:
-            rows.append(_("Line %(n)s: work is under way; one more work order is released for %(qty)s.")
-                        % {"n": line.line_no, "qty": _plain(new - old)})
+            rows.append(Text(gettext_noop("Line %(n)s: work is under way; one more work order is released for "
+                                          "%(qty)s."), n=line.line_no, qty=new - old))
         else:
-            rows.append(_("Line %(n)s: %(qty)s less, taken from the work orders not started yet.")
-                        % {"n": line.line_no, "qty": _plain(old - new)})
+            rows.append(Text(gettext_noop("Line %(n)s: %(qty)s less, taken from the work orders not started yet."),
+                             n=line.line_no, qty=old - new))
     if change.kind == ChangeKind.DATE:
-        rows.append(_("The due date of the work becomes %(date)s.") % {"date": change.new_date.isoformat()}
+        rows.append(Text(gettext_noop("The due date of the work becomes %(date)s."), date=change.new_date)
                     if order.promised_date is None else
-                    _("The promised date %(date)s stays; planning keeps it.") % {"date": order.promised_date})
-    sections = [{"title": _("Work orders"), "rows": rows}] if rows else []
+                    Text(gettext_noop("The promised date %(date)s stays; planning keeps it."),
+                         date=order.promised_date))
+    sections = [{"title": Text(gettext_noop("Work orders")), "rows": rows}] if rows else []
     moves = _what_if(order, change)
+    what_if = Text(gettext_noop("Schedule what-if"))
     if isinstance(moves, str):
-        sections.append({"title": _("Schedule what-if"), "rows": [moves]})
+        sections.append({"title": what_if, "rows": [moves]})
     elif moves is not None:
-        sections.append({"title": _("Schedule what-if"), "rows": [
-            _("%(order)s (%(customer)s) finishes %(delay)s later%(late)s")
-            % {"order": m.number, "customer": m.customer, "delay": m.delay_text,
-               "late": _(", now late") if m.becomes_late else ""} for m in moves] or [
-            _("No other order moves.")]})
+        sections.append({"title": what_if, "rows": [
+            Text(gettext_noop("%(order)s (%(customer)s) finishes %(delay)s later%(late)s"), order=m.number,
+                 customer=m.customer, delay=duration(m.delay_minutes),
+                 late=Text(gettext_noop(", now late")) if m.becomes_late else "") for m in moves] or [
+            Text(gettext_noop("No other order moves."))]})
     return sections
 
 
@@ -172,7 +182,7 @@ def _cancel(work_order, actor, note):
 def apply(*, actor, order, change):
     if change.cancels or not WorkOrder.objects.filter(order=order).exclude(status=WO.CANCELLED).exists():
         return
-    note = _("Order change: %(what)s") % {"what": change.kind}
+    note = Text(gettext_noop("Order change: %(what)s"), what=ChangeKind(change.kind).label)
     if change.kind == ChangeKind.PRODUCT:
         for wo in _top_work_orders(order, change.line):
             _cancel(wo, actor, note)

@@ -39,8 +39,7 @@ def alert_late_orders():
             kind="order_late",
             subject=gettext_noop("Order %(order)s is planned to finish %(finish)s, after its date %(due)s"),
             body=gettext_noop("%(customer)s. Speed it up or agree a new date with the customer."),
-            params={"order": order.number, "finish": timezone.localtime(finish).strftime("%Y-%m-%d %H:%M"),
-                    "due": due.isoformat(), "customer": order.customer.name},
+            params={"order": order.number, "finish": finish, "due": due, "customer": order.customer.name},
             link=reverse("orders:detail", args=[order.pk]), severity="high" if order.is_rush else "info",
             users=[order.created_by], dedupe_key=f"order-late:{order.pk}:{today.isoformat()}", rush=order.is_rush)
         raised.append(order.number)

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Item
 from orders.models import MONEY, QTY, Currency, Order, OrderLine
+from systemtext.fields import StoredCharField, StoredTextField, TextValuesField
 
 MINUTES = {"max_digits": 10, "decimal_places": 3}
 PERCENT = {"max_digits": 5, "decimal_places": 2}
@@ -189,7 +190,8 @@ class Routing(models.Model):
     version = models.PositiveIntegerField(_("version"))
     is_active = models.BooleanField(_("active"), default=False)
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = StoredCharField(_("note"), max_length=300, blank=True)
+    note_values = TextValuesField()
     max_batch_size = models.DecimalField(
         _("maximum batch size"), **QTY, null=True, blank=True,
         help_text=_("Planning splits a larger quantity into work orders (batches) of at most this size."))
@@ -350,7 +352,8 @@ class WorkOrderEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("by"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    note = StoredTextField(_("note"), blank=True)
+    note_values = TextValuesField()
 
     objects = WorkOrderEventQuerySet.as_manager()
 

@@ -45,7 +45,6 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,9 +52,11 @@ from django.db import DatabaseError, connection, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from config.celery_app import delay_on_commit
 from orders.models import Priority
+from systemtext.text import Text
 
 from . import gantt
 from .models import (
@@ -336,7 +337,6 @@ def _write_placements(work, schedule, *, actor, run):
     WorkOrderOperation.objects.bulk_update(work.ops, ["planned_work_center", "planned_unit", "planned_start",
                                                       "planned_end"], batch_size=500)
     changed, events = [], []
-    tz = ZoneInfo(settings.TIME_ZONE)
     for wo in work.work_orders:
         mine = ops_by_wo.get(wo.pk)
         if not mine:
@@ -349,15 +349,11 @@ def _write_placements(work, schedule, *, actor, run):
         changed.append(wo)
         events.append(WorkOrderEvent(
             work_order=wo, action="optimised", actor=actor, from_status=wo.status, to_status=wo.status,
-            note=_("Optimisation %(run)s accepted: planned %(old_start)s – %(old_end)s → %(start)s – %(end)s.")
-            % {"run": run.pk, "old_start": _local(before[0], tz), "old_end": _local(before[1], tz),
-               "start": _local(wo.planned_start, tz), "end": _local(wo.planned_end, tz)}))
+            note=Text(gettext_noop("Optimisation %(run)s accepted: planned %(old_start)s – %(old_end)s → "
+                                   "%(start)s – %(end)s."), run=run.pk, old_start=before[0], old_end=before[1],
+                      start=wo.planned_start, end=wo.planned_end)))
     WorkOrder.objects.bulk_update(changed, ["planned_start", "planned_end"], batch_size=500)
     WorkOrderEvent.objects.bulk_create(events)
-
-
-def _local(moment, tz):
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 def discard_optimisation(*, actor, run) -> OptimisationRun:

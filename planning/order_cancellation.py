@@ -12,6 +12,9 @@ transition (orders.services.transition_order); planning asks no planning permiss
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from systemtext.text import Text
 
 from .models import WorkOrder, WorkOrderOperation, WorkOrderStatus
 from .plans import lock_scheduling, record_work_order_event, schedule_open_work
@@ -42,9 +45,8 @@ def cancel_order_work(*, actor, order):
         raise ValidationError(_("Order %(number)s cannot be cancelled: %(what)s. Work that has started on the shop "
                                 "floor must be finished or stopped there first.")
                               % {"number": order.number, "what": what})
-    note = _("order cancelled")
-    if order.status_reason:
-        note = f"{note}: {order.status_reason}"
+    note = (Text(gettext_noop("order cancelled: %(reason)s"), reason=order.status_reason) if order.status_reason
+            else Text(gettext_noop("order cancelled")))
     for work_order in work_orders:
         from_status = work_order.status
         work_order.cancel()

@@ -4,9 +4,9 @@ date). The queue costs a fixed number of queries whatever its length."""
 
 from django.db.models import Count, Max, Prefetch, Q
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 
 from orders.models import Order, OrderLine, OrderStatus
+from systemtext.text import duration_text  # noqa: F401  (planning's name for it, used by its modules)
 
 from .models import OPEN_WORK_ORDER_STATUSES, WorkOrder, WorkOrderEvent, WorkOrderOperation, WorkOrderStatus
 from .plans import due_instant
@@ -18,16 +18,6 @@ def _late_minutes(finish, due):
     if finish is None or finish <= due:
         return 0
     return int((finish - due).total_seconds() // 60)
-
-
-def duration_text(minutes):
-    """Minutes of lateness as "2 d 3 h 15 min" (calendar time)."""
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = [_("%(n)s d") % {"n": days}] if days else []
-    parts += [_("%(n)s h") % {"n": hours}] if hours else []
-    parts += [_("%(n)s min") % {"n": mins}] if mins or not parts else []
-    return " ".join(parts)
 
 
 def plan_queue(user):

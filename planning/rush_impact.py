@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from orders.models import OrderStatus, Priority
+from systemtext.text import Text
 
 from . import plans
 from .promise import Promise, finish_day, moves_between, promise_for_order
@@ -49,8 +50,9 @@ def rush_impact(order, *, requested_date, now=None) -> Promise:
     work = plans.open_work()
     mine = {wo.number for wo in work.work_orders if wo.order_id == order.pk}
     if not mine:
-        result.reasons.append(_("Order %(number)s has no open work orders left to speed up.")
-                              % {"number": order.number})
+        # A Text: kept with the rush request's facts and read in each reader's language (rush.facts).
+        result.reasons.append(Text(gettext_noop("Order %(number)s has no open work orders left to speed up."),
+                                   number=order.number))
         return result
     start = plans.scheduling_start(now)
     try:
@@ -64,7 +66,7 @@ def rush_impact(order, *, requested_date, now=None) -> Promise:
         proposed = schedule(work.problem(start, centers, rushed), keep_released=True)
         changes = compare(baseline, proposed)
     except SchedulingInputError as exc:
-        result.reasons.append(_("The schedule cannot be made: %(reason)s") % {"reason": str(exc)})
+        result.reasons.append(Text(gettext_noop("The schedule cannot be made: %(reason)s"), reason=str(exc)))
         return result
     result.finish = max(proposed.job_finish[number] for number in mine if number in proposed.job_finish)
     result.earliest_date = finish_day(result.finish)

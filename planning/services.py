@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from inventory.models import Item
 from orders.masterdata_services import log_master_data, validate_code, validate_money
 from orders.models import Unit
+from systemtext.text import Text
 
 from .models import (
     MAX_EFFICIENCY,
@@ -501,7 +502,8 @@ def write_routing_version(*, actor, item, operations, valid_from=None, note=""):
     batch_size = Routing.objects.filter(item=item, is_active=True).values_list("max_batch_size", flat=True).first()
     Routing.objects.filter(item=item, is_active=True).update(is_active=False)
     routing = Routing.objects.create(item=item, version=last + 1, is_active=True,
-                                     valid_from=valid_from or timezone.localdate(), note=(note or "").strip(),
+                                     valid_from=valid_from or timezone.localdate(),
+                                     note=note if isinstance(note, Text) else (note or "").strip(),
                                      max_batch_size=batch_size, created_by=actor)
     RoutingOperation.objects.bulk_create([
         RoutingOperation(routing=routing, sequence=op.sequence, work_center=op.work_center,

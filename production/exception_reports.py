@@ -40,6 +40,7 @@ from orders.models import Order
 from orders.services import record_event
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrderOperation, WorkOrderStatus
 from planning.plans import lock_scheduling, schedule_open_work
+from systemtext.text import Text, stored_fields
 
 from .models import (
     OPEN_EXCEPTION_STATUSES,
@@ -159,10 +160,9 @@ def _take_down(work_center, down_until):
 
 
 def _at_risk_reason(report):
-    text = _("%(number)s %(type)s at %(center)s: %(description)s") % {
-        "number": report.number, "type": report.get_type_display().lower(), "center": report.work_center.code,
-        "description": report.description}
-    return text[:300]
+    return Text(gettext_noop("%(number)s %(type)s at %(center)s: %(description)s"), number=report.number,
+                type=ExceptionType(report.type).label, center=report.work_center.code,
+                description=report.description[:300])
 
 
 def _locked_orders(order_ids):
@@ -175,8 +175,8 @@ def _mark_orders_at_risk(report, orders, *, actor, now):
     reason = _at_risk_reason(report)
     for order in orders:
         if not order.at_risk:
-            Order.objects.filter(pk=order.pk).update(at_risk=True, at_risk_reason=reason, at_risk_since=now,
-                                                     updated_at=now)
+            Order.objects.filter(pk=order.pk).update(at_risk=True, **stored_fields("at_risk_reason", reason),
+                                                     at_risk_since=now, updated_at=now)
         record_event(order=order, action="at_risk", actor=actor, from_status=order.status, to_status=order.status,
                      note=reason)
 
@@ -316,9 +316,10 @@ def _clear_orders_at_risk(report, orders, *, actor, now):
             continue
         if ExceptionReport.objects.filter(status__in=OPEN_EXCEPTION_STATUSES, affected_orders=order).exists():
             continue
-        Order.objects.filter(pk=order.pk).update(at_risk=False, at_risk_reason="", at_risk_since=None, updated_at=now)
+        Order.objects.filter(pk=order.pk).update(at_risk=False, at_risk_reason="", at_risk_reason_values=None,
+                                                 at_risk_since=None, updated_at=now)
         record_event(order=order, action="at_risk_cleared", actor=actor, from_status=order.status,
-                     to_status=order.status, note=_("%(number)s resolved.") % {"number": report.number})
+                     to_status=order.status, note=Text(gettext_noop("%(number)s resolved."), number=report.number))
 
 
 def resolve_exception(*, actor, report, action_taken, expected_status=None, now=None) -> ExceptionReport:
@@ -343,7 +344,7 @@ def resolve_exception(*, actor, report, action_taken, expected_status=None, now=
         orders = _locked_orders(current.affected_orders.values_list("pk", flat=True))
         if breakdown and _bring_back(current, now=now):
             _event(current, action="work_center_back", actor=actor, from_status=current.status, now=now,
-                   note=_("%(center)s is back in service; open work was rescheduled.")
-                   % {"center": current.work_center.code})
+                   note=Text(gettext_noop("%(center)s is back in service; open work was rescheduled."),
+                             center=current.work_center.code))
         _clear_orders_at_risk(current, orders, actor=actor, now=now)
     return current

@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from orders.models import QTY, Order
 from planning.models import WorkCenter, WorkOrderOperation, WorkOrderStatus
+from systemtext.fields import StoredTextField, TextValuesField
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -198,7 +199,8 @@ class ExceptionEvent(AppendOnlyModel):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("by"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    note = StoredTextField(_("note"), blank=True)
+    note_values = TextValuesField()
 
     class Meta:
         ordering = ["created_at", "id"]

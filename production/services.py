@@ -32,11 +32,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from orders.models import Order, OrderStatus, Unit
 from orders.services import transition_order
 from planning.models import WorkOrder, WorkOrderOperation, WorkOrderStatus
 from planning.plans import record_work_order_event
+from systemtext.text import Text
 
 from .models import OperationAction, OperationLog, ScrapReason
 
@@ -63,8 +65,13 @@ def _require(actor):
 
 
 def _label(operation):
-    return _("operation %(sequence)s of %(work_order)s") % {
-        "sequence": operation.sequence, "work_order": operation.work_order.number}
+    return str(_label_text(operation))
+
+
+def _label_text(operation):
+    """The operation named in a stored note, translated when read."""
+    return Text(gettext_noop("operation %(sequence)s of %(work_order)s"), sequence=operation.sequence,
+                work_order=operation.work_order.number)
 
 
 def _locked(operation, expected_state):
@@ -158,12 +165,13 @@ def start_operation(*, actor, operation, expected_state=None, note="", now=None)
             work_order.start()
             work_order.save()
             record_work_order_event(work_order=work_order, action="start", actor=actor, from_status=WO.RELEASED,
-                                    to_status=WO.IN_PROGRESS, note=_("Operation %(sequence)s started.")
-                                    % {"sequence": current.sequence})
+                                    to_status=WO.IN_PROGRESS, note=Text(gettext_noop("Operation %(sequence)s started."),
+                                             sequence=current.sequence))
         if order.status == OrderStatus.MATERIALS_READY:
             transition_order(actor=actor, order=order, action="start_production",
                              expected_status=OrderStatus.MATERIALS_READY,
-                             note=_("First operation started: %(operation)s.") % {"operation": _label(current)})
+                             note=Text(gettext_noop("First operation started: %(operation)s."),
+                                       operation=_label_text(current)))
         _log(current, actor=actor, action=OperationAction.START, from_status=from_status, now=now,
              note=(note or "").strip())
     return current
@@ -311,8 +319,9 @@ def complete_operation(*, actor, operation, expected_state=None, note="", now=No
             work_order.finish()
             work_order.save()
             record_work_order_event(work_order=work_order, action="finish", actor=actor, from_status=WO.IN_PROGRESS,
-                                    to_status=WO.DONE, note=_("Last operation completed: %(sequence)s.")
-                                    % {"sequence": current.sequence})
+                                    to_status=WO.DONE,
+                                    note=Text(gettext_noop("Last operation completed: %(sequence)s."),
+                                              sequence=current.sequence))
             _finish_order_when_all_done(order, actor=actor)
     return current
 
@@ -323,4 +332,4 @@ def _finish_order_when_all_done(order, *, actor):
     if statuses == {WO.DONE}:
         transition_order(actor=actor, order=order, action="finish_production",
                          expected_status=OrderStatus.IN_PRODUCTION,
-                         note=_("All work orders of the order are done."))
+                         note=Text(gettext_noop("All work orders of the order are done.")))

@@ -22,6 +22,7 @@ from alerts.services import create_alert
 from orders.models import Order
 from orders.services import record_event as record_order_event
 from planning.models import WorkOrderOperation, WorkOrderStatus
+from systemtext.text import Text
 
 from .models import IS, NCR, QUEUE_STATUSES, Inspection, Nonconformance
 from .ncr_services import close_reworked
@@ -99,7 +100,7 @@ def open_inspections_for_order(*, actor, order):
             (quantity, note), ncr = make_up, None
             made_up.append(previous.ncr)
         elif ncr is not None:
-            quantity, note = ncr.quantity, _("Re-inspection after rework (%(ncr)s).") % {"ncr": ncr.number}
+            quantity, note = ncr.quantity, Text(gettext_noop("Re-inspection after rework (%(ncr)s)."), ncr=ncr.number)
         else:
             quantity, note = finished.get(line.pk) or line.quantity, ""
         rounds = Inspection.objects.filter(order_line=line).count()
@@ -127,11 +128,13 @@ def open_inspections_for_order(*, actor, order):
 def _clear_scrap_risk(*, actor, order, ncrs):
     """The shortfall is made again: the order is no longer at risk for it (a risk of another cause stays)."""
     current = Order.objects.select_for_update().get(pk=order.pk)
-    if not current.at_risk or not any(current.at_risk_reason.startswith(ncr.number) for ncr in ncrs):
+    if not any(current.at_risk_because_of(ncr.number) for ncr in ncrs):
         return
-    Order.objects.filter(pk=order.pk).update(at_risk=False, at_risk_reason="", at_risk_since=None)
+    Order.objects.filter(pk=order.pk).update(at_risk=False, at_risk_reason="", at_risk_reason_values=None,
+                                             at_risk_since=None)
     record_order_event(order=current, action="at_risk_cleared", actor=actor, from_status=current.status,
-                       to_status=current.status, note=_("The make-up lot is made and awaits inspection."))
+                       to_status=current.status,
+                       note=Text(gettext_noop("The make-up lot is made and awaits inspection.")))
 
 
 def _cancel_leftovers(*, actor, order):
@@ -140,5 +143,5 @@ def _cancel_leftovers(*, actor, order):
         inspection.cancel()
         inspection.save()
         record_event(inspection=inspection, action="cancelled", actor=actor, from_status=before,
-                     to_status=IS.CANCELLED, note=_("Order %(order)s passed QC without this inspection.")
-                     % {"order": order.number})
+                     to_status=IS.CANCELLED,
+                     note=Text(gettext_noop("Order %(order)s passed QC without this inspection."), order=order.number))

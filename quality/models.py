@@ -30,6 +30,7 @@ from django.utils.translation import pgettext_lazy
 
 from inventory.models import AppendOnlyModel, StatusEvent
 from orders.models import QTY, Order, OrderLine, Product
+from systemtext.fields import StoredCharField, StoredTextField, TextValuesField
 
 from . import sampling
 
@@ -198,7 +199,8 @@ class SamplingStateEvent(AppendOnlyModel):
     from_severity = models.CharField(_("from"), max_length=12, blank=True)
     to_severity = models.CharField(_("to"), max_length=12)
     reason = models.CharField(_("reason"), max_length=40)
-    note = models.TextField(_("note"), blank=True)
+    note = StoredTextField(_("note"), blank=True)
+    note_values = TextValuesField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("by"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
@@ -291,7 +293,8 @@ class Inspection(fsm.ConcurrentTransitionMixin, models.Model):
                                     related_name="+", verbose_name=_("approved by"))
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     accepted_quantity = models.DecimalField(_("accepted quantity"), **QTY, null=True, blank=True)
-    stock_note = models.CharField(_("stock posting"), max_length=300, blank=True)
+    stock_note = StoredCharField(_("stock posting"), max_length=300, blank=True)
+    stock_note_values = TextValuesField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)

@@ -26,6 +26,7 @@ from alerts.services import create_alert
 from orders.models import Order, OrderStatus, Unit
 from orders.services import OrderActionRefused, transition_order
 from planning.extra_work import create_extra_work_order
+from systemtext.text import Text, joined, stored_fields
 
 from . import stock_links
 from .models import IS, NCR, Disposition, Inspection, InspectionSource, Nonconformance
@@ -96,7 +97,8 @@ def _move(current, *, to_status, action, actor, note=""):
 def _rework(current, *, actor, note, **_kwargs):
     order = Order.objects.select_for_update().get(pk=current.order_id)
     line = current.inspection.order_line
-    reason = _("%(ncr)s: rework") % {"ncr": current.number} + (f" — {note}" if note else "")
+    reason = (Text(gettext_noop("%(ncr)s: rework — %(note)s"), ncr=current.number, note=note) if note
+              else Text(gettext_noop("%(ncr)s: rework"), ncr=current.number))
     try:
         transition_order(actor=actor, order=order, action="fail_qc", note=reason,
                          expected_status=OrderStatus.AWAITING_QC)
@@ -105,10 +107,10 @@ def _rework(current, *, actor, note, **_kwargs):
     work_order, problem = create_extra_work_order(actor=actor, order=order, line=line, quantity=current.quantity,
                                                    note=reason)
     current.rework_work_order = work_order
-    event_note = _("Rework work order %(wo)s released.") % {"wo": work_order.number}
+    event_note = Text(gettext_noop("Rework work order %(wo)s released."), wo=work_order.number)
     if problem:
-        event_note += " " + _("It is not scheduled yet: %(problem)s") % {"problem": problem}
-    _move(current, to_status=NCR.IN_REWORK, action="rework", actor=actor, note=f"{event_note} {note}".strip())
+        event_note = joined(event_note, Text(gettext_noop("It is not scheduled yet: %(problem)s"), problem=problem))
+    _move(current, to_status=NCR.IN_REWORK, action="rework", actor=actor, note=joined(event_note, note.strip()))
 
 
 def _scrap(current, *, actor, note, scrap_quantity, **_kwargs):
@@ -118,10 +120,10 @@ def _scrap(current, *, actor, note, scrap_quantity, **_kwargs):
     inspection.accepted_quantity = remaining
     inspection.save(update_fields=["accepted_quantity", "updated_at"])
     record_event(inspection=inspection, action="scrapped", actor=actor,
-                 note=_("%(qty)s scrapped (%(ncr)s), %(rest)s accepted.")
-                 % {"qty": plain(scrap_quantity), "ncr": current.number, "rest": plain(remaining)})
+                 note=Text(gettext_noop("%(qty)s scrapped (%(ncr)s), %(rest)s accepted."), qty=scrap_quantity,
+                           ncr=current.number, rest=remaining))
     _move(current, to_status=NCR.CLOSED, action="scrap", actor=actor,
-          note=(_("%(qty)s scrapped.") % {"qty": plain(scrap_quantity)} + " " + note).strip())
+          note=joined(Text(gettext_noop("%(qty)s scrapped."), qty=scrap_quantity), note.strip()))
     if current.order_id:
         shortfall = line_shortfall(inspection.order_line) if inspection.order_line_id else Decimal("0")
         if shortfall > 0:
@@ -146,8 +148,8 @@ def _make_up_shortfall(current, *, actor, shortfall):
     opens when the work order is done, quality.hooks) and the accepted part of this lot goes into
     stock now. When the item cannot be made again (bought, no routing) the order only gets flagged."""
     order = Order.objects.select_for_update().get(pk=current.order_id)
-    reason = _("%(ncr)s: %(qty)s of %(sku)s scrapped, to be made again.") % {
-        "ncr": current.number, "qty": plain(shortfall), "sku": current.product.sku}
+    reason = Text(gettext_noop("%(ncr)s: %(qty)s of %(sku)s scrapped, to be made again."), ncr=current.number,
+                  qty=shortfall, sku=current.product.sku)
     try:
         with transaction.atomic():
             work_order, problem = create_extra_work_order(actor=actor, order=order, line=current.inspection.order_line,
@@ -164,9 +166,9 @@ def _make_up_shortfall(current, *, actor, shortfall):
                              expected_status=OrderStatus.AWAITING_QC)
         except OrderActionRefused as exc:
             raise ValidationError(exc.message) from None
-    note = _("Make-up work order %(wo)s released for %(qty)s.") % {"wo": work_order.number, "qty": plain(shortfall)}
+    note = Text(gettext_noop("Make-up work order %(wo)s released for %(qty)s."), wo=work_order.number, qty=shortfall)
     if problem:
-        note += " " + _("It is not scheduled yet: %(problem)s") % {"problem": problem}
+        note = joined(note, Text(gettext_noop("It is not scheduled yet: %(problem)s"), problem=problem))
     record_ncr_event(ncr=current, action="make_up", actor=actor, from_status=current.status,
                      to_status=current.status, note=note)
     _flag_shortfall(current, order, shortfall, made_by=work_order, why=problem)
@@ -174,12 +176,12 @@ def _make_up_shortfall(current, *, actor, shortfall):
 
 def _flag_shortfall(current, order, shortfall, *, made_by, why):
     if made_by is not None:
-        reason = _("%(ncr)s: %(qty)s of %(sku)s scrapped, made again by %(wo)s.") % {
-            "ncr": current.number, "qty": plain(shortfall), "sku": current.product.sku, "wo": made_by.number}
+        reason = Text(gettext_noop("%(ncr)s: %(qty)s of %(sku)s scrapped, made again by %(wo)s."),
+                      ncr=current.number, qty=shortfall, sku=current.product.sku, wo=made_by.number)
     else:
-        reason = _("%(ncr)s: %(qty)s of %(sku)s scrapped, to be re-planned.") % {
-            "ncr": current.number, "qty": plain(shortfall), "sku": current.product.sku}
-    Order.objects.filter(pk=order.pk).update(at_risk=True, at_risk_reason=reason[:300],
+        reason = Text(gettext_noop("%(ncr)s: %(qty)s of %(sku)s scrapped, to be re-planned."),
+                      ncr=current.number, qty=shortfall, sku=current.product.sku)
+    Order.objects.filter(pk=order.pk).update(at_risk=True, **stored_fields("at_risk_reason", reason),
                                              at_risk_since=order.at_risk_since or timezone.now())
     create_alert(
         kind="quality_scrap_shortfall",
@@ -213,8 +215,8 @@ def _propose_concession(current, *, actor, note, **_kwargs):
 
 def _return(current, *, actor, note, **_kwargs):
     _move(current, to_status=NCR.CLOSED, action="returned", actor=actor,
-          note=(_("To be returned to %(supplier)s.") % {"supplier": current.inspection.supplier or "—"} + " "
-                + note).strip())
+          note=joined(Text(gettext_noop("To be returned to %(supplier)s."),
+                           supplier=current.inspection.supplier or "—"), note.strip()))
 
 
 def decide_concession(*, actor, ncr, approve: bool, note=""):
@@ -241,8 +243,8 @@ def decide_concession(*, actor, ncr, approve: bool, note=""):
             stock_links.release_lot(actor=actor, lot=inspection.inventory_lot, inspection=inspection)
         # The order event is the proposing inspector's (QC takes pass_qc); the note names the approver.
         release_order_if_inspected(actor=actor, order_id=current.order_id, order_actor=current.decided_by,
-                                   note=_("Concession %(ncr)s approved by %(who)s.")
-                                   % {"ncr": current.number, "who": actor.get_full_name() or actor.username})
+                                   note=Text(gettext_noop("Concession %(ncr)s approved by %(who)s."),
+                                             ncr=current.number, who=actor.get_full_name() or actor.username))
     return current
 
 
@@ -252,5 +254,5 @@ def close_reworked(*, actor, ncr, reinspection_numbers):
     if current.status != NCR.IN_REWORK:
         return current
     _move(current, to_status=NCR.CLOSED, action="rework_done", actor=actor,
-          note=_("Re-inspection: %(numbers)s") % {"numbers": reinspection_numbers or "—"})
+          note=Text(gettext_noop("Re-inspection: %(numbers)s"), numbers=reinspection_numbers or "—"))
     return current

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 from alerts.services import create_alert
 from orders.models import Order, OrderStatus
 from orders.services import OrderActionRefused, transition_order
+from systemtext.text import Text, joined
 
 from . import sampling, stock_links, switching
 from .models import (
@@ -43,10 +44,14 @@ from .models import (
     SamplingStateEvent,
     Verdict,
 )
-from .values import parse_attribute, parse_measured, plain
+from .values import parse_attribute, parse_measured
 
 RECORD = "quality.record_inspection"
 APPROVE = "quality.approve_inspection"
+
+# The severity inside a sentence of an event note ("normal inspection"), translated when read.
+SEVERITY_WORDS = {"normal": gettext_noop("normal"), "tightened": gettext_noop("tightened"),
+                  "reduced": gettext_noop("reduced")}
 
 
 def require(actor, perm):
@@ -194,9 +199,10 @@ def start_inspection(*, actor, inspection, expected_status=IS.OPEN) -> Inspectio
         current.save()
         record_event(inspection=current, action="started", actor=actor, from_status=IS.OPEN,
                      to_status=IS.IN_PROGRESS,
-                     note=_("Plan version %(v)s, %(severity)s inspection, level %(level)s, code letter %(letter)s.")
-                     % {"v": plan.version, "severity": current.get_severity_display().lower(),
-                        "level": plan.inspection_level, "letter": current.code_letter})
+                     note=Text(gettext_noop("Plan version %(v)s, %(severity)s inspection, level %(level)s, code "
+                                            "letter %(letter)s."), v=plan.version, severity=Text(SEVERITY_WORDS.get(
+                                                current.severity, current.severity)),
+                               level=plan.inspection_level, letter=current.code_letter))
     return current
 
 
@@ -377,8 +383,8 @@ def decide_forced_verdict(*, actor, inspection, approve: bool, note="") -> Inspe
         # The order event is the inspector's (QC takes pass_qc); its note names the approver.
         return _finish(current, actor=actor, verdict=current.forced_verdict, from_status=IS.PENDING_APPROVAL,
                        note=note, order_actor=current.signed_by,
-                       order_note=_("Verdict against Ac/Re approved by %(who)s.")
-                       % {"who": actor.get_full_name() or actor.username})
+                       order_note=Text(gettext_noop("Verdict against Ac/Re approved by %(who)s."),
+                                       who=actor.get_full_name() or actor.username))
 
 
 def _update_sampling_state(inspection, actor):
@@ -462,13 +468,14 @@ def release_order_if_inspected(*, actor, order_id, order_actor=None, note=""):
         if not accepted:
             return transition_order(actor=order_actor, order=order, action="fail_qc",
                                     expected_status=OrderStatus.AWAITING_QC,
-                                    note=_("Nothing accepted (%(numbers)s): the order needs re-planning.")
-                                    % {"numbers": numbers})
+                                    note=Text(gettext_noop("Nothing accepted (%(numbers)s): the order needs "
+                                                           "re-planning."), numbers=numbers))
         for inspection in accepted:
             stock_links.post_finished_goods(actor=actor, inspection=inspection)
         return transition_order(actor=order_actor, order=order, action="pass_qc",
                                  expected_status=OrderStatus.AWAITING_QC,
-                                 note=(_("Inspected: %(numbers)s") % {"numbers": numbers} + " " + note).strip())
+                                 note=joined(Text(gettext_noop("Inspected: %(numbers)s"), numbers=numbers),
+                                             note.strip() if isinstance(note, str) else note))
     except OrderActionRefused as exc:
         raise ValidationError(exc.message) from None
 
@@ -492,9 +499,8 @@ def open_nonconformance(*, actor, inspection) -> Nonconformance:
         number=next_number("NCR"), inspection=inspection, order=inspection.order, product=inspection.product,
         quantity=inspection.lot_quantity, description=_defects_summary(inspection))
     record_ncr_event(ncr=ncr, action="opened", actor=actor, to_status=NCR.OPEN,
-                     note=_("Lot %(lot)s of %(qty)s failed inspection %(number)s.")
-                     % {"lot": inspection.lot_number or "—", "qty": plain(inspection.lot_quantity),
-                        "number": inspection.number})
+                     note=Text(gettext_noop("Lot %(lot)s of %(qty)s failed inspection %(number)s."),
+                               lot=inspection.lot_number or "—", qty=inspection.lot_quantity, number=inspection.number))
     if inspection.inventory_lot_id:
         stock_links.block_lot(actor=actor, lot=inspection.inventory_lot, ncr=ncr)
     create_alert(

@@ -20,9 +20,10 @@ from alerts.services import create_alert
 from inventory.ledger import DocumentRef, MoveLine, post_moves
 from inventory.models import Item, Location, LotStatus, MoveKind
 from inventory.stock_services import LotInput, find_or_create_lot, set_lot_status
+from inventory.units import quantity_text
+from systemtext.text import Text
 
 from .models import InspectionEvent
-from .values import plain
 
 DEFAULT_FG_LOCATION = "FG"
 
@@ -32,8 +33,8 @@ def finished_goods_location_code():
 
 
 def _note(inspection, actor, note, action):
-    inspection.stock_note = note[:300]
-    inspection.save(update_fields=["stock_note", "inventory_lot", "updated_at"])
+    inspection.stock_note = note
+    inspection.save(update_fields=["stock_note", "stock_note_values", "inventory_lot", "updated_at"])
     InspectionEvent.objects.create(inspection=inspection, action=action, actor=actor, note=note)
 
 
@@ -46,10 +47,11 @@ def post_finished_goods(*, actor, inspection):
                 .select_related("warehouse").first())
     if item is None or location is None:
         if item is None:
-            note = _("Not put into stock: product %(sku)s has no stock item.") % {"sku": inspection.product.sku}
+            note = Text(gettext_noop("Not put into stock: product %(sku)s has no stock item."),
+                        sku=inspection.product.sku)
         else:
-            note = _("Not put into stock: there is no active finished-goods location %(code)s.") % {
-                "code": finished_goods_location_code()}
+            note = Text(gettext_noop("Not put into stock: there is no active finished-goods location %(code)s."),
+                        code=finished_goods_location_code())
         _note(inspection, actor, note, "stock_not_posted")
         create_alert(kind="quality_stock_not_posted",
                      subject=gettext_noop("Passed lot %(number)s was not put into stock"),
@@ -66,9 +68,9 @@ def post_finished_goods(*, actor, inspection):
                document=DocumentRef(type="inspection", id=inspection.pk, number=inspection.number),
                order=inspection.order)
     inspection.inventory_lot = lot
-    _note(inspection, actor, _("%(qty)s %(unit)s of %(item)s into %(location)s, lot %(lot)s.")
-          % {"qty": plain(inspection.accepted_quantity), "unit": item.unit, "item": item.code,
-             "location": location.code, "lot": lot.number}, "stock_posted")
+    _note(inspection, actor, Text(gettext_noop("%(qty)s of %(item)s into %(location)s, lot %(lot)s."),
+                                  qty=quantity_text(inspection.accepted_quantity, item.unit), item=item.code,
+                                  location=location.code, lot=lot.number), "stock_posted")
     return lot
 
 
@@ -80,15 +82,16 @@ def _set_status(actor, lot, status, reason):
 
 def quarantine_lot(*, actor, lot, inspection):
     if lot.status == LotStatus.AVAILABLE:
-        _set_status(actor, lot, LotStatus.QUARANTINE, _("Under inspection %(number)s") % {"number": inspection.number})
+        _set_status(actor, lot, LotStatus.QUARANTINE,
+                    Text(gettext_noop("Under inspection %(number)s"), number=inspection.number))
 
 
 def release_lot(*, actor, lot, inspection):
     lot.refresh_from_db(fields=["status"])
     if lot.status in (LotStatus.QUARANTINE, LotStatus.BLOCKED):
-        _set_status(actor, lot, LotStatus.AVAILABLE, _("Released by inspection %(number)s")
-                    % {"number": inspection.number})
+        _set_status(actor, lot, LotStatus.AVAILABLE,
+                    Text(gettext_noop("Released by inspection %(number)s"), number=inspection.number))
 
 
 def block_lot(*, actor, lot, ncr):
-    _set_status(actor, lot, LotStatus.BLOCKED, _("Nonconforming: %(ncr)s") % {"ncr": ncr.number})
+    _set_status(actor, lot, LotStatus.BLOCKED, Text(gettext_noop("Nonconforming: %(ncr)s"), ncr=ncr.number))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from inventory.requirements import order_requirements
 from planning.rush_impact import rush_impact
 from quality.models import QUEUE_STATUSES, Inspection
+from systemtext.text import Text, to_json
 
 MAX_MOVES = 50  # the most delayed first; the count of all is kept
 
@@ -36,7 +37,8 @@ def schedule_facts(order, requested_date, now):
               "delay_minutes": move.delay_minutes, "becomes_late": move.becomes_late}
              for move in impact.moves]
     return {
-        "reasons": [str(reason) for reason in impact.reasons],
+        # Texts (planning.rush_impact) stay message id + values; the promise's own reasons are text already.
+        "reasons": [to_json(reason) if isinstance(reason, Text) else str(reason) for reason in impact.reasons],
         "earliest_date": _day(impact.earliest_date),
         "finish": timezone.localtime(impact.finish).isoformat(timespec="minutes") if impact.finish else None,
         "meets_requested": bool(impact.ok and impact.earliest_date and impact.earliest_date <= requested_date),

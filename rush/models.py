@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
+from systemtext.fields import StoredTextField, TextValuesField
 
 
 class RushStatus(models.TextChoices):
@@ -93,7 +94,8 @@ class RushEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     from_status = models.CharField(_("from"), max_length=12, choices=RushStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=RushStatus.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = StoredTextField(_("note"), blank=True)
+    note_values = TextValuesField()
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:

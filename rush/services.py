@@ -21,17 +21,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accounts.roles import roles_of
+from accounts.roles import role_label, roles_of
 from alerts.services import create_alert
 from documents.services import request_document
 from inventory.numbering import next_number
 from orders.models import Order
 from orders.services import RUSH_OPEN_STATUSES, OrderActionRefused, make_rush
 from planning.plans import lock_scheduling, schedule_open_work
+from systemtext.text import Text, joined, stored_fields
 
 from . import facts as rush_facts
 from .models import ReviewArea, RushEvent, RushRequest, RushReview, RushStatus, Verdict
@@ -105,7 +107,7 @@ def request_rush(*, actor, order, requested_date, reason, now=None) -> RushReque
             kind="rush_review_requested",
             subject=gettext_noop("Rush review %(request)s: order %(order)s needed by %(date)s"),
             body=gettext_noop("%(customer)s. Reason: %(reason)s. Sign your area's review."),
-            params={"request": request.number, "order": current.number, "date": requested_date.isoformat(),
+            params={"request": request.number, "order": current.number, "date": requested_date,
                     "customer": current.customer.name, "reason": reason},
             link=reverse("rush:detail", args=[request.pk]), severity="high",
             roles=["planner", "production", "warehouse", "qc", "manager"],
@@ -129,7 +131,8 @@ def sign_review(*, actor, request, area, verdict, conditions="") -> RushReview:
         raise ValidationError(_("Choose the area of the review."))
     if area not in areas_for(actor):
         raise PermissionDenied(_("Only %(roles)s sign the %(area)s review.") % {
-            "roles": ", ".join(sorted(REVIEWER_ROLES[area])), "area": ReviewArea(area).label.lower()})
+            "roles": ", ".join(sorted(str(role_label(role)) for role in REVIEWER_ROLES[area])),
+            "area": ReviewArea(area).label.lower()})
     if verdict not in Verdict.values:
         raise ValidationError(_("Choose a verdict."))
     conditions = (conditions or "").strip()
@@ -147,7 +150,8 @@ def sign_review(*, actor, request, area, verdict, conditions="") -> RushReview:
                                            reviewer=actor)
         record_event(request=current, action="reviewed", actor=actor, from_status=current.status,
                      to_status=current.status,
-                     note=f"{ReviewArea(area).label}: {Verdict(verdict).label}. {conditions}".strip())
+                     note=joined(Text(gettext_noop("%(area)s: %(verdict)s."), area=ReviewArea(area).label,
+                                      verdict=Verdict(verdict).label), conditions))
     return review
 
 
@@ -191,7 +195,7 @@ def approve_rush(*, actor, request, note="", now=None) -> RushRequest:
             kind="rush_approved",
             subject=gettext_noop("Rush order %(order)s approved: needed by %(date)s"),
             body=gettext_noop("%(customer)s. Reason: %(reason)s. %(moved)s other orders move."),
-            params={"order": order.number, "date": current.requested_date.isoformat(),
+            params={"order": order.number, "date": current.requested_date,
                     "customer": order.customer.name, "reason": current.reason,
                     "moved": decided["schedule"]["moved_count"]},
             link=reverse("rush:detail", args=[current.pk]), severity="critical",
@@ -219,8 +223,8 @@ def _tell_the_moved(current, rush_order, moves):
                                "a new date with the customer.") if late else
                   gettext_noop("Rush order %(rush)s was approved (%(request)s). Check the promised date of order "
                                "%(order)s.")),
-            params={"order": move["order"], "new": move["new_finish"].replace("T", " ")[:16],
-                    "old": move["old_finish"].replace("T", " ")[:16], "rush": rush_order.number,
+            params={"order": move["order"], "new": parse_datetime(move["new_finish"]),
+                    "old": parse_datetime(move["old_finish"]), "rush": rush_order.number,
                     "request": current.number},
             link=reverse("orders:detail", args=[pk]), severity="high" if late else "info",
             users=[users[owner_id]], dedupe_key=f"rush-moved:{current.pk}:{move['order']}")
@@ -252,7 +256,10 @@ def reject_rush(*, actor, request, reason) -> RushRequest:
 
 # --- watching the rush orders (Celery beat, rush.tasks.watch_rush_orders) -------------------------
 
-LATE_MARK = "⏱"  # starts the at-risk reason this watch sets, so it clears only its own
+# The at-risk reason this watch sets, so it clears only its own (LATE_MARK started it in rows stored
+# translated, before texts were stored with their values).
+LATE_REASON = gettext_noop("⏱ Predicted to finish %(day)s, %(n)s days after its date %(due)s.")
+LATE_MARK = "⏱"
 
 
 def watch_rush_orders():
@@ -261,7 +268,7 @@ def watch_rush_orders():
     prediction is on time again. Returns (flagged, cleared) order numbers."""
     from orders.services import record_event as record_order_event
 
-    from .selectors import board_rows
+    from .selectors import NEXT_STEP, board_rows
 
     flagged, cleared = [], []
     today = timezone.localdate()
@@ -270,15 +277,16 @@ def watch_rush_orders():
         with transaction.atomic():
             current = Order.objects.select_for_update().get(pk=order.pk)
             if row.predicted_late and not current.at_risk:
-                reason = f"{LATE_MARK} " + _("Predicted to finish %(day)s, %(n)s days after its date %(due)s.") % {
-                    "day": row.predicted_day.isoformat(), "n": row.late_days, "due": row.due.isoformat()}
-                Order.objects.filter(pk=current.pk).update(at_risk=True, at_risk_reason=reason[:300],
+                reason = Text(LATE_REASON, day=row.predicted_day, n=row.late_days, due=row.due)
+                Order.objects.filter(pk=current.pk).update(at_risk=True, **stored_fields("at_risk_reason", reason),
                                                            at_risk_since=timezone.now())
                 record_order_event(order=current, action="at_risk", actor=None, from_status=current.status,
                                    to_status=current.status, note=reason)
                 flagged.append(current.number)
-            elif not row.predicted_late and current.at_risk and current.at_risk_reason.startswith(LATE_MARK):
-                Order.objects.filter(pk=current.pk).update(at_risk=False, at_risk_reason="", at_risk_since=None)
+            elif not row.predicted_late and current.at_risk and (current.at_risk_reason == LATE_REASON
+                                                                 or current.at_risk_reason.startswith(LATE_MARK)):
+                Order.objects.filter(pk=current.pk).update(at_risk=False, at_risk_reason="",
+                                                           at_risk_reason_values=None, at_risk_since=None)
                 record_order_event(order=current, action="at_risk_cleared", actor=None, from_status=current.status,
                                    to_status=current.status)
                 cleared.append(current.number)
@@ -287,8 +295,8 @@ def watch_rush_orders():
                     kind="rush_at_risk",
                     subject=gettext_noop("Rush order %(order)s is predicted late: %(day)s instead of %(due)s"),
                     body=gettext_noop("%(customer)s. Next step: %(step)s. Speed it up or agree a new date."),
-                    params={"order": current.number, "day": row.predicted_day.isoformat(), "due": row.due.isoformat(),
-                            "customer": order.customer.name, "step": str(row.next_step)},
+                    params={"order": current.number, "day": row.predicted_day, "due": row.due,
+                            "customer": order.customer.name, "step": NEXT_STEP[current.status][0]},
                     link=reverse("orders:detail", args=[current.pk]), severity="critical",
                     roles=["planner", "production", "manager"],
                     dedupe_key=f"rush-at-risk:{current.pk}:{today.isoformat()}")

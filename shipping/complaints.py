@@ -28,8 +28,9 @@ from inventory.ledger import DocumentRef, MoveLine, post_moves
 from inventory.models import Location, LotStatus, MoveKind
 from inventory.numbering import next_number
 from inventory.stock_services import LotInput, find_or_create_lot
-from inventory.units import decimals_of, format_quantity
+from inventory.units import decimals_of, format_quantity, quantity_text
 from orders.models import Order, Unit
+from systemtext.text import Text
 
 from .models import (
     Complaint,
@@ -163,8 +164,8 @@ def update_investigation(*, actor, complaint, investigation, corrective_action) 
         current.investigation, current.corrective_action = investigation, corrective_action
         current.save(update_fields=["investigation", "corrective_action", "updated_at"])
         record_event(complaint=current, action="investigation_updated", actor=actor, from_status=current.status,
-                     to_status=current.status, note=_("Investigation: %(i)s\nCorrective action: %(c)s") % {
-                         "i": investigation or "—", "c": corrective_action or "—"})
+                     to_status=current.status, note=Text(gettext_noop("Investigation: %(i)s\nCorrective action: %(c)s"),
+                                                   i=investigation or "—", c=corrective_action or "—"))
     return current
 
 
@@ -259,11 +260,12 @@ def receive_return(*, actor, complaint, shipment_line, quantity, location, reaso
                 return_lot=lot, location=location, reason=reason, move_group=posting.move_group, entry_key=entry_key,
                 received_by=actor)
             record_event(complaint=current, action="return_received", actor=actor, from_status=current.status,
-                         to_status=current.status, note=_("%(number)s: %(quantity)s of %(sku)s back into quarantine "
-                                                          "lot %(lot)s at %(location)s. %(reason)s") % {
-                             "number": number, "quantity": format_quantity(quantity, line.order_line.product.unit),
-                             "sku": line.order_line.product.sku, "lot": lot.number, "location": location.code,
-                             "reason": reason})
+                         to_status=current.status,
+                         note=Text(gettext_noop("%(number)s: %(quantity)s of %(sku)s back into quarantine lot %(lot)s "
+                                                "at %(location)s. %(reason)s"), number=number,
+                                   quantity=quantity_text(quantity, line.order_line.product.unit),
+                                   sku=line.order_line.product.sku, lot=lot.number, location=location.code,
+                                   reason=reason))
             _alert(current, kind="customer_return", roles=["qc", "warehouse"],
                    subject=gettext_noop("Returned goods %(return)s in quarantine: inspect lot %(lot)s"),
                    body=gettext_noop("Complaint %(number)s, order %(order)s (%(customer)s): %(description)s"),

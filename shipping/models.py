@@ -25,6 +25,7 @@ from django.utils.translation import pgettext_lazy
 
 from inventory.models import AppendOnlyModel, StatusEvent
 from orders.models import QTY
+from systemtext.fields import StoredCharField, TextValuesField
 
 WEIGHT = {"max_digits": 12, "decimal_places": 3}
 
@@ -81,7 +82,8 @@ class Shipment(models.Model):
     pod_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                         related_name="+", verbose_name=_("delivery recorded by"))
     pod_recorded_at = models.DateTimeField(_("delivery recorded at"), null=True, blank=True)
-    cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
+    cancel_reason = StoredCharField(_("cancellation reason"), max_length=300, blank=True)
+    cancel_reason_values = TextValuesField()
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -39,11 +39,12 @@ from inventory.ledger import DocumentRef, MoveLine, balance_key, post_moves, sho
 from inventory.models import Item, Location, Lot, LotStatus, MoveKind, StockBalance, StockMove
 from inventory.numbering import next_number
 from inventory.stock_services import check_stock_levels
-from inventory.units import decimals_of, format_quantity, to_base_quantity
+from inventory.units import decimals_of, format_quantity, quantity_text, to_base_quantity
 from orders import stage_hooks
 from orders.models import Order, OrderLine, OrderStatus, Unit
 from orders.services import record_event as record_order_event
 from orders.services import transition_order
+from systemtext.text import Text, joined, listed
 
 from .models import Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
 from .pod_files import checked_pod_file
@@ -91,6 +92,9 @@ class ShipmentDetails:
     gross_weight_kg: Decimal | None = None
     net_weight_kg: Decimal | None = None
     note: str = ""
+
+# A shipment's number before what happened to it, in the order's timeline.
+NUMBERED = gettext_noop("%(number)s: %(text)s")
 
 
 def require(actor, perm):
@@ -432,16 +436,18 @@ def _ship(*, actor, order, shipment, actual_ship_date):
     shipment.move_group = posting.move_group
     shipment.save(update_fields=["status", "shipped_by", "shipped_at", "actual_ship_date", "move_group",
                                  "updated_at"])
-    summary = ", ".join(f"{line.order_line.product.sku} {format_quantity(line.quantity, line.order_line.product.unit)}"
-                        f" ({line.lot.number})" for line in lines)
+    summary = listed([Text(gettext_noop("%(sku)s %(quantity)s (%(lot)s)"), sku=line.order_line.product.sku,
+                           quantity=quantity_text(line.quantity, line.order_line.product.unit), lot=line.lot.number)
+                      for line in lines])
     record_event(shipment=shipment, action="shipped", actor=actor, from_status=ST.DRAFT, to_status=ST.SHIPPED,
-                 note=summary)
+                 note=Text(gettext_noop("Shipped: %(lines)s"), lines=summary))
     check_stock_levels({line.item.pk: line.item for line in lines}.values())
     if order.lines.filter(shipped_quantity__lt=F("quantity")).exists():
         record_order_event(order=order, action="partial_shipment", actor=actor, from_status=order.status,
-                           to_status=order.status, note=f"{shipment.number}: {summary}")
+                           to_status=order.status, note=Text(NUMBERED, number=shipment.number, text=summary))
     else:
-        transition_order(actor=actor, order=order, action="ship", note=f"{shipment.number}: {summary}")
+        transition_order(actor=actor, order=order, action="ship",
+                         note=Text(NUMBERED, number=shipment.number, text=summary))
         _cancel_leftover_drafts(actor=actor, order=order, keep=shipment)
     _alert_owner_dispatched(order, shipment, lines)
     _request_delivery_note(actor, shipment)
@@ -483,10 +489,10 @@ def _ship_date_errors(order, lines, ship_date):
 
 
 def _cancel_leftover_drafts(*, actor, order, keep):
-    reason = _("Order %(number)s is fully shipped.") % {"number": order.number}
+    reason = Text(gettext_noop("Order %(number)s is fully shipped."), number=order.number)
     for draft in Shipment.objects.select_for_update().filter(order=order, status=ST.DRAFT).exclude(pk=keep.pk):
         draft.status, draft.cancel_reason = ST.CANCELLED, reason
-        draft.save(update_fields=["status", "cancel_reason", "updated_at"])
+        draft.save(update_fields=["status", "cancel_reason", "cancel_reason_values", "updated_at"])
         record_event(shipment=draft, action="cancelled", actor=actor, from_status=ST.DRAFT, to_status=ST.CANCELLED,
                      note=reason)
 
@@ -583,11 +589,10 @@ def record_delivery(*, actor, shipment, received_by, received_at, upload, note="
         # The file last: every check above has passed, so a refusal leaves no file behind.
         current.pod_file.save(f"{current.number}-pod{suffix}", upload, save=False)
         current.save()
-        summary = _("Received by %(name)s on %(when)s.") % {
-            "name": received_by, "when": timezone.localtime(received_at).strftime("%Y-%m-%d %H:%M")}
+        summary = Text(gettext_noop("Received by %(name)s on %(when)s."), name=received_by, when=received_at)
         record_event(shipment=current, action="delivered", actor=actor, from_status=ST.SHIPPED,
-                     to_status=ST.DELIVERED, note=f"{summary} {note}".strip())
-        _deliver_order_when_complete(actor=actor, order=order, note=f"{current.number}: {summary}")
+                     to_status=ST.DELIVERED, note=joined(summary, (note or "").strip()))
+        _deliver_order_when_complete(actor=actor, order=order, note=Text(NUMBERED, number=current.number, text=summary))
     return current
 
 
@@ -624,7 +629,7 @@ def confirm_order_delivery(*, actor, order, expected_status=None) -> Order:
         if not current.shipments.filter(status=ST.DELIVERED).exists():
             raise ValidationError(_("Order %(number)s has no delivered shipment.") % {"number": current.number})
         return transition_order(actor=actor, order=current, action="confirm_delivery", expected_status=expected_status,
-                                note=_("Every shipment is delivered."))
+                                note=Text(gettext_noop("Every shipment is delivered.")))
 
 
 # --- closing ---------------------------------------------------------------------------------------

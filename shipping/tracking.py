@@ -22,10 +22,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from orders.models import Order, OrderStatus
 from orders.services import record_event as record_order_event
+from systemtext.text import Text
 
 from .models import TrackingLink
 from .services import require
@@ -84,9 +85,8 @@ def create_tracking_link(*, actor, order, language, valid_days=DEFAULT_VALID_DAY
                                            expires_at=timezone.now() + timedelta(days=valid_days), created_by=actor)
         record_order_event(order=current, action="tracking_link_created", actor=actor, from_status=current.status,
                            to_status=current.status,
-                           note=_("Customer tracking link #%(id)s, valid until %(date)s. %(note)s") % {
-                               "id": link.pk, "date": timezone.localtime(link.expires_at).date().isoformat(),
-                               "note": note})
+                           note=Text(gettext_noop("Customer tracking link #%(id)s, valid until %(date)s. %(note)s"),
+                                     id=link.pk, date=timezone.localtime(link.expires_at).date(), note=note))
     return link, _signer().sign(secret)
 
 
@@ -101,7 +101,8 @@ def revoke_tracking_link(*, actor, link):
         current.save(update_fields=["revoked_at", "revoked_by"])
         order = current.order
         record_order_event(order=order, action="tracking_link_revoked", actor=actor, from_status=order.status,
-                           to_status=order.status, note=_("Customer tracking link #%(id)s") % {"id": current.pk})
+                           to_status=order.status,
+                           note=Text(gettext_noop("Customer tracking link #%(id)s"), id=current.pk))
     return current
 
 

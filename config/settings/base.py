@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "imports",
     "demo",
     "operations",
+    "systemtext",
     # lifecycle stages
     "orders",
     "planning",

@@ -139,7 +139,7 @@ def test_a_three_level_bom_file_is_imported_and_explodes_as_checked_by_hand(clie
     sub = BillOfMaterials.objects.get(parent__code="SUB", is_active=True)
     assert [(ln.component.code, ln.quantity, ln.scrap_percent, ln.note) for ln in sub.lines.all()] == [
         ("STEEL", Decimal("0.75"), Decimal("4"), "laser cut"), ("BOLT", Decimal("1"), Decimal("0"), "")]
-    assert sub.note == "Imported from bom.csv"
+    assert sub.get_note_display() == "Imported from bom.csv"
     totals = {t.item.code: t.quantity for t in selectors.explosion(fg, Decimal("10")).totals}
     assert totals == {"BOLT": Decimal("150"), "BOX": Decimal("10"), "SA": Decimal("20"), "STEEL": Decimal("52.344"),
                       "SUB": Decimal("67")}

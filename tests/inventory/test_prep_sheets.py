@@ -271,7 +271,7 @@ def test_a_substitute_needs_an_approval_with_a_reason_and_is_recorded(sheet, she
     assert (line.substitute_item, line.substitute_approved_by, line.to_issue) == (alt, planner, 0)
     # The reservation on the original gaskets is given back.
     assert StockBalance.objects.get(item=stocked.gasket).reserved == 0
-    notes = " ".join(sheet.events.values_list("note", flat=True))
+    notes = " ".join(event.get_note_display() for event in sheet.events.all())
     assert "RM-GASKET-B" in notes and "GK-1 damaged in transit" in notes
 
 
@@ -315,7 +315,7 @@ def test_production_accepts_and_the_order_becomes_materials_ready(sheet, planned
     assert (planned.status, sheet.status, sheet.accepted_by) == ("materials_ready", "accepted", production)
     event = OrderEvent.objects.filter(order=planned, action="prepare_materials").get()
     assert (event.actor, event.from_status, event.to_status) == (production, "planned", "materials_ready")
-    assert sheet.number in event.note
+    assert sheet.number in event.get_note_display()
     assert all(ln.discrepancy_note == "" and ln.accepted_by == production for ln in lines_of(sheet))
 
 

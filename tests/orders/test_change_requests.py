@@ -50,7 +50,7 @@ def test_a_quantity_change_shows_its_impact_and_approval_applies_it_with_a_revis
     order = planned_order(shop, people["planner"], "10", days=5, release=False)
     request = ask(people, order)
     assert request.number == f"{order.number}-C1" and request.base_revision == 1
-    titles = {section["title"]: section["rows"] for section in request.impact["sections"]}
+    titles = {section["title"]: section["rows"] for section in request.impact_sections()}
     [work] = titles["Work orders"]
     assert "10 → 15" in work and "WO-" in work
     assert any(other.number in row for row in titles["Schedule what-if"])  # the other order moves
@@ -135,7 +135,7 @@ def test_the_second_of_two_changes_made_against_the_same_revision_is_refused(peo
 def test_a_cancel_request_cancels_through_the_cancel_path(people, shop):
     order = planned_order(shop, people["planner"], "10", release=False)
     request = ask(people, order, kind="cancel", reason="customer cancelled the project")
-    assert "cancelled" in request.impact["sections"][0]["rows"][0]
+    assert "cancelled" in request.impact_sections()[0]["rows"][0]
     changes.approve_change(actor=people["order_desk"], request=request)
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
@@ -163,7 +163,7 @@ def test_materials_follow_the_change(people, shop):
     sheet = generate_prep_sheet(actor=people["warehouse"], order=order)  # reserves 10 kg
     assert Reservation.objects.filter(order=order, status="active").exists()
     request = ask(people, order, lines={"1": "20"})
-    rows = [row for s in request.impact["sections"] if s["title"] == "Materials" for row in s["rows"]]
+    rows = [row for s in request.impact_sections() if s["title"] == "Materials" for row in s["rows"]]
     assert any("STEEL-C" in row for row in rows) and any(sheet.number in row for row in rows)
     changes.approve_change(actor=people["order_desk"], request=request)
     assert not Reservation.objects.filter(order=order, status="active").exists()  # released, warehouse re-reserves
@@ -261,7 +261,7 @@ def test_documents_already_issued_are_listed_and_issued_again(people, shop, sett
         request_document(actor=people["sales"], kind="order_confirmation", obj=order)
     assert Document.objects.get(kind="order_confirmation").status == DocumentStatus.READY
     request = ask(people, order, lines={"1": "12"})
-    documents = next(s for s in request.impact["sections"] if s["title"] == "Documents issued")
+    documents = next(s for s in request.impact_sections() if s["title"] == "Documents issued")
     assert "a new revision is issued" in documents["rows"][0]
     with django_capture_on_commit_callbacks(execute=True):
         changes.approve_change(actor=people["order_desk"], request=request)

@@ -71,7 +71,8 @@ def test_rows_become_submitted_orders_grouped_by_customer_and_reference(client, 
     assert first.requested_date.isoformat() == day(30) and first.priority == "normal"
     # A plain 备注 (notes) column is internal, the safe reading: nothing reaches the customer by accident.
     assert (first.internal_notes, first.customer_notes) == ("first lot", "")
-    assert "orders.csv" in first.events.get(action="submit").note  # the file is on the event, not in the notes
+    # The file is on the event, not in the notes.
+    assert "orders.csv" in first.events.get(action="submit").get_note_display()
     assert [(line.product.sku, line.quantity, line.unit_price) for line in first.lines.order_by("line_no")] == [
         ("GEAR-40", Decimal("500"), Decimal("12.50")),  # blank price: the list price, as on the entry form
         ("OIL-5L", Decimal("12.5"), Decimal("78.00"))]

@@ -129,8 +129,9 @@ def test_move_locks_the_operation_at_its_new_place_and_reports_the_finish(shop, 
     event = WorkOrderEvent.objects.filter(work_order=a20.work_order).last()
     assert (event.action, event.actor, event.from_status, event.to_status) == (
         "operation_moved", planner, "planned", "planned")
-    assert event.note == result.summary
-    assert "MILL unit 1, " in event.note and " → MILL unit 1, " in event.note and "16:00" in event.note
+    note = event.get_note_display()
+    assert note == str(result.summary)
+    assert "MILL unit 1, " in note and " → MILL unit 1, " in note and "16:00" in note
     # The next plan keeps it there.
     schedule_open_work(now=m)
     assert place(a20) == ("MILL", 0, at(m, 14), at(m, 16), True)
@@ -306,8 +307,8 @@ def test_change_to_the_alternative_work_center(shop, planner):
     assert (a20.work_center, a20.alternative_work_center) == (shop["grind"], None)
     assert place(a20) == ("GRIND", 0, at(m, 10), at(m, 12), False)
     event = WorkOrderEvent.objects.filter(work_order=a20.work_order).last()
-    assert (event.action, event.note) == ("work_center_changed", result.summary)
-    assert "MILL / GRIND → GRIND" in event.note
+    assert (event.action, event.get_note_display()) == ("work_center_changed", str(result.summary))
+    assert "MILL / GRIND → GRIND" in event.get_note_display()
     # And back to the routing's own center.
     change_work_center(actor=planner, operation=a20, work_center=shop["mill"], expected_version=operation_version(a20),
                        now=m)

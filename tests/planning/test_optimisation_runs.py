@@ -182,7 +182,7 @@ def test_a_real_worker_optimises_and_the_planner_accepts(live_celery_worker, cli
     events = WorkOrderEvent.objects.filter(action="optimised")
     assert sorted(e.work_order.order.number for e in events) == sorted(
         factory.orders[name].number for name in ("long", "short1", "short2"))
-    assert all(e.actor == factory.planner and f"Optimisation {run.pk}" in e.note for e in events)
+    assert all(e.actor == factory.planner and f"Optimisation {run.pk}" in e.get_note_display() for e in events)
 
 
 def build_job_shop():

@@ -52,7 +52,7 @@ def test_cancelling_an_order_cancels_its_work_and_frees_the_capacity(shop, desk)
     assert set(WorkOrderOperation.objects.filter(work_order__order=a).values_list("status", flat=True)) == {
         "cancelled"}
     event = WorkOrderEvent.objects.get(work_order__order=a, action="cancelled")
-    assert (event.from_status, event.to_status, event.actor, event.note) == (
+    assert (event.from_status, event.to_status, event.actor, event.get_note_display()) == (
         "planned", "cancelled", desk, "order cancelled: Customer withdrew")
     # B was rescheduled (from now, which is before that Monday) into the capacity A held.
     assert work_of(b).get().planned_end < b_finish

@@ -42,7 +42,8 @@ def test_report_on_an_operation_links_it_alerts_supervisor_and_planner_and_marks
     assert list(report.affected_orders.all()) == [order]
     order.refresh_from_db()
     assert order.at_risk and order.at_risk_since == report.reported_at
-    assert report.number in order.at_risk_reason and "Cutter insert broken" in order.at_risk_reason
+    reason = order.get_at_risk_reason_display()
+    assert report.number in reason and "Cutter insert broken" in reason
     assert list(order.events.filter(action="at_risk").values_list("actor", "from_status", "to_status")) == [
         (operator.pk, "materials_ready", "materials_ready")]
     assert list(report.events.values_list("action", "to_status", "actor")) == [("reported", "open", operator.pk)]
@@ -147,7 +148,7 @@ def test_status_flow_and_at_risk_cleared_only_when_no_other_report_is_open(shop,
     assert order.at_risk  # the second report is still open
     resolve_exception(actor=operator, report=two, action_taken="New jig")
     order.refresh_from_db()
-    assert (order.at_risk, order.at_risk_reason, order.at_risk_since) == (False, "", None)
+    assert (order.at_risk, order.get_at_risk_reason_display(), order.at_risk_since) == (False, "", None)
     assert list(order.events.filter(action__startswith="at_risk").values_list("action", flat=True)) == [
         "at_risk", "at_risk", "at_risk_cleared"]
 

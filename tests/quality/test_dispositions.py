@@ -68,7 +68,7 @@ def test_rework_sends_the_order_back_with_a_released_rework_work_order_and_reins
     order.refresh_from_db()
     assert order.status == OrderStatus.IN_PRODUCTION
     event = OrderEvent.objects.get(order=order, action="fail_qc")
-    assert ncr.number in event.note and event.actor == qc
+    assert ncr.number in event.get_note_display() and event.actor == qc
     work_order = ncr.rework_work_order
     assert work_order.status == WorkOrderStatus.RELEASED and work_order.quantity == Decimal("500")
     assert work_order.order_line == ncr.inspection.order_line and work_order.item.product == ncr.product
@@ -82,7 +82,7 @@ def test_rework_sends_the_order_back_with_a_released_rework_work_order_and_reins
     assert ncr.status == NCR.CLOSED and ncr.events.last().action == "rework_done"
     again = Inspection.objects.filter(order=order).order_by("-pk").first()
     assert again.pk != ncr.inspection_id and again.status == IS.OPEN and again.lot_quantity == Decimal("500")
-    assert again.lot_number.endswith("-R1") and again.number in ncr.events.last().note
+    assert again.lot_number.endswith("-R1") and again.number in ncr.events.last().get_note_display()
     services.start_inspection(actor=qc, inspection=again)
     fill(qc, again)
     services.confirm_inspection(actor=qc, inspection=again, password=PASSWORD)
@@ -129,10 +129,11 @@ def test_scrap_accepts_the_rest_and_re_plans_the_shortfall_with_a_make_up_work_o
     make_up = ncr.replacement_work_order
     assert make_up.status == WorkOrderStatus.RELEASED and make_up.quantity == Decimal("40")
     assert make_up.order_line == ncr.inspection.order_line and make_up.planned_start is not None
-    assert ncr.events.filter(action="make_up", note__contains=make_up.number).exists()
+    assert ncr.events.filter(action="make_up", note_values__wo=make_up.number).exists()
     assert order.status == OrderStatus.IN_PRODUCTION
-    assert ncr.number in OrderEvent.objects.get(order=order, action="fail_qc").note
-    assert order.at_risk and f"40 of BRKT-7 scrapped, made again by {make_up.number}" in order.at_risk_reason
+    assert ncr.number in OrderEvent.objects.get(order=order, action="fail_qc").get_note_display()
+    reason = order.get_at_risk_reason_display()
+    assert order.at_risk and f"40 of BRKT-7 scrapped, made again by {make_up.number}" in reason
     alert = Alert.objects.get(kind="quality_scrap_shortfall")
     assert alert.roles == ["planner"] and alert.params["qty"] == "40" and alert.params["wo"] == make_up.number
 
@@ -143,7 +144,7 @@ def test_scrap_accepts_the_rest_and_re_plans_the_shortfall_with_a_make_up_work_o
     assert OrderEvent.objects.filter(order=order, action="at_risk_cleared").count() == 1
     again = Inspection.objects.filter(order=order).order_by("-pk").first()
     assert again.pk != ncr.inspection_id and again.lot_quantity == Decimal("40") and again.status == IS.OPEN
-    assert make_up.number in again.events.get(action="opened").note
+    assert make_up.number in again.events.get(action="opened").get_note_display()
     services.start_inspection(actor=qc, inspection=again)
     fill(qc, again)
     services.confirm_inspection(actor=qc, inspection=again, password=PASSWORD)
@@ -173,7 +174,7 @@ def test_a_shortfall_that_cannot_be_made_again_is_flagged_and_the_rest_passes(sa
     ncr.refresh_from_db()
     assert ncr.replacement_work_order is None and not WorkOrder.objects.filter(order=order).exists()
     assert order.status == OrderStatus.QC_PASSED
-    assert order.at_risk and "to be re-planned" in order.at_risk_reason
+    assert order.at_risk and "to be re-planned" in order.get_at_risk_reason_display()
     alert = Alert.objects.get(kind="quality_scrap_shortfall")
     assert "no active routing" in alert.params["why"]
 
@@ -197,7 +198,7 @@ def test_a_concession_needs_a_managers_approval(failed_lot, qc, manager):
     assert ncr.status == NCR.CLOSED and ncr.approved_by == manager
     assert order.status == OrderStatus.QC_PASSED
     event = OrderEvent.objects.get(order=order, action="pass_qc")
-    assert event.actor == qc and "approved by boss" in event.note
+    assert event.actor == qc and "approved by boss" in event.get_note_display()
     assert [e.action for e in ncr.events.all()] == ["opened", "concession_proposed", "concession_approved"]
 
 
@@ -240,7 +241,7 @@ def test_a_passed_lot_goes_into_stock_as_a_finished_goods_lot(sales, qc, product
     inspection.refresh_from_db()
     assert move.quantity == Decimal("500") and move.location == fg_location and move.order_id == order.pk
     assert move.lot.number == inspection.lot_number and move.document_number == inspection.number
-    assert inspection.inventory_lot == move.lot and "FG" in inspection.stock_note
+    assert inspection.inventory_lot == move.lot and "FG" in inspection.get_stock_note_display()
     assert StockBalance.objects.get(location=fg_location, lot=move.lot).on_hand == Decimal("500")
     assert Order.objects.get(pk=order.pk).status == OrderStatus.QC_PASSED
 
@@ -252,7 +253,7 @@ def test_without_a_finished_goods_location_the_pass_says_so_and_alerts_the_wareh
     fill(qc, inspection)
     services.confirm_inspection(actor=qc, inspection=inspection, password=PASSWORD)
     inspection.refresh_from_db()
-    assert "no active finished-goods location FG" in inspection.stock_note
+    assert "no active finished-goods location FG" in inspection.get_stock_note_display()
     assert Alert.objects.get(kind="quality_stock_not_posted").roles == ["warehouse"]
     assert not StockMove.objects.exists() and Order.objects.get(pk=order.pk).status == OrderStatus.QC_PASSED
 
@@ -273,7 +274,7 @@ def test_an_incoming_lot_is_quarantined_blocked_on_failure_and_returned(qc, prod
     assert Lot.objects.get(pk=received_lot.pk).status == LotStatus.BLOCKED
     ncr_services.decide_disposition(actor=qc, ncr=ncr, disposition="return", note="wrong alloy")
     ncr.refresh_from_db()
-    assert ncr.status == NCR.CLOSED and "苏州供应商" in ncr.events.last().note
+    assert ncr.status == NCR.CLOSED and "苏州供应商" in ncr.events.last().get_note_display()
     assert Lot.objects.get(pk=received_lot.pk).status == LotStatus.BLOCKED  # the warehouse posts the return
 
 

@@ -181,7 +181,7 @@ def test_accepted_with_defects_up_to_ac_and_the_order_passes_qc(started, qc):
     order.refresh_from_db()
     assert order.status == OrderStatus.QC_PASSED
     event = OrderEvent.objects.filter(order=order, action="pass_qc").get()
-    assert event.actor == qc and inspection.number in event.note
+    assert event.actor == qc and inspection.number in event.get_note_display()
     # minor (Ac 5): 5 defects would not pass AQL 2.5, one step tighter (Ac 3), so the switching score resets
     assert SamplingState.objects.get(product=inspection.product).switching_score == 0
 
@@ -317,7 +317,7 @@ def test_an_order_passed_qc_by_another_way_leaves_no_open_inspection_in_the_queu
     order = make_order(creator=sales, status=OrderStatus.QC_PASSED, products=[product])
     inspection = Inspection.objects.get(order=order)
     assert inspection.status == IS.CANCELLED
-    assert "passed QC without this inspection" in inspection.events.get(action="cancelled").note
+    assert "passed QC without this inspection" in inspection.events.get(action="cancelled").get_note_display()
 
 
 @pytest.mark.django_db

@@ -223,7 +223,7 @@ def test_the_watch_flags_a_late_rush_order_once_a_day_and_clears_it_when_on_time
     Order.objects.filter(pk=r.pk).update(promised_date=in_days(-1))  # its date has passed: predicted late
     assert services.watch_rush_orders() == ([r.number], [])
     r.refresh_from_db()
-    assert r.at_risk and r.at_risk_reason.startswith(services.LATE_MARK)
+    assert r.at_risk and r.get_at_risk_reason_display().startswith(services.LATE_MARK)
     assert services.watch_rush_orders() == ([], [])
     assert Alert.objects.filter(kind="rush_at_risk").count() == 1  # once a day
     Order.objects.filter(pk=r.pk).update(promised_date=in_days(5))
