@@ -120,6 +120,7 @@ class AlertRecipient(models.Model):
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     # When a sender took the e-mail (committed before sending, so no row lock is held over SMTP).
     email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_claimed_by = models.CharField(max_length=120, blank=True)  # host|pid (config/claims.py)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
 
@@ -249,6 +250,7 @@ class ChannelDelivery(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     # When a sender took it (status sending): the claim is committed before the send, no lock is held.
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claimed_by = models.CharField(_("claimed by"), max_length=120, blank=True)  # host|pid (config/claims.py)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
+from config import claims
 from systemtext.text import to_json
 
 from . import channels, subjects
@@ -119,8 +120,15 @@ def _tell(alert, *, level, roles=(), users=(), endpoints=(), now=None):
 
 # --- delivering ----------------------------------------------------------------------------------------
 
-# A claim older than this belongs to a sender that died mid-way (a send lasts ALERT_CHANNEL_TIMEOUT at most).
-STALE_CLAIM = timezone.timedelta(minutes=5)
+# A claim older than this belongs to a sender that died mid-way (a send lasts ALERT_CHANNEL_TIMEOUT or
+# EMAIL_TIMEOUT at most); on the sender's own host a dead holder is seen at once (config/claims.py).
+STALE_CLAIM = timezone.timedelta(seconds=60)
+
+
+def _dead_holder(queryset, field):
+    """Q for the row when its claim's holder is a dead process of this host (docs/locking.md)."""
+    holder = queryset.values_list(field, flat=True).first()
+    return Q(**{field: holder}) if holder and claims.holder_is_dead(holder) else Q(pk__in=[])
 
 
 def deliver(alert_id):
@@ -147,9 +155,10 @@ def deliver(alert_id):
 # outcome is written afterwards only if the claim is still ours. Running twice never sends twice.
 
 def _claim_email(recipient_id, now):
-    claimable = Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - STALE_CLAIM)
-    return AlertRecipient.objects.filter(claimable, pk=recipient_id, emailed_at__isnull=True).update(
-        email_claimed_at=now)
+    rows = AlertRecipient.objects.filter(pk=recipient_id, emailed_at__isnull=True)
+    claimable = (Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - STALE_CLAIM)
+                 | _dead_holder(rows.filter(email_claimed_at__isnull=False), "email_claimed_by"))
+    return rows.filter(claimable).update(email_claimed_at=now, email_claimed_by=claims.holder())
 
 
 def _send_emails(alert):
@@ -185,12 +194,15 @@ def channel_text(alert):
 
 def _claim_channel(delivery_id, now):
     """The delivery, taken for sending; None when sent, switched off, or another sender has it now."""
+    sending = ChannelDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING)
     claimable = (Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED])
-                 | Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM))
+                 | Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
+                 | Q(status=DeliveryStatus.SENDING) & _dead_holder(sending, "claimed_by"))
     candidates = ChannelDelivery.objects.filter(claimable, pk=delivery_id)
     with transaction.atomic():
         if not candidates.filter(endpoint__is_active=True).update(
-                status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1):
+                status=DeliveryStatus.SENDING, claimed_at=now, claimed_by=claims.holder(),
+                attempts=F("attempts") + 1):
             candidates.update(status=DeliveryStatus.STOPPED)  # its channel was switched off meanwhile
             return None
     return ChannelDelivery.objects.select_related("endpoint").get(pk=delivery_id)

@@ -101,6 +101,7 @@ class WebhookDelivery(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=120, blank=True)  # host|pid (config/claims.py)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from config import claims
 from orders.models import OrderEvent
 from outbound import http as outbound_http
 
@@ -49,7 +50,8 @@ def on_order_transition(*, actor, order, action, from_status):
 
 
 # A claim older than this belongs to a sender that died mid-way (a send lasts ALERT_CHANNEL_TIMEOUT at most).
-STALE_CLAIM = timezone.timedelta(minutes=5)
+# A send lasts ALERT_CHANNEL_TIMEOUT at most; on the sender's host a dead holder is seen at once.
+STALE_CLAIM = timezone.timedelta(seconds=60)
 RETRYABLE = ["pending", "failed"]
 
 
@@ -70,9 +72,14 @@ def _claim(delivery_id):
     sending). None when it is sent, stopped, gone, or being sent by another worker right now."""
     now = timezone.now()
     claimable = Q(status__in=RETRYABLE) | Q(status="sending", claimed_at__lt=now - STALE_CLAIM)
+    holder = (WebhookDelivery.objects.filter(pk=delivery_id, status="sending")
+              .values_list("claimed_by", flat=True).first())
+    if holder and claims.holder_is_dead(holder):  # its sender was killed mid-way (docs/locking.md)
+        claimable |= Q(status="sending", claimed_by=holder)
     candidates = WebhookDelivery.objects.filter(claimable, pk=delivery_id)
     with transaction.atomic():
-        claimed = candidates.filter(_live()).update(status="sending", claimed_at=now, attempts=F("attempts") + 1)
+        claimed = candidates.filter(_live()).update(status="sending", claimed_at=now, claimed_by=claims.holder(),
+                                                    attempts=F("attempts") + 1)
         if not claimed:
             candidates.update(status="stopped")  # still claimable but not live: its webhook was removed
             return None
@@ -115,9 +122,15 @@ def deliver(delivery_id):
 def pending_ids(older_than_seconds=30):
     now = timezone.now()
     cutoff = now - timezone.timedelta(seconds=older_than_seconds)
-    return list(WebhookDelivery.objects.filter(
+    ids = list(WebhookDelivery.objects.filter(
         Q(status__in=RETRYABLE) | Q(status="sending", claimed_at__lt=now - STALE_CLAIM),
         _live(), created_at__lt=cutoff, attempts__lt=15).values_list("pk", flat=True)[:500])
+    # Sends whose sender on this host was killed, before their claim goes stale (a restarted worker's sweep).
+    for pk, holder in WebhookDelivery.objects.filter(status="sending").exclude(pk__in=ids).values_list(
+            "pk", "claimed_by")[:500]:
+        if claims.holder_is_dead(holder):
+            ids.append(pk)
+    return ids
 
 
 def retry_delivery(*, actor, delivery):

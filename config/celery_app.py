@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -18,6 +19,22 @@ def _add_worker_heartbeat():
 
 
 _add_worker_heartbeat()
+
+
+@worker_ready.connect
+def recover_on_start(sender=None, **_kwargs):
+    """A worker that starts queues the recovery sweeps: rows a killed worker had claimed (its process is
+    gone, config/claims.py) or left pending are taken up now, not when the beat or the broker's
+    visibility timeout comes round."""
+    import logging
+
+    from django.conf import settings
+
+    for name in getattr(settings, "CELERY_RECOVERY_SWEEPS", ()):
+        try:
+            app.send_task(name, queue=app.conf.task_default_queue)
+        except Exception:  # noqa: BLE001 - the beat's sweep does it later
+            logging.getLogger("orderflow.tasks").warning("Could not queue %s at worker start", name)
 
 
 def delay_on_commit(task, *args):

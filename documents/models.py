@@ -47,6 +47,10 @@ class Document(models.Model):
     # Set when a renderer claims the row; a claim older than the render time limit is stale (the
     # worker died) and the sweep lets another renderer take it over.
     render_started_at = models.DateTimeField(_("rendering started at"), null=True, blank=True)
+    # The claim's holder (host|pid, config/claims.py) and its lease, renewed while rendering: a claim whose
+    # holder is dead, or whose lease ran out, is taken over by the next task (docs/locking.md).
+    render_claimed_by = models.CharField(_("rendered by"), max_length=120, blank=True)
+    render_lease_at = models.DateTimeField(_("render lease renewed at"), null=True, blank=True)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
 
     class Meta:

@@ -6,17 +6,19 @@ twice, or the sweep racing the original task, renders once and leaves one file.
 """
 
 import logging
+import threading
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config import claims
 from config.celery_app import delay_on_commit
 
 from . import registry
@@ -25,8 +27,11 @@ from .rendering import render_pdf
 
 logger = logging.getLogger(__name__)
 
-# A claim older than this is a renderer that died (the task's hard time limit is shorter).
-STALE_CLAIM = timedelta(minutes=10)
+# A renderer renews its claim's lease every LEASE_RENEWAL while it works; a claim whose lease is older
+# than LEASE belongs to a renderer that died (on any host). On the renderer's own host a dead holder is
+# seen at once (config/claims.py). docs/locking.md: recovery figures.
+LEASE = timedelta(seconds=60)
+LEASE_RENEWAL = timedelta(seconds=20)
 # Pending rows older than this are re-queued by the sweep: their task was probably lost.
 LOST_TASK_AFTER = timedelta(minutes=1)
 ERROR_MAX_CHARS = 4000
@@ -106,6 +111,8 @@ def request_document(*, actor, kind, obj, language=None) -> Document:
         with transaction.atomic():
             existing = in_flight.first()
             if existing is not None:
+                if is_lost(existing):  # its task or its renderer is gone: asking again queues it again
+                    delay_on_commit(render_task, existing.pk)
                 return existing
             document = Document.objects.create(kind=kind, content_type=content_type, object_id=obj.pk,
                                                language=language, requested_by=actor)
@@ -140,17 +147,69 @@ def retry_document(*, actor, document) -> Document:
 
 # --- rendering (run by the Celery task) -----------------------------------------------------------
 
+def _lease_expired(now):
+    return Q(status=DocumentStatus.RENDERING) & (
+        Q(render_lease_at__lt=now - LEASE) | Q(render_lease_at__isnull=True, render_started_at__lt=now - LEASE))
+
+
+def is_lost(document, now=None):
+    """Pending for longer than a task takes to arrive, or rendering by a renderer that is gone."""
+    now = now or timezone.now()
+    if document.status == DocumentStatus.PENDING:
+        return document.requested_at < now - LOST_TASK_AFTER
+    if document.status != DocumentStatus.RENDERING:
+        return False
+    lease = document.render_lease_at or document.render_started_at
+    return lease is None or lease < now - LEASE or claims.holder_is_dead(document.render_claimed_by)
+
+
 def claim_for_rendering(document_id):
-    """Move the document to `rendering` if it is pending (or its previous claim is stale) and return
-    it; None when it is ready, failed, gone, or being rendered by someone else right now."""
+    """Move the document to `rendering` if it is pending (or its previous claim is dead: holder gone or
+    lease run out) and return it; None when it is ready, failed, gone, or being rendered right now."""
     now = timezone.now()
-    claimable = Q(status=DocumentStatus.PENDING) | Q(status=DocumentStatus.RENDERING,
-                                                     render_started_at__lt=now - STALE_CLAIM)
+    claimable = Q(status=DocumentStatus.PENDING) | _lease_expired(now)
+    current = Document.objects.filter(pk=document_id, status=DocumentStatus.RENDERING).values_list(
+        "render_claimed_by", flat=True).first()
+    if current and claims.holder_is_dead(current):
+        claimable |= Q(status=DocumentStatus.RENDERING, render_claimed_by=current)  # still that dead holder's
     claimed = Document.objects.filter(claimable, pk=document_id).update(
-        status=DocumentStatus.RENDERING, render_started_at=now, attempts=F("attempts") + 1)
+        status=DocumentStatus.RENDERING, render_started_at=now, render_lease_at=now,
+        render_claimed_by=claims.holder(), attempts=F("attempts") + 1)
     if not claimed:
         return None
     return Document.objects.get(pk=document_id)
+
+
+class _LeaseKeeper:
+    """Renews the claim's lease every LEASE_RENEWAL from a thread while the PDF is being made (WeasyPrint
+    holds the task's thread for up to the time limit), so a long render is never taken for dead."""
+
+    def __init__(self, document):
+        self.document = document
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True, name=f"lease-document-{document.pk}")
+
+    def _run(self):
+        used_database = False
+        try:
+            while not self.stop.wait(LEASE_RENEWAL.total_seconds()):
+                used_database = True
+                Document.objects.filter(pk=self.document.pk, status=DocumentStatus.RENDERING,
+                                        render_started_at=self.document.render_started_at).update(
+                    render_lease_at=timezone.now())
+        except Exception:  # noqa: BLE001 - a missed renewal only shortens the lease
+            logger.warning("Could not renew the lease of document %s", self.document.pk, exc_info=True)
+        finally:
+            if used_database:
+                connection.close()  # this thread's own connection
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(timeout=5)
 
 
 def _fail(document, message):
@@ -172,7 +231,7 @@ def render_document(document_id):
     try:
         kind = registry.get(document.kind)
         obj = kind.model._default_manager.get(pk=document.object_id)
-        with translation.override(document.language):
+        with _LeaseKeeper(document), translation.override(document.language):
             content = kind.builder(obj, document.language)
             pdf = render_pdf(content.template_name, content.context, document.language)
     except Exception as exc:  # noqa: BLE001 - any rendering problem is recorded on the document
@@ -215,7 +274,12 @@ def give_up(document_id, error):
 def lost_document_ids(limit=500):
     """Pending documents whose task seems lost, and renders whose worker died mid-way."""
     now = timezone.now()
-    return list(Document.objects.filter(
-        Q(status=DocumentStatus.PENDING, requested_at__lt=now - LOST_TASK_AFTER)
-        | Q(status=DocumentStatus.RENDERING, render_started_at__lt=now - STALE_CLAIM),
+    lost = list(Document.objects.filter(
+        Q(status=DocumentStatus.PENDING, requested_at__lt=now - LOST_TASK_AFTER) | _lease_expired(now),
     ).order_by("requested_at").values_list("pk", flat=True)[:limit])
+    # Renders whose holder on this host died, before their lease runs out (a restarted worker's sweep).
+    for pk, holder in (Document.objects.filter(status=DocumentStatus.RENDERING).exclude(pk__in=lost)
+                       .values_list("pk", "render_claimed_by")[:limit]):
+        if claims.holder_is_dead(holder):
+            lost.append(pk)
+    return lost

@@ -442,9 +442,12 @@ def issue_prep_sheet_material(*, actor, sheet, code, quantity=None, line=None, l
 
 
 def _locked_sheet(sheet):
-    """The sheet locked (serialises issues, returns and acceptance of one sheet) and its lines."""
+    """The sheet locked (serialises issues, returns and acceptance of one sheet) and its lines. Its order
+    is locked first (docs/locking.md: order before prep sheet before stock balances), so an issue and the
+    order's cancellation queue instead of deadlocking, and the loser sees the winner's outcome."""
+    order_id = MaterialPrepSheet.objects.filter(pk=sheet.pk).values_list("order_id", flat=True).get()
+    order = Order.objects.select_for_update().get(pk=order_id)
     current = MaterialPrepSheet.objects.select_for_update().get(pk=sheet.pk)
-    order = Order.objects.get(pk=current.order_id)
     lines = list(MaterialPrepSheetLine.objects.filter(sheet=current).select_related(
         "item", "substitute_item", "lot", "location").order_by("line_no"))
     for line in lines:

@@ -43,7 +43,7 @@ from alerts.services import create_alert
 from orders.masterdata_services import log_master_data, validate_code
 from orders.models import MONEY, Order, Unit
 from orders.quantities import format_number
-from orders.services import record_event
+from orders.services import lock_order_of, record_event
 from systemtext.text import Text
 
 from . import numbering
@@ -586,6 +586,9 @@ def _receive_lines(actor, receipts, keys):
 
 
 def _receive(actor, line, data, entry_key):
+    # The order the line was bought for first (docs/locking.md): the receipt reserves for it, so it must
+    # not be cancelled meanwhile (a cancelled order kept the reservation) nor lock it after the balances.
+    lock_order_of(PurchaseOrderLine, line.pk)
     line = (PurchaseOrderLine.objects.select_for_update(of=("self",)).select_related("item", "order")
             .get(pk=line.pk))
     purchase_order = PurchaseOrder.objects.select_for_update(of=("self",)).select_related("supplier").get(

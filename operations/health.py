@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 
 from .heartbeat import latest_heartbeat, redis_client
 
@@ -23,7 +24,8 @@ WORKER_MAX_AGE_SECONDS = 60
 class Check:
     name: str
     ok: bool
-    detail: str = ""  # English, for the log and the operations page's technical column
+    detail: str = ""  # English, technical (a driver's error): for the log, shown on the status page as code
+    message: object = ""  # what it means, in the reader's language (a lazy translation)
 
 
 def check_database():
@@ -32,7 +34,7 @@ def check_database():
             cursor.execute("SELECT 1")
         return Check("database", True)
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
-        return Check("database", False, str(exc).strip()[:200])
+        return Check("database", False, str(exc).strip()[:200], _("The database does not answer."))
 
 
 def check_broker():
@@ -46,7 +48,7 @@ def check_broker():
             client.close()
         return Check("broker", True)
     except Exception as exc:  # noqa: BLE001
-        return Check("broker", False, str(exc)[:200])
+        return Check("broker", False, str(exc)[:200], _("The task queue does not answer."))
 
 
 def check_storage():
@@ -59,9 +61,10 @@ def check_storage():
                 ok = handle.read() == b"ok"
         finally:
             default_storage.delete(saved)
-        return Check("storage", ok, "" if ok else "read back a different content")
+        return Check("storage", ok, "" if ok else "read back a different content",
+                     "" if ok else _("A test file could not be written and read back."))
     except Exception as exc:  # noqa: BLE001
-        return Check("storage", False, str(exc)[:200])
+        return Check("storage", False, str(exc)[:200], _("A test file could not be written and read back."))
 
 
 def worker_heartbeat_age():
@@ -78,11 +81,14 @@ def check_worker():
     try:
         age = worker_heartbeat_age()
     except Exception as exc:  # noqa: BLE001
-        return Check("worker", False, f"heartbeat unreadable: {exc}"[:200])
+        return Check("worker", False, f"heartbeat unreadable: {exc}"[:200],
+                     _("The worker's heartbeat cannot be read (the task queue does not answer)."))
     if age is None:
-        return Check("worker", False, "no worker heartbeat")
+        return Check("worker", False, "no worker heartbeat",
+                     _("No background worker has reported on this queue: start one (make worker)."))
     if age > WORKER_MAX_AGE_SECONDS:
-        return Check("worker", False, f"last heartbeat {age:.0f} s ago")
+        return Check("worker", False, f"last heartbeat {age:.0f} s ago",
+                     _("The background worker has not reported for more than a minute."))
     return Check("worker", True)
 
 

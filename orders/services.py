@@ -260,7 +260,9 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
     try:
         with transaction.atomic():
             stage_hooks.before_transition(action=action)  # shared locks first (see stage_hooks.cancel_locks)
-            current = Order.objects.get(pk=order.pk)
+            # The order row locked before anything is read: the stage hooks check their rows (material
+            # issued, work started) under it, so a stage acting on the order meanwhile waits or is seen.
+            current = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
             if expected_status and current.status != expected_status:
                 raise OrderActionRefused(
                     _("Order %(number)s was changed by someone else meanwhile (it is now %(status)s). "
@@ -398,6 +400,16 @@ def hold_order(*, actor, order, reason, expected_status=None):
 
 def resume_order(*, actor, order, note="", expected_status=None):
     return transition_order(actor=actor, order=order, action="resume", note=note, expected_status=expected_status)
+
+
+def lock_order_of(model, pk):
+    """Lock the order a row of `model` (inspection, NCR, complaint, rush request…: anything with an
+    order_id) belongs to, before the caller locks the row itself: the order comes first in the global lock
+    order (docs/locking.md), so a service starting from the row never waits for the order while holding
+    the row that an order-first service wants next."""
+    order_id = model.objects.filter(pk=pk).values_list("order_id", flat=True).first()
+    if order_id is not None:
+        Order.objects.select_for_update().filter(pk=order_id).values_list("pk").first()
 
 
 def cancel_order(*, actor, order, reason, expected_status=None):

@@ -24,19 +24,27 @@ from django.utils.translation import gettext_noop
 
 from alerts.services import create_alert
 from orders.models import Order, OrderStatus, Unit
-from orders.services import OrderActionRefused, transition_order
+from orders.services import OrderActionRefused, lock_order_of, transition_order
 from planning.extra_work import create_extra_work_order
 from systemtext.text import Text, joined, stored_fields
 
 from . import stock_links
 from .models import IS, NCR, Disposition, Inspection, InspectionSource, Nonconformance
-from .services import APPROVE, is_resolved, record_event, record_ncr_event, release_order_if_inspected, require
+from .services import (
+    APPROVE,
+    is_resolved,
+    record_event,
+    record_ncr_event,
+    release_order_if_inspected,
+    require,
+)
 from .values import plain
 
 DECIDE = "quality.decide_disposition"
 
 
 def _locked(ncr):
+    lock_order_of(Nonconformance, ncr.pk)
     return (Nonconformance.objects.select_for_update(of=("self",))
             .select_related("inspection", "inspection__order_line__product", "product", "order").get(pk=ncr.pk))
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 
 from alerts.services import create_alert
 from orders.models import Order, OrderStatus
-from orders.services import OrderActionRefused, transition_order
+from orders.services import OrderActionRefused, lock_order_of, transition_order
 from systemtext.text import Text, joined
 
 from . import sampling, stock_links, switching
@@ -89,6 +89,7 @@ def record_ncr_event(*, ncr, action, actor, from_status="", to_status="", note="
 
 
 def _locked(inspection):
+    lock_order_of(Inspection, inspection.pk)  # signing ends by moving the order: the order first
     return (Inspection.objects.select_for_update(of=("self",)).select_related("product", "order", "plan")
             .get(pk=inspection.pk))
 

@@ -31,7 +31,7 @@ from alerts.services import create_alert
 from documents.services import request_document
 from inventory.numbering import next_number
 from orders.models import Order
-from orders.services import RUSH_OPEN_STATUSES, OrderActionRefused, make_rush
+from orders.services import RUSH_OPEN_STATUSES, OrderActionRefused, lock_order_of, make_rush
 from planning.plans import lock_scheduling, schedule_open_work
 from systemtext.text import Text, joined, stored_fields
 
@@ -116,6 +116,7 @@ def request_rush(*, actor, order, requested_date, reason, now=None) -> RushReque
 
 
 def _locked(request):
+    lock_order_of(RushRequest, request.pk)  # approving ends by changing the order: the order first
     return RushRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
 
 

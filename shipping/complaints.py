@@ -30,6 +30,7 @@ from inventory.numbering import next_number
 from inventory.stock_services import LotInput, find_or_create_lot
 from inventory.units import decimals_of, format_quantity, quantity_text
 from orders.models import Order, Unit
+from orders.services import lock_order_of
 from systemtext.text import Text
 
 from .models import (
@@ -127,6 +128,7 @@ def _alert(complaint, *, kind, roles, subject, body, params=None):
 
 
 def _locked(complaint):
+    lock_order_of(Complaint, complaint.pk)  # a return locks the order next: the order first
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
 
 

@@ -208,7 +208,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "orderflow")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis hands an unacknowledged task to another worker after visibility_timeout. It must exceed the
+# longest a task is held unacknowledged (a retry's countdown, at most 600 s, plus the 300 s time limit),
+# else a held task runs twice (harmless: claims make tasks idempotent, but wasteful). A worker that died
+# is not waited for: a restarted worker's recovery sweep and the claims' holder/lease take over within a
+# minute (config/claims.py, docs/locking.md).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 1200}
+# Run at every worker start: what a killed predecessor had in hand is queued again at once.
+CELERY_RECOVERY_SWEEPS = ("documents.tasks.render_pending_documents", "alerts.tasks.deliver_pending_alerts",
+                          "api.tasks.deliver_pending_webhooks")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -226,6 +234,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # Alerts: chat robots and SMS (alerts/channels.py). A slow webhook never holds a worker for long.
 ALERT_CHANNEL_TIMEOUT = float(os.environ.get("ALERT_CHANNEL_TIMEOUT", "5"))
+# An SMTP server that stops answering gives up after this (alert e-mail claims go stale after 60 s).
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 ALERT_CHANNEL_LANGUAGE = os.environ.get("ALERT_CHANNEL_LANGUAGE", "zh-hans")  # group chats read one language
 ALERT_SMS_PROVIDER = os.environ.get("ALERT_SMS_PROVIDER", "logging")  # "logging" or "http"
 ALERT_SMS_HTTP_URL = os.environ.get("ALERT_SMS_HTTP_URL", "")

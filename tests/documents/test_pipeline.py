@@ -86,7 +86,10 @@ def test_a_document_being_rendered_is_not_rendered_again(sales, approved_order, 
 def test_a_stale_claim_is_taken_over_and_the_slow_renderer_discards_its_file(sales, approved_order, media_root):
     document = request_confirmation(sales, approved_order)
     slow = services.claim_for_rendering(document.pk)
-    Document.objects.filter(pk=document.pk).update(render_started_at=timezone.now() - timedelta(minutes=11))
+    # Its renderer stopped renewing the lease (hung, or died on another host) for longer than the lease.
+    gone = timezone.now() - services.LEASE - timedelta(minutes=1)
+    Document.objects.filter(pk=document.pk).update(render_started_at=gone, render_lease_at=gone)
+    slow.render_started_at = gone
     assert services.lost_document_ids() == [document.pk]  # the sweep sees the dead render
 
     render_document(document.pk)  # takes over
