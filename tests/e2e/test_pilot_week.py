@@ -143,6 +143,7 @@ def test_pilot_week_one_order_through_every_role_in_chinese(sessions, live_serve
     desk.goto(f"{live_server.url}/orders/{order.pk}/")
     desk.locator("[data-testid=action-approve] button[type=submit]").click()
     expect(desk.locator("[data-testid=order-status]")).to_have_text("已审核")
+    check_chinese(desk, "approved order")
 
     # 5. The planner plans and releases it.
     planner = sessions("planner", viewport=DESK)
@@ -155,6 +156,7 @@ def test_pilot_week_one_order_through_every_role_in_chinese(sessions, live_serve
     check_chinese(planner, "plan")
     planner.locator("[data-testid=release-button]").click()
     expect(planner.locator(".messages .msg-success")).to_contain_text(number)
+    check_chinese(planner, "released plan")
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PLANNED
 
     # 6. The warehouse sees the steel short (5 kg needed, 2 on hand) and receives the whole purchase order
@@ -201,6 +203,7 @@ def test_pilot_week_one_order_through_every_role_in_chinese(sessions, live_serve
     check_chinese(floor, "materials to accept")
     row.locator("[data-testid=accept-all]").click()
     expect(floor.locator("[data-testid=acceptance-row]", has_text=sheet_number)).to_have_count(0)
+    check_chinese(floor, "materials accepted")
     assert Order.objects.get(pk=order.pk).status == OrderStatus.MATERIALS_READY
 
     # 9. ...and makes the ten flanges on the machining tablet (1024×768: one-line header, menu folded).
@@ -213,6 +216,7 @@ def test_pilot_week_one_order_through_every_role_in_chinese(sessions, live_serve
     check_chinese(floor, "tablet")
     shot(floor, "tablet-zh-hans")
     run_operation(floor, operation, 10)
+    check_chinese(floor, "tablet, operation done")
     assert Order.objects.get(pk=order.pk).status == OrderStatus.AWAITING_QC
 
     # 10. QC pastes the diameters measured on the caliper, records the attribute checks with no failures,
