@@ -67,19 +67,12 @@ class OrderForm(forms.Form):
         return data
 
 
-class DecimalTextField(forms.CharField):
-    """A number typed by a person: clear messages for '12,5', 'abc', '1e400'. A number understood only
-    by reading it generously ('１２', '1,000', '1e3') is refused once with the number understood put in
-    the field, so nothing is saved that the person has not seen (orders.quantities)."""
+class TypedNumberMixin:
+    """One way to read a number a person typed (orders.quantities.read_number): one understood only by
+    reading it generously ('１２', '1,000', '1e3') is refused once with the number understood put in the
+    field, so nothing is saved that the person has not seen."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in ("", None):
-            return None
+    def read_typed(self, value):
         number = read_number(value, field_label=self.label)
         if not number.is_plain:
             raise ValidationError(reinterpreted_message(number, self.label), code="reinterpreted")
@@ -90,37 +83,40 @@ class DecimalTextField(forms.CharField):
         return understood_text(super().bound_data(data, initial))
 
 
-class WholeNumberField(forms.IntegerField):
+class DecimalTextField(TypedNumberMixin, forms.CharField):
+    """A number typed by a person: clear messages for '12,5', 'abc', '1e400' (TypedNumberMixin)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in ("", None):
+            return None
+        return self.read_typed(value)
+
+
+class WholeNumberField(TypedNumberMixin, forms.IntegerField):
     """A whole number typed by a person, read like DecimalTextField (Django's IntegerField takes '１２'
     as 12 without saying so)."""
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        number = read_number(value, field_label=self.label)
-        if not number.is_plain:
-            raise ValidationError(reinterpreted_message(number, self.label), code="reinterpreted")
-        if number.value != number.value.to_integral_value():
+        number = self.read_typed(value)
+        if number != number.to_integral_value():
             raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return int(number.value)
-
-    def bound_data(self, data, initial):
-        return understood_text(super().bound_data(data, initial))
+        return int(number)
 
 
-class ModelDecimalField(forms.DecimalField):
+class ModelDecimalField(TypedNumberMixin, forms.DecimalField):
     """A model's DecimalField in a ModelForm (Meta.field_classes), read like DecimalTextField."""
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        number = read_number(value, field_label=self.label)
-        if not number.is_plain:
-            raise ValidationError(reinterpreted_message(number, self.label), code="reinterpreted")
-        return number.value
-
-    def bound_data(self, data, initial):
-        return understood_text(super().bound_data(data, initial))
+        return self.read_typed(value)
 
 
 class OrderLineForm(forms.Form):
