@@ -33,7 +33,7 @@ from .purchasing_forms import (
 )
 from .requirement_views import show_errors
 from .stock_selectors import location_list
-from .units import format_quantity
+from .units import quantity_text
 
 
 def _filters(form):
@@ -276,7 +276,7 @@ def purchase_order_receive(request, pk):
             head.add_error(None, _("Some lines are not filled in correctly: nothing was received. Correct them and "
                                    "send again."))
     for row in rows:
-        row.open_quantity = format_quantity(row.line.open_quantity, row.line.item.unit)
+        row.open_quantity = str(quantity_text(row.line.open_quantity, row.line.item.unit))
     return render(request, "inventory/purchasing/receive_order.html", {
         "po": po, "head": head, "rows": rows, "can_receive": po.is_open,
         "locations": location_list(request.user, {})[:2000],
@@ -344,6 +344,6 @@ def goods_receipt_create(request, line_pk):
         form = ReceiptForm(initial={"entry_key": new_entry_key()})
     return render(request, "inventory/purchasing/receipt_form.html", {
         "form": form, "line": line, "po": line.purchase_order,
-        "open_quantity": format_quantity(line.open_quantity, line.item.unit),
+        "open_quantity": str(quantity_text(line.open_quantity, line.item.unit)),
         "locations": location_list(request.user, {})[:2000],
     })

@@ -101,13 +101,18 @@ class NonconformingForm(_FastEntryForm):
                               help_text=_("Sample numbers, e.g. 3, 17, 42; empty: every sample conforms."))
 
 
+def forced_verdict_choices():
+    """Built when the form is shown, not when this module is imported: formatting a lazy text fixes it in
+    the language active at import (English), whatever the reader's."""
+    return [("", _("As Ac/Re decide"))] + [(v, _("%(verdict)s against Ac/Re (needs a manager's approval)")
+                                            % {"verdict": label}) for v, label in Verdict.choices]
+
+
 class ConfirmForm(forms.Form):
     password = forms.CharField(label=_("Your password (signature)"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     forced_verdict = forms.ChoiceField(
-        label=_("Verdict"), required=False,
-        choices=[("", _("As Ac/Re decide"))] + [(v, _("%(verdict)s against Ac/Re (needs a manager's approval)")
-                                                % {"verdict": label}) for v, label in Verdict.choices])
+        label=_("Verdict"), required=False, choices=forced_verdict_choices)
     reason = forms.CharField(label=_("Reason for a verdict against Ac/Re"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 

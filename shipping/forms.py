@@ -181,6 +181,6 @@ class ReturnForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["shipment_line"].choices = [
             (line.pk, f"{line.shipment.number} · {line.order_line.product.sku} · {line.lot.number if line.lot else '—'}"
-                      f" · {format_number(line.returnable)} {line.order_line.product.unit}")
+                      f" · {format_number(line.returnable)} {line.order_line.product.get_unit_display()}")
             for line in lines if line.returnable > 0]
         self.fields["location"].choices = [(loc.pk, f"{loc.code} ({loc.warehouse.code})") for loc in locations]

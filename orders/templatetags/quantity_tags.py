@@ -12,3 +12,12 @@ register = template.Library()
 @register.filter
 def understood(value):
     return understood_text(value)
+
+
+@register.filter
+def unit_name(code):
+    """A unit's name in the reader's language (件, 千克) from its code (pcs, kg), for units kept as codes in
+    stored snapshots (rush facts); model fields use get_unit_display. An unknown code is shown as it is."""
+    from orders.models import Unit
+
+    return Unit(code).label if code in Unit.values else code
