@@ -30,9 +30,9 @@ def decimals_of(value: Decimal) -> int:
 
 
 def format_quantity(quantity: Decimal, unit: str) -> str:
-    """12.500 kg, 3 pcs: the quantity with its unit's decimals in the reader's notation (never an
-    exponent: orders.quantities.format_number)."""
-    return f"{format_number(quantity, Unit.decimals(unit))} {unit}"
+    """12.500 kg, 3 pcs (12.500 千克, 3 件): the quantity with its unit's decimals in the reader's notation
+    (never an exponent: orders.quantities.format_number) and the unit's symbol in the reader's language."""
+    return f"{format_number(quantity, Unit.decimals(unit))} {Unit.symbol(unit)}"
 
 
 # Nothing in it to translate (the unit's name is a value), so it is not marked for the catalog.

@@ -55,6 +55,20 @@ class Unit(models.TextChoices):
         """How many decimals a quantity in this unit may have (pieces are whole)."""
         return {"pcs": 0, "set": 0, "box": 0, "g": 1, "kg": 3, "t": 3, "l": 3, "m": 2}.get(unit, 3)
 
+    @classmethod
+    def symbol(cls, unit):
+        """The short form written after a number, in the reader's language (12 pcs, 12 件; 3.5 kg, 3.5 千克).
+        An unknown code is written as it is."""
+        return str(UNIT_SYMBOLS[unit]) if unit in UNIT_SYMBOLS else unit
+
+
+UNIT_SYMBOLS = {
+    "pcs": pgettext_lazy("unit symbol", "pcs"), "set": pgettext_lazy("unit symbol", "set"),
+    "box": pgettext_lazy("unit symbol", "box"), "kg": pgettext_lazy("unit symbol", "kg"),
+    "g": pgettext_lazy("unit symbol", "g"), "t": pgettext_lazy("unit symbol", "t"),
+    "l": pgettext_lazy("unit symbol", "l"), "m": pgettext_lazy("unit symbol", "m"),
+}
+
 
 class PaymentTerms(models.TextChoices):
     PREPAID = "prepaid", _("Prepaid")
