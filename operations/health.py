@@ -85,7 +85,7 @@ def check_worker():
                      _("The worker's heartbeat cannot be read (the task queue does not answer)."))
     if age is None:
         return Check("worker", False, "no worker heartbeat",
-                     _("No background worker has reported on this queue: start one (make worker)."))
+                     _("No background worker has reported on this queue: start one."))
     if age > WORKER_MAX_AGE_SECONDS:
         return Check("worker", False, f"last heartbeat {age:.0f} s ago",
                      _("The background worker has not reported for more than a minute."))

@@ -40,7 +40,7 @@ def test_no_reinspection_at_the_rework_decision_one_when_the_rework_is_completed
     assert order.status == OrderStatus.AWAITING_QC
     (again,) = queued(order)
     assert again.status == IS.OPEN and again.lot_quantity == Decimal("500") and again.lot_number.endswith("-R1")
-    assert ncr.status == NCR.CLOSED and again.number in ncr.events.last().note
+    assert ncr.status == NCR.CLOSED and again.number in ncr.events.last().get_note_display()
 
 
 def test_order_finished_before_its_rework_is_done_opens_no_reinspection(failed_lot, qc, admin_user):  # noqa: F811
