@@ -314,11 +314,15 @@ def test_the_admin_writes_a_plan_version_through_the_service(client, qc):
             "characteristics-0-position": "1", "characteristics-0-name": "Width", "characteristics-0-kind": "measured",
             "characteristics-0-defect_class": "major", "characteristics-0-nominal": "5",
             "characteristics-0-lower_tolerance": "-0.1", "characteristics-0-upper_tolerance": "0.1",
-            "characteristics-0-unit": "mm", "characteristics-0-instrument": "", "characteristics-0-method": ""}
+            "characteristics-0-unit": "mm", "characteristics-0-instrument": "", "characteristics-0-method": "",
+            "characteristics-0-possible_max": "40"}
     response = client.post(reverse("admin:quality_inspectionplan_add"), data)
     assert response.status_code == 302
     plan = InspectionPlan.objects.get(product=product)
     assert plan.version == 1 and plan.is_active and plan.characteristics.get().name == "Width"
+    # The range typed in the admin is kept; the blank minimum takes the unit's default.
+    width = plan.characteristics.get()
+    assert (width.possible_min, width.possible_max) == (Decimal("0"), Decimal("40"))
     assert plan.created_by == admin
 
 
