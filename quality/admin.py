@@ -24,7 +24,7 @@ class CharacteristicInline(admin.TabularInline):
     model = Characteristic
     extra = 3
     fields = ["position", "name", "kind", "defect_class", "nominal", "lower_tolerance", "upper_tolerance", "unit",
-              "instrument", "method"]
+              "possible_min", "possible_max", "instrument", "method"]
 
 
 @admin.register(InspectionPlan)
@@ -62,7 +62,8 @@ class InspectionPlanAdmin(admin.ModelAdmin):
                         defect_class=data["defect_class"], nominal=data.get("nominal"),
                         lower_tolerance=data.get("lower_tolerance"), upper_tolerance=data.get("upper_tolerance"),
                         unit=data.get("unit") or "", instrument=data.get("instrument") or "",
-                        method=data.get("method") or ""))
+                        method=data.get("method") or "", possible_min=data.get("possible_min"),
+                        possible_max=data.get("possible_max")))
         data = form.cleaned_data
         try:
             plan = plan_services.save_inspection_plan(

@@ -169,6 +169,12 @@ class CharacteristicForm(forms.Form):
     lower_tolerance = MeasureField(label=_("Lower tolerance"), required=False)
     upper_tolerance = MeasureField(label=_("Upper tolerance"), required=False)
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
+    possible_min = MeasureField(label=_("Lowest possible value"), required=False,
+                                help_text=_("A reading below it is refused as a typing error. Empty: the default "
+                                            "for the unit (0 for lengths and masses, 0 to 14 for pH)."))
+    possible_max = MeasureField(label=_("Highest possible value"), required=False,
+                                help_text=_("A reading above it is refused as a typing error. Empty: the default "
+                                            "for the unit (none for most units, 14 for pH)."))
     instrument = forms.CharField(label=_("Instrument"), max_length=100, required=False)
     method = forms.CharField(label=_("Method / criterion"), max_length=200, required=False)
 
@@ -184,7 +190,8 @@ class CharacteristicForm(forms.Form):
             position=data.get("position"), name=data.get("name") or "", kind=data.get("kind") or "measured",
             defect_class=data.get("defect_class") or DefectClass.MAJOR, nominal=data.get("nominal"),
             lower_tolerance=data.get("lower_tolerance"), upper_tolerance=data.get("upper_tolerance"),
-            unit=data.get("unit") or "", instrument=data.get("instrument") or "", method=data.get("method") or "")
+            unit=data.get("unit") or "", instrument=data.get("instrument") or "", method=data.get("method") or "",
+            possible_min=data.get("possible_min"), possible_max=data.get("possible_max"))
 
 
 class BaseCharacteristicFormSet(forms.BaseFormSet):
@@ -211,8 +218,9 @@ def characteristic_initial(plan):
         return []
     return [{"position": c.position, "name": c.name, "kind": c.kind, "defect_class": c.defect_class,
              "nominal": plain_decimal(c.nominal), "lower_tolerance": plain_decimal(c.lower_tolerance),
-             "upper_tolerance": plain_decimal(c.upper_tolerance), "unit": c.unit, "instrument": c.instrument,
-             "method": c.method} for c in plan.characteristics.all()]
+             "upper_tolerance": plain_decimal(c.upper_tolerance), "unit": c.unit,
+             "possible_min": plain_decimal(c.possible_min), "possible_max": plain_decimal(c.possible_max),
+             "instrument": c.instrument, "method": c.method} for c in plan.characteristics.all()]
 
 
 def plan_header_initial(plan):

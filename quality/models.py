@@ -30,6 +30,7 @@ from django.utils.translation import pgettext_lazy
 
 from inventory.models import AppendOnlyModel, StatusEvent
 from orders.models import QTY, Order, OrderLine, Product
+from orders.quantities import format_number
 from systemtext.fields import StoredCharField, StoredTextField, TextValuesField
 
 from . import sampling
@@ -175,6 +176,21 @@ class Characteristic(models.Model):
 
         nominal = format(self.nominal.normalize(), "f")
         return f"{nominal} {signed(self.lower_tolerance)}/{signed(self.upper_tolerance)} {self.unit}".strip()
+
+    @property
+    def possible_text(self):
+        """“0 … 14 pH”, “≥ 0 mm”, “≤ 100 %”; empty when unbounded or an attribute (signs read the same in
+        every language)."""
+        low, high = self.possible_min, self.possible_max
+        if not self.is_measured or (low is None and high is None):
+            return ""
+        if low is not None and high is not None:
+            text = f"{format_number(low)} … {format_number(high)}"
+        elif low is not None:
+            text = f"≥ {format_number(low)}"
+        else:
+            text = f"≤ {format_number(high)}"
+        return f"{text} {self.unit}".strip().replace("-", "−")
 
 
 # --- the sampling scheme per product -------------------------------------------------------------

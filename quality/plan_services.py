@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.models import Product
+from orders.quantities import format_number as plain
 
 from . import sampling
 from .models import Characteristic, CharacteristicKind, DefectClass, InspectionLevel, InspectionPlan
@@ -37,10 +38,14 @@ class CharacteristicInput:
     unit: str = ""
     instrument: str = ""
     method: str = ""
+    # The physically possible values as typed; None = the default for the unit (see default_possible_range).
+    possible_min: Decimal | None = None
+    possible_max: Decimal | None = None
 
     def key(self):
+        low, high = effective_possible_range(self)
         return (self.position, self.name.strip(), self.kind, self.defect_class, self.nominal, self.lower_tolerance,
-                self.upper_tolerance, self.unit.strip(), self.instrument.strip(), self.method.strip())
+                self.upper_tolerance, self.unit.strip(), self.instrument.strip(), self.method.strip(), low, high)
 
 
 # Units of magnitudes that cannot be negative (lengths, masses, volumes, forces, pressures, times, hardness).
@@ -67,6 +72,16 @@ def default_possible_range(*, unit, name, nominal, lower_tolerance):
             and nominal + lower_tolerance >= 0:
         return Decimal("0"), None
     return None, None
+
+
+def effective_possible_range(ch):
+    """The range a characteristic is saved with: each bound as typed, else the default for its unit and name."""
+    if ch.kind != CharacteristicKind.MEASURED:
+        return None, None
+    low, high = default_possible_range(unit=ch.unit, name=ch.name, nominal=ch.nominal,
+                                       lower_tolerance=ch.lower_tolerance)
+    return (ch.possible_min if ch.possible_min is not None else low,
+            ch.possible_max if ch.possible_max is not None else high)
 
 
 def _decimals(value):
@@ -106,8 +121,37 @@ def characteristic_messages(ch: CharacteristicInput):
         if ch.lower_tolerance is not None and ch.upper_tolerance is not None \
                 and ch.lower_tolerance >= ch.upper_tolerance:
             messages.append(_("%(c)s: the lower tolerance must be below the upper tolerance.") % {"c": prefix})
+        messages.extend(_possible_range_messages(ch, prefix))
     elif any(value is not None for value, _label in numbers):
         messages.append(_("%(c)s: an attribute (pass/fail) has no nominal or tolerances.") % {"c": prefix})
+    if ch.kind != CharacteristicKind.MEASURED and (ch.possible_min is not None or ch.possible_max is not None):
+        messages.append(_("%(c)s: an attribute (pass/fail) has no possible range.") % {"c": prefix})
+    return messages
+
+
+def _possible_range_messages(ch, prefix):
+    """The possible range must be a range, and every value the tolerance allows must be possible (else a
+    reading inside the tolerance would be refused as impossible)."""
+    for value, label in ((ch.possible_min, _("Lowest possible value")), (ch.possible_max, _("Highest possible value"))):
+        problem = value is not None and _number_problem(value, label)
+        if problem:
+            return [f"{prefix}: {problem}"]
+    low, high = effective_possible_range(ch)
+    if low is not None and high is not None and low >= high:
+        return [_("%(c)s: the lowest possible value (%(low)s) must be below the highest possible value (%(high)s).")
+                % {"c": prefix, "low": plain(low), "high": plain(high)}]
+    if None in (ch.nominal, ch.lower_tolerance, ch.upper_tolerance):
+        return []
+    lowest_allowed, highest_allowed = ch.nominal + ch.lower_tolerance, ch.nominal + ch.upper_tolerance
+    messages = []
+    if low is not None and lowest_allowed < low:
+        messages.append(_("%(c)s: the tolerance allows %(value)s, below the lowest possible value %(low)s. Widen the "
+                          "possible range or correct the tolerance.")
+                        % {"c": prefix, "value": plain(lowest_allowed), "low": plain(low)})
+    if high is not None and highest_allowed > high:
+        messages.append(_("%(c)s: the tolerance allows %(value)s, above the highest possible value %(high)s. Widen the "
+                          "possible range or correct the tolerance.")
+                        % {"c": prefix, "value": plain(highest_allowed), "high": plain(high)})
     return messages
 
 
@@ -148,15 +192,15 @@ def _same_plan(plan, *, inspection_level, aqls, characteristics, note):
     current = [CharacteristicInput(
         position=c.position, name=c.name, kind=c.kind, defect_class=c.defect_class, nominal=c.nominal,
         lower_tolerance=c.lower_tolerance, upper_tolerance=c.upper_tolerance, unit=c.unit, instrument=c.instrument,
-        method=c.method).key() for c in plan.characteristics.order_by("position")]
+        method=c.method, possible_min=c.possible_min, possible_max=c.possible_max).key()
+        for c in plan.characteristics.order_by("position")]
     return header == wanted and current == sorted(ch.key() for ch in characteristics)
 
 
 def _possible_range(ch: CharacteristicInput):
     if ch.kind != CharacteristicKind.MEASURED:
         return {}
-    low, high = default_possible_range(unit=ch.unit, name=ch.name, nominal=ch.nominal,
-                                       lower_tolerance=ch.lower_tolerance)
+    low, high = effective_possible_range(ch)
     return {"possible_min": low, "possible_max": high}
 
 

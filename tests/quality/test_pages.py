@@ -314,11 +314,15 @@ def test_the_admin_writes_a_plan_version_through_the_service(client, qc):
             "characteristics-0-position": "1", "characteristics-0-name": "Width", "characteristics-0-kind": "measured",
             "characteristics-0-defect_class": "major", "characteristics-0-nominal": "5",
             "characteristics-0-lower_tolerance": "-0.1", "characteristics-0-upper_tolerance": "0.1",
-            "characteristics-0-unit": "mm", "characteristics-0-instrument": "", "characteristics-0-method": ""}
+            "characteristics-0-unit": "mm", "characteristics-0-instrument": "", "characteristics-0-method": "",
+            "characteristics-0-possible_max": "40"}
     response = client.post(reverse("admin:quality_inspectionplan_add"), data)
     assert response.status_code == 302
     plan = InspectionPlan.objects.get(product=product)
     assert plan.version == 1 and plan.is_active and plan.characteristics.get().name == "Width"
+    # The range typed in the admin is kept; the blank minimum takes the unit's default.
+    width = plan.characteristics.get()
+    assert (width.possible_min, width.possible_max) == (Decimal("0"), Decimal("40"))
     assert plan.created_by == admin
 
 
@@ -335,3 +339,72 @@ def test_critical_defects_read_zhiming_on_every_quality_page_in_chinese(client, 
         html = client.get(url, **zh).content.decode()
         assert ">致命<" in html, url  # a table cell or a choice of the plan form
         assert "紧急" not in html, url
+
+
+def _plan_post(**row):
+    data = {"action": "save", "inspection_level": "II", "aql_critical": "0.10", "aql_major": "1.0",
+            "aql_minor": "2.5", "note": "", "valid_from": "",
+            "ch-TOTAL_FORMS": "1", "ch-INITIAL_FORMS": "0", "ch-MIN_NUM_FORMS": "0", "ch-MAX_NUM_FORMS": "60",
+            "ch-0-position": "1", "ch-0-name": "Viscosity 粘度", "ch-0-kind": "measured", "ch-0-defect_class": "major",
+            "ch-0-nominal": "500", "ch-0-lower_tolerance": "-50", "ch-0-upper_tolerance": "50", "ch-0-unit": "mPa·s"}
+    return {**data, **{f"ch-0-{key}": value for key, value in row.items()}}
+
+
+@pytest.mark.django_db
+def test_the_plan_page_sets_a_possible_range_and_refuses_a_bad_one(client, qc):
+    """A unit without a default range (mPa·s) gets one through the form; an inverted range or a tolerance
+    outside it is refused with a message in the reader's language and nothing is written."""
+    product = made_product(sku="GLUE-1")
+    login(client, qc)
+    url = reverse("quality:plan_edit", args=[product.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "最小可能值" in page and "最大可能值" in page
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Lowest possible value" in page and 'name="ch-0-possible_min"' in page
+
+    inverted = client.post(url, _plan_post(possible_min="900", possible_max="100"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "the lowest possible value (900) must be below the highest possible value (100)" in inverted.content.decode()
+    outside = client.post(url, _plan_post(possible_min="480", possible_max="2000"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "公差允许 450，低于最小可能值 480" in outside.content.decode()
+    too_high = client.post(url, _plan_post(possible_min="0", possible_max="520"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "the tolerance allows 550, above the highest possible value 520" in too_high.content.decode()
+    attribute = client.post(url, _plan_post(kind="attribute", nominal="", lower_tolerance="", upper_tolerance="",
+                                            possible_min="0"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "an attribute (pass/fail) has no possible range" in attribute.content.decode()
+    typo = client.post(url, _plan_post(possible_max="2000x"), HTTP_ACCEPT_LANGUAGE="en")
+    assert typo.status_code == 200 and 'name="ch-0-possible_max" value="2000x"' in typo.content.decode()
+    assert not InspectionPlan.objects.filter(product=product).exists()
+
+    assert client.post(url, _plan_post(possible_min="0", possible_max="2000")).status_code == 302
+    viscosity = InspectionPlan.objects.get(product=product, is_active=True).characteristics.get()
+    assert (viscosity.possible_min, viscosity.possible_max) == (Decimal("0"), Decimal("2000"))
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="ch-0-possible_max" value="2000"' in page
+    shown = client.get(f"{url}?version={viscosity.plan_id}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "0 … 2000 mPa·s" in shown and "Possible range" in shown
+    # The saved range now stops a typing error at the bench.
+    assert not viscosity.is_possible(Decimal("5000"))
+    # Saving the page unchanged keeps the version; the range is part of what "changed" means.
+    assert client.post(url, _plan_post(possible_min="0", possible_max="2000")).status_code == 302
+    assert client.post(url, _plan_post(possible_min="0", possible_max="3000")).status_code == 302
+    assert sorted(InspectionPlan.objects.filter(product=product).values_list("version", flat=True)) == [1, 2]
+
+
+@pytest.mark.django_db
+def test_a_blank_possible_range_keeps_the_default_for_the_unit(client, qc):
+    product = made_product(sku="SHAFT-1")
+    login(client, qc)
+    url = reverse("quality:plan_edit", args=[product.pk])
+    row = {"name": "Diameter 直径", "nominal": "10", "lower_tolerance": "-0.05", "upper_tolerance": "0.05",
+           "unit": "mm"}
+    assert client.post(url, _plan_post(**row)).status_code == 302
+    diameter = InspectionPlan.objects.get(product=product, is_active=True).characteristics.get()
+    assert (diameter.possible_min, diameter.possible_max) == (Decimal("0"), None)
+    assert client.post(url, _plan_post(**row, possible_max="50")).status_code == 302
+    diameter = InspectionPlan.objects.get(product=product, is_active=True).characteristics.get()
+    assert (diameter.possible_min, diameter.possible_max) == (Decimal("0"), Decimal("50"))
+    # pH keeps 0 … 14 when blank, so a maximum below the default minimum is refused.
+    ph = {"name": "pH", "nominal": "7", "lower_tolerance": "-1", "upper_tolerance": "1", "unit": "pH"}
+    refused = client.post(url, _plan_post(**ph, possible_min="20"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "the lowest possible value (20) must be below the highest possible value (14)" in refused
+    assert InspectionPlan.objects.filter(product=product).count() == 2
