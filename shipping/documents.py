@@ -2,7 +2,8 @@
 ShippingConfig.ready().
 
 Issued once the shipment is shipped (its lots and quantities are final then); the note number is the
-shipment number. Rendered in the requester's language with fixed bilingual labels, RUSH / 急单
+shipment number. Rendered by default in the customer's document language (it goes to the customer with
+the goods, like the order confirmation), not the shipper's; fixed bilingual labels, RUSH / 急单
 stamped for rush orders, a QR code of the note number, the shipped lines with lot, quantity, unit and
 packages, and a signature area for the consignee (received by, date, company stamp). No prices: the
 note travels with the goods.
@@ -58,4 +59,5 @@ registry.register(
     permission=PERMISSION,
     visible_to=shipments_visible_to,
     unavailable_reason=delivery_note_unavailable_reason,
+    default_language=lambda shipment: shipment.order.customer.language,
 )

@@ -498,7 +498,8 @@ def _cancel_leftover_drafts(*, actor, order, keep):
 
 
 def _request_delivery_note(actor, shipment):
-    """Queue the delivery note (送货单) in the shipper's language, ready to print when the truck leaves."""
+    """Queue the delivery note (送货单) in the customer's document language (the kind's default), ready to
+    print when the truck leaves."""
     from .documents import PERMISSION
 
     if actor.has_perm(PERMISSION):

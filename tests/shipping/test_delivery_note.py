@@ -109,3 +109,31 @@ def test_long_text_wraps_and_every_character_is_printed(shipper, django_capture_
     assert document.status == DocumentStatus.READY, document.error
     assert_pdf_keeps(document.file.path, *product_values.values(), product.sku, *customer_values.values(),
                      order.customer_po, order.customer_notes, lot.number, *shipping.values())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("customer_language", "shipper_language"), [("zh-hans", "en"), ("en", "zh-hans")])
+def test_the_delivery_note_defaults_to_the_customers_document_language(
+        client, shipper, customer_language, shipper_language, django_capture_on_commit_callbacks):
+    """Shipping asks for the note without a language: it is the customer's, not the shipper's (a Chinese
+    customer's note came out in English because an English-speaking shipper shipped it)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    a, item = finished_good()
+    location = fg_location()
+    order = qc_passed_order([a], [3], customer=CustomerFactory(language=customer_language))
+    lot = produce(order, item, location, 3, "DL-1").moves[0].lot
+    with translation.override(shipper_language), django_capture_on_commit_callbacks(execute=True):
+        shipment = ship(shipper, order, [pick(order, 1, lot, location, 3)])
+    document = Document.objects.get(kind="delivery_note", object_id=shipment.pk)
+    assert document.language == customer_language
+    assert document.status == DocumentStatus.READY, document.error
+
+    client.force_login(shipper)  # the panel on the shipment page preselects the same language
+    page = client.get(reverse("shipping:shipment_detail", args=[shipment.pk]),
+                      HTTP_ACCEPT_LANGUAGE=shipper_language).content.decode()
+    panel = page[page.index('data-testid="documents-language"'):]
+    panel = panel[:panel.index("</select>")]
+    assert f'<option value="{customer_language}" selected>' in panel
+    assert f'<option value="{shipper_language}" selected>' not in panel
