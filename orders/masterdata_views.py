@@ -27,10 +27,9 @@ from .masterdata_forms import (
 @permission_required("orders.view_customer", raise_exception=True)
 def customer_list(request):
     form = CustomerFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
     user = request.user
     return render(request, "orders/masterdata/customer_list.html", {
-        "form": form, **paginate(request, selectors.customer_list(user, filters)),
+        "form": form, **paginate(request, selectors.customer_list(user, request.GET)),
         "can_add": user.has_perm("orders.add_customer"), "can_change": user.has_perm("orders.change_customer"),
         "can_import": user.has_perm("orders.import_customer"),
     })
@@ -99,10 +98,9 @@ def customer_edit(request, pk):
 @permission_required("orders.view_product", raise_exception=True)
 def product_list(request):
     form = ProductFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
     user = request.user
     return render(request, "orders/masterdata/product_list.html", {
-        "form": form, **paginate(request, selectors.product_list(user, filters)),
+        "form": form, **paginate(request, selectors.product_list(user, request.GET)),
         "can_add": user.has_perm("orders.add_product"), "can_change": user.has_perm("orders.change_product"),
         "can_import": user.has_perm("orders.import_product"),
     })

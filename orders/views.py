@@ -23,17 +23,12 @@ from .models import OrderStatus, Priority
 from .services import ACTION_LABELS, REASON_REQUIRED, OrderActionRefused
 
 
-def _filters(request):
-    form = OrderFilterForm(request.GET or None)
-    return form, (form.cleaned_data if form.is_valid() else {})
-
-
 @login_required
 @permission_required("orders.view_order", raise_exception=True)
 def order_list(request):
-    form, filters = _filters(request)
+    form = OrderFilterForm(request.GET or None)  # shown with its messages; the selector filters by the same
     return render(request, "orders/list.html", {
-        "form": form, **paginate(request, selectors.order_list(request.user, filters)),
+        "form": form, **paginate(request, selectors.order_list(request.user, request.GET)),
         "can_export": request.user.has_perm("orders.export_order"),
         "can_import": request.user.has_perms(["orders.add_order", "orders.submit_order"]),
     })
@@ -51,8 +46,7 @@ def order_import(request):
 @login_required
 @permission_required("orders.export_order", raise_exception=True)
 def order_export(request, fmt):
-    _form, filters = _filters(request)
-    orders = selectors.order_list(request.user, filters)
+    orders = selectors.order_list(request.user, request.GET)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
         response = HttpResponse(exports.orders_csv(orders), content_type="text/csv; charset=utf-8")

@@ -1,0 +1,71 @@
+"""How the order lists narrow their rows: one FilterSet per list over the list's own filter form
+(record_pages.filters), used inside orders.selectors and orders.masterdata_selectors."""
+
+import django_filters
+from django.db.models import Q
+
+from record_pages.filters import ActiveFilter, FlagFilter, FormFilterSet, SearchFilter, SortFilter
+
+from .forms import OrderFilterForm
+from .masterdata_forms import CustomerFilterForm, ProductFilterForm
+from .models import Customer, Order, Product
+
+CUSTOMER_SORTS = {
+    "code": ("code",), "-code": ("-code",),
+    "name": ("name", "code"), "-name": ("-name", "code"),
+    "credit": ("credit_limit", "code"), "-credit": ("-credit_limit", "code"),
+    "-updated": ("-updated_at", "code"),
+}
+PRODUCT_SORTS = {
+    "sku": ("sku",), "-sku": ("-sku",),
+    "name": ("name", "sku"), "-name": ("-name", "sku"),
+    "lead": ("standard_lead_time_days", "sku"), "-lead": ("-standard_lead_time_days", "sku"),
+    "price": ("list_price", "sku"), "-price": ("-list_price", "sku"),
+    "-updated": ("-updated_at", "sku"),
+}
+
+
+class OrderFilter(FormFilterSet):
+    # search_text holds number, customer, PO and products in lower case (orders.models).
+    q = SearchFilter(lambda text: Q(search_text__contains=text.lower()))
+    status = django_filters.Filter(field_name="status", lookup_expr="in")
+    priority = django_filters.Filter(field_name="priority")
+    customer = SearchFilter("customer__code__iexact")
+    created_from = django_filters.Filter(field_name="created_at__date", lookup_expr="gte")
+    created_to = django_filters.Filter(field_name="created_at__date", lookup_expr="lte")
+    requested_from = django_filters.Filter(field_name="requested_date", lookup_expr="gte")
+    requested_to = django_filters.Filter(field_name="requested_date", lookup_expr="lte")
+    mine = FlagFilter(lambda filterset: Q(created_by=filterset.user))
+    sort = SortFilter(OrderFilterForm.SORTS, "priority")
+
+    class Meta:
+        model = Order
+        form = OrderFilterForm
+        fields = []
+
+
+class CustomerFilter(FormFilterSet):
+    q = SearchFilter("code__icontains", "name__icontains", "name_en__icontains", "contact_name__icontains",
+                     "contact_phone__icontains", "contact_email__icontains")
+    status = ActiveFilter()
+    currency = django_filters.Filter(field_name="currency")
+    payment_terms = django_filters.Filter(field_name="payment_terms")
+    sort = SortFilter(CUSTOMER_SORTS, "code", then=("id",))
+
+    class Meta:
+        model = Customer
+        form = CustomerFilterForm
+        fields = []
+
+
+class ProductFilter(FormFilterSet):
+    q = SearchFilter("sku__icontains", "name__icontains", "specification__icontains")
+    status = ActiveFilter()
+    unit = django_filters.Filter(field_name="unit")
+    currency = django_filters.Filter(field_name="currency")
+    sort = SortFilter(PRODUCT_SORTS, "sku", then=("id",))
+
+    class Meta:
+        model = Product
+        form = ProductFilterForm
+        fields = []
