@@ -16,9 +16,8 @@ from .purchasing_forms import MaterialDelayFilterForm, MaterialDelayForm
 @permission_required("inventory.view_materialdelay", raise_exception=True)
 def material_delay_list(request):
     form = MaterialDelayFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
     return render(request, "inventory/purchasing/delay_list.html", {
-        "form": form, **paginate(request, purchasing_selectors.material_delay_list(request.user, filters)),
+        "form": form, **paginate(request, purchasing_selectors.material_delay_list(request.user, request.GET)),
         "can_add": request.user.has_perm("inventory.add_materialdelay"),
     })
 

@@ -1,16 +1,14 @@
 """Reads of the material preparation pages: an order's materials panel, prep sheet lists and pages,
 and the progress of a day's print batch. Fixed query counts whatever the number of lines."""
 
-from datetime import datetime, time, timedelta
-
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from documents.models import DocumentStatus
 from orders.models import OrderStatus
 from orders.selectors import orders_visible_to
 
+from .filters import PrepSheetFilter, day_range
 from .models import (
     PR_LIVE,
     MaterialPrepSheet,
@@ -23,14 +21,6 @@ from .models import (
 )
 from .prep_sheets import OPEN_SHEET
 from .requirements import order_requirements
-
-SHEET_SORTS = {"-created": ("-created_at", "-pk"), "created": ("created_at", "pk"), "order": ("order__number", "pk"),
-               "number": ("number",)}
-
-
-def _day_range(day):
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    return start, start + timedelta(days=1)
 
 
 def order_for_materials(user, pk):
@@ -55,24 +45,12 @@ def sheets_visible_to(user):
     return MaterialPrepSheet.objects.filter(order__in=orders_visible_to(user))
 
 
-def prep_sheet_list(user, filters):
+def prep_sheet_list(user, filters=None):
     qs = sheets_visible_to(user).select_related("order__customer", "created_by").annotate(
         line_count=Count("lines"), short_count=Count("lines", filter=Q(lines__location__isnull=True)),
         open_count=Count("lines", filter=Q(lines__issued_quantity__lt=F("lines__required_quantity")
                                            + F("lines__returned_quantity"))))
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(number__icontains=q) | Q(order__number__icontains=q) | Q(order__customer__name__icontains=q)
-                       | Q(order__customer__code__icontains=q))
-    status = filters.get("status")
-    if status == "open":
-        qs = qs.filter(status__in=OPEN_SHEET)
-    elif status:
-        qs = qs.filter(status=status)
-    if filters.get("day"):
-        start, end = _day_range(filters["day"])
-        qs = qs.filter(created_at__gte=start, created_at__lt=end)
-    return qs.order_by(*SHEET_SORTS.get(filters.get("sort") or "-created", SHEET_SORTS["-created"]))
+    return PrepSheetFilter(filters or {}, qs).qs
 
 
 def sheets_to_accept(user=None):
@@ -98,7 +76,7 @@ def acceptance_queue(user):
 
 
 def sheets_of_day(user, day):
-    start, end = _day_range(day)
+    start, end = day_range(day)
     return list(sheets_visible_to(user).filter(created_at__gte=start, created_at__lt=end)
                 .exclude(status=PrepSheetStatus.CANCELLED).select_related("order").order_by("pk"))
 

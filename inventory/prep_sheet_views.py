@@ -38,9 +38,8 @@ ISSUE = "inventory.issue_materialprepsheet"
 def prep_sheet_list(request):
     user = request.user
     form = PrepSheetFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
     return render(request, "inventory/prep_sheets/list.html", {
-        "form": form, **paginate(request, prep_sheet_selectors.prep_sheet_list(user, filters)),
+        "form": form, **paginate(request, prep_sheet_selectors.prep_sheet_list(user, request.GET)),
         "batch_form": today_batch_form(), "can_generate": user.has_perm("inventory.add_materialprepsheet"),
     })
 

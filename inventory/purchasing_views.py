@@ -35,11 +35,6 @@ from .requirement_views import show_errors
 from .stock_selectors import location_list
 from .units import quantity_text
 
-
-def _filters(form):
-    return form.cleaned_data if form.is_valid() else {}
-
-
 # --- suppliers ---------------------------------------------------------------------------------------
 
 @login_required
@@ -47,7 +42,7 @@ def _filters(form):
 def supplier_list(request):
     form = SupplierFilterForm(request.GET or None)
     return render(request, "inventory/purchasing/supplier_list.html", {
-        "form": form, **paginate(request, purchasing_selectors.supplier_list(request.user, _filters(form))),
+        "form": form, **paginate(request, purchasing_selectors.supplier_list(request.user, request.GET)),
         "can_add": request.user.has_perm("inventory.add_supplier")})
 
 
@@ -110,7 +105,7 @@ def purchase_request_list(request):
         if made:
             return redirect("inventory:purchase_request_list")
     return render(request, "inventory/purchasing/request_list.html", {
-        "form": form, **paginate(request, purchasing_selectors.purchase_request_list(user, _filters(form))),
+        "form": form, **paginate(request, purchasing_selectors.purchase_request_list(user, request.GET)),
         "new_form": new_form, "can_decide": user.has_perm("inventory.approve_purchaserequest"),
         "can_order": user.has_perm("inventory.add_purchaseorder"),
     })
@@ -157,7 +152,7 @@ def purchase_request_action(request, pk, action):
 def purchase_order_list(request):
     form = PurchaseOrderFilterForm(request.GET or None)
     return render(request, "inventory/purchasing/order_list.html", {
-        "form": form, **paginate(request, purchasing_selectors.purchase_order_list(request.user, _filters(form))),
+        "form": form, **paginate(request, purchasing_selectors.purchase_order_list(request.user, request.GET)),
         "can_add": request.user.has_perm("inventory.add_purchaseorder"),
     })
 

@@ -8,40 +8,20 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from .bom_structure import LineData, explode
+from .filters import ItemFilter
 from .models import BillOfMaterials, BOMLine, Item
-
-ITEM_SORTS = {
-    "code": ("code",), "-code": ("-code",),
-    "name": ("name", "code"), "-name": ("-name", "code"),
-    "type": ("item_type", "code"),
-    "lead": ("purchase_lead_time_days", "code"), "-lead": ("-purchase_lead_time_days", "code"),
-    "-updated": ("-updated_at", "code"),
-}
 
 
 def _active_bom(field):
     return Subquery(BillOfMaterials.objects.filter(parent=OuterRef("pk"), is_active=True).values(field)[:1])
 
 
-def item_list(user, filters: dict):
+def item_list(user, filters=None):
+    """`filters`: the list's query (request.GET) or a dict of the same names; see inventory.filters."""
     if not user.has_perm("inventory.view_item"):
         return Item.objects.none()
     qs = Item.objects.select_related("product").annotate(bom_version=_active_bom("version"))
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(specification__icontains=q)
-                       | Q(product__sku__icontains=q))
-    status = filters.get("status") or "active"
-    if status != "all":
-        qs = qs.filter(is_active=status != "inactive")
-    for name in ("item_type", "sourcing", "unit"):
-        if filters.get(name):
-            qs = qs.filter(**{name: filters[name]})
-    if filters.get("bom") == "with":
-        qs = qs.filter(boms__is_active=True)
-    elif filters.get("bom") == "without":
-        qs = qs.exclude(boms__is_active=True)
-    return qs.order_by(*ITEM_SORTS.get(filters.get("sort") or "code", ITEM_SORTS["code"]), "id")
+    return ItemFilter(filters or {}, qs).qs
 
 
 def item_detail(user, pk):

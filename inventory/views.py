@@ -23,10 +23,9 @@ from .models import BillOfMaterials
 @permission_required("inventory.view_item", raise_exception=True)
 def item_list(request):
     form = ItemFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
     user = request.user
     return render(request, "inventory/item_list.html", {
-        "form": form, **paginate(request, selectors.item_list(user, filters)),
+        "form": form, **paginate(request, selectors.item_list(user, request.GET)),
         "can_add": user.has_perm("inventory.add_item"), "can_change": user.has_perm("inventory.change_item"),
         "can_import": user.has_perm("inventory.import_item"),
         "can_import_boms": user.has_perm("inventory.import_billofmaterials"),

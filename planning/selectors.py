@@ -5,13 +5,14 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from inventory.models import Item, Sourcing
 
+from .filters import RoutingFilter, WorkCenterFilter
 from .models import (
     CalendarException,
     CalendarShift,
@@ -24,25 +25,11 @@ from .models import (
 from .scheduling.calendar import Closure, WorkingCalendar
 from .scheduling.model import WorkCenter as SchedulingWorkCenter
 
-WORK_CENTER_SORTS = {
-    "code": ("code",), "-code": ("-code",), "name": ("name", "code"), "-name": ("-name", "code"),
-    "units": ("-parallel_units", "code"), "cost": ("-cost_rate_per_hour", "code"), "-updated": ("-updated_at", "code"),
-}
 
-
-def work_center_list(user, filters: dict):
+def work_center_list(user, filters=None):
     if not user.has_perm("planning.view_workcenter"):
         return WorkCenter.objects.none()
-    qs = WorkCenter.objects.select_related("calendar")
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
-    status = filters.get("status") or "active"
-    if status != "all":
-        qs = qs.filter(is_active=status != "inactive")
-    if filters.get("calendar"):
-        qs = qs.filter(calendar=filters["calendar"])
-    return qs.order_by(*WORK_CENTER_SORTS.get(filters.get("sort") or "code", WORK_CENTER_SORTS["code"]), "id")
+    return WorkCenterFilter(filters or {}, WorkCenter.objects.select_related("calendar")).qs
 
 
 def work_center_detail(user, pk):
@@ -96,7 +83,7 @@ def _active_routing(field):
     return Subquery(Routing.objects.filter(item=OuterRef("pk"), is_active=True).values(field)[:1])
 
 
-def routing_list(user, filters: dict):
+def routing_list(user, filters=None):
     """Items made in house with their active routing (version and number of operations)."""
     if not user.has_perm("planning.view_routing"):
         return Item.objects.none()
@@ -105,14 +92,7 @@ def routing_list(user, filters: dict):
                                output_field=IntegerField())
     qs = Item.objects.filter(sourcing=Sourcing.MAKE, is_active=True).annotate(
         routing_version=_active_routing("version"), operation_count=operation_count)
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
-    if filters.get("routing") == "with":
-        qs = qs.filter(routings__is_active=True)
-    elif filters.get("routing") == "without":
-        qs = qs.exclude(routings__is_active=True)
-    return qs.order_by("code", "id")
+    return RoutingFilter(filters or {}, qs).qs.order_by("code", "id")
 
 
 def routing_item(user, pk):

@@ -38,10 +38,9 @@ from .models import Routing
 @permission_required("planning.view_workcenter", raise_exception=True)
 def work_center_list(request):
     form = WorkCenterFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
     user = request.user
     return render(request, "planning/work_center_list.html", {
-        "form": form, **paginate(request, selectors.work_center_list(user, filters)), "now": timezone.now(),
+        "form": form, **paginate(request, selectors.work_center_list(user, request.GET)), "now": timezone.now(),
         "can_add": user.has_perm("planning.add_workcenter"), "can_change": user.has_perm("planning.change_workcenter"),
         "can_import": user.has_perm("planning.import_workcenter"),
     })
@@ -194,10 +193,9 @@ def calendar_exception_remove(request, pk, exception_pk):
 @permission_required("planning.view_routing", raise_exception=True)
 def routing_list(request):
     form = RoutingFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
     user = request.user
     return render(request, "planning/routing_list.html", {
-        "form": form, **paginate(request, selectors.routing_list(user, filters)),
+        "form": form, **paginate(request, selectors.routing_list(user, request.GET)),
         "can_change": user.has_perm("planning.change_routing"), "can_import": user.has_perm("planning.import_routing"),
     })
 

@@ -24,9 +24,8 @@ VIEW = "production.view_exceptionreport"
 @permission_required(VIEW, raise_exception=True)
 def exception_list(request):
     form = ExceptionFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
     return render(request, "production/exception_list.html", {
-        "form": form, **paginate(request, selectors.exception_list(request.user, filters)),
+        "form": form, **paginate(request, selectors.exception_list(request.user, request.GET)),
         "can_report": request.user.has_perm(exception_reports.REPORT),
     })
 

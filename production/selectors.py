@@ -7,7 +7,7 @@ work center of its routing step.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,8 +16,8 @@ from orders.models import Order, OrderStatus
 from orders.selectors import orders_visible_to
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrder, WorkOrderOperation, WorkOrderStatus
 
-from .forms import ExceptionFilterForm
-from .models import OPEN_EXCEPTION_STATUSES, ExceptionEvent, ExceptionPhoto, ExceptionReport
+from .filters import ExceptionFilter
+from .models import ExceptionEvent, ExceptionPhoto, ExceptionReport
 from .services import PRODUCE, STARTABLE_ORDER, operation_state
 
 WO = WorkOrderStatus
@@ -175,7 +175,7 @@ def order_progress(user, pk):
 
 # --- exception reports -------------------------------------------------------------------------------
 
-def exception_list(user, filters: dict):
+def exception_list(user, filters=None):
     """Reports the user may see (the supervisor, planners, managers), filtered and sorted, with their
     work center, reporter and affected orders in three queries per page."""
     if not user.has_perm("production.view_exceptionreport"):
@@ -184,23 +184,7 @@ def exception_list(user, filters: dict):
     orders = Order.objects.only("id", "number", "priority", "status").order_by("number")
     qs = ExceptionReport.objects.select_related("work_center", "reported_by").prefetch_related(
         Prefetch("affected_orders", queryset=orders))
-    status = filters.get("status")
-    if status == "open_all":
-        qs = qs.filter(status__in=OPEN_EXCEPTION_STATUSES)
-    elif status:
-        qs = qs.filter(status=status)
-    if filters.get("type"):
-        qs = qs.filter(type=filters["type"])
-    if filters.get("work_center"):
-        qs = qs.filter(work_center=filters["work_center"])
-    q = (filters.get("q") or "").strip()
-    if q:
-        on_order = ExceptionReport.affected_orders.through.objects.filter(
-            exceptionreport_id=OuterRef("pk"), order__number__icontains=q)
-        qs = qs.filter(Q(number__icontains=q) | Q(description__icontains=q) | Q(work_center__code__icontains=q)
-                       | Exists(on_order))
-    return qs.order_by(*ExceptionFilterForm.SORTS.get(filters.get("sort") or "-reported",
-                                                      ExceptionFilterForm.SORTS["-reported"]))
+    return ExceptionFilter(filters or {}, qs).qs
 
 
 def exception_detail(user, pk):

@@ -127,3 +127,15 @@ class FlagFilter(django_filters.Filter):
         if not value:
             return qs
         return qs.filter(self.condition(self.parent) if callable(self.condition) else self.condition)
+
+
+class WithActiveFilter(django_filters.Filter):
+    """"with" / "without" an active related record (a routing, a BOM)."""
+
+    def filter(self, qs, value):
+        active = Q(**{f"{self.field_name}__is_active": True})
+        if value == "with":
+            return qs.filter(active)
+        if value == "without":
+            return qs.exclude(active)
+        return qs

@@ -25,9 +25,8 @@ VIEW = selectors.VIEW_COMPLAINT
 @require_GET
 def complaint_list(request):
     form = ComplaintFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
     return render(request, "shipping/complaint_list.html", {
-        "form": form, **paginate(request, selectors.complaint_list(request.user, filters)),
+        "form": form, **paginate(request, selectors.complaint_list(request.user, request.GET)),
         "can_add": request.user.has_perm(complaints.ADD)})
 
 

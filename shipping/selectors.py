@@ -14,6 +14,7 @@ from inventory.units import from_base_quantity
 from orders.models import Order, OrderLine, OrderStatus
 from orders.selectors import orders_visible_to
 
+from .filters import ComplaintFilter, ShipmentFilter
 from .models import (
     Complaint,
     ComplaintEvent,
@@ -76,28 +77,10 @@ def awaiting_delivery(user, limit=50):
             .order_by("shipped_at", "pk")[:limit])
 
 
-SHIPMENT_SORTS = {
-    "-created": ["-created_at", "-pk"], "created": ["created_at", "pk"], "number": ["number"],
-    "-number": ["-number"], "planned": [F("planned_ship_date").asc(nulls_last=True), "pk"],
-    "-shipped": [F("shipped_at").desc(nulls_last=True), "-pk"],
-}
-
-
-def shipment_list(user, filters):
+def shipment_list(user, filters=None):
+    """`filters`: the list's query (request.GET) or a dict of the same names; see shipping.filters."""
     qs = shipments_visible_to(user).select_related("order__customer").annotate(line_count=Count("lines"))
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(number__icontains=q) | Q(order__number__icontains=q) | Q(tracking_number__icontains=q)
-                       | Q(order__customer__code__iexact=q) | Q(order__customer__name__icontains=q))
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("rush"):
-        qs = qs.filter(order__priority="rush")
-    if filters.get("shipped_from"):
-        qs = qs.filter(actual_ship_date__gte=filters["shipped_from"])
-    if filters.get("shipped_to"):
-        qs = qs.filter(actual_ship_date__lte=filters["shipped_to"])
-    return qs.order_by(*SHIPMENT_SORTS.get(filters.get("sort") or "-created", SHIPMENT_SORTS["-created"]))
+    return ShipmentFilter(filters or {}, qs).qs
 
 
 def shipment_detail(user, pk):
@@ -186,20 +169,9 @@ def tracking_shipments(order):
 
 # --- complaints ------------------------------------------------------------------------------------
 
-COMPLAINT_SORTS = {"-created": ["-created_at", "-pk"], "created": ["created_at", "pk"], "number": ["number"],
-                   "status": ["status", "-created_at"]}
-
-
-def complaint_list(user, filters):
+def complaint_list(user, filters=None):
     qs = complaints_visible_to(user).select_related("order__customer", "shipment", "lot")
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(number__icontains=q) | Q(order__number__icontains=q) | Q(shipment__number__icontains=q)
-                       | Q(lot__number__icontains=q) | Q(order__customer__name__icontains=q)
-                       | Q(description__icontains=q))
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    return qs.order_by(*COMPLAINT_SORTS.get(filters.get("sort") or "-created", COMPLAINT_SORTS["-created"]))
+    return ComplaintFilter(filters or {}, qs).qs
 
 
 def complaint_detail(user, pk):

@@ -61,9 +61,8 @@ def queue(request):
 @require_GET
 def shipment_list(request):
     form = ShipmentFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
     return render(request, "shipping/shipment_list.html", {
-        "form": form, **paginate(request, selectors.shipment_list(request.user, filters))})
+        "form": form, **paginate(request, selectors.shipment_list(request.user, request.GET))})
 
 
 # --- the shipment form -----------------------------------------------------------------------------
