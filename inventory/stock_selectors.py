@@ -4,15 +4,12 @@ of queries whatever the number of rows; users without the view permission get no
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
-from .ledger import ZERO, usable_stock
+from .ledger import ZERO
 from .models import (
     Item,
     Location,
@@ -25,153 +22,62 @@ from .models import (
     StockMove,
     Warehouse,
 )
-
-_QTY = DecimalField(max_digits=15, decimal_places=3)
-EXPIRING_DAYS = 30
-
-
-def _sum(expression, condition=None):
-    return Coalesce(Sum(expression, filter=condition), Value(ZERO), output_field=_QTY)
-
-
-def _prefixed(q, prefix):
-    """A Q on StockBalance fields re-rooted under `prefix` (for aggregating from Item)."""
-    children = []
-    for child in q.children:
-        if isinstance(child, Q):
-            children.append(_prefixed(child, prefix))
-        else:
-            name, value = child
-            children.append((f"{prefix}{name}", value))
-    return Q(*children, _connector=q.connector, _negated=q.negated)
-
+from .stock_filters import (
+    BalanceFilter,
+    CountSheetFilter,
+    ItemStockFilter,
+    LedgerBalanceFilter,
+    LedgerFilter,
+    LocationFilter,
+    WarehouseFilter,
+)
+from .stock_totals import with_item_totals
 
 # --- on hand -------------------------------------------------------------------------------------
 
-ITEM_STOCK_SORTS = {
-    "code": ("code",), "-code": ("-code",), "name": ("name", "code"),
-    "on_hand": ("on_hand", "code"), "-on_hand": ("-on_hand", "code"),
-    "usable": ("usable", "code"), "-usable": ("-usable", "code"),
-    "shortfall": ("-shortfall", "code"),
-}
-
-
-def stock_by_item(user, filters: dict):
+def stock_by_item(user, filters=None):
     """Items with their on hand, reserved and usable stock (in the chosen warehouse and lot status),
     reorder point and shortfall (always against the usable stock of all warehouses: the reorder point
-    is the item's). Items without stock in scope are left out, except, without a warehouse or lot
-    status filter, items below their reorder point."""
+    is the item's); see inventory.stock_filters.ItemStockFilter for which items are listed."""
     if not user.has_perm("inventory.view_stockbalance"):
         return Item.objects.none()
-    scope = Q()
-    if filters.get("warehouse"):
-        scope &= Q(stock_balances__location__warehouse=filters["warehouse"])
-    if filters.get("lot_status"):
-        scope &= Q(stock_balances__lot__status=filters["lot_status"])
-    usable = _prefixed(usable_stock(), "stock_balances__")
-    qs = Item.objects.annotate(
-        on_hand=_sum("stock_balances__on_hand", scope or None),
-        reserved=_sum("stock_balances__reserved", scope or None),
-        usable=_sum(F("stock_balances__on_hand") - F("stock_balances__reserved"), scope & usable),
-        usable_total=_sum(F("stock_balances__on_hand") - F("stock_balances__reserved"), usable),
-    ).annotate(shortfall=F("reorder_point") - F("usable_total"))
-    below = Q(reorder_point__gt=0, usable_total__lt=F("reorder_point"))
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(specification__icontains=q))
-    if filters.get("item_type"):
-        qs = qs.filter(item_type=filters["item_type"])
-    if filters.get("below_reorder_point"):
-        qs = qs.filter(below)
-    if scope:
-        qs = qs.filter(on_hand__gt=0)
-    elif not filters.get("below_reorder_point"):
-        qs = qs.filter(Q(on_hand__gt=0) | below)
-    return qs.order_by(*ITEM_STOCK_SORTS.get(filters.get("sort") or "code", ITEM_STOCK_SORTS["code"]), "id")
+    return ItemStockFilter(filters or {}, Item.objects.all()).qs
 
 
-BALANCE_SORTS = {
-    "item": ("item__code", "location__warehouse__code", "location__pick_sequence", "location__code", "lot__number"),
-    "location": ("location__warehouse__code", "location__pick_sequence", "location__code", "item__code",
-                 "lot__number"),
-    "expiry": (F("lot__expiry_date").asc(nulls_last=True), "item__code", "location__code"),
-    "-on_hand": ("-on_hand", "item__code", "location__code"),
-}
-
-
-def stock_balances(user, filters: dict, *, item=None):
+def stock_balances(user, filters=None, *, item=None):
     """Balance rows (item × location × lot) with their item, location, warehouse and lot: one query."""
     if not user.has_perm("inventory.view_stockbalance"):
         return StockBalance.objects.none()
     qs = StockBalance.objects.select_related("item", "location__warehouse", "lot")
     if item is not None:
         qs = qs.filter(item=item)
-    if not filters.get("include_empty"):
-        qs = qs.filter(on_hand__gt=0)
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(item__code__icontains=q) | Q(item__name__icontains=q) | Q(lot__number__icontains=q)
-                       | Q(lot__supplier_lot__icontains=q) | Q(location__code__icontains=q))
-    if filters.get("warehouse"):
-        qs = qs.filter(location__warehouse=filters["warehouse"])
-    if filters.get("zone"):
-        qs = qs.filter(location__zone=filters["zone"])
-    if filters.get("item_type"):
-        qs = qs.filter(item__item_type=filters["item_type"])
-    if filters.get("lot_status"):
-        qs = qs.filter(lot__status=filters["lot_status"])
-    today = timezone.localdate()
-    if filters.get("expiry") == "expired":
-        qs = qs.filter(lot__expiry_date__lt=today)
-    elif filters.get("expiry") == "soon":
-        qs = qs.filter(lot__expiry_date__gte=today, lot__expiry_date__lte=today + timedelta(days=EXPIRING_DAYS))
-    if filters.get("below_reorder_point"):
-        low = stock_by_item(user, {"below_reorder_point": True}).values("pk")
-        qs = qs.filter(item__in=low)
-    return qs.order_by(*BALANCE_SORTS.get(filters.get("sort") or "item", BALANCE_SORTS["item"]), "pk")
+    return BalanceFilter(filters or {}, qs).qs
 
 
 def item_stock_detail(user, pk):
     """An item with its stock totals (404 for users who may not see stock)."""
     if not user.has_perm("inventory.view_stockbalance"):
         return get_object_or_404(Item.objects.none(), pk=pk)
-    usable = _prefixed(usable_stock(), "stock_balances__")
-    qs = Item.objects.annotate(on_hand=_sum("stock_balances__on_hand"), reserved=_sum("stock_balances__reserved"),
-                               usable=_sum(F("stock_balances__on_hand") - F("stock_balances__reserved"), usable))
-    qs = qs.annotate(usable_total=F("usable"))
+    qs = with_item_totals(Item.objects.all())
     return get_object_or_404(qs, pk=pk)
 
 
 # --- an item's ledger --------------------------------------------------------------------------------
 
-def item_moves(user, item, filters: dict):
+def item_moves(user, item, filters=None):
     """The item's ledger rows, newest first, with location, lot, actor and order: one query."""
     if not user.has_perm("inventory.view_stockmove"):
         return StockMove.objects.none()
     qs = StockMove.objects.filter(item=item).select_related("location", "lot", "actor", "order", "reversal_of")
-    if filters.get("location"):
-        qs = qs.filter(location=filters["location"])
-    if filters.get("lot"):
-        qs = qs.filter(lot__number=filters["lot"])
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("date_from"):
-        qs = qs.filter(created_at__date__gte=filters["date_from"])
-    if filters.get("date_to"):
-        qs = qs.filter(created_at__date__lte=filters["date_to"])
-    return qs.order_by("-created_at", "-id")
+    return LedgerFilter(filters or {}, qs).qs.order_by("-created_at", "-id")
 
 
-def ledger_total(item, filters: dict, queryset):
+def ledger_total(item, filters, queryset):
     """The sum of the filtered ledger rows: read from the balance rows when the filter is only a
     location and/or a lot (they equal their rows' sums), else summed over the rows."""
-    if not any(filters.get(name) for name in ("kind", "date_from", "date_to")):
-        balances = StockBalance.objects.filter(item=item)
-        if filters.get("location"):
-            balances = balances.filter(location=filters["location"])
-        if filters.get("lot"):
-            balances = balances.filter(lot__number=filters["lot"])
-        return balances.aggregate(total=Sum("on_hand"))["total"] or ZERO
+    balances = LedgerBalanceFilter(filters or {}, StockBalance.objects.filter(item=item))
+    if balances.matches_ledger:
+        return balances.qs.aggregate(total=Sum("on_hand"))["total"] or ZERO
     return queryset.order_by().aggregate(total=Sum("quantity"))["total"] or ZERO
 
 
@@ -197,6 +103,37 @@ def reversed_move_ids(moves):
     """Ids among `moves` that a later row reverses (one query)."""
     return set(StockMove.objects.filter(reversal_of__in=[m.pk for m in moves]).values_list("reversal_of_id",
                                                                                           flat=True))
+
+
+def stock_move(user, pk):
+    """One ledger row with its item (404 for users who may neither see nor reverse ledger rows)."""
+    allowed = user.has_perm("inventory.view_stockmove") or user.has_perm("inventory.reverse_stockmove")
+    qs = StockMove.objects.select_related("item") if allowed else StockMove.objects.none()
+    return get_object_or_404(qs, pk=pk)
+
+
+def active_reservations(item):
+    return list(item.reservations.filter(status="active").select_related("location", "lot", "order")
+                .order_by("created_at"))
+
+
+def count_sheet(user, filters, *, limit):
+    """The balance rows a cycle count covers, in the picking walk, at most `limit` + 1 (to tell the sheet
+    was cut short)."""
+    if not user.has_perm("inventory.count_stock"):
+        return []
+    balances = StockBalance.objects.select_related("item", "location__warehouse", "lot").filter(on_hand__gt=0)
+    balances = CountSheetFilter(filters or {}, balances).qs
+    return list(balances.order_by("location__warehouse__code", "location__pick_sequence", "location__code",
+                                  "item__code", "lot__number", "pk")[:limit + 1])
+
+
+def stock_at(user, location):
+    """What lies at a location (for its page), when the user may see stock."""
+    if location is None or not user.has_perm("inventory.view_stockbalance"):
+        return []
+    return list(StockBalance.objects.filter(location=location, on_hand__gt=0).select_related("item", "lot")
+                .order_by("item__code", "lot__number"))
 
 
 # --- lots ----------------------------------------------------------------------------------------------
@@ -256,17 +193,11 @@ def lot_search(user, q, limit=20):
 
 # --- warehouses and locations -----------------------------------------------------------------------
 
-def warehouse_list(user, filters: dict):
+def warehouse_list(user, filters=None):
     if not user.has_perm("inventory.view_warehouse"):
         return Warehouse.objects.none()
     qs = Warehouse.objects.annotate(location_count=Count("locations", distinct=True))
-    status = filters.get("status") or "active"
-    if status != "all":
-        qs = qs.filter(is_active=status != "inactive")
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
-    return qs.order_by("code")
+    return WarehouseFilter(filters or {}, qs).qs.order_by("code")
 
 
 def warehouse_detail(user, pk):
@@ -274,25 +205,13 @@ def warehouse_detail(user, pk):
     return get_object_or_404(qs, pk=pk)
 
 
-LOCATION_SORTS = {"pick": ("warehouse__code", "pick_sequence", "code"), "code": ("code",),
-                  "zone": ("warehouse__code", "zone", "bin", "code")}
-
-
-def location_list(user, filters: dict):
+def location_list(user, filters=None):
     """Locations with their warehouse and how many balance rows hold stock there: one query."""
     if not user.has_perm("inventory.view_location"):
         return Location.objects.none()
     qs = Location.objects.select_related("warehouse").annotate(
         stocked=Count("balances", filter=Q(balances__on_hand__gt=0)))
-    status = filters.get("status") or "active"
-    if status != "all":
-        qs = qs.filter(is_active=status != "inactive")
-    if filters.get("warehouse"):
-        qs = qs.filter(warehouse=filters["warehouse"])
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(zone__icontains=q) | Q(bin__icontains=q))
-    return qs.order_by(*LOCATION_SORTS.get(filters.get("sort") or "pick", LOCATION_SORTS["pick"]), "pk")
+    return LocationFilter(filters or {}, qs).qs
 
 
 def location_detail(user, pk):

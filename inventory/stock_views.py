@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,7 @@ from record_pages.views import ACTIVE_ACTIONS, add_service_errors, paginate, sav
 
 from . import reservations, stock_importing, stock_selectors, stock_services, warehouse_services
 from .ledger import DocumentRef, describe_moves
-from .models import MoveKind, Reservation, StockBalance, StockMove
+from .models import MoveKind, Reservation
 from .purchasing_forms import new_entry_key
 from .stock_forms import (
     BalanceFilterForm,
@@ -45,10 +44,6 @@ from .units import format_quantity
 # A count sheet shows at most this many rows (narrow it by warehouse or location).
 COUNT_SHEET_ROWS = 200
 MAX_LOCATION_OPTIONS = 2000
-
-
-def _filters(form):
-    return form.cleaned_data if form.is_valid() else {}
 
 
 def _refuse_unless(user, perm):
@@ -74,7 +69,7 @@ def stock_list(request):
     form = ItemStockFilterForm(request.GET or None)
     user = request.user
     return render(request, "inventory/stock/item_list.html", {
-        "form": form, **paginate(request, stock_selectors.stock_by_item(user, _filters(form))),
+        "form": form, **paginate(request, stock_selectors.stock_by_item(user, request.GET)),
         "can_post": user.has_perm("inventory.post_stockmove"), "can_count": user.has_perm("inventory.count_stock"),
         "can_import": user.has_perm("inventory.import_opening_balance"),
     })
@@ -86,7 +81,7 @@ def balance_list(request):
     """On hand by location and lot."""
     form = BalanceFilterForm(request.GET or None)
     return render(request, "inventory/stock/balance_list.html", {
-        "form": form, **paginate(request, stock_selectors.stock_balances(request.user, _filters(form))),
+        "form": form, **paginate(request, stock_selectors.stock_balances(request.user, request.GET)),
         "today": timezone.localdate(),
     })
 
@@ -99,17 +94,15 @@ def stock_item(request, pk):
     user = request.user
     item = stock_selectors.item_stock_detail(user, pk)
     form = LedgerFilterForm(request.GET or None)
-    filters = _filters(form)
-    moves = stock_selectors.item_moves(user, item, filters)
+    moves = stock_selectors.item_moves(user, item, request.GET)
     pager = paginate(request, moves)
-    total = stock_selectors.ledger_total(item, filters, moves)
+    total = stock_selectors.ledger_total(item, request.GET, moves)
     rows = describe_moves(stock_selectors.with_running_balance(pager["page"].object_list, moves, total))
     return render(request, "inventory/stock/item.html", {
         "item": item, "form": form, **pager, "rows": rows,
         "reversed_ids": stock_selectors.reversed_move_ids(rows),
         "balances": list(stock_selectors.stock_balances(user, {}, item=item)),
-        "reservations": list(item.reservations.filter(status="active").select_related("location", "lot", "order")
-                             .order_by("created_at")),
+        "reservations": stock_selectors.active_reservations(item),
         "can_post": user.has_perm("inventory.post_stockmove"),
         "can_reverse": user.has_perm("inventory.reverse_stockmove"),
         "can_release": user.has_perm("inventory.change_reservation"),
@@ -203,7 +196,7 @@ def _posting_summary(posting):
 @permission_required("inventory.reverse_stockmove", raise_exception=True)
 def move_reverse(request, pk):
     """Reverse the posting a ledger row belongs to (POST only)."""
-    move = get_object_or_404(StockMove.objects.select_related("item"), pk=pk)
+    move = stock_selectors.stock_move(request.user, pk)
     fallback = reverse("inventory:stock_item", args=[move.item_id])
     if request.method != "POST":
         return redirect(fallback)
@@ -246,17 +239,7 @@ def cycle_count(request):
     review the differences, then confirm them as adjustment moves (reason “cycle count”)."""
     source = request.POST if request.method == "POST" else request.GET
     filter_form = CountFilterForm(source or None)
-    filters = _filters(filter_form)
-    balances = StockBalance.objects.select_related("item", "location__warehouse", "lot").filter(on_hand__gt=0)
-    if filters.get("warehouse"):
-        balances = balances.filter(location__warehouse=filters["warehouse"])
-    if filters.get("location"):
-        balances = balances.filter(location__code__istartswith=filters["location"].strip())
-    if filters.get("q"):
-        q = filters["q"].strip()
-        balances = balances.filter(Q(item__code__icontains=q) | Q(item__name__icontains=q))
-    balances = list(balances.order_by("location__warehouse__code", "location__pick_sequence", "location__code",
-                                      "item__code", "lot__number", "pk")[:COUNT_SHEET_ROWS + 1])
+    balances = stock_selectors.count_sheet(request.user, source, limit=COUNT_SHEET_ROWS)
     truncated = len(balances) > COUNT_SHEET_ROWS
     balances = balances[:COUNT_SHEET_ROWS]
     counts, errors, review, reason = {}, {}, [], ""
@@ -321,7 +304,7 @@ class RecordPages:
 def _record_list(request, pages: RecordPages):
     form = pages.list_form(request.GET or None)
     return render(request, f"inventory/stock/{pages.name}_list.html", {
-        "form": form, **paginate(request, pages.select_list(request.user, _filters(form))),
+        "form": form, **paginate(request, pages.select_list(request.user, request.GET)),
         "can_add": request.user.has_perm(pages.perm("add")),
         "can_change": request.user.has_perm(pages.perm("change")),
     })
@@ -356,10 +339,7 @@ def _record_page(request, pages: RecordPages, record):
 
 
 def _stock_at(request, location):
-    if location is None or not request.user.has_perm("inventory.view_stockbalance"):
-        return {"balances": []}
-    return {"balances": list(StockBalance.objects.filter(location=location, on_hand__gt=0)
-                             .select_related("item", "lot").order_by("item__code", "lot__number"))}
+    return {"balances": stock_selectors.stock_at(request.user, location)}
 
 
 WAREHOUSE_PAGES = RecordPages(

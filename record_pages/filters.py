@@ -30,8 +30,13 @@ class FormFilterSet(django_filters.FilterSet):
         # The form's own fields win over the fields django-filter would derive from the filters.
         return self._meta.form
 
+    @property
+    def cleaned(self) -> dict:
+        """The valid filter values; nothing when any of them is bad."""
+        return self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+
     def filter_queryset(self, queryset):
-        cleaned = self.form.cleaned_data if self.form.is_valid() else {}
+        cleaned = self.cleaned
         for name, filter_ in self.filters.items():
             queryset = filter_.filter(queryset, cleaned.get(name))
         return queryset
@@ -117,16 +122,18 @@ class SortFilter(django_filters.Filter):
 
 
 class FlagFilter(django_filters.Filter):
-    """A checkbox: when ticked, keep the rows matching `condition` (a Q, or a function of the filter set)."""
+    """A checkbox: when ticked, keep the rows matching `ticked`; when not, those matching `unticked`.
+    A condition is a Q, or a function of the filter set returning one."""
 
-    def __init__(self, condition, **kwargs):
-        self.condition = condition
+    def __init__(self, ticked=None, *, unticked=None, **kwargs):
+        self.ticked, self.unticked = ticked, unticked
         super().__init__(**kwargs)
 
     def filter(self, qs, value):
-        if not value:
+        condition = self.ticked if value else self.unticked
+        if condition is None:
             return qs
-        return qs.filter(self.condition(self.parent) if callable(self.condition) else self.condition)
+        return qs.filter(condition(self.parent) if callable(condition) else condition)
 
 
 class WithActiveFilter(django_filters.Filter):
