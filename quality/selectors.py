@@ -2,16 +2,22 @@
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, BooleanField, Case, Count, Exists, Max, Min, OuterRef, Prefetch, Q, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
+from inventory.models import Item, Lot
 from orders.models import Product
 
 from . import spc
+from .filters import INSPECTION_SORTS, InspectionFilter, NonconformanceFilter
 from .models import (
     FINISHED_STATUSES,
     QUEUE_STATUSES,
     Characteristic,
     Inspection,
+    InspectionAttachment,
     InspectionClassPlan,
     InspectionEvent,
     InspectionPlan,
@@ -42,27 +48,21 @@ def nonconformances_visible_to(user):
     return Nonconformance.objects.all()
 
 
-def inspection_list(user, *, search="", statuses=None, source="", sort=""):
-    """Inspections for the queue and the list: rush first (急单), then oldest first in the queue."""
-    rows = (inspections_visible_to(user)
+def _inspection_rows(user):
+    return (inspections_visible_to(user)
             .select_related("product", "order", "order__customer", "inspector", "signed_by")
             .annotate(rush=RUSH_FIRST))
-    if statuses:
-        rows = rows.filter(status__in=statuses)
-    if source:
-        rows = rows.filter(source=source)
-    search = (search or "").strip()
-    if search:
-        rows = rows.filter(Q(number__icontains=search) | Q(order__number__icontains=search)
-                           | Q(product__sku__icontains=search) | Q(product__name__icontains=search)
-                           | Q(lot_number__icontains=search) | Q(supplier__icontains=search))
-    orderings = {"number": ["number"], "-number": ["-number"], "created": ["created_at", "id"],
-                 "-created": ["-created_at", "-id"], "product": ["product__sku", "id"]}
-    if sort in orderings:
-        return rows.order_by(*orderings[sort])
-    if statuses and set(statuses) <= set(QUEUE_STATUSES):
-        return rows.order_by("-rush", "created_at", "id")
-    return rows.order_by("-rush", "-created_at", "-id")
+
+
+def inspection_list(user, filters=None):
+    """The inspections list: `filters` is the list's query (request.GET) or a dict of the same names."""
+    return InspectionFilter(filters or {}, _inspection_rows(user)).qs
+
+
+def inspection_queue(user, search=""):
+    """Open inspections, rush first (急单), then oldest first."""
+    rows = _inspection_rows(user).filter(status__in=QUEUE_STATUSES)
+    return InspectionFilter({"q": search}, rows).qs.order_by(*INSPECTION_SORTS["queue"])
 
 
 def inspection_for_page(user, pk):
@@ -135,18 +135,11 @@ def progress(inspection):
     return recorded, needed
 
 
-def nonconformance_list(user, *, search="", status=""):
+def nonconformance_list(user, filters=None):
     rows = (nonconformances_visible_to(user)
             .select_related("inspection", "product", "order", "decided_by", "rework_work_order")
             .annotate(rush=RUSH_FIRST))
-    if status:
-        rows = rows.filter(status=status)
-    search = (search or "").strip()
-    if search:
-        rows = rows.filter(Q(number__icontains=search) | Q(inspection__number__icontains=search)
-                           | Q(order__number__icontains=search) | Q(product__sku__icontains=search)
-                           | Q(product__name__icontains=search))
-    return rows.order_by("-rush", "-created_at", "-id")
+    return NonconformanceFilter(filters or {}, rows).qs.order_by("-rush", "-created_at", "-id")
 
 
 def nonconformance_for_page(user, pk):
@@ -171,6 +164,48 @@ def plan_products(*, search="", page_rows=None):
     if search:
         rows = rows.filter(Q(sku__icontains=search) | Q(name__icontains=search))
     return rows.order_by("sku")
+
+
+def plan_product(pk):
+    """The product whose inspection plan a page edits (404 when there is none)."""
+    return get_object_or_404(Product, pk=pk)
+
+
+def active_plan(product):
+    return InspectionPlan.objects.filter(product=product, is_active=True).prefetch_related("characteristics").first()
+
+
+def plan_version(product, pk):
+    """One version of the product's plan with its characteristics, or None."""
+    return InspectionPlan.objects.filter(product=product, pk=pk).prefetch_related("characteristics").first()
+
+
+def plan_version_or_404(product, version: str):
+    return get_object_or_404(InspectionPlan, product=product, pk=int(version) if version.isdigit() else 0)
+
+
+def plan_characteristics(inspection):
+    """The inspection's plan characteristics by id."""
+    return {c.pk: c for c in Characteristic.objects.filter(plan_id=inspection.plan_id)}
+
+
+def plan_characteristic(inspection, pk):
+    """One characteristic of the inspection's plan (404 for any other)."""
+    return get_object_or_404(Characteristic, pk=pk, plan_id=inspection.plan_id)
+
+
+def attachment(user, pk):
+    """An inspection's attachment; PermissionDenied when the inspection is not the user's to see."""
+    found = get_object_or_404(InspectionAttachment.objects.select_related("inspection"), pk=pk)
+    if not inspections_visible_to(user).filter(pk=found.inspection_id).exists():
+        raise PermissionDenied(_("You may not see this inspection."))
+    return found
+
+
+def receipt_lot(product, lot_number):
+    """The stock lot an incoming inspection quarantines: the product's item's lot with this number, if any."""
+    item = Item.objects.filter(product=product).first()
+    return Lot.objects.filter(item=item, number=lot_number.strip()).first() if item else None
 
 
 def plan_versions(product):

@@ -10,14 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from inventory.models import Item, Lot
-from orders.models import Product
 from record_pages.views import paginate
 
 from . import charts, fast_entry, ncr_services, plan_services, selectors, services, spc
@@ -39,7 +37,7 @@ from .forms import (
     characteristic_initial,
     plan_header_initial,
 )
-from .models import IS, NCR, QUEUE_STATUSES, Characteristic, DefectClass, InspectionAttachment, InspectionPlan
+from .models import IS, NCR, DefectClass
 
 SAMPLES_PER_PAGE = 25
 
@@ -61,7 +59,7 @@ def _errors_to_messages(request, exc):
 def queue(request):
     """Open inspections, rush first (急单), oldest first."""
     search = request.GET.get("q", "")
-    rows = selectors.inspection_list(request.user, search=search, statuses=QUEUE_STATUSES)
+    rows = selectors.inspection_queue(request.user, search)
     return render(request, "quality/queue.html", {
         "search": search, **paginate(request, rows), "can_add": request.user.has_perm("quality.add_inspection")})
 
@@ -70,10 +68,7 @@ def queue(request):
 @permission_required(selectors.VIEW, raise_exception=True)
 def inspection_list(request):
     form = InspectionFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.inspection_list(request.user, search=data.get("q", ""),
-                                     statuses=[data["status"]] if data.get("status") else None,
-                                     source=data.get("source", ""), sort=data.get("sort", ""))
+    rows = selectors.inspection_list(request.user, request.GET)
     return render(request, "quality/inspection_list.html", {"form": form, **paginate(request, rows)})
 
 
@@ -84,10 +79,7 @@ def inspection_create(request):
     form = ReceiptInspectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        lot = None
-        if data["lot_number"]:
-            item = Item.objects.filter(product=data["product"]).first()
-            lot = Lot.objects.filter(item=item, number=data["lot_number"].strip()).first() if item else None
+        lot = selectors.receipt_lot(data["product"], data["lot_number"]) if data["lot_number"] else None
         try:
             inspection = services.create_receipt_inspection(
                 actor=request.user, product=data["product"], lot_quantity=data["lot_quantity"],
@@ -194,7 +186,7 @@ def inspection_record(request, pk):
         errors = [e for form in fast_forms.values() if form.is_bound for e in _form_messages(form)]
     elif request.method == "POST":
         _need(request.user, services.RECORD)
-        characteristics = {c.pk: c for c in Characteristic.objects.filter(plan_id=inspection.plan_id)}
+        characteristics = selectors.plan_characteristics(inspection)
         entries = {}
         for key, raw in request.POST.items():
             if key.startswith("cell-"):
@@ -275,8 +267,7 @@ def inspection_cell(request, pk):
     failed, with the message when the value was refused."""
     _need(request.user, services.RECORD)
     inspection = _inspection(request, pk)
-    characteristic = get_object_or_404(Characteristic, pk=request.POST.get("characteristic", "0") or 0,
-                                       plan_id=inspection.plan_id)
+    characteristic = selectors.plan_characteristic(inspection, request.POST.get("characteristic", "0") or 0)
     try:
         sample_no = int(request.POST.get("sample", ""))
     except ValueError:
@@ -343,9 +334,7 @@ def attachment_upload(request, pk):
 @login_required
 @permission_required(selectors.VIEW, raise_exception=True)
 def attachment_download(request, pk):
-    attachment = get_object_or_404(InspectionAttachment.objects.select_related("inspection"), pk=pk)
-    if not selectors.inspections_visible_to(request.user).filter(pk=attachment.inspection_id).exists():
-        raise PermissionDenied(_("You may not see this inspection."))
+    attachment = selectors.attachment(request.user, pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -362,8 +351,7 @@ def attachment_download(request, pk):
 @permission_required(selectors.VIEW_NCR, raise_exception=True)
 def ncr_list(request):
     form = NonconformanceFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.nonconformance_list(request.user, search=data.get("q", ""), status=data.get("status", ""))
+    rows = selectors.nonconformance_list(request.user, request.GET)
     return render(request, "quality/ncr_list.html", {"form": form, **paginate(request, rows)})
 
 
@@ -423,10 +411,9 @@ def plan_list(request):
 def plan_edit(request, product_pk):
     """The inspection plan of a product: edit (a new version), versions, and the sampling scheme."""
     user = request.user
-    product = get_object_or_404(Product, pk=product_pk)
+    product = selectors.plan_product(product_pk)
     can_change = user.has_perm("quality.change_inspectionplan")
-    active = (InspectionPlan.objects.filter(product=product, is_active=True)
-              .prefetch_related("characteristics").first())
+    active = selectors.active_plan(product)
     header = PlanHeaderForm(initial=plan_header_initial(active))
     formset = CharacteristicFormSet(prefix="ch", initial=characteristic_initial(active))
     if request.method == "POST":
@@ -457,8 +444,7 @@ def plan_edit(request, product_pk):
                 return redirect("quality:plan_edit", product_pk=product.pk)
     shown = None
     if request.GET.get("version", "").isdigit():
-        shown = (InspectionPlan.objects.filter(product=product, pk=int(request.GET["version"]))
-                 .prefetch_related("characteristics").first())
+        shown = selectors.plan_version(product, int(request.GET["version"]))
     return render(request, "quality/plan_edit.html", {
         "product": product, "active": active, "header": header, "formset": formset, "can_change": can_change,
         "versions": selectors.plan_versions(product), "shown": shown,
@@ -468,7 +454,7 @@ def plan_edit(request, product_pk):
 
 def _activate_version(request, product):
     version = request.POST.get("version", "")
-    plan = get_object_or_404(InspectionPlan, product=product, pk=int(version) if version.isdigit() else 0)
+    plan = selectors.plan_version_or_404(product, version)
     try:
         plan_services.activate_inspection_plan(actor=request.user, plan=plan)
         messages.success(request, _("Version %(v)s is the active plan again.") % {"v": plan.version})
