@@ -3,7 +3,6 @@ takes `Authorization: Api-Key <key>`, answers with the key user's permissions as
 key bound to a customer, only that customer's orders (another's are 404, as if they did not exist)."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -17,12 +16,11 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from orders.models import Customer, OrderStatus, Priority
+from orders.models import OrderStatus, Priority
 from orders.selectors import orders_visible_to
 from orders.services import LineInput
 
-from . import services
-from .models import ApiKey, WebhookSubscription
+from . import selectors, services
 from .serializers import (
     OrderInSerializer,
     OrderOutSerializer,
@@ -141,7 +139,7 @@ class Webhooks(GenericAPIView):
 
     @extend_schema(responses=WebhookOutSerializer(many=True))
     def get(self, request):
-        subscriptions = WebhookSubscription.objects.filter(api_key=request.auth, is_active=True)
+        subscriptions = selectors.active_webhooks(request.auth)
         return Response(WebhookOutSerializer(subscriptions, many=True).data)
 
     @extend_schema(request=WebhookInSerializer, responses={201: WebhookCreatedSerializer})
@@ -159,8 +157,7 @@ class WebhookDetail(GenericAPIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk):
-        # Another key's webhook is 404, as if it did not exist.
-        subscription = get_object_or_404(WebhookSubscription, pk=pk, api_key=request.auth, is_active=True)
+        subscription = selectors.webhook_of(request.auth, pk)
         services.remove_webhook(subscription=subscription)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -181,9 +178,8 @@ def keys(request):
     # The new key is shown once, on the page the POST redirects to: reloading it makes no second key.
     new_key = request.session.pop(NEW_KEY_SESSION, None) if request.method == "GET" else None
     if request.method == "POST":
-        User = get_user_model()
-        user = User.objects.filter(username=request.POST.get("user", "")).first()
-        customer = Customer.objects.filter(code=request.POST.get("customer", "")).first()
+        user = selectors.user_by_username(request.POST.get("user", ""))
+        customer = selectors.customer_by_code(request.POST.get("customer", ""))
         if request.POST.get("customer") and customer is None:
             messages.error(request, _("No customer with code %(code)s.") % {"code": request.POST.get("customer")})
         else:
@@ -196,19 +192,17 @@ def keys(request):
             else:
                 request.session[NEW_KEY_SESSION] = raw
                 return redirect("api:keys")
-    active_webhooks = Prefetch("webhooks", queryset=WebhookSubscription.objects.filter(is_active=True),
-                               to_attr="active_webhooks")
     return render(request, "api/keys.html", {
-        "keys": ApiKey.objects.select_related("user", "customer").prefetch_related(active_webhooks).order_by("name"),
+        "keys": selectors.keys_with_webhooks(),
         "new_key": new_key, "new_secret": request.session.pop(NEW_SECRET_SESSION, None),
-        "users": get_user_model().objects.filter(is_active=True).order_by("username")})
+        "users": selectors.active_users()})
 
 
 @login_required
 @permission_required(services.MANAGE_KEYS, raise_exception=True)
 @require_POST
 def webhook_add(request, pk):
-    key = get_object_or_404(ApiKey, pk=pk)
+    key = selectors.api_key(pk)
     try:
         subscription = services.add_webhook(api_key=key, url=request.POST.get("url", ""),
                                             secret=request.POST.get("secret", ""))
@@ -226,7 +220,7 @@ def webhook_add(request, pk):
 @permission_required(services.MANAGE_KEYS, raise_exception=True)
 @require_POST
 def webhook_remove(request, pk):
-    subscription = get_object_or_404(WebhookSubscription, pk=pk, is_active=True)
+    subscription = selectors.active_webhook(pk)
     services.remove_webhook(subscription=subscription)
     messages.success(request, _("Messages are no longer sent to %(url)s.") % {"url": subscription.url})
     return redirect("api:keys")
@@ -236,7 +230,7 @@ def webhook_remove(request, pk):
 @permission_required(services.MANAGE_KEYS, raise_exception=True)
 def revoke(request, pk):
     if request.method == "POST":
-        services.revoke_api_key(actor=request.user, key=get_object_or_404(ApiKey, pk=pk))
+        services.revoke_api_key(actor=request.user, key=selectors.api_key(pk))
         messages.success(request, _("The key is revoked: requests with it are refused from now on."))
     return redirect("api:keys")
 

@@ -1,5 +1,7 @@
 """Read queries for documents."""
 
+from django.shortcuts import get_object_or_404
+
 from .models import Document
 
 PANEL_SIZE = 5
@@ -12,3 +14,7 @@ def latest_documents(obj, kind, limit=PANEL_SIZE):
     return list(Document.objects.filter(kind=kind, content_type__app_label=meta.app_label,
                                         content_type__model=meta.model_name, object_id=obj.pk)
                 .select_related("requested_by").order_by("-requested_at", "-id")[:limit])
+
+
+def document(pk):
+    return get_object_or_404(Document, pk=pk)

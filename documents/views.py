@@ -5,14 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from inputs.redirects import local_redirect
 
-from . import registry, services
-from .models import Document, DocumentStatus
+from . import registry, selectors, services
+from .models import DocumentStatus
 
 
 def _kind_or_404(name):
@@ -23,7 +23,7 @@ def _kind_or_404(name):
 
 
 def _document_for(user, pk):
-    document = get_object_or_404(Document, pk=pk)
+    document = selectors.document(pk)
     services.check_document_access(user, document)
     return document
 

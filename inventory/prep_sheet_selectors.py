@@ -11,6 +11,8 @@ from orders.selectors import orders_visible_to
 from .filters import PrepSheetFilter, day_range
 from .models import (
     PR_LIVE,
+    Location,
+    Lot,
     MaterialPrepSheet,
     MaterialPrepSheetEvent,
     MaterialPrepSheetLine,
@@ -109,3 +111,17 @@ def batch_progress(batch):
     failed = sum(1 for d in documents if d.status == DocumentStatus.FAILED)
     return {"documents": documents, "ready": ready, "failed": failed, "total": len(documents),
             "done": ready + failed == len(documents)}
+
+
+def prep_sheet_line(sheet_pk, line_pk):
+    return get_object_or_404(MaterialPrepSheetLine.objects.select_related("sheet", "item"), pk=line_pk,
+                             sheet_id=sheet_pk)
+
+
+def location_by_code(code):
+    return Location.objects.filter(code=code.strip()).first()
+
+
+def line_lot(line, number):
+    """The lot with this number of the line's item (or of its substitute), or None."""
+    return Lot.objects.filter(number=number.strip(), item_id__in=[line.item_id, line.substitute_item_id]).first()

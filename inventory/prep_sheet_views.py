@@ -6,7 +6,7 @@ scan field has the focus again after every scan)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -15,7 +15,7 @@ from orders.models import OrderStatus
 from record_pages.views import add_service_errors, paginate
 
 from . import prep_sheet_selectors, prep_sheets
-from .models import Location, Lot, MaterialPrepSheetLine, PrepSheetStatus
+from .models import PrepSheetStatus
 from .prep_sheet_forms import (
     BatchForm,
     CancelSheetForm,
@@ -112,8 +112,7 @@ def prep_sheet_issue(request, pk):
 
 
 def _line(sheet_pk, line_pk):
-    return get_object_or_404(MaterialPrepSheetLine.objects.select_related("sheet", "item"), pk=line_pk,
-                             sheet_id=sheet_pk)
+    return prep_sheet_selectors.prep_sheet_line(sheet_pk, line_pk)
 
 
 @login_required
@@ -130,14 +129,13 @@ def prep_sheet_return(request, pk, line_pk):
         return redirect("inventory:prep_sheet_detail", pk=pk)
     location = None
     if request.POST.get("location"):
-        location = Location.objects.filter(code=request.POST["location"].strip()).first()
+        location = prep_sheet_selectors.location_by_code(request.POST["location"])
         if location is None:
             messages.error(request, _("No location with this code."))
             return redirect("inventory:prep_sheet_detail", pk=pk)
     lot = None
     if request.POST.get("lot"):
-        lot = Lot.objects.filter(number=request.POST["lot"].strip(), item_id__in=[line.item_id,
-                                                                                   line.substitute_item_id]).first()
+        lot = prep_sheet_selectors.line_lot(line, request.POST["lot"])
         if lot is None:
             messages.error(request, _("No lot with this number for the line's item."))
             return redirect("inventory:prep_sheet_detail", pk=pk)

@@ -72,3 +72,11 @@ def material_delay_list(user, filters=None):
     qs = _allowed(user, "inventory.view_materialdelay", MaterialDelay.objects.select_related(
         "item", "purchase_order_line__purchase_order", "created_by").prefetch_related("affected_orders"))
     return MaterialDelayFilter(filters or {}, qs).qs
+
+
+def supplier_detail(pk):
+    return get_object_or_404(Supplier, pk=pk)
+
+
+def purchase_request(pk):
+    return get_object_or_404(PurchaseRequest, pk=pk)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -15,7 +15,6 @@ from orders.quantities import format_number
 from record_pages.views import add_service_errors, paginate, save_form
 
 from . import purchasing, purchasing_selectors
-from .models import PurchaseRequest, Supplier
 from .purchasing import LineReceipt, PurchaseLineInput, ReceiptInput, ReceiptRefused
 from .purchasing_forms import (
     PurchaseOrderFilterForm,
@@ -66,8 +65,9 @@ def supplier_create(request):
 @login_required
 @permission_required("inventory.change_supplier", raise_exception=True)
 def supplier_edit(request, pk):
-    supplier = get_object_or_404(Supplier, pk=pk)
-    form = SupplierForm(request.POST or None, instance=Supplier.objects.get(pk=pk))
+    supplier = purchasing_selectors.supplier_detail(pk)
+    # The form edits its own copy: `supplier` keeps the saved values for the page.
+    form = SupplierForm(request.POST or None, instance=purchasing_selectors.supplier_detail(pk))
     form.fields["code"].disabled = True
     if request.method == "POST":
         if request.POST.get("action") in ("activate", "deactivate"):
@@ -138,7 +138,7 @@ def _reason_action(request, actions, action, record):
 @permission_required("inventory.view_purchaserequest", raise_exception=True)
 @require_POST
 def purchase_request_action(request, pk, action):
-    done = _reason_action(request, REQUEST_ACTIONS, action, get_object_or_404(PurchaseRequest, pk=pk))
+    done = _reason_action(request, REQUEST_ACTIONS, action, purchasing_selectors.purchase_request(pk))
     if done is not None:
         messages.success(request, _("Purchase request %(number)s: %(status)s.")
                          % {"number": done.number, "status": done.get_status_display()})

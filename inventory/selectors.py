@@ -82,3 +82,8 @@ def item_search(q, limit=20):
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(specification__icontains=q))
     return qs.order_by("code")[:limit]
+
+
+def bom_to_activate(item, version: str):
+    """The version of the item's BOM a page asks to make active again (404 for any other)."""
+    return get_object_or_404(BillOfMaterials, parent=item, pk=int(version) if version.isdigit() else 0)

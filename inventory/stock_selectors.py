@@ -112,6 +112,10 @@ def stock_move(user, pk):
     return get_object_or_404(qs, pk=pk)
 
 
+def reservation(pk):
+    return get_object_or_404(Reservation, pk=pk)
+
+
 def active_reservations(item):
     return list(item.reservations.filter(status="active").select_related("location", "lot", "order")
                 .order_by("created_at"))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -22,7 +22,7 @@ from record_pages.views import ACTIVE_ACTIONS, add_service_errors, paginate, sav
 
 from . import reservations, stock_importing, stock_selectors, stock_services, warehouse_services
 from .ledger import DocumentRef, describe_moves
-from .models import MoveKind, Reservation
+from .models import MoveKind
 from .purchasing_forms import new_entry_key
 from .stock_forms import (
     BalanceFilterForm,
@@ -216,7 +216,7 @@ def move_reverse(request, pk):
 @login_required
 @permission_required("inventory.change_reservation", raise_exception=True)
 def reservation_release(request, pk):
-    reservation = get_object_or_404(Reservation, pk=pk)
+    reservation = stock_selectors.reservation(pk)
     fallback = reverse("inventory:stock_item", args=[reservation.item_id])
     if request.method != "POST":
         return redirect(fallback)

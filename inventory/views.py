@@ -5,7 +5,7 @@ a selector or a service, render or redirect."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,6 @@ from record_pages.views import ACTIVE_ACTIONS, paginate, save_form, toggle_activ
 from . import importing, selectors, services
 from .bom_structure import BomCycleError
 from .forms import BomHeaderForm, BomLineFormSet, ExplosionForm, ItemFilterForm, ItemForm, bom_line_initial
-from .models import BillOfMaterials
 
 # --- items -------------------------------------------------------------------------------------
 
@@ -152,7 +151,7 @@ def _bom_version_action(request, item, action):
     try:
         if action == "activate":
             version = request.POST.get("version", "")
-            bom = get_object_or_404(BillOfMaterials, parent=item, pk=int(version) if version.isdigit() else 0)
+            bom = selectors.bom_to_activate(item, version)
             services.activate_bom(actor=request.user, bom=bom)
             messages.success(request, _("Version %(version)s is the active BOM again.") % {"version": bom.version})
         else:

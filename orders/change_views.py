@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import changes
-from .models import ChangeKind, ChangeRequest, OrderRevision
+from . import changes, selectors
+from .models import ChangeKind
 from .selectors import orders_visible_to
 
 
@@ -47,11 +47,7 @@ def change_create(request, pk):
 
 
 def _change(request, pk):
-    change = get_object_or_404(ChangeRequest.objects.select_related("order__customer", "requested_by",
-                                                                    "decided_by"), pk=pk)
-    if not orders_visible_to(request.user).filter(pk=change.order_id).exists():
-        raise PermissionDenied(_("You may not see this order."))
-    return change
+    return selectors.change_request(request.user, pk)
 
 
 @login_required
@@ -85,7 +81,6 @@ def change_decide(request, pk, decision):
 def revisions(request, pk):
     order = _order(request, pk)
     return render(request, "orders/changes/revisions.html", {
-        "order": order, "revisions": OrderRevision.objects.filter(order=order).select_related(
-            "created_by", "change_request").order_by("-number"),
-        "requests": order.change_requests.select_related("requested_by", "decided_by").order_by("-requested_at"),
+        "order": order, "revisions": selectors.order_revisions(order),
+        "requests": selectors.order_change_requests(order),
         "can_request": _may_request(request.user) and order.status in changes.CHANGEABLE})

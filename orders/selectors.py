@@ -1,10 +1,12 @@
 """Read queries for orders. Each page costs a fixed number of queries whatever the data size."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from .filters import OrderFilter
-from .models import Customer, Order, OrderEvent, OrderLine, OrderStatus, Product
+from .models import ChangeRequest, Customer, Order, OrderEvent, OrderLine, OrderRevision, OrderStatus, Product
 
 
 def orders_visible_to(user):
@@ -63,3 +65,20 @@ def product_search(q, limit=20):
     if q:
         qs = qs.filter(Q(sku__icontains=q) | Q(name__icontains=q) | Q(specification__icontains=q))
     return qs.order_by("sku")[:limit]
+
+
+def change_request(user, pk):
+    """A change request with its order (404 when missing; PermissionDenied when the order is not the user's)."""
+    change = get_object_or_404(ChangeRequest.objects.select_related("order__customer", "requested_by", "decided_by"),
+                               pk=pk)
+    if not orders_visible_to(user).filter(pk=change.order_id).exists():
+        raise PermissionDenied(_("You may not see this order."))
+    return change
+
+
+def order_revisions(order):
+    return OrderRevision.objects.filter(order=order).select_related("created_by", "change_request").order_by("-number")
+
+
+def order_change_requests(order):
+    return order.change_requests.select_related("requested_by", "decided_by").order_by("-requested_at")

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from orders.forms import OrderForm, OrderLineFormSet
-from orders.models import OrderStatus, Product
+from orders.models import OrderStatus
 from orders.rules import parse_decimal
 from orders.selectors import orders_visible_to
 
+from . import selectors
 from .promise import promise_for_order, promise_options
 
 MAX_LINES = 200
@@ -58,7 +59,7 @@ def _typed_lines(data):
         typed.append((sku, quantity))
     if not typed:
         return None, _("Add a line with a product and a quantity to see the earliest delivery date.")
-    products = {p.sku: p for p in Product.objects.filter(sku__in={sku for sku, _quantity in typed})}
+    products = selectors.products_by_sku({sku for sku, _quantity in typed})
     unknown = [sku for sku, _quantity in typed if sku not in products]
     if unknown:
         return None, _("No product %(sku)s: pick the products from the search list.") % {"sku": unknown[0]}

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from inventory.models import Item, Sourcing
+from orders.models import Product
 
 from .filters import RoutingFilter, WorkCenterFilter
 from .models import (
@@ -152,3 +153,8 @@ def scheduling_work_center(center):
     """The work center as the scheduler's WorkCenter (units, efficiency, calendar)."""
     return SchedulingWorkCenter(code=center.code, units=center.parallel_units, efficiency=center.efficiency_percent,
                                 calendar=working_calendar(center.calendar), name=center.name)
+
+
+def products_by_sku(skus):
+    """The products with these SKUs, by SKU (for a promise typed on the order entry page)."""
+    return {p.sku: p for p in Product.objects.filter(sku__in=skus)}

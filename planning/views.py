@@ -6,7 +6,7 @@ and routing operations. Views stay thin: parse, call a selector or a service, re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,7 +29,6 @@ from .forms import (
     WorkCenterForm,
     operation_initial,
 )
-from .models import Routing
 
 # --- work centers ------------------------------------------------------------------------------
 
@@ -247,7 +246,7 @@ def _routing_version_action(request, item, action):
     try:
         if action == "activate":
             version = request.POST.get("version", "")
-            routing = get_object_or_404(Routing, item=item, pk=int(version) if version.isdigit() else 0)
+            routing = selectors.routing_version(item, int(version) if version.isdigit() else 0)
             services.activate_routing(actor=request.user, routing=routing)
             messages.success(request, _("Version %(version)s is the active routing again.")
                              % {"version": routing.version})

@@ -4,6 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from orders.models import Order, OrderStatus, Priority
+from planning.models import WorkCenter
 
 from .dashboard import OPEN, day_bounds, today
 
@@ -122,3 +123,8 @@ def saved_report(user, pk):
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(saved_reports_for(user), pk=pk)
+
+
+def work_center_by_code(code):
+    """The work center a drill-down names, or None."""
+    return WorkCenter.objects.filter(code=code).first()

@@ -16,7 +16,7 @@ from . import charts, exports
 from .dashboard import FIGURES, Drill, drill_rows, figure_orders, shared_dashboard
 from .facts import add_missing_facts
 from .forms import PeriodFilterForm
-from .selectors import home_figures
+from .selectors import home_figures, work_center_by_code
 from .tables import REPORTS
 
 WALL_REFRESH_SECONDS = 60
@@ -93,9 +93,7 @@ def drill(request):
         week = None
     center = None
     if figure == "center":
-        from planning.models import WorkCenter
-
-        center = WorkCenter.objects.filter(code=request.GET.get("center", "")).first()
+        center = work_center_by_code(request.GET.get("center", ""))
         if center is None:
             raise Http404
     add_missing_facts(filters.start, filters.end)  # the same deliveries as the figure, without the beat

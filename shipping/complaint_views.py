@@ -9,12 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from inventory.models import Location, Lot
 from record_pages.views import add_service_errors, paginate
 
 from . import complaints, selectors
 from .forms import ComplaintFilterForm, ComplaintForm, InvestigationForm, ReturnForm
-from .models import ComplaintStatus, ShipmentLine
+from .models import ComplaintStatus
 from .views import _error_messages, _labelled
 
 VIEW = selectors.VIEW_COMPLAINT
@@ -40,7 +39,7 @@ def complaint_create(request, order_pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         shipment = next((s for s in shipments if s.pk == data["shipment"]), None)
-        lot = Lot.objects.filter(pk=data["lot"]).first() if data["lot"] else None
+        lot = selectors.lot_by_id(data["lot"]) if data["lot"] else None
         try:
             complaint = complaints.create_complaint(actor=request.user, order=order, description=data["description"],
                                                     shipment=shipment, lot=lot, entry_key=data["entry_key"])
@@ -124,8 +123,8 @@ def complaint_return(request, pk):
         try:
             returned = complaints.receive_return(
                 actor=request.user, complaint=complaint,
-                shipment_line=ShipmentLine.objects.get(pk=data["shipment_line"]), quantity=data["quantity"],
-                location=Location.objects.get(pk=data["location"]), reason=data["reason"],
+                shipment_line=selectors.shipment_line(data["shipment_line"]), quantity=data["quantity"],
+                location=selectors.location(data["location"]), reason=data["reason"],
                 entry_key=data["entry_key"])
         except ValidationError as exc:
             add_service_errors(form, exc)

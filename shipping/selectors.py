@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from inventory.ledger import usable_stock
-from inventory.models import Item, Location, StockBalance
+from inventory.models import Item, Location, Lot, StockBalance
 from inventory.reservations import allocation_order
 from inventory.units import from_base_quantity
 from orders.models import Order, OrderLine, OrderStatus
@@ -211,3 +211,22 @@ def shipped_lots(order):
     """(lot, shipment number) pairs shipped for the order, for the complaint form."""
     return list(ShipmentLine.objects.filter(shipment__order=order, shipment__status__in=ON_THE_WAY, lot__isnull=False)
                 .select_related("lot", "shipment", "order_line__product").order_by("shipment__number", "line_no"))
+
+
+def lot_by_id(pk):
+    return Lot.objects.filter(pk=pk).first()
+
+
+def shipment_line(pk):
+    """A line the return form offered (its choices are the complaint's returnable lines)."""
+    return ShipmentLine.objects.get(pk=pk)
+
+
+def location(pk):
+    """A location the return form offered (its choices are return_locations())."""
+    return Location.objects.get(pk=pk)
+
+
+def tracking_link(user, pk):
+    """A tracking link of an order the user may see (404 for any other)."""
+    return get_object_or_404(TrackingLink.objects.filter(order__in=orders_visible_to(user)), pk=pk)

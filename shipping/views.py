@@ -29,7 +29,7 @@ from .forms import (
     parse_picks,
     pick_field_names,
 )
-from .models import ShipmentStatus, TrackingLink
+from .models import ShipmentStatus
 from .pod_files import pod_upload_limited, too_large
 
 VIEW = selectors.VIEW
@@ -304,7 +304,7 @@ def tracking_link_create(request, order_pk):
 @permission_required(tracking.REVOKE, raise_exception=True)
 @require_POST
 def tracking_link_revoke(request, pk):
-    link = get_object_or_404(TrackingLink.objects.filter(order__in=selectors.orders_visible_to(request.user)), pk=pk)
+    link = selectors.tracking_link(request.user, pk)
     error = None
     try:
         tracking.revoke_tracking_link(actor=request.user, link=link)
