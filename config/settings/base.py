@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the built-in widget templates for the project's form renderer (inputs.renderers)
     "django_htmx",
     "axes",
     "rest_framework",
@@ -107,6 +108,8 @@ CONTENT_SECURITY_POLICY = {
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+
+FORM_RENDERER = "inputs.renderers.FormRenderer"
 
 TEMPLATES = [
     {
