@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 DAY, WEEK, MONTH = "day", "week", "month"
@@ -169,30 +167,20 @@ def layout(operations, window: Window, *, group_by: str, now: datetime, tz, orde
     return chart
 
 
-def render_svg(chart: GanttChart, *, title: str):
-    """The chart as an inline SVG string; every text from the data is escaped by format_html."""
+def drawing(chart: GanttChart):
+    """The chart's geometry for templates/planning/_gantt_chart.html (numbers formatted here, texts left
+    to the template's escaping), as the dashboard's charts do (reports/charts.py)."""
     height = chart.height
-    parts = [format_html(
-        '<svg class="gantt" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" role="img" '
-        'aria-label="{}" preserveAspectRatio="xMinYMin meet"{}>', chart.width, height, title,
-        format_html(' data-adjust="1" data-window-minutes="{}" data-chart-width="{}"', round(chart.window.seconds / 60),
-                    CHART_WIDTH) if chart.adjustable else "")]
-    parts.append(format_html_join("", '<rect class="gantt-row-band" x="0" y="{}" width="{}" height="{}"/>'
-                                  '<text class="gantt-row-label" x="4" y="{}">{}</text>',
-                                  ((row.y, chart.width, ROW_HEIGHT, _f(row.y + ROW_HEIGHT - 7), row.label)
-                                   for row in chart.rows)))
-    parts.append(format_html_join("", '<line class="gantt-tick" x1="{}" y1="0" x2="{}" y2="{}"/>'
-                                  '<text class="gantt-tick-label" x="{}" y="18">{}</text>',
-                                  ((_f(t.x), _f(t.x), height, _f(t.x + 3), t.label) for t in chart.ticks)))
-    parts.append(format_html_join("", '<a href="{}"><title>{}</title><rect class="{}" x="{}" y="{}" width="{}" '
-                                  'height="{}" rx="2"/>{}</a>',
-                                  ((bar.href, bar.title, bar.css_class, _f(bar.x), _f(bar.y), _f(bar.width),
-                                    BAR_HEIGHT, _lock_mark(bar)) for bar in chart.bars)))
-    if chart.now_x is not None:
-        parts.append(format_html('<line class="gantt-now" x1="{}" y1="0" x2="{}" y2="{}"><title>{}</title></line>',
-                                 _f(chart.now_x), _f(chart.now_x), height, _("Now")))
-    parts.append(mark_safe("</svg>"))  # noqa: S308 (a constant)
-    return mark_safe("".join(str(part) for part in parts))  # noqa: S308 (parts built by format_html)
+    return {
+        "width": chart.width, "height": height, "adjustable": chart.adjustable,
+        "window_minutes": round(chart.window.seconds / 60), "chart_width": CHART_WIDTH,
+        "rows": [{"y": row.y, "height": ROW_HEIGHT, "label_y": _f(row.y + ROW_HEIGHT - 7), "label": row.label}
+                 for row in chart.rows],
+        "ticks": [{"x": _f(t.x), "label_x": _f(t.x + 3), "label": t.label} for t in chart.ticks],
+        "bars": [{"href": bar.href, "title": bar.title, "css": bar.css_class, "x": _f(bar.x), "y": _f(bar.y),
+                  "w": _f(bar.width), "h": BAR_HEIGHT, "lock": _lock_mark(bar)} for bar in chart.bars],
+        "now_x": None if chart.now_x is None else _f(chart.now_x),
+    }
 
 
 def _local_midnight(day, tz):
@@ -234,11 +222,11 @@ def _tooltip(op, tz):
 
 
 def _lock_mark(bar):
+    """Where a locked bar's padlock goes (a rect and its shackle), or None."""
     if not bar.operation.locked:
-        return ""
+        return None
     x, y = bar.x + 2, bar.y + 6
-    return format_html('<g class="gantt-lock"><rect x="{}" y="{}" width="7" height="6"/>'
-                       '<path d="M{} {} v-2 a2.5 2.5 0 0 1 5 0 v2"/></g>', _f(x), _f(y), _f(x + 1), _f(y))
+    return {"x": _f(x), "y": _f(y), "shackle_x": _f(x + 1)}
 
 
 def _ticks(window, tz):

@@ -55,7 +55,7 @@ def _gantt_page(request, group_by, url_name):
         "title": title,
         "group_by": group_by,
         "can_adjust": can_adjust,
-        "svg": gantt.render_svg(chart, title=title),
+        "gantt_chart": gantt.drawing(chart),
         "zoom": zoom,
         "time_zone": str(tz),
         "day": day,

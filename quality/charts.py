@@ -1,9 +1,6 @@
-"""Server-rendered SVG for the SPC page: the X̄ and R charts and the defect Pareto chart.
-
-Only numbers and escaped labels go into the markup, so the SVG is safe to insert into the page."""
-
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+"""Geometry for the SPC page's charts: the X̄ and R charts and the defect Pareto chart. As for the
+dashboard (reports/charts.py), Python computes the positions and templates/quality/charts/ draws the
+shapes, so every label goes through the template's escaping."""
 
 WIDTH, HEIGHT = 960, 240
 LEFT, RIGHT, TOP, BOTTOM = 88, 16, 16, 28
@@ -50,17 +47,18 @@ def _scale(low, high):
 def _step_line(xs, ys, css):
     """A limit line: straight when it is the same for every subgroup, else a step per subgroup."""
     if len(set(ys)) == 1:
-        return f'<line class="{css}" x1="{xs[0]:.1f}" x2="{xs[-1]:.1f}" y1="{ys[0]:.1f}" y2="{ys[0]:.1f}"/>'
+        return {"css": css, "x1": f"{xs[0]:.1f}", "x2": f"{xs[-1]:.1f}", "y": f"{ys[0]:.1f}"}
     points = []
     for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
         half = (xs[1] - xs[0]) / 2 if len(xs) > 1 else 0
         points.append(f"{x - half if i else x:.1f},{y:.1f}")
         points.append(f"{x + half if i < len(xs) - 1 else x:.1f},{y:.1f}")
-    return f'<polyline class="{css}" fill="none" points="{" ".join(points)}"/>'
+    return {"css": css, "points": " ".join(points)}
 
 
-def control_chart_svg(chart, *, which, title):
-    """`which` is "x" (subgroup means) or "r" (ranges)."""
+def control_chart(chart, *, which):
+    """The geometry of an X̄ chart (`which` "x": subgroup means) or an R chart ("r": ranges), drawn by
+    templates/quality/charts/control.html. Numbers are formatted here (one decimal), labels stay text."""
     groups = chart.subgroups
     if which == "x":
         values = [g.mean for g in groups]
@@ -82,56 +80,44 @@ def control_chart_svg(chart, *, which, title):
     def y(v):
         return TOP + plot_h * (high - v) / (high - low)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="spc-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
-             f'role="img" aria-label="{escape(title)}" data-chart="{which}">',
-             f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" class="spc-plot"/>']
     limits = (("UCL", upper, "spc-limit"), ("CL", center, "spc-center"), ("LCL", lower, "spc-limit"))
     # Limits close together would print their captions over each other: they are spread apart.
     label_ys = _spread([y(series[-1]) + 4 for _label, series, _css in limits])
-    for (label, series, css), label_y in zip(limits, label_ys, strict=True):
-        parts.append(_step_line(xs, [y(v) for v in series], css))
-        parts.append(f'<text x="{LEFT - 4}" y="{label_y:.1f}" class="spc-label" text-anchor="end">'
-                     f'{label} {_fmt(series[-1])}</text>')
+    specs = []
     if which == "x":
-        for label, value in (("LSL", chart.lsl), ("USL", chart.usl)):
-            if value is not None:
-                parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
-                             f'class="spc-spec"/><text x="{LEFT + plot_w}" y="{y(value) - 3:.1f}" class="spc-label" '
-                             f'text-anchor="end">{label} {_fmt(value)}</text>')
-    parts.append('<polyline class="spc-series" fill="none" points="'
-                 + " ".join(f"{x:.1f},{y(v):.1f}" for x, v in zip(xs, values, strict=True)) + '"/>')
+        specs = [{"label": label, "value": _fmt(value), "y": f"{y(value):.1f}", "text_y": f"{y(value) - 3:.1f}"}
+                 for label, value in (("LSL", chart.lsl), ("USL", chart.usl)) if value is not None]
     many = len(groups) > 200
-    for group, x, v, out in zip(groups, xs, values, outs, strict=True):
+    return {
+        "which": which, "width": WIDTH, "height": HEIGHT, "left": LEFT, "top": TOP, "plot_w": plot_w,
+        "plot_h": plot_h, "right_x": LEFT + plot_w, "label_x": LEFT - 4,
+        "limits": [{"line": _step_line(xs, [y(v) for v in series], css), "label": label, "value": _fmt(series[-1]),
+                    "label_y": f"{label_y:.1f}"}
+                   for (label, series, css), label_y in zip(limits, label_ys, strict=True)],
+        "specs": specs,
+        "series": " ".join(f"{x:.1f},{y(v):.1f}" for x, v in zip(xs, values, strict=True)),
         # With many subgroups only the points out of control are drawn (the line shows the rest).
-        if many and not out:
-            continue
-        css = "spc-point spc-out" if out else "spc-point"
-        parts.append(f'<circle cx="{x:.1f}" cy="{y(v):.1f}" r="{2 if many else 3}" class="{css}">'
-                     f'<title>{escape(group.label)}: {_fmt(v)}</title></circle>')
-    parts.append("</svg>")
-    return mark_safe("".join(parts))
+        "points": [{"cx": f"{x:.1f}", "cy": f"{y(v):.1f}", "r": 2 if many else 3, "out": out, "label": group.label,
+                    "value": _fmt(v)}
+                   for group, x, v, out in zip(groups, xs, values, outs, strict=True) if out or not many],
+    }
 
 
-def pareto_svg(bars, *, title):
-    if not bars:
-        return ""
+def pareto_chart(bars):
+    """The geometry of the defect Pareto chart (templates/quality/charts/pareto.html): one column per
+    defect, its caption cut to the column's width, and the cumulative line."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT - 40, HEIGHT - TOP - BOTTOM - 40
-    most = max(bar.count for bar in bars)
-    slot = plot_w / len(bars)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="spc-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-             f'aria-label="{escape(title)}" data-chart="pareto">',
-             f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" class="spc-plot"/>']
-    points = []
+    most = max((bar.count for bar in bars), default=0) or 1
+    slot = plot_w / max(len(bars), 1)
+    columns, points = [], []
     for i, bar in enumerate(bars):
         height = plot_h * bar.count / most
         x = LEFT + i * slot
-        parts.append(f'<rect x="{x + slot * 0.1:.1f}" y="{TOP + plot_h - height:.1f}" width="{slot * 0.8:.1f}" '
-                     f'height="{height:.1f}" class="pareto-bar pareto-{escape(bar.defect_class)}">'
-                     f'<title>{escape(bar.label)}: {bar.count}</title></rect>')
-        parts.append(f'<text x="{x + slot / 2:.1f}" y="{TOP + plot_h + 14}" class="spc-label" text-anchor="middle">'
-                     f'{escape(_fit(bar.label, slot - LABEL_GAP * 2))}<title>{escape(bar.label)}</title></text>')
+        columns.append({"x": f"{x + slot * 0.1:.1f}", "y": f"{TOP + plot_h - height:.1f}", "w": f"{slot * 0.8:.1f}",
+                        "h": f"{height:.1f}", "defect_class": bar.defect_class, "label": bar.label,
+                        "caption": _fit(bar.label, slot - LABEL_GAP * 2), "count": bar.count,
+                        "text_x": f"{x + slot / 2:.1f}"})
         points.append(f"{x + slot / 2:.1f},{TOP + plot_h * (1 - bar.cumulative / 100):.1f}")
-    parts.append(f'<polyline class="pareto-cumulative" fill="none" points="{" ".join(points)}"/>')
-    parts.append(f'<text x="{LEFT + plot_w + 4}" y="{TOP + 10}" class="spc-label">100 %</text>')
-    parts.append("</svg>")
-    return mark_safe("".join(parts))
+    return {"width": WIDTH, "height": HEIGHT, "left": LEFT, "top": TOP, "plot_w": plot_w, "plot_h": plot_h,
+            "columns": columns, "cumulative": " ".join(points), "caption_y": TOP + plot_h + 14,
+            "hundred_x": LEFT + plot_w + 4, "hundred_y": TOP + 10}

@@ -501,8 +501,8 @@ def spc_page(request):
             chart = spc.xbar_r(selectors.spc_subgroups(product, name, data["subgroups"] or 25), lsl=lsl, usl=usl)
             context.update(characteristic=characteristic, chart=chart)
             if chart is not None:
-                context["x_svg"] = charts.control_chart_svg(chart, which="x", title=_("X̄ chart"))
-                context["r_svg"] = charts.control_chart_svg(chart, which="r", title=_("R chart"))
+                context["x_chart"] = charts.control_chart(chart, which="x")
+                context["r_chart"] = charts.control_chart(chart, which="r")
         end_day = data["date_to"] or timezone.localdate()
         start_day = data["date_from"] or end_day - timedelta(days=90)
         bars = spc.pareto(selectors.defect_counts(product, start=_day_start(start_day),
@@ -510,5 +510,5 @@ def spc_page(request):
         for bar in bars:
             bar.class_label = DefectClass(bar.defect_class).label
         context.update(bars=bars, start_day=start_day, end_day=end_day,
-                       pareto_svg=charts.pareto_svg(bars, title=_("Defect Pareto")))
+                       pareto_chart=charts.pareto_chart(bars))
     return render(request, "quality/spc.html", context)

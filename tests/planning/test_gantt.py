@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +31,11 @@ def operation(center="WC-A", unit=0, start=None, end=None, order_id=1, order_num
               "center_code": center, "unit": unit, "start": start or local(MONDAY, 8), "end": end or local(MONDAY, 12)}
     values.update(extra)
     return gantt.GanttOperation(**values)
+
+
+def render_svg(chart, *, title):
+    """The chart as the Gantt page draws it (planning/_gantt_chart.html over gantt.drawing)."""
+    return render_to_string("planning/_gantt_chart.html", {"c": gantt.drawing(chart), "title": title})
 
 
 def chart_of(operations, *, zoom=gantt.WEEK, group_by=gantt.BY_CENTER, now=None):
@@ -93,14 +99,14 @@ def test_now_line_is_at_now_inside_the_window_and_absent_outside():
     assert chart_of([], now=local(MONDAY + timedelta(days=3), 12)).now_x == pytest.approx(
         gantt.LABEL_WIDTH + 1200 / 7 * 3.5)
     assert chart_of([], now=local(MONDAY + timedelta(days=7), 0)).now_x is None
-    assert "gantt-now" not in gantt.render_svg(chart_of([]), title="x")
+    assert "gantt-now" not in render_svg(chart_of([]), title="x")
 
 
 def test_rush_late_and_locked_operations_get_their_classes_and_a_lock_mark():
     chart = chart_of([operation(), operation(rush=True), operation(late=True), operation(locked=True)])
     assert [bar.css_class for bar in chart.bars] == ["gantt-bar", "gantt-bar gantt-rush", "gantt-bar gantt-late",
                                                      "gantt-bar gantt-locked"]
-    svg = gantt.render_svg(chart, title="Gantt")
+    svg = render_svg(chart, title="Gantt")
     assert svg.count('class="gantt-lock"') == 1
     assert "(rush)" in chart.bars[1].title and "(late)" in chart.bars[2].title
 
@@ -130,7 +136,7 @@ def test_long_row_labels_are_shortened():
 
 def test_svg_escapes_user_text():
     op = operation(customer_name="<script>alert(1)</script>", description='"><b>x')
-    svg = gantt.render_svg(chart_of([op], group_by=gantt.BY_ORDER), title="Gantt")
+    svg = render_svg(chart_of([op], group_by=gantt.BY_ORDER), title="Gantt")
     assert "<script>" not in svg and "<b>" not in svg
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
 
@@ -252,3 +258,13 @@ def test_user_text_is_escaped(client, shop):
     page = gantt_page(client, user_with_role("planner"), "planning:gantt_orders").content.decode()
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_drawing_has_a_bar_per_operation_and_the_now_line_in_the_readers_language():
+    from django.utils import translation
+
+    ops = [operation(), operation(unit=1), operation(center="WC-B", locked=True)]
+    with translation.override("zh-hans"):
+        svg = render_svg(chart_of(ops, now=local(MONDAY + timedelta(days=1), 10)), title="甘特图")
+    assert svg.count('<rect class="gantt-bar') == 3 and svg.count('class="gantt-row-band"') == 3
+    assert '<title>现在</title>' in svg and 'aria-label="甘特图"' in svg

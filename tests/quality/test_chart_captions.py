@@ -4,8 +4,18 @@ and control-limit captions of limits that lie close together are spread apart.""
 
 import re
 
-from quality.charts import FONT, _text_width, control_chart_svg, pareto_svg
+from django.template.loader import render_to_string
+
+from quality.charts import FONT, _text_width, control_chart, pareto_chart
 from quality.spc import Subgroup, pareto, xbar_r
+
+
+def control_chart_svg(chart, *, which, title):
+    return render_to_string("quality/charts/control.html", {"c": control_chart(chart, which=which), "title": title})
+
+
+def pareto_svg(bars, *, title):
+    return render_to_string("quality/charts/pareto.html", {"c": pareto_chart(bars), "title": title})
 
 
 def captions(svg):
@@ -34,3 +44,21 @@ def test_close_control_limits_get_captions_apart():
     limits = sorted(y for _x, y, text in captions(svg) if text.split()[0] in ("UCL", "CL", "LCL"))
     assert len(limits) == 3
     assert all(b - a >= FONT for a, b in zip(limits, limits[1:], strict=False))
+
+
+def test_the_control_chart_draws_one_point_per_subgroup_and_marks_those_out_of_control():
+    groups = [Subgroup(label=f"QI-{i}", size=5, mean=50 + (i % 3) * 0.1 + (5 if i == 6 else 0), range=0.3)
+              for i in range(12)]
+    svg = control_chart_svg(xbar_r(groups), which="x", title="X")
+    assert svg.count("<circle ") == 12 and svg.count('class="spc-point spc-out"') == 1
+    assert "<title>QI-6: " in svg and svg.count("<polyline ") == 1  # equal sizes: straight limit lines
+
+
+def test_chart_labels_are_escaped():
+    hostile = '<script>alert("x")</script>'
+    bars = pareto([(hostile, "major", 3), ("Scratch", "minor", 1)])
+    svg = pareto_svg(bars, title=f"Pareto {hostile}")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert svg.count('class="pareto-bar ') == 2
+    groups = [Subgroup(label=hostile, size=5, mean=50 + i * 0.1, range=0.3) for i in range(3)]
+    assert "<script>" not in control_chart_svg(xbar_r(groups), which="r", title=hostile)

@@ -97,6 +97,15 @@ def test_the_spc_page_shows_the_numbers_and_marks_the_point_out_of_control(clien
     assert 'data-testid="pareto-row"' in html and "Diameter" in html
 
 
+def test_the_spc_charts_are_drawn_in_the_readers_language(client, inspected):
+    client.force_login(user_with_role("qc"))
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(reverse("quality:spc"), {"product": inspected.pk, "characteristic": DIAMETER.name})
+    html = page.content.decode()
+    assert 'aria-label="X̄ 图" data-chart="x"' in html and 'aria-label="R 图" data-chart="r"' in html
+    assert html.count('<circle cx=') == 2 * len(DATA)  # one point per subgroup on each chart
+
+
 @pytest.mark.django_db
 def test_the_spc_page_costs_the_same_queries_for_more_inspections(client, inspected, sales):
     qc = user_with_role("qc")
