@@ -19,13 +19,8 @@ from record_pages.filters import (
 from .forms import ItemFilterForm
 from .models import (
     PO_OPEN,
-    Item,
     MaterialDelay,
-    MaterialPrepSheet,
-    PurchaseOrder,
     PurchaseOrderLine,
-    PurchaseRequest,
-    Supplier,
 )
 from .prep_sheet_forms import PrepSheetFilterForm
 from .prep_sheets import OPEN_SHEET
@@ -67,10 +62,7 @@ class ItemFilter(FormFilterSet):
     bom = WithActiveFilter(field_name="boms")
     sort = SortFilter(ITEM_SORTS, "code", then=("id",))
 
-    class Meta:
-        model = Item
-        form = ItemFilterForm
-        fields = []
+    form_class = ItemFilterForm
 
 
 class PrepSheetFilter(FormFilterSet):
@@ -80,10 +72,7 @@ class PrepSheetFilter(FormFilterSet):
     day = django_filters.Filter(method="made_on")
     sort = SortFilter(SHEET_SORTS, "-created")
 
-    class Meta:
-        model = MaterialPrepSheet
-        form = PrepSheetFilterForm
-        fields = []
+    form_class = PrepSheetFilterForm
 
     def made_on(self, qs, _name, day):
         start, end = day_range(day)
@@ -94,10 +83,7 @@ class SupplierFilter(FormFilterSet):
     q = SearchFilter("code__icontains", "name__icontains")
     status = ActiveFilter()
 
-    class Meta:
-        model = Supplier
-        form = SupplierFilterForm
-        fields = []
+    form_class = SupplierFilterForm
 
 
 class PurchaseRequestFilter(FormFilterSet):
@@ -105,10 +91,7 @@ class PurchaseRequestFilter(FormFilterSet):
     status = django_filters.Filter(field_name="status")
     sort = SortFilter(PR_SORTS, "-requested")
 
-    class Meta:
-        model = PurchaseRequest
-        form = PurchaseRequestFilterForm
-        fields = []
+    form_class = PurchaseRequestFilterForm
 
 
 def _on_po_line(text):
@@ -122,10 +105,7 @@ class PurchaseOrderFilter(FormFilterSet):
     supplier = django_filters.Filter(field_name="supplier")
     sort = SortFilter(PO_SORTS, "-created")
 
-    class Meta:
-        model = PurchaseOrder
-        form = PurchaseOrderFilterForm
-        fields = []
+    form_class = PurchaseOrderFilterForm
 
 
 def _affecting_order(text):
@@ -137,7 +117,4 @@ class MaterialDelayFilter(FormFilterSet):
                      "purchase_order_line__purchase_order__number__icontains", _affecting_order)
     sort = SortFilter(DELAY_SORTS, "-created")
 
-    class Meta:
-        model = MaterialDelay
-        form = MaterialDelayFilterForm
-        fields = []
+    form_class = MaterialDelayFilterForm

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from record_pages.filters import ActiveFilter, FlagFilter, FormFilterSet, SearchFilter, SortFilter
 
-from .models import Item, Location, StockBalance, StockMove, Warehouse
+from .models import Item
 from .stock_forms import (
     BalanceFilterForm,
     CountFilterForm,
@@ -47,10 +47,7 @@ class ItemStockFilter(FormFilterSet):
     below_reorder_point = FlagFilter(BELOW_REORDER_POINT)
     sort = SortFilter(ITEM_STOCK_SORTS, "code", then=("id",))
 
-    class Meta:
-        model = Item
-        form = ItemStockFilterForm
-        fields = []
+    form_class = ItemStockFilterForm
 
     def filter_queryset(self, queryset):
         cleaned = self.cleaned
@@ -95,10 +92,7 @@ class BalanceFilter(FormFilterSet):
     below_reorder_point = FlagFilter(_below_reorder_point)
     sort = SortFilter(BALANCE_SORTS, "item", then=("pk",))
 
-    class Meta:
-        model = StockBalance
-        form = BalanceFilterForm
-        fields = []
+    form_class = BalanceFilterForm
 
 
 class LedgerFilter(FormFilterSet):
@@ -110,10 +104,7 @@ class LedgerFilter(FormFilterSet):
     date_from = django_filters.Filter(field_name="created_at__date", lookup_expr="gte")
     date_to = django_filters.Filter(field_name="created_at__date", lookup_expr="lte")
 
-    class Meta:
-        model = StockMove
-        form = LedgerFilterForm
-        fields = []
+    form_class = LedgerFilterForm
 
 
 class LedgerBalanceFilter(FormFilterSet):
@@ -123,10 +114,7 @@ class LedgerBalanceFilter(FormFilterSet):
     location = django_filters.Filter(field_name="location")
     lot = django_filters.Filter(field_name="lot__number")
 
-    class Meta:
-        model = StockBalance
-        form = LedgerFilterForm
-        fields = []
+    form_class = LedgerFilterForm
 
     @property
     def matches_ledger(self):
@@ -138,20 +126,14 @@ class CountSheetFilter(FormFilterSet):
     location = SearchFilter("location__code__istartswith")
     q = SearchFilter("item__code__icontains", "item__name__icontains")
 
-    class Meta:
-        model = StockBalance
-        form = CountFilterForm
-        fields = []
+    form_class = CountFilterForm
 
 
 class WarehouseFilter(FormFilterSet):
     status = ActiveFilter()
     q = SearchFilter("code__icontains", "name__icontains")
 
-    class Meta:
-        model = Warehouse
-        form = MasterDataFilterForm
-        fields = []
+    form_class = MasterDataFilterForm
 
 
 class LocationFilter(FormFilterSet):
@@ -160,7 +142,4 @@ class LocationFilter(FormFilterSet):
     q = SearchFilter("code__icontains", "zone__icontains", "bin__icontains")
     sort = SortFilter(LOCATION_SORTS, "pick", then=("pk",))
 
-    class Meta:
-        model = Location
-        form = LocationFilterForm
-        fields = []
+    form_class = LocationFilterForm

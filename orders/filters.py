@@ -8,7 +8,6 @@ from record_pages.filters import ActiveFilter, FlagFilter, FormFilterSet, Search
 
 from .forms import OrderFilterForm
 from .masterdata_forms import CustomerFilterForm, ProductFilterForm
-from .models import Customer, Order, Product
 
 CUSTOMER_SORTS = {
     "code": ("code",), "-code": ("-code",),
@@ -38,10 +37,7 @@ class OrderFilter(FormFilterSet):
     mine = FlagFilter(lambda filterset: Q(created_by=filterset.user))
     sort = SortFilter(OrderFilterForm.SORTS, "priority")
 
-    class Meta:
-        model = Order
-        form = OrderFilterForm
-        fields = []
+    form_class = OrderFilterForm
 
 
 class CustomerFilter(FormFilterSet):
@@ -52,10 +48,7 @@ class CustomerFilter(FormFilterSet):
     payment_terms = django_filters.Filter(field_name="payment_terms")
     sort = SortFilter(CUSTOMER_SORTS, "code", then=("id",))
 
-    class Meta:
-        model = Customer
-        form = CustomerFilterForm
-        fields = []
+    form_class = CustomerFilterForm
 
 
 class ProductFilter(FormFilterSet):
@@ -65,7 +58,4 @@ class ProductFilter(FormFilterSet):
     currency = django_filters.Filter(field_name="currency")
     sort = SortFilter(PRODUCT_SORTS, "sku", then=("id",))
 
-    class Meta:
-        model = Product
-        form = ProductFilterForm
-        fields = []
+    form_class = ProductFilterForm

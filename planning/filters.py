@@ -3,11 +3,9 @@
 
 import django_filters
 
-from inventory.models import Item
 from record_pages.filters import ActiveFilter, FormFilterSet, SearchFilter, SortFilter, WithActiveFilter
 
 from .forms import RoutingFilterForm, WorkCenterFilterForm
-from .models import WorkCenter
 
 WORK_CENTER_SORTS = {
     "code": ("code",), "-code": ("-code",), "name": ("name", "code"), "-name": ("-name", "code"),
@@ -21,17 +19,11 @@ class WorkCenterFilter(FormFilterSet):
     calendar = django_filters.Filter(field_name="calendar")
     sort = SortFilter(WORK_CENTER_SORTS, "code", then=("id",))
 
-    class Meta:
-        model = WorkCenter
-        form = WorkCenterFilterForm
-        fields = []
+    form_class = WorkCenterFilterForm
 
 
 class RoutingFilter(FormFilterSet):
     q = SearchFilter("code__icontains", "name__icontains")
     routing = WithActiveFilter(field_name="routings")
 
-    class Meta:
-        model = Item
-        form = RoutingFilterForm
-        fields = []
+    form_class = RoutingFilterForm

@@ -22,7 +22,4 @@ class ExceptionFilter(FormFilterSet):
     q = SearchFilter("number__icontains", "description__icontains", "work_center__code__icontains", _on_order)
     sort = SortFilter(ExceptionFilterForm.SORTS, "-reported")
 
-    class Meta:
-        model = ExceptionReport
-        form = ExceptionFilterForm
-        fields = []
+    form_class = ExceptionFilterForm

@@ -6,7 +6,7 @@ import django_filters
 from record_pages.filters import FormFilterSet, SearchFilter, SortFilter
 
 from .forms import InspectionFilterForm, NonconformanceFilterForm
-from .models import QUEUE_STATUSES, Inspection, Nonconformance
+from .models import QUEUE_STATUSES
 
 # "" is the list's default: rush first (急单), newest first; "queue": rush first, oldest first.
 INSPECTION_SORTS = {
@@ -32,10 +32,7 @@ class InspectionFilter(FormFilterSet):
     source = django_filters.Filter(field_name="source")
     sort = InspectionSort(INSPECTION_SORTS, "")
 
-    class Meta:
-        model = Inspection
-        form = InspectionFilterForm
-        fields = []
+    form_class = InspectionFilterForm
 
 
 class NonconformanceFilter(FormFilterSet):
@@ -43,7 +40,4 @@ class NonconformanceFilter(FormFilterSet):
                      "product__sku__icontains", "product__name__icontains")
     status = django_filters.Filter(field_name="status")
 
-    class Meta:
-        model = Nonconformance
-        form = NonconformanceFilterForm
-        fields = []
+    form_class = NonconformanceFilterForm

@@ -2,7 +2,7 @@
 (HackSoft's pattern: `order_list(user, filters=request.GET)` returns `OrderFilter(filters, qs).qs`).
 
 Each list already has a filter form that the page renders (labels, widgets, choices, validation);
-the FilterSet takes that form as it is (`Meta.form`) and only declares how each cleaned value narrows
+the FilterSet takes that form as it is (`form_class`) and only declares how each cleaned value narrows
 the queryset, so a field is described once. The helpers below are the shapes every list repeats:
 a free-text search, an active/inactive/all switch, a status that may name a group, and a sort."""
 
@@ -26,9 +26,11 @@ class FormFilterSet(django_filters.FilterSet):
         self.user = user  # for filters about the reader ("entered by me")
         super().__init__(data, queryset, **kwargs)
 
+    form_class = None  # the list's filter form (required)
+
     def get_form_class(self):
         # The form's own fields win over the fields django-filter would derive from the filters.
-        return self._meta.form
+        return self.form_class
 
     @property
     def cleaned(self) -> dict:

@@ -7,7 +7,6 @@ from django.db.models import F, Q
 from record_pages.filters import FlagFilter, FormFilterSet, SearchFilter, SortFilter
 
 from .forms import ComplaintFilterForm, ShipmentFilterForm
-from .models import Complaint, Shipment
 
 SHIPMENT_SORTS = {
     "-created": ["-created_at", "-pk"], "created": ["created_at", "pk"], "number": ["number"],
@@ -27,10 +26,7 @@ class ShipmentFilter(FormFilterSet):
     shipped_to = django_filters.Filter(field_name="actual_ship_date", lookup_expr="lte")
     sort = SortFilter(SHIPMENT_SORTS, "-created")
 
-    class Meta:
-        model = Shipment
-        form = ShipmentFilterForm
-        fields = []
+    form_class = ShipmentFilterForm
 
 
 class ComplaintFilter(FormFilterSet):
@@ -39,7 +35,4 @@ class ComplaintFilter(FormFilterSet):
     status = django_filters.Filter(field_name="status")
     sort = SortFilter(COMPLAINT_SORTS, "-created")
 
-    class Meta:
-        model = Complaint
-        form = ComplaintFilterForm
-        fields = []
+    form_class = ComplaintFilterForm
