@@ -47,7 +47,7 @@ def test_close_control_limits_get_captions_apart():
 
 
 def test_the_control_chart_draws_one_point_per_subgroup_and_marks_those_out_of_control():
-    groups = [Subgroup(label=f"QI-{i}", size=5, mean=50 + (i % 3) * 0.1 + (5 if i == 6 else 0), range=0.3)
+    groups = [Subgroup(label=f"QI-{i}", size=5, mean=50 + (i % 3) * 0.1 + (5 if i == 6 else 0), range=2.0)
               for i in range(12)]
     svg = control_chart_svg(xbar_r(groups), which="x", title="X")
     assert svg.count("<circle ") == 12 and svg.count('class="spc-point spc-out"') == 1
