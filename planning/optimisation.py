@@ -643,8 +643,8 @@ def run_review(run, now=None):
 
 def comparison_charts(run, *, order_url):
     """Two small Gantt charts by work center over the days the run's operations cover: the plan it started
-    from and its proposal (SVG, planning.gantt), or None without a proposal. One query for the operations'
-    orders, items and descriptions; `order_url(order_id)` is each bar's link."""
+    from and its proposal (geometry for planning/_gantt_chart.html), or None without a proposal. One query
+    for the operations' orders, items and descriptions; `order_url(order_id)` is each bar's link."""
     rows = (run.proposal or {}).get("operations") or []
     if not rows:
         return None
@@ -680,6 +680,6 @@ def comparison_charts(run, *, order_url):
                           datetime.combine(last, datetime.min.time(), tzinfo=tz),
                           gantt.WEEK if (last - first).days <= 14 else gantt.MONTH)
     titles = {"current": _("Current plan"), "proposed": _("Proposal")}
-    return {side: gantt.render_svg(gantt.layout(ops, window, group_by=gantt.BY_CENTER, now=timezone.now(), tz=tz,
-                                                order_url=order_url), title=titles[side])
+    return {side: {"drawing": gantt.drawing(gantt.layout(ops, window, group_by=gantt.BY_CENTER, now=timezone.now(),
+                                                         tz=tz, order_url=order_url)), "title": titles[side]}
             for side, ops in charts.items()}
