@@ -20,8 +20,19 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ShipmentForm(forms.Form):
+class EntryKeyedForm(forms.Form):
+    """A form with a one-time entry key (the same submission sent twice is written once). The key is a
+    hidden field, whose own errors no template shows: a key that does not read is said for the whole form."""
+
     entry_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def clean(self):
+        if self.errors.pop("entry_key", None):
+            self.add_error(None, _("This form could not be read back: reload the page and enter it again."))
+        return super().clean()
+
+
+class ShipmentForm(EntryKeyedForm):
     ship_to_name = forms.CharField(label=gettext_lazy("Consignee"), max_length=200)
     ship_to_address = forms.CharField(label=gettext_lazy("Shipping address"),
                                       widget=forms.Textarea(attrs={"rows": 3}))
@@ -133,8 +144,7 @@ class TrackingLinkForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Given to"), max_length=100, required=False)
 
 
-class ComplaintForm(forms.Form):
-    entry_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+class ComplaintForm(EntryKeyedForm):
     shipment = forms.TypedChoiceField(label=gettext_lazy("Shipment"), required=False, coerce=int, empty_value=None)
     lot = forms.TypedChoiceField(label=gettext_lazy("Lot"), required=False, coerce=int, empty_value=None)
     description = forms.CharField(label=gettext_lazy("What the customer reports"),
@@ -169,8 +179,7 @@ class InvestigationForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
 
 
-class ReturnForm(forms.Form):
-    entry_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+class ReturnForm(EntryKeyedForm):
     shipment_line = forms.TypedChoiceField(label=gettext_lazy("Shipped goods"), coerce=int)
     quantity = DecimalTextField(label=gettext_lazy("Quantity returned"), max_length=20,
                                 error_messages={"required": gettext_lazy("Enter the quantity returned.")})
