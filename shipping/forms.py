@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orders.forms import DecimalTextField, WholeNumberField
+from orders.forms import DecimalTextField, EntryKeyErrorShown, WholeNumberField
 from orders.quantities import format_number, parse_typed
 
 from .models import ComplaintStatus, ShipmentStatus
@@ -20,16 +20,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class EntryKeyedForm(forms.Form):
-    """A form with a one-time entry key (the same submission sent twice is written once). The key is a
-    hidden field, whose own errors no template shows: a key that does not read is said for the whole form."""
-
+class EntryKeyedForm(EntryKeyErrorShown, forms.Form):
     entry_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
-
-    def clean(self):
-        if self.errors.pop("entry_key", None):
-            self.add_error(None, _("This form could not be read back: reload the page and enter it again."))
-        return super().clean()
 
 
 class ShipmentForm(EntryKeyedForm):

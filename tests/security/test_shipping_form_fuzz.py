@@ -22,8 +22,11 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from orders.models import Order
 from shipping import complaints, services, tracking
+from tests.fixtures.factories import CustomerFactory, ProductFactory
 from tests.fixtures.form_fuzz import UNREADABLE, FormParser, fill, one_field_at_a_time, submit_variants
+from tests.security.test_bad_input import entry_post
 from tests.shipping.helpers import (
     deliver,
     details,
@@ -208,6 +211,18 @@ def test_a_damaged_entry_key_is_refused_with_a_message_not_silently(world):
         assert response.status_code == 200
         assert "This form could not be read back: reload the page and enter it again." in response.content.decode()
     assert rows() == before
+
+
+def test_the_order_entry_form_says_so_too(role_users):
+    """The same class in the order entry form (its entry key is hidden as well)."""
+    CustomerFactory(code="C-EAST")
+    ProductFactory(sku="GEAR-1")
+    client = Client()
+    client.force_login(role_users["sales"])
+    response = client.post("/orders/new/", entry_post(entry_key="not-a-key"))
+    assert response.status_code == 200
+    assert "This form could not be read back: reload the page and enter it again." in response.content.decode()
+    assert not Order.objects.exists()
 
 
 def test_an_unreadable_ship_date_is_refused_not_taken_as_today(world):
