@@ -1,5 +1,5 @@
 """Order status changes told to the integrations that subscribed (WebhookSubscription): a delivery row
-per subscription and event, written in the order's transaction (orders.stage_hooks.on_transition), then
+per subscription and event, written in the order's transaction (an ON_TRANSITION reaction in orders.stage_hooks), then
 POSTed by a Celery task with a signature and retried with backoff; a beat sweep sends what is still
 pending. Only to addresses outbound.http allows (checked at registration and at every send), never
 following redirects; nothing more once the webhook is removed or its key revoked. A key bound to a

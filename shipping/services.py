@@ -16,7 +16,7 @@ Rules (each refusal is a ValidationError with every problem found; nothing is wr
   qc_passed with a "partial shipment" event on its timeline.
 - When every shipment of a fully shipped order has its proof of delivery the order moves
   shipped → delivered (transition "confirm_delivery").
-- Closing asks every stage's close checks (orders.stage_hooks.close_checks) first.
+- Closing asks every stage's close checks (orders.stage_hooks CLOSE_CHECK) first.
 """
 
 import uuid
@@ -636,7 +636,7 @@ def confirm_order_delivery(*, actor, order, expected_status=None) -> Order:
 # --- closing ---------------------------------------------------------------------------------------
 
 def open_delivery_items(order):
-    """Shipping's close check (orders.stage_hooks.close_checks): goods not shipped, shipments not
+    """Shipping's close check (a CLOSE_CHECK in orders.stage_hooks): goods not shipped, shipments not
     delivered, complaints still open."""
     from .models import OPEN_COMPLAINT_STATUSES, Complaint
 
