@@ -45,7 +45,7 @@ def table_csv(header, rows) -> bytes:
 
 
 def table_xlsx(header, rows, title) -> bytes:
-    from openpyxl import Workbook  # openpyxl (with numpy) loads in ~0.2 s: only an XLSX export pays for it
+    from openpyxl import Workbook  # lazy: openpyxl (with numpy) loads in ~0.2 s: only an XLSX export pays
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(str(title)[:31])

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -29,6 +30,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from alerts.services import create_alert
+from documents.models import Document, DocumentStatus
+from documents.services import request_document
 from systemtext.text import Text, joined, to_json
 
 from . import rules, stage_hooks
@@ -183,10 +186,6 @@ def impact_of(order, change):
 
 def _issued_documents(order, change):
     """The order's own documents already issued, and what happens to them."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from documents.models import Document, DocumentStatus
-
     issued = (Document.objects.filter(content_type=ContentType.objects.get_for_model(Order), object_id=order.pk,
                                       status=DocumentStatus.READY).order_by("kind", "-rendered_at"))
     rows = []
@@ -400,11 +399,6 @@ def _retotal(order):
 
 def _reissue_confirmation(actor, order):
     """A new order confirmation when one was issued: the customer gets the order as it now stands."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from documents.models import Document
-    from documents.services import request_document
-
     issued = Document.objects.filter(kind="order_confirmation", object_id=order.pk,
                                      content_type=ContentType.objects.get_for_model(Order)).exists()
     if issued and order.status != S.CANCELLED:

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext
 
 from exports.spreadsheets import export_response
 from orders.models import OrderStatus
+from planning.models import WorkCenter
 from record_pages.views import paginate
 
 from . import charts
@@ -94,8 +95,6 @@ def drill(request):
         week = None
     center = None
     if figure == "center":
-        from planning.models import WorkCenter
-
         center = WorkCenter.objects.filter(code=request.GET.get("center", "")).first()
         if center is None:
             raise Http404

@@ -46,7 +46,7 @@ from orders.services import record_event as record_order_event
 from orders.services import transition_order
 from systemtext.text import Text, joined, listed
 
-from .models import Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
+from .models import OPEN_COMPLAINT_STATUSES, Complaint, Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
 from .pod_files import checked_pod_file
 
 SHIP = "orders.ship_order"
@@ -500,7 +500,7 @@ def _cancel_leftover_drafts(*, actor, order, keep):
 def _request_delivery_note(actor, shipment):
     """Queue the delivery note (送货单) in the customer's document language (the kind's default), ready to
     print when the truck leaves."""
-    from .documents import PERMISSION
+    from .documents import PERMISSION  # cycle: documents → selectors → services
 
     if actor.has_perm(PERMISSION):
         document_services.request_document(actor=actor, kind=DELIVERY_NOTE, obj=shipment)
@@ -638,8 +638,6 @@ def confirm_order_delivery(*, actor, order, expected_status=None) -> Order:
 def open_delivery_items(order):
     """Shipping's close check (a CLOSE_CHECK in orders.stage_hooks): goods not shipped, shipments not
     delivered, complaints still open."""
-    from .models import OPEN_COMPLAINT_STATUSES, Complaint
-
     problems = []
     for line in order.lines.select_related("product").filter(shipped_quantity__lt=F("quantity")):
         problems.append(_("%(line)s: %(quantity)s not shipped.") % {
