@@ -42,7 +42,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 help:
 	@echo "make run      install everything, migrate, load demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test     run the whole test suite (pytest, incl. the embedded-default check)"
-	@echo "make install  Debian packages + .venv + the pinned runtime packages (pyproject.toml)"
+	@echo "make install  Debian packages + .venv + the locked runtime packages (requirements/runtime.txt)"
 	@echo "make install-dev  the same plus the dev extras (tests, lint, benchmarks)"
 	@echo "make lock     recompile requirements/runtime.txt and dev.txt from pyproject.toml (after changing it)"
 	@echo "make diagrams the state machines as docs/state-machines/<model>.dot (docs/architecture.md)"
