@@ -1,7 +1,8 @@
 """S3-compatible storage works with settings alone: a local S3 server (moto's server mode, on 127.0.0.1 only)
 holds the files, the web side (the test client) and a real Celery worker both point their default storage at
 it, a PDF rendered by the worker downloads through the app's download view, a proof-of-delivery scan uploaded
-through the delivery form downloads byte for byte, and nothing lands in the local MEDIA_ROOT.
+through the delivery form and a defect photo attached to an inspection download byte for byte, and nothing
+lands in the local MEDIA_ROOT.
 
 The worker is one this test starts on a queue of its own, with the bucket in its environment (the way a site
 configures it, config/settings/base.py): the session's worker was started without S3 settings."""
@@ -13,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -28,6 +30,7 @@ from tests.fixtures.services import (
     database_url,
     service_unavailable,
 )
+from tests.quality.setup import give_plan, made_product, order_awaiting_qc
 from tests.shipping.helpers import fg_location, finished_good, pick, produce, qc_passed_order, ship
 
 BUCKET = "orderflow-files"
@@ -148,13 +151,27 @@ def test_documents_and_uploads_round_trip_through_s3_compatible_storage(s3_site,
     pod = client.get(f"/shipping/shipments/{shipment.pk}/proof-of-delivery/")
     assert pod.status_code == 200 and b"".join(pod.streaming_content) == scan
 
+    # A quality attachment (a defect photo) uploaded on an inspection, back through its download view.
+    qc = user_with_role("qc")
+    product = made_product(sku="S3-QC")
+    give_plan(product, actor=qc)
+    _order, inspection = order_awaiting_qc(sales, product)
+    client.force_login(qc)
+    photo = io.BytesIO(scan)
+    photo.name = "缺陷.png"
+    assert client.post(reverse("quality:attachment_upload", args=[inspection.pk]), {"file": photo}).status_code == 302
+    attachment = inspection.attachments.get()
+    assert bucket.Object(attachment.file.name).get()["Body"].read() == scan
+    shown = client.get(reverse("quality:attachment_download", args=[attachment.pk]))
+    assert shown.status_code == 200 and b"".join(shown.streaming_content) == scan
+
     # Shipping queued the delivery note: the worker renders it into the bucket too.
     note = rendered(Document.objects.get(kind="delivery_note", object_id=shipment.pk))
     assert bucket.Object(note.file.name).get()["Body"].read().startswith(b"%PDF-")
 
     # Everything is in the bucket, nothing in the local folder.
     keys = {obj.key for obj in bucket.objects.all()}
-    assert {document.file.name, note.file.name, shipment.pod_file.name} <= keys
+    assert {document.file.name, note.file.name, shipment.pod_file.name, attachment.file.name} <= keys
     assert not s3_site.exists() or not any(path.is_file() for path in s3_site.rglob("*")), \
         sorted(str(p) for p in s3_site.rglob("*"))
     assert settings.STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
