@@ -20,6 +20,9 @@ from .items import (  # noqa: F401
     UnitConversion,
 )
 from .prep_sheets import (  # noqa: F401
+    ISSUE_PERM,
+    ISSUED_SHEET,
+    OPEN_SHEET,
     MaterialPrepSheet,
     MaterialPrepSheetEvent,
     MaterialPrepSheetLine,
@@ -29,6 +32,8 @@ from .prep_sheets import (  # noqa: F401
     PrepSheetStatus,
 )
 from .purchasing import (  # noqa: F401
+    APPROVE_PR,
+    CHANGE_PO,
     PO_OPEN,
     PR_LIVE,
     PR_NEXT_STEP,
@@ -44,6 +49,7 @@ from .purchasing import (  # noqa: F401
     Supplier,
 )
 from .stock import (  # noqa: F401
+    LOT_TRANSITION,
     Location,
     Lot,
     LotEvent,

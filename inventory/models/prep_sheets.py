@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import django_fsm as fsm
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -24,7 +25,20 @@ class PrepSheetStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("prep sheet status", "Cancelled")
 
 
-class MaterialPrepSheet(models.Model):
+OPEN_SHEET = [PrepSheetStatus.DRAFT, PrepSheetStatus.PARTIALLY_ISSUED, PrepSheetStatus.ISSUED]
+ISSUED_SHEET = [PrepSheetStatus.PARTIALLY_ISSUED, PrepSheetStatus.ISSUED]
+ISSUE_PERM = "inventory.issue_materialprepsheet"
+
+
+def _nothing_out(sheet):
+    return not sheet.lines.filter(issued_quantity__gt=F("returned_quantity")).exists()
+
+
+def _every_line_accepted(sheet):
+    return all(line.is_accepted for line in sheet.lines.all())
+
+
+class MaterialPrepSheet(fsm.ConcurrentTransitionMixin, models.Model):
     """The material prep sheet (物料准备单) of a planned order: what to pick, from where, in the order of
     the picking walk. An order has at most one open sheet (draft, partially issued, issued); a new one
     can follow an accepted one when the order still needs material."""
@@ -32,8 +46,8 @@ class MaterialPrepSheet(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     order = models.ForeignKey("orders.Order", verbose_name=_("order"), on_delete=models.PROTECT,
                               related_name="prep_sheets")
-    status = models.CharField(_("status"), max_length=20, choices=PrepSheetStatus.choices,
-                              default=PrepSheetStatus.DRAFT, db_index=True)
+    status = fsm.FSMField(_("status"), max_length=20, choices=PrepSheetStatus.choices,
+                          default=PrepSheetStatus.DRAFT, db_index=True, protected=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("prepared by"))
@@ -59,6 +73,28 @@ class MaterialPrepSheet(models.Model):
 
     def __str__(self):
         return self.number
+
+    # Transitions declare source, target, conditions and role; inventory.prep_sheets does the work.
+    @fsm.transition(status, source=OPEN_SHEET, target=fsm.RETURN_VALUE(*ISSUED_SHEET), permission=ISSUE_PERM)
+    def issue(self, *, complete):
+        """Material went out; `complete`: every line has all it needs."""
+        return PrepSheetStatus.ISSUED if complete else PrepSheetStatus.PARTIALLY_ISSUED
+
+    # A return reopens a fully issued sheet; any other sheet but a cancelled one keeps its status.
+    @fsm.transition(status, source=[*OPEN_SHEET, PrepSheetStatus.ACCEPTED],
+                    target=fsm.RETURN_VALUE(*OPEN_SHEET, PrepSheetStatus.ACCEPTED), permission=ISSUE_PERM)
+    def take_back(self):
+        return PrepSheetStatus.PARTIALLY_ISSUED if self.status == PrepSheetStatus.ISSUED else self.status
+
+    @fsm.transition(status, source=ISSUED_SHEET, target=PrepSheetStatus.ACCEPTED, conditions=[_every_line_accepted],
+                    permission="inventory.accept_materialprepsheet")
+    def accept(self):
+        pass
+
+    @fsm.transition(status, source=OPEN_SHEET, target=PrepSheetStatus.CANCELLED, conditions=[_nothing_out],
+                    permission="inventory.change_materialprepsheet")
+    def cancel(self):
+        pass
 
 
 class MaterialPrepSheetLine(models.Model):

@@ -11,6 +11,7 @@ for a planned order; issues, returns and production's acceptance are recorded pe
 
 from decimal import Decimal
 
+import django_fsm as fsm
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -80,9 +81,15 @@ class PurchaseRequestStatus(models.TextChoices):
 
 
 PR_LIVE = [PurchaseRequestStatus.OPEN, PurchaseRequestStatus.APPROVED]
+APPROVE_PR = "inventory.approve_purchaserequest"
 
 
-class PurchaseRequest(models.Model):
+def _may_withdraw_request(request, user):
+    """The requester withdraws their own request; an approver any request."""
+    return request.requested_by_id == user.pk or user.has_perm(APPROVE_PR)
+
+
+class PurchaseRequest(fsm.ConcurrentTransitionMixin, models.Model):
     """A request to buy `quantity` (in the item's unit) of an item by a date, usually for an order's
     shortage. Approved requests are turned into purchase order lines."""
 
@@ -94,8 +101,8 @@ class PurchaseRequest(models.Model):
                               on_delete=models.PROTECT, related_name="purchase_requests")
     note = StoredCharField(_("note"), max_length=300, blank=True)
     note_values = TextValuesField()
-    status = models.CharField(_("status"), max_length=10, choices=PurchaseRequestStatus.choices,
-                              default=PurchaseRequestStatus.OPEN, db_index=True)
+    status = fsm.FSMField(_("status"), max_length=10, choices=PurchaseRequestStatus.choices,
+                          default=PurchaseRequestStatus.OPEN, db_index=True, protected=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("requested by"))
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
@@ -127,6 +134,32 @@ class PurchaseRequest(models.Model):
         approve (planners and managers hold inventory.approve_purchaserequest, accounts.roles)."""
         return PR_NEXT_STEP.get(self.status, "")
 
+    # Transitions declare source, target and role; inventory.purchasing does the work and records it.
+    @fsm.transition(status, source=PurchaseRequestStatus.OPEN, target=PurchaseRequestStatus.APPROVED,
+                    permission=APPROVE_PR)
+    def approve(self):
+        pass
+
+    @fsm.transition(status, source=PurchaseRequestStatus.OPEN, target=PurchaseRequestStatus.REJECTED,
+                    permission=APPROVE_PR)
+    def reject(self):
+        pass
+
+    @fsm.transition(status, source=PR_LIVE, target=PurchaseRequestStatus.CANCELLED, permission=_may_withdraw_request)
+    def cancel(self):
+        pass
+
+    @fsm.transition(status, source=PurchaseRequestStatus.APPROVED, target=PurchaseRequestStatus.ORDERED,
+                    permission="inventory.add_purchaseorder")
+    def mark_ordered(self):
+        pass
+
+    # Its purchase order was cancelled: approved again, to be ordered elsewhere.
+    @fsm.transition(status, source=PurchaseRequestStatus.ORDERED, target=PurchaseRequestStatus.APPROVED,
+                    permission="inventory.change_purchaseorder")
+    def reopen(self):
+        pass
+
 
 PR_NEXT_STEP = {
     PurchaseRequestStatus.OPEN: _("Waiting for the planner's approval"),
@@ -146,14 +179,19 @@ class PurchaseOrderStatus(models.TextChoices):
 
 # Goods are expected (and can be received) on these; requirements count their open quantities.
 PO_OPEN = [PurchaseOrderStatus.SENT, PurchaseOrderStatus.PARTIALLY_RECEIVED]
+CHANGE_PO = "inventory.change_purchaseorder"
 
 
-class PurchaseOrder(models.Model):
+def _nothing_received(purchase_order):
+    return not purchase_order.lines.filter(received_quantity__gt=0).exists()
+
+
+class PurchaseOrder(fsm.ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     supplier = models.ForeignKey(Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT,
                                  related_name="purchase_orders")
-    status = models.CharField(_("status"), max_length=20, choices=PurchaseOrderStatus.choices,
-                              default=PurchaseOrderStatus.DRAFT, db_index=True)
+    status = fsm.FSMField(_("status"), max_length=20, choices=PurchaseOrderStatus.choices,
+                          default=PurchaseOrderStatus.DRAFT, db_index=True, protected=True)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
     note = models.TextField(_("note"), blank=True)
     status_reason = models.CharField(_("reason"), max_length=300, blank=True)
@@ -177,6 +215,28 @@ class PurchaseOrder(models.Model):
     @property
     def is_open(self):
         return self.status in PO_OPEN
+
+    # Transitions declare source, target, conditions and role; inventory.purchasing does the work.
+    @fsm.transition(status, source=PurchaseOrderStatus.DRAFT, target=PurchaseOrderStatus.SENT, permission=CHANGE_PO)
+    def send(self):
+        pass
+
+    @fsm.transition(status, source=PO_OPEN,
+                    target=fsm.RETURN_VALUE(PurchaseOrderStatus.PARTIALLY_RECEIVED, PurchaseOrderStatus.RECEIVED),
+                    permission="inventory.receive_purchaseorder")
+    def receive(self, *, complete):
+        """Goods came in; `complete`: every line has all it ordered."""
+        return PurchaseOrderStatus.RECEIVED if complete else PurchaseOrderStatus.PARTIALLY_RECEIVED
+
+    @fsm.transition(status, source=[PurchaseOrderStatus.DRAFT, PurchaseOrderStatus.SENT],
+                    target=PurchaseOrderStatus.CANCELLED, conditions=[_nothing_received], permission=CHANGE_PO)
+    def cancel(self):
+        pass
+
+    @fsm.transition(status, source=[*PO_OPEN, PurchaseOrderStatus.RECEIVED], target=PurchaseOrderStatus.CLOSED,
+                    permission=CHANGE_PO)
+    def close(self):
+        pass
 
 
 class PurchaseOrderLine(models.Model):

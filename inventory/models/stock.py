@@ -16,6 +16,7 @@ because inventory may not import those apps.
 import uuid
 from decimal import Decimal
 
+import django_fsm as fsm
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -77,7 +78,7 @@ class LotStatus(models.TextChoices):
     BLOCKED = "blocked", pgettext_lazy("lot status", "Blocked")
 
 
-class Lot(models.Model):
+class Lot(fsm.ConcurrentTransitionMixin, models.Model):
     """A batch of one item with its own dates and status. Only available, unexpired lots can be
     issued or reserved; quarantined and blocked lots stay in stock until released or scrapped."""
 
@@ -86,7 +87,8 @@ class Lot(models.Model):
     supplier_lot = models.CharField(_("supplier lot"), max_length=60, blank=True)
     production_date = models.DateField(_("production date"), null=True, blank=True)
     expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=LotStatus.choices, default=LotStatus.AVAILABLE)
+    status = fsm.FSMField(_("status"), max_length=12, choices=LotStatus.choices, default=LotStatus.AVAILABLE,
+                          protected=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -103,6 +105,26 @@ class Lot(models.Model):
 
     def is_expired(self, on=None):
         return self.expiry_date is not None and self.expiry_date < (on or timezone.localdate())
+
+    # Any status may follow any other; inventory.stock_services.set_lot_status records who, when and why.
+    @fsm.transition(status, source=[LotStatus.QUARANTINE, LotStatus.BLOCKED], target=LotStatus.AVAILABLE,
+                    permission="inventory.change_lot")
+    def release(self):
+        pass
+
+    @fsm.transition(status, source=[LotStatus.AVAILABLE, LotStatus.BLOCKED], target=LotStatus.QUARANTINE,
+                    permission="inventory.change_lot")
+    def quarantine(self):
+        pass
+
+    @fsm.transition(status, source=[LotStatus.AVAILABLE, LotStatus.QUARANTINE], target=LotStatus.BLOCKED,
+                    permission="inventory.change_lot")
+    def block(self):
+        pass
+
+
+# The Lot transition that leads to each status.
+LOT_TRANSITION = {LotStatus.AVAILABLE: "release", LotStatus.QUARANTINE: "quarantine", LotStatus.BLOCKED: "block"}
 
 
 class LotEvent(AppendOnlyModel):
@@ -255,7 +277,7 @@ class ReservationStatus(models.TextChoices):
     CONSUMED = "consumed", pgettext_lazy("reservation status", "Consumed")
 
 
-class Reservation(models.Model):
+class Reservation(fsm.ConcurrentTransitionMixin, models.Model):
     """Stock of one balance row (item/location/lot) set aside for a demand (a work order, a shipment),
     named by a generic reference. While active, `quantity − consumed` counts in the balance's
     `reserved`; issuing for the demand consumes it, releasing gives the rest back."""
@@ -267,8 +289,8 @@ class Reservation(models.Model):
                             related_name="reservations")
     quantity = models.DecimalField(_("reserved quantity"), **QTY)
     consumed = models.DecimalField(_("consumed"), **QTY, default=Decimal("0"))
-    status = models.CharField(_("status"), max_length=10, choices=ReservationStatus.choices,
-                              default=ReservationStatus.ACTIVE, db_index=True)
+    status = fsm.FSMField(_("status"), max_length=10, choices=ReservationStatus.choices,
+                          default=ReservationStatus.ACTIVE, db_index=True, protected=True)
     demand_type = models.CharField(_("demand type"), max_length=40)
     demand_id = models.PositiveBigIntegerField(_("demand id"), null=True, blank=True)
     demand_number = models.CharField(_("demand"), max_length=60, blank=True)
@@ -302,3 +324,14 @@ class Reservation(models.Model):
     @property
     def open_quantity(self):
         return self.quantity - self.consumed if self.status == ReservationStatus.ACTIVE else Decimal("0")
+
+    # No role of its own: a reservation closes as part of the issue or release that the service checked.
+    # inventory.ledger and inventory.reservations write the rows in bulk, under their row locks.
+    @fsm.transition(status, source=ReservationStatus.ACTIVE, target=ReservationStatus.CONSUMED,
+                    conditions=[lambda reservation: reservation.consumed >= reservation.quantity])
+    def consume(self):
+        pass
+
+    @fsm.transition(status, source=ReservationStatus.ACTIVE, target=ReservationStatus.RELEASED)
+    def release(self):
+        pass
