@@ -40,8 +40,9 @@ def take_in_update(queryset, name, **values):
 
     For rows that are claimed rather than locked (documents, alerts, webhook deliveries, optimisation
     runs; docs/locking.md): the claim must be one committed statement, so that two workers can never both
-    win it and no row lock is held while the work (a render, an HTTP call) runs. The transition's
-    conditions and permission are not checked here: such transitions declare none."""
+    win it and no row lock is held while the work (a render, an HTTP call) runs. Also for many rows moved
+    together under a lock the caller holds (a work order's operations). The transition's conditions and
+    permission are not checked here: such transitions declare none."""
     model = queryset.model
     (target,) = {t.target for t in _declared(model, name)}
     return queryset.filter(status__in=sources(model, name)).update(status=target, **values)
