@@ -127,7 +127,9 @@ class WebhookDelivery(fsm.FSMModelMixin, models.Model):
     def __str__(self):
         return f"{self.subscription_id} ← {self.event_id}"
 
-    # Claimed and recorded by conditional UPDATEs (config.transitions.take_in_update, api.webhooks).
+    # Claimed and recorded by conditional UPDATEs (config.transitions.take_in_update, api.webhooks). The
+    # same shape as alerts.ChannelDelivery's machine, declared again on purpose: django-fsm binds a transition
+    # method to one model's field, so two models cannot share the methods of one abstract base.
     @fsm.transition(status, source=UNSENT, target=WS.SENDING)
     def claim(self):
         pass
