@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from audit.history import history
 from imports.views import import_page, upload_size_limited
 from record_pages.views import ACTIVE_ACTIONS, paginate, save_form, toggle_active
 
@@ -142,9 +143,11 @@ def bom_edit(request, pk):
     if request.GET.get("version", "").isdigit():
         shown = selectors.bom_version(user, item, int(request.GET["version"]))
     explosion_form, explosion, explosion_error = _explosion(request, item)
+    versions = selectors.bom_versions(item)
     return render(request, "inventory/bom_edit.html", {
         "item": item, "active": active, "header": header, "formset": formset, "can_change": can_change,
-        "versions": selectors.bom_versions(item), "shown": shown, "explosion_form": explosion_form,
+        "versions": versions, "shown": shown, "history": history(BillOfMaterials, [v.pk for v in versions]),
+        "explosion_form": explosion_form,
         "explosion": explosion, "explosion_error": explosion_error,
     })
 

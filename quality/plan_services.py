@@ -1,5 +1,6 @@
 """Inspection plans (master data): saving a changed plan writes a new active version of the
-product's plan; earlier versions are kept and can be made active again."""
+product's plan; earlier versions are kept and can be made active again. Each write is in the change
+log (audit): a new version with what changed from the version it replaces."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,6 +11,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.changes import record_change, snapshot
+from audit.models import ChangeAction
 from orders.models import Product
 from orders.quantities import format_number as plain
 
@@ -19,6 +22,7 @@ from .models import Characteristic, CharacteristicKind, DefectClass, InspectionL
 MAX_CHARACTERISTICS = 60
 MAX_MEASURE = Decimal("10") ** 10
 MEASURE_DECIMALS = 4
+PLAN_CHILDREN = ("characteristics",)  # logged with their plan
 
 
 def require(actor, perm):
@@ -222,6 +226,7 @@ def save_inspection_plan(*, actor, product: Product, inspection_level, aql_criti
                       note=note):
             return current
         last = InspectionPlan.objects.filter(product=product).aggregate(last=Max("version"))["last"] or 0
+        logged = snapshot(current, children=PLAN_CHILDREN) if current else None
         InspectionPlan.objects.filter(product=product, is_active=True).update(is_active=False)
         plan = InspectionPlan.objects.create(
             product=product, version=last + 1, is_active=True, valid_from=valid_from or timezone.localdate(),
@@ -235,6 +240,7 @@ def save_inspection_plan(*, actor, product: Product, inspection_level, aql_criti
                            instrument=(ch.instrument or "").strip(), method=(ch.method or "").strip(),
                            **_possible_range(ch))
             for ch in sorted(characteristics, key=lambda c: c.position)])
+        record_change(plan, actor=actor, before=logged, action=ChangeAction.CREATE, children=PLAN_CHILDREN)
     return plan
 
 
@@ -247,7 +253,9 @@ def activate_inspection_plan(*, actor, plan: InspectionPlan) -> InspectionPlan:
         if not current.characteristics.exists():
             raise ValidationError(_("This version has no characteristics and cannot be made active."))
         if not current.is_active:
+            logged = snapshot(current)
             InspectionPlan.objects.filter(product_id=current.product_id, is_active=True).update(is_active=False)
             current.is_active = True
             current.save(update_fields=["is_active"])
+            record_change(current, actor=actor, before=logged)
     return current
