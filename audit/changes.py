@@ -16,6 +16,8 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
 
 from systemtext.fields import StoredTextMixin, TextValuesField
 from systemtext.text import Text
@@ -50,7 +52,13 @@ def field_value(field, instance):
         if isinstance(value, Text):
             return list(value.stored())
         return [value or "", getattr(instance, field.values_attname, None)] if value else None
-    return encode(getattr(instance, field.attname))  # attname: a foreign key as its id
+    value = getattr(instance, field.attname)  # attname: a foreign key as its id
+    if isinstance(value, Decimal) and isinstance(field, models.DecimalField) and value.is_finite():
+        # As the column holds it (5 and 5.00 are one value), so a value read back compares equal.
+        value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+    elif isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = value.astimezone(datetime.UTC)
+    return encode(value)
 
 
 def _rows(instance, name):
