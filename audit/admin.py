@@ -45,10 +45,9 @@ class ChangeLogEntryAdmin(admin.ModelAdmin):
     list_select_related = ("content_type", "actor")
 
     def has_add_permission(self, request):
-        return False
+        return False  # written only by the services and admins that change master data
 
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    has_delete_permission = has_change_permission

@@ -120,6 +120,13 @@ def record_change(instance, *, actor, before=None, action=None, children=()):
     return entry
 
 
+def record_new_version(version, *, actor, previous, children=()):
+    """Log the creation of a new version (BOM, routing, inspection plan) as its differences from
+    `previous`, the version it replaces, as loaded before it was deactivated (None for the first)."""
+    before = snapshot(previous, children=children) if previous is not None else None
+    return record_change(version, actor=actor, before=before, action=ChangeAction.CREATE, children=children)
+
+
 def record_changes(changed, *, actor):
     """Log many changes in one insert (imports): `changed` holds (instance, before snapshot or None)."""
     entries = [_entry(instance, actor=actor, before=before, action=None, children=()) for instance, before in changed]

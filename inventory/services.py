@@ -25,8 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.changes import record_change, snapshot
-from audit.models import ChangeAction
+from audit.changes import record_change, record_new_version, snapshot
 from orders.masterdata_services import validate_code, validate_lead_time
 from systemtext.text import Text
 
@@ -296,8 +295,6 @@ def write_bom_version(*, actor, item, lines, valid_from=None, note=""):
     """A new active BOM version of `item` with `lines` (checked by the caller, in its transaction)."""
     last = BillOfMaterials.objects.filter(parent=item).aggregate(last=Max("version"))["last"] or 0
     previous = BillOfMaterials.objects.filter(parent=item, is_active=True).first()
-    # The entry of the new version shows what changed from the version it replaces.
-    logged = snapshot(previous, children=BOM_CHILDREN) if previous else None
     BillOfMaterials.objects.filter(parent=item, is_active=True).update(is_active=False)
     bom = BillOfMaterials.objects.create(parent=item, version=last + 1, is_active=True,
                                          valid_from=valid_from or timezone.localdate(), note=_stripped(note),
@@ -306,7 +303,7 @@ def write_bom_version(*, actor, item, lines, valid_from=None, note=""):
         BOMLine(bom=bom, position=number, component=line.component, quantity=line.quantity,
                 scrap_percent=line.scrap_percent, note=line.note.strip())
         for number, line in enumerate(lines, start=1)])
-    record_change(bom, actor=actor, before=logged, action=ChangeAction.CREATE, children=BOM_CHILDREN)
+    record_new_version(bom, actor=actor, previous=previous, children=BOM_CHILDREN)
     return bom
 
 

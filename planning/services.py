@@ -23,8 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from audit.changes import record_change, snapshot
-from audit.models import ChangeAction
+from audit.changes import record_change, record_new_version, snapshot
 from inventory.models import Item
 from orders.masterdata_services import validate_code, validate_money
 from orders.models import Unit
@@ -51,7 +50,6 @@ MAX_PARALLEL_UNITS = 999
 # Minutes are Decimal(10, 3): at most seven digits before the point (about 19 years).
 MAX_MINUTES = Decimal("9999999.999")
 MAX_OPERATIONS = 100
-ROUTING_CHILDREN = ("operations",)  # logged with their routing
 WORK_CENTER_FIELDS = ("code", "name", "parallel_units", "efficiency_percent", "calendar", "cost_rate_per_hour",
                       "currency", "is_active", "down_until")
 
@@ -499,21 +497,18 @@ def write_routing_version(*, actor, item, operations, valid_from=None, note=""):
     last = Routing.objects.filter(item=item).aggregate(last=Max("version"))["last"] or 0
     # The maximum batch size is set apart from the operations (set_routing_batch_size): a new version keeps it.
     previous = Routing.objects.filter(item=item, is_active=True).first()
-    batch_size = previous.max_batch_size if previous else None
-    # The entry of the new version shows what changed from the version it replaces.
-    logged = snapshot(previous, children=ROUTING_CHILDREN) if previous else None
     Routing.objects.filter(item=item, is_active=True).update(is_active=False)
     routing = Routing.objects.create(item=item, version=last + 1, is_active=True,
                                      valid_from=valid_from or timezone.localdate(),
                                      note=note if isinstance(note, Text) else (note or "").strip(),
-                                     max_batch_size=batch_size, created_by=actor)
+                                     max_batch_size=previous and previous.max_batch_size, created_by=actor)
     RoutingOperation.objects.bulk_create([
         RoutingOperation(routing=routing, sequence=op.sequence, work_center=op.work_center,
                          alternative_work_center=op.alternative_work_center, setup_minutes=op.setup_minutes,
                          run_minutes_per_unit=op.run_minutes_per_unit, min_wait_minutes=op.min_wait_minutes,
                          description=(op.description or "").strip())
         for op in sorted(operations, key=lambda o: o.sequence)])
-    record_change(routing, actor=actor, before=logged, action=ChangeAction.CREATE, children=ROUTING_CHILDREN)
+    record_new_version(routing, actor=actor, previous=previous, children=("operations",))
     return routing
 
 

@@ -11,8 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.changes import record_change, snapshot
-from audit.models import ChangeAction
+from audit.changes import record_change, record_new_version, snapshot
 from orders.models import Product
 from orders.quantities import format_number as plain
 
@@ -226,7 +225,6 @@ def save_inspection_plan(*, actor, product: Product, inspection_level, aql_criti
                       note=note):
             return current
         last = InspectionPlan.objects.filter(product=product).aggregate(last=Max("version"))["last"] or 0
-        logged = snapshot(current, children=PLAN_CHILDREN) if current else None
         InspectionPlan.objects.filter(product=product, is_active=True).update(is_active=False)
         plan = InspectionPlan.objects.create(
             product=product, version=last + 1, is_active=True, valid_from=valid_from or timezone.localdate(),
@@ -240,7 +238,7 @@ def save_inspection_plan(*, actor, product: Product, inspection_level, aql_criti
                            instrument=(ch.instrument or "").strip(), method=(ch.method or "").strip(),
                            **_possible_range(ch))
             for ch in sorted(characteristics, key=lambda c: c.position)])
-        record_change(plan, actor=actor, before=logged, action=ChangeAction.CREATE, children=PLAN_CHILDREN)
+        record_new_version(plan, actor=actor, previous=current, children=PLAN_CHILDREN)
     return plan
 
 
