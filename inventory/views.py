@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from audit.history import history
+from audit.history import history, history_of
 from imports.views import import_page, upload_size_limited
 from record_pages.views import ACTIVE_ACTIONS, paginate, save_form, toggle_active
 
@@ -38,7 +38,7 @@ def _item_page(request, form, item=None, can_change=True):
     context = {"form": form, "item": item, "can_change": can_change}
     if item is not None:
         context.update(bom=selectors.active_bom(item), used_in=selectors.where_used(item),
-                       can_view_bom=request.user.has_perm("inventory.view_billofmaterials"))
+                       can_view_bom=request.user.has_perm("inventory.view_billofmaterials"), history=history_of(item))
     return render(request, "inventory/item_form.html", context)
 
 

@@ -97,6 +97,9 @@ def test_product_history_shows_choice_labels_and_rows_of_a_new_bom(client, role_
     make_bom(frame, [(bolt, "4", "0")])
     inventory_services.save_bom(actor=planner, item=frame, lines=[
         inventory_services.BomLineInput(component=nut, quantity=Decimal("6"))])
+    inventory_services.update_item(actor=planner, item=bolt, name="六角螺栓")
+    section = history_section(client.get(reverse("inventory:item_edit", args=[bolt.pk])))
+    assert "螺栓" in section and "六角螺栓" in section and "名称" in section
     section = history_section(client.get(reverse("inventory:bom_edit", args=[frame.pk])))
     assert "BOM 行" in section  # the rows' label in Chinese
     assert "BOLT" in section and "NUT" in section and "4.000" in section  # the removed and the added line
