@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.services import set_user_language
+from audit.models import ChangeLogEntry
 from planning import services as planning_services
 from tests.fixtures.factories import user_with_role
 from tests.inventory.masterdata import make_calendar, make_work_center
@@ -44,5 +45,8 @@ def test_manager_reads_the_change_history_of_a_work_center(sessions, live_server
     for text in EXPECTED[language]:
         expect(section).to_contain_text(text)
     expect(section).to_contain_text("planner_li")
-    assert section.locator("[data-testid=change-row]").count() == 7  # 5 fields, then 2 fields
+    # One row per changed field, newest first: 2 fields, 4 fields, then the creation.
+    logged = ChangeLogEntry.objects.filter(content_type__model="workcenter", object_id=str(center.pk))
+    assert [len(entry.changes) for entry in logged][:2] == [2, 4]
+    assert section.locator("[data-testid=change-row]").count() == sum(len(entry.changes) for entry in logged)
     page.screenshot(path=f"{SHOTS}/audit-history-{language}.png")
