@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "imports",
     "inputs",
     "demo",
+    "exports",
     "operations",
     "systemtext",
     # lifecycle stages
