@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 
 from audit.models import ChangeAction, ChangeLogEntry
@@ -19,6 +20,7 @@ from quality import plan_services
 from quality.models import InspectionPlan
 from tests.fixtures.factories import CustomerFactory, ProductFactory, user_with_role
 from tests.inventory.masterdata import made_item, make_bom, make_calendar, make_item, make_routing, make_work_center
+from tests.planning.test_masterdata_import import confirm, upload
 from tests.quality.setup import CRACK, DIAMETER, VISUAL, give_plan
 
 pytestmark = pytest.mark.django_db
@@ -177,8 +179,6 @@ def test_a_refused_edit_writes_no_entry(client, order_desk, role_users):
 
 def test_the_entry_rolls_back_with_the_change(order_desk):
     """Written in the service's transaction: when the change fails after logging, neither is kept."""
-    from django.db import transaction
-
     customer = CustomerFactory(name="Before")
     with pytest.raises(RuntimeError), transaction.atomic():
         masterdata_services.update_customer(actor=order_desk, customer=customer, name="After")
@@ -202,8 +202,6 @@ def test_entries_cannot_be_rewritten_or_deleted(order_desk):
 # --- imports --------------------------------------------------------------------------------------
 
 def test_a_work_center_import_logs_old_and_new_values(client, role_users):
-    from tests.planning.test_masterdata_import import confirm, upload
-
     planner = role_users["planner"]
     calendar = make_calendar("Day")
     center = make_work_center("WC-1", calendar=calendar, parallel_units=1)
