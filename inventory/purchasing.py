@@ -40,8 +40,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from alerts.services import create_alert
+from audit.changes import record_change, stored_snapshot
 from config.transitions import take
-from orders.masterdata_services import log_master_data, validate_code
+from orders.masterdata_services import validate_code
 from orders.models import MONEY, Order, Unit
 from orders.quantities import format_number
 from orders.services import lock_order_of, record_event
@@ -151,8 +152,9 @@ def _save_supplier(actor, supplier, *, added, fields=None):
         raise ValidationError(errors)
     try:
         with transaction.atomic():
+            before = None if added else stored_snapshot(supplier)
             supplier.save()
-            log_master_data(actor=actor, objects=[supplier], added=added, fields=fields)
+            record_change(supplier, actor=actor, before=before)
     except IntegrityError:
         raise ValidationError({"code": [_("A supplier with code %(code)s already exists.")
                                         % {"code": supplier.code}]}) from None

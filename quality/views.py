@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from audit.history import history
 from inventory.models import Item, Lot
 from orders.models import Product
 from record_pages.views import paginate
@@ -459,9 +460,10 @@ def plan_edit(request, product_pk):
     if request.GET.get("version", "").isdigit():
         shown = (InspectionPlan.objects.filter(product=product, pk=int(request.GET["version"]))
                  .prefetch_related("characteristics").first())
+    versions = list(selectors.plan_versions(product))
     return render(request, "quality/plan_edit.html", {
         "product": product, "active": active, "header": header, "formset": formset, "can_change": can_change,
-        "versions": selectors.plan_versions(product), "shown": shown,
+        "versions": versions, "shown": shown, "history": history(InspectionPlan, [v.pk for v in versions]),
         "state": selectors.sampling_state(product), "state_events": selectors.sampling_events(product),
         "can_resume": user.has_perm("quality.resume_sampling"), "resume_form": ReasonForm()})
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "alerts",
     "documents",
+    "audit",
     "imports",
     "inputs",
     "demo",
