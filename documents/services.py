@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 
 from config import claims
 from config.celery_app import delay_on_commit
+from config.transitions import take_in_update
 
 from . import registry
 from .models import IN_FLIGHT, Document, DocumentStatus
 from .rendering import render_pdf
+from .tasks import render_document as render_task
 
 logger = logging.getLogger(__name__)
 
@@ -88,8 +90,6 @@ def request_document(*, actor, kind, obj, language=None) -> Document:
     """Ask for a document of `kind` (a registered name) for `obj`. The row is written now and the
     rendering queued when the transaction commits. While one for the same object and language is
     pending or rendering, that one is returned instead of a second."""
-    from .tasks import render_document as render_task
-
     try:
         spec = registry.get(kind)
     except registry.UnknownDocumentKind:
@@ -129,12 +129,9 @@ def request_document(*, actor, kind, obj, language=None) -> Document:
 
 def retry_document(*, actor, document) -> Document:
     """Queue a failed document for rendering again."""
-    from .tasks import render_document as render_task
-
     check_document_access(actor, document)
     with transaction.atomic():
-        updated = Document.objects.filter(pk=document.pk, status=DocumentStatus.FAILED).update(
-            status=DocumentStatus.PENDING, error="", render_started_at=None)
+        updated = take_in_update(Document.objects.filter(pk=document.pk), "retry", error="", render_started_at=None)
         if not updated:
             current = Document.objects.get(pk=document.pk)
             if current.is_in_flight:
@@ -172,9 +169,8 @@ def claim_for_rendering(document_id):
         "render_claimed_by", flat=True).first()
     if current and claims.holder_is_dead(current):
         claimable |= Q(status=DocumentStatus.RENDERING, render_claimed_by=current)  # still that dead holder's
-    claimed = Document.objects.filter(claimable, pk=document_id).update(
-        status=DocumentStatus.RENDERING, render_started_at=now, render_lease_at=now,
-        render_claimed_by=claims.holder(), attempts=F("attempts") + 1)
+    claimed = take_in_update(Document.objects.filter(claimable, pk=document_id), "claim", render_started_at=now,
+                             render_lease_at=now, render_claimed_by=claims.holder(), attempts=F("attempts") + 1)
     if not claimed:
         return None
     return Document.objects.get(pk=document_id)
@@ -213,9 +209,8 @@ class _LeaseKeeper:
 
 
 def _fail(document, message):
-    Document.objects.filter(pk=document.pk, status=DocumentStatus.RENDERING,
-                            render_started_at=document.render_started_at).update(
-        status=DocumentStatus.FAILED, error=message[:ERROR_MAX_CHARS])
+    take_in_update(Document.objects.filter(pk=document.pk, render_started_at=document.render_started_at), "fail",
+                   error=message[:ERROR_MAX_CHARS])
 
 
 def render_document(document_id):
@@ -249,10 +244,9 @@ def render_document(document_id):
 def _store(document, filename, pdf):
     document.file.save(filename, ContentFile(pdf), save=False)
     with transaction.atomic():
-        finished = Document.objects.filter(
-            pk=document.pk, status=DocumentStatus.RENDERING, render_started_at=document.render_started_at,
-        ).update(status=DocumentStatus.READY, file=document.file.name, filename=filename, error="",
-                 rendered_at=timezone.now())
+        finished = take_in_update(
+            Document.objects.filter(pk=document.pk, render_started_at=document.render_started_at), "finish",
+            file=document.file.name, filename=filename, error="", rendered_at=timezone.now())
     if not finished:
         # Another renderer took over our stale claim; its file is the document's, ours goes.
         document.file.storage.delete(document.file.name)
@@ -260,15 +254,13 @@ def _store(document, filename, pdf):
 
 def release_claim(document):
     """Give the document back to the queue (pending) after an infrastructure error."""
-    Document.objects.filter(pk=document.pk, status=DocumentStatus.RENDERING,
-                            render_started_at=document.render_started_at).update(
-        status=DocumentStatus.PENDING, render_started_at=None)
+    take_in_update(Document.objects.filter(pk=document.pk, render_started_at=document.render_started_at), "release",
+                   render_started_at=None)
 
 
 def give_up(document_id, error):
     """Mark a document failed after the task ran out of retries."""
-    Document.objects.filter(pk=document_id, status__in=IN_FLIGHT).update(
-        status=DocumentStatus.FAILED, error=str(error)[:ERROR_MAX_CHARS])
+    take_in_update(Document.objects.filter(pk=document_id), "give_up", error=str(error)[:ERROR_MAX_CHARS])
 
 
 def lost_document_ids(limit=500):

@@ -24,10 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from alerts.services import create_alert
+from config.transitions import take
 from systemtext.text import Text
 
 from .ledger import ZERO, DocumentRef, MoveLine, Posting, item_quantities, post_moves, register_document_type
-from .models import Item, Lot, LotEvent, LotStatus, ManualPosting, MoveKind, StockBalance, StockMove
+from .models import LOT_TRANSITION, Item, Lot, LotEvent, LotStatus, ManualPosting, MoveKind, StockBalance, StockMove
 from .units import format_quantity
 
 POST_PERMISSION = "inventory.post_stockmove"
@@ -177,11 +178,11 @@ def set_lot_status(*, actor, lot: Lot, status, reason) -> Lot:
         raise ValidationError({"reason": [_("Enter a reason.")]})
     with transaction.atomic():
         current = Lot.objects.select_for_update().get(pk=lot.pk)
-        if current.status == status:
-            raise ValidationError(_("Lot %(lot)s is already %(status)s.")
-                                  % {"lot": current.number, "status": current.get_status_display().lower()})
-        LotEvent.objects.create(lot=current, from_status=current.status, to_status=status, reason=reason, actor=actor)
-        current.status = status
+        from_status = current.status
+        take(getattr(current, LOT_TRANSITION[status]), actor=actor,
+             refused=_("Lot %(lot)s is already %(status)s.")
+             % {"lot": current.number, "status": current.get_status_display().lower()})
+        LotEvent.objects.create(lot=current, from_status=from_status, to_status=status, reason=reason, actor=actor)
         current.save(update_fields=["status"])
     return current
 

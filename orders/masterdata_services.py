@@ -2,23 +2,22 @@
 
 One function per user-visible action, each in one transaction, checking the actor's permission and
 the input. Nothing is deleted: a customer or product that is no longer used is deactivated (orders
-keep pointing at it). Every change is written to Django's admin log (who, when, which fields), so
-it shows in the admin's history of the object.
+keep pointing at it). Every change is written to the change log (audit) with old and new values, in
+the same transaction, and shows in the record's change history.
 
 The field checks (`customer_errors`, `product_errors`) are shared with the forms, which show the
 messages next to the fields, and with the CSV/XLSX import (orders.importing), which shows them per
 row: the same rule gives the same message wherever the data comes from.
 """
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
+
+from audit.changes import record_change, snapshot
 
 from .models import Customer, CustomerContact, Order, Product
 
@@ -34,6 +33,8 @@ MAX_MONEY = Decimal("9999999999.99")
 # A lead time over ten years is a typing error, not a plan.
 MAX_LEAD_TIME_DAYS = 3650
 MAX_CONTACTS = 20
+# Rows that belong to a customer and are logged with it.
+CUSTOMER_CHILDREN = ("contacts",)
 
 
 @dataclass
@@ -161,26 +162,6 @@ def _raise_if(errors):
         raise ValidationError(errors)
 
 
-# --- audit -------------------------------------------------------------------------------------
-
-def log_master_data(*, actor, objects, added=False, fields=()):
-    """One admin log entry per object: who added or changed it and which fields (named, as the
-    admin does, in the default language; the admin translates them when showing the history)."""
-    objects = list(objects)
-    if not objects:
-        return
-    if added:
-        message = [{"added": {}}]
-    else:
-        meta = objects[0]._meta
-        with translation.override(None):
-            labels = [str(meta.get_field(name).verbose_name) if name != "contacts" else "contacts"
-                      for name in fields]
-        message = [{"changed": {"fields": labels}}]
-    LogEntry.objects.log_actions(user_id=actor.pk, queryset=objects, action_flag=ADDITION if added else CHANGE,
-                                 change_message=json.dumps(message))
-
-
 def _changed_fields(instance, before, names):
     return [name for name in names if getattr(instance, name) != before.get(name)]
 
@@ -252,7 +233,7 @@ def create_customer(*, actor, contacts=(), **fields) -> Customer:
         with transaction.atomic():
             customer.save()
             _write_contacts(customer, contacts)
-            log_master_data(actor=actor, objects=[customer], added=True)
+            record_change(customer, actor=actor, children=CUSTOMER_CHILDREN)
     except IntegrityError:
         # Someone else saved the same code between our check and our insert.
         raise ValidationError(
@@ -269,6 +250,7 @@ def update_customer(*, actor, customer: Customer, contacts=None, **fields) -> Cu
         raise TypeError(f"customer fields that cannot be updated: {sorted(unknown)}")
     with transaction.atomic():
         current = Customer.objects.select_for_update().get(pk=customer.pk)
+        logged = snapshot(current, children=CUSTOMER_CHILDREN)
         before = {name: getattr(current, name) for name in CUSTOMER_FIELDS}
         for name, value in fields.items():
             setattr(current, name, value)
@@ -288,7 +270,7 @@ def update_customer(*, actor, customer: Customer, contacts=None, **fields) -> Cu
             _write_contacts(current, contacts)
             changed.append("contacts")
         if changed:
-            log_master_data(actor=actor, objects=[current], fields=changed)
+            record_change(current, actor=actor, before=logged, children=CUSTOMER_CHILDREN)
     return current
 
 
@@ -309,7 +291,7 @@ def create_product(*, actor, **fields) -> Product:
     try:
         with transaction.atomic():
             product.save()
-            log_master_data(actor=actor, objects=[product], added=True)
+            record_change(product, actor=actor)
     except IntegrityError:
         raise ValidationError(
             {"sku": [_("A product with SKU %(sku)s already exists.") % {"sku": product.sku}]}) from None
@@ -324,6 +306,7 @@ def update_product(*, actor, product: Product, **fields) -> Product:
         raise TypeError(f"product fields that cannot be updated: {sorted(unknown)}")
     with transaction.atomic():
         current = Product.objects.select_for_update().get(pk=product.pk)
+        logged = snapshot(current)
         before = {name: getattr(current, name) for name in PRODUCT_FIELDS}
         for name, value in fields.items():
             setattr(current, name, value)
@@ -331,7 +314,7 @@ def update_product(*, actor, product: Product, **fields) -> Product:
         changed = _changed_fields(current, before, PRODUCT_FIELDS)
         if changed:
             current.save()
-            log_master_data(actor=actor, objects=[current], fields=changed)
+            record_change(current, actor=actor, before=logged)
     return current
 
 

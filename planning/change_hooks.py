@@ -1,5 +1,5 @@
-"""How planning follows a controlled change of an order (orders.changes, registered in
-PlanningConfig.ready() through orders.stage_hooks.register_change_hooks):
+"""How planning follows a controlled change of an order (orders.changes; the CHANGE_*
+reactions listed in orders.stage_hooks.REACTIONS):
 
 - check: a line's quantity cannot go below what its work orders already started or finished.
 - impact: the line's work orders and what happens to each, and the schedule's what-if: the open work
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from config.transitions import take_in_update
 from orders.models import ChangeKind
 from systemtext.text import Text, duration
 
@@ -174,7 +175,7 @@ def _cancel(work_order, actor, note):
             before = wo.status
             wo.cancel()
             wo.save()
-            WorkOrderOperation.objects.filter(work_order=wo).update(status=WO.CANCELLED)
+            take_in_update(WorkOrderOperation.objects.filter(work_order=wo), "cancel")
             plans.record_work_order_event(work_order=wo, action="cancelled", actor=actor, from_status=before,
                                           to_status=WO.CANCELLED, note=note)
 

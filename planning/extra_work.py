@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.transitions import take_in_update
 from inventory.models import Item
 
 from .models import Routing, WorkOrderOperation, WorkOrderStatus
@@ -55,7 +56,7 @@ def create_extra_work_order(*, actor, order, line, quantity, note=""):
                             note=note)
     work_order.release()
     work_order.save()
-    WorkOrderOperation.objects.filter(work_order=work_order).update(status=WorkOrderStatus.RELEASED)
+    take_in_update(WorkOrderOperation.objects.filter(work_order=work_order), "release")
     record_work_order_event(work_order=work_order, action="release", actor=actor, from_status=WorkOrderStatus.PLANNED,
                             to_status=WorkOrderStatus.RELEASED, note=note)
     scheduling_problem = ""

@@ -1,5 +1,5 @@
-"""What planning does when an order is cancelled (orders.stage_hooks.on_cancel, registered in
-PlanningConfig.ready()): its planned and released work orders and their operations are cancelled (kept,
+"""What planning does when an order is cancelled (an ON_CANCEL reaction in
+orders.stage_hooks.REACTIONS): its planned and released work orders and their operations are cancelled (kept,
 with an event, never deleted) and the rest of the open work is rescheduled into the freed capacity.
 
 It runs inside the cancel transition's transaction, after the order moved to cancelled, so refusing
@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from config.transitions import take_in_update
 from systemtext.text import Text
 
 from .models import WorkOrder, WorkOrderOperation, WorkOrderStatus
@@ -53,7 +54,6 @@ def cancel_order_work(*, actor, order):
         work_order.save()
         record_work_order_event(work_order=work_order, action="cancelled", actor=actor, from_status=from_status,
                                 to_status=WO.CANCELLED, note=note)
-    WorkOrderOperation.objects.filter(work_order__in=work_orders).exclude(status=WO.CANCELLED).update(
-        status=WO.CANCELLED)
+    take_in_update(WorkOrderOperation.objects.filter(work_order__in=work_orders), "cancel")
     schedule_open_work()  # the freed capacity goes to the other orders' planned work
     return work_orders

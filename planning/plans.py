@@ -43,7 +43,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg2.extras import execute_values
 
+from config.transitions import take_in_update
 from inventory.bom_structure import BomCycleError
 from inventory.models import Item
 from inventory.requirements import material_ready_date
@@ -300,7 +302,7 @@ def _cancel_planned(order, actor, keep_lines):
     for work_order in replaced_work_orders(order, keep_lines):
         work_order.cancel()
         work_order.save()
-        work_order.operations.update(status=WO.CANCELLED)
+        take_in_update(work_order.operations.all(), "cancel")
         record_work_order_event(work_order=work_order, action="replanned", actor=actor, from_status=WO.PLANNED,
                                 to_status=WO.CANCELLED)
 
@@ -559,7 +561,6 @@ def _write_rows(model, rows, fields):
     if connection.vendor != "postgresql":
         model.objects.bulk_update(rows, fields, batch_size=500)
         return
-    from psycopg2.extras import execute_values
 
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
@@ -642,5 +643,5 @@ def release_plan(*, actor, order) -> Order:
             work_order.save()
             record_work_order_event(work_order=work_order, action="release", actor=actor, from_status=WO.PLANNED,
                                     to_status=WO.RELEASED)
-        WorkOrderOperation.objects.filter(work_order__in=work_orders, status=WO.PLANNED).update(status=WO.RELEASED)
+        take_in_update(WorkOrderOperation.objects.filter(work_order__in=work_orders), "release")
         return transition_order(actor=actor, order=order, action="release_plan", expected_status=OrderStatus.APPROVED)

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from config.transitions import take
 from orders.models import Order, OrderStatus, Unit
 from orders.services import transition_order
 from planning.models import WorkOrder, WorkOrderOperation, WorkOrderStatus
@@ -158,7 +159,9 @@ def start_operation(*, actor, operation, expected_state=None, note="", now=None)
         _check_order(order, starting=True)
         work_order = WorkOrder.objects.select_for_update().get(pk=current.work_order_id)
         from_status = current.status
-        current.status, current.paused = WO.IN_PROGRESS, False
+        take(current.start, actor=actor, refused=_("%(operation)s is already %(status)s.")
+             % {"operation": _label(current).capitalize(), "status": _status_text(current)})
+        current.paused = False
         current.started_at = current.started_at or now
         current.save(update_fields=["status", "paused", "started_at"])
         if work_order.status == WO.RELEASED:
@@ -309,7 +312,9 @@ def complete_operation(*, actor, operation, expected_state=None, note="", now=No
         _check_order(order)
         work_order = WorkOrder.objects.select_for_update().get(pk=current.work_order_id)
         from_status = current.status
-        current.status, current.paused, current.finished_at = WO.DONE, False, now
+        take(current.finish, actor=actor, refused=_("%(operation)s is %(status)s, not in progress.")
+             % {"operation": _label(current).capitalize(), "status": _status_text(current)})
+        current.paused, current.finished_at = False, now
         current.save(update_fields=["status", "paused", "finished_at"])
         _log(current, actor=actor, action=OperationAction.COMPLETE, from_status=from_status, now=now,
              note=(note or "").strip())

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from audit.history import history
 from record_pages.views import paginate
 
 from . import charts, fast_entry, ncr_services, plan_services, selectors, services, spc
@@ -37,7 +38,7 @@ from .forms import (
     characteristic_initial,
     plan_header_initial,
 )
-from .models import IS, NCR, DefectClass
+from .models import IS, NCR, DefectClass, InspectionPlan
 
 SAMPLES_PER_PAGE = 25
 
@@ -445,9 +446,10 @@ def plan_edit(request, product_pk):
     shown = None
     if request.GET.get("version", "").isdigit():
         shown = selectors.plan_version(product, int(request.GET["version"]))
+    versions = list(selectors.plan_versions(product))
     return render(request, "quality/plan_edit.html", {
         "product": product, "active": active, "header": header, "formset": formset, "can_change": can_change,
-        "versions": selectors.plan_versions(product), "shown": shown,
+        "versions": versions, "shown": shown, "history": history(InspectionPlan, [v.pk for v in versions]),
         "state": selectors.sampling_state(product), "state_events": selectors.sampling_events(product),
         "can_resume": user.has_perm("quality.resume_sampling"), "resume_form": ReasonForm()})
 

@@ -9,10 +9,11 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import pgettext
 
+from exports.spreadsheets import export_response
 from orders.models import OrderStatus
 from record_pages.views import paginate
 
-from . import charts, exports
+from . import charts
 from .dashboard import FIGURES, Drill, drill_rows, figure_orders, shared_dashboard
 from .facts import add_missing_facts
 from .forms import PeriodFilterForm
@@ -137,6 +138,6 @@ def report_page(request, key):
 def report_export(request, key, fmt):
     report, _form, filters = _report(request, key)
     rows = report.present(report.rows(filters).iterator(chunk_size=2000))
-    return exports.export_response(report.key, report.header, rows, report.title, fmt)
+    return export_response(report.key, report.header, rows, report.title, fmt)
 
 

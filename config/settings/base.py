@@ -48,9 +48,11 @@ INSTALLED_APPS = [
     "accounts",
     "alerts",
     "documents",
+    "audit",
     "imports",
     "inputs",
     "demo",
+    "exports",
     "operations",
     "systemtext",
     # lifecycle stages

@@ -1,0 +1,64 @@
+"""Inventory models, by sub-area: items & BOMs, stock, purchasing, prep sheets.
+
+Everything is re-exported here, so `from inventory.models import X` keeps working.
+"""
+from .append_only import (  # noqa: F401
+    AppendOnlyModel,
+    AppendOnlyQuerySet,
+    StatusEvent,
+)
+from .items import (  # noqa: F401
+    MAX_SCRAP_PERCENT,
+    PERCENT,
+    QTY_FACTOR,
+    STANDARD_CONVERSIONS,
+    BillOfMaterials,
+    BOMLine,
+    Item,
+    ItemType,
+    Sourcing,
+    UnitConversion,
+)
+from .prep_sheets import (  # noqa: F401
+    ISSUE_PERM,
+    ISSUED_SHEET,
+    OPEN_SHEET,
+    MaterialPrepSheet,
+    MaterialPrepSheetEvent,
+    MaterialPrepSheetLine,
+    PrepSheetMove,
+    PrepSheetMoveKind,
+    PrepSheetPrintBatch,
+    PrepSheetStatus,
+)
+from .purchasing import (  # noqa: F401
+    APPROVE_PR,
+    CHANGE_PO,
+    PO_OPEN,
+    PR_LIVE,
+    PR_NEXT_STEP,
+    DocumentSequence,
+    GoodsReceipt,
+    MaterialDelay,
+    PurchaseOrder,
+    PurchaseOrderEvent,
+    PurchaseOrderLine,
+    PurchaseOrderStatus,
+    PurchaseRequest,
+    PurchaseRequestStatus,
+    Supplier,
+)
+from .stock import (  # noqa: F401
+    LOT_TRANSITION,
+    Location,
+    Lot,
+    LotEvent,
+    LotStatus,
+    ManualPosting,
+    MoveKind,
+    Reservation,
+    ReservationStatus,
+    StockBalance,
+    StockMove,
+    Warehouse,
+)
