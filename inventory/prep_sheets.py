@@ -46,11 +46,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from alerts.services import create_alert
+from numbering import series
+from numbering.services import next_number
 from orders.models import Order, OrderStatus
 from orders.services import transition_order
 from systemtext.text import Text
 
-from . import numbering
 from .ledger import DocumentRef, MoveLine, issuable_lot_errors, shortage_message, usable_stock
 from .models import (
     PR_LIVE,
@@ -213,7 +214,7 @@ def generate_prep_sheet(*, actor, order, note="") -> MaterialPrepSheet:
         if not lines:
             raise ValidationError(_("Order %(number)s needs no material from the stores (everything is issued).")
                                   % {"number": order.number})
-        sheet = MaterialPrepSheet.objects.create(number=numbering.next_number(numbering.PREP_SHEET), order=order,
+        sheet = MaterialPrepSheet.objects.create(number=next_number(series.PREP_SHEET), order=order,
                                                  note=note, created_by=actor)
         for number, line in enumerate(lines, start=1):
             line.sheet, line.line_no = sheet, number

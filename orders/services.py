@@ -11,13 +11,15 @@ from decimal import Decimal
 
 import django_fsm as fsm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from alerts.services import create_alert
+from numbering import series
+from numbering.services import next_number
 from systemtext.text import Text, joined
 
 from . import rules, stage_hooks
@@ -28,7 +30,6 @@ from .models import (
     Order,
     OrderEvent,
     OrderLine,
-    OrderNumberSequence,
     OrderStatus,
     Priority,
     Product,
@@ -79,25 +80,6 @@ ACTION_LABELS = {
 }
 # Transitions that need a written reason.
 REASON_REQUIRED = {"reject", "hold", "cancel", "cancel_held", "fail_qc"}
-
-
-def next_order_number(on=None):
-    """SO-2026-00042: a per-year counter incremented in one UPDATE … RETURNING, which locks the row
-    until the creating transaction ends, so concurrent creators never get the same number. Must run
-    inside the caller's transaction."""
-    year = (on or timezone.localdate()).year
-    table = connection.ops.quote_name(OrderNumberSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])
-        row = cursor.fetchone()
-    if row is None:  # the year's first order: create its counter (a racing creator may win; retry then)
-        try:
-            with transaction.atomic():
-                OrderNumberSequence.objects.create(year=year, last=1)
-            return f"SO-{year}-00001"
-        except IntegrityError:
-            return next_order_number(on)
-    return f"SO-{year}-{row[0]:05d}"
 
 
 def record_event(*, order, action, actor, from_status="", to_status="", note=""):
@@ -178,7 +160,7 @@ def create_order(*, actor, customer: Customer, requested_date, lines: list[LineI
     try:
         with transaction.atomic():
             order = Order(
-                number=next_order_number(), customer=customer, channel=channel,
+                number=next_number(series.ORDER), customer=customer, channel=channel,
                 customer_po=customer_po.strip(), requested_date=requested_date,
                 currency=currency or customer.currency, internal_notes=internal_notes.strip(),
                 customer_notes=customer_notes.strip(), created_by=actor, entry_key=entry_key,

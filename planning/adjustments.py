@@ -53,6 +53,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from numbering import series
+from numbering.services import next_number
 from orders.models import Unit
 from orders.quantities import format_number, parse_typed
 from systemtext.text import Text
@@ -61,7 +63,6 @@ from .models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrder, WorkOrderOp
 from .plans import (
     _scheduling_center,
     lock_scheduling,
-    next_work_order_number,
     record_work_order_event,
     schedule_open_work,
 )
@@ -515,7 +516,7 @@ def _split(work_order, first, *, actor, new_parent, now):
     order gets the rest. Returns the new work order."""
     total = work_order.quantity
     rest = total - first
-    number = next_work_order_number()
+    number = next_number(series.WORK_ORDER)
     new = WorkOrder(number=number, batch_number=number, order=work_order.order, order_line=work_order.order_line,
                     parent=new_parent if new_parent is not None else work_order.parent, item=work_order.item,
                     quantity=rest, routing=work_order.routing, earliest_start=work_order.earliest_start,

@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +48,8 @@ from inventory.bom_structure import BomCycleError
 from inventory.models import Item
 from inventory.requirements import material_ready_date
 from inventory.selectors import explosion
+from numbering import series
+from numbering.services import next_number
 from orders.models import Order, OrderStatus, Priority
 from orders.quantities import format_number
 from orders.services import transition_order
@@ -58,7 +60,6 @@ from .models import (
     WorkCenter,
     WorkOrder,
     WorkOrderEvent,
-    WorkOrderNumberSequence,
     WorkOrderOperation,
     WorkOrderStatus,
 )
@@ -97,24 +98,6 @@ class PlanResult:
 def _require(actor, perm):
     if not actor.has_perm(perm):
         raise PermissionDenied(_("Your role may not do this."))
-
-
-def next_work_order_number(on=None):
-    """WO-2026-00001: a per-year counter incremented in one UPDATE … RETURNING, which locks the row until
-    the planning transaction ends, so concurrent planners never get the same number."""
-    year = (on or timezone.localdate()).year
-    table = connection.ops.quote_name(WorkOrderNumberSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])
-        row = cursor.fetchone()
-    if row is None:  # the year's first work order: create its counter (a racing planner may win; retry then)
-        try:
-            with transaction.atomic():
-                WorkOrderNumberSequence.objects.create(year=year, last=1)
-            return f"WO-{year}-00001"
-        except IntegrityError:
-            return next_work_order_number(on)
-    return f"WO-{year}-{row[0]:05d}"
 
 
 def due_instant(order, line=None):
@@ -264,7 +247,7 @@ def build_work_order(draft, *, order, number, earliest_start, actor, pk=None):
 
 
 def _create(draft, *, order, actor, earliest_start):
-    work_order, operations = build_work_order(draft, order=order, number=next_work_order_number(),
+    work_order, operations = build_work_order(draft, order=order, number=next_number(series.WORK_ORDER),
                                               earliest_start=earliest_start, actor=actor)
     work_order.save(force_insert=True)
     WorkOrderOperation.objects.bulk_create(operations)  # their work_order_id is taken from the saved row

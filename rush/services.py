@@ -29,7 +29,8 @@ from django.utils.translation import gettext_noop
 from accounts.roles import role_label, roles_of
 from alerts.services import create_alert
 from documents.services import request_document
-from inventory.numbering import next_number
+from numbering import series
+from numbering.services import next_number
 from orders.models import Order
 from orders.services import RUSH_OPEN_STATUSES, OrderActionRefused, lock_order_of, make_rush
 from planning.plans import lock_scheduling, schedule_open_work
@@ -38,7 +39,6 @@ from systemtext.text import Text, joined, stored_fields
 from . import facts as rush_facts
 from .models import ReviewArea, RushEvent, RushRequest, RushReview, RushStatus, Verdict
 
-PREFIX = "RR"
 REQUEST = "rush.add_rushrequest"
 REVIEW = "rush.review_rushrequest"
 APPROVE = "rush.approve_rushrequest"
@@ -96,7 +96,7 @@ def request_rush(*, actor, order, requested_date, reason, now=None) -> RushReque
                                      "date": date_format(requested_date)})
         try:
             with transaction.atomic():
-                request = RushRequest.objects.create(number=next_number(PREFIX), order=current,
+                request = RushRequest.objects.create(number=next_number(series.RUSH_REQUEST), order=current,
                                                      requested_date=requested_date, reason=reason,
                                                      requested_by=actor, facts=gathered)
         except IntegrityError:  # someone else asked at the same moment

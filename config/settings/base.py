@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "documents",
     "imports",
     "inputs",
+    "numbering",
     "demo",
     "operations",
     "systemtext",
