@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
 from numbering import series
 from numbering.services import next_number
@@ -30,7 +31,6 @@ from systemtext.text import Text, stored_fields
 from .models import MaterialDelay, PurchaseOrderLine
 from .purchasing import set_line_expected_date
 from .requirements import open_orders_short_of
-from .stock_services import require
 
 MAX_REASON = 1000
 

@@ -45,6 +45,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
+from accounts.permissions import require
 from alerts.services import create_alert
 from numbering import series
 from numbering.services import next_number
@@ -76,7 +77,7 @@ from .models import (
 from .purchasing import order_demand
 from .requirements import OPEN_FOR_MATERIALS, ZERO, order_requirements
 from .reservations import allocation_order, release_order_reservations, release_reservation, reserve_stock
-from .stock_services import post_stock, require
+from .stock_services import post_stock
 from .units import format_quantity, quantity_text
 
 S = PrepSheetStatus

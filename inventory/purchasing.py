@@ -39,6 +39,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
+from accounts.permissions import require
 from alerts.services import create_alert
 from numbering import series
 from numbering.services import next_number
@@ -67,7 +68,7 @@ from .models import (
     Supplier,
 )
 from .requirements import OPEN_FOR_MATERIALS, ZERO, open_orders_short_of, order_requirements, requirements_for_orders
-from .stock_services import LotInput, receive_stock, require
+from .stock_services import LotInput, receive_stock
 from .units import format_quantity, to_base_quantity
 
 PO = PurchaseOrderStatus

@@ -18,12 +18,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from orders.masterdata_services import log_master_data, validate_code, validate_lead_time
 from systemtext.text import Text
 
@@ -35,11 +36,6 @@ ITEM_FIELDS = ("code", "name", "specification", "item_type", "unit", "sourcing",
 # Quantities are Decimal(12, 3): at most nine digits before the point.
 MAX_QUANTITY = Decimal("999999999.999")
 MAX_BOM_LINES = 200
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _raise_if(errors):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
 from numbering import series
 from numbering.services import next_number
@@ -87,11 +88,6 @@ def record_event(*, order, action, actor, from_status="", to_status="", note="")
                                      to_status=to_status, note=note)
 
 
-def _require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
-
-
 def _validate_content(*, customer, requested_date, lines, allow_past_date=False):
     """Check the whole order; raise one ValidationError carrying every problem found."""
     errors = []
@@ -150,7 +146,7 @@ def create_order(*, actor, customer: Customer, requested_date, lines: list[LineI
     """Create a draft order. Replaying the same entry_key (a double-clicked button) returns the order
     the first click created instead of a second one, marked `replayed` (not stored) so the caller reports
     what actually happened to it rather than acting on it again."""
-    _require(actor, "orders.add_order")
+    require(actor, "orders.add_order")
     entry_key = entry_key or uuid.uuid4()
     existing = Order.objects.filter(entry_key=entry_key).first()
     if existing is not None:
@@ -186,7 +182,7 @@ def update_order(*, actor, order: Order, customer: Customer, requested_date, lin
                  customer_po="", priority=Priority.NORMAL, rush_reason="", currency=None, internal_notes="",
                  customer_notes="", channel=None) -> Order:
     """Change a draft or rejected order (only its creator, or an admin, may)."""
-    _require(actor, "orders.change_order")
+    require(actor, "orders.change_order")
     with transaction.atomic():
         current = Order.objects.select_for_update().get(pk=order.pk)
         if current.created_by_id != actor.id and not actor.is_superuser:
@@ -360,8 +356,7 @@ def approve_order(*, actor, order: Order, note="", acknowledge_credit=False, pro
         if current.credit_warning and current.credit_acknowledged_by_id is None:
             if not acknowledge_credit:
                 raise OrderActionRefused(_condition_message(current, "approve"))
-            if not actor.has_perm("orders.review_order"):
-                raise PermissionDenied(_("Your role may not do this."))
+            require(actor, "orders.review_order")
             Order.objects.filter(pk=current.pk).update(credit_acknowledged_by=actor)
             record_event(order=current, action="credit_acknowledged", actor=actor,
                          from_status=current.status, to_status=current.status)
@@ -418,7 +413,7 @@ def make_rush(*, actor, order, reason, rush_date=None, note=""):
     """Make an order a rush order after its rush review was approved (rush.services): priority rush with
     the reason, and the rush date as its requested date (not approved yet) or its promised date (approved
     or later, so planning schedules it for that day). Managers only."""
-    _require(actor, "orders.review_order")
+    require(actor, "orders.review_order")
     if not (reason or "").strip():
         raise ValidationError(_("Give the reason for the rush."))
     with transaction.atomic():
@@ -444,7 +439,7 @@ def make_rush(*, actor, order, reason, rush_date=None, note=""):
 
 def set_rush(*, actor, order, rush: bool, reason=""):
     """Flag or unflag rush on an order that sales may still edit."""
-    _require(actor, "orders.change_order")
+    require(actor, "orders.change_order")
     with transaction.atomic():
         current = Order.objects.select_for_update().get(pk=order.pk)
         if current.status not in EDITABLE:

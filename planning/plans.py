@@ -39,11 +39,12 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from inventory.bom_structure import BomCycleError
 from inventory.models import Item
 from inventory.requirements import material_ready_date
@@ -93,11 +94,6 @@ class PlanResult:
     @property
     def late_minutes(self):
         return next((late.late_minutes for late in self.late_orders if late.order.pk == self.order.pk), 0)
-
-
-def _require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def due_instant(order, line=None):
@@ -290,7 +286,7 @@ def _cancel_planned(order, actor, keep_lines):
 
 def plan_order(*, actor, order, now=None) -> PlanResult:
     """Make the order's work orders and schedule all open work (see the module docstring)."""
-    _require(actor, "orders.plan_order")
+    require(actor, "orders.plan_order")
     now = now or timezone.now()
     with transaction.atomic():
         # Work centers first, then the order: the lock order of every change of the schedule (adjustments,
@@ -609,7 +605,7 @@ def schedule_open_work(*, now=None) -> ScheduledWork:
 
 def release_plan(*, actor, order) -> Order:
     """Release the order's planned work orders (and their operations) and move the order to planned."""
-    _require(actor, "orders.plan_order")
+    require(actor, "orders.plan_order")
     with transaction.atomic():
         lock_scheduling()  # released operations stay put in later reschedules: no reschedule may run meanwhile
         order = Order.objects.select_for_update().get(pk=order.pk)

@@ -18,13 +18,14 @@ from datetime import date, time
 from decimal import Decimal
 
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from inventory.models import Item
 from orders.masterdata_services import log_master_data, validate_code, validate_money
 from orders.models import Unit
@@ -53,11 +54,6 @@ MAX_MINUTES = Decimal("9999999.999")
 MAX_OPERATIONS = 100
 WORK_CENTER_FIELDS = ("code", "name", "parallel_units", "efficiency_percent", "calendar", "cost_rate_per_hour",
                       "currency", "is_active", "down_until")
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _raise_if(errors):

@@ -26,7 +26,7 @@ then operation), so they never wait for each other in a circle.
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
 from numbering import series
 from numbering.services import next_number
@@ -71,11 +72,6 @@ ALERT_SUBJECTS = {
     ExceptionType.OTHER: gettext_noop("Production problem at %(center)s (%(number)s)"),
 }
 ALERT_BODY = gettext_noop("Reported by %(reporter)s: %(description)s — affected orders: %(orders)s")
-
-
-def _require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _event(report, *, action, actor, from_status="", note="", now=None):
@@ -184,7 +180,7 @@ def _alert(report, orders):
 def report_exception(*, actor, type, work_center=None, description, severity=ExceptionSeverity.MEDIUM,
                      operation=None, down_until=None, photos=(), now=None) -> ExceptionReport:
     """Record a process exception (see the module docstring for everything it does)."""
-    _require(actor, REPORT)
+    require(actor, REPORT)
     now = now or timezone.now()
     description = (description or "").strip()
     photos = list(photos)
@@ -232,8 +228,7 @@ def _store_photos(report, checked, *, actor, now):
 
 def add_exception_photos(*, actor, report, photos, expected_status=None, now=None):
     """Attach more photos to a report that is not resolved yet."""
-    if not (actor.has_perm(REPORT) or actor.has_perm(HANDLE)):
-        raise PermissionDenied(_("Your role may not do this."))
+    require(actor, REPORT, HANDLE, any_of=True)
     now = now or timezone.now()
     photos = list(photos)
     if not photos:
@@ -263,7 +258,7 @@ def _locked(report, expected_status):
 
 def acknowledge_exception(*, actor, report, note="", expected_status=None, now=None) -> ExceptionReport:
     """The supervisor or planner has seen the report and is on it."""
-    _require(actor, HANDLE)
+    require(actor, HANDLE)
     now = now or timezone.now()
     with transaction.atomic():
         current = _locked(report, expected_status)
@@ -307,7 +302,7 @@ def _clear_orders_at_risk(report, orders, *, actor, now):
 
 def resolve_exception(*, actor, report, action_taken, expected_status=None, now=None) -> ExceptionReport:
     """Close a report with the action taken (required)."""
-    _require(actor, HANDLE)
+    require(actor, HANDLE)
     now = now or timezone.now()
     action_taken = (action_taken or "").strip()
     if not action_taken:

@@ -4,12 +4,13 @@ product's plan; earlier versions are kept and can be made active again."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from orders.models import Product
 from orders.quantities import format_number as plain
 
@@ -19,11 +20,6 @@ from .models import Characteristic, CharacteristicKind, DefectClass, InspectionL
 MAX_CHARACTERISTICS = 60
 MAX_MEASURE = Decimal("10") ** 10
 MEASURE_DECIMALS = 4
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 @dataclass(frozen=True)

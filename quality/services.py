@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from PIL import Image
 
+from accounts.permissions import require
 from alerts.services import create_alert
 from numbering import series
 from numbering.services import next_number
@@ -56,11 +57,6 @@ APPROVE = "quality.approve_inspection"
 # The severity inside a sentence of an event note ("normal inspection"), translated when read.
 SEVERITY_WORDS = {"normal": gettext_noop("normal"), "tightened": gettext_noop("tightened"),
                   "reduced": gettext_noop("reduced")}
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def record_event(*, inspection, action, actor, from_status="", to_status="", note=""):

@@ -26,6 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from accounts.roles import role_label, roles_of
 from alerts.services import create_alert
 from documents.services import request_document
@@ -46,11 +47,6 @@ APPROVE = "rush.approve_rushrequest"
 REVIEWER_ROLES = {ReviewArea.PLANNING: {"planner", "production"}, ReviewArea.WAREHOUSE: {"warehouse"},
                   ReviewArea.QUALITY: {"qc"}}
 NOTICE = "production_notice"
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def record_event(*, request, action, actor, from_status="", to_status="", note=""):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
 from inventory.ledger import DocumentRef, MoveLine, post_moves
 from inventory.models import Location, LotStatus, MoveKind
@@ -43,7 +44,6 @@ from .models import (
     ShipmentLine,
     ShipmentStatus,
 )
-from .services import require
 
 ADD = "shipping.add_complaint"
 INVESTIGATE = "shipping.investigate_complaint"

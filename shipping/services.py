@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min, Q, Sum
 from django.urls import reverse
@@ -33,6 +33,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
 from documents import services as document_services
 from inventory.ledger import DocumentRef, MoveLine, balance_key, post_moves, shortage_message
@@ -95,11 +96,6 @@ class ShipmentDetails:
 
 # A shipment's number before what happened to it, in the order's timeline.
 NUMBERED = gettext_noop("%(number)s: %(text)s")
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def record_event(*, shipment, action, actor, from_status="", to_status="", note=""):
