@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "inputs",
     "numbering",
     "demo",
+    "exports",
     "operations",
     "systemtext",
     # lifecycle stages
