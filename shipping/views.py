@@ -170,7 +170,10 @@ def _shipment_action(request, pk, act, done):
 @require_POST
 def shipment_ship(request, pk):
     form = ShipForm(request.POST)
-    ship_date = form.cleaned_data["actual_ship_date"] if form.is_valid() else None
+    if not form.is_valid():  # an unreadable date is refused, not taken as "today"
+        messages.error(request, _("Enter the ship date as a date, or leave it empty for today."))
+        return redirect("shipping:shipment_detail", pk=pk)
+    ship_date = form.cleaned_data["actual_ship_date"]
     return _shipment_action(
         request, pk, lambda s: services.ship_shipment(actor=request.user, shipment=s, actual_ship_date=ship_date),
         _("Shipment %(number)s is shipped; its delivery note is being made."))
