@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
 from documents.models import Document, DocumentStatus
 from documents.services import request_document
@@ -76,9 +77,8 @@ class ProposedChange:
         return self.kind == ChangeKind.CANCEL
 
 
-def _may_request(actor):
-    if not (actor.has_perm("orders.change_order") or actor.has_perm("orders.review_order")):
-        raise PermissionDenied(_("Your role may not do this."))
+# Who may ask for a change (either permission).
+REQUESTER_PERMISSIONS = ("orders.change_order", "orders.review_order")
 
 
 def current_revision(order):
@@ -200,7 +200,7 @@ def _issued_documents(order, change):
 
 
 def request_change(*, actor, order, kind, proposed, reason) -> ChangeRequest:
-    _may_request(actor)
+    require(actor, *REQUESTER_PERMISSIONS, any_of=True)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for the change."))

@@ -424,16 +424,6 @@ class OrderLine(models.Model):
         return line_amount(self.quantity, self.unit_price)
 
 
-class OrderNumberSequence(models.Model):
-    """The last order number used per year; incremented under a row lock (safe under concurrency)."""
-
-    year = models.PositiveIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.year}: {self.last}"
-
-
 class OrderEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ValidationError(_("Order events are append-only."))

@@ -123,16 +123,6 @@ class ExceptionStatus(models.TextChoices):
 OPEN_EXCEPTION_STATUSES = [ExceptionStatus.OPEN, ExceptionStatus.ACKNOWLEDGED]
 
 
-class ExceptionNumberSequence(models.Model):
-    """The last exception report number used per year; incremented in one UPDATE … RETURNING."""
-
-    year = models.PositiveIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.year}: {self.last}"
-
-
 class ExceptionReport(models.Model):
     """A problem on the shop floor, reported by an operator or supervisor. The affected operations and
     orders are found by the system when it is reported and kept, so the report still says what it hit

@@ -240,19 +240,6 @@ class SamplingStateEvent(AppendOnlyModel):
 
 # --- inspections ---------------------------------------------------------------------------------
 
-class NumberSequence(models.Model):
-    """Last number used per prefix (QI, NCR) and year; incremented under a row lock."""
-
-    prefix = models.CharField(max_length=8)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="quality_number_sequence_unique")]
-
-    def __str__(self):
-        return f"{self.prefix}-{self.year}: {self.last}"
-
 
 class InspectionStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("inspection status", "Open")

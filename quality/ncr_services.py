@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
 from orders.models import Order, OrderStatus, Unit
 from orders.services import OrderActionRefused, lock_order_of, transition_order
@@ -36,7 +37,6 @@ from .services import (
     record_event,
     record_ncr_event,
     release_order_if_inspected,
-    require,
 )
 from .values import plain
 

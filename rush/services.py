@@ -26,10 +26,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from accounts.roles import role_label, roles_of
 from alerts.services import create_alert
 from documents.services import request_document
-from inventory.numbering import next_number
+from numbering import series
+from numbering.services import next_number
 from orders.models import Order
 from orders.services import RUSH_OPEN_STATUSES, OrderActionRefused, lock_order_of, make_rush
 from orders.services import record_event as record_order_event
@@ -40,7 +42,6 @@ from . import facts as rush_facts
 from .models import ReviewArea, RushEvent, RushRequest, RushReview, RushStatus, Verdict
 from .selectors import NEXT_STEP, board_rows
 
-PREFIX = "RR"
 REQUEST = "rush.add_rushrequest"
 REVIEW = "rush.review_rushrequest"
 APPROVE = "rush.approve_rushrequest"
@@ -48,11 +49,6 @@ APPROVE = "rush.approve_rushrequest"
 REVIEWER_ROLES = {ReviewArea.PLANNING: {"planner", "production"}, ReviewArea.WAREHOUSE: {"warehouse"},
                   ReviewArea.QUALITY: {"qc"}}
 NOTICE = "production_notice"
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def record_event(*, request, action, actor, from_status="", to_status="", note=""):
@@ -98,7 +94,7 @@ def request_rush(*, actor, order, requested_date, reason, now=None) -> RushReque
                                      "date": date_format(requested_date)})
         try:
             with transaction.atomic():
-                request = RushRequest.objects.create(number=next_number(PREFIX), order=current,
+                request = RushRequest.objects.create(number=next_number(series.RUSH_REQUEST), order=current,
                                                      requested_date=requested_date, reason=reason,
                                                      requested_by=actor, facts=gathered)
         except IntegrityError:  # someone else asked at the same moment

@@ -23,12 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
 from inventory.ledger import DocumentRef, MoveLine, post_moves
 from inventory.models import Location, LotStatus, MoveKind
-from inventory.numbering import next_number
 from inventory.stock_services import LotInput, find_or_create_lot
 from inventory.units import decimals_of, format_quantity, quantity_text
+from numbering import series
+from numbering.services import next_number
 from orders.models import Order, Unit
 from orders.services import lock_order_of
 from systemtext.text import Text
@@ -42,13 +44,10 @@ from .models import (
     ShipmentLine,
     ShipmentStatus,
 )
-from .services import require
 
 ADD = "shipping.add_complaint"
 INVESTIGATE = "shipping.investigate_complaint"
 RECEIVE_RETURN = "shipping.add_customerreturn"
-COMPLAINT_PREFIX = "CP"
-RETURN_PREFIX = "RT"
 # The ledger's document type of return moves: they point at the complaint they were taken back for.
 RETURN_DOCUMENT = "customer_return"
 SHIPPED_STATUSES = [ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED]
@@ -103,7 +102,7 @@ def create_complaint(*, actor, order, description, shipment=None, lot=None, entr
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            complaint = Complaint.objects.create(number=next_number(COMPLAINT_PREFIX), order=order, shipment=shipment,
+            complaint = Complaint.objects.create(number=next_number(series.COMPLAINT), order=order, shipment=shipment,
                                                  lot=lot, description=description, created_by=actor,
                                                  entry_key=entry_key)
             record_event(complaint=complaint, action="created", actor=actor, to_status=CS.OPEN)
@@ -246,7 +245,7 @@ def receive_return(*, actor, complaint, shipment_line, quantity, location, reaso
             line = (ShipmentLine.objects.select_for_update(of=("self",))
                     .select_related("shipment", "order_line__product", "item", "lot").get(pk=shipment_line.pk))
             _check_return(current, order, line, quantity, Location.objects.get(pk=location.pk))
-            number = next_number(RETURN_PREFIX)
+            number = next_number(series.RETURN)
             lot = find_or_create_lot(actor=actor, item=line.item,
                                      data=LotInput(number=number, status=LotStatus.QUARANTINE))
             posting = post_moves(

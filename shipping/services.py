@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min, Q, Sum
 from django.urls import reverse
@@ -33,13 +33,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
 from documents import services as document_services
 from inventory.ledger import DocumentRef, MoveLine, balance_key, post_moves, shortage_message
 from inventory.models import Item, Location, Lot, LotStatus, MoveKind, StockBalance, StockMove
-from inventory.numbering import next_number
 from inventory.stock_services import check_stock_levels
 from inventory.units import decimals_of, format_quantity, quantity_text, to_base_quantity
+from numbering import series
+from numbering.services import next_number
 from orders import stage_hooks
 from orders.models import Order, OrderLine, OrderStatus, Unit
 from orders.services import record_event as record_order_event
@@ -51,7 +53,6 @@ from .pod_files import checked_pod_file
 
 SHIP = "orders.ship_order"
 CLOSE = "orders.close_order"
-SHIPMENT_PREFIX = "SH"
 # The ledger's document type of shipment issues (registered in ShippingConfig.ready).
 SHIPMENT_DOCUMENT = "shipment"
 DELIVERY_NOTE = "delivery_note"
@@ -95,11 +96,6 @@ class ShipmentDetails:
 
 # A shipment's number before what happened to it, in the order's timeline.
 NUMBERED = gettext_noop("%(number)s: %(text)s")
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def record_event(*, shipment, action, actor, from_status="", to_status="", note=""):
@@ -374,7 +370,7 @@ def create_shipment(*, actor, order, details: ShipmentDetails, picks, entry_key=
             if errors:
                 raise ValidationError(errors)
             shipment = Shipment.objects.create(
-                number=next_number(SHIPMENT_PREFIX), order=current, entry_key=entry_key, created_by=actor,
+                number=next_number(series.SHIPMENT), order=current, entry_key=entry_key, created_by=actor,
                 ship_to_name=details.ship_to_name.strip(), ship_to_address=details.ship_to_address.strip(),
                 contact_name=details.contact_name.strip(), contact_phone=details.contact_phone.strip(),
                 carrier=details.carrier.strip(), tracking_number=details.tracking_number.strip(),
