@@ -21,6 +21,8 @@ from django.utils.translation import pgettext_lazy
 from systemtext.fields import StoredCharField, StoredTextField, TextValuesField
 from systemtext.text import render_value
 
+from . import stage_hooks
+
 QTY = {"max_digits": 12, "decimal_places": 3}
 CENT = Decimal("0.01")
 
@@ -217,6 +219,15 @@ def _may_cancel(order, user):
             and user.has_perm("orders.submit_order"))
 
 
+def _stages_allow(action):
+    """The condition that no later stage objects to the order's transition `action` now: the stages
+    register their checks (orders.stage_hooks.transition_checks) since orders imports no stage app."""
+    def condition(order):
+        return not stage_hooks.transition_problems(order, action)
+    condition.__name__ = f"stages_allow_{action}"
+    return condition
+
+
 def search_words(number, customer_po, customer, products):
     """The text an order is found by in the order list (see Order.search_text)."""
     words = [number, customer_po, customer.code, customer.name, customer.name_en]
@@ -326,7 +337,8 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     def is_editable(self):
         return self.status in EDITABLE
 
-    # --- the state machine (DESIGN.md §3). Conditions of later stages are added by those stages.
+    # --- the state machine (DESIGN.md §3). Conditions of later stages are registered by those stages
+    # (_stages_allow).
     @fsm.transition(status, source=[S.DRAFT, S.REJECTED], target=S.SUBMITTED,
                     permission="orders.submit_order", conditions=[_has_lines])
     def submit(self):
@@ -353,7 +365,8 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     def start_production(self):
         pass
 
-    @fsm.transition(status, source=S.IN_PRODUCTION, target=S.AWAITING_QC, permission="orders.produce_order")
+    @fsm.transition(status, source=S.IN_PRODUCTION, target=S.AWAITING_QC, permission="orders.produce_order",
+                    conditions=[_stages_allow("finish_production")])
     def finish_production(self):
         pass
 
@@ -369,7 +382,8 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     def ship(self):
         pass
 
-    @fsm.transition(status, source=S.SHIPPED, target=S.DELIVERED, permission="orders.ship_order")
+    @fsm.transition(status, source=S.SHIPPED, target=S.DELIVERED, permission="orders.ship_order",
+                    conditions=[_stages_allow("confirm_delivery")])
     def confirm_delivery(self):
         pass
 

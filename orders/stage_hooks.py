@@ -12,6 +12,11 @@ place (no signals) and a failure in a stage rolls the order change back too.
   here, so cancelling and planning take locks in the same order and queue instead of deadlocking.
 - on_transition: fn(*, actor, order, action, from_status) — after any transition of the order state
   machine was saved and its event written (e.g. quality opens an inspection on finish_production).
+- transition_checks: {action: [fn(order) -> list of messages]} — why a later stage does not allow the
+  order's transition `action` now (work orders still open before finish_production, shipments not
+  delivered before confirm_delivery). Order declares them as the transition's condition (orders.models,
+  _stages_allow), so no path takes the transition while any message is given; transition_order refuses
+  with the messages.
 - close_checks: fn(order) -> list of messages — what still stands open on a delivered order (goods not
   shipped, shipments not delivered, open complaints, open NCRs…). shipping.services.close_order asks
   close_problems() before the close transition and refuses, changing nothing, while any is given.
@@ -30,6 +35,7 @@ CANCEL_ACTIONS = {"cancel", "cancel_held"}
 on_cancel = []
 cancel_locks = []
 on_transition = []
+transition_checks = {}
 close_checks = []
 promise_provider = None
 change_checks = []
@@ -60,6 +66,18 @@ def register_on_transition(fn):
     if fn not in on_transition:
         on_transition.append(fn)
     return fn
+
+
+def register_transition_check(action, fn):
+    checks = transition_checks.setdefault(action, [])
+    if fn not in checks:
+        checks.append(fn)
+    return fn
+
+
+def transition_problems(order, action):
+    """Every message of every check registered for the order's transition `action` (empty: allowed)."""
+    return [message for fn in transition_checks.get(action, ()) for message in fn(order)]
 
 
 def register_close_check(fn):

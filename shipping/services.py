@@ -610,8 +610,15 @@ def ship_moment(shipment):
     return start, formats.date_format(shipment.actual_ship_date, "SHORT_DATE_FORMAT")
 
 
+def undelivered_shipments(order):
+    """Shipping's condition of the order's confirm_delivery (orders.stage_hooks.transition_checks): no
+    shipment of the order is still a draft or on its way."""
+    waiting = list(order.shipments.filter(status__in=[ST.DRAFT, ST.SHIPPED]).values_list("number", flat=True))
+    return [_("Record the delivery of %(numbers)s first.") % {"numbers": ", ".join(waiting)}] if waiting else []
+
+
 def _deliver_order_when_complete(*, actor, order, note):
-    if order.status == OrderStatus.SHIPPED and not order.shipments.filter(status__in=[ST.DRAFT, ST.SHIPPED]).exists():
+    if order.status == OrderStatus.SHIPPED and not undelivered_shipments(order):
         transition_order(actor=actor, order=order, action="confirm_delivery", note=note)
     else:
         record_order_event(order=order, action="delivery_recorded", actor=actor, from_status=order.status,
@@ -624,9 +631,9 @@ def confirm_order_delivery(*, actor, order, expected_status=None) -> Order:
     require(actor, SHIP)
     with transaction.atomic():
         current = Order.objects.select_for_update().get(pk=order.pk)
-        waiting = list(current.shipments.filter(status__in=[ST.DRAFT, ST.SHIPPED]).values_list("number", flat=True))
+        waiting = undelivered_shipments(current)
         if waiting:
-            raise ValidationError(_("Record the delivery of %(numbers)s first.") % {"numbers": ", ".join(waiting)})
+            raise ValidationError(waiting)
         if not current.shipments.filter(status=ST.DELIVERED).exists():
             raise ValidationError(_("Order %(number)s has no delivered shipment.") % {"number": current.number})
         return transition_order(actor=actor, order=current, action="confirm_delivery", expected_status=expected_status,
