@@ -38,6 +38,7 @@ from django.utils.translation import gettext_noop
 from alerts.services import create_alert
 from orders.models import Order
 from orders.services import record_event
+from orders.transitions import take_transition
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrderOperation, WorkOrderStatus
 from planning.plans import lock_scheduling, schedule_open_work
 from systemtext.text import Text, stored_fields
@@ -284,10 +285,10 @@ def acknowledge_exception(*, actor, report, note="", expected_status=None, now=N
     now = now or timezone.now()
     with transaction.atomic():
         current = _locked(report, expected_status)
-        if current.status != ExceptionStatus.OPEN:
-            raise ValidationError(_("%(number)s is %(status)s; only an open report is acknowledged.")
-                                  % {"number": current.number, "status": current.get_status_display().lower()})
-        current.status, current.acknowledged_by, current.acknowledged_at = ExceptionStatus.ACKNOWLEDGED, actor, now
+        take_transition(current, "acknowledge", actor=actor,
+                        refused=_("%(number)s is %(status)s; only an open report is acknowledged.")
+                        % {"number": current.number, "status": current.get_status_display().lower()})
+        current.acknowledged_by, current.acknowledged_at = actor, now
         current.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
         _event(current, action="acknowledged", actor=actor, from_status=ExceptionStatus.OPEN,
                note=(note or "").strip(), now=now)
@@ -331,10 +332,10 @@ def resolve_exception(*, actor, report, action_taken, expected_status=None, now=
         raise ValidationError(_("Describe the action taken to resolve the problem."))
     with transaction.atomic():
         current = _locked(report, expected_status)
-        if not current.is_open:
-            raise ValidationError(_("%(number)s is already resolved.") % {"number": current.number})
         from_status = current.status
-        current.status, current.action_taken = ExceptionStatus.RESOLVED, action_taken
+        current.action_taken = action_taken  # the transition's condition
+        take_transition(current, "resolve", actor=actor,
+                        refused=_("%(number)s is already resolved.") % {"number": current.number})
         current.resolved_by, current.resolved_at = actor, now
         current.save(update_fields=["status", "action_taken", "resolved_by", "resolved_at"])
         _event(current, action="resolved", actor=actor, from_status=from_status, note=action_taken, now=now)
