@@ -37,9 +37,32 @@ def _work_order(order, status, number):
                                     created_by=order.created_by)
 
 
-def _refused(order, action, user, message):
+def _open_work_order(order, users):
+    _work_order(order, WorkOrderStatus.DONE, "WO-C-1")
+    return _work_order(order, WorkOrderStatus.IN_PROGRESS, "WO-C-2"), WorkOrderStatus.DONE
+
+
+def _shipment_on_its_way(order, users):
+    return Shipment.objects.create(number="SH-C-1", order=order, created_by=users["shipping"], ship_to_name="x",
+                                   ship_to_address="y", status=ShipmentStatus.SHIPPED), ShipmentStatus.DELIVERED
+
+
+# (state, action, target, role, what blocks it: fn(order, users) -> (row, the status that unblocks it), message)
+CASES = [
+    (S.IN_PRODUCTION, "finish_production", S.AWAITING_QC, "production", _open_work_order,
+     "Work orders not done yet: WO-C-2."),
+    (S.SHIPPED, "confirm_delivery", S.DELIVERED, "shipping", _shipment_on_its_way,
+     "Record the delivery of SH-C-1 first."),
+]
+
+
+@pytest.mark.parametrize("state, action, target, role, block, message", CASES)
+def test_a_stage_check_refuses_the_transition_on_every_path(state, action, target, role, block, message,
+                                                            role_users):
+    order = _order_in(state, role_users["sales"])
+    blocker, unblocked = block(order, role_users)
     with pytest.raises(OrderActionRefused) as exc:
-        services.transition_order(actor=user, order=order, action=action)
+        services.transition_order(actor=role_users[role], order=order, action=action)
     assert message in exc.value.message
     fresh = Order.objects.get(pk=order.pk)
     assert fresh.status == order.status and fresh.events.count() == 0
@@ -47,25 +70,9 @@ def _refused(order, action, user, message):
     with pytest.raises(fsm.TransitionNotAllowed):
         getattr(fresh, action)()  # the model itself refuses, not only the service
 
-
-def test_production_is_not_finished_while_a_work_order_is_open(role_users):
-    order = _order_in(S.IN_PRODUCTION, role_users["sales"])
-    _work_order(order, WorkOrderStatus.DONE, "WO-C-1")
-    open_one = _work_order(order, WorkOrderStatus.IN_PROGRESS, "WO-C-2")
-    _refused(order, "finish_production", role_users["production"], "Work orders not done yet: WO-C-2.")
-    WorkOrder.objects.filter(pk=open_one.pk).update(status=WorkOrderStatus.DONE)
-    done = services.transition_order(actor=role_users["production"], order=order, action="finish_production")
-    assert done.status == S.AWAITING_QC
-
-
-def test_delivery_is_not_confirmed_while_a_shipment_is_on_its_way(role_users):
-    order = _order_in(S.SHIPPED, role_users["sales"])
-    on_its_way = Shipment.objects.create(number="SH-C-1", order=order, created_by=role_users["shipping"],
-                                         ship_to_name="x", ship_to_address="y", status=ShipmentStatus.SHIPPED)
-    _refused(order, "confirm_delivery", role_users["shipping"], "Record the delivery of SH-C-1 first.")
-    Shipment.objects.filter(pk=on_its_way.pk).update(status=ShipmentStatus.DELIVERED)
-    done = services.transition_order(actor=role_users["shipping"], order=order, action="confirm_delivery")
-    assert done.status == S.DELIVERED
+    type(blocker).objects.filter(pk=blocker.pk).update(status=unblocked)
+    done = services.transition_order(actor=role_users[role], order=order, action=action)
+    assert done.status == target
 
 
 def test_the_order_page_offers_only_its_own_actions(role_users):
