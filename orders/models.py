@@ -220,7 +220,7 @@ def _may_cancel(order, user):
 
 def _stages_allow(action):
     """The condition that no later stage objects to the order's transition `action` now: the stages
-    register their checks (orders.stage_hooks.transition_checks) since orders imports no stage app."""
+    register their checks (orders.stage_hooks, Hook.TRANSITION_CHECK) since orders imports no stage app."""
     def condition(order):
         return not stage_hooks.transition_problems(order, action)
     condition.__name__ = f"stages_allow_{action}"

@@ -10,9 +10,3 @@ class ProductionConfig(AppConfig):
         from .alert_subjects import register as register_alert_subjects
 
         register_alert_subjects()  # when its alerts stop escalating (alerts.subjects)
-        from orders import stage_hooks
-
-        from .services import unfinished_work
-
-        # No path finishes an order's production while one of its work orders is open.
-        stage_hooks.register_transition_check("finish_production", unfinished_work)

@@ -327,7 +327,7 @@ def complete_operation(*, actor, operation, expected_state=None, note="", now=No
 
 
 def unfinished_work(order):
-    """Production's condition of the order's finish_production (orders.stage_hooks.transition_checks):
+    """Production's condition of the order's finish_production (orders.stage_hooks, Hook.TRANSITION_CHECK):
     no work order of the order is still planned, released or in progress."""
     numbers = list(WorkOrder.objects.filter(order=order, status__in=OPEN_WORK_ORDER_STATUSES)
                    .order_by("number").values_list("number", flat=True))

@@ -32,12 +32,14 @@ from documents.services import request_document
 from inventory.numbering import next_number
 from orders.models import Order
 from orders.services import RUSH_OPEN_STATUSES, OrderActionRefused, lock_order_of, make_rush
+from orders.services import record_event as record_order_event
 from orders.transitions import take_transition
 from planning.plans import lock_scheduling, schedule_open_work
 from systemtext.text import Text, joined, stored_fields
 
 from . import facts as rush_facts
 from .models import ReviewArea, RushEvent, RushRequest, RushReview, RushStatus, Verdict
+from .selectors import NEXT_STEP, board_rows
 
 PREFIX = "RR"
 REQUEST = "rush.add_rushrequest"
@@ -269,10 +271,6 @@ def watch_rush_orders():
     """Flag every open rush order predicted to finish after its date (the stored schedule) as at risk
     and alert planning, production and the managers once a day; clear the flag it set when the
     prediction is on time again. Returns (flagged, cleared) order numbers."""
-    from orders.services import record_event as record_order_event
-
-    from .selectors import NEXT_STEP, board_rows
-
     flagged, cleared = [], []
     today = timezone.localdate()
     for row in board_rows():

@@ -10,22 +10,17 @@ class ShippingConfig(AppConfig):
         from django.urls import reverse
 
         from inventory.ledger import register_document_type
-        from orders import stage_hooks
         from orders.services import ACTION_LABELS
 
         from . import documents  # noqa: F401 - registers the delivery note with the document pipeline
         from .complaints import RETURN_DOCUMENT
-        from .services import SHIPMENT_DOCUMENT, open_delivery_items, undelivered_shipments
+        from .services import SHIPMENT_DOCUMENT
 
         # Ledger rows of shipments and customer returns link to their pages.
         register_document_type(SHIPMENT_DOCUMENT, _("Shipment"),
                                url=lambda pk: reverse("shipping:shipment_detail", args=[pk]))
         register_document_type(RETURN_DOCUMENT, _("Customer return"),
                                url=lambda pk: reverse("shipping:complaint_detail", args=[pk]))
-        # An order is closed only when its goods are shipped and delivered and no complaint is open.
-        stage_hooks.register_close_check(open_delivery_items)
-        # No path confirms an order's delivery while one of its shipments is a draft or on its way.
-        stage_hooks.register_transition_check("confirm_delivery", undelivered_shipments)
         # The order timeline names the events shipping writes on orders.
         ACTION_LABELS.update({
             "partial_shipment": _("Partial shipment"), "delivery_recorded": _("Delivery recorded"),

@@ -1,4 +1,4 @@
-"""Checks of later stages are conditions of the order's transitions (orders.stage_hooks.transition_checks):
+"""Checks of later stages are conditions of the order's transitions (orders.stage_hooks, Hook.TRANSITION_CHECK):
 a transition they refuse is refused whatever calls it (the service, or the model's method directly),
 with the stage's message and nothing written."""
 
