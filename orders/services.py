@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.permissions import require
 from alerts.services import create_alert
+from config.transitions import declared_transition, transition_names
 from numbering import series
 from numbering.services import next_number
 from systemtext.text import Text, joined
@@ -217,10 +218,13 @@ def update_order(*, actor, order: Order, customer: Customer, requested_date, lin
 SATISFIED_ON_FORM = {"approve"}
 
 
-def available_actions(order: Order, user) -> list[str]:
-    """Names of the transitions this user may take on this order now (state, role and conditions)."""
+def available_actions(order: Order, user, among=None) -> list[str]:
+    """Names of the transitions this user may take on this order now (state, role and conditions), of
+    those named in `among` when given (so a page checks only the conditions of the buttons it shows)."""
     names = []
     for t in order.get_all_status_transitions():
+        if among is not None and t.name not in among:
+            continue
         if t.source not in (order.status, "*") or not t.has_perm(order, user):
             continue
         if t.name in SATISFIED_ON_FORM or all(condition(order) for condition in t.conditions):
@@ -236,8 +240,7 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
     note = note if isinstance(note, Text) else (note or "").strip()
     if action in REASON_REQUIRED and not note:
         raise ValidationError(_("Give a reason."))
-    method = getattr(Order, action, None)
-    if method is None or not hasattr(method, "_django_fsm"):
+    if action not in transition_names(Order):
         raise OrderActionRefused(_("Unknown action."))
     try:
         with transaction.atomic():
@@ -250,19 +253,19 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
                     _("Order %(number)s was changed by someone else meanwhile (it is now %(status)s). "
                       "Nothing was done; look at it again.")
                     % {"number": current.number, "status": current.get_status_display()})
-            bound = getattr(current, action)
-            if not fsm.can_proceed(bound, check_conditions=False):
+            declared = declared_transition(current, action)
+            if declared is None:
                 raise OrderActionRefused(
                     _("“%(action)s” is not possible while order %(number)s is %(status)s.")
                     % {"action": ACTION_LABELS.get(action, action), "number": current.number,
                        "status": current.get_status_display()})
-            if not method._django_fsm.has_transition_perm(current, current.status, actor):
+            if not declared.has_perm(current, actor):
                 raise PermissionDenied(_("Your role may not do this."))
             for field, value in (changes or {}).items():
                 setattr(current, field, value)
             from_status = current.status
             try:
-                bound()  # checks the transition's conditions
+                getattr(current, action)()  # checks the transition's conditions
             except fsm.TransitionNotAllowed:
                 raise OrderActionRefused(_condition_message(current, action)) from None
             if action in {"reject", "hold", "cancel", "cancel_held"} and isinstance(note, str):
@@ -295,6 +298,9 @@ def _condition_message(order, action):
         return _("This order is over the customer's credit limit: acknowledge the warning to approve it.")
     if action == "cancel_held":
         return _("This order was on hold after production started; it can no longer be cancelled.")
+    problems = stage_hooks.transition_problems(order, action)
+    if problems:
+        return " ".join(str(problem) for problem in problems)
     return _("The conditions for “%(action)s” are not met yet.") % {"action": ACTION_LABELS.get(action, action)}
 
 

@@ -37,6 +37,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
 from alerts.services import create_alert
+from config.transitions import take
 from numbering import series
 from numbering.services import next_number
 from orders.models import Order
@@ -262,10 +263,10 @@ def acknowledge_exception(*, actor, report, note="", expected_status=None, now=N
     now = now or timezone.now()
     with transaction.atomic():
         current = _locked(report, expected_status)
-        if current.status != ExceptionStatus.OPEN:
-            raise ValidationError(_("%(number)s is %(status)s; only an open report is acknowledged.")
-                                  % {"number": current.number, "status": current.get_status_display().lower()})
-        current.status, current.acknowledged_by, current.acknowledged_at = ExceptionStatus.ACKNOWLEDGED, actor, now
+        take(current.acknowledge, actor=actor,
+                        refused=_("%(number)s is %(status)s; only an open report is acknowledged.")
+                        % {"number": current.number, "status": current.get_status_display().lower()})
+        current.acknowledged_by, current.acknowledged_at = actor, now
         current.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
         _event(current, action="acknowledged", actor=actor, from_status=ExceptionStatus.OPEN,
                note=(note or "").strip(), now=now)
@@ -309,10 +310,10 @@ def resolve_exception(*, actor, report, action_taken, expected_status=None, now=
         raise ValidationError(_("Describe the action taken to resolve the problem."))
     with transaction.atomic():
         current = _locked(report, expected_status)
-        if not current.is_open:
-            raise ValidationError(_("%(number)s is already resolved.") % {"number": current.number})
         from_status = current.status
-        current.status, current.action_taken = ExceptionStatus.RESOLVED, action_taken
+        current.action_taken = action_taken  # the transition's condition
+        take(current.resolve, actor=actor,
+                        refused=_("%(number)s is already resolved.") % {"number": current.number})
         current.resolved_by, current.resolved_at = actor, now
         current.save(update_fields=["status", "action_taken", "resolved_by", "resolved_at"])
         _event(current, action="resolved", actor=actor, from_status=from_status, note=action_taken, now=now)

@@ -38,7 +38,7 @@ from accounts.permissions import require
 from config.transitions import take
 from orders.models import Order, OrderStatus, Unit
 from orders.services import transition_order
-from planning.models import WorkOrder, WorkOrderOperation, WorkOrderStatus
+from planning.models import OPEN_WORK_ORDER_STATUSES, WorkOrder, WorkOrderOperation, WorkOrderStatus
 from planning.plans import record_work_order_event
 from systemtext.text import Text
 
@@ -325,6 +325,16 @@ def complete_operation(*, actor, operation, expected_state=None, note="", now=No
                                               sequence=current.sequence))
             _finish_order_when_all_done(order, actor=actor)
     return current
+
+
+def unfinished_work(order):
+    """Production's condition of the order's finish_production (orders.stage_hooks, Hook.TRANSITION_CHECK):
+    no work order of the order is still planned, released or in progress."""
+    numbers = list(WorkOrder.objects.filter(order=order, status__in=OPEN_WORK_ORDER_STATUSES)
+                   .order_by("number").values_list("number", flat=True))
+    if not numbers:
+        return []
+    return [_("Work orders not done yet: %(numbers)s.") % {"numbers": ", ".join(numbers)}]
 
 
 def _finish_order_when_all_done(order, *, actor):

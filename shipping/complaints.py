@@ -19,12 +19,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
 from alerts.services import create_alert
+from config.transitions import take
 from inventory.ledger import DocumentRef, MoveLine, post_moves
 from inventory.models import Location, LotStatus, MoveKind
 from inventory.stock_services import LotInput, find_or_create_lot
@@ -131,18 +131,22 @@ def _locked(complaint):
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
 
 
+def _refusal(complaint, what):
+    return _("Complaint %(number)s is %(status)s: %(what)s is not possible now.") % {
+        "number": complaint.number, "status": complaint.get_status_display().lower(), "what": what}
+
+
 def _refuse_unless(complaint, statuses, what):
     if complaint.status not in statuses:
-        raise ValidationError(_("Complaint %(number)s is %(status)s: %(what)s is not possible now.") % {
-            "number": complaint.number, "status": complaint.get_status_display().lower(), "what": what})
+        raise ValidationError(_refusal(complaint, what))
 
 
 def start_investigation(*, actor, complaint, note="") -> Complaint:
     require(actor, INVESTIGATE)
     with transaction.atomic():
         current = _locked(complaint)
-        _refuse_unless(current, [CS.OPEN], _("starting the investigation"))
-        current.status = CS.INVESTIGATING
+        take(current.start_investigation, actor=actor,
+                        refused=_refusal(current, _("starting the investigation")))
         current.save(update_fields=["status", "updated_at"])
         record_event(complaint=current, action="investigation_started", actor=actor, from_status=CS.OPEN,
                      to_status=CS.INVESTIGATING, note=(note or "").strip())
@@ -185,9 +189,8 @@ def resolve_complaint(*, actor, complaint, investigation, corrective_action, not
         raise ValidationError(errors)
     with transaction.atomic():
         current = _locked(complaint)
-        _refuse_unless(current, [CS.INVESTIGATING], _("resolving it"))
+        take(current.resolve, actor=actor, refused=_refusal(current, _("resolving it")))
         current.investigation, current.corrective_action = investigation, corrective_action
-        current.status, current.resolved_at = CS.RESOLVED, timezone.now()
         current.save(update_fields=["investigation", "corrective_action", "status", "resolved_at", "updated_at"])
         record_event(complaint=current, action="resolved", actor=actor, from_status=CS.INVESTIGATING,
                      to_status=CS.RESOLVED, note=(note or "").strip())
@@ -200,11 +203,10 @@ def close_complaint(*, actor, complaint, note="") -> Complaint:
     note = (note or "").strip()
     with transaction.atomic():
         current = _locked(complaint)
-        _refuse_unless(current, [CS.INVESTIGATING, CS.RESOLVED], _("closing it"))
-        if current.status == CS.INVESTIGATING and not note:
-            raise ValidationError(_("Give the reason for closing a complaint that was not resolved."))
         previous = current.status
-        current.status, current.closed_at = CS.CLOSED, timezone.now()
+        take(current.close, actor=actor, refused=_refusal(current, _("closing it")))
+        if previous == CS.INVESTIGATING and not note:
+            raise ValidationError(_("Give the reason for closing a complaint that was not resolved."))
         current.save(update_fields=["status", "closed_at", "updated_at"])
         record_event(complaint=current, action="closed", actor=actor, from_status=previous, to_status=CS.CLOSED,
                      note=note)
