@@ -151,6 +151,12 @@ def deliver(alert_id):
     return Alert.objects.get(pk=alert_id)
 
 
+def give_up(alert_id):
+    """The delivery task ran out of retries: the alert is marked failed, so the System status page lists it
+    with its Retry button (the sweep still tries it again later)."""
+    Alert.objects.filter(pk=alert_id, status=AlertStatus.PENDING).update(status=AlertStatus.FAILED)
+
+
 # Claim, send, record: each row is taken with one committed conditional UPDATE, the e-mail or the chat
 # message goes out with no transaction open (a slow SMTP server or robot never holds a row lock), and the
 # outcome is written afterwards only if the claim is still ours. Running twice never sends twice.

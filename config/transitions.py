@@ -9,16 +9,37 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 
-def take(method, *args, actor=None, refused, **kwargs):
-    """Run the bound transition `method` (e.g. `sheet.cancel`) and return its result.
+def declared_transition(instance, action, field="status"):
+    """The transition named `action` of `instance`'s machine that leaves its current state, or None
+    (unknown name, or not from this state)."""
+    state = getattr(instance, field)
+    for transition in instance._meta.get_field(field).get_all_transitions(type(instance)):
+        if transition.name == action and transition.source in (state, "*"):
+            return transition
+    return None
 
-    Refused with ValidationError(`refused`) and nothing changed when the current state does not allow
-    it or a condition fails; PermissionDenied when `actor` may not take it (`actor=None`: a step the
-    system takes on its own, such as the status a receipt leads to). The caller saves the row."""
-    if not fsm.can_proceed(method):
+
+def transition_names(model, field="status"):
+    """The names of every transition declared on `model`'s machine."""
+    return {transition.name for transition in model._meta.get_field(field).get_all_transitions(model)}
+
+
+def take(method, *args, actor=None, refused, unmet=None, **kwargs):
+    """Run the bound transition `method` (e.g. `sheet.cancel`) and return its result; the caller saves
+    the row with the other fields it changes.
+
+    Refuses, changing nothing, in the order a user understands: ValidationError(`refused`) when the
+    transition does not leave the current state; PermissionDenied when `actor` may not take it
+    (`actor=None`: a step the system takes on its own, such as the status a receipt leads to);
+    ValidationError(`unmet` or `refused`) when its conditions are not met."""
+    instance, action = method.__self__, method.__name__
+    transition = declared_transition(instance, action)
+    if transition is None:
         raise ValidationError(refused)
-    if actor is not None and not fsm.has_transition_perm(method, actor):
+    if actor is not None and not transition.has_perm(instance, actor):
         raise PermissionDenied(_("Your role may not do this."))
+    if not fsm.can_proceed(method):
+        raise ValidationError(unmet or refused)
     return method(*args, **kwargs)
 
 

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from config import claims
 from config.celery_app import delay_on_commit
 from config.transitions import take_in_update
@@ -42,8 +43,8 @@ ERROR_MAX_CHARS = 4000
 # --- access ---------------------------------------------------------------------------------------
 
 def check_kind_permission(user, kind):
-    if not (user.is_authenticated and user.has_perm(kind.permission)):
-        raise PermissionDenied(_("You may not use documents of this kind (%(kind)s).") % {"kind": kind.label})
+    require(user, kind.permission,
+            message=_("You may not use documents of this kind (%(kind)s).") % {"kind": kind.label})
 
 
 def visible_object(user, kind, object_id):

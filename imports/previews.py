@@ -24,11 +24,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from accounts.permissions import require
 from audit.changes import record_changes, snapshot
 from systemtext.text import Text
 
@@ -167,9 +168,8 @@ class TabularImport:
     def summary(self, preview):
         return ""
 
-    def require(self, actor):
-        if not actor.has_perm(self.permission):
-            raise PermissionDenied(_("Your role may not do this."))
+    def check_permission(self, actor):
+        require(actor, self.permission)
 
     # --- checking ---------------------------------------------------------------------------------
 
@@ -228,7 +228,7 @@ class TabularImport:
     def preview_upload(self, *, actor, data: bytes, filename: str) -> ImportPreview:
         """Read and check an uploaded file; writes nothing. Raises ImportFileError when the file as a
         whole cannot be used."""
-        self.require(actor)
+        self.check_permission(actor)
         table = tables.read_table(data, filename, max_rows=self.row_limit())
         mapping, ignored = map_headers(self.columns, table.headers)
         return self.build_preview([column for _index, column in mapping], raw_rows(table, mapping),
@@ -252,7 +252,7 @@ class TabularImport:
         """Write the rows kept from a preview: checked again, in one transaction, all or nothing.
         Refuses (ImportRejected, nothing written) when a row is bad now, or when a row the preview
         showed as new now matches a record someone else created meanwhile (or the other way round)."""
-        self.require(actor)
+        self.check_permission(actor)
         if stash.get("kind") != self.kind:
             raise ValueError(f"a {stash.get('kind')!r} preview cannot be applied as {self.kind!r}")
         try:

@@ -46,14 +46,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
+from accounts.permissions import require
 from alerts.services import create_alert
 from config.transitions import take
 from documents import services as document_services
+from numbering import series
+from numbering.services import next_number
 from orders.models import Order, OrderStatus
 from orders.services import transition_order
 from systemtext.text import Text
 
-from . import numbering
 from .documents import KIND
 from .ledger import DocumentRef, MoveLine, issuable_lot_errors, shortage_message, usable_stock
 from .models import (
@@ -79,7 +81,7 @@ from .models import (
 from .purchasing import order_demand
 from .requirements import OPEN_FOR_MATERIALS, ZERO, order_requirements
 from .reservations import allocation_order, release_order_reservations, release_reservation, reserve_stock
-from .stock_services import post_stock, require
+from .stock_services import post_stock
 from .units import format_quantity, quantity_text
 
 S = PrepSheetStatus
@@ -216,7 +218,7 @@ def generate_prep_sheet(*, actor, order, note="") -> MaterialPrepSheet:
         if not lines:
             raise ValidationError(_("Order %(number)s needs no material from the stores (everything is issued).")
                                   % {"number": order.number})
-        sheet = MaterialPrepSheet.objects.create(number=numbering.next_number(numbering.PREP_SHEET), order=order,
+        sheet = MaterialPrepSheet.objects.create(number=next_number(series.PREP_SHEET), order=order,
                                                  note=note, created_by=actor)
         for number, line in enumerate(lines, start=1):
             line.sheet, line.line_no = sheet, number

@@ -39,16 +39,18 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
+from accounts.permissions import require
 from alerts.services import create_alert
 from audit.changes import record_change, stored_snapshot
 from config.transitions import take
+from numbering import series
+from numbering.services import next_number
 from orders.masterdata_services import validate_code
 from orders.models import MONEY, Order, Unit
 from orders.quantities import format_number
 from orders.services import lock_order_of, record_event
 from systemtext.text import Text
 
-from . import numbering
 from .ledger import DocumentRef
 from .models import (
     PO_OPEN,
@@ -69,7 +71,7 @@ from .models import (
 )
 from .requirements import OPEN_FOR_MATERIALS, ZERO, open_orders_short_of, order_requirements, requirements_for_orders
 from .reservations import reserve_stock
-from .stock_services import LotInput, receive_stock, require
+from .stock_services import LotInput, receive_stock
 from .units import format_quantity, to_base_quantity
 
 PO = PurchaseOrderStatus
@@ -217,7 +219,7 @@ def create_purchase_request(*, actor, item, quantity, needed_by, order=None, not
     try:
         with transaction.atomic():
             return PurchaseRequest.objects.create(
-                number=numbering.next_number(numbering.PURCHASE_REQUEST), item=item, quantity=quantity,
+                number=next_number(series.PURCHASE_REQUEST), item=item, quantity=quantity,
                 needed_by=needed_by, order=order, note=note, requested_by=actor)
     except IntegrityError:
         raise ValidationError(_duplicate_request_message(order, item)) from None
@@ -244,7 +246,7 @@ def request_order_shortages(*, actor, order) -> list[PurchaseRequest]:
             if component.uncovered <= 0 or component.item.pk in requested:
                 continue
             made.append(PurchaseRequest.objects.create(
-                number=numbering.next_number(numbering.PURCHASE_REQUEST), item=component.item,
+                number=next_number(series.PURCHASE_REQUEST), item=component.item,
                 quantity=component.uncovered, order=order, requested_by=actor,
                 needed_by=today + timedelta(days=component.item.purchase_lead_time_days)))
             # No note: the request names its order, shown in each reader's language; a note written here would
@@ -383,7 +385,7 @@ def _create_purchase_order(actor, supplier, lines, note, currency, entry_key):
         if errors:
             raise ValidationError(errors)
         purchase_order = PurchaseOrder.objects.create(
-            number=numbering.next_number(numbering.PURCHASE_ORDER), supplier=supplier, note=note,
+            number=next_number(series.PURCHASE_ORDER), supplier=supplier, note=note,
             currency=currency or supplier.currency, created_by=actor, entry_key=entry_key)
         for number, (line, unit, base) in enumerate(checked, start=1):
             po_line = PurchaseOrderLine.objects.create(
@@ -622,7 +624,7 @@ def _receive(actor, line, data, entry_key):
                "received": format_quantity(line.received_quantity, item.unit),
                "tolerance": format_number(purchase_order.supplier.over_receipt_percent)}]})
     note = _clean_note(data.note)
-    number = numbering.next_number(numbering.GOODS_RECEIPT)
+    number = next_number(series.GOODS_RECEIPT)
     lot_number = (data.lot_number or "").strip() or number
     quarantine = item.incoming_inspection
     released = Lot.objects.filter(item=item, number=lot_number).exclude(status=LotStatus.QUARANTINE).first()

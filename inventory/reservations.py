@@ -17,9 +17,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
+
 from .ledger import ZERO, DocumentRef, issuable_lot_errors, lock_balances, usable_stock
 from .models import Lot, Reservation, ReservationStatus, StockBalance
-from .stock_services import check_stock_levels, positive_quantity, require
+from .stock_services import check_stock_levels, positive_quantity
 from .units import format_quantity, to_base_quantity
 
 _LATEST = datetime.max.replace(tzinfo=UTC)

@@ -19,12 +19,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from audit.changes import record_change, record_new_version, snapshot
 from orders.masterdata_services import validate_code, validate_lead_time
 from systemtext.text import Text
@@ -38,11 +39,6 @@ ITEM_FIELDS = ("code", "name", "specification", "item_type", "unit", "sourcing",
 MAX_QUANTITY = Decimal("999999999.999")
 MAX_BOM_LINES = 200
 BOM_CHILDREN = ("lines",)  # logged with their BOM
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _raise_if(errors):

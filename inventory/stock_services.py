@@ -16,13 +16,14 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
 from config.transitions import take
 from systemtext.text import Text
@@ -50,11 +51,6 @@ KIND_SIGNS = {
 }
 # Kinds that need a reason typed by the user (why the stock changed without a document).
 REASON_REQUIRED = {MoveKind.ADJUSTMENT, MoveKind.SCRAP}
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _clean_reason(reason, kind):

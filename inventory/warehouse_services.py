@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from audit.changes import record_change, stored_snapshot
 from orders.masterdata_services import validate_code
 
 from .models import Location, StockBalance, Warehouse
-from .stock_services import require
 
 WAREHOUSE_FIELDS = ("code", "name", "address", "is_active")
 LOCATION_FIELDS = ("warehouse", "code", "zone", "bin", "pick_sequence", "is_active")

@@ -13,10 +13,11 @@ row: the same rule gives the same message wherever the data comes from.
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from audit.changes import record_change, snapshot
 
 from .models import Customer, CustomerContact, Order, Product
@@ -46,11 +47,6 @@ class ContactInput:
     phone: str = ""
     email: str = ""
     id: int | None = None
-
-
-def _require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 # --- field rules -------------------------------------------------------------------------------
@@ -216,7 +212,7 @@ def _contacts_changed(customer, contacts):
 
 def create_customer(*, actor, contacts=(), **fields) -> Customer:
     """Create a customer with its further contacts."""
-    _require(actor, "orders.add_customer")
+    require(actor, "orders.add_customer")
     unknown = set(fields) - set(CUSTOMER_FIELDS)
     if unknown:
         raise TypeError(f"unknown customer fields: {sorted(unknown)}")
@@ -244,7 +240,7 @@ def create_customer(*, actor, contacts=(), **fields) -> Customer:
 def update_customer(*, actor, customer: Customer, contacts=None, **fields) -> Customer:
     """Change a customer's fields (the code stays: it identifies the customer in imports and
     documents) and, when `contacts` is given, replace its further contacts."""
-    _require(actor, "orders.change_customer")
+    require(actor, "orders.change_customer")
     unknown = set(fields) - (set(CUSTOMER_FIELDS) - {"code"})
     if unknown:
         raise TypeError(f"customer fields that cannot be updated: {sorted(unknown)}")
@@ -282,7 +278,7 @@ def set_customer_active(*, actor, customer: Customer, active: bool) -> Customer:
 # --- products ----------------------------------------------------------------------------------
 
 def create_product(*, actor, **fields) -> Product:
-    _require(actor, "orders.add_product")
+    require(actor, "orders.add_product")
     unknown = set(fields) - set(PRODUCT_FIELDS)
     if unknown:
         raise TypeError(f"unknown product fields: {sorted(unknown)}")
@@ -300,7 +296,7 @@ def create_product(*, actor, **fields) -> Product:
 
 def update_product(*, actor, product: Product, **fields) -> Product:
     """Change a product's fields (the SKU stays: order lines and documents refer to it)."""
-    _require(actor, "orders.change_product")
+    require(actor, "orders.change_product")
     unknown = set(fields) - (set(PRODUCT_FIELDS) - {"sku"})
     if unknown:
         raise TypeError(f"product fields that cannot be updated: {sorted(unknown)}")

@@ -266,16 +266,6 @@ WO = WorkOrderStatus
 OPEN_WORK_ORDER_STATUSES = [WO.PLANNED, WO.RELEASED, WO.IN_PROGRESS]
 
 
-class WorkOrderNumberSequence(models.Model):
-    """The last work order number used per year; incremented in one UPDATE … RETURNING (planning.plans)."""
-
-    year = models.PositiveIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.year}: {self.last}"
-
-
 class WorkOrder(fsm.ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("work order number"), max_length=20, unique=True, editable=False)
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="work_orders")

@@ -48,13 +48,14 @@ from datetime import datetime, timedelta
 
 import django_fsm as fsm
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from config.celery_app import delay_on_commit
 from config.transitions import take, take_in_update
 from orders.models import Priority
@@ -91,11 +92,6 @@ LOST_TASK_AFTER = timedelta(minutes=1)  # queued this long: the task was probabl
 QUEUED_GIVE_UP = timedelta(minutes=30)  # queued this long: no worker takes it
 PROPOSAL_VALID_FOR = timedelta(hours=1)
 ERROR_MAX_CHARS = 4000
-
-
-def _require(actor):
-    if not actor.has_perm(PERMISSION):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 # --- the basis: a fingerprint of the open work -----------------------------------------------------
@@ -261,7 +257,7 @@ def parse_time_limit(value) -> int:
 
 def request_optimisation(*, actor, time_limit_seconds) -> OptimisationRun:
     """Queue an optimisation of all open work (see the module docstring)."""
-    _require(actor)
+    require(actor, PERMISSION)
     limit = parse_time_limit(time_limit_seconds)
     fail_stuck_runs()
     from .tasks import optimise_schedule  # cycle: tasks imports this module
@@ -300,7 +296,7 @@ def _decide(run, actor, transition):
 
 def apply_optimisation(*, actor, run) -> OptimisationRun:
     """Write the run's proposal as the plan (see the module docstring for what is refused)."""
-    _require(actor)
+    require(actor, PERMISSION)
     now = timezone.now()
     fresh = OptimisationRun.objects.filter(pk=run.pk).only("proposal", "status").first()
     start = fresh.proposal.get("start") if fresh is not None else None
@@ -361,7 +357,7 @@ def _write_placements(work, schedule, *, actor, run):
 
 
 def discard_optimisation(*, actor, run) -> OptimisationRun:
-    _require(actor)
+    require(actor, PERMISSION)
     with transaction.atomic():
         run = _locked_run(run)
         _refuse_unless_done(run, _("Only a finished optimisation can be discarded; this one is %(status)s."),

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from audit.changes import record_change, record_new_version, snapshot
 from inventory.models import Item
 from orders.masterdata_services import validate_code, validate_money
@@ -52,11 +53,6 @@ MAX_MINUTES = Decimal("9999999.999")
 MAX_OPERATIONS = 100
 WORK_CENTER_FIELDS = ("code", "name", "parallel_units", "efficiency_percent", "calendar", "cost_rate_per_hour",
                       "currency", "is_active", "down_until")
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _raise_if(errors):

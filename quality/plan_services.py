@@ -5,12 +5,13 @@ log (audit): a new version with what changed from the version it replaces."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from audit.changes import record_change, record_new_version, snapshot
 from orders.models import Product
 from orders.quantities import format_number as plain
@@ -22,11 +23,6 @@ MAX_CHARACTERISTICS = 60
 MAX_MEASURE = Decimal("10") ** 10
 MEASURE_DECIMALS = 4
 PLAN_CHILDREN = ("characteristics",)  # logged with their plan
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 @dataclass(frozen=True)

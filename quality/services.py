@@ -14,7 +14,7 @@ import warnings
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,7 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from PIL import Image
 
+from accounts.permissions import require
 from alerts.services import create_alert
+from numbering import series
+from numbering.services import next_number
 from orders.models import Order, OrderStatus
 from orders.services import OrderActionRefused, lock_order_of, transition_order
 from systemtext.text import Text, joined
@@ -42,7 +45,6 @@ from .models import (
     Measurement,
     Nonconformance,
     NonconformanceEvent,
-    NumberSequence,
     SamplingState,
     SamplingStateEvent,
     Verdict,
@@ -55,30 +57,6 @@ APPROVE = "quality.approve_inspection"
 # The severity inside a sentence of an event note ("normal inspection"), translated when read.
 SEVERITY_WORDS = {"normal": gettext_noop("normal"), "tightened": gettext_noop("tightened"),
                   "reduced": gettext_noop("reduced")}
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
-
-
-def next_number(prefix, on=None):
-    """QI-2026-00001 / NCR-2026-00001: a per-year counter incremented in one UPDATE … RETURNING, which
-    locks the row until the transaction ends, so two creators never get the same number."""
-    year = (on or timezone.localdate()).year
-    table = connection.ops.quote_name(NumberSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE prefix = %s AND year = %s RETURNING last",
-                       [prefix, year])
-        row = cursor.fetchone()
-    if row is None:
-        try:
-            with transaction.atomic():
-                NumberSequence.objects.create(prefix=prefix, year=year, last=1)
-            return f"{prefix}-{year}-00001"
-        except IntegrityError:
-            return next_number(prefix, on)
-    return f"{prefix}-{year}-{row[0]:05d}"
 
 
 def record_event(*, inspection, action, actor, from_status="", to_status="", note=""):
@@ -118,7 +96,7 @@ def open_inspection(*, actor, product, lot_quantity, source=InspectionSource.PRO
     if lot_quantity is None or lot_quantity <= 0:
         raise ValidationError(_("The lot quantity must be more than zero."))
     inspection = Inspection.objects.create(
-        number=next_number("QI"), source=source, order=order, order_line=order_line, product=product,
+        number=next_number(series.INSPECTION), source=source, order=order, order_line=order_line, product=product,
         lot_quantity=lot_quantity, lot_number=(lot_number or "").strip(), supplier=(supplier or "").strip(),
         inventory_lot=inventory_lot, created_by=actor)
     record_event(inspection=inspection, action="opened", actor=actor, to_status=IS.OPEN, note=note)
@@ -516,8 +494,8 @@ def open_nonconformance(*, actor, inspection) -> Nonconformance:
     """A failed lot gets its NCR; its stock lot (if any) is blocked until the disposition is done, and
     QC lead, planners and managers are alerted (high for a rush order)."""
     ncr = Nonconformance.objects.create(
-        number=next_number("NCR"), inspection=inspection, order=inspection.order, product=inspection.product,
-        quantity=inspection.lot_quantity, description=_defects_summary(inspection))
+        number=next_number(series.NONCONFORMANCE), inspection=inspection, order=inspection.order,
+        product=inspection.product, quantity=inspection.lot_quantity, description=_defects_summary(inspection))
     record_ncr_event(ncr=ncr, action="opened", actor=actor, to_status=NCR.OPEN,
                      note=Text(gettext_noop("Lot %(lot)s of %(qty)s failed inspection %(number)s."),
                                lot=inspection.lot_number or "—", qty=inspection.lot_quantity, number=inspection.number))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import require
 from audit.history import history
 from record_pages.views import paginate
 
@@ -41,11 +42,6 @@ from .forms import (
 from .models import IS, NCR, DefectClass, InspectionPlan
 
 SAMPLES_PER_PAGE = 25
-
-
-def _need(user, perm):
-    if not user.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _errors_to_messages(request, exc):
@@ -121,7 +117,7 @@ def inspection_detail(request, pk):
 @login_required
 @require_POST
 def inspection_start(request, pk):
-    _need(request.user, services.RECORD)
+    require(request.user, services.RECORD)
     inspection = _inspection(request, pk)
     try:
         services.start_inspection(actor=request.user, inspection=inspection)
@@ -134,7 +130,7 @@ def inspection_start(request, pk):
 def _inspection_action(request, pk, *, perm, form, invalid, act, done):
     """A POST action on an inspection page: check the role, the form and run `act` (a service call)
     with the inspection and the form's data; its refusal is shown on the page, nothing half done."""
-    _need(request.user, perm)
+    require(request.user, perm)
     inspection = _inspection(request, pk)
     try:
         if not form.is_valid():
@@ -180,13 +176,13 @@ def inspection_record(request, pk):
     errors = []
     fast_forms = _fast_forms(request, inspection)
     if request.method == "POST" and request.POST.get("fast") in FAST_ENTRY:
-        _need(request.user, services.RECORD)
+        require(request.user, services.RECORD)
         done = _fast_entry(request, inspection, fast_forms[request.POST["fast"]])
         if done:
             return redirect(f"{request.path}?page={page}")
         errors = [e for form in fast_forms.values() if form.is_bound for e in _form_messages(form)]
     elif request.method == "POST":
-        _need(request.user, services.RECORD)
+        require(request.user, services.RECORD)
         characteristics = selectors.plan_characteristics(inspection)
         entries = {}
         for key, raw in request.POST.items():
@@ -266,7 +262,7 @@ def _fast_entry(request, inspection, form):
 def inspection_cell(request, pk):
     """Save one cell (htmx, on change) and answer the cell again: flagged when out of tolerance or
     failed, with the message when the value was refused."""
-    _need(request.user, services.RECORD)
+    require(request.user, services.RECORD)
     inspection = _inspection(request, pk)
     characteristic = selectors.plan_characteristic(inspection, request.POST.get("characteristic", "0") or 0)
     try:
@@ -290,7 +286,7 @@ def inspection_cell(request, pk):
 @login_required
 @require_POST
 def inspection_confirm(request, pk):
-    _need(request.user, services.RECORD)
+    require(request.user, services.RECORD)
     inspection = _inspection(request, pk)
     form = ConfirmForm(request.POST)
     try:
@@ -368,7 +364,7 @@ def ncr_detail(request, pk):
         action = request.POST.get("action")
         try:
             if action == "disposition":
-                _need(user, ncr_services.DECIDE)
+                require(user, ncr_services.DECIDE)
                 disposition_form = DispositionForm(request.POST)
                 if not disposition_form.is_valid():
                     raise ValidationError(_("Choose a disposition."))
@@ -376,7 +372,7 @@ def ncr_detail(request, pk):
                 ncr_services.decide_disposition(actor=user, ncr=ncr, disposition=data["disposition"], note=data["note"],
                                                 scrap_quantity=data["scrap_quantity"])
             elif action == "concession":
-                _need(user, services.APPROVE)
+                require(user, services.APPROVE)
                 decision_form = DecisionForm(request.POST)
                 if not decision_form.is_valid():
                     raise ValidationError(_("Approve or decline."))
@@ -466,7 +462,7 @@ def _activate_version(request, product):
 
 
 def _resume_sampling(request, product):
-    _need(request.user, "quality.resume_sampling")
+    require(request.user, "quality.resume_sampling")
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():

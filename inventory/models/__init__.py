@@ -37,7 +37,6 @@ from .purchasing import (  # noqa: F401
     PO_OPEN,
     PR_LIVE,
     PR_NEXT_STEP,
-    DocumentSequence,
     GoodsReceipt,
     MaterialDelay,
     PurchaseOrder,

@@ -28,21 +28,6 @@ from .items import PERCENT, Item
 from .stock import Location, Lot
 
 
-class DocumentSequence(models.Model):
-    """The last number used per document prefix and year (PO-2026-00042); incremented under a row
-    lock by inventory.numbering, so concurrent creators never share a number."""
-
-    prefix = models.CharField(max_length=8)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="document_sequence_unique")]
-
-    def __str__(self):
-        return f"{self.prefix}-{self.year}: {self.last}"
-
-
 class Supplier(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
