@@ -16,7 +16,6 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from history.models import AppendOnlyModel, Event
 from orders.models import MONEY, QTY, Currency, Product, Unit
 from systemtext.fields import StoredCharField, StoredTextField, TextValuesField
 
@@ -275,31 +275,6 @@ class Lot(models.Model):
 
     def is_expired(self, on=None):
         return self.expiry_date is not None and self.expiry_date < (on or timezone.localdate())
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Ledger tables: rows are added, never changed or removed (not even in bulk)."""
-
-    def update(self, **kwargs):
-        raise ValidationError(_("%(model)s rows are append-only.") % {"model": self.model._meta.verbose_name})
-
-    def delete(self):
-        raise ValidationError(_("%(model)s rows are append-only.") % {"model": self.model._meta.verbose_name})
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("%(model)s rows are append-only.") % {"model": self._meta.verbose_name})
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("%(model)s rows are append-only.") % {"model": self._meta.verbose_name})
 
 
 class LotEvent(AppendOnlyModel):
@@ -707,28 +682,22 @@ class PurchaseOrderLine(models.Model):
         return line_amount(self.quantity, self.unit_price)
 
 
-class StatusEvent(AppendOnlyModel):
-    """A document's recorded step (who, when, what, from which status to which, why); the subclass adds
-    the document and the status fields with its own choices."""
-
-    action = models.CharField(_("action"), max_length=40)
-    note = StoredTextField(_("note"), blank=True)
-    note_values = TextValuesField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("by"))
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
-
-    class Meta:
-        abstract = True
-        ordering = ["created_at", "id"]
+class PurchaseOrderAction(models.TextChoices):
+    CREATED = "created", _("Created")
+    SENT = "sent", _("Sent to supplier")
+    RECEIVED = "received", _("Goods received")
+    CANCELLED = "cancelled", _("Cancelled")
+    CLOSED = "closed", _("Closed")
+    EXPECTED_DATE = "expected_date", _("Expected date changed")
 
 
-class PurchaseOrderEvent(StatusEvent):
+class PurchaseOrderEvent(Event):
     purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=40, choices=PurchaseOrderAction.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=PurchaseOrderStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=PurchaseOrderStatus.choices, blank=True)
 
-    class Meta(StatusEvent.Meta):
+    class Meta(Event.Meta):
         verbose_name = _("purchase order event")
         verbose_name_plural = _("purchase order events")
 
@@ -941,12 +910,24 @@ class PrepSheetMove(AppendOnlyModel):
         return f"{self.get_kind_display()} {self.quantity} {self.item_id}"
 
 
-class MaterialPrepSheetEvent(StatusEvent):
+class PrepSheetAction(models.TextChoices):
+    CREATED = "created", _("Prep sheet made")
+    ISSUED = "issued", _("Issued")
+    RETURNED = "returned", pgettext_lazy("prep sheet event", "Returned")
+    SUBSTITUTION = "substitution", _("Substitute approved")
+    ACCEPTED_LINES = "accepted_lines", _("Lines accepted")
+    DISCREPANCY = "discrepancy", _("Discrepancy reported")
+    ACCEPTED = "accepted", _("Accepted by production")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MaterialPrepSheetEvent(Event):
     sheet = models.ForeignKey(MaterialPrepSheet, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=40, choices=PrepSheetAction.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=PrepSheetStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=PrepSheetStatus.choices, blank=True)
 
-    class Meta(StatusEvent.Meta):
+    class Meta(Event.Meta):
         verbose_name = _("prep sheet event")
         verbose_name_plural = _("prep sheet events")
 

@@ -43,7 +43,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_noop
 
 from alerts.services import create_alert
 from orders.models import Order, OrderStatus
@@ -84,13 +84,6 @@ DOCUMENT_TYPE = "prep_sheet"
 # Lines with nothing to pick from (still short) come last on the walk.
 END_OF_WALK = 10**9
 MAX_NOTE = 300
-# Names of the sheet's events, for the timeline.
-EVENT_LABELS = {
-    "created": gettext_lazy("Prep sheet made"), "issued": gettext_lazy("Issued"),
-    "returned": pgettext_lazy("prep sheet event", "Returned"), "substitution": gettext_lazy("Substitute approved"),
-    "accepted_lines": gettext_lazy("Lines accepted"), "discrepancy": gettext_lazy("Discrepancy reported"),
-    "accepted": gettext_lazy("Accepted by production"), "cancelled": gettext_lazy("Cancelled"),
-}
 
 
 def sheet_document(sheet):

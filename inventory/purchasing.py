@@ -37,7 +37,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from alerts.services import create_alert
 from orders.masterdata_services import log_master_data, validate_code
@@ -76,13 +76,6 @@ MAX_PRICE = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"]) - Dec
 MAX_PO_LINES = 200
 SUPPLIER_FIELDS = ("code", "name", "contact_name", "phone", "email", "address", "currency", "over_receipt_percent",
                    "is_active")
-
-# Names of the purchase order events, for the timeline.
-PO_EVENT_LABELS = {
-    "created": gettext_lazy("Created"), "sent": gettext_lazy("Sent to supplier"),
-    "received": gettext_lazy("Goods received"), "cancelled": gettext_lazy("Cancelled"),
-    "closed": gettext_lazy("Closed"), "expected_date": gettext_lazy("Expected date changed"),
-}
 
 # What an order's demand is called on reservations (inventory.reservations) made for it.
 ORDER_DEMAND = "order"

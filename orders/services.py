@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
 from alerts.services import create_alert
 from systemtext.text import Text, joined
@@ -26,6 +26,7 @@ from .models import (
     Channel,
     Customer,
     Order,
+    OrderAction,
     OrderEvent,
     OrderLine,
     OrderNumberSequence,
@@ -52,31 +53,8 @@ class LineInput:
     requested_date: date | None = None
 
 
-# Human names of the transitions, for events, buttons and messages.
-ACTION_LABELS = {
-    "created": gettext_lazy("Created"),
-    "edited": gettext_lazy("Edited"),
-    "submit": gettext_lazy("Submit for review"),
-    "approve": gettext_lazy("Approve"),
-    "reject": gettext_lazy("Reject"),
-    "release_plan": gettext_lazy("Release plan"),
-    "prepare_materials": gettext_lazy("Materials ready"),
-    "start_production": gettext_lazy("Start production"),
-    "finish_production": gettext_lazy("Finish production"),
-    "pass_qc": gettext_lazy("Pass QC"),
-    "fail_qc": gettext_lazy("Fail QC"),
-    "ship": gettext_lazy("Ship"),
-    "confirm_delivery": gettext_lazy("Confirm delivery"),
-    "close": gettext_lazy("Close"),
-    "hold": gettext_lazy("Put on hold"),
-    "resume": gettext_lazy("Resume"),
-    "cancel": gettext_lazy("Cancel order"),
-    "cancel_held": gettext_lazy("Cancel order"),
-    "credit_acknowledged": gettext_lazy("Credit warning acknowledged"),
-    "at_risk": gettext_lazy("Marked at risk"),
-    "at_risk_cleared": gettext_lazy("No longer at risk"),
-    "rush_approved": gettext_lazy("Made a rush order"),
-}
+# Human names of the transitions, for events, buttons and messages: the declared order actions.
+ACTION_LABELS = dict(OrderAction.choices)
 # Transitions that need a written reason.
 REASON_REQUIRED = {"reject", "hold", "cancel", "cancel_held", "fail_qc"}
 

@@ -11,7 +11,6 @@ class ShippingConfig(AppConfig):
 
         from inventory.ledger import register_document_type
         from orders import stage_hooks
-        from orders.services import ACTION_LABELS
 
         from . import documents  # noqa: F401 - registers the delivery note with the document pipeline
         from .complaints import RETURN_DOCUMENT
@@ -24,8 +23,3 @@ class ShippingConfig(AppConfig):
                                url=lambda pk: reverse("shipping:complaint_detail", args=[pk]))
         # An order is closed only when its goods are shipped and delivered and no complaint is open.
         stage_hooks.register_close_check(open_delivery_items)
-        # The order timeline names the events shipping writes on orders.
-        ACTION_LABELS.update({
-            "partial_shipment": _("Partial shipment"), "delivery_recorded": _("Delivery recorded"),
-            "tracking_link_created": _("Tracking link created"), "tracking_link_revoked": _("Tracking link revoked"),
-        })

@@ -55,16 +55,6 @@ SHIPPED_STATUSES = [ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED]
 CS = ComplaintStatus
 MAX_TEXT = 5000
 
-ACTION_LABELS = {
-    "created": gettext_noop("Recorded"),
-    "investigation_started": gettext_noop("Investigation started"),
-    "investigation_updated": gettext_noop("Investigation updated"),
-    "resolved": gettext_noop("Resolved"),
-    "closed": gettext_noop("Closed"),
-    "return_received": gettext_noop("Return received"),
-}
-
-
 def record_event(*, complaint, action, actor, from_status="", to_status="", note=""):
     return ComplaintEvent.objects.create(complaint=complaint, action=action, actor=actor, from_status=from_status,
                                          to_status=to_status, note=note)

@@ -60,14 +60,6 @@ ZERO = Decimal("0")
 CLOCK_SKEW = timedelta(minutes=5)
 ST = ShipmentStatus
 
-ACTION_LABELS = {
-    "created": gettext_noop("Created"),
-    "shipped": gettext_noop("Shipped"),
-    "cancelled": gettext_noop("Cancelled"),
-    "tracking_changed": gettext_noop("Carrier or tracking number changed"),
-    "delivered": gettext_noop("Delivery recorded"),
-}
-
 
 @dataclass(frozen=True)
 class PickInput:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "demo",
     "operations",
     "systemtext",
+    "history",
     # lifecycle stages
     "orders",
     "planning",
