@@ -59,7 +59,7 @@ def install(apps, schema_editor, labels=None):
     """RunPython body: the function and one trigger per listed table (idempotent)."""
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FUNCTION_SQL)
+    schema_editor.execute(FUNCTION_SQL, params=None)  # its % are plpgsql placeholders
     for table in _tables(apps, labels or APPEND_ONLY_MODELS):
         name = schema_editor.quote_name(table)
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {name}")
