@@ -43,7 +43,7 @@ from alerts.services import create_alert
 from orders.masterdata_services import log_master_data, validate_code
 from orders.models import MONEY, Order, Unit
 from orders.quantities import format_number
-from orders.services import lock_order_of, record_event
+from orders.services import lock_order_of
 from systemtext.text import Text
 
 from . import numbering
@@ -58,7 +58,6 @@ from .models import (
     LotStatus,
     MaterialDelay,
     PurchaseOrder,
-    PurchaseOrderEvent,
     PurchaseOrderLine,
     PurchaseOrderStatus,
     PurchaseRequest,
@@ -284,12 +283,6 @@ class PurchaseLineInput:
     unit: str = ""  # blank: the item's purchase unit, else its stock unit
     request: PurchaseRequest | None = None
 
-
-def record_po_event(*, purchase_order, action, actor, from_status="", to_status="", note=""):
-    return PurchaseOrderEvent.objects.create(purchase_order=purchase_order, action=action, actor=actor,
-                                             from_status=from_status, to_status=to_status or from_status, note=note)
-
-
 def _price_errors(price):
     if price is None or not isinstance(price, Decimal) or not price.is_finite() or price < 0:
         return [_("The price must be zero or more.")]
@@ -379,7 +372,7 @@ def _create_purchase_order(actor, supplier, lines, note, currency, entry_key):
             if line.request is not None:
                 PurchaseRequest.objects.filter(pk=line.request.pk).update(status=PR.ORDERED,
                                                                           purchase_order_line=po_line)
-        record_po_event(purchase_order=purchase_order, action="created", actor=actor, to_status=PO.DRAFT, note=note)
+        purchase_order.events.record(action="created", actor=actor, to_status=PO.DRAFT, note=note)
     return purchase_order
 
 
@@ -394,8 +387,8 @@ def _move_po(actor, purchase_order, *, action, to_status, allowed_from, note="",
         for name, value in (changes or {}).items():
             setattr(current, name, value)
         current.save()
-        record_po_event(purchase_order=current, action=action, actor=actor, from_status=from_status,
-                        to_status=to_status, note=note)
+        current.events.record(action=action, actor=actor, from_status=from_status,
+                              to_status=to_status, note=note)
     return current
 
 
@@ -448,11 +441,10 @@ def set_line_expected_date(*, actor, line, expected_date, reason) -> PurchaseOrd
         previous = current.expected_date
         current.expected_date = expected_date
         current.save(update_fields=["expected_date"])
-        record_po_event(purchase_order=purchase_order, action="expected_date", actor=actor,
-                        from_status=purchase_order.status,
-                        note=Text(gettext_noop("Line %(n)s (%(code)s): expected %(new)s instead of %(old)s. "
-                                               "%(reason)s"), n=current.line_no, code=current.item.code,
-                                  new=expected_date, old=previous, reason=reason))
+        purchase_order.events.record(
+            action="expected_date", actor=actor, from_status=purchase_order.status, to_status=purchase_order.status,
+            note=Text(gettext_noop("Line %(n)s (%(code)s): expected %(new)s instead of %(old)s. %(reason)s"),
+                      n=current.line_no, code=current.item.code, new=expected_date, old=previous, reason=reason))
     return current
 
 
@@ -633,7 +625,7 @@ def _receive(actor, line, data, entry_key):
     status = PO.RECEIVED if all(received >= ordered for ordered, received in lines) else PO.PARTIALLY_RECEIVED
     from_status, purchase_order.status = purchase_order.status, status
     purchase_order.save(update_fields=["status", "updated_at"])
-    record_po_event(purchase_order=purchase_order, action="received", actor=actor, from_status=from_status,
+    purchase_order.events.record(action="received", actor=actor, from_status=from_status,
                     to_status=status,
                     note=Text(gettext_noop("%(receipt)s: %(quantity)s %(unit)s of %(code)s, lot %(lot)s, at "
                                            "%(location)s%(quarantine)s"), receipt=number, quantity=data.quantity,
@@ -684,9 +676,9 @@ def _clear_delay_risk(order, actor):
         return  # not at risk, or at risk for another cause (a process exception…)
     Order.objects.filter(pk=current.pk).update(at_risk=False, at_risk_reason="", at_risk_reason_values=None,
                                                at_risk_since=None)
-    record_event(order=current, action="at_risk_cleared", actor=actor, from_status=current.status,
-                 to_status=current.status,
-                 note=Text(gettext_noop("%(number)s: the materials are in stock now."), number=delay.number))
+    current.events.record(action="at_risk_cleared", actor=actor, from_status=current.status,
+                          to_status=current.status,
+                          note=Text(gettext_noop("%(number)s: the materials are in stock now."), number=delay.number))
 
 
 def alert_order_ready(order):

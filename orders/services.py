@@ -27,7 +27,6 @@ from .models import (
     Customer,
     Order,
     OrderAction,
-    OrderEvent,
     OrderLine,
     OrderNumberSequence,
     OrderStatus,
@@ -76,12 +75,6 @@ def next_order_number(on=None):
         except IntegrityError:
             return next_order_number(on)
     return f"SO-{year}-{row[0]:05d}"
-
-
-def record_event(*, order, action, actor, from_status="", to_status="", note=""):
-    return OrderEvent.objects.create(order=order, action=action, actor=actor, from_status=from_status,
-                                     to_status=to_status, note=note)
-
 
 def _require(actor, perm):
     if not actor.has_perm(perm):
@@ -166,7 +159,7 @@ def create_order(*, actor, customer: Customer, requested_date, lines: list[LineI
             _set_totals(order, lines)
             order.save()
             _insert_lines(order, lines)
-            record_event(order=order, action="created", actor=actor, to_status=order.status)
+            order.events.record(action="created", actor=actor, to_status=order.status)
     except IntegrityError:
         # The other click of a double-click committed first: hand back its order.
         existing = Order.objects.filter(entry_key=entry_key).first()
@@ -207,8 +200,8 @@ def update_order(*, actor, order: Order, customer: Customer, requested_date, lin
         current.duplicate_po_warning = rules.duplicate_po_orders(
             customer, current.customer_po, exclude_order_id=current.pk).exists()
         current.save()
-        record_event(order=current, action="edited", actor=actor, from_status=current.status,
-                     to_status=current.status)
+        current.events.record(action="edited", actor=actor, from_status=current.status,
+                              to_status=current.status)
     return current
 
 
@@ -273,8 +266,8 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
             elif action == "approve":
                 current.approved_at = now
             current.save()
-            event = record_event(order=current, action=action, actor=actor, from_status=from_status,
-                                 to_status=current.status, note=note)
+            event = current.events.record(action=action, actor=actor, from_status=from_status,
+                                          to_status=current.status, note=note)
             if action == "reject":
                 _alert_owner_rejected(current, event)
             # Later stages react in this same transaction (work orders cancelled, inspection opened…).
@@ -359,8 +352,8 @@ def approve_order(*, actor, order: Order, note="", acknowledge_credit=False, pro
             if not actor.has_perm("orders.review_order"):
                 raise PermissionDenied(_("Your role may not do this."))
             Order.objects.filter(pk=current.pk).update(credit_acknowledged_by=actor)
-            record_event(order=current, action="credit_acknowledged", actor=actor,
-                         from_status=current.status, to_status=current.status)
+            current.events.record(action="credit_acknowledged", actor=actor,
+                                  from_status=current.status, to_status=current.status)
         if promised_date is None and current.promised_date is None:
             # The factory's capable-to-promise date (planning), when the reviewer did not set one.
             promised_date = stage_hooks.promise_for(current)
@@ -433,8 +426,8 @@ def make_rush(*, actor, order, reason, rush_date=None, note=""):
             text = joined(text, Text(gettext_noop("%(field)s %(old)s → %(new)s."),
                                      field=Text(DATE_FIELD_LABELS[date_field]), old=before, new=rush_date))
         current.save(update_fields=fields)
-        record_event(order=current, action="rush_approved", actor=actor, from_status=current.status,
-                     to_status=current.status, note=joined(text, (note or "").strip()))
+        current.events.record(action="rush_approved", actor=actor, from_status=current.status,
+                              to_status=current.status, note=joined(text, (note or "").strip()))
     return current
 
 
@@ -450,8 +443,8 @@ def set_rush(*, actor, order, rush: bool, reason=""):
         current.priority = Priority.RUSH if rush else Priority.NORMAL
         current.rush_reason = reason.strip() if rush else ""
         current.save(update_fields=["priority", "rush_reason", "updated_at"])
-        record_event(order=current, action="edited", actor=actor, from_status=current.status,
-                     to_status=current.status,
-                     note=Text(gettext_noop("Flagged as rush: %(reason)s"), reason=reason) if rush
-                     else Text(gettext_noop("Rush removed")))
+        current.events.record(action="edited", actor=actor, from_status=current.status,
+                              to_status=current.status,
+                              note=Text(gettext_noop("Flagged as rush: %(reason)s"), reason=reason) if rush
+                              else Text(gettext_noop("Rush removed")))
     return current

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from systemtext.text import Text
 
 from .models import WorkOrder, WorkOrderOperation, WorkOrderStatus
-from .plans import lock_scheduling, record_work_order_event, schedule_open_work
+from .plans import lock_scheduling, schedule_open_work
 
 WO = WorkOrderStatus
 CANCELLABLE = (WO.PLANNED, WO.RELEASED)
@@ -51,8 +51,8 @@ def cancel_order_work(*, actor, order):
         from_status = work_order.status
         work_order.cancel()
         work_order.save()
-        record_work_order_event(work_order=work_order, action="cancelled", actor=actor, from_status=from_status,
-                                to_status=WO.CANCELLED, note=note)
+        work_order.events.record(action="cancelled", actor=actor, from_status=from_status,
+                                 to_status=WO.CANCELLED, note=note)
     WorkOrderOperation.objects.filter(work_order__in=work_orders).exclude(status=WO.CANCELLED).update(
         status=WO.CANCELLED)
     schedule_open_work()  # the freed capacity goes to the other orders' planned work

@@ -57,7 +57,6 @@ from .models import (
     Routing,
     WorkCenter,
     WorkOrder,
-    WorkOrderEvent,
     WorkOrderNumberSequence,
     WorkOrderOperation,
     WorkOrderStatus,
@@ -121,12 +120,6 @@ def due_instant(order, line=None):
     """The end of the promised date (else the line's, else the order's requested date), factory time."""
     day = order.promised_date or (line.requested_date if line is not None else None) or order.requested_date
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
-def record_work_order_event(*, work_order, action, actor, from_status="", to_status="", note=""):
-    return WorkOrderEvent.objects.create(work_order=work_order, action=action, actor=actor, from_status=from_status,
-                                         to_status=to_status, note=note)
-
 
 # --- what to make ------------------------------------------------------------------------------
 
@@ -268,7 +261,7 @@ def _create(draft, *, order, actor, earliest_start):
                                               earliest_start=earliest_start, actor=actor)
     work_order.save(force_insert=True)
     WorkOrderOperation.objects.bulk_create(operations)  # their work_order_id is taken from the saved row
-    record_work_order_event(work_order=work_order, action="planned", actor=actor, to_status=WO.PLANNED)
+    work_order.events.record(action="planned", actor=actor, to_status=WO.PLANNED)
     return work_order
 
 
@@ -301,8 +294,8 @@ def _cancel_planned(order, actor, keep_lines):
         work_order.cancel()
         work_order.save()
         work_order.operations.update(status=WO.CANCELLED)
-        record_work_order_event(work_order=work_order, action="replanned", actor=actor, from_status=WO.PLANNED,
-                                to_status=WO.CANCELLED)
+        work_order.events.record(action="replanned", actor=actor, from_status=WO.PLANNED,
+                                 to_status=WO.CANCELLED)
 
 
 def plan_order(*, actor, order, now=None) -> PlanResult:
@@ -640,7 +633,7 @@ def release_plan(*, actor, order) -> Order:
         for work_order in work_orders:
             work_order.release()
             work_order.save()
-            record_work_order_event(work_order=work_order, action="release", actor=actor, from_status=WO.PLANNED,
-                                    to_status=WO.RELEASED)
+            work_order.events.record(action="release", actor=actor, from_status=WO.PLANNED,
+                                     to_status=WO.RELEASED)
         WorkOrderOperation.objects.filter(work_order__in=work_orders, status=WO.PLANNED).update(status=WO.RELEASED)
         return transition_order(actor=actor, order=order, action="release_plan", expected_status=OrderStatus.APPROVED)

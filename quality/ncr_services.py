@@ -33,8 +33,6 @@ from .models import IS, NCR, Disposition, Inspection, InspectionSource, Nonconfo
 from .services import (
     APPROVE,
     is_resolved,
-    record_event,
-    record_ncr_event,
     release_order_if_inspected,
     require,
 )
@@ -99,7 +97,7 @@ def _move(current, *, to_status, action, actor, note=""):
     if to_status == NCR.CLOSED:
         current.closed_at = timezone.now()
     current.save()
-    record_ncr_event(ncr=current, action=action, actor=actor, from_status=before, to_status=to_status, note=note)
+    current.events.record(action=action, actor=actor, from_status=before, to_status=to_status, note=note)
 
 
 def _rework(current, *, actor, note, **_kwargs):
@@ -127,7 +125,7 @@ def _scrap(current, *, actor, note, scrap_quantity, **_kwargs):
     remaining = current.quantity - scrap_quantity
     inspection.accepted_quantity = remaining
     inspection.save(update_fields=["accepted_quantity", "updated_at"])
-    record_event(inspection=inspection, action="scrapped", actor=actor,
+    inspection.events.record(action="scrapped", actor=actor,
                  note=Text(gettext_noop("%(qty)s scrapped (%(ncr)s), %(rest)s accepted."), qty=scrap_quantity,
                            ncr=current.number, rest=remaining))
     _move(current, to_status=NCR.CLOSED, action="scrap", actor=actor,
@@ -177,8 +175,8 @@ def _make_up_shortfall(current, *, actor, shortfall):
     note = Text(gettext_noop("Make-up work order %(wo)s released for %(qty)s."), wo=work_order.number, qty=shortfall)
     if problem:
         note = joined(note, Text(gettext_noop("It is not scheduled yet: %(problem)s"), problem=problem))
-    record_ncr_event(ncr=current, action="make_up", actor=actor, from_status=current.status,
-                     to_status=current.status, note=note)
+    current.events.record(action="make_up", actor=actor, from_status=current.status,
+                          to_status=current.status, note=note)
     _flag_shortfall(current, order, shortfall, made_by=work_order, why=problem)
 
 

@@ -36,7 +36,7 @@ from planning.plans import lock_scheduling, schedule_open_work
 from systemtext.text import Text, joined, stored_fields
 
 from . import facts as rush_facts
-from .models import ReviewArea, RushEvent, RushRequest, RushReview, RushStatus, Verdict
+from .models import ReviewArea, RushRequest, RushReview, RushStatus, Verdict
 
 PREFIX = "RR"
 REQUEST = "rush.add_rushrequest"
@@ -51,12 +51,6 @@ NOTICE = "production_notice"
 def require(actor, perm):
     if not actor.has_perm(perm):
         raise PermissionDenied(_("Your role may not do this."))
-
-
-def record_event(*, request, action, actor, from_status="", to_status="", note=""):
-    return RushEvent.objects.create(request=request, action=action, actor=actor, from_status=from_status,
-                                    to_status=to_status, note=note)
-
 
 def areas_for(user):
     """The review areas `user` may sign."""
@@ -102,7 +96,7 @@ def request_rush(*, actor, order, requested_date, reason, now=None) -> RushReque
         except IntegrityError:  # someone else asked at the same moment
             raise ValidationError(_("Order %(number)s is under rush review already.")
                                   % {"number": current.number}) from None
-        record_event(request=request, action="requested", actor=actor, to_status=RushStatus.REQUESTED, note=reason)
+        request.events.record(action="requested", actor=actor, to_status=RushStatus.REQUESTED, note=reason)
         create_alert(
             kind="rush_review_requested",
             subject=gettext_noop("Rush review %(request)s: order %(order)s needed by %(date)s"),
@@ -149,10 +143,10 @@ def sign_review(*, actor, request, area, verdict, conditions="") -> RushReview:
                 "name": signed.reviewer.get_full_name() or signed.reviewer.username})
         review = RushReview.objects.create(request=current, area=area, verdict=verdict, conditions=conditions,
                                            reviewer=actor)
-        record_event(request=current, action="reviewed", actor=actor, from_status=current.status,
-                     to_status=current.status,
-                     note=joined(Text(gettext_noop("%(area)s: %(verdict)s."), area=ReviewArea(area).label,
-                                      verdict=Verdict(verdict).label), conditions))
+        current.events.record(action="reviewed", actor=actor, from_status=current.status,
+                              to_status=current.status,
+                              note=joined(Text(gettext_noop("%(area)s: %(verdict)s."), area=ReviewArea(area).label,
+                                               verdict=Verdict(verdict).label), conditions))
     return review
 
 
@@ -189,8 +183,8 @@ def approve_rush(*, actor, request, note="", now=None) -> RushRequest:
         current.status, current.decided_by, current.decided_at = RushStatus.APPROVED, actor, timezone.now()
         current.decision_reason, current.decision_facts = (note or "").strip()[:500], decided
         current.save()
-        record_event(request=current, action="approved", actor=actor, from_status=before,
-                     to_status=RushStatus.APPROVED, note=current.decision_reason)
+        current.events.record(action="approved", actor=actor, from_status=before,
+                              to_status=RushStatus.APPROVED, note=current.decision_reason)
         _tell_the_moved(current, order, decided["schedule"]["moves"])
         create_alert(
             kind="rush_approved",
@@ -243,8 +237,8 @@ def reject_rush(*, actor, request, reason) -> RushRequest:
         current.status, current.decided_by, current.decided_at = RushStatus.REJECTED, actor, timezone.now()
         current.decision_reason = reason[:500]
         current.save()
-        record_event(request=current, action="rejected", actor=actor, from_status=before,
-                     to_status=RushStatus.REJECTED, note=reason)
+        current.events.record(action="rejected", actor=actor, from_status=before,
+                              to_status=RushStatus.REJECTED, note=reason)
         create_alert(
             kind="rush_rejected",
             subject=gettext_noop("Rush request %(request)s for order %(order)s was rejected"),
@@ -267,7 +261,6 @@ def watch_rush_orders():
     """Flag every open rush order predicted to finish after its date (the stored schedule) as at risk
     and alert planning, production and the managers once a day; clear the flag it set when the
     prediction is on time again. Returns (flagged, cleared) order numbers."""
-    from orders.services import record_event as record_order_event
 
     from .selectors import NEXT_STEP, board_rows
 
@@ -281,15 +274,15 @@ def watch_rush_orders():
                 reason = Text(LATE_REASON, day=row.predicted_day, n=row.late_days, due=row.due)
                 Order.objects.filter(pk=current.pk).update(at_risk=True, **stored_fields("at_risk_reason", reason),
                                                            at_risk_since=timezone.now())
-                record_order_event(order=current, action="at_risk", actor=None, from_status=current.status,
-                                   to_status=current.status, note=reason)
+                current.events.record(action="at_risk", actor=None, from_status=current.status,
+                                      to_status=current.status, note=reason)
                 flagged.append(current.number)
             elif not row.predicted_late and current.at_risk and (current.at_risk_reason == LATE_REASON
                                                                  or current.at_risk_reason.startswith(LATE_MARK)):
                 Order.objects.filter(pk=current.pk).update(at_risk=False, at_risk_reason="",
                                                            at_risk_reason_values=None, at_risk_since=None)
-                record_order_event(order=current, action="at_risk_cleared", actor=None, from_status=current.status,
-                                   to_status=current.status)
+                current.events.record(action="at_risk_cleared", actor=None, from_status=current.status,
+                                      to_status=current.status)
                 cleared.append(current.number)
             if row.predicted_late:
                 create_alert(

@@ -35,7 +35,6 @@ from systemtext.text import Text
 
 from .models import (
     Complaint,
-    ComplaintEvent,
     ComplaintStatus,
     CustomerReturn,
     Shipment,
@@ -54,12 +53,6 @@ RETURN_DOCUMENT = "customer_return"
 SHIPPED_STATUSES = [ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED]
 CS = ComplaintStatus
 MAX_TEXT = 5000
-
-def record_event(*, complaint, action, actor, from_status="", to_status="", note=""):
-    return ComplaintEvent.objects.create(complaint=complaint, action=action, actor=actor, from_status=from_status,
-                                         to_status=to_status, note=note)
-
-
 def _long_text_errors(*texts):
     """Messages for the (label, text) pairs whose text is too long."""
     return [_("%(field)s has at most %(n)s characters.") % {"field": label, "n": MAX_TEXT}
@@ -96,7 +89,7 @@ def create_complaint(*, actor, order, description, shipment=None, lot=None, entr
             complaint = Complaint.objects.create(number=next_number(COMPLAINT_PREFIX), order=order, shipment=shipment,
                                                  lot=lot, description=description, created_by=actor,
                                                  entry_key=entry_key)
-            record_event(complaint=complaint, action="created", actor=actor, to_status=CS.OPEN)
+            complaint.events.record(action="created", actor=actor, to_status=CS.OPEN)
             _alert(complaint, kind="complaint_recorded", roles=["qc", "order_desk"],
                    subject=gettext_noop("Complaint %(number)s about order %(order)s"),
                    body=gettext_noop("%(customer)s: %(description)s"))
@@ -135,8 +128,8 @@ def start_investigation(*, actor, complaint, note="") -> Complaint:
         _refuse_unless(current, [CS.OPEN], _("starting the investigation"))
         current.status = CS.INVESTIGATING
         current.save(update_fields=["status", "updated_at"])
-        record_event(complaint=current, action="investigation_started", actor=actor, from_status=CS.OPEN,
-                     to_status=CS.INVESTIGATING, note=(note or "").strip())
+        current.events.record(action="investigation_started", actor=actor, from_status=CS.OPEN,
+                              to_status=CS.INVESTIGATING, note=(note or "").strip())
     return current
 
 
@@ -155,7 +148,7 @@ def update_investigation(*, actor, complaint, investigation, corrective_action) 
             return current
         current.investigation, current.corrective_action = investigation, corrective_action
         current.save(update_fields=["investigation", "corrective_action", "updated_at"])
-        record_event(complaint=current, action="investigation_updated", actor=actor, from_status=current.status,
+        current.events.record(action="investigation_updated", actor=actor, from_status=current.status,
                      to_status=current.status, note=Text(gettext_noop("Investigation: %(i)s\nCorrective action: %(c)s"),
                                                    i=investigation or "—", c=corrective_action or "—"))
     return current
@@ -180,8 +173,8 @@ def resolve_complaint(*, actor, complaint, investigation, corrective_action, not
         current.investigation, current.corrective_action = investigation, corrective_action
         current.status, current.resolved_at = CS.RESOLVED, timezone.now()
         current.save(update_fields=["investigation", "corrective_action", "status", "resolved_at", "updated_at"])
-        record_event(complaint=current, action="resolved", actor=actor, from_status=CS.INVESTIGATING,
-                     to_status=CS.RESOLVED, note=(note or "").strip())
+        current.events.record(action="resolved", actor=actor, from_status=CS.INVESTIGATING,
+                              to_status=CS.RESOLVED, note=(note or "").strip())
     return current
 
 
@@ -197,8 +190,8 @@ def close_complaint(*, actor, complaint, note="") -> Complaint:
         previous = current.status
         current.status, current.closed_at = CS.CLOSED, timezone.now()
         current.save(update_fields=["status", "closed_at", "updated_at"])
-        record_event(complaint=current, action="closed", actor=actor, from_status=previous, to_status=CS.CLOSED,
-                     note=note)
+        current.events.record(action="closed", actor=actor, from_status=previous, to_status=CS.CLOSED,
+                              note=note)
     return current
 
 
@@ -251,7 +244,7 @@ def receive_return(*, actor, complaint, shipment_line, quantity, location, reaso
                 number=number, complaint=current, shipment_line=line, item=line.item, quantity=quantity,
                 return_lot=lot, location=location, reason=reason, move_group=posting.move_group, entry_key=entry_key,
                 received_by=actor)
-            record_event(complaint=current, action="return_received", actor=actor, from_status=current.status,
+            current.events.record(action="return_received", actor=actor, from_status=current.status,
                          to_status=current.status,
                          note=Text(gettext_noop("%(number)s: %(quantity)s of %(sku)s back into quarantine lot %(lot)s "
                                                 "at %(location)s. %(reason)s"), number=number,

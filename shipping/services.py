@@ -42,11 +42,10 @@ from inventory.stock_services import check_stock_levels
 from inventory.units import decimals_of, format_quantity, quantity_text, to_base_quantity
 from orders import stage_hooks
 from orders.models import Order, OrderLine, OrderStatus, Unit
-from orders.services import record_event as record_order_event
 from orders.services import transition_order
 from systemtext.text import Text, joined, listed
 
-from .models import Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
+from .models import Shipment, ShipmentLine, ShipmentStatus
 from .pod_files import checked_pod_file
 
 SHIP = "orders.ship_order"
@@ -92,12 +91,6 @@ NUMBERED = gettext_noop("%(number)s: %(text)s")
 def require(actor, perm):
     if not actor.has_perm(perm):
         raise PermissionDenied(_("Your role may not do this."))
-
-
-def record_event(*, shipment, action, actor, from_status="", to_status="", note=""):
-    return ShipmentEvent.objects.create(shipment=shipment, action=action, actor=actor, from_status=from_status,
-                                        to_status=to_status, note=note)
-
 
 def details_for(order) -> ShipmentDetails:
     """What a new shipment of `order` starts from: the customer's shipping address and contact."""
@@ -376,7 +369,7 @@ def create_shipment(*, actor, order, details: ShipmentDetails, picks, entry_key=
                 ShipmentLine(shipment=shipment, line_no=n, order_line=pick.line, item=pick.item, lot=pick.lot,
                              location=pick.location, quantity=pick.quantity, packages=pick.packages)
                 for n, pick in enumerate(checked, start=1))
-            record_event(shipment=shipment, action="created", actor=actor, to_status=ST.DRAFT)
+            shipment.events.record(action="created", actor=actor, to_status=ST.DRAFT)
             if ship_now:
                 _ship(actor=actor, order=current, shipment=shipment, actual_ship_date=actual_ship_date)
     except IntegrityError:
@@ -431,12 +424,12 @@ def _ship(*, actor, order, shipment, actual_ship_date):
     summary = listed([Text(gettext_noop("%(sku)s %(quantity)s (%(lot)s)"), sku=line.order_line.product.sku,
                            quantity=quantity_text(line.quantity, line.order_line.product.unit), lot=line.lot.number)
                       for line in lines])
-    record_event(shipment=shipment, action="shipped", actor=actor, from_status=ST.DRAFT, to_status=ST.SHIPPED,
-                 note=Text(gettext_noop("Shipped: %(lines)s"), lines=summary))
+    shipment.events.record(action="shipped", actor=actor, from_status=ST.DRAFT, to_status=ST.SHIPPED,
+                           note=Text(gettext_noop("Shipped: %(lines)s"), lines=summary))
     check_stock_levels({line.item.pk: line.item for line in lines}.values())
     if order.lines.filter(shipped_quantity__lt=F("quantity")).exists():
-        record_order_event(order=order, action="partial_shipment", actor=actor, from_status=order.status,
-                           to_status=order.status, note=Text(NUMBERED, number=shipment.number, text=summary))
+        order.events.record(action="partial_shipment", actor=actor, from_status=order.status,
+                            to_status=order.status, note=Text(NUMBERED, number=shipment.number, text=summary))
     else:
         transition_order(actor=actor, order=order, action="ship",
                          note=Text(NUMBERED, number=shipment.number, text=summary))
@@ -485,8 +478,8 @@ def _cancel_leftover_drafts(*, actor, order, keep):
     for draft in Shipment.objects.select_for_update().filter(order=order, status=ST.DRAFT).exclude(pk=keep.pk):
         draft.status, draft.cancel_reason = ST.CANCELLED, reason
         draft.save(update_fields=["status", "cancel_reason", "cancel_reason_values", "updated_at"])
-        record_event(shipment=draft, action="cancelled", actor=actor, from_status=ST.DRAFT, to_status=ST.CANCELLED,
-                     note=reason)
+        draft.events.record(action="cancelled", actor=actor, from_status=ST.DRAFT, to_status=ST.CANCELLED,
+                            note=reason)
 
 
 def _request_delivery_note(actor, shipment):
@@ -513,8 +506,8 @@ def cancel_shipment(*, actor, shipment, reason) -> Shipment:
                                   % {"number": current.number, "status": current.get_status_display().lower()})
         current.status, current.cancel_reason = ST.CANCELLED, reason
         current.save(update_fields=["status", "cancel_reason", "updated_at"])
-        record_event(shipment=current, action="cancelled", actor=actor, from_status=ST.DRAFT, to_status=ST.CANCELLED,
-                     note=reason)
+        current.events.record(action="cancelled", actor=actor, from_status=ST.DRAFT, to_status=ST.CANCELLED,
+                              note=reason)
     return current
 
 
@@ -535,8 +528,8 @@ def update_tracking(*, actor, shipment, carrier, tracking_number) -> Shipment:
         note = f"{current.carrier or '—'} {current.tracking_number or '—'} → {carrier or '—'} {tracking_number or '—'}"
         current.carrier, current.tracking_number = carrier, tracking_number
         current.save(update_fields=["carrier", "tracking_number", "updated_at"])
-        record_event(shipment=current, action="tracking_changed", actor=actor, from_status=current.status,
-                     to_status=current.status, note=note)
+        current.events.record(action="tracking_changed", actor=actor, from_status=current.status,
+                              to_status=current.status, note=note)
     return current
 
 
@@ -583,8 +576,8 @@ def record_delivery(*, actor, shipment, received_by, received_at, upload, note="
         current.pod_file.save(f"{current.number}-pod{suffix}", upload, save=False)
         current.save()
         summary = Text(gettext_noop("Received by %(name)s on %(when)s."), name=received_by, when=received_at)
-        record_event(shipment=current, action="delivered", actor=actor, from_status=ST.SHIPPED,
-                     to_status=ST.DELIVERED, note=joined(summary, (note or "").strip()))
+        current.events.record(action="delivered", actor=actor, from_status=ST.SHIPPED,
+                              to_status=ST.DELIVERED, note=joined(summary, (note or "").strip()))
         _deliver_order_when_complete(actor=actor, order=order, note=Text(NUMBERED, number=current.number, text=summary))
     return current
 
@@ -606,8 +599,8 @@ def _deliver_order_when_complete(*, actor, order, note):
     if order.status == OrderStatus.SHIPPED and not order.shipments.filter(status__in=[ST.DRAFT, ST.SHIPPED]).exists():
         transition_order(actor=actor, order=order, action="confirm_delivery", note=note)
     else:
-        record_order_event(order=order, action="delivery_recorded", actor=actor, from_status=order.status,
-                           to_status=order.status, note=note)
+        order.events.record(action="delivery_recorded", actor=actor, from_status=order.status,
+                            to_status=order.status, note=note)
 
 
 def confirm_order_delivery(*, actor, order, expected_status=None) -> Order:

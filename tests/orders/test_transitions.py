@@ -169,7 +169,7 @@ def test_stale_page_is_refused_with_a_clear_message(role_users):
 @pytest.mark.django_db
 def test_events_are_append_only(role_users):
     order = _order_in(S.SUBMITTED, role_users["sales"])
-    event = services.record_event(order=order, action="edited", actor=role_users["sales"], note="x")
+    event = order.events.record(action="edited", actor=role_users["sales"], note="x")
     from django.core.exceptions import ValidationError
 
     event.note = "rewritten"
