@@ -47,6 +47,8 @@ def test_a_recorded_event_is_not_saved_again_or_deleted():
         event.delete()
     with pytest.raises(ValidationError):
         order.events.update(note="rewritten")
+    with pytest.raises(ValidationError):
+        order.events.all().delete()
     assert order.events.get(action="edited").note == "as written"
 
 
