@@ -18,10 +18,11 @@ RUN apt-get update \
 
 WORKDIR /app
 
-# The pinned dependencies first, so that a code change does not reinstall them
-# (pyproject.toml packages nothing itself: `pip install .` installs only the dependencies).
+# The locked runtime dependencies first (requirements/runtime.txt, exact versions with hashes, as CI
+# tested them), so that a code change does not reinstall them; pyproject.toml packages nothing itself.
 COPY pyproject.toml ./
-RUN pip install .
+COPY requirements/runtime.txt requirements/
+RUN pip install -r requirements/runtime.txt && pip install --no-deps .
 
 COPY . .
 RUN if find . -name '*.po' | grep -q .; then \

@@ -23,20 +23,29 @@ TEST_SYSTEM_PACKAGES := chromium poppler-utils
 I18N_IGNORE := --ignore=$(VENV) --ignore=staticfiles --ignore=var --ignore=node_modules
 
 # Runtime packages for `make run`; the dev extras (pytest, Playwright, ruff, benchmark tools) only for
-# `make test`, `make lint` and `make bench`. Each stamp is redone only when pyproject.toml changes.
+# `make test`, `make lint` and `make bench`. Both are installed from the lock files (exact versions with
+# hashes, compiled from pyproject.toml by `make lock`), so a fresh install gets what CI tested. Each stamp
+# is redone only when its lock file changes.
+RUNTIME_LOCK := requirements/runtime.txt
+DEV_LOCK := requirements/dev.txt
 DEPS_STAMP := $(VENV)/.orderflow-deps
 DEV_DEPS_STAMP := $(VENV)/.orderflow-dev-deps
+# pip-tools lives in a virtualenv of its own: it is a tool for the lock files, never a project dependency.
+LOCK_TOOLS ?= var/lock-tools
+PIP_COMPILE_ARGS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: backup restore help install install-dev system-packages test-system-packages run serve migrate seed messages compilemessages \
+.PHONY: backup restore help install install-dev lock diagrams system-packages test-system-packages run serve migrate seed messages compilemessages \
 	test lint bench worker beat clean
 
 help:
 	@echo "make run      install everything, migrate, load demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test     run the whole test suite (pytest, incl. the embedded-default check)"
-	@echo "make install  Debian packages + .venv + the pinned runtime packages (pyproject.toml)"
+	@echo "make install  Debian packages + .venv + the locked runtime packages (requirements/runtime.txt)"
 	@echo "make install-dev  the same plus the dev extras (tests, lint, benchmarks)"
+	@echo "make lock     recompile requirements/runtime.txt and dev.txt from pyproject.toml (after changing it)"
+	@echo "make diagrams the state machines as docs/state-machines/<model>.dot (docs/architecture.md)"
 	@echo "make backup   database + media files into var/backups/<time> (BACKUP_DIR= to choose)"
 	@echo "make restore BACKUP=<folder>  into the configured (new, empty) database and MEDIA_ROOT"
 	@echo "make migrate | seed | messages | lint | bench | worker | beat | serve"
@@ -52,13 +61,24 @@ $(PY): | system-packages
 		{ echo "OrderFlow needs Python 3.11 or newer; set PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(DEPS_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+$(DEPS_STAMP): $(RUNTIME_LOCK) | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r $(RUNTIME_LOCK)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-$(DEV_DEPS_STAMP): pyproject.toml $(DEPS_STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+$(DEV_DEPS_STAMP): $(DEV_LOCK) $(DEPS_STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r $(DEV_LOCK)
 	@touch $@
+
+lock:
+	@test -x $(LOCK_TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_TOOLS) && \
+		$(LOCK_TOOLS)/bin/pip install --quiet --disable-pip-version-check pip-tools; }
+	$(LOCK_TOOLS)/bin/pip-compile $(PIP_COMPILE_ARGS) -o $(RUNTIME_LOCK) pyproject.toml
+	$(LOCK_TOOLS)/bin/pip-compile $(PIP_COMPILE_ARGS) --extra dev -o $(DEV_LOCK) pyproject.toml
+
+# One .dot file per state machine (django-fsm-2's graph_transitions); render with Graphviz's `dot -Tsvg`.
+diagrams: install
+	$(MANAGE) state_diagrams --to docs/state-machines
 
 install: system-packages $(DEPS_STAMP)
 

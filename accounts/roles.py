@@ -5,6 +5,8 @@ migrate, because Django creates model permissions only once all apps have migrat
 named as strings so this cross-cutting app imports no stage app.
 """
 
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
 SALES = "sales"
@@ -173,9 +175,6 @@ ROLE_PERMISSIONS[MANAGER] = ROLE_PERMISSIONS[MANAGER] + ["operations.view_operat
 
 def sync_role_permissions(sender=None, **kwargs):
     """Create the role groups and give each exactly its permissions (admin gets all of ours)."""
-    from django.apps import apps
-    from django.contrib.auth.models import Group, Permission
-
     # post_migrate fires once per app; permissions of all apps exist only at the last one.
     if sender is not None and sender is not list(apps.get_app_configs())[-1]:
         return

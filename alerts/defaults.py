@@ -35,6 +35,7 @@ def ensure_default_rules(apps=None):
     AlertRule = apps.get_model("alerts", "AlertRule") if apps else None
     EscalationStep = apps.get_model("alerts", "EscalationStep") if apps else None
     if AlertRule is None:
+        # migrations: they import this module; live models only when no historical apps are given
         from .models import AlertRule, EscalationStep
     fields = {field.name for field in AlertRule._meta.get_fields()}
     for kind, name, only_rush, roles, steps, *more in DEFAULT_RULES:

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from outbound import http as outbound_http
 from systemtext.text import render
 
 
@@ -167,8 +168,6 @@ class ChannelEndpoint(models.Model):
     def clean(self):
         super().clean()
         if self.url:
-            from outbound import http as outbound_http
-
             try:
                 outbound_http.check_url(self.url)
             except outbound_http.RefusedAddress as exc:

@@ -17,12 +17,15 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from config import claims
+from config.celery_app import delay_on_commit
 from systemtext.text import to_json
 
 from . import channels, subjects
@@ -36,6 +39,7 @@ from .models import (
     DeliveryAttempt,
     DeliveryStatus,
 )
+from .tasks import deliver_alert
 
 
 def matching_rules(kind, *, rush=False, severity="info"):
@@ -93,10 +97,6 @@ def create_alert(*, kind, subject, body="", params=None, link="", severity="info
 
 
 def _queue_delivery(alert_id):
-    from config.celery_app import delay_on_commit
-
-    from .tasks import deliver_alert
-
     delay_on_commit(deliver_alert, alert_id)
 
 
@@ -321,13 +321,6 @@ def acknowledge(*, actor, recipient_id):
 
 def retry_alert(*, actor, alert):
     """A failed alert goes back to pending and is queued for delivery (the operations page's Retry)."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from config.celery_app import delay_on_commit
-
-    from .tasks import deliver_alert
-
     with transaction.atomic():
         updated = Alert.objects.filter(pk=alert.pk, status=AlertStatus.FAILED).update(
             status=AlertStatus.PENDING, last_error="")

@@ -1,5 +1,5 @@
 """Order status changes told to the integrations that subscribed (WebhookSubscription): a delivery row
-per subscription and event, written in the order's transaction (orders.stage_hooks.on_transition), then
+per subscription and event, written in the order's transaction (an ON_TRANSITION reaction in orders.stage_hooks), then
 POSTed by a Celery task with a signature and retried with backoff; a beat sweep sends what is still
 pending. Only to addresses outbound.http allows (checked at registration and at every send), never
 following redirects; nothing more once the webhook is removed or its key revoked. A key bound to a
@@ -13,11 +13,14 @@ import hmac
 import json
 import time
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config import claims
+from config.celery_app import delay_on_commit
 from orders.models import OrderEvent
 from outbound import http as outbound_http
 
@@ -41,9 +44,9 @@ def on_order_transition(*, actor, order, action, from_status):
                "at": timezone.now().isoformat(timespec="seconds"), "customer_po": order.customer_po}
     ids = [WebhookDelivery.objects.create(subscription=subscription, event=event, payload=payload).pk
            for subscription in subscriptions]
-    from config.celery_app import delay_on_commit
 
-    from .tasks import deliver_webhook
+
+    from .tasks import deliver_webhook  # cycle: tasks imports this module
 
     for delivery_id in ids:
         delay_on_commit(deliver_webhook, delivery_id)
@@ -135,12 +138,7 @@ def pending_ids(older_than_seconds=30):
 
 def retry_delivery(*, actor, delivery):
     """A failed webhook message is queued again (the operations page's Retry); its tries keep counting."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from config.celery_app import delay_on_commit
-
-    from .tasks import deliver_webhook
+    from .tasks import deliver_webhook  # cycle: tasks imports this module
 
     with transaction.atomic():
         updated = WebhookDelivery.objects.filter(pk=delivery.pk, status="failed").update(status="pending")

@@ -48,8 +48,9 @@ def _median_time(function, repeats):
 
 
 def job_shop_rows(names=JOB_SHOP, *, time_limit=10.0, repeats=5, log=print):
+    from bench import jobshop
     from bench.results import Row
-    from planning.scheduling import engine, jobshop, optimizer
+    from planning.scheduling import engine, optimizer
     from planning.scheduling.validation import validate_schedule
 
     rows = []

@@ -10,6 +10,7 @@ rendered without the database, in the language of the request (the language cook
 with a signed-in user's choice, or the browser's Accept-Language)."""
 
 import logging
+import sys
 
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
@@ -24,8 +25,6 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
 def _mark_database_outage(sender, request=None, **kwargs):
-    import sys
-
     exception = sys.exc_info()[1]
     if request is not None and isinstance(exception, DATABASE_ERRORS):
         request.database_unavailable = exception

@@ -61,11 +61,11 @@ def render_html(template_name, context, language):
 
 def render_pdf(template_name, context, language) -> bytes:
     """Render the template in `language` and return the A4 PDF's bytes."""
-    # WeasyPrint loads Pango and HarfBuzz (about half a second): only a process that renders pays for it,
+    # lazy: WeasyPrint loads Pango and HarfBuzz (about half a second): only a process that renders pays for it,
     # not every web start-up.
     from weasyprint import HTML
 
-    from .pdf_fetcher import StaticFilesOnlyFetcher
+    from .pdf_fetcher import StaticFilesOnlyFetcher  # cycle: pdf_fetcher imports URLRefused from here
 
     html = render_html(template_name, context, language)
     return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesOnlyFetcher()).write_pdf()

@@ -24,6 +24,7 @@ from config.celery_app import delay_on_commit
 from . import registry
 from .models import IN_FLIGHT, Document, DocumentStatus
 from .rendering import render_pdf
+from .tasks import render_document as render_task
 
 logger = logging.getLogger(__name__)
 
@@ -88,8 +89,6 @@ def request_document(*, actor, kind, obj, language=None) -> Document:
     """Ask for a document of `kind` (a registered name) for `obj`. The row is written now and the
     rendering queued when the transaction commits. While one for the same object and language is
     pending or rendering, that one is returned instead of a second."""
-    from .tasks import render_document as render_task
-
     try:
         spec = registry.get(kind)
     except registry.UnknownDocumentKind:
@@ -129,8 +128,6 @@ def request_document(*, actor, kind, obj, language=None) -> Document:
 
 def retry_document(*, actor, document) -> Document:
     """Queue a failed document for rendering again."""
-    from .tasks import render_document as render_task
-
     check_document_access(actor, document)
     with transaction.atomic():
         updated = Document.objects.filter(pk=document.pk, status=DocumentStatus.FAILED).update(

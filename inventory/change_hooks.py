@@ -1,5 +1,5 @@
-"""How the warehouse follows a controlled change of an order (orders.changes, registered in
-InventoryConfig.ready()):
+"""How the warehouse follows a controlled change of an order (orders.changes; the CHANGE_*
+reactions listed in orders.stage_hooks.REACTIONS):
 
 - impact: what is reserved and issued for the order now, and its open prep sheet;
 - apply: after new quantities, a new product or a new line, the order's reservations are released and

@@ -46,11 +46,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from alerts.services import create_alert
+from documents import services as document_services
 from orders.models import Order, OrderStatus
 from orders.services import transition_order
 from systemtext.text import Text
 
 from . import numbering
+from .documents import KIND
 from .ledger import DocumentRef, MoveLine, issuable_lot_errors, shortage_message, usable_stock
 from .models import (
     PR_LIVE,
@@ -262,10 +264,6 @@ def _set_status(actor, sheet, to_status, action, note, **changes):
 def request_print_batch(*, actor, sheets, day, language=None) -> PrepSheetPrintBatch:
     """One PDF job per sheet (documents pipeline, rendered by the worker), kept together so the page
     can show their progress. A sheet whose PDF is already being made joins with that job."""
-    from documents import services as document_services
-
-    from .documents import KIND
-
     sheets = [sheet for sheet in sheets if sheet.status != S.CANCELLED]
     if not sheets:
         raise ValidationError(_("There is no prep sheet to print for %(day)s.") % {"day": date_format(day)})

@@ -65,6 +65,7 @@ from .models import (
     Supplier,
 )
 from .requirements import OPEN_FOR_MATERIALS, ZERO, open_orders_short_of, order_requirements, requirements_for_orders
+from .reservations import reserve_stock
 from .stock_services import LotInput, receive_stock, require
 from .units import format_quantity, to_base_quantity
 
@@ -640,8 +641,6 @@ def _receive(actor, line, data, entry_key):
 
 def _reserve_for_line_order(actor, line, receipt):
     """What a line bought for an order brings is set aside for that order (as much as it still needs)."""
-    from .reservations import reserve_stock
-
     order = line.order
     if order.status not in OPEN_FOR_MATERIALS or not actor.has_perm("inventory.add_reservation"):
         return

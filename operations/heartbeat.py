@@ -11,7 +11,7 @@ HEARTBEAT_KEY = "orderflow:worker-heartbeats"
 
 
 def redis_client(broker_url, timeout=2.0):
-    import redis
+    import redis  # lazy: ~75 ms on every start-up; only a worker with a broker needs it
 
     return redis.Redis.from_url(broker_url, socket_connect_timeout=timeout, socket_timeout=timeout)
 

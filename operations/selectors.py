@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Min
+from django.utils.translation import gettext_lazy as _
 
 from alerts.models import Alert, AlertStatus
 from api.models import WebhookDelivery
@@ -33,8 +34,6 @@ def queue_length():
 
 
 def backlogs():
-    from django.utils.translation import gettext_lazy as _
-
     documents = Document.objects.filter(status__in=IN_FLIGHT).aggregate(n=Count("pk"), oldest=Min("requested_at"))
     alerts = Alert.objects.filter(status=AlertStatus.PENDING).aggregate(n=Count("pk"), oldest=Min("created_at"))
     webhooks = WebhookDelivery.objects.filter(status__in=["pending", "failed"]).aggregate(

@@ -3,14 +3,14 @@ the later stages before approval, and approval applies it in one transaction.
 
 - request_change: sales, the order desk or a manager asks for new line quantities, a new requested date,
   or the cancellation, with a reason. Checked with the entry rules (a quantity above zero, never below
-  what was shipped; a date not in the past) and by every stage (orders.stage_hooks.change_checks: no
+  what was shipped; a date not in the past) and by every stage (stage_hooks CHANGE_CHECK: no
   quantity below what production has started). The impact of every stage is gathered and kept
   (work orders, reserved and issued materials, the schedule's what-if, documents already issued).
 - approve_change: who approves depends on the stage reached (APPROVAL_PERMISSION): the order desk while
   the order is in planning, a manager once materials are ready or later. Locks in the order of every
   schedule change (work centers, then the order), refuses a request made against an older revision of the
   order (two changes approved at once: the second is asked to review again), checks again, applies the
-  change to the order, lets every stage follow it (orders.stage_hooks.change_appliers: work orders
+  change to the order, lets every stage follow it (stage_hooks CHANGE_APPLY: work orders
   adjusted, reservations made again, schedule updated), keeps the new revision with its diff, reissues
   the order confirmation if one was issued, and tells the people concerned.
 - reject_change: with a reason.
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -29,6 +30,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from alerts.services import create_alert
+from documents.models import Document, DocumentStatus
+from documents.services import request_document
 from systemtext.text import Text, joined, to_json
 
 from . import rules, stage_hooks
@@ -45,6 +48,7 @@ from .models import (
 )
 from .quantities import format_number, parse_typed
 from .services import OrderActionRefused, transition_order
+from .stage_hooks import Hook
 
 S = OrderStatus
 APPROVAL_PERMISSION = {
@@ -121,7 +125,8 @@ def _parse(order, kind, proposed):
     elif kind != ChangeKind.CANCEL:
         errors.append(_("Choose what to change."))
     if not errors:
-        errors = [message for check in stage_hooks.change_checks for message in check(order, change)]
+        errors = [message for check in stage_hooks.handlers(Hook.CHANGE_CHECK)
+                  for message in check(order, change)]
     if errors:
         raise ValidationError(errors)
     return change
@@ -172,7 +177,7 @@ def proposed_json(change):
 def impact_of(order, change):
     """The impact of every stage, kept with the change request: titles and lines as stored texts (read in
     each reader's language, see systemtext), the time as ISO 8601 (shown in the reader's format)."""
-    sections = ([section for fn in stage_hooks.change_impacts for section in fn(order, change)]
+    sections = ([section for fn in stage_hooks.handlers(Hook.CHANGE_IMPACT) for section in fn(order, change)]
                 + _issued_documents(order, change))
     return {"gathered_at": timezone.localtime().isoformat(timespec="minutes"),
             "sections": [{"title": to_json(section["title"]), "rows": [to_json(row) for row in section["rows"]]}
@@ -181,10 +186,6 @@ def impact_of(order, change):
 
 def _issued_documents(order, change):
     """The order's own documents already issued, and what happens to them."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from documents.models import Document, DocumentStatus
-
     issued = (Document.objects.filter(content_type=ContentType.objects.get_for_model(Order), object_id=order.pk,
                                       status=DocumentStatus.READY).order_by("kind", "-rendered_at"))
     rows = []
@@ -308,7 +309,7 @@ def _locked(request):
 
 def approve_change(*, actor, request, note="") -> ChangeRequest:
     with transaction.atomic():
-        for lock in stage_hooks.change_locks:  # work centers first, as every change to the schedule
+        for lock in stage_hooks.handlers(Hook.CHANGE_LOCK):  # work centers first, as every change to the schedule
             lock()
         order = Order.objects.select_for_update().get(pk=request.order_id)
         current = _locked(request)
@@ -385,7 +386,7 @@ def _apply(actor, order, request, change):
             order.promised_date = change.new_date  # a later date the customer asks for is the new promise
             fields.append("promised_date")
         order.save(update_fields=fields)
-    for fn in stage_hooks.change_appliers:
+    for fn in stage_hooks.handlers(Hook.CHANGE_APPLY):
         fn(actor=actor, order=order, change=change)
 
 
@@ -398,11 +399,6 @@ def _retotal(order):
 
 def _reissue_confirmation(actor, order):
     """A new order confirmation when one was issued: the customer gets the order as it now stands."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from documents.models import Document
-    from documents.services import request_document
-
     issued = Document.objects.filter(kind="order_confirmation", object_id=order.pk,
                                      content_type=ContentType.objects.get_for_model(Order)).exists()
     if issued and order.status != S.CANCELLED:

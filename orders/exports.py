@@ -1,20 +1,10 @@
-"""CSV and XLSX export of an order list. Cells that a spreadsheet would run as a formula
-(starting with = + - @, tab or CR) are prefixed with a quote (OWASP CSV injection)."""
-
-import csv
-import io
+"""The order list as a CSV or XLSX download (the columns; the file is written by exports.spreadsheets,
+which also neutralises spreadsheet formulas)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-EXPORT_LIMIT = 100_000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+from exports.spreadsheets import EXPORT_LIMIT, export_response
 
 
 def _header():
@@ -32,24 +22,6 @@ def _rows(orders):
                timezone.localtime(o.created_at, tz).strftime("%Y-%m-%d %H:%M")]
 
 
-def orders_csv(orders) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(_header())
-    for row in _rows(orders[:EXPORT_LIMIT]):
-        writer.writerow([neutralise(str(v)) for v in row])
-    # BOM so that Excel opens the UTF-8 file with Chinese text correctly.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def orders_xlsx(orders) -> bytes:
-    from openpyxl import Workbook  # openpyxl (with numpy) loads in ~0.2 s: only an XLSX export pays for it
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Orders"))
-    ws.append(_header())
-    for row in _rows(orders[:EXPORT_LIMIT]):
-        ws.append([neutralise(v) if isinstance(v, str) else v for v in row])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+def orders_export(orders, fmt):
+    """`orders` (a queryset, at most EXPORT_LIMIT of them) as the download orders-<time>.<fmt>."""
+    return export_response("orders", _header(), _rows(orders[:EXPORT_LIMIT]), _("Orders"), fmt)

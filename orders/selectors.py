@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
+from .forms import OrderFilterForm
 from .models import Customer, Order, OrderEvent, OrderLine, OrderStatus, Product
 
 
@@ -42,7 +43,6 @@ def order_list(user, filters: dict):
         qs = qs.filter(requested_date__lte=filters["requested_to"])
     if filters.get("mine"):
         qs = qs.filter(created_by=user)
-    from .forms import OrderFilterForm
 
     order_by = OrderFilterForm.SORTS.get(filters.get("sort") or "priority", OrderFilterForm.SORTS["priority"])
     return qs.order_by(*order_by)

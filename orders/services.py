@@ -234,7 +234,7 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
         raise OrderActionRefused(_("Unknown action."))
     try:
         with transaction.atomic():
-            stage_hooks.before_transition(action=action)  # shared locks first (see stage_hooks.cancel_locks)
+            stage_hooks.before_transition(action=action)  # shared locks first (stage_hooks Hook.CANCEL_LOCK)
             # The order row locked before anything is read: the stage hooks check their rows (material
             # issued, work started) under it, so a stage acting on the order meanwhile waits or is seen.
             current = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
@@ -389,7 +389,7 @@ def lock_order_of(model, pk):
 
 def cancel_order(*, actor, order, reason, expected_status=None):
     """Cancel before production starts; the later stages release their work orders and reservations
-    in the same transaction (orders.stage_hooks.on_cancel)."""
+    in the same transaction (stage_hooks ON_CANCEL)."""
     action = "cancel_held" if order.status == OrderStatus.ON_HOLD else "cancel"
     return transition_order(actor=actor, order=order, action=action, note=reason, expected_status=expected_status)
 

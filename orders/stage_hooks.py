@@ -1,98 +1,121 @@
-"""Where later stages plug into the order services without `orders` importing them (DESIGN.md §2:
-orders imports no other app of ours).
+"""Which stage reacts to which order transition: the one registry (REACTIONS below), read in one place.
 
-A stage registers its functions in its AppConfig.ready(); orders.services calls them at fixed,
-documented points, inside the same transaction as the order change, so the flow stays visible in one
-place (no signals) and a failure in a stage rolls the order change back too.
+`orders` imports no other app of ours (docs/architecture.md), so a reaction names its handler by
+dotted path; it is imported the first time it is called. orders.services and orders.changes call the
+handlers at fixed points, inside the same transaction as the order change, so the flow stays visible
+(no signals) and a failure in a stage rolls the order change back too.
 
-- on_cancel: fn(*, actor, order) — after the order moved to cancelled (work orders cancelled,
-  reservations released, …). Raise ValidationError to refuse the cancellation.
-- cancel_locks: fn() — called first, before the order row is touched, when an order is being cancelled:
-  a stage whose on_cancel hook locks shared rows (planning locks the work centers) takes those locks
-  here, so cancelling and planning take locks in the same order and queue instead of deadlocking.
-- on_transition: fn(*, actor, order, action, from_status) — after any transition of the order state
-  machine was saved and its event written (e.g. quality opens an inspection on finish_production).
-- close_checks: fn(order) -> list of messages — what still stands open on a delivered order (goods not
-  shipped, shipments not delivered, open complaints, open NCRs…). shipping.services.close_order asks
-  close_problems() before the close transition and refuses, changing nothing, while any is given.
-- promise_provider: fn(order) -> date | None — the earliest date the factory can deliver the order
-  (capable-to-promise); approve_order stores it as the promised date when the reviewer gives none.
+The kinds of reaction (Hook) and what their handlers are given:
+
+- CANCEL_LOCK: fn() — first, before the order row is touched, when an order is cancelled: a stage whose
+  ON_CANCEL handler locks shared rows (planning locks the work centers) takes those locks here, so
+  cancelling and planning take locks in the same order and queue instead of deadlocking.
+- ON_CANCEL: fn(*, actor, order) — after the order moved to cancelled. Raise ValidationError to refuse.
+- ON_TRANSITION: fn(*, actor, order, action, from_status) — after a transition in `transitions` was saved
+  and its event written (e.g. quality opens an inspection on finish_production).
+- CLOSE_CHECK: fn(order) -> list of messages — what still stands open on a delivered order;
+  shipping.services.close_order refuses, changing nothing, while any is given.
+- PROMISE: fn(order) -> date | None — the earliest date the factory can deliver (capable-to-promise);
+  approve_order stores it as the promised date when the reviewer gives none. At most one.
 - Controlled changes (orders.changes), each given the order and a ProposedChange:
-  change_checks: fn(order, change) -> list of messages — why the stage cannot take the change (work
-  already started beyond a new quantity…); change_impacts: fn(order, change) -> list of
-  {"title": str, "rows": [str]} — what the change does to the stage, shown before approval;
-  change_locks: fn() — taken first when a change is applied (planning locks the work centers);
-  change_appliers: fn(*, actor, order, change) — the stage follows the applied change, in its transaction.
+  CHANGE_CHECK: fn(order, change) -> list of messages (why the stage cannot take it);
+  CHANGE_IMPACT: fn(order, change) -> list of {"title", "rows"} shown before approval;
+  CHANGE_LOCK: fn() — taken first when a change is applied; CHANGE_APPLY: fn(*, actor, order, change).
+
+Handlers of one kind run in the order they are listed.
 """
 
-CANCEL_ACTIONS = {"cancel", "cancel_held"}
+import enum
+from dataclasses import dataclass
+from functools import cache
 
-on_cancel = []
-cancel_locks = []
-on_transition = []
-close_checks = []
-promise_provider = None
-change_checks = []
-change_impacts = []
-change_locks = []
-change_appliers = []
+from django.utils.module_loading import import_string
+
+CANCEL_ACTIONS = ("cancel", "cancel_held")
 
 
-def register_on_cancel(fn):
-    if fn not in on_cancel:
-        on_cancel.append(fn)
-    return fn
+class Hook(enum.StrEnum):
+    CANCEL_LOCK = "cancel_lock"
+    ON_CANCEL = "on_cancel"
+    ON_TRANSITION = "on_transition"
+    CLOSE_CHECK = "close_check"
+    PROMISE = "promise"
+    CHANGE_CHECK = "change_check"
+    CHANGE_IMPACT = "change_impact"
+    CHANGE_LOCK = "change_lock"
+    CHANGE_APPLY = "change_apply"
 
 
-def register_cancel_lock(fn):
-    if fn not in cancel_locks:
-        cancel_locks.append(fn)
-    return fn
+@dataclass(frozen=True)
+class StageReaction:
+    stage: str  # the app that reacts
+    hook: Hook
+    handler: str  # dotted path of the function
+    # The order transitions it reacts to; empty: every transition (webhooks), or not tied to one
+    # transition (close checks, promise, controlled changes).
+    transitions: tuple[str, ...] = ()
+
+
+REACTIONS: tuple[StageReaction, ...] = (
+    # Cancelling: work centers locked first, then planned work cancelled and reservations released.
+    StageReaction("planning", Hook.CANCEL_LOCK, "planning.plans.lock_scheduling", CANCEL_ACTIONS),
+    StageReaction("planning", Hook.ON_CANCEL, "planning.order_cancellation.cancel_order_work", CANCEL_ACTIONS),
+    StageReaction("inventory", Hook.ON_CANCEL, "inventory.prep_sheets.release_on_cancel", CANCEL_ACTIONS),
+    # An order with an open prep sheet becomes materials ready only through production's acceptance.
+    StageReaction("inventory", Hook.ON_TRANSITION, "inventory.prep_sheets.refuse_materials_ready_while_preparing",
+                  ("prepare_materials",)),
+    # Inspections opened when production finishes; leftovers cancelled when QC is passed.
+    StageReaction("quality", Hook.ON_TRANSITION, "quality.hooks.on_order_transition",
+                  ("finish_production", "pass_qc")),
+    # Every status change goes to the subscribed webhooks.
+    StageReaction("api", Hook.ON_TRANSITION, "api.webhooks.on_order_transition"),
+    # No closing with an open NCR, or with goods not shipped/delivered or an open complaint.
+    StageReaction("quality", Hook.CLOSE_CHECK, "quality.hooks.open_ncr_problems", ("close",)),
+    StageReaction("shipping", Hook.CLOSE_CHECK, "shipping.services.open_delivery_items", ("close",)),
+    # approve_order's promised date (capable-to-promise).
+    StageReaction("planning", Hook.PROMISE, "planning.promise.promised_date_for", ("approve",)),
+    # Controlled order changes: checked, shown and followed by the work orders, schedule and reservations.
+    StageReaction("planning", Hook.CHANGE_CHECK, "planning.change_hooks.check"),
+    StageReaction("planning", Hook.CHANGE_IMPACT, "planning.change_hooks.impact"),
+    StageReaction("inventory", Hook.CHANGE_IMPACT, "inventory.change_hooks.impact"),
+    StageReaction("planning", Hook.CHANGE_LOCK, "planning.plans.lock_scheduling"),
+    StageReaction("planning", Hook.CHANGE_APPLY, "planning.change_hooks.apply"),
+    StageReaction("inventory", Hook.CHANGE_APPLY, "inventory.change_hooks.apply"),
+)
+
+
+@cache
+def _load(path):
+    return import_string(path)
+
+
+def reactions(hook, action=None):
+    """The registered reactions of kind `hook` (to `action`, when given), in the order listed."""
+    return [r for r in REACTIONS
+            if r.hook == hook and (action is None or not r.transitions or action in r.transitions)]
+
+
+def handlers(hook, action=None):
+    return [_load(r.handler) for r in reactions(hook, action)]
 
 
 def before_transition(*, action):
-    if action in CANCEL_ACTIONS:
-        for fn in cancel_locks:
-            fn()
-
-
-def register_on_transition(fn):
-    if fn not in on_transition:
-        on_transition.append(fn)
-    return fn
-
-
-def register_close_check(fn):
-    if fn not in close_checks:
-        close_checks.append(fn)
-    return fn
-
-
-def register_promise_provider(fn):
-    global promise_provider
-    promise_provider = fn
-    return fn
+    for fn in handlers(Hook.CANCEL_LOCK, action):
+        fn()
 
 
 def after_transition(*, actor, order, action, from_status):
-    if action in CANCEL_ACTIONS:
-        for fn in on_cancel:
-            fn(actor=actor, order=order)
-    for fn in on_transition:
+    for fn in handlers(Hook.ON_CANCEL, action):
+        fn(actor=actor, order=order)
+    for fn in handlers(Hook.ON_TRANSITION, action):
         fn(actor=actor, order=order, action=action, from_status=from_status)
 
 
 def promise_for(order):
-    return promise_provider(order) if promise_provider is not None else None
+    providers = handlers(Hook.PROMISE)
+    return providers[0](order) if providers else None
 
 
 def close_problems(order):
     """Every message of every registered close check for `order` (empty: it may be closed)."""
-    return [message for fn in close_checks for message in fn(order)]
-
-
-def register_change_hooks(*, check=None, impact=None, lock=None, apply=None):
-    for registry, fn in ((change_checks, check), (change_impacts, impact), (change_locks, lock),
-                         (change_appliers, apply)):
-        if fn is not None and fn not in registry:
-            registry.append(fn)
+    return [message for fn in handlers(Hook.CLOSE_CHECK) for message in fn(order)]

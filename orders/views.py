@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
@@ -53,14 +53,7 @@ def order_import(request):
 def order_export(request, fmt):
     _form, filters = _filters(request)
     orders = selectors.order_list(request.user, filters)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        response = HttpResponse(exports.orders_csv(orders), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(exports.orders_xlsx(orders),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.{fmt}"'
-    return response
+    return exports.orders_export(orders, fmt)
 
 
 @login_required

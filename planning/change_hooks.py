@@ -1,5 +1,5 @@
-"""How planning follows a controlled change of an order (orders.changes, registered in
-PlanningConfig.ready() through orders.stage_hooks.register_change_hooks):
+"""How planning follows a controlled change of an order (orders.changes; the CHANGE_*
+reactions listed in orders.stage_hooks.REACTIONS):
 
 - check: a line's quantity cannot go below what its work orders already started or finished.
 - impact: the line's work orders and what happens to each, and the schedule's what-if: the open work

@@ -259,11 +259,11 @@ def parse_time_limit(value) -> int:
 
 def request_optimisation(*, actor, time_limit_seconds) -> OptimisationRun:
     """Queue an optimisation of all open work (see the module docstring)."""
-    from .tasks import optimise_schedule
-
     _require(actor)
     limit = parse_time_limit(time_limit_seconds)
     fail_stuck_runs()
+    from .tasks import optimise_schedule  # cycle: tasks imports this module
+
     with transaction.atomic():
         work = open_work(lock=True)  # the scheduling lock: a consistent basis, and one request at a time
         if OptimisationRun.objects.filter(status__in=IN_FLIGHT).exists():
@@ -462,7 +462,7 @@ def _optimise(run):
     writer = None if connection.in_atomic_block else _ProgressWriter(run.pk, run.time_limit_seconds)
     if writer:
         writer.start()
-    # OR-Tools loads in ~0.3 s: the optimisation run imports it, not every web start-up.
+    # lazy: OR-Tools loads in ~0.3 s: the optimisation run imports it, not every web start-up.
     from .scheduling.optimizer import optimize
 
     try:

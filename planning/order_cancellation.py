@@ -1,5 +1,5 @@
-"""What planning does when an order is cancelled (orders.stage_hooks.on_cancel, registered in
-PlanningConfig.ready()): its planned and released work orders and their operations are cancelled (kept,
+"""What planning does when an order is cancelled (an ON_CANCEL reaction in
+orders.stage_hooks.REACTIONS): its planned and released work orders and their operations are cancelled (kept,
 with an event, never deleted) and the rest of the open work is rescheduled into the freed capacity.
 
 It runs inside the cancel transition's transaction, after the order moved to cancelled, so refusing

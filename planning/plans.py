@@ -43,6 +43,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg2.extras import execute_values
 
 from inventory.bom_structure import BomCycleError
 from inventory.models import Item
@@ -552,7 +553,6 @@ def _write_rows(model, rows, fields):
     if connection.vendor != "postgresql":
         model.objects.bulk_update(rows, fields, batch_size=500)
         return
-    from psycopg2.extras import execute_values
 
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]

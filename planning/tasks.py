@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import optimisation
+from .late_orders import alert_late_orders as alert
 
 # The solver stops at the run's time limit (at most MAX_TIME_LIMIT); reading the plan and storing the
 # proposal come on top. Past these, the run is marked failed (by the task, or by the sweep if it was killed).
@@ -29,6 +30,4 @@ def sweep_optimisation_runs():
 @shared_task(acks_late=True)
 def alert_late_orders():
     """Periodic (beat): the "order late" alert for every order the schedule finishes after its date."""
-    from .late_orders import alert_late_orders as alert
-
     return alert()

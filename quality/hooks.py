@@ -1,5 +1,5 @@
-"""Quality's plug into the order state machine (orders.stage_hooks.on_transition, registered in
-QualityConfig.ready()); runs inside the order's transaction, so a failure here undoes the transition.
+"""Quality's plug into the order state machine (ON_TRANSITION reactions listed in
+orders.stage_hooks.REACTIONS); runs inside the order's transaction, so a failure here undoes the transition.
 
 - finish_production (the order reaches awaiting_qc): one open inspection per order line that has no
   accepted lot yet; the lot is the line's finished quantity (good quantity of the last operation of
@@ -9,7 +9,7 @@ QualityConfig.ready()); runs inside the order's transaction, so a failure here u
 - pass_qc: inspections of the order still open (the order passed QC by another way, e.g. an
   administrator) are cancelled with a note, so the QC queue shows only real work.
 
-open_ncr_problems (orders.stage_hooks.close_checks): an order is not closed while one of its NCRs is open.
+open_ncr_problems (a CLOSE_CHECK in orders.stage_hooks.REACTIONS): an order is not closed while one of its NCRs is open.
 """
 
 from decimal import Decimal

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import ROLE_LABELS
+from exports.spreadsheets import export_response
 from record_pages.views import add_service_errors, paginate
 
 from . import builder, services
-from .exports import export_response
 from .selectors import saved_report, saved_reports_for
 from .tables import Report
 

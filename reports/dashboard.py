@@ -56,6 +56,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Customer, Order, OrderLine, OrderStatus, Priority, Product
+from planning.daily_plan import merge, subtract, working_windows
+from planning.models import CalendarException, CalendarShift, WorkCenter, WorkOrder, WorkOrderOperation, WorkOrderStatus
+from production.models import OperationLog
+from quality.models import Inspection, InspectionSource, InspectionStatus
 
 from .facts import STAGES, add_missing_facts, rebuild_period_facts
 from .models import DeliveredOrderFact
@@ -178,8 +182,6 @@ def open_orders(filters):
 
 
 def _predicted_late():
-    from planning.models import WorkOrder, WorkOrderStatus
-
     return Exists(WorkOrder.objects.filter(order_id=OuterRef("pk"), planned_end__date__gt=Coalesce(
         OuterRef("promised_date"), OuterRef("requested_date")))
                   .exclude(status=WorkOrderStatus.CANCELLED))
@@ -265,7 +267,6 @@ def lead_times(filters):
 def first_pass_yield(filters):
     if not apps.is_installed("quality"):
         return production_yield(filters)
-    from quality.models import Inspection, InspectionSource, InspectionStatus
 
     finished = Inspection.objects.filter(source=InspectionSource.PRODUCTION, signed_at__isnull=False,
                                          status__in=[InspectionStatus.PASSED, InspectionStatus.FAILED],
@@ -279,8 +280,6 @@ def first_pass_yield(filters):
 
 
 def production_yield(filters):
-    from production.models import OperationLog
-
     qs = OperationLog.objects.filter(created_at__gte=filters.start, created_at__lt=filters.end)
     qs = _order_scope(qs, filters, prefix="operation__work_order__order__")
     result = qs.aggregate(good=Sum("good_quantity"), scrap=Sum("scrap_quantity"))
@@ -292,8 +291,6 @@ def production_yield(filters):
 def _planned_operations(start, end=None):
     """The operations planned to start in [start, end) (from start on with no end), not cancelled, with the
     work center they run on."""
-    from planning.models import WorkOrderOperation, WorkOrderStatus
-
     bounds = Q(planned_start__gte=start) if end is None else Q(planned_start__gte=start, planned_start__lt=end)
     return (WorkOrderOperation.objects.filter(bounds)
             .exclude(Q(status=WorkOrderStatus.CANCELLED) | Q(work_order__status=WorkOrderStatus.CANCELLED))
@@ -321,9 +318,6 @@ def utilisation(filters):
 
 def utilisation_between(date_from, date_to):
     """utilisation() over the factory days date_from..date_to."""
-    from planning.daily_plan import merge, subtract, working_windows
-    from planning.models import CalendarException, CalendarShift, WorkCenter
-
     centers = list(WorkCenter.objects.filter(is_active=True).select_related("calendar").order_by("code"))
     start, _end = day_bounds(date_from)
     _start, end = day_bounds(date_to)
@@ -535,8 +529,6 @@ def figure_orders(filters, drill: Drill):
             return qs.filter(at_risk=True)
         return qs.filter(_predicted_late())
     if f in ("fpy_first", "fpy_failed"):
-        from quality.models import Inspection, InspectionSource, InspectionStatus
-
         finished = Inspection.objects.filter(source=InspectionSource.PRODUCTION, signed_at__isnull=False,
                                              status__in=[InspectionStatus.PASSED, InspectionStatus.FAILED],
                                              order_line__isnull=False)

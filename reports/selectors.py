@@ -2,10 +2,19 @@
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 
+from accounts.roles import roles_of
+from inventory.models import MaterialPrepSheet, PrepSheetStatus, PurchaseRequest, PurchaseRequestStatus
+from inventory.prep_sheet_selectors import sheets_to_accept
+from inventory.purchasing import PR_LIVE
 from orders.models import Order, OrderStatus, Priority
+from planning.models import OPEN_WORK_ORDER_STATUSES, WorkOrderOperation, WorkOrderStatus
+from production.models import OPEN_EXCEPTION_STATUSES, ExceptionReport
+from quality.models import QUEUE_STATUSES, Inspection
 
 from .dashboard import OPEN, day_bounds, today
+from .models import SavedReport
 
 S = OrderStatus
 
@@ -53,9 +62,6 @@ def _order_counts(user, today_):
 def _warehouse_figures():
     """Sheets to prepare: planned orders without an open or accepted prep sheet, and sheets still to
     issue; shortages: live purchase requests (raised for short material) and open material delays."""
-    from inventory.models import MaterialPrepSheet, PrepSheetStatus, PurchaseRequest
-    from inventory.purchasing import PR_LIVE
-
     live_sheet = MaterialPrepSheet.objects.filter(order_id=OuterRef("pk")).exclude(status=PrepSheetStatus.CANCELLED)
     return {
         "show_warehouse": True,
@@ -69,8 +75,6 @@ def _warehouse_figures():
 def _purchase_request_figures(user):
     """Open purchase requests: for planners and managers a queue to approve, for the warehouse that raised
     them what waits for the planner (so nobody waits for the wrong person)."""
-    from inventory.models import PurchaseRequest, PurchaseRequestStatus
-
     waiting = PurchaseRequest.objects.filter(status=PurchaseRequestStatus.OPEN).count()
     if user.has_perm("inventory.approve_purchaserequest"):
         return {"requests_to_approve": waiting}
@@ -78,15 +82,10 @@ def _purchase_request_figures(user):
 
 
 def _acceptance_figures():
-    from inventory.prep_sheet_selectors import sheets_to_accept
-
     return {"sheets_to_accept": sheets_to_accept().count()}
 
 
 def _production_figures(today_, user):
-    from planning.models import OPEN_WORK_ORDER_STATUSES, WorkOrderOperation, WorkOrderStatus
-    from production.models import OPEN_EXCEPTION_STATUSES, ExceptionReport
-
     start, end = day_bounds(today_)
     figures = {"show_production": True}
     if user.has_perm("orders.produce_order"):
@@ -100,18 +99,12 @@ def _production_figures(today_, user):
 
 
 def _quality_figures():
-    from quality.models import QUEUE_STATUSES, Inspection
-
     return {"show_quality": True, "to_inspect": Inspection.objects.filter(status__in=QUEUE_STATUSES).count()}
 
 
 
 def saved_reports_for(user):
     """The custom reports a user may run: their own and those shared with one of their roles."""
-    from accounts.roles import roles_of
-
-    from .models import SavedReport
-
     if not user.has_perm("reports.view_savedreport"):
         return SavedReport.objects.none()
     return (SavedReport.objects.filter(Q(owner=user) | Q(shared_with_role__in=roles_of(user)))
@@ -119,6 +112,4 @@ def saved_reports_for(user):
 
 
 def saved_report(user, pk):
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(saved_reports_for(user), pk=pk)

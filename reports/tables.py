@@ -12,9 +12,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import OrderStatus, Priority
-from quality.models import Disposition, InspectionSource, InspectionStatus, Verdict
+from planning.models import WorkCenter
+from production.models import ExceptionReport, OperationLog
+from quality.models import Disposition, Inspection, InspectionSource, InspectionStatus, Verdict
 
 from .dashboard import _order_scope, delivered_facts, received_orders
+from .models import DeliveredOrderFact
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,6 @@ def delivery_rows(filters):
 
 
 def rush_rows(filters):
-    from .models import DeliveredOrderFact
-
     fact = DeliveredOrderFact.objects.filter(order_id=OuterRef("pk"))
     return (received_orders(filters).filter(priority=Priority.RUSH)
             .annotate(delivered=Subquery(fact.values("delivered_date")[:1]),
@@ -73,8 +74,6 @@ def rush_rows(filters):
 
 
 def quality_rows(filters):
-    from quality.models import Inspection
-
     qs = Inspection.objects.filter(signed_at__gte=filters.start, signed_at__lt=filters.end)
     qs = _order_scope(qs, filters, prefix="order__") if (filters.customer or filters.priority) else qs
     if filters.product:
@@ -86,9 +85,6 @@ def quality_rows(filters):
 
 def production_rows(filters):
     """Per work center: good and scrap reported in the period, scrap %, and exception reports raised."""
-    from planning.models import WorkCenter
-    from production.models import ExceptionReport, OperationLog
-
     logs = OperationLog.objects.filter(created_at__gte=filters.start, created_at__lt=filters.end)
     logs = _order_scope(logs, filters, prefix="operation__work_order__order__")
     center = Coalesce("operation__planned_work_center_id", "operation__work_center_id")

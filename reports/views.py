@@ -9,10 +9,12 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import pgettext
 
+from exports.spreadsheets import export_response
 from orders.models import OrderStatus
+from planning.models import WorkCenter
 from record_pages.views import paginate
 
-from . import charts, exports
+from . import charts
 from .dashboard import FIGURES, Drill, drill_rows, figure_orders, shared_dashboard
 from .facts import add_missing_facts
 from .forms import PeriodFilterForm
@@ -93,8 +95,6 @@ def drill(request):
         week = None
     center = None
     if figure == "center":
-        from planning.models import WorkCenter
-
         center = WorkCenter.objects.filter(code=request.GET.get("center", "")).first()
         if center is None:
             raise Http404
@@ -139,6 +139,6 @@ def report_page(request, key):
 def report_export(request, key, fmt):
     report, _form, filters = _report(request, key)
     rows = report.present(report.rows(filters).iterator(chunk_size=2000))
-    return exports.export_response(report.key, report.header, rows, report.title, fmt)
+    return export_response(report.key, report.header, rows, report.title, fmt)
 
 

@@ -37,6 +37,7 @@ from systemtext.text import Text, joined, stored_fields
 
 from . import facts as rush_facts
 from .models import ReviewArea, RushRequest, RushReview, RushStatus, Verdict
+from .selectors import NEXT_STEP, board_rows
 
 PREFIX = "RR"
 REQUEST = "rush.add_rushrequest"
@@ -261,9 +262,6 @@ def watch_rush_orders():
     """Flag every open rush order predicted to finish after its date (the stored schedule) as at risk
     and alert planning, production and the managers once a day; clear the flag it set when the
     prediction is on time again. Returns (flagged, cleared) order numbers."""
-
-    from .selectors import NEXT_STEP, board_rows
-
     flagged, cleared = [], []
     today = timezone.localdate()
     for row in board_rows():

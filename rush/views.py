@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from exports.spreadsheets import export_response
 from orders.selectors import orders_visible_to
-from reports.exports import export_response
 
 from . import selectors, services
 from .forms import DecisionForm, ReportFilterForm, ReviewForm, RushRequestForm

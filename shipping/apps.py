@@ -10,16 +10,13 @@ class ShippingConfig(AppConfig):
         from django.urls import reverse
 
         from inventory.ledger import register_document_type
-        from orders import stage_hooks
 
         from . import documents  # noqa: F401 - registers the delivery note with the document pipeline
         from .complaints import RETURN_DOCUMENT
-        from .services import SHIPMENT_DOCUMENT, open_delivery_items
+        from .services import SHIPMENT_DOCUMENT
 
         # Ledger rows of shipments and customer returns link to their pages.
         register_document_type(SHIPMENT_DOCUMENT, _("Shipment"),
                                url=lambda pk: reverse("shipping:shipment_detail", args=[pk]))
         register_document_type(RETURN_DOCUMENT, _("Customer return"),
                                url=lambda pk: reverse("shipping:complaint_detail", args=[pk]))
-        # An order is closed only when its goods are shipped and delivered and no complaint is open.
-        stage_hooks.register_close_check(open_delivery_items)

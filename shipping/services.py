@@ -16,7 +16,7 @@ Rules (each refusal is a ValidationError with every problem found; nothing is wr
   qc_passed with a "partial shipment" event on its timeline.
 - When every shipment of a fully shipped order has its proof of delivery the order moves
   shipped → delivered (transition "confirm_delivery").
-- Closing asks every stage's close checks (orders.stage_hooks.close_checks) first.
+- Closing asks every stage's close checks (orders.stage_hooks CLOSE_CHECK) first.
 """
 
 import uuid
@@ -45,7 +45,7 @@ from orders.models import Order, OrderLine, OrderStatus, Unit
 from orders.services import transition_order
 from systemtext.text import Text, joined, listed
 
-from .models import Shipment, ShipmentLine, ShipmentStatus
+from .models import OPEN_COMPLAINT_STATUSES, Complaint, Shipment, ShipmentLine, ShipmentStatus
 from .pod_files import checked_pod_file
 
 SHIP = "orders.ship_order"
@@ -485,7 +485,7 @@ def _cancel_leftover_drafts(*, actor, order, keep):
 def _request_delivery_note(actor, shipment):
     """Queue the delivery note (送货单) in the customer's document language (the kind's default), ready to
     print when the truck leaves."""
-    from .documents import PERMISSION
+    from .documents import PERMISSION  # cycle: documents → selectors → services
 
     if actor.has_perm(PERMISSION):
         document_services.request_document(actor=actor, kind=DELIVERY_NOTE, obj=shipment)
@@ -621,10 +621,8 @@ def confirm_order_delivery(*, actor, order, expected_status=None) -> Order:
 # --- closing ---------------------------------------------------------------------------------------
 
 def open_delivery_items(order):
-    """Shipping's close check (orders.stage_hooks.close_checks): goods not shipped, shipments not
+    """Shipping's close check (a CLOSE_CHECK in orders.stage_hooks): goods not shipped, shipments not
     delivered, complaints still open."""
-    from .models import OPEN_COMPLAINT_STATUSES, Complaint
-
     problems = []
     for line in order.lines.select_related("product").filter(shipped_quantity__lt=F("quantity")):
         problems.append(_("%(line)s: %(quantity)s not shipped.") % {

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "imports",
     "inputs",
     "demo",
+    "exports",
     "operations",
     "systemtext",
     "history",

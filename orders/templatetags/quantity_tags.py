@@ -4,6 +4,7 @@ shown with Django's floatformat, which never writes an exponent.)"""
 
 from django import template
 
+from orders.models import Unit
 from orders.quantities import understood_text
 
 register = template.Library()
@@ -18,6 +19,4 @@ def understood(value):
 def unit_name(code):
     """A unit's name in the reader's language (件, 千克) from its code (pcs, kg), for units kept as codes in
     stored snapshots (rush facts); model fields use get_unit_display. An unknown code is shown as it is."""
-    from orders.models import Unit
-
     return Unit(code).label if code in Unit.values else code

@@ -6,5 +6,6 @@
 - ``optimizer.optimize``: OR-Tools CP-SAT, for tardiness (rush first) or makespan.
 - ``whatif.compare``: which jobs a change makes finish later, and which become late.
 - ``validation.validate_schedule``: the one validity checker used by tests and benchmarks.
-- ``jobshop``: the standard job-shop and Taillard instance formats.
+
+The job-shop instance reader (standard and Taillard formats) is used by the benchmarks only: bench/jobshop.py.
 """

@@ -13,11 +13,11 @@ from django.utils import translation
 
 from alerts.models import Alert
 from documents.models import Document, DocumentStatus
+from exports.spreadsheets import table_csv
 from inventory import services as item_services
 from inventory import stock_services
 from inventory.models import PurchaseOrderEvent
 from orders.quantities import format_number
-from reports.exports import table_csv
 from tests.fixtures.factories import user_with_role
 from tests.inventory.masterdata import make_item
 from tests.inventory.materialdata import make_supplier, sent_po

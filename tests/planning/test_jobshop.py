@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from planning.scheduling import jobshop
+from bench import jobshop
 from planning.scheduling.engine import schedule
 from planning.scheduling.model import SchedulingInputError
 from planning.scheduling.validation import validate_schedule

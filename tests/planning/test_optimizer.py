@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from planning.scheduling import jobshop
+from bench import jobshop
 from planning.scheduling.calendar import WorkingCalendar
 from planning.scheduling.engine import schedule
 from planning.scheduling.model import Placement, SchedulingInputError, WorkCenter

@@ -1,5 +1,5 @@
 """Cancelling an order (orders.services.cancel_order) cancels its planned and released work through the
-planning hook (planning.order_cancellation, registered in PlanningConfig.ready()), reschedules the rest,
+planning hook (planning.order_cancellation, listed in orders.stage_hooks.REACTIONS), reschedules the rest,
 and is refused, changing nothing, when any of its work started or is done.
 
 The shop of test_adjustments: orders A and B of 2 F each, A planned first (A/10 CUT 08:00–10:00,
@@ -37,7 +37,7 @@ def work_of(order):
 
 
 def test_the_hook_is_registered():
-    assert cancel_order_work in stage_hooks.on_cancel
+    assert cancel_order_work in stage_hooks.handlers(stage_hooks.Hook.ON_CANCEL, "cancel")
 
 
 def test_cancelling_an_order_cancels_its_work_and_frees_the_capacity(shop, desk):

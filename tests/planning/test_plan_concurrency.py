@@ -50,7 +50,7 @@ def test_release_clicked_twice_at_once_releases_once():
 
 
 def test_cancel_and_replan_at_once_queue_instead_of_deadlocking():
-    """Both take the work centers before the order (stage_hooks.cancel_locks): one waits for the other,
+    """Both take the work centers before the order (stage_hooks CANCEL_LOCK): one waits for the other,
     and the outcome is consistent either way — never a deadlock error."""
     from django.core.exceptions import ValidationError
 

@@ -1,4 +1,4 @@
-"""Closing a delivered order: every stage's close checks (orders.stage_hooks.close_checks) are asked
+"""Closing a delivered order: every stage's close checks (orders.stage_hooks CLOSE_CHECK) are asked
 first; shipping's check names goods not shipped, shipments not delivered and open complaints. A check
 registered by another stage (quality's open NCRs, say) is asked the same way."""
 
@@ -59,19 +59,18 @@ def test_close_only_when_everything_is_shipped_delivered_and_no_complaint_is_ope
     assert OrderEvent.objects.get(order=order, action="close").actor == desk
 
 
-def test_another_stages_close_check_is_asked_too(order_in_stock, shipper, desk):
+def open_ncrs(checked):  # a close check as quality lists its open NCRs
+    return [f"NCR-TEST is open for {checked.number}."]
+
+
+def test_another_stages_close_check_is_asked_too(order_in_stock, shipper, desk, monkeypatch):
     order, lot, location = order_in_stock
     deliver(shipper, ship(shipper, order, [pick(order, 1, lot, location, 10)]))
-
-    def open_ncrs(checked):  # as quality registers its open NCRs
-        return [f"NCR-TEST is open for {checked.number}."]
-
-    stage_hooks.register_close_check(open_ncrs)
-    try:
+    with monkeypatch.context() as patch:
+        patch.setattr(stage_hooks, "REACTIONS", stage_hooks.REACTIONS + (stage_hooks.StageReaction(
+            "quality", stage_hooks.Hook.CLOSE_CHECK, f"{__name__}.open_ncrs", ("close",)),))
         assert stage_hooks.close_problems(order) == [f"NCR-TEST is open for {order.number}."]
         _refused(desk, order, "NCR-TEST is open")
-    finally:
-        stage_hooks.close_checks.remove(open_ncrs)
     assert services.close_order(actor=desk, order=order).status == OrderStatus.CLOSED
 
 

@@ -1,6 +1,6 @@
 """`manage.py seed_demo`: demo data for `make run`; `manage.py seed_demo --orders N`: scale data.
 
-See orders/demo_data.py for what is created. Both refuse to run on a site with DEBUG off unless
+See orders/demo_data.py and orders/scale_data.py for what is created. Both refuse to run on a site with DEBUG off unless
 --force is given: demo users share a published password, and scale data is made-up orders.
 """
 
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from orders import demo_data
+from orders import demo_data, scale_data
 
 
 class Command(BaseCommand):
@@ -66,8 +66,8 @@ class Command(BaseCommand):
             if done % step < batch_size or done == total:
                 self.stdout.write(f"  {done}/{total} orders ({time.monotonic() - started:.0f} s)")
 
-        result = demo_data.generate_orders(count, lines_per_order=lines_per_order, batch_size=batch_size,
-                                           rng_seed=seed, progress=progress)
+        result = scale_data.generate_orders(count, lines_per_order=lines_per_order, batch_size=batch_size,
+                                            rng_seed=seed, progress=progress)
         took = time.monotonic() - started
         statuses = ", ".join(f"{status} {n}" for status, n in sorted(result.by_status.items()))
         self.stdout.write(self.style.SUCCESS(

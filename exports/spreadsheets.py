@@ -1,5 +1,6 @@
-"""CSV and XLSX files of a report table. Text cells a spreadsheet would run as a formula are
-neutralised the same way as the order export (orders.exports.neutralise)."""
+"""CSV and XLSX downloads of a table (header + rows), shared by every app that exports a list: the
+order list, the reports, the rush report. Cells that a spreadsheet would run as a formula (starting
+with = + - @, tab or CR) are prefixed with a quote (OWASP CSV injection)."""
 
 import csv
 import io
@@ -9,8 +10,14 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.exports import EXPORT_LIMIT, neutralise
-from orders.quantities import plain_digits
+EXPORT_LIMIT = 100_000
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _cell(value):
@@ -20,7 +27,9 @@ def _cell(value):
         return str(_("Yes") if value else _("No"))
     if isinstance(value, float | Decimal) and "e" in str(value).lower():
         # Plain digits, never an exponent: str() writes 2.3E+3 for a normalized 2300 and 1e-05 for 0.00001.
-        return plain_digits(value if isinstance(value, Decimal) else Decimal(repr(value)))
+        # (orders.quantities.plain_digits, inlined: a cross-cutting app imports no stage app)
+        text = format((value if isinstance(value, Decimal) else Decimal(repr(value))).normalize(), "f")
+        return "0" if text in ("-0", "+0") else text
     return value
 
 
@@ -36,7 +45,7 @@ def table_csv(header, rows) -> bytes:
 
 
 def table_xlsx(header, rows, title) -> bytes:
-    from openpyxl import Workbook  # openpyxl (with numpy) loads in ~0.2 s: only an XLSX export pays for it
+    from openpyxl import Workbook  # lazy: openpyxl (with numpy) loads in ~0.2 s: only an XLSX export pays
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(str(title)[:31])

@@ -1,4 +1,6 @@
-"""Job-shop benchmark instances: reading them and turning them into scheduling problems.
+"""Job-shop benchmark instances: reading them and turning them into scheduling problems. Only the
+benchmarks use them (bench/scheduler.py, bench/schedule_file.py); the factory's scheduling reads its
+work from the database (planning.plans), so this reader lives here, not in planning.
 
 Two text formats are read:
 
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from .model import Job, Operation, Problem, SchedulingInputError, WorkCenter
+from planning.scheduling.model import Job, Operation, Problem, SchedulingInputError, WorkCenter
 
 # Benchmarks count abstract time units; the scheduler's unit is the minute.
 EPOCH = datetime(2026, 1, 5, tzinfo=UTC)

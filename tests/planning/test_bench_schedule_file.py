@@ -1,4 +1,4 @@
-"""manage.py schedule_file: the built-in scheduler beside CP-SAT on an instance file."""
+"""bench/schedule_file.py: the built-in scheduler beside CP-SAT on an instance file."""
 
 from io import StringIO
 from pathlib import Path
@@ -6,12 +6,14 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from bench.schedule_file import Command
+
 INSTANCES = Path(__file__).resolve().parents[2] / "bench" / "instances"
 
 
 def run(*args):
     out = StringIO()
-    call_command("schedule_file", *args, stdout=out)
+    call_command(Command(), *args, stdout=out)
     return out.getvalue()
 
 

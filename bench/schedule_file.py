@@ -1,24 +1,36 @@
-"""`manage.py schedule_file PATH [--time-limit 10]`: schedule a job-shop benchmark instance with the
-built-in scheduler and with the CP-SAT optimiser and print both makespans, their times and the gap.
+"""`.venv/bin/python bench/schedule_file.py PATH [--time-limit 10]`: schedule a job-shop benchmark instance
+with the built-in scheduler and with the CP-SAT optimiser and print both makespans, their times and the gap.
+Needs no database (as bench/scheduler.py).
 
 PATH is a file in the standard format ("jobs machines", then "machine duration" pairs per job,
 machines from 0) or in Taillard's format. Known optima are published for ft06, ft10, la01-la40 and
 Taillard's instances, so the numbers can be compared with the literature.
 """
 
+import sys
 import time
+from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+ROOT = Path(__file__).resolve().parent.parent
+if __name__ == "__main__":  # run as a script: the project importable, Django configured without a database
+    sys.path.insert(0, str(ROOT))
+    from django.conf import settings
 
-from planning.scheduling import engine, jobshop, optimizer
-from planning.scheduling.model import SchedulingInputError
-from planning.scheduling.validation import validate_schedule
+    settings.configure(USE_I18N=False, USE_TZ=True)
+
+from django.core.management.base import BaseCommand, CommandError  # noqa: E402 - after settings.configure
+from django.utils.translation import gettext as _  # noqa: E402
+from django.utils.translation import gettext_lazy  # noqa: E402
+
+from bench import jobshop  # noqa: E402
+from planning.scheduling import engine, optimizer  # noqa: E402
+from planning.scheduling.model import SchedulingInputError  # noqa: E402
+from planning.scheduling.validation import validate_schedule  # noqa: E402
 
 
 class Command(BaseCommand):
     help = gettext_lazy("Schedule a job-shop instance file with the built-in scheduler and the CP-SAT optimiser.")
+    requires_system_checks = []  # pure scheduling: runs without the app registry or a database
 
     def add_arguments(self, parser):
         parser.add_argument("path", help=gettext_lazy("instance file (standard job-shop or Taillard format)"))
@@ -63,3 +75,7 @@ class Command(BaseCommand):
                           % {"makespan": best, "s": result.seconds, "status": status,
                              "bound": "-" if result.bound is None else int(result.bound)})
         self.stdout.write(_("gap: %(gap).1f %%") % {"gap": gap})
+
+
+if __name__ == "__main__":
+    Command().run_from_argv(["schedule_file", "schedule_file", *sys.argv[1:]])
