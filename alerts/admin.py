@@ -36,6 +36,7 @@ class AlertAdmin(admin.ModelAdmin):
     list_display = ("subject", "kind", "severity", "status", "level", "acknowledged_at", "attempts", "created_at")
     list_filter = ("status", "severity", "kind")
     search_fields = ("subject",)
+    readonly_fields = ("status",)  # a protected state machine: moved by the delivery and escalation only
     inlines = [RecipientInline, DeliveryInline, EscalationInline]
 
 

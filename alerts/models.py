@@ -4,6 +4,7 @@ worker is down, because the periodic sweep delivers whatever is still pending.""
 import re
 from datetime import date, datetime
 
+import django_fsm as fsm
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -47,7 +48,7 @@ def reader_date(value):
     return value
 
 
-class Alert(models.Model):
+class Alert(fsm.ConcurrentTransitionMixin, models.Model):
     kind = models.CharField(_("kind"), max_length=60)
     # subject and body are the English source messages (marked with gettext_noop by the caller) and
     # `params` their values (systemtext's JSON form): each reader sees them in their own language.
@@ -56,8 +57,8 @@ class Alert(models.Model):
     params = models.JSONField(_("message values"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.INFO)
-    status = models.CharField(_("status"), max_length=10, choices=AlertStatus.choices,
-                              default=AlertStatus.PENDING, db_index=True)
+    status = fsm.FSMField(_("status"), max_length=10, choices=AlertStatus.choices,
+                          default=AlertStatus.PENDING, db_index=True, protected=True)
     roles = models.JSONField(_("recipient roles"), default=list, blank=True)
     # Makes creation idempotent: the same business event never raises two alerts.
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
@@ -98,6 +99,20 @@ class Alert(models.Model):
 
     def rendered_body(self):
         return self._render(self.body)
+
+    # The delivery is the system's own work (alerts.services); a failed one is retried from the operations page.
+    @fsm.transition(status, source=[AlertStatus.PENDING, AlertStatus.FAILED], target=AlertStatus.DELIVERED)
+    def mark_delivered(self):
+        pass
+
+    @fsm.transition(status, source=AlertStatus.FAILED, target=AlertStatus.PENDING)
+    def retry(self):
+        pass
+
+    # The next escalation level has people to tell: delivered or not, it is pending again.
+    @fsm.transition(status, source=list(AlertStatus), target=AlertStatus.PENDING)
+    def escalate(self):
+        pass
 
     def rendered_stop_reason(self):
         if not self.stop_reason:
@@ -237,15 +252,19 @@ class DeliveryStatus(models.TextChoices):
     STOPPED = "stopped", _("Not sent: channel switched off")
 
 
-class ChannelDelivery(models.Model):
+DS = DeliveryStatus
+UNSENT = [DS.PENDING, DS.FAILED, DS.SENDING]  # sending: a claim that went stale or whose holder died
+
+
+class ChannelDelivery(fsm.FSMModelMixin, models.Model):
     """One message of one alert to one chat or SMS channel at one escalation level. The unique constraint
     and the claim under a row lock make it go out once, however often the delivery task runs."""
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
     endpoint = models.ForeignKey(ChannelEndpoint, on_delete=models.PROTECT, related_name="deliveries")
     level = models.PositiveSmallIntegerField(_("level"), default=0)
-    status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices,
-                              default=DeliveryStatus.PENDING, db_index=True)
+    status = fsm.FSMField(_("status"), max_length=10, choices=DeliveryStatus.choices,
+                          default=DeliveryStatus.PENDING, db_index=True, protected=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     # When a sender took it (status sending): the claim is committed before the send, no lock is held.
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
@@ -261,6 +280,23 @@ class ChannelDelivery(models.Model):
 
     def __str__(self):
         return f"{self.alert_id} → {self.endpoint_id} L{self.level}"
+
+    # Claimed and recorded by conditional UPDATEs (config.transitions.take_in_update, alerts.services).
+    @fsm.transition(status, source=UNSENT, target=DS.SENDING)
+    def claim(self):
+        pass
+
+    @fsm.transition(status, source=DS.SENDING, target=DS.SENT)
+    def succeed(self):
+        pass
+
+    @fsm.transition(status, source=DS.SENDING, target=DS.FAILED)
+    def fail(self):
+        pass
+
+    @fsm.transition(status, source=UNSENT, target=DS.STOPPED)  # its channel was switched off
+    def stop(self):
+        pass
 
 
 class DeliveryAttempt(models.Model):

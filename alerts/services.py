@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from config import claims
 from config.celery_app import delay_on_commit
+from config.transitions import take_in_update
 from systemtext.text import to_json
 
 from . import channels, subjects
@@ -145,9 +146,15 @@ def deliver(alert_id):
               or ChannelDelivery.objects.filter(alert=alert)
               .exclude(status__in=[DeliveryStatus.SENT, DeliveryStatus.STOPPED]).exists())
     if not unsent:  # else another worker is sending the rest and marks the alert delivered when it is done
-        Alert.objects.filter(pk=alert_id).update(status=AlertStatus.DELIVERED, delivered_at=timezone.now(),
-                                                 last_error="")
+        take_in_update(Alert.objects.filter(pk=alert_id), "mark_delivered", delivered_at=timezone.now(),
+                       last_error="")
     return Alert.objects.get(pk=alert_id)
+
+
+def give_up(alert_id):
+    """The delivery task ran out of retries: the alert is marked failed, so the System status page lists it
+    with its Retry button (the sweep still tries it again later)."""
+    Alert.objects.filter(pk=alert_id, status=AlertStatus.PENDING).update(status=AlertStatus.FAILED)
 
 
 # Claim, send, record: each row is taken with one committed conditional UPDATE, the e-mail or the chat
@@ -200,10 +207,9 @@ def _claim_channel(delivery_id, now):
                  | Q(status=DeliveryStatus.SENDING) & _dead_holder(sending, "claimed_by"))
     candidates = ChannelDelivery.objects.filter(claimable, pk=delivery_id)
     with transaction.atomic():
-        if not candidates.filter(endpoint__is_active=True).update(
-                status=DeliveryStatus.SENDING, claimed_at=now, claimed_by=claims.holder(),
-                attempts=F("attempts") + 1):
-            candidates.update(status=DeliveryStatus.STOPPED)  # its channel was switched off meanwhile
+        if not take_in_update(candidates.filter(endpoint__is_active=True), "claim", claimed_at=now,
+                              claimed_by=claims.holder(), attempts=F("attempts") + 1):
+            take_in_update(candidates, "stop")  # its channel was switched off meanwhile
             return None
     return ChannelDelivery.objects.select_related("endpoint").get(pk=delivery_id)
 
@@ -222,16 +228,17 @@ def _send_channels(alert):
             attempt.status_code = channels.send(delivery.endpoint, channel_text(alert))
         except channels.ChannelError as exc:
             attempt.status_code, attempt.error = exc.status_code, str(exc)[:2000]
-            outcome = {"status": DeliveryStatus.FAILED, "last_error": attempt.error}
+            transition, outcome = "fail", {"last_error": attempt.error}
             errors.append(f"{delivery.endpoint.name}: {exc}")
         else:
             attempt.ok = True
-            outcome = {"status": DeliveryStatus.SENT, "sent_at": timezone.now(), "last_error": ""}
+            transition, outcome = "succeed", {"sent_at": timezone.now(), "last_error": ""}
         attempt.finished_at = timezone.now()
         with transaction.atomic():
             attempt.save()
-            ChannelDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING,
-                                           claimed_at=delivery.claimed_at).update(**outcome)
+            # Recorded only while the claim is still ours.
+            take_in_update(ChannelDelivery.objects.filter(pk=delivery.pk, claimed_at=delivery.claimed_at),
+                           transition, **outcome)
     return errors
 
 
@@ -263,7 +270,7 @@ def _escalate(alert, *, now):
     later = next((s for s in steps if s.level > step.level), None)
     alert.level = step.level
     alert.next_escalation_at = now + timezone.timedelta(seconds=later.delay_seconds) if later else None
-    alert.status = AlertStatus.PENDING
+    alert.escalate()
     alert.save(update_fields=["level", "next_escalation_at", "status"])
     return step
 
@@ -322,8 +329,7 @@ def acknowledge(*, actor, recipient_id):
 def retry_alert(*, actor, alert):
     """A failed alert goes back to pending and is queued for delivery (the operations page's Retry)."""
     with transaction.atomic():
-        updated = Alert.objects.filter(pk=alert.pk, status=AlertStatus.FAILED).update(
-            status=AlertStatus.PENDING, last_error="")
+        updated = take_in_update(Alert.objects.filter(pk=alert.pk), "retry", last_error="")
         if not updated:
             raise ValidationError(_("Only a failed alert can be retried."))
         delay_on_commit(deliver_alert, alert.pk)

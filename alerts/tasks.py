@@ -1,14 +1,19 @@
 from celery import shared_task
 
+from config.retries import BACKOFF_MAX, is_final_attempt
+
 from . import services
 
 
-@shared_task(bind=True, acks_late=True, max_retries=8, default_retry_delay=10)
+@shared_task(bind=True, acks_late=True, autoretry_for=(RuntimeError,), retry_backoff=10,
+             retry_backoff_max=BACKOFF_MAX, retry_jitter=True, max_retries=8)
 def deliver_alert(self, alert_id):
     try:
         services.deliver(alert_id)
-    except RuntimeError as exc:
-        raise self.retry(exc=exc, countdown=min(600, 10 * 2 ** self.request.retries)) from exc
+    except RuntimeError:
+        if is_final_attempt(self):
+            services.give_up(alert_id)
+        raise
 
 
 @shared_task(acks_late=True)

@@ -4,10 +4,12 @@ subscriptions with their deliveries."""
 import hashlib
 import secrets
 
+import django_fsm as fsm
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orders.models import Customer, Order, OrderEvent
 
@@ -88,14 +90,28 @@ class WebhookSubscription(models.Model):
         return self.url
 
 
-class WebhookDelivery(models.Model):
+class WebhookStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    STOPPED = "stopped", pgettext_lazy("webhook delivery status", "Stopped")
+
+
+WS = WebhookStatus
+RETRYABLE = [WS.PENDING, WS.FAILED]
+UNSENT = [*RETRYABLE, WS.SENDING]  # sending: a claim that went stale or whose holder died
+
+
+class WebhookDelivery(fsm.FSMModelMixin, models.Model):
     """One order event told to one subscription, once (unique), with every try counted."""
 
     subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
     event = models.ForeignKey(OrderEvent, on_delete=models.CASCADE, related_name="+")
     payload = models.JSONField(default=dict)
-    # pending, sending (claimed at claimed_at), sent, failed (retried), stopped (webhook removed, key revoked)
-    status = models.CharField(max_length=10, default="pending", db_index=True)
+    # sending: claimed at claimed_at; failed: retried; stopped: webhook removed or key revoked
+    status = fsm.FSMField(_("status"), max_length=10, choices=WebhookStatus.choices, default=WS.PENDING,
+                          db_index=True, protected=True)
     attempts = models.PositiveIntegerField(default=0)
     last_status_code = models.PositiveIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
@@ -110,3 +126,26 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.subscription_id} ← {self.event_id}"
+
+    # Claimed and recorded by conditional UPDATEs (config.transitions.take_in_update, api.webhooks). The
+    # same shape as alerts.ChannelDelivery's machine, declared again on purpose: django-fsm binds a transition
+    # method to one model's field, so two models cannot share the methods of one abstract base.
+    @fsm.transition(status, source=UNSENT, target=WS.SENDING)
+    def claim(self):
+        pass
+
+    @fsm.transition(status, source=WS.SENDING, target=WS.SENT)
+    def succeed(self):
+        pass
+
+    @fsm.transition(status, source=WS.SENDING, target=WS.FAILED)
+    def fail(self):
+        pass
+
+    @fsm.transition(status, source=UNSENT, target=WS.STOPPED)  # its webhook was removed or its key revoked
+    def stop(self):
+        pass
+
+    @fsm.transition(status, source=WS.FAILED, target=WS.PENDING)  # the operations page's Retry
+    def retry(self):
+        pass

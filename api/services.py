@@ -7,13 +7,14 @@ import json
 import secrets
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from orders.models import Channel, Order, OrderStatus
 from orders.services import OrderActionRefused, create_order, submit_order
 from outbound import http as outbound_http
@@ -33,8 +34,7 @@ class IdempotencyConflict(Exception):
 
 def create_api_key(*, actor, name, user, customer=None):
     """A new key acting as `user`; returns (ApiKey, the key itself, shown only now)."""
-    if not actor.has_perm(MANAGE_KEYS):
-        raise PermissionDenied(_("Your role may not do this."))
+    require(actor, MANAGE_KEYS)
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("Give the key a name (the integration it is for)."))
@@ -51,8 +51,7 @@ def create_api_key(*, actor, name, user, customer=None):
 
 def revoke_api_key(*, actor, key):
     """Refuse the key from now on; its webhooks send nothing more, retries included."""
-    if not actor.has_perm(MANAGE_KEYS):
-        raise PermissionDenied(_("Your role may not do this."))
+    require(actor, MANAGE_KEYS)
     with transaction.atomic():
         ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         stop_deliveries(subscription_ids=list(key.webhooks.values_list("pk", flat=True)))

@@ -1,14 +1,15 @@
 from celery import shared_task
 
+from config.retries import BACKOFF_MAX
+
 from . import webhooks
 
 
-@shared_task(bind=True, acks_late=True, max_retries=8)
-def deliver_webhook(self, delivery_id):
-    try:
-        webhooks.deliver(delivery_id)
-    except RuntimeError as exc:
-        raise self.retry(exc=exc, countdown=min(600, 5 * 2 ** self.request.retries)) from exc
+# A failed try leaves the delivery "failed" (webhooks.deliver), so the last one needs nothing more.
+@shared_task(acks_late=True, autoretry_for=(RuntimeError,), retry_backoff=5, retry_backoff_max=BACKOFF_MAX,
+             retry_jitter=True, max_retries=8)
+def deliver_webhook(delivery_id):
+    webhooks.deliver(delivery_id)
 
 
 @shared_task(acks_late=True)

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 
 from config import claims
 from config.celery_app import delay_on_commit
+from config.transitions import take_in_update
 from orders.models import OrderEvent
 from outbound import http as outbound_http
 
-from .models import WebhookDelivery, WebhookSubscription
+from .models import RETRYABLE, WS, WebhookDelivery, WebhookSubscription
 from .privileges import rights_beyond
 
 
@@ -55,7 +56,6 @@ def on_order_transition(*, actor, order, action, from_status):
 # A claim older than this belongs to a sender that died mid-way (a send lasts ALERT_CHANNEL_TIMEOUT at most).
 # A send lasts ALERT_CHANNEL_TIMEOUT at most; on the sender's host a dead holder is seen at once.
 STALE_CLAIM = timezone.timedelta(seconds=60)
-RETRYABLE = ["pending", "failed"]
 
 
 def _live(prefix=""):
@@ -66,25 +66,24 @@ def _live(prefix=""):
 
 def stop_deliveries(*, subscription_ids):
     """What the subscriptions had not sent yet is never sent (their retries and the sweep skip it)."""
-    return (WebhookDelivery.objects.filter(subscription_id__in=subscription_ids, status__in=RETRYABLE + ["sending"])
-            .update(status="stopped"))
+    return take_in_update(WebhookDelivery.objects.filter(subscription_id__in=subscription_ids), "stop")
 
 
 def _claim(delivery_id):
     """Take the delivery for sending with one conditional UPDATE (committed at once: no lock is held while
     sending). None when it is sent, stopped, gone, or being sent by another worker right now."""
     now = timezone.now()
-    claimable = Q(status__in=RETRYABLE) | Q(status="sending", claimed_at__lt=now - STALE_CLAIM)
-    holder = (WebhookDelivery.objects.filter(pk=delivery_id, status="sending")
+    claimable = Q(status__in=RETRYABLE) | Q(status=WS.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    holder = (WebhookDelivery.objects.filter(pk=delivery_id, status=WS.SENDING)
               .values_list("claimed_by", flat=True).first())
     if holder and claims.holder_is_dead(holder):  # its sender was killed mid-way (docs/locking.md)
-        claimable |= Q(status="sending", claimed_by=holder)
+        claimable |= Q(status=WS.SENDING, claimed_by=holder)
     candidates = WebhookDelivery.objects.filter(claimable, pk=delivery_id)
     with transaction.atomic():
-        claimed = candidates.filter(_live()).update(status="sending", claimed_at=now, claimed_by=claims.holder(),
-                                                    attempts=F("attempts") + 1)
+        claimed = take_in_update(candidates.filter(_live()), "claim", claimed_at=now, claimed_by=claims.holder(),
+                                 attempts=F("attempts") + 1)
         if not claimed:
-            candidates.update(status="stopped")  # still claimable but not live: its webhook was removed
+            take_in_update(candidates, "stop")  # still claimable but not live: its webhook was removed
             return None
     return WebhookDelivery.objects.select_related("subscription__api_key__user",
                                                   "subscription__api_key__created_by").get(pk=delivery_id)
@@ -102,7 +101,7 @@ def deliver(delivery_id):
     timestamp = int(time.time())
     headers = {"Content-Type": "application/json", "X-OrderFlow-Event": delivery.payload.get("event", ""),
                "X-OrderFlow-Signature": signature(delivery.subscription.secret, timestamp, body)}
-    outcome = {"status": "failed", "last_status_code": None}
+    transition, outcome = "fail", {"last_status_code": None}
     key = delivery.subscription.api_key
     # A key refused on requests (its maker lost rights, its user gained some) hears nothing either.
     problem = rights_beyond(key.created_by, key.user)
@@ -110,14 +109,16 @@ def deliver(delivery_id):
         if problem:
             raise outbound_http.RefusedAddress(problem)
         outcome["last_status_code"], _text = outbound_http.post(delivery.subscription.url, body, headers=headers)
-        outcome.update(status="sent", sent_at=timezone.now(), last_error="")
+        transition = "succeed"
+        outcome.update(sent_at=timezone.now(), last_error="")
     except outbound_http.RefusedAddress as exc:
         outcome["last_error"] = f"refused: {exc}"
     except outbound_http.SendError as exc:
         outcome.update(last_status_code=exc.status_code, last_error=str(exc)[:2000])
     # Only if the claim is still ours (a stale claim taken over by another sender records its own outcome).
-    WebhookDelivery.objects.filter(pk=delivery.pk, status="sending", claimed_at=delivery.claimed_at).update(**outcome)
-    if outcome["status"] != "sent":
+    take_in_update(WebhookDelivery.objects.filter(pk=delivery.pk, claimed_at=delivery.claimed_at), transition,
+                   **outcome)
+    if transition != "succeed":
         raise RuntimeError(outcome["last_error"])
     return True
 
@@ -126,10 +127,10 @@ def pending_ids(older_than_seconds=30):
     now = timezone.now()
     cutoff = now - timezone.timedelta(seconds=older_than_seconds)
     ids = list(WebhookDelivery.objects.filter(
-        Q(status__in=RETRYABLE) | Q(status="sending", claimed_at__lt=now - STALE_CLAIM),
+        Q(status__in=RETRYABLE) | Q(status=WS.SENDING, claimed_at__lt=now - STALE_CLAIM),
         _live(), created_at__lt=cutoff, attempts__lt=15).values_list("pk", flat=True)[:500])
     # Sends whose sender on this host was killed, before their claim goes stale (a restarted worker's sweep).
-    for pk, holder in WebhookDelivery.objects.filter(status="sending").exclude(pk__in=ids).values_list(
+    for pk, holder in WebhookDelivery.objects.filter(status=WS.SENDING).exclude(pk__in=ids).values_list(
             "pk", "claimed_by")[:500]:
         if claims.holder_is_dead(holder):
             ids.append(pk)
@@ -141,7 +142,7 @@ def retry_delivery(*, actor, delivery):
     from .tasks import deliver_webhook  # cycle: tasks imports this module
 
     with transaction.atomic():
-        updated = WebhookDelivery.objects.filter(pk=delivery.pk, status="failed").update(status="pending")
+        updated = take_in_update(WebhookDelivery.objects.filter(pk=delivery.pk), "retry")
         if not updated:
             raise ValidationError(_("Only a failed webhook message can be retried."))
         delay_on_commit(deliver_webhook, delivery.pk)

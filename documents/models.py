@@ -3,6 +3,7 @@ user asks for the document, a Celery task renders the file, and a periodic sweep
 lost task left pending. Files live under MEDIA_ROOT and are only served by documents.views.download,
 which checks permission; there is no URL that serves them directly."""
 
+import django_fsm as fsm
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -21,6 +22,7 @@ class DocumentStatus(models.TextChoices):
 
 
 IN_FLIGHT = [DocumentStatus.PENDING, DocumentStatus.RENDERING]
+DS = DocumentStatus
 
 
 def document_file_path(document, filename):
@@ -29,14 +31,14 @@ def document_file_path(document, filename):
     return f"documents/{document.kind}/{now:%Y/%m}/{document.pk}-{filename}"
 
 
-class Document(models.Model):
+class Document(fsm.FSMModelMixin, models.Model):
     kind = models.CharField(_("kind"), max_length=60)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField(_("object id"))
     content_object = GenericForeignKey("content_type", "object_id")
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
-    status = models.CharField(_("status"), max_length=10, choices=DocumentStatus.choices,
-                              default=DocumentStatus.PENDING, db_index=True)
+    status = fsm.FSMField(_("status"), max_length=10, choices=DocumentStatus.choices,
+                          default=DocumentStatus.PENDING, db_index=True, protected=True)
     file = models.FileField(_("file"), upload_to=document_file_path, max_length=300, blank=True)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
@@ -78,3 +80,29 @@ class Document(models.Model):
     @property
     def is_in_flight(self):
         return self.status in IN_FLIGHT
+
+    # Claimed and recorded by conditional UPDATEs (config.transitions.take_in_update, documents.services):
+    # a renderer holds no row lock while WeasyPrint works. Rendering → rendering: a dead claim taken over.
+    @fsm.transition(status, source=IN_FLIGHT, target=DS.RENDERING)
+    def claim(self):
+        pass
+
+    @fsm.transition(status, source=DS.RENDERING, target=DS.READY)
+    def finish(self):
+        pass
+
+    @fsm.transition(status, source=DS.RENDERING, target=DS.FAILED)  # the document itself cannot be made
+    def fail(self):
+        pass
+
+    @fsm.transition(status, source=DS.RENDERING, target=DS.PENDING)  # an infrastructure error: queued again
+    def release(self):
+        pass
+
+    @fsm.transition(status, source=IN_FLIGHT, target=DS.FAILED)  # the task ran out of retries
+    def give_up(self):
+        pass
+
+    @fsm.transition(status, source=DS.FAILED, target=DS.PENDING)  # the user's Retry
+    def retry(self):
+        pass

@@ -18,8 +18,10 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from config import claims
 from config.celery_app import delay_on_commit
+from config.transitions import take_in_update
 
 from . import registry
 from .models import IN_FLIGHT, Document, DocumentStatus
@@ -41,8 +43,8 @@ ERROR_MAX_CHARS = 4000
 # --- access ---------------------------------------------------------------------------------------
 
 def check_kind_permission(user, kind):
-    if not (user.is_authenticated and user.has_perm(kind.permission)):
-        raise PermissionDenied(_("You may not use documents of this kind (%(kind)s).") % {"kind": kind.label})
+    require(user, kind.permission,
+            message=_("You may not use documents of this kind (%(kind)s).") % {"kind": kind.label})
 
 
 def visible_object(user, kind, object_id):
@@ -130,8 +132,7 @@ def retry_document(*, actor, document) -> Document:
     """Queue a failed document for rendering again."""
     check_document_access(actor, document)
     with transaction.atomic():
-        updated = Document.objects.filter(pk=document.pk, status=DocumentStatus.FAILED).update(
-            status=DocumentStatus.PENDING, error="", render_started_at=None)
+        updated = take_in_update(Document.objects.filter(pk=document.pk), "retry", error="", render_started_at=None)
         if not updated:
             current = Document.objects.get(pk=document.pk)
             if current.is_in_flight:
@@ -169,9 +170,8 @@ def claim_for_rendering(document_id):
         "render_claimed_by", flat=True).first()
     if current and claims.holder_is_dead(current):
         claimable |= Q(status=DocumentStatus.RENDERING, render_claimed_by=current)  # still that dead holder's
-    claimed = Document.objects.filter(claimable, pk=document_id).update(
-        status=DocumentStatus.RENDERING, render_started_at=now, render_lease_at=now,
-        render_claimed_by=claims.holder(), attempts=F("attempts") + 1)
+    claimed = take_in_update(Document.objects.filter(claimable, pk=document_id), "claim", render_started_at=now,
+                             render_lease_at=now, render_claimed_by=claims.holder(), attempts=F("attempts") + 1)
     if not claimed:
         return None
     return Document.objects.get(pk=document_id)
@@ -210,9 +210,8 @@ class _LeaseKeeper:
 
 
 def _fail(document, message):
-    Document.objects.filter(pk=document.pk, status=DocumentStatus.RENDERING,
-                            render_started_at=document.render_started_at).update(
-        status=DocumentStatus.FAILED, error=message[:ERROR_MAX_CHARS])
+    take_in_update(Document.objects.filter(pk=document.pk, render_started_at=document.render_started_at), "fail",
+                   error=message[:ERROR_MAX_CHARS])
 
 
 def render_document(document_id):
@@ -246,10 +245,9 @@ def render_document(document_id):
 def _store(document, filename, pdf):
     document.file.save(filename, ContentFile(pdf), save=False)
     with transaction.atomic():
-        finished = Document.objects.filter(
-            pk=document.pk, status=DocumentStatus.RENDERING, render_started_at=document.render_started_at,
-        ).update(status=DocumentStatus.READY, file=document.file.name, filename=filename, error="",
-                 rendered_at=timezone.now())
+        finished = take_in_update(
+            Document.objects.filter(pk=document.pk, render_started_at=document.render_started_at), "finish",
+            file=document.file.name, filename=filename, error="", rendered_at=timezone.now())
     if not finished:
         # Another renderer took over our stale claim; its file is the document's, ours goes.
         document.file.storage.delete(document.file.name)
@@ -257,15 +255,13 @@ def _store(document, filename, pdf):
 
 def release_claim(document):
     """Give the document back to the queue (pending) after an infrastructure error."""
-    Document.objects.filter(pk=document.pk, status=DocumentStatus.RENDERING,
-                            render_started_at=document.render_started_at).update(
-        status=DocumentStatus.PENDING, render_started_at=None)
+    take_in_update(Document.objects.filter(pk=document.pk, render_started_at=document.render_started_at), "release",
+                   render_started_at=None)
 
 
 def give_up(document_id, error):
     """Mark a document failed after the task ran out of retries."""
-    Document.objects.filter(pk=document_id, status__in=IN_FLIGHT).update(
-        status=DocumentStatus.FAILED, error=str(error)[:ERROR_MAX_CHARS])
+    take_in_update(Document.objects.filter(pk=document_id), "give_up", error=str(error)[:ERROR_MAX_CHARS])
 
 
 def lost_document_ids(limit=500):

@@ -2,22 +2,24 @@
 
 from celery import shared_task
 
+from config.retries import BACKOFF_MAX, is_final_attempt
+
 from . import services
 
 MAX_RETRIES = 6
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, soft_time_limit=240, time_limit=300)
+@shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=5, retry_backoff_max=BACKOFF_MAX,
+             retry_jitter=True, max_retries=MAX_RETRIES, soft_time_limit=240, time_limit=300)
 def render_document(self, document_id):
     """Render one document. A rendering error marks the document failed (services.render_document);
     anything else (database, storage) is retried with exponential backoff, then recorded as failed."""
     try:
         document = services.render_document(document_id)
     except Exception as exc:
-        if self.request.called_directly or self.request.retries >= self.max_retries:
+        if is_final_attempt(self):
             services.give_up(document_id, f"{type(exc).__name__}: {exc}")
-            raise
-        raise self.retry(exc=exc, countdown=min(600, 5 * 2 ** self.request.retries)) from exc
+        raise
     return document.status if document is not None else None
 
 

@@ -24,11 +24,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from accounts.permissions import require
+from audit.changes import record_changes, snapshot
 from systemtext.text import Text
 
 from . import tables
@@ -59,6 +61,7 @@ class RowResult:
     action: str = ""  # "create", "update" or "unchanged" when the row is good
     instance: object = None
     changed_fields: list[str] = field(default_factory=list)
+    before: dict | None = None  # the record's change-log snapshot before the row (updates)
     cells: list[dict] = field(default_factory=list)  # for the preview table, in column order
     formulas: dict[str, str] = field(default_factory=dict)
     labels: dict = field(default_factory=lambda: ACTION_LABELS)
@@ -165,9 +168,8 @@ class TabularImport:
     def summary(self, preview):
         return ""
 
-    def require(self, actor):
-        if not actor.has_perm(self.permission):
-            raise PermissionDenied(_("Your role may not do this."))
+    def check_permission(self, actor):
+        require(actor, self.permission)
 
     # --- checking ---------------------------------------------------------------------------------
 
@@ -226,7 +228,7 @@ class TabularImport:
     def preview_upload(self, *, actor, data: bytes, filename: str) -> ImportPreview:
         """Read and check an uploaded file; writes nothing. Raises ImportFileError when the file as a
         whole cannot be used."""
-        self.require(actor)
+        self.check_permission(actor)
         table = tables.read_table(data, filename, max_rows=self.row_limit())
         mapping, ignored = map_headers(self.columns, table.headers)
         return self.build_preview([column for _index, column in mapping], raw_rows(table, mapping),
@@ -250,7 +252,7 @@ class TabularImport:
         """Write the rows kept from a preview: checked again, in one transaction, all or nothing.
         Refuses (ImportRejected, nothing written) when a row is bad now, or when a row the preview
         showed as new now matches a record someone else created meanwhile (or the other way round)."""
-        self.require(actor)
+        self.check_permission(actor)
         if stash.get("kind") != self.kind:
             raise ValueError(f"a {stash.get('kind')!r} preview cannot be applied as {self.kind!r}")
         try:
@@ -309,12 +311,11 @@ class VersionedListImport(TabularImport):
 @dataclass(frozen=True, kw_only=True, eq=False)
 class ModelImport(TabularImport):
     """One record per row, matched by `key`. `field_errors(instance, check_unique=False, fields=...)`
-    returns {field: [messages]} with the same rules as the forms; `log_changes(actor=, objects=,
-    added=, fields=)` records who added or changed what."""
+    returns {field: [messages]} with the same rules as the forms. Every created or changed record is
+    written to the change log (audit) with its old and new values, in the import's transaction."""
 
     key: str
     field_errors: Callable
-    log_changes: Callable
 
     def default_display(self, column):
         if column.required:
@@ -377,6 +378,7 @@ class ModelImport(TabularImport):
             if current is None:
                 row.action = "create"
             else:
+                row.before = snapshot(current)
                 row.changed_fields = [name for name in parsed if before[name] != self.stored_value(instance, name)]
                 row.action = "update" if row.changed_fields else "unchanged"
             results.append(row)
@@ -390,10 +392,6 @@ class ModelImport(TabularImport):
         # One plain UPDATE per changed row: bulk_update's CASE expressions cost far more with thousands.
         for row in updated:
             row.instance.save(update_fields=[*row.changed_fields, *stamped])
-        self.log_changes(actor=actor, objects=created, added=True)
-        by_fields = defaultdict(list)  # one bulk insert of log entries per set of changed fields
-        for row in updated:
-            by_fields[tuple(row.changed_fields)].append(row.instance)
-        for fields, objects in by_fields.items():
-            self.log_changes(actor=actor, objects=objects, fields=fields)
+        record_changes([*((instance, None) for instance in created), *((row.instance, row.before) for row in updated)],
+                       actor=actor)
         return ImportOutcome(created=len(created), updated=len(updated), unchanged=preview.unchanged_count)

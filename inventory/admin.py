@@ -5,6 +5,8 @@ version and refuse loops."""
 from django import forms
 from django.contrib import admin
 
+from audit.admin import ChangeLogAdminMixin
+
 from . import services
 from .models import (
     BillOfMaterials,
@@ -40,7 +42,7 @@ class ItemAdminForm(forms.ModelForm):
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(ChangeLogAdminMixin, admin.ModelAdmin):
     form = ItemAdminForm
     list_display = ("code", "name", "item_type", "unit", "sourcing", "purchase_lead_time_days", "product",
                     "is_active")
@@ -99,7 +101,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Warehouse)
-class WarehouseAdmin(admin.ModelAdmin):
+class WarehouseAdmin(ChangeLogAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "is_active")
     list_filter = ("is_active",)
     search_fields = ("code", "name")
@@ -117,7 +119,7 @@ class LocationAdmin(WarehouseAdmin):
 
 
 @admin.register(UnitConversion)
-class UnitConversionAdmin(admin.ModelAdmin):
+class UnitConversionAdmin(ChangeLogAdminMixin, admin.ModelAdmin):
     list_display = ("item", "from_unit", "factor", "to_unit")
     list_filter = ("from_unit", "to_unit")
     search_fields = ("item__code",)

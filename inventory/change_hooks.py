@@ -54,5 +54,7 @@ def apply(*, actor, order, change):
         if not requirements.errors:
             _reserve_missing(actor, order, requirements)
     for sheet in MaterialPrepSheet.objects.select_for_update().filter(order=order, status=S.DRAFT):
-        _set_status(actor, sheet, S.CANCELLED, "cancelled",
-                    Text(gettext_noop("order %(number)s changed"), number=order.number))
+        _set_status(actor, sheet, "cancel", "cancelled", Text(gettext_noop("order %(number)s changed"),
+                                                              number=order.number),
+                    refused=_("Prep sheet %(number)s is %(status)s: it cannot be cancelled.")
+                    % {"number": sheet.number, "status": sheet.get_status_display()}, by_system=True)

@@ -22,7 +22,6 @@ from imports.columns import Column, parse_choice
 from imports.previews import ModelImport, PlannedEntry, VersionedListImport
 from orders import rules
 from orders.importing import ACTIVE_COLUMN, UNIT_COLUMN, parse_days
-from orders.masterdata_services import log_master_data
 from orders.models import Product
 
 from . import services
@@ -69,7 +68,7 @@ class ItemImport(ModelImport):
 
 ITEM_IMPORT = ItemImport(
     kind="item", model=Item, key="code", permission="inventory.import_item",
-    field_errors=services.item_errors, log_changes=log_master_data,
+    field_errors=services.item_errors,
     rules=(gettext_lazy("Each row is matched by its code: a code that exists updates that item, a new code creates "
                         "one."), gettext_lazy("A code may appear only once in the file.")),
     columns=(

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+import django_fsm as fsm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Sum
@@ -218,8 +219,8 @@ def _consume_reservations(balance, demand, needed):
             break
         take = min(reservation.quantity - reservation.consumed, needed - covered)
         reservation.consumed += take
-        if reservation.consumed == reservation.quantity:
-            reservation.status = ReservationStatus.CONSUMED
+        if fsm.can_proceed(reservation.consume):  # all of it consumed
+            reservation.consume()
             reservation.closed_at = timezone.now()
         covered += take
         changed.append(reservation)
@@ -281,6 +282,8 @@ def _write_posting(*, actor, kind, lines, bases, reason, document, order, demand
     for balance in touched.values():
         StockBalance.objects.filter(pk=balance.pk).update(on_hand=balance.on_hand, reserved=balance.reserved,
                                                           updated_at=now)
+    # Written with a queryset update: the rows were locked in _consume_reservations, and their status was
+    # changed there through the Reservation transitions (an update does not go through the FSM).
     for reservation in posting.consumed:
         Reservation.objects.filter(pk=reservation.pk).update(consumed=reservation.consumed, status=reservation.status,
                                                              closed_at=reservation.closed_at)

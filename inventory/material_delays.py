@@ -20,15 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
+from numbering import series
+from numbering.services import next_number
 from orders.models import Order
 from systemtext.text import Text, stored_fields
 
-from . import numbering
 from .models import MaterialDelay, PurchaseOrderLine
 from .purchasing import set_line_expected_date
 from .requirements import open_orders_short_of
-from .stock_services import require
 
 MAX_REASON = 1000
 
@@ -60,7 +61,7 @@ def record_material_delay(*, actor, item, new_expected_date, reason, line: Purch
             previous = PurchaseOrderLine.objects.get(pk=line.pk).expected_date
             set_line_expected_date(actor=actor, line=line, expected_date=new_expected_date, reason=reason)
         delay = MaterialDelay.objects.create(
-            number=numbering.next_number(numbering.MATERIAL_DELAY), item=item, purchase_order_line=line,
+            number=next_number(series.MATERIAL_DELAY), item=item, purchase_order_line=line,
             previous_expected_date=previous, new_expected_date=new_expected_date, reason=reason, created_by=actor)
         affected = [requirements.order for requirements in open_orders_short_of(item)]
         delay.affected_orders.set(affected)

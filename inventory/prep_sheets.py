@@ -36,6 +36,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+import django_fsm as fsm
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
@@ -45,16 +46,20 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
+from config.transitions import take
 from documents import services as document_services
+from numbering import series
+from numbering.services import next_number
 from orders.models import Order, OrderStatus
 from orders.services import transition_order
 from systemtext.text import Text
 
-from . import numbering
 from .documents import KIND
 from .ledger import DocumentRef, MoveLine, issuable_lot_errors, shortage_message, usable_stock
 from .models import (
+    OPEN_SHEET,
     PR_LIVE,
     Item,
     Location,
@@ -67,7 +72,6 @@ from .models import (
     PrepSheetPrintBatch,
     PrepSheetStatus,
     PurchaseRequest,
-    PurchaseRequestStatus,
     Reservation,
     ReservationStatus,
     StockBalance,
@@ -76,11 +80,10 @@ from .models import (
 from .purchasing import order_demand
 from .requirements import OPEN_FOR_MATERIALS, ZERO, order_requirements
 from .reservations import allocation_order, release_order_reservations, release_reservation, reserve_stock
-from .stock_services import post_stock, require
+from .stock_services import post_stock
 from .units import format_quantity, quantity_text
 
 S = PrepSheetStatus
-OPEN_SHEET = [S.DRAFT, S.PARTIALLY_ISSUED, S.ISSUED]
 DOCUMENT_TYPE = "prep_sheet"
 # Lines with nothing to pick from (still short) come last on the walk.
 END_OF_WALK = 10**9
@@ -201,7 +204,7 @@ def generate_prep_sheet(*, actor, order, note="") -> MaterialPrepSheet:
         if not lines:
             raise ValidationError(_("Order %(number)s needs no material from the stores (everything is issued).")
                                   % {"number": order.number})
-        sheet = MaterialPrepSheet.objects.create(number=numbering.next_number(numbering.PREP_SHEET), order=order,
+        sheet = MaterialPrepSheet.objects.create(number=next_number(series.PREP_SHEET), order=order,
                                                  note=note, created_by=actor)
         for number, line in enumerate(lines, start=1):
             line.sheet, line.line_no = sheet, number
@@ -241,23 +244,26 @@ def cancel_prep_sheet(*, actor, sheet, reason) -> MaterialPrepSheet:
     reason = _note(reason, required=True, field="reason")
     with transaction.atomic():
         current = MaterialPrepSheet.objects.select_for_update().get(pk=sheet.pk)
-        if current.status not in OPEN_SHEET:
-            raise ValidationError(_("Prep sheet %(number)s is %(status)s: it cannot be cancelled.")
-                                  % {"number": current.number, "status": current.get_status_display()})
-        if current.lines.filter(issued_quantity__gt=F("returned_quantity")).exists():
-            raise ValidationError(_("Material is issued on prep sheet %(number)s: return it before cancelling.")
-                                  % {"number": current.number})
-        _set_status(actor, current, S.CANCELLED, "cancelled", reason)
+        refused = (_("Prep sheet %(number)s is %(status)s: it cannot be cancelled.")
+                   % {"number": current.number, "status": current.get_status_display()})
+        if current.status in OPEN_SHEET and not fsm.can_proceed(current.cancel):  # open, but material is out
+            refused = (_("Material is issued on prep sheet %(number)s: return it before cancelling.")
+                       % {"number": current.number})
+        _set_status(actor, current, "cancel", "cancelled", reason, refused=refused)
     return current
 
 
-def _set_status(actor, sheet, to_status, action, note, **changes):
+def _set_status(actor, sheet, transition, action, note, *, refused, by_system=False, complete=None, **changes):
+    """Take `transition` (a MaterialPrepSheet transition's name) and record it as `action`. `by_system`:
+    a consequence of an order step the caller has already checked (its cancellation or change)."""
     from_status = sheet.status
-    sheet.status = to_status
+    method = getattr(sheet, transition)
+    take(method, actor=None if by_system else actor, refused=refused,
+         **({} if complete is None else {"complete": complete}))
     for name, value in changes.items():
         setattr(sheet, name, value)
     sheet.save()
-    sheet.events.record(action=action, actor=actor, from_status=from_status, to_status=to_status,
+    sheet.events.record(action=action, actor=actor, from_status=from_status, to_status=sheet.status,
                         note=note)
 
 
@@ -445,9 +451,10 @@ def _issue(actor, sheet, code, quantity, chosen_line, location, entry_key):
         return IssueResult(PrepSheetMove.objects.get(entry_key=entry_key), duplicate=True)
     if order.status != OrderStatus.PLANNED:
         raise ValidationError(_order_refusal(order, "issue"))
-    if sheet.status not in OPEN_SHEET:
-        raise ValidationError(_("Prep sheet %(number)s is %(status)s: nothing more can be issued on it.")
-                              % {"number": sheet.number, "status": sheet.get_status_display()})
+    refused = (_("Prep sheet %(number)s is %(status)s: nothing more can be issued on it.")
+               % {"number": sheet.number, "status": sheet.get_status_display()})
+    if not fsm.can_proceed(sheet.issue):
+        raise ValidationError(refused)
     item, lot = _resolve_code(code, lines)
     line = _line_for(item, lot, lines, chosen_line)
     if lot is not None:
@@ -477,11 +484,10 @@ def _issue(actor, sheet, code, quantity, chosen_line, location, entry_key):
     line.issued_quantity += quantity
     line.save(update_fields=["issued_quantity"])
     _release_excess(actor, order, line.item, lines)
-    to_status = S.ISSUED if all(ln.to_issue <= 0 for ln in lines) else S.PARTIALLY_ISSUED
     substitute = (Text(gettext_noop(" (substitute for %(code)s)"), code=line.item.code) if item.pk != line.item_id
                   else "")
-    _set_status(actor, sheet, to_status, "issued",
-                Text(gettext_noop("Line %(n)s: %(quantity)s of %(code)s%(substitute)s%(lot)s from %(location)s."),
+    _set_status(actor, sheet, "issue", "issued", complete=all(ln.to_issue <= 0 for ln in lines), refused=refused,
+                note=Text(gettext_noop("Line %(n)s: %(quantity)s of %(code)s%(substitute)s%(lot)s from %(location)s."),
                      n=line.line_no, quantity=quantity_text(quantity, item.unit), code=item.code, substitute=substitute,
                      lot=Text(gettext_noop(", lot %(lot)s"), lot=lot.number) if lot else "",
                      location=source.location.code))
@@ -550,8 +556,9 @@ def _return(actor, line, quantity, reason, lot, location, entry_key):
     if entry_key and PrepSheetMove.objects.filter(entry_key=entry_key).exists():  # waited for our lock
         return PrepSheetMove.objects.get(entry_key=entry_key)
     line = next(ln for ln in lines if ln.pk == line.pk)
-    if sheet.status == S.CANCELLED:
-        raise ValidationError(_("Prep sheet %(number)s is cancelled.") % {"number": sheet.number})
+    refused = _("Prep sheet %(number)s is cancelled.") % {"number": sheet.number}
+    if not fsm.can_proceed(sheet.take_back):
+        raise ValidationError(refused)
     out = {key: qty for key, qty in _net_by_lot(line).items() if qty > 0}
     if lot is not None:
         out = {key: qty for key, qty in out.items() if key[1] == lot.pk}
@@ -580,9 +587,8 @@ def _return(actor, line, quantity, reason, lot, location, entry_key):
                                         move_group=posting.move_group, entry_key=entry_key, actor=actor)
     line.returned_quantity += quantity
     line.save(update_fields=["returned_quantity"])
-    to_status = S.PARTIALLY_ISSUED if sheet.status == S.ISSUED else sheet.status
-    _set_status(actor, sheet, to_status, "returned",
-                Text(gettext_noop("Line %(n)s: %(quantity)s of %(code)s back to %(location)s. %(reason)s"),
+    _set_status(actor, sheet, "take_back", "returned", refused=refused,
+                note=Text(gettext_noop("Line %(n)s: %(quantity)s of %(code)s back to %(location)s. %(reason)s"),
                      n=line.line_no, quantity=quantity_text(quantity, item.unit), code=item.code,
                      location=back_to.code, reason=reason))
     return move
@@ -632,8 +638,9 @@ def accept_prep_sheet(*, actor, sheet, accepted=(), discrepancies=None) -> Accep
             return AcceptResult(sheet, order_ready=False, missing=[])
         requirements = order_requirements(order)
         missing = [c for c in requirements.components if c.still_needed > 0]
-        _set_status(actor, sheet, S.ACCEPTED, "accepted", Text(gettext_noop("Every line accepted.")), accepted_by=actor,
-                    accepted_at=now)
+        _set_status(actor, sheet, "accept", "accepted", Text(gettext_noop("Every line accepted.")), accepted_by=actor,
+                    accepted_at=now, refused=_("Prep sheet %(number)s is %(status)s.")
+                    % {"number": sheet.number, "status": sheet.get_status_display()})
         if missing or requirements.errors:
             return AcceptResult(sheet, order_ready=False, missing=missing)
         transition_order(actor=actor, order=order, action="prepare_materials", expected_status=OrderStatus.PLANNED,
@@ -726,8 +733,12 @@ def release_on_cancel(*, actor, order):
     reason = _("order %(number)s cancelled") % {"number": order.number}
     release_order_reservations(actor=actor, order=order, reason=reason)
     now = timezone.now()
-    PurchaseRequest.objects.filter(order=order, status__in=PR_LIVE).update(
-        status=PurchaseRequestStatus.CANCELLED, decided_by=actor, decided_at=now, decision_note=reason)
+    for request in PurchaseRequest.objects.select_for_update(of=("self",)).filter(
+            order=order, status__in=PR_LIVE).order_by("pk"):
+        take(request.cancel, refused=reason)  # the order's cancellation was checked by its caller
+        request.decided_by, request.decided_at, request.decision_note = actor, now, reason
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     for sheet in MaterialPrepSheet.objects.select_for_update().filter(order=order, status__in=OPEN_SHEET):
-        _set_status(actor, sheet, S.CANCELLED, "cancelled",
-                    Text(gettext_noop("order %(number)s cancelled"), number=order.number))
+        _set_status(actor, sheet, "cancel", "cancelled", Text(gettext_noop("order %(number)s cancelled"),
+                                                              number=order.number),
+                    refused=reason, by_system=True)

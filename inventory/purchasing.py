@@ -39,14 +39,18 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from accounts.permissions import require
 from alerts.services import create_alert
-from orders.masterdata_services import log_master_data, validate_code
+from audit.changes import record_change, stored_snapshot
+from config.transitions import take
+from numbering import series
+from numbering.services import next_number
+from orders.masterdata_services import validate_code
 from orders.models import MONEY, Order, Unit
 from orders.quantities import format_number
 from orders.services import lock_order_of
 from systemtext.text import Text
 
-from . import numbering
 from .ledger import DocumentRef
 from .models import (
     PO_OPEN,
@@ -58,6 +62,7 @@ from .models import (
     LotStatus,
     MaterialDelay,
     PurchaseOrder,
+    PurchaseOrderAction,
     PurchaseOrderLine,
     PurchaseOrderStatus,
     PurchaseRequest,
@@ -66,7 +71,7 @@ from .models import (
 )
 from .requirements import OPEN_FOR_MATERIALS, ZERO, open_orders_short_of, order_requirements, requirements_for_orders
 from .reservations import reserve_stock
-from .stock_services import LotInput, receive_stock, require
+from .stock_services import LotInput, receive_stock
 from .units import format_quantity, to_base_quantity
 
 PO = PurchaseOrderStatus
@@ -142,8 +147,9 @@ def _save_supplier(actor, supplier, *, added, fields=None):
         raise ValidationError(errors)
     try:
         with transaction.atomic():
+            before = None if added else stored_snapshot(supplier)
             supplier.save()
-            log_master_data(actor=actor, objects=[supplier], added=added, fields=fields)
+            record_change(supplier, actor=actor, before=before)
     except IntegrityError:
         raise ValidationError({"code": [_("A supplier with code %(code)s already exists.")
                                         % {"code": supplier.code}]}) from None
@@ -206,7 +212,7 @@ def create_purchase_request(*, actor, item, quantity, needed_by, order=None, not
     try:
         with transaction.atomic():
             return PurchaseRequest.objects.create(
-                number=numbering.next_number(numbering.PURCHASE_REQUEST), item=item, quantity=quantity,
+                number=next_number(series.PURCHASE_REQUEST), item=item, quantity=quantity,
                 needed_by=needed_by, order=order, note=note, requested_by=actor)
     except IntegrityError:
         raise ValidationError(_duplicate_request_message(order, item)) from None
@@ -233,7 +239,7 @@ def request_order_shortages(*, actor, order) -> list[PurchaseRequest]:
             if component.uncovered <= 0 or component.item.pk in requested:
                 continue
             made.append(PurchaseRequest.objects.create(
-                number=numbering.next_number(numbering.PURCHASE_REQUEST), item=component.item,
+                number=next_number(series.PURCHASE_REQUEST), item=component.item,
                 quantity=component.uncovered, order=order, requested_by=actor,
                 needed_by=today + timedelta(days=component.item.purchase_lead_time_days)))
             # No note: the request names its order, shown in each reader's language; a note written here would
@@ -244,33 +250,36 @@ def request_order_shortages(*, actor, order) -> list[PurchaseRequest]:
     return made
 
 
-def _decide(actor, request, to_status, note, allowed_from):
+def _request_refused(request):
+    return _("Purchase request %(number)s is %(status)s: nothing was changed.") % {
+        "number": request.number, "status": request.get_status_display()}
+
+
+def _decide(actor, request, transition, note):
+    """Take `transition` (a PurchaseRequest transition's name) as `actor`, recording the decision."""
     with transaction.atomic():
         current = PurchaseRequest.objects.select_for_update(of=("self",)).select_related("item").get(pk=request.pk)
-        if current.status not in allowed_from:
-            raise ValidationError(_("Purchase request %(number)s is %(status)s: nothing was changed.")
-                                  % {"number": current.number, "status": current.get_status_display()})
-        current.status, current.decided_by, current.decided_at = to_status, actor, timezone.now()
-        current.decision_note = note
+        take(getattr(current, transition), actor=actor, refused=_request_refused(current))
+        current.decided_by, current.decided_at, current.decision_note = actor, timezone.now(), note
         current.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     return current
 
 
 def approve_purchase_request(*, actor, request, note="") -> PurchaseRequest:
     require(actor, "inventory.approve_purchaserequest")
-    return _decide(actor, request, PR.APPROVED, _clean_note(note), [PR.OPEN])
+    return _decide(actor, request, "approve", _clean_note(note))
 
 
 def reject_purchase_request(*, actor, request, reason) -> PurchaseRequest:
     require(actor, "inventory.approve_purchaserequest")
-    return _decide(actor, request, PR.REJECTED, _required_reason(reason), [PR.OPEN])
+    return _decide(actor, request, "reject", _required_reason(reason))
 
 
 def cancel_purchase_request(*, actor, request, reason) -> PurchaseRequest:
     """The requester or an approver withdraws a request that is not ordered yet."""
     if request.requested_by_id != actor.pk:
         require(actor, "inventory.approve_purchaserequest")
-    return _decide(actor, request, PR.CANCELLED, _required_reason(reason), PR_LIVE)
+    return _decide(actor, request, "cancel", _required_reason(reason))
 
 
 # --- purchase orders ------------------------------------------------------------------------------
@@ -363,41 +372,42 @@ def _create_purchase_order(actor, supplier, lines, note, currency, entry_key):
         if errors:
             raise ValidationError(errors)
         purchase_order = PurchaseOrder.objects.create(
-            number=numbering.next_number(numbering.PURCHASE_ORDER), supplier=supplier, note=note,
+            number=next_number(series.PURCHASE_ORDER), supplier=supplier, note=note,
             currency=currency or supplier.currency, created_by=actor, entry_key=entry_key)
         for number, (line, unit, base) in enumerate(checked, start=1):
             po_line = PurchaseOrderLine.objects.create(
                 purchase_order=purchase_order, line_no=number, item=line.item, quantity=line.quantity, unit=unit,
                 base_quantity=base, unit_price=line.unit_price, expected_date=line.expected_date,
                 order=line.request.order if line.request is not None else None)
-            if line.request is not None:
-                PurchaseRequest.objects.filter(pk=line.request.pk).update(status=PR.ORDERED,
-                                                                          purchase_order_line=po_line)
-        purchase_order.events.record(action="created", actor=actor, to_status=PO.DRAFT, note=note)
+            if line.request is not None:  # locked above
+                take(line.request.mark_ordered, actor=actor, refused=_request_refused(line.request))
+                line.request.purchase_order_line = po_line
+                line.request.save(update_fields=["status", "purchase_order_line"])
+        purchase_order.events.record(action=PurchaseOrderAction.CREATED, actor=actor, to_status=PO.DRAFT, note=note)
     return purchase_order
 
 
-def _move_po(actor, purchase_order, *, action, to_status, allowed_from, note="", changes=None):
+def _move_po(actor, purchase_order, *, transition, action, note="", changes=None):
+    """Take `transition` (a PurchaseOrder transition's name) as `actor` and record it as `action`."""
     with transaction.atomic():
         current = PurchaseOrder.objects.select_for_update().get(pk=purchase_order.pk)
-        if current.status not in allowed_from:
-            raise ValidationError(_("Purchase order %(number)s is %(status)s: nothing was changed.")
-                                  % {"number": current.number, "status": current.get_status_display()})
         from_status = current.status
-        current.status = to_status
+        take(getattr(current, transition), actor=actor,
+             refused=_("Purchase order %(number)s is %(status)s: nothing was changed.")
+             % {"number": current.number, "status": current.get_status_display()})
         for name, value in (changes or {}).items():
             setattr(current, name, value)
         current.save()
         current.events.record(action=action, actor=actor, from_status=from_status,
-                              to_status=to_status, note=note)
+                              to_status=current.status, note=note)
     return current
 
 
 def send_purchase_order(*, actor, purchase_order, note="") -> PurchaseOrder:
     """The order goes to the supplier: its lines now count as on order and can be received."""
     require(actor, "inventory.change_purchaseorder")
-    return _move_po(actor, purchase_order, action="sent", to_status=PO.SENT, allowed_from=[PO.DRAFT],
-                    note=_clean_note(note), changes={"sent_at": timezone.now()})
+    return _move_po(actor, purchase_order, transition="send", action="sent", note=_clean_note(note),
+                    changes={"sent_at": timezone.now()})
 
 
 def cancel_purchase_order(*, actor, purchase_order, reason) -> PurchaseOrder:
@@ -409,10 +419,13 @@ def cancel_purchase_order(*, actor, purchase_order, reason) -> PurchaseOrder:
         if PurchaseOrderLine.objects.filter(purchase_order=purchase_order, received_quantity__gt=0).exists():
             raise ValidationError(_("Goods were received on %(number)s: close it instead of cancelling.")
                                   % {"number": purchase_order.number})
-        cancelled = _move_po(actor, purchase_order, action="cancelled", to_status=PO.CANCELLED,
-                             allowed_from=[PO.DRAFT, PO.SENT], note=reason, changes={"status_reason": reason})
-        PurchaseRequest.objects.filter(purchase_order_line__purchase_order=cancelled, status=PR.ORDERED).update(
-            status=PR.APPROVED, purchase_order_line=None)
+        cancelled = _move_po(actor, purchase_order, transition="cancel", action="cancelled", note=reason,
+                             changes={"status_reason": reason})
+        for request in PurchaseRequest.objects.select_for_update(of=("self",)).filter(
+                purchase_order_line__purchase_order=cancelled, status=PR.ORDERED).order_by("pk"):
+            take(request.reopen, actor=actor, refused=_request_refused(request))
+            request.purchase_order_line = None
+            request.save(update_fields=["status", "purchase_order_line"])
     return cancelled
 
 
@@ -420,8 +433,7 @@ def close_purchase_order(*, actor, purchase_order, reason) -> PurchaseOrder:
     """Close an order: nothing more is expected on it (what was not delivered is no longer on order)."""
     require(actor, "inventory.change_purchaseorder")
     reason = _required_reason(reason)
-    return _move_po(actor, purchase_order, action="closed", to_status=PO.CLOSED,
-                    allowed_from=[PO.SENT, PO.PARTIALLY_RECEIVED, PO.RECEIVED], note=reason,
+    return _move_po(actor, purchase_order, transition="close", action="closed", note=reason,
                     changes={"status_reason": reason})
 
 
@@ -583,6 +595,8 @@ def _receive(actor, line, data, entry_key):
     if refusal:
         raise ValidationError(refusal % {"number": purchase_order.number,
                                          "status": purchase_order.get_status_display()})
+    refusal = _("Purchase order %(number)s is %(status)s: goods cannot be received on it.") % {
+        "number": purchase_order.number, "status": purchase_order.get_status_display()}
     item = line.item
     unit = data.unit or line.unit
     base = _stock_quantity(item, data.quantity, unit, action=_("Goods receipt"))
@@ -596,7 +610,7 @@ def _receive(actor, line, data, entry_key):
                "received": format_quantity(line.received_quantity, item.unit),
                "tolerance": format_number(purchase_order.supplier.over_receipt_percent)}]})
     note = _clean_note(data.note)
-    number = numbering.next_number(numbering.GOODS_RECEIPT)
+    number = next_number(series.GOODS_RECEIPT)
     lot_number = (data.lot_number or "").strip() or number
     quarantine = item.incoming_inspection
     released = Lot.objects.filter(item=item, number=lot_number).exclude(status=LotStatus.QUARANTINE).first()
@@ -623,16 +637,17 @@ def _receive(actor, line, data, entry_key):
     line.save(update_fields=["received_quantity"])
     lines = list(PurchaseOrderLine.objects.filter(purchase_order=purchase_order).values_list("base_quantity",
                                                                                             "received_quantity"))
-    status = PO.RECEIVED if all(received >= ordered for ordered, received in lines) else PO.PARTIALLY_RECEIVED
-    from_status, purchase_order.status = purchase_order.status, status
+    from_status = purchase_order.status
+    take(purchase_order.receive, actor=actor, complete=all(received >= ordered for ordered, received in lines),
+         refused=refusal)
     purchase_order.save(update_fields=["status", "updated_at"])
-    purchase_order.events.record(action="received", actor=actor, from_status=from_status,
-                    to_status=status,
-                    note=Text(gettext_noop("%(receipt)s: %(quantity)s %(unit)s of %(code)s, lot %(lot)s, at "
-                                           "%(location)s%(quarantine)s"), receipt=number, quantity=data.quantity,
-                              unit=Unit(unit).label if unit in Unit.values else unit, code=item.code,
-                              lot=move.lot.number, location=data.location.code,
-                              quarantine=Text(gettext_noop(" (quarantine)")) if receipt.quarantined else ""))
+    event_note = Text(gettext_noop("%(receipt)s: %(quantity)s %(unit)s of %(code)s, lot %(lot)s, at "
+                                   "%(location)s%(quarantine)s"), receipt=number, quantity=data.quantity,
+                      unit=Unit(unit).label if unit in Unit.values else unit, code=item.code,
+                      lot=move.lot.number, location=data.location.code,
+                      quarantine=Text(gettext_noop(" (quarantine)")) if receipt.quarantined else "")
+    purchase_order.events.record(action=PurchaseOrderAction.RECEIVED, actor=actor, from_status=from_status,
+                                 to_status=purchase_order.status, note=event_note)
     if line.order is not None and not receipt.quarantined:
         _reserve_for_line_order(actor, line, receipt)
     ready, still_short = _recheck(short_before, actor)

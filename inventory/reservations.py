@@ -17,9 +17,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
+
 from .ledger import ZERO, DocumentRef, issuable_lot_errors, lock_balances, usable_stock
 from .models import Lot, Reservation, ReservationStatus, StockBalance
-from .stock_services import check_stock_levels, positive_quantity, require
+from .stock_services import check_stock_levels, positive_quantity
 from .units import format_quantity, to_base_quantity
 
 _LATEST = datetime.max.replace(tzinfo=UTC)
@@ -104,10 +106,11 @@ def _release(actor, reservation_ids, reason):
     for reservation in reservations:
         balance = balances[(reservation.item_id, reservation.location_id, reservation.lot_id)]
         balance.reserved -= reservation.quantity - reservation.consumed
-        reservation.status = ReservationStatus.RELEASED
+        reservation.release()  # active: selected so, under the lock
         reservation.closed_by, reservation.closed_at, reservation.close_reason = actor, now, reason
     for balance in balances.values():
         StockBalance.objects.filter(pk=balance.pk).update(reserved=balance.reserved, updated_at=now)
+    # One statement for all: the rows are locked above and their status set by the transition.
     Reservation.objects.bulk_update(reservations, ["status", "closed_by", "closed_at", "close_reason"])
     return reservations
 

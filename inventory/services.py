@@ -2,7 +2,8 @@
 
 One function per user-visible action, each in one transaction, checking the actor's permission and
 the input. Nothing is deleted: an item no longer used is deactivated, and a changed BOM is a new
-version (the earlier ones stay). Every change is written to Django's admin log (who, when, what).
+version (the earlier ones stay). Every change is written to the change log (audit) with old and new
+values.
 
 The rules (`item_errors`, `bom_errors`) are shared with the forms and with the CSV/XLSX imports
 (inventory.importing): the same rule gives the same message wherever the data comes from.
@@ -18,13 +19,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.masterdata_services import log_master_data, validate_code, validate_lead_time
+from accounts.permissions import require
+from audit.changes import record_change, record_new_version, snapshot
+from orders.masterdata_services import validate_code, validate_lead_time
 from systemtext.text import Text
 
 from .bom_structure import BomCycleError, find_loop
@@ -35,11 +38,7 @@ ITEM_FIELDS = ("code", "name", "specification", "item_type", "unit", "sourcing",
 # Quantities are Decimal(12, 3): at most nine digits before the point.
 MAX_QUANTITY = Decimal("999999999.999")
 MAX_BOM_LINES = 200
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
+BOM_CHILDREN = ("lines",)  # logged with their BOM
 
 
 def _raise_if(errors):
@@ -110,7 +109,7 @@ def create_item(*, actor, **fields) -> Item:
     try:
         with transaction.atomic():
             item.save()
-            log_master_data(actor=actor, objects=[item], added=True)
+            record_change(item, actor=actor)
     except IntegrityError:
         # Someone else saved the same code (or linked the same product) between our check and our insert.
         raise ValidationError({"code": [_("An item with code %(code)s already exists.") % {"code": item.code}]}
@@ -126,6 +125,7 @@ def update_item(*, actor, item: Item, **fields) -> Item:
         raise TypeError(f"item fields that cannot be updated: {sorted(unknown)}")
     with transaction.atomic():
         current = Item.objects.select_for_update().get(pk=item.pk)
+        logged = snapshot(current)
         before = {name: getattr(current, name) for name in ITEM_FIELDS}
         for name, value in fields.items():
             setattr(current, name, value)
@@ -142,7 +142,7 @@ def update_item(*, actor, item: Item, **fields) -> Item:
                 # Someone linked the same product to another item between our check and our save.
                 raise ValidationError({"product": [_("Product %(sku)s is already made as another item.")
                                                    % {"sku": current.product.sku}]}) from None
-            log_master_data(actor=actor, objects=[current], fields=changed)
+            record_change(current, actor=actor, before=logged)
     return current
 
 
@@ -290,6 +290,7 @@ def _stripped(note):
 def write_bom_version(*, actor, item, lines, valid_from=None, note=""):
     """A new active BOM version of `item` with `lines` (checked by the caller, in its transaction)."""
     last = BillOfMaterials.objects.filter(parent=item).aggregate(last=Max("version"))["last"] or 0
+    previous = BillOfMaterials.objects.filter(parent=item, is_active=True).first()
     BillOfMaterials.objects.filter(parent=item, is_active=True).update(is_active=False)
     bom = BillOfMaterials.objects.create(parent=item, version=last + 1, is_active=True,
                                          valid_from=valid_from or timezone.localdate(), note=_stripped(note),
@@ -298,7 +299,7 @@ def write_bom_version(*, actor, item, lines, valid_from=None, note=""):
         BOMLine(bom=bom, position=number, component=line.component, quantity=line.quantity,
                 scrap_percent=line.scrap_percent, note=line.note.strip())
         for number, line in enumerate(lines, start=1)])
-    log_master_data(actor=actor, objects=[bom], added=True)
+    record_new_version(bom, actor=actor, previous=previous, children=BOM_CHILDREN)
     return bom
 
 
@@ -336,10 +337,11 @@ def activate_bom(*, actor, bom: BillOfMaterials) -> BillOfMaterials:
             raise ValidationError(message, code="bom_cycle")
         current = BillOfMaterials.objects.select_for_update().get(pk=bom.pk)
         if not current.is_active:
+            logged = snapshot(current)
             BillOfMaterials.objects.filter(parent_id=bom.parent_id, is_active=True).update(is_active=False)
             current.is_active = True
             current.save(update_fields=["is_active"])
-            log_master_data(actor=actor, objects=[current], fields=["is_active"])
+            record_change(current, actor=actor, before=logged)
     return current
 
 
@@ -350,5 +352,6 @@ def deactivate_bom(*, actor, item: Item):
         current = list(BillOfMaterials.objects.select_for_update().filter(parent=item, is_active=True))
         BillOfMaterials.objects.filter(pk__in=[b.pk for b in current]).update(is_active=False)
         for bom in current:
+            logged = snapshot(bom)
             bom.is_active = False
-        log_master_data(actor=actor, objects=current, fields=["is_active"])
+            record_change(bom, actor=actor, before=logged)

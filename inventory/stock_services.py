@@ -16,18 +16,20 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
+from config.transitions import take
 from systemtext.text import Text
 
 from .ledger import ZERO, DocumentRef, MoveLine, Posting, item_quantities, post_moves, register_document_type
-from .models import Item, Lot, LotEvent, LotStatus, ManualPosting, MoveKind, StockBalance, StockMove
+from .models import LOT_TRANSITION, Item, Lot, LotEvent, LotStatus, ManualPosting, MoveKind, StockBalance, StockMove
 from .units import format_quantity
 
 POST_PERMISSION = "inventory.post_stockmove"
@@ -49,11 +51,6 @@ KIND_SIGNS = {
 }
 # Kinds that need a reason typed by the user (why the stock changed without a document).
 REASON_REQUIRED = {MoveKind.ADJUSTMENT, MoveKind.SCRAP}
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _clean_reason(reason, kind):
@@ -177,11 +174,11 @@ def set_lot_status(*, actor, lot: Lot, status, reason) -> Lot:
         raise ValidationError({"reason": [_("Enter a reason.")]})
     with transaction.atomic():
         current = Lot.objects.select_for_update().get(pk=lot.pk)
-        if current.status == status:
-            raise ValidationError(_("Lot %(lot)s is already %(status)s.")
-                                  % {"lot": current.number, "status": current.get_status_display().lower()})
-        LotEvent.objects.create(lot=current, from_status=current.status, to_status=status, reason=reason, actor=actor)
-        current.status = status
+        from_status = current.status
+        take(getattr(current, LOT_TRANSITION[status]), actor=actor,
+             refused=_("Lot %(lot)s is already %(status)s.")
+             % {"lot": current.number, "status": current.get_status_display().lower()})
+        LotEvent.objects.create(lot=current, from_status=from_status, to_status=status, reason=reason, actor=actor)
         current.save(update_fields=["status"])
     return current
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from imports.views import import_page, upload_size_limited
 from inputs.redirects import local_redirect
 from orders.quantities import understood_text
@@ -49,11 +50,6 @@ MAX_LOCATION_OPTIONS = 2000
 
 def _filters(form):
     return form.cleaned_data if form.is_valid() else {}
-
-
-def _refuse_unless(user, perm):
-    if not user.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _show_errors(request, exc: ValidationError):
@@ -128,7 +124,7 @@ def lot_detail(request, pk):
     can_change = user.has_perm("inventory.change_lot")
     status_form = LotStatusForm(initial={"status": lot.status})
     if request.method == "POST":
-        _refuse_unless(user, "inventory.change_lot")
+        require(user, "inventory.change_lot")
         status_form = LotStatusForm(request.POST)
         if status_form.is_valid():
             try:
@@ -333,7 +329,7 @@ def _record_page(request, pages: RecordPages, record):
     perm_change = pages.perm("change" if record is not None else "add")
     url_name = f"inventory:{pages.name}_edit"
     if request.method == "POST":
-        _refuse_unless(actor, perm_change)
+        require(actor, perm_change)
         if record is not None and request.POST.get("action") in ACTIVE_ACTIONS:
             what = capfirst(record._meta.verbose_name)
             toggle_active(request, set_active=lambda active: pages.update(actor, record, {"is_active": active}),

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from audit.history import history, history_of
 from imports.views import import_page, upload_size_limited
 from record_pages.views import ACTIVE_ACTIONS, paginate, save_form, toggle_active
 
@@ -37,7 +38,7 @@ def _item_page(request, form, item=None, can_change=True):
     context = {"form": form, "item": item, "can_change": can_change}
     if item is not None:
         context.update(bom=selectors.active_bom(item), used_in=selectors.where_used(item),
-                       can_view_bom=request.user.has_perm("inventory.view_billofmaterials"))
+                       can_view_bom=request.user.has_perm("inventory.view_billofmaterials"), history=history_of(item))
     return render(request, "inventory/item_form.html", context)
 
 
@@ -142,9 +143,11 @@ def bom_edit(request, pk):
     if request.GET.get("version", "").isdigit():
         shown = selectors.bom_version(user, item, int(request.GET["version"]))
     explosion_form, explosion, explosion_error = _explosion(request, item)
+    versions = selectors.bom_versions(item)
     return render(request, "inventory/bom_edit.html", {
         "item": item, "active": active, "header": header, "formset": formset, "can_change": can_change,
-        "versions": selectors.bom_versions(item), "shown": shown, "explosion_form": explosion_form,
+        "versions": versions, "shown": shown, "history": history(BillOfMaterials, [v.pk for v in versions]),
+        "explosion_form": explosion_form,
         "explosion": explosion, "explosion_error": explosion_error,
     })
 

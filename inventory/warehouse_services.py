@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from orders.masterdata_services import log_master_data, validate_code
+from accounts.permissions import require
+from audit.changes import record_change, stored_snapshot
+from orders.masterdata_services import validate_code
 
 from .models import Location, StockBalance, Warehouse
-from .stock_services import require
 
 WAREHOUSE_FIELDS = ("code", "name", "address", "is_active")
 LOCATION_FIELDS = ("warehouse", "code", "zone", "bin", "pick_sequence", "is_active")
@@ -57,8 +58,9 @@ def _save(*, actor, record, fields, errors, added):
         raise ValidationError(errors)
     try:
         with transaction.atomic():
+            before = None if added else stored_snapshot(record)
             record.save()
-            log_master_data(actor=actor, objects=[record], added=added, fields=None if added else fields)
+            record_change(record, actor=actor, before=before)
     except IntegrityError:
         raise ValidationError({"code": [_("The code %(code)s is already used.") % {"code": record.code}]}) from None
     return record

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import require
 from alerts.models import Alert
 from alerts.services import retry_alert
 from api.models import WebhookDelivery
@@ -45,14 +46,12 @@ CHECK_LABELS = {"database": gettext_lazy("Database"), "broker": gettext_lazy("Ta
                 "storage": gettext_lazy("File storage"), "worker": gettext_lazy("Background worker")}
 
 
-def _require_operator(user):
-    if not user.has_perm("operations.view_operations"):
-        raise PermissionDenied(_("Only managers and administrators see the system status page."))
+OPERATORS_ONLY = gettext_lazy("Only managers and administrators see the system status page.")
 
 
 @login_required
 def status(request):
-    _require_operator(request.user)
+    require(request.user, "operations.view_operations", message=OPERATORS_ONLY)
     heartbeat_at = queue_length = None
     try:
         age = health.worker_heartbeat_age()
@@ -83,7 +82,7 @@ RETRIES = {
 @login_required
 @require_POST
 def retry(request, kind, pk):
-    _require_operator(request.user)
+    require(request.user, "operations.view_operations", message=OPERATORS_ONLY)
     if kind not in RETRIES:
         raise PermissionDenied
     model, action = RETRIES[kind]

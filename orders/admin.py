@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from audit.admin import ChangeLogAdminMixin
+
 from .models import Customer, CustomerContact, Order, OrderEvent, OrderLine, Product
 
 
@@ -9,7 +11,8 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ChangeLogAdminMixin, admin.ModelAdmin):
+    change_log_children = ("contacts",)
     list_display = ("code", "name", "currency", "credit_limit", "payment_terms", "is_active")
     list_filter = ("is_active", "currency", "payment_terms")
     search_fields = ("code", "name", "name_en")
@@ -17,7 +20,7 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ChangeLogAdminMixin, admin.ModelAdmin):
     list_display = ("sku", "name", "unit", "standard_lead_time_days", "list_price", "is_active")
     list_filter = ("is_active", "unit")
     search_fields = ("sku", "name", "specification")

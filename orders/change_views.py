@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import require
+
 from . import changes
 from .models import ChangeKind, ChangeRequest, OrderRevision
 from .selectors import orders_visible_to
@@ -19,14 +21,13 @@ def _order(request, pk):
 
 
 def _may_request(user):
-    return user.has_perm("orders.change_order") or user.has_perm("orders.review_order")
+    return any(user.has_perm(perm) for perm in changes.REQUESTER_PERMISSIONS)
 
 
 @login_required
 def change_create(request, pk):
     order = _order(request, pk)
-    if not _may_request(request.user):
-        raise PermissionDenied(_("Your role may not do this."))
+    require(request.user, *changes.REQUESTER_PERMISSIONS, any_of=True)
     lines = list(order.lines.select_related("product").order_by("line_no"))
     errors, posted = [], request.POST if request.method == "POST" else {}
     if request.method == "POST":

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+import django_fsm as fsm
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,33 +30,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
+from config.transitions import declared_transition, take
 from documents.models import Document, DocumentStatus
 from documents.services import request_document
 from systemtext.text import Text, joined, to_json
 
 from . import rules, stage_hooks
 from .models import (
+    APPROVAL_PERMISSION,
     ChangeKind,
     ChangeRequest,
-    ChangeStatus,
     Order,
     OrderLine,
     OrderRevision,
     OrderStatus,
     Product,
     line_amount,
+    may_reject_change,
 )
 from .quantities import format_number, parse_typed
 from .services import OrderActionRefused, transition_order
 from .stage_hooks import Hook
 
 S = OrderStatus
-APPROVAL_PERMISSION = {
-    S.APPROVED: "orders.approve_change", S.PLANNED: "orders.approve_change",
-    S.MATERIALS_READY: "orders.approve_late_change", S.IN_PRODUCTION: "orders.approve_late_change",
-    S.AWAITING_QC: "orders.approve_late_change", S.QC_PASSED: "orders.approve_late_change",
-}
 CHANGEABLE = tuple(APPROVAL_PERMISSION)
 
 
@@ -76,9 +75,8 @@ class ProposedChange:
         return self.kind == ChangeKind.CANCEL
 
 
-def _may_request(actor):
-    if not (actor.has_perm("orders.change_order") or actor.has_perm("orders.review_order")):
-        raise PermissionDenied(_("Your role may not do this."))
+# Who may ask for a change (either permission).
+REQUESTER_PERMISSIONS = ("orders.change_order", "orders.review_order")
 
 
 def current_revision(order):
@@ -200,7 +198,7 @@ def _issued_documents(order, change):
 
 
 def request_change(*, actor, order, kind, proposed, reason) -> ChangeRequest:
-    _may_request(actor)
+    require(actor, *REQUESTER_PERMISSIONS, any_of=True)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for the change."))
@@ -303,6 +301,11 @@ def _diff_text(row):
                 new=_diff_value(name, row["new"]))
 
 
+def _decided_already(request):
+    return _("%(number)s is %(status)s already.") % {"number": request.number,
+                                                     "status": request.get_status_display().lower()}
+
+
 def _locked(request):
     return ChangeRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
 
@@ -313,14 +316,14 @@ def approve_change(*, actor, request, note="") -> ChangeRequest:
             lock()
         order = Order.objects.select_for_update().get(pk=request.order_id)
         current = _locked(request)
-        if current.status != ChangeStatus.REQUESTED:
-            raise ValidationError(_("%(number)s is %(status)s already.")
-                                  % {"number": current.number, "status": current.get_status_display().lower()})
+        transition = declared_transition(current, "apply")
+        if transition is None:
+            raise ValidationError(_decided_already(current))
         permission = APPROVAL_PERMISSION.get(order.status)
-        if permission is None:
+        if permission is None:  # the transition's condition, refused in words
             raise ValidationError(_("Order %(number)s is %(status)s now: the change cannot be applied.")
                                   % {"number": order.number, "status": order.get_status_display()})
-        if not actor.has_perm(permission):
+        if not transition.has_perm(current, actor):
             raise PermissionDenied(_("At this stage (%(status)s) only a manager approves changes of the order.")
                                    % {"status": order.get_status_display()} if permission.endswith("late_change")
                                    else _("Your role may not approve changes of orders."))
@@ -329,6 +332,7 @@ def approve_change(*, actor, request, note="") -> ChangeRequest:
                                     "%(revision)s): reject it and ask again, so its impact is seen again.")
                                   % {"number": order.number, "change": current.number,
                                      "revision": current_revision(order)})
+        current.apply()  # before _apply: a cancellation moves the order out of the states that take changes
         change = _parse(order, current.kind, current.proposed)
         before = _snapshot(order)
         if not OrderRevision.objects.filter(order=order).exists():
@@ -339,7 +343,7 @@ def approve_change(*, actor, request, note="") -> ChangeRequest:
         after = _snapshot(order)
         revision = OrderRevision.objects.create(order=order, number=current.base_revision + 1, snapshot=after,
                                                 diff=_diff(before, after), change_request=current, created_by=actor)
-        current.status, current.decided_by, current.decided_at = ChangeStatus.APPLIED, actor, timezone.now()
+        current.decided_by, current.decided_at = actor, timezone.now()
         current.decision_note = (note or "").strip()[:500]
         current.save()
         order.events.record(action="change_applied", actor=actor, from_status=before["status"],
@@ -415,13 +419,10 @@ def reject_change(*, actor, request, reason) -> ChangeRequest:
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=request.order_id)
         current = _locked(request)
-        permission = APPROVAL_PERMISSION.get(order.status, "orders.approve_late_change")
-        if not (actor.has_perm(permission) or actor.has_perm("orders.approve_late_change")):
+        if not may_reject_change(current, actor):  # the transition's permission, checked before its state
             raise PermissionDenied(_("Your role may not decide on changes of orders."))
-        if current.status != ChangeStatus.REQUESTED:
-            raise ValidationError(_("%(number)s is %(status)s already.")
-                                  % {"number": current.number, "status": current.get_status_display().lower()})
-        current.status, current.decided_by, current.decided_at = ChangeStatus.REJECTED, actor, timezone.now()
+        take(current.reject, actor=actor, refused=_decided_already(current))
+        current.decided_by, current.decided_at = actor, timezone.now()
         current.decision_note = reason[:500]
         current.save()
         order.events.record(action="change_rejected", actor=actor, from_status=order.status,
@@ -448,6 +449,5 @@ def proposed_from_form(kind, data, lines):
 
 def may_decide(user, request) -> bool:
     """Whether the change's page offers `user` the approve and reject buttons (approve_change checks again)."""
-    permission = APPROVAL_PERMISSION.get(request.order.status)
-    return request.status == ChangeStatus.REQUESTED and permission is not None and user.has_perm(permission)
+    return fsm.has_transition_perm(request.apply, user)
 

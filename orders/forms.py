@@ -24,7 +24,17 @@ class CodeChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class OrderForm(forms.Form):
+class EntryKeyErrorShown:
+    """For a form with a hidden one-time entry key (the same submission sent twice is written once): no
+    template shows a hidden field's own errors, so a key that does not read is said for the whole form."""
+
+    def clean(self):
+        if self.errors.pop("entry_key", None):
+            self.add_error(None, gettext("This form could not be read back: reload the page and enter it again."))
+        return super().clean()
+
+
+class OrderForm(EntryKeyErrorShown, forms.Form):
     customer = CodeChoiceField(
         label=_("Customer"), queryset=Customer.objects.all(), to_field_name="code",
         error_messages={"invalid_choice": _("No customer with this code. Pick one from the search list."),

@@ -72,7 +72,7 @@ ACTIVE_COLUMN = Column("is_active", gettext_lazy("Active"), ("active", "is_activ
 
 CUSTOMER_IMPORT = OrdersImport(
     kind="customer", model=Customer, key="code", permission="orders.import_customer",
-    field_errors=masterdata_services.customer_errors, log_changes=masterdata_services.log_master_data,
+    field_errors=masterdata_services.customer_errors,
     changed_message=_CHANGED,
     rules=(gettext_lazy("Each row is matched by its code: a code that exists updates that customer, a new code "
                         "creates one."), _ONCE_RULE),
@@ -107,7 +107,7 @@ CUSTOMER_IMPORT = OrdersImport(
 
 PRODUCT_IMPORT = OrdersImport(
     kind="product", model=Product, key="sku", permission="orders.import_product",
-    field_errors=masterdata_services.product_errors, log_changes=masterdata_services.log_master_data,
+    field_errors=masterdata_services.product_errors,
     changed_message=_CHANGED,
     rules=(gettext_lazy("Each row is matched by its SKU: a SKU that exists updates that product, a new SKU "
                         "creates one."), _ONCE_RULE),

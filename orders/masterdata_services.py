@@ -2,23 +2,23 @@
 
 One function per user-visible action, each in one transaction, checking the actor's permission and
 the input. Nothing is deleted: a customer or product that is no longer used is deactivated (orders
-keep pointing at it). Every change is written to Django's admin log (who, when, which fields), so
-it shows in the admin's history of the object.
+keep pointing at it). Every change is written to the change log (audit) with old and new values, in
+the same transaction, and shows in the record's change history.
 
 The field checks (`customer_errors`, `product_errors`) are shared with the forms, which show the
 messages next to the fields, and with the CSV/XLSX import (orders.importing), which shows them per
 row: the same rule gives the same message wherever the data comes from.
 """
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
+
+from accounts.permissions import require
+from audit.changes import record_change, snapshot
 
 from .models import Customer, CustomerContact, Order, Product
 
@@ -34,6 +34,8 @@ MAX_MONEY = Decimal("9999999999.99")
 # A lead time over ten years is a typing error, not a plan.
 MAX_LEAD_TIME_DAYS = 3650
 MAX_CONTACTS = 20
+# Rows that belong to a customer and are logged with it.
+CUSTOMER_CHILDREN = ("contacts",)
 
 
 @dataclass
@@ -45,11 +47,6 @@ class ContactInput:
     phone: str = ""
     email: str = ""
     id: int | None = None
-
-
-def _require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 # --- field rules -------------------------------------------------------------------------------
@@ -161,26 +158,6 @@ def _raise_if(errors):
         raise ValidationError(errors)
 
 
-# --- audit -------------------------------------------------------------------------------------
-
-def log_master_data(*, actor, objects, added=False, fields=()):
-    """One admin log entry per object: who added or changed it and which fields (named, as the
-    admin does, in the default language; the admin translates them when showing the history)."""
-    objects = list(objects)
-    if not objects:
-        return
-    if added:
-        message = [{"added": {}}]
-    else:
-        meta = objects[0]._meta
-        with translation.override(None):
-            labels = [str(meta.get_field(name).verbose_name) if name != "contacts" else "contacts"
-                      for name in fields]
-        message = [{"changed": {"fields": labels}}]
-    LogEntry.objects.log_actions(user_id=actor.pk, queryset=objects, action_flag=ADDITION if added else CHANGE,
-                                 change_message=json.dumps(message))
-
-
 def _changed_fields(instance, before, names):
     return [name for name in names if getattr(instance, name) != before.get(name)]
 
@@ -235,7 +212,7 @@ def _contacts_changed(customer, contacts):
 
 def create_customer(*, actor, contacts=(), **fields) -> Customer:
     """Create a customer with its further contacts."""
-    _require(actor, "orders.add_customer")
+    require(actor, "orders.add_customer")
     unknown = set(fields) - set(CUSTOMER_FIELDS)
     if unknown:
         raise TypeError(f"unknown customer fields: {sorted(unknown)}")
@@ -252,7 +229,7 @@ def create_customer(*, actor, contacts=(), **fields) -> Customer:
         with transaction.atomic():
             customer.save()
             _write_contacts(customer, contacts)
-            log_master_data(actor=actor, objects=[customer], added=True)
+            record_change(customer, actor=actor, children=CUSTOMER_CHILDREN)
     except IntegrityError:
         # Someone else saved the same code between our check and our insert.
         raise ValidationError(
@@ -263,12 +240,13 @@ def create_customer(*, actor, contacts=(), **fields) -> Customer:
 def update_customer(*, actor, customer: Customer, contacts=None, **fields) -> Customer:
     """Change a customer's fields (the code stays: it identifies the customer in imports and
     documents) and, when `contacts` is given, replace its further contacts."""
-    _require(actor, "orders.change_customer")
+    require(actor, "orders.change_customer")
     unknown = set(fields) - (set(CUSTOMER_FIELDS) - {"code"})
     if unknown:
         raise TypeError(f"customer fields that cannot be updated: {sorted(unknown)}")
     with transaction.atomic():
         current = Customer.objects.select_for_update().get(pk=customer.pk)
+        logged = snapshot(current, children=CUSTOMER_CHILDREN)
         before = {name: getattr(current, name) for name in CUSTOMER_FIELDS}
         for name, value in fields.items():
             setattr(current, name, value)
@@ -288,7 +266,7 @@ def update_customer(*, actor, customer: Customer, contacts=None, **fields) -> Cu
             _write_contacts(current, contacts)
             changed.append("contacts")
         if changed:
-            log_master_data(actor=actor, objects=[current], fields=changed)
+            record_change(current, actor=actor, before=logged, children=CUSTOMER_CHILDREN)
     return current
 
 
@@ -300,7 +278,7 @@ def set_customer_active(*, actor, customer: Customer, active: bool) -> Customer:
 # --- products ----------------------------------------------------------------------------------
 
 def create_product(*, actor, **fields) -> Product:
-    _require(actor, "orders.add_product")
+    require(actor, "orders.add_product")
     unknown = set(fields) - set(PRODUCT_FIELDS)
     if unknown:
         raise TypeError(f"unknown product fields: {sorted(unknown)}")
@@ -309,7 +287,7 @@ def create_product(*, actor, **fields) -> Product:
     try:
         with transaction.atomic():
             product.save()
-            log_master_data(actor=actor, objects=[product], added=True)
+            record_change(product, actor=actor)
     except IntegrityError:
         raise ValidationError(
             {"sku": [_("A product with SKU %(sku)s already exists.") % {"sku": product.sku}]}) from None
@@ -318,12 +296,13 @@ def create_product(*, actor, **fields) -> Product:
 
 def update_product(*, actor, product: Product, **fields) -> Product:
     """Change a product's fields (the SKU stays: order lines and documents refer to it)."""
-    _require(actor, "orders.change_product")
+    require(actor, "orders.change_product")
     unknown = set(fields) - (set(PRODUCT_FIELDS) - {"sku"})
     if unknown:
         raise TypeError(f"product fields that cannot be updated: {sorted(unknown)}")
     with transaction.atomic():
         current = Product.objects.select_for_update().get(pk=product.pk)
+        logged = snapshot(current)
         before = {name: getattr(current, name) for name in PRODUCT_FIELDS}
         for name, value in fields.items():
             setattr(current, name, value)
@@ -331,7 +310,7 @@ def update_product(*, actor, product: Product, **fields) -> Product:
         changed = _changed_fields(current, before, PRODUCT_FIELDS)
         if changed:
             current.save()
-            log_master_data(actor=actor, objects=[current], fields=changed)
+            record_change(current, actor=actor, before=logged)
     return current
 
 

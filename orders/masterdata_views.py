@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from audit.history import history_of
 from imports.views import import_page, upload_size_limited
 from record_pages.views import ACTIVE_ACTIONS, paginate, save_form, toggle_active
 
@@ -39,6 +40,7 @@ def customer_list(request):
 def _customer_form_page(request, form, formset, customer=None, can_change=True):
     return render(request, "orders/masterdata/customer_form.html", {
         "form": form, "formset": formset, "customer": customer, "can_change": can_change,
+        "history": history_of(customer) if customer else None,
     })
 
 
@@ -110,7 +112,8 @@ def product_list(request):
 
 def _product_form_page(request, form, product=None, can_change=True):
     return render(request, "orders/masterdata/product_form.html",
-                  {"form": form, "product": product, "can_change": can_change})
+                  {"form": form, "product": product, "can_change": can_change,
+                   "history": history_of(product) if product else None})
 
 
 @login_required

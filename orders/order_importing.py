@@ -15,12 +15,13 @@ people importing the same file at once cannot both pass that check.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
+from accounts.permissions import require
 from imports.columns import Column, parse_choice, parse_date
 from imports.previews import ImportOutcome, TabularImport
 from systemtext.text import Text
@@ -65,9 +66,8 @@ class OrderImport(TabularImport):
     def row_limit(self):
         return MAX_ORDER_ROWS
 
-    def require(self, actor):
-        if not (actor.has_perm("orders.add_order") and actor.has_perm("orders.submit_order")):
-            raise PermissionDenied(_("Your role may not do this."))
+    def check_permission(self, actor):
+        require(actor, "orders.add_order", "orders.submit_order")
 
     def default_display(self, column):
         return {"unit_price": _("the product's list price"), "priority": Priority.NORMAL.label}.get(column.field, "")

@@ -2,8 +2,8 @@
 
 `generate_orders(count)` inserts large data sets fast (one COPY per table on PostgreSQL, bulk_create
 elsewhere, in batches): orders with lines and with the event chain their status implies, numbered
-from the same OrderNumberSequence rows that services.next_order_number() uses, so later real orders
-never collide with generated ones. It shares the demo catalog, role users and step times with the
+from the same SO counters the numbering service uses, so later real orders never collide with generated
+ones. It shares the demo catalog, role users and step times with the
 demo data set (orders.demo_data) and adds generated customers and products for volume.
 
 Not reachable from the web interface; the management command refuses to run on a non-DEBUG site
@@ -21,6 +21,9 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
+
+from numbering import series
+from numbering.services import formatted, take
 
 from .demo_data import (
     ACTION_GAP_HOURS,
@@ -46,7 +49,6 @@ from .models import (
     Order,
     OrderEvent,
     OrderLine,
-    OrderNumberSequence,
     OrderStatus,
     PaymentTerms,
     Priority,
@@ -216,16 +218,6 @@ def _simulate(rng, created_at, now, products):
     return finish()
 
 
-def _reserve_numbers(year, count):
-    """Take `count` consecutive numbers of `year` from the same sequence row services use."""
-    OrderNumberSequence.objects.get_or_create(year=year)
-    seq = OrderNumberSequence.objects.select_for_update().get(year=year)
-    first = seq.last + 1
-    seq.last += count
-    seq.save(update_fields=["last"])
-    return first
-
-
 @dataclass
 class ScaleResult:
     orders: int = 0
@@ -238,7 +230,7 @@ def generate_orders(count, *, lines_per_order=None, batch_size=2000, days=365, r
                     progress=None):
     """Insert `count` orders created over the last `days` days, with lines (1–6, about 3 on average,
     or exactly `lines_per_order`) and the event chain of their status, in batches of `batch_size`.
-    Numbers come from OrderNumberSequence per creation year. `progress(done, total)` is called after
+    Numbers come from the SO series of each creation year. `progress(done, total)` is called after
     each batch."""
     rng = random.Random(rng_seed)
     now = now or timezone.now()
@@ -284,9 +276,10 @@ def _insert_batch(plans, *, rng, actor_ids, sales_id, result):
             years.setdefault(timezone.localtime(plan.created_at).year, []).append(plan)
         built = []  # (plan, order row, line rows), numbered per creation year in creation order
         for year, year_plans in sorted(years.items()):
-            first = _reserve_numbers(year, len(year_plans))
+            first = take(series.ORDER, len(year_plans), year=year)
             for offset, plan in enumerate(year_plans):
-                order, lines = _build_order(plan, f"SO-{year}-{first + offset:05d}", rng=rng, sales_id=sales_id)
+                number = formatted(series.ORDER, year, first + offset)
+                order, lines = _build_order(plan, number, rng=rng, sales_id=sales_id)
                 built.append((plan, order, lines))
         order_ids = insert_rows(Order, [order for _p, order, _l in built], return_ids=True)
         line_rows = []

@@ -11,13 +11,17 @@ from decimal import Decimal
 
 import django_fsm as fsm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
+from config.transitions import declared_transition, transition_names
+from numbering import series
+from numbering.services import next_number
 from systemtext.text import Text, joined
 
 from . import rules, stage_hooks
@@ -28,7 +32,6 @@ from .models import (
     Order,
     OrderAction,
     OrderLine,
-    OrderNumberSequence,
     OrderStatus,
     Priority,
     Product,
@@ -58,27 +61,6 @@ ACTION_LABELS = dict(OrderAction.choices)
 REASON_REQUIRED = {"reject", "hold", "cancel", "cancel_held", "fail_qc"}
 
 
-def next_order_number(on=None):
-    """SO-2026-00042: a per-year counter incremented in one UPDATE … RETURNING, which locks the row
-    until the creating transaction ends, so concurrent creators never get the same number. Must run
-    inside the caller's transaction."""
-    year = (on or timezone.localdate()).year
-    table = connection.ops.quote_name(OrderNumberSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])
-        row = cursor.fetchone()
-    if row is None:  # the year's first order: create its counter (a racing creator may win; retry then)
-        try:
-            with transaction.atomic():
-                OrderNumberSequence.objects.create(year=year, last=1)
-            return f"SO-{year}-00001"
-        except IntegrityError:
-            return next_order_number(on)
-    return f"SO-{year}-{row[0]:05d}"
-
-def _require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _validate_content(*, customer, requested_date, lines, allow_past_date=False):
@@ -139,7 +121,7 @@ def create_order(*, actor, customer: Customer, requested_date, lines: list[LineI
     """Create a draft order. Replaying the same entry_key (a double-clicked button) returns the order
     the first click created instead of a second one, marked `replayed` (not stored) so the caller reports
     what actually happened to it rather than acting on it again."""
-    _require(actor, "orders.add_order")
+    require(actor, "orders.add_order")
     entry_key = entry_key or uuid.uuid4()
     existing = Order.objects.filter(entry_key=entry_key).first()
     if existing is not None:
@@ -149,7 +131,7 @@ def create_order(*, actor, customer: Customer, requested_date, lines: list[LineI
     try:
         with transaction.atomic():
             order = Order(
-                number=next_order_number(), customer=customer, channel=channel,
+                number=next_number(series.ORDER), customer=customer, channel=channel,
                 customer_po=customer_po.strip(), requested_date=requested_date,
                 currency=currency or customer.currency, internal_notes=internal_notes.strip(),
                 customer_notes=customer_notes.strip(), created_by=actor, entry_key=entry_key,
@@ -175,7 +157,7 @@ def update_order(*, actor, order: Order, customer: Customer, requested_date, lin
                  customer_po="", priority=Priority.NORMAL, rush_reason="", currency=None, internal_notes="",
                  customer_notes="", channel=None) -> Order:
     """Change a draft or rejected order (only its creator, or an admin, may)."""
-    _require(actor, "orders.change_order")
+    require(actor, "orders.change_order")
     with transaction.atomic():
         current = Order.objects.select_for_update().get(pk=order.pk)
         if current.created_by_id != actor.id and not actor.is_superuser:
@@ -210,10 +192,13 @@ def update_order(*, actor, order: Order, customer: Customer, requested_date, lin
 SATISFIED_ON_FORM = {"approve"}
 
 
-def available_actions(order: Order, user) -> list[str]:
-    """Names of the transitions this user may take on this order now (state, role and conditions)."""
+def available_actions(order: Order, user, among=None) -> list[str]:
+    """Names of the transitions this user may take on this order now (state, role and conditions), of
+    those named in `among` when given (so a page checks only the conditions of the buttons it shows)."""
     names = []
     for t in order.get_all_status_transitions():
+        if among is not None and t.name not in among:
+            continue
         if t.source not in (order.status, "*") or not t.has_perm(order, user):
             continue
         if t.name in SATISFIED_ON_FORM or all(condition(order) for condition in t.conditions):
@@ -229,8 +214,7 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
     note = note if isinstance(note, Text) else (note or "").strip()
     if action in REASON_REQUIRED and not note:
         raise ValidationError(_("Give a reason."))
-    method = getattr(Order, action, None)
-    if method is None or not hasattr(method, "_django_fsm"):
+    if action not in transition_names(Order):
         raise OrderActionRefused(_("Unknown action."))
     try:
         with transaction.atomic():
@@ -243,19 +227,19 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
                     _("Order %(number)s was changed by someone else meanwhile (it is now %(status)s). "
                       "Nothing was done; look at it again.")
                     % {"number": current.number, "status": current.get_status_display()})
-            bound = getattr(current, action)
-            if not fsm.can_proceed(bound, check_conditions=False):
+            declared = declared_transition(current, action)
+            if declared is None:
                 raise OrderActionRefused(
                     _("“%(action)s” is not possible while order %(number)s is %(status)s.")
                     % {"action": ACTION_LABELS.get(action, action), "number": current.number,
                        "status": current.get_status_display()})
-            if not method._django_fsm.has_transition_perm(current, current.status, actor):
+            if not declared.has_perm(current, actor):
                 raise PermissionDenied(_("Your role may not do this."))
             for field, value in (changes or {}).items():
                 setattr(current, field, value)
             from_status = current.status
             try:
-                bound()  # checks the transition's conditions
+                getattr(current, action)()  # checks the transition's conditions
             except fsm.TransitionNotAllowed:
                 raise OrderActionRefused(_condition_message(current, action)) from None
             if action in {"reject", "hold", "cancel", "cancel_held"} and isinstance(note, str):
@@ -288,6 +272,9 @@ def _condition_message(order, action):
         return _("This order is over the customer's credit limit: acknowledge the warning to approve it.")
     if action == "cancel_held":
         return _("This order was on hold after production started; it can no longer be cancelled.")
+    problems = stage_hooks.transition_problems(order, action)
+    if problems:
+        return " ".join(str(problem) for problem in problems)
     return _("The conditions for “%(action)s” are not met yet.") % {"action": ACTION_LABELS.get(action, action)}
 
 
@@ -349,8 +336,7 @@ def approve_order(*, actor, order: Order, note="", acknowledge_credit=False, pro
         if current.credit_warning and current.credit_acknowledged_by_id is None:
             if not acknowledge_credit:
                 raise OrderActionRefused(_condition_message(current, "approve"))
-            if not actor.has_perm("orders.review_order"):
-                raise PermissionDenied(_("Your role may not do this."))
+            require(actor, "orders.review_order")
             Order.objects.filter(pk=current.pk).update(credit_acknowledged_by=actor)
             current.events.record(action="credit_acknowledged", actor=actor,
                                   from_status=current.status, to_status=current.status)
@@ -407,7 +393,7 @@ def make_rush(*, actor, order, reason, rush_date=None, note=""):
     """Make an order a rush order after its rush review was approved (rush.services): priority rush with
     the reason, and the rush date as its requested date (not approved yet) or its promised date (approved
     or later, so planning schedules it for that day). Managers only."""
-    _require(actor, "orders.review_order")
+    require(actor, "orders.review_order")
     if not (reason or "").strip():
         raise ValidationError(_("Give the reason for the rush."))
     with transaction.atomic():
@@ -433,7 +419,7 @@ def make_rush(*, actor, order, reason, rush_date=None, note=""):
 
 def set_rush(*, actor, order, rush: bool, reason=""):
     """Flag or unflag rush on an order that sales may still edit."""
-    _require(actor, "orders.change_order")
+    require(actor, "orders.change_order")
     with transaction.atomic():
         current = Order.objects.select_for_update().get(pk=order.pk)
         if current.status not in EDITABLE:

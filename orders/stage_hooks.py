@@ -13,6 +13,10 @@ The kinds of reaction (Hook) and what their handlers are given:
 - ON_CANCEL: fn(*, actor, order) — after the order moved to cancelled. Raise ValidationError to refuse.
 - ON_TRANSITION: fn(*, actor, order, action, from_status) — after a transition in `transitions` was saved
   and its event written (e.g. quality opens an inspection on finish_production).
+- TRANSITION_CHECK: fn(order) -> list of messages — why a later stage does not allow the order's
+  transition now (a work order still open before finish_production, a shipment not delivered before
+  confirm_delivery). Order declares them as the transition's condition (orders.models._stages_allow), so
+  no path takes it while any message is given; transition_order refuses with the messages.
 - CLOSE_CHECK: fn(order) -> list of messages — what still stands open on a delivered order;
   shipping.services.close_order refuses, changing nothing, while any is given.
 - PROMISE: fn(order) -> date | None — the earliest date the factory can deliver (capable-to-promise);
@@ -38,6 +42,7 @@ class Hook(enum.StrEnum):
     CANCEL_LOCK = "cancel_lock"
     ON_CANCEL = "on_cancel"
     ON_TRANSITION = "on_transition"
+    TRANSITION_CHECK = "transition_check"
     CLOSE_CHECK = "close_check"
     PROMISE = "promise"
     CHANGE_CHECK = "change_check"
@@ -69,6 +74,11 @@ REACTIONS: tuple[StageReaction, ...] = (
                   ("finish_production", "pass_qc")),
     # Every status change goes to the subscribed webhooks.
     StageReaction("api", Hook.ON_TRANSITION, "api.webhooks.on_order_transition"),
+    # Conditions of the order's transitions: production finishes when no work order is open; delivery is
+    # confirmed when no shipment is a draft or on its way.
+    StageReaction("production", Hook.TRANSITION_CHECK, "production.services.unfinished_work", ("finish_production",)),
+    StageReaction("shipping", Hook.TRANSITION_CHECK, "shipping.services.undelivered_shipments",
+                  ("confirm_delivery",)),
     # No closing with an open NCR, or with goods not shipped/delivered or an open complaint.
     StageReaction("quality", Hook.CLOSE_CHECK, "quality.hooks.open_ncr_problems", ("close",)),
     StageReaction("shipping", Hook.CLOSE_CHECK, "shipping.services.open_delivery_items", ("close",)),
@@ -114,6 +124,11 @@ def after_transition(*, actor, order, action, from_status):
 def promise_for(order):
     providers = handlers(Hook.PROMISE)
     return providers[0](order) if providers else None
+
+
+def transition_problems(order, action):
+    """Every message of every check registered for the order's transition `action` (empty: allowed)."""
+    return [message for fn in handlers(Hook.TRANSITION_CHECK, action) for message in fn(order)]
 
 
 def close_problems(order):

@@ -67,7 +67,7 @@ def review_queue(request):
 @permission_required("orders.view_order", raise_exception=True)
 def order_detail(request, pk):
     order = selectors.order_detail(request.user, pk)
-    actions = services.available_actions(order, request.user)
+    actions = services.available_actions(order, request.user, among=USER_ACTIONS)
     return render(request, "orders/detail.html", {
         "order": order,
         "lines": order.lines.all(),

@@ -45,7 +45,7 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -53,6 +53,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
+from numbering import series
+from numbering.services import next_number
 from orders.models import Unit
 from orders.quantities import format_number, parse_typed
 from systemtext.text import Text
@@ -61,7 +64,6 @@ from .models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrder, WorkOrderOp
 from .plans import (
     _scheduling_center,
     lock_scheduling,
-    next_work_order_number,
     schedule_open_work,
 )
 from .scheduling.calendar import WorkingTime
@@ -125,10 +127,6 @@ def _check_version(actual, expected, what):
 
 
 # --- reading and checking ------------------------------------------------------------------------
-
-def _require(actor):
-    if not actor.has_perm("orders.plan_order"):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 OPERATION_RELATED = ("work_order__order", "work_order__item", "work_center", "alternative_work_center",
@@ -409,7 +407,7 @@ def _sequence_pairs(op, followers):
 def move_operation(*, actor, operation, start, expected_version, unit=None, work_center=None, now=None) -> Adjustment:
     """Move `operation` to `start` (a unit of `work_center`, by default where it is planned), lock it there
     and reschedule the rest (see the module docstring). `unit` is 0-based; None picks a free one."""
-    _require(actor)
+    require(actor, "orders.plan_order")
     now = now or timezone.now()
     if not isinstance(start, datetime) or timezone.is_naive(start):
         raise ValidationError(_("Enter the new start as a date and time."))
@@ -454,7 +452,7 @@ def move_operation(*, actor, operation, start, expected_version, unit=None, work
 
 def change_work_center(*, actor, operation, work_center, expected_version, now=None) -> Adjustment:
     """Put `operation` on `work_center` (its routing's center or alternative) and let the reschedule place it."""
-    _require(actor)
+    require(actor, "orders.plan_order")
     now = now or timezone.now()
     with transaction.atomic():
         op = _operation_to_change(operation, expected_version)
@@ -482,7 +480,7 @@ def change_work_center(*, actor, operation, work_center, expected_version, now=N
 
 def set_operation_lock(*, actor, operation, locked: bool, expected_version, now=None) -> Adjustment:
     """Lock `operation` at its current place (later plans keep it there), or unlock it."""
-    _require(actor)
+    require(actor, "orders.plan_order")
     now = now or timezone.now()
     with transaction.atomic():
         op = _operation_to_change(operation, expected_version)
@@ -514,7 +512,7 @@ def _split(work_order, first, *, actor, new_parent, now):
     order gets the rest. Returns the new work order."""
     total = work_order.quantity
     rest = total - first
-    number = next_work_order_number()
+    number = next_number(series.WORK_ORDER)
     new = WorkOrder(number=number, batch_number=number, order=work_order.order, order_line=work_order.order_line,
                     parent=new_parent if new_parent is not None else work_order.parent, item=work_order.item,
                     quantity=rest, routing=work_order.routing, earliest_start=work_order.earliest_start,
@@ -569,7 +567,7 @@ def _split(work_order, first, *, actor, new_parent, now):
 def split_work_order(*, actor, work_order, quantity, expected_version, now=None) -> Adjustment:
     """Split a planned work order: it keeps `quantity`, a new work order makes the rest (see the module
     docstring). `quantity` may be typed text ("40") or a Decimal."""
-    _require(actor)
+    require(actor, "orders.plan_order")
     now = now or timezone.now()
     if quantity is None or (isinstance(quantity, str) and not quantity.strip()):
         raise ValidationError(_("Enter the quantity the work order keeps."))

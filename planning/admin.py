@@ -6,6 +6,8 @@ operation times, and keep routing versions."""
 from django import forms
 from django.contrib import admin
 
+from audit.admin import ChangeLogAdminMixin
+
 from . import services
 from .forms import ChecksInServices
 from .models import CalendarException, CalendarShift, Routing, RoutingOperation, WorkCalendar, WorkCenter
@@ -46,7 +48,7 @@ class WorkCalendarAdminForm(forms.ModelForm):
 
 
 @admin.register(WorkCalendar)
-class WorkCalendarAdmin(admin.ModelAdmin):
+class WorkCalendarAdmin(ChangeLogAdminMixin, admin.ModelAdmin):
     form = WorkCalendarAdminForm
     list_display = ("name", "time_zone", "updated_at")
     search_fields = ("name",)
@@ -76,7 +78,7 @@ class WorkCenterAdminForm(ChecksInServices, forms.ModelForm):
 
 
 @admin.register(WorkCenter)
-class WorkCenterAdmin(admin.ModelAdmin):
+class WorkCenterAdmin(ChangeLogAdminMixin, admin.ModelAdmin):
     form = WorkCenterAdminForm
     list_display = ("code", "name", "parallel_units", "efficiency_percent", "calendar", "cost_rate_per_hour",
                     "is_active", "down_until")

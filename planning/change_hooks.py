@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from config.transitions import take_in_update
 from orders.models import ChangeKind
 from systemtext.text import Text, duration
 
@@ -174,7 +175,7 @@ def _cancel(work_order, actor, note):
             before = wo.status
             wo.cancel()
             wo.save()
-            WorkOrderOperation.objects.filter(work_order=wo).update(status=WO.CANCELLED)
+            take_in_update(WorkOrderOperation.objects.filter(work_order=wo), "cancel")
             wo.events.record(action="cancelled", actor=actor, from_status=before,
                              to_status=WO.CANCELLED, note=note)
 

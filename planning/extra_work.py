@@ -1,6 +1,6 @@
 """One more released work order for an order line, outside the order's plan: a rework or a make-up of
 scrapped goods (quality.ncr_services), or the extra quantity of an approved change (planning.change_hooks).
-Made with planning's own building blocks (build_work_order, next_work_order_number,
+Made with planning's own building blocks (build_work_order, numbering.services.next_number,
 work_order.events.record, schedule_open_work): the line's item with the operations of its active routing,
 released so that the shop floor can work it, and scheduled with the open work."""
 
@@ -11,10 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.transitions import take_in_update
 from inventory.models import Item
+from numbering import series
+from numbering.services import next_number
 
 from .models import Routing, WorkOrderOperation, WorkOrderStatus
-from .plans import build_work_order, next_work_order_number, schedule_open_work
+from .plans import build_work_order, schedule_open_work
 
 
 @dataclass
@@ -47,7 +50,7 @@ def create_extra_work_order(*, actor, order, line, quantity, note=""):
         raise ValidationError(_("The routing of %(item)s uses inactive work centers: %(codes)s.")
                               % {"item": item.code, "codes": ", ".join(inactive)})
     draft = ExtraDraft(item=item, quantity=quantity, routing=routing, operations=operations, line=line)
-    work_order, rows = build_work_order(draft, order=order, number=next_work_order_number(),
+    work_order, rows = build_work_order(draft, order=order, number=next_number(series.WORK_ORDER),
                                         earliest_start=timezone.now(), actor=actor)
     work_order.save(force_insert=True)
     WorkOrderOperation.objects.bulk_create(rows)
@@ -55,7 +58,7 @@ def create_extra_work_order(*, actor, order, line, quantity, note=""):
                              note=note)
     work_order.release()
     work_order.save()
-    WorkOrderOperation.objects.filter(work_order=work_order).update(status=WorkOrderStatus.RELEASED)
+    take_in_update(WorkOrderOperation.objects.filter(work_order=work_order), "release")
     work_order.events.record(action="release", actor=actor, from_status=WorkOrderStatus.PLANNED,
                              to_status=WorkOrderStatus.RELEASED, note=note)
     scheduling_problem = ""

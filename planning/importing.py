@@ -24,7 +24,6 @@ from imports.previews import ModelImport, PlannedEntry, VersionedListImport
 from inventory.models import Item
 from orders import rules
 from orders.importing import ACTIVE_COLUMN, CURRENCY_COLUMN, parse_money
-from orders.masterdata_services import log_master_data
 
 from . import services
 from .models import Routing, RoutingOperation, WorkCalendar, WorkCenter
@@ -75,7 +74,7 @@ class WorkCenterImport(ModelImport):
 
 WORK_CENTER_IMPORT = WorkCenterImport(
     kind="work_center", model=WorkCenter, key="code", permission="planning.import_workcenter",
-    field_errors=services.work_center_errors, log_changes=log_master_data,
+    field_errors=services.work_center_errors,
     rules=(gettext_lazy("Each row is matched by its code: a code that exists updates that work center, a new code "
                         "creates one."), gettext_lazy("A code may appear only once in the file.")),
     columns=(

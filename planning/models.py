@@ -266,16 +266,6 @@ WO = WorkOrderStatus
 OPEN_WORK_ORDER_STATUSES = [WO.PLANNED, WO.RELEASED, WO.IN_PROGRESS]
 
 
-class WorkOrderNumberSequence(models.Model):
-    """The last work order number used per year; incremented in one UPDATE … RETURNING (planning.plans)."""
-
-    year = models.PositiveIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.year}: {self.last}"
-
-
 class WorkOrder(fsm.ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("work order number"), max_length=20, unique=True, editable=False)
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="work_orders")
@@ -367,7 +357,11 @@ class WorkOrderEvent(Event):
         return f"{self.work_order_id} {self.action}"
 
 
-class WorkOrderOperation(models.Model):
+def _something_reported(operation):
+    return operation.good_quantity + operation.scrap_quantity > 0
+
+
+class WorkOrderOperation(fsm.FSMModelMixin, models.Model):
     """One routing step of a work order, with the times copied from the routing when it was planned and
     the scheduler's placement (work center, unit 0-based, start, end). A locked operation keeps its
     placement when the plan is recalculated."""
@@ -398,8 +392,8 @@ class WorkOrderOperation(models.Model):
     planned_start = models.DateTimeField(_("planned start"), null=True, blank=True)
     planned_end = models.DateTimeField(_("planned end"), null=True, blank=True)
     locked = models.BooleanField(_("locked"), default=False)
-    status = models.CharField(_("status"), max_length=20, choices=WorkOrderStatus.choices, default=WO.PLANNED,
-                              db_index=True)
+    status = fsm.FSMField(_("status"), max_length=20, choices=WorkOrderStatus.choices, default=WO.PLANNED,
+                          protected=True, db_index=True)
 
     class Meta:
         ordering = ["work_order", "sequence"]
@@ -413,6 +407,26 @@ class WorkOrderOperation(models.Model):
     def __str__(self):
         return f"{self.work_order_id} #{self.sequence}"
 
+    # Released and cancelled with their work order, all its operations in one conditional UPDATE under the
+    # work order's lock (config.transitions.take_in_update); started and finished one by one on the shop
+    # floor (production.services, the row locked).
+    @fsm.transition(status, source=WO.PLANNED, target=WO.RELEASED)
+    def release(self):
+        pass
+
+    @fsm.transition(status, source=WO.RELEASED, target=WO.IN_PROGRESS, permission="orders.produce_order")
+    def start(self):
+        pass
+
+    @fsm.transition(status, source=WO.IN_PROGRESS, target=WO.DONE, conditions=[_something_reported],
+                    permission="orders.produce_order")
+    def finish(self):
+        pass
+
+    @fsm.transition(status, source=[WO.PLANNED, WO.RELEASED], target=WO.CANCELLED)
+    def cancel(self):
+        pass
+
 
 class OptimisationStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
@@ -423,13 +437,17 @@ class OptimisationStatus(models.TextChoices):
     DISCARDED = "discarded", _("Discarded")
 
 
-class OptimisationRun(models.Model):
+OS = OptimisationStatus
+OPTIMISE = "orders.plan_order"
+
+
+class OptimisationRun(fsm.ConcurrentTransitionMixin, models.Model):
     """One run of the CP-SAT optimiser over all open work (a Celery task). The proposal is kept as
     placements beside the schedule it started from; it is applied only when the planner accepts it
     and the open work has not changed since (`basis` fingerprint)."""
 
-    status = models.CharField(_("status"), max_length=12, choices=OptimisationStatus.choices,
-                              default=OptimisationStatus.QUEUED, db_index=True)
+    status = fsm.FSMField(_("status"), max_length=12, choices=OptimisationStatus.choices,
+                          default=OptimisationStatus.QUEUED, db_index=True, protected=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("requested by"))
     time_limit_seconds = models.PositiveIntegerField(_("time limit (s)"), default=30)
@@ -455,3 +473,25 @@ class OptimisationRun(models.Model):
 
     def __str__(self):
         return f"{self.pk} {self.status}"
+
+    # The worker's steps are conditional UPDATEs (config.transitions.take_in_update, planning.optimisation):
+    # the solver runs with no row lock held. The planner's decision is taken on the locked row.
+    @fsm.transition(status, source=OS.QUEUED, target=OS.RUNNING)
+    def start(self):
+        pass
+
+    @fsm.transition(status, source=OS.RUNNING, target=OS.DONE)
+    def finish(self):
+        pass
+
+    @fsm.transition(status, source=[OS.QUEUED, OS.RUNNING], target=OS.FAILED)  # an error, or a lost worker
+    def fail(self):
+        pass
+
+    @fsm.transition(status, source=OS.DONE, target=OS.APPLIED, permission=OPTIMISE)
+    def apply(self):
+        pass
+
+    @fsm.transition(status, source=OS.DONE, target=OS.DISCARDED, permission=OPTIMISE)
+    def discard(self):
+        pass

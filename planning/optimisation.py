@@ -46,15 +46,18 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import django_fsm as fsm
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from config.celery_app import delay_on_commit
+from config.transitions import take, take_in_update
 from orders.models import Priority
 from systemtext.text import Text
 
@@ -89,11 +92,6 @@ LOST_TASK_AFTER = timedelta(minutes=1)  # queued this long: the task was probabl
 QUEUED_GIVE_UP = timedelta(minutes=30)  # queued this long: no worker takes it
 PROPOSAL_VALID_FOR = timedelta(hours=1)
 ERROR_MAX_CHARS = 4000
-
-
-def _require(actor):
-    if not actor.has_perm(PERMISSION):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 # --- the basis: a fingerprint of the open work -----------------------------------------------------
@@ -259,7 +257,7 @@ def parse_time_limit(value) -> int:
 
 def request_optimisation(*, actor, time_limit_seconds) -> OptimisationRun:
     """Queue an optimisation of all open work (see the module docstring)."""
-    _require(actor)
+    require(actor, PERMISSION)
     limit = parse_time_limit(time_limit_seconds)
     fail_stuck_runs()
     from .tasks import optimise_schedule  # cycle: tasks imports this module
@@ -283,29 +281,31 @@ def _locked_run(run):
     return locked
 
 
-def _refuse_unless_done(run, message):
+def _refuse_unless_done(run, message, transition):
     """`message` names the action and takes the run's %(status)s."""
-    if run.status != RS.DONE:
+    if not fsm.can_proceed(getattr(run, transition)):
         raise ValidationError(message % {"status": run.get_status_display()})
 
 
-def _decide(run, actor, status):
-    run.status, run.decided_by, run.decided_at = status, actor, timezone.now()
+def _decide(run, actor, transition):
+    take(getattr(run, transition), actor=actor, refused=_("This optimisation is %(status)s: nothing was changed.")
+         % {"status": run.get_status_display()})
+    run.decided_by, run.decided_at = actor, timezone.now()
     run.save(update_fields=["status", "decided_by", "decided_at"])
 
 
 def apply_optimisation(*, actor, run) -> OptimisationRun:
     """Write the run's proposal as the plan (see the module docstring for what is refused)."""
-    _require(actor)
+    require(actor, PERMISSION)
     now = timezone.now()
-    fresh = OptimisationRun.objects.filter(pk=run.pk).only("proposal").first()
+    fresh = OptimisationRun.objects.filter(pk=run.pk).only("proposal", "status").first()
     start = fresh.proposal.get("start") if fresh is not None else None
     start = datetime.fromisoformat(start) if start else None  # a done run's proposal never changes
     with transaction.atomic():
         # The scheduling lock first (the order every schedule change takes it in), then the run's row.
         work, problem = current_problem(start or scheduling_start(now), lock=True)
         run = _locked_run(run)
-        _refuse_unless_done(run, _("Only a finished optimisation can be applied; this one is %(status)s."))
+        _refuse_unless_done(run, _("Only a finished optimisation can be applied; this one is %(status)s."), "apply")
         if run.finished_at is None or run.finished_at < now - PROPOSAL_VALID_FOR or start is None:
             raise ValidationError(_("This proposal is more than an hour old; its times have passed. Run the "
                                     "optimisation again."))
@@ -322,7 +322,7 @@ def apply_optimisation(*, actor, run) -> OptimisationRun:
         if not figures(proposed, work).key < figures(current, work).key:
             raise ValidationError(_("The proposal is not better than the current plan; nothing was changed."))
         _write_placements(work, proposed, actor=actor, run=run)
-        _decide(run, actor, RS.APPLIED)
+        _decide(run, actor, "apply")
     return run
 
 
@@ -357,11 +357,12 @@ def _write_placements(work, schedule, *, actor, run):
 
 
 def discard_optimisation(*, actor, run) -> OptimisationRun:
-    _require(actor)
+    require(actor, PERMISSION)
     with transaction.atomic():
         run = _locked_run(run)
-        _refuse_unless_done(run, _("Only a finished optimisation can be discarded; this one is %(status)s."))
-        _decide(run, actor, RS.DISCARDED)
+        _refuse_unless_done(run, _("Only a finished optimisation can be discarded; this one is %(status)s."),
+                            "discard")
+        _decide(run, actor, "discard")
     return run
 
 
@@ -370,8 +371,8 @@ def discard_optimisation(*, actor, run) -> OptimisationRun:
 def claim_run(run_id):
     """queued → running in one conditional UPDATE; the run, or None when another delivery has it or it is
     no longer queued."""
-    claimed = OptimisationRun.objects.filter(pk=run_id, status=RS.QUEUED).update(
-        status=RS.RUNNING, started_at=timezone.now(), progress_percent=0)
+    claimed = take_in_update(OptimisationRun.objects.filter(pk=run_id), "start", started_at=timezone.now(),
+                             progress_percent=0)
     return OptimisationRun.objects.get(pk=run_id) if claimed else None
 
 
@@ -426,8 +427,8 @@ def _error_text(exc):
 
 
 def _fail(run_id, message):
-    OptimisationRun.objects.filter(pk=run_id, status=RS.RUNNING).update(
-        status=RS.FAILED, error=message[:ERROR_MAX_CHARS], finished_at=timezone.now())
+    take_in_update(OptimisationRun.objects.filter(pk=run_id, status=RS.RUNNING), "fail",
+                   error=message[:ERROR_MAX_CHARS], finished_at=timezone.now())
 
 
 def run_optimisation(run_id):
@@ -442,8 +443,8 @@ def run_optimisation(run_id):
         logger.exception("Optimisation run %s failed", run_id)
         _fail(run_id, _error_text(exc))
     else:
-        OptimisationRun.objects.filter(pk=run_id, status=RS.RUNNING).update(
-            status=RS.DONE, progress_percent=100, finished_at=timezone.now(), **result)
+        take_in_update(OptimisationRun.objects.filter(pk=run_id), "finish", progress_percent=100,
+                       finished_at=timezone.now(), **result)
     return OptimisationRun.objects.get(pk=run_id)
 
 
@@ -521,13 +522,17 @@ def fail_stuck_runs(now=None) -> int:
     stopped) and those queued past QUEUED_GIVE_UP; how many."""
     now = now or timezone.now()
     failed = 0
-    for run in OptimisationRun.objects.filter(status=RS.RUNNING).only("pk", "started_at", "time_limit_seconds"):
+    # The status is loaded too: the run's state machine reads it when the row is built.
+    running = OptimisationRun.objects.filter(status=RS.RUNNING).only("pk", "status", "started_at", "time_limit_seconds")
+    for run in running:
         if run.started_at is None or run.started_at + timedelta(seconds=run.time_limit_seconds) + STUCK_AFTER < now:
-            failed += OptimisationRun.objects.filter(pk=run.pk, status=RS.RUNNING, started_at=run.started_at).update(
-                status=RS.FAILED, finished_at=now,
+            failed += take_in_update(
+                OptimisationRun.objects.filter(pk=run.pk, status=RS.RUNNING, started_at=run.started_at), "fail",
+                finished_at=now,
                 error=_("The optimisation did not finish within its time limit (its worker stopped); run it again."))
-    failed += OptimisationRun.objects.filter(status=RS.QUEUED, created_at__lt=now - QUEUED_GIVE_UP).update(
-        status=RS.FAILED, finished_at=now,
+    failed += take_in_update(
+        OptimisationRun.objects.filter(status=RS.QUEUED, created_at__lt=now - QUEUED_GIVE_UP), "fail",
+        finished_at=now,
         error=_("No worker started the optimisation within %(minutes)s minutes; run it again.")
         % {"minutes": int(QUEUED_GIVE_UP.total_seconds() // 60)})
     return failed

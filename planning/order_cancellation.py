@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from config.transitions import take_in_update
 from systemtext.text import Text
 
 from .models import WorkOrder, WorkOrderOperation, WorkOrderStatus
@@ -53,7 +54,6 @@ def cancel_order_work(*, actor, order):
         work_order.save()
         work_order.events.record(action="cancelled", actor=actor, from_status=from_status,
                                  to_status=WO.CANCELLED, note=note)
-    WorkOrderOperation.objects.filter(work_order__in=work_orders).exclude(status=WO.CANCELLED).update(
-        status=WO.CANCELLED)
+    take_in_update(WorkOrderOperation.objects.filter(work_order__in=work_orders), "cancel")
     schedule_open_work()  # the freed capacity goes to the other orders' planned work
     return work_orders

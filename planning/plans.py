@@ -39,16 +39,20 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
 
+from accounts.permissions import require
+from config.transitions import take_in_update
 from inventory.bom_structure import BomCycleError
 from inventory.models import Item
 from inventory.requirements import material_ready_date
 from inventory.selectors import explosion
+from numbering import series
+from numbering.services import next_number
 from orders.models import Order, OrderStatus, Priority
 from orders.quantities import format_number
 from orders.services import transition_order
@@ -58,7 +62,6 @@ from .models import (
     Routing,
     WorkCenter,
     WorkOrder,
-    WorkOrderNumberSequence,
     WorkOrderOperation,
     WorkOrderStatus,
 )
@@ -92,29 +95,6 @@ class PlanResult:
     @property
     def late_minutes(self):
         return next((late.late_minutes for late in self.late_orders if late.order.pk == self.order.pk), 0)
-
-
-def _require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
-
-
-def next_work_order_number(on=None):
-    """WO-2026-00001: a per-year counter incremented in one UPDATE … RETURNING, which locks the row until
-    the planning transaction ends, so concurrent planners never get the same number."""
-    year = (on or timezone.localdate()).year
-    table = connection.ops.quote_name(WorkOrderNumberSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])
-        row = cursor.fetchone()
-    if row is None:  # the year's first work order: create its counter (a racing planner may win; retry then)
-        try:
-            with transaction.atomic():
-                WorkOrderNumberSequence.objects.create(year=year, last=1)
-            return f"WO-{year}-00001"
-        except IntegrityError:
-            return next_work_order_number(on)
-    return f"WO-{year}-{row[0]:05d}"
 
 
 def due_instant(order, line=None):
@@ -258,7 +238,7 @@ def build_work_order(draft, *, order, number, earliest_start, actor, pk=None):
 
 
 def _create(draft, *, order, actor, earliest_start):
-    work_order, operations = build_work_order(draft, order=order, number=next_work_order_number(),
+    work_order, operations = build_work_order(draft, order=order, number=next_number(series.WORK_ORDER),
                                               earliest_start=earliest_start, actor=actor)
     work_order.save(force_insert=True)
     WorkOrderOperation.objects.bulk_create(operations)  # their work_order_id is taken from the saved row
@@ -294,14 +274,14 @@ def _cancel_planned(order, actor, keep_lines):
     for work_order in replaced_work_orders(order, keep_lines):
         work_order.cancel()
         work_order.save()
-        work_order.operations.update(status=WO.CANCELLED)
+        take_in_update(work_order.operations.all(), "cancel")
         work_order.events.record(action="replanned", actor=actor, from_status=WO.PLANNED,
                                  to_status=WO.CANCELLED)
 
 
 def plan_order(*, actor, order, now=None) -> PlanResult:
     """Make the order's work orders and schedule all open work (see the module docstring)."""
-    _require(actor, "orders.plan_order")
+    require(actor, "orders.plan_order")
     now = now or timezone.now()
     with transaction.atomic():
         # Work centers first, then the order: the lock order of every change of the schedule (adjustments,
@@ -619,7 +599,7 @@ def schedule_open_work(*, now=None) -> ScheduledWork:
 
 def release_plan(*, actor, order) -> Order:
     """Release the order's planned work orders (and their operations) and move the order to planned."""
-    _require(actor, "orders.plan_order")
+    require(actor, "orders.plan_order")
     with transaction.atomic():
         lock_scheduling()  # released operations stay put in later reschedules: no reschedule may run meanwhile
         order = Order.objects.select_for_update().get(pk=order.pk)
@@ -635,5 +615,5 @@ def release_plan(*, actor, order) -> Order:
             work_order.save()
             work_order.events.record(action="release", actor=actor, from_status=WO.PLANNED,
                                      to_status=WO.RELEASED)
-        WorkOrderOperation.objects.filter(work_order__in=work_orders, status=WO.PLANNED).update(status=WO.RELEASED)
+        take_in_update(WorkOrderOperation.objects.filter(work_order__in=work_orders), "release")
         return transition_order(actor=actor, order=order, action="release_plan", expected_status=OrderStatus.APPROVED)

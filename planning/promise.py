@@ -40,10 +40,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from numbering import series
+from numbering.services import peek
 from orders.models import Order, OrderLine, OrderStatus, Priority
 
 from . import plans
-from .models import WorkOrderNumberSequence
 from .plan_selectors import duration_text
 from .scheduling.engine import schedule
 from .scheduling.model import SchedulingInputError
@@ -118,9 +119,7 @@ def finish_day(instant):
 
 def _preview_numbers(count):
     """The next `count` work order numbers, read without taking them (plan_order takes them)."""
-    year = timezone.localdate().year
-    last = WorkOrderNumberSequence.objects.filter(year=year).values_list("last", flat=True).first() or 0
-    return [f"WO-{year}-{last + k:05d}" for k in range(1, count + 1)]
+    return peek(series.WORK_ORDER, count)
 
 
 class _Proposal:

@@ -10,11 +10,12 @@ orders code never imports planning).
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import require
 from orders.forms import OrderForm, OrderLineFormSet
 from orders.models import OrderStatus, Product
 from orders.rules import parse_decimal
@@ -23,11 +24,6 @@ from orders.selectors import orders_visible_to
 from .promise import promise_for_order, promise_options
 
 MAX_LINES = 200
-
-
-def _require_any(user, *perms):
-    if not user.has_perm("orders.view_order") or not any(user.has_perm(perm) for perm in perms):
-        raise PermissionDenied
 
 
 def _typed_lines(data):
@@ -86,7 +82,8 @@ def _requested_date(data):
 @login_required
 @require_POST
 def entry_promise(request):
-    _require_any(request.user, "orders.add_order", "orders.review_order")
+    require(request.user, "orders.view_order")
+    require(request.user, "orders.add_order", "orders.review_order", any_of=True)
     lines, message = _typed_lines(request.POST)
     context = {"message": message, "is_rush": request.POST.get("priority") == "rush"}
     if lines is not None:
@@ -99,7 +96,8 @@ def entry_promise(request):
 @login_required
 @require_GET
 def order_promise(request, pk):
-    _require_any(request.user, "orders.review_order", "orders.plan_order")
+    require(request.user, "orders.view_order")
+    require(request.user, "orders.review_order", "orders.plan_order", any_of=True)
     order = get_object_or_404(orders_visible_to(request.user).select_related("customer"), pk=pk)
     compact = request.GET.get("compact") == "1"  # one cell of the review queue or the plan list
     if order.status not in (OrderStatus.SUBMITTED, OrderStatus.APPROVED):

@@ -2,7 +2,7 @@
 
 One function per user-visible action, each in one transaction, checking the actor's permission and
 the input; bad input raises ValidationError with messages a planner can act on and writes nothing.
-Changes are written to Django's admin log (who, when, what). Work centers are deactivated, never
+Changes are written to the change log (audit) with old and new values. Work centers are deactivated, never
 deleted; a changed routing is a new version (earlier versions are kept).
 
 The rules (`calendar_errors`, `shift_messages`, `exception_errors`, `work_center_errors`,
@@ -10,23 +10,23 @@ The rules (`calendar_errors`, `shift_messages`, `exception_errors`, `work_center
 See planning.models for the conventions (minutes, overnight shifts, what "working time" means).
 """
 
-import json
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 
-from django.contrib.admin.models import CHANGE, LogEntry
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
+from audit.changes import record_change, record_new_version, snapshot
 from inventory.models import Item
-from orders.masterdata_services import log_master_data, validate_code, validate_money
+from orders.masterdata_services import validate_code, validate_money
 from orders.models import Unit
 from systemtext.text import Text
 
@@ -55,11 +55,6 @@ WORK_CENTER_FIELDS = ("code", "name", "parallel_units", "efficiency_percent", "c
                       "currency", "is_active", "down_until")
 
 
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
-
-
 def _raise_if(errors):
     if errors:
         raise ValidationError(errors)
@@ -67,13 +62,6 @@ def _raise_if(errors):
 
 def _decimals(value):
     return max(0, -value.as_tuple().exponent) if value.is_finite() else 0
-
-
-def _log_calendar_change(*, actor, calendar, part):
-    """Admin log entry "Changed shifts." / "Changed exceptions." for a calendar (`part` is English: the
-    admin log keeps field names in the default language)."""
-    LogEntry.objects.log_actions(user_id=actor.pk, queryset=[calendar], action_flag=CHANGE,
-                                 change_message=json.dumps([{"changed": {"fields": [part]}}]))
 
 
 def _hm(value: time):
@@ -167,7 +155,7 @@ def create_calendar(*, actor, name, time_zone=None, note="", shifts=()) -> WorkC
             calendar.save()
             CalendarShift.objects.bulk_create([CalendarShift(calendar=calendar, weekday=s.weekday, start=s.start,
                                                              end=s.end) for s in shifts])
-            log_master_data(actor=actor, objects=[calendar], added=True)
+            record_change(calendar, actor=actor, children=("shifts",))
     except IntegrityError:
         raise ValidationError({"name": [_("A calendar named %(name)s already exists.") % {"name": calendar.name}]}
                               ) from None
@@ -178,13 +166,14 @@ def update_calendar(*, actor, calendar: WorkCalendar, name, time_zone, note="") 
     require(actor, "planning.change_workcalendar")
     with transaction.atomic():
         current = WorkCalendar.objects.select_for_update().get(pk=calendar.pk)
+        logged = snapshot(current)
         before = {"name": current.name, "time_zone": current.time_zone, "note": current.note}
         current.name, current.time_zone, current.note = name, time_zone, (note or "").strip()
         _raise_if(calendar_errors(current))
         changed = [field for field, value in before.items() if getattr(current, field) != value]
         if changed:
             current.save()
-            log_master_data(actor=actor, objects=[current], fields=changed)
+            record_change(current, actor=actor, before=logged)
     return current
 
 
@@ -208,11 +197,12 @@ def set_calendar_shifts(*, actor, calendar: WorkCalendar, shifts) -> WorkCalenda
         before = [(s.weekday, s.start, s.end) for s in current.shifts.order_by("weekday", "start")]
         if before == [(s.weekday, s.start, s.end) for s in shifts]:
             return current
+        logged = snapshot(current, children=("shifts",))
         current.shifts.all().delete()
         CalendarShift.objects.bulk_create([CalendarShift(calendar=current, weekday=s.weekday, start=s.start,
                                                          end=s.end) for s in shifts])
         current.save(update_fields=["updated_at"])
-        _log_calendar_change(actor=actor, calendar=current, part="shifts")
+        record_change(current, actor=actor, before=logged, children=("shifts",))
     return current
 
 
@@ -257,9 +247,10 @@ def add_calendar_exception(*, actor, calendar: WorkCalendar, date: date, kind, s
         exception = CalendarException(calendar=current, date=date, kind=kind, start=start, end=end,
                                       note=(note or "").strip())
         _raise_if(exception_errors(exception))
+        logged = snapshot(current, children=("exceptions",))
         exception.save()
         current.save(update_fields=["updated_at"])
-        _log_calendar_change(actor=actor, calendar=current, part="exceptions")
+        record_change(current, actor=actor, before=logged, children=("exceptions",))
     return exception
 
 
@@ -267,9 +258,10 @@ def remove_calendar_exception(*, actor, exception: CalendarException):
     require(actor, "planning.change_workcalendar")
     with transaction.atomic():
         current = WorkCalendar.objects.select_for_update().get(pk=exception.calendar_id)
+        logged = snapshot(current, children=("exceptions",))
         CalendarException.objects.filter(pk=exception.pk, calendar=current).delete()
         current.save(update_fields=["updated_at"])
-        _log_calendar_change(actor=actor, calendar=current, part="exceptions")
+        record_change(current, actor=actor, before=logged, children=("exceptions",))
 
 
 # --- work centers ------------------------------------------------------------------------------
@@ -357,7 +349,7 @@ def create_work_center(*, actor, **fields) -> WorkCenter:
             _lock_calendar(center)
             _raise_if(work_center_errors(center))
             center.save()
-            log_master_data(actor=actor, objects=[center], added=True)
+            record_change(center, actor=actor)
     except IntegrityError:
         raise ValidationError({"code": [_("A work center with code %(code)s already exists.")
                                         % {"code": center.code}]}) from None
@@ -372,6 +364,7 @@ def update_work_center(*, actor, center: WorkCenter, **fields) -> WorkCenter:
         raise TypeError(f"work center fields that cannot be updated: {sorted(unknown)}")
     with transaction.atomic():
         current = WorkCenter.objects.select_for_update().select_related("calendar").get(pk=center.pk)
+        logged = snapshot(current)
         before = {name: getattr(current, name) for name in WORK_CENTER_FIELDS}
         for name, value in fields.items():
             setattr(current, name, value)
@@ -383,7 +376,7 @@ def update_work_center(*, actor, center: WorkCenter, **fields) -> WorkCenter:
         changed = [name for name in WORK_CENTER_FIELDS if getattr(current, name) != before[name]]
         if changed:
             current.save()
-            log_master_data(actor=actor, objects=[current], fields=changed)
+            record_change(current, actor=actor, before=logged)
     return current
 
 
@@ -499,19 +492,19 @@ def write_routing_version(*, actor, item, operations, valid_from=None, note=""):
     """A new active routing version of `item` (checked by the caller, in its transaction)."""
     last = Routing.objects.filter(item=item).aggregate(last=Max("version"))["last"] or 0
     # The maximum batch size is set apart from the operations (set_routing_batch_size): a new version keeps it.
-    batch_size = Routing.objects.filter(item=item, is_active=True).values_list("max_batch_size", flat=True).first()
+    previous = Routing.objects.filter(item=item, is_active=True).first()
     Routing.objects.filter(item=item, is_active=True).update(is_active=False)
     routing = Routing.objects.create(item=item, version=last + 1, is_active=True,
                                      valid_from=valid_from or timezone.localdate(),
                                      note=note if isinstance(note, Text) else (note or "").strip(),
-                                     max_batch_size=batch_size, created_by=actor)
+                                     max_batch_size=previous and previous.max_batch_size, created_by=actor)
     RoutingOperation.objects.bulk_create([
         RoutingOperation(routing=routing, sequence=op.sequence, work_center=op.work_center,
                          alternative_work_center=op.alternative_work_center, setup_minutes=op.setup_minutes,
                          run_minutes_per_unit=op.run_minutes_per_unit, min_wait_minutes=op.min_wait_minutes,
                          description=(op.description or "").strip())
         for op in sorted(operations, key=lambda o: o.sequence)])
-    log_master_data(actor=actor, objects=[routing], added=True)
+    record_new_version(routing, actor=actor, previous=previous, children=("operations",))
     return routing
 
 
@@ -565,9 +558,10 @@ def set_routing_batch_size(*, actor, item: Item, max_batch_size) -> Routing:
         if routing is None:
             raise ValidationError(_("%(code)s has no active routing: save its operations first.") % {"code": item.code})
         if routing.max_batch_size != max_batch_size:
+            logged = snapshot(routing)
             routing.max_batch_size = max_batch_size
             routing.save(update_fields=["max_batch_size"])
-            log_master_data(actor=actor, objects=[routing], fields=["max_batch_size"])
+            record_change(routing, actor=actor, before=logged)
     return routing
 
 
@@ -590,10 +584,11 @@ def activate_routing(*, actor, routing: Routing) -> Routing:
         if messages:
             raise ValidationError(messages)
         if not current.is_active:
+            logged = snapshot(current)
             Routing.objects.filter(item_id=current.item_id, is_active=True).update(is_active=False)
             current.is_active = True
             current.save(update_fields=["is_active"])
-            log_master_data(actor=actor, objects=[current], fields=["is_active"])
+            record_change(current, actor=actor, before=logged)
     return current
 
 
@@ -604,5 +599,6 @@ def deactivate_routing(*, actor, item: Item):
         current = list(Routing.objects.select_for_update().filter(item=item, is_active=True))
         Routing.objects.filter(pk__in=[r.pk for r in current]).update(is_active=False)
         for routing in current:
+            logged = snapshot(routing)
             routing.is_active = False
-        log_master_data(actor=actor, objects=current, fields=["is_active"])
+            record_change(routing, actor=actor, before=logged)

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.history import history, history_of
 from imports.views import import_page, upload_size_limited
 from orders.services import OrderActionRefused
 from record_pages.views import ACTIVE_ACTIONS, add_service_errors, paginate, save_form, toggle_active
@@ -49,7 +50,8 @@ def work_center_list(request):
 
 def _work_center_page(request, form, center=None, can_change=True):
     return render(request, "planning/work_center_form.html",
-                  {"form": form, "center": center, "can_change": can_change, "now": timezone.now()})
+                  {"form": form, "center": center, "can_change": can_change, "now": timezone.now(),
+                   "history": history_of(center) if center else None})
 
 
 @login_required
@@ -238,9 +240,10 @@ def routing_edit(request, item_pk):
     shown = None
     if request.GET.get("version", "").isdigit():
         shown = selectors.routing_version(item, int(request.GET["version"]))
+    versions = selectors.routing_versions(item)
     return render(request, "planning/routing_edit.html", {
         "item": item, "active": active, "header": header, "formset": formset, "can_change": can_change,
-        "versions": selectors.routing_versions(item), "shown": shown,
+        "versions": versions, "shown": shown, "history": history(Routing, [v.pk for v in versions]),
         "work_centers": selectors.work_center_options() if can_change else [],
     })
 

@@ -26,8 +26,8 @@ then operation), so they never wait for each other in a circle.
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -35,7 +35,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
+from config.transitions import take
+from numbering import series
+from numbering.services import next_number
 from orders.models import Order
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrderOperation, WorkOrderStatus
 from planning.plans import lock_scheduling, schedule_open_work
@@ -43,7 +47,6 @@ from systemtext.text import Text, stored_fields
 
 from .models import (
     OPEN_EXCEPTION_STATUSES,
-    ExceptionNumberSequence,
     ExceptionPhoto,
     ExceptionReport,
     ExceptionSeverity,
@@ -70,27 +73,6 @@ ALERT_SUBJECTS = {
 ALERT_BODY = gettext_noop("Reported by %(reporter)s: %(description)s — affected orders: %(orders)s")
 
 
-def _require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
-
-
-def next_exception_number(on=None):
-    """EX-2026-00001: a per-year counter incremented in one UPDATE … RETURNING, which locks the row until
-    the reporting transaction ends, so two reports made at the same moment never share a number."""
-    year = (on or timezone.localdate()).year
-    table = connection.ops.quote_name(ExceptionNumberSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])
-        row = cursor.fetchone()
-    if row is None:  # the year's first report: create its counter (a racing reporter may win; retry then)
-        try:
-            with transaction.atomic():
-                ExceptionNumberSequence.objects.create(year=year, last=1)
-            return f"EX-{year}-00001"
-        except IntegrityError:
-            return next_exception_number(on)
-    return f"EX-{year}-{row[0]:05d}"
 
 
 def _center_of(operation):
@@ -194,7 +176,7 @@ def _alert(report, orders):
 def report_exception(*, actor, type, work_center=None, description, severity=ExceptionSeverity.MEDIUM,
                      operation=None, down_until=None, photos=(), now=None) -> ExceptionReport:
     """Record a process exception (see the module docstring for everything it does)."""
-    _require(actor, REPORT)
+    require(actor, REPORT)
     now = now or timezone.now()
     description = (description or "").strip()
     photos = list(photos)
@@ -215,7 +197,7 @@ def report_exception(*, actor, type, work_center=None, description, severity=Exc
             window_end = down_until or now + WINDOW_WITHOUT_DOWNTIME
             affected += [op for op in _operations_in_window(work_center, now, window_end) if op not in affected]
         report = ExceptionReport.objects.create(
-            number=next_exception_number(), type=type, severity=severity, work_center=work_center,
+            number=next_number(series.EXCEPTION_REPORT), type=type, severity=severity, work_center=work_center,
             operation=operation, description=description, down_until=down_until if breakdown else None,
             reported_by=actor, reported_at=now)
         report.affected_operations.set(affected)
@@ -242,8 +224,7 @@ def _store_photos(report, checked, *, actor, now):
 
 def add_exception_photos(*, actor, report, photos, expected_status=None, now=None):
     """Attach more photos to a report that is not resolved yet."""
-    if not (actor.has_perm(REPORT) or actor.has_perm(HANDLE)):
-        raise PermissionDenied(_("Your role may not do this."))
+    require(actor, REPORT, HANDLE, any_of=True)
     now = now or timezone.now()
     photos = list(photos)
     if not photos:
@@ -275,14 +256,14 @@ def _locked(report, expected_status):
 
 def acknowledge_exception(*, actor, report, note="", expected_status=None, now=None) -> ExceptionReport:
     """The supervisor or planner has seen the report and is on it."""
-    _require(actor, HANDLE)
+    require(actor, HANDLE)
     now = now or timezone.now()
     with transaction.atomic():
         current = _locked(report, expected_status)
-        if current.status != ExceptionStatus.OPEN:
-            raise ValidationError(_("%(number)s is %(status)s; only an open report is acknowledged.")
-                                  % {"number": current.number, "status": current.get_status_display().lower()})
-        current.status, current.acknowledged_by, current.acknowledged_at = ExceptionStatus.ACKNOWLEDGED, actor, now
+        take(current.acknowledge, actor=actor,
+                        refused=_("%(number)s is %(status)s; only an open report is acknowledged.")
+                        % {"number": current.number, "status": current.get_status_display().lower()})
+        current.acknowledged_by, current.acknowledged_at = actor, now
         current.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
         current.events.record(action="acknowledged", actor=actor, from_status=ExceptionStatus.OPEN,
                               to_status=current.status, note=(note or "").strip(), created_at=now)
@@ -319,17 +300,17 @@ def _clear_orders_at_risk(report, orders, *, actor, now):
 
 def resolve_exception(*, actor, report, action_taken, expected_status=None, now=None) -> ExceptionReport:
     """Close a report with the action taken (required)."""
-    _require(actor, HANDLE)
+    require(actor, HANDLE)
     now = now or timezone.now()
     action_taken = (action_taken or "").strip()
     if not action_taken:
         raise ValidationError(_("Describe the action taken to resolve the problem."))
     with transaction.atomic():
         current = _locked(report, expected_status)
-        if not current.is_open:
-            raise ValidationError(_("%(number)s is already resolved.") % {"number": current.number})
         from_status = current.status
-        current.status, current.action_taken = ExceptionStatus.RESOLVED, action_taken
+        current.action_taken = action_taken  # the transition's condition
+        take(current.resolve, actor=actor,
+                        refused=_("%(number)s is already resolved.") % {"number": current.number})
         current.resolved_by, current.resolved_at = actor, now
         current.save(update_fields=["status", "action_taken", "resolved_by", "resolved_at"])
         current.events.record(action="resolved", actor=actor, from_status=from_status, to_status=current.status,

@@ -5,12 +5,13 @@ as static files)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import require
 from record_pages.views import add_service_errors, paginate
 
 from . import exception_reports, selectors
@@ -140,8 +141,7 @@ def exception_add_photos(request, pk):
 @login_required
 @require_GET
 def exception_photo(request, pk, photo_pk):
-    if not request.user.has_perm(VIEW):
-        raise PermissionDenied(_("Your role may not do this."))
+    require(request.user, VIEW)
     photo = selectors.exception_photo(request.user, pk, photo_pk)
     try:
         handle = photo.file.open("rb")

@@ -10,6 +10,7 @@ deleted, a report is closed by resolving it.
 import uuid
 from pathlib import PurePosixPath
 
+import django_fsm as fsm
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -96,17 +97,15 @@ class ExceptionStatus(models.TextChoices):
 OPEN_EXCEPTION_STATUSES = [ExceptionStatus.OPEN, ExceptionStatus.ACKNOWLEDGED]
 
 
-class ExceptionNumberSequence(models.Model):
-    """The last exception report number used per year; incremented in one UPDATE … RETURNING."""
-
-    year = models.PositiveIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.year}: {self.last}"
+HANDLE_PERMISSION = "production.handle_exceptionreport"
 
 
-class ExceptionReport(models.Model):
+def _action_taken_recorded(report):
+    """A report is resolved with the action taken written down (also a database constraint)."""
+    return bool((report.action_taken or "").strip())
+
+
+class ExceptionReport(fsm.ConcurrentTransitionMixin, models.Model):
     """A problem on the shop floor, reported by an operator or supervisor. The affected operations and
     orders are found by the system when it is reported and kept, so the report still says what it hit
     after the plan has moved on."""
@@ -115,8 +114,8 @@ class ExceptionReport(models.Model):
     type = models.CharField(_("type"), max_length=20, choices=ExceptionType.choices)
     severity = models.CharField(_("severity"), max_length=10, choices=ExceptionSeverity.choices,
                                 default=ExceptionSeverity.MEDIUM)
-    status = models.CharField(_("status"), max_length=20, choices=ExceptionStatus.choices,
-                              default=ExceptionStatus.OPEN, db_index=True)
+    status = fsm.FSMField(_("status"), max_length=20, choices=ExceptionStatus.choices,
+                          default=ExceptionStatus.OPEN, db_index=True, protected=True)
     work_center = models.ForeignKey(WorkCenter, verbose_name=_("work center"), on_delete=models.PROTECT,
                                     related_name="exception_reports")
     operation = models.ForeignKey(WorkOrderOperation, verbose_name=_("operation"), null=True, blank=True,
@@ -160,6 +159,18 @@ class ExceptionReport(models.Model):
     @property
     def is_open(self):
         return self.status in OPEN_EXCEPTION_STATUSES
+
+    # --- the state machine: open → acknowledged → resolved (or open → resolved), by production, planners and
+    # managers; production.exception_reports does the work, takes the transition and writes the event.
+    @fsm.transition(status, source=ExceptionStatus.OPEN, target=ExceptionStatus.ACKNOWLEDGED,
+                    permission=HANDLE_PERMISSION)
+    def acknowledge(self):
+        pass
+
+    @fsm.transition(status, source=OPEN_EXCEPTION_STATUSES, target=ExceptionStatus.RESOLVED,
+                    permission=HANDLE_PERMISSION, conditions=[_action_taken_recorded])
+    def resolve(self):
+        pass
 
 
 class ExceptionAction(models.TextChoices):

@@ -28,15 +28,17 @@ these never wait for each other in a circle.
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
+from config.transitions import take
 from orders.models import Order, OrderStatus, Unit
 from orders.services import transition_order
-from planning.models import WorkOrder, WorkOrderOperation, WorkOrderStatus
+from planning.models import OPEN_WORK_ORDER_STATUSES, WorkOrder, WorkOrderOperation, WorkOrderStatus
 from systemtext.text import Text
 
 from .models import OperationAction, OperationLog, ScrapReason
@@ -56,11 +58,6 @@ def operation_state(operation):
     """What a tablet saw of an operation, sent back with each action: status, paused, good, scrap."""
     good, scrap = (Decimal(value).quantize(QUANTUM) for value in (operation.good_quantity, operation.scrap_quantity))
     return f"{operation.status}:{int(operation.paused)}:{good}:{scrap}"
-
-
-def _require(actor):
-    if not actor.has_perm(PRODUCE):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _label(operation):
@@ -143,7 +140,7 @@ def _check_precedence(operation):
 
 def start_operation(*, actor, operation, expected_state=None, note="", now=None):
     """Start a released operation (see the module docstring for what else moves)."""
-    _require(actor)
+    require(actor, PRODUCE)
     now = now or timezone.now()
     with transaction.atomic():
         current, order = _locked(operation, expected_state)
@@ -157,7 +154,9 @@ def start_operation(*, actor, operation, expected_state=None, note="", now=None)
         _check_order(order, starting=True)
         work_order = WorkOrder.objects.select_for_update().get(pk=current.work_order_id)
         from_status = current.status
-        current.status, current.paused = WO.IN_PROGRESS, False
+        take(current.start, actor=actor, refused=_("%(operation)s is already %(status)s.")
+             % {"operation": _label(current).capitalize(), "status": _status_text(current)})
+        current.paused = False
         current.started_at = current.started_at or now
         current.save(update_fields=["status", "paused", "started_at"])
         if work_order.status == WO.RELEASED:
@@ -179,7 +178,7 @@ def start_operation(*, actor, operation, expected_state=None, note="", now=None)
 # --- pause and resume ------------------------------------------------------------------------------
 
 def _set_paused(*, actor, operation, paused, expected_state, note, now):
-    _require(actor)
+    require(actor, PRODUCE)
     now = now or timezone.now()
     with transaction.atomic():
         current, order = _locked(operation, expected_state)
@@ -274,7 +273,7 @@ def _number(value):
 def report_quantities(*, actor, operation, good=Decimal("0"), scrap=Decimal("0"), scrap_reason="", note="",
                       expected_state=None, now=None):
     """Add good and scrap quantities to an operation in progress (paused or not)."""
-    _require(actor)
+    require(actor, PRODUCE)
     now = now or timezone.now()
     note = (note or "").strip()
     with transaction.atomic():
@@ -295,7 +294,7 @@ def report_quantities(*, actor, operation, good=Decimal("0"), scrap=Decimal("0")
 def complete_operation(*, actor, operation, expected_state=None, note="", now=None):
     """Finish an operation in progress on which something was reported; see the module docstring for the
     work order's and the order's moves."""
-    _require(actor)
+    require(actor, PRODUCE)
     now = now or timezone.now()
     with transaction.atomic():
         current, order = _locked(operation, expected_state)
@@ -308,7 +307,9 @@ def complete_operation(*, actor, operation, expected_state=None, note="", now=No
         _check_order(order)
         work_order = WorkOrder.objects.select_for_update().get(pk=current.work_order_id)
         from_status = current.status
-        current.status, current.paused, current.finished_at = WO.DONE, False, now
+        take(current.finish, actor=actor, refused=_("%(operation)s is %(status)s, not in progress.")
+             % {"operation": _label(current).capitalize(), "status": _status_text(current)})
+        current.paused, current.finished_at = False, now
         current.save(update_fields=["status", "paused", "finished_at"])
         _log(current, actor=actor, action=OperationAction.COMPLETE, from_status=from_status, now=now,
              note=(note or "").strip())
@@ -323,6 +324,16 @@ def complete_operation(*, actor, operation, expected_state=None, note="", now=No
                                                sequence=current.sequence))
             _finish_order_when_all_done(order, actor=actor)
     return current
+
+
+def unfinished_work(order):
+    """Production's condition of the order's finish_production (orders.stage_hooks, Hook.TRANSITION_CHECK):
+    no work order of the order is still planned, released or in progress."""
+    numbers = list(WorkOrder.objects.filter(order=order, status__in=OPEN_WORK_ORDER_STATUSES)
+                   .order_by("number").values_list("number", flat=True))
+    if not numbers:
+        return []
+    return [_("Work orders not done yet: %(numbers)s.") % {"numbers": ", ".join(numbers)}]
 
 
 def _finish_order_when_all_done(order, *, actor):

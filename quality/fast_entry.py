@@ -20,8 +20,10 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
+
 from .models import Characteristic
-from .services import RECORD, require, sample_sizes, save_values
+from .services import RECORD, sample_sizes, save_values
 from .values import parse_attribute, parse_measured
 
 MAX_CSV_BYTES = 1024 * 1024

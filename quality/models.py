@@ -240,19 +240,6 @@ class SamplingStateEvent(AppendOnlyModel):
 
 # --- inspections ---------------------------------------------------------------------------------
 
-class NumberSequence(models.Model):
-    """Last number used per prefix (QI, NCR) and year; incremented under a row lock."""
-
-    prefix = models.CharField(max_length=8)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="quality_number_sequence_unique")]
-
-    def __str__(self):
-        return f"{self.prefix}-{self.year}: {self.last}"
-
 
 class InspectionStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("inspection status", "Open")
@@ -497,65 +484,9 @@ class InspectionAttachment(models.Model):
 
 # --- nonconformance ------------------------------------------------------------------------------
 
-class NonconformanceStatus(models.TextChoices):
-    OPEN = "open", pgettext_lazy("NCR status", "Open: disposition to decide")
-    AWAITING_APPROVAL = "awaiting_approval", _("Concession awaiting approval")
-    IN_REWORK = "in_rework", _("In rework")
-    CLOSED = "closed", pgettext_lazy("NCR status", "Closed")
-
-
-NCR = NonconformanceStatus
-
-
-class Disposition(models.TextChoices):
-    REWORK = "rework", _("Rework")
-    SCRAP = "scrap", _("Scrap")
-    CONCESSION = "concession", _("Concession (use as is)")
-    RETURN_TO_SUPPLIER = "return", _("Return to supplier")
-
-
-class Nonconformance(models.Model):
-    number = models.CharField(_("NCR number"), max_length=20, unique=True, editable=False)
-    inspection = models.OneToOneField(Inspection, verbose_name=_("inspection"), on_delete=models.PROTECT,
-                                      related_name="ncr")
-    order = models.ForeignKey(Order, verbose_name=_("order"), null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="nonconformances")
-    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT,
-                                related_name="nonconformances")
-    quantity = models.DecimalField(_("nonconforming quantity"), **QTY)
-    description = models.TextField(_("nonconformity"), blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=NonconformanceStatus.choices, default=NCR.OPEN,
-                              db_index=True)
-    disposition = models.CharField(_("disposition"), max_length=12, choices=Disposition.choices, blank=True)
-    disposition_note = models.TextField(_("disposition note"), blank=True)
-    scrap_quantity = models.DecimalField(_("scrapped quantity"), **QTY, null=True, blank=True)
-    rework_work_order = models.ForeignKey("planning.WorkOrder", verbose_name=_("rework work order"), null=True,
-                                          blank=True, on_delete=models.PROTECT, related_name="+")
-    # After scrapping, what the order line is still short of is made again by this work order.
-    replacement_work_order = models.ForeignKey("planning.WorkOrder", verbose_name=_("make-up work order"),
-                                               null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("decided by"))
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("approved by"))
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("nonconformance report")
-        verbose_name_plural = _("nonconformance reports")
-        permissions = [("decide_disposition", _("Can decide the disposition of nonconforming lots"))]
-        constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="ncr_quantity_positive"),
-            models.CheckConstraint(condition=Q(scrap_quantity__isnull=True) | Q(scrap_quantity__gt=0),
-                                   name="ncr_scrap_positive"),
-        ]
-
-    def __str__(self):
-        return self.number
+# The NCR and its state machine (quality.ncr_models), imported here because Django finds an app's models
+# in its models module; after Inspection and RecordEvent, which it builds on.
+from .ncr_models import NCR, Disposition, Nonconformance, NonconformanceStatus  # noqa: E402, F401
 
 
 class NonconformanceAction(models.TextChoices):

@@ -15,30 +15,31 @@ When the disposition is done and every line of the order has an accepted lot, th
 
 from decimal import Decimal
 
+import django_fsm as fsm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
+from config.transitions import take
 from orders.models import Order, OrderStatus, Unit
 from orders.services import OrderActionRefused, lock_order_of, transition_order
 from planning.extra_work import create_extra_work_order
 from systemtext.text import Text, joined, stored_fields
 
 from . import stock_links
-from .models import IS, NCR, Disposition, Inspection, InspectionSource, Nonconformance
+from .models import IS, NCR, Disposition, Inspection, Nonconformance
+from .ncr_models import DECIDE
 from .services import (
     APPROVE,
     is_resolved,
     release_order_if_inspected,
-    require,
 )
 from .values import plain
-
-DECIDE = "quality.decide_disposition"
 
 
 def _locked(ncr):
@@ -47,10 +48,19 @@ def _locked(ncr):
             .select_related("inspection", "inspection__order_line__product", "product", "order").get(pk=ncr.pk))
 
 
-def _refuse_unless(current, statuses):
-    if current.status not in statuses:
-        raise ValidationError(_("%(number)s is %(status)s; this cannot be done now.")
-                              % {"number": current.number, "status": current.get_status_display().lower()})
+def _take(current, transition, *, actor, unmet=None):
+    """Take the NCR's `transition` (declared on Nonconformance) as `actor`, refused with the NCR's status."""
+    take(getattr(current, transition), actor=actor, unmet=unmet,
+                    refused=_("%(number)s is %(status)s; this cannot be done now.")
+                    % {"number": current.number, "status": current.get_status_display().lower()})
+
+
+# The transition each disposition takes, and why it is refused when its condition is not met.
+DISPOSITION_TRANSITIONS = {Disposition.REWORK: "rework", Disposition.SCRAP: "scrap",
+                           Disposition.CONCESSION: "propose_concession",
+                           Disposition.RETURN_TO_SUPPLIER: "return_to_supplier"}
+UNMET = {Disposition.REWORK: gettext_lazy("Rework needs the customer order the lot was made for."),
+         Disposition.RETURN_TO_SUPPLIER: gettext_lazy("Only received goods can be returned to the supplier.")}
 
 
 def _check_scrap_quantity(current, quantity):
@@ -73,12 +83,8 @@ def decide_disposition(*, actor, ncr, disposition, note="", scrap_quantity: Deci
         raise ValidationError(_("Choose a disposition."))
     with transaction.atomic():
         current = _locked(ncr)
-        _refuse_unless(current, [NCR.OPEN])
-        inspection = current.inspection
-        if disposition == Disposition.RETURN_TO_SUPPLIER and inspection.source != InspectionSource.RECEIPT:
-            raise ValidationError(_("Only received goods can be returned to the supplier."))
-        if disposition == Disposition.REWORK and current.order_id is None:
-            raise ValidationError(_("Rework needs the customer order the lot was made for."))
+        before = current.status
+        _take(current, DISPOSITION_TRANSITIONS[disposition], actor=actor, unmet=UNMET.get(disposition))
         if disposition == Disposition.CONCESSION and not note:
             raise ValidationError(_("Explain why the lot can be used as it is."))
         if disposition == Disposition.SCRAP:
@@ -87,20 +93,17 @@ def decide_disposition(*, actor, ncr, disposition, note="", scrap_quantity: Deci
         current.decided_by, current.decided_at = actor, timezone.now()
         handler = {Disposition.REWORK: _rework, Disposition.SCRAP: _scrap, Disposition.CONCESSION: _propose_concession,
                    Disposition.RETURN_TO_SUPPLIER: _return}[disposition]
-        handler(current, actor=actor, note=note, scrap_quantity=scrap_quantity)
+        handler(current, actor=actor, note=note, scrap_quantity=scrap_quantity, before=before)
     return current
 
 
-def _move(current, *, to_status, action, actor, note=""):
-    before = current.status
-    current.status = to_status
-    if to_status == NCR.CLOSED:
-        current.closed_at = timezone.now()
+def _saved(current, *, before, action, actor, note=""):
+    """Save the NCR after its transition and write the event of the move from `before`."""
     current.save()
-    current.events.record(action=action, actor=actor, from_status=before, to_status=to_status, note=note)
+    current.events.record(action=action, actor=actor, from_status=before, to_status=current.status, note=note)
 
 
-def _rework(current, *, actor, note, **_kwargs):
+def _rework(current, *, actor, note, before, **_kwargs):
     order = Order.objects.select_for_update().get(pk=current.order_id)
     line = current.inspection.order_line
     reason = (Text(gettext_noop("%(ncr)s: rework — %(note)s"), ncr=current.number, note=note) if note
@@ -116,10 +119,10 @@ def _rework(current, *, actor, note, **_kwargs):
     event_note = Text(gettext_noop("Rework work order %(wo)s released."), wo=work_order.number)
     if problem:
         event_note = joined(event_note, Text(gettext_noop("It is not scheduled yet: %(problem)s"), problem=problem))
-    _move(current, to_status=NCR.IN_REWORK, action="rework", actor=actor, note=joined(event_note, note.strip()))
+    _saved(current, before=before, action="rework", actor=actor, note=joined(event_note, note.strip()))
 
 
-def _scrap(current, *, actor, note, scrap_quantity, **_kwargs):
+def _scrap(current, *, actor, note, scrap_quantity, before, **_kwargs):
     inspection = current.inspection
     current.scrap_quantity = scrap_quantity
     remaining = current.quantity - scrap_quantity
@@ -128,8 +131,8 @@ def _scrap(current, *, actor, note, scrap_quantity, **_kwargs):
     inspection.events.record(action="scrapped", actor=actor,
                  note=Text(gettext_noop("%(qty)s scrapped (%(ncr)s), %(rest)s accepted."), qty=scrap_quantity,
                            ncr=current.number, rest=remaining))
-    _move(current, to_status=NCR.CLOSED, action="scrap", actor=actor,
-          note=joined(Text(gettext_noop("%(qty)s scrapped."), qty=scrap_quantity), note.strip()))
+    _saved(current, before=before, action="scrap", actor=actor,
+           note=joined(Text(gettext_noop("%(qty)s scrapped."), qty=scrap_quantity), note.strip()))
     if current.order_id:
         shortfall = line_shortfall(inspection.order_line) if inspection.order_line_id else Decimal("0")
         if shortfall > 0:
@@ -204,8 +207,8 @@ def _flag_shortfall(current, order, shortfall, *, made_by, why):
     )
 
 
-def _propose_concession(current, *, actor, note, **_kwargs):
-    _move(current, to_status=NCR.AWAITING_APPROVAL, action="concession_proposed", actor=actor, note=note)
+def _propose_concession(current, *, actor, note, before, **_kwargs):
+    _saved(current, before=before, action="concession_proposed", actor=actor, note=note)
     create_alert(
         kind="quality_concession_approval",
         subject=gettext_noop("%(ncr)s: a concession (use as is) awaits your approval"),
@@ -219,10 +222,10 @@ def _propose_concession(current, *, actor, note, **_kwargs):
     )
 
 
-def _return(current, *, actor, note, **_kwargs):
-    _move(current, to_status=NCR.CLOSED, action="returned", actor=actor,
-          note=joined(Text(gettext_noop("To be returned to %(supplier)s."),
-                           supplier=current.inspection.supplier or "—"), note.strip()))
+def _return(current, *, actor, note, before, **_kwargs):
+    _saved(current, before=before, action="returned", actor=actor,
+           note=joined(Text(gettext_noop("To be returned to %(supplier)s."),
+                            supplier=current.inspection.supplier or "—"), note.strip()))
 
 
 def decide_concession(*, actor, ncr, approve: bool, note=""):
@@ -231,20 +234,20 @@ def decide_concession(*, actor, ncr, approve: bool, note=""):
     note = (note or "").strip()
     with transaction.atomic():
         current = _locked(ncr)
-        _refuse_unless(current, [NCR.AWAITING_APPROVAL])
+        before = current.status
+        _take(current, "approve_concession" if approve else "decline_concession", actor=actor)
         if current.decided_by_id == actor.pk:
             raise ValidationError(_("The person who proposed the concession cannot approve it too."))
         if not approve:
             if not note:
                 raise ValidationError(_("Give a reason for declining."))
-            current.disposition = ""
-            _move(current, to_status=NCR.OPEN, action="concession_declined", actor=actor, note=note)
+            _saved(current, before=before, action="concession_declined", actor=actor, note=note)
             return current
         current.approved_by, current.approved_at = actor, timezone.now()
         inspection = current.inspection
         inspection.accepted_quantity = current.quantity
         inspection.save(update_fields=["accepted_quantity", "updated_at"])
-        _move(current, to_status=NCR.CLOSED, action="concession_approved", actor=actor, note=note)
+        _saved(current, before=before, action="concession_approved", actor=actor, note=note)
         if inspection.inventory_lot_id:
             stock_links.release_lot(actor=actor, lot=inspection.inventory_lot, inspection=inspection)
         # The order event is the proposing inspector's (QC takes pass_qc); the note names the approver.
@@ -257,8 +260,9 @@ def decide_concession(*, actor, ncr, approve: bool, note=""):
 def close_reworked(*, actor, ncr, reinspection_numbers):
     """The rework is done (the order is back in awaiting_qc): the NCR closes, pointing to the re-inspection."""
     current = _locked(ncr)
-    if current.status != NCR.IN_REWORK:
+    if not fsm.can_proceed(current.close_reworked):  # closed already, or its rework is not done
         return current
-    _move(current, to_status=NCR.CLOSED, action="rework_done", actor=actor,
-          note=Text(gettext_noop("Re-inspection: %(numbers)s"), numbers=reinspection_numbers or "—"))
+    current.close_reworked()
+    _saved(current, before=NCR.IN_REWORK, action="rework_done", actor=actor,
+           note=Text(gettext_noop("Re-inspection: %(numbers)s"), numbers=reinspection_numbers or "—"))
     return current

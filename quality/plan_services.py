@@ -1,15 +1,18 @@
 """Inspection plans (master data): saving a changed plan writes a new active version of the
-product's plan; earlier versions are kept and can be made active again."""
+product's plan; earlier versions are kept and can be made active again. Each write is in the change
+log (audit): a new version with what changed from the version it replaces."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
+from audit.changes import record_change, record_new_version, snapshot
 from orders.models import Product
 from orders.quantities import format_number as plain
 
@@ -19,11 +22,7 @@ from .models import Characteristic, CharacteristicKind, DefectClass, InspectionL
 MAX_CHARACTERISTICS = 60
 MAX_MEASURE = Decimal("10") ** 10
 MEASURE_DECIMALS = 4
-
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
+PLAN_CHILDREN = ("characteristics",)  # logged with their plan
 
 
 @dataclass(frozen=True)
@@ -235,6 +234,7 @@ def save_inspection_plan(*, actor, product: Product, inspection_level, aql_criti
                            instrument=(ch.instrument or "").strip(), method=(ch.method or "").strip(),
                            **_possible_range(ch))
             for ch in sorted(characteristics, key=lambda c: c.position)])
+        record_new_version(plan, actor=actor, previous=current, children=PLAN_CHILDREN)
     return plan
 
 
@@ -247,7 +247,9 @@ def activate_inspection_plan(*, actor, plan: InspectionPlan) -> InspectionPlan:
         if not current.characteristics.exists():
             raise ValidationError(_("This version has no characteristics and cannot be made active."))
         if not current.is_active:
+            logged = snapshot(current)
             InspectionPlan.objects.filter(product_id=current.product_id, is_active=True).update(is_active=False)
             current.is_active = True
             current.save(update_fields=["is_active"])
+            record_change(current, actor=actor, before=logged)
     return current

@@ -14,7 +14,7 @@ import warnings
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,7 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from PIL import Image
 
+from accounts.permissions import require
 from alerts.services import create_alert
+from numbering import series
+from numbering.services import next_number
 from orders.models import Order, OrderStatus
 from orders.services import OrderActionRefused, lock_order_of, transition_order
 from systemtext.text import Text, joined
@@ -40,7 +43,6 @@ from .models import (
     InspectionSource,
     Measurement,
     Nonconformance,
-    NumberSequence,
     SamplingState,
     SamplingStateEvent,
     Verdict,
@@ -55,28 +57,6 @@ SEVERITY_WORDS = {"normal": gettext_noop("normal"), "tightened": gettext_noop("t
                   "reduced": gettext_noop("reduced")}
 
 
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
-
-
-def next_number(prefix, on=None):
-    """QI-2026-00001 / NCR-2026-00001: a per-year counter incremented in one UPDATE … RETURNING, which
-    locks the row until the transaction ends, so two creators never get the same number."""
-    year = (on or timezone.localdate()).year
-    table = connection.ops.quote_name(NumberSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE prefix = %s AND year = %s RETURNING last",
-                       [prefix, year])
-        row = cursor.fetchone()
-    if row is None:
-        try:
-            with transaction.atomic():
-                NumberSequence.objects.create(prefix=prefix, year=year, last=1)
-            return f"{prefix}-{year}-00001"
-        except IntegrityError:
-            return next_number(prefix, on)
-    return f"{prefix}-{year}-{row[0]:05d}"
 def _locked(inspection):
     lock_order_of(Inspection, inspection.pk)  # signing ends by moving the order: the order first
     return (Inspection.objects.select_for_update(of=("self",)).select_related("product", "order", "plan")
@@ -104,7 +84,7 @@ def open_inspection(*, actor, product, lot_quantity, source=InspectionSource.PRO
     if lot_quantity is None or lot_quantity <= 0:
         raise ValidationError(_("The lot quantity must be more than zero."))
     inspection = Inspection.objects.create(
-        number=next_number("QI"), source=source, order=order, order_line=order_line, product=product,
+        number=next_number(series.INSPECTION), source=source, order=order, order_line=order_line, product=product,
         lot_quantity=lot_quantity, lot_number=(lot_number or "").strip(), supplier=(supplier or "").strip(),
         inventory_lot=inventory_lot, created_by=actor)
     inspection.events.record(action="opened", actor=actor, to_status=IS.OPEN, note=note)
@@ -502,11 +482,12 @@ def open_nonconformance(*, actor, inspection) -> Nonconformance:
     """A failed lot gets its NCR; its stock lot (if any) is blocked until the disposition is done, and
     QC lead, planners and managers are alerted (high for a rush order)."""
     ncr = Nonconformance.objects.create(
-        number=next_number("NCR"), inspection=inspection, order=inspection.order, product=inspection.product,
-        quantity=inspection.lot_quantity, description=_defects_summary(inspection))
+        number=next_number(series.NONCONFORMANCE), inspection=inspection, order=inspection.order,
+        product=inspection.product, quantity=inspection.lot_quantity, description=_defects_summary(inspection))
     ncr.events.record(action="opened", actor=actor, to_status=NCR.OPEN,
-                     note=Text(gettext_noop("Lot %(lot)s of %(qty)s failed inspection %(number)s."),
-                               lot=inspection.lot_number or "—", qty=inspection.lot_quantity, number=inspection.number))
+                      note=Text(gettext_noop("Lot %(lot)s of %(qty)s failed inspection %(number)s."),
+                                lot=inspection.lot_number or "—", qty=inspection.lot_quantity,
+                                number=inspection.number))
     if inspection.inventory_lot_id:
         stock_links.block_lot(actor=actor, lot=inspection.inventory_lot, ncr=ncr)
     create_alert(

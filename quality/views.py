@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import require
+from audit.history import history
 from inventory.models import Item, Lot
 from orders.models import Product
 from record_pages.views import paginate
@@ -42,11 +44,6 @@ from .forms import (
 from .models import IS, NCR, QUEUE_STATUSES, Characteristic, DefectClass, InspectionAttachment, InspectionPlan
 
 SAMPLES_PER_PAGE = 25
-
-
-def _need(user, perm):
-    if not user.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _errors_to_messages(request, exc):
@@ -128,7 +125,7 @@ def inspection_detail(request, pk):
 @login_required
 @require_POST
 def inspection_start(request, pk):
-    _need(request.user, services.RECORD)
+    require(request.user, services.RECORD)
     inspection = _inspection(request, pk)
     try:
         services.start_inspection(actor=request.user, inspection=inspection)
@@ -141,7 +138,7 @@ def inspection_start(request, pk):
 def _inspection_action(request, pk, *, perm, form, invalid, act, done):
     """A POST action on an inspection page: check the role, the form and run `act` (a service call)
     with the inspection and the form's data; its refusal is shown on the page, nothing half done."""
-    _need(request.user, perm)
+    require(request.user, perm)
     inspection = _inspection(request, pk)
     try:
         if not form.is_valid():
@@ -187,13 +184,13 @@ def inspection_record(request, pk):
     errors = []
     fast_forms = _fast_forms(request, inspection)
     if request.method == "POST" and request.POST.get("fast") in FAST_ENTRY:
-        _need(request.user, services.RECORD)
+        require(request.user, services.RECORD)
         done = _fast_entry(request, inspection, fast_forms[request.POST["fast"]])
         if done:
             return redirect(f"{request.path}?page={page}")
         errors = [e for form in fast_forms.values() if form.is_bound for e in _form_messages(form)]
     elif request.method == "POST":
-        _need(request.user, services.RECORD)
+        require(request.user, services.RECORD)
         characteristics = {c.pk: c for c in Characteristic.objects.filter(plan_id=inspection.plan_id)}
         entries = {}
         for key, raw in request.POST.items():
@@ -273,7 +270,7 @@ def _fast_entry(request, inspection, form):
 def inspection_cell(request, pk):
     """Save one cell (htmx, on change) and answer the cell again: flagged when out of tolerance or
     failed, with the message when the value was refused."""
-    _need(request.user, services.RECORD)
+    require(request.user, services.RECORD)
     inspection = _inspection(request, pk)
     characteristic = get_object_or_404(Characteristic, pk=request.POST.get("characteristic", "0") or 0,
                                        plan_id=inspection.plan_id)
@@ -298,7 +295,7 @@ def inspection_cell(request, pk):
 @login_required
 @require_POST
 def inspection_confirm(request, pk):
-    _need(request.user, services.RECORD)
+    require(request.user, services.RECORD)
     inspection = _inspection(request, pk)
     form = ConfirmForm(request.POST)
     try:
@@ -379,7 +376,7 @@ def ncr_detail(request, pk):
         action = request.POST.get("action")
         try:
             if action == "disposition":
-                _need(user, ncr_services.DECIDE)
+                require(user, ncr_services.DECIDE)
                 disposition_form = DispositionForm(request.POST)
                 if not disposition_form.is_valid():
                     raise ValidationError(_("Choose a disposition."))
@@ -387,7 +384,7 @@ def ncr_detail(request, pk):
                 ncr_services.decide_disposition(actor=user, ncr=ncr, disposition=data["disposition"], note=data["note"],
                                                 scrap_quantity=data["scrap_quantity"])
             elif action == "concession":
-                _need(user, services.APPROVE)
+                require(user, services.APPROVE)
                 decision_form = DecisionForm(request.POST)
                 if not decision_form.is_valid():
                     raise ValidationError(_("Approve or decline."))
@@ -459,9 +456,10 @@ def plan_edit(request, product_pk):
     if request.GET.get("version", "").isdigit():
         shown = (InspectionPlan.objects.filter(product=product, pk=int(request.GET["version"]))
                  .prefetch_related("characteristics").first())
+    versions = list(selectors.plan_versions(product))
     return render(request, "quality/plan_edit.html", {
         "product": product, "active": active, "header": header, "formset": formset, "can_change": can_change,
-        "versions": selectors.plan_versions(product), "shown": shown,
+        "versions": versions, "shown": shown, "history": history(InspectionPlan, [v.pk for v in versions]),
         "state": selectors.sampling_state(product), "state_events": selectors.sampling_events(product),
         "can_resume": user.has_perm("quality.resume_sampling"), "resume_form": ReasonForm()})
 
@@ -478,7 +476,7 @@ def _activate_version(request, product):
 
 
 def _resume_sampling(request, product):
-    _need(request.user, "quality.resume_sampling")
+    require(request.user, "quality.resume_sampling")
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():

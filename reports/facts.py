@@ -61,7 +61,7 @@ def fact_for(order, reached, tz):
     for field, start, end in STAGES:
         stages[field] = _hours(received if start is None else reached.get(start), reached.get(end))
     return DeliveredOrderFact(
-        order_id=order.pk, customer_id=order.customer_id, priority=order.priority, status=order.status,
+        order_id=order.pk, customer_id=order.customer_id, priority=order.priority, order_status=order.status,
         total_amount=order.total_amount, received_at=received, delivered_at=delivered, delivered_date=local_day,
         delivered_week=local_day - timedelta(days=local_day.weekday()), due_date=due, on_time=local_day <= due,
         lead_time_hours=_hours(received, delivered), **stages)
@@ -93,7 +93,7 @@ def rebuild_period_facts(start, end) -> int:
     first_day, last_day = start.astimezone(tz).date(), (end - timedelta(microseconds=1)).astimezone(tz).date()
     changed = (DeliveredOrderFact.objects.filter(delivered_date__gte=first_day, delivered_date__lte=last_day)
                .annotate(due=Coalesce("order__promised_date", "order__requested_date"))
-               .filter(~Q(due_date=F("due")) | ~Q(priority=F("order__priority")) | ~Q(status=F("order__status"))
+               .filter(~Q(due_date=F("due")) | ~Q(priority=F("order__priority")) | ~Q(order_status=F("order__status"))
                        | ~Q(total_amount=F("order__total_amount")) | ~Q(customer_id=F("order__customer_id"))))
     order_ids = sorted(set(changed.values_list("order_id", flat=True)))
     return add_missing_facts(start, end) + (_rebuild(order_ids) if order_ids else 0)

@@ -18,7 +18,8 @@ class DeliveredOrderFact(models.Model):
     order = models.OneToOneField(Order, primary_key=True, on_delete=models.CASCADE, related_name="+")
     customer_id = models.BigIntegerField(db_index=True)
     priority = models.CharField(max_length=10, choices=Priority.choices)
-    status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    # A snapshot of the order's status when the row was written (for grouping), not a workflow of its own.
+    order_status = models.CharField(max_length=20, choices=OrderStatus.choices)
     total_amount = models.DecimalField(**MONEY)
     received_at = models.DateTimeField()
     delivered_at = models.DateTimeField()

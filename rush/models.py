@@ -1,7 +1,9 @@
 """The rush review (急单评审): a request to make an order a rush order, the three reviews that judge it
 (planning/production, the warehouse, QC) with the facts the system gathered, and the manager's decision.
-Every step is an event (who, when, from, to, why)."""
+Every step is an event (who, when, from, to, why). The request's status is a protected django-fsm machine
+declared here: under review → approved (every area signed, none "not feasible") or rejected, by a manager."""
 
+import django_fsm as fsm
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -31,13 +33,24 @@ class Verdict(models.TextChoices):
     NOT_FEASIBLE = "not_feasible", _("Not feasible")
 
 
-class RushRequest(models.Model):
+APPROVE_PERMISSION = "rush.approve_rushrequest"
+
+
+def _all_reviews_signed(request):
+    return not request.missing_areas()
+
+
+def _none_not_feasible(request):
+    return not request.not_feasible_reviews().exists()
+
+
+class RushRequest(fsm.ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="rush_requests")
     requested_date = models.DateField(_("needed by"))
     reason = models.CharField(_("reason"), max_length=300)
-    status = models.CharField(_("status"), max_length=12, choices=RushStatus.choices, default=RushStatus.REQUESTED,
-                              db_index=True)
+    status = fsm.FSMField(_("status"), max_length=12, choices=RushStatus.choices, default=RushStatus.REQUESTED,
+                          db_index=True, protected=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("requested by"))
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
@@ -65,6 +78,25 @@ class RushRequest(models.Model):
     @property
     def is_open(self):
         return self.status == RushStatus.REQUESTED
+
+    def missing_areas(self):
+        """The review areas not signed yet."""
+        signed = set(self.reviews.values_list("area", flat=True))
+        return [area for area in ReviewArea.values if area not in signed]
+
+    def not_feasible_reviews(self):
+        return self.reviews.filter(verdict=Verdict.NOT_FEASIBLE)
+
+    # --- the state machine; rush.services does the work (the order made rush, the schedule), takes the
+    # transition and writes the event.
+    @fsm.transition(status, source=RushStatus.REQUESTED, target=RushStatus.APPROVED, permission=APPROVE_PERMISSION,
+                    conditions=[_all_reviews_signed, _none_not_feasible])
+    def approve(self):
+        pass
+
+    @fsm.transition(status, source=RushStatus.REQUESTED, target=RushStatus.REJECTED, permission=APPROVE_PERMISSION)
+    def reject(self):
+        pass
 
 
 class RushReview(models.Model):

@@ -26,10 +26,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from accounts.roles import role_label, roles_of
 from alerts.services import create_alert
+from config.transitions import take
 from documents.services import request_document
-from inventory.numbering import next_number
+from numbering import series
+from numbering.services import next_number
 from orders.models import Order
 from orders.services import RUSH_OPEN_STATUSES, OrderActionRefused, lock_order_of, make_rush
 from planning.plans import lock_scheduling, schedule_open_work
@@ -39,7 +42,6 @@ from . import facts as rush_facts
 from .models import ReviewArea, RushRequest, RushReview, RushStatus, Verdict
 from .selectors import NEXT_STEP, board_rows
 
-PREFIX = "RR"
 REQUEST = "rush.add_rushrequest"
 REVIEW = "rush.review_rushrequest"
 APPROVE = "rush.approve_rushrequest"
@@ -48,10 +50,6 @@ REVIEWER_ROLES = {ReviewArea.PLANNING: {"planner", "production"}, ReviewArea.WAR
                   ReviewArea.QUALITY: {"qc"}}
 NOTICE = "production_notice"
 
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 def areas_for(user):
     """The review areas `user` may sign."""
@@ -91,7 +89,7 @@ def request_rush(*, actor, order, requested_date, reason, now=None) -> RushReque
                                      "date": date_format(requested_date)})
         try:
             with transaction.atomic():
-                request = RushRequest.objects.create(number=next_number(PREFIX), order=current,
+                request = RushRequest.objects.create(number=next_number(series.RUSH_REQUEST), order=current,
                                                      requested_date=requested_date, reason=reason,
                                                      requested_by=actor, facts=gathered)
         except IntegrityError:  # someone else asked at the same moment
@@ -115,10 +113,25 @@ def _locked(request):
     return RushRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
 
 
+def _not_open(current):
+    return _("%(number)s is %(status)s; it cannot be changed now.") % {
+        "number": current.number, "status": current.get_status_display().lower()}
+
+
 def _refuse_unless_open(current):
     if not current.is_open:
-        raise ValidationError(_("%(number)s is %(status)s; it cannot be changed now.")
-                              % {"number": current.number, "status": current.get_status_display().lower()})
+        raise ValidationError(_not_open(current))
+
+
+def _approval_problem(current):
+    """Why the request cannot be approved yet (the conditions of RushRequest.approve), in words."""
+    missing = current.missing_areas()
+    if missing:
+        return _("Reviews still to be signed: %(areas)s.") % {"areas": ", ".join(str(ReviewArea(a).label)
+                                                                               for a in missing)}
+    refused = current.not_feasible_reviews()
+    return (_("%(areas)s judged it not feasible: reject the request, or ask for a new one once the problem is "
+              "solved.") % {"areas": ", ".join(str(r.get_area_display()) for r in refused)}) if refused else None
 
 
 def sign_review(*, actor, request, area, verdict, conditions="") -> RushReview:
@@ -151,26 +164,13 @@ def sign_review(*, actor, request, area, verdict, conditions="") -> RushReview:
     return review
 
 
-def missing_areas(request):
-    signed = set(request.reviews.values_list("area", flat=True))
-    return [area for area in ReviewArea.values if area not in signed]
-
-
 def approve_rush(*, actor, request, note="", now=None) -> RushRequest:
     require(actor, APPROVE)
     with transaction.atomic():
         lock_scheduling()  # work centers first, as every change to the schedule
         current = _locked(request)
-        _refuse_unless_open(current)
-        missing = missing_areas(current)
-        if missing:
-            raise ValidationError(_("Reviews still to be signed: %(areas)s.")
-                                  % {"areas": ", ".join(str(ReviewArea(a).label) for a in missing)})
-        refused = current.reviews.filter(verdict=Verdict.NOT_FEASIBLE)
-        if refused.exists():
-            raise ValidationError(_("%(areas)s judged it not feasible: reject the request, or ask for a new one "
-                                    "once the problem is solved.")
-                                  % {"areas": ", ".join(str(r.get_area_display()) for r in refused)})
+        before = current.status
+        take(current.approve, actor=actor, refused=_not_open(current), unmet=_approval_problem(current))
         order = current.order
         decided = rush_facts.gather(order, current.requested_date, now=now)
         try:
@@ -180,8 +180,7 @@ def approve_rush(*, actor, request, note="", now=None) -> RushRequest:
             raise ValidationError(exc.message) from None
         if order.work_orders.exists():
             schedule_open_work(now=now)
-        before = current.status
-        current.status, current.decided_by, current.decided_at = RushStatus.APPROVED, actor, timezone.now()
+        current.decided_by, current.decided_at = actor, timezone.now()
         current.decision_reason, current.decision_facts = (note or "").strip()[:500], decided
         current.save()
         current.events.record(action="approved", actor=actor, from_status=before,
@@ -233,9 +232,9 @@ def reject_rush(*, actor, request, reason) -> RushRequest:
         raise ValidationError(_("Give the reason for the rejection."))
     with transaction.atomic():
         current = _locked(request)
-        _refuse_unless_open(current)
         before = current.status
-        current.status, current.decided_by, current.decided_at = RushStatus.REJECTED, actor, timezone.now()
+        take(current.reject, actor=actor, refused=_not_open(current))
+        current.decided_by, current.decided_at = actor, timezone.now()
         current.decision_reason = reason[:500]
         current.save()
         current.events.record(action="rejected", actor=actor, from_status=before,

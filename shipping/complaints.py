@@ -19,16 +19,18 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
+from config.transitions import take
 from inventory.ledger import DocumentRef, MoveLine, post_moves
 from inventory.models import Location, LotStatus, MoveKind
-from inventory.numbering import next_number
 from inventory.stock_services import LotInput, find_or_create_lot
 from inventory.units import decimals_of, format_quantity, quantity_text
+from numbering import series
+from numbering.services import next_number
 from orders.models import Order, Unit
 from orders.services import lock_order_of
 from systemtext.text import Text
@@ -41,13 +43,10 @@ from .models import (
     ShipmentLine,
     ShipmentStatus,
 )
-from .services import require
 
 ADD = "shipping.add_complaint"
 INVESTIGATE = "shipping.investigate_complaint"
 RECEIVE_RETURN = "shipping.add_customerreturn"
-COMPLAINT_PREFIX = "CP"
-RETURN_PREFIX = "RT"
 # The ledger's document type of return moves: they point at the complaint they were taken back for.
 RETURN_DOCUMENT = "customer_return"
 SHIPPED_STATUSES = [ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED]
@@ -86,7 +85,7 @@ def create_complaint(*, actor, order, description, shipment=None, lot=None, entr
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            complaint = Complaint.objects.create(number=next_number(COMPLAINT_PREFIX), order=order, shipment=shipment,
+            complaint = Complaint.objects.create(number=next_number(series.COMPLAINT), order=order, shipment=shipment,
                                                  lot=lot, description=description, created_by=actor,
                                                  entry_key=entry_key)
             complaint.events.record(action="created", actor=actor, to_status=CS.OPEN)
@@ -115,18 +114,22 @@ def _locked(complaint):
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
 
 
+def _refusal(complaint, what):
+    return _("Complaint %(number)s is %(status)s: %(what)s is not possible now.") % {
+        "number": complaint.number, "status": complaint.get_status_display().lower(), "what": what}
+
+
 def _refuse_unless(complaint, statuses, what):
     if complaint.status not in statuses:
-        raise ValidationError(_("Complaint %(number)s is %(status)s: %(what)s is not possible now.") % {
-            "number": complaint.number, "status": complaint.get_status_display().lower(), "what": what})
+        raise ValidationError(_refusal(complaint, what))
 
 
 def start_investigation(*, actor, complaint, note="") -> Complaint:
     require(actor, INVESTIGATE)
     with transaction.atomic():
         current = _locked(complaint)
-        _refuse_unless(current, [CS.OPEN], _("starting the investigation"))
-        current.status = CS.INVESTIGATING
+        take(current.start_investigation, actor=actor,
+                        refused=_refusal(current, _("starting the investigation")))
         current.save(update_fields=["status", "updated_at"])
         current.events.record(action="investigation_started", actor=actor, from_status=CS.OPEN,
                               to_status=CS.INVESTIGATING, note=(note or "").strip())
@@ -169,9 +172,8 @@ def resolve_complaint(*, actor, complaint, investigation, corrective_action, not
         raise ValidationError(errors)
     with transaction.atomic():
         current = _locked(complaint)
-        _refuse_unless(current, [CS.INVESTIGATING], _("resolving it"))
+        take(current.resolve, actor=actor, refused=_refusal(current, _("resolving it")))
         current.investigation, current.corrective_action = investigation, corrective_action
-        current.status, current.resolved_at = CS.RESOLVED, timezone.now()
         current.save(update_fields=["investigation", "corrective_action", "status", "resolved_at", "updated_at"])
         current.events.record(action="resolved", actor=actor, from_status=CS.INVESTIGATING,
                               to_status=CS.RESOLVED, note=(note or "").strip())
@@ -184,11 +186,10 @@ def close_complaint(*, actor, complaint, note="") -> Complaint:
     note = (note or "").strip()
     with transaction.atomic():
         current = _locked(complaint)
-        _refuse_unless(current, [CS.INVESTIGATING, CS.RESOLVED], _("closing it"))
-        if current.status == CS.INVESTIGATING and not note:
-            raise ValidationError(_("Give the reason for closing a complaint that was not resolved."))
         previous = current.status
-        current.status, current.closed_at = CS.CLOSED, timezone.now()
+        take(current.close, actor=actor, refused=_refusal(current, _("closing it")))
+        if previous == CS.INVESTIGATING and not note:
+            raise ValidationError(_("Give the reason for closing a complaint that was not resolved."))
         current.save(update_fields=["status", "closed_at", "updated_at"])
         current.events.record(action="closed", actor=actor, from_status=previous, to_status=CS.CLOSED,
                               note=note)
@@ -229,7 +230,7 @@ def receive_return(*, actor, complaint, shipment_line, quantity, location, reaso
             line = (ShipmentLine.objects.select_for_update(of=("self",))
                     .select_related("shipment", "order_line__product", "item", "lot").get(pk=shipment_line.pk))
             _check_return(current, order, line, quantity, Location.objects.get(pk=location.pk))
-            number = next_number(RETURN_PREFIX)
+            number = next_number(series.RETURN)
             lot = find_or_create_lot(actor=actor, item=line.item,
                                      data=LotInput(number=number, status=LotStatus.QUARANTINE))
             posting = post_moves(

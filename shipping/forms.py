@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orders.forms import DecimalTextField, WholeNumberField
+from orders.forms import DecimalTextField, EntryKeyErrorShown, WholeNumberField
 from orders.quantities import format_number, parse_typed
 
 from .models import ComplaintStatus, ShipmentStatus
@@ -20,8 +20,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ShipmentForm(forms.Form):
+class EntryKeyedForm(EntryKeyErrorShown, forms.Form):
     entry_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+class ShipmentForm(EntryKeyedForm):
     ship_to_name = forms.CharField(label=gettext_lazy("Consignee"), max_length=200)
     ship_to_address = forms.CharField(label=gettext_lazy("Shipping address"),
                                       widget=forms.Textarea(attrs={"rows": 3}))
@@ -133,8 +136,7 @@ class TrackingLinkForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Given to"), max_length=100, required=False)
 
 
-class ComplaintForm(forms.Form):
-    entry_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+class ComplaintForm(EntryKeyedForm):
     shipment = forms.TypedChoiceField(label=gettext_lazy("Shipment"), required=False, coerce=int, empty_value=None)
     lot = forms.TypedChoiceField(label=gettext_lazy("Lot"), required=False, coerce=int, empty_value=None)
     description = forms.CharField(label=gettext_lazy("What the customer reports"),
@@ -169,8 +171,7 @@ class InvestigationForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
 
 
-class ReturnForm(forms.Form):
-    entry_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+class ReturnForm(EntryKeyedForm):
     shipment_line = forms.TypedChoiceField(label=gettext_lazy("Shipped goods"), coerce=int)
     quantity = DecimalTextField(label=gettext_lazy("Quantity returned"), max_length=20,
                                 error_messages={"required": gettext_lazy("Enter the quantity returned.")})

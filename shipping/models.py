@@ -11,11 +11,15 @@ tracking links, complaints and customer returns.
   investigating needs a reason). A CustomerReturn (RT-2026-00001) takes goods of a shipped lot back
   into stock as a new lot in quarantine.
 
-Every change of a shipment or complaint is an append-only event (who, when, from, to, why).
+Every change of a shipment or complaint is an append-only event (who, when, from, to, why). Both
+statuses are protected django-fsm machines declared here (source, target, conditions, permission);
+shipping.services and shipping.complaints lock the row, take the transition (config.transitions.take), save
+and write the event.
 """
 
 import uuid
 
+import django_fsm as fsm
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -44,12 +48,21 @@ def pod_file_path(shipment, filename):
     return f"shipping/pod/{now:%Y/%m}/{filename}"
 
 
-class Shipment(models.Model):
+SHIP_PERMISSION = "orders.ship_order"
+INVESTIGATE_PERMISSION = "shipping.investigate_complaint"
+
+
+def _order_passed_qc(shipment):
+    """Goods leave only for an order that passed QC (and is not shipped complete yet)."""
+    return shipment.order.status == "qc_passed"
+
+
+class Shipment(fsm.ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("shipment number"), max_length=20, unique=True, editable=False)
     order = models.ForeignKey("orders.Order", verbose_name=_("order"), on_delete=models.PROTECT,
                               related_name="shipments")
-    status = models.CharField(_("status"), max_length=12, choices=ShipmentStatus.choices,
-                              default=ShipmentStatus.DRAFT, db_index=True)
+    status = fsm.FSMField(_("status"), max_length=12, choices=ShipmentStatus.choices,
+                          default=ShipmentStatus.DRAFT, db_index=True, protected=True)
     # Where the goods go, confirmed per shipment (filled from the customer, changeable).
     ship_to_name = models.CharField(_("consignee"), max_length=200)
     ship_to_address = models.TextField(_("shipping address"))
@@ -108,6 +121,22 @@ class Shipment(models.Model):
     def is_open(self):
         """Not yet at its end: a draft to ship or a shipment on its way."""
         return self.status in (ShipmentStatus.DRAFT, ShipmentStatus.SHIPPED)
+
+    # --- the state machine: draft → shipped → delivered, draft → cancelled (a shipped one is returned).
+    @fsm.transition(status, source=ShipmentStatus.DRAFT, target=ShipmentStatus.SHIPPED, permission=SHIP_PERMISSION,
+                    conditions=[_order_passed_qc])
+    def ship(self):
+        pass
+
+    @fsm.transition(status, source=ShipmentStatus.SHIPPED, target=ShipmentStatus.DELIVERED,
+                    permission=SHIP_PERMISSION)
+    def deliver(self):
+        pass
+
+    @fsm.transition(status, source=ShipmentStatus.DRAFT, target=ShipmentStatus.CANCELLED,
+                    permission=SHIP_PERMISSION)
+    def cancel(self):
+        pass
 
 
 class ShipmentLine(models.Model):
@@ -200,7 +229,7 @@ class ComplaintStatus(models.TextChoices):
 OPEN_COMPLAINT_STATUSES = [ComplaintStatus.OPEN, ComplaintStatus.INVESTIGATING]
 
 
-class Complaint(models.Model):
+class Complaint(fsm.ConcurrentTransitionMixin, models.Model):
     """A customer complaint (客户投诉) about an order, optionally about one shipment and lot."""
 
     number = models.CharField(_("complaint number"), max_length=20, unique=True, editable=False)
@@ -210,8 +239,8 @@ class Complaint(models.Model):
                                  on_delete=models.PROTECT, related_name="complaints")
     lot = models.ForeignKey("inventory.Lot", verbose_name=_("lot"), null=True, blank=True, on_delete=models.PROTECT,
                             related_name="complaints")
-    status = models.CharField(_("status"), max_length=20, choices=ComplaintStatus.choices,
-                              default=ComplaintStatus.OPEN, db_index=True)
+    status = fsm.FSMField(_("status"), max_length=20, choices=ComplaintStatus.choices,
+                          default=ComplaintStatus.OPEN, db_index=True, protected=True)
     description = models.TextField(_("description"), help_text=_("What the customer reports."))
     investigation = models.TextField(_("investigation"), blank=True)
     corrective_action = models.TextField(_("corrective action"), blank=True)
@@ -235,6 +264,23 @@ class Complaint(models.Model):
     @property
     def is_open(self):
         return self.status in OPEN_COMPLAINT_STATUSES
+
+    # --- the state machine: open → investigating → resolved → closed; investigating → closed (the
+    # service asks the reason for closing without a resolution).
+    @fsm.transition(status, source=ComplaintStatus.OPEN, target=ComplaintStatus.INVESTIGATING,
+                    permission=INVESTIGATE_PERMISSION)
+    def start_investigation(self):
+        pass
+
+    @fsm.transition(status, source=ComplaintStatus.INVESTIGATING, target=ComplaintStatus.RESOLVED,
+                    permission=INVESTIGATE_PERMISSION)
+    def resolve(self):
+        self.resolved_at = timezone.now()
+
+    @fsm.transition(status, source=[ComplaintStatus.INVESTIGATING, ComplaintStatus.RESOLVED],
+                    target=ComplaintStatus.CLOSED, permission=INVESTIGATE_PERMISSION)
+    def close(self):
+        self.closed_at = timezone.now()
 
 
 class ComplaintAction(models.TextChoices):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min, Q, Sum
 from django.urls import reverse
@@ -33,13 +33,16 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import require
 from alerts.services import create_alert
+from config.transitions import take
 from documents import services as document_services
 from inventory.ledger import DocumentRef, MoveLine, balance_key, post_moves, shortage_message
 from inventory.models import Item, Location, Lot, LotStatus, MoveKind, StockBalance, StockMove
-from inventory.numbering import next_number
 from inventory.stock_services import check_stock_levels
 from inventory.units import decimals_of, format_quantity, quantity_text, to_base_quantity
+from numbering import series
+from numbering.services import next_number
 from orders import stage_hooks
 from orders.models import Order, OrderLine, OrderStatus, Unit
 from orders.services import transition_order
@@ -50,7 +53,6 @@ from .pod_files import checked_pod_file
 
 SHIP = "orders.ship_order"
 CLOSE = "orders.close_order"
-SHIPMENT_PREFIX = "SH"
 # The ledger's document type of shipment issues (registered in ShippingConfig.ready).
 SHIPMENT_DOCUMENT = "shipment"
 DELIVERY_NOTE = "delivery_note"
@@ -87,10 +89,6 @@ class ShipmentDetails:
 # A shipment's number before what happened to it, in the order's timeline.
 NUMBERED = gettext_noop("%(number)s: %(text)s")
 
-
-def require(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("Your role may not do this."))
 
 def details_for(order) -> ShipmentDetails:
     """What a new shipment of `order` starts from: the customer's shipping address and contact."""
@@ -359,7 +357,7 @@ def create_shipment(*, actor, order, details: ShipmentDetails, picks, entry_key=
             if errors:
                 raise ValidationError(errors)
             shipment = Shipment.objects.create(
-                number=next_number(SHIPMENT_PREFIX), order=current, entry_key=entry_key, created_by=actor,
+                number=next_number(series.SHIPMENT), order=current, entry_key=entry_key, created_by=actor,
                 ship_to_name=details.ship_to_name.strip(), ship_to_address=details.ship_to_address.strip(),
                 contact_name=details.contact_name.strip(), contact_phone=details.contact_phone.strip(),
                 carrier=details.carrier.strip(), tracking_number=details.tracking_number.strip(),
@@ -392,14 +390,19 @@ def ship_shipment(*, actor, shipment, actual_ship_date=None) -> Shipment:
         # The order first (as create_shipment and the delivery do): shipments of one order queue here.
         order = Order.objects.select_for_update().select_related("customer").get(pk=shipment.order_id)
         current = Shipment.objects.select_for_update().get(pk=shipment.pk)
-        if current.status != ST.DRAFT:
-            raise ValidationError(_("Shipment %(number)s is %(status)s: only a draft can be shipped.")
-                                  % {"number": current.number, "status": current.get_status_display().lower()})
         _ship(actor=actor, order=order, shipment=current, actual_ship_date=actual_ship_date)
     return Shipment.objects.get(pk=shipment.pk)
 
 
+def _shown(shipment):
+    """The values of a refusal's message: the shipment's number and its status in the reader's words."""
+    return {"number": shipment.number, "status": shipment.get_status_display().lower()}
+
+
 def _ship(*, actor, order, shipment, actual_ship_date):
+    shipment.order = order  # the locked row: the transition's condition reads its status
+    take(shipment.ship, actor=actor, unmet=status_error(order),
+                    refused=_("Shipment %(number)s is %(status)s: only a draft can be shipped.") % _shown(shipment))
     lines = list(shipment.lines.select_related("order_line__product", "item", "lot__item", "location")
                  .order_by("line_no"))
     picks = [PickInput(line.order_line, line.lot, line.location, line.quantity, line.packages) for line in lines]
@@ -415,7 +418,6 @@ def _ship(*, actor, order, shipment, actual_ship_date):
     for line in lines:
         OrderLine.objects.filter(pk=line.order_line_id).update(shipped_quantity=F("shipped_quantity") + line.quantity)
     now = timezone.now()
-    shipment.status = ST.SHIPPED
     shipment.shipped_by, shipment.shipped_at = actor, now
     shipment.actual_ship_date = ship_date
     shipment.move_group = posting.move_group
@@ -476,7 +478,9 @@ def _ship_date_errors(order, lines, ship_date):
 def _cancel_leftover_drafts(*, actor, order, keep):
     reason = Text(gettext_noop("Order %(number)s is fully shipped."), number=order.number)
     for draft in Shipment.objects.select_for_update().filter(order=order, status=ST.DRAFT).exclude(pk=keep.pk):
-        draft.status, draft.cancel_reason = ST.CANCELLED, reason
+        take(draft.cancel, actor=actor,
+                        refused=_("Shipment %(number)s is %(status)s: only a draft can be cancelled.") % _shown(draft))
+        draft.cancel_reason = reason
         draft.save(update_fields=["status", "cancel_reason", "cancel_reason_values", "updated_at"])
         draft.events.record(action="cancelled", actor=actor, from_status=ST.DRAFT, to_status=ST.CANCELLED,
                             note=reason)
@@ -501,10 +505,9 @@ def cancel_shipment(*, actor, shipment, reason) -> Shipment:
         raise ValidationError(_("The reason has at most 300 characters."))
     with transaction.atomic():
         current = Shipment.objects.select_for_update().get(pk=shipment.pk)
-        if current.status != ST.DRAFT:
-            raise ValidationError(_("Shipment %(number)s is %(status)s: only a draft can be cancelled.")
-                                  % {"number": current.number, "status": current.get_status_display().lower()})
-        current.status, current.cancel_reason = ST.CANCELLED, reason
+        refused = _("Shipment %(number)s is %(status)s: only a draft can be cancelled.") % _shown(current)
+        take(current.cancel, actor=actor, refused=refused)
+        current.cancel_reason = reason
         current.save(update_fields=["status", "cancel_reason", "updated_at"])
         current.events.record(action="cancelled", actor=actor, from_status=ST.DRAFT, to_status=ST.CANCELLED,
                               note=reason)
@@ -522,7 +525,7 @@ def update_tracking(*, actor, shipment, carrier, tracking_number) -> Shipment:
         current = Shipment.objects.select_for_update().get(pk=shipment.pk)
         if not current.is_open:
             raise ValidationError(_("Shipment %(number)s is %(status)s: its tracking can no longer be changed.")
-                                  % {"number": current.number, "status": current.get_status_display().lower()})
+                                  % _shown(current))
         if (current.carrier, current.tracking_number) == (carrier, tracking_number):
             return current
         note = f"{current.carrier or '—'} {current.tracking_number or '—'} → {carrier or '—'} {tracking_number or '—'}"
@@ -560,14 +563,13 @@ def record_delivery(*, actor, shipment, received_by, received_at, upload, note="
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=shipment.order_id)
         current = Shipment.objects.select_for_update().get(pk=shipment.pk)
-        if current.status != ST.SHIPPED:
-            raise ValidationError(_("Shipment %(number)s is %(status)s: delivery is recorded for shipped goods only.")
-                                  % {"number": current.number, "status": current.get_status_display().lower()})
+        take(current.deliver, actor=actor,
+                        refused=_("Shipment %(number)s is %(status)s: delivery is recorded for shipped goods only.")
+                        % _shown(current))
         shipped_when, shown = ship_moment(current)
         if received_at < shipped_when:
             raise ValidationError(_("The goods cannot be received before they were shipped (%(date)s).")
                                   % {"date": shown})
-        current.status = ST.DELIVERED
         current.received_by_name, current.received_at = received_by, received_at
         current.pod_content_type, current.pod_size = content_type, upload.size
         current.pod_original_name = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
@@ -595,8 +597,15 @@ def ship_moment(shipment):
     return start, formats.date_format(shipment.actual_ship_date, "SHORT_DATE_FORMAT")
 
 
+def undelivered_shipments(order):
+    """Shipping's condition of the order's confirm_delivery (orders.stage_hooks, Hook.TRANSITION_CHECK): no
+    shipment of the order is still a draft or on its way."""
+    waiting = list(order.shipments.filter(status__in=[ST.DRAFT, ST.SHIPPED]).values_list("number", flat=True))
+    return [_("Record the delivery of %(numbers)s first.") % {"numbers": ", ".join(waiting)}] if waiting else []
+
+
 def _deliver_order_when_complete(*, actor, order, note):
-    if order.status == OrderStatus.SHIPPED and not order.shipments.filter(status__in=[ST.DRAFT, ST.SHIPPED]).exists():
+    if order.status == OrderStatus.SHIPPED and not undelivered_shipments(order):
         transition_order(actor=actor, order=order, action="confirm_delivery", note=note)
     else:
         order.events.record(action="delivery_recorded", actor=actor, from_status=order.status,
@@ -609,9 +618,9 @@ def confirm_order_delivery(*, actor, order, expected_status=None) -> Order:
     require(actor, SHIP)
     with transaction.atomic():
         current = Order.objects.select_for_update().get(pk=order.pk)
-        waiting = list(current.shipments.filter(status__in=[ST.DRAFT, ST.SHIPPED]).values_list("number", flat=True))
+        waiting = undelivered_shipments(current)
         if waiting:
-            raise ValidationError(_("Record the delivery of %(numbers)s first.") % {"numbers": ", ".join(waiting)})
+            raise ValidationError(waiting)
         if not current.shipments.filter(status=ST.DELIVERED).exists():
             raise ValidationError(_("Order %(number)s has no delivered shipment.") % {"number": current.number})
         return transition_order(actor=actor, order=current, action="confirm_delivery", expected_status=expected_status,

@@ -24,11 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from accounts.permissions import require
 from orders.models import Order, OrderStatus
 from systemtext.text import Text
 
 from .models import TrackingLink
-from .services import require
 
 CREATE = "shipping.add_trackinglink"
 REVOKE = "shipping.change_trackinglink"

@@ -4,7 +4,7 @@ confirm delivery, close). Views stay thin: parse, call a selector or a service, 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import require
 from orders.models import OrderStatus
 from orders.quantities import understood_text
 from orders.services import OrderActionRefused
@@ -162,7 +163,10 @@ def _shipment_action(request, pk, act, done):
 @require_POST
 def shipment_ship(request, pk):
     form = ShipForm(request.POST)
-    ship_date = form.cleaned_data["actual_ship_date"] if form.is_valid() else None
+    if not form.is_valid():  # an unreadable date is refused, not taken as "today"
+        messages.error(request, _("Enter the ship date as a date, or leave it empty for today."))
+        return redirect("shipping:shipment_detail", pk=pk)
+    ship_date = form.cleaned_data["actual_ship_date"]
     return _shipment_action(
         request, pk, lambda s: services.ship_shipment(actor=request.user, shipment=s, actual_ship_date=ship_date),
         _("Shipment %(number)s is shipped; its delivery note is being made."))
@@ -266,15 +270,14 @@ def _panel(request, order, *, new_link=None, link_form=None, panel_error=None):
     return render(request, template, context)
 
 
-def _panel_user(user):
-    if not (user.has_perm(VIEW) or user.has_perm(selectors.VIEW_LINKS)):
-        raise PermissionDenied
+# The order page's shipping panel: shipments, or only the customer links.
+PANEL_PERMISSIONS = (VIEW, selectors.VIEW_LINKS)
 
 
 @login_required
 @require_GET
 def order_panel(request, order_pk):
-    _panel_user(request.user)
+    require(request.user, *PANEL_PERMISSIONS, any_of=True)
     return _panel(request, selectors.order_for_shipping(request.user, order_pk))
 
 

@@ -47,8 +47,10 @@ INSTALLED_APPS = [
     "accounts",
     "alerts",
     "documents",
+    "audit",
     "imports",
     "inputs",
+    "numbering",
     "demo",
     "exports",
     "operations",
@@ -237,6 +239,8 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "orderflow")
 # is not waited for: a restarted worker's recovery sweep and the claims' holder/lease take over within a
 # minute (config/claims.py, docs/locking.md).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 1200}
+# The longest wait between two tries of a retried task (config/retries.py).
+TASK_RETRY_BACKOFF_MAX = 600
 # Run at every worker start: what a killed predecessor had in hand is queued again at once.
 CELERY_RECOVERY_SWEEPS = ("documents.tasks.render_pending_documents", "alerts.tasks.deliver_pending_alerts",
                           "api.tasks.deliver_pending_webhooks")

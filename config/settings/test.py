@@ -20,3 +20,5 @@ DASHBOARD_CACHE_SECONDS = 0
 # Many tests open tracking pages from the one test client address within a minute; the limit's own tests
 # (tests/security/test_headers_and_rate_limit.py) set it.
 TRACKING_RATE_LIMIT = "100000/minute"
+# A real worker retries a failed delivery within a second, so tests see the retries and the last failure.
+TASK_RETRY_BACKOFF_MAX = 1

@@ -4,6 +4,25 @@ from django.db import migrations
 
 from history.triggers import install, uninstall
 
+# The tables of this migration, frozen: a later one adds its own (audit 0002: the change log).
+LABELS = [
+    "orders.OrderEvent", "planning.WorkOrderEvent", "production.OperationLog", "production.ExceptionEvent",
+    "inventory.LotEvent", "inventory.StockMove", "inventory.PurchaseOrderEvent", "inventory.GoodsReceipt",
+    "inventory.MaterialPrepSheetEvent", "inventory.PrepSheetMove", "quality.SamplingStateEvent",
+    "quality.InspectionEvent", "quality.NonconformanceEvent", "shipping.ShipmentEvent", "shipping.ComplaintEvent",
+    "shipping.CustomerReturn", "rush.RushEvent",
+]
+
+
+def install_triggers(apps, schema_editor):
+    install(apps, schema_editor, labels=LABELS)
+
+
+def uninstall_triggers(apps, schema_editor):
+    uninstall(apps, schema_editor, labels=LABELS)
+    if schema_editor.connection.vendor == "postgresql":  # the last trigger went: the function goes too
+        schema_editor.execute("DROP FUNCTION IF EXISTS history_refuse_change()")
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -16,4 +35,4 @@ class Migration(migrations.Migration):
         ("rush", "0003_declared_event_actions"),
     ]
 
-    operations = [migrations.RunPython(install, uninstall, elidable=False)]
+    operations = [migrations.RunPython(install_triggers, uninstall_triggers, elidable=False)]

@@ -1,7 +1,8 @@
 """A local HTTP server standing in for a chat robot or an SMS gateway: it records every request it gets
 (path, query, headers, JSON body) and answers as told (`mode`): "ok" (200 {"errcode": 0}), "error"
 (HTTP 500), "refuse" (200 with a robot's error code), "slow" (answers after `delay` seconds), "redirect"
-(302 to `location`) or "hold" (sets `holding` when the request is in, answers once `release` is set).
+(302 to `location`) or "hold" (sets `holding` when the request is in, answers once `release` is set);
+`fail_first` more requests are answered with HTTP 500 whatever the mode (a receiver that recovers).
 `host` is the loopback address it listens on (127.0.0.1 or another of 127.0.0.0/8)."""
 
 import json
@@ -14,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 class WebhookServer:
     def __init__(self, host="127.0.0.1", port=0):
         self.requests = []
-        self.mode, self.delay, self.location = "ok", 0.0, ""
+        self.mode, self.delay, self.location, self.fail_first = "ok", 0.0, "", 0
         self.holding, self.release = threading.Event(), threading.Event()
         self.lock = threading.Lock()
         server = self
@@ -30,6 +31,8 @@ class WebhookServer:
                     server.requests.append({"path": parts.path, "query": parse_qs(parts.query),
                                             "headers": dict(self.headers), "json": json.loads(body or b"{}"),
                                             "at": time.monotonic()})
+                    failing = server.fail_first > 0
+                    server.fail_first -= failing
                 if server.mode == "hold":
                     server.holding.set()
                     server.release.wait(30)
@@ -39,7 +42,7 @@ class WebhookServer:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                if server.mode == "error":
+                if server.mode == "error" or failing:
                     self.send_response(500)
                     self.end_headers()
                     self.wfile.write(b"internal error")

@@ -5,11 +5,11 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from audit.models import ChangeAction, ChangeLogEntry
 from inventory import selectors
 from inventory.models import BillOfMaterials, BOMLine, Item
 from tests.fixtures.factories import ProductFactory
@@ -65,7 +65,7 @@ def test_items_from_a_gbk_csv_with_chinese_headers(client, planner):
             items["RM-001"].purchase_lead_time_days) == ("raw_material", "kg", "buy", 7)
     assert (items["SA-001"].item_type, items["SA-001"].sourcing) == ("sub_assembly", "make")
     assert (items["FG-001"].unit, items["FG-001"].product.sku) == ("set", "FG-SKU-1")
-    assert LogEntry.objects.filter(action_flag=ADDITION, user=planner).count() == 3
+    assert ChangeLogEntry.objects.filter(action=ChangeAction.CREATE, actor=planner).count() == 3
 
 
 def test_items_xlsx_updates_existing_codes(client, role_users):

@@ -5,12 +5,12 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 from openpyxl import Workbook
 
+from audit.models import ChangeAction, ChangeLogEntry
 from orders import importing
 from orders.models import Customer, Product
 from tests.fixtures.factories import CustomerFactory, ProductFactory
@@ -89,7 +89,7 @@ def test_good_csv_previews_then_confirm_writes_exactly_the_rows(client, sales, e
         Decimal("50000.00"), "net30", "CNY", "zh-hans", True)
     assert (c2.payment_terms, c2.currency, c2.language, c2.is_active) == ("monthly", "USD", "en", True)
     assert (c3.credit_limit, c3.payment_terms, c3.currency, c3.is_active) == (Decimal("12.5"), "net30", "CNY", False)
-    assert LogEntry.objects.filter(action_flag=ADDITION, user=sales).count() == 3
+    assert ChangeLogEntry.objects.filter(action=ChangeAction.CREATE, actor=sales).count() == 3
     page = client.get(done["Location"])
     assert "3 created, 0 updated, 0 unchanged" in page.content.decode()
 
@@ -153,8 +153,8 @@ def test_existing_codes_update_and_blank_cells_keep_values(client, sales):
     c1 = Customer.objects.get(code="C001")
     assert (c1.name, c1.credit_limit, c1.contact_name) == ("New name", Decimal("5000"), "Keep me")
     assert Customer.objects.count() == 3
-    change = LogEntry.objects.get(action_flag=CHANGE)
-    assert change.object_id == str(c1.pk) and "name" in change.get_change_message()
+    change = ChangeLogEntry.objects.get(action=ChangeAction.UPDATE)
+    assert change.object_id == str(c1.pk) and change.changes == {"name": ["Old name", "New name"]}
 
 
 def test_template_csv_lists_the_columns_and_can_be_filled_in(client, planner):

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from accounts.models import UserProfile
 from accounts.roles import ROLES
+from numbering.models import Counter as NumberCounter
 from orders import services
 from orders.demo_data import DEMO_PASSWORD, LOW_CREDIT_CUSTOMER
-from orders.models import Customer, Order, OrderEvent, OrderLine, OrderNumberSequence, OrderStatus, Product
+from orders.models import Customer, Order, OrderEvent, OrderLine, OrderStatus, Product
 
 pytestmark = pytest.mark.django_db
 
@@ -93,8 +94,8 @@ def test_demo_data_has_role_users_every_status_and_events_and_is_idempotent(clie
     assert min(o.created_at for o in orders) < timezone.now() - timedelta(days=14)
     assert max(OrderEvent.objects.values_list("created_at", flat=True)) <= timezone.now()
     assert sorted(int(o.number.rsplit("-", 1)[1]) for o in orders if o.number.startswith(
-        f"SO-{timezone.localdate().year}-"))[-1] == OrderNumberSequence.objects.get(
-        year=timezone.localdate().year).last
+        f"SO-{timezone.localdate().year}-"))[-1] == NumberCounter.objects.get(
+        series="SO", year=timezone.localdate().year).last
     shipped = OrderLine.objects.filter(order__status__in=[OrderStatus.SHIPPED, OrderStatus.CLOSED])
     assert all(line.shipped_quantity == line.quantity for line in shipped)
 
@@ -137,7 +138,7 @@ def test_scale_data_orders_lines_events_and_sequence():
             assert all(ln.shipped_quantity == ln.quantity for ln in order.lines.all())
     # The sequence moved past every generated number: a real order gets a fresh one.
     year = timezone.localdate().year
-    assert OrderNumberSequence.objects.get(year=year).last == max(
+    assert NumberCounter.objects.get(series="SO", year=year).last == max(
         int(n.rsplit("-", 1)[1]) for n in numbers if n.startswith(f"SO-{year}-"))
     sales = get_user_model().objects.get(username="sales")
     customer = Customer.objects.filter(is_active=True).first()

@@ -13,10 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from numbering.models import Counter
 from orders import services as order_services
 from orders.models import Order, OrderEvent, OrderStatus
 from planning import services as planning_services
-from planning.models import WorkOrder, WorkOrderEvent, WorkOrderNumberSequence, WorkOrderOperation
+from planning.models import WorkOrder, WorkOrderEvent, WorkOrderOperation
 from planning.plans import plan_order, release_plan
 from planning.promise import promise_for_lines, promise_for_order, promise_options
 from tests.fixtures.factories import ProductFactory, make_order, user_with_role
@@ -271,10 +272,10 @@ def test_a_promise_writes_nothing(shop, planner, monday):
     order = approved(shop, "2", requested=monday.date() + timedelta(days=2))
     submitted = make_order(creator=user_with_role("sales"), status=OrderStatus.SUBMITTED, products=[shop["product"]],
                            quantities=[Decimal("2")])
-    models = [Order, OrderEvent, WorkOrder, WorkOrderOperation, WorkOrderEvent, WorkOrderNumberSequence]
+    models = [Order, OrderEvent, WorkOrder, WorkOrderOperation, WorkOrderEvent, Counter]
 
     def snapshot():
-        return ([m.objects.count() for m in models], list(WorkOrderNumberSequence.objects.values_list("last")),
+        return ([m.objects.count() for m in models], list(Counter.objects.values_list("series", "last")),
                 list(WorkOrderOperation.objects.order_by("pk").values_list("planned_start", "planned_end")),
                 list(Order.objects.order_by("pk").values_list("promised_date", "status")))
 

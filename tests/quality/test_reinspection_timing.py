@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from orders.models import OrderStatus
-from orders.services import transition_order
+from orders.services import OrderActionRefused, transition_order
 from production import services as production
 from quality import ncr_services
 from quality.models import IS, NCR, QUEUE_STATUSES, Inspection
@@ -46,6 +46,8 @@ def test_no_reinspection_at_the_rework_decision_one_when_the_rework_is_completed
 def test_order_finished_before_its_rework_is_done_opens_no_reinspection(failed_lot, qc, admin_user):  # noqa: F811
     order, ncr = failed_lot
     ncr_services.decide_disposition(actor=qc, ncr=ncr, disposition="rework")
-    transition_order(actor=admin_user, order=order, action="finish_production")  # by hand, rework still open
+    with pytest.raises(OrderActionRefused, match="Work orders not done yet"):  # by hand, rework still open
+        transition_order(actor=admin_user, order=order, action="finish_production")
     ncr.refresh_from_db()
-    assert queued(order) == [] and ncr.status == NCR.IN_REWORK
+    order.refresh_from_db()
+    assert queued(order) == [] and ncr.status == NCR.IN_REWORK and order.status == OrderStatus.IN_PRODUCTION

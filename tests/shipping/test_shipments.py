@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from documents.models import Document
-from inventory.models import DocumentSequence, LotStatus, MoveKind, StockMove
+from inventory.models import LotStatus, MoveKind, StockMove
 from inventory.stock_services import set_lot_status
+from numbering.models import Counter
 from orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from orders.services import transition_order
 from shipping import services
@@ -133,7 +134,7 @@ def test_tracking_number_changes_are_recorded_until_delivery(setup, shipper):
 def _state(order):
     return (Shipment.objects.count(), StockMove.objects.count(), shipped(order), Order.objects.get(pk=order.pk).status,
             OrderEvent.objects.filter(order=order).count(),
-            list(DocumentSequence.objects.values_list("prefix", "last")))
+            list(Counter.objects.values_list("series", "last")))
 
 
 BAD_PICKS = {

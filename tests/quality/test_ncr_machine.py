@@ -1,0 +1,79 @@
+"""The NCR's state machine as a table (states × actions × roles); its conditions refuse a rework without
+an order, a return to supplier of goods that were not received, and closing a rework that is not done,
+whatever calls the transition."""
+
+from decimal import Decimal
+
+import django_fsm as fsm
+import pytest
+
+from orders.models import OrderStatus
+from planning.models import Routing, WorkOrder, WorkOrderStatus
+from quality.models import IS, NCR, Inspection, InspectionSource, Nonconformance
+from tests.fixtures.factories import ProductFactory, make_order
+from tests.fixtures.machines import table_mismatches
+from tests.inventory.masterdata import made_item
+
+pytestmark = pytest.mark.django_db
+
+QC = {"qc", "admin"}
+MANAGERS = {"manager", "admin"}
+EVERYONE = {"sales", "order_desk", "planner", "warehouse", "production", "qc", "shipping", "manager", "admin"}
+EXPECTED = {
+    "rework": ({NCR.OPEN}, QC), "scrap": ({NCR.OPEN}, QC), "propose_concession": ({NCR.OPEN}, QC),
+    "return_to_supplier": ({NCR.OPEN}, QC), "approve_concession": ({NCR.AWAITING_APPROVAL}, MANAGERS),
+    "decline_concession": ({NCR.AWAITING_APPROVAL}, MANAGERS),
+    # Taken when production finishes the rework, by whoever finishes it.
+    "close_reworked": ({NCR.IN_REWORK}, EVERYONE),
+}
+TARGETS = {"rework": NCR.IN_REWORK, "scrap": NCR.CLOSED, "propose_concession": NCR.AWAITING_APPROVAL,
+           "return_to_supplier": NCR.CLOSED, "approve_concession": NCR.CLOSED, "decline_concession": NCR.OPEN,
+           "close_reworked": NCR.CLOSED}
+
+
+@pytest.fixture
+def make_ncr(role_users):
+    product = ProductFactory()
+    order = make_order(creator=role_users["sales"], status=OrderStatus.AWAITING_QC, products=[product])
+
+    def make(state, *, order=order, source=InspectionSource.RECEIPT, rework_work_order=None):
+        inspection = Inspection.objects.create(number=f"QI-T-{Inspection.objects.count()}", source=source,
+                                               order=order, product=product, lot_quantity=Decimal("5"),
+                                               status=IS.FAILED, created_by=role_users["qc"])
+        return Nonconformance.objects.create(number=f"NCR-T-{inspection.pk}", inspection=inspection, order=order,
+                                             product=product, quantity=Decimal("5"), status=state,
+                                             disposition="concession", rework_work_order=rework_work_order)
+    return make
+
+
+def test_ncr_table(make_ncr, role_users):
+    assert table_mismatches(model=Nonconformance, make=make_ncr, expected=EXPECTED, targets=TARGETS,
+                            role_users=role_users) == []
+
+
+def _refused(ncr, action):
+    fresh = Nonconformance.objects.get(pk=ncr.pk)
+    assert not fsm.can_proceed(getattr(fresh, action))
+    with pytest.raises(fsm.TransitionNotAllowed):
+        getattr(fresh, action)()
+
+
+def test_conditions(make_ncr, role_users):
+    _refused(make_ncr(NCR.OPEN, order=None), "rework")
+    _refused(make_ncr(NCR.OPEN, source=InspectionSource.PRODUCTION), "return_to_supplier")
+    item = made_item()
+    work_order = WorkOrder.objects.create(number="WO-N-1", order=make_ncr(NCR.OPEN).order, item=item, quantity=1,
+                                          routing=Routing.objects.create(item=item, version=1, is_active=True),
+                                          status=WorkOrderStatus.IN_PROGRESS, created_by=role_users["qc"])
+    in_rework = make_ncr(NCR.IN_REWORK, rework_work_order=work_order)
+    _refused(in_rework, "close_reworked")
+    WorkOrder.objects.filter(pk=work_order.pk).update(status=WorkOrderStatus.DONE)
+    fresh = Nonconformance.objects.get(pk=in_rework.pk)
+    fresh.close_reworked()
+    assert fresh.status == NCR.CLOSED and fresh.closed_at is not None
+
+
+def test_declining_a_concession_clears_the_disposition(make_ncr):
+    ncr = make_ncr(NCR.AWAITING_APPROVAL)
+    ncr.decline_concession()
+    assert (ncr.status, ncr.disposition) == (NCR.OPEN, "")
