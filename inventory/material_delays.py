@@ -25,7 +25,6 @@ from alerts.services import create_alert
 from numbering import series
 from numbering.services import next_number
 from orders.models import Order
-from orders.services import record_event
 from systemtext.text import Text, stored_fields
 
 from .models import MaterialDelay, PurchaseOrderLine
@@ -78,8 +77,8 @@ def _mark_at_risk(actor, order, delay):
     current = Order.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=order.pk)
     Order.objects.filter(pk=current.pk).update(at_risk=True, **stored_fields("at_risk_reason", note),
                                                at_risk_since=current.at_risk_since or now)
-    record_event(order=current, action="at_risk", actor=actor, from_status=current.status,
-                 to_status=current.status, note=note)
+    current.events.record(action="at_risk", actor=actor, from_status=current.status,
+                          to_status=current.status, note=note)
     create_alert(
         kind="material_delay",
         subject=gettext_noop("Order %(order)s at risk: %(code)s delayed to %(date)s"),

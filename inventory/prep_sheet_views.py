@@ -44,13 +44,6 @@ def prep_sheet_list(request):
     })
 
 
-def _labelled(events):
-    events = list(events)
-    for event in events:
-        event.label = prep_sheets.EVENT_LABELS.get(event.action, event.action)
-    return events
-
-
 def _detail_context(request, sheet, *, scan_form=None):
     user = request.user
     lines = list(sheet.lines.all())
@@ -59,7 +52,7 @@ def _detail_context(request, sheet, *, scan_form=None):
     is_open = sheet.status in prep_sheets.OPEN_SHEET
     planned = sheet.order.status == OrderStatus.PLANNED
     return {
-        "sheet": sheet, "order": sheet.order, "lines": lines, "events": _labelled(sheet.events.all()),
+        "sheet": sheet, "order": sheet.order, "lines": lines, "events": list(sheet.events.all()),
         "moves": [move for line in lines for move in line.moves.all()],
         "can_issue": user.has_perm(ISSUE) and is_open and planned,
         "can_return": user.has_perm(ISSUE) and sheet.status != PrepSheetStatus.CANCELLED,

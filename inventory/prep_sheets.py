@@ -44,7 +44,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
 from alerts.services import create_alert
@@ -65,7 +65,6 @@ from .models import (
     Location,
     Lot,
     MaterialPrepSheet,
-    MaterialPrepSheetEvent,
     MaterialPrepSheetLine,
     MoveKind,
     PrepSheetMove,
@@ -89,23 +88,10 @@ DOCUMENT_TYPE = "prep_sheet"
 # Lines with nothing to pick from (still short) come last on the walk.
 END_OF_WALK = 10**9
 MAX_NOTE = 300
-# Names of the sheet's events, for the timeline.
-EVENT_LABELS = {
-    "created": gettext_lazy("Prep sheet made"), "issued": gettext_lazy("Issued"),
-    "returned": pgettext_lazy("prep sheet event", "Returned"), "substitution": gettext_lazy("Substitute approved"),
-    "accepted_lines": gettext_lazy("Lines accepted"), "discrepancy": gettext_lazy("Discrepancy reported"),
-    "accepted": gettext_lazy("Accepted by production"), "cancelled": gettext_lazy("Cancelled"),
-}
 
 
 def sheet_document(sheet):
     return DocumentRef(DOCUMENT_TYPE, sheet.pk, sheet.number)
-
-
-def record_sheet_event(*, sheet, action, actor, from_status="", to_status="", note=""):
-    return MaterialPrepSheetEvent.objects.create(sheet=sheet, action=action, actor=actor, from_status=from_status,
-                                                 to_status=to_status or from_status, note=note)
-
 
 def _note(text, *, required=False, field="note"):
     text = (text or "").strip()
@@ -224,9 +210,9 @@ def generate_prep_sheet(*, actor, order, note="") -> MaterialPrepSheet:
             line.sheet, line.line_no = sheet, number
         MaterialPrepSheetLine.objects.bulk_create(lines)
         short = sum(1 for line in lines if line.location is None)
-        record_sheet_event(sheet=sheet, action="created", actor=actor, to_status=S.DRAFT,
-                           note=Text(gettext_noop("%(lines)s lines, %(short)s still short."), lines=len(lines),
-                                     short=short))
+        sheet.events.record(action="created", actor=actor, to_status=S.DRAFT,
+                            note=Text(gettext_noop("%(lines)s lines, %(short)s still short."), lines=len(lines),
+                                      short=short))
     return sheet
 
 
@@ -277,8 +263,8 @@ def _set_status(actor, sheet, transition, action, note, *, refused, by_system=Fa
     for name, value in changes.items():
         setattr(sheet, name, value)
     sheet.save()
-    record_sheet_event(sheet=sheet, action=action, actor=actor, from_status=from_status, to_status=sheet.status,
-                       note=note)
+    sheet.events.record(action=action, actor=actor, from_status=from_status, to_status=sheet.status,
+                        note=note)
 
 
 def request_print_batch(*, actor, sheets, day, language=None) -> PrepSheetPrintBatch:
@@ -323,10 +309,10 @@ def approve_substitution(*, actor, line, substitute, reason) -> MaterialPrepShee
         current.substitute_approved_by, current.substitute_approved_at = actor, timezone.now()
         current.save(update_fields=["substitute_item", "substitute_reason", "substitute_approved_by",
                                     "substitute_approved_at"])
-        record_sheet_event(sheet=sheet, action="substitution", actor=actor, from_status=sheet.status,
-                           note=Text(gettext_noop("Line %(n)s: %(substitute)s may be issued instead of %(code)s. "
-                                                  "%(reason)s"), n=current.line_no, substitute=substitute.code,
-                                     code=current.item.code, reason=reason))
+        sheet.events.record(action="substitution", actor=actor, from_status=sheet.status, to_status=sheet.status,
+                            note=Text(gettext_noop("Line %(n)s: %(substitute)s may be issued instead of %(code)s. "
+                                                   "%(reason)s"), n=current.line_no, substitute=substitute.code,
+                                      code=current.item.code, reason=reason))
     return current
 
 
@@ -641,12 +627,12 @@ def accept_prep_sheet(*, actor, sheet, accepted=(), discrepancies=None) -> Accep
             [by_pk[pk] for pk in accepted | set(discrepancies)],
             ["accepted_quantity", "accepted_by", "accepted_at", "discrepancy_note", "discrepancy_by", "discrepancy_at"])
         if accepted:
-            record_sheet_event(sheet=sheet, action="accepted_lines", actor=actor, from_status=sheet.status,
-                               note=Text(gettext_noop("Lines accepted: %(lines)s."),
-                                         lines=[by_pk[pk].line_no for pk in sorted(accepted)]))
+            sheet.events.record(action="accepted_lines", actor=actor, from_status=sheet.status, to_status=sheet.status,
+                                note=Text(gettext_noop("Lines accepted: %(lines)s."),
+                                          lines=[by_pk[pk].line_no for pk in sorted(accepted)]))
         for pk, note in discrepancies.items():
-            record_sheet_event(sheet=sheet, action="discrepancy", actor=actor, from_status=sheet.status,
-                               note=Text(gettext_noop("Line %(n)s: %(note)s"), n=by_pk[pk].line_no, note=note))
+            sheet.events.record(action="discrepancy", actor=actor, from_status=sheet.status, to_status=sheet.status,
+                                note=Text(gettext_noop("Line %(n)s: %(note)s"), n=by_pk[pk].line_no, note=note))
             _alert_discrepancy(sheet, order, by_pk[pk], note, actor)
         if not all(line.is_accepted for line in lines):
             return AcceptResult(sheet, order_ready=False, missing=[])

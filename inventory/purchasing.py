@@ -37,7 +37,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from accounts.permissions import require
 from alerts.services import create_alert
@@ -48,7 +48,7 @@ from numbering.services import next_number
 from orders.masterdata_services import validate_code
 from orders.models import MONEY, Order, Unit
 from orders.quantities import format_number
-from orders.services import lock_order_of, record_event
+from orders.services import lock_order_of
 from systemtext.text import Text
 
 from .ledger import DocumentRef
@@ -62,7 +62,7 @@ from .models import (
     LotStatus,
     MaterialDelay,
     PurchaseOrder,
-    PurchaseOrderEvent,
+    PurchaseOrderAction,
     PurchaseOrderLine,
     PurchaseOrderStatus,
     PurchaseRequest,
@@ -81,13 +81,6 @@ MAX_PRICE = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"]) - Dec
 MAX_PO_LINES = 200
 SUPPLIER_FIELDS = ("code", "name", "contact_name", "phone", "email", "address", "currency", "over_receipt_percent",
                    "is_active")
-
-# Names of the purchase order events, for the timeline.
-PO_EVENT_LABELS = {
-    "created": gettext_lazy("Created"), "sent": gettext_lazy("Sent to supplier"),
-    "received": gettext_lazy("Goods received"), "cancelled": gettext_lazy("Cancelled"),
-    "closed": gettext_lazy("Closed"), "expected_date": gettext_lazy("Expected date changed"),
-}
 
 # What an order's demand is called on reservations (inventory.reservations) made for it.
 ORDER_DEMAND = "order"
@@ -300,12 +293,6 @@ class PurchaseLineInput:
     unit: str = ""  # blank: the item's purchase unit, else its stock unit
     request: PurchaseRequest | None = None
 
-
-def record_po_event(*, purchase_order, action, actor, from_status="", to_status="", note=""):
-    return PurchaseOrderEvent.objects.create(purchase_order=purchase_order, action=action, actor=actor,
-                                             from_status=from_status, to_status=to_status or from_status, note=note)
-
-
 def _price_errors(price):
     if price is None or not isinstance(price, Decimal) or not price.is_finite() or price < 0:
         return [_("The price must be zero or more.")]
@@ -396,7 +383,7 @@ def _create_purchase_order(actor, supplier, lines, note, currency, entry_key):
                 take(line.request.mark_ordered, actor=actor, refused=_request_refused(line.request))
                 line.request.purchase_order_line = po_line
                 line.request.save(update_fields=["status", "purchase_order_line"])
-        record_po_event(purchase_order=purchase_order, action="created", actor=actor, to_status=PO.DRAFT, note=note)
+        purchase_order.events.record(action=PurchaseOrderAction.CREATED, actor=actor, to_status=PO.DRAFT, note=note)
     return purchase_order
 
 
@@ -411,8 +398,8 @@ def _move_po(actor, purchase_order, *, transition, action, note="", changes=None
         for name, value in (changes or {}).items():
             setattr(current, name, value)
         current.save()
-        record_po_event(purchase_order=current, action=action, actor=actor, from_status=from_status,
-                        to_status=current.status, note=note)
+        current.events.record(action=action, actor=actor, from_status=from_status,
+                              to_status=current.status, note=note)
     return current
 
 
@@ -467,11 +454,10 @@ def set_line_expected_date(*, actor, line, expected_date, reason) -> PurchaseOrd
         previous = current.expected_date
         current.expected_date = expected_date
         current.save(update_fields=["expected_date"])
-        record_po_event(purchase_order=purchase_order, action="expected_date", actor=actor,
-                        from_status=purchase_order.status,
-                        note=Text(gettext_noop("Line %(n)s (%(code)s): expected %(new)s instead of %(old)s. "
-                                               "%(reason)s"), n=current.line_no, code=current.item.code,
-                                  new=expected_date, old=previous, reason=reason))
+        purchase_order.events.record(
+            action="expected_date", actor=actor, from_status=purchase_order.status, to_status=purchase_order.status,
+            note=Text(gettext_noop("Line %(n)s (%(code)s): expected %(new)s instead of %(old)s. %(reason)s"),
+                      n=current.line_no, code=current.item.code, new=expected_date, old=previous, reason=reason))
     return current
 
 
@@ -655,13 +641,13 @@ def _receive(actor, line, data, entry_key):
     take(purchase_order.receive, actor=actor, complete=all(received >= ordered for ordered, received in lines),
          refused=refusal)
     purchase_order.save(update_fields=["status", "updated_at"])
-    record_po_event(purchase_order=purchase_order, action="received", actor=actor, from_status=from_status,
-                    to_status=purchase_order.status,
-                    note=Text(gettext_noop("%(receipt)s: %(quantity)s %(unit)s of %(code)s, lot %(lot)s, at "
-                                           "%(location)s%(quarantine)s"), receipt=number, quantity=data.quantity,
-                              unit=Unit(unit).label if unit in Unit.values else unit, code=item.code,
-                              lot=move.lot.number, location=data.location.code,
-                              quarantine=Text(gettext_noop(" (quarantine)")) if receipt.quarantined else ""))
+    event_note = Text(gettext_noop("%(receipt)s: %(quantity)s %(unit)s of %(code)s, lot %(lot)s, at "
+                                   "%(location)s%(quarantine)s"), receipt=number, quantity=data.quantity,
+                      unit=Unit(unit).label if unit in Unit.values else unit, code=item.code,
+                      lot=move.lot.number, location=data.location.code,
+                      quarantine=Text(gettext_noop(" (quarantine)")) if receipt.quarantined else "")
+    purchase_order.events.record(action=PurchaseOrderAction.RECEIVED, actor=actor, from_status=from_status,
+                                 to_status=purchase_order.status, note=event_note)
     if line.order is not None and not receipt.quarantined:
         _reserve_for_line_order(actor, line, receipt)
     ready, still_short = _recheck(short_before, actor)
@@ -704,9 +690,9 @@ def _clear_delay_risk(order, actor):
         return  # not at risk, or at risk for another cause (a process exception…)
     Order.objects.filter(pk=current.pk).update(at_risk=False, at_risk_reason="", at_risk_reason_values=None,
                                                at_risk_since=None)
-    record_event(order=current, action="at_risk_cleared", actor=actor, from_status=current.status,
-                 to_status=current.status,
-                 note=Text(gettext_noop("%(number)s: the materials are in stock now."), number=delay.number))
+    current.events.record(action="at_risk_cleared", actor=actor, from_status=current.status,
+                          to_status=current.status,
+                          note=Text(gettext_noop("%(number)s: the materials are in stock now."), number=delay.number))
 
 
 def alert_order_ready(order):

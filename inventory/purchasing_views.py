@@ -205,8 +205,6 @@ def purchase_order_detail(request, pk):
     user = request.user
     po = purchasing_selectors.purchase_order_detail(user, pk)
     events = list(po.events.all())
-    for event in events:
-        event.label = purchasing.PO_EVENT_LABELS.get(event.action, event.action)
     return render(request, "inventory/purchasing/order_detail.html", {
         "po": po, "lines": list(po.lines.all()), "events": events,
         "can_change": user.has_perm("inventory.change_purchaseorder"),

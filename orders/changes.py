@@ -51,7 +51,7 @@ from .models import (
     may_reject_change,
 )
 from .quantities import format_number, parse_typed
-from .services import OrderActionRefused, record_event, transition_order
+from .services import OrderActionRefused, transition_order
 from .stage_hooks import Hook
 
 S = OrderStatus
@@ -214,10 +214,10 @@ def request_change(*, actor, order, kind, proposed, reason) -> ChangeRequest:
             order=current, number=f"{current.number}-C{count + 1}", kind=kind, proposed=proposed_json(change),
             reason=reason[:500], base_revision=current_revision(current), impact=impact_of(current, change),
             requested_by=actor)
-        record_event(order=current, action="change_requested", actor=actor, from_status=current.status,
-                     to_status=current.status,
-                     note=Text(gettext_noop("%(number)s: %(kind)s — %(reason)s"), number=request.number,
-                               kind=ChangeKind(kind).label, reason=reason))
+        current.events.record(action="change_requested", actor=actor, from_status=current.status,
+                              to_status=current.status,
+                              note=Text(gettext_noop("%(number)s: %(kind)s — %(reason)s"), number=request.number,
+                                        kind=ChangeKind(kind).label, reason=reason))
         create_alert(kind="order_change_requested",
                      subject=gettext_noop("Change %(number)s of order %(order)s awaits approval"),
                      body=gettext_noop("%(kind)s. Reason: %(reason)s"),
@@ -346,11 +346,11 @@ def approve_change(*, actor, request, note="") -> ChangeRequest:
         current.decided_by, current.decided_at = actor, timezone.now()
         current.decision_note = (note or "").strip()[:500]
         current.save()
-        record_event(order=order, action="change_applied", actor=actor, from_status=before["status"],
-                     to_status=order.status,
-                     note=Text(gettext_noop("%(number)s → revision %(n)s%(changes)s"), number=current.number,
-                               n=revision.number,
-                               changes=joined("", *(_diff_text(row) for row in revision.diff), sep="")))
+        order.events.record(action="change_applied", actor=actor, from_status=before["status"],
+                            to_status=order.status,
+                            note=Text(gettext_noop("%(number)s → revision %(n)s%(changes)s"), number=current.number,
+                                      n=revision.number,
+                                      changes=joined("", *(_diff_text(row) for row in revision.diff), sep="")))
         _reissue_confirmation(actor, order)
         create_alert(kind="order_changed", subject=gettext_noop("Order %(order)s changed (%(number)s): %(kind)s"),
                      body=gettext_noop("Revision %(revision)s. Reason: %(reason)s"),
@@ -425,8 +425,8 @@ def reject_change(*, actor, request, reason) -> ChangeRequest:
         current.decided_by, current.decided_at = actor, timezone.now()
         current.decision_note = reason[:500]
         current.save()
-        record_event(order=order, action="change_rejected", actor=actor, from_status=order.status,
-                     to_status=order.status, note=f"{current.number}: {reason}")
+        order.events.record(action="change_rejected", actor=actor, from_status=order.status,
+                            to_status=order.status, note=f"{current.number}: {reason}")
         create_alert(kind="order_change_rejected",
                      subject=gettext_noop("Change %(number)s of order %(order)s was rejected"),
                      body=gettext_noop("Reason: %(reason)s"),

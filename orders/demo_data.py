@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.models import UserProfile
 from accounts.roles import ROLES
+from history.triggers import backdating
 
 from . import services
 from .models import (
@@ -536,9 +537,10 @@ def _backdate(order, *, last_event_at, lead_days, rng):
     for event in reversed(events[1:]):
         times.append(times[-1] - _gap(rng, event.action))
     times.reverse()
-    # The plain manager: OrderEvent.objects refuses updates, rightly, outside seeding.
-    for event, at in zip(events, times, strict=True):
-        OrderEvent._base_manager.filter(pk=event.pk).update(created_at=at)
+    # The plain manager and the trigger's seeding switch: history is refused updates, rightly, elsewhere.
+    with backdating():
+        for event, at in zip(events, times, strict=True):
+            OrderEvent._base_manager.filter(pk=event.pk).update(created_at=at)
     submitted = [t for e, t in zip(events, times, strict=True) if e.action == "submit"]
     approved = [t for e, t in zip(events, times, strict=True) if e.action == "approve"]
     requested = timezone.localtime(times[0]).date() + timedelta(days=lead_days)

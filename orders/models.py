@@ -10,7 +10,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import django_fsm as fsm
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -18,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from systemtext.fields import StoredCharField, StoredTextField, TextValuesField
+from history.models import Event
+from systemtext.fields import StoredCharField, TextValuesField
 
 from . import stage_hooks
 
@@ -437,45 +437,57 @@ class OrderLine(models.Model):
         return line_amount(self.quantity, self.unit_price)
 
 
-class OrderEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValidationError(_("Order events are append-only."))
+class OrderAction(models.TextChoices):
+    """What an order's events record: its transitions (also the buttons' names) and the other steps
+    that the stages write on the order's timeline."""
 
-    def delete(self):
-        raise ValidationError(_("Order events are append-only."))
+    CREATED = "created", _("Created")
+    EDITED = "edited", _("Edited")
+    SUBMIT = "submit", _("Submit for review")
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+    RELEASE_PLAN = "release_plan", _("Release plan")
+    PREPARE_MATERIALS = "prepare_materials", _("Materials ready")
+    START_PRODUCTION = "start_production", _("Start production")
+    FINISH_PRODUCTION = "finish_production", _("Finish production")
+    PASS_QC = "pass_qc", _("Pass QC")
+    FAIL_QC = "fail_qc", _("Fail QC")
+    SHIP = "ship", _("Ship")
+    CONFIRM_DELIVERY = "confirm_delivery", _("Confirm delivery")
+    CLOSE = "close", _("Close")
+    HOLD = "hold", _("Put on hold")
+    RESUME = "resume", _("Resume")
+    CANCEL = "cancel", _("Cancel order")
+    CANCEL_HELD = "cancel_held", _("Cancel order")
+    CREDIT_ACKNOWLEDGED = "credit_acknowledged", _("Credit warning acknowledged")
+    AT_RISK = "at_risk", _("Marked at risk")
+    AT_RISK_CLEARED = "at_risk_cleared", _("No longer at risk")
+    RUSH_APPROVED = "rush_approved", _("Made a rush order")
+    CHANGE_REQUESTED = "change_requested", _("Change requested")
+    CHANGE_APPLIED = "change_applied", _("Change applied")
+    CHANGE_REJECTED = "change_rejected", _("Change rejected")
+    # written by shipping
+    PARTIAL_SHIPMENT = "partial_shipment", _("Partial shipment")
+    DELIVERY_RECORDED = "delivery_recorded", _("Delivery recorded")
+    TRACKING_LINK_CREATED = "tracking_link_created", _("Tracking link created")
+    TRACKING_LINK_REVOKED = "tracking_link_revoked", _("Tracking link revoked")
 
 
-class OrderEvent(models.Model):
+class OrderEvent(Event):
     """Append-only audit log: every transition and every recorded change of an order."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=OrderAction.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=OrderStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=OrderStatus.choices, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
-                              related_name="+", verbose_name=_("by"))
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
-    note = StoredTextField(_("note"), blank=True)
-    note_values = TextValuesField()
 
-    objects = OrderEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(Event.Meta):
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
         indexes = [models.Index(fields=["order", "created_at"])]
 
     def __str__(self):
         return f"{self.order_id} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("Order events are append-only."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Order events are append-only."))
 
 
 # --- controlled changes (orders/changes.py): the change request, its state machine, and the order's revisions

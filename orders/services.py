@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
 from alerts.services import create_alert
@@ -30,7 +30,7 @@ from .models import (
     Channel,
     Customer,
     Order,
-    OrderEvent,
+    OrderAction,
     OrderLine,
     OrderStatus,
     Priority,
@@ -55,38 +55,12 @@ class LineInput:
     requested_date: date | None = None
 
 
-# Human names of the transitions, for events, buttons and messages.
-ACTION_LABELS = {
-    "created": gettext_lazy("Created"),
-    "edited": gettext_lazy("Edited"),
-    "submit": gettext_lazy("Submit for review"),
-    "approve": gettext_lazy("Approve"),
-    "reject": gettext_lazy("Reject"),
-    "release_plan": gettext_lazy("Release plan"),
-    "prepare_materials": gettext_lazy("Materials ready"),
-    "start_production": gettext_lazy("Start production"),
-    "finish_production": gettext_lazy("Finish production"),
-    "pass_qc": gettext_lazy("Pass QC"),
-    "fail_qc": gettext_lazy("Fail QC"),
-    "ship": gettext_lazy("Ship"),
-    "confirm_delivery": gettext_lazy("Confirm delivery"),
-    "close": gettext_lazy("Close"),
-    "hold": gettext_lazy("Put on hold"),
-    "resume": gettext_lazy("Resume"),
-    "cancel": gettext_lazy("Cancel order"),
-    "cancel_held": gettext_lazy("Cancel order"),
-    "credit_acknowledged": gettext_lazy("Credit warning acknowledged"),
-    "at_risk": gettext_lazy("Marked at risk"),
-    "at_risk_cleared": gettext_lazy("No longer at risk"),
-    "rush_approved": gettext_lazy("Made a rush order"),
-}
+# Human names of the transitions, for events, buttons and messages: the declared order actions.
+ACTION_LABELS = dict(OrderAction.choices)
 # Transitions that need a written reason.
 REASON_REQUIRED = {"reject", "hold", "cancel", "cancel_held", "fail_qc"}
 
 
-def record_event(*, order, action, actor, from_status="", to_status="", note=""):
-    return OrderEvent.objects.create(order=order, action=action, actor=actor, from_status=from_status,
-                                     to_status=to_status, note=note)
 
 
 def _validate_content(*, customer, requested_date, lines, allow_past_date=False):
@@ -167,7 +141,7 @@ def create_order(*, actor, customer: Customer, requested_date, lines: list[LineI
             _set_totals(order, lines)
             order.save()
             _insert_lines(order, lines)
-            record_event(order=order, action="created", actor=actor, to_status=order.status)
+            order.events.record(action="created", actor=actor, to_status=order.status)
     except IntegrityError:
         # The other click of a double-click committed first: hand back its order.
         existing = Order.objects.filter(entry_key=entry_key).first()
@@ -208,8 +182,8 @@ def update_order(*, actor, order: Order, customer: Customer, requested_date, lin
         current.duplicate_po_warning = rules.duplicate_po_orders(
             customer, current.customer_po, exclude_order_id=current.pk).exists()
         current.save()
-        record_event(order=current, action="edited", actor=actor, from_status=current.status,
-                     to_status=current.status)
+        current.events.record(action="edited", actor=actor, from_status=current.status,
+                              to_status=current.status)
     return current
 
 
@@ -276,8 +250,8 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
             elif action == "approve":
                 current.approved_at = now
             current.save()
-            event = record_event(order=current, action=action, actor=actor, from_status=from_status,
-                                 to_status=current.status, note=note)
+            event = current.events.record(action=action, actor=actor, from_status=from_status,
+                                          to_status=current.status, note=note)
             if action == "reject":
                 _alert_owner_rejected(current, event)
             # Later stages react in this same transaction (work orders cancelled, inspection opened…).
@@ -364,8 +338,8 @@ def approve_order(*, actor, order: Order, note="", acknowledge_credit=False, pro
                 raise OrderActionRefused(_condition_message(current, "approve"))
             require(actor, "orders.review_order")
             Order.objects.filter(pk=current.pk).update(credit_acknowledged_by=actor)
-            record_event(order=current, action="credit_acknowledged", actor=actor,
-                         from_status=current.status, to_status=current.status)
+            current.events.record(action="credit_acknowledged", actor=actor,
+                                  from_status=current.status, to_status=current.status)
         if promised_date is None and current.promised_date is None:
             # The factory's capable-to-promise date (planning), when the reviewer did not set one.
             promised_date = stage_hooks.promise_for(current)
@@ -438,8 +412,8 @@ def make_rush(*, actor, order, reason, rush_date=None, note=""):
             text = joined(text, Text(gettext_noop("%(field)s %(old)s → %(new)s."),
                                      field=Text(DATE_FIELD_LABELS[date_field]), old=before, new=rush_date))
         current.save(update_fields=fields)
-        record_event(order=current, action="rush_approved", actor=actor, from_status=current.status,
-                     to_status=current.status, note=joined(text, (note or "").strip()))
+        current.events.record(action="rush_approved", actor=actor, from_status=current.status,
+                              to_status=current.status, note=joined(text, (note or "").strip()))
     return current
 
 
@@ -455,8 +429,8 @@ def set_rush(*, actor, order, rush: bool, reason=""):
         current.priority = Priority.RUSH if rush else Priority.NORMAL
         current.rush_reason = reason.strip() if rush else ""
         current.save(update_fields=["priority", "rush_reason", "updated_at"])
-        record_event(order=current, action="edited", actor=actor, from_status=current.status,
-                     to_status=current.status,
-                     note=Text(gettext_noop("Flagged as rush: %(reason)s"), reason=reason) if rush
-                     else Text(gettext_noop("Rush removed")))
+        current.events.record(action="edited", actor=actor, from_status=current.status,
+                              to_status=current.status,
+                              note=Text(gettext_noop("Flagged as rush: %(reason)s"), reason=reason) if rush
+                              else Text(gettext_noop("Rush removed")))
     return current

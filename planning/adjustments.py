@@ -64,7 +64,6 @@ from .models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrder, WorkOrderOp
 from .plans import (
     _scheduling_center,
     lock_scheduling,
-    record_work_order_event,
     schedule_open_work,
 )
 from .scheduling.calendar import WorkingTime
@@ -446,8 +445,8 @@ def move_operation(*, actor, operation, start, expected_version, unit=None, work
         _place_again(unplace)
         summary = Text(gettext_noop("Operation %(op)s of %(wo)s moved: %(was)s → %(now)s; locked there."),
                        op=op.sequence, wo=op.work_order.number, was=was, now=placement_text(op))
-        record_work_order_event(work_order=op.work_order, action="operation_moved", actor=actor,
-                                from_status=op.work_order.status, to_status=op.work_order.status, note=summary)
+        op.work_order.events.record(action="operation_moved", actor=actor,
+                                    from_status=op.work_order.status, to_status=op.work_order.status, note=summary)
         return _reschedule(summary=summary, before=before, now=now, check=_sequence_pairs(op, followers))
 
 
@@ -474,8 +473,8 @@ def change_work_center(*, actor, operation, work_center, expected_version, now=N
         _place_again([other for other in followers if other.status == WO.RELEASED and not _is_fixed(other)])
         summary = Text(gettext_noop("Operation %(op)s of %(wo)s: work center %(was)s → %(now)s."),
                        op=op.sequence, wo=op.work_order.number, was=was, now=center.code)
-        record_work_order_event(work_order=op.work_order, action="work_center_changed", actor=actor,
-                                from_status=op.work_order.status, to_status=op.work_order.status, note=summary)
+        op.work_order.events.record(action="work_center_changed", actor=actor,
+                                    from_status=op.work_order.status, to_status=op.work_order.status, note=summary)
         return _reschedule(summary=summary, before=before, now=now, check=_sequence_pairs(op, followers))
 
 
@@ -497,9 +496,9 @@ def set_operation_lock(*, actor, operation, locked: bool, expected_version, now=
         summary = (Text(gettext_noop("Operation %(op)s of %(wo)s locked at %(place)s."), **names) if locked
                    else Text(gettext_noop("Operation %(op)s of %(wo)s unlocked (was at %(place)s); the plan may "
                                           "move it."), **names))
-        record_work_order_event(work_order=op.work_order, action="operation_locked" if locked else "operation_unlocked",
-                                actor=actor, from_status=op.work_order.status, to_status=op.work_order.status,
-                                note=summary)
+        op.work_order.events.record(action="operation_locked" if locked else "operation_unlocked",
+                                    actor=actor, from_status=op.work_order.status, to_status=op.work_order.status,
+                                    note=summary)
         return _reschedule(summary=summary, before=before, now=now)
 
 
@@ -544,12 +543,12 @@ def _split(work_order, first, *, actor, new_parent, now):
     WorkOrderOperation.objects.bulk_create(copies)
     names = {"total": format_number(total), "kept": format_number(first), "rest": format_number(rest),
              "old": work_order.number, "new": number}
-    record_work_order_event(work_order=work_order, action="split", actor=actor, from_status=WO.PLANNED,
-                            to_status=WO.PLANNED,
-                            note=Text(gettext_noop("Split: %(total)s → %(kept)s here and %(rest)s in %(new)s."),
-                                      **names))
-    record_work_order_event(work_order=new, action="split_from", actor=actor, to_status=WO.PLANNED,
-                            note=Text(gettext_noop("Split from %(old)s: %(rest)s of %(total)s."), **names))
+    work_order.events.record(action="split", actor=actor, from_status=WO.PLANNED,
+                             to_status=WO.PLANNED,
+                             note=Text(gettext_noop("Split: %(total)s → %(kept)s here and %(rest)s in %(new)s."),
+                                       **names))
+    new.events.record(action="split_from", actor=actor, to_status=WO.PLANNED,
+                      note=Text(gettext_noop("Split from %(old)s: %(rest)s of %(total)s."), **names))
     for child in work_order.children.exclude(status=WO.CANCELLED).select_related("item").order_by("pk"):
         if child.status != WO.PLANNED:
             raise ValidationError(_("Sub-assembly work order %(wo)s is %(status)s: only a work order whose "

@@ -165,8 +165,8 @@ def _scale(work_order, factor, actor, note):
     for wo in _subtree(work_order):
         wo.quantity = (wo.quantity * factor).quantize(QTY_STEP)
         wo.save(update_fields=["quantity", "updated_at"])
-        plans.record_work_order_event(work_order=wo, action="quantity_changed", actor=actor, from_status=wo.status,
-                                      to_status=wo.status, note=note)
+        wo.events.record(action="quantity_changed", actor=actor, from_status=wo.status,
+                         to_status=wo.status, note=note)
 
 
 def _cancel(work_order, actor, note):
@@ -176,8 +176,8 @@ def _cancel(work_order, actor, note):
             wo.cancel()
             wo.save()
             take_in_update(WorkOrderOperation.objects.filter(work_order=wo), "cancel")
-            plans.record_work_order_event(work_order=wo, action="cancelled", actor=actor, from_status=before,
-                                          to_status=WO.CANCELLED, note=note)
+            wo.events.record(action="cancelled", actor=actor, from_status=before,
+                             to_status=WO.CANCELLED, note=note)
 
 
 def apply(*, actor, order, change):

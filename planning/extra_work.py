@@ -1,7 +1,7 @@
 """One more released work order for an order line, outside the order's plan: a rework or a make-up of
 scrapped goods (quality.ncr_services), or the extra quantity of an approved change (planning.change_hooks).
 Made with planning's own building blocks (build_work_order, numbering.services.next_number,
-record_work_order_event, schedule_open_work): the line's item with the operations of its active routing,
+work_order.events.record, schedule_open_work): the line's item with the operations of its active routing,
 released so that the shop floor can work it, and scheduled with the open work."""
 
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ from numbering import series
 from numbering.services import next_number
 
 from .models import Routing, WorkOrderOperation, WorkOrderStatus
-from .plans import build_work_order, record_work_order_event, schedule_open_work
+from .plans import build_work_order, schedule_open_work
 
 
 @dataclass
@@ -54,13 +54,13 @@ def create_extra_work_order(*, actor, order, line, quantity, note=""):
                                         earliest_start=timezone.now(), actor=actor)
     work_order.save(force_insert=True)
     WorkOrderOperation.objects.bulk_create(rows)
-    record_work_order_event(work_order=work_order, action="planned", actor=actor, to_status=WorkOrderStatus.PLANNED,
-                            note=note)
+    work_order.events.record(action="planned", actor=actor, to_status=WorkOrderStatus.PLANNED,
+                             note=note)
     work_order.release()
     work_order.save()
     take_in_update(WorkOrderOperation.objects.filter(work_order=work_order), "release")
-    record_work_order_event(work_order=work_order, action="release", actor=actor, from_status=WorkOrderStatus.PLANNED,
-                            to_status=WorkOrderStatus.RELEASED, note=note)
+    work_order.events.record(action="release", actor=actor, from_status=WorkOrderStatus.PLANNED,
+                             to_status=WorkOrderStatus.RELEASED, note=note)
     scheduling_problem = ""
     try:
         with transaction.atomic():  # a plan that cannot be made leaves the work order unscheduled, not lost

@@ -24,15 +24,15 @@ from decimal import Decimal
 
 import django_fsm as fsm
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from history.models import Event
 from inventory.models import Item
 from orders.models import MONEY, QTY, Currency, Order, OrderLine
-from systemtext.fields import StoredCharField, StoredTextField, TextValuesField
+from systemtext.fields import StoredCharField, TextValuesField
 
 MINUTES = {"max_digits": 10, "decimal_places": 3}
 PERCENT = {"max_digits": 5, "decimal_places": 2}
@@ -324,44 +324,37 @@ class WorkOrder(fsm.ConcurrentTransitionMixin, models.Model):
         pass
 
 
-class WorkOrderEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValidationError(_("Work order events are append-only."))
+class WorkOrderAction(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    REPLANNED = "replanned", _("Re-planned")
+    RELEASE = "release", _("Released")
+    START = "start", _("Started")
+    FINISH = "finish", _("Finished")
+    CANCELLED = "cancelled", _("Cancelled")
+    QUANTITY_CHANGED = "quantity_changed", _("Quantity changed")
+    OPERATION_MOVED = "operation_moved", _("Operation moved")
+    WORK_CENTER_CHANGED = "work_center_changed", _("Work center changed")
+    OPERATION_LOCKED = "operation_locked", _("Operation locked")
+    OPERATION_UNLOCKED = "operation_unlocked", _("Operation unlocked")
+    SPLIT = "split", _("Split")
+    SPLIT_FROM = "split_from", _("Split off another work order")
+    OPTIMISED = "optimised", _("Optimised schedule accepted")
 
-    def delete(self):
-        raise ValidationError(_("Work order events are append-only."))
 
-
-class WorkOrderEvent(models.Model):
+class WorkOrderEvent(Event):
     """Append-only log of a work order's status changes (who, when, from, to, why)."""
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events")
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=WorkOrderAction.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=WorkOrderStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=WorkOrderStatus.choices, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("by"))
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
-    note = StoredTextField(_("note"), blank=True)
-    note_values = TextValuesField()
 
-    objects = WorkOrderEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(Event.Meta):
         verbose_name = _("work order event")
         verbose_name_plural = _("work order events")
 
     def __str__(self):
         return f"{self.work_order_id} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("Work order events are append-only."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Work order events are append-only."))
 
 
 def _something_reported(operation):

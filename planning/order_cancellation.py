@@ -18,7 +18,7 @@ from config.transitions import take_in_update
 from systemtext.text import Text
 
 from .models import WorkOrder, WorkOrderOperation, WorkOrderStatus
-from .plans import lock_scheduling, record_work_order_event, schedule_open_work
+from .plans import lock_scheduling, schedule_open_work
 
 WO = WorkOrderStatus
 CANCELLABLE = (WO.PLANNED, WO.RELEASED)
@@ -52,8 +52,8 @@ def cancel_order_work(*, actor, order):
         from_status = work_order.status
         work_order.cancel()
         work_order.save()
-        record_work_order_event(work_order=work_order, action="cancelled", actor=actor, from_status=from_status,
-                                to_status=WO.CANCELLED, note=note)
+        work_order.events.record(action="cancelled", actor=actor, from_status=from_status,
+                                 to_status=WO.CANCELLED, note=note)
     take_in_update(WorkOrderOperation.objects.filter(work_order__in=work_orders), "cancel")
     schedule_open_work()  # the freed capacity goes to the other orders' planned work
     return work_orders

@@ -62,7 +62,6 @@ from .models import (
     Routing,
     WorkCenter,
     WorkOrder,
-    WorkOrderEvent,
     WorkOrderOperation,
     WorkOrderStatus,
 )
@@ -102,12 +101,6 @@ def due_instant(order, line=None):
     """The end of the promised date (else the line's, else the order's requested date), factory time."""
     day = order.promised_date or (line.requested_date if line is not None else None) or order.requested_date
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
-def record_work_order_event(*, work_order, action, actor, from_status="", to_status="", note=""):
-    return WorkOrderEvent.objects.create(work_order=work_order, action=action, actor=actor, from_status=from_status,
-                                         to_status=to_status, note=note)
-
 
 # --- what to make ------------------------------------------------------------------------------
 
@@ -249,7 +242,7 @@ def _create(draft, *, order, actor, earliest_start):
                                               earliest_start=earliest_start, actor=actor)
     work_order.save(force_insert=True)
     WorkOrderOperation.objects.bulk_create(operations)  # their work_order_id is taken from the saved row
-    record_work_order_event(work_order=work_order, action="planned", actor=actor, to_status=WO.PLANNED)
+    work_order.events.record(action="planned", actor=actor, to_status=WO.PLANNED)
     return work_order
 
 
@@ -282,8 +275,8 @@ def _cancel_planned(order, actor, keep_lines):
         work_order.cancel()
         work_order.save()
         take_in_update(work_order.operations.all(), "cancel")
-        record_work_order_event(work_order=work_order, action="replanned", actor=actor, from_status=WO.PLANNED,
-                                to_status=WO.CANCELLED)
+        work_order.events.record(action="replanned", actor=actor, from_status=WO.PLANNED,
+                                 to_status=WO.CANCELLED)
 
 
 def plan_order(*, actor, order, now=None) -> PlanResult:
@@ -620,7 +613,7 @@ def release_plan(*, actor, order) -> Order:
         for work_order in work_orders:
             work_order.release()
             work_order.save()
-            record_work_order_event(work_order=work_order, action="release", actor=actor, from_status=WO.PLANNED,
-                                    to_status=WO.RELEASED)
+            work_order.events.record(action="release", actor=actor, from_status=WO.PLANNED,
+                                     to_status=WO.RELEASED)
         take_in_update(WorkOrderOperation.objects.filter(work_order__in=work_orders), "release")
         return transition_order(actor=actor, order=order, action="release_plan", expected_status=OrderStatus.APPROVED)

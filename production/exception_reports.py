@@ -41,14 +41,12 @@ from config.transitions import take
 from numbering import series
 from numbering.services import next_number
 from orders.models import Order
-from orders.services import record_event
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrderOperation, WorkOrderStatus
 from planning.plans import lock_scheduling, schedule_open_work
 from systemtext.text import Text, stored_fields
 
 from .models import (
     OPEN_EXCEPTION_STATUSES,
-    ExceptionEvent,
     ExceptionPhoto,
     ExceptionReport,
     ExceptionSeverity,
@@ -75,9 +73,6 @@ ALERT_SUBJECTS = {
 ALERT_BODY = gettext_noop("Reported by %(reporter)s: %(description)s — affected orders: %(orders)s")
 
 
-def _event(report, *, action, actor, from_status="", note="", now=None):
-    return ExceptionEvent.objects.create(report=report, action=action, actor=actor, from_status=from_status,
-                                         to_status=report.status, note=note, created_at=now or timezone.now())
 
 
 def _center_of(operation):
@@ -157,8 +152,8 @@ def _mark_orders_at_risk(report, orders, *, actor, now):
         if not order.at_risk:
             Order.objects.filter(pk=order.pk).update(at_risk=True, **stored_fields("at_risk_reason", reason),
                                                      at_risk_since=now, updated_at=now)
-        record_event(order=order, action="at_risk", actor=actor, from_status=order.status, to_status=order.status,
-                     note=reason)
+        order.events.record(action="at_risk", actor=actor, from_status=order.status, to_status=order.status,
+                            note=reason)
 
 
 def _alert(report, orders):
@@ -208,7 +203,7 @@ def report_exception(*, actor, type, work_center=None, description, severity=Exc
         report.affected_operations.set(affected)
         order_ids = sorted({op.work_order.order_id for op in affected})
         report.affected_orders.set(order_ids)
-        _event(report, action="reported", actor=actor, note=description, now=now)
+        report.events.record(action="reported", actor=actor, to_status=report.status, note=description, created_at=now)
         orders = _locked_orders(order_ids)  # before the scheduler writes their operations
         if breakdown:
             schedule_open_work(now=now)
@@ -243,8 +238,10 @@ def add_exception_photos(*, actor, report, photos, expected_status=None, now=Non
         if current.photos.count() + len(photos) > PHOTO_MAX_COUNT:
             raise ValidationError(_("A report holds at most %(n)s photos.") % {"n": PHOTO_MAX_COUNT})
         _store_photos(current, checked, actor=actor, now=now)
-        _event(current, action="photos_added", actor=actor, from_status=current.status, now=now,
-               note=", ".join(photo.original_name for photo in current.photos.order_by("-id")[:len(photos)]))
+        added = current.photos.order_by("-id")[:len(photos)]
+        current.events.record(action="photos_added", actor=actor, from_status=current.status,
+                              to_status=current.status, created_at=now,
+                              note=", ".join(photo.original_name for photo in added))
     return current
 
 
@@ -268,8 +265,8 @@ def acknowledge_exception(*, actor, report, note="", expected_status=None, now=N
                         % {"number": current.number, "status": current.get_status_display().lower()})
         current.acknowledged_by, current.acknowledged_at = actor, now
         current.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
-        _event(current, action="acknowledged", actor=actor, from_status=ExceptionStatus.OPEN,
-               note=(note or "").strip(), now=now)
+        current.events.record(action="acknowledged", actor=actor, from_status=ExceptionStatus.OPEN,
+                              to_status=current.status, note=(note or "").strip(), created_at=now)
     return current
 
 
@@ -297,7 +294,7 @@ def _clear_orders_at_risk(report, orders, *, actor, now):
             continue
         Order.objects.filter(pk=order.pk).update(at_risk=False, at_risk_reason="", at_risk_reason_values=None,
                                                  at_risk_since=None, updated_at=now)
-        record_event(order=order, action="at_risk_cleared", actor=actor, from_status=order.status,
+        order.events.record(action="at_risk_cleared", actor=actor, from_status=order.status,
                      to_status=order.status, note=Text(gettext_noop("%(number)s resolved."), number=report.number))
 
 
@@ -316,14 +313,16 @@ def resolve_exception(*, actor, report, action_taken, expected_status=None, now=
                         refused=_("%(number)s is already resolved.") % {"number": current.number})
         current.resolved_by, current.resolved_at = actor, now
         current.save(update_fields=["status", "action_taken", "resolved_by", "resolved_at"])
-        _event(current, action="resolved", actor=actor, from_status=from_status, note=action_taken, now=now)
+        current.events.record(action="resolved", actor=actor, from_status=from_status, to_status=current.status,
+                              note=action_taken, created_at=now)
         breakdown = current.type == ExceptionType.MACHINE_BREAKDOWN and current.down_until is not None
         if breakdown:
             lock_scheduling()  # work centers before orders, as every change of the schedule
         orders = _locked_orders(current.affected_orders.values_list("pk", flat=True))
         if breakdown and _bring_back(current, now=now):
-            _event(current, action="work_center_back", actor=actor, from_status=current.status, now=now,
-                   note=Text(gettext_noop("%(center)s is back in service; open work was rescheduled."),
-                             center=current.work_center.code))
+            current.events.record(action="work_center_back", actor=actor, from_status=current.status,
+                                  to_status=current.status, created_at=now,
+                                  note=Text(gettext_noop("%(center)s is back in service; open work was rescheduled."),
+                                            center=current.work_center.code))
         _clear_orders_at_risk(current, orders, actor=actor, now=now)
     return current

@@ -12,41 +12,14 @@ from pathlib import PurePosixPath
 
 import django_fsm as fsm
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from history.models import AppendOnlyModel, Event
 from orders.models import QTY, Order
 from planning.models import WorkCenter, WorkOrderOperation, WorkOrderStatus
-from systemtext.fields import StoredTextField, TextValuesField
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValidationError(_("This record is append-only."))
-
-    def delete(self):
-        raise ValidationError(_("This record is append-only."))
-
-
-class AppendOnlyModel(models.Model):
-    """A row that is written once: saving it again or deleting it is refused."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("This record is append-only."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("This record is append-only."))
-
 
 # --- operation log -------------------------------------------------------------------------------
 
@@ -200,21 +173,26 @@ class ExceptionReport(fsm.ConcurrentTransitionMixin, models.Model):
         pass
 
 
-class ExceptionEvent(AppendOnlyModel):
+class ExceptionAction(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
+    PHOTOS_ADDED = "photos_added", _("Photos added")
+    WORK_CENTER_BACK = "work_center_back", _("Work center back in service")
+
+
+class ExceptionEvent(Event):
     """Append-only history of a report: reported, acknowledged, resolved, photos added (who, when, note)."""
 
     report = models.ForeignKey(ExceptionReport, on_delete=models.PROTECT, related_name="events")
-    action = models.CharField(_("action"), max_length=30)
+    action = models.CharField(_("action"), max_length=30, choices=ExceptionAction.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=ExceptionStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=ExceptionStatus.choices, blank=True)
+    # Every step of a report is someone's (the base allows the system as actor).
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("by"))
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
-    note = StoredTextField(_("note"), blank=True)
-    note_values = TextValuesField()
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(Event.Meta):
         verbose_name = _("exception report event")
         verbose_name_plural = _("exception report events")
 

@@ -39,7 +39,6 @@ from config.transitions import take
 from orders.models import Order, OrderStatus, Unit
 from orders.services import transition_order
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkOrder, WorkOrderOperation, WorkOrderStatus
-from planning.plans import record_work_order_event
 from systemtext.text import Text
 
 from .models import OperationAction, OperationLog, ScrapReason
@@ -163,7 +162,7 @@ def start_operation(*, actor, operation, expected_state=None, note="", now=None)
         if work_order.status == WO.RELEASED:
             work_order.start()
             work_order.save()
-            record_work_order_event(work_order=work_order, action="start", actor=actor, from_status=WO.RELEASED,
+            work_order.events.record(action="start", actor=actor, from_status=WO.RELEASED,
                                     to_status=WO.IN_PROGRESS, note=Text(gettext_noop("Operation %(sequence)s started."),
                                              sequence=current.sequence))
         if order.status == OrderStatus.MATERIALS_READY:
@@ -319,10 +318,10 @@ def complete_operation(*, actor, operation, expected_state=None, note="", now=No
         if not still_open and work_order.status == WO.IN_PROGRESS:
             work_order.finish()
             work_order.save()
-            record_work_order_event(work_order=work_order, action="finish", actor=actor, from_status=WO.IN_PROGRESS,
-                                    to_status=WO.DONE,
-                                    note=Text(gettext_noop("Last operation completed: %(sequence)s."),
-                                              sequence=current.sequence))
+            work_order.events.record(action="finish", actor=actor, from_status=WO.IN_PROGRESS,
+                                     to_status=WO.DONE,
+                                     note=Text(gettext_noop("Last operation completed: %(sequence)s."),
+                                               sequence=current.sequence))
             _finish_order_when_all_done(order, actor=actor)
     return current
 

@@ -20,13 +20,12 @@ from django.utils.translation import gettext_noop
 
 from alerts.services import create_alert
 from orders.models import Order
-from orders.services import record_event as record_order_event
 from planning.models import WorkOrderOperation, WorkOrderStatus
 from systemtext.text import Text
 
 from .models import IS, NCR, QUEUE_STATUSES, Inspection, Nonconformance
 from .ncr_services import close_reworked
-from .services import is_resolved, line_outcomes, open_inspection, record_event
+from .services import is_resolved, line_outcomes, open_inspection
 
 
 def on_order_transition(*, actor, order, action, from_status):
@@ -132,9 +131,9 @@ def _clear_scrap_risk(*, actor, order, ncrs):
         return
     Order.objects.filter(pk=order.pk).update(at_risk=False, at_risk_reason="", at_risk_reason_values=None,
                                              at_risk_since=None)
-    record_order_event(order=current, action="at_risk_cleared", actor=actor, from_status=current.status,
-                       to_status=current.status,
-                       note=Text(gettext_noop("The make-up lot is made and awaits inspection.")))
+    current.events.record(action="at_risk_cleared", actor=actor, from_status=current.status,
+                          to_status=current.status,
+                          note=Text(gettext_noop("The make-up lot is made and awaits inspection.")))
 
 
 def _cancel_leftovers(*, actor, order):
@@ -142,6 +141,6 @@ def _cancel_leftovers(*, actor, order):
         before = inspection.status
         inspection.cancel()
         inspection.save()
-        record_event(inspection=inspection, action="cancelled", actor=actor, from_status=before,
+        inspection.events.record(action="cancelled", actor=actor, from_status=before,
                      to_status=IS.CANCELLED,
                      note=Text(gettext_noop("Order %(order)s passed QC without this inspection."), order=order.number))

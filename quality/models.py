@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from inventory.models import AppendOnlyModel, StatusEvent
+from history.models import AppendOnlyModel, Event
 from orders.models import QTY, Order, OrderLine, Product
 from orders.quantities import format_number
 from systemtext.fields import StoredCharField, StoredTextField, TextValuesField
@@ -427,46 +427,27 @@ class Measurement(models.Model):
         return self.value is not None or self.passed is not None
 
 
-EVENT_LABELS = {
-    "opened": _("Opened"),
-    "started": _("Inspection started"),
-    "verdict_forced": _("Signed with a verdict against Ac/Re"),
-    "verdict_declined": _("Verdict against Ac/Re declined"),
-    "passed": _("Signed: passed"),
-    "failed": _("Signed: failed"),
-    "cancelled": _("Cancelled"),
-    "attachment_added": _("Attachment added"),
-    "stock_posted": _("Put into stock"),
-    "stock_not_posted": _("Not put into stock"),
-    "scrapped": _("Partly scrapped"),
-    "rework": _("Rework decided"),
-    "scrap": _("Scrap decided"),
-    "concession_proposed": _("Concession proposed"),
-    "concession_declined": _("Concession declined"),
-    "concession_approved": _("Concession approved"),
-    "returned": _("Return to supplier decided"),
-    "rework_done": _("Rework done, re-inspection opened"),
-    "make_up": _("Make-up work order released"),
-}
+class InspectionAction(models.TextChoices):
+    OPENED = "opened", _("Opened")
+    STARTED = "started", _("Inspection started")
+    VERDICT_FORCED = "verdict_forced", _("Signed with a verdict against Ac/Re")
+    VERDICT_DECLINED = "verdict_declined", _("Verdict against Ac/Re declined")
+    PASSED = "passed", _("Signed: passed")
+    FAILED = "failed", _("Signed: failed")
+    CANCELLED = "cancelled", _("Cancelled")
+    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    STOCK_POSTED = "stock_posted", _("Put into stock")
+    STOCK_NOT_POSTED = "stock_not_posted", _("Not put into stock")
+    SCRAPPED = "scrapped", _("Partly scrapped")
 
 
-class RecordEvent(StatusEvent):
-    """One step in an inspection's or NCR's history (inventory's StatusEvent), with quality's labels."""
-
-    class Meta(StatusEvent.Meta):
-        abstract = True
-
-    @property
-    def label(self):
-        return EVENT_LABELS.get(self.action, self.action)
-
-
-class InspectionEvent(RecordEvent):
+class InspectionEvent(Event):
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=40, choices=InspectionAction.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=InspectionStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=InspectionStatus.choices, blank=True)
 
-    class Meta(RecordEvent.Meta):
+    class Meta(Event.Meta):
         verbose_name = _("inspection event")
         verbose_name_plural = _("inspection events")
 
@@ -508,12 +489,25 @@ class InspectionAttachment(models.Model):
 from .ncr_models import NCR, Disposition, Nonconformance, NonconformanceStatus  # noqa: E402, F401
 
 
-class NonconformanceEvent(RecordEvent):
+class NonconformanceAction(models.TextChoices):
+    OPENED = "opened", _("Opened")
+    REWORK = "rework", _("Rework decided")
+    SCRAP = "scrap", _("Scrap decided")
+    CONCESSION_PROPOSED = "concession_proposed", _("Concession proposed")
+    CONCESSION_DECLINED = "concession_declined", _("Concession declined")
+    CONCESSION_APPROVED = "concession_approved", _("Concession approved")
+    RETURNED = "returned", _("Return to supplier decided")
+    REWORK_DONE = "rework_done", _("Rework done, re-inspection opened")
+    MAKE_UP = "make_up", _("Make-up work order released")
+
+
+class NonconformanceEvent(Event):
     ncr = models.ForeignKey(Nonconformance, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=40, choices=NonconformanceAction.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=NonconformanceStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=NonconformanceStatus.choices, blank=True)
 
-    class Meta(RecordEvent.Meta):
+    class Meta(Event.Meta):
         verbose_name = _("NCR event")
         verbose_name_plural = _("NCR events")
 

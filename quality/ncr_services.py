@@ -37,8 +37,6 @@ from .ncr_models import DECIDE
 from .services import (
     APPROVE,
     is_resolved,
-    record_event,
-    record_ncr_event,
     release_order_if_inspected,
 )
 from .values import plain
@@ -102,8 +100,7 @@ def decide_disposition(*, actor, ncr, disposition, note="", scrap_quantity: Deci
 def _saved(current, *, before, action, actor, note=""):
     """Save the NCR after its transition and write the event of the move from `before`."""
     current.save()
-    record_ncr_event(ncr=current, action=action, actor=actor, from_status=before, to_status=current.status,
-                     note=note)
+    current.events.record(action=action, actor=actor, from_status=before, to_status=current.status, note=note)
 
 
 def _rework(current, *, actor, note, before, **_kwargs):
@@ -131,7 +128,7 @@ def _scrap(current, *, actor, note, scrap_quantity, before, **_kwargs):
     remaining = current.quantity - scrap_quantity
     inspection.accepted_quantity = remaining
     inspection.save(update_fields=["accepted_quantity", "updated_at"])
-    record_event(inspection=inspection, action="scrapped", actor=actor,
+    inspection.events.record(action="scrapped", actor=actor,
                  note=Text(gettext_noop("%(qty)s scrapped (%(ncr)s), %(rest)s accepted."), qty=scrap_quantity,
                            ncr=current.number, rest=remaining))
     _saved(current, before=before, action="scrap", actor=actor,
@@ -181,8 +178,8 @@ def _make_up_shortfall(current, *, actor, shortfall):
     note = Text(gettext_noop("Make-up work order %(wo)s released for %(qty)s."), wo=work_order.number, qty=shortfall)
     if problem:
         note = joined(note, Text(gettext_noop("It is not scheduled yet: %(problem)s"), problem=problem))
-    record_ncr_event(ncr=current, action="make_up", actor=actor, from_status=current.status,
-                     to_status=current.status, note=note)
+    current.events.record(action="make_up", actor=actor, from_status=current.status,
+                          to_status=current.status, note=note)
     _flag_shortfall(current, order, shortfall, made_by=work_order, why=problem)
 
 

@@ -39,12 +39,10 @@ from .models import (
     Inspection,
     InspectionAttachment,
     InspectionClassPlan,
-    InspectionEvent,
     InspectionPlan,
     InspectionSource,
     Measurement,
     Nonconformance,
-    NonconformanceEvent,
     SamplingState,
     SamplingStateEvent,
     Verdict,
@@ -57,16 +55,6 @@ APPROVE = "quality.approve_inspection"
 # The severity inside a sentence of an event note ("normal inspection"), translated when read.
 SEVERITY_WORDS = {"normal": gettext_noop("normal"), "tightened": gettext_noop("tightened"),
                   "reduced": gettext_noop("reduced")}
-
-
-def record_event(*, inspection, action, actor, from_status="", to_status="", note=""):
-    return InspectionEvent.objects.create(inspection=inspection, action=action, actor=actor,
-                                          from_status=from_status, to_status=to_status, note=note)
-
-
-def record_ncr_event(*, ncr, action, actor, from_status="", to_status="", note=""):
-    return NonconformanceEvent.objects.create(ncr=ncr, action=action, actor=actor, from_status=from_status,
-                                              to_status=to_status, note=note)
 
 
 def _locked(inspection):
@@ -99,7 +87,7 @@ def open_inspection(*, actor, product, lot_quantity, source=InspectionSource.PRO
         number=next_number(series.INSPECTION), source=source, order=order, order_line=order_line, product=product,
         lot_quantity=lot_quantity, lot_number=(lot_number or "").strip(), supplier=(supplier or "").strip(),
         inventory_lot=inventory_lot, created_by=actor)
-    record_event(inspection=inspection, action="opened", actor=actor, to_status=IS.OPEN, note=note)
+    inspection.events.record(action="opened", actor=actor, to_status=IS.OPEN, note=note)
     return inspection
 
 
@@ -179,7 +167,7 @@ def start_inspection(*, actor, inspection, expected_status=IS.OPEN) -> Inspectio
         current.started_at = timezone.now()
         current.start()
         current.save()
-        record_event(inspection=current, action="started", actor=actor, from_status=IS.OPEN,
+        current.events.record(action="started", actor=actor, from_status=IS.OPEN,
                      to_status=IS.IN_PROGRESS,
                      note=Text(gettext_noop("Plan version %(v)s, %(severity)s inspection, level %(level)s, code "
                                             "letter %(letter)s."), v=plan.version, severity=Text(SEVERITY_WORDS.get(
@@ -349,8 +337,8 @@ def confirm_inspection(*, actor, inspection, password, forced_verdict="", reason
             current.forced_reason = reason
             current.ask_approval()
             current.save()
-            record_event(inspection=current, action="verdict_forced", actor=actor, from_status=IS.IN_PROGRESS,
-                         to_status=IS.PENDING_APPROVAL, note=reason)
+            current.events.record(action="verdict_forced", actor=actor, from_status=IS.IN_PROGRESS,
+                                  to_status=IS.PENDING_APPROVAL, note=reason)
             _alert_approval_needed(current)
             return current
         return _finish(current, actor=actor, verdict=computed, from_status=IS.IN_PROGRESS)
@@ -373,8 +361,8 @@ def decide_forced_verdict(*, actor, inspection, approve: bool, note="") -> Inspe
             current.forced_verdict, current.forced_reason = "", ""
             current.signed_by, current.signed_at = None, None
             current.save()
-            record_event(inspection=current, action="verdict_declined", actor=actor,
-                         from_status=IS.PENDING_APPROVAL, to_status=IS.IN_PROGRESS, note=note)
+            current.events.record(action="verdict_declined", actor=actor,
+                                  from_status=IS.PENDING_APPROVAL, to_status=IS.IN_PROGRESS, note=note)
             return current
         current.approved_by = actor
         current.approved_at = timezone.now()
@@ -414,8 +402,8 @@ def _finish(current, *, actor, verdict, from_status, note="", order_actor=None, 
     else:
         current.fail_lot()
     current.save()
-    record_event(inspection=current, action="passed" if verdict == Verdict.ACCEPT else "failed", actor=actor,
-                 from_status=from_status, to_status=current.status, note=note)
+    current.events.record(action="passed" if verdict == Verdict.ACCEPT else "failed", actor=actor,
+                          from_status=from_status, to_status=current.status, note=note)
     _update_sampling_state(current, actor)
     if verdict == Verdict.ACCEPT:
         if current.inventory_lot_id:
@@ -496,9 +484,10 @@ def open_nonconformance(*, actor, inspection) -> Nonconformance:
     ncr = Nonconformance.objects.create(
         number=next_number(series.NONCONFORMANCE), inspection=inspection, order=inspection.order,
         product=inspection.product, quantity=inspection.lot_quantity, description=_defects_summary(inspection))
-    record_ncr_event(ncr=ncr, action="opened", actor=actor, to_status=NCR.OPEN,
-                     note=Text(gettext_noop("Lot %(lot)s of %(qty)s failed inspection %(number)s."),
-                               lot=inspection.lot_number or "—", qty=inspection.lot_quantity, number=inspection.number))
+    ncr.events.record(action="opened", actor=actor, to_status=NCR.OPEN,
+                      note=Text(gettext_noop("Lot %(lot)s of %(qty)s failed inspection %(number)s."),
+                                lot=inspection.lot_number or "—", qty=inspection.lot_quantity,
+                                number=inspection.number))
     if inspection.inventory_lot_id:
         stock_links.block_lot(actor=actor, lot=inspection.inventory_lot, ncr=ncr)
     create_alert(
@@ -548,8 +537,8 @@ def cancel_inspection(*, actor, inspection, reason) -> Inspection:
         before = current.status
         current.cancel()
         current.save()
-        record_event(inspection=current, action="cancelled", actor=actor, from_status=before,
-                     to_status=IS.CANCELLED, note=reason)
+        current.events.record(action="cancelled", actor=actor, from_status=before,
+                              to_status=IS.CANCELLED, note=reason)
     return current
 
 
@@ -650,5 +639,5 @@ def add_attachment(*, actor, inspection, upload) -> InspectionAttachment:
         stored = f"{current.number}{extension}"
         attachment.file.save(stored, upload, save=False)
         attachment.save()
-        record_event(inspection=current, action="attachment_added", actor=actor, note=name)
+        current.events.record(action="attachment_added", actor=actor, note=name)
     return attachment

@@ -23,8 +23,6 @@ from inventory.stock_services import LotInput, find_or_create_lot, set_lot_statu
 from inventory.units import quantity_text
 from systemtext.text import Text
 
-from .models import InspectionEvent
-
 DEFAULT_FG_LOCATION = "FG"
 
 
@@ -35,7 +33,7 @@ def finished_goods_location_code():
 def _note(inspection, actor, note, action):
     inspection.stock_note = note
     inspection.save(update_fields=["stock_note", "stock_note_values", "inventory_lot", "updated_at"])
-    InspectionEvent.objects.create(inspection=inspection, action=action, actor=actor, note=note)
+    inspection.events.record(action=action, actor=actor, note=note)
 
 
 def post_finished_goods(*, actor, inspection):

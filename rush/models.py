@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from history.models import Event
 from orders.models import Order
-from systemtext.fields import StoredTextField, TextValuesField
 
 
 class RushStatus(models.TextChoices):
@@ -120,29 +120,23 @@ class RushReview(models.Model):
         return f"{self.request_id} {self.area}"
 
 
-class RushEvent(models.Model):
-    request = models.ForeignKey(RushRequest, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=30)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+class RushAction(models.TextChoices):
+    REQUESTED = "requested", _("Rush requested")
+    REVIEWED = "reviewed", _("Review signed")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class RushEvent(Event):
+    request = models.ForeignKey(RushRequest, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=30, choices=RushAction.choices)
     from_status = models.CharField(_("from"), max_length=12, choices=RushStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=RushStatus.choices, blank=True)
-    note = StoredTextField(_("note"), blank=True)
-    note_values = TextValuesField()
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(Event.Meta):
         verbose_name = _("rush request event")
         verbose_name_plural = _("rush request events")
 
     def __str__(self):
         return f"{self.request_id} {self.action}"
-
-
-EVENT_LABELS = {
-    "requested": _("Rush requested"),
-    "reviewed": _("Review signed"),
-    "approved": _("Approved"),
-    "rejected": _("Rejected"),
-    "withdrawn": _("Withdrawn"),
-}

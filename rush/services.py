@@ -35,12 +35,11 @@ from numbering import series
 from numbering.services import next_number
 from orders.models import Order
 from orders.services import RUSH_OPEN_STATUSES, OrderActionRefused, lock_order_of, make_rush
-from orders.services import record_event as record_order_event
 from planning.plans import lock_scheduling, schedule_open_work
 from systemtext.text import Text, joined, stored_fields
 
 from . import facts as rush_facts
-from .models import ReviewArea, RushEvent, RushRequest, RushReview, RushStatus, Verdict
+from .models import ReviewArea, RushRequest, RushReview, RushStatus, Verdict
 from .selectors import NEXT_STEP, board_rows
 
 REQUEST = "rush.add_rushrequest"
@@ -50,11 +49,6 @@ APPROVE = "rush.approve_rushrequest"
 REVIEWER_ROLES = {ReviewArea.PLANNING: {"planner", "production"}, ReviewArea.WAREHOUSE: {"warehouse"},
                   ReviewArea.QUALITY: {"qc"}}
 NOTICE = "production_notice"
-
-
-def record_event(*, request, action, actor, from_status="", to_status="", note=""):
-    return RushEvent.objects.create(request=request, action=action, actor=actor, from_status=from_status,
-                                    to_status=to_status, note=note)
 
 
 def areas_for(user):
@@ -101,7 +95,7 @@ def request_rush(*, actor, order, requested_date, reason, now=None) -> RushReque
         except IntegrityError:  # someone else asked at the same moment
             raise ValidationError(_("Order %(number)s is under rush review already.")
                                   % {"number": current.number}) from None
-        record_event(request=request, action="requested", actor=actor, to_status=RushStatus.REQUESTED, note=reason)
+        request.events.record(action="requested", actor=actor, to_status=RushStatus.REQUESTED, note=reason)
         create_alert(
             kind="rush_review_requested",
             subject=gettext_noop("Rush review %(request)s: order %(order)s needed by %(date)s"),
@@ -163,10 +157,10 @@ def sign_review(*, actor, request, area, verdict, conditions="") -> RushReview:
                 "name": signed.reviewer.get_full_name() or signed.reviewer.username})
         review = RushReview.objects.create(request=current, area=area, verdict=verdict, conditions=conditions,
                                            reviewer=actor)
-        record_event(request=current, action="reviewed", actor=actor, from_status=current.status,
-                     to_status=current.status,
-                     note=joined(Text(gettext_noop("%(area)s: %(verdict)s."), area=ReviewArea(area).label,
-                                      verdict=Verdict(verdict).label), conditions))
+        current.events.record(action="reviewed", actor=actor, from_status=current.status,
+                              to_status=current.status,
+                              note=joined(Text(gettext_noop("%(area)s: %(verdict)s."), area=ReviewArea(area).label,
+                                               verdict=Verdict(verdict).label), conditions))
     return review
 
 
@@ -189,8 +183,8 @@ def approve_rush(*, actor, request, note="", now=None) -> RushRequest:
         current.decided_by, current.decided_at = actor, timezone.now()
         current.decision_reason, current.decision_facts = (note or "").strip()[:500], decided
         current.save()
-        record_event(request=current, action="approved", actor=actor, from_status=before,
-                     to_status=RushStatus.APPROVED, note=current.decision_reason)
+        current.events.record(action="approved", actor=actor, from_status=before,
+                              to_status=RushStatus.APPROVED, note=current.decision_reason)
         _tell_the_moved(current, order, decided["schedule"]["moves"])
         create_alert(
             kind="rush_approved",
@@ -243,8 +237,8 @@ def reject_rush(*, actor, request, reason) -> RushRequest:
         current.decided_by, current.decided_at = actor, timezone.now()
         current.decision_reason = reason[:500]
         current.save()
-        record_event(request=current, action="rejected", actor=actor, from_status=before,
-                     to_status=RushStatus.REJECTED, note=reason)
+        current.events.record(action="rejected", actor=actor, from_status=before,
+                              to_status=RushStatus.REJECTED, note=reason)
         create_alert(
             kind="rush_rejected",
             subject=gettext_noop("Rush request %(request)s for order %(order)s was rejected"),
@@ -277,15 +271,15 @@ def watch_rush_orders():
                 reason = Text(LATE_REASON, day=row.predicted_day, n=row.late_days, due=row.due)
                 Order.objects.filter(pk=current.pk).update(at_risk=True, **stored_fields("at_risk_reason", reason),
                                                            at_risk_since=timezone.now())
-                record_order_event(order=current, action="at_risk", actor=None, from_status=current.status,
-                                   to_status=current.status, note=reason)
+                current.events.record(action="at_risk", actor=None, from_status=current.status,
+                                      to_status=current.status, note=reason)
                 flagged.append(current.number)
             elif not row.predicted_late and current.at_risk and (current.at_risk_reason == LATE_REASON
                                                                  or current.at_risk_reason.startswith(LATE_MARK)):
                 Order.objects.filter(pk=current.pk).update(at_risk=False, at_risk_reason="",
                                                            at_risk_reason_values=None, at_risk_since=None)
-                record_order_event(order=current, action="at_risk_cleared", actor=None, from_status=current.status,
-                                   to_status=current.status)
+                current.events.record(action="at_risk_cleared", actor=None, from_status=current.status,
+                                      to_status=current.status)
                 cleared.append(current.number)
             if row.predicted_late:
                 create_alert(

@@ -14,7 +14,7 @@ from orders.selectors import orders_visible_to
 
 from . import selectors, services
 from .forms import DecisionForm, ReportFilterForm, ReviewForm, RushRequestForm
-from .models import EVENT_LABELS, ReviewArea, RushRequest
+from .models import ReviewArea, RushRequest
 
 VIEW = "rush.view_rushrequest"
 
@@ -61,7 +61,7 @@ def detail(request, pk):
         "rush_request": rush_request, "order": rush_request.order, "areas": areas,
         "facts": rush_request.decision_facts or rush_request.facts,
         "can_decide": rush_request.is_open and request.user.has_perm(services.APPROVE),
-        "decision_form": DecisionForm(), "event_labels": EVENT_LABELS,
+        "decision_form": DecisionForm(),
         "missing": [ReviewArea(a).label for a in ReviewArea.values if a not in reviews],
     })
 

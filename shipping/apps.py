@@ -10,7 +10,6 @@ class ShippingConfig(AppConfig):
         from django.urls import reverse
 
         from inventory.ledger import register_document_type
-        from orders.services import ACTION_LABELS
 
         from . import documents  # noqa: F401 - registers the delivery note with the document pipeline
         from .complaints import RETURN_DOCUMENT
@@ -21,8 +20,3 @@ class ShippingConfig(AppConfig):
                                url=lambda pk: reverse("shipping:shipment_detail", args=[pk]))
         register_document_type(RETURN_DOCUMENT, _("Customer return"),
                                url=lambda pk: reverse("shipping:complaint_detail", args=[pk]))
-        # The order timeline names the events shipping writes on orders.
-        ACTION_LABELS.update({
-            "partial_shipment": _("Partial shipment"), "delivery_recorded": _("Delivery recorded"),
-            "tracking_link_created": _("Tracking link created"), "tracking_link_revoked": _("Tracking link revoked"),
-        })

@@ -14,7 +14,7 @@ from record_pages.views import add_service_errors, paginate
 from . import complaints, selectors
 from .forms import ComplaintFilterForm, ComplaintForm, InvestigationForm, ReturnForm
 from .models import ComplaintStatus
-from .views import _error_messages, _labelled
+from .views import _error_messages
 
 VIEW = selectors.VIEW_COMPLAINT
 
@@ -67,7 +67,7 @@ def _detail_context(request, complaint, *, investigation_form=None, return_form=
     lines = selectors.returnable_lines(complaint) if can_return else []
     return {
         "complaint": complaint, "order": complaint.order, "returns": list(complaint.returns.all()),
-        "events": _labelled(complaint.events.all(), complaints.ACTION_LABELS),
+        "events": complaint.events.all(),
         "can_start": can_investigate and complaint.status == ComplaintStatus.OPEN,
         "can_edit": can_investigate and complaint.is_open,
         "can_resolve": can_investigate and complaint.status == ComplaintStatus.INVESTIGATING,

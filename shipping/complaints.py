@@ -37,7 +37,6 @@ from systemtext.text import Text
 
 from .models import (
     Complaint,
-    ComplaintEvent,
     ComplaintStatus,
     CustomerReturn,
     Shipment,
@@ -53,22 +52,6 @@ RETURN_DOCUMENT = "customer_return"
 SHIPPED_STATUSES = [ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED]
 CS = ComplaintStatus
 MAX_TEXT = 5000
-
-ACTION_LABELS = {
-    "created": gettext_noop("Recorded"),
-    "investigation_started": gettext_noop("Investigation started"),
-    "investigation_updated": gettext_noop("Investigation updated"),
-    "resolved": gettext_noop("Resolved"),
-    "closed": gettext_noop("Closed"),
-    "return_received": gettext_noop("Return received"),
-}
-
-
-def record_event(*, complaint, action, actor, from_status="", to_status="", note=""):
-    return ComplaintEvent.objects.create(complaint=complaint, action=action, actor=actor, from_status=from_status,
-                                         to_status=to_status, note=note)
-
-
 def _long_text_errors(*texts):
     """Messages for the (label, text) pairs whose text is too long."""
     return [_("%(field)s has at most %(n)s characters.") % {"field": label, "n": MAX_TEXT}
@@ -105,7 +88,7 @@ def create_complaint(*, actor, order, description, shipment=None, lot=None, entr
             complaint = Complaint.objects.create(number=next_number(series.COMPLAINT), order=order, shipment=shipment,
                                                  lot=lot, description=description, created_by=actor,
                                                  entry_key=entry_key)
-            record_event(complaint=complaint, action="created", actor=actor, to_status=CS.OPEN)
+            complaint.events.record(action="created", actor=actor, to_status=CS.OPEN)
             _alert(complaint, kind="complaint_recorded", roles=["qc", "order_desk"],
                    subject=gettext_noop("Complaint %(number)s about order %(order)s"),
                    body=gettext_noop("%(customer)s: %(description)s"))
@@ -148,8 +131,8 @@ def start_investigation(*, actor, complaint, note="") -> Complaint:
         take(current.start_investigation, actor=actor,
                         refused=_refusal(current, _("starting the investigation")))
         current.save(update_fields=["status", "updated_at"])
-        record_event(complaint=current, action="investigation_started", actor=actor, from_status=CS.OPEN,
-                     to_status=CS.INVESTIGATING, note=(note or "").strip())
+        current.events.record(action="investigation_started", actor=actor, from_status=CS.OPEN,
+                              to_status=CS.INVESTIGATING, note=(note or "").strip())
     return current
 
 
@@ -168,7 +151,7 @@ def update_investigation(*, actor, complaint, investigation, corrective_action) 
             return current
         current.investigation, current.corrective_action = investigation, corrective_action
         current.save(update_fields=["investigation", "corrective_action", "updated_at"])
-        record_event(complaint=current, action="investigation_updated", actor=actor, from_status=current.status,
+        current.events.record(action="investigation_updated", actor=actor, from_status=current.status,
                      to_status=current.status, note=Text(gettext_noop("Investigation: %(i)s\nCorrective action: %(c)s"),
                                                    i=investigation or "—", c=corrective_action or "—"))
     return current
@@ -192,8 +175,8 @@ def resolve_complaint(*, actor, complaint, investigation, corrective_action, not
         take(current.resolve, actor=actor, refused=_refusal(current, _("resolving it")))
         current.investigation, current.corrective_action = investigation, corrective_action
         current.save(update_fields=["investigation", "corrective_action", "status", "resolved_at", "updated_at"])
-        record_event(complaint=current, action="resolved", actor=actor, from_status=CS.INVESTIGATING,
-                     to_status=CS.RESOLVED, note=(note or "").strip())
+        current.events.record(action="resolved", actor=actor, from_status=CS.INVESTIGATING,
+                              to_status=CS.RESOLVED, note=(note or "").strip())
     return current
 
 
@@ -208,8 +191,8 @@ def close_complaint(*, actor, complaint, note="") -> Complaint:
         if previous == CS.INVESTIGATING and not note:
             raise ValidationError(_("Give the reason for closing a complaint that was not resolved."))
         current.save(update_fields=["status", "closed_at", "updated_at"])
-        record_event(complaint=current, action="closed", actor=actor, from_status=previous, to_status=CS.CLOSED,
-                     note=note)
+        current.events.record(action="closed", actor=actor, from_status=previous, to_status=CS.CLOSED,
+                              note=note)
     return current
 
 
@@ -262,7 +245,7 @@ def receive_return(*, actor, complaint, shipment_line, quantity, location, reaso
                 number=number, complaint=current, shipment_line=line, item=line.item, quantity=quantity,
                 return_lot=lot, location=location, reason=reason, move_group=posting.move_group, entry_key=entry_key,
                 received_by=actor)
-            record_event(complaint=current, action="return_received", actor=actor, from_status=current.status,
+            current.events.record(action="return_received", actor=actor, from_status=current.status,
                          to_status=current.status,
                          note=Text(gettext_noop("%(number)s: %(quantity)s of %(sku)s back into quarantine lot %(lot)s "
                                                 "at %(location)s. %(reason)s"), number=number,

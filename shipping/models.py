@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from inventory.models import AppendOnlyModel, StatusEvent
+from history.models import AppendOnlyModel, Event
 from orders.models import QTY
 from systemtext.fields import StoredCharField, TextValuesField
 
@@ -167,12 +167,21 @@ class ShipmentLine(models.Model):
         return f"{self.shipment_id}/{self.line_no}"
 
 
-class ShipmentEvent(StatusEvent):
+class ShipmentAction(models.TextChoices):
+    CREATED = "created", _("Created")
+    SHIPPED = "shipped", _("Shipped")
+    CANCELLED = "cancelled", _("Cancelled")
+    TRACKING_CHANGED = "tracking_changed", _("Carrier or tracking number changed")
+    DELIVERED = "delivered", _("Delivery recorded")
+
+
+class ShipmentEvent(Event):
     shipment = models.ForeignKey(Shipment, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=40, choices=ShipmentAction.choices)
     from_status = models.CharField(_("from"), max_length=12, choices=ShipmentStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=ShipmentStatus.choices, blank=True)
 
-    class Meta(StatusEvent.Meta):
+    class Meta(Event.Meta):
         verbose_name = _("shipment event")
         verbose_name_plural = _("shipment events")
 
@@ -274,12 +283,22 @@ class Complaint(fsm.ConcurrentTransitionMixin, models.Model):
         self.closed_at = timezone.now()
 
 
-class ComplaintEvent(StatusEvent):
+class ComplaintAction(models.TextChoices):
+    CREATED = "created", _("Recorded")
+    INVESTIGATION_STARTED = "investigation_started", _("Investigation started")
+    INVESTIGATION_UPDATED = "investigation_updated", _("Investigation updated")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    RETURN_RECEIVED = "return_received", _("Return received")
+
+
+class ComplaintEvent(Event):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=40, choices=ComplaintAction.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=ComplaintStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=ComplaintStatus.choices, blank=True)
 
-    class Meta(StatusEvent.Meta):
+    class Meta(Event.Meta):
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
 

@@ -45,11 +45,10 @@ from numbering import series
 from numbering.services import next_number
 from orders import stage_hooks
 from orders.models import Order, OrderLine, OrderStatus, Unit
-from orders.services import record_event as record_order_event
 from orders.services import transition_order
 from systemtext.text import Text, joined, listed
 
-from .models import OPEN_COMPLAINT_STATUSES, Complaint, Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
+from .models import OPEN_COMPLAINT_STATUSES, Complaint, Shipment, ShipmentLine, ShipmentStatus
 from .pod_files import checked_pod_file
 
 SHIP = "orders.ship_order"
@@ -61,14 +60,6 @@ ZERO = Decimal("0")
 # A signature time a little ahead of the server clock (a phone's clock) is accepted.
 CLOCK_SKEW = timedelta(minutes=5)
 ST = ShipmentStatus
-
-ACTION_LABELS = {
-    "created": gettext_noop("Created"),
-    "shipped": gettext_noop("Shipped"),
-    "cancelled": gettext_noop("Cancelled"),
-    "tracking_changed": gettext_noop("Carrier or tracking number changed"),
-    "delivered": gettext_noop("Delivery recorded"),
-}
 
 
 @dataclass(frozen=True)
@@ -97,11 +88,6 @@ class ShipmentDetails:
 
 # A shipment's number before what happened to it, in the order's timeline.
 NUMBERED = gettext_noop("%(number)s: %(text)s")
-
-
-def record_event(*, shipment, action, actor, from_status="", to_status="", note=""):
-    return ShipmentEvent.objects.create(shipment=shipment, action=action, actor=actor, from_status=from_status,
-                                        to_status=to_status, note=note)
 
 
 def details_for(order) -> ShipmentDetails:
@@ -381,7 +367,7 @@ def create_shipment(*, actor, order, details: ShipmentDetails, picks, entry_key=
                 ShipmentLine(shipment=shipment, line_no=n, order_line=pick.line, item=pick.item, lot=pick.lot,
                              location=pick.location, quantity=pick.quantity, packages=pick.packages)
                 for n, pick in enumerate(checked, start=1))
-            record_event(shipment=shipment, action="created", actor=actor, to_status=ST.DRAFT)
+            shipment.events.record(action="created", actor=actor, to_status=ST.DRAFT)
             if ship_now:
                 _ship(actor=actor, order=current, shipment=shipment, actual_ship_date=actual_ship_date)
     except IntegrityError:
@@ -440,12 +426,12 @@ def _ship(*, actor, order, shipment, actual_ship_date):
     summary = listed([Text(gettext_noop("%(sku)s %(quantity)s (%(lot)s)"), sku=line.order_line.product.sku,
                            quantity=quantity_text(line.quantity, line.order_line.product.unit), lot=line.lot.number)
                       for line in lines])
-    record_event(shipment=shipment, action="shipped", actor=actor, from_status=ST.DRAFT, to_status=ST.SHIPPED,
-                 note=Text(gettext_noop("Shipped: %(lines)s"), lines=summary))
+    shipment.events.record(action="shipped", actor=actor, from_status=ST.DRAFT, to_status=ST.SHIPPED,
+                           note=Text(gettext_noop("Shipped: %(lines)s"), lines=summary))
     check_stock_levels({line.item.pk: line.item for line in lines}.values())
     if order.lines.filter(shipped_quantity__lt=F("quantity")).exists():
-        record_order_event(order=order, action="partial_shipment", actor=actor, from_status=order.status,
-                           to_status=order.status, note=Text(NUMBERED, number=shipment.number, text=summary))
+        order.events.record(action="partial_shipment", actor=actor, from_status=order.status,
+                            to_status=order.status, note=Text(NUMBERED, number=shipment.number, text=summary))
     else:
         transition_order(actor=actor, order=order, action="ship",
                          note=Text(NUMBERED, number=shipment.number, text=summary))
@@ -496,8 +482,8 @@ def _cancel_leftover_drafts(*, actor, order, keep):
                         refused=_("Shipment %(number)s is %(status)s: only a draft can be cancelled.") % _shown(draft))
         draft.cancel_reason = reason
         draft.save(update_fields=["status", "cancel_reason", "cancel_reason_values", "updated_at"])
-        record_event(shipment=draft, action="cancelled", actor=actor, from_status=ST.DRAFT, to_status=ST.CANCELLED,
-                     note=reason)
+        draft.events.record(action="cancelled", actor=actor, from_status=ST.DRAFT, to_status=ST.CANCELLED,
+                            note=reason)
 
 
 def _request_delivery_note(actor, shipment):
@@ -523,8 +509,8 @@ def cancel_shipment(*, actor, shipment, reason) -> Shipment:
         take(current.cancel, actor=actor, refused=refused)
         current.cancel_reason = reason
         current.save(update_fields=["status", "cancel_reason", "updated_at"])
-        record_event(shipment=current, action="cancelled", actor=actor, from_status=ST.DRAFT, to_status=ST.CANCELLED,
-                     note=reason)
+        current.events.record(action="cancelled", actor=actor, from_status=ST.DRAFT, to_status=ST.CANCELLED,
+                              note=reason)
     return current
 
 
@@ -545,8 +531,8 @@ def update_tracking(*, actor, shipment, carrier, tracking_number) -> Shipment:
         note = f"{current.carrier or '—'} {current.tracking_number or '—'} → {carrier or '—'} {tracking_number or '—'}"
         current.carrier, current.tracking_number = carrier, tracking_number
         current.save(update_fields=["carrier", "tracking_number", "updated_at"])
-        record_event(shipment=current, action="tracking_changed", actor=actor, from_status=current.status,
-                     to_status=current.status, note=note)
+        current.events.record(action="tracking_changed", actor=actor, from_status=current.status,
+                              to_status=current.status, note=note)
     return current
 
 
@@ -592,8 +578,8 @@ def record_delivery(*, actor, shipment, received_by, received_at, upload, note="
         current.pod_file.save(f"{current.number}-pod{suffix}", upload, save=False)
         current.save()
         summary = Text(gettext_noop("Received by %(name)s on %(when)s."), name=received_by, when=received_at)
-        record_event(shipment=current, action="delivered", actor=actor, from_status=ST.SHIPPED,
-                     to_status=ST.DELIVERED, note=joined(summary, (note or "").strip()))
+        current.events.record(action="delivered", actor=actor, from_status=ST.SHIPPED,
+                              to_status=ST.DELIVERED, note=joined(summary, (note or "").strip()))
         _deliver_order_when_complete(actor=actor, order=order, note=Text(NUMBERED, number=current.number, text=summary))
     return current
 
@@ -622,8 +608,8 @@ def _deliver_order_when_complete(*, actor, order, note):
     if order.status == OrderStatus.SHIPPED and not undelivered_shipments(order):
         transition_order(actor=actor, order=order, action="confirm_delivery", note=note)
     else:
-        record_order_event(order=order, action="delivery_recorded", actor=actor, from_status=order.status,
-                           to_status=order.status, note=note)
+        order.events.record(action="delivery_recorded", actor=actor, from_status=order.status,
+                            to_status=order.status, note=note)
 
 
 def confirm_order_delivery(*, actor, order, expected_status=None) -> Order:

@@ -26,7 +26,6 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.permissions import require
 from orders.models import Order, OrderStatus
-from orders.services import record_event as record_order_event
 from systemtext.text import Text
 
 from .models import TrackingLink
@@ -83,10 +82,10 @@ def create_tracking_link(*, actor, order, language, valid_days=DEFAULT_VALID_DAY
         secret = secrets.token_urlsafe(32)
         link = TrackingLink.objects.create(order=current, token_hash=_hash(secret), language=language, note=note,
                                            expires_at=timezone.now() + timedelta(days=valid_days), created_by=actor)
-        record_order_event(order=current, action="tracking_link_created", actor=actor, from_status=current.status,
-                           to_status=current.status,
-                           note=Text(gettext_noop("Customer tracking link #%(id)s, valid until %(date)s. %(note)s"),
-                                     id=link.pk, date=timezone.localtime(link.expires_at).date(), note=note))
+        current.events.record(action="tracking_link_created", actor=actor, from_status=current.status,
+                              to_status=current.status,
+                              note=Text(gettext_noop("Customer tracking link #%(id)s, valid until %(date)s. %(note)s"),
+                                        id=link.pk, date=timezone.localtime(link.expires_at).date(), note=note))
     return link, _signer().sign(secret)
 
 
@@ -100,9 +99,9 @@ def revoke_tracking_link(*, actor, link):
         current.revoked_at, current.revoked_by = timezone.now(), actor
         current.save(update_fields=["revoked_at", "revoked_by"])
         order = current.order
-        record_order_event(order=order, action="tracking_link_revoked", actor=actor, from_status=order.status,
-                           to_status=order.status,
-                           note=Text(gettext_noop("Customer tracking link #%(id)s"), id=current.pk))
+        order.events.record(action="tracking_link_revoked", actor=actor, from_status=order.status,
+                            to_status=order.status,
+                            note=Text(gettext_noop("Customer tracking link #%(id)s"), id=current.pk))
     return current
 
 

@@ -131,20 +131,13 @@ def shipment_detail(request, pk):
     can_ship = request.user.has_perm(services.SHIP)
     return render(request, "shipping/shipment_detail.html", {
         "shipment": shipment, "order": shipment.order, "lines": list(shipment.lines.all()),
-        "events": _labelled(shipment.events.all(), services.ACTION_LABELS),
+        "events": shipment.events.all(),
         "can_ship": can_ship and shipment.status == ShipmentStatus.DRAFT,
         "can_track": can_ship and shipment.is_open,
         "can_deliver": can_ship and shipment.status == ShipmentStatus.SHIPPED,
         "ship_form": ShipForm(), "cancel_form": CancelForm(),
         "tracking_form": TrackingNumberForm(initial={"carrier": shipment.carrier,
                                                      "tracking_number": shipment.tracking_number})})
-
-
-def _labelled(events, labels):
-    events = list(events)
-    for event in events:
-        event.label = _(labels[event.action]) if event.action in labels else event.action
-    return events
 
 
 def _act(request, record, act, done):

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "exports",
     "operations",
     "systemtext",
+    "history",
     # lifecycle stages
     "orders",
     "planning",

@@ -2,11 +2,8 @@
 
 Everything is re-exported here, so `from inventory.models import X` keeps working.
 """
-from .append_only import (  # noqa: F401
-    AppendOnlyModel,
-    AppendOnlyQuerySet,
-    StatusEvent,
-)
+from history.models import AppendOnlyModel, AppendOnlyQuerySet, Event  # noqa: F401
+
 from .items import (  # noqa: F401
     MAX_SCRAP_PERCENT,
     PERCENT,
@@ -26,6 +23,7 @@ from .prep_sheets import (  # noqa: F401
     MaterialPrepSheet,
     MaterialPrepSheetEvent,
     MaterialPrepSheetLine,
+    PrepSheetAction,
     PrepSheetMove,
     PrepSheetMoveKind,
     PrepSheetPrintBatch,
@@ -40,6 +38,7 @@ from .purchasing import (  # noqa: F401
     GoodsReceipt,
     MaterialDelay,
     PurchaseOrder,
+    PurchaseOrderAction,
     PurchaseOrderEvent,
     PurchaseOrderLine,
     PurchaseOrderStatus,

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from history.models import AppendOnlyModel, Event
 from orders.models import QTY
 
-from .append_only import AppendOnlyModel, StatusEvent
 from .items import Item
 from .stock import Location, Lot
 
@@ -198,12 +198,24 @@ class PrepSheetMove(AppendOnlyModel):
         return f"{self.get_kind_display()} {self.quantity} {self.item_id}"
 
 
-class MaterialPrepSheetEvent(StatusEvent):
+class PrepSheetAction(models.TextChoices):
+    CREATED = "created", _("Prep sheet made")
+    ISSUED = "issued", _("Issued")
+    RETURNED = "returned", pgettext_lazy("prep sheet event", "Returned")
+    SUBSTITUTION = "substitution", _("Substitute approved")
+    ACCEPTED_LINES = "accepted_lines", _("Lines accepted")
+    DISCREPANCY = "discrepancy", _("Discrepancy reported")
+    ACCEPTED = "accepted", _("Accepted by production")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MaterialPrepSheetEvent(Event):
     sheet = models.ForeignKey(MaterialPrepSheet, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=40, choices=PrepSheetAction.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=PrepSheetStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=PrepSheetStatus.choices, blank=True)
 
-    class Meta(StatusEvent.Meta):
+    class Meta(Event.Meta):
         verbose_name = _("prep sheet event")
         verbose_name_plural = _("prep sheet events")
 

@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from history.models import AppendOnlyModel, Event
 from orders.models import MONEY, QTY, Currency, Unit, line_amount
 from systemtext.fields import StoredCharField, TextValuesField
 
-from .append_only import AppendOnlyModel, StatusEvent
 from .items import PERCENT, Item
 from .stock import Location, Lot
 
@@ -265,12 +265,22 @@ class PurchaseOrderLine(models.Model):
         return line_amount(self.quantity, self.unit_price)
 
 
-class PurchaseOrderEvent(StatusEvent):
+class PurchaseOrderAction(models.TextChoices):
+    CREATED = "created", _("Created")
+    SENT = "sent", _("Sent to supplier")
+    RECEIVED = "received", _("Goods received")
+    CANCELLED = "cancelled", _("Cancelled")
+    CLOSED = "closed", _("Closed")
+    EXPECTED_DATE = "expected_date", _("Expected date changed")
+
+
+class PurchaseOrderEvent(Event):
     purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=40, choices=PurchaseOrderAction.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=PurchaseOrderStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=PurchaseOrderStatus.choices, blank=True)
 
-    class Meta(StatusEvent.Meta):
+    class Meta(Event.Meta):
         verbose_name = _("purchase order event")
         verbose_name_plural = _("purchase order events")
 

@@ -24,10 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from history.models import AppendOnlyModel
 from orders.models import QTY, Unit
 from systemtext.fields import StoredTextField, TextValuesField
 
-from .append_only import AppendOnlyModel
 from .items import Item
 
 

@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # over several stages import the cross-cutting apps, the stages and the earlier rows of their own layer.
 # config (settings, URLs, Celery) is the composition root: it may import anything, and anything may import it.
 LAYERS = (
-    ("cross-cutting", ("inputs", "systemtext", "accounts", "numbering", "outbound", "alerts", "documents", "audit",
-                       "imports",
+    ("cross-cutting", ("inputs", "systemtext", "history", "accounts", "numbering", "outbound", "alerts", "documents",
+                       "audit", "imports",
                        "exports", "record_pages", "demo"), False),
     ("stages", ("orders", "inventory", "planning", "production", "quality", "shipping"), True),
     ("over the stages", ("api", "rush", "operations", "reports"), True),

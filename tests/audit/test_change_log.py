@@ -193,9 +193,9 @@ def test_entries_cannot_be_rewritten_or_deleted(order_desk):
     masterdata_services.update_customer(actor=order_desk, customer=customer, name="After")
     entry = entries_of(customer)[0]
     entry.changes = {}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         entry.save()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         entry.delete()
 
 

@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import Order, OrderStatus
-from orders.services import record_event
 from tests.fixtures.factories import make_order, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +16,8 @@ def test_at_risk_order_shows_reason_on_its_page_and_a_mark_in_the_list(client):
     calm = make_order(creator=sales, status=OrderStatus.APPROVED)
     Order.objects.filter(pk=order.pk).update(at_risk=True, at_risk_reason="CNC-1 breakdown",
                                              at_risk_since=timezone.now())
-    record_event(order=order, action="at_risk", actor=sales, from_status=order.status, to_status=order.status,
-                 note="CNC-1 breakdown")
+    order.events.record(action="at_risk", actor=sales, from_status=order.status, to_status=order.status,
+                        note="CNC-1 breakdown")
     client.force_login(sales)
 
     page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()

@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from orders import services
 from orders.models import OrderStatus
 from tests.fixtures.factories import CustomerFactory, ProductFactory, make_order
 
@@ -47,6 +46,6 @@ def test_order_page_costs_the_same_for_2_and_40_lines_and_many_events(client, ro
     big = make_order(creator=sales, status=OrderStatus.SUBMITTED, products=products,
                      quantities=[Decimal("1")] * 40)
     for i in range(60):
-        services.record_event(order=big, action="edited", actor=sales, note=f"note {i}")
+        big.events.record(action="edited", actor=sales, note=f"note {i}")
     assert count_queries(client, reverse("orders:detail", args=[big.pk])) == small_count
     assert small_count <= 16

@@ -38,7 +38,7 @@ def test_order_pages_open_in_every_state_of_their_related_records(client, role_u
                                     proposed={"lines": {"1": "12"}}, reason="more")
     rush = rush_services.request_rush(actor=role_users["sales"], order=order, requested_date=in_days(5),
                                       reason="customer line stop")
-    rush_services.record_event(request=rush, action="reminded", actor=None, note="no review after 2 hours")
+    rush.events.record(action="reviewed", actor=None, note="no review after 2 hours")
     pages = [reverse("orders:detail", args=[order.pk]), reverse("orders:revisions", args=[order.pk]),
              reverse("orders:change_detail", args=[change.pk]), reverse("rush:detail", args=[rush.pk])]
     for role in ("sales", "order_desk", "planner", "manager", "admin"):

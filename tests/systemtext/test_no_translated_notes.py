@@ -98,18 +98,18 @@ def test_the_scan_finds_the_ways_a_translated_note_is_written():
     bad = '''
 def finish(order, actor, note, request, area):
     transition_order(actor=actor, order=order, note=_("All work orders of the order are done."))
-    record_event(order=order, note=_("Received by %(name)s.") % {"name": "x"})
+    order.events.record(note=_("Received by %(name)s.") % {"name": "x"})
     text = _("Made a rush order: %(reason)s") % {"reason": "r"}
-    record_event(order=order, note=f"{text} {note}".strip())
-    record_event(order=order, note=f"{request.number}: {request.get_kind_display()} — {note}")
-    record_event(request=request, note=f"{ReviewArea(area).label}: {note}")
+    order.events.record(note=f"{text} {note}".strip())
+    order.events.record(note=f"{request.number}: {request.get_kind_display()} — {note}")
+    request.events.record(note=f"{ReviewArea(area).label}: {note}")
 '''
     assert [line.split(" ", 1)[0] for line in offences(bad)] == [f"<source>:{n}" for n in (3, 4, 6, 7, 8)]
     good = '''
 def finish(order, actor, note, request, area):
     transition_order(actor=actor, order=order, note=Text(gettext_noop("All work orders of the order are done.")))
-    record_event(request=request, note=joined(Text(gettext_noop("%(area)s: %(verdict)s."),
-                                                   area=ReviewArea(area).label), note))
-    record_event(order=order, note=note)
+    request.events.record(note=joined(Text(gettext_noop("%(area)s: %(verdict)s."),
+                                            area=ReviewArea(area).label), note))
+    order.events.record(note=note)
 '''
     assert offences(good) == []
