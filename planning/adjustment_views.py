@@ -27,7 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from inventory.forms import plain_decimal
 
-from . import adjustments, selectors, services
+from . import adjustments, routing_services, selectors
 from .adjustments import ADJUSTABLE, center_choices, factory_time, operation_version, work_order_version
 from .forms import RoutingBatchSizeForm
 from .gantt_selectors import adjustable_operation, splittable_work_order
@@ -48,7 +48,7 @@ def routing_batch_size(request, item_pk):
         if not form.is_valid():
             raise ValidationError(_form_errors(form))
         size = form.cleaned_data["max_batch_size"]
-        services.set_routing_batch_size(actor=request.user, item=item, max_batch_size=size)
+        routing_services.set_routing_batch_size(actor=request.user, item=item, max_batch_size=size)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -38,7 +38,7 @@ from inventory.models import BillOfMaterials, Item, ItemType, Sourcing
 from orders.demo_data import CUSTOMERS, PRODUCTS, ensure_role_users
 from orders.models import Order, OrderStatus, Priority, Product, Unit
 
-from . import plans
+from . import plans, routing_services
 from . import services as planning_services
 from .models import ExceptionKind, Routing, WorkCalendar, WorkCenter, WorkOrder
 
@@ -367,14 +367,14 @@ def _bom(actor, item, lines, items):
 def _routing(actor, item, steps, centers):
     if not item.is_active or Routing.objects.filter(item=item, is_active=True).exists():
         return False
-    planning_services.save_routing(actor=actor, item=item, operations=[
-        planning_services.OperationInput(
+    routing_services.save_routing(actor=actor, item=item, operations=[
+        routing_services.OperationInput(
             sequence=step.sequence, work_center=centers[step.center], setup_minutes=D(step.setup),
             run_minutes_per_unit=D(step.run), min_wait_minutes=D(step.wait), description=step.description,
             alternative_work_center=centers[step.alternative] if step.alternative else None)
         for step in steps])
     if item.code in MAX_BATCH:
-        planning_services.set_routing_batch_size(actor=actor, item=item, max_batch_size=MAX_BATCH[item.code])
+        routing_services.set_routing_batch_size(actor=actor, item=item, max_batch_size=MAX_BATCH[item.code])
     return True
 
 

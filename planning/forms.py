@@ -1,5 +1,6 @@
-"""Forms of the work center, calendar and routing pages. The rules live in planning.services (shared
-with the imports); these forms parse what was typed and put each message next to its field."""
+"""Forms of the work center, calendar and routing pages. The rules live in planning.services and
+planning.routing_services (shared with the imports); these forms parse what was typed and put each
+message next to its field."""
 
 import zoneinfo
 from decimal import Decimal
@@ -14,7 +15,8 @@ from orders.forms import CodeChoiceField, DecimalTextField, WholeNumberField
 from orders.masterdata_services import validate_code
 
 from .models import CalendarException, ExceptionKind, Weekday, WorkCalendar, WorkCenter
-from .services import MAX_SHIFTS_PER_DAY, OperationInput, ShiftInput
+from .routing_services import OperationInput
+from .services import MAX_SHIFTS_PER_DAY, ShiftInput
 
 STATUS_CHOICES = [("active", _("Active")), ("inactive", _("Inactive")), ("all", _("All"))]
 SEARCH_ATTRS = {"type": "search"}
@@ -298,7 +300,7 @@ class RoutingHeaderForm(forms.Form):
 
 
 class RoutingBatchSizeForm(forms.Form):
-    """The maximum batch size of the active routing (planning.services.set_routing_batch_size checks it)."""
+    """The maximum batch size of the active routing (planning.routing_services.set_routing_batch_size checks it)."""
 
     max_batch_size = DecimalTextField(
         label=_("Maximum batch size"), max_length=30, required=False,

@@ -7,7 +7,7 @@ it). The calendar is given by its name and must have working time.
 Routing operations: one row per operation of an item made in house. The rows of an item (wherever
 they are in the file) become that item's new routing version, replacing its active routing; items
 not in the file keep theirs. An item whose rows equal its active routing is left unchanged. Every
-rule of the routing editor applies (planning.services).
+rule of the routing editor applies (planning.routing_services).
 """
 
 from collections import defaultdict
@@ -25,7 +25,7 @@ from inventory.models import Item
 from orders import rules
 from orders.importing import ACTIVE_COLUMN, CURRENCY_COLUMN, parse_money
 
-from . import services
+from . import routing_services, services
 from .models import Routing, RoutingOperation, WorkCalendar, WorkCenter
 
 _MINUTES_FORMAT = gettext_lazy("Minutes, at most 3 decimals (0.5 is 30 seconds).")
@@ -144,7 +144,7 @@ class RoutingImport(VersionedListImport):
             operation = None
             complete = {"sequence", "work_center", "run_minutes_per_unit"} <= set(parsed)
             if complete and not row.bad_fields:
-                operation = services.OperationInput(
+                operation = routing_services.OperationInput(
                     sequence=parsed["sequence"], work_center=parsed["work_center"],
                     alternative_work_center=parsed.get("alternative_work_center"),
                     setup_minutes=parsed.get("setup_minutes", Decimal("0")),
@@ -152,7 +152,7 @@ class RoutingImport(VersionedListImport):
                     min_wait_minutes=parsed.get("min_wait_minutes", Decimal("0")),
                     description=parsed.get("description", ""))
                 prefix = _("Operation %(n)s") % {"n": operation.sequence}
-                for message in services.operation_messages(operation, prefix=prefix):
+                for message in routing_services.operation_messages(operation, prefix=prefix):
                     row.errors.append(message)
             groups[item.pk].append((row, operation))
         for item_id, members in groups.items():
@@ -171,9 +171,9 @@ class RoutingImport(VersionedListImport):
                                                     "(rows %(rows)s).")
                                       % {"n": sequence, "code": item.code,
                                          "rows": ", ".join(str(r.line) for r in same)})
-            if len(members) > services.MAX_OPERATIONS:
+            if len(members) > routing_services.MAX_OPERATIONS:
                 members[0][0].add_error("item", _("A routing can have at most %(n)s operations.")
-                                        % {"n": services.MAX_OPERATIONS})
+                                        % {"n": routing_services.MAX_OPERATIONS})
         self._decide_actions(items, groups)
         return rows
 
@@ -194,14 +194,14 @@ class RoutingImport(VersionedListImport):
                 row.instance = PlannedEntry(parent=items[item_id], entry=operation)
 
     def write_version(self, *, actor, parent, entries, note):
-        services.write_routing_version(actor=actor, item=parent, operations=entries, note=note)
+        routing_services.write_routing_version(actor=actor, item=parent, operations=entries, note=note)
 
 
 def _same(routing, operations):
     """The routing's operations (prefetched) equal `operations`."""
     current = sorted((o.sequence, o.work_center_id, o.alternative_work_center_id, o.setup_minutes,
                       o.run_minutes_per_unit, o.min_wait_minutes, o.description) for o in routing.operations.all())
-    return current == sorted(services.operation_key(op) for op in operations)
+    return current == sorted(routing_services.operation_key(op) for op in operations)
 
 
 ROUTING_IMPORT = RoutingImport(

@@ -1,6 +1,7 @@
 """The "Optimise" pages (planners only): the request form with the recent runs, and a run's page — a
 progress bar polled by htmx every second while the run is queued or running, then the current plan
-beside the proposal with Accept and Discard. Thin views over planning.optimisation."""
+beside the proposal with Accept and Discard. Thin views over planning.optimisation and
+planning.optimisation_selectors."""
 
 from django import forms
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from record_pages.views import paginate
 
-from . import optimisation
+from . import optimisation, optimisation_selectors
 from .models import OptimisationStatus
 
 PERMISSION = optimisation.PERMISSION
@@ -51,22 +52,22 @@ def optimise(request):
             messages.success(request, _("Optimisation %(run)s is queued.") % {"run": run.pk})
             return redirect("planning:optimisation_run", pk=run.pk)
     filters = RunFilterForm(request.GET or None)
-    runs = optimisation.recent_runs(request.user)
+    runs = optimisation_selectors.recent_runs(request.user)
     if filters.is_valid() and filters.cleaned_data["status"]:
         runs = runs.filter(status=filters.cleaned_data["status"])
     return render(request, "planning/optimisation.html", {
-        "form": form, "filters": filters, "in_flight": optimisation.has_run_in_flight(),
+        "form": form, "filters": filters, "in_flight": optimisation_selectors.has_run_in_flight(),
         **paginate(request, runs),
     }, status=400 if form.errors else 200)
 
 
 def _run_context(run):
-    review = optimisation.run_review(run) if run.status in (OptimisationStatus.DONE, OptimisationStatus.APPLIED,
-                                                            OptimisationStatus.DISCARDED) else None
+    reviewed = (OptimisationStatus.DONE, OptimisationStatus.APPLIED, OptimisationStatus.DISCARDED)
+    review = optimisation_selectors.run_review(run) if run.status in reviewed else None
     elapsed = None
     if run.started_at is not None:
         elapsed = int(((run.finished_at or timezone.now()) - run.started_at).total_seconds())
-    charts = optimisation.comparison_charts(
+    charts = optimisation_selectors.comparison_charts(
         run, order_url=lambda pk: reverse("planning:plan_detail", args=[pk])) if review else None
     return {"run": run, "review": review, "charts": charts, "elapsed_seconds": elapsed,
             "in_flight": run.status in optimisation.IN_FLIGHT}
@@ -75,7 +76,7 @@ def _run_context(run):
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 def optimisation_run(request, pk):
-    run = optimisation.run_detail(request.user, pk)
+    run = optimisation_selectors.run_detail(request.user, pk)
     return render(request, "planning/optimisation_run.html", _run_context(run))
 
 
@@ -83,12 +84,12 @@ def optimisation_run(request, pk):
 @permission_required(PERMISSION, raise_exception=True)
 def optimisation_panel(request, pk):
     """The part of the run page that changes (polled by htmx while the run is queued or running)."""
-    run = optimisation.run_detail(request.user, pk)
+    run = optimisation_selectors.run_detail(request.user, pk)
     return render(request, "planning/_optimisation_panel.html", _run_context(run))
 
 
 def _decision(request, pk, decide, done_message):
-    run = optimisation.run_detail(request.user, pk)
+    run = optimisation_selectors.run_detail(request.user, pk)
     try:
         decide(actor=request.user, run=run)
     except ValidationError as exc:

@@ -18,7 +18,7 @@ from imports.views import import_page, upload_size_limited
 from orders.services import OrderActionRefused
 from record_pages.views import ACTIVE_ACTIONS, add_service_errors, paginate, save_form, toggle_active
 
-from . import importing, plan_selectors, plans, selectors, services
+from . import importing, plan_selectors, plans, routing_services, selectors, services
 from .forms import (
     CalendarForm,
     ExceptionForm,
@@ -222,7 +222,7 @@ def routing_edit(request, item_pk):
         formset = OperationFormSet(request.POST, prefix="ops")
         if header.is_valid() and formset.is_valid():
             try:
-                routing = services.save_routing(actor=user, item=item, operations=formset.operations(),
+                routing = routing_services.save_routing(actor=user, item=item, operations=formset.operations(),
                                                 valid_from=header.cleaned_data["valid_from"],
                                                 note=header.cleaned_data["note"])
             except ValidationError as exc:
@@ -251,11 +251,11 @@ def _routing_version_action(request, item, action):
         if action == "activate":
             version = request.POST.get("version", "")
             routing = selectors.routing_version(item, int(version) if version.isdigit() else 0)
-            services.activate_routing(actor=request.user, routing=routing)
+            routing_services.activate_routing(actor=request.user, routing=routing)
             messages.success(request, _("Version %(version)s is the active routing again.")
                              % {"version": routing.version})
         else:
-            services.deactivate_routing(actor=request.user, item=item)
+            routing_services.deactivate_routing(actor=request.user, item=item)
             messages.success(request, _("%(code)s has no active routing now; its versions are kept.")
                              % {"code": item.code})
     except ValidationError as exc:

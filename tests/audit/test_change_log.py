@@ -14,6 +14,7 @@ from audit.models import ChangeAction, ChangeLogEntry
 from inventory import services as inventory_services
 from orders import masterdata_services
 from orders.models import Customer, CustomerContact, Product
+from planning import routing_services
 from planning import services as planning_services
 from planning.models import Routing
 from quality import plan_services
@@ -102,10 +103,10 @@ def test_a_new_routing_version_logs_what_changed_from_the_version_it_replaces(ro
     lathe, mill = make_work_center("LATHE"), make_work_center("MILL")
     shaft = made_item("SHAFT")
     v1 = make_routing(shaft, [(10, lathe, 5, 1), (20, mill, 0, 2)])
-    v2 = planning_services.save_routing(actor=planner, item=shaft, operations=[
-        planning_services.OperationInput(sequence=10, work_center=lathe, setup_minutes=Decimal("5"),
+    v2 = routing_services.save_routing(actor=planner, item=shaft, operations=[
+        routing_services.OperationInput(sequence=10, work_center=lathe, setup_minutes=Decimal("5"),
                                          run_minutes_per_unit=Decimal("1")),
-        planning_services.OperationInput(sequence=20, work_center=lathe, setup_minutes=Decimal("0"),
+        routing_services.OperationInput(sequence=20, work_center=lathe, setup_minutes=Decimal("0"),
                                          run_minutes_per_unit=Decimal("2.5"))])
     entry = only_entry(v2, ChangeAction.CREATE)
     assert entry.actor == planner and entry.changes["version"] == [1, 2]
@@ -114,9 +115,9 @@ def test_a_new_routing_version_logs_what_changed_from_the_version_it_replaces(ro
     added = [row for row in new_ops if row not in old_ops]
     assert [(r["sequence"], r["work_center"], r["run_minutes_per_unit"]) for r in gone] == [(20, mill.pk, "2.000")]
     assert [(r["sequence"], r["work_center"], r["run_minutes_per_unit"]) for r in added] == [(20, lathe.pk, "2.500")]
-    planning_services.activate_routing(actor=planner, routing=v1)
+    routing_services.activate_routing(actor=planner, routing=v1)
     assert only_entry(v1, ChangeAction.UPDATE).changes == {"is_active": [False, True]}
-    planning_services.set_routing_batch_size(actor=planner, item=shaft, max_batch_size=Decimal("50"))
+    routing_services.set_routing_batch_size(actor=planner, item=shaft, max_batch_size=Decimal("50"))
     assert [e.changes for e in entries_of(v1)][-1] == {"max_batch_size": [None, "50.000"]}
 
 
@@ -169,8 +170,8 @@ def test_a_refused_edit_writes_no_entry(client, order_desk, role_users):
     assert page.status_code == 200
     shaft, lathe = made_item("SHAFT"), make_work_center("LATHE")
     with pytest.raises(ValidationError):
-        planning_services.save_routing(actor=role_users["planner"], item=shaft, operations=[
-            planning_services.OperationInput(sequence=10, work_center=lathe, run_minutes_per_unit=Decimal("0"))])
+        routing_services.save_routing(actor=role_users["planner"], item=shaft, operations=[
+            routing_services.OperationInput(sequence=10, work_center=lathe, run_minutes_per_unit=Decimal("0"))])
     with pytest.raises(ValidationError):
         give_plan(product, characteristics=[])
     assert not ChangeLogEntry.objects.filter(content_type__model__in=["customer", "product", "routing",

@@ -13,6 +13,7 @@ from django.utils import translation
 from audit.history import history
 from inventory import services as inventory_services
 from orders import masterdata_services
+from planning import routing_services
 from planning import services as planning_services
 from planning.models import Routing
 from tests.fixtures.factories import CustomerFactory, ProductFactory, user_with_role
@@ -110,8 +111,8 @@ def test_routing_and_plan_pages_show_their_versions_history(client, role_users):
     lathe, mill = make_work_center("LATHE"), make_work_center("MILL")
     shaft = made_item("SHAFT")
     make_routing(shaft, [(10, lathe, 5, 1)])
-    planning_services.save_routing(actor=planner, item=shaft, operations=[
-        planning_services.OperationInput(sequence=10, work_center=mill, run_minutes_per_unit=Decimal("1"))])
+    routing_services.save_routing(actor=planner, item=shaft, operations=[
+        routing_services.OperationInput(sequence=10, work_center=mill, run_minutes_per_unit=Decimal("1"))])
     reader(client, "manager", "en")
     section = history_section(client.get(reverse("planning:routing_edit", args=[shaft.pk])))
     assert "SHAFT v2" in section and "SHAFT v1" in section and "Routing operations" in section
@@ -146,7 +147,7 @@ def test_an_unchanged_record_shows_an_empty_history(client):
 def test_an_empty_old_value_reads_as_a_dash(role_users):
     planner = role_users["planner"]
     routing = make_routing(made_item("SHAFT"), [(10, make_work_center("LATHE"), 5, 1)])
-    planning_services.set_routing_batch_size(actor=planner, item=routing.item, max_batch_size=Decimal("25"))
+    routing_services.set_routing_batch_size(actor=planner, item=routing.item, max_batch_size=Decimal("25"))
     with translation.override("en"):
         entry = history(Routing, [routing.pk])[0]
     assert [(c.label, c.old, c.new) for c in entry.changes] == [("Maximum batch size", ["—"], ["25.000"])]

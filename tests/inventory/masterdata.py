@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from inventory import services as inventory_services
 from inventory.models import Item
+from planning import routing_services
 from planning import services as planning_services
 from tests.fixtures.factories import user_with_role
 
@@ -58,7 +59,7 @@ def make_work_center(code=None, *, calendar=None, actor=None, **fields):
 
 def make_routing(item, operations, *, actor=None):
     """operations: [(sequence, work center, setup, run per unit)]"""
-    return planning_services.save_routing(actor=actor or _admin(), item=item, operations=[
-        planning_services.OperationInput(sequence=seq, work_center=wc, setup_minutes=Decimal(str(setup)),
+    return routing_services.save_routing(actor=actor or _admin(), item=item, operations=[
+        routing_services.OperationInput(sequence=seq, work_center=wc, setup_minutes=Decimal(str(setup)),
                                          run_minutes_per_unit=Decimal(str(run)))
         for seq, wc, setup, run in operations])

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from inventory import selectors, services
 from inventory.models import BillOfMaterials
 from inventory.services import BomLineInput
-from planning import services as planning_services
+from planning import routing_services
 from planning.models import Routing
-from planning.services import OperationInput
+from planning.routing_services import OperationInput
 from tests.fixtures.concurrency import run_together
 from tests.fixtures.factories import user_with_role
 from tests.inventory.masterdata import made_item, make_bom, make_item, make_work_center
@@ -68,7 +68,7 @@ def test_two_saves_of_the_same_routing_make_two_versions():
     center, item = make_work_center("LATHE"), made_item("SHAFT")
 
     def save_routing(run):
-        return lambda: planning_services.save_routing(actor=planner, item=item, operations=[
+        return lambda: routing_services.save_routing(actor=planner, item=item, operations=[
             OperationInput(sequence=10, work_center=center, run_minutes_per_unit=Decimal(run))])
 
     results = run_together(save_routing("1"), save_routing("2"))

@@ -33,7 +33,7 @@ from tests.inventory.stockdata import make_location
 pytestmark = pytest.mark.django_db
 
 _n = count(1)
-BUYERS = {"planner", "manager"}
+BUYERS = {"planner", "manager", "admin"}
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def test_purchase_order_table(users):
                                             status=state)
     expected = {
         "send": ({PO.DRAFT}, BUYERS, PO.SENT),
-        "receive": ({PO.SENT, PO.PARTIALLY_RECEIVED}, {"warehouse"}, PO.RECEIVED),
+        "receive": ({PO.SENT, PO.PARTIALLY_RECEIVED}, {"warehouse", "admin"}, PO.RECEIVED),
         "cancel": ({PO.DRAFT, PO.SENT}, BUYERS, PO.CANCELLED),
         "close": ({PO.SENT, PO.PARTIALLY_RECEIVED, PO.RECEIVED}, BUYERS, PO.CLOSED),
     }
@@ -105,10 +105,10 @@ def test_prep_sheet_table(users):
                                                 created_by=users["warehouse"], status=state)
     open_ = {PS.DRAFT, PS.PARTIALLY_ISSUED, PS.ISSUED}
     expected = {
-        "issue": (open_, {"warehouse"}, PS.ISSUED),
-        "take_back": (open_ | {PS.ACCEPTED}, {"warehouse"}, None),
-        "accept": ({PS.PARTIALLY_ISSUED, PS.ISSUED}, {"production"}, PS.ACCEPTED),
-        "cancel": (open_, {"warehouse"}, PS.CANCELLED),
+        "issue": (open_, {"warehouse", "admin"}, PS.ISSUED),
+        "take_back": (open_ | {PS.ACCEPTED}, {"warehouse", "admin"}, None),
+        "accept": ({PS.PARTIALLY_ISSUED, PS.ISSUED}, {"production", "admin"}, PS.ACCEPTED),
+        "cancel": (open_, {"warehouse", "admin"}, PS.CANCELLED),
     }
     assert check_table(make, expected, PS.values, users=users, kwargs={"issue": {"complete": True}}) == 5 * 4 * 9
     keeper = users["warehouse"]
@@ -146,9 +146,9 @@ def test_lot_table(users, item):
     def make(state):
         return Lot.objects.create(item=item, number=f"L{next(_n)}", status=state)
     expected = {
-        "release": ({LS.QUARANTINE, LS.BLOCKED}, {"warehouse", "qc", "manager"}, LS.AVAILABLE),
-        "quarantine": ({LS.AVAILABLE, LS.BLOCKED}, {"warehouse", "qc", "manager"}, LS.QUARANTINE),
-        "block": ({LS.AVAILABLE, LS.QUARANTINE}, {"warehouse", "qc", "manager"}, LS.BLOCKED),
+        "release": ({LS.QUARANTINE, LS.BLOCKED}, {"warehouse", "qc", "manager", "admin"}, LS.AVAILABLE),
+        "quarantine": ({LS.AVAILABLE, LS.BLOCKED}, {"warehouse", "qc", "manager", "admin"}, LS.QUARANTINE),
+        "block": ({LS.AVAILABLE, LS.QUARANTINE}, {"warehouse", "qc", "manager", "admin"}, LS.BLOCKED),
     }
     assert check_table(make, expected, LS.values, users=users) == 3 * 3 * 9
 

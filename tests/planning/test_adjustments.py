@@ -18,8 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import OrderStatus
-from planning import adjustments
-from planning import services as planning_services
+from planning import adjustments, routing_services
 from planning.adjustments import (
     change_work_center,
     move_operation,
@@ -66,10 +65,10 @@ def build_two_orders(monday, planner):
     grind = make_work_center("GRIND", calendar=calendar)
     product = ProductFactory()
     finished = made_item("F", item_type="finished_good", product=product)
-    planning_services.save_routing(actor=user_with_role("admin"), item=finished, operations=[
-        planning_services.OperationInput(sequence=10, work_center=cut, run_minutes_per_unit=D("60"),
+    routing_services.save_routing(actor=user_with_role("admin"), item=finished, operations=[
+        routing_services.OperationInput(sequence=10, work_center=cut, run_minutes_per_unit=D("60"),
                                          description="Cut"),
-        planning_services.OperationInput(sequence=20, work_center=mill, alternative_work_center=grind,
+        routing_services.OperationInput(sequence=20, work_center=mill, alternative_work_center=grind,
                                          run_minutes_per_unit=D("60"), description="Mill")])
     sales = user_with_role("sales")
     orders = {}

@@ -30,8 +30,8 @@ def test_operation_table():
                                                  quantity=Decimal("1"), good_quantity=reported, status=state)
     expected = {
         "release": ({S.PLANNED}, None, S.RELEASED),
-        "start": ({S.RELEASED}, {"production"}, S.IN_PROGRESS),
-        "finish": ({S.IN_PROGRESS}, {"production"}, S.DONE),
+        "start": ({S.RELEASED}, {"production", "admin"}, S.IN_PROGRESS),
+        "finish": ({S.IN_PROGRESS}, {"production", "admin"}, S.DONE),
         "cancel": ({S.PLANNED, S.RELEASED}, None, S.CANCELLED),
     }
     tried = check_table(make, expected, S.values, users=users, updates={"release", "cancel"})

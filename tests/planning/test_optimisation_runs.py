@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.roles import ROLES
 from orders.models import OrderStatus, Priority
-from planning import adjustments, optimisation, plans
+from planning import adjustments, optimisation, optimisation_selectors, plans
 from planning import services as planning_services
 from planning.models import ExceptionKind, OptimisationRun, WorkOrder, WorkOrderEvent, WorkOrderOperation
 from planning.models import OptimisationStatus as RS
@@ -230,7 +230,7 @@ def test_request_run_accept_in_process(django_capture_on_commit_callbacks):
     assert_proposal_as_worked_out(run)
     assert_dispatch_plan(factory)  # nothing is applied before the planner accepts
 
-    review = optimisation.run_review(run)
+    review = optimisation_selectors.run_review(run)
     assert review.better and review.can_apply and not review.stale
     changes = {change.number: change for change in review.changed_orders}
     long, short1 = changes[factory.orders["long"].number], changes[factory.orders["short1"].number]
@@ -248,7 +248,7 @@ def test_request_run_accept_in_process(django_capture_on_commit_callbacks):
     # Run again on the optimised plan: nothing better to find, so nothing can be applied.
     again = request_and_run(django_capture_on_commit_callbacks, factory.planner)
     assert again.status == RS.DONE and again.proposal["proposed"]["normal_tardiness"] == 110
-    assert not optimisation.run_review(again).better
+    assert not optimisation_selectors.run_review(again).better
     with pytest.raises(ValidationError, match="not better than the current plan"):
         optimisation.apply_optimisation(actor=factory.planner, run=again)
     again.refresh_from_db()
@@ -286,7 +286,7 @@ def test_a_stale_proposal_is_refused(django_capture_on_commit_callbacks, change)
 
         WorkCenter.objects.filter(code="OPT-1").update(down_until=factory.minute(60))
     placements = sorted(WorkOrderOperation.objects.values_list("pk", "planned_start", "planned_end"))
-    assert optimisation.run_review(run).stale
+    assert optimisation_selectors.run_review(run).stale
     with pytest.raises(ValidationError, match="The plan changed since this optimisation ran; run it again."):
         optimisation.apply_optimisation(actor=factory.planner, run=run)
     run.refresh_from_db()

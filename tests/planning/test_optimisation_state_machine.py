@@ -20,8 +20,8 @@ def test_optimisation_run_table():
         "start": ({S.QUEUED}, None, S.RUNNING),
         "finish": ({S.RUNNING}, None, S.DONE),
         "fail": ({S.QUEUED, S.RUNNING}, None, S.FAILED),
-        "apply": ({S.DONE}, {"planner"}, S.APPLIED),
-        "discard": ({S.DONE}, {"planner"}, S.DISCARDED),
+        "apply": ({S.DONE}, {"planner", "admin"}, S.APPLIED),
+        "discard": ({S.DONE}, {"planner", "admin"}, S.DISCARDED),
     }
     tried = check_table(make, expected, S.values, users=users, updates={"start", "finish", "fail"})
     assert tried == 6 * 3 + 6 * 2 * 9

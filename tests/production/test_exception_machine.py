@@ -6,7 +6,7 @@ import pytest
 
 from production.exception_reports import acknowledge_exception, resolve_exception
 from production.models import ExceptionEvent, ExceptionReport, ExceptionStatus
-from tests.fixtures.machines import table_mismatches
+from tests.fixtures.state_machines import check_table
 from tests.inventory.masterdata import make_work_center
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +29,10 @@ def make_report(role_users):
 def test_exception_report_table(make_report, role_users):
     calls = {"acknowledge": lambda row, action, user: acknowledge_exception(actor=user, report=row),
              "resolve": lambda row, action, user: resolve_exception(actor=user, report=row, action_taken="replaced")}
-    assert table_mismatches(model=ExceptionReport, make=make_report, role_users=role_users, calls=calls,
-                            expected={"acknowledge": ({E.OPEN}, HANDLERS),
-                                      "resolve": ({E.OPEN, E.ACKNOWLEDGED}, HANDLERS)},
-                            targets={"acknowledge": E.ACKNOWLEDGED, "resolve": E.RESOLVED},
-                            events=lambda row: ExceptionEvent.objects.filter(report=row).count()) == []
+    check_table(make_report, {"acknowledge": ({E.OPEN}, HANDLERS, E.ACKNOWLEDGED),
+                              "resolve": ({E.OPEN, E.ACKNOWLEDGED}, HANDLERS, E.RESOLVED)},
+                E.values, users=role_users, calls=calls,
+                events=lambda row: ExceptionEvent.objects.filter(report=row).count())
 
 
 def test_resolving_needs_the_action_taken(make_report):

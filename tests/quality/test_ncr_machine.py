@@ -11,7 +11,7 @@ from orders.models import OrderStatus
 from planning.models import Routing, WorkOrder, WorkOrderStatus
 from quality.models import IS, NCR, Inspection, InspectionSource, Nonconformance
 from tests.fixtures.factories import ProductFactory, make_order
-from tests.fixtures.machines import table_mismatches
+from tests.fixtures.state_machines import check_table
 from tests.inventory.masterdata import made_item
 
 pytestmark = pytest.mark.django_db
@@ -20,15 +20,14 @@ QC = {"qc", "admin"}
 MANAGERS = {"manager", "admin"}
 EVERYONE = {"sales", "order_desk", "planner", "warehouse", "production", "qc", "shipping", "manager", "admin"}
 EXPECTED = {
-    "rework": ({NCR.OPEN}, QC), "scrap": ({NCR.OPEN}, QC), "propose_concession": ({NCR.OPEN}, QC),
-    "return_to_supplier": ({NCR.OPEN}, QC), "approve_concession": ({NCR.AWAITING_APPROVAL}, MANAGERS),
-    "decline_concession": ({NCR.AWAITING_APPROVAL}, MANAGERS),
+    "rework": ({NCR.OPEN}, QC, NCR.IN_REWORK), "scrap": ({NCR.OPEN}, QC, NCR.CLOSED),
+    "propose_concession": ({NCR.OPEN}, QC, NCR.AWAITING_APPROVAL),
+    "return_to_supplier": ({NCR.OPEN}, QC, NCR.CLOSED),
+    "approve_concession": ({NCR.AWAITING_APPROVAL}, MANAGERS, NCR.CLOSED),
+    "decline_concession": ({NCR.AWAITING_APPROVAL}, MANAGERS, NCR.OPEN),
     # Taken when production finishes the rework, by whoever finishes it.
-    "close_reworked": ({NCR.IN_REWORK}, EVERYONE),
+    "close_reworked": ({NCR.IN_REWORK}, EVERYONE, NCR.CLOSED),
 }
-TARGETS = {"rework": NCR.IN_REWORK, "scrap": NCR.CLOSED, "propose_concession": NCR.AWAITING_APPROVAL,
-           "return_to_supplier": NCR.CLOSED, "approve_concession": NCR.CLOSED, "decline_concession": NCR.OPEN,
-           "close_reworked": NCR.CLOSED}
 
 
 @pytest.fixture
@@ -47,8 +46,7 @@ def make_ncr(role_users):
 
 
 def test_ncr_table(make_ncr, role_users):
-    assert table_mismatches(model=Nonconformance, make=make_ncr, expected=EXPECTED, targets=TARGETS,
-                            role_users=role_users) == []
+    check_table(make_ncr, EXPECTED, NCR.values, users=role_users)
 
 
 def _refused(ncr, action):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from orders.models import Order, OrderStatus
 from rush.models import ReviewArea, RushRequest, RushReview, RushStatus, Verdict
 from tests.fixtures.factories import CustomerFactory
-from tests.fixtures.machines import table_mismatches
+from tests.fixtures.state_machines import check_table
 
 pytestmark = pytest.mark.django_db
 R = RushStatus
@@ -34,9 +34,8 @@ def make_request(role_users):
 
 
 def test_rush_request_table(make_request, role_users):
-    assert table_mismatches(model=RushRequest, make=make_request, role_users=role_users,
-                            expected={"approve": ({R.REQUESTED}, MANAGERS), "reject": ({R.REQUESTED}, MANAGERS)},
-                            targets={"approve": R.APPROVED, "reject": R.REJECTED}) == []
+    check_table(make_request, {"approve": ({R.REQUESTED}, MANAGERS, R.APPROVED),
+                               "reject": ({R.REQUESTED}, MANAGERS, R.REJECTED)}, R.values, users=role_users)
 
 
 @pytest.mark.parametrize("verdicts", [{}, {"planning": Verdict.FEASIBLE, "warehouse": Verdict.FEASIBLE},

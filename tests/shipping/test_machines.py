@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from orders.models import Order, OrderStatus
 from shipping import complaints, services
 from shipping.models import Complaint, ComplaintEvent, ComplaintStatus, Shipment, ShipmentEvent, ShipmentStatus
-from tests.fixtures.machines import table_mismatches
+from tests.fixtures.state_machines import check_table
 
 from .helpers import finished_good, qc_passed_order
 
@@ -33,14 +33,13 @@ def _shipment_maker(order, shipper):
 
 
 def test_shipment_table(order, role_users):
-    mismatches = table_mismatches(
-        model=Shipment, make=_shipment_maker(order, role_users["shipping"]), role_users=role_users,
-        expected={"ship": ({ST.DRAFT}, SHIPPERS), "deliver": ({ST.SHIPPED}, SHIPPERS),
-                  "cancel": ({ST.DRAFT}, SHIPPERS)},
-        targets={"ship": ST.SHIPPED, "deliver": ST.DELIVERED, "cancel": ST.CANCELLED},
+    check_table(
+        _shipment_maker(order, role_users["shipping"]),
+        {"ship": ({ST.DRAFT}, SHIPPERS, ST.SHIPPED), "deliver": ({ST.SHIPPED}, SHIPPERS, ST.DELIVERED),
+         "cancel": ({ST.DRAFT}, SHIPPERS, ST.CANCELLED)},
+        ST.values, users=role_users,
         calls={"cancel": lambda row, action, user: services.cancel_shipment(actor=user, shipment=row, reason="r")},
         events=lambda row: ShipmentEvent.objects.filter(shipment=row).count())
-    assert mismatches == []
 
 
 def test_a_shipment_leaves_only_for_an_order_that_passed_qc(order, role_users):
@@ -74,10 +73,10 @@ def test_complaint_table(order, role_users):
         return Complaint.objects.create(number=f"CP-T-{Complaint.objects.count()}", order=order, status=state,
                                         description="leaked", created_by=role_users["order_desk"])
 
-    mismatches = table_mismatches(
-        model=Complaint, make=make, role_users=role_users, calls=COMPLAINT_CALLS,
-        expected={"start_investigation": ({CS.OPEN}, INVESTIGATORS), "resolve": ({CS.INVESTIGATING}, INVESTIGATORS),
-                  "close": ({CS.INVESTIGATING, CS.RESOLVED}, INVESTIGATORS)},
-        targets={"start_investigation": CS.INVESTIGATING, "resolve": CS.RESOLVED, "close": CS.CLOSED},
+    check_table(
+        make,
+        {"start_investigation": ({CS.OPEN}, INVESTIGATORS, CS.INVESTIGATING),
+         "resolve": ({CS.INVESTIGATING}, INVESTIGATORS, CS.RESOLVED),
+         "close": ({CS.INVESTIGATING, CS.RESOLVED}, INVESTIGATORS, CS.CLOSED)},
+        CS.values, users=role_users, calls=COMPLAINT_CALLS,
         events=lambda row: ComplaintEvent.objects.filter(complaint=row).count())
-    assert mismatches == []
