@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from orders.quantities import format_number
 from record_pages.views import add_service_errors, paginate, save_form
 
-from . import purchasing, purchasing_selectors
-from .purchasing import LineReceipt, PurchaseLineInput, ReceiptInput, ReceiptRefused
+from . import goods_receipts, purchasing, purchasing_selectors
+from .goods_receipts import LineReceipt, ReceiptInput, ReceiptRefused
+from .purchasing import PurchaseLineInput
 from .purchasing_forms import (
     PurchaseOrderFilterForm,
     PurchaseOrderForm,
@@ -284,7 +285,7 @@ def _receive_whole(request, po, head, rows):
         expiry_date=row.cleaned_data["expiry_date"], note=data["note"]))
         for row in rows if row.cleaned_data["quantity"] is not None]
     try:
-        results = purchasing.receive_purchase_order(actor=request.user, purchase_order=po, receipts=receipts,
+        results = goods_receipts.receive_purchase_order(actor=request.user, purchase_order=po, receipts=receipts,
                                                     entry_key=data["entry_key"])
     except ReceiptRefused as exc:
         head.add_error(None, exc.messages)
@@ -320,7 +321,7 @@ def goods_receipt_create(request, line_pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                result = purchasing.receive_goods(actor=request.user, line=line, entry_key=data["entry_key"], data=(
+                result = goods_receipts.receive_goods(actor=request.user, line=line, entry_key=data["entry_key"], data=(
                     ReceiptInput(quantity=data["quantity"], location=data["location"], unit=data["unit"] or "",
                                  lot_number=data["lot_number"], supplier_lot=data["supplier_lot"],
                                  production_date=data["production_date"], expiry_date=data["expiry_date"],

@@ -146,15 +146,15 @@ def test_delay_pages(client, machine, shop):
 
 
 def test_the_receipt_that_makes_a_delayed_order_ready_clears_its_risk(machine, shop):
-    from inventory import purchasing
-    from inventory.purchasing import ReceiptInput
+    from inventory import goods_receipts
+    from inventory.goods_receipts import ReceiptInput
 
     orders = shop["orders"]
     delay = material_delays.record_material_delay(actor=buyer(), item=machine.gasket, line=shop["line"],
                                                   new_expected_date=in_days(6), reason="late")
     receive(machine.steel, shop["shelf"], "10", lot="ST-1")  # only the gaskets are missing now
-    purchasing.receive_goods(actor=keeper(), line=shop["line"],
-                             data=ReceiptInput(quantity=D("6"), location=shop["shelf"], lot_number="GK-2"))
+    goods_receipts.receive_goods(actor=keeper(), line=shop["line"],
+                                 data=ReceiptInput(quantity=D("6"), location=shop["shelf"], lot_number="GK-2"))
     # 6 free gaskets: each short order alone is ready now (free stock is offered to every order).
     for key in ("A", "B"):
         order = Order.objects.get(pk=orders[key].pk)

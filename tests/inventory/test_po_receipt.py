@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from inventory import purchasing
+from inventory import goods_receipts
+from inventory.goods_receipts import LineReceipt, ReceiptInput, ReceiptRefused
 from inventory.models import GoodsReceipt, PurchaseOrder
-from inventory.purchasing import LineReceipt, ReceiptInput, ReceiptRefused
 from tests.inventory.materialdata import make_machine, make_supplier, sent_po
 from tests.inventory.stockdata import keeper, make_location, make_warehouse
 
@@ -47,11 +47,11 @@ def test_every_line_received_at_once_and_the_same_page_twice_receives_once(po, d
     entries = [receipt(by_code["RM-SCREW"], 105, dock, lot_number="SC-77"),  # within the 5 % tolerance
                receipt(by_code["RM-STEEL"], "2.5", dock, supplier_lot="HB-9"),
                receipt(by_code["RM-GASKET"], 40, dock)]
-    results = purchasing.receive_purchase_order(actor=keeper(), purchase_order=po, receipts=entries, entry_key=key)
+    results = goods_receipts.receive_purchase_order(actor=keeper(), purchase_order=po, receipts=entries, entry_key=key)
     assert len(results) == 3 and not any(r.duplicate for r in results)
     assert PurchaseOrder.objects.get(pk=po.pk).status == "received"
     assert {r.receipt.lot.number for r in results} >= {"SC-77"}
-    again = purchasing.receive_purchase_order(actor=keeper(), purchase_order=po, receipts=entries, entry_key=key)
+    again = goods_receipts.receive_purchase_order(actor=keeper(), purchase_order=po, receipts=entries, entry_key=key)
     assert all(r.duplicate for r in again) and GoodsReceipt.objects.count() == 3
 
 
@@ -63,7 +63,7 @@ def test_one_bad_line_receives_nothing_and_names_the_line(po, dock):
 
     before = written()
     with pytest.raises(ReceiptRefused) as info:
-        purchasing.receive_purchase_order(actor=keeper(), purchase_order=po, receipts=entries,
+        goods_receipts.receive_purchase_order(actor=keeper(), purchase_order=po, receipts=entries,
                                           entry_key=uuid.uuid4())
     assert written() == before
     error = info.value

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Alert
-from inventory import purchasing, requirements
+from inventory import goods_receipts, purchasing, requirements
+from inventory.goods_receipts import ReceiptInput
 from inventory.models import (
     GoodsReceipt,
     LotStatus,
@@ -29,7 +30,7 @@ from inventory.models import (
     Supplier,
     UnitConversion,
 )
-from inventory.purchasing import PurchaseLineInput, ReceiptInput
+from inventory.purchasing import PurchaseLineInput
 from tests.fixtures.concurrency import run_together
 from tests.fixtures.factories import user_with_role
 from tests.inventory.materialdata import (
@@ -70,8 +71,8 @@ def refused(call, *fragments):
 
 
 def receive_on(line, quantity, location, **kwargs):
-    return purchasing.receive_goods(actor=keeper(), line=line,
-                                    data=ReceiptInput(quantity=D(str(quantity)), location=location, **kwargs))
+    return goods_receipts.receive_goods(actor=keeper(), line=line,
+                                        data=ReceiptInput(quantity=D(str(quantity)), location=location, **kwargs))
 
 
 def test_shortages_become_requests_then_a_purchase_order_received_in_parts(machine, dock):
@@ -205,16 +206,16 @@ def test_bad_receipts_are_refused_and_write_nothing(machine, dock):
     purchasing.close_purchase_order(actor=buyer(), purchase_order=po, reason="rest not needed")
     refused(lambda: receive_on(steel_line, "1", dock), "Closed")
     with pytest.raises(PermissionDenied):
-        purchasing.receive_goods(actor=user_with_role("sales"), line=steel_line,
-                                 data=ReceiptInput(quantity=D("1"), location=dock))
+        goods_receipts.receive_goods(actor=user_with_role("sales"), line=steel_line,
+                                     data=ReceiptInput(quantity=D("1"), location=dock))
 
 
 def test_the_same_receipt_form_submitted_twice_receives_once(machine, dock):
     [line] = sent_po(make_supplier(), [(machine.gasket, 10, 3)]).lines.all()
     key = uuid.uuid4()
     data = ReceiptInput(quantity=D("4"), location=dock)
-    first = purchasing.receive_goods(actor=keeper(), line=line, data=data, entry_key=key)
-    again = purchasing.receive_goods(actor=keeper(), line=line, data=data, entry_key=key)
+    first = goods_receipts.receive_goods(actor=keeper(), line=line, data=data, entry_key=key)
+    again = goods_receipts.receive_goods(actor=keeper(), line=line, data=data, entry_key=key)
     assert (again.duplicate, again.receipt) == (True, first.receipt)
     line.refresh_from_db()
     assert line.received_quantity == D("4") and GoodsReceipt.objects.count() == 1

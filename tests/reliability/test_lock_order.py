@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.utils import OperationalError
 from django.utils import timezone
 
-from inventory import prep_sheets, purchasing
+from inventory import goods_receipts, prep_sheets, purchasing
+from inventory.goods_receipts import ReceiptInput
 from inventory.models import PrepSheetStatus, Reservation, StockBalance, StockMove
-from inventory.purchasing import PurchaseLineInput, ReceiptInput
+from inventory.purchasing import PurchaseLineInput
 from orders import changes
 from orders import services as order_services
 from orders.models import ChangeRequest, Order, OrderLine, OrderStatus
@@ -185,12 +186,12 @@ def test_receiving_goods_for_the_order_and_cancelling_it_at_once_never_deadlock(
     purchasing.send_purchase_order(actor=planner, purchase_order=po)
     [line] = po.lines.all()
     received, cancel = run_together(
-        lambda: purchasing.receive_goods(actor=keeper(), line=line,
-                                         data=ReceiptInput(quantity=Decimal("25"), location=dock)),
+        lambda: goods_receipts.receive_goods(actor=keeper(), line=line,
+                                             data=ReceiptInput(quantity=Decimal("25"), location=dock)),
         lambda: order_services.cancel_order(actor=desk, order=order, reason="customer withdrew"))
     no_deadlock([received, cancel])
     order.refresh_from_db()
-    assert isinstance(received, purchasing.ReceiptResult), received  # the goods came either way
+    assert isinstance(received, goods_receipts.ReceiptResult), received  # the goods came either way
     active = Reservation.objects.filter(order=order, status="active").count()
     if isinstance(cancel, Order):  # cancelled (before or after the receipt): nothing stays set aside for it
         assert order.status == OrderStatus.CANCELLED and active == 0
