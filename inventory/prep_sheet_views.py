@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from orders.models import OrderStatus
 from record_pages.views import add_service_errors, paginate
 
-from . import prep_sheet_selectors, prep_sheets
+from . import prep_sheet_issuing, prep_sheet_selectors, prep_sheets
 from .models import PrepSheetStatus
 from .prep_sheet_forms import (
     BatchForm,
@@ -92,8 +92,9 @@ def prep_sheet_issue(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            result = prep_sheets.issue_prep_sheet_material(actor=request.user, sheet=sheet, code=data["code"],
-                                                           quantity=data["quantity"], entry_key=data["entry_key"])
+            result = prep_sheet_issuing.issue_prep_sheet_material(
+                actor=request.user, sheet=sheet, code=data["code"], quantity=data["quantity"],
+                entry_key=data["entry_key"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -133,10 +134,10 @@ def prep_sheet_return(request, pk, line_pk):
             messages.error(request, _("No lot with this number for the line's item."))
             return redirect("inventory:prep_sheet_detail", pk=pk)
     try:
-        move = prep_sheets.return_prep_sheet_material(actor=request.user, line=line, lot=lot, location=location,
-                                                      quantity=form.cleaned_data["quantity"],
-                                                      reason=form.cleaned_data["reason"],
-                                                      entry_key=form.cleaned_data["entry_key"])
+        move = prep_sheet_issuing.return_prep_sheet_material(actor=request.user, line=line, lot=lot, location=location,
+                                                             quantity=form.cleaned_data["quantity"],
+                                                             reason=form.cleaned_data["reason"],
+                                                             entry_key=form.cleaned_data["entry_key"])
     except ValidationError as exc:
         show_errors(request, exc)
     else:

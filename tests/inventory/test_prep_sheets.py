@@ -21,7 +21,7 @@ from alerts.models import Alert
 from documents import services as document_services
 from documents.models import DocumentStatus
 from documents.tasks import render_document
-from inventory import prep_sheets, purchasing, requirements, stock_services
+from inventory import prep_sheet_issuing, prep_sheets, purchasing, requirements, stock_services
 from inventory.documents import KIND
 from inventory.models import (
     LotStatus,
@@ -112,8 +112,8 @@ def refused(call, *fragments):
 
 
 def issue(sheet, code, quantity=None, **kwargs):
-    return prep_sheets.issue_prep_sheet_material(actor=keeper(), sheet=sheet, code=code,
-                                                 quantity=D(quantity) if quantity else None, **kwargs)
+    return prep_sheet_issuing.issue_prep_sheet_material(actor=keeper(), sheet=sheet, code=code,
+                                                        quantity=D(quantity) if quantity else None, **kwargs)
 
 
 # --- generating --------------------------------------------------------------------------------------
@@ -239,7 +239,7 @@ def test_bad_scans_are_refused_with_a_clear_message_and_nothing_written(sheet, p
     refused(lambda: issue(sheet, "GK-1", "-1"), "greater than zero")
     refused(lambda: issue(sheet, "GK-1", "0.5"), "Issue 0.5 pcs: RM-GASKET is counted in pcs with at most 0 decimals")
     with pytest.raises(PermissionDenied):
-        prep_sheets.issue_prep_sheet_material(actor=user_with_role("production"), sheet=sheet, code="GK-1")
+        prep_sheet_issuing.issue_prep_sheet_material(actor=user_with_role("production"), sheet=sheet, code="GK-1")
     # An order on hold or cancelled gets nothing.
     order_services.hold_order(actor=user_with_role("order_desk"), order=planned, reason="customer query")
     refused(lambda: issue(sheet, "GK-1"), f"Order {planned.number} is on hold: no material is issued for it until it "
@@ -322,11 +322,11 @@ def test_production_accepts_and_the_order_becomes_materials_ready(sheet, planned
 def test_unused_material_is_returned_to_stock(sheet, planned, shelves, stocked):
     issue(sheet, "SC-1")
     line = next(ln for ln in lines_of(sheet) if ln.item == stocked.screw)
-    refused(lambda: prep_sheets.return_prep_sheet_material(actor=keeper(), line=line, quantity=D("13"),
-                                                           reason="left over"), "Only 12 pcs")
-    refused(lambda: prep_sheets.return_prep_sheet_material(actor=keeper(), line=line, quantity=D("2"), reason=""),
-            "reason")
-    move = prep_sheets.return_prep_sheet_material(actor=keeper(), line=line, quantity=D("2"), reason="left over")
+    refused(lambda: prep_sheet_issuing.return_prep_sheet_material(actor=keeper(), line=line, quantity=D("13"),
+                                                                  reason="left over"), "Only 12 pcs")
+    refused(lambda: prep_sheet_issuing.return_prep_sheet_material(actor=keeper(), line=line, quantity=D("2"),
+                                                                  reason=""), "reason")
+    move = prep_sheet_issuing.return_prep_sheet_material(actor=keeper(), line=line, quantity=D("2"), reason="left over")
     assert (move.kind, move.lot.number, move.location.code) == ("return", "SC-1", "B-02")
     line.refresh_from_db()
     assert (line.net_issued, line.to_issue) == (D("10"), D("2"))
@@ -360,7 +360,7 @@ def test_cancelling_the_order_releases_its_reservations_or_asks_for_returns_firs
     planned.refresh_from_db()
     assert planned.status == "planned"
     line = next(ln for ln in lines_of(sheet) if ln.item == stocked.screw)
-    prep_sheets.return_prep_sheet_material(actor=keeper(), line=line, quantity=D("3"), reason="order cancelled")
+    prep_sheet_issuing.return_prep_sheet_material(actor=keeper(), line=line, quantity=D("3"), reason="order cancelled")
     order_services.cancel_order(actor=desk, order=planned, reason="customer withdrew")
     assert not Reservation.objects.filter(order=planned, status="active").exists()
     assert not StockBalance.objects.filter(reserved__gt=0).exists()
@@ -553,18 +553,18 @@ def test_two_issues_of_one_line_at_once_post_once(postgres_only, shelves, stocke
     warehouse = keeper()
 
     def scan(key=None):
-        return lambda: prep_sheets.issue_prep_sheet_material(actor=warehouse, sheet=sheet, code="GK-1",
-                                                             entry_key=key)
+        return lambda: prep_sheet_issuing.issue_prep_sheet_material(actor=warehouse, sheet=sheet, code="GK-1",
+                                                                    entry_key=key)
 
     results = run_together(scan(), scan())
-    posted = [r for r in results if isinstance(r, prep_sheets.IssueResult)]
+    posted = [r for r in results if isinstance(r, prep_sheet_issuing.IssueResult)]
     refusals = [r for r in results if isinstance(r, ValidationError)]
     assert len(posted) == 1 and len(refusals) == 1, results
     assert "already issued" in " ".join(refusals[0].messages)
     # The same scan twice at once (one key) also posts once.
     key = uuid.uuid4()
     results = run_together(scan(key), scan(key))
-    assert all(isinstance(r, (prep_sheets.IssueResult, ValidationError)) for r in results), results
+    assert all(isinstance(r, (prep_sheet_issuing.IssueResult, ValidationError)) for r in results), results
     assert StockMove.objects.filter(kind=MoveKind.ISSUE, item=stocked.gasket).count() == 1
     assert StockBalance.objects.get(item=stocked.gasket).on_hand == D("14")
     assert ledger_mismatches() == []

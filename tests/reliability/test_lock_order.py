@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.utils import OperationalError
 from django.utils import timezone
 
-from inventory import goods_receipts, prep_sheets, purchasing
+from inventory import goods_receipts, prep_sheet_issuing, prep_sheets, purchasing
 from inventory.goods_receipts import ReceiptInput
 from inventory.models import PrepSheetStatus, Reservation, StockBalance, StockMove
 from inventory.purchasing import PurchaseLineInput
@@ -70,13 +70,13 @@ def test_issuing_and_cancelling_at_once_never_deadlock(postgres_only, machine, s
     order = machine_order(machine, quantity="1", status=OrderStatus.PLANNED)
     sheet = prep_sheets.generate_prep_sheet(actor=warehouse, order=order)
     issue, cancel = run_together(
-        lambda: prep_sheets.issue_prep_sheet_material(actor=warehouse, sheet=sheet, code="GK-1"),
+        lambda: prep_sheet_issuing.issue_prep_sheet_material(actor=warehouse, sheet=sheet, code="GK-1"),
         lambda: order_services.cancel_order(actor=desk, order=order, reason="customer withdrew"))
     no_deadlock([issue, cancel])
     order.refresh_from_db()
     sheet.refresh_from_db()
     issued = StockMove.objects.filter(order=order, kind="issue").count()
-    if isinstance(issue, prep_sheets.IssueResult):  # issued first: the cancel saw it and refused
+    if isinstance(issue, prep_sheet_issuing.IssueResult):  # issued first: the cancel saw it and refused
         assert isinstance(cancel, ValidationError), cancel
         assert "returns it to stock" in message(cancel)
         assert order.status == OrderStatus.PLANNED and issued == 1
