@@ -33,6 +33,7 @@ from .forms import RoutingBatchSizeForm
 from .gantt_selectors import adjustable_operation, splittable_work_order
 from .models import WorkOrderStatus
 from .plan_selectors import duration_text
+from .work_order_split import split_work_order
 
 ADJUST = "orders.plan_order"
 MAX_FINISH_MESSAGES = 10
@@ -291,9 +292,9 @@ def work_order_split(request, pk):
     errors = _form_errors(form) if not form.is_valid() else []
     if not errors:
         try:
-            result = adjustments.split_work_order(actor=request.user, work_order=work_order,
-                                                  quantity=form.cleaned_data["quantity"],
-                                                  expected_version=form.cleaned_data["version"])
+            result = split_work_order(actor=request.user, work_order=work_order,
+                                      quantity=form.cleaned_data["quantity"],
+                                      expected_version=form.cleaned_data["version"])
         except ValidationError as exc:
             errors = exc.messages
         else:

@@ -17,12 +17,13 @@ from numbering import series
 from numbering.services import next_number
 
 from .models import Routing, WorkOrderOperation, WorkOrderStatus
-from .plans import build_work_order, schedule_open_work
+from .plans import schedule_open_work
+from .work_order_drafts import build_work_order
 
 
 @dataclass
 class ExtraDraft:
-    """What planning.plans.build_work_order needs to know about the work order to make."""
+    """What planning.work_order_drafts.build_work_order needs to know about the work order to make."""
 
     item: Item
     quantity: object

@@ -2,10 +2,10 @@
 when it is accepted, computed from the live data without writing anything.
 
 How a promise is made (promise_for_lines for typed lines, promise_for_order for a saved order):
-1. What to make is plan_order's own definition (plans._drafts: a work order per line and per made-in-house
+1. What to make is plan_order's own definition (work_order_drafts._drafts: a work order per line and per made-in-house
    sub-assembly, from the active routing and BOM) and the work orders are built in memory as plan_order
-   would build them (plans.build_work_order), numbered with the numbers they would get next. Their
-   earliest start is plan_order's too (plans.earliest_start): when inventory keeps stock data, the day
+   would build them (work_order_drafts.build_work_order), numbered with the numbers they would get next. Their
+   earliest start is plan_order's too (work_order_drafts.earliest_start): when inventory keeps stock data, the day
    the saved order's material is at hand (inventory.requirements.material_ready_date); otherwise, and
    for lines still being typed (no saved order to net stock and reservations for), approval (now, for an
    order not approved yet) plus the longest purchase lead time of the bought components.
@@ -44,7 +44,7 @@ from numbering import series
 from numbering.services import peek
 from orders.models import Order, OrderLine, OrderStatus, Priority
 
-from . import plans
+from . import plans, work_order_drafts
 from .plan_selectors import duration_text
 from .scheduling.engine import schedule
 from .scheduling.model import SchedulingInputError
@@ -128,14 +128,14 @@ class _Proposal:
 
     def __init__(self, *, order, lines, now, replaced=()):
         self.order, self.now = order, plans.scheduling_start(now)  # as schedule_open_work starts
-        drafts, lead_days, errors = plans._drafts(order, lines)
+        drafts, lead_days, errors = work_order_drafts._drafts(order, lines)
         self.errors = list(dict.fromkeys(errors))
         if self.errors:  # nothing to schedule: the open work is not even read
             return
         self.work = plans.open_work_rows()
-        self.earliest_start = plans.earliest_start(order, lead_days, now)
-        built = [plans.build_work_order(draft, order=order, number=number, earliest_start=self.earliest_start,
-                                        actor=None, pk=-k)
+        self.earliest_start = work_order_drafts.earliest_start(order, lead_days, now)
+        built = [work_order_drafts.build_work_order(draft, order=order, number=number,
+                                                    earliest_start=self.earliest_start, actor=None, pk=-k)
                  for k, (draft, number) in enumerate(zip(drafts, _preview_numbers(len(drafts)), strict=True), 1)]
         self.new_numbers = [work_order.number for work_order, _ops in built]
         self.new_work = plans.OpenWork(centers=self.work.centers, work_orders=[wo for wo, _ops in built],

@@ -24,11 +24,11 @@ from planning.adjustments import (
     move_operation,
     operation_version,
     set_operation_lock,
-    split_work_order,
     work_order_version,
 )
 from planning.models import CalendarException, WorkCenter, WorkOrder, WorkOrderEvent, WorkOrderOperation
 from planning.plans import plan_order, release_plan, schedule_open_work
+from planning.work_order_split import split_work_order
 from tests.fixtures.concurrency import run_together
 from tests.fixtures.factories import ProductFactory, make_order, user_with_role
 from tests.inventory.masterdata import made_item, make_calendar, make_work_center

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from planning.models import Routing, WorkOrder, WorkOrderEvent
-from planning.plans import batch_quantities, plan_order
+from planning.plans import plan_order
 from planning.routing_services import set_routing_batch_size
+from planning.work_order_drafts import batch_quantities
 from tests.fixtures.factories import user_with_role
 from tests.inventory.masterdata import make_routing
 from tests.planning.test_work_orders import approved_order, build_shop, next_monday
