@@ -30,7 +30,7 @@ REPORTS_IMPORTERS = {"config/urls.py"}
 # Today's app modules over the size limit; others split them (issue 15). Remove a line when its module shrinks.
 MAX_LINES = 600
 OVER_LIMIT_FOR_NOW = {
-    "planning/adjustments.py", "planning/plans.py", "shipping/services.py",
+    "planning/adjustments.py", "planning/plans.py",
     "quality/services.py", "inventory/purchasing.py", "inventory/prep_sheets.py",
 }
 # A function-level import says why on its line or in the comment just above it.
