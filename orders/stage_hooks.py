@@ -18,7 +18,7 @@ The kinds of reaction (Hook) and what their handlers are given:
   confirm_delivery). Order declares them as the transition's condition (orders.models._stages_allow), so
   no path takes it while any message is given; transition_order refuses with the messages.
 - CLOSE_CHECK: fn(order) -> list of messages — what still stands open on a delivered order;
-  shipping.services.close_order refuses, changing nothing, while any is given.
+  shipping.deliveries.close_order refuses, changing nothing, while any is given.
 - PROMISE: fn(order) -> date | None — the earliest date the factory can deliver (capable-to-promise);
   approve_order stores it as the promised date when the reviewer gives none. At most one.
 - Controlled changes (orders.changes), each given the order and a ProposedChange:
@@ -77,11 +77,11 @@ REACTIONS: tuple[StageReaction, ...] = (
     # Conditions of the order's transitions: production finishes when no work order is open; delivery is
     # confirmed when no shipment is a draft or on its way.
     StageReaction("production", Hook.TRANSITION_CHECK, "production.services.unfinished_work", ("finish_production",)),
-    StageReaction("shipping", Hook.TRANSITION_CHECK, "shipping.services.undelivered_shipments",
+    StageReaction("shipping", Hook.TRANSITION_CHECK, "shipping.deliveries.undelivered_shipments",
                   ("confirm_delivery",)),
     # No closing with an open NCR, or with goods not shipped/delivered or an open complaint.
     StageReaction("quality", Hook.CLOSE_CHECK, "quality.hooks.open_ncr_problems", ("close",)),
-    StageReaction("shipping", Hook.CLOSE_CHECK, "shipping.services.open_delivery_items", ("close",)),
+    StageReaction("shipping", Hook.CLOSE_CHECK, "shipping.deliveries.open_delivery_items", ("close",)),
     # approve_order's promised date (capable-to-promise).
     StageReaction("planning", Hook.PROMISE, "planning.promise.promised_date_for", ("approve",)),
     # Controlled order changes: checked, shown and followed by the work orders, schedule and reservations.

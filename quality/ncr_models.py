@@ -49,6 +49,12 @@ def _received_goods(ncr):
     return ncr.inspection.source == InspectionSource.RECEIPT
 
 
+def _approved_by_someone_else(ncr):
+    """Four eyes: a concession is approved by a manager other than the one who proposed it. The approver is
+    set on the row before the transition is taken, so an approval without an approver is refused too."""
+    return ncr.approved_by_id is not None and ncr.approved_by_id != ncr.decided_by_id
+
+
 def _rework_done(ncr):
     """A reworked lot's NCR closes once its rework work order is done (its re-inspection opens then)."""
     return ncr.rework_work_order_id is None or ncr.rework_work_order.status == WorkOrderStatus.DONE
@@ -116,7 +122,8 @@ class Nonconformance(fsm.ConcurrentTransitionMixin, models.Model):
     def return_to_supplier(self):
         self.closed_at = timezone.now()
 
-    @fsm.transition(status, source=NCR.AWAITING_APPROVAL, target=NCR.CLOSED, permission=APPROVE)
+    @fsm.transition(status, source=NCR.AWAITING_APPROVAL, target=NCR.CLOSED, permission=APPROVE,
+                    conditions=[_approved_by_someone_else])
     def approve_concession(self):
         self.closed_at = timezone.now()
 

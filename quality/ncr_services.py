@@ -235,15 +235,18 @@ def decide_concession(*, actor, ncr, approve: bool, note=""):
     with transaction.atomic():
         current = _locked(ncr)
         before = current.status
-        _take(current, "approve_concession" if approve else "decline_concession", actor=actor)
-        if current.decided_by_id == actor.pk:
-            raise ValidationError(_("The person who proposed the concession cannot approve it too."))
+        own = _("The person who proposed the concession cannot approve it too.")
+        if approve:
+            current.approved_by = actor  # the transition's condition compares it with the proposer
+        _take(current, "approve_concession" if approve else "decline_concession", actor=actor, unmet=own)
         if not approve:
+            if current.decided_by_id == actor.pk:
+                raise ValidationError(own)
             if not note:
                 raise ValidationError(_("Give a reason for declining."))
             _saved(current, before=before, action="concession_declined", actor=actor, note=note)
             return current
-        current.approved_by, current.approved_at = actor, timezone.now()
+        current.approved_at = timezone.now()
         inspection = current.inspection
         inspection.accepted_quantity = current.quantity
         inspection.save(update_fields=["accepted_quantity", "updated_at"])

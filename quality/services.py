@@ -1,4 +1,5 @@
-"""Every write on inspections: one function per user-visible action (quality.models explains the flow).
+"""Every write on inspections: one function per user-visible action (quality.models explains the flow;
+attachments are in quality.attachments).
 
 Each runs in one transaction, checks the actor's permission and the input, locks the inspection row
 (so a double click or two inspectors at once cannot sign twice or write into a signed inspection),
@@ -10,9 +11,6 @@ items) every defect counts. A class is judged on its own sample: the first n sam
 The inspection is rejected when any class has defects ≥ Re.
 """
 
-import warnings
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -20,7 +18,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from PIL import Image
 
 from accounts.permissions import require
 from alerts.services import create_alert
@@ -37,7 +34,6 @@ from .models import (
     NCR,
     Disposition,
     Inspection,
-    InspectionAttachment,
     InspectionClassPlan,
     InspectionPlan,
     InspectionSource,
@@ -57,13 +53,13 @@ SEVERITY_WORDS = {"normal": gettext_noop("normal"), "tightened": gettext_noop("t
                   "reduced": gettext_noop("reduced")}
 
 
-def _locked(inspection):
+def locked_inspection(inspection):
     lock_order_of(Inspection, inspection.pk)  # signing ends by moving the order: the order first
     return (Inspection.objects.select_for_update(of=("self",)).select_related("product", "order", "plan")
             .get(pk=inspection.pk))
 
 
-def _refuse_unless(current, statuses):
+def refuse_unless(current, statuses):
     if current.status in statuses:
         return
     if current.status in (IS.PASSED, IS.FAILED) and current.signed_by_id:
@@ -144,8 +140,8 @@ def start_inspection(*, actor, inspection, expected_status=IS.OPEN) -> Inspectio
     sampling plans are fixed on the inspection."""
     require(actor, RECORD)
     with transaction.atomic():
-        current = _locked(inspection)
-        _refuse_unless(current, [expected_status])
+        current = locked_inspection(inspection)
+        refuse_unless(current, [expected_status])
         plan = InspectionPlan.objects.filter(product=current.product, is_active=True).first()
         if plan is None or not plan.characteristics.exists():
             raise ValidationError(_("Product %(sku)s has no active inspection plan: enter its plan first.")
@@ -238,8 +234,8 @@ def record_value(*, actor, inspection, characteristic, sample_no, raw):
     for a cleared cell) with is_defect telling whether it is out of tolerance / failed."""
     require(actor, RECORD)
     with transaction.atomic():
-        current = _locked(inspection)
-        _refuse_unless(current, [IS.IN_PROGRESS])
+        current = locked_inspection(inspection)
+        refuse_unless(current, [IS.IN_PROGRESS])
         value, passed, defect = _cell(current, characteristic, sample_no, raw, sample_sizes(current))
         return _write_cell(current, characteristic, sample_no, value, passed, defect, actor)
 
@@ -249,8 +245,8 @@ def save_values(*, actor, inspection, entries):
     raises one ValidationError listing every bad cell and nothing is written."""
     require(actor, RECORD)
     with transaction.atomic():
-        current = _locked(inspection)
-        _refuse_unless(current, [IS.IN_PROGRESS])
+        current = locked_inspection(inspection)
+        refuse_unless(current, [IS.IN_PROGRESS])
         sizes = sample_sizes(current)
         checked, errors = [], []
         for (characteristic, sample_no), raw in entries.items():
@@ -315,8 +311,8 @@ def confirm_inspection(*, actor, inspection, password, forced_verdict="", reason
     if forced_verdict and forced_verdict not in Verdict.values:
         raise ValidationError(_("Unknown verdict."))
     with transaction.atomic():
-        current = _locked(inspection)
-        _refuse_unless(current, [IS.IN_PROGRESS])
+        current = locked_inspection(inspection)
+        refuse_unless(current, [IS.IN_PROGRESS])
         plans = list(current.class_plans.all())
         defects, missing, first_missing = tally(current)
         computed = verdict_of(plans, defects)
@@ -350,8 +346,8 @@ def decide_forced_verdict(*, actor, inspection, approve: bool, note="") -> Inspe
     require(actor, APPROVE)
     note = (note or "").strip()
     with transaction.atomic():
-        current = _locked(inspection)
-        _refuse_unless(current, [IS.PENDING_APPROVAL])
+        current = locked_inspection(inspection)
+        refuse_unless(current, [IS.PENDING_APPROVAL])
         if current.signed_by_id == actor.pk:
             raise PermissionDenied(_("The inspector who asked for the verdict cannot approve it too."))
         if not approve:
@@ -530,8 +526,8 @@ def cancel_inspection(*, actor, inspection, reason) -> Inspection:
     if not reason:
         raise ValidationError(_("Give a reason."))
     with transaction.atomic():
-        current = _locked(inspection)
-        _refuse_unless(current, [IS.OPEN, IS.IN_PROGRESS])
+        current = locked_inspection(inspection)
+        refuse_unless(current, [IS.OPEN, IS.IN_PROGRESS])
         if current.order_id and current.order.status == OrderStatus.AWAITING_QC:
             raise ValidationError(_("The order is waiting for this inspection; it cannot be cancelled."))
         before = current.status
@@ -559,85 +555,3 @@ def resume_sampling(*, actor, product, note) -> SamplingState:
         SamplingStateEvent.objects.create(product=product, from_severity=switching.DISCONTINUED,
                                           to_severity=after.severity, reason="resumed", note=note, actor=actor)
     return state
-
-
-ATTACHMENT_TYPES = {
-    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
-    b"%PDF-": ("application/pdf", ".pdf"),
-}
-
-
-def attachment_max_bytes():
-    return getattr(settings, "QUALITY_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
-
-
-def attachment_max_pixels():
-    return getattr(settings, "QUALITY_ATTACHMENT_MAX_PIXELS", 50_000_000)
-
-
-def _image_size(upload):
-    """(width, height) from the image's header (the pixels are not decoded), None when Pillow cannot read it.
-    Pillow's own decompression-bomb limit applies too."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                size = image.size
-                image.verify()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return "too many pixels"  # beyond Pillow's own limit: far beyond ours
-    except Exception:  # noqa: BLE001 - whatever Pillow cannot read is not an accepted image
-        return None
-    finally:
-        upload.seek(0)
-    return size
-
-
-def _sniff(head):
-    for magic, kind in ATTACHMENT_TYPES.items():
-        if head.startswith(magic):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", ".webp"
-    return None
-
-
-def add_attachment(*, actor, inspection, upload) -> InspectionAttachment:
-    """A photo (JPEG, PNG, WebP) or PDF of at most QUALITY_ATTACHMENT_MAX_BYTES (10 MiB); the type is
-    read from the file's first bytes, not trusted from its name."""
-    require(actor, RECORD)
-    limit = attachment_max_bytes()
-    if upload is None:
-        raise ValidationError(_("Choose a file."))
-    if upload.size > limit:
-        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
-    head = upload.read(16)
-    upload.seek(0)
-    kind = _sniff(head)
-    if kind is None:
-        raise ValidationError(_("Only photos (JPEG, PNG, WebP) and PDF files can be attached."))
-    content_type, extension = kind
-    if content_type.startswith("image/"):
-        size = _image_size(upload)
-        if size is None:
-            raise ValidationError(_("This photo cannot be read. Take it again or save it as JPEG or PNG."))
-        if size == "too many pixels":
-            raise ValidationError(_("The photo has more than %(max)s million pixels, the most that is accepted.")
-                                  % {"max": attachment_max_pixels() // 1_000_000})
-        width, height = size
-        if width * height > attachment_max_pixels():
-            raise ValidationError(
-                _("The photo is %(width)s × %(height)s pixels; at most %(max)s million pixels are accepted.")
-                % {"width": f"{width:,}", "height": f"{height:,}", "max": attachment_max_pixels() // 1_000_000})
-    name = (upload.name or "attachment").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:150]
-    with transaction.atomic():
-        current = _locked(inspection)
-        _refuse_unless(current, [IS.OPEN, IS.IN_PROGRESS, IS.PENDING_APPROVAL, IS.PASSED, IS.FAILED])
-        attachment = InspectionAttachment(inspection=current, original_name=name, content_type=content_type,
-                                          size=upload.size, uploaded_by=actor)
-        stored = f"{current.number}{extension}"
-        attachment.file.save(stored, upload, save=False)
-        attachment.save()
-        current.events.record(action="attachment_added", actor=actor, note=name)
-    return attachment

@@ -20,7 +20,7 @@ from accounts.permissions import require
 from audit.history import history
 from record_pages.views import paginate
 
-from . import charts, fast_entry, ncr_services, plan_services, selectors, services, spc
+from . import attachments, charts, fast_entry, ncr_services, plan_services, selectors, services, spc
 from .forms import (
     AttachmentForm,
     CharacteristicFormSet,
@@ -323,8 +323,8 @@ def attachment_upload(request, pk):
     return _inspection_action(
         request, pk, perm=services.RECORD, form=AttachmentForm(request.POST, request.FILES),
         invalid=_("Choose a file."),
-        act=lambda inspection, data: services.add_attachment(actor=request.user, inspection=inspection,
-                                                             upload=data["file"]),
+        act=lambda inspection, data: attachments.add_attachment(actor=request.user, inspection=inspection,
+                                                                upload=data["file"]),
         done=_("The file is attached."))
 
 

@@ -1,6 +1,6 @@
 """Shipments as the shipping desk handles them: create (a draft, or a draft shipped at once), ship,
-cancel a draft, change carrier and tracking number, record proof of delivery, confirm delivery, and
-close a delivered order.
+cancel a draft, change carrier and tracking number. Proof of delivery, confirming delivery and closing
+the order are in shipping.deliveries.
 
 Rules (each refusal is a ValidationError with every problem found; nothing is written then):
 - Only an order that passed QC ships, and only goods of its own lines: per line at most what is
@@ -14,15 +14,11 @@ Rules (each refusal is a ValidationError with every problem found; nothing is wr
   OrderLine.shipped_quantity in the same transaction. When every line is shipped the order moves
   qc_passed → shipped (transition "ship") and leftover drafts are cancelled; otherwise it stays
   qc_passed with a "partial shipment" event on its timeline.
-- When every shipment of a fully shipped order has its proof of delivery the order moves
-  shipped → delivered (transition "confirm_delivery").
-- Closing asks every stage's close checks (orders.stage_hooks CLOSE_CHECK) first.
 """
 
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -43,22 +39,17 @@ from inventory.stock_services import check_stock_levels
 from inventory.units import decimals_of, format_quantity, quantity_text, to_base_quantity
 from numbering import series
 from numbering.services import next_number
-from orders import stage_hooks
 from orders.models import Order, OrderLine, OrderStatus, Unit
 from orders.services import transition_order
-from systemtext.text import Text, joined, listed
+from systemtext.text import Text, listed
 
-from .models import OPEN_COMPLAINT_STATUSES, Complaint, Shipment, ShipmentLine, ShipmentStatus
-from .pod_files import checked_pod_file
+from .models import Shipment, ShipmentLine, ShipmentStatus
 
 SHIP = "orders.ship_order"
-CLOSE = "orders.close_order"
 # The ledger's document type of shipment issues (registered in ShippingConfig.ready).
 SHIPMENT_DOCUMENT = "shipment"
 DELIVERY_NOTE = "delivery_note"
 ZERO = Decimal("0")
-# A signature time a little ahead of the server clock (a phone's clock) is accepted.
-CLOCK_SKEW = timedelta(minutes=5)
 ST = ShipmentStatus
 
 
@@ -164,7 +155,7 @@ def stock_items(products):
     return {item.product_id: item for item in Item.objects.filter(product__in=list(products))}
 
 
-def _line_label(line):
+def line_label(line):
     return _("Line %(n)s (%(sku)s)") % {"n": line.line_no, "sku": line.product.sku}
 
 
@@ -215,7 +206,7 @@ def check_picks(order, picks, *, check_stock=True):
         if line is None:
             errors.append(_("The goods chosen are not for a line of order %(number)s.") % {"number": order.number})
             continue
-        label, unit = _line_label(line), line.product.unit
+        label, unit = line_label(line), line.product.unit
         quantity = pick.quantity
         if quantity is None or not quantity.is_finite() or quantity <= 0:
             errors.append(_("%(line)s: the quantity must be more than zero.") % {"line": label})
@@ -266,7 +257,7 @@ def _total_errors(order, checked):
         if total > left:
             errors.append(_("%(line)s: only %(left)s is left to ship (%(ordered)s ordered, %(shipped)s shipped); "
                             "%(asked)s was chosen.") % {
-                "line": _line_label(line), "left": format_quantity(max(left, ZERO), line.product.unit),
+                "line": line_label(line), "left": format_quantity(max(left, ZERO), line.product.unit),
                 "ordered": format_quantity(line.quantity, line.product.unit),
                 "shipped": format_quantity(line.shipped_quantity, line.product.unit),
                 "asked": format_quantity(total, line.product.unit)})
@@ -394,7 +385,7 @@ def ship_shipment(*, actor, shipment, actual_ship_date=None) -> Shipment:
     return Shipment.objects.get(pk=shipment.pk)
 
 
-def _shown(shipment):
+def refusal_values(shipment):
     """The values of a refusal's message: the shipment's number and its status in the reader's words."""
     return {"number": shipment.number, "status": shipment.get_status_display().lower()}
 
@@ -402,7 +393,7 @@ def _shown(shipment):
 def _ship(*, actor, order, shipment, actual_ship_date):
     shipment.order = order  # the locked row: the transition's condition reads its status
     take(shipment.ship, actor=actor, unmet=status_error(order),
-                    refused=_("Shipment %(number)s is %(status)s: only a draft can be shipped.") % _shown(shipment))
+         refused=_("Shipment %(number)s is %(status)s: only a draft can be shipped.") % refusal_values(shipment))
     lines = list(shipment.lines.select_related("order_line__product", "item", "lot__item", "location")
                  .order_by("line_no"))
     picks = [PickInput(line.order_line, line.lot, line.location, line.quantity, line.packages) for line in lines]
@@ -479,7 +470,7 @@ def _cancel_leftover_drafts(*, actor, order, keep):
     reason = Text(gettext_noop("Order %(number)s is fully shipped."), number=order.number)
     for draft in Shipment.objects.select_for_update().filter(order=order, status=ST.DRAFT).exclude(pk=keep.pk):
         take(draft.cancel, actor=actor,
-                        refused=_("Shipment %(number)s is %(status)s: only a draft can be cancelled.") % _shown(draft))
+             refused=_("Shipment %(number)s is %(status)s: only a draft can be cancelled.") % refusal_values(draft))
         draft.cancel_reason = reason
         draft.save(update_fields=["status", "cancel_reason", "cancel_reason_values", "updated_at"])
         draft.events.record(action="cancelled", actor=actor, from_status=ST.DRAFT, to_status=ST.CANCELLED,
@@ -505,7 +496,7 @@ def cancel_shipment(*, actor, shipment, reason) -> Shipment:
         raise ValidationError(_("The reason has at most 300 characters."))
     with transaction.atomic():
         current = Shipment.objects.select_for_update().get(pk=shipment.pk)
-        refused = _("Shipment %(number)s is %(status)s: only a draft can be cancelled.") % _shown(current)
+        refused = _("Shipment %(number)s is %(status)s: only a draft can be cancelled.") % refusal_values(current)
         take(current.cancel, actor=actor, refused=refused)
         current.cancel_reason = reason
         current.save(update_fields=["status", "cancel_reason", "updated_at"])
@@ -525,7 +516,7 @@ def update_tracking(*, actor, shipment, carrier, tracking_number) -> Shipment:
         current = Shipment.objects.select_for_update().get(pk=shipment.pk)
         if not current.is_open:
             raise ValidationError(_("Shipment %(number)s is %(status)s: its tracking can no longer be changed.")
-                                  % _shown(current))
+                                  % refusal_values(current))
         if (current.carrier, current.tracking_number) == (carrier, tracking_number):
             return current
         note = f"{current.carrier or '—'} {current.tracking_number or '—'} → {carrier or '—'} {tracking_number or '—'}"
@@ -534,126 +525,3 @@ def update_tracking(*, actor, shipment, carrier, tracking_number) -> Shipment:
         current.events.record(action="tracking_changed", actor=actor, from_status=current.status,
                               to_status=current.status, note=note)
     return current
-
-
-# --- proof of delivery ---------------------------------------------------------------------------------
-
-def record_delivery(*, actor, shipment, received_by, received_at, upload, note="") -> Shipment:
-    """Proof of delivery: who signed the delivery note at the customer and when, with a photo or scan
-    of the signed note. When it was the order's last shipment on its way, the order is delivered."""
-    require(actor, SHIP)
-    received_by, note = (received_by or "").strip(), (note or "").strip()
-    errors = []
-    if not received_by:
-        errors.append(_("Enter who signed for the goods."))
-    elif len(received_by) > Shipment._meta.get_field("received_by_name").max_length:
-        errors.append(_("The name has at most 100 characters."))
-    if received_at is None:
-        errors.append(_("Enter when the goods were received."))
-    elif received_at > timezone.now() + CLOCK_SKEW:
-        errors.append(_("The time of receipt cannot be in the future."))
-    if len(note) > 500:
-        errors.append(_("The note has at most 500 characters."))
-    try:
-        content_type, suffix = checked_pod_file(upload)
-    except ValidationError as exc:
-        errors.extend(exc.messages)
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=shipment.order_id)
-        current = Shipment.objects.select_for_update().get(pk=shipment.pk)
-        take(current.deliver, actor=actor,
-                        refused=_("Shipment %(number)s is %(status)s: delivery is recorded for shipped goods only.")
-                        % _shown(current))
-        shipped_when, shown = ship_moment(current)
-        if received_at < shipped_when:
-            raise ValidationError(_("The goods cannot be received before they were shipped (%(date)s).")
-                                  % {"date": shown})
-        current.received_by_name, current.received_at = received_by, received_at
-        current.pod_content_type, current.pod_size = content_type, upload.size
-        current.pod_original_name = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
-        current.pod_recorded_by, current.pod_recorded_at = actor, timezone.now()
-        # The file last: every check above has passed, so a refusal leaves no file behind.
-        current.pod_file.save(f"{current.number}-pod{suffix}", upload, save=False)
-        current.save()
-        summary = Text(gettext_noop("Received by %(name)s on %(when)s."), name=received_by, when=received_at)
-        current.events.record(action="delivered", actor=actor, from_status=ST.SHIPPED,
-                              to_status=ST.DELIVERED, note=joined(summary, (note or "").strip()))
-        _deliver_order_when_complete(actor=actor, order=order, note=Text(NUMBERED, number=current.number, text=summary))
-    return current
-
-
-def ship_moment(shipment):
-    """(the earliest time the goods can have arrived, that time as the reader reads it): when the
-    shipment was recorded as shipped, or the start of its ship date when that was given as an
-    earlier day (the hour is not known then)."""
-    # Minutes: the delivery form takes the time to the minute, so a receipt in the shipping minute passes.
-    shipped_at = (timezone.localtime(shipment.shipped_at).replace(second=0, microsecond=0)
-                  if shipment.shipped_at else None)
-    if shipped_at is not None and shipped_at.date() == shipment.actual_ship_date:
-        return shipped_at, formats.date_format(shipped_at, "SHORT_DATETIME_FORMAT")
-    start = timezone.make_aware(datetime.combine(shipment.actual_ship_date, time.min))
-    return start, formats.date_format(shipment.actual_ship_date, "SHORT_DATE_FORMAT")
-
-
-def undelivered_shipments(order):
-    """Shipping's condition of the order's confirm_delivery (orders.stage_hooks, Hook.TRANSITION_CHECK): no
-    shipment of the order is still a draft or on its way."""
-    waiting = list(order.shipments.filter(status__in=[ST.DRAFT, ST.SHIPPED]).values_list("number", flat=True))
-    return [_("Record the delivery of %(numbers)s first.") % {"numbers": ", ".join(waiting)}] if waiting else []
-
-
-def _deliver_order_when_complete(*, actor, order, note):
-    if order.status == OrderStatus.SHIPPED and not undelivered_shipments(order):
-        transition_order(actor=actor, order=order, action="confirm_delivery", note=note)
-    else:
-        order.events.record(action="delivery_recorded", actor=actor, from_status=order.status,
-                            to_status=order.status, note=note)
-
-
-def confirm_order_delivery(*, actor, order, expected_status=None) -> Order:
-    """Move a shipped order whose shipments all have their proof of delivery to delivered (for an
-    order that was on hold when its last delivery was recorded)."""
-    require(actor, SHIP)
-    with transaction.atomic():
-        current = Order.objects.select_for_update().get(pk=order.pk)
-        waiting = undelivered_shipments(current)
-        if waiting:
-            raise ValidationError(waiting)
-        if not current.shipments.filter(status=ST.DELIVERED).exists():
-            raise ValidationError(_("Order %(number)s has no delivered shipment.") % {"number": current.number})
-        return transition_order(actor=actor, order=current, action="confirm_delivery", expected_status=expected_status,
-                                note=Text(gettext_noop("Every shipment is delivered.")))
-
-
-# --- closing ---------------------------------------------------------------------------------------
-
-def open_delivery_items(order):
-    """Shipping's close check (a CLOSE_CHECK in orders.stage_hooks): goods not shipped, shipments not
-    delivered, complaints still open."""
-    problems = []
-    for line in order.lines.select_related("product").filter(shipped_quantity__lt=F("quantity")):
-        problems.append(_("%(line)s: %(quantity)s not shipped.") % {
-            "line": _line_label(line), "quantity": format_quantity(line.quantity - line.shipped_quantity,
-                                                                   line.product.unit)})
-    for shipment in order.shipments.filter(status__in=[ST.DRAFT, ST.SHIPPED]).order_by("number"):
-        problems.append(_("Shipment %(number)s is %(status)s, not delivered.")
-                        % {"number": shipment.number, "status": shipment.get_status_display().lower()})
-    for complaint in Complaint.objects.filter(order=order, status__in=OPEN_COMPLAINT_STATUSES).order_by("number"):
-        problems.append(_("Complaint %(number)s is still %(status)s.")
-                        % {"number": complaint.number, "status": complaint.get_status_display().lower()})
-    return problems
-
-
-def close_order(*, actor, order, note="", expected_status=None) -> Order:
-    """Close a delivered order (the order desk), refused with every open item while any stage reports one."""
-    require(actor, CLOSE)
-    with transaction.atomic():
-        current = Order.objects.select_for_update().get(pk=order.pk)
-        problems = stage_hooks.close_problems(current)
-        if problems:
-            raise ValidationError([_("Order %(number)s cannot be closed yet:") % {"number": current.number}]
-                                  + problems)
-        return transition_order(actor=actor, order=current, action="close", note=note,
-                                expected_status=expected_status)

@@ -18,7 +18,7 @@ from orders.quantities import understood_text
 from orders.services import OrderActionRefused
 from record_pages.views import add_service_errors, paginate
 
-from . import selectors, services, tracking
+from . import deliveries, selectors, services, tracking
 from .forms import (
     CancelForm,
     DeliveryForm,
@@ -209,7 +209,7 @@ def delivery_form(request, pk):
             try:
                 if oversized:
                     raise ValidationError(too_large(oversized[0]))
-                services.record_delivery(actor=request.user, shipment=shipment,
+                deliveries.record_delivery(actor=request.user, shipment=shipment,
                                          received_by=form.cleaned_data["received_by"],
                                          received_at=form.cleaned_data["received_at"],
                                          upload=form.cleaned_data["document"], note=form.cleaned_data["note"])
@@ -258,7 +258,7 @@ def _panel(request, order, *, new_link=None, link_form=None, panel_error=None):
         "can_ship": user.has_perm(services.SHIP) and order.status == OrderStatus.QC_PASSED,
         "can_confirm": user.has_perm(services.SHIP) and order.status == OrderStatus.SHIPPED and shipments
         and all(s.status in (ShipmentStatus.DELIVERED, ShipmentStatus.CANCELLED) for s in shipments),
-        "can_close": user.has_perm(services.CLOSE) and order.status == OrderStatus.DELIVERED,
+        "can_close": user.has_perm(deliveries.CLOSE) and order.status == OrderStatus.DELIVERED,
         "can_link": user.has_perm(tracking.CREATE) and order.status not in tracking.NOT_TRACKABLE,
         "can_revoke": user.has_perm(tracking.REVOKE),
         "can_see_shipments": user.has_perm(VIEW),
@@ -315,12 +315,12 @@ def _order_action(request, order_pk, act, done):
 
 
 @login_required
-@permission_required(services.CLOSE, raise_exception=True)
+@permission_required(deliveries.CLOSE, raise_exception=True)
 @require_POST
 def order_close(request, order_pk):
     note = request.POST.get("note", "")
     expected = request.POST.get("expected_status") or None
-    return _order_action(request, order_pk, lambda order: services.close_order(
+    return _order_action(request, order_pk, lambda order: deliveries.close_order(
         actor=request.user, order=order, note=note, expected_status=expected), _("Order %(number)s is closed."))
 
 
@@ -329,5 +329,5 @@ def order_close(request, order_pk):
 @require_POST
 def order_confirm_delivery(request, order_pk):
     expected = request.POST.get("expected_status") or None
-    return _order_action(request, order_pk, lambda order: services.confirm_order_delivery(
+    return _order_action(request, order_pk, lambda order: deliveries.confirm_order_delivery(
         actor=request.user, order=order, expected_status=expected), _("Order %(number)s is delivered."))

@@ -1,14 +1,17 @@
 """The NCR's state machine as a table (states × actions × roles); its conditions refuse a rework without
-an order, a return to supplier of goods that were not received, and closing a rework that is not done,
-whatever calls the transition."""
+an order, a return to supplier of goods that were not received, closing a rework that is not done, and
+a concession approved by the one who proposed it (or by nobody), whatever calls the transition."""
 
 from decimal import Decimal
 
 import django_fsm as fsm
 import pytest
+from django.core.exceptions import ValidationError
 
+from config.transitions import take
 from orders.models import OrderStatus
 from planning.models import Routing, WorkOrder, WorkOrderStatus
+from quality import ncr_services
 from quality.models import IS, NCR, Inspection, InspectionSource, Nonconformance
 from tests.fixtures.factories import ProductFactory, make_order
 from tests.fixtures.state_machines import check_table
@@ -45,8 +48,16 @@ def make_ncr(role_users):
     return make
 
 
+def _approve_as(row, action, user):
+    """As decide_concession takes it: the approver is set first, for the transition's condition."""
+    current = Nonconformance.objects.select_for_update().get(pk=row.pk)
+    current.approved_by = user
+    take(current.approve_concession, actor=user, refused="refused")
+    current.save()
+
+
 def test_ncr_table(make_ncr, role_users):
-    check_table(make_ncr, EXPECTED, NCR.values, users=role_users)
+    check_table(make_ncr, EXPECTED, NCR.values, users=role_users, calls={"approve_concession": _approve_as})
 
 
 def _refused(ncr, action):
@@ -75,3 +86,21 @@ def test_declining_a_concession_clears_the_disposition(make_ncr):
     ncr = make_ncr(NCR.AWAITING_APPROVAL)
     ncr.decline_concession()
     assert (ncr.status, ncr.disposition) == (NCR.OPEN, "")
+
+
+def test_the_proposer_cannot_approve_the_concession_even_calling_the_transition(make_ncr, role_users):
+    proposer, other = role_users["manager"], role_users["admin"]
+    ncr = make_ncr(NCR.AWAITING_APPROVAL)
+    Nonconformance.objects.filter(pk=ncr.pk).update(decided_by=proposer)
+    _refused(ncr, "approve_concession")  # no approver named: refused too
+    own = Nonconformance.objects.get(pk=ncr.pk)
+    own.approved_by = proposer
+    with pytest.raises(fsm.TransitionNotAllowed):
+        own.approve_concession()
+    with pytest.raises(ValidationError, match="The person who proposed the concession cannot approve it too."):
+        ncr_services.decide_concession(actor=proposer, ncr=ncr, approve=True)
+    assert Nonconformance.objects.get(pk=ncr.pk).status == NCR.AWAITING_APPROVAL
+    fresh = Nonconformance.objects.get(pk=ncr.pk)
+    fresh.approved_by = other
+    fresh.approve_concession()
+    assert fresh.status == NCR.CLOSED

@@ -14,7 +14,7 @@ from inventory import stock_services
 from inventory.stock_services import LotInput
 from orders.models import Order, OrderStatus
 from orders.services import transition_order
-from shipping import services
+from shipping import deliveries, services
 from shipping.services import PickInput, ShipmentDetails
 from tests.fixtures.factories import CustomerFactory, ProductFactory, make_order, user_with_role
 from tests.inventory.masterdata import make_item
@@ -84,5 +84,5 @@ def pdf_upload(name="pod.pdf"):
 
 
 def deliver(shipper, shipment, *, name="李四"):
-    return services.record_delivery(actor=shipper, shipment=shipment, received_by=name,
+    return deliveries.record_delivery(actor=shipper, shipment=shipment, received_by=name,
                                     received_at=timezone.now(), upload=png_upload())

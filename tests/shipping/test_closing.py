@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from orders import stage_hooks
 from orders.models import Order, OrderEvent, OrderStatus
 from orders.services import OrderActionRefused, transition_order
-from shipping import complaints, services
+from shipping import complaints, deliveries
 from tests.fixtures.factories import user_with_role
 
 from .helpers import deliver, fg_location, finished_good, pick, produce, qc_passed_order, ship
@@ -29,7 +29,7 @@ def _refused(desk, order, *messages):
     events = OrderEvent.objects.filter(order=order).count()
     status = Order.objects.get(pk=order.pk).status
     with pytest.raises((ValidationError, OrderActionRefused)) as refused:
-        services.close_order(actor=desk, order=order)
+        deliveries.close_order(actor=desk, order=order)
     text = " ".join(getattr(refused.value, "messages", [getattr(refused.value, "message", "")]))
     for message in messages:
         assert message in text, (message, text)
@@ -53,8 +53,8 @@ def test_close_only_when_everything_is_shipped_delivered_and_no_complaint_is_ope
     complaints.resolve_complaint(actor=qc, complaint=complaint, investigation="forklift damage",
                                  corrective_action="pallets wrapped twice")
     with pytest.raises(PermissionDenied):
-        services.close_order(actor=shipper, order=order)
-    closed = services.close_order(actor=desk, order=order, note="all done")
+        deliveries.close_order(actor=shipper, order=order)
+    closed = deliveries.close_order(actor=desk, order=order, note="all done")
     assert closed.status == OrderStatus.CLOSED
     assert OrderEvent.objects.get(order=order, action="close").actor == desk
 
@@ -71,16 +71,16 @@ def test_another_stages_close_check_is_asked_too(order_in_stock, shipper, desk, 
             "quality", stage_hooks.Hook.CLOSE_CHECK, f"{__name__}.open_ncrs", ("close",)),))
         assert stage_hooks.close_problems(order) == [f"NCR-TEST is open for {order.number}."]
         _refused(desk, order, "NCR-TEST is open")
-    assert services.close_order(actor=desk, order=order).status == OrderStatus.CLOSED
+    assert deliveries.close_order(actor=desk, order=order).status == OrderStatus.CLOSED
 
 
 def test_an_order_held_at_its_last_delivery_is_confirmed_delivered_by_hand(order_in_stock, shipper, desk):
     order, lot, location = order_in_stock
     shipment = ship(shipper, order, [pick(order, 1, lot, location, 10)])
     with pytest.raises(ValidationError, match=f"Record the delivery of {shipment.number} first"):
-        services.confirm_order_delivery(actor=shipper, order=order)
+        deliveries.confirm_order_delivery(actor=shipper, order=order)
     transition_order(actor=desk, order=order, action="hold", note="payment dispute")
     deliver(shipper, shipment)
     assert Order.objects.get(pk=order.pk).status == OrderStatus.ON_HOLD
     transition_order(actor=desk, order=order, action="resume")
-    assert services.confirm_order_delivery(actor=shipper, order=order).status == OrderStatus.DELIVERED
+    assert deliveries.confirm_order_delivery(actor=shipper, order=order).status == OrderStatus.DELIVERED

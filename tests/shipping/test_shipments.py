@@ -14,7 +14,7 @@ from inventory.stock_services import set_lot_status
 from numbering.models import Counter
 from orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from orders.services import transition_order
-from shipping import services
+from shipping import deliveries, services
 from shipping.models import Shipment, ShipmentEvent, ShipmentStatus
 from tests.fixtures.factories import make_order, user_with_role
 from tests.inventory.stockdata import balance, ledger_mismatches
@@ -275,11 +275,11 @@ def test_bad_proofs_of_delivery_are_refused_and_leave_no_file(on_its_way, shippe
     for overrides, message in cases:
         kwargs = {"received_by": "李四", "received_at": now, **overrides}
         with pytest.raises(ValidationError) as refused:
-            services.record_delivery(actor=shipper, shipment=on_its_way, **kwargs)
+            deliveries.record_delivery(actor=shipper, shipment=on_its_way, **kwargs)
         assert any(message in m for m in refused.value.messages), (message, refused.value.messages)
     settings.SHIPPING_POD_MAX_BYTES = 100
     with pytest.raises(ValidationError, match="larger than"):
-        services.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四", received_at=now,
+        deliveries.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四", received_at=now,
                                  upload=png_upload())
     assert _pod_state(on_its_way) == before
     media = settings.MEDIA_ROOT
@@ -299,8 +299,8 @@ def test_delivery_is_recorded_once_and_only_for_shipped_goods(setup, on_its_way,
 def test_a_pdf_scan_is_accepted(on_its_way, shipper):
     from .helpers import pdf_upload
 
-    done = services.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四", received_at=timezone.now(),
-                                    upload=pdf_upload())
+    done = deliveries.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四",
+                                      received_at=timezone.now(), upload=pdf_upload())
     assert done.pod_content_type == "application/pdf" and done.pod_file.name.endswith(".pdf")
 
 
@@ -352,7 +352,7 @@ def test_a_delivery_before_the_ship_time_is_refused(on_its_way, shipper):
     shipped_at = timezone.localtime(on_its_way.shipped_at)
     before = _pod_state(on_its_way)
     with pytest.raises(ValidationError) as refused:
-        services.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四",
+        deliveries.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四",
                                  received_at=shipped_at - timezone.timedelta(hours=1), upload=png_upload())
     assert refused.value.messages == [
         f"The goods cannot be received before they were shipped ({shipped_at:%Y-%m-%d %H:%M})."]
@@ -361,9 +361,9 @@ def test_a_delivery_before_the_ship_time_is_refused(on_its_way, shipper):
     Shipment.objects.filter(pk=on_its_way.pk).update(actual_ship_date=backdated)
     start = timezone.make_aware(timezone.datetime.combine(backdated, timezone.datetime.min.time()))
     with pytest.raises(ValidationError, match=r"before they were shipped \(\d{4}-\d\d-\d\d\)"):
-        services.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四",
+        deliveries.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四",
                                  received_at=start - timezone.timedelta(minutes=1), upload=png_upload())
-    done = services.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四",
+    done = deliveries.record_delivery(actor=shipper, shipment=on_its_way, received_by="李四",
                                     received_at=start + timezone.timedelta(hours=9), upload=png_upload())
     assert done.status == ShipmentStatus.DELIVERED
 
