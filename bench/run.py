@@ -19,8 +19,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("startup", "pages", "http", "pdf", "scheduler", "planning", "promise", "stock", "quality", "materials",
-         "shipping", "reports", "alerts", "load")
+PARTS = ("startup", "optimiser", "pages", "http", "pdf", "scheduler", "planning", "promise", "stock", "quality",
+         "materials", "shipping", "reports", "alerts", "load")
 
 
 def _redis_answers(url):
@@ -74,7 +74,14 @@ def main(argv=None):
         print("make run start-up (embedded default) ...", file=sys.stderr, flush=True)
         rows += startup.run(log=lambda message: print(message, file=sys.stderr, flush=True))
 
-    if not set(parts) - {"startup"}:
+    if "optimiser" in parts:  # pure scheduling: no database either
+        from bench import optimiser
+
+        print("Optimiser against plain CP-SAT (ft10, ta01-ta10, ta51/ta61/ta71; about 5 minutes) ...",
+              file=sys.stderr, flush=True)
+        rows += optimiser.run(log=lambda message: print(message, file=sys.stderr, flush=True))[0]
+
+    if not set(parts) - {"startup", "optimiser"}:
         return _report(rows, args, started=began, database_name="(none)")
 
     from bench import database
