@@ -55,6 +55,7 @@ class NeighbourhoodSearch:
         self.solutions = 0
         self.neighbourhoods = 0
         self.proven_optimal = False
+        self.cpu_share = 1.0  # CPU seconds per wall second and worker, as measured
 
     def improve(self, best: Solution) -> Solution:
         """The best solution found before the deadline; never worse than ``best``."""
@@ -67,8 +68,15 @@ class NeighbourhoodSearch:
                 break
             freed = self._neighbourhood(KINDS[kind % len(KINDS)], best)
             kind += 1
-            seconds = min(left, max(MIN_SLICE, min(MAX_SLICE, left / 10)))
+            # A loaded machine gives this process a fraction of its cores: the slice grows so that a
+            # neighbourhood still gets about the CPU it needs (else most end at their limit with nothing).
+            seconds = min(left, max(MIN_SLICE, min(MAX_SLICE, left / 10)) / self.cpu_share)
+            wall, cpu = time.perf_counter(), time.process_time()
             best = self._solve(best, freed, seconds)
+            wall = time.perf_counter() - wall
+            if wall > 0.01:
+                share = (time.process_time() - cpu) / (wall * self.workers)
+                self.cpu_share = min(1.0, max(0.1, 0.5 * self.cpu_share + 0.5 * share))
             if self.bound is not None and best.cost <= self.bound:
                 self.proven_optimal = True
         return best
@@ -98,6 +106,8 @@ class NeighbourhoodSearch:
         model.clear_hints()
         _hint(model, built, best)
         solver = make_solver(seconds, self.workers, self.rng.randrange(1 << 30))
+        # No LP relaxation: on these models building it took seconds and never paid (measured on ta61).
+        solver.parameters.linearization_level = 0
         status = solver.solve(model)
         if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
             self._searched(whole)
