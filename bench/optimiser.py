@@ -39,14 +39,6 @@ TAILLARD_GAP_TARGET = 2.0
 WORKERS = 2
 
 
-def _setup():
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    from bench.scheduler import setup_without_database
-
-    setup_without_database()
-
-
 def _measured(function):
     load = os.getloadavg()[0]
     wall, cpu = time.perf_counter(), time.process_time()
@@ -136,6 +128,14 @@ def table(figures):
               f"{f['plain']['wall']:.1f} / {f['ours']['wall']:.1f}",
               f"{f['plain']['load']:.1f} / {f['ours']['load']:.1f}") for f in figures]
     return format_columns(headers, cells)
+
+
+def _setup():
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from bench.scheduler import setup_without_database
+
+    setup_without_database()
 
 
 def main(argv=None):
