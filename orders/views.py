@@ -14,6 +14,7 @@ from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from config.replica import reads_from_replica
 from imports.views import import_page, upload_size_limited
 from record_pages.views import paginate
 
@@ -45,6 +46,7 @@ def order_import(request):
 
 @login_required
 @permission_required("orders.export_order", raise_exception=True)
+@reads_from_replica
 def order_export(request, fmt):
     orders = selectors.order_list(request.user, request.GET)
     return exports.orders_export(orders, fmt)
