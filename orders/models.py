@@ -21,6 +21,7 @@ from history.models import Event
 from systemtext.fields import StoredCharField, TextValuesField
 
 from . import stage_hooks
+from .search import cjk_bigrams
 
 QTY = {"max_digits": 12, "decimal_places": 3}
 CENT = Decimal("0.01")
@@ -273,6 +274,9 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     # What the order list's search matches (number, PO, customer, products as ordered), lower-case;
     # kept by the services. On PostgreSQL a trigram index makes "contains" searches fast (migration 0003).
     search_text = models.TextField(blank=True, default="", editable=False)
+    # The two-character runs of its Chinese text, for 2-character searches (orders/search.py), GIN-indexed
+    # on PostgreSQL (migration 0015).
+    search_grams = models.JSONField(default=list, blank=True, editable=False)
     # One order per form submission, however often the button is clicked.
     entry_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders_created",
@@ -317,6 +321,7 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
 
     def refresh_search_text(self, products):
         self.search_text = search_words(self.number, self.customer_po, self.customer, products)
+        self.search_grams = cjk_bigrams(self.search_text)
 
     @property
     def is_rush(self):

@@ -57,6 +57,7 @@ from .models import (
     line_amount,
     search_words,
 )
+from .search import cjk_bigrams
 
 S = OrderStatus
 D = Decimal
@@ -320,8 +321,9 @@ def _build_order(plan, number, *, rng, sales_id):
     reason = next((note for action, _f, _t, _at, note in reversed(plan.events)
                    if action in ("reject", "hold", "cancel")), "")
     standard = max(p.standard_lead_time_days for p in plan.products)
+    search_text = search_words(number, customer_po, plan.customer, plan.products)
     order = {
-        "search_text": search_words(number, customer_po, plan.customer, plan.products),
+        "search_text": search_text, "search_grams": cjk_bigrams(search_text),
         "status": plan.status, "number": number, "customer_id": plan.customer.pk, "currency": plan.customer.currency,
         "channel": rng.choice([Channel.BROWSER] * 5 + [Channel.PHONE] * 2 + [Channel.EMAIL] * 2 + [Channel.IMPORT]),
         "customer_po": customer_po,
