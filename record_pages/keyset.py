@@ -3,9 +3,10 @@ costs what page 1 costs (an OFFSET walks every row before it), and the total is 
 (a COUNT(*) over a million orders on every request is what made deep lists slow). Used by the order
 list and the API (issue 19, item 4).
 
-The list's order comes from the queryset's order_by; it must end in a unique key (the id is appended
-when it does not). The cursor names the boundary row's sort values, signed so it cannot be forged into
-another query; a damaged cursor gives the first page and a message, never an error page."""
+The list's order comes from the queryset's order_by (fields or annotations that are never NULL); it
+must end in a unique key (the id is appended when it does not). The cursor names the boundary row's sort
+values, signed so it cannot be forged into another query; a damaged cursor gives the first page and a
+message, never an error page."""
 
 from dataclasses import dataclass, field
 
@@ -49,7 +50,11 @@ def _ordering(queryset):
     return tuple("id" if o == "pk" else "-id" if o == "-pk" else o for o in ordering)
 
 
-def _field(model, path):
+def _field(queryset, path):
+    """The field that reads a cursor value back: a model field along the path, or an annotation's output."""
+    if path in queryset.query.annotations:
+        return queryset.query.annotations[path].output_field
+    model = queryset.model
     parts = path.split("__")
     for part in parts[:-1]:
         model = model._meta.get_field(part).related_model
@@ -71,14 +76,14 @@ def _encode(direction, row, ordering):
     return signing.dumps({"d": direction, "k": values, "o": list(ordering)}, salt=SALT, compress=True)
 
 
-def _decode(cursor, model, ordering):
+def _decode(cursor, queryset, ordering):
     if cursor in (FIRST, LAST):
         return cursor, None
     try:
         data = signing.loads(cursor, salt=SALT)
         if data["d"] not in (AFTER, BEFORE) or data["o"] != list(ordering) or len(data["k"]) != len(ordering):
             raise BadCursor
-        values = [None if v is None else _field(model, name.lstrip("-")).to_python(v)
+        values = [None if v is None else _field(queryset, name.lstrip("-")).to_python(v)
                   for name, v in zip(ordering, data["k"], strict=True)]
     except (signing.BadSignature, KeyError, TypeError, ValueError, Exception) as exc:  # noqa: B014 - any damage
         raise BadCursor from exc
@@ -107,7 +112,7 @@ def keyset_page(queryset, *, cursor="", per_page=25) -> KeysetPage:
     ordering = _ordering(queryset)
     problem = ""
     try:
-        direction, values = _decode(cursor or FIRST, queryset.model, ordering)
+        direction, values = _decode(cursor or FIRST, queryset, ordering)
     except BadCursor:
         direction, values = FIRST, None
         problem = _("That page link is no longer valid (the list's order changed or the link was damaged): "

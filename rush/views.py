@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from config.replica import reads_from_replica
 from exports.spreadsheets import export_response
 from orders.selectors import orders_visible_to
+from record_pages.views import keyset_paginate
 
 from . import selectors, services
 from .forms import DecisionForm, ReportFilterForm, ReviewForm, RushRequestForm
@@ -114,7 +115,8 @@ def reject(request, pk):
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def board(request):
-    return render(request, "rush/board.html", {"rows": selectors.board_rows(),
+    pages = keyset_paginate(request, selectors.board_orders())
+    return render(request, "rush/board.html", {**pages, "rows": selectors.board_rows(pages["page"].rows),
                                                "open_requests": selectors.open_requests()})
 
 
