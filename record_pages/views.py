@@ -5,19 +5,36 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 
+from .keyset import keyset_page
+
 PAGE_SIZES = (25, 50, 100)
 ACTIVE_ACTIONS = ("activate", "deactivate")
 
 
-def paginate(request, queryset):
-    """One page of a list, with the page sizes the pager offers and the query string to keep."""
+def _per_page(request):
     try:
         per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
     except ValueError:
         per_page = PAGE_SIZES[0]
-    per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
+    return per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
+
+
+def paginate(request, queryset):
+    """One page of a list, with the page sizes the pager offers and the query string to keep."""
+    per_page = _per_page(request)
     page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
+    query.pop("page", None)
+    return {"page": page, "query": query.urlencode(), "per_page": per_page, "page_sizes": PAGE_SIZES}
+
+
+def keyset_paginate(request, queryset):
+    """One page of a long list by keyset (record_pages.keyset: any depth costs the same), for
+    includes/keyset_pager.html. The query string to keep leaves the cursor out."""
+    per_page = _per_page(request)
+    page = keyset_page(queryset, cursor=request.GET.get("cursor", ""), per_page=per_page)
+    query = request.GET.copy()
+    query.pop("cursor", None)
     query.pop("page", None)
     return {"page": page, "query": query.urlencode(), "per_page": per_page, "page_sizes": PAGE_SIZES}
 
