@@ -40,9 +40,9 @@ def test_random_changes_leave_the_tallies_equal_to_a_full_recount(sales, role_us
         try:
             if move == "edit" and order.status in (S.DRAFT, S.REJECTED):
                 product = rng.choice(products)
+                line = services.LineInput(product, Decimal(rng.randint(1, 20)), product.list_price)
                 services.update_order(actor=sales, order=order, customer=rng.choice(customers),
-                                      requested_date=order.requested_date,
-                                      lines=[services.LineInput(product, Decimal(rng.randint(1, 20)), product.list_price)])
+                                      requested_date=order.requested_date, lines=[line])
             elif move == "submit":
                 services.submit_order(actor=sales, order=order)
             elif move == "approve":
