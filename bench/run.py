@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("startup", "pages", "http", "pdf", "scheduler", "planning", "promise", "stock", "quality", "materials",
+PARTS = ("startup", "pages", "http", "pdf", "scheduler", "planning", "promise", "stock", "quality", "materials", "mrp",
          "shipping", "reports", "alerts", "load")
 
 
@@ -137,6 +137,12 @@ def main(argv=None):
 
         log("Material requirements of 500 orders (3-level BOMs) ...")
         rows += material_requirements.run(log=log)
+
+    if "mrp" in parts:
+        from bench import mrp
+
+        log("Factory-wide MRP over 500 orders ...")
+        rows += mrp.run(log=log)
 
     if "shipping" in parts:
         from bench import shipping_bench

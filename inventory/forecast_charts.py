@@ -11,7 +11,13 @@ TOP = 16  # room above the tallest column for its value
 AXIS = 20  # room under the columns for the week captions
 LEFT = 40  # room for the scale on the left
 GAP = 2
-CAPTION_WIDTH = 38  # "12-28" / "12月28日" at the chart's font size, with a margin
+FONT = 12  # caption font size in chart units (the stylesheet's .chart text)
+CAPTION_GAP = 10  # least space between two captions
+
+
+def text_width(text):
+    """A caption's width, estimated: CJK characters are square, Latin ones about 0.6 of the font size."""
+    return sum(FONT if ord(ch) > 0x2E7F else FONT * 0.6 for ch in str(text))
 
 
 def nice_top(value):
@@ -31,14 +37,17 @@ def forecast_chart(history, forecast, *, caption):
     plot_width, plot_height = WIDTH - LEFT, HEIGHT - TOP - AXIS
     top = nice_top(float(max((q for _w, q, _k in weeks), default=0)))
     slot = plot_width / max(len(weeks), 1)
-    every = max(1, math.ceil(CAPTION_WIDTH / slot))
+    widest = max((text_width(caption(week)) for week, _q, _k in weeks), default=0)
+    every = max(1, math.ceil((widest + CAPTION_GAP) / slot))
     columns = []
     for index, (week, quantity, kind) in enumerate(weeks):
         height = plot_height * float(quantity) / top
+        half = text_width(caption(week)) / 2  # the caption stays inside the chart
         x = LEFT + index * slot
         columns.append({"x": round(x + GAP / 2, 1), "y": round(TOP + plot_height - height, 1),
                         "w": round(max(slot - GAP, 1), 1), "h": round(height, 1), "kind": kind, "week": week,
-                        "quantity": quantity, "caption": caption(week), "caption_x": round(x + slot / 2, 1),
+                        "quantity": quantity, "caption": caption(week),
+                        "caption_x": round(min(max(x + slot / 2, LEFT + half), WIDTH - half), 1),
                         "show_caption": (len(weeks) - 1 - index) % every == 0})
     ticks = [{"value": top * n / 4, "y": round(TOP + plot_height - plot_height * n / 4, 1)} for n in range(5)]
     split = LEFT + len(history) * slot if forecast else None

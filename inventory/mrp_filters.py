@@ -19,9 +19,9 @@ def _for_order(text):
 
 class PlanApprovalFilter(django_filters.Filter):
     def filter(self, qs, value):
-        if value == "all":
+        if value not in ("open", "approved"):
             return qs
-        return qs.filter(purchase_request__isnull=value != "approved")
+        return qs.filter(purchase_request__isnull=value == "open")
 
 
 class PlanLineFilter(FormFilterSet):

@@ -7,7 +7,7 @@ from .models import PlanLineKind, Supplier
 from .mrp import DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS
 from .purchasing_forms import ALL, _search
 
-PLAN_STATES = [("open", _("To approve")), ("approved", _("Approved")), ("all", _("All"))]
+PLAN_STATES = [("open", _("To approve")), ("approved", _("Approved"))]
 PLAN_SORTS = [("release", _("Order by (earliest first)")), ("need", _("Needed on")), ("item", _("Item"))]
 
 
@@ -18,7 +18,7 @@ class PlanFilterForm(forms.Form):
                                       empty_label=_("All"))
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=ALL + [c for c in PlanLineKind.choices if c[0] != PlanLineKind.MAKE])
-    state = forms.ChoiceField(label=_("Approval"), required=False, choices=PLAN_STATES)
+    state = forms.ChoiceField(label=_("Approval"), required=False, choices=ALL + PLAN_STATES)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=PLAN_SORTS)
 
 

@@ -23,7 +23,8 @@ def purchase_plan(request):
     user = request.user
     run = mrp_selectors.latest_run(user)
     return render(request, "inventory/mrp/plan.html", {
-        "run": run, "form": PlanFilterForm(request.GET or None), "run_form": RunMrpForm(),
+        "run": run, "form": PlanFilterForm(request.GET or None),
+        "run_form": RunMrpForm(initial={"horizon_days": run.horizon_days} if run else None),
         **paginate(request, mrp_selectors.purchase_plan(run, request.GET)),
         "production": mrp_selectors.planned_production(run),
         "can_run": user.has_perm(mrp_plans.RUN_MRP),
