@@ -229,7 +229,7 @@ class _Planner:
     def __init__(self, items, lines_by_parent, supply, suppliers, plan_date):
         self.items, self.lines_by_parent, self.supply = items, lines_by_parent, supply
         self.suppliers, self.plan_date = suppliers, plan_date
-        self.lines, self.surplus, self.kept = [], defaultdict(lambda: ZERO), {}
+        self.lines, self.surplus, self.kept, self.last_purchase = [], defaultdict(lambda: ZERO), {}, {}
 
     def plan_item(self, item, demands):
         """Net the item's demands once and plan what is left; returns the demands on its components."""
@@ -274,19 +274,19 @@ class _Planner:
                 continue
             size = order_size(item, need)
             self.surplus[item.pk] += size - need
-            self.lines.append(PlannedLine(PlanLineKind.BUY, item, need_date, need_date - timedelta(days=lead), need,
-                                          size, supplier_id=item.preferred_supplier_id, demands=_pegs(nets)))
+            self.last_purchase[item.pk] = PlannedLine(
+                PlanLineKind.BUY, item, need_date, need_date - timedelta(days=lead), need, size,
+                supplier_id=item.preferred_supplier_id, demands=_pegs(nets))
+            self.lines.append(self.last_purchase[item.pk])
 
     def _peg_to_last(self, item, nets):
-        for line in reversed(self.lines):
-            if line.item.pk == item.pk:
-                line.demands.extend(_pegs(nets))
-                return
+        """Needs covered by what an earlier rounded-up purchase brings are pegged to that purchase."""
+        self.last_purchase[item.pk].demands.extend(_pegs(nets))
 
     def reorder(self, item):
         """A replenishment suggestion when the item's projected stock ends below its reorder point."""
-        planned = sum((line.quantity - line.net_quantity for line in self.lines if line.item.pk == item.pk), ZERO)
-        projected = self.supply.left_over(item.pk) + planned + self.kept.get(item.pk, ZERO)
+        # What rounded-up purchases bring beyond their needs and no later need used.
+        projected = self.supply.left_over(item.pk) + self.surplus[item.pk] + self.kept.get(item.pk, ZERO)
         if projected >= item.reorder_point:
             return
         need = item.reorder_quantity if item.reorder_quantity > 0 else item.reorder_point - projected

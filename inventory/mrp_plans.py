@@ -54,15 +54,15 @@ def run_mrp(*, actor, horizon_days=DEFAULT_HORIZON_DAYS, include_forecast=True, 
                                     horizon_days=horizon_days, include_forecast=include_forecast,
                                     orders_planned=result.orders_planned)
         lines = MrpLine.objects.bulk_create(
-            MrpLine(run=run, kind=p.kind, item=p.item, supplier_id=p.supplier_id, need_date=p.need_date,
+            MrpLine(run_id=run.pk, kind=p.kind, item_id=p.item.pk, supplier_id=p.supplier_id, need_date=p.need_date,
                     release_date=p.release_date, net_quantity=p.net_quantity, quantity=p.quantity,
                     reorder_point=p.reorder_point, projected_stock=p.projected_stock) for p in result.lines)
         MrpLineDemand.objects.bulk_create(
-            MrpLineDemand(line=line, order_id=order_id, forecast_week=week, quantity=quantity)
+            MrpLineDemand(line_id=line.pk, order_id=order_id, forecast_week=week, quantity=quantity)
             for line, planned in zip(lines, result.lines, strict=True)
             for order_id, week, quantity in _merged(planned.demands))
         MrpForecast.objects.bulk_create(
-            MrpForecast(run=run, item_id=item_id, week=week, quantity=quantity)
+            MrpForecast(run_id=run.pk, item_id=item_id, week=week, quantity=quantity)
             for item_id, weeks in result.forecasts.items() for week, quantity in weeks)
         run.finished_at = timezone.now()
         run.save(update_fields=["finished_at"])
