@@ -42,7 +42,8 @@ def seed_mrp_demo(planner):
             planned += 1
     if not Item.objects.filter(make_to_stock=True).exists():
         popular = (Item.objects.filter(item_type=ItemType.FINISHED_GOOD, product__isnull=False, is_active=True)
-                   .annotate(lines=Count("product__orderline", filter=~Q(product__orderline__order__status="draft")))
+                   .annotate(lines=Count("product__order_lines",
+                                         filter=~Q(product__order_lines__order__status="draft")))
                    .order_by("-lines", "code")[:MADE_TO_STOCK])
         for item in popular:
             services.update_item(actor=planner, item=item, make_to_stock=True)
