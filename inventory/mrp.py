@@ -265,23 +265,33 @@ class _Planner:
     def _buy(self, item, by_date):
         lead = _lead_time(item, self.suppliers)
         for need_date, nets in sorted(by_date.items()):
-            need = sum((n.quantity for n in nets), ZERO)
-            carried = min(self.surplus[item.pk], need)
-            self.surplus[item.pk] -= carried
-            need -= carried
+            # What an earlier rounded-up purchase brings beyond its needs covers these first, pegged to it.
+            carried, rest = self._split(nets, self.surplus[item.pk])
+            self.surplus[item.pk] -= sum((n.quantity for n in carried), ZERO)
+            if carried:
+                self.last_purchase[item.pk].demands.extend(_pegs(carried))
+            need = sum((n.quantity for n in rest), ZERO)
             if need <= 0:
-                self._peg_to_last(item, nets)
                 continue
             size = order_size(item, need)
             self.surplus[item.pk] += size - need
             self.last_purchase[item.pk] = PlannedLine(
                 PlanLineKind.BUY, item, need_date, need_date - timedelta(days=lead), need, size,
-                supplier_id=item.preferred_supplier_id, demands=_pegs(nets))
+                supplier_id=item.preferred_supplier_id, demands=_pegs(rest))
             self.lines.append(self.last_purchase[item.pk])
 
-    def _peg_to_last(self, item, nets):
-        """Needs covered by what an earlier rounded-up purchase brings are pegged to that purchase."""
-        self.last_purchase[item.pk].demands.extend(_pegs(nets))
+    @staticmethod
+    def _split(nets, available):
+        """(the parts of `nets` that `available` covers, the parts it does not), in the nets' order."""
+        covered, rest = [], []
+        for net in nets:
+            used = min(available, net.quantity)
+            available -= used
+            if used > 0:
+                covered.append(net.pegged(net.item_id, net.need_date, used))
+            if net.quantity - used > 0:
+                rest.append(net.pegged(net.item_id, net.need_date, net.quantity - used))
+        return covered, rest
 
     def reorder(self, item):
         """A replenishment suggestion when the item's projected stock ends below its reorder point."""

@@ -98,6 +98,8 @@ def test_planned_purchases_respect_minimums_and_multiples_and_the_surplus_covers
     # 6.250 kg → 10 kg (multiple of 5); its 3.750 kg surplus covers part of the later 5.556 kg → 1.806 → 5 kg.
     assert [(x.net_quantity, x.quantity) for x in lines_of(run, machine.steel)] == [
         (D("6.250"), D("10")), (D("1.806"), D("5"))]
+    # Each purchase is pegged to what it covers: the first also covers 3.750 kg of the later need.
+    assert [sum(d.quantity for d in x.demands.all()) for x in lines_of(run, machine.steel)] == [D("10"), D("1.806")]
     # The item has no purchase lead time of its own: the preferred supplier's 4 days.
     first = lines_of(run, machine.steel)[0]
     assert first.need_date - first.release_date == timedelta(days=4)
