@@ -29,8 +29,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESK = {"width": 1366, "height": 768}
 SHOTS = "/tmp"
 TEXTS = {
-    "zh-hans": {"title": "采购计划", "run": "立即运行 MRP", "approve": "将勾选的行批准为请购单", "buy": "计划采购",
-                "reorder": "补货（再订货点）", "made": "已生成请购单", "forecast": "需求预测"},
+    "zh-hans": {"title": "采购计划", "run": "立即运行物料需求计划", "approve": "将勾选的行批准为请购单",
+                "buy": "计划采购", "reorder": "补货（再订货点）", "made": "已生成请购单", "forecast": "需求预测"},
     "en": {"title": "Purchase plan", "run": "Run MRP now", "approve": "Approve the ticked lines into purchase requests",
            "buy": "Planned purchase", "reorder": "Replenishment (reorder point)", "made": "Purchase requests made",
            "forecast": "Demand forecasts"},
@@ -70,7 +70,7 @@ def test_the_planner_approves_an_mrp_purchase_plan_into_purchase_requests(sessio
     expect(page.locator("[data-testid=no-run]")).to_be_visible()
     page.locator("#id_horizon_days").fill("28")
     page.get_by_role("button", name=texts["run"]).click()
-    expect(page.locator(".msg-success").first).to_contain_text("MRP")
+    expect(page.locator(".msg-success").first).to_contain_text("物料需求计划")
     expect(page.locator("[data-testid=mrp-run]")).to_contain_text("2 个未完成订单")
 
     # Grouped by supplier: the gaskets and steel from SUP-GK, the screws (with a reorder suggestion) from SUP-SC.
