@@ -202,3 +202,13 @@ def test_smoothing_follows_a_trend_and_damps_it():
     assert method == "holt" and values[0] > rising[-1] and values[3] - values[2] <= values[1] - values[0] + 1e-9
     assert smooth([0] * 10, 3) == ([0.0, 0.0, 0.0], "")
     assert smooth([0, 0, 5, 0, 6], 2)[1] == "simple"
+
+
+def test_the_nightly_task_runs_mrp_as_nobody_and_is_on_the_beat_schedule(machine, settings):
+    from inventory import tasks
+
+    machine_order(machine, quantity="2", requested_in_days=30)
+    run_id = tasks.run_mrp()
+    run = mrp_plans.latest_run()
+    assert run.pk == run_id and run.started_by is None and run.lines.exists()
+    assert settings.CELERY_BEAT_SCHEDULE["nightly-mrp-run"]["task"] == "inventory.tasks.run_mrp"
