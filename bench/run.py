@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTS = ("startup", "optimiser", "pages", "http", "pdf", "scheduler", "planning", "promise", "stock", "quality",
-         "materials", "shipping", "reports", "alerts", "load")
+         "materials", "mrp", "shipping", "reports", "alerts", "load")
 
 
 def _redis_answers(url):
@@ -144,6 +144,12 @@ def main(argv=None):
 
         log("Material requirements of 500 orders (3-level BOMs) ...")
         rows += material_requirements.run(log=log)
+
+    if "mrp" in parts:
+        from bench import mrp
+
+        log("Factory-wide MRP over 500 orders ...")
+        rows += mrp.run(log=log)
 
     if "shipping" in parts:
         from bench import shipping_bench

@@ -40,6 +40,11 @@ def _check(validator, value):
     return value
 
 
+# MRP planning data (inventory.mrp), after the stock levels on the item form.
+MRP_QUANTITIES = ("minimum_order_quantity", "order_multiple", "reorder_quantity")
+MRP_FIELDS = ("preferred_supplier", "make_lead_time_days", *MRP_QUANTITIES, "make_to_stock")
+
+
 class ItemForm(forms.ModelForm):
     """Create or edit an item. The code is fixed once created: BOMs, routings and documents use it."""
 
@@ -59,8 +64,10 @@ class ItemForm(forms.ModelForm):
     class Meta:
         model = Item
         fields = ["code", "name", "specification", "item_type", "unit", "sourcing", "purchase_lead_time_days",
-                  "product", "purchase_unit", "safety_stock", "reorder_point", "incoming_inspection"]
-        field_classes = {"safety_stock": ModelDecimalField, "reorder_point": ModelDecimalField}
+                  "product", "purchase_unit", "safety_stock", "reorder_point", "incoming_inspection",
+                  *MRP_FIELDS]
+        field_classes = {"safety_stock": ModelDecimalField, "reorder_point": ModelDecimalField,
+                         **{name: ModelDecimalField for name in MRP_QUANTITIES}}
         error_messages = {
             "code": {"unique": _("An item with this code already exists."), "required": _("Enter a code.")},
             "name": {"required": _("Enter a name.")},
@@ -68,7 +75,7 @@ class ItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("safety_stock", "reorder_point"):
+        for name in ("safety_stock", "reorder_point", *MRP_QUANTITIES, "make_lead_time_days"):
             self.fields[name].required = False
         if self.instance.pk:
             self.fields["code"].disabled = True
@@ -84,6 +91,13 @@ class ItemForm(forms.ModelForm):
 
     def clean_reorder_point(self):
         return self.cleaned_data.get("reorder_point") or Decimal("0")  # blank: no reorder alert
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in (*MRP_QUANTITIES, "make_lead_time_days"):  # blank: none (no minimum, any multiple, ...)
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = 0 if name == "make_lead_time_days" else Decimal("0")
+        return cleaned
 
     def service_fields(self):
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -65,9 +65,17 @@ def new_entry_key():
 class SupplierForm(forms.ModelForm):
     class Meta:
         model = Supplier
-        fields = ["code", "name", "contact_name", "phone", "email", "address", "currency", "over_receipt_percent"]
+        fields = ["code", "name", "contact_name", "phone", "email", "address", "currency", "over_receipt_percent",
+                  "lead_time_days"]
         field_classes = {"over_receipt_percent": ModelDecimalField}
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_time_days"].required = False
+
+    def clean_lead_time_days(self):
+        return self.cleaned_data.get("lead_time_days") or 0  # blank: items' own lead times only
 
 
 class SupplierFilterForm(forms.Form):

@@ -268,7 +268,9 @@ CELERY_BEAT_SCHEDULE = {
     "alert-late-orders": {"task": "planning.tasks.alert_late_orders", "schedule": 3600.0},
     "deliver-pending-webhooks": {"task": "api.tasks.deliver_pending_webhooks", "schedule": 60.0},
     "purge-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": crontab(hour=3)},
-    "reconcile-order-tallies": {"task": "orders.tasks.reconcile_order_tallies", "schedule": crontab(hour=2, minute=30)},
+    "reconcile-order-tallies": {"task": "orders.tasks.reconcile_order_tallies", "schedule": crontab(hour=1, minute=30)},
+    # The factory-wide MRP run and its reorder suggestions, ready for the planner's morning (inventory.mrp_plans).
+    "nightly-mrp-run": {"task": "inventory.tasks.run_mrp", "schedule": crontab(hour=2, minute=30)},
 }
 
 # Alerts: chat robots and SMS (alerts/channels.py). A slow webhook never holds a worker for long.
