@@ -2,14 +2,13 @@
 import with a preview. Views stay thin: parse, call a selector or a service, render."""
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.history import history_of
 from imports.views import import_page, upload_size_limited
-from record_pages.views import ACTIVE_ACTIONS, paginate, save_form, toggle_active
+from record_pages.views import edit_record_post, paginate, save_form
 
 from . import importing, masterdata_services
 from . import masterdata_selectors as selectors
@@ -69,24 +68,18 @@ def customer_edit(request, pk):
     customer = selectors.customer_detail(request.user, pk)
     can_change = request.user.has_perm("orders.change_customer")
     if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied(_("Your role may not do this."))
-        if request.POST.get("action") in ACTIVE_ACTIONS:
-            toggle_active(
-                request,
+        form = CustomerForm(request.POST, instance=customer)
+        formset = ContactFormSet(request.POST, prefix="contacts")
+        if edit_record_post(
+                request, can_change=can_change, form=form, formset=formset,
+                save=lambda: masterdata_services.update_customer(actor=request.user, customer=customer,
+                                                                 contacts=formset.contacts(), **form.service_fields()),
+                saved_message=_("Customer %(code)s was saved.") % {"code": customer.code},
                 set_active=lambda active: masterdata_services.set_customer_active(
                     actor=request.user, customer=customer, active=active),
                 activated_message=_("Customer %(code)s is active again.") % {"code": customer.code},
                 deactivated_message=_("Customer %(code)s was deactivated: no new orders can be entered for "
-                                      "it; its orders are kept.") % {"code": customer.code})
-            return redirect("orders:customer_edit", pk=customer.pk)
-        form = CustomerForm(request.POST, instance=customer)
-        formset = ContactFormSet(request.POST, prefix="contacts")
-        if formset.is_valid() and save_form(
-                request, form,
-                lambda: masterdata_services.update_customer(actor=request.user, customer=customer,
-                                                            contacts=formset.contacts(), **form.service_fields()),
-                _("Customer %(code)s was saved.") % {"code": customer.code}):
+                                      "it; its orders are kept.") % {"code": customer.code}):
             return redirect("orders:customer_edit", pk=customer.pk)
     else:
         form = CustomerForm(instance=customer)
@@ -133,22 +126,17 @@ def product_edit(request, pk):
     product = selectors.product_detail(request.user, pk)
     can_change = request.user.has_perm("orders.change_product")
     if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied(_("Your role may not do this."))
-        if request.POST.get("action") in ACTIVE_ACTIONS:
-            toggle_active(
-                request,
+        form = ProductForm(request.POST, instance=product)
+        if edit_record_post(
+                request, can_change=can_change, form=form,
+                save=lambda: masterdata_services.update_product(actor=request.user, product=product,
+                                                                **form.service_fields()),
+                saved_message=_("Product %(sku)s was saved.") % {"sku": product.sku},
                 set_active=lambda active: masterdata_services.set_product_active(
                     actor=request.user, product=product, active=active),
                 activated_message=_("Product %(sku)s is active again.") % {"sku": product.sku},
                 deactivated_message=_("Product %(sku)s was deactivated: it cannot be put on new orders; "
-                                      "existing orders keep it.") % {"sku": product.sku})
-            return redirect("orders:product_edit", pk=product.pk)
-        form = ProductForm(request.POST, instance=product)
-        if save_form(request, form,
-                     lambda: masterdata_services.update_product(actor=request.user, product=product,
-                                                                **form.service_fields()),
-                     _("Product %(sku)s was saved.") % {"sku": product.sku}):
+                                      "existing orders keep it.") % {"sku": product.sku}):
             return redirect("orders:product_edit", pk=product.pk)
     else:
         form = ProductForm(instance=product)
