@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require
-from audit.changes import record_change, record_new_version, snapshot
+from audit.changes import activate_version, deactivate_versions, record_change, record_new_version, snapshot
 from orders.masterdata_services import validate_code, validate_lead_time
 from record_pages.checks import FieldErrors, name_given
 from systemtext.text import Text
@@ -319,12 +319,7 @@ def activate_bom(*, actor, bom: BillOfMaterials) -> BillOfMaterials:
         if message:
             raise ValidationError(message, code="bom_cycle")
         current = BillOfMaterials.objects.select_for_update().get(pk=bom.pk)
-        if not current.is_active:
-            logged = snapshot(current)
-            BillOfMaterials.objects.filter(parent_id=bom.parent_id, is_active=True).update(is_active=False)
-            current.is_active = True
-            current.save(update_fields=["is_active"])
-            record_change(current, actor=actor, before=logged)
+        activate_version(current, actor=actor, versions=BillOfMaterials.objects.filter(parent_id=bom.parent_id))
     return current
 
 
@@ -332,9 +327,4 @@ def deactivate_bom(*, actor, item: Item):
     """The item no longer has an active BOM (its versions are kept)."""
     require(actor, "inventory.change_billofmaterials")
     with transaction.atomic():
-        current = list(BillOfMaterials.objects.select_for_update().filter(parent=item, is_active=True))
-        BillOfMaterials.objects.filter(pk__in=[b.pk for b in current]).update(is_active=False)
-        for bom in current:
-            logged = snapshot(bom)
-            bom.is_active = False
-            record_change(bom, actor=actor, before=logged)
+        deactivate_versions(BillOfMaterials.objects.filter(parent=item), actor=actor)
