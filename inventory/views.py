@@ -13,7 +13,7 @@ from imports.views import import_page, upload_size_limited
 from record_pages.views import (
     ACTIVE_ACTIONS,
     edit_record_post,
-    paginate,
+    record_list,
     save_form,
     save_version,
     shown_version,
@@ -30,14 +30,9 @@ from .models import BillOfMaterials
 @login_required
 @permission_required("inventory.view_item", raise_exception=True)
 def item_list(request):
-    form = ItemFilterForm(request.GET or None)
-    user = request.user
-    return render(request, "inventory/item_list.html", {
-        "form": form, **paginate(request, selectors.item_list(user, request.GET)),
-        "can_add": user.has_perm("inventory.add_item"), "can_change": user.has_perm("inventory.change_item"),
-        "can_import": user.has_perm("inventory.import_item"),
-        "can_import_boms": user.has_perm("inventory.import_billofmaterials"),
-    })
+    return record_list(request, "inventory/item_list.html", form_class=ItemFilterForm, records=selectors.item_list,
+                       model="inventory.item",
+                       can_import_boms=request.user.has_perm("inventory.import_billofmaterials"))
 
 
 def _item_page(request, form, item=None, can_change=True):

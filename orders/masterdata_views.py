@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from audit.history import history_of
 from imports.views import import_page, upload_size_limited
-from record_pages.views import edit_record_post, paginate, save_form
+from record_pages.views import edit_record_post, record_list, save_form
 
 from . import importing, masterdata_services
 from . import masterdata_selectors as selectors
@@ -26,13 +26,8 @@ from .masterdata_forms import (
 @login_required
 @permission_required("orders.view_customer", raise_exception=True)
 def customer_list(request):
-    form = CustomerFilterForm(request.GET or None)
-    user = request.user
-    return render(request, "orders/masterdata/customer_list.html", {
-        "form": form, **paginate(request, selectors.customer_list(user, request.GET)),
-        "can_add": user.has_perm("orders.add_customer"), "can_change": user.has_perm("orders.change_customer"),
-        "can_import": user.has_perm("orders.import_customer"),
-    })
+    return record_list(request, "orders/masterdata/customer_list.html", form_class=CustomerFilterForm,
+                       records=selectors.customer_list, model="orders.customer")
 
 
 def _customer_form_page(request, form, formset, customer=None, can_change=True):
@@ -92,13 +87,8 @@ def customer_edit(request, pk):
 @login_required
 @permission_required("orders.view_product", raise_exception=True)
 def product_list(request):
-    form = ProductFilterForm(request.GET or None)
-    user = request.user
-    return render(request, "orders/masterdata/product_list.html", {
-        "form": form, **paginate(request, selectors.product_list(user, request.GET)),
-        "can_add": user.has_perm("orders.add_product"), "can_change": user.has_perm("orders.change_product"),
-        "can_import": user.has_perm("orders.import_product"),
-    })
+    return record_list(request, "orders/masterdata/product_list.html", form_class=ProductFilterForm,
+                       records=selectors.product_list, model="orders.product")
 
 
 def _product_form_page(request, form, product=None, can_change=True):

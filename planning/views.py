@@ -21,6 +21,7 @@ from record_pages.views import (
     add_service_errors,
     edit_record_post,
     paginate,
+    record_list,
     save_form,
     save_version,
     show_refusal,
@@ -48,13 +49,8 @@ from .models import Routing
 @login_required
 @permission_required("planning.view_workcenter", raise_exception=True)
 def work_center_list(request):
-    form = WorkCenterFilterForm(request.GET or None)
-    user = request.user
-    return render(request, "planning/work_center_list.html", {
-        "form": form, **paginate(request, selectors.work_center_list(user, request.GET)), "now": timezone.now(),
-        "can_add": user.has_perm("planning.add_workcenter"), "can_change": user.has_perm("planning.change_workcenter"),
-        "can_import": user.has_perm("planning.import_workcenter"),
-    })
+    return record_list(request, "planning/work_center_list.html", form_class=WorkCenterFilterForm,
+                       records=selectors.work_center_list, model="planning.workcenter", now=timezone.now())
 
 
 def _work_center_page(request, form, center=None, can_change=True):
@@ -199,12 +195,8 @@ def calendar_exception_remove(request, pk, exception_pk):
 @login_required
 @permission_required("planning.view_routing", raise_exception=True)
 def routing_list(request):
-    form = RoutingFilterForm(request.GET or None)
-    user = request.user
-    return render(request, "planning/routing_list.html", {
-        "form": form, **paginate(request, selectors.routing_list(user, request.GET)),
-        "can_change": user.has_perm("planning.change_routing"), "can_import": user.has_perm("planning.import_routing"),
-    })
+    return record_list(request, "planning/routing_list.html", form_class=RoutingFilterForm,
+                       records=selectors.routing_list, model="planning.routing", actions=("change", "import"))
 
 
 @login_required

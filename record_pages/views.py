@@ -4,6 +4,7 @@ services and messages; only the mechanics live here."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 PAGE_SIZES = (25, 50, 100)
@@ -114,3 +115,13 @@ def shown_version(request, find):
     """The version the page shows beside the active one (`?version=N`), found by `find(number)`."""
     number = request.GET.get("version", "")
     return find(int(number)) if number.isdigit() else None
+
+
+def record_list(request, template, *, form_class, records, model, actions=("add", "change", "import"), **context):
+    """A master-data list page: its filter form, one page of `records(user, filters)`, and what the reader
+    may do with the records of `model` ("app_label.model_name"): `can_add`, `can_change`, ... by `actions`."""
+    user = request.user
+    app_label, model_name = model.split(".")
+    return render(request, template, {
+        "form": form_class(request.GET or None), **paginate(request, records(user, request.GET)),
+        **{f"can_{action}": user.has_perm(f"{app_label}.{action}_{model_name}") for action in actions}, **context})
