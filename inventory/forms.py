@@ -7,9 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from orders.forms import CodeChoiceField, DecimalTextField, ModelDecimalField, WholeNumberField
+from orders.forms import CodeChoiceField, CodesLoadedFormSet, DecimalTextField, ModelDecimalField, WholeNumberField
 from orders.masterdata_services import MAX_LEAD_TIME_DAYS, validate_code
 from orders.models import Product
+from record_pages.checks import service_rule
 
 from .models import Item, ItemType, Sourcing
 from .services import BomLineInput
@@ -30,14 +31,6 @@ class ItemFilterForm(forms.Form):
         ("type", _("Item type")), ("lead", _("Shortest lead time")), ("-lead", _("Longest lead time")),
         ("-updated", _("Recently changed")),
     ])
-
-
-def _check(validator, value):
-    try:
-        validator(value)
-    except ValidationError as exc:
-        raise ValidationError(exc.messages) from None
-    return value
 
 
 # MRP planning data (inventory.mrp), after the stock levels on the item form.
@@ -84,7 +77,7 @@ class ItemForm(forms.ModelForm):
                 self.initial["product"] = self.instance.product.sku
 
     def clean_code(self):
-        return _check(validate_code, (self.cleaned_data.get("code") or "").strip())
+        return service_rule(validate_code, (self.cleaned_data.get("code") or "").strip())
 
     def clean_safety_stock(self):
         return self.cleaned_data.get("safety_stock") or Decimal("0")  # blank: no safety stock
@@ -136,20 +129,11 @@ class BomLineForm(forms.Form):
                             scrap_percent=data.get("scrap_percent") or Decimal("0"), note=data.get("note", ""))
 
 
-class BaseBomLineFormSet(forms.BaseFormSet):
-    """Loads every component typed into the rows with one query."""
+class BaseBomLineFormSet(CodesLoadedFormSet):
+    code_fields = ("component",)
 
-    _items = None
-
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        if self.is_bound:
-            if self._items is None:
-                codes = {str(v).split(" — ", 1)[0].strip() for k, v in self.data.items()
-                         if k.startswith(f"{self.prefix}-") and k.endswith("-component")}
-                self._items = {i.code: i for i in Item.objects.filter(code__in=codes)}
-            form.fields["component"].preloaded = self._items
-        return form
+    def records_by_code(self, codes):
+        return {i.code: i for i in Item.objects.filter(code__in=codes)}
 
     def lines(self):
         return [line for line in (form.to_line() for form in self.forms) if line is not None]

@@ -30,16 +30,21 @@ def _search(placeholder):
     return forms.TextInput(attrs={"type": "search", "placeholder": placeholder})
 
 
+def item_search_widget():
+    """An item's code box with the search list that htmx fills as the user types (inventory:item_options)."""
+    return forms.TextInput(attrs={"list": "item-options", "autocomplete": "off",
+                                  "placeholder": _("Search code or name"),
+                                  "hx-get": reverse_lazy("inventory:item_options"),
+                                  "hx-trigger": "input changed delay:250ms, focus once",
+                                  "hx-target": "#item-options", "hx-swap": "innerHTML"})
+
+
 def item_field(label=None, required=True):
     return CodeChoiceField(
         label=label or _("Item"), queryset=Item.objects.filter(is_active=True), to_field_name="code", required=required,
         error_messages={"invalid_choice": _("No active item with this code. Pick one from the search list."),
                         "required": _("Choose an item.")},
-        widget=forms.TextInput(attrs={"list": "item-options", "autocomplete": "off",
-                                      "placeholder": _("Search code or name"),
-                                      "hx-get": reverse_lazy("inventory:item_options"),
-                                      "hx-trigger": "input changed delay:250ms, focus once",
-                                      "hx-target": "#item-options", "hx-swap": "innerHTML"}))
+        widget=item_search_widget())
 
 
 def location_field(label=None):
