@@ -6,8 +6,8 @@ orders.stage_hooks.REACTIONS); runs inside the order's transaction, so a failure
   its finished work orders, else the line quantity), or for a reworked lot the NCR's quantity once its
   rework work order is done (not at the NCR decision: the reworked lot does not exist yet). NCRs of the
   order whose rework is done are closed, pointing to their re-inspection. QC is alerted.
-- pass_qc: inspections of the order still open (the order passed QC by another way, e.g. an
-  administrator) are cancelled with a note, so the QC queue shows only real work.
+- pass_qc: inspections of the order still open (an earlier lot of a line whose latest lot settled it) are
+  cancelled with a note, so the QC queue shows only real work.
 
 Quality's conditions of order transitions (TRANSITION_CHECK reactions, orders.stage_hooks.REACTIONS), the
 rules release_order_if_inspected and the NCR dispositions follow, so no other path moves the order past them:
