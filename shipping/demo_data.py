@@ -95,9 +95,9 @@ def inspect_order(order, *, inspector, password=DEMO_PASSWORD, failing_first_lin
     return signed
 
 
-def ship_order_goods(order, *, shipper, carrier="顺丰速运 SF Express", tracking_number=""):
+def ship_order_goods(order, *, shipper, details=None):
     """One shipment of what is left to ship, from the order's own lots in the shipment form's order
-    (shipping.selectors.pick_rows), shipped now."""
+    (shipping.selectors.pick_rows), shipped now; to the customer's address by SF Express unless `details`."""
     picks = []
     for row in pick_rows(order):
         left = row.left
@@ -107,9 +107,9 @@ def ship_order_goods(order, *, shipper, carrier="顺丰速运 SF Express", track
                 picks.append(services.PickInput(order_line=row.line, lot=option.balance.lot,
                                                 location=option.balance.location, quantity=quantity))
                 left -= quantity
-    details = services.details_for(order)
-    details = services.ShipmentDetails(**{**details.__dict__, "carrier": carrier,
-                                          "tracking_number": tracking_number or f"SF{order.pk:010d}"})
+    details = details or services.ShipmentDetails(**{**services.details_for(order).__dict__,
+                                                     "carrier": "顺丰速运 SF Express",
+                                                     "tracking_number": f"SF{order.pk:010d}"})
     return services.create_shipment(actor=shipper, order=order, details=details, picks=picks, ship_now=True)
 
 

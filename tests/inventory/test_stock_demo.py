@@ -100,4 +100,6 @@ def test_stock_and_quality_demo_give_every_stage_work_and_are_idempotent(demo, c
     rework = Nonconformance.objects.get(disposition="rework")
     assert rework.order.status == S.IN_PRODUCTION and rework.rework_work_order is not None
     assert OrderEvent.objects.filter(order=rework.order, action="fail_qc").exists()
+    assert Order.objects.filter(status=S.CLOSED, events__action="resume").exists()  # held, resumed, closed
+    assert Order.objects.filter(status=S.CLOSED, customer__is_active=False).exists()  # inactive customers' history
     assert "already seeded" in run("seed_shipping_demo")
