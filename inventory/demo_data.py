@@ -7,8 +7,8 @@ work with on a laptop:
 * an opening stock of every bought item (raw materials and packaging) as a received lot, generous
   except for a few items kept short on purpose, so that shortages, purchase requests and material
   delays have something to show;
-* the finished goods of the orders that passed QC, as production output of each order (a lot per
-  order line), so the shipping desk can ship them;
+* (the finished goods of the demo orders that passed QC are put into FG by quality when their lots
+  pass, in the shipping demo, which runs last);
 * a material prep sheet for every planned order (with its reservations), for the warehouse to print
   and issue;
 * three suppliers (raw materials, packaging, fragrance) and, made by the demo planner and sent, one
@@ -18,7 +18,7 @@ work with on a laptop:
 Everything goes through the real services acting as the demo warehouse keeper (王芳) — suppliers and
 purchase orders as the demo planner, who buys — in one transaction. Running it again adds nothing:
 locations and suppliers that exist are kept, an item with stock moves gets no opening stock, an order
-with production output or an open prep sheet is left alone, and the purchase order is made only while
+with an open prep sheet is left alone, and the purchase order is made only while
 there is none.
 """
 
@@ -38,7 +38,6 @@ from .models import (
     ItemType,
     Location,
     MaterialPrepSheet,
-    MoveKind,
     PurchaseOrder,
     Sourcing,
     StockMove,
@@ -84,13 +83,12 @@ def seed_stock_demo(*, now=None):
         keeper = users["warehouse"]
         locations = _locations(keeper)
         received = _opening_stock(keeper, locations, now)
-        finished = _finished_goods(keeper, locations[FINISHED_GOODS])
         sheets, problems = _prep_sheets(keeper)
         suppliers = _suppliers(users["planner"])
         purchase_orders = _purchase_orders(users["planner"], now)
         mrp = seed_mrp_demo(users["planner"])
-    return {**mrp, "locations": len(locations), "items_received": received, "orders_with_goods": finished,
-            "prep_sheets": sheets, "problems": problems, "suppliers": suppliers, "purchase_orders": purchase_orders}
+    return {**mrp, "locations": len(locations), "items_received": received, "prep_sheets": sheets,
+            "problems": problems, "suppliers": suppliers, "purchase_orders": purchase_orders}
 
 
 def _locations(keeper):
@@ -116,25 +114,6 @@ def _opening_stock(keeper, locations, now):
         lot = LotInput(number=f"{item.code}-{stamp}", supplier_lot=f"S{stamp}-{item.pk}")
         stock_services.receive_stock(actor=keeper, item=item, location=locations[area], quantity=quantity,
                                      lot_input=lot, reason=OPENING_REASON)
-        count += 1
-    return count
-
-
-def _finished_goods(keeper, location):
-    """The goods of the orders that passed QC, put into stock for them (as quality does when a lot passes)."""
-    made = StockMove.objects.filter(kind=MoveKind.PRODUCTION_OUTPUT).values("order_id")
-    orders = (Order.objects.filter(status=OrderStatus.QC_PASSED).exclude(pk__in=made)
-              .prefetch_related("lines__product").order_by("number"))
-    count = 0
-    for order in orders:
-        for line in order.lines.all():
-            item = Item.objects.filter(product=line.product, is_active=True).first()
-            if item is None:
-                continue
-            stock_services.record_production_output(
-                actor=keeper, item=item, location=location, quantity=line.quantity, unit=line.product.unit,
-                lot_input=LotInput(number=f"{order.number}-{line.line_no}"), order=order,
-                reason=f"{order.number} 检验合格入库 passed QC")
         count += 1
     return count
 

@@ -2,9 +2,14 @@
 cleaning-products factory) and the demo orders.
 
 * `seed_demo()` makes a small, realistic data set for `make run`: one user per role, ~20 customers,
-  ~50 products and ~60 orders in every state of the order state machine. Orders are made and moved
-  through the real services (orders.services), so each one has the events, alerts and warnings a
-  real order would have. Afterwards the order's timestamps are spread back over the past weeks, so
+  ~50 products and ~45 orders in the states the order desk and the shop reach on their own (draft to
+  awaiting QC, holds, rejections, cancellations). Orders are made and moved through the real services
+  (orders.services), so each one has the events, alerts and warnings a real order would have. The demo
+  orders that go past QC (passed, shipped, delivered, closed, a QC rework) are made by the shipping demo
+  (shipping/demo_data.py, run last), because those steps are conditions on quality's inspections and
+  shipping's shipments: they need the inspection plans, stock items and finished-goods location that
+  the later seeds create, and they are taken through those stages' services (`make_demo_orders` with the
+  stage's `drive`). Afterwards the order's timestamps are spread back over the past weeks, so
   that timelines, lead times and "late" orders look like a factory's history instead of one minute.
 * The scale data for the benchmarks (`seed_demo --orders N`) is orders.scale_data; it reuses this
   catalog, the role users and the step times below.
@@ -33,7 +38,6 @@ from .models import (
     Customer,
     Order,
     OrderEvent,
-    OrderLine,
     OrderStatus,
     PaymentTerms,
     Priority,
@@ -271,6 +275,11 @@ ACTION_GAP_HOURS = {
     "ship": (6, 48), "confirm_delivery": (24, 96), "close": (24, 168), "hold": (2, 48), "resume": (24, 96),
     "cancel": (2, 72), "cancel_held": (24, 96),
 }
+# Other events the stages write on an order's timeline while the demo drives it (an NCR's at-risk flag…).
+OTHER_GAP_HOURS = (0.5, 6)
+# Steps a later stage takes with its own records (inspections, shipments): conditions of the order's
+# transitions (orders.stage_hooks), so the orders demo cannot take them; the shipping demo does.
+STAGE_ACTIONS = {"pass_qc", "fail_qc", "ship", "confirm_delivery", "close"}
 # The main line of the state machine, in order.
 MAIN_PATH = ["submit", "approve", "release_plan", "prepare_materials", "start_production", "finish_production",
              "pass_qc", "ship", "confirm_delivery", "close"]
@@ -384,7 +393,6 @@ def demo_order_plans(rng):
     add(S.SHIPPED, 1, rush=True)
     add(S.DELIVERED, 4)
     add(S.CLOSED, 3)
-    add(S.CLOSED, 1, actions=path_to(S.AWAITING_QC) + ["fail_qc", "finish_production"] + MAIN_PATH[6:])
     add(S.CLOSED, 1, actions=["submit", "approve", "hold", "resume"] + MAIN_PATH[2:])  # held and resumed
     add(S.CLOSED, 1, customer_code="C016")  # history of inactive customers
     add(S.CLOSED, 1, customer_code="C020", rush=True)
@@ -397,6 +405,11 @@ def demo_order_plans(rng):
     add(S.CANCELLED, 1, actions=["submit", "approve", "hold", "cancel_held"])
     rng.shuffle(plans)
     return plans
+
+
+def needs_stages(plan):
+    """Whether a demo order's path takes a step of a later stage (STAGE_ACTIONS)."""
+    return bool(STAGE_ACTIONS.intersection(plan.actions))
 
 
 def _demo_lines(rng, products, count, *, big=False):
@@ -439,22 +452,27 @@ def seed_demo(*, now=None, rng_seed=2026):
         if Order.objects.filter(customer__code__in=demo_codes).exists():
             return {"users": len(users), "customers": len(CUSTOMERS), "products": len(PRODUCTS), "orders": 0,
                     "skipped": True}
-        by_code = {c.code: c for c in Customer.objects.filter(code__in=demo_codes)}
-        regular = [by_code[c.code] for c in CUSTOMERS if c.is_active and c.code != LOW_CREDIT_CUSTOMER]
-        now = now or timezone.now()
-        plans = demo_order_plans(rng)
-        # Oldest history first, so that the order numbers grow with the creation dates.
-        timed = sorted(((_history_span(rng, plan), plan) for plan in plans), key=lambda item: -item[0][0])
-        for (_age, waiting), plan in timed:
-            customer = by_code[plan.customer_code] if plan.customer_code else rng.choice(regular)
-            _make_demo_order(plan, customer=customer, products=products, users=users, rng=rng,
-                             last_event_at=now - waiting)
+        plans = [plan for plan in demo_order_plans(rng) if not needs_stages(plan)]
+        make_demo_orders(plans, users=users, products=products, rng=rng, now=now or timezone.now())
     return {"users": len(users), "customers": len(CUSTOMERS), "products": len(PRODUCTS), "orders": len(plans),
             "skipped": False}
 
 
+def make_demo_orders(plans, *, users, products, rng, now, drive=None):
+    """Make the demo orders of `plans`, oldest history first (so that the order numbers grow with the
+    creation dates), each moved by `drive(order, action, users=, rng=, lines=)` (default: drive_step)."""
+    demo_codes = [c.code for c in CUSTOMERS]
+    by_code = {c.code: c for c in Customer.objects.filter(code__in=demo_codes)}
+    regular = [by_code[c.code] for c in CUSTOMERS if c.is_active and c.code != LOW_CREDIT_CUSTOMER]
+    timed = sorted(((_history_span(rng, plan), plan) for plan in plans), key=lambda item: -item[0][0])
+    for (_age, waiting), plan in timed:
+        customer = by_code[plan.customer_code] if plan.customer_code else rng.choice(regular)
+        _make_demo_order(plan, customer=customer, products=products, users=users, rng=rng,
+                         last_event_at=now - waiting, drive=drive or drive_step)
+
+
 def _gap(rng, action):
-    return timedelta(hours=rng.uniform(*ACTION_GAP_HOURS[action]))
+    return timedelta(hours=rng.uniform(*ACTION_GAP_HOURS.get(action, OTHER_GAP_HOURS)))
 
 
 def _history_span(rng, plan):
@@ -476,7 +494,7 @@ DEMO_NOTES = [
 ]
 
 
-def _make_demo_order(plan, *, customer, products, users, rng, last_event_at):
+def _make_demo_order(plan, *, customer, products, users, rng, last_event_at, drive):
     sales = users["sales"]
     big = plan.customer_code == LOW_CREDIT_CUSTOMER  # over its credit limit on purpose
     lines = _demo_lines(rng, products, plan.lines if big else rng.choice([1, 2, 2, 3, 3, 3, 4, 5, 6]), big=big)
@@ -495,7 +513,7 @@ def _make_demo_order(plan, *, customer, products, users, rng, last_event_at):
         rush_reason=rng.choice(RUSH_REASONS) if plan.rush else "",
         internal_notes=internal_notes, customer_notes=customer_notes)
     for action in plan.actions:
-        order = _drive(order, action, users=users, rng=rng, lines=lines)
+        order = drive(order, action, users=users, rng=rng, lines=lines)
     if reactivate:
         Customer.objects.filter(pk=customer.pk).update(is_active=False)
         customer.is_active = False
@@ -504,7 +522,8 @@ def _make_demo_order(plan, *, customer, products, users, rng, last_event_at):
     _backdate(order, last_event_at=last_event_at, lead_days=lead, rng=rng)
 
 
-def _drive(order, action, *, users, rng, lines):
+def drive_step(order, action, *, users, rng, lines):
+    """Take one step of a demo order's path through the orders services, as the role that takes it."""
     actor = users[ACTION_ROLES[action]]
     if action == "submit":
         return services.submit_order(actor=actor, order=order)
@@ -549,6 +568,3 @@ def _backdate(order, *, last_event_at, lead_days, rng):
         submitted_at=submitted[-1] if submitted else None, approved_at=approved[-1] if approved else None,
         requested_date=requested,
         promised_date=requested + timedelta(days=rng.choice([0, 0, 0, 2, 5])) if approved else None)
-    if order.status in (S.SHIPPED, S.DELIVERED, S.CLOSED) or order.held_from == S.SHIPPED:
-        for line in OrderLine.objects.filter(order=order):
-            OrderLine.objects.filter(pk=line.pk).update(shipped_quantity=line.quantity)

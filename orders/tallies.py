@@ -64,8 +64,8 @@ def apply_change(before, after):
             cursor.execute(
                 f"INSERT INTO {table} (order_status, priority, currency, orders, value_cents) VALUES "
                 + ", ".join(["(%s, %s, %s, %s, %s)"] * len(tally_rows))
-                + f" ON CONFLICT (order_status, priority, currency) DO UPDATE SET orders = {table}.orders + EXCLUDED.orders,"
-                f" value_cents = {table}.value_cents + EXCLUDED.value_cents",
+                + " ON CONFLICT (order_status, priority, currency) DO UPDATE SET"
+                f" orders = {table}.orders + EXCLUDED.orders, value_cents = {table}.value_cents + EXCLUDED.value_cents",
                 [v for key, n, value in tally_rows for v in (*key, n, value)])
         if exposure_rows:
             table = connection.ops.quote_name(CustomerExposure._meta.db_table)

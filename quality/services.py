@@ -257,11 +257,19 @@ def save_values(*, actor, inspection, entries):
         if errors:
             raise ValidationError(errors)
         existing = {(m.characteristic_id, m.sample_no): m for m in current.measurements.all()}
+        now, new_cells = timezone.now(), []
         for characteristic, sample_no, value, passed, defect in checked:
             before = existing.get((characteristic.pk, sample_no))
             if before is not None and (before.value, before.passed) == (value, passed):
                 continue  # unchanged: keep who recorded it and when
+            if before is None and (value is not None or passed is not None):
+                # A first reading: inserted with the others in one statement (a whole sheet pasted at once).
+                new_cells.append(Measurement(inspection=current, characteristic=characteristic, sample_no=sample_no,
+                                             value=value, passed=passed, is_defect=defect, recorded_by=actor,
+                                             recorded_at=now))
+                continue
             _write_cell(current, characteristic, sample_no, value, passed, defect, actor)
+        Measurement.objects.bulk_create(new_cells)
     return current
 
 
