@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import require
 from audit.changes import record_change, record_new_version, snapshot
+from inputs.visible import visible_strip
 from orders.masterdata_services import validate_code, validate_lead_time
 from systemtext.text import Text
 
@@ -284,7 +285,7 @@ def _same_lines(bom, lines):
 
 def _stripped(note):
     """A typed note trimmed; a system text (imports) as it is."""
-    return note if isinstance(note, Text) else (note or "").strip()
+    return note if isinstance(note, Text) else visible_strip(note or "")
 
 
 def write_bom_version(*, actor, item, lines, valid_from=None, note=""):

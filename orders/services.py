@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from accounts.permissions import require
 from alerts.services import create_alert
 from config.transitions import declared_transition, transition_names
+from inputs.visible import visible_strip
 from numbering import series
 from numbering.services import next_number
 from systemtext.text import Text, joined
@@ -211,7 +212,7 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
     doing their own work. Refuses, changing nothing, when the order moved on since the user saw it,
     when the transition is not possible from the current state, or not for the user's role.
     `changes` are further field values saved with the transition (one UPDATE)."""
-    note = note if isinstance(note, Text) else (note or "").strip()
+    note = note if isinstance(note, Text) else visible_strip(note or "")
     if action in REASON_REQUIRED and not note:
         raise ValidationError(_("Give a reason."))
     if action not in transition_names(Order):
@@ -394,7 +395,7 @@ def make_rush(*, actor, order, reason, rush_date=None, note=""):
     the reason, and the rush date as its requested date (not approved yet) or its promised date (approved
     or later, so planning schedules it for that day). Managers only."""
     require(actor, "orders.review_order")
-    if not (reason or "").strip():
+    if not visible_strip(reason or ""):
         raise ValidationError(_("Give the reason for the rush."))
     with transaction.atomic():
         current = Order.objects.select_for_update().get(pk=order.pk)
@@ -413,7 +414,7 @@ def make_rush(*, actor, order, reason, rush_date=None, note=""):
                                      field=Text(DATE_FIELD_LABELS[date_field]), old=before, new=rush_date))
         current.save(update_fields=fields)
         current.events.record(action="rush_approved", actor=actor, from_status=current.status,
-                              to_status=current.status, note=joined(text, (note or "").strip()))
+                              to_status=current.status, note=joined(text, visible_strip(note or "")))
     return current
 
 
