@@ -110,10 +110,10 @@ def _apply_rush(order, *, priority, rush_reason, lines):
     suggested, _requested, _standard = rules.rush_suggestion(order.requested_date, [ln.product for ln in lines],
                                                              line_dates=[ln.requested_date for ln in lines])
     order.rush_suggested = suggested
-    if priority == Priority.RUSH and not (rush_reason or "").strip():
+    if priority == Priority.RUSH and not visible_strip(rush_reason or ""):
         raise ValidationError(_("Give the reason for the rush."))
     order.priority = priority
-    order.rush_reason = (rush_reason or "").strip() if priority == Priority.RUSH else ""
+    order.rush_reason = visible_strip(rush_reason or "") if priority == Priority.RUSH else ""
 
 
 def create_order(*, actor, customer: Customer, requested_date, lines: list[LineInput], channel=Channel.BROWSER,
@@ -402,7 +402,7 @@ def make_rush(*, actor, order, reason, rush_date=None, note=""):
         if current.status not in RUSH_OPEN_STATUSES:
             raise OrderActionRefused(_("Order %(number)s is %(status)s: it cannot be made a rush order now.")
                                      % {"number": current.number, "status": current.get_status_display()})
-        current.priority, current.rush_reason = Priority.RUSH, reason.strip()[:300]
+        current.priority, current.rush_reason = Priority.RUSH, visible_strip(reason)[:300]
         fields = ["priority", "rush_reason", "updated_at"]
         text = Text(gettext_noop("Made a rush order: %(reason)s"), reason=current.rush_reason)
         date_field = "requested_date" if current.status in (*EDITABLE, OrderStatus.SUBMITTED) else "promised_date"

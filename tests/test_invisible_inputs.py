@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
+from imports.tables import read_table
 from inputs.visible import visible_strip
 from inventory.stock_forms import ReasonForm
 from orders.forms import ReasonForm as OrderReasonForm
@@ -61,3 +62,8 @@ def test_an_order_is_not_cancelled_with_an_invisible_reason(client, text):
     order.refresh_from_db()
     assert order.status == OrderStatus.SUBMITTED and order.status_reason == ""
     assert OrderEvent.objects.filter(order=order).count() == events
+
+
+def test_an_imported_cell_of_invisible_characters_is_blank():
+    table = read_table("code,reason\nA-1,\u200b\u2060\nA-2,\ufeff漏液\u200b\n".encode(), "rows.csv")
+    assert [row.cells for row in table.rows] == [["A-1", ""], ["A-2", "漏液"]]
