@@ -13,7 +13,8 @@ from tests.fixtures.factories import user_with_role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESK = {"width": 1366, "height": 768}
-EXPECTED = {"zh-hans": ("变更历史", "创建", "名称", "信用额度"), "en": ("Change history", "Created", "Name", "Credit limit")}
+EXPECTED = {"zh-hans": ("变更历史", "创建", "名称", "信用额度"),
+            "en": ("Change history", "Created", "Name", "Credit limit")}
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
