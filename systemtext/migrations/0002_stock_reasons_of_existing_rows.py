@@ -1,5 +1,5 @@
-"""Stock-move reasons, reservation release reasons and purchase-request decision notes written before they were
-system texts (in the writer's language, or in English for the ones pages translated when shown) become message
+"""Stock-move reasons, reservation release reasons, purchase-request decision notes and optimisation-run errors
+written before they were system texts (in the writer's language, or in English for the ones pages translated when shown) become message
 id + values, as 0001 did for the event notes; what people typed stays as it is.
 
 A system reason is recognised only where the system writes it: on a ledger row of the document it names
@@ -31,6 +31,9 @@ LEDGER_REASONS = {
 }
 RESERVATION_REASONS = ["issued from another lot or bin", "order %(number)s cancelled", "order %(number)s changed"]
 CANCELLED_REQUEST_NOTES = ["order %(number)s cancelled"]
+OPTIMISATION_ERRORS = ["The optimisation did not finish within its time limit (its worker stopped); run it again.",
+                       "No worker started the optimisation within %(minutes)s minutes; run it again.",
+                       "The plan cannot be optimised: %(reason)s"]
 # What the demo loader wrote before its reasons were system texts: (pattern, message id).
 DEMO_TEXTS = [(r"期初库存 opening balance", OPENING),
               (r"(?P<number>\S+) 检验合格入库 passed QC", "Order %(number)s passed QC")]
@@ -56,6 +59,9 @@ def forwards(apps, schema_editor):
     earlier.convert(request, "decision_note",
                     earlier.unconverted(request, "decision_note").filter(status="cancelled"),
                     earlier._patterns(CANCELLED_REQUEST_NOTES), labels)
+    run = apps.get_model("planning", "OptimisationRun")
+    earlier.convert(run, "error", earlier.unconverted(run, "error").filter(status="failed"),
+                    earlier._patterns(OPTIMISATION_ERRORS), labels)
 
 
 def backwards(apps, schema_editor):
@@ -63,6 +69,7 @@ def backwards(apps, schema_editor):
         earlier.restore(apps.get_model("inventory", "StockMove"), "reason")
     earlier.restore(apps.get_model("inventory", "Reservation"), "close_reason")
     earlier.restore(apps.get_model("inventory", "PurchaseRequest"), "decision_note")
+    earlier.restore(apps.get_model("planning", "OptimisationRun"), "error")
 
 
 class Migration(migrations.Migration):
@@ -70,6 +77,7 @@ class Migration(migrations.Migration):
         ("systemtext", "0001_stored_texts_of_existing_rows"),
         ("history", "0001_append_only_triggers"),
         ("inventory", "0012_stored_stock_reasons"),
+        ("planning", "0008_optimisation_error_stored_text"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -1,6 +1,6 @@
-"""Stock-move reasons and reservation release reasons the system writes are stored as message id + values and
-read in the reader's language on the item ledger and the lot's traceability; what people typed stays as
-typed; rows written before (in English or Chinese) become message ids (systemtext 0002)."""
+"""Stock-move reasons, reservation release reasons (and optimisation-run errors) the system writes are stored as
+message id + values and read in the reader's language on the item ledger and the lot's traceability; what
+people typed stays as typed; rows written before (in English or Chinese) become message ids (systemtext 0002)."""
 
 import importlib
 from decimal import Decimal
@@ -15,6 +15,7 @@ from inventory import reservations, stock_services
 from inventory.ledger import DocumentRef
 from inventory.models import PurchaseRequest, Reservation, StockMove
 from inventory.stock_services import CountLine
+from planning.models import OptimisationRun
 from systemtext.text import Text
 from tests.fixtures.factories import user_with_role
 from tests.inventory.masterdata import make_item
@@ -106,6 +107,8 @@ def test_reasons_written_before_become_message_ids_where_the_system_wrote_them(c
     reservations.release_reservation(actor=user_with_role("admin"), reservation=reserved,
                                      reason="order SO-2026-00004 cancelled")
     assert StockMove.objects.filter(reason_values__isnull=False).count() == 0
+    stuck = OptimisationRun.objects.create(requested_by=user_with_role("planner"), status="failed",
+                                           error="No worker started the optimisation within 30 minutes; run it again.")
 
     migration.forwards(apps, None)
 
@@ -124,6 +127,9 @@ def test_reasons_written_before_become_message_ids_where_the_system_wrote_them(c
     with translation.override("en"):
         assert StockMove.objects.get(pk=shipped.moves[0].pk).get_reason_display() == "Shipment SH-2026-00002"
     assert PurchaseRequest.objects.count() == 0  # (their decision notes go the same way)
+    stuck.refresh_from_db()
+    assert (stuck.error, stuck.error_values) == (
+        "No worker started the optimisation within %(minutes)s minutes; run it again.", {"minutes": "30"})
 
     migration.backwards(apps, None)
     assert StockMove.objects.filter(reason_values__isnull=False).count() == 0
