@@ -5,14 +5,14 @@ Screenshots are written to /tmp/demo-history-<language>.png."""
 import pytest
 from playwright.sync_api import expect
 
-from accounts.services import set_user_language
 from orders.demo_data import ensure_catalog, ensure_role_users
 from orders.models import Customer
 from tests.fixtures.factories import user_with_role
 
+from .steps import read_section
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DESK = {"width": 1366, "height": 768}
 EXPECTED = {"zh-hans": ("变更历史", "创建", "名称", "信用额度"),
             "en": ("Change history", "Created", "Name", "Credit limit")}
 
@@ -22,13 +22,8 @@ def test_a_demo_customer_page_shows_its_creation(sessions, live_server, language
     ensure_catalog(actor=ensure_role_users()["admin"])
     customer = Customer.objects.order_by("code").first()
     manager = user_with_role("manager", username=f"reader_{language.replace('-', '_')}")
-    set_user_language(actor=manager, language=language)
-
-    page = sessions(manager.username, viewport=DESK)
-    page.goto(f"{live_server.url}/orders/customers/{customer.pk}/edit/")
-    section = page.locator("[data-testid=change-history]")
-    section.scroll_into_view_if_needed()
-    expect(section).to_be_visible()
+    page, section = read_section(sessions, live_server, manager, language,
+                                 f"/orders/customers/{customer.pk}/edit/", "change-history")
     for text in EXPECTED[language]:
         expect(section).to_contain_text(text)
     expect(section).to_contain_text(customer.name)

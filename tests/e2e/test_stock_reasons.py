@@ -10,7 +10,6 @@ from django.utils import translation
 from django.utils.translation import gettext_noop
 from playwright.sync_api import expect
 
-from accounts.services import set_user_language
 from inventory import stock_services
 from inventory.ledger import DocumentRef
 from inventory.stock_services import CountLine
@@ -19,9 +18,10 @@ from tests.fixtures.factories import user_with_role
 from tests.inventory.masterdata import make_item
 from tests.inventory.stockdata import keeper, make_location, receive
 
+from .steps import read_section
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DESK = {"width": 1366, "height": 768}
 SHOTS = "/tmp"
 EXPECTED = {
     "zh-hans": ("收货单 GR-2026-00007", "循环盘点：复盘 A 区", "原因"),
@@ -40,13 +40,8 @@ def test_manager_reads_stock_reasons_in_their_language(sessions, live_server, la
         stock_services.count_stock(actor=keeper(), reason="复盘 A 区", lines=[
             CountLine(balance=item.stock_balances.get(), counted=Decimal("9.5"), expected=Decimal("10"))])
     manager = user_with_role("manager", username=f"manager_{language.replace('-', '_')}")
-    set_user_language(actor=manager, language=language)
-
-    page = sessions(manager.username, viewport=DESK)
-    page.goto(f"{live_server.url}/inventory/stock/items/{item.pk}/")
-    ledger = page.locator("[data-testid=item-ledger]")
-    ledger.scroll_into_view_if_needed()
-    expect(ledger).to_be_visible()
+    page, ledger = read_section(sessions, live_server, manager, language, f"/inventory/stock/items/{item.pk}/",
+                                "item-ledger")
     for text in EXPECTED[language]:
         expect(ledger).to_contain_text(text)
     for text in NOT_EXPECTED[language]:
