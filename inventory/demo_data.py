@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from orders.demo_data import ensure_role_users
 from orders.models import Order, OrderStatus
+from systemtext.text import Text
 
 from . import prep_sheets, purchasing, stock_services, warehouse_services
 from .models import (
@@ -45,6 +46,7 @@ from .models import (
     Warehouse,
 )
 from .mrp_demo import seed_mrp_demo
+from .stock_importing import OPENING_BALANCE_REASON
 from .stock_services import LotInput
 
 D = Decimal
@@ -59,7 +61,7 @@ LOCATIONS = [  # (code, zone, pick sequence)
 OPENING_QUANTITY = {ItemType.RAW_MATERIAL: D("3000"), ItemType.PACKAGING: D("8000")}
 # Kept short on purpose: the fragrance blend and the spray bottles (lead time 2 days).
 SHORT = {"RM-FRAG": D("4"), "SPR-500": D("150")}
-OPENING_REASON = "期初库存 opening balance"
+OPENING_REASON = Text(OPENING_BALANCE_REASON)
 SUPPLIERS = [  # code, name, contact, phone, address, over-receipt tolerance %
     ("SUP-RM", "佛山华润化工原料有限公司 Huarun Chemicals", "陈经理", "0757-8666 1201",
      "广东省佛山市南海区丹灶镇化工园 12 号", D("2")),

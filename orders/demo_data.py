@@ -30,9 +30,11 @@ from django.utils import timezone
 
 from accounts.models import UserProfile
 from accounts.roles import ROLES
+from audit.changes import record_change
 from history.triggers import backdating
 
 from . import services
+from .masterdata_services import CUSTOMER_CHILDREN
 from .models import (
     Channel,
     Customer,
@@ -329,20 +331,25 @@ def ensure_role_users(*, password=None):
     return users
 
 
-def ensure_catalog():
-    """The demo customers and products (created once, never overwritten). Returns (customers, products)
-    as lists of what may be ordered."""
+def ensure_catalog(*, actor=None):
+    """The demo customers and products (created once, never overwritten), each creation logged in the change
+    log as `actor` as the master-data services log theirs, so their pages' history starts with it. Returns
+    (customers, products) as lists of what may be ordered."""
     for seed in CUSTOMERS:
-        Customer.objects.get_or_create(code=seed.code, defaults={
+        customer, created = Customer.objects.get_or_create(code=seed.code, defaults={
             "name": seed.name, "name_en": seed.name_en, "contact_name": seed.contact_name,
             "contact_phone": seed.contact_phone, "contact_email": seed.email,
             "billing_address": seed.address, "shipping_address": seed.address,
             "credit_limit": seed.credit_limit, "payment_terms": seed.payment_terms, "currency": seed.currency,
             "language": seed.language, "is_active": seed.is_active})
+        if created:
+            record_change(customer, actor=actor, children=CUSTOMER_CHILDREN)
     for seed in PRODUCTS:
-        Product.objects.get_or_create(sku=seed.sku, defaults={
+        product, created = Product.objects.get_or_create(sku=seed.sku, defaults={
             "name": seed.name, "specification": seed.specification, "unit": seed.unit,
             "standard_lead_time_days": seed.lead_days, "list_price": seed.price, "is_active": seed.is_active})
+        if created:
+            record_change(product, actor=actor)
     return (list(Customer.objects.filter(is_active=True).order_by("code")),
             list(Product.objects.filter(is_active=True).order_by("sku")))
 
@@ -447,7 +454,7 @@ def seed_demo(*, now=None, rng_seed=2026):
     rng = random.Random(rng_seed)
     with transaction.atomic():
         users = ensure_role_users(password=DEMO_PASSWORD)
-        _customers, products = ensure_catalog()
+        _customers, products = ensure_catalog(actor=users["admin"])
         demo_codes = [c.code for c in CUSTOMERS]
         if Order.objects.filter(customer__code__in=demo_codes).exists():
             return {"users": len(users), "customers": len(CUSTOMERS), "products": len(PRODUCTS), "orders": 0,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
 from alerts.services import create_alert
+from inputs.visible import visible_strip
 from numbering import series
 from numbering.services import next_number
 from orders.models import Order, OrderStatus
@@ -334,7 +335,7 @@ def confirm_inspection(*, actor, inspection, password, forced_verdict="", reason
         current.signed_by = actor
         current.signed_at = timezone.now()
         if forced_verdict and forced_verdict != computed:
-            reason = (reason or "").strip()
+            reason = visible_strip(reason or "")
             if not reason:
                 raise ValidationError(_("Give the reason for a verdict against the Ac/Re result."))
             current.forced_verdict = forced_verdict
@@ -352,7 +353,7 @@ def decide_forced_verdict(*, actor, inspection, approve: bool, note="") -> Inspe
     """A manager approves (the forced verdict stands) or declines (back to the inspector) a verdict
     that goes against Ac/Re."""
     require(actor, APPROVE)
-    note = (note or "").strip()
+    note = visible_strip(note or "")
     with transaction.atomic():
         current = locked_inspection(inspection)
         refuse_unless(current, [IS.PENDING_APPROVAL])
@@ -530,7 +531,7 @@ def _alert_approval_needed(inspection):
 def cancel_inspection(*, actor, inspection, reason) -> Inspection:
     """Cancel an inspection that is not signed (e.g. opened by mistake); recorded, never deleted."""
     require(actor, RECORD)
-    reason = (reason or "").strip()
+    reason = visible_strip(reason or "")
     if not reason:
         raise ValidationError(_("Give a reason."))
     with transaction.atomic():
@@ -549,7 +550,7 @@ def cancel_inspection(*, actor, inspection, reason) -> Inspection:
 def resume_sampling(*, actor, product, note) -> SamplingState:
     """After corrective action a manager resumes a discontinued scheme, on tightened inspection."""
     require(actor, "quality.resume_sampling")
-    note = (note or "").strip()
+    note = visible_strip(note or "")
     if not note:
         raise ValidationError(_("Describe the corrective action taken."))
     with transaction.atomic():

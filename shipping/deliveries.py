@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
 from config.transitions import take
+from inputs.visible import visible_strip
 from inventory.units import format_quantity
 from orders import stage_hooks
 from orders.models import Order, OrderStatus
@@ -41,7 +42,7 @@ def record_delivery(*, actor, shipment, received_by, received_at, upload, note="
     """Proof of delivery: who signed the delivery note at the customer and when, with a photo or scan
     of the signed note. When it was the order's last shipment on its way, the order is delivered."""
     require(actor, SHIP)
-    received_by, note = (received_by or "").strip(), (note or "").strip()
+    received_by, note = visible_strip(received_by or ""), visible_strip(note or "")
     errors = []
     if not received_by:
         errors.append(_("Enter who signed for the goods."))
@@ -78,7 +79,7 @@ def record_delivery(*, actor, shipment, received_by, received_at, upload, note="
         current.save()
         summary = Text(gettext_noop("Received by %(name)s on %(when)s."), name=received_by, when=received_at)
         current.events.record(action="delivered", actor=actor, from_status=ST.SHIPPED,
-                              to_status=ST.DELIVERED, note=joined(summary, (note or "").strip()))
+                              to_status=ST.DELIVERED, note=joined(summary, visible_strip(note or "")))
         _deliver_order_when_complete(actor=actor, order=order, note=Text(NUMBERED, number=current.number, text=summary))
     return current
 

@@ -34,6 +34,7 @@ from accounts.permissions import require
 from alerts.services import create_alert
 from config.transitions import take
 from documents import services as document_services
+from inputs.visible import visible_strip
 from inventory.ledger import DocumentRef, MoveLine, balance_key, post_moves, shortage_message
 from inventory.models import Item, Location, Lot, LotStatus, MoveKind, StockBalance, StockMove
 from inventory.stock_services import check_stock_levels
@@ -420,7 +421,7 @@ def _ship(*, actor, order, shipment, actual_ship_date):
         actor=actor, kind=MoveKind.ISSUE,
         lines=[MoveLine(item=line.item, location=line.location, quantity=-line.quantity, lot=line.lot,
                         unit=line.order_line.product.unit) for line in lines],
-        reason=_("Shipment %(number)s") % {"number": shipment.number},
+        reason=Text(gettext_noop("Shipment %(number)s"), number=shipment.number),
         document=DocumentRef(SHIPMENT_DOCUMENT, shipment.pk, shipment.number), order=order)
     for line in lines:
         OrderLine.objects.filter(pk=line.order_line_id).update(shipped_quantity=F("shipped_quantity") + line.quantity)
@@ -505,7 +506,7 @@ def _request_delivery_note(actor, shipment):
 def cancel_shipment(*, actor, shipment, reason) -> Shipment:
     """Cancel a draft (nothing was issued yet); a shipped shipment is not cancelled but returned."""
     require(actor, SHIP)
-    reason = (reason or "").strip()
+    reason = visible_strip(reason or "")
     if not reason:
         raise ValidationError(_("Give a reason."))
     if len(reason) > Shipment._meta.get_field("cancel_reason").max_length:
