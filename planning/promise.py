@@ -44,11 +44,12 @@ from numbering import series
 from numbering.services import peek
 from orders.models import Order, OrderLine, OrderStatus, Priority
 
-from . import plans, work_order_drafts
+from . import plans, promise_limits, work_order_drafts
 from .plan_selectors import duration_text
 from .scheduling.engine import schedule
-from .scheduling.model import SchedulingInputError
-from .scheduling.whatif import what_if
+from .scheduling.insertion import insert_jobs, right_shift
+from .scheduling.model import Problem, SchedulingInputError
+from .scheduling.whatif import compare, what_if
 
 MAX_PASSES = 4
 # Orders whose promise is still to be made; an approved order keeps the date it was promised.
@@ -91,6 +92,12 @@ class Promise:
     work_orders: list[str] = field(default_factory=list)  # the numbers they would get
     moves: list[OrderMove] = field(default_factory=list)
     impact_checked: bool = False
+    # What holds the date (a Text) and what would make it earlier (Texts): planning.promise_limits.
+    limit: object = None
+    earlier: list = field(default_factory=list)
+    # For the rush insertion's figures: operations of other orders that move, of how many.
+    moved_operations: int = 0
+    operations: int = 0
 
     @property
     def ok(self):
@@ -128,6 +135,7 @@ class _Proposal:
 
     def __init__(self, *, order, lines, now, replaced=()):
         self.order, self.now = order, plans.scheduling_start(now)  # as schedule_open_work starts
+        self.lines = lines
         drafts, lead_days, errors = work_order_drafts._drafts(order, lines)
         self.errors = list(dict.fromkeys(errors))
         if self.errors:  # nothing to schedule: the open work is not even read
@@ -143,6 +151,8 @@ class _Proposal:
         self.current_jobs = self.work.jobs()
         gone = {work_order.number for work_order in replaced}
         self.kept_jobs = [job for job in self.current_jobs if job.id not in gone]
+        # Stored placements for every open operation: the order goes into the current plan (insertion).
+        self.bookings = self.work.bookings(exclude=gone)
         # Calendars are read once for both problems: the centers either of them may use.
         everything = plans.OpenWork(centers=self.work.centers, work_orders=[], ops=self.work.ops + self.new_work.ops)
         self.centers = everything.scheduling_centers(self.now)
@@ -162,6 +172,22 @@ class _Proposal:
     def finish(self, proposed):
         return max(proposed.job_finish[number] for number in self.new_numbers)
 
+    @property
+    def incremental(self):
+        return getattr(self, "bookings", None) is not None
+
+    def insert(self, *, rush, impact):
+        """The order put into the current plan as plans.insert_new_work will put it: (Insertion, Shift or
+        None). Only a rush order moves others, so only it needs the whole problem for its impact."""
+        jobs = self.new_work.jobs()
+        if rush and impact:
+            shift = right_shift(self.work.problem(self.now, self.centers, self.kept_jobs + jobs), None,
+                                set(self.new_numbers), push=True)
+            return shift.insertion, shift
+        bookings = [booking for booking in self.bookings if booking.fixed] if rush else self.bookings
+        problem = Problem(centers=self.centers, jobs=tuple(jobs), start=self.now, timezone=settings.TIME_ZONE)
+        return insert_jobs(problem, [booking.place for booking in bookings]), None
+
 
 def _promises(*, order, lines, now, impact, priorities, replaced=(), fixed_due=False):
     """One promise per priority in `priorities` (the order tried as normal and/or as rush order), from
@@ -174,7 +200,7 @@ def _promises(*, order, lines, now, impact, priorities, replaced=(), fixed_due=F
     try:
         proposal = _Proposal(order=order, lines=lines, now=now, replaced=replaced)
         errors = proposal.errors
-        baseline = proposal.baseline() if impact and not errors else None
+        baseline = proposal.baseline() if impact and not errors and not proposal.incremental else None
     except SchedulingInputError as exc:
         errors, baseline = [_("The schedule cannot be made: %(reason)s") % {"reason": str(exc)}], None
     promised = order.promised_date
@@ -184,10 +210,37 @@ def _promises(*, order, lines, now, impact, priorities, replaced=(), fixed_due=F
             continue
         order.priority, order.promised_date = priority, promised
         try:
-            _settle(result, proposal, baseline, fixed_due=fixed_due)
+            if proposal.incremental:
+                _insert(result, proposal, impact=impact, fixed_due=fixed_due)
+            else:
+                _settle(result, proposal, baseline, fixed_due=fixed_due)
         except SchedulingInputError as exc:
             result.reasons.append(_("The schedule cannot be made: %(reason)s") % {"reason": str(exc)})
     return results
+
+
+def _insert(result, proposal, *, impact, fixed_due):
+    """The order inserted into the current plan (see the module docstring): one placement, no due-date loop
+    (the placement does not depend on the due date); the impact of a rush order is its right-shift."""
+    order, requested = proposal.order, result.requested_date
+    if not fixed_due or order.promised_date is None:
+        order.promised_date = requested or finish_day(proposal.earliest_start)
+    inserted, shift = proposal.insert(rush=order.is_rush, impact=impact)
+    result.earliest_start, result.finish, result.work_orders = proposal.earliest_start, inserted.finish, \
+        proposal.new_numbers
+    result.earliest_date = finish_day(inserted.finish)
+    if fixed_due:
+        result.promise_date = order.promised_date
+    else:
+        result.promise_date = requested if requested and result.earliest_date <= requested else result.earliest_date
+    explanation = promise_limits.explain(inserted.binding, order=order, lines=proposal.lines, rush=order.is_rush)
+    result.limit, result.earlier = explanation.limit, explanation.earlier
+    if impact:
+        result.impact_checked = True
+        if shift is not None:
+            result.moves = moves_between(proposal.work, shift.before, shift.proposed,
+                                         compare(shift.before, shift.proposed), exclude=order.pk)
+            result.moved_operations, result.operations = len(shift.moved), shift.operations
 
 
 def _settle(result, proposal, baseline, *, fixed_due):
