@@ -34,6 +34,7 @@ queries whatever the number of orders (plus a few per line of the new order for 
 import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -148,14 +149,23 @@ class _Proposal:
         self.new_numbers = [work_order.number for work_order, _ops in built]
         self.new_work = plans.OpenWork(centers=self.work.centers, work_orders=[wo for wo, _ops in built],
                                        ops=[op for _wo, ops in built for op in ops])
-        self.current_jobs = self.work.jobs()
         gone = {work_order.number for work_order in replaced}
-        self.kept_jobs = [job for job in self.current_jobs if job.id not in gone]
+        self.gone = gone
         # Stored placements for every open operation: the order goes into the current plan (insertion).
         self.bookings = self.work.bookings(exclude=gone)
         # Calendars are read once for both problems: the centers either of them may use.
         everything = plans.OpenWork(centers=self.work.centers, work_orders=[], ops=self.work.ops + self.new_work.ops)
         self.centers = everything.scheduling_centers(self.now)
+
+    @cached_property
+    def current_jobs(self):
+        """The open work as jobs: only the full schedule and a rush order's impact need them (thousands of
+        objects at factory scale, so the plain insertion does without)."""
+        return self.work.jobs()
+
+    @property
+    def kept_jobs(self):
+        return [job for job in self.current_jobs if job.id not in self.gone]
 
     def baseline(self):
         """The open work without the order, scheduled now as plan_order would."""
@@ -184,9 +194,9 @@ class _Proposal:
             shift = right_shift(self.work.problem(self.now, self.centers, self.kept_jobs + jobs), None,
                                 set(self.new_numbers), push=True)
             return shift.insertion, shift
-        bookings = [booking for booking in self.bookings if booking.fixed] if rush else self.bookings
         problem = Problem(centers=self.centers, jobs=tuple(jobs), start=self.now, timezone=settings.TIME_ZONE)
-        return insert_jobs(problem, [booking.place for booking in bookings]), None
+        fixed = [booking.place for booking in self.bookings if booking.fixed] if rush else None
+        return insert_jobs(problem, [booking.place for booking in self.bookings], fixed=fixed), None
 
 
 def _promises(*, order, lines, now, impact, priorities, replaced=(), fixed_due=False):

@@ -133,17 +133,78 @@ class _Placer:
         return from_minute(minute, self.compiled.origin, self.compiled.tz)
 
 
+class _RushPlacer(_Placer):
+    """A rush job's operations: into free time (moving nobody) while the job can still make its due date
+    from there; from the first operation where it cannot, as early as only the immovable work allows
+    (the planned work in the way is pushed later afterwards). A rush job without a due date goes as
+    early as it can."""
+
+    def __init__(self, compiled, free_units: _Units, fixed_units: _Units):
+        super().__init__(compiled, fixed_units)
+        self.free = free_units
+        self.pushing = False
+
+    def place(self, i):
+        if not self.pushing:
+            compiled = self.compiled
+            earliest, after = compiled.release[i], -1
+            for p, wait in compiled.preds[i]:
+                if self.end[p] + wait > earliest:
+                    earliest, after = self.end[p] + wait, p
+            begin, finish, unit = min(((*self.free.fit(u, earliest, d), u) for u, d in compiled.options[i]),
+                                      key=lambda choice: (choice[1], choice[2]))
+            if self._makes_due(i, finish):
+                self.unit_of[i], self.start[i], self.end[i] = unit, begin, finish
+                self.earliest[i], self.after[i] = earliest, after
+                self.free.occupy(unit, begin, finish)
+                self.units.occupy(unit, begin, finish)
+                return
+            self.pushing = True
+        super().place(i)
+
+    def _makes_due(self, i, finish):
+        """Whether every job that `i` leads to still meets its due date when i ends at `finish` and the
+        operations after it go as early as the immovable work allows."""
+        compiled = self.compiled
+        ends = {i: finish}
+        for k in self._after(i):
+            earliest = compiled.release[k]
+            for p, wait in compiled.preds[k]:
+                earliest = max(earliest, ends.get(p, self.end[p]) + wait)
+            ends[k] = min(self.units.fit(u, earliest, d)[1] for u, d in compiled.options[k])
+        for k, end in ends.items():
+            due = compiled.due[compiled.job_of[k]]
+            if due is None or end > due:
+                return False
+        return True
+
+    def _after(self, i):
+        """The operations that follow `i` (through precedence), in precedence order."""
+        seen, stack = set(), [i]
+        while stack:
+            for s, _wait in self.compiled.succs[stack.pop()]:
+                if s not in seen:
+                    seen.add(s)
+                    stack.append(s)
+        return [k for k in self.compiled.topological if k in seen]
+
+
 def _units_with(compiled: CompiledProblem, bookings) -> _Units:
+    """The engine's gap finder with `bookings` as busy time, on the units the problem's operations may use
+    (the others are nobody's concern here)."""
     units = _Units(compiled)
+    used = {unit for options in compiled.options for unit, _duration in options}
+    origin = compiled.origin.timestamp()
     per_unit: dict[int, list[tuple[int, int]]] = {}
     for center, number, begin, finish in bookings:
         indexes = compiled.center_units.get(center)
-        if indexes is None or not 0 <= number < len(indexes):
+        if indexes is None or not 0 <= number < len(indexes) or indexes[number] not in used:
             continue
-        end = to_minute(finish, compiled.origin, ceil=True)
+        # Whole minutes from the origin, as calendar.to_minute counts them (start down, end up).
+        end = -int((origin - finish.timestamp()) // 60)
         if end <= 0:
             continue  # over before the schedule starts: in nobody's way
-        per_unit.setdefault(indexes[number], []).append((to_minute(begin, compiled.origin), end))
+        per_unit.setdefault(indexes[number], []).append((int((begin.timestamp() - origin) // 60), end))
     for unit, intervals in per_unit.items():
         intervals.sort()
         units.starts[unit] = [begin for begin, _end in intervals]
@@ -151,12 +212,16 @@ def _units_with(compiled: CompiledProblem, bookings) -> _Units:
     return units
 
 
-def insert_jobs(problem: Problem, bookings) -> Insertion:
-    """Put the jobs of `problem` into the free time left by `bookings` (see the module docstring)."""
+def insert_jobs(problem: Problem, bookings, *, fixed=None) -> Insertion:
+    """Put the jobs of `problem` into the free time left by `bookings` (see the module docstring); with
+    `fixed` (the immovable bookings) as rush jobs, as right_shift places them."""
     compiled = CompiledProblem(problem)
     if not compiled.size:
         raise SchedulingInputError("Nothing to insert.")
-    placer = _Placer(compiled, _units_with(compiled, bookings))
+    if fixed is None:
+        placer = _Placer(compiled, _units_with(compiled, bookings))
+    else:
+        placer = _RushPlacer(compiled, _units_with(compiled, bookings), _units_with(compiled, fixed))
     for i in insertion_order(compiled, range(compiled.size)):
         placer.place(i)
     return _insertion(compiled, placer, range(compiled.size))
@@ -200,18 +265,21 @@ def right_shift(problem: Problem, current: Schedule | None, new_jobs, *, push: b
     # A new job's started, released or locked operations stay where they are, like everyone's.
     is_new = [compiled.keys[i][0] in new_jobs and compiled.fixed[i] is None for i in range(n)]
     units = _Units(compiled)
-    placer = _Placer(compiled, units)
+    free = _Units(compiled)
+    placer = _RushPlacer(compiled, free, units) if push else _Placer(compiled, units)
     was_start, was_end = [0] * n, [0] * n
-    obstacles = []
+    obstacles, everything = [], []
     for i in range(n):
         if is_new[i]:
             continue
         unit, begin, finish = compiled.fixed[i] or _stored(compiled, i, current)
         placer.unit_of[i], was_start[i], was_end[i] = unit, begin, finish
         placer.start[i], placer.end[i] = begin, finish
+        everything.append((unit, begin, finish))
         if compiled.fixed[i] is not None or not push:
             obstacles.append((unit, begin, finish))
     _occupy_all(units, obstacles)
+    _occupy_all(free, everything)
     new_ops = [i for i in range(n) if is_new[i]]
     for i in insertion_order(compiled, new_ops):
         placer.place(i)

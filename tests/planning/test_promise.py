@@ -186,7 +186,7 @@ def test_no_lines_is_a_reason(shop, monday):
 
 def test_rush_goes_first_and_moves_the_others_normal_does_not(shop, planner, monday):
     other = planned(shop, planner, "9", now=monday, requested=monday.date())  # planned (not released), due Monday
-    requested = monday.date() + timedelta(days=7)
+    requested = monday.date()  # the rush cannot wait in free time (Tuesday): it goes first
 
     normal = promise_for_lines(lines(shop, "3"), now=monday, requested_date=requested, impact=True)
     rush = promise_for_lines(lines(shop, "3"), now=monday, requested_date=requested, rush=True, impact=True)
@@ -205,7 +205,7 @@ def test_rush_goes_first_and_moves_the_others_normal_does_not(shop, planner, mon
 
 def test_options_give_normal_and_rush_from_one_read(shop, planner, monday):
     planned(shop, planner, "9", now=monday, requested=monday.date())
-    requested = monday.date() + timedelta(days=7)
+    requested = monday.date()
 
     normal, rush = promise_options(lines(shop, "3"), now=monday, requested_date=requested, impact=True)
 
@@ -239,7 +239,7 @@ def test_promise_equals_the_plan_made_afterwards(shop, planner, monday):
 def test_a_rush_promise_equals_the_rush_plan_and_moves_only_what_is_in_its_way(shop, planner, monday):
     planned(shop, planner, "4", now=monday, release=True)  # Monday 08:00–12:00, fixed
     later = planned(shop, planner, "4", now=monday, requested=monday.date() + timedelta(days=9))  # 12:00–16:00
-    order = approved(shop, "2", requested=monday.date() + timedelta(days=2), priority="rush", rush_reason="line down")
+    order = approved(shop, "2", requested=monday.date(), priority="rush", rush_reason="line down")
 
     promise = promise_for_order(order, now=monday)
     result = plan_order(actor=planner, order=order, now=monday)
@@ -280,6 +280,15 @@ def test_planning_again_replaces_the_orders_own_planned_work(shop, planner, mond
     promise = promise_for_order(order, now=monday)
 
     assert promise.finish == at(monday, 11) and promise.moves == []
+
+
+def test_a_rush_that_can_wait_in_free_time_moves_nobody(shop, planner, monday):
+    planned(shop, planner, "9", now=monday, requested=monday.date())  # Monday 08–17
+
+    rush = promise_for_lines(lines(shop, "3"), now=monday, requested_date=monday.date() + timedelta(days=2),
+                             rush=True, impact=True)
+
+    assert rush.finish == at(monday, 11) + timedelta(days=1) and rush.moves == [] and rush.moved_operations == 0
 
 
 def test_a_promise_writes_nothing(shop, planner, monday):
