@@ -18,9 +18,14 @@ plan_order(actor, order) — for an approved order:
 - re-planning cancels the order's work orders that are still planned (they are kept, cancelled, with
   an event) and makes new ones, in the same transaction; lines that already have released or started
   work are left alone. The order row is locked first, so a double click plans once after the other.
-- then ALL open work orders of all orders are scheduled with planning.scheduling.engine (released and
-  started operations, and locked ones, keep their places; planned ones are placed anew, rush first,
-  earliest due first; a work center that is down is closed until its "down until" time). A work
+- then the new work orders are inserted into the stored plan (insert_new_work, planning.scheduling.insertion):
+  a normal order into free time, moving nobody; a rush order into free time while it still makes its
+  date, else as early as released, started and locked work allows, pushing only the planned operations in
+  its way later. The due-date promise places them the same way. Before anything was ever scheduled, and
+  on the planner's explicit "Replan everything" (planning/replan.py), ALL open work orders are scheduled
+  with planning.scheduling.engine (schedule_open_work: released and started operations, and locked ones,
+  keep their places; planned ones are placed anew, rush first, earliest due first; a work center that is
+  down is closed until its "down until" time). A work
   order's due instant is the end of the order's promised date (else the line's, else the order's
   requested date) in the factory's time zone.
 Nothing is written when the order is not approved, the actor may not plan, a product has no item, an
@@ -434,15 +439,17 @@ def _write_rows(model, rows, fields):
         execute_values(cursor.cursor if hasattr(cursor, "cursor") else cursor, sql, values, page_size=1000)
 
 
-def schedule_open_work(*, now=None) -> ScheduledWork:
+def schedule_open_work(*, now=None, improve_due=False) -> ScheduledWork:
     """Schedule every open work order operation and store the placements. Must run inside the caller's
-    transaction. Work centers are locked first so two planners never schedule at the same time."""
+    transaction. Work centers are locked first so two planners never schedule at the same time.
+    `improve_due`: the dispatch is followed by the due-date improvement (scheduling.tardiness), as the
+    planner's "Replan everything" does."""
     now = scheduling_start(now)
     work, problem = current_problem(now, lock=True)
     if not work.ops:
         return ScheduledWork(late_orders=[], conflicts=[])
     try:
-        result = schedule(problem, keep_released=True)
+        result = schedule(problem, keep_released=True, improve_due=improve_due)
     except SchedulingInputError as exc:
         raise ValidationError(_("The plan cannot be scheduled: %(reason)s") % {"reason": str(exc)}) from None
     return store_schedule(work, result)

@@ -9,23 +9,24 @@ How a promise is made (promise_for_lines for typed lines, promise_for_order for 
    the saved order's material is at hand (inventory.requirements.material_ready_date); otherwise, and
    for lines still being typed (no saved order to net stock and reservations for), approval (now, for an
    order not approved yet) plus the longest purchase lead time of the bought components.
-2. They join the open work (plans.open_work: three queries, no locks) and the whole problem is scheduled
-   exactly as plan_order schedules it (released, started and locked operations keep their stored
-   placements; planned ones are placed anew, rush first, earliest due first), through
-   scheduling.whatif.what_if.
+2. They are inserted into the stored plan exactly as plan_order inserts them (plans.insert_new_work,
+   scheduling.insertion): a normal order into the free time of the work centers' units, moving nobody; a
+   rush order into free time while it still makes its date from there, else as early as the released,
+   started and locked work allows, pushing the planned operations in its way later (none earlier). The
+   open work is read as plain rows (plans.open_work_rows) and only a rush order's impact builds the whole
+   problem, so a promise costs tens of milliseconds of CPU at factory scale (bench/planning_scale.py).
 3. The delivery date is the factory-local day on which the last new work order finishes. No shipping
    buffer day is added: the work orders' due instant is the end of the promised day (plans.due_instant),
-   so promising the finishing day keeps the order on time in the schedule it will get; packing and
-   shipping happen on that day.
-4. The due date steers the schedule (earliest due first), so the promise is checked against itself:
-   the order is scheduled as if promised the requested date; when it cannot finish by then, again as if
-   promised the day it would finish, until the finish keeps the date (at most MAX_PASSES schedules, in
-   practice one when the requested date can be met and two when not). The promised date is therefore
-   the requested date when it can be met, else the earliest day that holds once promised. An order that
-   already has a promised date (approved) is scheduled with it as it is, like plan_order would.
-5. The impact compares the schedule of the open work without the order (the current schedule, made now
-   by the same rules) with the schedule with it, order by order: which orders finish later, by how
+   so promising the finishing day keeps the order on time in the plan it will get; packing and shipping
+   happen on that day. The promised date is the requested date when it can be met, else that day.
+4. The promise says what holds it (promise_limits: the material that arrives last and its purchase order,
+   the work center booked until when, a holiday) and what would make it earlier, as texts rendered in the
+   reader's language.
+5. The impact: a normal order moves nobody; a rush order lists the orders whose work it pushes, by how
    much, and which become late against their own due dates.
+6. Before anything was ever scheduled (some open operation has no place), the old way is kept: the open
+   work with the order is scheduled in full by the dispatch rule and compared with the open work without
+   it, and the promised date is checked against itself (at most MAX_PASSES schedules).
 
 Reads only (no select_for_update, no writes): the open work and master data in a fixed number of
 queries whatever the number of orders (plus a few per line of the new order for its routing and BOM).
@@ -226,6 +227,8 @@ def _promises(*, order, lines, now, impact, priorities, replaced=(), fixed_due=F
                 _settle(result, proposal, baseline, fixed_due=fixed_due)
         except SchedulingInputError as exc:
             result.reasons.append(_("The schedule cannot be made: %(reason)s") % {"reason": str(exc)})
+    if len(results) == 2:
+        promise_limits.drop_rush_hint_unless_faster(*results)
     return results
 
 

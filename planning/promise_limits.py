@@ -32,14 +32,23 @@ class Explanation:
     kind: str = ""
 
 
+RUSH_HINT = gettext_noop("Make it a rush order: planned work on %(center)s moves for it.")
+
+
+def drop_rush_hint_unless_faster(normal, rush):
+    """The rush suggestion of a normal promise stays only when the rush promise is really earlier (work that
+    is released or started does not move for a rush order either)."""
+    if normal.ok and rush.ok and rush.finish >= normal.finish:
+        normal.earlier = [step for step in normal.earlier if getattr(step, "message", None) != RUSH_HINT]
+
+
 def explain(binding: Binding, *, order, lines, rush) -> Explanation:
     """The texts for `binding`, the constraint of the order's promise (`rush`: promised as a rush order)."""
     center = binding.center
     if binding.limit == Limit.MATERIAL:
         return _material(binding, order=order, lines=lines)
     if binding.limit == Limit.BOOKED:
-        earlier = [] if rush else [Text(gettext_noop("Make it a rush order: planned work on %(center)s moves for it."),
-                                        center=center)]
+        earlier = [] if rush else [Text(RUSH_HINT, center=center)]
         earlier.append(Text(gettext_noop("Overtime on %(center)s."), center=center))
         return Explanation(Text(gettext_noop("%(center)s booked until %(until)s"), center=center, until=binding.until),
                            earlier, Limit.BOOKED)

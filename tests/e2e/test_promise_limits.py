@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from accounts.services import set_user_language
 from orders.models import OrderStatus
 from planning.plans import plan_order, release_plan
+from rush.models import RushRequest
 from tests.fixtures.factories import CustomerFactory, ProductFactory, user_with_role
 from tests.inventory.masterdata import made_item, make_calendar, make_routing, make_work_center
 from tests.rush.setup import build_shop, in_days, order_of
@@ -26,7 +27,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"  # 
 
 
 def shot(page, name):
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
@@ -60,13 +61,15 @@ def test_the_entry_promise_names_what_limits_it(sessions, live_server, language)
     if language == "zh-hans":
         expect(limit).to_contain_text("受限于：")
         expect(limit).to_contain_text("CUT 已排满至")
-        expect(earlier).to_contain_text("改为急单")
+        # Released work does not move for a rush order either: overtime is what helps, not rush.
         expect(earlier).to_contain_text("CUT 加班")
+        expect(earlier).not_to_contain_text("改为急单")
         assert "T" not in limit.inner_text().split("至", 1)[1]  # a date for people, not an ISO timestamp
     else:
         expect(limit).to_contain_text("Limited by:")
         expect(limit).to_contain_text("CUT booked until")
-        expect(earlier).to_contain_text("Make it a rush order")
+        expect(earlier).to_contain_text("Overtime on CUT")
+        expect(earlier).not_to_contain_text("Make it a rush order")
     # The label is muted (the page's CSS is applied), the limit itself in the normal text colour.
     label_colour = limit.locator(".muted").evaluate("e => getComputedStyle(e).color")
     assert label_colour != limit.evaluate("e => getComputedStyle(e).color")
@@ -103,6 +106,7 @@ def test_a_rush_review_lists_only_the_orders_in_its_way(sessions, live_server):
     shot(page, "rush-impact-zh-hans")
 
     set_user_language(actor=seller, language="en")
-    page.reload()
+    page = sessions("seller", viewport=DESKTOP)  # signed in again: the page in English
+    page.goto(f"{live_server.url}/rush/{RushRequest.objects.get().pk}/")
     expect(page.locator("[data-testid=rush-moved-operations]")).to_contain_text("1 of 2")
     shot(page, "rush-impact-en")
