@@ -19,8 +19,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("startup", "optimiser", "pages", "http", "pdf", "scheduler", "planning", "promise", "stock", "quality",
-         "materials", "mrp", "shipping", "reports", "alerts", "load")
+PARTS = ("startup", "optimiser", "pages", "http", "pdf", "scheduler", "planning", "promise", "plan_quality", "stock",
+         "quality", "materials", "mrp", "shipping", "reports", "alerts", "load")
 
 
 def _redis_answers(url):
@@ -120,6 +120,12 @@ def main(argv=None):
 
         log("Planning at factory scale (reschedule, Gantt, daily plan) ...")
         rows += planning_scale.run(requests=args.page_requests, log=log)
+
+    if "plan_quality" in parts:
+        from bench import planning_quality
+
+        log("Planning quality at factory scale ...")
+        rows += planning_quality.run(log=log)
 
     if "promise" in parts:
         from bench import planning_scale

@@ -18,6 +18,7 @@ urlpatterns = [
     path("routings/<int:item_pk>/", views.routing_edit, name="routing_edit"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/replan/", views.replan_everything, name="replan"),
     path("plans/<int:pk>/plan/", views.plan_order, name="plan_order"),
     path("plans/<int:pk>/release/", views.plan_release, name="plan_release"),
     path("gantt/", gantt_views.gantt_by_center, name="gantt"),

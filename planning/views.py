@@ -29,7 +29,7 @@ from record_pages.views import (
     version_action,
 )
 
-from . import importing, plan_selectors, plans, routing_services, selectors, services
+from . import importing, plan_selectors, plans, replan, routing_services, selectors, services
 from .forms import (
     CalendarForm,
     ExceptionForm,
@@ -326,3 +326,21 @@ def plan_release(request, pk):
         return redirect("planning:plan_detail", pk=order.pk)
     messages.success(request, _("The plan of order %(number)s was released.") % {"number": order.number})
     return redirect("planning:plan_list")
+
+
+@login_required
+@permission_required("orders.plan_order", raise_exception=True)
+def replan_everything(request):
+    """GET: the impact of re-dispatching all open work; POST: apply it (if the plan is still the one shown)."""
+    if request.method == "POST":
+        try:
+            result = replan.replan_everything(actor=request.user, digest=request.POST.get("digest", ""))
+        except ValidationError as exc:
+            _show_errors(request, exc)
+            return redirect("planning:replan")
+        messages.success(request, _("All open work was replanned."))
+        for late in result.late_orders:
+            messages.warning(request, _("Order %(number)s will be late by %(late)s.") % {
+                "number": late.order.number, "late": plan_selectors.duration_text(late.late_minutes)})
+        return redirect("planning:gantt")
+    return render(request, "planning/replan.html", {"preview": replan.replan_preview()})
