@@ -336,7 +336,7 @@ def replan_everything(request):
         try:
             result = replan.replan_everything(actor=request.user, digest=request.POST.get("digest", ""))
         except ValidationError as exc:
-            _show_errors(request, exc)
+            show_refusal(request, exc)
             return redirect("planning:replan")
         messages.success(request, _("All open work was replanned."))
         for late in result.late_orders:
