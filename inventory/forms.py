@@ -58,8 +58,9 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = Item
-        fields = ["code", "name", "specification", "item_type", "unit", "sourcing", "purchase_lead_time_days",
-                  "product", "purchase_unit", "safety_stock", "reorder_point", "incoming_inspection"]
+        fields = ["code", "name", "specification", "item_type", "category", "unit", "sourcing",
+                  "purchase_lead_time_days", "product", "purchase_unit", "safety_stock", "reorder_point",
+                  "incoming_inspection"]
         field_classes = {"safety_stock": ModelDecimalField, "reorder_point": ModelDecimalField}
         error_messages = {
             "code": {"unique": _("An item with this code already exists."), "required": _("Enter a code.")},

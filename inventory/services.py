@@ -34,7 +34,8 @@ from .bom_structure import BomCycleError, find_loop
 from .models import MAX_SCRAP_PERCENT, BillOfMaterials, BOMLine, Item, ItemType
 
 ITEM_FIELDS = ("code", "name", "specification", "item_type", "unit", "sourcing", "purchase_lead_time_days",
-               "product", "is_active", "purchase_unit", "safety_stock", "reorder_point", "incoming_inspection")
+               "product", "is_active", "purchase_unit", "safety_stock", "reorder_point", "incoming_inspection",
+               "category")
 # Quantities are Decimal(12, 3): at most nine digits before the point.
 MAX_QUANTITY = Decimal("999999999.999")
 MAX_BOM_LINES = 200

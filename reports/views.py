@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import pgettext
 
 from exports.spreadsheets import export_response
+from inventory.stock_warnings import open_warning_counts
 from orders.models import OrderStatus
 from record_pages.views import paginate
 
@@ -64,7 +65,10 @@ def _utilisation_rows(figures):
 @login_required
 @permission_required("reports.view_dashboard", raise_exception=True)
 def manager_dashboard(request):
-    return render(request, "reports/dashboard.html", _dashboard_context(request))
+    context = _dashboard_context(request)
+    if request.user.has_perm("inventory.view_stockwarning"):
+        context["warning_counts"] = open_warning_counts()
+    return render(request, "reports/dashboard.html", context)
 
 
 @login_required

@@ -260,6 +260,9 @@ CELERY_BEAT_SCHEDULE = {
     "alert-late-orders": {"task": "planning.tasks.alert_late_orders", "schedule": 3600.0},
     "deliver-pending-webhooks": {"task": "api.tasks.deliver_pending_webhooks", "schedule": 60.0},
     "purge-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": crontab(hour=3)},
+    # Slow-moving and overstock warnings (inventory.stock_warnings): once a day, before the first shift.
+    "evaluate-stock-warnings": {"task": "inventory.tasks.evaluate_stock_warnings",
+                                "schedule": crontab(hour=5, minute=30)},
 }
 
 # Alerts: chat robots and SMS (alerts/channels.py). A slow webhook never holds a worker for long.
