@@ -11,6 +11,8 @@ work with on a laptop:
   order line), so the shipping desk can ship them;
 * a material prep sheet for every planned order (with its reservations), for the warehouse to print
   and issue;
+* standard costs, item categories, the stock warning rules and a slow-moving and an overstocked item
+  (inventory.value_demo);
 * three suppliers (raw materials, packaging, fragrance) and, made by the demo planner and sent, one
   purchase order for the items kept short, so the warehouse can receive a whole order on one page.
 
@@ -31,7 +33,7 @@ from django.utils import timezone
 from orders.demo_data import ensure_role_users
 from orders.models import Order, OrderStatus
 
-from . import prep_sheets, purchasing, stock_services, warehouse_services
+from . import prep_sheets, purchasing, stock_services, value_demo, warehouse_services
 from .models import (
     Item,
     ItemType,
@@ -86,6 +88,7 @@ def seed_stock_demo(*, now=None):
         sheets, problems = _prep_sheets(keeper)
         suppliers = _suppliers(users["planner"])
         purchase_orders = _purchase_orders(users["planner"], now)
+        value_demo.seed_value_demo(users, now=now)  # costs, warning rules, a slow-moving and an overstocked item
     return {"locations": len(locations), "items_received": received, "orders_with_goods": finished,
             "prep_sheets": sheets, "problems": problems, "suppliers": suppliers, "purchase_orders": purchase_orders}
 

@@ -23,7 +23,7 @@ DEFAULT_TURNOVER_DAYS = 90
 class ValueFilterForm(forms.Form):
     on = forms.DateField(label=_("Value at the end of"), required=False, **DATE,
                          help_text=_("Empty: today."))
-    group_by = forms.ChoiceField(label=_("By"), required=False, choices=[
+    group_by = forms.ChoiceField(label=_("Group by"), required=False, choices=[
         (GROUP_BY_LOCATION, _("Location")), (GROUP_BY_CATEGORY, _("Category"))])
     warehouse = forms.ModelChoiceField(label=_("Warehouse"), required=False, queryset=Warehouse.objects.all(),
                                        empty_label=_("All"))

@@ -70,6 +70,11 @@ class ItemCost(models.Model):
     def __str__(self):
         return f"{self.item_id} {self.unit_cost} {self.currency} @ {self.valid_from}"
 
+    @property
+    def shown_places(self):
+        """floatformat's argument: two decimals like money, four when the cost needs them (0.0350)."""
+        return "2g" if self.unit_cost == self.unit_cost.quantize(Decimal("0.01")) else "4g"
+
 
 class WarningKind(models.TextChoices):
     SLOW_MOVING = "slow_moving", _("Slow-moving (no issue in N days)")
