@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTS = ("startup", "pages", "http", "pdf", "scheduler", "planning", "promise", "stock", "quality", "materials",
-         "shipping", "reports", "alerts", "load")
+         "shipping", "reports", "alerts", "load", "value")
 
 
 def _redis_answers(url):
@@ -137,6 +137,12 @@ def main(argv=None):
 
         log("Material requirements of 500 orders (3-level BOMs) ...")
         rows += material_requirements.run(log=log)
+
+    if "value" in parts:
+        from bench import inventory_value
+
+        log("Inventory value, turnover and stock warnings (200 items × 100 ledger rows) ...")
+        rows += inventory_value.run(log=log)
 
     if "shipping" in parts:
         from bench import shipping_bench

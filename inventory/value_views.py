@@ -82,25 +82,24 @@ def rule_list(request):
         "can_change": request.user.has_perm("inventory.change_stockwarningrule")})
 
 
-@login_required
-@permission_required("inventory.add_stockwarningrule", raise_exception=True)
-def rule_create(request):
-    form = StockWarningRuleForm(request.POST or None)
-    if form.is_bound and save_form(request, form, lambda: costs.save_warning_rule(
-            actor=request.user, **form.service_fields()), _rule_saved):
-        return redirect("inventory:warning_rule_list")
-    return render(request, "inventory/value/rule_form.html", {"form": form, "rule": None, "tab": "rules"})
-
-
-@login_required
-@permission_required("inventory.change_stockwarningrule", raise_exception=True)
-def rule_edit(request, pk):
-    rule = value_selectors.rule_detail(request.user, pk)
+def _rule_page(request, rule):
     form = StockWarningRuleForm(request.POST or None, instance=rule)
     if form.is_bound and save_form(request, form, lambda: costs.save_warning_rule(
             actor=request.user, rule=rule, **form.service_fields()), _rule_saved):
         return redirect("inventory:warning_rule_list")
     return render(request, "inventory/value/rule_form.html", {"form": form, "rule": rule, "tab": "rules"})
+
+
+@login_required
+@permission_required("inventory.add_stockwarningrule", raise_exception=True)
+def rule_create(request):
+    return _rule_page(request, None)
+
+
+@login_required
+@permission_required("inventory.change_stockwarningrule", raise_exception=True)
+def rule_edit(request, pk):
+    return _rule_page(request, value_selectors.rule_detail(request.user, pk))
 
 
 @login_required
