@@ -13,6 +13,12 @@ def warning_list(user, filters=None):
     return StockWarningFilter(filters or {}, rows, user=user).qs
 
 
+def open_warnings_of(item):
+    """The item's open slow-moving and overstock warnings (its stock page, where their alerts link)."""
+    return list(StockWarning.objects.filter(item=item, cleared_at__isnull=True).select_related("rule")
+                .order_by("rule__kind", "rule__name"))
+
+
 def rule_list(user):
     return StockWarningRule.objects.select_related("category").order_by("kind", "name", "pk")
 

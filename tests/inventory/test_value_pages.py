@@ -82,3 +82,20 @@ def test_rule_form_refuses_bad_input_and_saves_good(client):
     assert StockWarningRule.objects.get().days == 45
     client.force_login(user_with_role("warehouse"))
     assert client.get(url).status_code == 403
+
+
+def test_the_stock_page_an_alert_links_to_names_the_open_warning(client, shelf):
+    from inventory.models import WarningKind
+    from inventory.stock_warnings import evaluate_stock_warnings
+    from tests.inventory.valuedata import days_ago, rule
+
+    idle = make_item("RM-IDLE", unit="kg")
+    received(idle, shelf, "5", days_ago(40))
+    rule(WarningKind.SLOW_MOVING, 30, name="滞销 30 天")
+    [warning] = evaluate_stock_warnings().raised
+    assert warning.alert.link == reverse("inventory:stock_item", args=[idle.pk])
+    client.force_login(user_with_role("warehouse"))
+    body = client.get(warning.alert.link).content.decode()
+    assert 'data-testid="item-stock-warnings"' in body and "滞销 30 天" in body
+    client.force_login(user_with_role("sales"))  # sees stock, not the warnings
+    assert 'data-testid="item-stock-warnings"' not in client.get(warning.alert.link).content.decode()
