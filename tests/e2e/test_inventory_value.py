@@ -90,6 +90,19 @@ def test_manager_reads_the_value_in_chinese_and_sets_a_new_cost(sessions, live_s
     assert ItemCost.objects.filter(item=steel, valid_from=next_week).get().unit_cost == Decimal("13.2")
     page.screenshot(path=tmp_path / "item-costs-zh.png", full_page=True)
 
+    page.goto(f"{live_server.url}/inventory/value/turnover/")
+    expect(page.locator("[data-testid=turnover-row][data-code=RM-RESIN]")).to_contain_text("无发料")
+    expect(page.locator("[data-testid=turnover-row][data-code=RM-STEEL]")).to_contain_text("3,000.0")
+    page.screenshot(path=tmp_path / "turnover-zh.png", full_page=True)
+    page.goto(f"{live_server.url}/inventory/value/rules/")
+    expect(page.locator("[data-testid=rule-row]")).to_have_count(2)
+    page.locator("[data-testid=new-rule]").click()
+    page.locator("#id_name").fill("包材滞销")
+    page.locator("#id_days").fill("0")
+    page.locator("[data-testid=save]").click()
+    expect(page.locator("[data-field=days]")).to_be_visible()
+    page.screenshot(path=tmp_path / "rule-form-zh.png", full_page=True)
+
 
 def test_warehouse_home_shows_the_warnings_in_chinese_and_opens_their_list(sessions, live_server, tmp_path):
     stock_with_warnings()
@@ -135,3 +148,6 @@ def test_the_same_pages_in_english(sessions, live_server, tmp_path):
     expect(page.locator("[data-testid=dashboard-stock-warnings] [data-card=slow_moving]")).to_have_text(
         "1 slow-moving items")
     page.screenshot(path=tmp_path / "dashboard-en.png", full_page=True)
+    page.goto(f"{live_server.url}/inventory/value/rules/")
+    expect(page.locator("[data-testid=rule-row]").first).to_contain_text("Overstock (stock above M days of demand)")
+    page.screenshot(path=tmp_path / "rules-en.png", full_page=True)
