@@ -102,6 +102,10 @@ class StockWarningRuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["item_type"].choices = [("", _("All"))] + ItemType.choices
         self.fields["category"].empty_label = _("All")
+        self.fields["kind"].error_messages["required"] = _("Choose a kind of warning.")
+        days = _("Enter a whole number of days from 1 to %(n)s.") % {"n": MAX_RULE_DAYS}
+        for name in ("days", "demand_window_days"):
+            self.fields[name].error_messages.update(required=days, invalid=days, min_value=days, max_value=days)
 
     def service_fields(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

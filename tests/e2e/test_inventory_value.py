@@ -100,7 +100,8 @@ def test_manager_reads_the_value_in_chinese_and_sets_a_new_cost(sessions, live_s
     page.locator("#id_name").fill("包材滞销")
     page.locator("#id_days").fill("0")
     page.locator("[data-testid=save]").click()
-    expect(page.locator("[data-field=days]")).to_be_visible()
+    expect(page.locator("[data-field=days]")).to_have_text("请输入 1 到 3650 之间的整数天数。")
+    expect(page.locator("[data-field=kind]")).to_have_text("请选择预警类型。")
     page.screenshot(path=tmp_path / "rule-form-zh.png", full_page=True)
 
 
