@@ -97,12 +97,14 @@ ROLE_PERMISSIONS = {
 # sheets). Planners (PMC) and managers buy; the warehouse receives, prepares and issues; production
 # accepts the issued material, which moves the order to materials ready (so it needs that permission).
 _VIEW_MATERIALS = ["inventory.view_supplier", "inventory.view_purchaserequest", "inventory.view_purchaseorder",
-                   "inventory.view_goodsreceipt", "inventory.view_materialdelay", "inventory.view_materialprepsheet"]
+                   "inventory.view_goodsreceipt", "inventory.view_materialdelay", "inventory.view_materialprepsheet",
+                   "inventory.view_mrprun"]
 _BUY = ["inventory.approve_purchaserequest", "inventory.add_purchaseorder", "inventory.change_purchaseorder",
         "inventory.add_supplier", "inventory.change_supplier", "inventory.approve_substitution"]
 for _role, _permissions in {
     PLANNER: _VIEW_MATERIALS + _BUY + ["inventory.add_purchaserequest", "inventory.add_materialdelay",
-                                       "inventory.add_materialprepsheet"],
+                                       "inventory.add_materialprepsheet", "inventory.run_mrp",
+                                       "inventory.approve_mrpline"],
     WAREHOUSE: _VIEW_MATERIALS + ["inventory.add_purchaserequest", "inventory.receive_purchaseorder",
                                   "inventory.add_materialdelay", "inventory.add_materialprepsheet",
                                   "inventory.change_materialprepsheet", "inventory.issue_materialprepsheet"],

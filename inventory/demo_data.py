@@ -14,7 +14,8 @@ work with on a laptop:
 * standard costs, item categories, the stock warning rules and a slow-moving and an overstocked item
   (inventory.value_demo);
 * three suppliers (raw materials, packaging, fragrance) and, made by the demo planner and sent, one
-  purchase order for the items kept short, so the warehouse can receive a whole order on one page.
+  purchase order for the items kept short, so the warehouse can receive a whole order on one page;
+* the items' MRP planning data, make-to-stock forecasts and a first MRP run (inventory.mrp_demo).
 
 Everything goes through the real services acting as the demo warehouse keeper (王芳) — suppliers and
 purchase orders as the demo planner, who buys — in one transaction. Running it again adds nothing:
@@ -46,6 +47,7 @@ from .models import (
     Supplier,
     Warehouse,
 )
+from .mrp_demo import seed_mrp_demo
 from .stock_services import LotInput
 
 D = Decimal
@@ -88,8 +90,9 @@ def seed_stock_demo(*, now=None):
         sheets, problems = _prep_sheets(keeper)
         suppliers = _suppliers(users["planner"])
         purchase_orders = _purchase_orders(users["planner"], now)
+        mrp = seed_mrp_demo(users["planner"])
         value_demo.seed_value_demo(users, now=now)  # costs, warning rules, a slow-moving and an overstocked item
-    return {"locations": len(locations), "items_received": received, "orders_with_goods": finished,
+    return {**mrp, "locations": len(locations), "items_received": received, "orders_with_goods": finished,
             "prep_sheets": sheets, "problems": problems, "suppliers": suppliers, "purchase_orders": purchase_orders}
 
 

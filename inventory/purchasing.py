@@ -54,7 +54,7 @@ PR = PurchaseRequestStatus
 MAX_PRICE = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"]) - Decimal("0.01")
 MAX_PO_LINES = 200
 SUPPLIER_FIELDS = ("code", "name", "contact_name", "phone", "email", "address", "currency", "over_receipt_percent",
-                   "is_active")
+                   "is_active", "lead_time_days")
 
 # What an order's demand is called on reservations (inventory.reservations) made for it.
 ORDER_DEMAND = "order"

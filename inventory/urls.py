@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     material_delay_views,
+    mrp_views,
     prep_sheet_views,
     purchasing_views,
     requirement_views,
@@ -67,6 +68,11 @@ urlpatterns = [
          name="purchase_order_action"),
     path("purchase-order-lines/<int:line_pk>/receive/", purchasing_views.goods_receipt_create,
          name="goods_receipt_create"),
+    # the factory-wide MRP: purchase plan and demand forecasts
+    path("purchase-plan/", mrp_views.purchase_plan, name="purchase_plan"),
+    path("purchase-plan/run/", mrp_views.purchase_plan_run, name="purchase_plan_run"),
+    path("purchase-plan/approve/", mrp_views.purchase_plan_approve, name="purchase_plan_approve"),
+    path("forecasts/", mrp_views.forecasts, name="forecasts"),
     path("material-delays/", material_delay_views.material_delay_list, name="material_delay_list"),
     path("material-delays/new/", material_delay_views.material_delay_create, name="material_delay_create"),
     # material prep sheets

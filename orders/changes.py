@@ -398,7 +398,7 @@ def _retotal(order):
     lines = list(order.lines.select_related("product"))
     order.total_amount = sum((line_amount(line.quantity, line.unit_price) for line in lines), Decimal("0"))
     order.refresh_search_text([line.product for line in lines])
-    order.save(update_fields=["total_amount", "search_text", "updated_at"])
+    order.save(update_fields=["total_amount", "search_text", "search_grams", "updated_at"])
 
 
 def _reissue_confirmation(actor, order):

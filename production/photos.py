@@ -3,19 +3,15 @@
 A photo is accepted when Pillow recognises it as a JPEG, PNG or WebP image (the file's content decides,
 not its name or the browser's content type), it is at most PHOTO_MAX_BYTES and a report holds at most
 PHOTO_MAX_COUNT. SVG and other formats that a browser could run script from are never accepted. The
-upload view installs PhotoSizeLimit so an oversized upload stops being stored as soon as it passes the
-limit (Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not cap files).
+upload view is wrapped in `photo_uploads_limited` so an oversized upload stops being stored as soon as it
+passes the limit (inputs.uploads).
 """
 
-import warnings
-from functools import wraps
-
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from PIL import Image
+
+from inputs.uploads import image_kind, size_limited, sized_upload_name
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_COUNT = 6
@@ -25,43 +21,8 @@ PHOTO_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "
 PHOTO_MAX_PIXELS = 50_000_000
 
 
-class PhotoSizeLimit(FileUploadHandler):
-    """Stops storing an uploaded file once it passes PHOTO_MAX_BYTES and remembers which ones did."""
-
-    def __init__(self, request=None):
-        super().__init__(request)
-        self.received = 0
-        self.too_large = []
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > PHOTO_MAX_BYTES:
-            self.too_large.append(self.file_name)
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None  # the next handlers build the file
-
-
-def photo_uploads_limited(view):
-    """Install PhotoSizeLimit before anything reads the request body. The CSRF middleware reads it, so
-    its check is done here after the handler is in place (as Django's docs on upload handlers describe)."""
-    protected = csrf_protect(view)
-
-    @csrf_exempt
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        limit = PhotoSizeLimit(request)
-        request.upload_handlers.insert(0, limit)
-        request.photo_size_limit = limit
-        return protected(request, *args, **kwargs)
-
-    return wrapper
+# Installs the upload size limit (inputs.uploads) as request.photo_size_limit.
+photo_uploads_limited = size_limited(lambda: PHOTO_MAX_BYTES, "photo_size_limit")
 
 
 def too_large_message(name):
@@ -71,25 +32,9 @@ def too_large_message(name):
 
 def checked_photo(upload):
     """(content type, suffix) of an uploaded photo, or ValidationError saying why it is refused."""
-    name = getattr(upload, "name", "") or _("The file")
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError(too_large_message(name))
-    if upload.size == 0:
-        raise ValidationError(_("%(name)s is empty.") % {"name": name})
-    refused = ValidationError(_("%(name)s is not a photo: only JPEG, PNG and WebP images are accepted.")
+    name = sized_upload_name(upload, max_bytes=PHOTO_MAX_BYTES, too_large=too_large_message)
+    kind = image_kind(upload, PHOTO_FORMATS, max_pixels=PHOTO_MAX_PIXELS)
+    if kind is None:
+        raise ValidationError(_("%(name)s is not a photo: only JPEG, PNG and WebP images are accepted.")
                               % {"name": name})
-    try:
-        upload.seek(0)
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                image_format = image.format
-                width, height = image.size
-                image.verify()
-    except Exception:  # noqa: BLE001 - whatever Pillow cannot read is not an accepted photo
-        raise refused from None
-    finally:
-        upload.seek(0)
-    if image_format not in PHOTO_FORMATS or width * height > PHOTO_MAX_PIXELS:
-        raise refused
-    return PHOTO_FORMATS[image_format]
+    return kind

@@ -3,21 +3,16 @@
 Accepted are JPEG, PNG and WebP images that Pillow can read (the content decides, not the file name or
 the browser's content type) and PDF files (they start with "%PDF-"), of at most POD_MAX_BYTES. SVG,
 HTML and anything else a browser could run script from are refused, and files are served only by a
-permission-checked view as attachments with nosniff. The upload view installs PodSizeLimit so an
-oversized upload stops being stored as soon as it passes the limit (Django's
-DATA_UPLOAD_MAX_MEMORY_SIZE does not cap files).
+permission-checked view as attachments with nosniff. The upload view is wrapped in `pod_upload_limited`
+so an oversized upload stops being stored as soon as it passes the limit (inputs.uploads).
 """
-
-import warnings
-from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from PIL import Image
+
+from inputs.uploads import image_kind, size_limited, sized_upload_name
 
 # Pillow format → (content type served, stored suffix)
 IMAGE_TYPES = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
@@ -34,76 +29,22 @@ def too_large(name):
     return _("%(name)s is larger than %(size)s.") % {"name": name, "size": filesizeformat(pod_max_bytes())}
 
 
-class PodSizeLimit(FileUploadHandler):
-    """Stops storing an uploaded file once it passes the limit and remembers its name."""
-
-    def __init__(self, request=None):
-        super().__init__(request)
-        self.received = 0
-        self.too_large = []
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > pod_max_bytes():
-            self.too_large.append(self.file_name)
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None  # the following handlers build the file
-
-
-def pod_upload_limited(view):
-    """Install PodSizeLimit before anything reads the body. The CSRF middleware reads it, so the CSRF
-    check runs here after the handler is in place (as Django's upload handler docs describe)."""
-    protected = csrf_protect(view)
-
-    @csrf_exempt
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        limit = PodSizeLimit(request)
-        request.upload_handlers.insert(0, limit)
-        request.pod_size_limit = limit
-        return protected(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _image_type(upload):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                image_format, (width, height) = image.format, image.size
-                image.verify()
-    except Exception:  # noqa: BLE001 - whatever Pillow cannot read is not an accepted image
-        return None
-    if image_format not in IMAGE_TYPES or width * height > MAX_PIXELS:
-        return None
-    return IMAGE_TYPES[image_format]
+# Installs the upload size limit (inputs.uploads) as request.pod_size_limit.
+pod_upload_limited = size_limited(pod_max_bytes, "pod_size_limit")
 
 
 def checked_pod_file(upload):
     """(content type, suffix) of the uploaded proof of delivery, or ValidationError saying why not."""
     if upload is None:
         raise ValidationError(_("Attach a photo or scan of the signed delivery note."))
-    name = getattr(upload, "name", "") or _("The file")
-    if upload.size > pod_max_bytes():
-        raise ValidationError(too_large(name))
-    if upload.size == 0:
-        raise ValidationError(_("%(name)s is empty.") % {"name": name})
+    name = sized_upload_name(upload, max_bytes=pod_max_bytes(), too_large=too_large)
     try:
         upload.seek(0)
         if upload.read(5) == b"%PDF-":
             return PDF_TYPE
-        upload.seek(0)
-        kind = _image_type(upload)
     finally:
         upload.seek(0)
+    kind = image_kind(upload, IMAGE_TYPES, max_pixels=MAX_PIXELS)
     if kind is None:
         raise ValidationError(_("%(name)s is neither a photo (JPEG, PNG, WebP) nor a PDF.") % {"name": name})
     return kind

@@ -43,6 +43,9 @@ class Supplier(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    lead_time_days = models.PositiveIntegerField(
+        _("lead time (days)"), default=0,
+        help_text=_("Calendar days from ordering to delivery, for items that have no purchase lead time of their own."))
 
     class Meta:
         ordering = ["code"]

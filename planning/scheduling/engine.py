@@ -41,8 +41,10 @@ NO_DUE = float("inf")
 
 
 def schedule(problem: Problem, *, previous: Schedule | None = None, keep_released: bool = False,
-             improve: bool | None = None, iterations: int | None = None, seed: int = 0) -> Schedule:
-    """Schedule ``problem``; see the module docstring for the rules."""
+             improve: bool | None = None, iterations: int | None = None, seed: int = 0,
+             deadline: float | None = None) -> Schedule:
+    """Schedule ``problem``; see the module docstring for the rules. ``deadline`` (a time.perf_counter()
+    value) also ends the improvement step: the optimiser gives it many iterations and a time instead."""
     started = time.perf_counter()
     compiled = CompiledProblem(problem, previous=previous, keep_released=keep_released)
     unit_of, start, end = construct(compiled)
@@ -51,7 +53,8 @@ def schedule(problem: Problem, *, previous: Schedule | None = None, keep_release
         improve = all(due is None for due in compiled.due)
     if improve and compiled.size:
         budget = default_iterations(compiled.size) if iterations is None else iterations
-        unit_of, start, end = improve_schedule(compiled, unit_of, start, end, iterations=budget, seed=seed)
+        unit_of, start, end = improve_schedule(compiled, unit_of, start, end, iterations=budget, seed=seed,
+                                               deadline=deadline)
         method = "dispatch+tabu"
     return compiled.to_schedule(unit_of, start, end, method=method, seconds=time.perf_counter() - started)
 

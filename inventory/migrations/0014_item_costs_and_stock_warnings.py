@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('alerts', '0009_status_state_machine'),
-        ('inventory', '0011_merge_20261207_1943'),
+        ('inventory', '0013_mrp_runs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
