@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import require
 from audit.changes import activate_version, deactivate_versions, record_change, record_new_version, snapshot
+from inputs.visible import visible_strip
 from orders.masterdata_services import validate_code, validate_lead_time
 from record_pages.checks import FieldErrors, name_given
 from systemtext.text import Text
@@ -271,7 +272,7 @@ def _same_lines(bom, lines):
 
 def _stripped(note):
     """A typed note trimmed; a system text (imports) as it is."""
-    return note if isinstance(note, Text) else (note or "").strip()
+    return note if isinstance(note, Text) else visible_strip(note or "")
 
 
 def write_bom_version(*, actor, item, lines, valid_from=None, note=""):

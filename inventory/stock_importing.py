@@ -17,6 +17,7 @@ from imports.columns import Column, parse_date
 from imports.previews import ImportOutcome, TabularImport, cell_texts, named_record
 from orders import rules
 from orders.importing import UNIT_COLUMN
+from systemtext.text import Text
 
 from .ledger import DocumentRef, MoveLine, line_errors
 from .models import Item, Location, Lot, MoveKind, StockMove
@@ -146,7 +147,7 @@ class OpeningBalanceImport(TabularImport):
                 line = MoveLine(item=line.item, location=line.location, quantity=line.quantity, lot=lot,
                                 unit=line.unit)
             lines.append(line)
-        post_stock(actor=actor, kind=MoveKind.ADJUSTMENT, lines=lines, reason=OPENING_BALANCE_REASON,
+        post_stock(actor=actor, kind=MoveKind.ADJUSTMENT, lines=lines, reason=Text(OPENING_BALANCE_REASON),
                    document=DocumentRef("opening_balance", None, preview.filename[:60]))
         return ImportOutcome(created=len(lines), updated=0, unchanged=0)
 

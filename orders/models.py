@@ -411,15 +411,18 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     def finish_production(self):
         pass
 
-    @fsm.transition(status, source=S.AWAITING_QC, target=S.QC_PASSED, permission="orders.inspect_order")
+    @fsm.transition(status, source=S.AWAITING_QC, target=S.QC_PASSED, permission="orders.inspect_order",
+                    conditions=[_stages_allow("pass_qc")])
     def pass_qc(self):
         pass
 
-    @fsm.transition(status, source=S.AWAITING_QC, target=S.IN_PRODUCTION, permission="orders.inspect_order")
+    @fsm.transition(status, source=S.AWAITING_QC, target=S.IN_PRODUCTION, permission="orders.inspect_order",
+                    conditions=[_stages_allow("fail_qc")])
     def fail_qc(self):
         pass
 
-    @fsm.transition(status, source=S.QC_PASSED, target=S.SHIPPED, permission="orders.ship_order")
+    @fsm.transition(status, source=S.QC_PASSED, target=S.SHIPPED, permission="orders.ship_order",
+                    conditions=[_stages_allow("ship")])
     def ship(self):
         pass
 
@@ -428,7 +431,8 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     def confirm_delivery(self):
         pass
 
-    @fsm.transition(status, source=S.DELIVERED, target=S.CLOSED, permission="orders.close_order")
+    @fsm.transition(status, source=S.DELIVERED, target=S.CLOSED, permission="orders.close_order",
+                    conditions=[_stages_allow("close")])
     def close(self):
         pass
 

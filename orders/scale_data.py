@@ -8,6 +8,10 @@ demo data set (orders.demo_data) and adds generated customers and products for v
 
 Not reachable from the web interface; the management command refuses to run on a non-DEBUG site
 unless forced.
+
+The states are written directly, with the events that lead to them but without the stages' records
+(inspections, shipments) that the order's transitions past QC require as conditions (orders.stage_hooks):
+a bulk loader for benchmarks, not a service path. The demo data set takes every step through the services.
 """
 
 import enum

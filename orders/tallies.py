@@ -62,10 +62,10 @@ def apply_change(before, after):
         if tally_rows:
             table = connection.ops.quote_name(OrderTally._meta.db_table)
             cursor.execute(
-                f"INSERT INTO {table} (status, priority, currency, orders, value_cents) VALUES "
+                f"INSERT INTO {table} (order_status, priority, currency, orders, value_cents) VALUES "
                 + ", ".join(["(%s, %s, %s, %s, %s)"] * len(tally_rows))
-                + f" ON CONFLICT (status, priority, currency) DO UPDATE SET orders = {table}.orders + EXCLUDED.orders,"
-                f" value_cents = {table}.value_cents + EXCLUDED.value_cents",
+                + " ON CONFLICT (order_status, priority, currency) DO UPDATE SET"
+                f" orders = {table}.orders + EXCLUDED.orders, value_cents = {table}.value_cents + EXCLUDED.value_cents",
                 [v for key, n, value in tally_rows for v in (*key, n, value)])
         if exposure_rows:
             table = connection.ops.quote_name(CustomerExposure._meta.db_table)
@@ -78,16 +78,16 @@ def apply_change(before, after):
 
 def counts_by_status():
     """{status: number of orders}."""
-    return {row["status"]: row["n"] for row in
-            _models().OrderTally.objects.values("status").annotate(n=Sum("orders")).filter(n__gt=0)}
+    return {row["order_status"]: row["n"] for row in
+            _models().OrderTally.objects.values("order_status").annotate(n=Sum("orders")).filter(n__gt=0)}
 
 
 def count(*, statuses=None, priority=None, exclude_statuses=None):
     rows = _models().OrderTally.objects.all()
     if statuses is not None:
-        rows = rows.filter(status__in=statuses)
+        rows = rows.filter(order_status__in=statuses)
     if exclude_statuses is not None:
-        rows = rows.exclude(status__in=exclude_statuses)
+        rows = rows.exclude(order_status__in=exclude_statuses)
     if priority is not None:
         rows = rows.filter(priority=priority)
     return rows.aggregate(n=Sum("orders"))["n"] or 0
@@ -117,7 +117,7 @@ def recount():
 
 def stored():
     OrderTally, CustomerExposure = _models().OrderTally, _models().CustomerExposure
-    tally = {(r.status, r.priority, r.currency): (r.orders, r.value_cents) for r in OrderTally.objects.all()
+    tally = {(r.order_status, r.priority, r.currency): (r.orders, r.value_cents) for r in OrderTally.objects.all()
              if r.orders or r.value_cents}
     exposure = {r.customer_id: r.open_cents for r in CustomerExposure.objects.all() if r.open_cents}
     return tally, exposure
@@ -139,7 +139,7 @@ def reconcile(*, fix=False):
                   for key in sorted(set(exposure) | set(kept_exposure)) if exposure.get(key) != kept_exposure.get(key)]
         if fix and drift:
             OrderTally.objects.all().delete()
-            OrderTally.objects.bulk_create(OrderTally(status=s, priority=p, currency=c, orders=n, value_cents=v)
+            OrderTally.objects.bulk_create(OrderTally(order_status=s, priority=p, currency=c, orders=n, value_cents=v)
                                            for (s, p, c), (n, v) in tally.items())
             CustomerExposure.objects.all().delete()
             CustomerExposure.objects.bulk_create(CustomerExposure(customer_id=k, open_cents=v)

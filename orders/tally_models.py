@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 class OrderTally(models.Model):
     """How many orders, and their value in cents, per status, priority and currency."""
 
-    status = models.CharField(max_length=20)
+    # The orders' status, counted here (not a workflow of its own).
+    order_status = models.CharField(max_length=20)
     priority = models.CharField(max_length=10)
     currency = models.CharField(max_length=3)
     orders = models.BigIntegerField(default=0)
@@ -17,10 +18,10 @@ class OrderTally(models.Model):
     class Meta:
         verbose_name = _("order tally")
         verbose_name_plural = _("order tallies")
-        constraints = [models.UniqueConstraint(fields=["status", "priority", "currency"], name="order_tally_key")]
+        constraints = [models.UniqueConstraint(fields=["order_status", "priority", "currency"], name="order_tally_key")]
 
     def __str__(self):
-        return f"{self.status} {self.priority} {self.currency}: {self.orders}"
+        return f"{self.order_status} {self.priority} {self.currency}: {self.orders}"
 
 
 class CustomerExposure(models.Model):

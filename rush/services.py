@@ -31,6 +31,7 @@ from accounts.roles import role_label, roles_of
 from alerts.services import create_alert
 from config.transitions import take
 from documents.services import request_document
+from inputs.visible import visible_strip
 from numbering import series
 from numbering.services import next_number
 from orders.models import Order
@@ -59,7 +60,7 @@ def areas_for(user):
 
 def request_rush(*, actor, order, requested_date, reason, now=None) -> RushRequest:
     require(actor, REQUEST)
-    reason = (reason or "").strip()
+    reason = visible_strip(reason or "")
     errors = []
     if not reason:
         errors.append(_("Give the reason for the rush."))
@@ -181,7 +182,7 @@ def approve_rush(*, actor, request, note="", now=None) -> RushRequest:
         if order.work_orders.exists():
             schedule_open_work(now=now)
         current.decided_by, current.decided_at = actor, timezone.now()
-        current.decision_reason, current.decision_facts = (note or "").strip()[:500], decided
+        current.decision_reason, current.decision_facts = visible_strip(note or "")[:500], decided
         current.save()
         current.events.record(action="approved", actor=actor, from_status=before,
                               to_status=RushStatus.APPROVED, note=current.decision_reason)
@@ -227,7 +228,7 @@ def _tell_the_moved(current, rush_order, moves):
 
 def reject_rush(*, actor, request, reason) -> RushRequest:
     require(actor, APPROVE)
-    reason = (reason or "").strip()
+    reason = visible_strip(reason or "")
     if not reason:
         raise ValidationError(_("Give the reason for the rejection."))
     with transaction.atomic():

@@ -97,7 +97,8 @@ class PurchaseRequest(fsm.ConcurrentTransitionMixin, models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    decision_note = StoredCharField(_("decision note"), max_length=300, blank=True)  # typed, or the system's
+    decision_note_values = TextValuesField()
     purchase_order_line = models.ForeignKey("PurchaseOrderLine", verbose_name=_("purchase order line"), null=True,
                                             blank=True, on_delete=models.PROTECT, related_name="requests")
 

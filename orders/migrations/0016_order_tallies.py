@@ -21,7 +21,7 @@ def fill(apps, schema_editor):
     OrderTally = apps.get_model("orders", "OrderTally")
     CustomerExposure = apps.get_model("orders", "CustomerExposure")
     OrderTally.objects.bulk_create(
-        OrderTally(status=r["status"], priority=r["priority"], currency=r["currency"], orders=r["n"],
+        OrderTally(order_status=r["status"], priority=r["priority"], currency=r["currency"], orders=r["n"],
                    value_cents=cents(r["value"]))
         for r in Order.objects.order_by().values("status", "priority", "currency")
         .annotate(n=Count("id"), value=Sum("total_amount")))
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
             name='OrderTally',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(max_length=20)),
+                ('order_status', models.CharField(max_length=20)),
                 ('priority', models.CharField(max_length=10)),
                 ('currency', models.CharField(max_length=3)),
                 ('orders', models.BigIntegerField(default=0)),
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'order tally',
                 'verbose_name_plural': 'order tallies',
-                'constraints': [models.UniqueConstraint(fields=('status', 'priority', 'currency'), name='order_tally_key')],
+                'constraints': [models.UniqueConstraint(fields=('order_status', 'priority', 'currency'), name='order_tally_key')],
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('alerts', '0009_status_state_machine'),
-        ('inventory', '0013_mrp_runs'),
+        ('inventory', '0014_merge_0012_stored_stock_reasons_0013_mrp_runs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
