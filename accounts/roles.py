@@ -174,6 +174,19 @@ ROLE_PERMISSIONS[MANAGER] = ROLE_PERMISSIONS[MANAGER] + ["api.view_apikey", "api
 # The system status page (operations/): background work, the worker's heartbeat, retries of failed work.
 ROLE_PERMISSIONS[MANAGER] = ROLE_PERMISSIONS[MANAGER] + ["operations.view_operations"]
 
+# Inventory value and stock warnings: the warehouse, planners and managers see costs, values and warnings;
+# planners and managers set standard costs; managers keep the warning rules and the item categories.
+_SEE_VALUE = ["inventory.view_itemcost", "inventory.view_itemcategory", "inventory.view_stockwarning",
+              "inventory.view_stockwarningrule"]
+for _role, _permissions in {
+    WAREHOUSE: _SEE_VALUE,
+    PLANNER: _SEE_VALUE + ["inventory.add_itemcost"],
+    MANAGER: _SEE_VALUE + ["inventory.add_itemcost", "inventory.add_stockwarningrule",
+                           "inventory.change_stockwarningrule", "inventory.add_itemcategory",
+                           "inventory.change_itemcategory"],
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
+
 
 def sync_role_permissions(sender=None, **kwargs):
     """Create the role groups and give each exactly its permissions (admin gets all of ours)."""

@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTS = ("startup", "optimiser", "pages", "http", "pdf", "scheduler", "planning", "promise", "plan_quality", "stock",
-         "quality", "materials", "mrp", "shipping", "reports", "alerts", "load")
+         "quality", "materials", "mrp", "shipping", "reports", "alerts", "load", "value")
 
 
 def _redis_answers(url):
@@ -156,6 +156,12 @@ def main(argv=None):
 
         log("Factory-wide MRP over 500 orders ...")
         rows += mrp.run(log=log)
+
+    if "value" in parts:
+        from bench import inventory_value
+
+        log("Inventory value, turnover and stock warnings (200 items × 100 ledger rows) ...")
+        rows += inventory_value.run(log=log)
 
     if "shipping" in parts:
         from bench import shipping_bench

@@ -13,6 +13,8 @@ from .models import (
     BillOfMaterials,
     BOMLine,
     Item,
+    ItemCategory,
+    ItemCost,
     Location,
     Lot,
     Reservation,
@@ -127,3 +129,25 @@ class ReservationAdmin(ReadOnlyAdmin):
     list_filter = ("status", "demand_type")
     search_fields = ("demand_number", "item__code")
     list_select_related = ("item", "location", "lot")
+
+
+# --- inventory value: categories are kept here; costs and rules are read-only (the app's pages write them
+# through inventory.costs, with the change log) -----------------------------------------------------------
+
+@admin.register(ItemCategory)
+class ItemCategoryAdmin(ChangeLogAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "is_active")
+    search_fields = ("code", "name")
+
+
+@admin.register(ItemCost)
+class ItemCostAdmin(admin.ModelAdmin):
+    list_display = ("item", "valid_from", "unit_cost", "currency", "created_by")
+    search_fields = ("item__code",)
+    readonly_fields = [f.name for f in ItemCost._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

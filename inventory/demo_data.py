@@ -11,6 +11,8 @@ work with on a laptop:
   pass, in the shipping demo, which runs last);
 * a material prep sheet for every planned order (with its reservations), for the warehouse to print
   and issue;
+* standard costs, item categories, the stock warning rules and a slow-moving and an overstocked item
+  (inventory.value_demo);
 * three suppliers (raw materials, packaging, fragrance) and, made by the demo planner and sent, one
   purchase order for the items kept short, so the warehouse can receive a whole order on one page;
 * the items' MRP planning data, make-to-stock forecasts and a first MRP run (inventory.mrp_demo).
@@ -33,7 +35,7 @@ from orders.demo_data import ensure_role_users
 from orders.models import Order, OrderStatus
 from systemtext.text import Text
 
-from . import prep_sheets, purchasing, stock_services, warehouse_services
+from . import prep_sheets, purchasing, stock_services, value_demo, warehouse_services
 from .models import (
     Item,
     ItemType,
@@ -89,6 +91,7 @@ def seed_stock_demo(*, now=None):
         suppliers = _suppliers(users["planner"])
         purchase_orders = _purchase_orders(users["planner"], now)
         mrp = seed_mrp_demo(users["planner"])
+        value_demo.seed_value_demo(users, now=now)  # costs, warning rules, a slow-moving and an overstocked item
     return {**mrp, "locations": len(locations), "items_received": received, "prep_sheets": sheets,
             "problems": problems, "suppliers": suppliers, "purchase_orders": purchase_orders}
 

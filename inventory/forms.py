@@ -56,9 +56,9 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = Item
-        fields = ["code", "name", "specification", "item_type", "unit", "sourcing", "purchase_lead_time_days",
-                  "product", "purchase_unit", "safety_stock", "reorder_point", "incoming_inspection",
-                  *MRP_FIELDS]
+        fields = ["code", "name", "specification", "item_type", "category", "unit", "sourcing",
+                  "purchase_lead_time_days", "product", "purchase_unit", "safety_stock", "reorder_point",
+                  "incoming_inspection", *MRP_FIELDS]
         field_classes = {"safety_stock": ModelDecimalField, "reorder_point": ModelDecimalField,
                          **{name: ModelDecimalField for name in MRP_QUANTITIES}}
         error_messages = {

@@ -39,7 +39,8 @@ ITEM_FIELDS = ("code", "name", "specification", "item_type", "unit", "sourcing",
                "product", "is_active", "purchase_unit", "safety_stock", "reorder_point", "incoming_inspection",
                # MRP planning data (inventory.mrp)
                "make_lead_time_days", "preferred_supplier", "minimum_order_quantity", "order_multiple",
-               "reorder_quantity", "make_to_stock")
+               "reorder_quantity", "make_to_stock",
+               "category")
 # Quantities are Decimal(12, 3): at most nine digits before the point.
 MAX_QUANTITY = Decimal("999999999.999")
 MAX_BOM_LINES = 200

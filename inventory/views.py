@@ -20,10 +20,11 @@ from record_pages.views import (
     version_action,
 )
 
-from . import importing, selectors, services
+from . import importing, selectors, services, value_selectors
 from .bom_structure import BomCycleError
 from .forms import BomHeaderForm, BomLineFormSet, ExplosionForm, ItemFilterForm, ItemForm, bom_line_initial
 from .models import BillOfMaterials
+from .value_forms import ItemCostForm
 
 # --- items -------------------------------------------------------------------------------------
 
@@ -40,6 +41,9 @@ def _item_page(request, form, item=None, can_change=True):
     if item is not None:
         context.update(bom=selectors.active_bom(item), used_in=selectors.where_used(item),
                        can_view_bom=request.user.has_perm("inventory.view_billofmaterials"), history=history_of(item))
+        if request.user.has_perm("inventory.view_itemcost"):
+            context.update(costs=value_selectors.cost_history(item),
+                           cost_form=ItemCostForm() if request.user.has_perm("inventory.add_itemcost") else None)
     return render(request, "inventory/item_form.html", context)
 
 

@@ -8,6 +8,7 @@ from accounts.roles import roles_of
 from inventory.models import MaterialPrepSheet, PrepSheetStatus, PurchaseRequest, PurchaseRequestStatus
 from inventory.prep_sheet_selectors import sheets_to_accept
 from inventory.purchasing import PR_LIVE
+from inventory.stock_warnings import open_warning_counts
 from orders import tallies
 from orders.models import Order, OrderStatus, Priority
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrderOperation, WorkOrderStatus
@@ -37,6 +38,8 @@ def home_figures(user):
                "can_reports": user.has_perm("reports.view_reports")}
     if user.has_perm("inventory.issue_materialprepsheet"):
         figures.update(_warehouse_figures())
+    if user.has_perm("inventory.view_stockwarning"):
+        figures["warning_counts"] = open_warning_counts()
     if user.has_perm("inventory.approve_purchaserequest") or user.has_perm("inventory.add_purchaserequest"):
         figures.update(_purchase_request_figures(user))
     if user.has_perm("inventory.accept_materialprepsheet"):

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext
 
 from config.replica import reads_from_replica
 from exports.spreadsheets import export_response
+from inventory.stock_warnings import open_warning_counts
 from orders.models import OrderStatus
 from record_pages.views import paginate
 
@@ -66,7 +67,10 @@ def _utilisation_rows(figures):
 @permission_required("reports.view_dashboard", raise_exception=True)
 @reads_from_replica
 def manager_dashboard(request):
-    return render(request, "reports/dashboard.html", _dashboard_context(request))
+    context = _dashboard_context(request)
+    if request.user.has_perm("inventory.view_stockwarning"):
+        context["warning_counts"] = open_warning_counts()
+    return render(request, "reports/dashboard.html", context)
 
 
 @login_required

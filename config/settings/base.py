@@ -271,6 +271,9 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-order-tallies": {"task": "orders.tasks.reconcile_order_tallies", "schedule": crontab(hour=1, minute=30)},
     # The factory-wide MRP run and its reorder suggestions, ready for the planner's morning (inventory.mrp_plans).
     "nightly-mrp-run": {"task": "inventory.tasks.run_mrp", "schedule": crontab(hour=2, minute=30)},
+    # Slow-moving and overstock warnings (inventory.stock_warnings): once a day, before the first shift.
+    "evaluate-stock-warnings": {"task": "inventory.tasks.evaluate_stock_warnings",
+                                "schedule": crontab(hour=5, minute=30)},
 }
 
 # Alerts: chat robots and SMS (alerts/channels.py). A slow webhook never holds a worker for long.

@@ -1,4 +1,4 @@
-"""Inventory models, by sub-area: items & BOMs, stock, purchasing, prep sheets, MRP runs.
+"""Inventory models, by sub-area: items & BOMs, stock, purchasing, prep sheets, MRP runs, value and warnings.
 
 Everything is re-exported here, so `from inventory.models import X` keeps working.
 """
@@ -60,4 +60,11 @@ from .stock import (  # noqa: F401
     StockBalance,
     StockMove,
     Warehouse,
+)
+from .valuation import (  # noqa: F401
+    ItemCategory,
+    ItemCost,
+    StockWarning,
+    StockWarningRule,
+    WarningKind,
 )

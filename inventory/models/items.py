@@ -48,6 +48,9 @@ class Item(models.Model):
     specification = models.CharField(_("specification"), max_length=300, blank=True)
     item_type = models.CharField(_("item type"), max_length=20, choices=ItemType.choices,
                                  default=ItemType.RAW_MATERIAL)
+    # For the inventory value by category (inventory.models.valuation, defined there with the costs).
+    category = models.ForeignKey("inventory.ItemCategory", verbose_name=_("category"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="items")
     unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.PCS)
     sourcing = models.CharField(_("make or buy"), max_length=4, choices=Sourcing.choices, default=Sourcing.BUY)
     purchase_lead_time_days = models.PositiveIntegerField(

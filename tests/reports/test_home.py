@@ -16,12 +16,14 @@ pytestmark = pytest.mark.django_db
 CARDS = {
     "sales": {"my_drafts", "rush_open"},
     "order_desk": {"to_review", "rush_open"},
-    "planner": {"to_plan", "late", "open_exceptions", "rush_open", "requests_to_approve"},
-    "warehouse": {"sheets_to_prepare", "sheets_to_issue", "shortages", "rush_open", "requests_awaiting_planner"},
+    "planner": {"to_plan", "late", "open_exceptions", "rush_open", "requests_to_approve", "slow_moving", "overstock"},
+    "warehouse": {"sheets_to_prepare", "sheets_to_issue", "shortages", "rush_open", "requests_awaiting_planner",
+                  "slow_moving", "overstock"},
     "production": {"operations_today", "open_exceptions", "rush_open", "sheets_to_accept"},
     "qc": {"to_inspect", "rush_open"},
     "shipping": {"to_ship", "rush_open"},
-    "manager": {"to_review", "late", "open_exceptions", "rush_open", "dashboard", "requests_to_approve"},
+    "manager": {"to_review", "late", "open_exceptions", "rush_open", "dashboard", "requests_to_approve",
+                "slow_moving", "overstock"},
 }
 
 
@@ -60,7 +62,7 @@ def test_each_role_sees_its_own_queue(client, orders, role):
     expected = {"to_review": 2, "to_plan": 3, "late": 1, "to_ship": 4, "to_inspect": 2, "rush_open": 1,
                 "sheets_to_prepare": 1, "sheets_to_issue": 0, "shortages": 0, "operations_today": 0,
                 "open_exceptions": 0, "my_drafts": 0, "dashboard": None, "requests_to_approve": 0,
-                "requests_awaiting_planner": 0, "sheets_to_accept": 0}
+                "requests_awaiting_planner": 0, "sheets_to_accept": 0, "slow_moving": 0, "overstock": 0}
     assert shown == {name: expected[name] for name in shown}
 
 
