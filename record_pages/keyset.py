@@ -38,6 +38,10 @@ class KeysetPage:
     def __iter__(self):
         return iter(self.rows)
 
+    @property
+    def object_list(self):  # the name Django's Page uses, for templates and tests written against it
+        return self.rows
+
     def __len__(self):
         return len(self.rows)
 
