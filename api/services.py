@@ -9,7 +9,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -133,7 +133,17 @@ def create_order_from_api(*, api_key, data, payload, idempotency_key, render):
         IdempotencyRecord.objects.create(api_key=api_key, key=key, request_hash=digest, status_code=201,
                                          response=answer["body"], order=order)
 
-    order = _create_and_submit(api_key=api_key, data=data, entry_key=_entry_key(api_key, key), also=store_answer)
+    try:
+        order = _create_and_submit(api_key=api_key, data=data, entry_key=_entry_key(api_key, key),
+                                   also=store_answer)
+    except IntegrityError:
+        # A claim without answer or order, left by the two-step intake of earlier versions: drop it, retry once.
+        stale = IdempotencyRecord.objects.filter(api_key=api_key, key=key, status_code__isnull=True,
+                                                 order__isnull=True)
+        if not stale.delete()[0]:
+            raise
+        order = _create_and_submit(api_key=api_key, data=data, entry_key=_entry_key(api_key, key),
+                                   also=store_answer)
     if not order.replayed:
         return 201, answer["body"], False
     return _replay(api_key=api_key, key=key, digest=digest, order=order, render=render)

@@ -139,3 +139,18 @@ def test_an_api_order_costs_a_fixed_number_of_statements():
     assert len(ctx.captured_queries) == API_REQUEST_STATEMENTS, "\n".join(statements(ctx))
     assert response.json()["status"] == "submitted" and len(response.json()["lines"]) == 3
     assert_submitted_with_history(Order.objects.get(), sales)
+
+
+@pytest.mark.django_db
+def test_a_claim_left_without_answer_or_order_by_the_old_two_step_intake_does_not_block_its_key():
+    sales, admin = user_with_role("sales"), user_with_role("admin")
+    key, _raw = api_services.create_api_key(actor=admin, name="ERP", user=sales)
+    IdempotencyRecord.objects.create(api_key=key, key="k-old", request_hash=api_services.request_hash({"n": 2}))
+    data = {"customer": CustomerFactory(), "requested_date": timezone.localdate() + timedelta(30),
+            "lines": three_lines(), "customer_po": "", "priority": "normal", "rush_reason": "", "internal_notes": "",
+            "customer_notes": ""}
+    code, body, replayed = api_services.create_order_from_api(
+        api_key=key, data=data, payload={"n": 2}, idempotency_key="k-old", render=lambda order: {"n": order.number})
+    assert (code, replayed) == (201, False)
+    record = IdempotencyRecord.objects.get(key="k-old")
+    assert (record.status_code, record.response, record.order.number) == (201, body, body["n"])
