@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
 from orders.models import Channel, Order, OrderStatus
-from orders.services import OrderActionRefused, create_order, submit_order
+from orders.services import OrderActionRefused, create_order, known_without_reading, submit_order
 from outbound import http as outbound_http
 from systemtext.text import Text
 
@@ -99,65 +99,74 @@ def _entry_key(api_key, idempotency_key):
     return uuid.uuid5(ENTRY_KEY_NAMESPACE, f"{api_key.pk}:{idempotency_key}")
 
 
-def _create_and_submit(*, api_key, data, entry_key):
-    """The order created and submitted in two short transactions, as the entry form does: the order-number
-    counter stays locked only while the order row is written, not for the whole request."""
-    user = api_key.user
-    order = create_order(actor=user, customer=data["customer"], requested_date=data["requested_date"],
-                         lines=data["lines"], channel=Channel.API, customer_po=data["customer_po"],
-                         priority=data["priority"], rush_reason=data["rush_reason"],
-                         internal_notes=data["internal_notes"], customer_notes=data["customer_notes"],
-                         entry_key=entry_key)
-    if order.status != OrderStatus.DRAFT:
-        return order  # submitted by an earlier request with this key
-    try:
-        return submit_order(actor=user, order=order, note=Text(gettext_noop("Received through the API (%(key)s)."),
-                                                                  key=api_key.name))
-    except OrderActionRefused as exc:
-        order.refresh_from_db()
-        if order.status != OrderStatus.DRAFT:
-            return order  # a twin request with this key submitted it a moment earlier
-        raise ValidationError(_("Order %(number)s was saved as a draft but not submitted: %(why)s")
-                              % {"number": order.number, "why": exc.message}) from None
-    except ValidationError as exc:
-        raise ValidationError(_("Order %(number)s was saved as a draft but not submitted: %(why)s")
-                              % {"number": order.number, "why": " ".join(exc.messages)}) from None
+def _create_and_submit(*, api_key, data, entry_key, also=None):
+    """The order created already submitted, in one short transaction, as the entry form's "save and submit"
+    does; `also(order)` runs last in that transaction (the idempotent answer is stored there)."""
+    return create_order(actor=api_key.user, customer=data["customer"], requested_date=data["requested_date"],
+                        lines=data["lines"], channel=Channel.API, customer_po=data["customer_po"],
+                        priority=data["priority"], rush_reason=data["rush_reason"],
+                        internal_notes=data["internal_notes"], customer_notes=data["customer_notes"],
+                        entry_key=entry_key, submit=True, also=also,
+                        note=Text(gettext_noop("Received through the API (%(key)s)."), key=api_key.name))
 
 
 def create_order_from_api(*, api_key, data, payload, idempotency_key, render):
     """Create and submit the order described by validated `data`; `render(order)` gives the response body.
     Returns (status code, body, replayed).
 
-    With an Idempotency-Key the request first claims the key (a committed record without an answer yet).
-    Every step after that is idempotent (one order per key, submitted once), so a retry after a crash, or a
-    second request with the key at the same moment, finishes the same order; the first to store the answer
-    wins and the others give that answer."""
+    With an Idempotency-Key the answer is stored in the transaction that makes the order, so the key is
+    answered exactly when its order exists. The order's entry key is derived from the Idempotency-Key: a
+    second request with the key at the same moment waits on the order's unique entry key until the first
+    commits, then gives the first one's stored answer; a request that was refused wrote nothing, so the
+    corrected request may use the key."""
     if not idempotency_key:
         order = _create_and_submit(api_key=api_key, data=data, entry_key=None)
+        known_without_reading(order, shipments=[])  # a new order has none
         return 201, render(order), False
     key = idempotency_key[:200]
     digest = request_hash(payload)
+    answer = {}
+
+    def store_answer(order):
+        known_without_reading(order, shipments=[])  # a new order has none
+        answer["body"] = render(order)
+        IdempotencyRecord.objects.create(api_key=api_key, key=key, request_hash=digest, status_code=201,
+                                         response=answer["body"], order=order)
+
     try:
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(api_key=api_key, key=key, request_hash=digest)
+        order = _create_and_submit(api_key=api_key, data=data, entry_key=_entry_key(api_key, key),
+                                   also=store_answer)
     except IntegrityError:
-        record = IdempotencyRecord.objects.get(api_key=api_key, key=key)
-    if record.request_hash != digest:
+        # A claim without answer or order, left by the two-step intake of earlier versions: drop it, retry once.
+        stale = IdempotencyRecord.objects.filter(api_key=api_key, key=key, status_code__isnull=True,
+                                                 order__isnull=True)
+        if not stale.delete()[0]:
+            raise
+        order = _create_and_submit(api_key=api_key, data=data, entry_key=_entry_key(api_key, key),
+                                   also=store_answer)
+    if not order.replayed:
+        return 201, answer["body"], False
+    return _replay(api_key=api_key, key=key, digest=digest, order=order, render=render)
+
+
+def _replay(*, api_key, key, digest, order, render):
+    """The answer to a request whose key already made `order`. Records from before intake became one
+    transaction may hold no answer yet (a crash between create and submit): that order is finished now."""
+    record = IdempotencyRecord.objects.filter(api_key=api_key, key=key).first()
+    if record is not None and record.request_hash != digest:
         raise IdempotencyConflict(_("This Idempotency-Key was used with another request body."))
-    if record.status_code is not None:
+    if record is not None and record.status_code is not None:
         return record.status_code, record.response, True
-    entry_key = _entry_key(api_key, key)
-    try:
-        order = _create_and_submit(api_key=api_key, data=data, entry_key=entry_key)
-    except ValidationError:
-        if not Order.objects.filter(entry_key=entry_key).exists():
-            # Nothing was made: free the key, so that the corrected request may use it.
-            IdempotencyRecord.objects.filter(pk=record.pk, status_code__isnull=True).delete()
-        raise
-    body = render(order)
-    stored = IdempotencyRecord.objects.filter(pk=record.pk, status_code__isnull=True).update(
-        status_code=201, response=body, order=order)
-    if not stored:  # a twin request stored its answer first: give the same one
-        record.refresh_from_db()
-        return record.status_code, record.response, True
+    if order.status == OrderStatus.DRAFT:
+        try:
+            order = submit_order(actor=api_key.user, order=order, note=Text(
+                gettext_noop("Received through the API (%(key)s)."), key=api_key.name))
+        except (OrderActionRefused, ValidationError) as exc:
+            why = exc.message if isinstance(exc, OrderActionRefused) else " ".join(exc.messages)
+            raise ValidationError(_("Order %(number)s was saved as a draft but not submitted: %(why)s")
+                                  % {"number": order.number, "why": why}) from None
+    body = render(Order.objects.select_related("customer").prefetch_related("lines__product", "shipments")
+                  .get(pk=order.pk))
+    IdempotencyRecord.objects.update_or_create(api_key=api_key, key=key, defaults={
+        "request_hash": digest, "status_code": 201, "response": body, "order": order})
     return 201, body, False

@@ -93,8 +93,7 @@ class OrderListCreate(GenericAPIView):
             code, body, replayed = services.create_order_from_api(
                 api_key=request.auth, data=data, payload=payload,
                 idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
-                render=lambda order: order_out_serializer(request.auth)(
-                    scoped_orders(request).get(pk=order.pk)).data)
+                render=lambda order: order_out_serializer(request.auth)(order).data)
         except services.IdempotencyConflict as exc:
             return Response({"errors": [{"field": "", "code": "idempotency_conflict", "message": str(exc)}]},
                             status=status.HTTP_422_UNPROCESSABLE_ENTITY)

@@ -1,7 +1,9 @@
 """Order creation throughput over HTTP: gunicorn on 127.0.0.1 (random free port) against the bench
 database, a few client threads POSTing the order entry form as the logged-in sales user and the same
 order as JSON to the REST API (/api/v1/orders/, with an API key and an Idempotency-Key), compared with
-the baseline view (one row insert) on the same server in the same run."""
+the baseline view (one row insert) on the same server in the same run: form / bare and API / bare side by
+side, each with the CPU time the server's processes and the clients spent beside the wall time, and the
+machine's load average while it ran (Linux /proc; the database server's CPU is not included)."""
 
 import http.client
 import json
@@ -12,6 +14,7 @@ import threading
 import time
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.test import Client
@@ -144,6 +147,48 @@ def _post_many(server, *, path, make_body, cookie, count, clients, expect_locati
     return time.perf_counter() - started, latencies, failures
 
 
+def _tree_cpu_seconds(root_pid):
+    """CPU seconds (user + system) of `root_pid` and its live children so far, and of children it reaped
+    (gunicorn workers that were replaced), read from /proc; None where /proc is not there."""
+    try:
+        pids = [root_pid] + [int(p) for p in Path(f"/proc/{root_pid}/task/{root_pid}/children").read_text().split()]
+    except OSError:
+        return None
+    ticks, per_second = 0, os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a worker that just exited
+        ticks += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+    return ticks / per_second
+
+
+class Spent:
+    """Wall time, server CPU (gunicorn's processes) and client CPU (this process) of the enclosed requests,
+    added up over several measured stretches."""
+
+    def __init__(self, server_pid):
+        self.server_pid, self.wall, self.server_cpu, self.client_cpu, self.loads = server_pid, 0.0, 0.0, 0.0, []
+
+    def __enter__(self):
+        self._start = (time.perf_counter(), _tree_cpu_seconds(self.server_pid), time.process_time())
+        return self
+
+    def __exit__(self, *exc):
+        wall, server, client = self._start
+        self.wall += time.perf_counter() - wall
+        now = _tree_cpu_seconds(self.server_pid)
+        self.server_cpu = None if now is None or server is None else (self.server_cpu or 0) + now - server
+        self.client_cpu += time.process_time() - client
+        self.loads.append(os.getloadavg()[0])
+
+    def describe(self, count):
+        server = "n/a" if self.server_cpu is None else f"{self.server_cpu * 1000 / count:.1f} ms"
+        return (f"wall {self.wall:.1f} s; per request: server CPU {server}, client CPU "
+                f"{self.client_cpu * 1000 / count:.1f} ms; load avg (1 min) {max(self.loads):.2f}")
+
+
 def run(*, requests=200, clients=4, workers=None, log=print):
     workers = workers or min(9, 2 * (os.cpu_count() or 1) + 1)
     users = ensure_role_users()
@@ -170,14 +215,19 @@ def run(*, requests=200, clients=4, workers=None, log=print):
             _post_many(server, cookie=cookie, count=WARMUP_REQUESTS, clients=clients, **kind)
         # Alternate halves so that drift (autovacuum, caches) hits both sides alike.
         totals = {name: [0.0, [], []] for name in kinds}
+        spent = {name: Spent(server.proc.pid) for name in kinds}
+        load_before = os.getloadavg()
         for half in (requests // 2, requests - requests // 2):
             for name, kind in kinds.items():
                 log(f"  {half} POSTs to {kind['path']} ...")
-                seconds, latencies, failures = _post_many(server, cookie=cookie, count=half, clients=clients, **kind)
+                with spent[name]:
+                    seconds, latencies, failures = _post_many(server, cookie=cookie, count=half, clients=clients,
+                                                              **kind)
                 totals[name][0] += seconds
                 totals[name][1] += latencies
                 totals[name][2] += failures
-    rows = []
+    rows = [Row("order creation over HTTP", "load average (1/5/15 min) at start",
+                " / ".join(f"{v:.2f}" for v in load_before), "", None)]
     rate = {}
     for name, (seconds, latencies, failures) in totals.items():
         label = {"order": "order entry POST (3 lines, submit)", "api": "API order POST (3 lines, JSON, idempotent)",
@@ -190,10 +240,14 @@ def run(*, requests=200, clients=4, workers=None, log=print):
             continue
         rate[name] = len(latencies) / seconds
         rows += [Row(label, "requests/s", f"{rate[name]:.1f}"),
-                 Row(label, "p50 / p95 ms", f"{ms(percentile(latencies, 0.5))} / {ms(percentile(latencies, 0.95))}")]
+                 Row(label, "p50 / p95 ms", f"{ms(percentile(latencies, 0.5))} / {ms(percentile(latencies, 0.95))}"),
+                 Row(label, "time spent", spent[name].describe(len(latencies) + len(failures)))]
     ratio = rate["order"] / rate["baseline"] if rate.get("baseline") else 0
     rows.append(Row("order entry throughput / baseline", "ratio", f"{ratio:.2f}", f">= {RATIO_TARGET}",
                     ratio >= RATIO_TARGET))
+    api_bare = rate["api"] / rate["baseline"] if rate.get("baseline") else 0
+    rows.append(Row("API order creation throughput / baseline", "ratio", f"{api_bare:.2f}", f">= {RATIO_TARGET}",
+                    api_bare >= RATIO_TARGET))
     api_ratio = rate["api"] / rate["order"] if rate.get("order") else 0
     rows.append(Row("API order creation / HTML form", "ratio", f"{api_ratio:.2f}", ">= 1 (no slower than the form)",
                     api_ratio >= 1))

@@ -200,6 +200,9 @@ class Priority(models.TextChoices):
 
 
 def _has_lines(order):
+    pending = getattr(order, "pending_lines", None)  # an order submitted as it is entered: lines in memory
+    if pending is not None:
+        return bool(pending)
     return order.pk is not None and order.lines.exists()
 
 

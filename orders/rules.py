@@ -128,9 +128,11 @@ def open_order_value(customer, *, exclude_order_id=None):
     return value
 
 
-def credit_exceeded(customer, order_total, *, exclude_order_id=None):
-    """(exceeded, open value). A credit limit of 0 means no limit."""
-    open_value = open_order_value(customer, exclude_order_id=exclude_order_id)
+def credit_exceeded(customer, order_total, *, exclude_order_id=None, open_value=None):
+    """(exceeded, open value). A credit limit of 0 means no limit. `open_value`: the customer's open order
+    value when the caller read it already (order intake reads it with its other facts in one query)."""
+    if open_value is None:
+        open_value = open_order_value(customer, exclude_order_id=exclude_order_id)
     if not customer.credit_limit:
         return False, open_value
     return open_value + order_total > customer.credit_limit, open_value

@@ -12,6 +12,7 @@ from decimal import Decimal
 import django_fsm as fsm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
 from alerts.services import create_alert
-from config.transitions import declared_transition, transition_names
+from config.transitions import declared_transition, take, transition_names
 from inputs.visible import visible_strip
 from numbering import series
 from numbering.services import next_number
@@ -27,17 +28,20 @@ from systemtext.text import Text, joined
 
 from . import rules, stage_hooks
 from .models import (
+    CENT,
     EDITABLE,
     Channel,
     Customer,
     Order,
     OrderAction,
+    OrderEvent,
     OrderLine,
     OrderStatus,
     Priority,
     Product,
     line_amount,
 )
+from .tally_models import CustomerExposure
 
 
 class OrderActionRefused(Exception):
@@ -92,13 +96,17 @@ def _validate_content(*, customer, requested_date, lines, allow_past_date=False)
         raise ValidationError(errors)
 
 
+def _total(lines):
+    return sum((line_amount(line.quantity, line.unit_price) for line in lines), Decimal("0"))
+
+
 def _set_totals(order, lines):
-    order.total_amount = sum((line_amount(line.quantity, line.unit_price) for line in lines), Decimal("0"))
+    order.total_amount = _total(lines)
     order.refresh_search_text([line.product for line in lines])
 
 
 def _insert_lines(order, lines):
-    OrderLine.objects.bulk_create(
+    return OrderLine.objects.bulk_create(
         OrderLine(order=order, line_no=i, product=line.product, quantity=line.quantity,
                   unit_price=line.unit_price, requested_date=line.requested_date)
         for i, line in enumerate(lines, start=1)
@@ -118,40 +126,105 @@ def _apply_rush(order, *, priority, rush_reason, lines):
 
 def create_order(*, actor, customer: Customer, requested_date, lines: list[LineInput], channel=Channel.BROWSER,
                  customer_po="", priority=Priority.NORMAL, rush_reason="", currency=None, internal_notes="",
-                 customer_notes="", entry_key=None) -> Order:
-    """Create a draft order. Replaying the same entry_key (a double-clicked button) returns the order
-    the first click created instead of a second one, marked `replayed` (not stored) so the caller reports
-    what actually happened to it rather than acting on it again."""
+                 customer_notes="", entry_key=None, submit=False, note="", also=None) -> Order:
+    """Create a draft order, or with `submit` an order sent to the order desk at once ("save and submit",
+    the API). Replaying the same entry_key (a double-clicked button) returns the order the first click created
+    instead of a second one, marked `replayed` (not stored) so the caller reports what actually happened to
+    it rather than acting on it again.
+
+    Everything is written in one short transaction with one statement per table (issue 19): the order number,
+    the order row already in its final status (one save: one tally upsert), its lines and its events (bulk).
+    `also(order)`, when given, runs last in that transaction (the API stores its idempotent answer there)."""
     require(actor, "orders.add_order")
     entry_key = entry_key or uuid.uuid4()
-    existing = Order.objects.filter(entry_key=entry_key).first()
-    if existing is not None:
-        existing.replayed = True
-        return existing
     _validate_content(customer=customer, requested_date=requested_date, lines=lines)
+    customer_po = customer_po.strip()
+    # One read for what intake needs to know beforehand: an earlier sending, an earlier PO, the exposure.
+    facts = _intake_facts(customer=customer, customer_po=customer_po, entry_key=entry_key)
+    if facts["replay_id"] is not None:
+        return _replayed(facts["replay_id"])
+    order = Order(customer=customer, channel=channel, customer_po=customer_po, requested_date=requested_date,
+                  currency=currency or customer.currency, internal_notes=internal_notes.strip(),
+                  customer_notes=customer_notes.strip(), created_by=actor, entry_key=entry_key)
+    _apply_rush(order, priority=priority, rush_reason=rush_reason, lines=lines)
+    order.duplicate_po_warning = facts["duplicate_po"]
+    order.total_amount = _total(lines)
+    if submit:
+        _submit_new(order, actor=actor, lines=lines, open_value=Decimal(facts["open_cents"] or 0) * CENT)
     try:
         with transaction.atomic():
-            order = Order(
-                number=next_number(series.ORDER), customer=customer, channel=channel,
-                customer_po=customer_po.strip(), requested_date=requested_date,
-                currency=currency or customer.currency, internal_notes=internal_notes.strip(),
-                customer_notes=customer_notes.strip(), created_by=actor, entry_key=entry_key,
-            )
-            _apply_rush(order, priority=priority, rush_reason=rush_reason, lines=lines)
-            order.duplicate_po_warning = rules.duplicate_po_orders(customer, order.customer_po).exists()
-            _set_totals(order, lines)
+            order.number = next_number(series.ORDER)
+            order.refresh_search_text([line.product for line in lines])  # the number is searched too
             order.save()
-            _insert_lines(order, lines)
-            order.events.record(action="created", actor=actor, to_status=order.status)
+            known_without_reading(order, lines=_insert_lines(order, lines))
+            _record_entry_events(order, actor=actor, submitted=submit, note=note)
+            if submit:
+                stage_hooks.after_transition(actor=actor, order=order, action="submit", from_status=OrderStatus.DRAFT)
+                if order.is_rush:
+                    _alert_new_rush_order(order)
+            if also is not None:
+                also(order)
     except IntegrityError:
-        # The other click of a double-click committed first: hand back its order.
-        existing = Order.objects.filter(entry_key=entry_key).first()
+        # The other click of a double-click (a twin API request) committed first: hand back its order.
+        existing = Order.objects.filter(entry_key=entry_key).values_list("pk", flat=True).first()
         if existing is None:
             raise
-        existing.replayed = True
-        return existing
+        return _replayed(existing)
     order.replayed = False
     return order
+
+
+def _intake_facts(*, customer, customer_po, entry_key):
+    """{replay_id, duplicate_po, open_cents} in one query: the order an earlier sending of this entry made,
+    whether the customer's PO was used before (rules.duplicate_po_orders) and the customer's maintained
+    credit exposure (orders.tallies)."""
+    earlier = Order.objects.filter(entry_key=entry_key).order_by().values("pk")[:1]
+    exposure = CustomerExposure.objects.filter(customer_id=OuterRef("pk")).values("open_cents")[:1]
+    return (Customer.objects.filter(pk=customer.pk)
+            .annotate(replay_id=Subquery(earlier), open_cents=Subquery(exposure),
+                      duplicate_po=Exists(rules.duplicate_po_orders(customer, customer_po)))
+            .values("replay_id", "open_cents", "duplicate_po").get())
+
+
+def known_without_reading(order, **related):
+    """Hand `order` back with the related rows just written (`lines=[...]`) as if prefetched, so a caller
+    rendering it (the API's answer, inside the intake transaction) reads nothing back."""
+    cache = getattr(order, "_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        known = getattr(order, name).all()
+        known._result_cache, known._prefetch_done = list(rows), True
+        cache[name] = known
+    order._prefetched_objects_cache = cache
+
+
+def _replayed(pk):
+    existing = Order.objects.select_related("customer").get(pk=pk)
+    existing.replayed = True
+    return existing
+
+
+def _submit_new(order, *, actor, lines, open_value):
+    """Take the submit transition on the order about to be inserted, as submit_order does on a draft:
+    the state machine's declared source, permission and condition (its lines, here still in memory)."""
+    order.pending_lines = lines
+    exceeded, _open = rules.credit_exceeded(order.customer, order.total_amount, open_value=open_value)
+    order.credit_warning = exceeded
+    take(order.submit, actor=actor, refused=_("Unknown action."), unmet=_condition_message(order, "submit"))
+    order.submitted_at = timezone.now()
+
+
+def _record_entry_events(order, *, actor, submitted, note):
+    """The "created" event, and the "submit" event of an order submitted as it was entered, in one insert."""
+    created = OrderEvent(order=order, action=OrderAction.CREATED, actor=actor, to_status=OrderStatus.DRAFT)
+    events = [created]
+    if submitted:
+        created.created_at = order.submitted_at
+        note = note if isinstance(note, Text) else visible_strip(note or "")
+        events.append(OrderEvent(order=order, action=OrderAction.SUBMIT, actor=actor, from_status=OrderStatus.DRAFT,
+                                 to_status=order.status, note=note, created_at=order.submitted_at))
+    else:
+        created.to_status = order.status
+    OrderEvent.objects.bulk_create(events)
 
 
 def update_order(*, actor, order: Order, customer: Customer, requested_date, lines: list[LineInput],

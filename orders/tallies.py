@@ -58,22 +58,36 @@ def apply_change(before, after):
     if not tally_rows and not exposure_rows:
         return
     OrderTally, CustomerExposure = _models().OrderTally, _models().CustomerExposure
+    statements = []
+    if tally_rows:
+        table = connection.ops.quote_name(OrderTally._meta.db_table)
+        statements.append((
+            f"INSERT INTO {table} (order_status, priority, currency, orders, value_cents) VALUES "
+            + ", ".join(["(%s, %s, %s, %s, %s)"] * len(tally_rows))
+            + " ON CONFLICT (order_status, priority, currency) DO UPDATE SET"
+            f" orders = {table}.orders + EXCLUDED.orders, value_cents = {table}.value_cents + EXCLUDED.value_cents",
+            [v for key, n, value in tally_rows for v in (*key, n, value)], ""))
+    if exposure_rows:
+        table = connection.ops.quote_name(CustomerExposure._meta.db_table)
+        statements.append((
+            f"INSERT INTO {table} (customer_id, open_cents) {{rows}} ON CONFLICT (customer_id) DO UPDATE"
+            f" SET open_cents = {table}.open_cents + EXCLUDED.open_cents",
+            [v for row in exposure_rows for v in row], "VALUES " + ", ".join(["(%s, %s)"] * len(exposure_rows))))
     with connection.cursor() as cursor:
-        if tally_rows:
-            table = connection.ops.quote_name(OrderTally._meta.db_table)
-            cursor.execute(
-                f"INSERT INTO {table} (order_status, priority, currency, orders, value_cents) VALUES "
-                + ", ".join(["(%s, %s, %s, %s, %s)"] * len(tally_rows))
-                + " ON CONFLICT (order_status, priority, currency) DO UPDATE SET"
-                f" orders = {table}.orders + EXCLUDED.orders, value_cents = {table}.value_cents + EXCLUDED.value_cents",
-                [v for key, n, value in tally_rows for v in (*key, n, value)])
-        if exposure_rows:
-            table = connection.ops.quote_name(CustomerExposure._meta.db_table)
-            cursor.execute(
-                f"INSERT INTO {table} (customer_id, open_cents) VALUES "
-                + ", ".join(["(%s, %s)"] * len(exposure_rows))
-                + f" ON CONFLICT (customer_id) DO UPDATE SET open_cents = {table}.open_cents + EXCLUDED.open_cents",
-                [v for row in exposure_rows for v in row])
+        for sql, params in _one_round_trip(statements):
+            cursor.execute(sql, params)
+
+
+def _one_round_trip(statements):
+    """The tally and exposure upserts as one statement on PostgreSQL (a data-modifying WITH: one round trip
+    less for every order saved, issue 19 item 1). The exposure rows wait for the tally upsert's end (WHERE on
+    its count), so the tallies' rows stay locked before the exposures' as docs/locking.md says."""
+    if len(statements) == 2 and connection.vendor == "postgresql":
+        (tally_sql, tally_params, _none), (exposure_sql, exposure_params, values) = statements
+        rows = f"SELECT * FROM ({values}) AS change WHERE (SELECT count(*) FROM tally_change) >= 0"
+        return [(f"WITH tally_change AS ({tally_sql} RETURNING 1) " + exposure_sql.format(rows=rows),
+                 tally_params + exposure_params)]
+    return [(sql.format(rows=values), params) for sql, params, values in statements]
 
 
 def counts_by_status():

@@ -170,7 +170,11 @@ def _save_entry(request, save):
 @permission_required("orders.add_order", raise_exception=True)
 def order_create(request):
     if request.method == "POST":
-        result = _save_entry(request, lambda **content: services.create_order(actor=request.user, **content))
+        # "Save and submit" enters the order submitted in one transaction; a role that may not submit saves
+        # a draft (_after_save says so).
+        submit = request.POST.get("action") == "submit" and request.user.has_perm("orders.submit_order")
+        result = _save_entry(request, lambda **content: services.create_order(actor=request.user, submit=submit,
+                                                                               **content))
         if not isinstance(result, tuple):
             return result
         form, formset = result
@@ -213,7 +217,9 @@ def _after_save(request, order):
     twice: a double click, a reload, a retry after a lost answer) is answered with what actually happened to
     the order the first sending created; it is submitted only if it is still a draft."""
     wants_submit = request.POST.get("action") == "submit"
-    if getattr(order, "replayed", False) and not (wants_submit and order.status == OrderStatus.DRAFT):
+    if wants_submit and not getattr(order, "replayed", False) and order.status == OrderStatus.SUBMITTED:
+        messages.success(request, _("Order %(number)s was submitted for review.") % {"number": order.number})
+    elif getattr(order, "replayed", False) and not (wants_submit and order.status == OrderStatus.DRAFT):
         messages.info(request, _("This entry was already saved as order %(number)s; nothing was saved twice. "
                                  "The order is now “%(status)s”.")
                       % {"number": order.number, "status": order.get_status_display()})
