@@ -3,6 +3,7 @@ and one page to edit the weekly shift grid and the exceptions), routings (list o
 house, and the routing editor per item with its versions), and the CSV/XLSX imports of work centers
 and routing operations. Views stay thin: parse, call a selector or a service, render or redirect."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,8 @@ from imports.views import import_page, upload_size_limited
 from orders.services import OrderActionRefused
 from record_pages.views import ACTIVE_ACTIONS, add_service_errors, paginate, save_form, toggle_active
 
-from . import importing, plan_selectors, plans, routing_services, selectors, services
+from . import approval_selectors, importing, plan_selectors, plans, routing_services, selectors, services
+from .approval_forms import SubmitPlanForm
 from .forms import (
     CalendarForm,
     ExceptionForm,
@@ -301,7 +303,9 @@ def plan_list(request):
 @permission_required("orders.plan_order", raise_exception=True)
 def plan_detail(request, pk):
     order = plan_selectors.order_plan(request.user, pk)
-    return render(request, "planning/plan_detail.html", {"order": order})
+    return render(request, "planning/plan_detail.html", {
+        "order": order, "approval_required": settings.PLAN_APPROVAL_REQUIRED,
+        "submission": approval_selectors.open_submission(order), "submit_form": SubmitPlanForm()})
 
 
 def _show_errors(request, exc: ValidationError):

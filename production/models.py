@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from history.models import AppendOnlyModel, Event
 from orders.models import QTY, Order
-from planning.models import WorkCenter, WorkOrderOperation, WorkOrderStatus
+from planning.models import WorkCenter, WorkInstruction, WorkOrderOperation, WorkOrderStatus
 
 # --- operation log -------------------------------------------------------------------------------
 
@@ -57,6 +57,9 @@ class OperationLog(AppendOnlyModel):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("by"))
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # On a start: the work instruction version the tablet showed the operator (none when the operation has none).
+    work_instruction = models.ForeignKey(WorkInstruction, verbose_name=_("work instruction seen"), null=True,
+                                         blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["created_at", "id"]
