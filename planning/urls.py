@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import adjustment_views, approval_views, daily_plan_views, gantt_views, optimisation_views, promise_views, views
+from . import (
+    adjustment_views,
+    approval_views,
+    daily_plan_views,
+    gantt_views,
+    instruction_views,
+    optimisation_views,
+    promise_views,
+    views,
+)
 
 app_name = "planning"
 urlpatterns = [
@@ -16,6 +25,10 @@ urlpatterns = [
     path("routings/", views.routing_list, name="routing_list"),
     path("routings/import/", views.routing_import, name="routing_import"),
     path("routings/<int:item_pk>/", views.routing_edit, name="routing_edit"),
+    path("routings/<int:item_pk>/instructions/<int:sequence>/", instruction_views.instruction_edit,
+         name="instruction_edit"),
+    path("instructions/attachments/<int:pk>/", instruction_views.instruction_attachment,
+         name="instruction_attachment"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/plan/", views.plan_order, name="plan_order"),

@@ -19,7 +19,16 @@ from imports.views import import_page, upload_size_limited
 from orders.services import OrderActionRefused
 from record_pages.views import ACTIVE_ACTIONS, add_service_errors, paginate, save_form, toggle_active
 
-from . import approval_selectors, importing, plan_selectors, plans, routing_services, selectors, services
+from . import (
+    approval_selectors,
+    importing,
+    plan_selectors,
+    plans,
+    routing_services,
+    selectors,
+    services,
+    work_instructions,
+)
 from .approval_forms import SubmitPlanForm
 from .forms import (
     CalendarForm,
@@ -245,7 +254,15 @@ def routing_edit(request, item_pk):
         "item": item, "active": active, "header": header, "formset": formset, "can_change": can_change,
         "versions": versions, "shown": shown, "history": history(Routing, [v.pk for v in versions]),
         "work_centers": selectors.work_center_options() if can_change else [],
+        "instruction_rows": _instruction_rows(item, active),
     })
+
+
+def _instruction_rows(item, active):
+    """(routing operation, its current work instruction or None) for the active routing's operations."""
+    operations = list(active.operations.all()) if active else []
+    current = work_instructions.current_instructions((item.pk, op.sequence) for op in operations)
+    return [(op, current.get((item.pk, op.sequence))) for op in operations]
 
 
 def _routing_version_action(request, item, action):
