@@ -28,10 +28,14 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def chinese(page):
-    page.locator("#language-select").select_option("zh-hans")
-    page.wait_for_load_state()
+def use_language(page, language):
+    page.locator("#language-select").select_option(language)
+    expect(page.locator("html")).to_have_attribute("lang", language)  # the page came back in it
     return page
+
+
+def chinese(page):
+    return use_language(page, "zh-hans")
 
 
 def shot(page, name):
@@ -90,9 +94,7 @@ def test_head_returns_then_approves_a_plan(sessions, settings):
     shot(boss, "plan-approved-zh-hans")
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PLANNED
 
-    english = sessions("head", viewport=DESKTOP)
-    english.locator("#language-select").select_option("en")
-    english.wait_for_load_state()
+    english = use_language(sessions("head", viewport=DESKTOP), "en")
     english.goto(english.url.split("/accounts")[0] + reverse("planning:plan_submission_list"))
     expect(english.locator("[data-testid=submission-row]").first).to_contain_text("Approved and released")
     shot(english, "plan-approval-list-en")
@@ -113,9 +115,7 @@ def test_tablet_shows_the_work_instruction_written_on_the_routing_page(sessions,
     order = released_order(shop)
     sub_op, _first, _second = operations_of(order)
 
-    desk = sessions("planner", viewport=DESKTOP)
-    desk.locator("#language-select").select_option(language)
-    desk.wait_for_load_state()
+    desk = use_language(sessions("planner", viewport=DESKTOP), language)
     desk.goto(desk.url.split("/accounts")[0] + reverse("planning:routing_edit", args=[shop["sub"].pk]))
     desk.locator("[data-testid=instruction-row][data-sequence='10'] [data-testid=instruction-link]").click()
     desk.locator("textarea[name=text]").fill("1. 称量前校准电子秤\n2. 戴手套操作")
@@ -128,9 +128,7 @@ def test_tablet_shows_the_work_instruction_written_on_the_routing_page(sessions,
     shot(desk, f"instruction-edit-{language}")
     instruction = WorkInstruction.objects.get()
 
-    tablet = sessions("operator", viewport=TABLET)
-    tablet.locator("#language-select").select_option(language)
-    tablet.wait_for_load_state()
+    tablet = use_language(sessions("operator", viewport=TABLET), language)
     open_tablet(tablet, "CUT")
     row = operation_row(tablet, sub_op)
     shown = row.locator("[data-testid=work-instruction]")
