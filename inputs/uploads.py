@@ -1,6 +1,6 @@
 """Uploaded files: how large they may be, and what they are by their content (not their name or the
 browser's content type). Shared by the exception report photos (production.photos) and the work instruction
-attachments (planning.work_instructions).
+attachments (planning.work_instructions), the proofs of delivery (shipping.pod_files).
 
 - `upload_size_limited(max_bytes)`: a view decorator installing UploadSizeLimit before anything reads the
   body, so an oversized file stops being stored as soon as it passes the limit (Django's
@@ -31,7 +31,7 @@ class UploadSizeLimit(FileUploadHandler):
 
     def __init__(self, request=None, *, max_bytes):
         super().__init__(request)
-        self.max_bytes = max_bytes
+        self.max_bytes = max_bytes() if callable(max_bytes) else max_bytes
         self.received = 0
         self.too_large = []
 
@@ -52,7 +52,8 @@ class UploadSizeLimit(FileUploadHandler):
 
 def upload_size_limited(max_bytes):
     """Install UploadSizeLimit before anything reads the request body. The CSRF middleware reads it, so its
-    check is done here after the handler is in place (as Django's docs on upload handlers describe)."""
+    check is done here after the handler is in place (as Django's docs on upload handlers describe).
+    `max_bytes`: a number, or a function giving it at each request (a limit read from the settings)."""
     def decorator(view):
         protected = csrf_protect(view)
 

@@ -62,19 +62,26 @@ def plan_submit(request, pk):
     return redirect("planning:plan_detail", pk=order.pk)
 
 
+def _act(request, pk, service, done, *, then):
+    """Run `service` on the submission; on success say `done` (with number and order) and go to `then`
+    (a URL name and its pk), else back to the submission with the refusal."""
+    submission = approval_selectors.submission_detail(request.user, pk)
+    try:
+        service(actor=request.user, submission=submission)
+    except (ValidationError, OrderActionRefused) as exc:
+        _refused(request, exc)
+        return redirect("planning:plan_submission", pk=pk)
+    messages.success(request, done % {"number": submission.number, "order": submission.order.number})
+    return redirect(then[0], pk=then[1](submission))
+
+
 @login_required
 @permission_required(APPROVE_PERMISSION, raise_exception=True)
 @require_POST
 def submission_approve(request, pk):
-    submission = approval_selectors.submission_detail(request.user, pk)
-    try:
-        plan_approval.approve_plan(actor=request.user, submission=submission)
-    except (ValidationError, OrderActionRefused) as exc:
-        _refused(request, exc)
-        return redirect("planning:plan_submission", pk=pk)
-    messages.success(request, _("%(number)s was approved: the plan of order %(order)s is released.")
-                     % {"number": submission.number, "order": submission.order.number})
-    return redirect("planning:plan_submission", pk=pk)
+    return _act(request, pk, plan_approval.approve_plan,
+                _("%(number)s was approved: the plan of order %(order)s is released."),
+                then=("planning:plan_submission", lambda submission: submission.pk))
 
 
 @login_required
@@ -98,12 +105,6 @@ def submission_return(request, pk):
 @permission_required(SUBMIT_PERMISSION, raise_exception=True)
 @require_POST
 def submission_withdraw(request, pk):
-    submission = approval_selectors.submission_detail(request.user, pk)
-    try:
-        plan_approval.withdraw_plan(actor=request.user, submission=submission)
-    except ValidationError as exc:
-        _refused(request, exc)
-        return redirect("planning:plan_submission", pk=pk)
-    messages.success(request, _("%(number)s was withdrawn: the order can be planned again.")
-                     % {"number": submission.number})
-    return redirect("planning:plan_detail", pk=submission.order_id)
+    return _act(request, pk, plan_approval.withdraw_plan,
+                _("%(number)s was withdrawn: the order can be planned again."),
+                then=("planning:plan_detail", lambda submission: submission.order_id))

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inputs.models import StoredUpload
 from inventory.models import Item
 
 
@@ -54,26 +55,17 @@ def attachment_path(instance, filename):
     return f"planning/instructions/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class WorkInstructionAttachment(models.Model):
+class WorkInstructionAttachment(StoredUpload):
     """A PDF or image of one instruction version, stored under MEDIA_ROOT and served only by a
     permission-checked view. A new version that keeps an attachment gets its own row on the same file."""
 
     instruction = models.ForeignKey(WorkInstruction, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    content_type = models.CharField(_("content type"), max_length=40)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    original_name = models.CharField(_("file name"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("uploaded by"))
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
         ordering = ["instruction", "id"]
         verbose_name = _("work instruction attachment")
         verbose_name_plural = _("work instruction attachments")
-
-    def __str__(self):
-        return self.original_name or self.file.name
 
     @property
     def is_image(self):

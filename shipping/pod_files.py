@@ -3,8 +3,8 @@
 Accepted are JPEG, PNG and WebP images that Pillow can read (the content decides, not the file name or
 the browser's content type) and PDF files (they start with "%PDF-"), of at most POD_MAX_BYTES. SVG,
 HTML and anything else a browser could run script from are refused, and files are served only by a
-permission-checked view as attachments with nosniff. The upload view installs PodSizeLimit so an
-oversized upload stops being stored as soon as it passes the limit (Django's
+permission-checked view as attachments with nosniff. The upload view is wrapped in pod_upload_limited
+(inputs.uploads) so an oversized upload stops being stored as soon as it passes the limit (Django's
 DATA_UPLOAD_MAX_MEMORY_SIZE does not cap files).
 """
 
@@ -13,11 +13,11 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from PIL import Image
+
+from inputs.uploads import upload_size_limited
 
 # Pillow format → (content type served, stored suffix)
 IMAGE_TYPES = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
@@ -34,41 +34,14 @@ def too_large(name):
     return _("%(name)s is larger than %(size)s.") % {"name": name, "size": filesizeformat(pod_max_bytes())}
 
 
-class PodSizeLimit(FileUploadHandler):
-    """Stops storing an uploaded file once it passes the limit and remembers its name."""
-
-    def __init__(self, request=None):
-        super().__init__(request)
-        self.received = 0
-        self.too_large = []
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > pod_max_bytes():
-            self.too_large.append(self.file_name)
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None  # the following handlers build the file
-
-
 def pod_upload_limited(view):
-    """Install PodSizeLimit before anything reads the body. The CSRF middleware reads it, so the CSRF
-    check runs here after the handler is in place (as Django's upload handler docs describe)."""
-    protected = csrf_protect(view)
-
-    @csrf_exempt
+    """inputs.uploads.upload_size_limited at pod_max_bytes(); the file names it stopped storing are
+    `request.pod_size_limit.too_large`."""
+    @upload_size_limited(pod_max_bytes)
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        limit = PodSizeLimit(request)
-        request.upload_handlers.insert(0, limit)
-        request.pod_size_limit = limit
-        return protected(request, *args, **kwargs)
+        request.pod_size_limit = request.upload_size_limit
+        return view(request, *args, **kwargs)
 
     return wrapper
 
