@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 
 from alerts.models import Alert
 from orders.models import OrderStatus
@@ -158,3 +159,38 @@ def test_plan_submission_table(shop, role_users):  # noqa: F811
                        "return_plan": ({PS.SUBMITTED}, heads, PS.RETURNED)},
                 PS.values, users=role_users, calls=calls,
                 events=lambda row: PlanSubmissionEvent.objects.filter(submission=row).count())
+
+
+@approval_on
+def test_pages_submit_return_approve_and_the_heads_queue(client, planned, role_users, django_assert_max_num_queries):
+    planner, head = role_users["planner"], role_users["production_head"]
+    client.force_login(planner)
+    page = client.get(reverse("planning:plan_detail", args=[planned.pk])).content.decode()
+    assert 'data-testid="submit-plan"' in page and 'data-testid="release-button"' not in page
+    assert client.post(reverse("planning:plan_release", args=[planned.pk])).status_code == 302  # refused, said
+    assert _statuses(planned) == ["planned"]
+    client.post(reverse("planning:plan_submit", args=[planned.pk]), {"note": "请审核"})
+    submission = PlanSubmission.objects.get()
+    assert client.post(reverse("planning:plan_submission_approve", args=[submission.pk])).status_code == 403
+
+    client.force_login(head)
+    home = client.get(reverse("home")).content.decode()
+    assert 'data-card="plans_to_approve"' in home and "<strong>1</strong>" in home.split('plans_to_approve')[1][:200]
+    with django_assert_max_num_queries(12):
+        listing = client.get(reverse("planning:plan_submission_list"), {"status": "submitted", "q": planned.number})
+    assert submission.number in listing.content.decode()
+    detail = client.get(reverse("planning:plan_submission", args=[submission.pk])).content.decode()
+    assert 'data-testid="approve-plan"' in detail and 'data-testid="split-link"' not in detail
+    refused = client.post(reverse("planning:plan_submission_return", args=[submission.pk]), {"reason": " "})
+    assert refused.status_code == 400 and PlanSubmission.objects.get().status == PS.SUBMITTED
+    client.post(reverse("planning:plan_submission_return", args=[submission.pk]), {"reason": "请改期"})
+    assert PlanSubmission.objects.get().status == PS.RETURNED
+    client.force_login(planner)
+    assert "请改期" in client.get(reverse("planning:plan_detail", args=[planned.pk])).content.decode()
+    client.post(reverse("planning:plan_submit", args=[planned.pk]))
+    client.force_login(head)
+    client.post(reverse("planning:plan_submission_approve", args=[submission.pk]))
+    assert PlanSubmission.objects.get().status == PS.APPROVED and _statuses(planned) == ["released"]
+    assert client.get(reverse("planning:plan_submission_list")).status_code == 200
+    client.force_login(role_users["sales"])
+    assert client.get(reverse("planning:plan_submission_list")).status_code == 403
