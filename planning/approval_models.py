@@ -6,6 +6,7 @@ takes the transitions and writes the events. Part of planning's models (re-expor
     draft ─submit→ submitted ─approve→ approved (the plan is released)
                    submitted ─return_plan (with a reason)→ returned ─submit→ submitted
                    submitted ─withdraw→ draft (the planner changes the plan first)
+    draft, submitted, returned ─cancel→ cancelled (the order was cancelled: a system step)
 """
 
 import django_fsm as fsm
@@ -28,6 +29,7 @@ class PlanSubmissionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting approval")
     APPROVED = "approved", _("Approved and released")
     RETURNED = "returned", _("Returned to the planner")
+    CANCELLED = "cancelled", _("Cancelled with the order")
 
 
 PS = PlanSubmissionStatus
@@ -104,12 +106,18 @@ class PlanSubmission(fsm.ConcurrentTransitionMixin, models.Model):
     def return_plan(self):
         pass
 
+    # Taken by planning.order_cancellation when the order is cancelled (whoever cancels it may).
+    @fsm.transition(status, source=OPEN_SUBMISSION, target=PS.CANCELLED)
+    def cancel(self):
+        pass
+
 
 class PlanSubmissionAction(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted for approval")
     WITHDRAWN = "withdrawn", _("Withdrawn by the planner")
     APPROVED = "approved", _("Approved and released")
     RETURNED = "returned", _("Returned with a reason")
+    CANCELLED = "cancelled", _("Cancelled: the order was cancelled")
 
 
 class PlanSubmissionEvent(Event):

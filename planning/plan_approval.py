@@ -149,3 +149,13 @@ def return_plan(*, actor, submission, reason) -> PlanSubmission:
         _alert(current, subject=RETURNED_SUBJECT, body=RETURNED_BODY, users=[current.submitted_by],
                params={"head": _name(actor), "reason": reason})
     return current
+
+
+def cancel_submissions(*, actor, order):
+    """The order was cancelled (planning.order_cancellation, inside the cancel's transaction): its open
+    submission is cancelled too, so the head is not asked about it any more."""
+    for submission in PlanSubmission.objects.select_for_update().filter(order=order, status__in=OPEN_SUBMISSION):
+        from_status = submission.status
+        take(submission.cancel, refused=_refused(submission))
+        submission.save()
+        _record(submission, action=PlanSubmissionAction.CANCELLED, actor=actor, from_status=from_status)

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from alerts.models import Alert
 from orders.models import OrderStatus
+from orders.services import cancel_order
 from planning import daily_plan
 from planning.models import (
     PlanSubmission,
@@ -108,6 +109,17 @@ def test_bad_input_and_wrong_roles_change_nothing(planned, role_users):
 
 
 @approval_on
+def test_cancelling_the_order_cancels_its_open_submission(planned, role_users):
+    submission = submit_plan(actor=role_users["planner"], order=planned)
+    cancel_order(actor=role_users["order_desk"], order=planned, reason="客户取消")
+    submission.refresh_from_db()
+    assert submission.status == PS.CANCELLED
+    last = submission.events.latest("id")
+    assert (last.action, last.from_status, last.actor) == ("cancelled", "submitted", role_users["order_desk"])
+    assert _statuses(planned) == ["cancelled"]
+
+
+@approval_on
 def test_withdrawn_plan_can_be_replanned_and_an_unplanned_order_is_not_submitted(shop, planned, role_users):  # noqa: F811
     planner = role_users["planner"]
     submission = submit_plan(actor=planner, order=planned)
@@ -146,9 +158,13 @@ def test_plan_submission_table(shop, role_users):  # noqa: F811
         if state == PS.APPROVED:  # as it is after an approval: the plan released, the order planned
             with transaction.atomic():
                 release_locked_plan(actor=role_users["planner"], order=order)
-        return PlanSubmission.objects.create(number=f"PA-T-{order.pk}", order=order, status=state,
-                                             submitted_by=role_users["planner"],
-                                             return_reason="r" if state == PS.RETURNED else "")
+        submission = PlanSubmission.objects.create(
+            number=f"PA-T-{order.pk}", order=order, status=PS.DRAFT if state == PS.CANCELLED else state,
+            submitted_by=role_users["planner"], return_reason="r" if state == PS.RETURNED else "")
+        if state == PS.CANCELLED:  # as it is after the order's cancellation
+            cancel_order(actor=role_users["order_desk"], order=order, reason="取消")
+            submission.refresh_from_db()
+        return submission
     calls = {"return_plan": lambda row, action, user: return_plan(actor=user, submission=row, reason="改"),
              "approve": lambda row, action, user: approve_plan(actor=user, submission=row),
              "submit": lambda row, action, user: submit_plan(actor=user, order=row.order),
@@ -156,7 +172,8 @@ def test_plan_submission_table(shop, role_users):  # noqa: F811
     check_table(make, {"submit": ({PS.DRAFT, PS.RETURNED}, planners, PS.SUBMITTED),
                        "withdraw": ({PS.SUBMITTED}, planners, PS.DRAFT),
                        "approve": ({PS.SUBMITTED}, heads, PS.APPROVED),
-                       "return_plan": ({PS.SUBMITTED}, heads, PS.RETURNED)},
+                       "return_plan": ({PS.SUBMITTED}, heads, PS.RETURNED),
+                       "cancel": ({PS.DRAFT, PS.SUBMITTED, PS.RETURNED}, None, PS.CANCELLED)},
                 PS.values, users=role_users, calls=calls,
                 events=lambda row: PlanSubmissionEvent.objects.filter(submission=row).count())
 
