@@ -14,6 +14,7 @@ NAVIGATION = [
     ("orders:product_list", _("Products"), "orders.view_product"),
     ("inventory:item_list", _("Items"), "inventory.view_item"),
     ("inventory:stock_list", _("Stock"), "inventory.view_stockbalance"),
+    ("inventory:value", _("Inventory value"), "inventory.view_itemcost"),
     ("inventory:purchase_order_list", _("Purchasing"), "inventory.view_purchaseorder"),
     ("inventory:prep_sheet_list", _("Prep sheets"), "inventory.view_materialprepsheet"),
     ("planning:work_center_list", _("Work centers"), "planning.view_workcenter"),

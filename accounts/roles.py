@@ -99,12 +99,14 @@ ROLE_PERMISSIONS = {
 # sheets). Planners (PMC) and managers buy; the warehouse receives, prepares and issues; production
 # accepts the issued material, which moves the order to materials ready (so it needs that permission).
 _VIEW_MATERIALS = ["inventory.view_supplier", "inventory.view_purchaserequest", "inventory.view_purchaseorder",
-                   "inventory.view_goodsreceipt", "inventory.view_materialdelay", "inventory.view_materialprepsheet"]
+                   "inventory.view_goodsreceipt", "inventory.view_materialdelay", "inventory.view_materialprepsheet",
+                   "inventory.view_mrprun"]
 _BUY = ["inventory.approve_purchaserequest", "inventory.add_purchaseorder", "inventory.change_purchaseorder",
         "inventory.add_supplier", "inventory.change_supplier", "inventory.approve_substitution"]
 for _role, _permissions in {
     PLANNER: _VIEW_MATERIALS + _BUY + ["inventory.add_purchaserequest", "inventory.add_materialdelay",
-                                       "inventory.add_materialprepsheet"],
+                                       "inventory.add_materialprepsheet", "inventory.run_mrp",
+                                       "inventory.approve_mrpline"],
     WAREHOUSE: _VIEW_MATERIALS + ["inventory.add_purchaserequest", "inventory.receive_purchaseorder",
                                   "inventory.add_materialdelay", "inventory.add_materialprepsheet",
                                   "inventory.change_materialprepsheet", "inventory.issue_materialprepsheet"],
@@ -180,6 +182,19 @@ ROLE_PERMISSIONS[MANAGER] = ROLE_PERMISSIONS[MANAGER] + ["api.view_apikey", "api
 
 # The system status page (operations/): background work, the worker's heartbeat, retries of failed work.
 ROLE_PERMISSIONS[MANAGER] = ROLE_PERMISSIONS[MANAGER] + ["operations.view_operations"]
+
+# Inventory value and stock warnings: the warehouse, planners and managers see costs, values and warnings;
+# planners and managers set standard costs; managers keep the warning rules and the item categories.
+_SEE_VALUE = ["inventory.view_itemcost", "inventory.view_itemcategory", "inventory.view_stockwarning",
+              "inventory.view_stockwarningrule"]
+for _role, _permissions in {
+    WAREHOUSE: _SEE_VALUE,
+    PLANNER: _SEE_VALUE + ["inventory.add_itemcost"],
+    MANAGER: _SEE_VALUE + ["inventory.add_itemcost", "inventory.add_stockwarningrule",
+                           "inventory.change_stockwarningrule", "inventory.add_itemcategory",
+                           "inventory.change_itemcategory"],
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
 
 
 def sync_role_permissions(sender=None, **kwargs):

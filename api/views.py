@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
@@ -21,6 +20,7 @@ from orders.selectors import orders_visible_to
 from orders.services import LineInput
 
 from . import selectors, services
+from .pagination import KeysetPages
 from .serializers import (
     OrderInSerializer,
     OrderOutSerializer,
@@ -38,12 +38,6 @@ class HasModelPermissions(BasePermission):
     def has_permission(self, request, view):
         needed = view.required_permissions.get(request.method, view.required_permissions.get("GET", []))
         return request.user.has_perms(needed)
-
-
-class Pages(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 def scoped_orders(request):
@@ -71,7 +65,7 @@ FILTERS = {"status": "status", "priority": "priority", "customer": "customer__co
 class OrderListCreate(GenericAPIView):
     permission_classes = [IsAuthenticated, HasModelPermissions]
     required_permissions = {"GET": ["orders.view_order"], "POST": ["orders.add_order", "orders.submit_order"]}
-    pagination_class = Pages
+    pagination_class = KeysetPages
     serializer_class = OrderOutSerializer
 
     @extend_schema(parameters=[OrderFilterSerializer], responses=OrderOutSerializer(many=True))

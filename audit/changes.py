@@ -131,3 +131,26 @@ def record_changes(changed, *, actor):
     """Log many changes in one insert (imports): `changed` holds (instance, before snapshot or None)."""
     entries = [_entry(instance, actor=actor, before=before, action=None, children=()) for instance, before in changed]
     return ChangeLogEntry.objects.bulk_create([entry for entry in entries if entry is not None], batch_size=500)
+
+
+def activate_version(version, *, actor, versions):
+    """Make `version` (loaded under the caller's lock) the active one among `versions` (the queryset of
+    its record's versions); the one active before is deactivated. The switch is logged."""
+    if version.is_active:
+        return
+    logged = snapshot(version)
+    versions.filter(is_active=True).update(is_active=False)
+    version.is_active = True
+    version.save(update_fields=["is_active"])
+    record_change(version, actor=actor, before=logged)
+
+
+def deactivate_versions(versions, *, actor):
+    """Leave the record with no active version (`versions`: the queryset of its versions); each
+    deactivation is logged, the versions are kept."""
+    active = list(versions.select_for_update().filter(is_active=True))
+    versions.model.objects.filter(pk__in=[v.pk for v in active]).update(is_active=False)
+    for version in active:
+        logged = snapshot(version)
+        version.is_active = False
+        record_change(version, actor=actor, before=logged)

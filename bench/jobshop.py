@@ -139,6 +139,49 @@ TAILLARD_15X15 = {  # name: (time seed, machine seed, best known makespan) from 
 }
 
 
+# Larger Taillard instances bundled for the optimiser's benchmark (bench/optimiser.py):
+# name: (time seed, machine seed, jobs, machines, optimum). For each, the simple lower bound of the
+# generated instance equals the published optimum, which checks the seeds.
+TAILLARD_LARGE = {
+    "ta51": (17271, 718939, 50, 15, 2760),            # 750 operations
+    "ta61": (8493988, 2738939, 50, 20, 2868),         # 1,000 operations
+    "ta71": (302034063, 1203569070, 100, 20, 5464),   # 2,000 operations
+}
+
+# Published optimal makespans (proven; open instances are left out rather than guessed). Sources:
+# Fisher and Thompson (1963), Lawrence (1984), Taillard (1993), as collected in the OR-Library
+# job-shop notes and the JSPLIB table (tamy0612/JSPLIB, instances.json); ta01-ta10 from Taillard's
+# upper and lower bounds since closed. ta11-ta50, ta62 and ta67 are left out: open, or closed later
+# than the tables we could check.
+KNOWN_OPTIMA = {
+    "ft06": 55, "ft10": 930, "ft20": 1165,
+    "la01": 666, "la02": 655, "la03": 597, "la04": 590, "la05": 593,
+    "la06": 926, "la07": 890, "la08": 863, "la09": 951, "la10": 958,
+    "la11": 1222, "la12": 1039, "la13": 1150, "la14": 1292, "la15": 1207,
+    "la16": 945, "la17": 784, "la18": 848, "la19": 842, "la20": 902,
+    "la21": 1046, "la22": 927, "la23": 1032, "la24": 935, "la25": 977,
+    "la26": 1218, "la27": 1235, "la28": 1216, "la29": 1152, "la30": 1355,
+    "la31": 1784, "la32": 1850, "la33": 1719, "la34": 1721, "la35": 1888,
+    "la36": 1268, "la37": 1397, "la38": 1196, "la39": 1233, "la40": 1222,
+    **{name: values[2] for name, values in TAILLARD_15X15.items()},
+    "ta51": 2760, "ta52": 2756, "ta53": 2717, "ta54": 2839, "ta55": 2679,
+    "ta56": 2781, "ta57": 2943, "ta58": 2885, "ta59": 2655, "ta60": 2723,
+    "ta61": 2868, "ta63": 2755, "ta64": 2702, "ta65": 2725,
+    "ta66": 2845, "ta68": 2784, "ta69": 3071, "ta70": 2995,
+    "ta71": 5464, "ta72": 5181, "ta73": 5568, "ta74": 5339, "ta75": 5392,
+    "ta76": 5342, "ta77": 5436, "ta78": 5394, "ta79": 5358, "ta80": 5183,
+}
+
+
+def known_optimum(name: str) -> int | None:
+    """The published optimum of a standard instance ("ft10", "ta01", "TA01.txt" read as "ta01")."""
+    return KNOWN_OPTIMA.get(name.lower())
+
+
+def gap_percent(makespan: int, optimum: int) -> float:
+    return 100.0 * (makespan - optimum) / optimum
+
+
 class _TaillardRandom:
     """Taillard's portable uniform generator (Lehmer, a = 16807, m = 2^31 - 1, Schrage's method)."""
 

@@ -29,6 +29,11 @@ def ms(seconds):
 def format_table(rows):
     headers = ("name", "metric", "value", "target", "ok?")
     cells = [(r.name, r.metric, r.value, r.target, {True: "yes", False: "NO", None: "-"}[r.ok]) for r in rows]
+    return format_columns(headers, cells)
+
+
+def format_columns(headers, cells):
+    """Plain-text columns, each as wide as its widest cell."""
     widths = [max(len(str(c[i])) for c in [headers, *cells]) for i in range(len(headers))]
     line = "  ".join("-" * w for w in widths)
     out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)), line]

@@ -19,8 +19,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("startup", "pages", "http", "pdf", "scheduler", "planning", "promise", "stock", "quality", "materials",
-         "shipping", "reports", "alerts", "load")
+PARTS = ("startup", "optimiser", "pages", "http", "pdf", "scheduler", "planning", "promise", "plan_quality", "stock",
+         "quality", "materials", "mrp", "shipping", "reports", "alerts", "load", "value")
 
 
 def _redis_answers(url):
@@ -74,7 +74,14 @@ def main(argv=None):
         print("make run start-up (embedded default) ...", file=sys.stderr, flush=True)
         rows += startup.run(log=lambda message: print(message, file=sys.stderr, flush=True))
 
-    if not set(parts) - {"startup"}:
+    if "optimiser" in parts:  # pure scheduling: no database either
+        from bench import optimiser
+
+        print("Optimiser against plain CP-SAT (ft10, ta01-ta10, ta51/ta61/ta71; about 5 minutes) ...",
+              file=sys.stderr, flush=True)
+        rows += optimiser.run(log=lambda message: print(message, file=sys.stderr, flush=True))[0]
+
+    if not set(parts) - {"startup", "optimiser"}:
         return _report(rows, args, started=began, database_name="(none)")
 
     from bench import database
@@ -114,6 +121,12 @@ def main(argv=None):
         log("Planning at factory scale (reschedule, Gantt, daily plan) ...")
         rows += planning_scale.run(requests=args.page_requests, log=log)
 
+    if "plan_quality" in parts:
+        from bench import planning_quality
+
+        log("Planning quality at factory scale ...")
+        rows += planning_quality.run(log=log)
+
     if "promise" in parts:
         from bench import planning_scale
 
@@ -137,6 +150,18 @@ def main(argv=None):
 
         log("Material requirements of 500 orders (3-level BOMs) ...")
         rows += material_requirements.run(log=log)
+
+    if "mrp" in parts:
+        from bench import mrp
+
+        log("Factory-wide MRP over 500 orders ...")
+        rows += mrp.run(log=log)
+
+    if "value" in parts:
+        from bench import inventory_value
+
+        log("Inventory value, turnover and stock warnings (200 items × 100 ledger rows) ...")
+        rows += inventory_value.run(log=log)
 
     if "shipping" in parts:
         from bench import shipping_bench

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from history.admin import ReadOnlyAdmin
+
 from .models import Document
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
     """Read-only: documents are requested, rendered and retried through documents.services."""
 
     list_display = ("id", "kind", "content_type", "object_id", "language", "status", "attempts", "requested_by",
@@ -14,12 +16,3 @@ class DocumentAdmin(admin.ModelAdmin):
     list_select_related = ("content_type", "requested_by")
     date_hierarchy = "requested_at"
     readonly_fields = [f.name for f in Document._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -6,10 +6,12 @@ TRUNCATE fires no row trigger, so the test database's flush (pytest-django's tra
 still empties these tables. Documents with history cannot be deleted: Django's collector deletes the
 events first, which the trigger refuses (the foreign keys are PROTECT in Python as well).
 
-The one deliberate exception is the demo seeder's backdating of freshly made order events
-(orders.demo_data): `SET LOCAL orderflow.backdating = 'on'` inside its transaction lets UPDATE through,
-never DELETE. Adding an event or ledger model: list it here and add a migration calling install() with its
-label (as audit's 0002 does for the change log); a migration names its tables, never this growing list.
+The deliberate exceptions are the demo seeder's backdating of freshly made order events
+(orders.demo_data) and data migrations that convert stored texts (systemtext 0002): `SET LOCAL
+orderflow.backdating = 'on'` inside their transaction lets UPDATE through, never DELETE.
+
+Adding an event or ledger model: list it here and add a migration calling install() with its label (as
+audit's 0002 does for the change log); a migration names its tables, never this growing list.
 """
 
 from contextlib import contextmanager

@@ -42,6 +42,20 @@ CHANGED_SINCE_PREVIEW = gettext_lazy("The data was changed since the preview, so
                                      "else. Nothing was imported; check the preview again.")
 
 
+def cell_texts(raw_rows, *fields) -> set[str]:
+    """The distinct texts of these columns in the file, blank cells left out: what `prepare` looks up."""
+    return {raw["values"].get(name, "").strip() for raw in raw_rows for name in fields} - {""}
+
+
+def named_record(records, column, text, missing, *, placeholder="value"):
+    """The record a cell names (`records`, from `prepare`, maps codes, SKUs or names to records), or the
+    cell's error: `missing`, a message with %(field)s and %(<placeholder>)s."""
+    record = records.get(text.strip())
+    if record is None:
+        raise ValidationError(missing % {"field": column.label, placeholder: text})
+    return record
+
+
 class ImportRejected(Exception):
     """Confirming found bad rows, or the database changed since the preview: nothing was written.
     `preview` is the fresh check to show again."""
@@ -180,6 +194,11 @@ class TabularImport:
 
     def parse_cell(self, column, text, context):
         return column.parse(text, column)
+
+    def read_rows(self, raw_rows, columns, *, lock) -> list[tuple[RowResult, dict]]:
+        """Every row's cells checked and parsed, with what `prepare` found for all of them at once."""
+        context = self.prepare(raw_rows, lock=lock)
+        return [self.read_row(raw, columns, context) for raw in raw_rows]
 
     def read_row(self, raw, columns, context) -> tuple[RowResult, dict]:
         """The row's cells checked and parsed: (row with the cell errors, {field: parsed value})."""

@@ -16,6 +16,8 @@ from decimal import Decimal
 from defusedxml.ElementTree import fromstring
 from django.utils.translation import gettext as _
 
+from inputs.visible import visible_strip
+
 MAX_ROWS = 5000
 # Columns beyond this are not read (a sheet with formatting on thousands of columns is not data).
 MAX_COLUMNS = 60
@@ -100,7 +102,7 @@ def _read_csv(data: bytes, max_rows: int) -> Table:
     headers, rows = None, []
     try:
         for index, record in enumerate(reader, start=1):
-            cells = [cell.strip() for cell in record[:MAX_COLUMNS]]
+            cells = [visible_strip(cell) for cell in record[:MAX_COLUMNS]]
             if headers is None:
                 headers = cells
                 continue
@@ -144,7 +146,7 @@ def _cell_text(value) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, (date, time)):
         return value.isoformat()
-    return str(value).strip()
+    return visible_strip(str(value))
 
 
 # Limits of what an uploaded workbook may hold, checked while streaming its XML before openpyxl builds

@@ -7,17 +7,16 @@ random token, for the user who uploaded them, for at most IMPORT_PREVIEW_MAX_AGE
 
 import secrets
 import time
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from inputs.uploads import size_limited
 
 from .forms import ImportUploadForm
 from .previews import ImportRejected, TabularImport
@@ -27,45 +26,8 @@ from .tables import ImportFileError
 IMPORT_PREVIEW_MAX_AGE = 60 * 60
 
 
-class ImportSizeLimit(FileUploadHandler):
-    """Stops storing an uploaded file as soon as it passes settings.IMPORT_MAX_BYTES (Django's own
-    upload settings do not cap files), so an oversized upload fills neither memory nor disk."""
-
-    def __init__(self, request=None):
-        super().__init__(request)
-        self.received = 0
-        self.too_large = False
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > settings.IMPORT_MAX_BYTES:
-            self.too_large = True
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None  # the next handlers build the file
-
-
-def upload_size_limited(view):
-    """Install ImportSizeLimit before anything reads the request body. The CSRF middleware reads it,
-    so the check is exempted there and done here, after the handler is in place (as the Django
-    docs on modifying upload handlers describe)."""
-    protected = csrf_protect(view)
-
-    @csrf_exempt
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        limit = ImportSizeLimit(request)
-        request.upload_handlers.insert(0, limit)
-        request.import_size_limit = limit
-        return protected(request, *args, **kwargs)
-
-    return wrapper
+# Installs the upload size limit (inputs.uploads) of settings.IMPORT_MAX_BYTES as request.import_size_limit.
+upload_size_limited = size_limited(lambda: settings.IMPORT_MAX_BYTES, "import_size_limit")
 
 
 def _session_key(spec):

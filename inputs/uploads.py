@@ -1,13 +1,14 @@
-"""Uploaded files: how large they may be, and what they are by their content (not their name or the
-browser's content type). Shared by the exception report photos (production.photos) and the work instruction
-attachments (planning.work_instructions), the proofs of delivery (shipping.pod_files).
+"""Uploaded files, the same way for every upload (import files, exception photos, proofs of delivery,
+work instruction attachments); what a file is, is decided by its content, not its name or the browser's
+content type.
 
-- `upload_size_limited(max_bytes)`: a view decorator installing UploadSizeLimit before anything reads the
-  body, so an oversized file stops being stored as soon as it passes the limit (Django's
-  DATA_UPLOAD_MAX_MEMORY_SIZE does not cap files); the names it skipped are `request.upload_size_limit.too_large`.
-- `checked_image(upload, ...)`: JPEG, PNG or WebP as Pillow reads it, within a pixel limit (decompression
-  bombs); SVG and other formats a browser could run script from are never accepted.
-- `checked_pdf(upload, ...)`: a PDF by its header and end-of-file marker.
+Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not cap files, so a view that takes files is wrapped in
+`size_limited`: it installs an UploadSizeLimit that stops storing a file as soon as it passes the limit,
+and remembers its name for the page's message (`too_large_message`). `sized_upload_name` refuses empty and
+oversized files. Images are accepted by `image_kind` when Pillow recognises the content as one of the
+allowed formats (IMAGE_FORMATS: JPEG, PNG, WebP; SVG and other formats a browser could run script from are
+never accepted), below a pixel count (decompression bombs). PDFs are recognised by `is_pdf` (their header
+and end-of-file marker). Stored files are rows of a subclass of inputs.models.StoredUpload.
 """
 
 import warnings
@@ -22,16 +23,16 @@ from PIL import Image
 
 # Pillow format → (content type served, file name suffix stored)
 IMAGE_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
-IMAGE_MAX_PIXELS = 50_000_000
-PDF = ("application/pdf", ".pdf")
+PDF_KIND = ("application/pdf", ".pdf")
 
 
 class UploadSizeLimit(FileUploadHandler):
-    """Stops storing an uploaded file once it passes `max_bytes` and remembers which ones did."""
+    """Stops storing an uploaded file once it passes `max_bytes` and remembers the names of those that
+    did (`too_large`)."""
 
     def __init__(self, request=None, *, max_bytes):
         super().__init__(request)
-        self.max_bytes = max_bytes() if callable(max_bytes) else max_bytes
+        self.max_bytes = max_bytes
         self.received = 0
         self.too_large = []
 
@@ -50,21 +51,25 @@ class UploadSizeLimit(FileUploadHandler):
         return None  # the next handlers build the file
 
 
-def upload_size_limited(max_bytes):
-    """Install UploadSizeLimit before anything reads the request body. The CSRF middleware reads it, so its
-    check is done here after the handler is in place (as Django's docs on upload handlers describe).
-    `max_bytes`: a number, or a function giving it at each request (a limit read from the settings)."""
+def size_limited(max_bytes, attribute):
+    """A view decorator installing an UploadSizeLimit of `max_bytes()` bytes (read per request: settings
+    differ in tests) as `request.<attribute>` before anything reads the request body. The CSRF middleware
+    reads it, so its check is done here after the handler is in place (as Django's docs on upload
+    handlers describe)."""
+
     def decorator(view):
         protected = csrf_protect(view)
 
         @csrf_exempt
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            limit = UploadSizeLimit(request, max_bytes=max_bytes)
+            limit = UploadSizeLimit(request, max_bytes=max_bytes())
             request.upload_handlers.insert(0, limit)
-            request.upload_size_limit = limit
+            setattr(request, attribute, limit)
             return protected(request, *args, **kwargs)
+
         return wrapper
+
     return decorator
 
 
@@ -72,39 +77,39 @@ def too_large_message(name, max_bytes):
     return _("%(name)s is larger than %(size)s.") % {"name": name, "size": filesizeformat(max_bytes)}
 
 
-def _name(upload):
-    return getattr(upload, "name", "") or _("The file")
-
-
-def _check_size(upload, max_bytes, large_message=None):
+def sized_upload_name(upload, *, max_bytes, too_large) -> str:
+    """The upload's name for messages, once an empty file or one over `max_bytes` is refused (the
+    message for the latter is `too_large(name)`)."""
+    name = getattr(upload, "name", "") or _("The file")
     if upload.size > max_bytes:
-        raise ValidationError(large_message or too_large_message(_name(upload), max_bytes))
+        raise ValidationError(too_large(name))
     if upload.size == 0:
-        raise ValidationError(_("%(name)s is empty.") % {"name": _name(upload)})
+        raise ValidationError(_("%(name)s is empty.") % {"name": name})
+    return name
 
 
-def checked_image(upload, *, max_bytes, refused, large_message=None):
-    """(content type, suffix) of an uploaded JPEG, PNG or WebP image, else ValidationError (`refused`)."""
-    _check_size(upload, max_bytes, large_message)
+def image_kind(upload, kinds, *, max_pixels):
+    """`kinds[format]` when Pillow reads the upload as an image of one of `kinds`' formats with at most
+    `max_pixels` pixels; None otherwise. The upload is rewound."""
     try:
         upload.seek(0)
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(upload) as image:
-                image_format = image.format
-                width, height = image.size
+                image_format, (width, height) = image.format, image.size
                 image.verify()
     except Exception:  # noqa: BLE001 - whatever Pillow cannot read is not an accepted image
-        raise ValidationError(refused) from None
+        return None
     finally:
         upload.seek(0)
-    if image_format not in IMAGE_FORMATS or width * height > IMAGE_MAX_PIXELS:
-        raise ValidationError(refused)
-    return IMAGE_FORMATS[image_format]
+    if image_format not in kinds or width * height > max_pixels:
+        return None
+    return kinds[image_format]
 
 
-def is_pdf(upload):
-    """A PDF starts with %PDF- (within its first KiB, as readers allow) and has %%EOF near its end."""
+def is_pdf(upload) -> bool:
+    """A PDF starts with %PDF- (within its first KiB, as readers allow) and has %%EOF near its end. The
+    upload is rewound."""
     try:
         upload.seek(0)
         head = upload.read(1024)
@@ -113,10 +118,3 @@ def is_pdf(upload):
     finally:
         upload.seek(0)
     return b"%PDF-" in head and b"%%EOF" in tail
-
-
-def checked_pdf(upload, *, max_bytes, refused):
-    _check_size(upload, max_bytes)
-    if not is_pdf(upload):
-        raise ValidationError(refused)
-    return PDF

@@ -2,16 +2,19 @@
 BOMs are read-only here: a BOM changes through the app's BOM editor or import, which write a new
 version and refuse loops."""
 
-from django import forms
 from django.contrib import admin
 
 from audit.admin import ChangeLogAdminMixin
+from history.admin import ReadOnlyAdmin, ReadOnlyInline
+from record_pages.admin import ServiceRulesAdminForm
 
 from . import services
 from .models import (
     BillOfMaterials,
     BOMLine,
     Item,
+    ItemCategory,
+    ItemCost,
     Location,
     Lot,
     Reservation,
@@ -22,23 +25,16 @@ from .models import (
 )
 
 
-class ItemAdminForm(forms.ModelForm):
+class ItemAdminForm(ServiceRulesAdminForm):
     class Meta:
         model = Item
         fields = services.ITEM_FIELDS
 
-    def clean(self):
-        data = super().clean()
-        item = self.instance
-        was_active = item.pk is None or item.is_active
-        for name, value in data.items():
-            setattr(item, name, value)
-        errors = services.item_errors(item, check_unique=False)  # the form checks uniqueness itself
-        if item.pk is not None and was_active and not item.is_active:
-            errors.update(services.deactivation_errors(item))
-        for field, messages in errors.items():
-            self.add_error(field if field in self.fields else None, messages)
-        return data
+    def record_errors(self, record):
+        return services.item_errors(record, check_unique=False)  # the form checks uniqueness itself
+
+    def in_use_errors(self, record):
+        return services.deactivation_errors(record)
 
 
 @admin.register(Item)
@@ -55,18 +51,13 @@ class ItemAdmin(ChangeLogAdminMixin, admin.ModelAdmin):
         return False  # deactivate instead: BOMs and history refer to items
 
 
-class BOMLineInline(admin.TabularInline):
+class BOMLineInline(ReadOnlyInline):
     model = BOMLine
-    extra = 0
     fields = readonly_fields = ("position", "component", "quantity", "scrap_percent", "note")
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BillOfMaterials)
-class BillOfMaterialsAdmin(admin.ModelAdmin):
+class BillOfMaterialsAdmin(ReadOnlyAdmin):
     list_display = ("parent", "version", "is_active", "valid_from", "created_by", "created_at")
     list_filter = ("is_active",)
     search_fields = ("parent__code", "parent__name")
@@ -74,30 +65,11 @@ class BillOfMaterialsAdmin(admin.ModelAdmin):
     readonly_fields = ("parent", "version", "is_active", "valid_from", "note", "created_by", "created_at")
     inlines = [BOMLineInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # --- stock ------------------------------------------------------------------------------------
 # Warehouses, locations and unit conversions are master data editable here; the ledger, balances,
 # reservations and lot history are read-only (stock changes only through inventory.stock_services,
 # which keeps the ledger and balances equal).
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Warehouse)
@@ -157,3 +129,25 @@ class ReservationAdmin(ReadOnlyAdmin):
     list_filter = ("status", "demand_type")
     search_fields = ("demand_number", "item__code")
     list_select_related = ("item", "location", "lot")
+
+
+# --- inventory value: categories are kept here; costs and rules are read-only (the app's pages write them
+# through inventory.costs, with the change log) -----------------------------------------------------------
+
+@admin.register(ItemCategory)
+class ItemCategoryAdmin(ChangeLogAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "is_active")
+    search_fields = ("code", "name")
+
+
+@admin.register(ItemCost)
+class ItemCostAdmin(admin.ModelAdmin):
+    list_display = ("item", "valid_from", "unit_cost", "currency", "created_by")
+    search_fields = ("item__code",)
+    readonly_fields = [f.name for f in ItemCost._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

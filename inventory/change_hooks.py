@@ -47,7 +47,7 @@ def impact(order, change):
 def apply(*, actor, order, change):
     if change.kind in (ChangeKind.DATE, ChangeKind.CANCEL):
         return
-    reason = _("order %(number)s changed") % {"number": order.number}
+    reason = Text(gettext_noop("order %(number)s changed"), number=order.number)
     released = release_order_reservations(actor=actor, order=order, reason=reason)
     if released and actor.has_perm("inventory.add_reservation"):
         requirements = order_requirements(order)

@@ -7,17 +7,20 @@ work with on a laptop:
 * an opening stock of every bought item (raw materials and packaging) as a received lot, generous
   except for a few items kept short on purpose, so that shortages, purchase requests and material
   delays have something to show;
-* the finished goods of the orders that passed QC, as production output of each order (a lot per
-  order line), so the shipping desk can ship them;
+* (the finished goods of the demo orders that passed QC are put into FG by quality when their lots
+  pass, in the shipping demo, which runs last);
 * a material prep sheet for every planned order (with its reservations), for the warehouse to print
   and issue;
+* standard costs, item categories, the stock warning rules and a slow-moving and an overstocked item
+  (inventory.value_demo);
 * three suppliers (raw materials, packaging, fragrance) and, made by the demo planner and sent, one
-  purchase order for the items kept short, so the warehouse can receive a whole order on one page.
+  purchase order for the items kept short, so the warehouse can receive a whole order on one page;
+* the items' MRP planning data, make-to-stock forecasts and a first MRP run (inventory.mrp_demo).
 
 Everything goes through the real services acting as the demo warehouse keeper (王芳) — suppliers and
 purchase orders as the demo planner, who buys — in one transaction. Running it again adds nothing:
 locations and suppliers that exist are kept, an item with stock moves gets no opening stock, an order
-with production output or an open prep sheet is left alone, and the purchase order is made only while
+with an open prep sheet is left alone, and the purchase order is made only while
 there is none.
 """
 
@@ -30,20 +33,22 @@ from django.utils import timezone
 
 from orders.demo_data import ensure_role_users
 from orders.models import Order, OrderStatus
+from systemtext.text import Text
 
-from . import prep_sheets, purchasing, stock_services, warehouse_services
+from . import prep_sheets, purchasing, stock_services, value_demo, warehouse_services
 from .models import (
     Item,
     ItemType,
     Location,
     MaterialPrepSheet,
-    MoveKind,
     PurchaseOrder,
     Sourcing,
     StockMove,
     Supplier,
     Warehouse,
 )
+from .mrp_demo import seed_mrp_demo
+from .stock_importing import OPENING_BALANCE_REASON
 from .stock_services import LotInput
 
 D = Decimal
@@ -58,7 +63,7 @@ LOCATIONS = [  # (code, zone, pick sequence)
 OPENING_QUANTITY = {ItemType.RAW_MATERIAL: D("3000"), ItemType.PACKAGING: D("8000")}
 # Kept short on purpose: the fragrance blend and the spray bottles (lead time 2 days).
 SHORT = {"RM-FRAG": D("4"), "SPR-500": D("150")}
-OPENING_REASON = "期初库存 opening balance"
+OPENING_REASON = Text(OPENING_BALANCE_REASON)
 SUPPLIERS = [  # code, name, contact, phone, address, over-receipt tolerance %
     ("SUP-RM", "佛山华润化工原料有限公司 Huarun Chemicals", "陈经理", "0757-8666 1201",
      "广东省佛山市南海区丹灶镇化工园 12 号", D("2")),
@@ -82,12 +87,13 @@ def seed_stock_demo(*, now=None):
         keeper = users["warehouse"]
         locations = _locations(keeper)
         received = _opening_stock(keeper, locations, now)
-        finished = _finished_goods(keeper, locations[FINISHED_GOODS])
         sheets, problems = _prep_sheets(keeper)
         suppliers = _suppliers(users["planner"])
         purchase_orders = _purchase_orders(users["planner"], now)
-    return {"locations": len(locations), "items_received": received, "orders_with_goods": finished,
-            "prep_sheets": sheets, "problems": problems, "suppliers": suppliers, "purchase_orders": purchase_orders}
+        mrp = seed_mrp_demo(users["planner"])
+        value_demo.seed_value_demo(users, now=now)  # costs, warning rules, a slow-moving and an overstocked item
+    return {**mrp, "locations": len(locations), "items_received": received, "prep_sheets": sheets,
+            "problems": problems, "suppliers": suppliers, "purchase_orders": purchase_orders}
 
 
 def _locations(keeper):
@@ -113,25 +119,6 @@ def _opening_stock(keeper, locations, now):
         lot = LotInput(number=f"{item.code}-{stamp}", supplier_lot=f"S{stamp}-{item.pk}")
         stock_services.receive_stock(actor=keeper, item=item, location=locations[area], quantity=quantity,
                                      lot_input=lot, reason=OPENING_REASON)
-        count += 1
-    return count
-
-
-def _finished_goods(keeper, location):
-    """The goods of the orders that passed QC, put into stock for them (as quality does when a lot passes)."""
-    made = StockMove.objects.filter(kind=MoveKind.PRODUCTION_OUTPUT).values("order_id")
-    orders = (Order.objects.filter(status=OrderStatus.QC_PASSED).exclude(pk__in=made)
-              .prefetch_related("lines__product").order_by("number"))
-    count = 0
-    for order in orders:
-        for line in order.lines.all():
-            item = Item.objects.filter(product=line.product, is_active=True).first()
-            if item is None:
-                continue
-            stock_services.record_production_output(
-                actor=keeper, item=item, location=location, quantity=line.quantity, unit=line.product.unit,
-                lot_input=LotInput(number=f"{order.number}-{line.line_no}"), order=order,
-                reason=f"{order.number} 检验合格入库 passed QC")
         count += 1
     return count
 

@@ -7,9 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from orders.forms import CodeChoiceField, DecimalTextField, ModelDecimalField, WholeNumberField
+from orders.forms import CodeChoiceField, CodesLoadedFormSet, DecimalTextField, ModelDecimalField, WholeNumberField
 from orders.masterdata_services import MAX_LEAD_TIME_DAYS, validate_code
 from orders.models import Product
+from record_pages.checks import service_rule
 
 from .models import Item, ItemType, Sourcing
 from .services import BomLineInput
@@ -32,12 +33,9 @@ class ItemFilterForm(forms.Form):
     ])
 
 
-def _check(validator, value):
-    try:
-        validator(value)
-    except ValidationError as exc:
-        raise ValidationError(exc.messages) from None
-    return value
+# MRP planning data (inventory.mrp), after the stock levels on the item form.
+MRP_QUANTITIES = ("minimum_order_quantity", "order_multiple", "reorder_quantity")
+MRP_FIELDS = ("preferred_supplier", "make_lead_time_days", *MRP_QUANTITIES, "make_to_stock")
 
 
 class ItemForm(forms.ModelForm):
@@ -58,9 +56,11 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = Item
-        fields = ["code", "name", "specification", "item_type", "unit", "sourcing", "purchase_lead_time_days",
-                  "product", "purchase_unit", "safety_stock", "reorder_point", "incoming_inspection"]
-        field_classes = {"safety_stock": ModelDecimalField, "reorder_point": ModelDecimalField}
+        fields = ["code", "name", "specification", "item_type", "category", "unit", "sourcing",
+                  "purchase_lead_time_days", "product", "purchase_unit", "safety_stock", "reorder_point",
+                  "incoming_inspection", *MRP_FIELDS]
+        field_classes = {"safety_stock": ModelDecimalField, "reorder_point": ModelDecimalField,
+                         **{name: ModelDecimalField for name in MRP_QUANTITIES}}
         error_messages = {
             "code": {"unique": _("An item with this code already exists."), "required": _("Enter a code.")},
             "name": {"required": _("Enter a name.")},
@@ -68,7 +68,7 @@ class ItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("safety_stock", "reorder_point"):
+        for name in ("safety_stock", "reorder_point", *MRP_QUANTITIES, "make_lead_time_days"):
             self.fields[name].required = False
         if self.instance.pk:
             self.fields["code"].disabled = True
@@ -77,13 +77,20 @@ class ItemForm(forms.ModelForm):
                 self.initial["product"] = self.instance.product.sku
 
     def clean_code(self):
-        return _check(validate_code, (self.cleaned_data.get("code") or "").strip())
+        return service_rule(validate_code, (self.cleaned_data.get("code") or "").strip())
 
     def clean_safety_stock(self):
         return self.cleaned_data.get("safety_stock") or Decimal("0")  # blank: no safety stock
 
     def clean_reorder_point(self):
         return self.cleaned_data.get("reorder_point") or Decimal("0")  # blank: no reorder alert
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in (*MRP_QUANTITIES, "make_lead_time_days"):  # blank: none (no minimum, any multiple, ...)
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = 0 if name == "make_lead_time_days" else Decimal("0")
+        return cleaned
 
     def service_fields(self):
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -122,20 +129,11 @@ class BomLineForm(forms.Form):
                             scrap_percent=data.get("scrap_percent") or Decimal("0"), note=data.get("note", ""))
 
 
-class BaseBomLineFormSet(forms.BaseFormSet):
-    """Loads every component typed into the rows with one query."""
+class BaseBomLineFormSet(CodesLoadedFormSet):
+    code_fields = ("component",)
 
-    _items = None
-
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        if self.is_bound:
-            if self._items is None:
-                codes = {str(v).split(" — ", 1)[0].strip() for k, v in self.data.items()
-                         if k.startswith(f"{self.prefix}-") and k.endswith("-component")}
-                self._items = {i.code: i for i in Item.objects.filter(code__in=codes)}
-            form.fields["component"].preloaded = self._items
-        return form
+    def records_by_code(self, codes):
+        return {i.code: i for i in Item.objects.filter(code__in=codes)}
 
     def lines(self):
         return [line for line in (form.to_line() for form in self.forms) if line is not None]

@@ -222,7 +222,7 @@ def _receive(actor, line, data, entry_key):
         lot_input=LotInput(number=lot_number, supplier_lot=data.supplier_lot,
                            production_date=data.production_date, expiry_date=data.expiry_date,
                            status=LotStatus.QUARANTINE if quarantine else LotStatus.AVAILABLE),
-        reason=_("Goods receipt %(number)s") % {"number": number},
+        reason=Text(gettext_noop("Goods receipt %(number)s"), number=number),
         document=DocumentRef("purchase_order", purchase_order.pk, f"{purchase_order.number} {number}"))
     move = posting.moves[0]
     receipt = GoodsReceipt.objects.create(

@@ -14,12 +14,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from imports.columns import Column, parse_choice
-from imports.previews import ModelImport, PlannedEntry, VersionedListImport
+from imports.previews import ModelImport, PlannedEntry, VersionedListImport, cell_texts, named_record
 from orders import rules
 from orders.importing import ACTIVE_COLUMN, UNIT_COLUMN, parse_days
 from orders.models import Product
@@ -40,16 +39,13 @@ def parse_number(text, column):
 @dataclass(frozen=True, kw_only=True, eq=False)
 class ItemImport(ModelImport):
     def prepare(self, raw_rows, *, lock):
-        skus = {raw["values"].get("product", "").strip() for raw in raw_rows} - {""}
+        skus = cell_texts(raw_rows, "product")
         return {"products": {p.sku: p for p in Product.objects.filter(sku__in=skus)}}
 
     def parse_cell(self, column, text, context):
         if column.field == "product":
-            product = context["products"].get(text.strip())
-            if product is None:
-                raise ValidationError(_("%(field)s: no product with SKU %(sku)s.") % {"field": column.label,
-                                                                                      "sku": text})
-            return product
+            return named_record(context["products"], column, text,
+                                _("%(field)s: no product with SKU %(sku)s."), placeholder="sku")
         return super().parse_cell(column, text, context)
 
     def check_rows(self, columns, raw_rows, *, lock):
@@ -109,24 +105,19 @@ class BomImport(VersionedListImport):
         return "0" if column.field == "scrap_percent" else ""
 
     def prepare(self, raw_rows, *, lock):
-        codes = {raw["values"].get(name, "").strip() for raw in raw_rows for name in ("parent", "component")}
-        return {"items": {item.code: item for item in Item.objects.filter(code__in=codes - {""})}}
+        codes = cell_texts(raw_rows, "parent", "component")
+        return {"items": {item.code: item for item in Item.objects.filter(code__in=codes)}}
 
     def parse_cell(self, column, text, context):
         if column.field in ("parent", "component"):
-            item = context["items"].get(text.strip())
-            if item is None:
-                raise ValidationError(_("%(field)s: no item with code %(code)s.") % {"field": column.label,
-                                                                                     "code": text})
-            return item
+            return named_record(context["items"], column, text,
+                                _("%(field)s: no item with code %(code)s."), placeholder="code")
         return super().parse_cell(column, text, context)
 
     def check_rows(self, columns, raw_rows, *, lock):
-        context = self.prepare(raw_rows, lock=lock)
         rows, groups = [], defaultdict(list)  # parent id -> [(row, BomLineInput or None)]
         parents = {}
-        for raw in raw_rows:
-            row, parsed = self.read_row(raw, columns, context)
+        for row, parsed in self.read_rows(raw_rows, columns, lock=lock):
             rows.append(row)
             parent, component = parsed.get("parent"), parsed.get("component")
             if parent is None:

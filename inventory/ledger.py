@@ -30,6 +30,9 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inputs.visible import visible_strip
+from systemtext.text import Text
+
 from .models import Item, Location, Lot, LotStatus, MoveKind, Reservation, ReservationStatus, StockBalance, StockMove
 from .units import format_quantity, to_base_quantity
 
@@ -225,6 +228,20 @@ def _consume_reservations(balance, demand, needed):
         covered += take
         changed.append(reservation)
     return changed, covered
+
+
+def clean_reason(reason, *, max_length, required=False):
+    """A reason for a ledger row or a reservation: a system text (systemtext.Text, stored as message id +
+    values) as it is; typed text without the blank around it (inputs.visible), refused when it is required
+    and empty or when it is longer than `max_length`."""
+    if isinstance(reason, Text):
+        return reason
+    reason = visible_strip(reason or "")
+    if required and not reason:
+        raise ValidationError({"reason": [_("Enter a reason.")]})
+    if len(reason) > max_length:
+        raise ValidationError({"reason": [_("The reason is at most %(n)s characters.") % {"n": max_length}]})
+    return reason
 
 
 def post_moves(*, actor, kind, lines, reason="", document: DocumentRef | None = None, order=None,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
 from alerts.services import create_alert
+from inputs.visible import visible_strip
 from numbering import series
 from numbering.services import next_number
 from orders.models import Order
@@ -51,7 +52,7 @@ def _errors(item, line, new_expected_date, reason):
 
 def record_material_delay(*, actor, item, new_expected_date, reason, line: PurchaseOrderLine | None = None):
     require(actor, "inventory.add_materialdelay")
-    reason = (reason or "").strip()
+    reason = visible_strip(reason or "")
     errors = _errors(item, line, new_expected_date, reason)
     if errors:
         raise ValidationError(errors)

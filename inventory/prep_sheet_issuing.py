@@ -194,7 +194,7 @@ def _issue(actor, sheet, code, quantity, chosen_line, location, entry_key):
     posting = post_stock(
         actor=actor, kind=MoveKind.ISSUE, lines=[MoveLine(item=item, location=source.location, quantity=-quantity,
                                                           lot=lot)],
-        reason=_("Prep sheet %(number)s line %(n)s") % {"number": sheet.number, "n": line.line_no},
+        reason=Text(gettext_noop("Prep sheet %(number)s line %(n)s"), number=sheet.number, n=line.line_no),
         document=sheet_document(sheet), order=order, demand=order_demand(order))
     move = PrepSheetMove.objects.create(line=line, kind=PrepSheetMoveKind.ISSUE, item=item, lot=lot,
                                         location=source.location, quantity=quantity, move_group=posting.move_group,
@@ -228,7 +228,8 @@ def _release_excess(actor, order, item, lines):
         if excess <= 0:
             break
         open_quantity = reservation.quantity - reservation.consumed
-        release_reservation(actor=actor, reservation=reservation, reason=_("issued from another lot or bin"))
+        release_reservation(actor=actor, reservation=reservation,
+                            reason=Text(gettext_noop("issued from another lot or bin")))
         if open_quantity > excess:
             reserve_stock(actor=actor, item=item, quantity=open_quantity - excess, demand=order_demand(order),
                           order=order, location=reservation.location, lot=reservation.lot, partial=True)

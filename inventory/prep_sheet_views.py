@@ -170,6 +170,22 @@ def prep_sheet_substitute(request, pk, line_pk):
     return redirect("inventory:prep_sheet_detail", pk=pk)
 
 
+def _show_order_readiness(request, sheet, result):
+    """After an acceptance: the order is ready for production, or what it still needs. False when the
+    result says neither (the caller says what was accepted)."""
+    if result.order_ready:
+        messages.success(request, _("All materials accepted: order %(number)s is ready for production.")
+                         % {"number": sheet.order.number})
+    elif result.missing:
+        messages.warning(request, _("Every line is accepted, but order %(number)s still needs: %(items)s.")
+                         % {"number": sheet.order.number,
+                            "items": ", ".join(f"{c.item.code} {format_quantity(c.still_needed, c.item.unit)}"
+                                               for c in result.missing)})
+    else:
+        return False
+    return True
+
+
 @login_required
 @permission_required("inventory.accept_materialprepsheet", raise_exception=True)
 @require_POST
@@ -190,15 +206,7 @@ def prep_sheet_accept(request, pk):
         messages.warning(request, ngettext("%(n)s discrepancy reported to the warehouse.",
                                            "%(n)s discrepancies reported to the warehouse.", len(discrepancies))
                          % {"n": len(discrepancies)})
-    if result.order_ready:
-        messages.success(request, _("All materials accepted: order %(number)s is ready for production.")
-                         % {"number": sheet.order.number})
-    elif result.missing:
-        messages.warning(request, _("Every line is accepted, but order %(number)s still needs: %(items)s.")
-                         % {"number": sheet.order.number,
-                            "items": ", ".join(f"{c.item.code} {format_quantity(c.still_needed, c.item.unit)}"
-                                               for c in result.missing)})
-    elif accepted:
+    if not _show_order_readiness(request, sheet, result) and accepted:
         messages.success(request, _("Lines accepted."))
     return redirect("inventory:prep_sheet_detail", pk=pk)
 
@@ -222,15 +230,7 @@ def prep_sheet_accept_all(request, pk):
     except ValidationError as exc:
         show_errors(request, exc)
         return redirect("inventory:prep_sheet_acceptance")
-    if result.order_ready:
-        messages.success(request, _("All materials accepted: order %(number)s is ready for production.")
-                         % {"number": sheet.order.number})
-    elif result.missing:
-        messages.warning(request, _("Every line is accepted, but order %(number)s still needs: %(items)s.")
-                         % {"number": sheet.order.number,
-                            "items": ", ".join(f"{c.item.code} {format_quantity(c.still_needed, c.item.unit)}"
-                                               for c in result.missing)})
-    else:
+    if not _show_order_readiness(request, sheet, result):
         messages.success(request, _("Prep sheet %(number)s: everything issued so far is accepted.")
                          % {"number": sheet.number})
     return redirect("inventory:prep_sheet_acceptance")

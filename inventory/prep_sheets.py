@@ -38,6 +38,7 @@ from accounts.permissions import require
 from alerts.services import create_alert
 from config.transitions import take
 from documents import services as document_services
+from inputs.visible import visible_strip
 from numbering import series
 from numbering.services import next_number
 from orders.models import Order, OrderStatus
@@ -75,7 +76,7 @@ def sheet_document(sheet):
     return DocumentRef(DOCUMENT_TYPE, sheet.pk, sheet.number)
 
 def _note(text, *, required=False, field="note"):
-    text = (text or "").strip()
+    text = visible_strip(text or "")
     if required and not text:
         raise ValidationError({field: [_("Give a reason.")]})
     if len(text) > MAX_NOTE:
@@ -327,7 +328,7 @@ def accept_prep_sheet(*, actor, sheet, accepted=(), discrepancies=None) -> Accep
     line (`discrepancies`: {line id: note}); see the module docstring."""
     require(actor, "inventory.accept_materialprepsheet")
     accepted = {int(pk) for pk in accepted}
-    discrepancies = {int(pk): (note or "").strip() for pk, note in (discrepancies or {}).items()}
+    discrepancies = {int(pk): visible_strip(note or "") for pk, note in (discrepancies or {}).items()}
     with transaction.atomic():
         sheet, order, lines = _locked_sheet(sheet)
         by_pk = {line.pk: line for line in lines}
@@ -449,15 +450,13 @@ def release_on_cancel(*, actor, order):
                               % {"number": order.number, "items": ", ".join(
                                   f"{format_quantity(-row['net'], row['item__unit'])} {row['item__code']}"
                                   for row in out)})
-    reason = _("order %(number)s cancelled") % {"number": order.number}
+    reason = Text(gettext_noop("order %(number)s cancelled"), number=order.number)
     release_order_reservations(actor=actor, order=order, reason=reason)
     now = timezone.now()
     for request in PurchaseRequest.objects.select_for_update(of=("self",)).filter(
             order=order, status__in=PR_LIVE).order_by("pk"):
-        take(request.cancel, refused=reason)  # the order's cancellation was checked by its caller
+        take(request.cancel, refused=str(reason))  # the order's cancellation was checked by its caller
         request.decided_by, request.decided_at, request.decision_note = actor, now, reason
-        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "decision_note_values"])
     for sheet in MaterialPrepSheet.objects.select_for_update().filter(order=order, status__in=OPEN_SHEET):
-        _set_status(actor, sheet, "cancel", "cancelled", Text(gettext_noop("order %(number)s cancelled"),
-                                                              number=order.number),
-                    refused=reason, by_system=True)
+        _set_status(actor, sheet, "cancel", "cancelled", reason, refused=str(reason), by_system=True)

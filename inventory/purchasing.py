@@ -27,6 +27,7 @@ from django.utils.translation import gettext_noop
 from accounts.permissions import require
 from audit.changes import record_change, stored_snapshot
 from config.transitions import take
+from inputs.visible import visible_strip
 from numbering import series
 from numbering.services import next_number
 from orders.masterdata_services import validate_code
@@ -54,7 +55,7 @@ PR = PurchaseRequestStatus
 MAX_PRICE = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"]) - Decimal("0.01")
 MAX_PO_LINES = 200
 SUPPLIER_FIELDS = ("code", "name", "contact_name", "phone", "email", "address", "currency", "over_receipt_percent",
-                   "is_active")
+                   "is_active", "lead_time_days")
 
 # What an order's demand is called on reservations (inventory.reservations) made for it.
 ORDER_DEMAND = "order"
@@ -65,7 +66,7 @@ def order_demand(order):
 
 
 def clean_note(note, field="note", max_length=300):
-    note = (note or "").strip()
+    note = visible_strip(note or "")
     if len(note) > max_length:
         raise ValidationError({field: [_("At most %(n)s characters.") % {"n": max_length}]})
     return note
@@ -235,7 +236,7 @@ def _decide(actor, request, transition, note):
         current = PurchaseRequest.objects.select_for_update(of=("self",)).select_related("item").get(pk=request.pk)
         take(getattr(current, transition), actor=actor, refused=_request_refused(current))
         current.decided_by, current.decided_at, current.decision_note = actor, timezone.now(), note
-        current.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        current.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "decision_note_values"])
     return current
 
 

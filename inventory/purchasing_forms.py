@@ -30,16 +30,21 @@ def _search(placeholder):
     return forms.TextInput(attrs={"type": "search", "placeholder": placeholder})
 
 
+def item_search_widget():
+    """An item's code box with the search list that htmx fills as the user types (inventory:item_options)."""
+    return forms.TextInput(attrs={"list": "item-options", "autocomplete": "off",
+                                  "placeholder": _("Search code or name"),
+                                  "hx-get": reverse_lazy("inventory:item_options"),
+                                  "hx-trigger": "input changed delay:250ms, focus once",
+                                  "hx-target": "#item-options", "hx-swap": "innerHTML"})
+
+
 def item_field(label=None, required=True):
     return CodeChoiceField(
         label=label or _("Item"), queryset=Item.objects.filter(is_active=True), to_field_name="code", required=required,
         error_messages={"invalid_choice": _("No active item with this code. Pick one from the search list."),
                         "required": _("Choose an item.")},
-        widget=forms.TextInput(attrs={"list": "item-options", "autocomplete": "off",
-                                      "placeholder": _("Search code or name"),
-                                      "hx-get": reverse_lazy("inventory:item_options"),
-                                      "hx-trigger": "input changed delay:250ms, focus once",
-                                      "hx-target": "#item-options", "hx-swap": "innerHTML"}))
+        widget=item_search_widget())
 
 
 def location_field(label=None):
@@ -65,9 +70,17 @@ def new_entry_key():
 class SupplierForm(forms.ModelForm):
     class Meta:
         model = Supplier
-        fields = ["code", "name", "contact_name", "phone", "email", "address", "currency", "over_receipt_percent"]
+        fields = ["code", "name", "contact_name", "phone", "email", "address", "currency", "over_receipt_percent",
+                  "lead_time_days"]
         field_classes = {"over_receipt_percent": ModelDecimalField}
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_time_days"].required = False
+
+    def clean_lead_time_days(self):
+        return self.cleaned_data.get("lead_time_days") or 0  # blank: items' own lead times only
 
 
 class SupplierFilterForm(forms.Form):

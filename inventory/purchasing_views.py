@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from orders.quantities import format_number
-from record_pages.views import add_service_errors, paginate, save_form
+from record_pages.views import add_service_errors, paginate, record_list, save_form
 
 from . import goods_receipts, purchasing, purchasing_selectors
 from .goods_receipts import LineReceipt, ReceiptInput, ReceiptRefused
@@ -40,10 +40,8 @@ from .units import quantity_text
 @login_required
 @permission_required("inventory.view_supplier", raise_exception=True)
 def supplier_list(request):
-    form = SupplierFilterForm(request.GET or None)
-    return render(request, "inventory/purchasing/supplier_list.html", {
-        "form": form, **paginate(request, purchasing_selectors.supplier_list(request.user, request.GET)),
-        "can_add": request.user.has_perm("inventory.add_supplier")})
+    return record_list(request, "inventory/purchasing/supplier_list.html", form_class=SupplierFilterForm,
+                       records=purchasing_selectors.supplier_list, model="inventory.supplier", actions=("add",))
 
 
 def _supplier_fields(form):

@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require
+from systemtext.text import stored_fields
 
-from .ledger import ZERO, DocumentRef, issuable_lot_errors, lock_balances, usable_stock
+from .ledger import ZERO, DocumentRef, clean_reason, issuable_lot_errors, lock_balances, usable_stock
 from .models import Lot, Reservation, ReservationStatus, StockBalance
 from .stock_services import check_stock_levels, positive_quantity
 from .units import format_quantity, to_base_quantity
@@ -107,20 +108,19 @@ def _release(actor, reservation_ids, reason):
         balance = balances[(reservation.item_id, reservation.location_id, reservation.lot_id)]
         balance.reserved -= reservation.quantity - reservation.consumed
         reservation.release()  # active: selected so, under the lock
-        reservation.closed_by, reservation.closed_at, reservation.close_reason = actor, now, reason
+        reservation.closed_by, reservation.closed_at = actor, now
+        for name, value in stored_fields("close_reason", reason).items():  # bulk_update skips the field's save
+            setattr(reservation, name, value)
     for balance in balances.values():
         StockBalance.objects.filter(pk=balance.pk).update(reserved=balance.reserved, updated_at=now)
     # One statement for all: the rows are locked above and their status set by the transition.
-    Reservation.objects.bulk_update(reservations, ["status", "closed_by", "closed_at", "close_reason"])
+    Reservation.objects.bulk_update(reservations, ["status", "closed_by", "closed_at", "close_reason",
+                                                "close_reason_values"])
     return reservations
 
 
 def _clean_close_reason(reason):
-    reason = (reason or "").strip()
-    max_length = Reservation._meta.get_field("close_reason").max_length
-    if len(reason) > max_length:
-        raise ValidationError({"reason": [_("The reason is at most %(n)s characters.") % {"n": max_length}]})
-    return reason
+    return clean_reason(reason, max_length=Reservation._meta.get_field("close_reason").max_length)
 
 
 def release_reservation(*, actor, reservation: Reservation, reason="") -> Reservation:

@@ -26,15 +26,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require
-from audit.changes import record_change, record_new_version, snapshot
+from audit.changes import activate_version, deactivate_versions, record_change, record_new_version, snapshot
+from inputs.visible import visible_strip
 from orders.masterdata_services import validate_code, validate_lead_time
+from record_pages.checks import FieldErrors, name_given
 from systemtext.text import Text
 
 from .bom_structure import BomCycleError, find_loop
 from .models import MAX_SCRAP_PERCENT, BillOfMaterials, BOMLine, Item, ItemType
 
 ITEM_FIELDS = ("code", "name", "specification", "item_type", "unit", "sourcing", "purchase_lead_time_days",
-               "product", "is_active", "purchase_unit", "safety_stock", "reorder_point", "incoming_inspection")
+               "product", "is_active", "purchase_unit", "safety_stock", "reorder_point", "incoming_inspection",
+               # MRP planning data (inventory.mrp)
+               "make_lead_time_days", "preferred_supplier", "minimum_order_quantity", "order_multiple",
+               "reorder_quantity", "make_to_stock",
+               "category")
 # Quantities are Decimal(12, 3): at most nine digits before the point.
 MAX_QUANTITY = Decimal("999999999.999")
 MAX_BOM_LINES = 200
@@ -53,35 +59,17 @@ def item_errors(item, *, check_unique=True, fields=None):
     the check to those fields (the import checks what a row gives)."""
     item.code = (item.code or "").strip()
     item.name = (item.name or "").strip()
-    errors = {}
-
-    def check(field, rule):
-        if fields is not None and field not in fields:
-            return
-        try:
-            rule()
-        except ValidationError as exc:
-            errors.setdefault(field, []).extend(exc.messages)
-
-    def name_given():
-        if not item.name:
-            raise ValidationError(_("Enter a name."))
+    errors = FieldErrors(fields)
+    check = errors.check
 
     check("code", lambda: validate_code(item.code))
-    check("name", name_given)
+    check("name", lambda: name_given(item))
     check("purchase_lead_time_days", lambda: validate_lead_time(item.purchase_lead_time_days))
     check("product", lambda: _check_product_link(item))
     if check_unique and "code" not in errors and Item.objects.filter(code=item.code).exclude(pk=item.pk).exists():
         errors["code"] = [_("An item with code %(code)s already exists.") % {"code": item.code}]
-    exclude = set(errors) | {"product"}
-    if fields is not None:
-        exclude |= {f.name for f in Item._meta.fields if f.name not in fields}
-    try:
-        item.full_clean(exclude=sorted(exclude), validate_unique=False)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    return errors
+    errors.check_model(item, skip={"product"})
+    return dict(errors)
 
 
 def _check_product_link(item):
@@ -284,7 +272,7 @@ def _same_lines(bom, lines):
 
 def _stripped(note):
     """A typed note trimmed; a system text (imports) as it is."""
-    return note if isinstance(note, Text) else (note or "").strip()
+    return note if isinstance(note, Text) else visible_strip(note or "")
 
 
 def write_bom_version(*, actor, item, lines, valid_from=None, note=""):
@@ -336,12 +324,7 @@ def activate_bom(*, actor, bom: BillOfMaterials) -> BillOfMaterials:
         if message:
             raise ValidationError(message, code="bom_cycle")
         current = BillOfMaterials.objects.select_for_update().get(pk=bom.pk)
-        if not current.is_active:
-            logged = snapshot(current)
-            BillOfMaterials.objects.filter(parent_id=bom.parent_id, is_active=True).update(is_active=False)
-            current.is_active = True
-            current.save(update_fields=["is_active"])
-            record_change(current, actor=actor, before=logged)
+        activate_version(current, actor=actor, versions=BillOfMaterials.objects.filter(parent_id=bom.parent_id))
     return current
 
 
@@ -349,9 +332,4 @@ def deactivate_bom(*, actor, item: Item):
     """The item no longer has an active BOM (its versions are kept)."""
     require(actor, "inventory.change_billofmaterials")
     with transaction.atomic():
-        current = list(BillOfMaterials.objects.select_for_update().filter(parent=item, is_active=True))
-        BillOfMaterials.objects.filter(pk__in=[b.pk for b in current]).update(is_active=False)
-        for bom in current:
-            logged = snapshot(bom)
-            bom.is_active = False
-            record_change(bom, actor=actor, before=logged)
+        deactivate_versions(BillOfMaterials.objects.filter(parent=item), actor=actor)

@@ -3,7 +3,6 @@ warehouses and locations. They parse what was typed; the rules live in the stock
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from inputs.validators import long_horizon
@@ -13,7 +12,7 @@ from orders.models import Unit
 from orders.quantities import parse_typed
 
 from .models import Item, ItemType, Location, Lot, LotStatus, MoveKind, Warehouse
-from .purchasing_forms import EntryKeyField
+from .purchasing_forms import EntryKeyField, item_search_widget
 from .stock_services import LotInput
 
 ALL = [("", _("All"))]
@@ -95,11 +94,7 @@ class StockMoveForm(forms.Form):
         label=_("Item"), queryset=Item.objects.all(), to_field_name="code",
         error_messages={"invalid_choice": _("No item with this code. Pick one from the search list."),
                         "required": _("Choose an item.")},
-        widget=forms.TextInput(attrs={"list": "item-options", "autocomplete": "off",
-                                      "placeholder": _("Search code or name"),
-                                      "hx-get": reverse_lazy("inventory:item_options"),
-                                      "hx-trigger": "input changed delay:250ms, focus once",
-                                      "hx-target": "#item-options", "hx-swap": "innerHTML"}))
+        widget=item_search_widget())
     location = _location_field(_("Location"))
     to_location = _location_field(_("To location"), required=False)
     direction = forms.ChoiceField(label=_("Adjustment"), required=False, choices=[

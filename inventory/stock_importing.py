@@ -10,14 +10,14 @@ already has ledger rows is refused (correct that stock with an adjustment or a c
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from imports.columns import Column, parse_date
-from imports.previews import ImportOutcome, TabularImport
+from imports.previews import ImportOutcome, TabularImport, cell_texts, named_record
 from orders import rules
 from orders.importing import UNIT_COLUMN
+from systemtext.text import Text
 
 from .ledger import DocumentRef, MoveLine, line_errors
 from .models import Item, Location, Lot, MoveKind, StockMove
@@ -43,31 +43,22 @@ class OpeningBalanceImport(TabularImport):
         return gettext_lazy("opening balances")
 
     def prepare(self, raw_rows, *, lock):
-        def wanted(name):
-            return {raw["values"].get(name, "").strip() for raw in raw_rows} - {""}
-
-        items = Item.objects.filter(code__in=wanted("item"))
+        items = Item.objects.filter(code__in=cell_texts(raw_rows, "item"))
         if lock:  # two imports of the same items wait for each other (the "no stock yet" check holds)
             items = items.select_for_update().order_by("pk")
         items = {item.code: item for item in items}
-        lots = {(lot.item_id, lot.number): lot
-                for lot in Lot.objects.filter(item__in=list(items.values()), number__in=wanted("lot"))}
-        return {"items": items, "locations": {loc.code: loc for loc in Location.objects.filter(code__in=wanted(
-            "location"))}, "lots": lots}
+        lots = Lot.objects.filter(item__in=list(items.values()), number__in=cell_texts(raw_rows, "lot"))
+        locations = Location.objects.filter(code__in=cell_texts(raw_rows, "location"))
+        return {"items": items, "locations": {loc.code: loc for loc in locations},
+                "lots": {(lot.item_id, lot.number): lot for lot in lots}}
 
     def parse_cell(self, column, text, context):
         if column.field == "item":
-            item = context["items"].get(text.strip())
-            if item is None:
-                raise ValidationError(_("%(field)s: no item with code %(code)s.") % {"field": column.label,
-                                                                                     "code": text})
-            return item
+            return named_record(context["items"], column, text,
+                                _("%(field)s: no item with code %(code)s."), placeholder="code")
         if column.field == "location":
-            location = context["locations"].get(text.strip())
-            if location is None:
-                raise ValidationError(_("%(field)s: no location with code %(code)s.") % {"field": column.label,
-                                                                                         "code": text})
-            return location
+            return named_record(context["locations"], column, text,
+                                _("%(field)s: no location with code %(code)s."), placeholder="code")
         return super().parse_cell(column, text, context)
 
     def check_rows(self, columns, raw_rows, *, lock):
@@ -156,7 +147,7 @@ class OpeningBalanceImport(TabularImport):
                 line = MoveLine(item=line.item, location=line.location, quantity=line.quantity, lot=lot,
                                 unit=line.unit)
             lines.append(line)
-        post_stock(actor=actor, kind=MoveKind.ADJUSTMENT, lines=lines, reason=OPENING_BALANCE_REASON,
+        post_stock(actor=actor, kind=MoveKind.ADJUSTMENT, lines=lines, reason=Text(OPENING_BALANCE_REASON),
                    document=DocumentRef("opening_balance", None, preview.filename[:60]))
         return ImportOutcome(created=len(lines), updated=0, unchanged=0)
 

@@ -26,9 +26,19 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from accounts.permissions import require
 from alerts.services import create_alert
 from config.transitions import take
+from inputs.visible import visible_strip
 from systemtext.text import Text
 
-from .ledger import ZERO, DocumentRef, MoveLine, Posting, item_quantities, post_moves, register_document_type
+from .ledger import (
+    ZERO,
+    DocumentRef,
+    MoveLine,
+    Posting,
+    clean_reason,
+    item_quantities,
+    post_moves,
+    register_document_type,
+)
 from .models import LOT_TRANSITION, Item, Lot, LotEvent, LotStatus, ManualPosting, MoveKind, StockBalance, StockMove
 from .units import format_quantity
 
@@ -38,8 +48,9 @@ register_document_type("manual", gettext_lazy("Manual entry"))
 register_document_type("cycle_count", gettext_lazy("Cycle count"))
 register_document_type("opening_balance", gettext_lazy("Opening balance"))
 MAX_REASON = StockMove._meta.get_field("reason").max_length
-# Reasons the system writes are stored in English (gettext_noop) and translated when shown.
+# Reasons the system writes are stored as message id + values (systemtext.Text) and translated when shown.
 CYCLE_COUNT_REASON = gettext_noop("cycle count")
+CYCLE_COUNT_NOTE_REASON = gettext_noop("cycle count: %(note)s")
 LOT_CREATED_REASON = gettext_noop("lot received")
 
 # Which way each kind moves stock: +1 only in, −1 only out, 0 either (adjustments), None paired
@@ -51,15 +62,6 @@ KIND_SIGNS = {
 }
 # Kinds that need a reason typed by the user (why the stock changed without a document).
 REASON_REQUIRED = {MoveKind.ADJUSTMENT, MoveKind.SCRAP}
-
-
-def _clean_reason(reason, kind):
-    reason = (reason or "").strip()
-    if kind in REASON_REQUIRED and not reason:
-        raise ValidationError({"reason": [_("Enter a reason.")]})
-    if len(reason) > MAX_REASON:
-        raise ValidationError({"reason": [_("The reason is at most %(n)s characters.") % {"n": MAX_REASON}]})
-    return reason
 
 
 def positive_quantity(quantity):
@@ -93,7 +95,7 @@ def post_stock(*, actor, kind, lines, reason="", document: DocumentRef | None = 
     if kind not in KIND_SIGNS:
         raise ValidationError(_("Unknown kind of stock move."))
     lines = list(lines)
-    reason = _clean_reason(reason, kind)
+    reason = clean_reason(reason, max_length=MAX_REASON, required=kind in REASON_REQUIRED)
     _check_signs(kind, lines)
     with transaction.atomic():
         posting = post_moves(actor=actor, kind=kind, lines=lines, reason=reason, document=document, order=order,
@@ -167,7 +169,7 @@ def find_or_create_lot(*, actor, item: Item, data: LotInput) -> Lot:
 def set_lot_status(*, actor, lot: Lot, status, reason) -> Lot:
     """Release, quarantine or block a lot (recorded with who, when, from, to, why)."""
     require(actor, "inventory.change_lot")
-    reason = reason if isinstance(reason, Text) else (reason or "").strip()
+    reason = reason if isinstance(reason, Text) else visible_strip(reason or "")
     if status not in LotStatus.values:
         raise ValidationError({"status": [_("Unknown lot status.")]})
     if not reason:
@@ -325,11 +327,7 @@ def reverse_stock_move(*, actor, move: StockMove, reason) -> Posting:
     each linked to the row it reverses. Refused for a posting already reversed, for a reversal, and
     when the stock it put somewhere has been used meanwhile."""
     require(actor, "inventory.reverse_stockmove")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("Enter a reason.")]})
-    if len(reason) > MAX_REASON:
-        raise ValidationError({"reason": [_("The reason is at most %(n)s characters.") % {"n": MAX_REASON}]})
+    reason = clean_reason(reason, max_length=MAX_REASON, required=True)
     with transaction.atomic():
         originals = list(StockMove.objects.select_for_update(of=("self",)).filter(move_group=move.move_group)
                          .select_related("item", "lot", "location").order_by("pk"))
@@ -374,9 +372,8 @@ def count_stock(*, actor, lines, reason="") -> Posting | None:
     lines = list(lines)
     if not lines:
         raise ValidationError(_("Enter at least one counted quantity."))
-    extra = (reason or "").strip()
-    # Stored in English like every ledger reason the system writes; pages show it translated.
-    reason = CYCLE_COUNT_REASON + (f": {extra}" if extra else "")
+    extra = clean_reason(reason, max_length=MAX_REASON)
+    reason = Text(CYCLE_COUNT_NOTE_REASON, note=extra) if extra else Text(CYCLE_COUNT_REASON)
     with transaction.atomic():
         current = {b.pk: b for b in StockBalance.objects.select_for_update(of=("self",))
                    .filter(pk__in=[line.balance.pk for line in lines]).select_related("item", "location", "lot")
@@ -399,7 +396,7 @@ def count_stock(*, actor, lines, reason="") -> Posting | None:
             raise ValidationError(errors)
         posting = None
         if moves:
-            posting = post_stock(actor=actor, kind=MoveKind.ADJUSTMENT, lines=moves, reason=reason[:MAX_REASON],
+            posting = post_stock(actor=actor, kind=MoveKind.ADJUSTMENT, lines=moves, reason=reason,
                                  document=DocumentRef("cycle_count"))
         StockBalance.objects.filter(pk__in=list(current)).update(last_counted_at=timezone.now())
     return posting

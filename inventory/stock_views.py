@@ -21,7 +21,7 @@ from inputs.redirects import local_redirect
 from orders.quantities import understood_text
 from record_pages.views import ACTIVE_ACTIONS, add_service_errors, paginate, save_form, toggle_active
 
-from . import reservations, stock_importing, stock_selectors, stock_services, warehouse_services
+from . import reservations, stock_importing, stock_selectors, stock_services, value_selectors, warehouse_services
 from .ledger import DocumentRef, describe_moves
 from .models import MoveKind
 from .purchasing_forms import new_entry_key
@@ -99,6 +99,7 @@ def stock_item(request, pk):
         "reversed_ids": stock_selectors.reversed_move_ids(rows),
         "balances": list(stock_selectors.stock_balances(user, {}, item=item)),
         "reservations": stock_selectors.active_reservations(item),
+        "warnings": value_selectors.open_warnings_of(item) if user.has_perm("inventory.view_stockwarning") else (),
         "can_post": user.has_perm("inventory.post_stockmove"),
         "can_reverse": user.has_perm("inventory.reverse_stockmove"),
         "can_release": user.has_perm("inventory.change_reservation"),

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import material_delay_views, prep_sheet_views, purchasing_views, requirement_views, stock_views, views
+from . import (
+    material_delay_views,
+    mrp_views,
+    prep_sheet_views,
+    purchasing_views,
+    requirement_views,
+    stock_views,
+    value_views,
+    views,
+)
 
 app_name = "inventory"
 urlpatterns = [
@@ -24,6 +33,16 @@ urlpatterns = [
     path("warehouses/", stock_views.warehouse_list, name="warehouse_list"),
     path("warehouses/new/", stock_views.warehouse_create, name="warehouse_create"),
     path("warehouses/<int:pk>/", stock_views.warehouse_edit, name="warehouse_edit"),
+    # inventory value, turnover, slow-moving and overstock warnings
+    path("value/", value_views.value_page, name="value"),
+    path("value/export.<str:fmt>", value_views.value_export, name="value_export"),
+    path("value/turnover/", value_views.turnover_page, name="turnover"),
+    path("value/turnover/export.<str:fmt>", value_views.turnover_export, name="turnover_export"),
+    path("value/warnings/", value_views.warning_list, name="stock_warning_list"),
+    path("value/rules/", value_views.rule_list, name="warning_rule_list"),
+    path("value/rules/new/", value_views.rule_create, name="warning_rule_create"),
+    path("value/rules/<int:pk>/", value_views.rule_edit, name="warning_rule_edit"),
+    path("items/<int:pk>/costs/", value_views.item_cost_add, name="item_cost_add"),
     path("locations/", stock_views.location_list, name="location_list"),
     path("locations/new/", stock_views.location_create, name="location_create"),
     path("locations/<int:pk>/", stock_views.location_edit, name="location_edit"),
@@ -49,6 +68,11 @@ urlpatterns = [
          name="purchase_order_action"),
     path("purchase-order-lines/<int:line_pk>/receive/", purchasing_views.goods_receipt_create,
          name="goods_receipt_create"),
+    # the factory-wide MRP: purchase plan and demand forecasts
+    path("purchase-plan/", mrp_views.purchase_plan, name="purchase_plan"),
+    path("purchase-plan/run/", mrp_views.purchase_plan_run, name="purchase_plan_run"),
+    path("purchase-plan/approve/", mrp_views.purchase_plan_approve, name="purchase_plan_approve"),
+    path("forecasts/", mrp_views.forecasts, name="forecasts"),
     path("material-delays/", material_delay_views.material_delay_list, name="material_delay_list"),
     path("material-delays/new/", material_delay_views.material_delay_create, name="material_delay_create"),
     # material prep sheets

@@ -2,35 +2,38 @@
 and version history, and the CSV/XLSX imports of items and BOM lines. Views stay thin: parse, call
 a selector or a service, render or redirect."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.history import history, history_of
 from imports.views import import_page, upload_size_limited
-from record_pages.views import ACTIVE_ACTIONS, paginate, save_form, toggle_active
+from record_pages.views import (
+    ACTIVE_ACTIONS,
+    edit_record_post,
+    record_list,
+    save_form,
+    save_version,
+    shown_version,
+    version_action,
+)
 
-from . import importing, selectors, services
+from . import importing, selectors, services, value_selectors
 from .bom_structure import BomCycleError
 from .forms import BomHeaderForm, BomLineFormSet, ExplosionForm, ItemFilterForm, ItemForm, bom_line_initial
 from .models import BillOfMaterials
+from .value_forms import ItemCostForm
 
 # --- items -------------------------------------------------------------------------------------
 
 @login_required
 @permission_required("inventory.view_item", raise_exception=True)
 def item_list(request):
-    form = ItemFilterForm(request.GET or None)
-    user = request.user
-    return render(request, "inventory/item_list.html", {
-        "form": form, **paginate(request, selectors.item_list(user, request.GET)),
-        "can_add": user.has_perm("inventory.add_item"), "can_change": user.has_perm("inventory.change_item"),
-        "can_import": user.has_perm("inventory.import_item"),
-        "can_import_boms": user.has_perm("inventory.import_billofmaterials"),
-    })
+    return record_list(request, "inventory/item_list.html", form_class=ItemFilterForm, records=selectors.item_list,
+                       model="inventory.item",
+                       can_import_boms=request.user.has_perm("inventory.import_billofmaterials"))
 
 
 def _item_page(request, form, item=None, can_change=True):
@@ -38,6 +41,9 @@ def _item_page(request, form, item=None, can_change=True):
     if item is not None:
         context.update(bom=selectors.active_bom(item), used_in=selectors.where_used(item),
                        can_view_bom=request.user.has_perm("inventory.view_billofmaterials"), history=history_of(item))
+        if request.user.has_perm("inventory.view_itemcost"):
+            context.update(costs=value_selectors.cost_history(item),
+                           cost_form=ItemCostForm() if request.user.has_perm("inventory.add_itemcost") else None)
     return render(request, "inventory/item_form.html", context)
 
 
@@ -60,20 +66,15 @@ def item_edit(request, pk):
     item = selectors.item_detail(request.user, pk)
     can_change = request.user.has_perm("inventory.change_item")
     if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied(_("Your role may not do this."))
-        if request.POST.get("action") in ACTIVE_ACTIONS:
-            toggle_active(
-                request,
+        form = ItemForm(request.POST, instance=item)
+        if edit_record_post(
+                request, can_change=can_change, form=form,
+                save=lambda: services.update_item(actor=request.user, item=item, **form.service_fields()),
+                saved_message=_("Item %(code)s was saved.") % {"code": item.code},
                 set_active=lambda active: services.set_item_active(actor=request.user, item=item, active=active),
                 activated_message=_("Item %(code)s is active again.") % {"code": item.code},
                 deactivated_message=_("Item %(code)s was deactivated: it can no longer be put on a BOM; "
-                                      "its history is kept.") % {"code": item.code})
-            return redirect("inventory:item_edit", pk=item.pk)
-        form = ItemForm(request.POST, instance=item)
-        if save_form(request, form,
-                     lambda: services.update_item(actor=request.user, item=item, **form.service_fields()),
-                     _("Item %(code)s was saved.") % {"code": item.code}):
+                                      "its history is kept.") % {"code": item.code}):
             return redirect("inventory:item_edit", pk=item.pk)
         item.refresh_from_db()  # the page around the form shows what is saved
     else:
@@ -119,28 +120,20 @@ def bom_edit(request, pk):
         if not can_change:
             raise PermissionDenied(_("Your role may not do this."))
         action = request.POST.get("action")
-        if action in ("activate", "deactivate"):
+        if action in ACTIVE_ACTIONS:
             return _bom_version_action(request, item, action)
         header = BomHeaderForm(request.POST)
         formset = BomLineFormSet(request.POST, prefix="lines")
-        if header.is_valid() and formset.is_valid():
-            try:
-                bom = services.save_bom(actor=user, item=item, lines=formset.lines(),
-                                        valid_from=header.cleaned_data["valid_from"],
-                                        note=header.cleaned_data["note"])
-            except ValidationError as exc:
-                header.add_error(None, exc)
-            else:
-                if active is not None and bom.pk == active.pk:
-                    messages.info(request, _("Nothing changed: the BOM is still version %(version)s.")
-                                  % {"version": bom.version})
-                else:
-                    messages.success(request, _("Version %(version)s of the BOM of %(code)s is saved and active.")
-                                     % {"version": bom.version, "code": item.code})
-                return redirect("inventory:bom_edit", pk=item.pk)
-    shown = None
-    if request.GET.get("version", "").isdigit():
-        shown = selectors.bom_version(user, item, int(request.GET["version"]))
+        if save_version(
+                request, header=header, formset=formset, active=active,
+                save=lambda **header_fields: services.save_bom(actor=user, item=item, lines=formset.lines(),
+                                                               **header_fields),
+                unchanged_message=lambda bom: _("Nothing changed: the BOM is still version %(version)s.")
+                % {"version": bom.version},
+                saved_message=lambda bom: _("Version %(version)s of the BOM of %(code)s is saved and active.")
+                % {"version": bom.version, "code": item.code}):
+            return redirect("inventory:bom_edit", pk=item.pk)
+    shown = shown_version(request, lambda number: selectors.bom_version(user, item, number))
     explosion_form, explosion, explosion_error = _explosion(request, item)
     versions = selectors.bom_versions(item)
     return render(request, "inventory/bom_edit.html", {
@@ -152,18 +145,16 @@ def bom_edit(request, pk):
 
 
 def _bom_version_action(request, item, action):
-    try:
-        if action == "activate":
-            version = request.POST.get("version", "")
-            bom = selectors.bom_to_activate(item, version)
-            services.activate_bom(actor=request.user, bom=bom)
-            messages.success(request, _("Version %(version)s is the active BOM again.") % {"version": bom.version})
-        else:
-            services.deactivate_bom(actor=request.user, item=item)
-            messages.success(request, _("%(code)s has no active BOM now; its versions are kept.") % {"code": item.code})
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    def activate():
+        bom = selectors.bom_to_activate(item, request.POST.get("version", ""))
+        services.activate_bom(actor=request.user, bom=bom)
+        return _("Version %(version)s is the active BOM again.") % {"version": bom.version}
+
+    def deactivate():
+        services.deactivate_bom(actor=request.user, item=item)
+        return _("%(code)s has no active BOM now; its versions are kept.") % {"code": item.code}
+
+    version_action(request, action, activate=activate, deactivate=deactivate)
     return redirect("inventory:bom_edit", pk=item.pk)
 
 

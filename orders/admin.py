@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from audit.admin import ChangeLogAdminMixin
+from history.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Customer, CustomerContact, Order, OrderEvent, OrderLine, Product
 
@@ -26,31 +27,18 @@ class ProductAdmin(ChangeLogAdminMixin, admin.ModelAdmin):
     search_fields = ("sku", "name", "specification")
 
 
-class LineInline(admin.TabularInline):
+class LineInline(ReadOnlyInline):
     model = OrderLine
-    extra = 0
     readonly_fields = ("line_no", "product", "quantity", "unit_price", "requested_date", "shipped_quantity")
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = OrderEvent
-    extra = 0
-    can_delete = False
     readonly_fields = ("action", "from_status", "to_status", "actor", "created_at", "note")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdmin):
     """Read-only: orders change only through the app's services, which write the event log."""
 
     list_display = ("number", "customer", "status", "priority", "requested_date", "total_amount")
@@ -58,29 +46,11 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("number", "customer__code", "customer__name", "customer_po")
     inlines = [LineInline, EventInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(OrderEvent)
-class OrderEventAdmin(admin.ModelAdmin):
+class OrderEventAdmin(ReadOnlyAdmin):
     """Append-only: visible, never editable or deletable, even by a superuser."""
 
     list_display = ("order", "action", "from_status", "to_status", "actor", "created_at")
     list_filter = ("action",)
     search_fields = ("order__number",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

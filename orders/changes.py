@@ -35,6 +35,7 @@ from alerts.services import create_alert
 from config.transitions import declared_transition, take
 from documents.models import Document, DocumentStatus
 from documents.services import request_document
+from inputs.visible import visible_strip
 from systemtext.text import Text, joined, to_json
 
 from . import rules, stage_hooks
@@ -199,7 +200,7 @@ def _issued_documents(order, change):
 
 def request_change(*, actor, order, kind, proposed, reason) -> ChangeRequest:
     require(actor, *REQUESTER_PERMISSIONS, any_of=True)
-    reason = (reason or "").strip()
+    reason = visible_strip(reason or "")
     if not reason:
         raise ValidationError(_("Give the reason for the change."))
     with transaction.atomic():
@@ -344,7 +345,7 @@ def approve_change(*, actor, request, note="") -> ChangeRequest:
         revision = OrderRevision.objects.create(order=order, number=current.base_revision + 1, snapshot=after,
                                                 diff=_diff(before, after), change_request=current, created_by=actor)
         current.decided_by, current.decided_at = actor, timezone.now()
-        current.decision_note = (note or "").strip()[:500]
+        current.decision_note = visible_strip(note or "")[:500]
         current.save()
         order.events.record(action="change_applied", actor=actor, from_status=before["status"],
                             to_status=order.status,
@@ -398,7 +399,7 @@ def _retotal(order):
     lines = list(order.lines.select_related("product"))
     order.total_amount = sum((line_amount(line.quantity, line.unit_price) for line in lines), Decimal("0"))
     order.refresh_search_text([line.product for line in lines])
-    order.save(update_fields=["total_amount", "search_text", "updated_at"])
+    order.save(update_fields=["total_amount", "search_text", "search_grams", "updated_at"])
 
 
 def _reissue_confirmation(actor, order):
@@ -413,7 +414,7 @@ def _reissue_confirmation(actor, order):
 
 
 def reject_change(*, actor, request, reason) -> ChangeRequest:
-    reason = (reason or "").strip()
+    reason = visible_strip(reason or "")
     if not reason:
         raise ValidationError(_("Give the reason for the rejection."))
     with transaction.atomic():

@@ -2,9 +2,14 @@
 cleaning-products factory) and the demo orders.
 
 * `seed_demo()` makes a small, realistic data set for `make run`: one user per role, ~20 customers,
-  ~50 products and ~60 orders in every state of the order state machine. Orders are made and moved
-  through the real services (orders.services), so each one has the events, alerts and warnings a
-  real order would have. Afterwards the order's timestamps are spread back over the past weeks, so
+  ~50 products and ~45 orders in the states the order desk and the shop reach on their own (draft to
+  awaiting QC, holds, rejections, cancellations). Orders are made and moved through the real services
+  (orders.services), so each one has the events, alerts and warnings a real order would have. The demo
+  orders that go past QC (passed, shipped, delivered, closed, a QC rework) are made by the shipping demo
+  (shipping/demo_data.py, run last), because those steps are conditions on quality's inspections and
+  shipping's shipments: they need the inspection plans, stock items and finished-goods location that
+  the later seeds create, and they are taken through those stages' services (`make_demo_orders` with the
+  stage's `drive`). Afterwards the order's timestamps are spread back over the past weeks, so
   that timelines, lead times and "late" orders look like a factory's history instead of one minute.
 * The scale data for the benchmarks (`seed_demo --orders N`) is orders.scale_data; it reuses this
   catalog, the role users and the step times below.
@@ -25,15 +30,16 @@ from django.utils import timezone
 
 from accounts.models import UserProfile
 from accounts.roles import ROLES
+from audit.changes import record_change
 from history.triggers import backdating
 
 from . import services
+from .masterdata_services import CUSTOMER_CHILDREN
 from .models import (
     Channel,
     Customer,
     Order,
     OrderEvent,
-    OrderLine,
     OrderStatus,
     PaymentTerms,
     Priority,
@@ -272,6 +278,11 @@ ACTION_GAP_HOURS = {
     "ship": (6, 48), "confirm_delivery": (24, 96), "close": (24, 168), "hold": (2, 48), "resume": (24, 96),
     "cancel": (2, 72), "cancel_held": (24, 96),
 }
+# Other events the stages write on an order's timeline while the demo drives it (an NCR's at-risk flag…).
+OTHER_GAP_HOURS = (0.5, 6)
+# Steps a later stage takes with its own records (inspections, shipments): conditions of the order's
+# transitions (orders.stage_hooks), so the orders demo cannot take them; the shipping demo does.
+STAGE_ACTIONS = {"pass_qc", "fail_qc", "ship", "confirm_delivery", "close"}
 # The main line of the state machine, in order.
 MAIN_PATH = ["submit", "approve", "release_plan", "prepare_materials", "start_production", "finish_production",
              "pass_qc", "ship", "confirm_delivery", "close"]
@@ -321,20 +332,25 @@ def ensure_role_users(*, password=None):
     return users
 
 
-def ensure_catalog():
-    """The demo customers and products (created once, never overwritten). Returns (customers, products)
-    as lists of what may be ordered."""
+def ensure_catalog(*, actor=None):
+    """The demo customers and products (created once, never overwritten), each creation logged in the change
+    log as `actor` as the master-data services log theirs, so their pages' history starts with it. Returns
+    (customers, products) as lists of what may be ordered."""
     for seed in CUSTOMERS:
-        Customer.objects.get_or_create(code=seed.code, defaults={
+        customer, created = Customer.objects.get_or_create(code=seed.code, defaults={
             "name": seed.name, "name_en": seed.name_en, "contact_name": seed.contact_name,
             "contact_phone": seed.contact_phone, "contact_email": seed.email,
             "billing_address": seed.address, "shipping_address": seed.address,
             "credit_limit": seed.credit_limit, "payment_terms": seed.payment_terms, "currency": seed.currency,
             "language": seed.language, "is_active": seed.is_active})
+        if created:
+            record_change(customer, actor=actor, children=CUSTOMER_CHILDREN)
     for seed in PRODUCTS:
-        Product.objects.get_or_create(sku=seed.sku, defaults={
+        product, created = Product.objects.get_or_create(sku=seed.sku, defaults={
             "name": seed.name, "specification": seed.specification, "unit": seed.unit,
             "standard_lead_time_days": seed.lead_days, "list_price": seed.price, "is_active": seed.is_active})
+        if created:
+            record_change(product, actor=actor)
     return (list(Customer.objects.filter(is_active=True).order_by("code")),
             list(Product.objects.filter(is_active=True).order_by("sku")))
 
@@ -385,7 +401,6 @@ def demo_order_plans(rng):
     add(S.SHIPPED, 1, rush=True)
     add(S.DELIVERED, 4)
     add(S.CLOSED, 3)
-    add(S.CLOSED, 1, actions=path_to(S.AWAITING_QC) + ["fail_qc", "finish_production"] + MAIN_PATH[6:])
     add(S.CLOSED, 1, actions=["submit", "approve", "hold", "resume"] + MAIN_PATH[2:])  # held and resumed
     add(S.CLOSED, 1, customer_code="C016")  # history of inactive customers
     add(S.CLOSED, 1, customer_code="C020", rush=True)
@@ -398,6 +413,11 @@ def demo_order_plans(rng):
     add(S.CANCELLED, 1, actions=["submit", "approve", "hold", "cancel_held"])
     rng.shuffle(plans)
     return plans
+
+
+def needs_stages(plan):
+    """Whether a demo order's path takes a step of a later stage (STAGE_ACTIONS)."""
+    return bool(STAGE_ACTIONS.intersection(plan.actions))
 
 
 def _demo_lines(rng, products, count, *, big=False):
@@ -435,27 +455,32 @@ def seed_demo(*, now=None, rng_seed=2026):
     rng = random.Random(rng_seed)
     with transaction.atomic():
         users = ensure_role_users(password=DEMO_PASSWORD)
-        _customers, products = ensure_catalog()
+        _customers, products = ensure_catalog(actor=users["admin"])
         demo_codes = [c.code for c in CUSTOMERS]
         if Order.objects.filter(customer__code__in=demo_codes).exists():
             return {"users": len(users), "customers": len(CUSTOMERS), "products": len(PRODUCTS), "orders": 0,
                     "skipped": True}
-        by_code = {c.code: c for c in Customer.objects.filter(code__in=demo_codes)}
-        regular = [by_code[c.code] for c in CUSTOMERS if c.is_active and c.code != LOW_CREDIT_CUSTOMER]
-        now = now or timezone.now()
-        plans = demo_order_plans(rng)
-        # Oldest history first, so that the order numbers grow with the creation dates.
-        timed = sorted(((_history_span(rng, plan), plan) for plan in plans), key=lambda item: -item[0][0])
-        for (_age, waiting), plan in timed:
-            customer = by_code[plan.customer_code] if plan.customer_code else rng.choice(regular)
-            _make_demo_order(plan, customer=customer, products=products, users=users, rng=rng,
-                             last_event_at=now - waiting)
+        plans = [plan for plan in demo_order_plans(rng) if not needs_stages(plan)]
+        make_demo_orders(plans, users=users, products=products, rng=rng, now=now or timezone.now())
     return {"users": len(users), "customers": len(CUSTOMERS), "products": len(PRODUCTS), "orders": len(plans),
             "skipped": False}
 
 
+def make_demo_orders(plans, *, users, products, rng, now, drive=None):
+    """Make the demo orders of `plans`, oldest history first (so that the order numbers grow with the
+    creation dates), each moved by `drive(order, action, users=, rng=, lines=)` (default: drive_step)."""
+    demo_codes = [c.code for c in CUSTOMERS]
+    by_code = {c.code: c for c in Customer.objects.filter(code__in=demo_codes)}
+    regular = [by_code[c.code] for c in CUSTOMERS if c.is_active and c.code != LOW_CREDIT_CUSTOMER]
+    timed = sorted(((_history_span(rng, plan), plan) for plan in plans), key=lambda item: -item[0][0])
+    for (_age, waiting), plan in timed:
+        customer = by_code[plan.customer_code] if plan.customer_code else rng.choice(regular)
+        _make_demo_order(plan, customer=customer, products=products, users=users, rng=rng,
+                         last_event_at=now - waiting, drive=drive or drive_step)
+
+
 def _gap(rng, action):
-    return timedelta(hours=rng.uniform(*ACTION_GAP_HOURS[action]))
+    return timedelta(hours=rng.uniform(*ACTION_GAP_HOURS.get(action, OTHER_GAP_HOURS)))
 
 
 def _history_span(rng, plan):
@@ -477,7 +502,7 @@ DEMO_NOTES = [
 ]
 
 
-def _make_demo_order(plan, *, customer, products, users, rng, last_event_at):
+def _make_demo_order(plan, *, customer, products, users, rng, last_event_at, drive):
     sales = users["sales"]
     big = plan.customer_code == LOW_CREDIT_CUSTOMER  # over its credit limit on purpose
     lines = _demo_lines(rng, products, plan.lines if big else rng.choice([1, 2, 2, 3, 3, 3, 4, 5, 6]), big=big)
@@ -496,7 +521,7 @@ def _make_demo_order(plan, *, customer, products, users, rng, last_event_at):
         rush_reason=rng.choice(RUSH_REASONS) if plan.rush else "",
         internal_notes=internal_notes, customer_notes=customer_notes)
     for action in plan.actions:
-        order = _drive(order, action, users=users, rng=rng, lines=lines)
+        order = drive(order, action, users=users, rng=rng, lines=lines)
     if reactivate:
         Customer.objects.filter(pk=customer.pk).update(is_active=False)
         customer.is_active = False
@@ -505,7 +530,8 @@ def _make_demo_order(plan, *, customer, products, users, rng, last_event_at):
     _backdate(order, last_event_at=last_event_at, lead_days=lead, rng=rng)
 
 
-def _drive(order, action, *, users, rng, lines):
+def drive_step(order, action, *, users, rng, lines):
+    """Take one step of a demo order's path through the orders services, as the role that takes it."""
     actor = users[ACTION_ROLES[action]]
     if action == "submit":
         return services.submit_order(actor=actor, order=order)
@@ -550,6 +576,3 @@ def _backdate(order, *, last_event_at, lead_days, rng):
         submitted_at=submitted[-1] if submitted else None, approved_at=approved[-1] if approved else None,
         requested_date=requested,
         promised_date=requested + timedelta(days=rng.choice([0, 0, 0, 2, 5])) if approved else None)
-    if order.status in (S.SHIPPED, S.DELIVERED, S.CLOSED) or order.held_from == S.SHIPPED:
-        for line in OrderLine.objects.filter(order=order):
-            OrderLine.objects.filter(pk=line.pk).update(shipped_quantity=line.quantity)

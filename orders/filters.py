@@ -8,6 +8,7 @@ from record_pages.filters import ActiveFilter, FlagFilter, FormFilterSet, Search
 
 from .forms import OrderFilterForm
 from .masterdata_forms import CustomerFilterForm, ProductFilterForm
+from .search import order_search
 
 CUSTOMER_SORTS = {
     "code": ("code",), "-code": ("-code",),
@@ -25,8 +26,8 @@ PRODUCT_SORTS = {
 
 
 class OrderFilter(FormFilterSet):
-    # search_text holds number, customer, PO and products in lower case (orders.models).
-    q = SearchFilter(lambda text: Q(search_text__contains=text.lower()))
+    # search_text holds number, customer, PO and products in lower case; short terms: orders/search.py.
+    q = SearchFilter(order_search)
     status = django_filters.Filter(field_name="status", lookup_expr="in")
     priority = django_filters.Filter(field_name="priority")
     customer = SearchFilter("customer__code__iexact")

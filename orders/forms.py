@@ -24,6 +24,27 @@ class CodeChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+class CodesLoadedFormSet(forms.BaseFormSet):
+    """A formset whose rows name records by code (CodeChoiceField): every record typed into the rows is
+    loaded with one query. Subclasses name the `code_fields` and load them with `records_by_code(codes)`."""
+
+    code_fields = ()
+
+    def records_by_code(self, codes) -> dict:
+        raise NotImplementedError
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if self.is_bound:
+            if getattr(self, "_records", None) is None:
+                codes = {str(v).split(" — ", 1)[0].strip() for k, v in self.data.items()
+                         if k.startswith(f"{self.prefix}-") and k.rsplit("-", 1)[-1] in self.code_fields}
+                self._records = self.records_by_code(codes)
+            for name in self.code_fields:
+                form.fields[name].preloaded = self._records
+        return form
+
+
 class EntryKeyErrorShown:
     """For a form with a hidden one-time entry key (the same submission sent twice is written once): no
     template shows a hidden field's own errors, so a key that does not read is said for the whole form."""
@@ -178,20 +199,11 @@ class OrderLineForm(forms.Form):
                          requested_date=d.get("requested_date"))
 
 
-class BaseLineFormSet(forms.BaseFormSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._products = None
+class BaseLineFormSet(CodesLoadedFormSet):
+    code_fields = ("product",)
 
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        if self.is_bound:
-            if self._products is None:
-                skus = {str(v).split(" — ", 1)[0].strip() for k, v in self.data.items()
-                        if k.startswith(f"{self.prefix}-") and k.endswith("-product")}
-                self._products = {p.sku: p for p in Product.objects.filter(sku__in=skus)}
-            form.fields["product"].preloaded = self._products
-        return form
+    def records_by_code(self, codes):
+        return {p.sku: p for p in Product.objects.filter(sku__in=codes)}
 
     def clean(self):
         if any(self.errors):

@@ -2,9 +2,10 @@
 (shared with the import); these forms parse what was typed and put each message next to its field."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from record_pages.checks import service_rule
 
 from . import masterdata_services
 from .forms import DecimalTextField, WholeNumberField
@@ -44,15 +45,6 @@ class ProductFilterForm(forms.Form):
     ])
 
 
-def _check(validator, value):
-    """Run a masterdata_services rule and hand its message to the field."""
-    try:
-        validator(value)
-    except ValidationError as exc:
-        raise ValidationError(exc.messages) from None
-    return value
-
-
 class CustomerForm(forms.ModelForm):
     """Create or edit a customer. The code is fixed once created: imports and documents use it."""
 
@@ -80,10 +72,10 @@ class CustomerForm(forms.ModelForm):
             self.initial.setdefault("credit_limit", "0")
 
     def clean_code(self):
-        return _check(masterdata_services.validate_code, (self.cleaned_data.get("code") or "").strip())
+        return service_rule(masterdata_services.validate_code, (self.cleaned_data.get("code") or "").strip())
 
     def clean_credit_limit(self):
-        return _check(masterdata_services.validate_money, self.cleaned_data.get("credit_limit"))
+        return service_rule(masterdata_services.validate_money, self.cleaned_data.get("credit_limit"))
 
     def service_fields(self):
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -152,10 +144,10 @@ class ProductForm(forms.ModelForm):
             self.fields["sku"].help_text = _("The SKU cannot be changed.")
 
     def clean_sku(self):
-        return _check(masterdata_services.validate_code, (self.cleaned_data.get("sku") or "").strip())
+        return service_rule(masterdata_services.validate_code, (self.cleaned_data.get("sku") or "").strip())
 
     def clean_list_price(self):
-        return _check(masterdata_services.validate_money, self.cleaned_data.get("list_price"))
+        return service_rule(masterdata_services.validate_money, self.cleaned_data.get("list_price"))
 
     def service_fields(self):
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}

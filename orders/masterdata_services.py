@@ -326,4 +326,4 @@ def refresh_order_search_text(*, customer):
     for order in orders:
         order.customer = customer
         order.refresh_search_text([line.product for line in order.lines.all()])
-    Order.objects.bulk_update(orders, ["search_text"], batch_size=1000)
+    Order.objects.bulk_update(orders, ["search_text", "search_grams"], batch_size=1000)

@@ -2,14 +2,13 @@
 import with a preview. Views stay thin: parse, call a selector or a service, render."""
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.history import history_of
 from imports.views import import_page, upload_size_limited
-from record_pages.views import ACTIVE_ACTIONS, paginate, save_form, toggle_active
+from record_pages.views import edit_record_post, record_list, save_form
 
 from . import importing, masterdata_services
 from . import masterdata_selectors as selectors
@@ -27,13 +26,8 @@ from .masterdata_forms import (
 @login_required
 @permission_required("orders.view_customer", raise_exception=True)
 def customer_list(request):
-    form = CustomerFilterForm(request.GET or None)
-    user = request.user
-    return render(request, "orders/masterdata/customer_list.html", {
-        "form": form, **paginate(request, selectors.customer_list(user, request.GET)),
-        "can_add": user.has_perm("orders.add_customer"), "can_change": user.has_perm("orders.change_customer"),
-        "can_import": user.has_perm("orders.import_customer"),
-    })
+    return record_list(request, "orders/masterdata/customer_list.html", form_class=CustomerFilterForm,
+                       records=selectors.customer_list, model="orders.customer")
 
 
 def _customer_form_page(request, form, formset, customer=None, can_change=True):
@@ -69,24 +63,18 @@ def customer_edit(request, pk):
     customer = selectors.customer_detail(request.user, pk)
     can_change = request.user.has_perm("orders.change_customer")
     if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied(_("Your role may not do this."))
-        if request.POST.get("action") in ACTIVE_ACTIONS:
-            toggle_active(
-                request,
+        form = CustomerForm(request.POST, instance=customer)
+        formset = ContactFormSet(request.POST, prefix="contacts")
+        if edit_record_post(
+                request, can_change=can_change, form=form, formset=formset,
+                save=lambda: masterdata_services.update_customer(actor=request.user, customer=customer,
+                                                                 contacts=formset.contacts(), **form.service_fields()),
+                saved_message=_("Customer %(code)s was saved.") % {"code": customer.code},
                 set_active=lambda active: masterdata_services.set_customer_active(
                     actor=request.user, customer=customer, active=active),
                 activated_message=_("Customer %(code)s is active again.") % {"code": customer.code},
                 deactivated_message=_("Customer %(code)s was deactivated: no new orders can be entered for "
-                                      "it; its orders are kept.") % {"code": customer.code})
-            return redirect("orders:customer_edit", pk=customer.pk)
-        form = CustomerForm(request.POST, instance=customer)
-        formset = ContactFormSet(request.POST, prefix="contacts")
-        if formset.is_valid() and save_form(
-                request, form,
-                lambda: masterdata_services.update_customer(actor=request.user, customer=customer,
-                                                            contacts=formset.contacts(), **form.service_fields()),
-                _("Customer %(code)s was saved.") % {"code": customer.code}):
+                                      "it; its orders are kept.") % {"code": customer.code}):
             return redirect("orders:customer_edit", pk=customer.pk)
     else:
         form = CustomerForm(instance=customer)
@@ -99,13 +87,8 @@ def customer_edit(request, pk):
 @login_required
 @permission_required("orders.view_product", raise_exception=True)
 def product_list(request):
-    form = ProductFilterForm(request.GET or None)
-    user = request.user
-    return render(request, "orders/masterdata/product_list.html", {
-        "form": form, **paginate(request, selectors.product_list(user, request.GET)),
-        "can_add": user.has_perm("orders.add_product"), "can_change": user.has_perm("orders.change_product"),
-        "can_import": user.has_perm("orders.import_product"),
-    })
+    return record_list(request, "orders/masterdata/product_list.html", form_class=ProductFilterForm,
+                       records=selectors.product_list, model="orders.product")
 
 
 def _product_form_page(request, form, product=None, can_change=True):
@@ -133,22 +116,17 @@ def product_edit(request, pk):
     product = selectors.product_detail(request.user, pk)
     can_change = request.user.has_perm("orders.change_product")
     if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied(_("Your role may not do this."))
-        if request.POST.get("action") in ACTIVE_ACTIONS:
-            toggle_active(
-                request,
+        form = ProductForm(request.POST, instance=product)
+        if edit_record_post(
+                request, can_change=can_change, form=form,
+                save=lambda: masterdata_services.update_product(actor=request.user, product=product,
+                                                                **form.service_fields()),
+                saved_message=_("Product %(sku)s was saved.") % {"sku": product.sku},
                 set_active=lambda active: masterdata_services.set_product_active(
                     actor=request.user, product=product, active=active),
                 activated_message=_("Product %(sku)s is active again.") % {"sku": product.sku},
                 deactivated_message=_("Product %(sku)s was deactivated: it cannot be put on new orders; "
-                                      "existing orders keep it.") % {"sku": product.sku})
-            return redirect("orders:product_edit", pk=product.pk)
-        form = ProductForm(request.POST, instance=product)
-        if save_form(request, form,
-                     lambda: masterdata_services.update_product(actor=request.user, product=product,
-                                                                **form.service_fields()),
-                     _("Product %(sku)s was saved.") % {"sku": product.sku}):
+                                      "existing orders keep it.") % {"sku": product.sku}):
             return redirect("orders:product_edit", pk=product.pk)
     else:
         form = ProductForm(instance=product)

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import django_fsm as fsm
 from django.conf import settings
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,8 @@ from django.utils.translation import pgettext_lazy
 from history.models import Event
 from systemtext.fields import StoredCharField, TextValuesField
 
-from . import stage_hooks
+from . import stage_hooks, tallies
+from .search import cjk_bigrams
 
 QTY = {"max_digits": 12, "decimal_places": 3}
 CENT = Decimal("0.01")
@@ -279,6 +280,9 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     # What the order list's search matches (number, PO, customer, products as ordered), lower-case;
     # kept by the services. On PostgreSQL a trigram index makes "contains" searches fast (migration 0003).
     search_text = models.TextField(blank=True, default="", editable=False)
+    # The two-character runs of its Chinese text, for 2-character searches (orders/search.py), GIN-indexed
+    # on PostgreSQL (migration 0015).
+    search_grams = models.JSONField(default=list, blank=True, editable=False)
     # One order per form submission, however often the button is clicked.
     entry_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders_created",
@@ -316,13 +320,51 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
             # "Received in the period" (reports): the index gives PostgreSQL the expression's statistics too,
             # without which it guesses a few hundred rows and plans the dashboard's joins as nested loops.
             models.Index(Coalesce("submitted_at", "created_at"), name="order_received_at"),
+            # Home pages: the open orders past their due date, and a user's drafts (reports.selectors).
+            models.Index("status", Coalesce("promised_date", "requested_date"), name="order_status_due"),
+            models.Index(fields=["created_by", "status"], name="order_creator_status"),
         ]
 
     def __str__(self):
         return self.number
 
+    # --- the maintained aggregates (orders/tallies.py) follow every save of the row ---------------------
+    def save(self, *args, update_fields=None, **kwargs):
+        adding = self._state.adding
+        with transaction.atomic(savepoint=False):
+            before = None if adding else getattr(self, "_tallied", None)
+            if not adding and before is None:  # loaded with only(): read what the row holds now
+                before = Order.objects.filter(pk=self.pk).values(*tallies.TALLIED_FIELDS).first()
+            super().save(*args, update_fields=update_fields, **kwargs)
+            after = tallies.snapshot(self)
+            if update_fields is not None and before is not None:
+                written = {self._meta.get_field(name).attname for name in update_fields}
+                after = {name: after[name] if name in written else before[name] for name in after}
+            tallies.apply_change(before, after)
+            self._tallied = after
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._tallied = None  # read afresh at the next save
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(savepoint=False):
+            before = Order.objects.filter(pk=self.pk).values(*tallies.TALLIED_FIELDS).first()
+            result = super().delete(*args, **kwargs)
+            tallies.apply_change(before, None)
+        return result
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        order = super().from_db(db, field_names, values)
+        loaded = set(field_names)
+        order._tallied = (tallies.snapshot(order) if all(
+            f.attname in loaded for f in cls._meta.concrete_fields if f.attname in tallies.TALLIED_FIELDS) else None)
+        return order
+
     def refresh_search_text(self, products):
         self.search_text = search_words(self.number, self.customer_po, self.customer, products)
+        self.search_grams = cjk_bigrams(self.search_text)
 
     @property
     def is_rush(self):
@@ -375,15 +417,18 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     def finish_production(self):
         pass
 
-    @fsm.transition(status, source=S.AWAITING_QC, target=S.QC_PASSED, permission="orders.inspect_order")
+    @fsm.transition(status, source=S.AWAITING_QC, target=S.QC_PASSED, permission="orders.inspect_order",
+                    conditions=[_stages_allow("pass_qc")])
     def pass_qc(self):
         pass
 
-    @fsm.transition(status, source=S.AWAITING_QC, target=S.IN_PRODUCTION, permission="orders.inspect_order")
+    @fsm.transition(status, source=S.AWAITING_QC, target=S.IN_PRODUCTION, permission="orders.inspect_order",
+                    conditions=[_stages_allow("fail_qc")])
     def fail_qc(self):
         pass
 
-    @fsm.transition(status, source=S.QC_PASSED, target=S.SHIPPED, permission="orders.ship_order")
+    @fsm.transition(status, source=S.QC_PASSED, target=S.SHIPPED, permission="orders.ship_order",
+                    conditions=[_stages_allow("ship")])
     def ship(self):
         pass
 
@@ -392,7 +437,8 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     def confirm_delivery(self):
         pass
 
-    @fsm.transition(status, source=S.DELIVERED, target=S.CLOSED, permission="orders.close_order")
+    @fsm.transition(status, source=S.DELIVERED, target=S.CLOSED, permission="orders.close_order",
+                    conditions=[_stages_allow("close")])
     def close(self):
         pass
 
@@ -490,7 +536,9 @@ class OrderEvent(Event):
     class Meta(Event.Meta):
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
-        indexes = [models.Index(fields=["order", "created_at"])]
+        # (to_status, created_at): the fact refresh and the dashboards find recent deliveries without a scan.
+        indexes = [models.Index(fields=["order", "created_at"]),
+                   models.Index(fields=["to_status", "created_at"], name="orderevent_to_status_time")]
 
     def __str__(self):
         return f"{self.order_id} {self.action}"
@@ -507,3 +555,4 @@ from .change_models import (  # noqa: E402, F401
     may_approve_change,
     may_reject_change,
 )
+from .tally_models import CustomerExposure, OrderTally  # noqa: E402, F401 - the aggregates' tables

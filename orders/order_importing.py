@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from accounts.permissions import require
 from imports.columns import Column, parse_choice, parse_date
-from imports.previews import ImportOutcome, TabularImport
+from imports.previews import ImportOutcome, TabularImport, cell_texts, named_record
 from systemtext.text import Text
 
 from . import rules
@@ -81,10 +81,7 @@ class OrderImport(TabularImport):
     # --- checking ---------------------------------------------------------------------------------
 
     def prepare(self, raw_rows, *, lock):
-        def wanted(name):
-            return {raw["values"].get(name, "").strip() for raw in raw_rows} - {""}
-
-        names = wanted("customer")
+        names = cell_texts(raw_rows, "customer")
         customers = Customer.objects.filter(code__in=names) | Customer.objects.filter(name__in=names)
         if lock:  # imports naming the same customers wait for each other: the reference check holds
             customers = customers.select_for_update().order_by("pk")
@@ -93,25 +90,18 @@ class OrderImport(TabularImport):
         by_key.update({c.code: c for c in customers})  # a code wins over another customer's name
         existing = {}
         for customer_id, reference, number in (
-                Order.objects.filter(customer__in=customers, customer_po__in=wanted("reference"))
+                Order.objects.filter(customer__in=customers, customer_po__in=cell_texts(raw_rows, "reference"))
                 .exclude(status=OrderStatus.CANCELLED).values_list("customer_id", "customer_po", "number")):
             existing[(customer_id, reference.strip().lower())] = number
         return {"customers": by_key, "existing": existing,
-                "products": {p.sku: p for p in Product.objects.filter(sku__in=wanted("product"))}}
+                "products": {p.sku: p for p in Product.objects.filter(sku__in=cell_texts(raw_rows, "product"))}}
 
     def parse_cell(self, column, text, context):
         if column.field == "customer":
-            customer = context["customers"].get(text.strip())
-            if customer is None:
-                raise ValidationError(_("%(field)s: no customer with code or name %(value)s.")
-                                      % {"field": column.label, "value": text})
-            return customer
+            return named_record(context["customers"], column, text,
+                                _("%(field)s: no customer with code or name %(value)s."))
         if column.field == "product":
-            product = context["products"].get(text.strip())
-            if product is None:
-                raise ValidationError(_("%(field)s: no product with SKU %(value)s.") % {"field": column.label,
-                                                                                      "value": text})
-            return product
+            return named_record(context["products"], column, text, _("%(field)s: no product with SKU %(value)s."))
         if column.field == "reference":
             return text.strip()
         return super().parse_cell(column, text, context)

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import tallies
 from .models import OPEN_FOR_CREDIT, Customer, Order, OrderStatus, Product, Unit, line_amount
 from .quantities import MAX_TYPED_NUMBER, format_number, read_number  # noqa: F401 (re-exported)
 
@@ -118,10 +118,14 @@ def rush_suggestion(requested_date, products, *, on=None, line_dates=None):
 
 
 def open_order_value(customer, *, exclude_order_id=None):
-    qs = Order.objects.filter(customer=customer, status__in=OPEN_FOR_CREDIT)
+    """The value of the customer's orders open for credit: one read of the maintained exposure
+    (orders.tallies), less the excluded order's own value when it is one of them."""
+    value = tallies.open_value(customer.pk)
     if exclude_order_id:
-        qs = qs.exclude(pk=exclude_order_id)
-    return qs.aggregate(total=Sum("total_amount"))["total"] or Decimal("0")
+        excluded = (Order.objects.filter(pk=exclude_order_id, customer=customer, status__in=OPEN_FOR_CREDIT)
+                    .values_list("total_amount", flat=True).first())
+        value -= excluded or Decimal("0")
+    return value
 
 
 def credit_exceeded(customer, order_total, *, exclude_order_id=None):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from accounts.permissions import require
 from alerts.services import create_alert
 from config.transitions import declared_transition, transition_names
+from inputs.visible import visible_strip
 from numbering import series
 from numbering.services import next_number
 from systemtext.text import Text, joined
@@ -109,10 +110,10 @@ def _apply_rush(order, *, priority, rush_reason, lines):
     suggested, _requested, _standard = rules.rush_suggestion(order.requested_date, [ln.product for ln in lines],
                                                              line_dates=[ln.requested_date for ln in lines])
     order.rush_suggested = suggested
-    if priority == Priority.RUSH and not (rush_reason or "").strip():
+    if priority == Priority.RUSH and not visible_strip(rush_reason or ""):
         raise ValidationError(_("Give the reason for the rush."))
     order.priority = priority
-    order.rush_reason = (rush_reason or "").strip() if priority == Priority.RUSH else ""
+    order.rush_reason = visible_strip(rush_reason or "") if priority == Priority.RUSH else ""
 
 
 def create_order(*, actor, customer: Customer, requested_date, lines: list[LineInput], channel=Channel.BROWSER,
@@ -211,7 +212,7 @@ def transition_order(*, actor, order: Order, action: str, note="", expected_stat
     doing their own work. Refuses, changing nothing, when the order moved on since the user saw it,
     when the transition is not possible from the current state, or not for the user's role.
     `changes` are further field values saved with the transition (one UPDATE)."""
-    note = note if isinstance(note, Text) else (note or "").strip()
+    note = note if isinstance(note, Text) else visible_strip(note or "")
     if action in REASON_REQUIRED and not note:
         raise ValidationError(_("Give a reason."))
     if action not in transition_names(Order):
@@ -394,14 +395,14 @@ def make_rush(*, actor, order, reason, rush_date=None, note=""):
     the reason, and the rush date as its requested date (not approved yet) or its promised date (approved
     or later, so planning schedules it for that day). Managers only."""
     require(actor, "orders.review_order")
-    if not (reason or "").strip():
+    if not visible_strip(reason or ""):
         raise ValidationError(_("Give the reason for the rush."))
     with transaction.atomic():
         current = Order.objects.select_for_update().get(pk=order.pk)
         if current.status not in RUSH_OPEN_STATUSES:
             raise OrderActionRefused(_("Order %(number)s is %(status)s: it cannot be made a rush order now.")
                                      % {"number": current.number, "status": current.get_status_display()})
-        current.priority, current.rush_reason = Priority.RUSH, reason.strip()[:300]
+        current.priority, current.rush_reason = Priority.RUSH, visible_strip(reason)[:300]
         fields = ["priority", "rush_reason", "updated_at"]
         text = Text(gettext_noop("Made a rush order: %(reason)s"), reason=current.rush_reason)
         date_field = "requested_date" if current.status in (*EDITABLE, OrderStatus.SUBMITTED) else "promised_date"
@@ -413,7 +414,7 @@ def make_rush(*, actor, order, reason, rush_date=None, note=""):
                                      field=Text(DATE_FIELD_LABELS[date_field]), old=before, new=rush_date))
         current.save(update_fields=fields)
         current.events.record(action="rush_approved", actor=actor, from_status=current.status,
-                              to_status=current.status, note=joined(text, (note or "").strip()))
+                              to_status=current.status, note=joined(text, visible_strip(note or "")))
     return current
 
 

@@ -14,11 +14,11 @@ The kinds of reaction (Hook) and what their handlers are given:
 - ON_TRANSITION: fn(*, actor, order, action, from_status) — after a transition in `transitions` was saved
   and its event written (e.g. quality opens an inspection on finish_production).
 - TRANSITION_CHECK: fn(order) -> list of messages — why a later stage does not allow the order's
-  transition now (a work order still open before finish_production, a shipment not delivered before
-  confirm_delivery). Order declares them as the transition's condition (orders.models._stages_allow), so
-  no path takes it while any message is given; transition_order refuses with the messages.
-- CLOSE_CHECK: fn(order) -> list of messages — what still stands open on a delivered order;
-  shipping.deliveries.close_order refuses, changing nothing, while any is given.
+  transition now (a work order still open before finish_production, a line QC has not accepted before
+  pass_qc, goods not dispatched before ship, a shipment not delivered before confirm_delivery, an open
+  NCR or complaint before close). Order declares them as the transition's condition
+  (orders.models._stages_allow), so no path takes it while any message is given; transition_order
+  refuses with the messages.
 - PROMISE: fn(order) -> date | None — the earliest date the factory can deliver (capable-to-promise);
   approve_order stores it as the promised date when the reviewer gives none. At most one.
 - Controlled changes (orders.changes), each given the order and a ProposedChange:
@@ -43,7 +43,6 @@ class Hook(enum.StrEnum):
     ON_CANCEL = "on_cancel"
     ON_TRANSITION = "on_transition"
     TRANSITION_CHECK = "transition_check"
-    CLOSE_CHECK = "close_check"
     PROMISE = "promise"
     CHANGE_CHECK = "change_check"
     CHANGE_IMPACT = "change_impact"
@@ -74,14 +73,18 @@ REACTIONS: tuple[StageReaction, ...] = (
                   ("finish_production", "pass_qc")),
     # Every status change goes to the subscribed webhooks.
     StageReaction("api", Hook.ON_TRANSITION, "api.webhooks.on_order_transition"),
-    # Conditions of the order's transitions: production finishes when no work order is open; delivery is
-    # confirmed when no shipment is a draft or on its way.
+    # Conditions of the order's transitions: production finishes when no work order is open; QC passes
+    # when every line has an accepted lot, and sends the order back only for a failed one; the order is
+    # shipped when dispatched shipments carry every line; delivery is confirmed when no shipment is a draft
+    # or on its way; no closing with an open NCR, goods not shipped/delivered or an open complaint.
     StageReaction("production", Hook.TRANSITION_CHECK, "production.services.unfinished_work", ("finish_production",)),
+    StageReaction("quality", Hook.TRANSITION_CHECK, "quality.hooks.lines_not_accepted", ("pass_qc",)),
+    StageReaction("quality", Hook.TRANSITION_CHECK, "quality.hooks.no_failed_lot", ("fail_qc",)),
+    StageReaction("shipping", Hook.TRANSITION_CHECK, "shipping.services.goods_not_dispatched", ("ship",)),
     StageReaction("shipping", Hook.TRANSITION_CHECK, "shipping.deliveries.undelivered_shipments",
                   ("confirm_delivery",)),
-    # No closing with an open NCR, or with goods not shipped/delivered or an open complaint.
-    StageReaction("quality", Hook.CLOSE_CHECK, "quality.hooks.open_ncr_problems", ("close",)),
-    StageReaction("shipping", Hook.CLOSE_CHECK, "shipping.deliveries.open_delivery_items", ("close",)),
+    StageReaction("quality", Hook.TRANSITION_CHECK, "quality.hooks.open_ncr_problems", ("close",)),
+    StageReaction("shipping", Hook.TRANSITION_CHECK, "shipping.deliveries.open_delivery_items", ("close",)),
     # approve_order's promised date (capable-to-promise).
     StageReaction("planning", Hook.PROMISE, "planning.promise.promised_date_for", ("approve",)),
     # Controlled order changes: checked, shown and followed by the work orders, schedule and reservations.
@@ -129,8 +132,3 @@ def promise_for(order):
 def transition_problems(order, action):
     """Every message of every check registered for the order's transition `action` (empty: allowed)."""
     return [message for fn in handlers(Hook.TRANSITION_CHECK, action) for message in fn(order)]
-
-
-def close_problems(order):
-    """Every message of every registered close check for `order` (empty: it may be closed)."""
-    return [message for fn in handlers(Hook.CLOSE_CHECK) for message in fn(order)]

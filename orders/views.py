@@ -14,10 +14,11 @@ from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from config.replica import reads_from_replica
 from imports.views import import_page, upload_size_limited
-from record_pages.views import paginate
+from record_pages.views import keyset_paginate
 
-from . import exports, order_importing, rules, selectors, services
+from . import exports, order_importing, rules, search, selectors, services
 from .forms import OrderFilterForm, OrderForm, OrderLineFormSet, ReasonForm
 from .models import OrderStatus, Priority
 from .services import ACTION_LABELS, REASON_REQUIRED, OrderActionRefused
@@ -28,7 +29,8 @@ from .services import ACTION_LABELS, REASON_REQUIRED, OrderActionRefused
 def order_list(request):
     form = OrderFilterForm(request.GET or None)  # shown with its messages; the selector filters by the same
     return render(request, "orders/list.html", {
-        "form": form, **paginate(request, selectors.order_list(request.user, request.GET)),
+        "form": form, **keyset_paginate(request, selectors.order_list(request.user, request.GET)),
+        "short_search": search.is_short(request.GET.get("q")),
         "can_export": request.user.has_perm("orders.export_order"),
         "can_import": request.user.has_perms(["orders.add_order", "orders.submit_order"]),
     })
@@ -45,6 +47,7 @@ def order_import(request):
 
 @login_required
 @permission_required("orders.export_order", raise_exception=True)
+@reads_from_replica
 def order_export(request, fmt):
     orders = selectors.order_list(request.user, request.GET)
     return exports.orders_export(orders, fmt)

@@ -7,21 +7,12 @@ from django import forms
 from django.contrib import admin
 
 from audit.admin import ChangeLogAdminMixin
+from history.admin import ReadOnlyAdmin, ReadOnlyInline
+from record_pages.admin import ServiceRulesAdminForm
 
 from . import services
 from .forms import ChecksInServices
 from .models import CalendarException, CalendarShift, Routing, RoutingOperation, WorkCalendar, WorkCenter
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ShiftInline(ReadOnlyInline):
@@ -58,23 +49,16 @@ class WorkCalendarAdmin(ChangeLogAdminMixin, admin.ModelAdmin):
         return False  # work centers refer to calendars
 
 
-class WorkCenterAdminForm(ChecksInServices, forms.ModelForm):
+class WorkCenterAdminForm(ChecksInServices, ServiceRulesAdminForm):
     class Meta:
         model = WorkCenter
         fields = services.WORK_CENTER_FIELDS
 
-    def clean(self):
-        data = super().clean()
-        center = self.instance
-        was_active = center.pk is None or center.is_active
-        for name, value in data.items():
-            setattr(center, name, value)
-        errors = services.work_center_errors(center, check_unique=False)  # the form checks uniqueness itself
-        if center.pk is not None and was_active and not center.is_active:
-            errors.update(services.work_center_in_use_errors(center))
-        for field, messages in errors.items():
-            self.add_error(field if field in self.fields else None, messages)
-        return data
+    def record_errors(self, record):
+        return services.work_center_errors(record, check_unique=False)  # the form checks uniqueness itself
+
+    def in_use_errors(self, record):
+        return services.work_center_in_use_errors(record)
 
 
 @admin.register(WorkCenter)
@@ -97,19 +81,10 @@ class OperationInline(ReadOnlyInline):
 
 
 @admin.register(Routing)
-class RoutingAdmin(admin.ModelAdmin):
+class RoutingAdmin(ReadOnlyAdmin):
     list_display = ("item", "version", "is_active", "valid_from", "created_by", "created_at")
     list_filter = ("is_active",)
     search_fields = ("item__code", "item__name")
     list_select_related = ("item", "created_by")
     readonly_fields = ("item", "version", "is_active", "valid_from", "note", "created_by", "created_at")
     inlines = [OperationInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

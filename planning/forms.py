@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from inventory.forms import plain_decimal
-from orders.forms import CodeChoiceField, DecimalTextField, WholeNumberField
+from orders.forms import CodeChoiceField, CodesLoadedFormSet, DecimalTextField, WholeNumberField
 from orders.masterdata_services import validate_code
+from record_pages.checks import service_rule
 
 from .models import CalendarException, ExceptionKind, Weekday, WorkCalendar, WorkCenter
 from .routing_services import OperationInput
@@ -20,14 +21,6 @@ from .services import MAX_SHIFTS_PER_DAY, ShiftInput
 
 STATUS_CHOICES = [("active", _("Active")), ("inactive", _("Inactive")), ("all", _("All"))]
 SEARCH_ATTRS = {"type": "search"}
-
-
-def _check(validator, value):
-    try:
-        validator(value)
-    except ValidationError as exc:
-        raise ValidationError(exc.messages) from None
-    return value
 
 
 class ChecksInServices:
@@ -102,7 +95,7 @@ class WorkCenterForm(ChecksInServices, forms.ModelForm):
             self.initial.setdefault("cost_rate_per_hour", "0")
 
     def clean_code(self):
-        return _check(validate_code, (self.cleaned_data.get("code") or "").strip())
+        return service_rule(validate_code, (self.cleaned_data.get("code") or "").strip())
 
     def service_fields(self):
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -258,21 +251,11 @@ class OperationForm(forms.Form):
                               description=data.get("description", ""))
 
 
-class BaseOperationFormSet(forms.BaseFormSet):
-    """Loads every work center typed into the rows with one query."""
+class BaseOperationFormSet(CodesLoadedFormSet):
+    code_fields = ("work_center", "alternative_work_center")
 
-    _centers = None
-
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        if self.is_bound:
-            if self._centers is None:
-                codes = {str(v).split(" — ", 1)[0].strip() for k, v in self.data.items()
-                         if k.startswith(f"{self.prefix}-") and k.endswith("work_center")}
-                self._centers = {c.code: c for c in WorkCenter.objects.filter(code__in=codes)}
-            form.fields["work_center"].preloaded = self._centers
-            form.fields["alternative_work_center"].preloaded = self._centers
-        return form
+    def records_by_code(self, codes):
+        return {c.code: c for c in WorkCenter.objects.filter(code__in=codes)}
 
     def operations(self):
         return [op for op in (form.to_operation() for form in self.forms) if op is not None]

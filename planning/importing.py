@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from imports.columns import Column
-from imports.previews import ModelImport, PlannedEntry, VersionedListImport
+from imports.previews import ModelImport, PlannedEntry, VersionedListImport, cell_texts, named_record
 from inventory.models import Item
 from orders import rules
 from orders.importing import ACTIVE_COLUMN, CURRENCY_COLUMN, parse_money
@@ -49,7 +49,7 @@ def parse_whole_number(text, column):
 @dataclass(frozen=True, kw_only=True, eq=False)
 class WorkCenterImport(ModelImport):
     def prepare(self, raw_rows, *, lock):
-        names = {raw["values"].get("calendar", "").strip() for raw in raw_rows} - {""}
+        names = cell_texts(raw_rows, "calendar")
         calendars = WorkCalendar.objects.filter(name__in=names).annotate(shift_count=Count("shifts"))
         if lock:  # keep the calendars' shifts as checked until the work centers are written
             list(WorkCalendar.objects.select_for_update().filter(name__in=names).values_list("pk"))
@@ -57,11 +57,8 @@ class WorkCenterImport(ModelImport):
 
     def parse_cell(self, column, text, context):
         if column.field == "calendar":
-            calendar = context["calendars"].get(text.strip())
-            if calendar is None:
-                raise ValidationError(_("%(field)s: no calendar named %(name)s.") % {"field": column.label,
-                                                                                     "name": text})
-            return calendar
+            return named_record(context["calendars"], column, text,
+                                _("%(field)s: no calendar named %(name)s."), placeholder="name")
         return super().parse_cell(column, text, context)
 
     def check_rows(self, columns, raw_rows, *, lock):
@@ -107,9 +104,8 @@ class RoutingImport(VersionedListImport):
         return "0" if column.field in ("setup_minutes", "min_wait_minutes") else ""
 
     def prepare(self, raw_rows, *, lock):
-        codes = {raw["values"].get("item", "").strip() for raw in raw_rows} - {""}
-        centers = {raw["values"].get(name, "").strip() for raw in raw_rows
-                   for name in ("work_center", "alternative_work_center")} - {""}
+        codes = cell_texts(raw_rows, "item")
+        centers = cell_texts(raw_rows, "work_center", "alternative_work_center")
         items = Item.objects.filter(code__in=codes)
         if lock:  # one writer of an item's routings at a time
             items = items.select_for_update()
@@ -118,24 +114,16 @@ class RoutingImport(VersionedListImport):
 
     def parse_cell(self, column, text, context):
         if column.field == "item":
-            item = context["items"].get(text.strip())
-            if item is None:
-                raise ValidationError(_("%(field)s: no item with code %(code)s.") % {"field": column.label,
-                                                                                     "code": text})
-            return item
+            return named_record(context["items"], column, text,
+                                _("%(field)s: no item with code %(code)s."), placeholder="code")
         if column.field in ("work_center", "alternative_work_center"):
-            center = context["centers"].get(text.strip())
-            if center is None:
-                raise ValidationError(_("%(field)s: no work center with code %(code)s.")
-                                      % {"field": column.label, "code": text})
-            return center
+            return named_record(context["centers"], column, text,
+                                _("%(field)s: no work center with code %(code)s."), placeholder="code")
         return super().parse_cell(column, text, context)
 
     def check_rows(self, columns, raw_rows, *, lock):
-        context = self.prepare(raw_rows, lock=lock)
         rows, groups, items = [], defaultdict(list), {}
-        for raw in raw_rows:
-            row, parsed = self.read_row(raw, columns, context)
+        for row, parsed in self.read_rows(raw_rows, columns, lock=lock):
             rows.append(row)
             item = parsed.get("item")
             if item is None:

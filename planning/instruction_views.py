@@ -9,8 +9,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from inputs.uploads import too_large_message
-
 from . import selectors, work_instructions
 from .instruction_forms import WorkInstructionForm
 
@@ -39,8 +37,8 @@ def instruction_edit(request, item_pk, sequence):
         if not can_change:
             raise PermissionDenied(_("Your role may not do this."))
         form = WorkInstructionForm(request.POST, request.FILES, current=current)
-        for name in request.upload_size_limit.too_large:
-            form.add_error("files", too_large_message(name, work_instructions.ATTACHMENT_MAX_BYTES))
+        for name in request.attachment_size_limit.too_large:
+            form.add_error("files", work_instructions.too_large(name))
         if form.is_valid():
             try:
                 saved = work_instructions.save_work_instruction(

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from history.models import Event
 from inventory.models import Item
 from orders.models import MONEY, QTY, Currency, Order, OrderLine
-from systemtext.fields import StoredCharField, TextValuesField
+from systemtext.fields import StoredCharField, StoredTextField, TextValuesField
 
 MINUTES = {"max_digits": 10, "decimal_places": 3}
 PERCENT = {"max_digits": 5, "decimal_places": 2}
@@ -458,7 +458,9 @@ class OptimisationRun(fsm.ConcurrentTransitionMixin, models.Model):
     current_makespan_minutes = models.BigIntegerField(_("current makespan (min)"), null=True, blank=True)
     proposed_makespan_minutes = models.BigIntegerField(_("proposed makespan (min)"), null=True, blank=True)
     proposal = models.JSONField(_("proposal"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
+    # Why the run failed: a system text (message id + values, read in the reader's language) or the error's text.
+    error = StoredTextField(_("error"), blank=True)
+    error_values = TextValuesField()
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -57,7 +57,7 @@ from django.utils.translation import gettext_noop
 from accounts.permissions import require
 from config.celery_app import delay_on_commit
 from config.transitions import take, take_in_update
-from systemtext.text import Text
+from systemtext.text import Text, stored_fields
 
 from .models import (
     CalendarException,
@@ -419,13 +419,18 @@ def _error_text(exc):
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     if isinstance(exc, SchedulingInputError):
-        return _("The plan cannot be optimised: %(reason)s") % {"reason": str(exc)}
+        return Text(gettext_noop("The plan cannot be optimised: %(reason)s"), reason=str(exc))
     return f"{type(exc).__name__}: {exc}"
+
+
+def _failure(message):
+    """The error columns of a failed run (a queryset update skips the field's save hook)."""
+    return stored_fields("error", message if isinstance(message, Text) else message[:ERROR_MAX_CHARS])
 
 
 def _fail(run_id, message):
     take_in_update(OptimisationRun.objects.filter(pk=run_id, status=RS.RUNNING), "fail",
-                   error=message[:ERROR_MAX_CHARS], finished_at=timezone.now())
+                   finished_at=timezone.now(), **_failure(message))
 
 
 def run_optimisation(run_id):
@@ -525,13 +530,13 @@ def fail_stuck_runs(now=None) -> int:
         if run.started_at is None or run.started_at + timedelta(seconds=run.time_limit_seconds) + STUCK_AFTER < now:
             failed += take_in_update(
                 OptimisationRun.objects.filter(pk=run.pk, status=RS.RUNNING, started_at=run.started_at), "fail",
-                finished_at=now,
-                error=_("The optimisation did not finish within its time limit (its worker stopped); run it again."))
+                finished_at=now, **_failure(Text(gettext_noop(
+                    "The optimisation did not finish within its time limit (its worker stopped); run it again."))))
     failed += take_in_update(
         OptimisationRun.objects.filter(status=RS.QUEUED, created_at__lt=now - QUEUED_GIVE_UP), "fail",
-        finished_at=now,
-        error=_("No worker started the optimisation within %(minutes)s minutes; run it again.")
-        % {"minutes": int(QUEUED_GIVE_UP.total_seconds() // 60)})
+        finished_at=now, **_failure(Text(gettext_noop(
+            "No worker started the optimisation within %(minutes)s minutes; run it again."),
+            minutes=int(QUEUED_GIVE_UP.total_seconds() // 60))))
     return failed
 
 

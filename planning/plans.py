@@ -18,9 +18,14 @@ plan_order(actor, order) — for an approved order:
 - re-planning cancels the order's work orders that are still planned (they are kept, cancelled, with
   an event) and makes new ones, in the same transaction; lines that already have released or started
   work are left alone. The order row is locked first, so a double click plans once after the other.
-- then ALL open work orders of all orders are scheduled with planning.scheduling.engine (released and
-  started operations, and locked ones, keep their places; planned ones are placed anew, rush first,
-  earliest due first; a work center that is down is closed until its "down until" time). A work
+- then the new work orders are inserted into the stored plan (insert_new_work, planning.scheduling.insertion):
+  a normal order into free time, moving nobody; a rush order into free time while it still makes its
+  date, else as early as released, started and locked work allows, pushing only the planned operations in
+  its way later. The due-date promise places them the same way. Before anything was ever scheduled, and
+  on the planner's explicit "Replan everything" (planning/replan.py), ALL open work orders are scheduled
+  with planning.scheduling.engine (schedule_open_work: released and started operations, and locked ones,
+  keep their places; planned ones are placed anew, rush first, earliest due first; a work center that is
+  down is closed until its "down until" time). A work
   order's due instant is the end of the order's promised date (else the line's, else the order's
   requested date) in the factory's time zone.
 Nothing is written when the order is not approved, the actor may not plan, a product has no item, an
@@ -66,6 +71,7 @@ from .models import (
 )
 from .scheduling.calendar import Closure
 from .scheduling.engine import schedule
+from .scheduling.insertion import right_shift
 from .scheduling.model import Job, Operation, OperationStatus, Placement, Problem, SchedulingInputError
 from .scheduling.model import WorkCenter as SchedulingWorkCenter
 from .selectors import working_calendar
@@ -166,7 +172,7 @@ def plan_order(*, actor, order, now=None) -> PlanResult:
         _cancel_planned(order, actor, under_way)
         earliest = work_order_drafts.earliest_start(order, lead_days, now)
         created = [_create(draft, order=order, actor=actor, earliest_start=earliest) for draft in drafts]
-        plan = schedule_open_work(now=now)
+        plan = insert_new_work(work_orders=created, rush=order.is_rush, now=now)
         for work_order in created:
             work_order.refresh_from_db(fields=["planned_start", "planned_end"])
         finishes = [wo.planned_end for wo in created if wo.planned_end]
@@ -251,6 +257,15 @@ def _scheduling_center(center, now, calendars=None):
     return replace(scheduling, calendar=replace(calendar, closures=(*calendar.closures, down)))
 
 
+@dataclass(frozen=True, slots=True)
+class Booking:
+    """A stored placement (center code, unit, start, end); `fixed`: released, started or locked (a rush
+    order does not move it)."""
+
+    place: tuple
+    fixed: bool
+
+
 @dataclass
 class OpenWork:
     """The open work orders (oldest first) and their open operations (in sequence), and all work
@@ -276,6 +291,20 @@ class OpenWork:
 
     def jobs(self):
         return _jobs(self.work_orders, self.ops_by_wo)
+
+    def bookings(self, *, exclude=()) -> list[Booking] | None:
+        """The stored placement of every open operation (but those of the work orders numbered in
+        `exclude`), or None when one has none: the current plan that new work is inserted into."""
+        number_of = {wo.pk: wo.number for wo in self.work_orders}
+        bookings = []
+        for op in self.ops:
+            if number_of.get(op.work_order_id) in exclude:
+                continue
+            if op.planned_start is None or op.planned_end is None or op.planned_work_center is None:
+                return None
+            bookings.append(Booking((op.planned_work_center.code, op.planned_unit or 0, op.planned_start,
+                                     op.planned_end), fixed=op.locked or op.status != WO.PLANNED))
+        return bookings
 
     def problem(self, now, centers=None, jobs=None):
         """The scheduling problem; `centers` (from scheduling_centers) and `jobs` when the caller reuses them."""
@@ -417,18 +446,44 @@ def _write_rows(model, rows, fields):
         execute_values(cursor.cursor if hasattr(cursor, "cursor") else cursor, sql, values, page_size=1000)
 
 
-def schedule_open_work(*, now=None) -> ScheduledWork:
+def schedule_open_work(*, now=None, improve_due=False) -> ScheduledWork:
     """Schedule every open work order operation and store the placements. Must run inside the caller's
-    transaction. Work centers are locked first so two planners never schedule at the same time."""
+    transaction. Work centers are locked first so two planners never schedule at the same time.
+    `improve_due`: the dispatch is followed by the due-date improvement (scheduling.tardiness), as the
+    planner's "Replan everything" does."""
     now = scheduling_start(now)
     work, problem = current_problem(now, lock=True)
-    centers, work_orders, ops, ops_by_wo = work.centers, work.work_orders, work.ops, work.ops_by_wo
-    if not ops:
+    if not work.ops:
         return ScheduledWork(late_orders=[], conflicts=[])
     try:
-        result = schedule(problem, keep_released=True)
+        result = schedule(problem, keep_released=True, improve_due=improve_due)
     except SchedulingInputError as exc:
         raise ValidationError(_("The plan cannot be scheduled: %(reason)s") % {"reason": str(exc)}) from None
+    return store_schedule(work, result)
+
+
+def insert_new_work(*, work_orders, rush, now=None) -> ScheduledWork:
+    """Put `work_orders` (just made) into the stored plan without re-dispatching the rest
+    (planning.scheduling.insertion): a normal order into the free time, moving nobody; a rush order as
+    early as the released, started and locked work allows, pushing later only the planned operations in
+    its way. The due-date promise places them the same way. When some open operation has no place yet
+    (nothing was ever scheduled), every open operation is scheduled instead (schedule_open_work)."""
+    now = scheduling_start(now)
+    work, problem = current_problem(now, lock=True)
+    new_numbers = {wo.number for wo in work_orders}
+    number_of = {wo.pk: wo.number for wo in work.work_orders}
+    if any(op.planned_start is None for op in work.ops if number_of[op.work_order_id] not in new_numbers):
+        return schedule_open_work(now=now)
+    try:
+        shift = right_shift(problem, None, new_numbers, push=rush)
+    except SchedulingInputError as exc:
+        raise ValidationError(_("The plan cannot be scheduled: %(reason)s") % {"reason": str(exc)}) from None
+    return store_schedule(work, shift.proposed)
+
+
+def store_schedule(work, result) -> ScheduledWork:
+    """Write the placements of `result` (a Schedule of all of `work`) where they changed, and the late orders."""
+    centers, work_orders, ops, ops_by_wo = work.centers, work.work_orders, work.ops, work.ops_by_wo
     center_by_code = {center.code: center for center in centers}
     by_number = {wo.number: wo for wo in work_orders}
     number_of = {wo.pk: wo.number for wo in work_orders}

@@ -9,23 +9,24 @@ How a promise is made (promise_for_lines for typed lines, promise_for_order for 
    the saved order's material is at hand (inventory.requirements.material_ready_date); otherwise, and
    for lines still being typed (no saved order to net stock and reservations for), approval (now, for an
    order not approved yet) plus the longest purchase lead time of the bought components.
-2. They join the open work (plans.open_work: three queries, no locks) and the whole problem is scheduled
-   exactly as plan_order schedules it (released, started and locked operations keep their stored
-   placements; planned ones are placed anew, rush first, earliest due first), through
-   scheduling.whatif.what_if.
+2. They are inserted into the stored plan exactly as plan_order inserts them (plans.insert_new_work,
+   scheduling.insertion): a normal order into the free time of the work centers' units, moving nobody; a
+   rush order into free time while it still makes its date from there, else as early as the released,
+   started and locked work allows, pushing the planned operations in its way later (none earlier). The
+   open work is read as plain rows (plans.open_work_rows) and only a rush order's impact builds the whole
+   problem, so a promise costs tens of milliseconds of CPU at factory scale (bench/planning_scale.py).
 3. The delivery date is the factory-local day on which the last new work order finishes. No shipping
    buffer day is added: the work orders' due instant is the end of the promised day (plans.due_instant),
-   so promising the finishing day keeps the order on time in the schedule it will get; packing and
-   shipping happen on that day.
-4. The due date steers the schedule (earliest due first), so the promise is checked against itself:
-   the order is scheduled as if promised the requested date; when it cannot finish by then, again as if
-   promised the day it would finish, until the finish keeps the date (at most MAX_PASSES schedules, in
-   practice one when the requested date can be met and two when not). The promised date is therefore
-   the requested date when it can be met, else the earliest day that holds once promised. An order that
-   already has a promised date (approved) is scheduled with it as it is, like plan_order would.
-5. The impact compares the schedule of the open work without the order (the current schedule, made now
-   by the same rules) with the schedule with it, order by order: which orders finish later, by how
+   so promising the finishing day keeps the order on time in the plan it will get; packing and shipping
+   happen on that day. The promised date is the requested date when it can be met, else that day.
+4. The promise says what holds it (promise_limits: the material that arrives last and its purchase order,
+   the work center booked until when, a holiday) and what would make it earlier, as texts rendered in the
+   reader's language.
+5. The impact: a normal order moves nobody; a rush order lists the orders whose work it pushes, by how
    much, and which become late against their own due dates.
+6. Before anything was ever scheduled (some open operation has no place), the old way is kept: the open
+   work with the order is scheduled in full by the dispatch rule and compared with the open work without
+   it, and the promised date is checked against itself (at most MAX_PASSES schedules).
 
 Reads only (no select_for_update, no writes): the open work and master data in a fixed number of
 queries whatever the number of orders (plus a few per line of the new order for its routing and BOM).
@@ -34,6 +35,7 @@ queries whatever the number of orders (plus a few per line of the new order for 
 import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -44,11 +46,12 @@ from numbering import series
 from numbering.services import peek
 from orders.models import Order, OrderLine, OrderStatus, Priority
 
-from . import plans, work_order_drafts
+from . import plans, promise_limits, work_order_drafts
 from .plan_selectors import duration_text
 from .scheduling.engine import schedule
-from .scheduling.model import SchedulingInputError
-from .scheduling.whatif import what_if
+from .scheduling.insertion import insert_jobs, right_shift
+from .scheduling.model import Problem, SchedulingInputError
+from .scheduling.whatif import compare, what_if
 
 MAX_PASSES = 4
 # Orders whose promise is still to be made; an approved order keeps the date it was promised.
@@ -91,6 +94,12 @@ class Promise:
     work_orders: list[str] = field(default_factory=list)  # the numbers they would get
     moves: list[OrderMove] = field(default_factory=list)
     impact_checked: bool = False
+    # What holds the date (a Text) and what would make it earlier (Texts): planning.promise_limits.
+    limit: object = None
+    earlier: list = field(default_factory=list)
+    # For the rush insertion's figures: operations of other orders that move, of how many.
+    moved_operations: int = 0
+    operations: int = 0
 
     @property
     def ok(self):
@@ -128,6 +137,7 @@ class _Proposal:
 
     def __init__(self, *, order, lines, now, replaced=()):
         self.order, self.now = order, plans.scheduling_start(now)  # as schedule_open_work starts
+        self.lines = lines
         drafts, lead_days, errors = work_order_drafts._drafts(order, lines)
         self.errors = list(dict.fromkeys(errors))
         if self.errors:  # nothing to schedule: the open work is not even read
@@ -140,12 +150,23 @@ class _Proposal:
         self.new_numbers = [work_order.number for work_order, _ops in built]
         self.new_work = plans.OpenWork(centers=self.work.centers, work_orders=[wo for wo, _ops in built],
                                        ops=[op for _wo, ops in built for op in ops])
-        self.current_jobs = self.work.jobs()
         gone = {work_order.number for work_order in replaced}
-        self.kept_jobs = [job for job in self.current_jobs if job.id not in gone]
+        self.gone = gone
+        # Stored placements for every open operation: the order goes into the current plan (insertion).
+        self.bookings = self.work.bookings(exclude=gone)
         # Calendars are read once for both problems: the centers either of them may use.
         everything = plans.OpenWork(centers=self.work.centers, work_orders=[], ops=self.work.ops + self.new_work.ops)
         self.centers = everything.scheduling_centers(self.now)
+
+    @cached_property
+    def current_jobs(self):
+        """The open work as jobs: only the full schedule and a rush order's impact need them (thousands of
+        objects at factory scale, so the plain insertion does without)."""
+        return self.work.jobs()
+
+    @property
+    def kept_jobs(self):
+        return [job for job in self.current_jobs if job.id not in self.gone]
 
     def baseline(self):
         """The open work without the order, scheduled now as plan_order would."""
@@ -162,6 +183,22 @@ class _Proposal:
     def finish(self, proposed):
         return max(proposed.job_finish[number] for number in self.new_numbers)
 
+    @property
+    def incremental(self):
+        return getattr(self, "bookings", None) is not None
+
+    def insert(self, *, rush, impact):
+        """The order put into the current plan as plans.insert_new_work will put it: (Insertion, Shift or
+        None). Only a rush order moves others, so only it needs the whole problem for its impact."""
+        jobs = self.new_work.jobs()
+        if rush and impact:
+            shift = right_shift(self.work.problem(self.now, self.centers, self.kept_jobs + jobs), None,
+                                set(self.new_numbers), push=True)
+            return shift.insertion, shift
+        problem = Problem(centers=self.centers, jobs=tuple(jobs), start=self.now, timezone=settings.TIME_ZONE)
+        fixed = [booking.place for booking in self.bookings if booking.fixed] if rush else None
+        return insert_jobs(problem, [booking.place for booking in self.bookings], fixed=fixed), None
+
 
 def _promises(*, order, lines, now, impact, priorities, replaced=(), fixed_due=False):
     """One promise per priority in `priorities` (the order tried as normal and/or as rush order), from
@@ -174,7 +211,7 @@ def _promises(*, order, lines, now, impact, priorities, replaced=(), fixed_due=F
     try:
         proposal = _Proposal(order=order, lines=lines, now=now, replaced=replaced)
         errors = proposal.errors
-        baseline = proposal.baseline() if impact and not errors else None
+        baseline = proposal.baseline() if impact and not errors and not proposal.incremental else None
     except SchedulingInputError as exc:
         errors, baseline = [_("The schedule cannot be made: %(reason)s") % {"reason": str(exc)}], None
     promised = order.promised_date
@@ -184,10 +221,39 @@ def _promises(*, order, lines, now, impact, priorities, replaced=(), fixed_due=F
             continue
         order.priority, order.promised_date = priority, promised
         try:
-            _settle(result, proposal, baseline, fixed_due=fixed_due)
+            if proposal.incremental:
+                _insert(result, proposal, impact=impact, fixed_due=fixed_due)
+            else:
+                _settle(result, proposal, baseline, fixed_due=fixed_due)
         except SchedulingInputError as exc:
             result.reasons.append(_("The schedule cannot be made: %(reason)s") % {"reason": str(exc)})
+    if len(results) == 2:
+        promise_limits.drop_rush_hint_unless_faster(*results)
     return results
+
+
+def _insert(result, proposal, *, impact, fixed_due):
+    """The order inserted into the current plan (see the module docstring): one placement, no due-date loop
+    (the placement does not depend on the due date); the impact of a rush order is its right-shift."""
+    order, requested = proposal.order, result.requested_date
+    if not fixed_due or order.promised_date is None:
+        order.promised_date = requested or finish_day(proposal.earliest_start)
+    inserted, shift = proposal.insert(rush=order.is_rush, impact=impact)
+    result.earliest_start, result.finish, result.work_orders = proposal.earliest_start, inserted.finish, \
+        proposal.new_numbers
+    result.earliest_date = finish_day(inserted.finish)
+    if fixed_due:
+        result.promise_date = order.promised_date
+    else:
+        result.promise_date = requested if requested and result.earliest_date <= requested else result.earliest_date
+    explanation = promise_limits.explain(inserted.binding, order=order, lines=proposal.lines, rush=order.is_rush)
+    result.limit, result.earlier = explanation.limit, explanation.earlier
+    if impact:
+        result.impact_checked = True
+        if shift is not None:
+            result.moves = moves_between(proposal.work, shift.before, shift.proposed,
+                                         compare(shift.before, shift.proposed), exclude=order.pk)
+            result.moved_operations, result.operations = len(shift.moved), shift.operations
 
 
 def _settle(result, proposal, baseline, *, fixed_due):

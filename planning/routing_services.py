@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require
-from audit.changes import record_change, record_new_version, snapshot
+from audit.changes import activate_version, deactivate_versions, record_change, record_new_version, snapshot
 from inventory.models import Item
 from orders.models import Unit
 from systemtext.text import Text
@@ -217,12 +217,7 @@ def activate_routing(*, actor, routing: Routing) -> Routing:
         messages = routing_errors(current.item, operations)
         if messages:
             raise ValidationError(messages)
-        if not current.is_active:
-            logged = snapshot(current)
-            Routing.objects.filter(item_id=current.item_id, is_active=True).update(is_active=False)
-            current.is_active = True
-            current.save(update_fields=["is_active"])
-            record_change(current, actor=actor, before=logged)
+        activate_version(current, actor=actor, versions=Routing.objects.filter(item_id=current.item_id))
     return current
 
 
@@ -230,9 +225,4 @@ def deactivate_routing(*, actor, item: Item):
     """The item no longer has an active routing (its versions are kept)."""
     require(actor, "planning.change_routing")
     with transaction.atomic():
-        current = list(Routing.objects.select_for_update().filter(item=item, is_active=True))
-        Routing.objects.filter(pk__in=[r.pk for r in current]).update(is_active=False)
-        for routing in current:
-            logged = snapshot(routing)
-            routing.is_active = False
-            record_change(routing, actor=actor, before=logged)
+        deactivate_versions(Routing.objects.filter(item=item), actor=actor)

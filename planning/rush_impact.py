@@ -4,9 +4,11 @@ finish later, by how much, and which of them become late.
 
 - An order not planned yet (draft, submitted, approved): the due-date promise as a rush order due on the
   rush date (planning.promise), with its impact.
-- An order with open work orders (planned or under way): the open work rescheduled in memory with the
-  order's work orders as rush jobs due at the end of the rush date, exactly as schedule_open_work will
-  place it once the rush is approved, compared with the schedule it makes today (scheduling.whatif).
+- An order with open work orders (planned or under way): its planned operations inserted into the stored
+  plan as rush work (scheduling.insertion.right_shift: as early as the released, started and locked work
+  allows; the other planned operations keep their order and move later only as far as they must, none
+  earlier), exactly as approve_rush will place it (plans.insert_new_work), compared with the stored plan.
+  Without a stored plan (nothing scheduled yet) all open work is scheduled in memory instead.
 
 Reads only; nothing is saved.
 """
@@ -26,6 +28,7 @@ from systemtext.text import Text
 from . import plans
 from .promise import Promise, finish_day, moves_between, promise_for_order
 from .scheduling.engine import schedule
+from .scheduling.insertion import right_shift
 from .scheduling.model import SchedulingInputError
 from .scheduling.whatif import compare
 
@@ -58,12 +61,17 @@ def rush_impact(order, *, requested_date, now=None) -> Promise:
     try:
         centers = work.scheduling_centers(start)
         current_jobs = work.jobs()
-        baseline = schedule(work.problem(start, centers, current_jobs), keep_released=True)
         due = _end_of(requested_date)
         rushed = [replace(job, rush=True, due=due) if job.id in mine else job for job in current_jobs]
-        # Scheduled as schedule_open_work will place it once the rush is approved (same inputs, same
-        # deterministic schedule), so the impact shown is the impact that happens.
-        proposed = schedule(work.problem(start, centers, rushed), keep_released=True)
+        if work.bookings() is not None:
+            # As approve_rush will place it (plans.insert_new_work): the order's planned operations as early
+            # as the released, started and locked work allows, the others pushed only as far as they must.
+            shift = right_shift(work.problem(start, centers, rushed), None, mine, push=True)
+            baseline, proposed = shift.before, shift.proposed
+            result.moved_operations, result.operations = len(shift.moved), shift.operations
+        else:  # nothing stored to insert into: every open operation is scheduled, as schedule_open_work does
+            baseline = schedule(work.problem(start, centers, current_jobs), keep_released=True)
+            proposed = schedule(work.problem(start, centers, rushed), keep_released=True)
         changes = compare(baseline, proposed)
     except SchedulingInputError as exc:
         result.reasons.append(Text(gettext_noop("The schedule cannot be made: %(reason)s"), reason=str(exc)))

@@ -26,6 +26,7 @@ from accounts.permissions import require
 from audit.changes import record_change, snapshot
 from inventory.models import Item
 from orders.masterdata_services import validate_code, validate_money
+from record_pages.checks import FieldErrors, name_given
 
 from .models import (
     MAX_EFFICIENCY,
@@ -269,19 +270,8 @@ def work_center_errors(center: WorkCenter, *, check_unique=True, fields=None):
     (the import checks what a row gives)."""
     center.code = (center.code or "").strip()
     center.name = (center.name or "").strip()
-    errors = {}
-
-    def check(field, rule):
-        if fields is not None and field not in fields:
-            return
-        try:
-            rule()
-        except ValidationError as exc:
-            errors.setdefault(field, []).extend(exc.messages)
-
-    def name_given():
-        if not center.name:
-            raise ValidationError(_("Enter a name."))
+    errors = FieldErrors(fields)
+    check = errors.check
 
     def units():
         value = center.parallel_units
@@ -305,7 +295,7 @@ def work_center_errors(center: WorkCenter, *, check_unique=True, fields=None):
                                     "assigning it to a work center.") % {"name": center.calendar.name})
 
     check("code", lambda: validate_code(center.code))
-    check("name", name_given)
+    check("name", lambda: name_given(center))
     check("parallel_units", units)
     check("efficiency_percent", efficiency)
     check("cost_rate_per_hour", lambda: validate_money(center.cost_rate_per_hour))
@@ -313,15 +303,8 @@ def work_center_errors(center: WorkCenter, *, check_unique=True, fields=None):
     if check_unique and "code" not in errors:
         if WorkCenter.objects.filter(code=center.code).exclude(pk=center.pk).exists():
             errors["code"] = [_("A work center with code %(code)s already exists.") % {"code": center.code}]
-    exclude = set(errors) | {"calendar"}
-    if fields is not None:
-        exclude |= {f.name for f in WorkCenter._meta.fields if f.name not in fields}
-    try:
-        center.full_clean(exclude=sorted(exclude), validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    return errors
+    errors.check_model(center, skip={"calendar"}, validate_constraints=False)
+    return dict(errors)
 
 
 def _lock_calendar(center):

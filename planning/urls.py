@@ -31,6 +31,7 @@ urlpatterns = [
          name="instruction_attachment"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/replan/", views.replan_everything, name="replan"),
     path("plans/<int:pk>/plan/", views.plan_order, name="plan_order"),
     path("plans/<int:pk>/release/", views.plan_release, name="plan_release"),
     path("plans/<int:pk>/submit/", approval_views.plan_submit, name="plan_submit"),

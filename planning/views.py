@@ -17,13 +17,25 @@ from django.views.decorators.http import require_POST
 from audit.history import history, history_of
 from imports.views import import_page, upload_size_limited
 from orders.services import OrderActionRefused
-from record_pages.views import ACTIVE_ACTIONS, add_service_errors, paginate, save_form, toggle_active
+from record_pages.views import (
+    ACTIVE_ACTIONS,
+    add_service_errors,
+    edit_record_post,
+    paginate,
+    record_list,
+    save_form,
+    save_version,
+    show_refusal,
+    shown_version,
+    version_action,
+)
 
 from . import (
     approval_selectors,
     importing,
     plan_selectors,
     plans,
+    replan,
     routing_services,
     selectors,
     services,
@@ -49,13 +61,8 @@ from .models import Routing
 @login_required
 @permission_required("planning.view_workcenter", raise_exception=True)
 def work_center_list(request):
-    form = WorkCenterFilterForm(request.GET or None)
-    user = request.user
-    return render(request, "planning/work_center_list.html", {
-        "form": form, **paginate(request, selectors.work_center_list(user, request.GET)), "now": timezone.now(),
-        "can_add": user.has_perm("planning.add_workcenter"), "can_change": user.has_perm("planning.change_workcenter"),
-        "can_import": user.has_perm("planning.import_workcenter"),
-    })
+    return record_list(request, "planning/work_center_list.html", form_class=WorkCenterFilterForm,
+                       records=selectors.work_center_list, model="planning.workcenter", now=timezone.now())
 
 
 def _work_center_page(request, form, center=None, can_change=True):
@@ -84,21 +91,16 @@ def work_center_edit(request, pk):
     center = selectors.work_center_detail(request.user, pk)
     can_change = request.user.has_perm("planning.change_workcenter")
     if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied(_("Your role may not do this."))
-        if request.POST.get("action") in ACTIVE_ACTIONS:
-            toggle_active(
-                request,
+        form = WorkCenterForm(request.POST, instance=center)
+        if edit_record_post(
+                request, can_change=can_change, form=form,
+                save=lambda: services.update_work_center(actor=request.user, center=center, **form.service_fields()),
+                saved_message=_("Work center %(code)s was saved.") % {"code": center.code},
                 set_active=lambda active: services.set_work_center_active(actor=request.user, center=center,
                                                                           active=active),
                 activated_message=_("Work center %(code)s is active again.") % {"code": center.code},
                 deactivated_message=_("Work center %(code)s was deactivated: routings can no longer use it; "
-                                      "its history is kept.") % {"code": center.code})
-            return redirect("planning:work_center_edit", pk=center.pk)
-        form = WorkCenterForm(request.POST, instance=center)
-        if save_form(request, form,
-                     lambda: services.update_work_center(actor=request.user, center=center, **form.service_fields()),
-                     _("Work center %(code)s was saved.") % {"code": center.code}):
+                                      "its history is kept.") % {"code": center.code}):
             return redirect("planning:work_center_edit", pk=center.pk)
         center.refresh_from_db()
     else:
@@ -205,12 +207,8 @@ def calendar_exception_remove(request, pk, exception_pk):
 @login_required
 @permission_required("planning.view_routing", raise_exception=True)
 def routing_list(request):
-    form = RoutingFilterForm(request.GET or None)
-    user = request.user
-    return render(request, "planning/routing_list.html", {
-        "form": form, **paginate(request, selectors.routing_list(user, request.GET)),
-        "can_change": user.has_perm("planning.change_routing"), "can_import": user.has_perm("planning.import_routing"),
-    })
+    return record_list(request, "planning/routing_list.html", form_class=RoutingFilterForm,
+                       records=selectors.routing_list, model="planning.routing", actions=("change", "import"))
 
 
 @login_required
@@ -227,28 +225,20 @@ def routing_edit(request, item_pk):
         if not can_change:
             raise PermissionDenied(_("Your role may not do this."))
         action = request.POST.get("action")
-        if action in ("activate", "deactivate"):
+        if action in ACTIVE_ACTIONS:
             return _routing_version_action(request, item, action)
         header = RoutingHeaderForm(request.POST)
         formset = OperationFormSet(request.POST, prefix="ops")
-        if header.is_valid() and formset.is_valid():
-            try:
-                routing = routing_services.save_routing(actor=user, item=item, operations=formset.operations(),
-                                                valid_from=header.cleaned_data["valid_from"],
-                                                note=header.cleaned_data["note"])
-            except ValidationError as exc:
-                header.add_error(None, exc)
-            else:
-                if active is not None and routing.pk == active.pk:
-                    messages.info(request, _("Nothing changed: the routing is still version %(version)s.")
-                                  % {"version": routing.version})
-                else:
-                    messages.success(request, _("Version %(version)s of the routing of %(code)s is saved and "
-                                                "active.") % {"version": routing.version, "code": item.code})
-                return redirect("planning:routing_edit", item_pk=item.pk)
-    shown = None
-    if request.GET.get("version", "").isdigit():
-        shown = selectors.routing_version(item, int(request.GET["version"]))
+        if save_version(
+                request, header=header, formset=formset, active=active,
+                save=lambda **header_fields: routing_services.save_routing(
+                    actor=user, item=item, operations=formset.operations(), **header_fields),
+                unchanged_message=lambda routing: _("Nothing changed: the routing is still version %(version)s.")
+                % {"version": routing.version},
+                saved_message=lambda routing: _("Version %(version)s of the routing of %(code)s is saved and "
+                                                "active.") % {"version": routing.version, "code": item.code}):
+            return redirect("planning:routing_edit", item_pk=item.pk)
+    shown = shown_version(request, lambda number: selectors.routing_version(item, number))
     versions = selectors.routing_versions(item)
     return render(request, "planning/routing_edit.html", {
         "item": item, "active": active, "header": header, "formset": formset, "can_change": can_change,
@@ -266,20 +256,17 @@ def _instruction_rows(item, active):
 
 
 def _routing_version_action(request, item, action):
-    try:
-        if action == "activate":
-            version = request.POST.get("version", "")
-            routing = selectors.routing_version(item, int(version) if version.isdigit() else 0)
-            routing_services.activate_routing(actor=request.user, routing=routing)
-            messages.success(request, _("Version %(version)s is the active routing again.")
-                             % {"version": routing.version})
-        else:
-            routing_services.deactivate_routing(actor=request.user, item=item)
-            messages.success(request, _("%(code)s has no active routing now; its versions are kept.")
-                             % {"code": item.code})
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    def activate():
+        version = request.POST.get("version", "")
+        routing = selectors.routing_version(item, int(version) if version.isdigit() else 0)
+        routing_services.activate_routing(actor=request.user, routing=routing)
+        return _("Version %(version)s is the active routing again.") % {"version": routing.version}
+
+    def deactivate():
+        routing_services.deactivate_routing(actor=request.user, item=item)
+        return _("%(code)s has no active routing now; its versions are kept.") % {"code": item.code}
+
+    version_action(request, action, activate=activate, deactivate=deactivate)
     return redirect("planning:routing_edit", item_pk=item.pk)
 
 
@@ -325,11 +312,6 @@ def plan_detail(request, pk):
         "submission": approval_selectors.open_submission(order), "submit_form": SubmitPlanForm()})
 
 
-def _show_errors(request, exc: ValidationError):
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 @login_required
 @permission_required("orders.plan_order", raise_exception=True)
 @require_POST
@@ -338,7 +320,7 @@ def plan_order(request, pk):
     try:
         result = plans.plan_order(actor=request.user, order=order)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        show_refusal(request, exc)
         return redirect("planning:plan_detail", pk=order.pk)
     messages.success(request, _("Order %(number)s was planned: %(count)s work orders, finishing %(finish)s.") % {
         "number": order.number, "count": len(result.work_orders),
@@ -359,10 +341,28 @@ def plan_release(request, pk):
     try:
         plans.release_plan(actor=request.user, order=order)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        show_refusal(request, exc)
         return redirect("planning:plan_detail", pk=order.pk)
     except OrderActionRefused as exc:
         messages.error(request, exc.message)
         return redirect("planning:plan_detail", pk=order.pk)
     messages.success(request, _("The plan of order %(number)s was released.") % {"number": order.number})
     return redirect("planning:plan_list")
+
+
+@login_required
+@permission_required("orders.plan_order", raise_exception=True)
+def replan_everything(request):
+    """GET: the impact of re-dispatching all open work; POST: apply it (if the plan is still the one shown)."""
+    if request.method == "POST":
+        try:
+            result = replan.replan_everything(actor=request.user, digest=request.POST.get("digest", ""))
+        except ValidationError as exc:
+            show_refusal(request, exc)
+            return redirect("planning:replan")
+        messages.success(request, _("All open work was replanned."))
+        for late in result.late_orders:
+            messages.warning(request, _("Order %(number)s will be late by %(late)s.") % {
+                "number": late.order.number, "late": plan_selectors.duration_text(late.late_minutes)})
+        return redirect("planning:gantt")
+    return render(request, "planning/replan.html", {"preview": replan.replan_preview()})

@@ -14,7 +14,15 @@ from django.db.models import Max, Prefetch
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require
-from inputs.uploads import checked_image, checked_pdf, is_pdf, upload_size_limited
+from inputs.uploads import (
+    IMAGE_FORMATS,
+    PDF_KIND,
+    image_kind,
+    is_pdf,
+    size_limited,
+    sized_upload_name,
+    too_large_message,
+)
 from inventory.models import Item
 
 from .models import RoutingOperation, WorkInstruction, WorkInstructionAttachment
@@ -24,16 +32,25 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_MAX_COUNT = 8
 TEXT_MAX = 10_000
 ACCEPT = "application/pdf,image/jpeg,image/png,image/webp"
-attachment_uploads_limited = upload_size_limited(ATTACHMENT_MAX_BYTES)
+# A drawing or photo of a work step needs no more than this; more is refused (decompression bombs).
+ATTACHMENT_MAX_PIXELS = 50_000_000
+# Installs the upload size limit (inputs.uploads) as request.attachment_size_limit.
+attachment_uploads_limited = size_limited(lambda: ATTACHMENT_MAX_BYTES, "attachment_size_limit")
+
+
+def too_large(name):
+    return too_large_message(name, ATTACHMENT_MAX_BYTES)
 
 
 def checked_attachment(upload):
     """(content type, suffix) of an uploaded PDF or image, or ValidationError saying why it is refused."""
-    name = getattr(upload, "name", "") or _("The file")
-    refused = _("%(name)s is neither a PDF nor a JPEG, PNG or WebP image.") % {"name": name}
+    name = sized_upload_name(upload, max_bytes=ATTACHMENT_MAX_BYTES, too_large=too_large)
     if is_pdf(upload):
-        return checked_pdf(upload, max_bytes=ATTACHMENT_MAX_BYTES, refused=refused)
-    return checked_image(upload, max_bytes=ATTACHMENT_MAX_BYTES, refused=refused)
+        return PDF_KIND
+    kind = image_kind(upload, IMAGE_FORMATS, max_pixels=ATTACHMENT_MAX_PIXELS)
+    if kind is None:
+        raise ValidationError(_("%(name)s is neither a PDF nor a JPEG, PNG or WebP image.") % {"name": name})
+    return kind
 
 
 def _errors(item, sequence, text, change_note, uploads, kept):

@@ -3,18 +3,9 @@ and the events are append-only, a report moves through its own pages)."""
 
 from django.contrib import admin
 
+from history.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import ExceptionEvent, ExceptionPhoto, ExceptionReport, OperationLog
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OperationLog)
@@ -25,25 +16,15 @@ class OperationLogAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
 
-class ExceptionEventInline(admin.TabularInline):
+class ExceptionEventInline(ReadOnlyInline):
     model = ExceptionEvent
-    extra = 0
-    can_delete = False
     readonly_fields = ["created_at", "action", "from_status", "to_status", "actor", "note"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class ExceptionPhotoInline(admin.TabularInline):
+class ExceptionPhotoInline(ReadOnlyInline):
     model = ExceptionPhoto
-    extra = 0
-    can_delete = False
     fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ExceptionReport)

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_noop
 from accounts.permissions import require
 from alerts.services import create_alert
 from config.transitions import take
+from inputs.visible import visible_strip
 from numbering import series
 from numbering.services import next_number
 from orders.models import Order
@@ -178,7 +179,7 @@ def report_exception(*, actor, type, work_center=None, description, severity=Exc
     """Record a process exception (see the module docstring for everything it does)."""
     require(actor, REPORT)
     now = now or timezone.now()
-    description = (description or "").strip()
+    description = visible_strip(description or "")
     photos = list(photos)
     if len(photos) > PHOTO_MAX_COUNT:
         raise ValidationError(_("Attach at most %(n)s photos.") % {"n": PHOTO_MAX_COUNT})
@@ -266,7 +267,7 @@ def acknowledge_exception(*, actor, report, note="", expected_status=None, now=N
         current.acknowledged_by, current.acknowledged_at = actor, now
         current.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
         current.events.record(action="acknowledged", actor=actor, from_status=ExceptionStatus.OPEN,
-                              to_status=current.status, note=(note or "").strip(), created_at=now)
+                              to_status=current.status, note=visible_strip(note or ""), created_at=now)
     return current
 
 

@@ -37,6 +37,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
 from config.transitions import take
+from inputs.visible import visible_strip
 from orders.models import Order, OrderStatus, Unit
 from orders.services import transition_order
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkInstruction, WorkOrder, WorkOrderOperation, WorkOrderStatus
@@ -189,7 +190,7 @@ def start_operation(*, actor, operation, expected_state=None, note="", instructi
                              note=Text(gettext_noop("First operation started: %(operation)s."),
                                        operation=_label_text(current)))
         _log(current, actor=actor, action=OperationAction.START, from_status=from_status, now=now,
-             note=(note or "").strip(), instruction=seen)
+             note=visible_strip(note or ""), instruction=seen)
     return current
 
 
@@ -209,7 +210,7 @@ def _set_paused(*, actor, operation, paused, expected_state, note, now):
         current.paused = paused
         current.save(update_fields=["paused"])
         _log(current, actor=actor, action=OperationAction.PAUSE if paused else OperationAction.RESUME,
-             from_status=current.status, now=now, note=(note or "").strip())
+             from_status=current.status, now=now, note=visible_strip(note or ""))
     return current
 
 
@@ -293,7 +294,7 @@ def report_quantities(*, actor, operation, good=Decimal("0"), scrap=Decimal("0")
     """Add good and scrap quantities to an operation in progress (paused or not)."""
     require(actor, PRODUCE)
     now = now or timezone.now()
-    note = (note or "").strip()
+    note = visible_strip(note or "")
     with transaction.atomic():
         current, order = _locked(operation, expected_state)
         _require_status(current)
@@ -330,7 +331,7 @@ def complete_operation(*, actor, operation, expected_state=None, note="", now=No
         current.paused, current.finished_at = False, now
         current.save(update_fields=["status", "paused", "finished_at"])
         _log(current, actor=actor, action=OperationAction.COMPLETE, from_status=from_status, now=now,
-             note=(note or "").strip())
+             note=visible_strip(note or ""))
         still_open = (WorkOrderOperation.objects.filter(work_order=work_order)
                       .exclude(status__in=[WO.DONE, WO.CANCELLED]).exists())
         if not still_open and work_order.status == WO.IN_PROGRESS:

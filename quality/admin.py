@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
+from history.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from . import plan_services
 from .models import (
     Characteristic,
@@ -85,27 +87,8 @@ class InspectionPlanAdmin(admin.ModelAdmin):
         return super().response_add(request, obj, post_url_continue)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ClassPlanInline(admin.TabularInline):
+class ClassPlanInline(ReadOnlyInline):
     model = InspectionClassPlan
-    extra = 0
-    can_delete = False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class InspectionEventInline(ClassPlanInline):

@@ -9,6 +9,9 @@ seal (leak test) and the label and batch code checked by eye.
 
 Everything goes through quality.plan_services as the demo QC inspector (刘洋), in one transaction.
 Running it again adds nothing: a product that has a plan keeps it.
+
+`inspect_lot` records an inspection the way an inspector does (start, every cell, signature), for the
+shipping demo (orders that passed or failed QC) and for tests that need an order past QC.
 """
 
 from decimal import Decimal
@@ -18,7 +21,8 @@ from django.db import transaction
 from orders.demo_data import ensure_role_users
 from orders.models import Product
 
-from .models import InspectionPlan
+from . import services
+from .models import Inspection, InspectionPlan
 from .plan_services import CharacteristicInput, save_inspection_plan
 
 D = Decimal
@@ -44,8 +48,29 @@ def seed_quality_demo():
         products = Product.objects.filter(is_active=True).exclude(pk__in=planned).order_by("sku")
         count = 0
         for product in products:
-            save_inspection_plan(actor=inspector, product=product, inspection_level="II", aql_critical="0.65",
-                                 aql_major="1.5", aql_minor="4.0", characteristics=CHARACTERISTICS,
-                                 note="演示数据 demo")
+            give_demo_plan(actor=inspector, product=product)
             count += 1
     return {"plans": count}
+
+
+def give_demo_plan(*, actor, product):
+    return save_inspection_plan(actor=actor, product=product, inspection_level="II", aql_critical="0.65",
+                                aql_major="1.5", aql_minor="4.0", characteristics=CHARACTERISTICS,
+                                note="演示数据 demo")
+
+
+def inspect_lot(*, inspector, password, inspection, failing=()):
+    """Start `inspection`, record every cell (measured on the nominal, attributes "pass"; the positions in
+    `failing` fail on every sample) and sign it. The verdict follows Ac/Re as always; the order
+    moves when its last line is settled (quality.services)."""
+    services.start_inspection(actor=inspector, inspection=inspection)
+    current = Inspection.objects.get(pk=inspection.pk)
+    sizes = services.sample_sizes(current)
+    entries = {}
+    for characteristic in current.plan.characteristics.all():
+        good = str(characteristic.nominal) if characteristic.is_measured else "pass"
+        bad = str(characteristic.nominal + characteristic.upper_tolerance * 2) if characteristic.is_measured else "fail"
+        for sample_no in range(1, sizes[characteristic.defect_class] + 1):
+            entries[(characteristic, sample_no)] = bad if characteristic.position in failing else good
+    services.save_values(actor=inspector, inspection=current, entries=entries)
+    return services.confirm_inspection(actor=inspector, inspection=current, password=password)

@@ -6,10 +6,16 @@ orders.stage_hooks.REACTIONS); runs inside the order's transaction, so a failure
   its finished work orders, else the line quantity), or for a reworked lot the NCR's quantity once its
   rework work order is done (not at the NCR decision: the reworked lot does not exist yet). NCRs of the
   order whose rework is done are closed, pointing to their re-inspection. QC is alerted.
-- pass_qc: inspections of the order still open (the order passed QC by another way, e.g. an
-  administrator) are cancelled with a note, so the QC queue shows only real work.
+- pass_qc: inspections of the order still open (an earlier lot of a line whose latest lot settled it) are
+  cancelled with a note, so the QC queue shows only real work.
 
-open_ncr_problems (a CLOSE_CHECK in orders.stage_hooks.REACTIONS): an order is not closed while one of its NCRs is open.
+Quality's conditions of order transitions (TRANSITION_CHECK reactions, orders.stage_hooks.REACTIONS), the
+rules release_order_if_inspected and the NCR dispositions follow, so no other path moves the order past them:
+- lines_not_accepted (pass_qc): every line's latest inspection is passed, or failed and settled by scrap or
+  a concession, and something was accepted;
+- no_failed_lot (fail_qc): the order goes back to production only for a failed lot (rework, make-up,
+  or nothing accepted);
+- open_ncr_problems (close): an order is not closed while one of its NCRs is open.
 """
 
 from decimal import Decimal
@@ -41,6 +47,31 @@ def open_ncr_problems(order):
     if not numbers:
         return []
     return [_("Nonconformance reports still open: %(numbers)s.") % {"numbers": ", ".join(numbers)}]
+
+
+def lines_not_accepted(order):
+    latest = line_outcomes(order)
+    waiting = []
+    for line in order.lines.order_by("line_no"):
+        inspection = latest.get(line.pk)
+        if inspection is None:
+            waiting.append(_("line %(n)s not inspected") % {"n": line.line_no})
+        elif not is_resolved(inspection):
+            waiting.append(_("line %(n)s: %(number)s is %(status)s") % {
+                "n": line.line_no, "number": inspection.number, "status": inspection.get_status_display().lower()})
+    if waiting:
+        return [_("QC has not accepted every line of order %(number)s yet: %(lines)s.")
+                % {"number": order.number, "lines": "; ".join(waiting)}]
+    if not any((inspection.accepted_quantity or 0) > 0 for inspection in latest.values()):
+        return [_("QC accepted nothing of order %(number)s.") % {"number": order.number}]
+    return []
+
+
+def no_failed_lot(order):
+    if any(inspection.status == IS.FAILED for inspection in line_outcomes(order).values()):
+        return []
+    return [_("No lot of order %(number)s failed inspection: it goes back to production only for a failed lot.")
+            % {"number": order.number}]
 
 
 def finished_quantities(order, exclude_work_orders=()):

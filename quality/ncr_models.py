@@ -55,6 +55,13 @@ def _approved_by_someone_else(ncr):
     return ncr.approved_by_id is not None and ncr.approved_by_id != ncr.decided_by_id
 
 
+def _declined_by_someone_else(ncr):
+    """Four eyes the other way too: the one who proposed a concession cannot decline it (and so reopen the NCR
+    for a disposition of their own choosing). The one declining is set on the row before the transition is
+    taken, so a decline that names nobody is refused too."""
+    return ncr.concession_declined_by_id is not None and ncr.concession_declined_by_id != ncr.decided_by_id
+
+
 def _rework_done(ncr):
     """A reworked lot's NCR closes once its rework work order is done (its re-inspection opens then)."""
     return ncr.rework_work_order_id is None or ncr.rework_work_order.status == WorkOrderStatus.DONE
@@ -86,6 +93,11 @@ class Nonconformance(fsm.ConcurrentTransitionMixin, models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("approved by"))
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # The manager who last declined a proposed concession (the NCR is open again for a new disposition).
+    concession_declined_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                               on_delete=models.PROTECT, related_name="+",
+                                               verbose_name=_("concession declined by"))
+    concession_declined_at = models.DateTimeField(_("concession declined at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
@@ -127,9 +139,11 @@ class Nonconformance(fsm.ConcurrentTransitionMixin, models.Model):
     def approve_concession(self):
         self.closed_at = timezone.now()
 
-    @fsm.transition(status, source=NCR.AWAITING_APPROVAL, target=NCR.OPEN, permission=APPROVE)
+    @fsm.transition(status, source=NCR.AWAITING_APPROVAL, target=NCR.OPEN, permission=APPROVE,
+                    conditions=[_declined_by_someone_else])
     def decline_concession(self):
         self.disposition = ""
+        self.concession_declined_at = timezone.now()
 
     # Taken by whoever finishes the rework in production (the order's finish_production), not by a role.
     @fsm.transition(status, source=NCR.IN_REWORK, target=NCR.CLOSED, conditions=[_rework_done])

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from accounts.permissions import require
 from alerts.services import create_alert
 from config.transitions import take
+from inputs.visible import visible_strip
 from orders.models import Order, OrderStatus, Unit
 from orders.services import OrderActionRefused, lock_order_of, transition_order
 from planning.extra_work import create_extra_work_order
@@ -78,7 +79,7 @@ def _check_scrap_quantity(current, quantity):
 def decide_disposition(*, actor, ncr, disposition, note="", scrap_quantity: Decimal | None = None):
     """QC decides what happens to the nonconforming lot (see the module docstring)."""
     require(actor, DECIDE)
-    note = (note or "").strip()
+    note = visible_strip(note or "")
     if disposition not in Disposition.values:
         raise ValidationError(_("Choose a disposition."))
     with transaction.atomic():
@@ -231,17 +232,19 @@ def _return(current, *, actor, note, before, **_kwargs):
 def decide_concession(*, actor, ncr, approve: bool, note=""):
     """A manager approves (the lot is accepted as it is) or declines (the NCR is open again) a concession."""
     require(actor, APPROVE)
-    note = (note or "").strip()
+    note = visible_strip(note or "")
     with transaction.atomic():
         current = _locked(ncr)
         before = current.status
-        own = _("The person who proposed the concession cannot approve it too.")
+        # The transitions' conditions compare the approver or the one declining with the proposer.
         if approve:
-            current.approved_by = actor  # the transition's condition compares it with the proposer
+            current.approved_by = actor
+            own = _("The person who proposed the concession cannot approve it too.")
+        else:
+            current.concession_declined_by = actor
+            own = _("The person who proposed the concession cannot decline it.")
         _take(current, "approve_concession" if approve else "decline_concession", actor=actor, unmet=own)
         if not approve:
-            if current.decided_by_id == actor.pk:
-                raise ValidationError(own)
             if not note:
                 raise ValidationError(_("Give a reason for declining."))
             _saved(current, before=before, action="concession_declined", actor=actor, note=note)

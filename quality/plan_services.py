@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require
-from audit.changes import record_change, record_new_version, snapshot
+from audit.changes import activate_version, record_new_version
 from orders.models import Product
 from orders.quantities import format_number as plain
 
@@ -246,10 +246,6 @@ def activate_inspection_plan(*, actor, plan: InspectionPlan) -> InspectionPlan:
         current = InspectionPlan.objects.get(pk=plan.pk)
         if not current.characteristics.exists():
             raise ValidationError(_("This version has no characteristics and cannot be made active."))
-        if not current.is_active:
-            logged = snapshot(current)
-            InspectionPlan.objects.filter(product_id=current.product_id, is_active=True).update(is_active=False)
-            current.is_active = True
-            current.save(update_fields=["is_active"])
-            record_change(current, actor=actor, before=logged)
+        activate_version(current, actor=actor,
+                         versions=InspectionPlan.objects.filter(product_id=current.product_id))
     return current

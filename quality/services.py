@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
 from alerts.services import create_alert
+from inputs.visible import visible_strip
 from numbering import series
 from numbering.services import next_number
 from orders.models import Order, OrderStatus
@@ -257,11 +258,19 @@ def save_values(*, actor, inspection, entries):
         if errors:
             raise ValidationError(errors)
         existing = {(m.characteristic_id, m.sample_no): m for m in current.measurements.all()}
+        now, new_cells = timezone.now(), []
         for characteristic, sample_no, value, passed, defect in checked:
             before = existing.get((characteristic.pk, sample_no))
             if before is not None and (before.value, before.passed) == (value, passed):
                 continue  # unchanged: keep who recorded it and when
+            if before is None and (value is not None or passed is not None):
+                # A first reading: inserted with the others in one statement (a whole sheet pasted at once).
+                new_cells.append(Measurement(inspection=current, characteristic=characteristic, sample_no=sample_no,
+                                             value=value, passed=passed, is_defect=defect, recorded_by=actor,
+                                             recorded_at=now))
+                continue
             _write_cell(current, characteristic, sample_no, value, passed, defect, actor)
+        Measurement.objects.bulk_create(new_cells)
     return current
 
 
@@ -326,7 +335,7 @@ def confirm_inspection(*, actor, inspection, password, forced_verdict="", reason
         current.signed_by = actor
         current.signed_at = timezone.now()
         if forced_verdict and forced_verdict != computed:
-            reason = (reason or "").strip()
+            reason = visible_strip(reason or "")
             if not reason:
                 raise ValidationError(_("Give the reason for a verdict against the Ac/Re result."))
             current.forced_verdict = forced_verdict
@@ -344,7 +353,7 @@ def decide_forced_verdict(*, actor, inspection, approve: bool, note="") -> Inspe
     """A manager approves (the forced verdict stands) or declines (back to the inspector) a verdict
     that goes against Ac/Re."""
     require(actor, APPROVE)
-    note = (note or "").strip()
+    note = visible_strip(note or "")
     with transaction.atomic():
         current = locked_inspection(inspection)
         refuse_unless(current, [IS.PENDING_APPROVAL])
@@ -522,7 +531,7 @@ def _alert_approval_needed(inspection):
 def cancel_inspection(*, actor, inspection, reason) -> Inspection:
     """Cancel an inspection that is not signed (e.g. opened by mistake); recorded, never deleted."""
     require(actor, RECORD)
-    reason = (reason or "").strip()
+    reason = visible_strip(reason or "")
     if not reason:
         raise ValidationError(_("Give a reason."))
     with transaction.atomic():
@@ -541,7 +550,7 @@ def cancel_inspection(*, actor, inspection, reason) -> Inspection:
 def resume_sampling(*, actor, product, note) -> SamplingState:
     """After corrective action a manager resumes a discontinued scheme, on tightened inspection."""
     require(actor, "quality.resume_sampling")
-    note = (note or "").strip()
+    note = visible_strip(note or "")
     if not note:
         raise ValidationError(_("Describe the corrective action taken."))
     with transaction.atomic():

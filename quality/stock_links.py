@@ -13,7 +13,6 @@ inspector's (quality.record_inspection, checked by quality.services), not the wa
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from alerts.services import create_alert
@@ -62,7 +61,7 @@ def post_finished_goods(*, actor, inspection):
     lot = find_or_create_lot(actor=actor, item=item, data=LotInput(number=number))
     post_moves(actor=actor, kind=MoveKind.PRODUCTION_OUTPUT,
                lines=[MoveLine(item=item, location=location, quantity=inspection.accepted_quantity, lot=lot)],
-               reason=_("Passed inspection %(number)s") % {"number": inspection.number},
+               reason=Text(gettext_noop("Passed inspection %(number)s"), number=inspection.number),
                document=DocumentRef(type="inspection", id=inspection.pk, number=inspection.number),
                order=inspection.order)
     inspection.inventory_lot = lot

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import ROLE_LABELS
+from config.replica import reads_from_replica
 from exports.spreadsheets import export_response
 from record_pages.views import add_service_errors, paginate
 
@@ -80,6 +81,7 @@ def _as_report(saved):
 
 @login_required
 @permission_required("reports.view_savedreport", raise_exception=True)
+@reads_from_replica
 def run(request, pk):
     saved = saved_report(request.user, pk)
     report = _as_report(saved)
@@ -97,6 +99,7 @@ def run(request, pk):
 
 @login_required
 @permission_required("reports.view_savedreport", raise_exception=True)
+@reads_from_replica
 def export(request, pk, fmt):
     saved = saved_report(request.user, pk)
     report = _as_report(saved)

@@ -1,6 +1,6 @@
 """Read-only figures over the other apps (reports may read everything): each role's home page."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -8,6 +8,8 @@ from accounts.roles import roles_of
 from inventory.models import MaterialPrepSheet, PrepSheetStatus, PurchaseRequest, PurchaseRequestStatus
 from inventory.prep_sheet_selectors import sheets_to_accept
 from inventory.purchasing import PR_LIVE
+from inventory.stock_warnings import open_warning_counts
+from orders import tallies
 from orders.models import Order, OrderStatus, Priority
 from planning.approval_selectors import awaiting_count
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrderOperation, WorkOrderStatus
@@ -23,12 +25,11 @@ S = OrderStatus
 def home_figures(user):
     """The order counts by stage plus the queue cards of the user's roles (each only with its
     permission; one or two queries per card whatever the data size)."""
-    by_status = {row["status"]: row for row in
-                 Order.objects.values("status").annotate(n=Count("id"))}  # counts only: no sum across currencies
-    stages = [{"status": value, "label": label, "count": by_status.get(value, {}).get("n", 0)}
+    by_status = tallies.counts_by_status()  # the maintained counts (orders.tallies), not a count over all orders
+    stages = [{"status": value, "label": label, "count": by_status.get(value, 0)}
               for value, label in OrderStatus.choices]
     today_ = today()
-    counts = _order_counts(user, today_)
+    counts = _order_counts(user, today_, by_status)
     figures = {"stages": stages, **counts, "today": today_,
                "can_review": user.has_perm("orders.review_order"),
                "can_enter": user.has_perm("orders.add_order"),
@@ -38,6 +39,8 @@ def home_figures(user):
                "can_reports": user.has_perm("reports.view_reports")}
     if user.has_perm("inventory.issue_materialprepsheet"):
         figures.update(_warehouse_figures())
+    if user.has_perm("inventory.view_stockwarning"):
+        figures["warning_counts"] = open_warning_counts()
     if user.has_perm("inventory.approve_purchaserequest") or user.has_perm("inventory.add_purchaserequest"):
         figures.update(_purchase_request_figures(user))
     if user.has_perm("inventory.accept_materialprepsheet"):
@@ -51,15 +54,16 @@ def home_figures(user):
     return figures
 
 
-def _order_counts(user, today_):
-    return Order.objects.annotate(due=Coalesce("promised_date", "requested_date")).aggregate(
-        rush_open=Count("id", filter=Q(priority=Priority.RUSH) & ~Q(status__in=[S.CLOSED, S.CANCELLED, S.DELIVERED])),
-        my_drafts=Count("id", filter=Q(created_by=user, status__in=[S.DRAFT, S.REJECTED])),
-        to_review=Count("id", filter=Q(status=S.SUBMITTED)),
-        to_plan=Count("id", filter=Q(status=S.APPROVED)),
-        to_ship=Count("id", filter=Q(status=S.QC_PASSED)),
-        late=Count("id", filter=Q(status__in=OPEN) & Q(due__lt=today_)),
-    )
+def _order_counts(user, today_, by_status):
+    """The queue cards: stage counts from the maintained tallies; the user's own drafts and the late
+    open orders (which depend on the user and on today) from indexed queries."""
+    return {"my_drafts": Order.objects.filter(created_by=user, status__in=[S.DRAFT, S.REJECTED]).count(),
+            "late": Order.objects.annotate(due=Coalesce("promised_date", "requested_date"))
+            .filter(status__in=OPEN, due__lt=today_).count(),
+            "rush_open": tallies.count(priority=Priority.RUSH,
+                                                 exclude_statuses=[S.CLOSED, S.CANCELLED, S.DELIVERED]),
+            "to_review": by_status.get(S.SUBMITTED, 0), "to_plan": by_status.get(S.APPROVED, 0),
+            "to_ship": by_status.get(S.QC_PASSED, 0)}
 
 
 def _warehouse_figures():

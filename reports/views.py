@@ -9,7 +9,9 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import pgettext
 
+from config.replica import reads_from_replica
 from exports.spreadsheets import export_response
+from inventory.stock_warnings import open_warning_counts
 from orders.models import OrderStatus
 from record_pages.views import paginate
 
@@ -63,12 +65,17 @@ def _utilisation_rows(figures):
 
 @login_required
 @permission_required("reports.view_dashboard", raise_exception=True)
+@reads_from_replica
 def manager_dashboard(request):
-    return render(request, "reports/dashboard.html", _dashboard_context(request))
+    context = _dashboard_context(request)
+    if request.user.has_perm("inventory.view_stockwarning"):
+        context["warning_counts"] = open_warning_counts()
+    return render(request, "reports/dashboard.html", context)
 
 
 @login_required
 @permission_required("reports.view_dashboard", raise_exception=True)
+@reads_from_replica
 def wall(request):
     """The wall screen: big type, dark, no navigation, reloads itself every minute."""
     context = _dashboard_context(request)
@@ -78,6 +85,7 @@ def wall(request):
 
 @login_required
 @permission_required("reports.view_dashboard", raise_exception=True)
+@reads_from_replica
 def drill(request):
     """The orders behind one dashboard figure (same filters and definitions as the figure)."""
     figure = request.GET.get("figure", "")
@@ -107,6 +115,7 @@ def drill(request):
 
 @login_required
 @permission_required("reports.view_reports", raise_exception=True)
+@reads_from_replica
 def report_list(request):
     return render(request, "reports/report_list.html", {"reports": REPORTS.values()})
 
@@ -123,6 +132,7 @@ def _report(request, key):
 
 @login_required
 @permission_required("reports.view_reports", raise_exception=True)
+@reads_from_replica
 def report_page(request, key):
     report, form, filters = _report(request, key)
     context = paginate(request, report.rows(filters))
@@ -135,6 +145,7 @@ def report_page(request, key):
 
 @login_required
 @permission_required("reports.view_reports", raise_exception=True)
+@reads_from_replica
 def report_export(request, key, fmt):
     report, _form, filters = _report(request, key)
     rows = report.present(report.rows(filters).iterator(chunk_size=2000))

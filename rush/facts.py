@@ -46,6 +46,9 @@ def schedule_facts(order, requested_date, now):
         "moved_count": len(moves),
         "newly_late_count": sum(1 for move in moves if move["becomes_late"]),
         "total_delay_minutes": sum(move["delay_minutes"] for move in moves),
+        # The rush is inserted into the stored plan: how few operations of other orders it moves.
+        "moved_operations": impact.moved_operations,
+        "operations": impact.operations,
     }
 
 

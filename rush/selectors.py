@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from django.db.models import Count, Max, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -97,11 +98,18 @@ class BoardRow:
         return self.late_days > 0
 
 
-def board_rows():
-    orders = list(Order.objects.filter(priority=Priority.RUSH, status__in=BOARD_STATUSES)
-                  .select_related("customer").order_by("promised_date", "requested_date", "number")
-                  .only("number", "status", "priority", "at_risk", "at_risk_reason", "promised_date", "requested_date",
-                        "customer__code", "customer__name"))
+def board_orders():
+    """The open rush orders, the most urgent due date first (the board pages through them by keyset)."""
+    return (Order.objects.filter(priority=Priority.RUSH, status__in=BOARD_STATUSES)
+            .select_related("customer").annotate(due_on=Coalesce("promised_date", "requested_date"))
+            .order_by("due_on", "number")
+            .only("number", "status", "priority", "at_risk", "at_risk_reason", "promised_date", "requested_date",
+                  "customer__code", "customer__name"))
+
+
+def board_rows(orders=None):
+    """The board's rows for `orders` (a page of board_orders(); all of them when None)."""
+    orders = list(board_orders() if orders is None else orders)
     progress = {row["work_order__order"]: row for row in (
         WorkOrderOperation.objects.filter(work_order__order__in=[o.pk for o in orders])
         .exclude(work_order__status=WorkOrderStatus.CANCELLED).values("work_order__order")

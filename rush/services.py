@@ -8,7 +8,8 @@
    production by a planner or a production supervisor, the warehouse by the warehouse, QC by QC.
 3. approve_rush / reject_rush: a manager decides, with a reason for a rejection. Approval needs all
    three reviews and none "not feasible". It makes the order a rush order (orders.services.make_rush),
-   reschedules the open work exactly as the what-if showed (schedule_open_work), tells the owners of
+   moves its work forward exactly as the what-if showed (planning.plans.insert_new_work: only what is in
+   its way moves, later), tells the owners of
    the orders that moved their new finish, alerts everyone concerned, and issues the production notice
    (生产通知单, rush/documents.py). Locks: work centers, then the order, then the request (the order of
    every change to the schedule, planning.plans).
@@ -31,11 +32,13 @@ from accounts.roles import role_label, roles_of
 from alerts.services import create_alert
 from config.transitions import take
 from documents.services import request_document
+from inputs.visible import visible_strip
 from numbering import series
 from numbering.services import next_number
 from orders.models import Order
 from orders.services import RUSH_OPEN_STATUSES, OrderActionRefused, lock_order_of, make_rush
-from planning.plans import lock_scheduling, schedule_open_work
+from planning.models import OPEN_WORK_ORDER_STATUSES
+from planning.plans import insert_new_work, lock_scheduling
 from systemtext.text import Text, joined, stored_fields
 
 from . import facts as rush_facts
@@ -59,7 +62,7 @@ def areas_for(user):
 
 def request_rush(*, actor, order, requested_date, reason, now=None) -> RushRequest:
     require(actor, REQUEST)
-    reason = (reason or "").strip()
+    reason = visible_strip(reason or "")
     errors = []
     if not reason:
         errors.append(_("Give the reason for the rush."))
@@ -178,10 +181,11 @@ def approve_rush(*, actor, request, note="", now=None) -> RushRequest:
                               note=current.number)
         except OrderActionRefused as exc:
             raise ValidationError(exc.message) from None
-        if order.work_orders.exists():
-            schedule_open_work(now=now)
+        open_work_orders = list(order.work_orders.filter(status__in=OPEN_WORK_ORDER_STATUSES))
+        if open_work_orders:
+            insert_new_work(work_orders=open_work_orders, rush=True, now=now)
         current.decided_by, current.decided_at = actor, timezone.now()
-        current.decision_reason, current.decision_facts = (note or "").strip()[:500], decided
+        current.decision_reason, current.decision_facts = visible_strip(note or "")[:500], decided
         current.save()
         current.events.record(action="approved", actor=actor, from_status=before,
                               to_status=RushStatus.APPROVED, note=current.decision_reason)
@@ -227,7 +231,7 @@ def _tell_the_moved(current, rush_order, moves):
 
 def reject_rush(*, actor, request, reason) -> RushRequest:
     require(actor, APPROVE)
-    reason = (reason or "").strip()
+    reason = visible_strip(reason or "")
     if not reason:
         raise ValidationError(_("Give the reason for the rejection."))
     with transaction.atomic():

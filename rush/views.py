@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.replica import reads_from_replica
 from exports.spreadsheets import export_response
 from orders.selectors import orders_visible_to
+from record_pages.views import keyset_paginate
 
 from . import selectors, services
 from .forms import DecisionForm, ReportFilterForm, ReviewForm, RushRequestForm
@@ -113,7 +115,8 @@ def reject(request, pk):
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def board(request):
-    return render(request, "rush/board.html", {"rows": selectors.board_rows(),
+    pages = keyset_paginate(request, selectors.board_orders())
+    return render(request, "rush/board.html", {**pages, "rows": selectors.board_rows(pages["page"].rows),
                                                "open_requests": selectors.open_requests()})
 
 
@@ -138,6 +141,7 @@ def _report_period(request):
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
+@reads_from_replica
 def report(request):
     form, start, end = _report_period(request)
     return render(request, "rush/report.html", {"form": form, "report": selectors.rush_report(start, end),
@@ -146,6 +150,7 @@ def report(request):
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
+@reads_from_replica
 def report_export(request, fmt):
     _form, start, end = _report_period(request)
     header = [_("Request"), _("Order"), _("Customer"), _("Needed by"), _("Requested at"), _("Status"),

@@ -4,29 +4,9 @@ shipping.tracking, shipping.complaints), which write the stock ledger and the ev
 
 from django.contrib import admin
 
+from history.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Complaint, ComplaintEvent, CustomerReturn, Shipment, ShipmentEvent, ShipmentLine, TrackingLink
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ShipmentLineInline(ReadOnlyInline):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_noop
 from accounts.permissions import require
 from alerts.services import create_alert
 from config.transitions import take
+from inputs.visible import visible_strip
 from inventory.ledger import DocumentRef, MoveLine, post_moves
 from inventory.models import Location, LotStatus, MoveKind
 from inventory.stock_services import LotInput, find_or_create_lot
@@ -65,7 +66,7 @@ def create_complaint(*, actor, order, description, shipment=None, lot=None, entr
     existing = Complaint.objects.filter(entry_key=entry_key).first()
     if existing is not None:
         return existing
-    description = (description or "").strip()
+    description = visible_strip(description or "")
     errors = [] if description else [_("Describe what the customer reports.")]
     errors += _long_text_errors((_("The description"), description))
     shipped = Shipment.objects.filter(order=order, status__in=SHIPPED_STATUSES)
@@ -132,7 +133,7 @@ def start_investigation(*, actor, complaint, note="") -> Complaint:
                         refused=_refusal(current, _("starting the investigation")))
         current.save(update_fields=["status", "updated_at"])
         current.events.record(action="investigation_started", actor=actor, from_status=CS.OPEN,
-                              to_status=CS.INVESTIGATING, note=(note or "").strip())
+                              to_status=CS.INVESTIGATING, note=visible_strip(note or ""))
     return current
 
 
@@ -176,14 +177,14 @@ def resolve_complaint(*, actor, complaint, investigation, corrective_action, not
         current.investigation, current.corrective_action = investigation, corrective_action
         current.save(update_fields=["investigation", "corrective_action", "status", "resolved_at", "updated_at"])
         current.events.record(action="resolved", actor=actor, from_status=CS.INVESTIGATING,
-                              to_status=CS.RESOLVED, note=(note or "").strip())
+                              to_status=CS.RESOLVED, note=visible_strip(note or ""))
     return current
 
 
 def close_complaint(*, actor, complaint, note="") -> Complaint:
     """Close a resolved complaint, or one under investigation that needs no action (with the reason)."""
     require(actor, INVESTIGATE)
-    note = (note or "").strip()
+    note = visible_strip(note or "")
     with transaction.atomic():
         current = _locked(complaint)
         previous = current.status
@@ -212,7 +213,7 @@ def receive_return(*, actor, complaint, shipment_line, quantity, location, reaso
     existing = CustomerReturn.objects.filter(entry_key=entry_key).first()
     if existing is not None:
         return existing
-    reason = (reason or "").strip()
+    reason = visible_strip(reason or "")
     errors = []
     if not reason:
         errors.append(_("Give the reason for the return."))
@@ -237,9 +238,9 @@ def receive_return(*, actor, complaint, shipment_line, quantity, location, reaso
                 actor=actor, kind=MoveKind.RETURN,
                 lines=[MoveLine(item=line.item, location=location, quantity=quantity, lot=lot,
                                 unit=line.order_line.product.unit)],
-                reason=(_("Customer return %(number)s (%(complaint)s), from lot %(lot)s: %(reason)s") % {
-                    "number": number, "complaint": current.number, "lot": line.lot.number if line.lot else "—",
-                    "reason": reason})[:300],
+                reason=Text(gettext_noop("Customer return %(number)s (%(complaint)s), from lot %(lot)s: %(reason)s"),
+                            number=number, complaint=current.number, lot=line.lot.number if line.lot else "—",
+                            reason=reason),
                 document=DocumentRef(RETURN_DOCUMENT, current.pk, number), order=order)
             returned = CustomerReturn.objects.create(
                 number=number, complaint=current, shipment_line=line, item=line.item, quantity=quantity,

@@ -4,7 +4,8 @@ delivery, and close a delivered order.
 Rules (each refusal is a ValidationError; nothing is written then):
 - When every shipment of a fully shipped order has its proof of delivery the order moves
   shipped → delivered (transition "confirm_delivery").
-- Closing asks every stage's close checks (orders.stage_hooks CLOSE_CHECK) first.
+- Closing is refused with every stage's conditions of the order's close (orders.stage_hooks
+  TRANSITION_CHECK), listed under one heading.
 """
 
 from datetime import datetime, time, timedelta
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
 from config.transitions import take
+from inputs.visible import visible_strip
 from inventory.units import format_quantity
 from orders import stage_hooks
 from orders.models import Order, OrderStatus
@@ -40,7 +42,7 @@ def record_delivery(*, actor, shipment, received_by, received_at, upload, note="
     """Proof of delivery: who signed the delivery note at the customer and when, with a photo or scan
     of the signed note. When it was the order's last shipment on its way, the order is delivered."""
     require(actor, SHIP)
-    received_by, note = (received_by or "").strip(), (note or "").strip()
+    received_by, note = visible_strip(received_by or ""), visible_strip(note or "")
     errors = []
     if not received_by:
         errors.append(_("Enter who signed for the goods."))
@@ -77,7 +79,7 @@ def record_delivery(*, actor, shipment, received_by, received_at, upload, note="
         current.save()
         summary = Text(gettext_noop("Received by %(name)s on %(when)s."), name=received_by, when=received_at)
         current.events.record(action="delivered", actor=actor, from_status=ST.SHIPPED,
-                              to_status=ST.DELIVERED, note=joined(summary, (note or "").strip()))
+                              to_status=ST.DELIVERED, note=joined(summary, visible_strip(note or "")))
         _deliver_order_when_complete(actor=actor, order=order, note=Text(NUMBERED, number=current.number, text=summary))
     return current
 
@@ -128,8 +130,8 @@ def confirm_order_delivery(*, actor, order, expected_status=None) -> Order:
 # --- closing ---------------------------------------------------------------------------------------
 
 def open_delivery_items(order):
-    """Shipping's close check (a CLOSE_CHECK in orders.stage_hooks): goods not shipped, shipments not
-    delivered, complaints still open."""
+    """Shipping's condition of the order's close (orders.stage_hooks, Hook.TRANSITION_CHECK): goods not
+    shipped, shipments not delivered, complaints still open."""
     problems = []
     for line in order.lines.select_related("product").filter(shipped_quantity__lt=F("quantity")):
         problems.append(_("%(line)s: %(quantity)s not shipped.") % {
@@ -145,11 +147,12 @@ def open_delivery_items(order):
 
 
 def close_order(*, actor, order, note="", expected_status=None) -> Order:
-    """Close a delivered order (the order desk), refused with every open item while any stage reports one."""
+    """Close a delivered order (the order desk), refused with every open item while any stage reports one
+    (the same checks are the transition's condition, so no other path closes it either)."""
     require(actor, CLOSE)
     with transaction.atomic():
         current = Order.objects.select_for_update().get(pk=order.pk)
-        problems = stage_hooks.close_problems(current)
+        problems = stage_hooks.transition_problems(current, "close")
         if problems:
             raise ValidationError([_("Order %(number)s cannot be closed yet:") % {"number": current.number}]
                                   + problems)

@@ -12,8 +12,9 @@ Rules (each refusal is a ValidationError with every problem found; nothing is wr
   other: the second sees what the first shipped and is refused if there is nothing left.
 - Shipping issues the lines from stock (one posting whose document is the shipment) and adds to
   OrderLine.shipped_quantity in the same transaction. When every line is shipped the order moves
-  qc_passed → shipped (transition "ship") and leftover drafts are cancelled; otherwise it stays
-  qc_passed with a "partial shipment" event on its timeline.
+  qc_passed → shipped (transition "ship", whose condition goods_not_dispatched asks the same of the
+  shipment lines) and leftover drafts are cancelled; otherwise it stays qc_passed with a "partial
+  shipment" event on its timeline.
 """
 
 import uuid
@@ -33,6 +34,7 @@ from accounts.permissions import require
 from alerts.services import create_alert
 from config.transitions import take
 from documents import services as document_services
+from inputs.visible import visible_strip
 from inventory.ledger import DocumentRef, MoveLine, balance_key, post_moves, shortage_message
 from inventory.models import Item, Location, Lot, LotStatus, MoveKind, StockBalance, StockMove
 from inventory.stock_services import check_stock_levels
@@ -129,6 +131,21 @@ def status_error(order):
         return _("Order %(number)s is already fully shipped: nothing is left to ship.") % {"number": order.number}
     return _("Order %(number)s is %(status)s: only orders that passed QC are shipped.") % {
         "number": order.number, "status": order.get_status_display().lower()}
+
+
+def goods_not_dispatched(order):
+    """Shipping's condition of the order's ship (orders.stage_hooks, Hook.TRANSITION_CHECK): shipments that
+    left (shipped or delivered) carry every line's ordered quantity."""
+    left_factory = ShipmentLine.objects.filter(shipment__order=order, shipment__status__in=[ST.SHIPPED, ST.DELIVERED])
+    dispatched = dict(left_factory.values("order_line_id").annotate(total=Sum("quantity"))
+                      .values_list("order_line_id", "total"))
+    problems = []
+    for line in order.lines.select_related("product").order_by("line_no"):
+        left = line.quantity - (dispatched.get(line.pk) or ZERO)
+        if left > 0:
+            problems.append(_("%(line)s: %(quantity)s not dispatched.") % {
+                "line": line_label(line), "quantity": format_quantity(left, line.product.unit)})
+    return problems
 
 
 def qc_passed_unshipped(order):
@@ -404,7 +421,7 @@ def _ship(*, actor, order, shipment, actual_ship_date):
         actor=actor, kind=MoveKind.ISSUE,
         lines=[MoveLine(item=line.item, location=line.location, quantity=-line.quantity, lot=line.lot,
                         unit=line.order_line.product.unit) for line in lines],
-        reason=_("Shipment %(number)s") % {"number": shipment.number},
+        reason=Text(gettext_noop("Shipment %(number)s"), number=shipment.number),
         document=DocumentRef(SHIPMENT_DOCUMENT, shipment.pk, shipment.number), order=order)
     for line in lines:
         OrderLine.objects.filter(pk=line.order_line_id).update(shipped_quantity=F("shipped_quantity") + line.quantity)
@@ -489,7 +506,7 @@ def _request_delivery_note(actor, shipment):
 def cancel_shipment(*, actor, shipment, reason) -> Shipment:
     """Cancel a draft (nothing was issued yet); a shipped shipment is not cancelled but returned."""
     require(actor, SHIP)
-    reason = (reason or "").strip()
+    reason = visible_strip(reason or "")
     if not reason:
         raise ValidationError(_("Give a reason."))
     if len(reason) > Shipment._meta.get_field("cancel_reason").max_length:

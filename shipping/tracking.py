@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.permissions import require
+from inputs.visible import visible_strip
 from orders.models import Order, OrderStatus
 from systemtext.text import Text
 
@@ -64,7 +65,7 @@ def create_tracking_link(*, actor, order, language, valid_days=DEFAULT_VALID_DAY
     """Make a link for `order` in `language`, valid for `valid_days`. Returns (link, token); the token
     is not stored anywhere, so the caller shows the URL now or never."""
     require(actor, CREATE)
-    note = (note or "").strip()
+    note = visible_strip(note or "")
     errors = []
     if language not in {code for code, _name in settings.LANGUAGES}:
         errors.append(_("Choose the language the customer reads."))

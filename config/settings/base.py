@@ -128,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
                 "alerts.context_processors.unread_alerts",
+                "config.replica.replica_context",
             ],
         },
     },
@@ -142,6 +143,13 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A read replica for reports, dashboards and exports (config/replica.py, docs/operations.md).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_health_checks=True)
+REPLICA_DATABASE_ALIAS = "replica" if "replica" in DATABASES else None
+DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several writers (web + eager tasks) share the file; wait instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -260,6 +268,12 @@ CELERY_BEAT_SCHEDULE = {
     "alert-late-orders": {"task": "planning.tasks.alert_late_orders", "schedule": 3600.0},
     "deliver-pending-webhooks": {"task": "api.tasks.deliver_pending_webhooks", "schedule": 60.0},
     "purge-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": crontab(hour=3)},
+    "reconcile-order-tallies": {"task": "orders.tasks.reconcile_order_tallies", "schedule": crontab(hour=1, minute=30)},
+    # The factory-wide MRP run and its reorder suggestions, ready for the planner's morning (inventory.mrp_plans).
+    "nightly-mrp-run": {"task": "inventory.tasks.run_mrp", "schedule": crontab(hour=2, minute=30)},
+    # Slow-moving and overstock warnings (inventory.stock_warnings): once a day, before the first shift.
+    "evaluate-stock-warnings": {"task": "inventory.tasks.evaluate_stock_warnings",
+                                "schedule": crontab(hour=5, minute=30)},
 }
 
 # Alerts: chat robots and SMS (alerts/channels.py). A slow webhook never holds a worker for long.

@@ -11,6 +11,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # that a Celery worker started outside pytest (.ci/run) can use it; parallel runs use other names.
 if "postgres" in DATABASES["default"]["ENGINE"]:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}
+# A second alias for the replica router's tests (tests/reports/test_replica_reads.py): a mirror of the test
+# database, used only where a test turns REPLICA_DATABASE_ALIAS on.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+REPLICA_DATABASE_ALIAS = None
 REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", False)
 AXES_ENABLED = True
 ALLOWED_HOSTS = ["*"]

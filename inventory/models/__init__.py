@@ -1,4 +1,4 @@
-"""Inventory models, by sub-area: items & BOMs, stock, purchasing, prep sheets.
+"""Inventory models, by sub-area: items & BOMs, stock, purchasing, prep sheets, MRP runs, value and warnings.
 
 Everything is re-exported here, so `from inventory.models import X` keeps working.
 """
@@ -16,6 +16,7 @@ from .items import (  # noqa: F401
     Sourcing,
     UnitConversion,
 )
+from .mrp import PURCHASED_KINDS, MrpForecast, MrpLine, MrpLineDemand, MrpRun, PlanLineKind  # noqa: F401
 from .prep_sheets import (  # noqa: F401
     ISSUE_PERM,
     ISSUED_SHEET,
@@ -59,4 +60,11 @@ from .stock import (  # noqa: F401
     StockBalance,
     StockMove,
     Warehouse,
+)
+from .valuation import (  # noqa: F401
+    ItemCategory,
+    ItemCost,
+    StockWarning,
+    StockWarningRule,
+    WarningKind,
 )

@@ -48,6 +48,9 @@ class Item(models.Model):
     specification = models.CharField(_("specification"), max_length=300, blank=True)
     item_type = models.CharField(_("item type"), max_length=20, choices=ItemType.choices,
                                  default=ItemType.RAW_MATERIAL)
+    # For the inventory value by category (inventory.models.valuation, defined there with the costs).
+    category = models.ForeignKey("inventory.ItemCategory", verbose_name=_("category"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="items")
     unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.PCS)
     sourcing = models.CharField(_("make or buy"), max_length=4, choices=Sourcing.choices, default=Sourcing.BUY)
     purchase_lead_time_days = models.PositiveIntegerField(
@@ -72,6 +75,26 @@ class Item(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # MRP planning data (inventory.mrp): who sells the item, how a planned order is sized, when it must start.
+    make_lead_time_days = models.PositiveIntegerField(
+        _("make lead time (days)"), default=0,
+        help_text=_("For a made item: calendar days from starting to make it to having it in stock."))
+    preferred_supplier = models.ForeignKey(
+        "inventory.Supplier", verbose_name=_("preferred supplier"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="preferred_items", help_text=_("Planned purchases of the item go to this supplier."))
+    minimum_order_quantity = models.DecimalField(
+        _("minimum order quantity"), **QTY, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("A planned purchase is never smaller than this (0: no minimum)."))
+    order_multiple = models.DecimalField(
+        _("order multiple"), **QTY, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Planned purchases are rounded up to a multiple of this (0: any quantity)."))
+    reorder_quantity = models.DecimalField(
+        _("reorder quantity"), **QTY, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("What a replenishment suggestion orders when the stock falls below the reorder point "
+                    "(0: up to the reorder point)."))
+    make_to_stock = models.BooleanField(
+        _("made to stock"), default=False,
+        help_text=_("A finished good kept in stock ahead of orders: its demand is forecast from the order history."))
 
     class Meta:
         ordering = ["code"]
@@ -81,6 +104,8 @@ class Item(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(safety_stock__gte=0) & Q(reorder_point__gte=0),
                                    name="item_stock_levels_nonnegative"),
+            models.CheckConstraint(condition=Q(minimum_order_quantity__gte=0) & Q(order_multiple__gte=0)
+                                   & Q(reorder_quantity__gte=0), name="item_order_sizes_nonnegative"),
         ]
 
     def __str__(self):

@@ -43,6 +43,9 @@ class Supplier(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    lead_time_days = models.PositiveIntegerField(
+        _("lead time (days)"), default=0,
+        help_text=_("Calendar days from ordering to delivery, for items that have no purchase lead time of their own."))
 
     class Meta:
         ordering = ["code"]
@@ -94,7 +97,8 @@ class PurchaseRequest(fsm.ConcurrentTransitionMixin, models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    decision_note = StoredCharField(_("decision note"), max_length=300, blank=True)  # typed, or the system's
+    decision_note_values = TextValuesField()
     purchase_order_line = models.ForeignKey("PurchaseOrderLine", verbose_name=_("purchase order line"), null=True,
                                             blank=True, on_delete=models.PROTECT, related_name="requests")
 

@@ -26,7 +26,7 @@ from django.utils.translation import pgettext_lazy
 
 from history.models import AppendOnlyModel
 from orders.models import QTY, Unit
-from systemtext.fields import StoredTextField, TextValuesField
+from systemtext.fields import StoredCharField, StoredTextField, TextValuesField
 
 from .items import Item
 
@@ -175,7 +175,10 @@ class StockMove(AppendOnlyModel):
     balance_after = models.DecimalField(_("balance after"), **QTY)
     entered_quantity = models.DecimalField(_("entered quantity"), **QTY)
     entered_unit = models.CharField(_("entered unit"), max_length=8, choices=Unit.choices)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # What the system writes is a message id + values (systemtext), read in the reader's language; a
+    # reason a person typed is kept as typed.
+    reason = StoredCharField(_("reason"), max_length=300, blank=True)
+    reason_values = TextValuesField()
     reversal_of = models.OneToOneField("self", verbose_name=_("reverses"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="reversed_by")
     # Generic reference to the document behind the move (a purchase receipt, prep sheet, work order,
@@ -302,7 +305,8 @@ class Reservation(fsm.ConcurrentTransitionMixin, models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("closed by"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    close_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    close_reason = StoredCharField(_("reason"), max_length=300, blank=True)
+    close_reason_values = TextValuesField()
 
     class Meta:
         ordering = ["created_at", "id"]

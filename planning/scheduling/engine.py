@@ -20,7 +20,9 @@ improvement step follows: a tabu search that swaps adjacent operations on the cr
 N5 neighbourhood of Nowicki and Smutnicki) for a fixed number of iterations with a fixed seed, so it
 stays deterministic. It never moves fixed operations and keeps the best schedule by (rush
 tardiness, total tardiness, makespan). With due dates the dispatch result is returned as is, so a
-planner can explain every position by the rule above (``improve=True`` forces the step).
+planner can explain every position by the rule above (``improve=True`` forces the step), unless
+``improve_due=True`` asks for the due-date improvement (scheduling.tardiness), whose every swap is
+recorded in ``Schedule.moves`` so that the plan stays explainable.
 
 Rescheduling is incremental: pass the previous schedule and the operations that are started, done
 or locked keep their places (``keep_released=True`` keeps released ones too); everything else is
@@ -36,22 +38,34 @@ from bisect import bisect_right
 from .compiled import CompiledProblem, natural_key
 from .improvement import default_iterations, improve_schedule
 from .model import Problem, Schedule
+from .tardiness import improve_tardiness
 
 NO_DUE = float("inf")
 
 
 def schedule(problem: Problem, *, previous: Schedule | None = None, keep_released: bool = False,
-             improve: bool | None = None, iterations: int | None = None, seed: int = 0) -> Schedule:
-    """Schedule ``problem``; see the module docstring for the rules."""
+             improve: bool | None = None, iterations: int | None = None, seed: int = 0,
+             deadline: float | None = None, improve_due: bool = False) -> Schedule:
+    """Schedule ``problem``; see the module docstring for the rules. ``deadline`` (a time.perf_counter()
+    value) also ends the improvement step: the optimiser gives it many iterations and a time instead.
+    ``improve_due``: for work with due dates, the explainable tardiness improvement (scheduling.tardiness)
+    follows the dispatch; its moves are in ``Schedule.moves``."""
     started = time.perf_counter()
     compiled = CompiledProblem(problem, previous=previous, keep_released=keep_released)
     unit_of, start, end = construct(compiled)
     method = "dispatch"
+    if improve_due and compiled.size and any(due is not None for due in compiled.due):
+        start, end, moves = improve_tardiness(compiled, unit_of, start, end)
+        result = compiled.to_schedule(unit_of, start, end, method="dispatch+tardiness",
+                                      seconds=time.perf_counter() - started)
+        result.moves = moves
+        return result
     if improve is None:
         improve = all(due is None for due in compiled.due)
     if improve and compiled.size:
         budget = default_iterations(compiled.size) if iterations is None else iterations
-        unit_of, start, end = improve_schedule(compiled, unit_of, start, end, iterations=budget, seed=seed)
+        unit_of, start, end = improve_schedule(compiled, unit_of, start, end, iterations=budget, seed=seed,
+                                               deadline=deadline)
         method = "dispatch+tabu"
     return compiled.to_schedule(unit_of, start, end, method=method, seconds=time.perf_counter() - started)
 

@@ -15,6 +15,7 @@ iterations and the random seed (for the tabu tenure) are fixed, so the result is
 from __future__ import annotations
 
 import random
+import time
 
 from .compiled import CompiledProblem
 
@@ -28,8 +29,10 @@ def default_iterations(operations: int) -> int:
     return max(MIN_ITERATIONS, min(MAX_ITERATIONS, OPERATION_ITERATIONS // max(1, operations)))
 
 
-def improve_schedule(compiled: CompiledProblem, unit_of, start, end, *, iterations: int, seed: int = 0):
-    """Return (unit_of, start, end) of the best schedule found; never worse than the one given."""
+def improve_schedule(compiled: CompiledProblem, unit_of, start, end, *, iterations: int, seed: int = 0,
+                     deadline: float | None = None):
+    """Return (unit_of, start, end) of the best schedule found; never worse than the one given. With a
+    ``deadline`` (a time.perf_counter() value) the search also stops there (the optimiser's longer run)."""
     n = compiled.size
     sequences: list[list[int]] = [[] for _unit in compiled.units]
     for i in sorted(range(n), key=lambda i: (start[i], end[i], i)):
@@ -38,7 +41,7 @@ def improve_schedule(compiled: CompiledProblem, unit_of, start, end, *, iteratio
     if timed is None:  # the construction's own order must re-time; if not, keep it as it is
         return unit_of, start, end
     search = _TabuSearch(compiled, unit_of, sequences, timed, seed)
-    search.run(iterations)
+    search.run(iterations, deadline)
     return unit_of, search.best_start, search.best_end
 
 
@@ -251,9 +254,11 @@ class _TabuSearch:
         return True
 
     # -- the search ---------------------------------------------------------------------------
-    def run(self, iterations):
+    def run(self, iterations, deadline=None):
         stall = 0
         for iteration in range(iterations):
+            if deadline is not None and not iteration % 16 and time.perf_counter() > deadline:
+                break
             if self.best_key[:2] == (0, 0) and self.best_key[2] <= self.bound:
                 break  # proven optimal: the makespan meets the lower bound
             moves = self._moves()

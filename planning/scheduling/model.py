@@ -151,6 +151,7 @@ class Schedule:
     conflicts: list[str] = field(default_factory=list)
     method: str = ""
     seconds: float = 0.0
+    moves: list = field(default_factory=list)  # the due-date improvement's swaps (tardiness.Move), in order
 
     def placement(self, job_id, op_id) -> Assignment:
         return self.assignments[(job_id, op_id)]

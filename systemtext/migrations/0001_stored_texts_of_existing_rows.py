@@ -164,11 +164,11 @@ def _pattern(message):
     return "".join(parts)
 
 
-def _patterns():
+def _patterns(messages=MESSAGES):
     found = []
     with translation.override("zh-hans"):
-        chinese = {message: translation.gettext(message) for message in MESSAGES}
-    for message in sorted(MESSAGES, key=lambda m: -len(PLACEHOLDER.sub("", m))):  # the most specific first
+        chinese = {message: translation.gettext(message) for message in messages}
+    for message in sorted(messages, key=lambda m: -len(PLACEHOLDER.sub("", m))):  # the most specific first
         # A message without words of its own ("%(area)s: %(verdict)s.") would match any text: it counts
         # only when every value is a known label.
         only_labels = not LETTER.search(PLACEHOLDER.sub("", message))
@@ -225,41 +225,54 @@ def stored(text, patterns, labels):
     return None
 
 
+def unconverted(model, field):
+    """The rows of `model` whose `field` is text not yet split into message id + values."""
+    return model.objects.filter(**{f"{field}_values__isnull": True}).exclude(**{field: ""})
+
+
+def convert(model, field, rows, patterns, labels):
+    """Store the known system texts among `rows` (a queryset of `model`) as message id + values. Written
+    through the plain base manager: an append-only model's own manager refuses updates in Python (its
+    PostgreSQL trigger is the caller's to pass, history.triggers.backdating)."""
+    values_field = f"{field}_values"
+    changed = []
+    for row in rows.only("pk", field, values_field).iterator(chunk_size=2000):
+        found = stored(getattr(row, field), patterns, labels)
+        if found is not None:
+            setattr(row, field, found[0][:model._meta.get_field(field).max_length or None])
+            setattr(row, values_field, found[1])
+            changed.append(row)
+        if len(changed) >= 1000:
+            model._base_manager.bulk_update(changed, [field, values_field])
+            changed = []
+    if changed:
+        model._base_manager.bulk_update(changed, [field, values_field])
+
+
+def restore(model, field):
+    """Back to text in the site's language (the values columns go with the schema migrations)."""
+    from systemtext.text import render
+
+    values_field = f"{field}_values"
+    changed = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for row in model.objects.filter(**{f"{values_field}__isnull": False}).only("pk", field, values_field):
+            setattr(row, field, render(getattr(row, field), getattr(row, values_field)))
+            setattr(row, values_field, None)
+            changed.append(row)
+    model._base_manager.bulk_update(changed, [field, values_field], batch_size=1000)
+
+
 def forwards(apps, schema_editor):
     patterns, labels = _patterns(), _labels()
     for app, model_name, field in FIELDS:
         model = apps.get_model(app, model_name)
-        values_field = f"{field}_values"
-        changed = []
-        rows = (model.objects.filter(**{f"{values_field}__isnull": True}).exclude(**{field: ""})
-                .only("pk", field, values_field))
-        for row in rows.iterator(chunk_size=2000):
-            found = stored(getattr(row, field), patterns, labels)
-            if found is not None:
-                setattr(row, field, found[0][:model._meta.get_field(field).max_length or None])
-                setattr(row, values_field, found[1])
-                changed.append(row)
-            if len(changed) >= 1000:
-                model.objects.bulk_update(changed, [field, values_field])
-                changed = []
-        if changed:
-            model.objects.bulk_update(changed, [field, values_field])
+        convert(model, field, unconverted(model, field), patterns, labels)
 
 
 def backwards(apps, schema_editor):
-    """Back to text in the site's language (the values columns go with the schema migrations)."""
-    from systemtext.text import render
-
-    with translation.override(settings.LANGUAGE_CODE):
-        for app, model_name, field in FIELDS:
-            model = apps.get_model(app, model_name)
-            values_field = f"{field}_values"
-            changed = []
-            for row in model.objects.filter(**{f"{values_field}__isnull": False}).only("pk", field, values_field):
-                setattr(row, field, render(getattr(row, field), getattr(row, values_field)))
-                setattr(row, values_field, None)
-                changed.append(row)
-            model.objects.bulk_update(changed, [field, values_field], batch_size=1000)
+    for app, model_name, field in FIELDS:
+        restore(apps.get_model(app, model_name), field)
 
 
 class Migration(migrations.Migration):

@@ -120,6 +120,26 @@ def test_list_filters_pages_and_detail_with_shipments(world):
     assert client.get(f"{URL}{number}/shipments/").json() == []
 
 
+def test_list_pages_by_cursor_to_the_end_and_refuses_a_damaged_cursor(world):
+    """Keyset pages (issue 19, item 4): following `next` visits every order once, newest first; `last`
+    and `previous` walk back; a damaged cursor is a 400 naming the cursor."""
+    client = api(world["raw"])
+    made = [post(client, body(customer_po=f"P{n}")).json()["number"] for n in range(5)]
+    numbers, url = [], URL + "?page_size=2"
+    while url:
+        listing = client.get(url).json()
+        numbers += [o["number"] for o in listing["results"]]
+        url = listing["next"]
+    assert numbers == list(reversed(made))
+    last = client.get(client.get(URL, {"page_size": 2}).json()["last"]).json()
+    assert [o["number"] for o in last["results"]] == made[1::-1] and last["next"] is None
+    back = client.get(last["previous"]).json()
+    assert [o["number"] for o in back["results"]] == made[3:1:-1]
+    bad = client.get(URL, {"cursor": "damaged"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "cursor"
+    assert client.get(URL, {"page_size": 0}).status_code == 400
+
+
 def test_keys_scope_and_permissions(world):
     west_order = post(api(world["raw"]), body(customer="C-WEST")).json()["number"]
     scoped = api(world["scoped_raw"])

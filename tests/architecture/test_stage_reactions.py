@@ -19,7 +19,10 @@ REQUIRED = {
     (Hook.ON_TRANSITION, "prepare_materials"): {"inventory", "api"},
     (Hook.ON_TRANSITION, "finish_production"): {"quality", "api"},
     (Hook.ON_TRANSITION, "pass_qc"): {"quality", "api"},
-    (Hook.CLOSE_CHECK, "close"): {"quality", "shipping"},
+    (Hook.TRANSITION_CHECK, "pass_qc"): {"quality"},
+    (Hook.TRANSITION_CHECK, "fail_qc"): {"quality"},
+    (Hook.TRANSITION_CHECK, "ship"): {"shipping"},
+    (Hook.TRANSITION_CHECK, "close"): {"quality", "shipping"},
     (Hook.PROMISE, "approve"): {"planning"},
 }
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from accounts.services import set_user_language
+
 PASSWORD = "pw-OrderFlow-2026"  # tests.fixtures.factories.UserFactory's password
 
 
@@ -89,3 +91,18 @@ def record_delivery(page, live_server, shipment, receiver, photo):
     page.locator("[data-testid=save-delivery]").click()
     expect(page.locator("[data-testid=shipment-status]")).to_have_text("Delivered")
     expect(page.locator("[data-testid=received-by]")).to_contain_text(receiver)
+
+
+DESK = {"width": 1366, "height": 768}
+
+
+def read_section(sessions, live_server, user, language, path, testid):
+    """`user`, whose language is set to `language`, opens `path` at 1366×768 and looks at the section marked
+    `testid`: (page, section), the section scrolled into view and visible."""
+    set_user_language(actor=user, language=language)
+    page = sessions(user.username, viewport=DESK)
+    page.goto(f"{live_server.url}{path}")
+    section = page.locator(f"[data-testid={testid}]")
+    section.scroll_into_view_if_needed()
+    expect(section).to_be_visible()
+    return page, section

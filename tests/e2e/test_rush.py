@@ -36,8 +36,9 @@ def rush_candidate():
     steel = make_item("STEEL", name="钢板 Steel plate", unit="kg")
     make_bom(shop["finished"], [(steel, 1, 0)])
     receive(steel, make_location("RM-1"), "100", lot="ST-1")
-    a = planned_order(shop, planner, "10", days=5, release=False)
-    b = planned_order(shop, planner, "10", days=6, release=False)
+    # 30 + 30 hours ahead of R: waiting behind them R would miss its rush date, so they move for it.
+    a = planned_order(shop, planner, "30", days=5, release=False)
+    b = planned_order(shop, planner, "30", days=6, release=False)
     r = planned_order(shop, planner, "8", days=20, release=False, username="seller")
     for role in ("warehouse", "qc", "manager"):
         user_with_role(role, username=role)

@@ -1,7 +1,8 @@
-"""The stock and quality demo data (`seed_stock_demo` and `seed_quality_demo` after `seed_demo` and
-`seed_planning_demo`, as `make run` does): made through the services, safe to run twice, and it gives
-the warehouse, QC and shipping roles real work: stock with a shortage, prep sheets to issue, inspections
-that can start, and passed orders that can ship."""
+"""The stock, quality and shipping demo data (`seed_stock_demo`, `seed_quality_demo` and
+`seed_shipping_demo` after `seed_demo` and `seed_planning_demo`, as `make run` does): made through the
+services, safe to run twice, and it gives the warehouse, QC and shipping roles real work: stock with a
+shortage, prep sheets to issue, inspections that can start, and passed orders that can ship; the orders
+past QC carry their real inspections and shipments."""
 
 from io import StringIO
 
@@ -13,10 +14,13 @@ from django.urls import reverse
 from inventory.demo_data import FINISHED_GOODS, SHORT, SUPPLIERS
 from inventory.models import Lot, MaterialPrepSheet, PurchaseOrderLine, StockBalance, StockMove, Supplier
 from orders.demo_data import ensure_role_users
-from orders.models import Order, OrderStatus
+from orders.models import Order, OrderEvent, OrderStatus
 from quality import services as quality_services
-from quality.models import Inspection, InspectionPlan
-from shipping.services import qc_passed_unshipped
+from quality.hooks import lines_not_accepted
+from quality.models import Inspection, InspectionPlan, Nonconformance
+from shipping.deliveries import undelivered_shipments
+from shipping.services import goods_not_dispatched, qc_passed_unshipped
+from tests.orders.test_seed_demo import assert_event_chains_consistent
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +38,7 @@ def demo():
 
 
 def test_demo_commands_refuse_without_force_or_before_the_orders_demo():
-    for command in ("seed_stock_demo", "seed_quality_demo"):
+    for command in ("seed_stock_demo", "seed_quality_demo", "seed_shipping_demo"):
         with pytest.raises(CommandError, match="DEBUG is off"):
             call_command(command, stdout=StringIO())
         with pytest.raises(CommandError, match="seed_demo"):
@@ -47,7 +51,7 @@ def test_stock_and_quality_demo_give_every_stage_work_and_are_idempotent(demo, c
     counts = (StockMove.objects.count(), Lot.objects.count(), MaterialPrepSheet.objects.count(),
               InspectionPlan.objects.count())
     again = run("seed_stock_demo")
-    assert "0 items, finished goods of 0 orders, 0 prep sheets, 0 suppliers, 0 purchase orders" in again
+    assert "0 items, 0 prep sheets, 0 suppliers, 0 purchase orders" in again
     assert "0 inspection plans" in run("seed_quality_demo")
     assert (StockMove.objects.count(), Lot.objects.count(), MaterialPrepSheet.objects.count(),
             InspectionPlan.objects.count()) == counts
@@ -66,11 +70,6 @@ def test_stock_and_quality_demo_give_every_stage_work_and_are_idempotent(demo, c
     planned = Order.objects.filter(status=OrderStatus.PLANNED)
     assert planned.exists() and set(MaterialPrepSheet.objects.values_list("order_id", flat=True)) == set(
         planned.values_list("pk", flat=True))
-    # Every order that passed QC has its goods in FG, ready to ship.
-    for order in Order.objects.filter(status=OrderStatus.QC_PASSED):
-        unshipped = qc_passed_unshipped(order)
-        assert unshipped and all(quantity > 0 for quantity in unshipped.values()), order.number
-        assert StockBalance.objects.filter(location__code=FINISHED_GOODS, lot__number=f"{order.number}-1").exists()
     # Every product has a plan, so QC can start the inspections waiting in the queue.
     users = ensure_role_users()
     waiting = Inspection.objects.filter(status="open", order__status=OrderStatus.AWAITING_QC).first()
@@ -81,3 +80,26 @@ def test_stock_and_quality_demo_give_every_stage_work_and_are_idempotent(demo, c
     client.force_login(users["warehouse"])
     page = client.get(reverse("inventory:prep_sheet_list")).content.decode()
     assert MaterialPrepSheet.objects.first().number in page
+
+    # Last, the orders past QC, through the real inspections and shipments (their transitions' conditions).
+    assert "20 orders past QC" in run("seed_shipping_demo")
+    orders = list(Order.objects.all())
+    assert {order.status for order in orders} == set(OrderStatus.values)
+    assert_event_chains_consistent(orders)
+    S = OrderStatus
+    for order in orders:
+        if order.status == S.QC_PASSED:  # its passed lots are in FG, ready to ship
+            assert not lines_not_accepted(order), order.number
+            unshipped = qc_passed_unshipped(order)
+            assert unshipped and all(quantity > 0 for quantity in unshipped.values()), order.number
+            assert StockBalance.objects.filter(location__code=FINISHED_GOODS, lot__number=f"{order.number}-1").exists()
+        if order.status in (S.SHIPPED, S.DELIVERED, S.CLOSED):
+            assert order.shipments.exists() and not goods_not_dispatched(order), order.number
+        if order.status in (S.DELIVERED, S.CLOSED):
+            assert not undelivered_shipments(order), order.number
+    rework = Nonconformance.objects.get(disposition="rework")
+    assert rework.order.status == S.IN_PRODUCTION and rework.rework_work_order is not None
+    assert OrderEvent.objects.filter(order=rework.order, action="fail_qc").exists()
+    assert Order.objects.filter(status=S.CLOSED, events__action="resume").exists()  # held, resumed, closed
+    assert Order.objects.filter(status=S.CLOSED, customer__is_active=False).exists()  # inactive customers' history
+    assert "already seeded" in run("seed_shipping_demo")

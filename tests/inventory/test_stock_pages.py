@@ -281,7 +281,8 @@ def test_cycle_count_review_then_confirm(client, warehouse_user, stocked):
     response = client.post(url, {**data, "step": "confirm"})
     assert response.status_code == 302
     move = StockMove.objects.get(kind="adjustment")
-    assert (move.quantity, move.reason, move.document_type) == (D("-2"), "cycle count: aisle A", "cycle_count")
+    assert (move.quantity, move.get_reason_display(), move.document_type) == (D("-2"), "cycle count: aisle A",
+                                                                              "cycle_count")
     again = client.post(url, {**data, "step": "confirm"})  # the sheet was for 100; it is 98 now
     assert "changed since the count sheet was shown" in again.content.decode()
     assert StockMove.objects.filter(kind="adjustment").count() == 1

@@ -221,7 +221,8 @@ def test_cycle_count_posts_the_differences(steel, shelf):
         CountLine(balance=rows[lot.pk], counted=D("9.5"), expected=D("10")),
         CountLine(balance=rows[None], counted=D("4"), expected=D("4"))])
     [move] = posting.moves
-    assert (move.kind, move.quantity, move.reason) == ("adjustment", D("-0.5"), "cycle count: March")
+    assert (move.kind, move.quantity, move.get_reason_display()) == ("adjustment", D("-0.5"), "cycle count: March")
+    assert (move.reason, move.reason_values) == ("cycle count: %(note)s", {"note": "March"})  # read translated
     assert balance(steel, shelf, lot) == D("9.5") and balance(steel, other.location) == D("4")
     assert StockBalance.objects.filter(last_counted_at__isnull=False).count() == 2
     stale = StockBalance.objects.get(lot=lot)

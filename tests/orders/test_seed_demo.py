@@ -76,33 +76,31 @@ def test_demo_data_has_role_users_every_status_and_events_and_is_idempotent(clie
     assert all(5 <= p.standard_lead_time_days <= 30 for p in Product.objects.all())
 
     orders = list(Order.objects.all())
-    assert 55 <= len(orders) <= 70
-    assert set(o.status for o in orders) == set(OrderStatus.values)
+    assert 40 <= len(orders) <= 50
+    # Past QC the orders need the stages' records: the shipping demo makes them (tests/inventory/test_stock_demo.py).
+    past_qc = {OrderStatus.QC_PASSED, OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CLOSED}
+    assert set(o.status for o in orders) == set(OrderStatus.values) - past_qc
     assert_event_chains_consistent(orders)
     rush = [o for o in orders if o.is_rush]
     assert len(rush) >= 5 and all(o.rush_reason for o in rush)
-    # Side roads the demo should show: a credit warning waiting for review, one acknowledged, a
-    # QC rework, a resumed hold, rejected orders with their reason, history of inactive customers.
+    # Side roads the demo should show: a credit warning waiting for review, one acknowledged,
+    # rejected orders with their reason (a resumed hold and inactive customers' history are closed orders:
+    # the shipping demo's, tests/inventory/test_stock_demo.py).
     assert Order.objects.filter(status=OrderStatus.SUBMITTED, credit_warning=True,
                                 credit_acknowledged_by__isnull=True).exists()
     assert OrderEvent.objects.filter(action="credit_acknowledged").exists()
-    assert OrderEvent.objects.filter(action="fail_qc").exists()
-    assert OrderEvent.objects.filter(action="resume").exists()
     assert all(o.status_reason for o in orders if o.status in (OrderStatus.REJECTED, OrderStatus.CANCELLED))
-    assert Order.objects.filter(customer__is_active=False).exists()
     # History is spread over the past, and every number is from the sequence.
     assert min(o.created_at for o in orders) < timezone.now() - timedelta(days=14)
     assert max(OrderEvent.objects.values_list("created_at", flat=True)) <= timezone.now()
     assert sorted(int(o.number.rsplit("-", 1)[1]) for o in orders if o.number.startswith(
         f"SO-{timezone.localdate().year}-"))[-1] == NumberCounter.objects.get(
         series="SO", year=timezone.localdate().year).last
-    shipped = OrderLine.objects.filter(order__status__in=[OrderStatus.SHIPPED, OrderStatus.CLOSED])
-    assert all(line.shipped_quantity == line.quantity for line in shipped)
 
     # The pages show the demo data (Chinese names, reasons, every state) without errors.
     client.force_login(User.objects.get(username="order_desk"))
     assert client.get(reverse("orders:list")).status_code == 200
-    for status in OrderStatus.values:
+    for status in set(OrderStatus.values) - past_qc:
         order = Order.objects.filter(status=status).first()
         page = client.get(reverse("orders:detail", args=[order.pk]))
         assert page.status_code == 200 and order.number in page.content.decode()

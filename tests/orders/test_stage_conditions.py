@@ -13,9 +13,11 @@ from orders import services
 from orders.models import Order, OrderLine, OrderStatus
 from orders.services import OrderActionRefused
 from planning.models import Routing, WorkOrder, WorkOrderStatus
-from shipping.models import Shipment, ShipmentStatus
+from quality.models import Inspection, InspectionStatus
+from shipping.models import Shipment, ShipmentLine, ShipmentStatus
 from tests.fixtures.factories import CustomerFactory, ProductFactory
 from tests.inventory.masterdata import made_item
+from tests.inventory.stockdata import make_location
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db
@@ -42,9 +44,40 @@ def _open_work_order(order, users):
     return _work_order(order, WorkOrderStatus.IN_PROGRESS, "WO-C-2"), WorkOrderStatus.DONE
 
 
+def _shipment(order, users, status, number="SH-C-1"):
+    return Shipment.objects.create(number=number, order=order, created_by=users["shipping"], ship_to_name="x",
+                                   ship_to_address="y", status=status)
+
+
 def _shipment_on_its_way(order, users):
-    return Shipment.objects.create(number="SH-C-1", order=order, created_by=users["shipping"], ship_to_name="x",
-                                   ship_to_address="y", status=ShipmentStatus.SHIPPED), ShipmentStatus.DELIVERED
+    return _shipment(order, users, ShipmentStatus.SHIPPED), ShipmentStatus.DELIVERED
+
+
+def _open_inspection(order, unblocked):
+    line = order.lines.get()
+    return Inspection.objects.create(number="QI-C-1", order=order, order_line=line, product=line.product,
+                                     lot_quantity=line.quantity, accepted_quantity=line.quantity,
+                                     created_by=order.created_by), unblocked
+
+
+def _lot_waiting_for_its_verdict(order, users):
+    return _open_inspection(order, InspectionStatus.PASSED)
+
+
+def _lot_not_failed(order, users):
+    return _open_inspection(order, InspectionStatus.FAILED)
+
+
+def _goods_still_in_a_draft(order, users):
+    shipment, line = _shipment(order, users, ShipmentStatus.DRAFT), order.lines.get()
+    ShipmentLine.objects.create(shipment=shipment, line_no=1, order_line=line, quantity=line.quantity,
+                                item=made_item(), location=make_location())
+    return shipment, ShipmentStatus.SHIPPED
+
+
+def _delivered_goods_still_on_their_way(order, users):
+    OrderLine.objects.filter(order=order).update(shipped_quantity=Decimal("3"))
+    return _shipment(order, users, ShipmentStatus.SHIPPED, "SH-C-2"), ShipmentStatus.DELIVERED
 
 
 # (state, action, target, role, what blocks it: fn(order, users) -> (row, the status that unblocks it), message)
@@ -53,6 +86,13 @@ CASES = [
      "Work orders not done yet: WO-C-2."),
     (S.SHIPPED, "confirm_delivery", S.DELIVERED, "shipping", _shipment_on_its_way,
      "Record the delivery of SH-C-1 first."),
+    (S.AWAITING_QC, "pass_qc", S.QC_PASSED, "qc", _lot_waiting_for_its_verdict,
+     "QC has not accepted every line of order T-awaiting_qc-0 yet: line 1: QI-C-1 is open."),
+    (S.AWAITING_QC, "fail_qc", S.IN_PRODUCTION, "qc", _lot_not_failed,
+     "No lot of order T-awaiting_qc-0 failed inspection"),
+    (S.QC_PASSED, "ship", S.SHIPPED, "shipping", _goods_still_in_a_draft, "3 pcs not dispatched."),
+    (S.DELIVERED, "close", S.CLOSED, "order_desk", _delivered_goods_still_on_their_way,
+     "Shipment SH-C-2 is shipped, not delivered."),
 ]
 
 
@@ -62,7 +102,7 @@ def test_a_stage_check_refuses_the_transition_on_every_path(state, action, targe
     order = _order_in(state, role_users["sales"])
     blocker, unblocked = block(order, role_users)
     with pytest.raises(OrderActionRefused) as exc:
-        services.transition_order(actor=role_users[role], order=order, action=action)
+        services.transition_order(actor=role_users[role], order=order, action=action, note="reason")
     assert message in exc.value.message
     fresh = Order.objects.get(pk=order.pk)
     assert fresh.status == order.status and fresh.events.count() == 0
@@ -71,7 +111,7 @@ def test_a_stage_check_refuses_the_transition_on_every_path(state, action, targe
         getattr(fresh, action)()  # the model itself refuses, not only the service
 
     type(blocker).objects.filter(pk=blocker.pk).update(status=unblocked)
-    done = services.transition_order(actor=role_users[role], order=order, action=action)
+    done = services.transition_order(actor=role_users[role], order=order, action=action, note="reason")
     assert done.status == target
 
 

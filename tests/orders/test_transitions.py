@@ -1,7 +1,10 @@
 """The order state machine as a table: from-state × action × role → allowed or refused.
 
 Every combination is tried through the real service (transition_order); a refused one must raise,
-leave the status unchanged and write no event."""
+leave the status unchanged and write no event. The orders here are bare (no inspection, no shipment):
+the transitions whose conditions are a later stage's records (UNMET) are refused to every role, and a
+role that may take them is shown why, in the stage's words; with the records they are allowed
+(test_stage_conditions.py, tests/fixtures/stage_records.py)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -42,6 +45,14 @@ EXPECTED = {
     "cancel": (set(CANCELLABLE), DESK),
     "cancel_held": ({S.ON_HOLD}, DESK),  # held from "approved" here, which may still be cancelled
 }
+# Transitions conditioned on a later stage's records (orders.stage_hooks TRANSITION_CHECK) → what the
+# registry tells a role that may take them on a bare order.
+UNMET = {
+    "pass_qc": "QC has not accepted every line of order T-awaiting_qc-",
+    "fail_qc": "No lot of order T-awaiting_qc-",
+    "ship": "Line 1 (P-",
+    "close": "3 pcs not shipped.",
+}
 # Sales may withdraw an order they entered while it is still theirs to edit (the orders here are
 # entered by the sales user).
 ALSO_ALLOWED = {("cancel", S.DRAFT, "sales"), ("cancel", S.REJECTED, "sales")}
@@ -76,10 +87,10 @@ def _outcome(order, action, user):
             events_before = order.events.count()
             try:
                 done = services.transition_order(actor=user, order=order, action=action, note="reason")
-            except (OrderActionRefused, PermissionDenied):
+            except (OrderActionRefused, PermissionDenied) as exc:
                 assert Order.objects.get(pk=order.pk).status == order.status
                 assert order.events.count() == events_before
-                result = ("refused", None)
+                result = ("refused", getattr(exc, "message", str(exc)))
             else:
                 assert order.events.count() == events_before + 1
                 event = order.events.latest("id")
@@ -101,6 +112,9 @@ def test_transition_table(action, role_users):
         for role in ROLES:
             got, reached = _outcome(order, action, role_users[role])
             allowed = (state in sources and role in roles) or (action, state, role) in ALSO_ALLOWED
+            if allowed and action in UNMET:
+                assert got == "refused" and UNMET[action] in reached, (state, role, reached)
+                continue
             expected = "allowed" if allowed else "refused"
             if got != expected:
                 mismatches.append((state, role, got, expected))

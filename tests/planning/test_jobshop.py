@@ -74,3 +74,14 @@ def test_taillard_text_round_trips():
     text = jobshop.taillard_text(instance, *jobshop.TAILLARD_15X15["ta02"])
     assert jobshop.parse(text, "ta02") == instance
     assert jobshop.parse(instance.to_text(), "ta02") == instance
+
+
+@pytest.mark.parametrize("name", sorted(jobshop.TAILLARD_LARGE))
+def test_the_large_taillard_files_match_the_generator_and_their_published_optimum(name):
+    time_seed, machine_seed, jobs, machines, optimum = jobshop.TAILLARD_LARGE[name]
+    generated = jobshop.taillard_instance(name, time_seed, machine_seed, jobs=jobs, machines=machines)
+    from_file = jobshop.read(INSTANCES / f"{name}.txt")
+    assert from_file.jobs == generated.jobs
+    assert (len(from_file.jobs), from_file.machines) == (jobs, machines)
+    # For these instances the published optimum is the simple bound (busiest machine): a check of the seeds.
+    assert jobshop.lower_bound(generated) == optimum == jobshop.known_optimum(name)

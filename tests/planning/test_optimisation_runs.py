@@ -383,6 +383,7 @@ def test_the_sweep_fails_stuck_runs_and_resends_lost_ones(client):
     assert optimisation.fail_stuck_runs() == 1
     stuck.refresh_from_db()
     assert stuck.status == RS.FAILED and "did not finish within its time limit" in stuck.error
+    assert stuck.error_values == {}  # a system text: read in the reader's language
     client.force_login(factory.planner)
     html = client.get(reverse("planning:optimisation_run", args=[stuck.pk])).content.decode()
     assert stuck.error in html

@@ -1,5 +1,6 @@
 """The CP-SAT optimiser: benchmark optimum, tardiness with rush first, fixed work, calendars."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,10 @@ from hypothesis import HealthCheck, given, settings
 
 from bench import jobshop
 from planning.scheduling.calendar import WorkingCalendar
+from planning.scheduling.compiled import CompiledProblem
+from planning.scheduling.cpsat_model import Timeline, add_hint, build_model
 from planning.scheduling.engine import schedule
+from planning.scheduling.large_neighbourhood import NeighbourhoodSearch
 from planning.scheduling.model import Placement, SchedulingInputError, WorkCenter
 from planning.scheduling.optimizer import optimize
 from planning.scheduling.validation import validate_schedule
@@ -109,3 +113,64 @@ def test_the_lawrence_instances_reach_their_known_optima(name, optimum):
     result = optimize(p, objective="makespan", time_limit=30)
     assert result.proven_optimal
     assert result.schedule.makespan == optimum
+
+
+# -- large-neighbourhood search ----------------------------------------------------------------------
+
+def _search_from_the_built_in(p, objective, seconds):
+    """The neighbourhood search alone, from the built-in schedule, for ``seconds``."""
+    compiled = CompiledProblem(p)
+    hint = schedule(p)
+    timeline = Timeline(compiled)
+    built = build_model(compiled, timeline, objective)
+    start = add_hint(built, compiled, timeline, *compiled.read_schedule(hint)[:2])
+    search = NeighbourhoodSearch(built, workers=2, seed=3, deadline=time.perf_counter() + seconds, bound=None,
+                                 jobs=compiled.job_ops)
+    return compiled, hint, start, search.improve(start), search
+
+
+def _timed(compiled, solution):
+    sequences = [[] for _unit in compiled.units]
+    for i in sorted(range(compiled.size), key=lambda i: solution.begin[i]):
+        sequences[solution.unit_of[i]].append(i)
+    start, end, _order = compiled.timing(solution.unit_of, sequences)
+    return compiled.to_schedule(solution.unit_of, start, end)
+
+
+def test_the_search_proves_ft06_optimal_from_the_dispatch_schedule():
+    p = jobshop.read(INSTANCES / "ft06.txt").to_problem()
+    compiled, hint, start, best, search = _search_from_the_built_in(p, "makespan", 30)
+    # It grows the neighbourhood until it holds every operation, then proves the optimum of 55.
+    assert search.proven_optimal
+    assert best.cost == 55 and start.cost >= 55
+    assert validate_schedule(p, _timed(compiled, best)) == []
+
+
+def test_the_search_returns_a_valid_schedule_no_worse_than_its_start_on_a_large_instance():
+    p = jobshop.read(INSTANCES / "ta51.txt").to_problem()  # 750 operations
+    compiled, hint, start, best, search = _search_from_the_built_in(p, "makespan", 3)
+    assert start.cost == hint.makespan
+    assert best.cost <= start.cost
+    assert search.neighbourhoods > 0
+    timed = _timed(compiled, best)
+    assert validate_schedule(p, timed) == []
+    assert timed.makespan == best.cost  # always-open machines: the model's minutes are the real ones
+
+
+def test_the_search_keeps_alternatives_and_calendars_valid_for_tardiness():
+    from bench.scheduler import factory_problem
+
+    p = factory_problem(orders=40, centers=6, seed=11)
+    compiled, hint, start, best, search = _search_from_the_built_in(p, "tardiness", 2)
+    assert best.cost <= start.cost
+    assert validate_schedule(p, _timed(compiled, best)) == []
+
+
+@pytest.mark.parametrize("strategy", ["lns", "plain"])
+def test_both_strategies_end_no_worse_than_the_built_in_schedule(strategy):
+    p = jobshop.read(INSTANCES / "ta51.txt").to_problem()
+    result = optimize(p, objective="makespan", time_limit=2, strategy=strategy)
+    assert validate_schedule(p, result.schedule) == []
+    assert result.schedule.makespan <= schedule(p).makespan
+    with pytest.raises(SchedulingInputError, match="strategy"):
+        optimize(p, strategy="guess")

@@ -186,7 +186,7 @@ def test_no_lines_is_a_reason(shop, monday):
 
 def test_rush_goes_first_and_moves_the_others_normal_does_not(shop, planner, monday):
     other = planned(shop, planner, "9", now=monday, requested=monday.date())  # planned (not released), due Monday
-    requested = monday.date() + timedelta(days=7)
+    requested = monday.date()  # the rush cannot wait in free time (Tuesday): it goes first
 
     normal = promise_for_lines(lines(shop, "3"), now=monday, requested_date=requested, impact=True)
     rush = promise_for_lines(lines(shop, "3"), now=monday, requested_date=requested, rush=True, impact=True)
@@ -205,7 +205,7 @@ def test_rush_goes_first_and_moves_the_others_normal_does_not(shop, planner, mon
 
 def test_options_give_normal_and_rush_from_one_read(shop, planner, monday):
     planned(shop, planner, "9", now=monday, requested=monday.date())
-    requested = monday.date() + timedelta(days=7)
+    requested = monday.date()
 
     normal, rush = promise_options(lines(shop, "3"), now=monday, requested_date=requested, impact=True)
 
@@ -216,25 +216,41 @@ def test_options_give_normal_and_rush_from_one_read(shop, planner, monday):
 
 
 def test_promise_equals_the_plan_made_afterwards(shop, planner, monday):
-    """The key consistency check: the promised finish and the moves are what plan_order then does."""
+    """The key consistency check: the promised finish and the moves are what plan_order then does. Both
+    put the order into the current plan's free time: behind `later` (planned already), moving nobody."""
     sub = made_item("S")
     make_routing(sub, [(10, shop["cut"], 0, 30)])
     make_bom(shop["finished"], [(sub, 1, 0)])
     planned(shop, planner, "4", now=monday, release=True)  # Monday 08:00–14:00 (S 2 h, F 4 h), fixed
-    later = planned(shop, planner, "4", now=monday, requested=monday.date() + timedelta(days=9))
-    order = approved(shop, "2", requested=monday.date() + timedelta(days=2))  # due before `later`: goes first
+    later = planned(shop, planner, "4", now=monday, requested=monday.date() + timedelta(days=9))  # to Tue 11:00
+    order = approved(shop, "2", requested=monday.date() + timedelta(days=2))
     before = {wo.number: wo.planned_end for wo in WorkOrder.objects.filter(order=later)}
 
     promise = promise_for_order(order, now=monday)
     result = plan_order(actor=planner, order=order, now=monday)
 
-    assert promise.finish == result.finish == at(monday, 17)  # S 14:00–15:00, F 15:00–17:00
+    assert promise.finish == result.finish == at(monday, 14) + timedelta(days=1)  # S 11–12, F 12–14 Tuesday
     assert promise.work_orders == sorted(wo.number for wo in result.work_orders)
+    assert promise.moves == [] and promise.impact_checked
+    assert {wo.number: wo.planned_end for wo in WorkOrder.objects.filter(order=later)} == before
+    assert str(promise.limit).startswith("CUT booked until")
+
+
+def test_a_rush_promise_equals_the_rush_plan_and_moves_only_what_is_in_its_way(shop, planner, monday):
+    planned(shop, planner, "4", now=monday, release=True)  # Monday 08:00–12:00, fixed
+    later = planned(shop, planner, "4", now=monday, requested=monday.date() + timedelta(days=9))  # 12:00–16:00
+    order = approved(shop, "2", requested=monday.date(), priority="rush", rush_reason="line down")
+
+    promise = promise_for_order(order, now=monday)
+    result = plan_order(actor=planner, order=order, now=monday)
+
+    assert promise.finish == result.finish == at(monday, 14)  # right after the released work
     [move] = promise.moves
-    assert move.number == later.number
-    assert move.old_finish == max(before.values())
-    assert move.new_finish == max(WorkOrder.objects.filter(order=later).values_list("planned_end", flat=True))
-    assert move.delay_minutes > 0 and not move.becomes_late
+    # pushed two working hours: 14:00 to Tuesday 09:00 (calendar minutes over the night)
+    assert move.number == later.number and move.new_finish == at(monday, 9) + timedelta(days=1)
+    assert move.delay_minutes == 17 * 60
+    assert max(WorkOrder.objects.filter(order=later).values_list("planned_end", flat=True)) == move.new_finish
+    assert (promise.moved_operations, promise.operations) == (1, 2)
 
 
 def test_a_promise_later_than_requested_holds_once_promised(shop, planner, monday):
@@ -264,6 +280,15 @@ def test_planning_again_replaces_the_orders_own_planned_work(shop, planner, mond
     promise = promise_for_order(order, now=monday)
 
     assert promise.finish == at(monday, 11) and promise.moves == []
+
+
+def test_a_rush_that_can_wait_in_free_time_moves_nobody(shop, planner, monday):
+    planned(shop, planner, "9", now=monday, requested=monday.date())  # Monday 08–17
+
+    rush = promise_for_lines(lines(shop, "3"), now=monday, requested_date=monday.date() + timedelta(days=2),
+                             rush=True, impact=True)
+
+    assert rush.finish == at(monday, 11) + timedelta(days=1) and rush.moves == [] and rush.moved_operations == 0
 
 
 def test_a_promise_writes_nothing(shop, planner, monday):

@@ -301,6 +301,6 @@ def test_an_open_ncr_is_a_reason_not_to_close_the_order(failed_lot):
     from orders import stage_hooks
 
     order, ncr = failed_lot
-    assert any(ncr.number in problem for problem in stage_hooks.close_problems(order))
+    assert any(ncr.number in problem for problem in stage_hooks.transition_problems(order, "close"))
     Nonconformance.objects.filter(pk=ncr.pk).update(status=NCR.CLOSED)
-    assert not [problem for problem in stage_hooks.close_problems(order) if "Nonconformance" in problem]
+    assert not [problem for problem in stage_hooks.transition_problems(order, "close") if "Nonconformance" in problem]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from alerts.models import Alert
 from orders.models import Order, OrderEvent, OrderStatus
+from orders.services import OrderActionRefused, transition_order
 from quality import services
 from quality.models import (
     IS,
@@ -311,13 +312,15 @@ def test_two_rejected_lots_switch_the_product_to_tightened_inspection(sales, qc,
 
 
 @pytest.mark.django_db
-def test_an_order_passed_qc_by_another_way_leaves_no_open_inspection_in_the_queue(sales, product):
-    from tests.fixtures.factories import make_order
-
-    order = make_order(creator=sales, status=OrderStatus.QC_PASSED, products=[product])
-    inspection = Inspection.objects.get(order=order)
-    assert inspection.status == IS.CANCELLED
-    assert "passed QC without this inspection" in inspection.events.get(action="cancelled").get_note_display()
+def test_no_way_around_the_inspection_passes_qc_while_it_is_open(sales, product):
+    """pass_qc is a condition on quality's records (quality.hooks.lines_not_accepted): not even an
+    administrator passes the order while its inspection is open, and the inspection stays in the queue."""
+    order, inspection = order_awaiting_qc(sales, product)
+    with pytest.raises(OrderActionRefused) as refused:
+        transition_order(actor=user_with_role("admin"), order=order, action="pass_qc")
+    assert f"line 1: {inspection.number} is open" in refused.value.message
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.AWAITING_QC
+    assert Inspection.objects.get(pk=inspection.pk).status == IS.OPEN
 
 
 @pytest.mark.django_db

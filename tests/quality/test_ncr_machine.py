@@ -1,6 +1,6 @@
 """The NCR's state machine as a table (states × actions × roles); its conditions refuse a rework without
 an order, a return to supplier of goods that were not received, closing a rework that is not done, and
-a concession approved by the one who proposed it (or by nobody), whatever calls the transition."""
+a concession approved or declined by the one who proposed it (or by nobody), whatever calls the transition."""
 
 from decimal import Decimal
 
@@ -57,8 +57,17 @@ def _approve_as(row, action, user):
     current.save()
 
 
+def _decline_as(row, action, user):
+    """As decide_concession takes it: the one declining is set first, for the transition's condition."""
+    current = Nonconformance.objects.select_for_update().get(pk=row.pk)
+    current.concession_declined_by = user
+    take(current.decline_concession, actor=user, refused="refused")
+    current.save()
+
+
 def test_ncr_table(make_ncr, role_users):
-    check_table(make_ncr, EXPECTED, NCR.values, users=role_users, calls={"approve_concession": _approve_as})
+    check_table(make_ncr, EXPECTED, NCR.values, users=role_users,
+                calls={"approve_concession": _approve_as, "decline_concession": _decline_as})
 
 
 def _refused(ncr, action):
@@ -83,10 +92,11 @@ def test_conditions(make_ncr, role_users):
     assert fresh.status == NCR.CLOSED and fresh.closed_at is not None
 
 
-def test_declining_a_concession_clears_the_disposition(make_ncr):
+def test_declining_a_concession_clears_the_disposition(make_ncr, role_users):
     ncr = make_ncr(NCR.AWAITING_APPROVAL)
+    ncr.concession_declined_by = role_users["manager"]
     ncr.decline_concession()
-    assert (ncr.status, ncr.disposition) == (NCR.OPEN, "")
+    assert (ncr.status, ncr.disposition) == (NCR.OPEN, "") and ncr.concession_declined_at is not None
 
 
 def test_the_proposer_cannot_approve_the_concession_even_calling_the_transition(make_ncr, role_users):
@@ -105,3 +115,23 @@ def test_the_proposer_cannot_approve_the_concession_even_calling_the_transition(
     fresh.approved_by = other
     fresh.approve_concession()
     assert fresh.status == NCR.CLOSED
+
+
+def test_the_proposer_cannot_decline_the_concession_even_calling_the_transition(make_ncr, role_users):
+    proposer, other = role_users["manager"], role_users["admin"]
+    ncr = make_ncr(NCR.AWAITING_APPROVAL)
+    Nonconformance.objects.filter(pk=ncr.pk).update(decided_by=proposer)
+    _refused(ncr, "decline_concession")  # nobody named as declining: refused too
+    own = Nonconformance.objects.get(pk=ncr.pk)
+    own.concession_declined_by = proposer
+    assert not fsm.can_proceed(own.decline_concession)
+    with pytest.raises(fsm.TransitionNotAllowed):
+        own.decline_concession()
+    with pytest.raises(ValidationError, match="The person who proposed the concession cannot decline it."):
+        ncr_services.decide_concession(actor=proposer, ncr=ncr, approve=False, note="not like this")
+    fresh = Nonconformance.objects.get(pk=ncr.pk)
+    assert (fresh.status, fresh.concession_declined_by_id, fresh.events.count()) == (NCR.AWAITING_APPROVAL, None, 0)
+    ncr_services.decide_concession(actor=other, ncr=ncr, approve=False, note="not like this")
+    fresh = Nonconformance.objects.get(pk=ncr.pk)
+    assert (fresh.status, fresh.concession_declined_by, fresh.disposition) == (NCR.OPEN, other, "")
+    assert fresh.concession_declined_at is not None

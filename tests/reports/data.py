@@ -1,5 +1,7 @@
 """A small hand-checked data set for the dashboard (rows written directly with exact timestamps: the
-point is the read side; the services that write them are tested in their own apps).
+point is the read side; the services that write them are tested in their own apps). The orders past QC
+have no inspections or shipments, so they are never moved by a transition here (those transitions are
+conditions on the stages' records; tests.fixtures.stage_records makes orders that have them).
 
 Period 2026-01-05 (Mon) .. 2026-01-18 (Sun), factory time Asia/Shanghai. Each order submitted at 09:00
 on Jan 5 (F on Jan 6), approved `review` hours later, delivered at the time given:

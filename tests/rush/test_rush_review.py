@@ -36,11 +36,13 @@ def people(role_users):
 
 @pytest.fixture
 def factory(people):
-    """A and B planned (not released, so a rush can pass them), R planned too: 10 + 10 + 8 hours on CUT."""
+    """A and B planned (not released, so a rush can pass them), R planned too: 30 + 30 + 8 hours on CUT. R
+    waiting behind them would finish after the rush date asked for (2 days), so the rush insertion moves
+    them (a rush that can wait in free time moves nobody)."""
     shop = build_shop()
     planner = people["planner"]
-    a = planned_order(shop, planner, "10", days=5, release=False, username="sales-a")
-    b = planned_order(shop, planner, "10", days=6, release=False, username="sales-b")
+    a = planned_order(shop, planner, "30", days=5, release=False, username="sales-a")
+    b = planned_order(shop, planner, "30", days=6, release=False, username="sales-b")
     r = planned_order(shop, planner, "8", days=20, release=False, username="sales-r")
     return shop, a, b, r
 

@@ -1,6 +1,8 @@
 """Orders ready to ship, made through the real services: finished goods as stock items, an order moved
-to awaiting QC by the admin and passed by a QC user (transition_order), and its goods put into stock
-as production output of the order (inventory's own service, as quality does when a lot passes)."""
+to awaiting QC by the admin and its inspections recorded and signed by a QC user
+(tests.fixtures.stage_records), and its goods put into stock by the test as production output of the
+order (inventory's own service, as quality does when a lot passes and the finished-goods location
+exists; here it does not, so each test chooses its lots and locations)."""
 
 import io
 import itertools
@@ -13,10 +15,10 @@ from PIL import Image
 from inventory import stock_services
 from inventory.stock_services import LotInput
 from orders.models import Order, OrderStatus
-from orders.services import transition_order
 from shipping import deliveries, services
 from shipping.services import PickInput, ShipmentDetails
 from tests.fixtures.factories import CustomerFactory, ProductFactory, make_order, user_with_role
+from tests.fixtures.stage_records import pass_qc
 from tests.inventory.masterdata import make_item
 from tests.inventory.stockdata import keeper, make_location
 
@@ -44,8 +46,8 @@ def qc_passed_order(products, quantities, *, priority="normal", customer=None, p
                                                             contact_name="王经理", contact_phone="021-5555 0101"))
     if promised:
         Order.objects.filter(pk=order.pk).update(promised_date=promised)
-    qc = user_with_role("qc")
-    return transition_order(actor=qc, order=order, action="pass_qc")
+    pass_qc(order, inspector=user_with_role("qc"), into_stock=False)
+    return Order.objects.get(pk=order.pk)
 
 
 def produce(order, item, location, quantity, lot, *, expiry=None):

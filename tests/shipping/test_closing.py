@@ -1,6 +1,7 @@
-"""Closing a delivered order: every stage's close checks (orders.stage_hooks CLOSE_CHECK) are asked
-first; shipping's check names goods not shipped, shipments not delivered and open complaints. A check
-registered by another stage (quality's open NCRs, say) is asked the same way."""
+"""Closing a delivered order: every stage's conditions of the order's close (orders.stage_hooks
+TRANSITION_CHECK) are asked first; shipping's check names goods not shipped, shipments not delivered and
+open complaints. A check registered by another stage (quality's open NCRs, say) is asked the same way, and
+on every path: the bare transition is refused too."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -68,9 +69,12 @@ def test_another_stages_close_check_is_asked_too(order_in_stock, shipper, desk, 
     deliver(shipper, ship(shipper, order, [pick(order, 1, lot, location, 10)]))
     with monkeypatch.context() as patch:
         patch.setattr(stage_hooks, "REACTIONS", stage_hooks.REACTIONS + (stage_hooks.StageReaction(
-            "quality", stage_hooks.Hook.CLOSE_CHECK, f"{__name__}.open_ncrs", ("close",)),))
-        assert stage_hooks.close_problems(order) == [f"NCR-TEST is open for {order.number}."]
+            "quality", stage_hooks.Hook.TRANSITION_CHECK, f"{__name__}.open_ncrs", ("close",)),))
+        assert stage_hooks.transition_problems(order, "close") == [f"NCR-TEST is open for {order.number}."]
         _refused(desk, order, "NCR-TEST is open")
+        with pytest.raises(OrderActionRefused, match="NCR-TEST is open"):
+            transition_order(actor=desk, order=order, action="close")
+        assert Order.objects.get(pk=order.pk).status == OrderStatus.DELIVERED
     assert deliveries.close_order(actor=desk, order=order).status == OrderStatus.CLOSED
 
 

@@ -8,14 +8,11 @@ from pathlib import Path
 
 from django.conf import settings
 
-KEYWORDS = {"note", "reason", "order_note", "at_risk_reason", "stock_note", "status_reason"}
+KEYWORDS = {"note", "reason", "order_note", "at_risk_reason", "stock_note", "status_reason", "close_reason",
+            "decision_note"}
 TRANSLATING_CALLS = {"_", "gettext", "pgettext", "ngettext", "npgettext", "gettext_lazy", "pgettext_lazy"}
-# Not stored as a system text, or someone else's (see the report of this change):
-# - stock moves and reservations keep their reason as it is written (the stock-move messages are the
-#   subject of their own change);
-# - Closure is the scheduler's in-memory calendar closure, never stored.
-NOT_STORED_HERE = {"post_moves", "post_stock", "receive_stock", "release_reservation", "release_order_reservations",
-                   "Closure"}
+# Not stored: Closure is the scheduler's in-memory calendar closure (its reason is shown in the same request).
+NOT_STORED_HERE = {"Closure"}
 SKIPPED_FOLDERS = {".venv", "tests", "bench", "migrations", "node_modules", "staticfiles"}
 
 

@@ -17,7 +17,7 @@ TYPED_IN = {
     "orders.Customer", "orders.CustomerContact", "orders.Product", "inventory.Item", "inventory.Warehouse",
     "inventory.Location", "inventory.Supplier", "inventory.Lot", "planning.WorkCalendar", "planning.WorkCenter",
     "planning.RoutingOperation", "planning.CalendarException", "quality.Characteristic", "auth.User",
-    "shipping.Shipment",
+    "shipping.Shipment", "inventory.ItemCategory", "inventory.StockWarningRule",
 }
 # Pages that are files, or act on GET, or leave the app: not crawled.
 SKIPPED_PATHS = re.compile(r"^/(admin|api|jsi18n|static|media|documents/\d+/download)|\.(csv|xlsx|pdf|png|svg)$|"

@@ -1,8 +1,8 @@
 """`manage.py setup_demo [--serve 127.0.0.1:8000]`: what `make run` does, in one process.
 
 Migrates when a migration is unapplied, then runs the apps' demo seeds (seed_demo, seed_planning_demo,
-seed_stock_demo, seed_quality_demo) unless a DemoSeedRun with the same fingerprint says they already ran
-on this database. Each seed is its own app's command, called by name, so this app imports none of them.
+seed_stock_demo, seed_quality_demo, seed_shipping_demo) unless a DemoSeedRun with the same fingerprint says
+they already ran on this database. Each seed is its own app's command, called by name, so this app imports none of them.
 """
 
 import hashlib
@@ -23,6 +23,8 @@ SEEDS = [
     ("planning", "seed_planning_demo"),
     ("inventory", "seed_stock_demo"),
     ("quality", "seed_quality_demo"),
+    # The orders past QC last: their inspections and shipments need the plans, items and stock locations above.
+    ("shipping", "seed_shipping_demo"),
 ]
 
 

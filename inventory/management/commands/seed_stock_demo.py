@@ -29,7 +29,7 @@ class Command(BaseCommand):
             summary = demo_data.seed_stock_demo()
         self.stdout.write(self.style.SUCCESS(
             f"Stock demo data: {summary['locations']} locations, opening stock of {summary['items_received']} items, "
-            f"finished goods of {summary['orders_with_goods']} orders, {summary['prep_sheets']} prep sheets, "
+            f"{summary['prep_sheets']} prep sheets, "
             f"{summary['suppliers']} suppliers, {summary['purchase_orders']} purchase orders."))
         for problem in summary["problems"]:
             self.stderr.write(f"No prep sheet: {problem}")
