@@ -21,6 +21,7 @@ NAVIGATION = [
     ("planning:calendar_list", _("Calendars"), "planning.view_workcalendar"),
     ("planning:routing_list", _("Routings"), "planning.view_routing"),
     ("planning:plan_list", _("Plan"), "orders.plan_order"),
+    ("planning:plan_submission_list", _("Plan approval"), "planning.view_plansubmission"),
     ("planning:gantt", _("Gantt"), "planning.view_workorder"),
     ("production:home", _("Shop floor"), "orders.produce_order"),
     ("inventory:prep_sheet_acceptance", _("Materials to accept"), "inventory.accept_materialprepsheet"),

@@ -14,6 +14,7 @@ ORDER_DESK = "order_desk"
 PLANNER = "planner"
 WAREHOUSE = "warehouse"
 PRODUCTION = "production"
+PRODUCTION_HEAD = "production_head"
 QC = "qc"
 SHIPPING = "shipping"
 MANAGER = "manager"
@@ -25,6 +26,7 @@ ROLE_LABELS = {
     PLANNER: _("Planner (PMC)"),
     WAREHOUSE: _("Warehouse"),
     PRODUCTION: _("Production"),
+    PRODUCTION_HEAD: _("Production department head"),
     QC: _("Quality control"),
     SHIPPING: _("Shipping"),
     MANAGER: _("Manager"),
@@ -167,6 +169,13 @@ for _role, _permissions in {
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
 
+
+# Plan approval (seed 000 §2.3, planning.plan_approval): the production department head approves or returns
+# the plans planners submit; approving releases the plan, so the head also takes the order's release_plan.
+ROLE_PERMISSIONS[PRODUCTION_HEAD] = _VIEW_ORDERS + ["planning.view_workorder", "planning.view_plansubmission",
+                                                    "planning.approve_plansubmission"]
+ROLE_PERMISSIONS[PLANNER] = ROLE_PERMISSIONS[PLANNER] + ["planning.view_plansubmission"]
+ROLE_PERMISSIONS[MANAGER] = ROLE_PERMISSIONS[MANAGER] + ["planning.view_plansubmission"]
 
 # REST API: managers (and the administrator, who has every permission) make and revoke integration keys.
 ROLE_PERMISSIONS[MANAGER] = ROLE_PERMISSIONS[MANAGER] + ["api.view_apikey", "api.add_apikey", "api.change_apikey"]

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 APPEND_ONLY_MODELS = [
     "orders.OrderEvent",
     "planning.WorkOrderEvent",
+    "planning.PlanSubmissionEvent",
     "production.OperationLog",
     "production.ExceptionEvent",
     "inventory.LotEvent",

@@ -1,10 +1,14 @@
-"""Uploaded files, the same way for every upload (import files, exception photos, proofs of delivery).
+"""Uploaded files, the same way for every upload (import files, exception photos, proofs of delivery,
+work instruction attachments); what a file is, is decided by its content, not its name or the browser's
+content type.
 
 Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not cap files, so a view that takes files is wrapped in
 `size_limited`: it installs an UploadSizeLimit that stops storing a file as soon as it passes the limit,
-and remembers its name for the page's message. Images are accepted when Pillow recognises the content
-(not the file name or the browser's content type) as one of the allowed formats, below a pixel count
-(decompression bombs).
+and remembers its name for the page's message (`too_large_message`). `sized_upload_name` refuses empty and
+oversized files. Images are accepted by `image_kind` when Pillow recognises the content as one of the
+allowed formats (IMAGE_FORMATS: JPEG, PNG, WebP; SVG and other formats a browser could run script from are
+never accepted), below a pixel count (decompression bombs). PDFs are recognised by `is_pdf` (their header
+and end-of-file marker). Stored files are rows of a subclass of inputs.models.StoredUpload.
 """
 
 import warnings
@@ -12,9 +16,14 @@ from functools import wraps
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from PIL import Image
+
+# Pillow format → (content type served, file name suffix stored)
+IMAGE_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
+PDF_KIND = ("application/pdf", ".pdf")
 
 
 class UploadSizeLimit(FileUploadHandler):
@@ -64,6 +73,10 @@ def size_limited(max_bytes, attribute):
     return decorator
 
 
+def too_large_message(name, max_bytes):
+    return _("%(name)s is larger than %(size)s.") % {"name": name, "size": filesizeformat(max_bytes)}
+
+
 def sized_upload_name(upload, *, max_bytes, too_large) -> str:
     """The upload's name for messages, once an empty file or one over `max_bytes` is refused (the
     message for the latter is `too_large(name)`)."""
@@ -92,3 +105,16 @@ def image_kind(upload, kinds, *, max_pixels):
     if image_format not in kinds or width * height > max_pixels:
         return None
     return kinds[image_format]
+
+
+def is_pdf(upload) -> bool:
+    """A PDF starts with %PDF- (within its first KiB, as readers allow) and has %%EOF near its end. The
+    upload is rewound."""
+    try:
+        upload.seek(0)
+        head = upload.read(1024)
+        upload.seek(max(upload.size - 1024, 0))
+        tail = upload.read(1024)
+    finally:
+        upload.seek(0)
+    return b"%PDF-" in head and b"%%EOF" in tail

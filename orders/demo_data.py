@@ -62,6 +62,7 @@ DEMO_USERS = {
     "planner": ("张伟", "zhang.wei", "zh-hans"),
     "warehouse": ("刘洋", "liu.yang", "zh-hans"),
     "production": ("陈强", "chen.qiang", "zh-hans"),
+    "production_head": ("孙军", "sun.jun", "zh-hans"),
     "qc": ("杨静", "yang.jing", "zh-hans"),
     "shipping": ("赵磊", "zhao.lei", "zh-hans"),
     "manager": ("黄敏", "huang.min", "en"),

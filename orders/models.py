@@ -206,6 +206,12 @@ def _has_lines(order):
     return order.pk is not None and order.lines.exists()
 
 
+def _may_release_plan(order, user):
+    """The planner releases a plan; where plans need approval (planning.plan_approval), the production
+    department head's approval releases it. Named as a permission string: orders imports no stage."""
+    return user.has_perm("orders.plan_order") or user.has_perm("planning.approve_plansubmission")
+
+
 def _credit_acknowledged(order):
     return not order.credit_warning or order.credit_acknowledged_by_id is not None
 
@@ -397,7 +403,7 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     def reject(self):
         pass
 
-    @fsm.transition(status, source=S.APPROVED, target=S.PLANNED, permission="orders.plan_order")
+    @fsm.transition(status, source=S.APPROVED, target=S.PLANNED, permission=_may_release_plan)
     def release_plan(self):
         pass
 

@@ -5,7 +5,8 @@ lists the operations whose planned time overlaps the day, in time order, with wh
 needs to run and sign them off, and a header per work center: its working time that day (shifts and
 overtime from its calendar, closures taken out), the minutes available (working time × parallel
 units) and the planned load (the working minutes of the day its operations occupy), hence the
-utilisation. Cancelled operations are left out; finished ones stay, so a past day reads as it ran.
+utilisation. Cancelled operations are left out; finished ones stay, so a past day reads as it ran. Where plans
+need approval (planning.plan_approval), work not approved yet (still planned) is left out too.
 
 The working time is worked out here from the calendar's weekly shifts and that day's exceptions with
 the rules of planning.models (a holiday removes the day's shifts, overtime counts even then, a
@@ -191,9 +192,13 @@ def _down_on(center, day_start):
 # --- queries ---------------------------------------------------------------------------------------
 
 def _live_operations():
+    """Planned, released, started and finished operations; where plans need the production department head's
+    approval (settings.PLAN_APPROVAL_REQUIRED), only approved work: released by the approval or later."""
+    hidden = Q(status=WO.CANCELLED) | Q(work_order__status=WO.CANCELLED)
+    if settings.PLAN_APPROVAL_REQUIRED:
+        hidden |= Q(work_order__status=WO.PLANNED)
     return (WorkOrderOperation.objects.filter(planned_start__isnull=False, planned_end__isnull=False)
-            .exclude(Q(status=WO.CANCELLED) | Q(work_order__status=WO.CANCELLED))
-            .annotate(center_id=Coalesce("planned_work_center_id", "work_center_id")))
+            .exclude(hidden).annotate(center_id=Coalesce("planned_work_center_id", "work_center_id")))
 
 
 def _operation_rows(day_start, day_end, tz, center):

@@ -18,7 +18,10 @@ soap, washing powder, wet wipes), so its planning data is that factory's:
   mixing vessel holds), so large orders of floor, kitchen and industrial cleaners are split into batches.
 * then the approved demo orders are planned (planning.plans.plan_order: work orders and a finite-capacity
   schedule of all open work) and the rush ones and the oldest normal one are released
-  (planning.plans.release_plan), so the plan review, the Gantt chart and the daily plan have content.
+  (planning.plans.release_plan), so the plan review, the Gantt chart and the daily plan have content. Where
+  plans need approval (settings.PLAN_APPROVAL_REQUIRED, on in `make run`), the production department head
+  (孙军) approves those, one more plan awaits approval and one was returned with a reason.
+* work instructions (作业指导书) for the filling, mixing and labelling operations (planning.demo_instructions).
 
 Everything goes through the real services acting as the demo planner (张伟), in one transaction.
 Running it again adds nothing: calendars, work centers, items, BOMs and routings that exist (by name or
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -38,8 +42,9 @@ from inventory.models import BillOfMaterials, Item, ItemType, Sourcing
 from orders.demo_data import CUSTOMERS, PRODUCTS, ensure_role_users
 from orders.models import Order, OrderStatus, Priority, Product, Unit
 
-from . import plans, routing_services
+from . import plan_approval, plans, routing_services
 from . import services as planning_services
+from .demo_instructions import seed_work_instructions
 from .models import ExceptionKind, Routing, WorkCalendar, WorkCenter, WorkOrder
 
 D = Decimal
@@ -403,9 +408,12 @@ def demo_orders_to_plan():
                 .exclude(work_orders__isnull=False).order_by("approved_at", "id"))
 
 
-def _plan(planner, now):
+def _plan(planner, now, head=None):
     """Plan the approved demo orders and release the rush ones and the oldest normal one. Skipped when
-    work orders exist already (planned by an earlier run or by hand). Returns (planned, released, problems)."""
+    work orders exist already (planned by an earlier run or by hand). Returns (planned, released, problems).
+    Where plans need approval (settings.PLAN_APPROVAL_REQUIRED), `head` (the production department head)
+    approves the released ones (planning.plan_approval); of the other normal orders one plan awaits the head
+    and one was returned with a reason, so both sides of the approval have something to show."""
     if WorkOrder.objects.exists():
         return [], [], []
     planned, problems = [], []
@@ -416,11 +424,23 @@ def _plan(planner, now):
             problems.append(f"{order.number}: {' '.join(exc.messages)}")
             continue
         planned.append(order)
-    normal = [order for order in planned if order.priority != Priority.RUSH][:1]
-    released = [order for order in planned if order.priority == Priority.RUSH] + normal
+    normals = [order for order in planned if order.priority != Priority.RUSH]
+    released = [order for order in planned if order.priority == Priority.RUSH] + normals[:1]
+    if not settings.PLAN_APPROVAL_REQUIRED:
+        for order in released:
+            plans.release_plan(actor=planner, order=order)
+        return planned, released, problems
     for order in released:
-        plans.release_plan(actor=planner, order=order)
+        submission = plan_approval.submit_plan(actor=planner, order=order)
+        plan_approval.approve_plan(actor=head, submission=submission)
+    for order, reason in zip(normals[1:3], ["", RETURN_REASON], strict=False):
+        submission = plan_approval.submit_plan(actor=planner, order=order, note="请审核本周灌装线安排")
+        if reason:
+            plan_approval.return_plan(actor=head, submission=submission, reason=reason)
     return planned, released, problems
+
+
+RETURN_REASON = "FILL-S 本周已满负荷，请改用 FILL-L 或推迟到下周，并与销售确认交期。"
 
 
 def seed_planning_demo(*, now=None):
@@ -435,10 +455,11 @@ def seed_planning_demo(*, now=None):
         centers = _work_centers(planner, calendars)
         items = _items(planner)
         boms, routings = _boms_and_routings(planner, items, centers)
-        planned, released, problems = _plan(planner, now)
+        planned, released, problems = _plan(planner, now, head=users["production_head"])
+        instructions = seed_work_instructions(planner)
     return {
         "calendars": len(calendars), "work_centers": len(centers), "items": len(items), "boms_written": boms,
         "routings_written": routings, "planned": [o.number for o in planned],
         "released": [o.number for o in released], "problems": problems,
-        "work_orders": WorkOrder.objects.count(),
+        "work_orders": WorkOrder.objects.count(), "work_instructions_written": instructions,
     }

@@ -3,8 +3,10 @@
 
 import django_filters
 
-from record_pages.filters import ActiveFilter, FormFilterSet, SearchFilter, SortFilter, WithActiveFilter
+from record_pages.filters import ActiveFilter, FormFilterSet, SearchFilter, SortFilter, StatusFilter, WithActiveFilter
 
+from .approval_forms import PlanSubmissionFilterForm
+from .approval_models import OPEN_SUBMISSION
 from .forms import RoutingFilterForm, WorkCenterFilterForm
 
 WORK_CENTER_SORTS = {
@@ -27,3 +29,11 @@ class RoutingFilter(FormFilterSet):
     routing = WithActiveFilter(field_name="routings")
 
     form_class = RoutingFilterForm
+
+
+class PlanSubmissionFilter(FormFilterSet):
+    q = SearchFilter("number__icontains", "order__number__icontains", "order__customer__name__icontains")
+    status = StatusFilter(groups={"open": OPEN_SUBMISSION})
+    sort = SortFilter(PlanSubmissionFilterForm.SORTS, "-submitted")
+
+    form_class = PlanSubmissionFilterForm

@@ -497,3 +497,14 @@ class OptimisationRun(fsm.ConcurrentTransitionMixin, models.Model):
     @fsm.transition(status, source=OS.DONE, target=OS.DISCARDED, permission=OPTIMISE)
     def discard(self):
         pass
+
+
+# --- plan approval and work instructions: their own modules, imported here because Django finds an app's
+# models in its models module.
+from .approval_models import (  # noqa: E402, F401
+    PlanSubmission,
+    PlanSubmissionAction,
+    PlanSubmissionEvent,
+    PlanSubmissionStatus,
+)
+from .instruction_models import WorkInstruction, WorkInstructionAttachment  # noqa: E402, F401

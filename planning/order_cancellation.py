@@ -18,6 +18,7 @@ from config.transitions import take_in_update
 from systemtext.text import Text
 
 from .models import WorkOrder, WorkOrderOperation, WorkOrderStatus
+from .plan_approval import cancel_submissions
 from .plans import lock_scheduling, schedule_open_work
 
 WO = WorkOrderStatus
@@ -25,7 +26,9 @@ CANCELLABLE = (WO.PLANNED, WO.RELEASED)
 
 
 def cancel_order_work(*, actor, order):
-    """Cancel the order's planned and released work orders; refuse when any of its work started or is done."""
+    """Cancel the order's planned and released work orders; refuse when any of its work started or is done.
+    An open plan submission of the order is cancelled with it (planning.plan_approval)."""
+    cancel_submissions(actor=actor, order=order)
     if not WorkOrder.objects.filter(order=order).exclude(status=WO.CANCELLED).exists():
         return []
     # The scheduling lock first (as every planning change takes it), then the work orders.

@@ -44,6 +44,11 @@ def order_plan(user, pk):
     """An approved or planned order with its lines and its work orders that are not cancelled (each with
     its operations, its events and `late_minutes` against its due instant); 404 for users who may not plan."""
     qs = Order.objects.filter(status__in=PLANNABLE) if user.has_perm("orders.plan_order") else Order.objects.none()
+    return plan_of(qs, pk)
+
+
+def plan_of(qs, pk):
+    """The order `pk` of `qs` as order_plan describes it (404 when not in `qs`)."""
     operations = Prefetch("operations", queryset=WorkOrderOperation.objects.select_related(
         "work_center", "alternative_work_center", "planned_work_center").order_by("sequence"))
     work_orders = Prefetch("work_orders", to_attr="open_work_orders", queryset=WorkOrder.objects.filter(

@@ -33,6 +33,8 @@ item has no active routing, a routing uses an inactive work center or the schedu
 
 release_plan(actor, order): the order's planned work orders and their operations are released, then
 the order moves approved → planned through orders.services.transition_order (which writes the event).
+Where plans need approval (settings.PLAN_APPROVAL_REQUIRED), the production department head's approval
+releases instead (planning.plan_approval), and an order whose plan awaits approval is not planned again.
 """
 
 from collections import defaultdict
@@ -60,6 +62,8 @@ from orders.services import transition_order
 from . import work_order_drafts
 from .models import (
     OPEN_WORK_ORDER_STATUSES,
+    PlanSubmission,
+    PlanSubmissionStatus,
     WorkCenter,
     WorkOrder,
     WorkOrderOperation,
@@ -158,6 +162,9 @@ def plan_order(*, actor, order, now=None) -> PlanResult:
         if order.status != OrderStatus.APPROVED:
             raise ValidationError(_("Order %(number)s is %(status)s; only approved orders are planned.")
                                   % {"number": order.number, "status": order.get_status_display()})
+        if PlanSubmission.objects.filter(order=order, status=PlanSubmissionStatus.SUBMITTED).exists():
+            raise ValidationError(_("The plan of order %(number)s awaits the department head's approval: withdraw "
+                                    "it before planning again.") % {"number": order.number})
         lines, under_way = lines_to_plan(order)
         drafts, lead_days, errors = work_order_drafts._drafts(order, lines)
         if errors:
@@ -514,22 +521,33 @@ def store_schedule(work, result) -> ScheduledWork:
 # --- release -----------------------------------------------------------------------------------
 
 def release_plan(*, actor, order) -> Order:
-    """Release the order's planned work orders (and their operations) and move the order to planned."""
+    """Release the order's planned work orders (and their operations) and move the order to planned. Where
+    plans need approval (settings.PLAN_APPROVAL_REQUIRED) the planner submits instead, and the production
+    department head's approval releases (planning.plan_approval)."""
     require(actor, "orders.plan_order")
+    if settings.PLAN_APPROVAL_REQUIRED:
+        raise ValidationError(_("Plans are released when the production department head approves them: submit "
+                                "the plan of order %(number)s for approval.") % {"number": order.number})
     with transaction.atomic():
         lock_scheduling()  # released operations stay put in later reschedules: no reschedule may run meanwhile
         order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.status != OrderStatus.APPROVED:
-            raise ValidationError(_("Order %(number)s is %(status)s; only an order's approved plan is released.")
-                                  % {"number": order.number, "status": order.get_status_display()})
-        work_orders = list(WorkOrder.objects.filter(order=order, status=WO.PLANNED).order_by("pk"))
-        if not work_orders:
-            raise ValidationError(_("Order %(number)s has no planned work orders: plan it first.")
-                                  % {"number": order.number})
-        for work_order in work_orders:
-            work_order.release()
-            work_order.save()
-            work_order.events.record(action="release", actor=actor, from_status=WO.PLANNED,
-                                     to_status=WO.RELEASED)
-        take_in_update(WorkOrderOperation.objects.filter(work_order__in=work_orders), "release")
-        return transition_order(actor=actor, order=order, action="release_plan", expected_status=OrderStatus.APPROVED)
+        return release_locked_plan(actor=actor, order=order)
+
+
+def release_locked_plan(*, actor, order) -> Order:
+    """The release itself, for a caller holding the scheduling lock and the order's row lock (release_plan,
+    and the head's approval)."""
+    if order.status != OrderStatus.APPROVED:
+        raise ValidationError(_("Order %(number)s is %(status)s; only an order's approved plan is released.")
+                              % {"number": order.number, "status": order.get_status_display()})
+    work_orders = list(WorkOrder.objects.filter(order=order, status=WO.PLANNED).order_by("pk"))
+    if not work_orders:
+        raise ValidationError(_("Order %(number)s has no planned work orders: plan it first.")
+                              % {"number": order.number})
+    for work_order in work_orders:
+        work_order.release()
+        work_order.save()
+        work_order.events.record(action="release", actor=actor, from_status=WO.PLANNED,
+                                 to_status=WO.RELEASED)
+    take_in_update(WorkOrderOperation.objects.filter(work_order__in=work_orders), "release")
+    return transition_order(actor=actor, order=order, action="release_plan", expected_status=OrderStatus.APPROVED)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import adjustment_views, daily_plan_views, gantt_views, optimisation_views, promise_views, views
+from . import (
+    adjustment_views,
+    approval_views,
+    daily_plan_views,
+    gantt_views,
+    instruction_views,
+    optimisation_views,
+    promise_views,
+    views,
+)
 
 app_name = "planning"
 urlpatterns = [
@@ -16,11 +25,21 @@ urlpatterns = [
     path("routings/", views.routing_list, name="routing_list"),
     path("routings/import/", views.routing_import, name="routing_import"),
     path("routings/<int:item_pk>/", views.routing_edit, name="routing_edit"),
+    path("routings/<int:item_pk>/instructions/<int:sequence>/", instruction_views.instruction_edit,
+         name="instruction_edit"),
+    path("instructions/attachments/<int:pk>/", instruction_views.instruction_attachment,
+         name="instruction_attachment"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/replan/", views.replan_everything, name="replan"),
     path("plans/<int:pk>/plan/", views.plan_order, name="plan_order"),
     path("plans/<int:pk>/release/", views.plan_release, name="plan_release"),
+    path("plans/<int:pk>/submit/", approval_views.plan_submit, name="plan_submit"),
+    path("plan-approval/", approval_views.submission_list, name="plan_submission_list"),
+    path("plan-approval/<int:pk>/", approval_views.submission_detail, name="plan_submission"),
+    path("plan-approval/<int:pk>/approve/", approval_views.submission_approve, name="plan_submission_approve"),
+    path("plan-approval/<int:pk>/return/", approval_views.submission_return, name="plan_submission_return"),
+    path("plan-approval/<int:pk>/withdraw/", approval_views.submission_withdraw, name="plan_submission_withdraw"),
     path("gantt/", gantt_views.gantt_by_center, name="gantt"),
     path("gantt/orders/", gantt_views.gantt_by_order, name="gantt_orders"),
     path("daily-plan/", daily_plan_views.daily_plan_page, name="daily_plan"),

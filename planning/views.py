@@ -3,6 +3,7 @@ and one page to edit the weekly shift grid and the exceptions), routings (list o
 house, and the routing editor per item with its versions), and the CSV/XLSX imports of work centers
 and routing operations. Views stay thin: parse, call a selector or a service, render or redirect."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +30,18 @@ from record_pages.views import (
     version_action,
 )
 
-from . import importing, plan_selectors, plans, replan, routing_services, selectors, services
+from . import (
+    approval_selectors,
+    importing,
+    plan_selectors,
+    plans,
+    replan,
+    routing_services,
+    selectors,
+    services,
+    work_instructions,
+)
+from .approval_forms import SubmitPlanForm
 from .forms import (
     CalendarForm,
     ExceptionForm,
@@ -232,7 +244,15 @@ def routing_edit(request, item_pk):
         "item": item, "active": active, "header": header, "formset": formset, "can_change": can_change,
         "versions": versions, "shown": shown, "history": history(Routing, [v.pk for v in versions]),
         "work_centers": selectors.work_center_options() if can_change else [],
+        "instruction_rows": _instruction_rows(item, active),
     })
+
+
+def _instruction_rows(item, active):
+    """(routing operation, its current work instruction or None) for the active routing's operations."""
+    operations = list(active.operations.all()) if active else []
+    current = work_instructions.current_instructions((item.pk, op.sequence) for op in operations)
+    return [(op, current.get((item.pk, op.sequence))) for op in operations]
 
 
 def _routing_version_action(request, item, action):
@@ -287,7 +307,9 @@ def plan_list(request):
 @permission_required("orders.plan_order", raise_exception=True)
 def plan_detail(request, pk):
     order = plan_selectors.order_plan(request.user, pk)
-    return render(request, "planning/plan_detail.html", {"order": order})
+    return render(request, "planning/plan_detail.html", {
+        "order": order, "approval_required": settings.PLAN_APPROVAL_REQUIRED,
+        "submission": approval_selectors.open_submission(order), "submit_form": SubmitPlanForm()})
 
 
 @login_required

@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from history.models import AppendOnlyModel, Event
+from inputs.models import StoredUpload
 from orders.models import QTY, Order
-from planning.models import WorkCenter, WorkOrderOperation, WorkOrderStatus
+from planning.models import WorkCenter, WorkInstruction, WorkOrderOperation, WorkOrderStatus
 
 # --- operation log -------------------------------------------------------------------------------
 
@@ -57,6 +58,9 @@ class OperationLog(AppendOnlyModel):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("by"))
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # On a start: the work instruction version the tablet showed the operator (none when the operation has none).
+    work_instruction = models.ForeignKey(WorkInstruction, verbose_name=_("work instruction seen"), null=True,
+                                         blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -206,22 +210,13 @@ def photo_path(instance, filename):
     return f"production/exceptions/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class ExceptionPhoto(models.Model):
+class ExceptionPhoto(StoredUpload):
     """A photo attached to a report: stored under MEDIA_ROOT, served only by a permission-checked view."""
 
     report = models.ForeignKey(ExceptionReport, on_delete=models.PROTECT, related_name="photos")
     file = models.FileField(_("file"), upload_to=photo_path, max_length=200)
-    content_type = models.CharField(_("content type"), max_length=40)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    original_name = models.CharField(_("file name"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("uploaded by"))
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
         verbose_name = _("exception photo")
         verbose_name_plural = _("exception photos")
-
-    def __str__(self):
-        return self.original_name or self.file.name

@@ -11,12 +11,11 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from inputs.uploads import image_kind, size_limited, sized_upload_name
+from inputs.uploads import IMAGE_FORMATS, image_kind, size_limited, sized_upload_name
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_COUNT = 6
-# Pillow format → (content type served, file name suffix stored)
-PHOTO_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
+PHOTO_FORMATS = IMAGE_FORMATS  # JPEG, PNG, WebP
 # A photo of a machine needs no more than this; larger pixel counts are refused (decompression bombs).
 PHOTO_MAX_PIXELS = 50_000_000
 

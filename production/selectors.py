@@ -15,6 +15,7 @@ from django.utils import timezone
 from orders.models import Order, OrderStatus
 from orders.selectors import orders_visible_to
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrder, WorkOrderOperation, WorkOrderStatus
+from planning.work_instructions import current_instructions
 
 from .filters import ExceptionFilter
 from .models import ExceptionEvent, ExceptionPhoto, ExceptionReport
@@ -86,7 +87,8 @@ def operation_row(user, pk):
 def decorate(operations):
     """Set on each operation, in two queries for any number of them: `state` (what the tablet sends back),
     `remaining`, `waiting_for` (the operation or sub-assembly work orders that must be done first, as text
-    parts), `materials_ready` and `order` (the work order's order)."""
+    parts), `materials_ready`, `order` (the work order's order) and `instruction` (the current work instruction
+    of the operation, with its attachments, or None; two more queries)."""
     work_order_ids = {op.work_order_id for op in operations}
     sequences = defaultdict(list)
     for work_order_id, sequence, status in (WorkOrderOperation.objects.filter(work_order_id__in=work_order_ids)
@@ -98,7 +100,9 @@ def decorate(operations):
                               .exclude(status__in=[WO.DONE, WO.CANCELLED]).order_by("number")
                               .values_list("parent_id", "number")):
         open_children[parent_id].append(number)
+    instructions = current_instructions((op.work_order.item_id, op.sequence) for op in operations)
     for op in operations:
+        op.instruction = instructions.get((op.work_order.item_id, op.sequence))
         op.order = op.work_order.order
         op.state = operation_state(op)
         op.remaining = max(op.quantity - op.good_quantity - op.scrap_quantity, Decimal("0"))

@@ -19,7 +19,8 @@ order's materials are ready (materials_ready or in_production), and nothing is d
 any other state (on hold, cancelled). Good plus scrap reported on an operation never exceed its
 quantity; scrap needs a reason from ScrapReason ("other" also needs a note). Every call may carry
 `expected_state` (operation_state() of the operation as the tablet showed it): when the operation
-changed meanwhile the call is refused, so a stale tablet cannot act twice.
+changed meanwhile the call is refused, so a stale tablet cannot act twice. A start records the work
+instruction version the tablet showed (planning.work_instructions), refused when that is not the current one.
 
 Locks are taken in one order: the order, then the operation, then its work order. Changes of the
 schedule (planning, exception reports) lock the work centers, then orders, then write operations, so
@@ -39,7 +40,7 @@ from config.transitions import take
 from inputs.visible import visible_strip
 from orders.models import Order, OrderStatus, Unit
 from orders.services import transition_order
-from planning.models import OPEN_WORK_ORDER_STATUSES, WorkOrder, WorkOrderOperation, WorkOrderStatus
+from planning.models import OPEN_WORK_ORDER_STATUSES, WorkInstruction, WorkOrder, WorkOrderOperation, WorkOrderStatus
 from systemtext.text import Text
 
 from .models import OperationAction, OperationLog, ScrapReason
@@ -113,10 +114,11 @@ def _require_status(operation, *, in_progress=True):
                                % {"operation": _label(operation).capitalize(), "status": _status_text(operation)})
 
 
-def _log(operation, *, actor, action, from_status, now, good=Decimal("0"), scrap=Decimal("0"), reason="", note=""):
+def _log(operation, *, actor, action, from_status, now, good=Decimal("0"), scrap=Decimal("0"), reason="", note="",
+         instruction=None):
     return OperationLog.objects.create(operation=operation, action=action, actor=actor, from_status=from_status,
                                        to_status=operation.status, good_quantity=good, scrap_quantity=scrap,
-                                       scrap_reason=reason, note=note, created_at=now)
+                                       scrap_reason=reason, note=note, created_at=now, work_instruction=instruction)
 
 
 # --- start -----------------------------------------------------------------------------------------
@@ -139,8 +141,23 @@ def _check_precedence(operation):
             % {"work_order": work_order.number, "waiting": ", ".join(waiting)})
 
 
-def start_operation(*, actor, operation, expected_state=None, note="", now=None):
-    """Start a released operation (see the module docstring for what else moves)."""
+def _instruction_seen(operation, instruction):
+    """The current work instruction of the operation, which the tablet must have shown (`instruction`: the
+    id of the version it showed); None when the operation has none. Refused when the operator was shown none
+    or an earlier version, so nobody starts on instructions that are no longer current."""
+    current = WorkInstruction.objects.filter(item_id=operation.work_order.item_id, sequence=operation.sequence,
+                                             is_current=True).first()
+    if current is None:
+        return None
+    if str(instruction or "") != str(current.pk):
+        raise OperationRefused(_("The work instruction of %(operation)s is now version %(version)s: read it, then "
+                                 "start.") % {"operation": _label(operation), "version": current.version})
+    return current
+
+
+def start_operation(*, actor, operation, expected_state=None, note="", instruction=None, now=None):
+    """Start a released operation (see the module docstring for what else moves). `instruction`: the id of
+    the work instruction version the operator was shown, recorded with the start."""
     require(actor, PRODUCE)
     now = now or timezone.now()
     with transaction.atomic():
@@ -153,6 +170,7 @@ def start_operation(*, actor, operation, expected_state=None, note="", now=None)
                                    % {"operation": _label(current).capitalize(), "status": _status_text(current)})
         _check_precedence(current)
         _check_order(order, starting=True)
+        seen = _instruction_seen(current, instruction)
         work_order = WorkOrder.objects.select_for_update().get(pk=current.work_order_id)
         from_status = current.status
         take(current.start, actor=actor, refused=_("%(operation)s is already %(status)s.")
@@ -172,7 +190,7 @@ def start_operation(*, actor, operation, expected_state=None, note="", now=None)
                              note=Text(gettext_noop("First operation started: %(operation)s."),
                                        operation=_label_text(current)))
         _log(current, actor=actor, action=OperationAction.START, from_status=from_status, now=now,
-             note=visible_strip(note or ""))
+             note=visible_strip(note or ""), instruction=seen)
     return current
 
 

@@ -34,7 +34,7 @@ def tablet(request, pk):
 
 # Each action: the service and the fields it takes from the form, and what it says when done.
 ACTIONS = {
-    "start": (services.start_operation, (), gettext_lazy("Started.")),
+    "start": (services.start_operation, ("instruction",), gettext_lazy("Started.")),
     "pause": (services.pause_operation, ("note",), gettext_lazy("Paused.")),
     "resume": (services.resume_operation, (), gettext_lazy("Resumed.")),
     "report": (services.report_quantities, ("good", "scrap", "scrap_reason", "note"),

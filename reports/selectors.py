@@ -11,6 +11,7 @@ from inventory.purchasing import PR_LIVE
 from inventory.stock_warnings import open_warning_counts
 from orders import tallies
 from orders.models import Order, OrderStatus, Priority
+from planning.approval_selectors import awaiting_count
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrderOperation, WorkOrderStatus
 from production.models import OPEN_EXCEPTION_STATUSES, ExceptionReport
 from quality.models import QUEUE_STATUSES, Inspection
@@ -48,6 +49,8 @@ def home_figures(user):
         figures.update(_production_figures(today_, user))
     if user.has_perm("quality.record_inspection"):
         figures.update(_quality_figures())
+    if user.has_perm("planning.approve_plansubmission"):
+        figures["plans_to_approve"] = awaiting_count(user)
     return figures
 
 

@@ -1,9 +1,9 @@
 """The signed delivery note's photo or scan (proof of delivery): which files are accepted.
 
 Accepted are JPEG, PNG and WebP images that Pillow can read (the content decides, not the file name or
-the browser's content type) and PDF files (they start with "%PDF-"), of at most POD_MAX_BYTES. SVG,
-HTML and anything else a browser could run script from are refused, and files are served only by a
-permission-checked view as attachments with nosniff. The upload view is wrapped in `pod_upload_limited`
+the browser's content type) and PDF files (their header and end-of-file marker: inputs.uploads.is_pdf), of
+at most POD_MAX_BYTES. SVG, HTML and anything else a browser could run script from are refused, and files are
+served only by a permission-checked view as attachments with nosniff. The upload view is wrapped in `pod_upload_limited`
 so an oversized upload stops being stored as soon as it passes the limit (inputs.uploads).
 """
 
@@ -12,11 +12,10 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from inputs.uploads import image_kind, size_limited, sized_upload_name
+from inputs.uploads import IMAGE_FORMATS, PDF_KIND, image_kind, is_pdf, size_limited, sized_upload_name
 
-# Pillow format → (content type served, stored suffix)
-IMAGE_TYPES = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
-PDF_TYPE = ("application/pdf", ".pdf")
+IMAGE_TYPES = IMAGE_FORMATS  # JPEG, PNG, WebP
+PDF_TYPE = PDF_KIND
 # A photographed A4 note needs far fewer pixels; more is refused (decompression bombs).
 MAX_PIXELS = 60_000_000
 
@@ -38,12 +37,8 @@ def checked_pod_file(upload):
     if upload is None:
         raise ValidationError(_("Attach a photo or scan of the signed delivery note."))
     name = sized_upload_name(upload, max_bytes=pod_max_bytes(), too_large=too_large)
-    try:
-        upload.seek(0)
-        if upload.read(5) == b"%PDF-":
-            return PDF_TYPE
-    finally:
-        upload.seek(0)
+    if is_pdf(upload):
+        return PDF_TYPE
     kind = image_kind(upload, IMAGE_TYPES, max_pixels=MAX_PIXELS)
     if kind is None:
         raise ValidationError(_("%(name)s is neither a photo (JPEG, PNG, WebP) nor a PDF.") % {"name": name})

@@ -326,6 +326,9 @@ PDF_FONT_FAMILY = os.environ.get("PDF_FONT_FAMILY", "Noto Sans CJK SC")
 
 # Orders: a sane upper bound for a line quantity (guards against typos like 1000000 for 100).
 ORDER_LINE_MAX_QUANTITY = int(os.environ.get("ORDER_LINE_MAX_QUANTITY", "1000000"))
+# Seed 000 §2.3: a plan is released once the production department head approved it (planning.plan_approval).
+# Off: the planner releases their own plan. On in the embedded default (local.py), so the demo shows it.
+PLAN_APPROVAL_REQUIRED = env_bool("PLAN_APPROVAL_REQUIRED", False)
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365

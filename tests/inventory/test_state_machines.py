@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from accounts.roles import ROLES
 from inventory import prep_sheets, purchasing, stock_services
 from inventory.models import (
     Item,
@@ -68,7 +69,7 @@ def test_purchase_request_table(users, item):
     }
     # The warehouse user raised these requests: they may withdraw their own.
     mine = {("cancel", PR.OPEN, "warehouse"), ("cancel", PR.APPROVED, "warehouse")}
-    assert check_table(make, expected, PR.values, users=users, also_allowed=mine) == 5 * 5 * 9
+    assert check_table(make, expected, PR.values, users=users, also_allowed=mine) == 5 * 5 * len(ROLES)
 
 
 def test_purchase_order_table(users):
@@ -83,7 +84,8 @@ def test_purchase_order_table(users):
         "cancel": ({PO.DRAFT, PO.SENT}, BUYERS, PO.CANCELLED),
         "close": ({PO.SENT, PO.PARTIALLY_RECEIVED, PO.RECEIVED}, BUYERS, PO.CLOSED),
     }
-    assert check_table(make, expected, PO.values, users=users, kwargs={"receive": {"complete": True}}) == 6 * 4 * 9
+    tried = check_table(make, expected, PO.values, users=users, kwargs={"receive": {"complete": True}})
+    assert tried == 6 * 4 * len(ROLES)
     partly = make(PO.SENT)
     assert outcome(partly, "receive", users["warehouse"], complete=False) == (True, PO.PARTIALLY_RECEIVED)
 
@@ -110,7 +112,8 @@ def test_prep_sheet_table(users):
         "accept": ({PS.PARTIALLY_ISSUED, PS.ISSUED}, {"production", "admin"}, PS.ACCEPTED),
         "cancel": (open_, {"warehouse", "admin"}, PS.CANCELLED),
     }
-    assert check_table(make, expected, PS.values, users=users, kwargs={"issue": {"complete": True}}) == 5 * 4 * 9
+    tried = check_table(make, expected, PS.values, users=users, kwargs={"issue": {"complete": True}})
+    assert tried == 5 * 4 * len(ROLES)
     keeper = users["warehouse"]
     assert outcome(make(PS.DRAFT), "issue", keeper, complete=False) == (True, PS.PARTIALLY_ISSUED)
     assert outcome(make(PS.ISSUED), "take_back", keeper) == (True, PS.PARTIALLY_ISSUED)
@@ -150,7 +153,7 @@ def test_lot_table(users, item):
         "quarantine": ({LS.AVAILABLE, LS.BLOCKED}, {"warehouse", "qc", "manager", "admin"}, LS.QUARANTINE),
         "block": ({LS.AVAILABLE, LS.QUARANTINE}, {"warehouse", "qc", "manager", "admin"}, LS.BLOCKED),
     }
-    assert check_table(make, expected, LS.values, users=users) == 3 * 3 * 9
+    assert check_table(make, expected, LS.values, users=users) == 3 * 3 * len(ROLES)
 
 
 def test_set_lot_status_goes_through_the_machine(users, item):

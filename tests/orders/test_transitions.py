@@ -29,7 +29,8 @@ EXPECTED = {
     "submit": ({S.DRAFT, S.REJECTED}, {"sales", "admin"}),
     "approve": ({S.SUBMITTED}, DESK),
     "reject": ({S.SUBMITTED}, DESK),
-    "release_plan": ({S.APPROVED}, {"planner", "admin"}),
+    # The production department head releases by approving a submitted plan (planning.plan_approval).
+    "release_plan": ({S.APPROVED}, {"planner", "production_head", "admin"}),
     # Production's acceptance of the issued material completes it (inventory.prep_sheets).
     "prepare_materials": ({S.PLANNED}, {"warehouse", "production", "admin"}),
     "start_production": ({S.MATERIALS_READY}, {"production", "admin"}),

@@ -16,10 +16,13 @@ from planning.models import (
     CalendarException,
     CalendarShift,
     ExceptionKind,
+    PlanSubmission,
+    PlanSubmissionEvent,
     Routing,
     RoutingOperation,
     WorkCalendar,
     WorkCenter,
+    WorkInstruction,
     WorkOrder,
     WorkOrderEvent,
     WorkOrderOperation,
@@ -52,7 +55,8 @@ def test_refuses_without_debug_or_without_the_orders_demo(settings):
 
 
 @pytest.mark.django_db
-def test_demo_is_planned_through_the_services_twice_the_same_and_shows_on_the_pages(client):
+def test_demo_is_planned_through_the_services_twice_the_same_and_shows_on_the_pages(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the work instructions' attachments
     call_command("seed_demo", force=True, stdout=StringIO())
     approved = list(Order.objects.filter(status=OrderStatus.APPROVED).order_by("approved_at"))
     first = seed()
@@ -106,3 +110,29 @@ def test_demo_is_planned_through_the_services_twice_the_same_and_shows_on_the_pa
     html = daily.content.decode()
     assert html.count('data-testid="plan-row"') == plan.operation_count
     assert any(f'data-testid="center-plan-{code}"' in html for code in ("MIX", "FILL-S", "QC", "PACK"))
+
+
+@pytest.mark.django_db
+def test_demo_with_plan_approval_and_work_instructions(settings, tmp_path):
+    """As `make run` seeds it (PLAN_APPROVAL_REQUIRED on): the released plans approved by the production
+    department head, one plan awaiting approval and one returned; instructions for the filling, mixing and
+    labelling operations, one with two versions and attachments. A second run adds nothing."""
+    settings.PLAN_APPROVAL_REQUIRED, settings.MEDIA_ROOT = True, tmp_path
+    call_command("seed_demo", force=True, stdout=StringIO())
+    seed()
+    submissions = Counter(PlanSubmission.objects.values_list("status", flat=True))
+    released = Order.objects.filter(status=OrderStatus.PLANNED, work_orders__isnull=False).distinct().count()
+    assert submissions == {"approved": released, "submitted": 1, "returned": 1}
+    approvals = PlanSubmissionEvent.objects.filter(action="approved")
+    assert {event.actor.username for event in approvals} == {"production_head"}
+    assert PlanSubmission.objects.get(status="returned").return_reason.startswith("FILL-S")
+    current = WorkInstruction.objects.filter(is_current=True)
+    centers = set(RoutingOperation.objects.filter(
+        routing__is_active=True, routing__item__in=current.values("item")).values_list("work_center__code", flat=True))
+    assert {"FILL-S", "MIX", "LABEL"} <= centers
+    second = WorkInstruction.objects.get(version=2)
+    assert second.attachments.count() == 2 and second.attachments.filter(content_type="application/pdf").exists()
+    assert (tmp_path / second.attachments.get(content_type="image/png").file.name).exists()
+    before = (PlanSubmission.objects.count(), WorkInstruction.objects.count())
+    seed()
+    assert (PlanSubmission.objects.count(), WorkInstruction.objects.count()) == before

@@ -8,6 +8,7 @@ import django_fsm as fsm
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.roles import ROLES
 from config.transitions import take
 from orders.models import OrderStatus
 from planning.models import Routing, WorkOrder, WorkOrderStatus
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 QC = {"qc", "admin"}
 MANAGERS = {"manager", "admin"}
-EVERYONE = {"sales", "order_desk", "planner", "warehouse", "production", "qc", "shipping", "manager", "admin"}
+EVERYONE = set(ROLES)
 EXPECTED = {
     "rework": ({NCR.OPEN}, QC, NCR.IN_REWORK), "scrap": ({NCR.OPEN}, QC, NCR.CLOSED),
     "propose_concession": ({NCR.OPEN}, QC, NCR.AWAITING_APPROVAL),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from accounts.roles import ROLES
 from orders import demo_data, scale_data
 
 
@@ -49,8 +50,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Demo data created: {summary['users']} users, {summary['customers']} customers, "
             f"{summary['products']} products, {summary['orders']} orders."))
-        self.stdout.write(f"Log in as any role name (sales, order_desk, planner, warehouse, production, qc, shipping, "
-                          f"manager, admin) with the password “{demo_data.DEMO_PASSWORD}”.")
+        self.stdout.write(f"Log in as any role name ({', '.join(ROLES)}) with the password "
+                          f"“{demo_data.DEMO_PASSWORD}”.")
 
     def _scale(self, count, *, lines_per_order, batch_size, seed):
         if count < 1:
