@@ -1,8 +1,9 @@
 """Print the "Repeated shapes we keep" tables of docs/architecture.md from the `duplicates` tool.
 
 App code is every tracked (or untracked, not ignored) file outside tests/, bench/, docs/ and migrations/.
-`duplicates` lists at most 200 pairs a run, so Python and the other files (templates, CSS, JS) are read in
-two runs over a copy of the app code (a pair never joins a Python file to a template). Each pair is put in
+`duplicates` lists at most 200 pairs a run, so Python and the other files (templates, CSS, JS) are read
+apart (a pair never joins a Python file to a template), each in three runs over two of three chunks of
+the files (pairs_by_parts). Each pair is put in
 the group of what both of its files are (model declarations, URL lists, ...); the tables are written to
 stdout in Markdown. Run: `python scripts/repeated_shapes.py > /tmp/shapes.md` and paste it into the doc.
 """
@@ -79,9 +80,22 @@ def pairs_in(names):
     return [m for m in map(ROW.match, out.splitlines()) if m]
 
 
+def pairs_by_parts(names, parts=3):
+    """Every pair among `names` when one run would list more than 200: the files in `parts` chunks, one run
+    over each two chunks together (each pair's two files are together in at least one run), rows merged."""
+    chunks = [names[k::parts] for k in range(parts)]
+    found = {}
+    for i in range(parts):
+        for j in range(i + 1, parts):
+            for row in pairs_in(chunks[i] + chunks[j]):
+                found.setdefault(tuple(sorted([(row["a"], row["a_lines"]), (row["b"], row["b_lines"])])), row)
+    return list(found.values())
+
+
 def main():
     files = app_files()
-    rows = pairs_in([f for f in files if f.endswith(".py")]) + pairs_in([f for f in files if not f.endswith(".py")])
+    rows = (pairs_by_parts([f for f in files if f.endswith(".py")])
+            + pairs_by_parts([f for f in files if not f.endswith(".py")]))
     grouped = {title: [] for title, _, _ in GROUPS}
     for row in rows:
         title = next(t for t, _, test in GROUPS if test(row["a"]) and test(row["b"]))
