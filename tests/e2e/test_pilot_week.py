@@ -155,7 +155,9 @@ def test_pilot_week_one_order_through_every_role_in_chinese(sessions, live_serve
     expect(planner.locator("[data-testid=work-order]")).to_have_count(1)
     check_chinese(planner, "plan")
     planner.locator("[data-testid=release-button]").click()
-    expect(planner.locator(".messages .msg-success")).to_contain_text(number)
+    # The release's own message: the plan step's message (which names the order too) is still on the page
+    # until the release answers, and the status must be read after that.
+    expect(planner.locator(".messages .msg-success")).to_contain_text(f"订单 {number} 的生产计划已下达")
     check_chinese(planner, "released plan")
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PLANNED
 

@@ -94,6 +94,8 @@ def test_the_upgrade_carries_every_old_counter_over():
 COUNTER_UPDATE = re.compile(r"\bUPDATE\b[^\n]*\bRETURNING\b|\bSET\s+\"?last\"?\s*=|ON\s+CONFLICT\b[^\n]*DO\s+UPDATE"
                             r"|F\(\s*[\"']last[\"']\s*\)\s*\+", re.I)
 SKIPPED = {".venv", "migrations", "numbering", "tests", "node_modules", ".git"}
+# Upserts that add to maintained aggregates (order counts and sums, issue 19), which number nothing.
+AGGREGATES = {"orders/tallies.py"}
 
 
 def test_the_detector_finds_a_hand_kept_counter():
@@ -106,7 +108,7 @@ def test_the_detector_finds_a_hand_kept_counter():
 def test_no_module_outside_numbering_keeps_a_counter():
     offenders = []
     for path in ROOT.rglob("*.py"):
-        if SKIPPED & set(path.relative_to(ROOT).parts):
+        if SKIPPED & set(path.relative_to(ROOT).parts) or str(path.relative_to(ROOT)) in AGGREGATES:
             continue
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if COUNTER_UPDATE.search(line):
