@@ -2,6 +2,7 @@
 link, `page_size` up to 200, `count` exact up to the cap (then `count_is_capped` is true). A page deep in
 a long list costs what the first costs; a damaged cursor is a 400 with a message."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -18,9 +19,9 @@ class KeysetPages(BasePagination):
         try:
             size = int(request.query_params.get("page_size", self.page_size))
         except ValueError:
-            raise serializers.ValidationError({"page_size": "a whole number from 1 to 200"}) from None
+            raise serializers.ValidationError({"page_size": _("A whole number from 1 to 200.")}) from None
         if not 1 <= size <= self.max_page_size:
-            raise serializers.ValidationError({"page_size": "a whole number from 1 to 200"})
+            raise serializers.ValidationError({"page_size": _("A whole number from 1 to 200.")})
         return size
 
     def paginate_queryset(self, queryset, request, view=None):
