@@ -18,6 +18,11 @@ PRODUCTION_HEAD = "production_head"
 QC = "qc"
 SHIPPING = "shipping"
 MANAGER = "manager"
+# Seed 003: the general manager's office (总经办) decides on delays; customer service (客服) owns complaints,
+# tracking and customer notices; finance (财务) keeps invoices and receivables.
+GENERAL_MANAGER = "general_manager"
+CUSTOMER_SERVICE = "customer_service"
+FINANCE = "finance"
 ADMIN = "admin"
 
 ROLE_LABELS = {
@@ -30,6 +35,9 @@ ROLE_LABELS = {
     QC: _("Quality control"),
     SHIPPING: _("Shipping"),
     MANAGER: _("Manager"),
+    GENERAL_MANAGER: _("General manager's office"),
+    CUSTOMER_SERVICE: _("Customer service"),
+    FINANCE: _("Finance"),
     ADMIN: _("Administrator"),
 }
 ROLES = list(ROLE_LABELS)
@@ -93,6 +101,9 @@ ROLE_PERMISSIONS = {
         "orders.export_order", "orders.add_product", "orders.change_product", "orders.import_product",
         "orders.add_customer", "orders.change_customer", "orders.import_customer",
     ],
+    GENERAL_MANAGER: _VIEW_ORDERS + ["planning.view_workorder"],
+    CUSTOMER_SERVICE: _VIEW_ORDERS + ["orders.export_order"],
+    FINANCE: _VIEW_ORDERS + ["orders.export_order"],
 }
 
 # Material preparation (inventory: purchase requests and orders, goods receipt, material delays, prep

@@ -66,6 +66,9 @@ DEMO_USERS = {
     "qc": ("杨静", "yang.jing", "zh-hans"),
     "shipping": ("赵磊", "zhao.lei", "zh-hans"),
     "manager": ("黄敏", "huang.min", "en"),
+    "general_manager": ("吴刚", "wu.gang", "zh-hans"),
+    "customer_service": ("郑丽", "zheng.li", "zh-hans"),
+    "finance": ("冯霞", "feng.xia", "zh-hans"),
     "admin": ("周涛", "zhou.tao", "en"),
 }
 

@@ -81,6 +81,23 @@ class PaymentTerms(models.TextChoices):
     MONTHLY = "monthly", _("Monthly statement")
 
 
+class CustomerGrade(models.TextChoices):
+    """The customer's class (seed 001 "客户分类"): A key customers, B regular, C occasional."""
+
+    A = "A", _("A (key customer)")
+    B = "B", _("B (regular customer)")
+    C = "C", _("C (occasional customer)")
+
+
+class CreditGrade(models.TextChoices):
+    """The customer's credit standing (seed 001 "信用等级")."""
+
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    POOR = "poor", _("Poor")
+
+
 class Customer(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -98,6 +115,10 @@ class Customer(models.Model):
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
     language = models.CharField(_("document language"), max_length=10, choices=settings.LANGUAGES,
                                 default="zh-hans")
+    grade = models.CharField(_("customer grade"), max_length=1, choices=CustomerGrade.choices, blank=True)
+    credit_grade = models.CharField(_("credit grade"), max_length=10, choices=CreditGrade.choices, blank=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -120,6 +141,11 @@ class CustomerContact(models.Model):
     title = models.CharField(_("role"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # Customer notices (order confirmation, dispatch, delay, delivery) go to the contacts who receive
+    # updates, by e-mail and, where a mobile number is given, by SMS, in the contact's language.
+    mobile = models.CharField(_("mobile (SMS)"), max_length=30, blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
+    receives_updates = models.BooleanField(_("receives order updates"), default=True)
 
     class Meta:
         verbose_name = _("customer contact")

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from planning.models import (
     CalendarException,
@@ -131,7 +132,7 @@ def test_late_at_risk_and_predicted_late(manager_client):
     from tests.reports.data import order_row
 
     customer, product = CustomerFactory(), ProductFactory()
-    today = date.today()
+    today = timezone.localdate()  # the factory's date, as the dashboard counts lateness
     late = order_row(creator=creator, customer=customer, product=product, status="approved",
                      submitted=local(5, 9), requested=today - timedelta(days=3))
     risky = order_row(creator=creator, customer=customer, product=product, status="planned", submitted=local(5, 9),

@@ -4,8 +4,10 @@ switch; print; the tracking link's select and copy), and no page reports a viola
 securitypolicyviolation events and its console are both watched)."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from orders.models import OrderStatus, Priority
@@ -46,8 +48,8 @@ def test_order_entry_works_under_the_policy(page, live_server, login, sales, wat
     login(page, live_server, "sales", PASSWORD)
     page.goto(f"{live_server.url}/orders/new/")
     page.locator("#id_customer").fill("C-CSP")
-    page.locator("#id_requested_date").fill(
-        page.evaluate("new Date(Date.now() + 3 * 864e5).toISOString().slice(0, 10)"))
+    # The factory's date, not the browser's UTC one: between 16:00 and 24:00 UTC they differ in Shanghai.
+    page.locator("#id_requested_date").fill((timezone.localdate() + timedelta(days=3)).isoformat())
     fill_line(page, 0, sku="SLOW-1", quantity="10")
     add_line(page)  # the index comes from the static script, and the formset counts the new row
     fill_line(page, 1, sku="FAST-1", quantity="5")
