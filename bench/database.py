@@ -6,8 +6,10 @@ and never touched (not even migrated) when it has tables but no bench marker: BE
 then points at someone else's data.
 """
 
+import os
 import sys
 import time
+from contextlib import contextmanager
 
 import dj_database_url
 import psycopg2
@@ -102,3 +104,45 @@ def prepare(url, *, orders, reseed=False, log=print):
         return [Row(name, "s (orders/s)", f"{seconds:.1f} ({rate:.0f}/s)", f"(from {RATE_TARGET_FROM} orders)")]
     return [Row(name, "s (orders/s)", f"{seconds:.1f} ({rate:.0f}/s)", f">= {SEED_TARGET_ORDERS_PER_SECOND:.0f}/s",
                 rate >= SEED_TARGET_ORDERS_PER_SECOND)]
+
+
+@contextmanager
+def working_copy(url, *, log=print):
+    """Run the parts on a copy of the seeded database, dropped afterwards: what a part adds (orders posted
+    over HTTP, PDFs, alerts, the stock ledger's million rows) never lands in the seeded database, so the next
+    run starts from the same data. PostgreSQL copies the files (CREATE DATABASE … TEMPLATE, STRATEGY
+    FILE_COPY): seconds, against minutes of seeding. Children (gunicorn, the worker) read the copy's URL from
+    BENCH_DATABASE_URL, which points at the copy while it exists."""
+    from django.db import connections
+
+    conn, name = _admin_connection(url)
+    copy = f"{name}_run_{os.getpid()}"
+    connections.close_all()  # the template must have no other session
+    started = time.monotonic()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(copy)))
+            cur.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
+                sql.Identifier(copy), sql.Identifier(name)))
+        log(f"Working on a copy of {name}: {copy} ({time.monotonic() - started:.1f} s to copy).")
+        copy_url = url.rsplit("/", 1)[0] + "/" + copy
+        os.environ["BENCH_DATABASE_URL"] = copy_url
+        connections["default"].settings_dict["NAME"] = copy
+        yield copy_url
+    finally:
+        connections.close_all()
+        os.environ["BENCH_DATABASE_URL"] = url
+        connections["default"].settings_dict["NAME"] = name
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(copy)))
+        conn.close()
+
+
+def part_customer(part):
+    """The customer a part places its orders for (BENCH-HTTP, BENCH-LOAD, …): each part its own, so that one
+    part's orders never change what another part measures (the credit exposure, the customer's order list)."""
+    from orders.models import Customer
+
+    customer, _created = Customer.objects.get_or_create(
+        code=f"BENCH-{part.upper()}", defaults={"name": f"基准客户 {part}", "name_en": f"Bench customer {part}"})
+    return customer

@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 
 from . import processes
+from .database import part_customer
 from .http_throughput import Server, _session_cookie
 from .results import Row
 
@@ -51,11 +52,11 @@ def run(*, log=print):
         return [Row("load test", "-", "n/a (no Redis at BENCH_REDIS_URL: it runs with a real worker)")]
     from config.celery_app import app as celery_app
     from orders.demo_data import ensure_role_users
-    from orders.models import Customer, Order, OrderEvent, Product
+    from orders.models import Order, OrderEvent, Product
 
     users = ensure_role_users()
     sessions = {role: _session_cookie(user) for role, user in users.items()}
-    customer = Customer.objects.filter(is_active=True).order_by("code").first()
+    customer = part_customer("load")
     products = list(Product.objects.filter(is_active=True, unit="pcs").order_by("sku").values_list("sku",
                                                                                                  flat=True)[:3])
     order_ids = list(Order.objects.order_by("-pk").values_list("pk", flat=True)[:200])

@@ -12,10 +12,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+_handed_out = set()
+
+
 def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port on 127.0.0.1 for a server of this run: the kernel's choice, or the first free one from
+    BENCH_PORT upwards when that is set (a run that must fit a firewall rule, or two runs side by side on
+    known ports). Each port is handed out once per run."""
+    first = int(os.environ.get("BENCH_PORT") or 0)
+    for port in range(first, first + 200) if first else [0]:
+        if port in _handed_out:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            chosen = sock.getsockname()[1]
+        _handed_out.add(chosen)
+        return chosen
+    raise RuntimeError(f"no free port on 127.0.0.1 in {first}-{first + 199} (BENCH_PORT)")
 
 
 def child_env(**extra):

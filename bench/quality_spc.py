@@ -11,24 +11,20 @@ aggregated in SQL: one query however many inspections).
 """
 
 import random
-import time
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from .results import Row, ms, percentile
+from .timing import measure_get, page_rows
 
 SKU = "BENCH-SPC"
 INSPECTIONS = 1_000
 SAMPLES = 25
 PAGE_P95_TARGET = 0.500
 PAGE_MAX_QUERIES = 15
-WARMUP = 3
 
 
 def ensure_data(qc, *, log=print):
@@ -75,19 +71,6 @@ def ensure_data(qc, *, log=print):
     return product
 
 
-def _measure(client, url, requests):
-    for _ in range(WARMUP):
-        assert client.get(url).status_code == 200
-    times = []
-    for _ in range(requests):
-        began = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - began)
-        assert response.status_code == 200
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    return percentile(times, 0.5), percentile(times, 0.95), len(captured)
-
 
 def run(*, requests=30, log=print):
     from orders.demo_data import ensure_role_users
@@ -101,10 +84,6 @@ def run(*, requests=30, log=print):
     for name, url in (("SPC page, X̄-R of 1,000 inspections + Pareto", base + "&subgroups=1000"),
                       ("SPC page, X̄-R of the last 100 inspections", base + "&subgroups=100")):
         log(f"  {name} ...")
-        p50, p95, queries = _measure(client, url, requests)
-        rows += [
-            Row(name, "p50 ms", ms(p50)),
-            Row(name, "p95 ms", ms(p95), f"< {ms(PAGE_P95_TARGET)}", p95 < PAGE_P95_TARGET),
-            Row(name, "queries", str(queries), f"<= {PAGE_MAX_QUERIES}", queries <= PAGE_MAX_QUERIES),
-        ]
+        rows += page_rows(name, measure_get(client, url, requests), p95_target=PAGE_P95_TARGET,
+                          max_queries=PAGE_MAX_QUERIES)
     return rows

@@ -19,18 +19,17 @@ from datetime import timedelta
 
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from .results import Row, ms, percentile
+from .results import Row
+from .timing import measure_get, page_rows
 
 P95_TARGET = 0.300
 EVENTS_PER_ORDER = 10
 MARK = "bench_report"
 WALK = ["submitted", "approved", "planned", "materials_ready", "in_production", "awaiting_qc", "qc_passed",
         "shipped", "delivered", "closed"]
-WARMUP = 3
 
 
 def ensure_events(*, log=print):
@@ -57,19 +56,6 @@ def ensure_events(*, log=print):
         cursor.cursor.copy_expert(
             "COPY orders_orderevent (order_id, action, from_status, to_status, created_at, note) FROM STDIN", buffer)
 
-
-def _measure(client, url, requests):
-    for _ in range(WARMUP):
-        client.get(url)
-    times = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 200, url
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    return percentile(times, 0.5), percentile(times, 0.95), len(captured)
 
 
 def run(*, requests=30, log=print):
@@ -103,8 +89,5 @@ def run(*, requests=30, log=print):
     rows = [Row("reports: fact refresh", "seconds", f"{refresh_seconds:.1f}", f"{facts:,} delivered orders")]
     for name, url in pages:
         log(f"  {name} ...")
-        p50, p95, queries = _measure(client, url, requests)
-        rows += [Row(f"reports: {name}", "p50 ms", ms(p50)),
-                 Row(f"reports: {name}", "p95 ms", ms(p95), f"< {ms(P95_TARGET)}", p95 < P95_TARGET),
-                 Row(f"reports: {name}", "queries", str(queries))]
+        rows += page_rows(f"reports: {name}", measure_get(client, url, requests), p95_target=P95_TARGET)
     return rows

@@ -1,7 +1,8 @@
 """One row of the benchmark table, and the table itself."""
 
 import math
-from dataclasses import asdict, dataclass
+import os
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass
@@ -11,6 +12,8 @@ class Row:
     value: str
     target: str = ""
     ok: bool | None = None  # None: informational, or could not be measured
+    # The machine's 1-minute load average when the figure was taken: a busy machine shows beside each figure.
+    load: float = field(default_factory=lambda: os.getloadavg()[0])
 
     def as_dict(self):
         return asdict(self)
@@ -27,8 +30,9 @@ def ms(seconds):
 
 
 def format_table(rows):
-    headers = ("name", "metric", "value", "target", "ok?")
-    cells = [(r.name, r.metric, r.value, r.target, {True: "yes", False: "NO", None: "-"}[r.ok]) for r in rows]
+    headers = ("name", "metric", "value", "target", "ok?", "load")
+    cells = [(r.name, r.metric, r.value, r.target, {True: "yes", False: "NO", None: "-"}[r.ok], f"{r.load:.1f}")
+             for r in rows]
     return format_columns(headers, cells)
 
 

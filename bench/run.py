@@ -33,6 +33,11 @@ def _redis_answers(url):
         return False
 
 
+def _progress(message):
+    """Progress lines go to stderr; stdout keeps only the table."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("parts", nargs="*", metavar="part", help=f"what to run: {', '.join(PARTS)} (default: all)")
@@ -67,19 +72,21 @@ def main(argv=None):
     if {"pdf", "materials", "alerts", "load"} & set(parts) and _redis_answers(redis_url):
         os.environ["BENCH_CELERY_BROKER_URL"] = redis_url  # read by bench.settings, passed to the worker
 
+    from bench.timing import timed_part
+
     rows, began = [], time.monotonic()
     if "startup" in parts:  # `make run` on its own SQLite file: before the bench database is set up
         from bench import startup
 
         print("make run start-up (embedded default) ...", file=sys.stderr, flush=True)
-        rows += startup.run(log=lambda message: print(message, file=sys.stderr, flush=True))
+        rows += timed_part("startup", lambda: startup.run(log=_progress))
 
     if "optimiser" in parts:  # pure scheduling: no database either
         from bench import optimiser
 
         print("Optimiser against plain CP-SAT (ft10, ta01-ta10, ta51/ta61/ta71; about 5 minutes) ...",
               file=sys.stderr, flush=True)
-        rows += optimiser.run(log=lambda message: print(message, file=sys.stderr, flush=True))[0]
+        rows += timed_part("optimiser", lambda: optimiser.run(log=_progress)[0])
 
     if not set(parts) - {"startup", "optimiser"}:
         return _report(rows, args, started=began, database_name="(none)")
@@ -90,104 +97,69 @@ def main(argv=None):
     import django
 
     django.setup()
-    from bench import http_throughput, pages, pdf
-
-    def log(message):
-        print(message, file=sys.stderr, flush=True)
-
+    log = _progress
     started = time.monotonic()
     try:
-        rows += database.prepare(os.environ["BENCH_DATABASE_URL"], orders=args.orders, reseed=args.reseed, log=log)
+        rows += timed_part("seed", lambda: database.prepare(os.environ["BENCH_DATABASE_URL"], orders=args.orders,
+                                                            reseed=args.reseed, log=log))
     except database.NotABenchDatabase as exc:
         raise SystemExit(str(exc)) from None
-    if "pages" in parts:
-        log("Pages ...")
-        rows += pages.run(requests=args.page_requests, log=log)
-    if "http" in parts:
-        log("Order creation over HTTP ...")
-        rows += http_throughput.run(requests=args.http_requests, clients=args.http_clients, log=log)
-    if "pdf" in parts:
-        log("PDF ...")
-        rows += pdf.run(log=log)
-    if "scheduler" in parts:
-        from bench import scheduler
+    seeded_url = os.environ["BENCH_DATABASE_URL"]
+    with database.working_copy(seeded_url, log=log):
+        rows += _run_parts(parts, args, log)
+    return _report(rows, args, started=started, database_name=seeded_url.rsplit("/", 1)[-1])
 
-        log("Scheduler (built-in vs CP-SAT, 10 s per instance) ...")
-        rows += scheduler.run(time_limit=10.0, instances=scheduler.JOB_SHOP, factory=True, log=log)
 
-    if "planning" in parts:
-        from bench import planning_scale
+def _database_parts(args, log):
+    """(part, progress line, what it runs) for the parts that need the database, in their order. Each is
+    imported when it runs, so a selection loads only what it needs."""
+    from importlib import import_module
 
-        log("Planning at factory scale (reschedule, Gantt, daily plan) ...")
-        rows += planning_scale.run(requests=args.page_requests, log=log)
+    def bench(module):
+        return import_module(f"bench.{module}")
 
-    if "plan_quality" in parts:
-        from bench import planning_quality
+    requests = args.page_requests
+    return [
+        ("pages", "Pages ...", lambda: bench("pages").run(requests=requests, log=log)),
+        ("http", "Order creation over HTTP ...",
+         lambda: bench("http_throughput").run(requests=args.http_requests, clients=args.http_clients, log=log)),
+        ("pdf", "PDF ...", lambda: bench("pdf").run(log=log)),
+        ("scheduler", "Scheduler (built-in vs CP-SAT, 10 s per instance) ...",
+         lambda: bench("scheduler").run(time_limit=10.0, instances=bench("scheduler").JOB_SHOP, factory=True,
+                                        log=log)),
+        ("planning", "Planning at factory scale (reschedule, Gantt, daily plan) ...",
+         lambda: bench("planning_scale").run(requests=requests, log=log)),
+        ("plan_quality", "Planning quality at factory scale ...", lambda: bench("planning_quality").run(log=log)),
+        ("promise", "Due-date promise at factory scale ...",
+         lambda: bench("planning_scale").promise_rows(bench("planning_scale").build_factory(log=log), log=log)),
+        ("stock", "Stock ledger (1,000,000 rows) ...", lambda: bench("stock_ledger").run(requests=requests, log=log)),
+        ("quality", "SPC page with 1,000 inspections ...",
+         lambda: bench("quality_spc").run(requests=requests, log=log)),
+        ("materials", "Material requirements of 500 orders (3-level BOMs) ...",
+         lambda: bench("material_requirements").run(log=log)),
+        ("mrp", "Factory-wide MRP over 500 orders ...", lambda: bench("mrp").run(log=log)),
+        ("value", "Inventory value, turnover and stock warnings (200 items × 100 ledger rows) ...",
+         lambda: bench("inventory_value").run(log=log)),
+        ("shipping", "Tracking page and delivery note ...",
+         lambda: bench("shipping_bench").run(requests=requests, log=log)),
+        ("reports", "Dashboard and reports (1,000,000 order events) ...",
+         lambda: bench("reports_bench").run(requests=requests, log=log)),
+        ("alerts", "Alert delivery through a real worker (latency, 1,000 burst) ...",
+         lambda: bench("alerts_bench").run(log=log)),
+        ("load", "Load test (Locust) ...", lambda: bench("load_test").run(log=log)),
+    ]
 
-        log("Planning quality at factory scale ...")
-        rows += planning_quality.run(log=log)
 
-    if "promise" in parts:
-        from bench import planning_scale
+def _run_parts(parts, args, log):
+    """The selected database parts, each timed as a whole (bench.timing.timed_part)."""
+    from bench.timing import timed_part
 
-        log("Due-date promise at factory scale ...")
-        rows += planning_scale.promise_rows(planning_scale.build_factory(log=log), log=log)
-
-    if "stock" in parts:
-        from bench import stock_ledger
-
-        log("Stock ledger (1,000,000 rows) ...")
-        rows += stock_ledger.run(requests=args.page_requests, log=log)
-
-    if "quality" in parts:
-        from bench import quality_spc
-
-        log("SPC page with 1,000 inspections ...")
-        rows += quality_spc.run(requests=args.page_requests, log=log)
-
-    if "materials" in parts:
-        from bench import material_requirements
-
-        log("Material requirements of 500 orders (3-level BOMs) ...")
-        rows += material_requirements.run(log=log)
-
-    if "mrp" in parts:
-        from bench import mrp
-
-        log("Factory-wide MRP over 500 orders ...")
-        rows += mrp.run(log=log)
-
-    if "value" in parts:
-        from bench import inventory_value
-
-        log("Inventory value, turnover and stock warnings (200 items × 100 ledger rows) ...")
-        rows += inventory_value.run(log=log)
-
-    if "shipping" in parts:
-        from bench import shipping_bench
-
-        log("Tracking page and delivery note ...")
-        rows += shipping_bench.run(requests=args.page_requests, log=log)
-
-    if "reports" in parts:
-        from bench import reports_bench
-
-        log("Dashboard and reports (1,000,000 order events) ...")
-        rows += reports_bench.run(requests=args.page_requests, log=log)
-
-    if "alerts" in parts:
-        from bench import alerts_bench
-
-        log("Alert delivery through a real worker (latency, 1,000 burst) ...")
-        rows += alerts_bench.run(log=log)
-
-    if "load" in parts:
-        from bench import load_test
-
-        log("Load test (Locust) ...")
-        rows += load_test.run(log=log)
-
-    return _report(rows, args, started=started, database_name=os.environ["BENCH_DATABASE_URL"].rsplit("/", 1)[-1])
+    rows = []
+    for name, progress, function in _database_parts(args, log):
+        if name in parts:
+            log(progress)
+            rows += timed_part(name, function)
+    return rows
 
 
 def _report(rows, args, *, started, database_name):

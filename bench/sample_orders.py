@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from orders import services
 from orders.demo_data import ensure_role_users
-from orders.models import Customer, Order, Product
+from orders.models import Order, Product
+
+from .database import part_customer
 
 BIG_PO = "BENCH-BIG-50L-200E"
 SMALL_PO = "BENCH-SMALL-3L"
@@ -18,7 +20,7 @@ BIG_EVENTS = 200
 
 
 def _make(*, po, lines, users):
-    customer = Customer.objects.filter(is_active=True).order_by("code").first()
+    customer = part_customer("pages")
     products = list(Product.objects.filter(is_active=True, unit="pcs").order_by("sku")[:lines])
     order = services.create_order(
         actor=users["sales"], customer=customer, customer_po=po,

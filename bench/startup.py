@@ -9,24 +9,18 @@ Wall time is measured with the clock; CPU time is what `make` and all its childr
 import os
 import resource
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
+from .processes import free_port
 from .results import Row
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 10.0
 FIRST_RUN_LIMIT = 900  # seconds: a first run installs and seeds
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _children_cpu():
@@ -36,7 +30,7 @@ def _children_cpu():
 
 def _serve_once(database_url, *, limit, log):
     """Start `make run`, wait for the login page, stop it; (wall seconds, CPU seconds) or None on timeout."""
-    port = _free_port()
+    port = free_port()
     env = {key: value for key, value in os.environ.items()
            if key not in {"DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL", "CACHE_URL"}}
     env.update(DATABASE_URL=database_url, PORT=str(port), CI=env.get("CI", ""))

@@ -27,11 +27,11 @@ from decimal import Decimal
 
 from django.db import connection, connections
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from .results import Row, ms, percentile
+from .results import Row
+from .timing import measure_get, page_rows
 
 LEDGER_ROWS = 1_000_000
 ITEMS = 1_000
@@ -45,7 +45,6 @@ SINGLE_WRITER_TARGET = 50  # postings per second
 ROUNDS_SINGLE = 150  # a receipt and an issue each
 ROUNDS_PER_WRITER = 40
 WRITERS = 8
-WARMUP = 3
 
 
 def _copy(cursor, table, columns, rows):
@@ -170,23 +169,6 @@ def _throughput(actor, location, log):
     ]
 
 
-def _measure(client, url, requests):
-    def get():
-        response = client.get(url)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {url} answered {response.status_code}")
-
-    for _i in range(WARMUP):
-        get()
-    timings = []
-    for _i in range(requests):
-        started = time.perf_counter()
-        get()
-        timings.append(time.perf_counter() - started)
-    with CaptureQueriesContext(connection) as queries:
-        get()
-    return percentile(timings, 0.50), percentile(timings, 0.95), len(queries)
-
 
 def run(*, requests=30, log=print):
     from inventory.models import Location, Warehouse
@@ -214,11 +196,6 @@ def run(*, requests=30, log=print):
     ]
     for name, url, judged in pages:
         log(f"  {name} ...")
-        p50, p95, queries = _measure(client, url, requests)
-        rows += [
-            Row(name, "p50 ms", ms(p50)),
-            Row(name, "p95 ms", ms(p95), f"< {ms(PAGE_P95_TARGET)}" if judged else "",
-                p95 < PAGE_P95_TARGET if judged else None),
-            Row(name, "queries", str(queries), f"<= {PAGE_MAX_QUERIES}", queries <= PAGE_MAX_QUERIES),
-        ]
+        rows += page_rows(name, measure_get(client, url, requests), p95_target=PAGE_P95_TARGET if judged else None,
+                          max_queries=PAGE_MAX_QUERIES)
     return rows
