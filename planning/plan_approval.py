@@ -24,6 +24,7 @@ from config.transitions import take
 from numbering import series
 from numbering.services import next_number
 from orders.models import Order
+from systemtext.text import Text
 
 from .approval_models import APPROVE_PERMISSION, OPEN_SUBMISSION, SUBMIT_PERMISSION, TEXT_LIMIT
 from .models import PlanSubmission, PlanSubmissionAction, PlanSubmissionStatus
@@ -110,6 +111,31 @@ def withdraw_plan(*, actor, submission) -> PlanSubmission:
         current.save()
         _record(current, action=PlanSubmissionAction.WITHDRAWN, actor=actor, from_status=PS.SUBMITTED)
     return current
+
+
+REPLANNED_SUBJECT = gettext_noop("Plan %(number)s of order %(order)s changed by a replan: submit it again")
+REPLANNED_BODY = gettext_noop("%(planner)s replanned everything, which moved the work of order %(order)s while "
+                              "its plan %(number)s awaited approval. It is back with the planner to be submitted "
+                              "again, so the head approves the plan as it now stands.")
+
+
+def withdraw_replanned(*, actor, order_ids):
+    """"Replan everything" moved the work of these orders: a plan of theirs that awaits approval goes back to the
+    planner (withdrawn, with the reason), so the head never approves placements that changed under them. Runs
+    inside the replan's transaction, which holds the scheduling lock; orders, then submissions (docs/locking.md)."""
+    withdrawn = []
+    for order in Order.objects.select_for_update().select_related("customer").filter(pk__in=order_ids).order_by("pk"):
+        for submission in PlanSubmission.objects.select_for_update().filter(order=order, status=PS.SUBMITTED):
+            submission.order = order
+            take(submission.withdraw, actor=actor, refused=_refused(submission))
+            submission.save()
+            submission.events.record(action=PlanSubmissionAction.WITHDRAWN, actor=actor, from_status=PS.SUBMITTED,
+                                     to_status=submission.status,
+                                     note=Text(gettext_noop("Replanned: the work moved; submit the plan again.")))
+            _alert(submission, subject=REPLANNED_SUBJECT, body=REPLANNED_BODY, users=[submission.submitted_by],
+                   roles=[PRODUCTION_HEAD], params={"planner": _name(actor)})
+            withdrawn.append(submission)
+    return withdrawn
 
 
 def approve_plan(*, actor, submission) -> PlanSubmission:

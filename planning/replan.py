@@ -23,7 +23,7 @@ from accounts.permissions import require
 from orders.models import Order
 from systemtext.text import Text
 
-from . import plans
+from . import plan_approval, plans
 from .promise import OrderMove, moves_between
 from .scheduling.engine import schedule
 from .scheduling.insertion import right_shift
@@ -38,6 +38,7 @@ class ReplanPreview:
     operations: int = 0
     moved_operations: int = 0
     improvements: list = field(default_factory=list)  # Texts: each swap of the due-date improvement
+    returned_plans: list[str] = field(default_factory=list)  # orders whose plan awaiting approval goes back
     digest: str = ""
     reasons: list[str] = field(default_factory=list)
 
@@ -67,10 +68,12 @@ def replan_preview(*, now=None) -> ReplanPreview:
     if current is None:
         preview.reasons.append(_("Some open work has no place yet: replanning places it."))
         return preview
-    preview.moved_operations = sum(1 for key, placed in proposed.assignments.items()
-                                   if (placed.unit, placed.start, placed.center)
-                                   != (current.assignments[key].unit, current.assignments[key].start,
-                                       current.assignments[key].center))
+    moved = [key for key, placed in proposed.assignments.items()
+             if (placed.unit, placed.start, placed.center)
+             != (current.assignments[key].unit, current.assignments[key].start, current.assignments[key].center)]
+    preview.moved_operations = len(moved)
+    order_of = {wo.number: wo.order_id for wo in work.work_orders}
+    preview.returned_plans = awaiting_approval({order_of[job] for job, _op in moved if job in order_of})
     preview.improvements = improvement_texts(work, proposed.moves)
     changes = compare(current, proposed)
     preview.later = moves_between(work, current, proposed, changes, exclude=None)
@@ -103,6 +106,31 @@ def replan_everything(*, actor, digest, now=None) -> plans.ScheduledWork:
     require(actor, "orders.plan_order")
     with transaction.atomic():
         plans.lock_scheduling()  # the work centers first, as every change of the schedule
-        if _digest(plans.open_work_rows()) != digest:
+        before = plans.open_work_rows()
+        if _digest(before) != digest:
             raise ValidationError(_("The plan changed since its impact was shown: look at the new impact first."))
-        return plans.schedule_open_work(now=now, improve_due=True)
+        result = plans.schedule_open_work(now=now, improve_due=True)
+        plan_approval.withdraw_replanned(actor=actor, order_ids=_orders_moved(before, plans.open_work_rows()))
+        return result
+
+
+def _place(op):
+    return op.planned_work_center_id, op.planned_unit, op.planned_start, op.planned_end
+
+
+def _orders_moved(before, after):
+    """The orders with an operation whose place differs between two readings of the stored plan."""
+    order_of = {wo.pk: wo.order_id for wo in before.work_orders}
+    placed = {(op.work_order_id, op.sequence): _place(op) for op in before.ops}
+    return {order_of[op.work_order_id] for op in after.ops
+            if op.work_order_id in order_of and placed.get((op.work_order_id, op.sequence)) != _place(op)}
+
+
+def awaiting_approval(order_ids):
+    """Numbers of those orders whose plan awaits the head's approval: replanning moves their work, so it sends
+    those plans back to the planner (plan_approval.withdraw_replanned)."""
+    from .models import PlanSubmission, PlanSubmissionStatus
+
+    ids = set(order_ids)
+    return sorted(PlanSubmission.objects.filter(order_id__in=ids, status=PlanSubmissionStatus.SUBMITTED)
+                  .values_list("order__number", flat=True))

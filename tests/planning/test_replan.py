@@ -76,3 +76,46 @@ def test_each_improvement_move_reads_in_the_readers_language(inserted_behind):
         assert str(text) == f"{mine} moved before {other} on CUT: saves 3 h of tardiness on {urgent.number}"
     with translation.override("zh-hans"):
         assert str(text) == f"{mine} 在 CUT 上移到 {other} 之前：{urgent.number} 的延期减少 3 小时"
+
+
+def test_a_plan_awaiting_approval_whose_work_moves_goes_back_to_the_planner(
+        client, inserted_behind, planner, monday):  # noqa: F811
+    """The head never approves placements that changed under them: the preview says which plans go back, and
+    applying withdraws them with the reason and alerts the planner and the heads."""
+    from django.utils import translation
+
+    from alerts.models import Alert
+    from planning.models import PlanSubmissionStatus
+    from planning.plan_approval import submit_plan
+
+    later, urgent = inserted_behind
+    submission = submit_plan(actor=planner, order=later, note="please approve")
+    preview = replan_preview(now=monday)
+    assert preview.returned_plans == [later.number]
+    client.force_login(planner)
+    page = client.get(reverse("planning:replan"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "replan-returned-plans" in page and later.number in page
+
+    replan_everything(actor=planner, digest=preview.digest, now=monday)
+
+    submission.refresh_from_db()
+    assert submission.status == PlanSubmissionStatus.DRAFT
+    event = submission.events.order_by("-pk").first()
+    with translation.override("zh-hans"):
+        assert event.action == "withdrawn" and event.get_note_display() == "已重排：工作已移动，请重新提交计划。"
+    alert = Alert.objects.filter(kind="plan_draft").latest("pk")
+    assert later.number in alert.params["order"]
+
+
+def test_a_replan_that_moves_nothing_leaves_a_submitted_plan_alone(shop, planner, monday):  # noqa: F811
+    from planning.models import PlanSubmissionStatus
+    from planning.plan_approval import submit_plan
+
+    only = approved(shop, "2", requested=monday.date() + timedelta(days=5))
+    plan_order(actor=planner, order=only, now=monday)
+    submission = submit_plan(actor=planner, order=only)
+    preview = replan_preview(now=monday)
+    assert preview.moved_operations == 0 and preview.returned_plans == []
+    replan_everything(actor=planner, digest=preview.digest, now=monday)
+    submission.refresh_from_db()
+    assert submission.status == PlanSubmissionStatus.SUBMITTED
