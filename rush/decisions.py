@@ -198,7 +198,7 @@ def decide_delay(*, actor, decision, option, reason, now=None) -> DelayDecision:
     with transaction.atomic():
         lock_scheduling()  # work centers first, as every change to the schedule
         lock_order_of(DelayDecision, decision.pk)
-        current = DelayDecision.objects.select_for_update().select_related(
+        current = DelayDecision.objects.select_for_update(of=("self",)).select_related(
             "order__created_by", "overtime_work_center__calendar", "outsource_operation__work_order",
             "outsource_supplier").get(pk=decision.pk)
         before = current.status
