@@ -112,7 +112,8 @@ def _decide(*, actor, delay, action, reason):
     if action == "reject" and not reason:
         raise ValidationError({"reason": [_("Give the reason for rejecting the request.")]})
     with transaction.atomic():
-        current = MaterialDelay.objects.select_for_update(of=("self",)).select_related("item", "created_by").get(pk=delay.pk)
+        current = (MaterialDelay.objects.select_for_update(of=("self",)).select_related("item", "created_by")
+                   .get(pk=delay.pk))
         if current.created_by_id == actor.pk:
             raise ValidationError(_("The person who recorded a material delay request cannot decide it: "
                                     "another PMC head decides."))

@@ -45,7 +45,8 @@ def seed_rush_demo():
         supplier = Supplier.objects.filter(is_active=True).order_by("code").first()
         decisions.request_delay_decision(
             actor=planner, order=order, exception_report=report,
-            situation="模具修复需一天，急单交期受影响，请总经办批示。 The die repair takes a day; the rush date is at risk.",
+            situation=("模具修复需一天，急单交期受影响，请总经办批示。 "
+                       "The die repair takes a day; the rush date is at risk."),
             overtime=(operation.work_center, tomorrow, time(18, 0), time(21, 0)),
             outsource=(operation, supplier) if supplier else None,
             proposed_date=max(due, tomorrow) + timedelta(days=3))

@@ -93,8 +93,9 @@ def test_the_process_exception_form_of_a_rush_order_is_the_rush_form(people, sho
 
 def test_a_normal_orders_exception_form_has_no_rush_mark(people, shop_order, tmp_path, settings):
     shop, order = shop_order
+    operation = WorkOrderOperation.objects.get(work_order__order=order)
     report = report_exception(actor=people["production"], type="other", work_center=shop["cut"],
-                              description="停电 power", operation=WorkOrderOperation.objects.get(work_order__order=order))
+                              description="停电 power", operation=operation)
     text = text_of(render(people["planner"], "exception_report", report, tmp_path, settings, language="en"))
     assert "制程异常申报单" in text and "紧急订单" not in text and "急单" not in text
 
