@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from alerts import subjects
 from alerts.models import Alert, AlertRecipient
 from orders.models import Order, OrderEvent
 from planning.models import CalendarException, WorkOrderEvent, WorkOrderOperation
@@ -118,8 +119,11 @@ def test_a_normal_order_another_orders_operation_and_a_second_request_are_refuse
 def test_accepting_a_new_date_changes_the_promise_records_the_event_and_tells_sales_and_planners(
         people, rush_case):
     decision = ask(people, rush_case)
+    asked = Alert.objects.get(kind="delay_decision_requested")
+    assert subjects.settled(asked) is None
     decided = decisions.decide_delay(actor=people["general_manager"], decision=decision, option="new_date",
                                      reason="客户同意延期 customer agrees")
+    assert subjects.settled(asked) == ("%(number)s was decided.", {"number": decision.number})
     assert decided.status == DecisionStatus.DECIDED and decided.decided_by == people["general_manager"]
     order = Order.objects.get(pk=rush_case["r"].pk)
     assert order.promised_date == in_days(8)
