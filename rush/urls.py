@@ -18,6 +18,6 @@ urlpatterns = [
     path("decisions/orders/<int:order_pk>/new/", decision_views.decision_request, name="decision_request"),
     path("decisions/<int:pk>/", decision_views.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/decide/", decision_views.decide, name="decision_decide"),
-    re_path(r"^decisions/(?P<kind>exception|delay)/(?P<pk>[0-9]+)/$", decision_views.source_decisions,
-            name="source_decisions"),
+    # kind: "exception" or "delay" (any other is 404)
+    path("decisions/<slug:kind>/<int:pk>/", decision_views.source_decisions, name="source_decisions"),
 ]
