@@ -239,3 +239,23 @@ def roles_of(user):
 
 def role_label(role):
     return ROLE_LABELS.get(role, role)
+
+
+# Seed 003 forms and delay decisions (rush.decisions): the PMC head — a planner other than the person who
+# recorded it, or a manager — approves or rejects material delay requests; the general manager's office
+# decides on delays that threaten a rush order's date; planners and the production office ask for that
+# decision; the business office (sales, order desk) and planners see what was decided.
+for _role, _permissions in {
+    PLANNER: ["inventory.decide_materialdelay", "rush.view_delaydecision", "rush.add_delaydecision"],
+    MANAGER: ["inventory.decide_materialdelay", "rush.view_delaydecision", "rush.add_delaydecision",
+              "orders.change_promised_date"],
+    PRODUCTION_HEAD: ["rush.view_delaydecision", "rush.add_delaydecision", "production.view_exceptionreport"],
+    GENERAL_MANAGER: ["rush.view_delaydecision", "rush.decide_delaydecision", "rush.view_rushrequest",
+                      "production.view_exceptionreport", "inventory.view_materialdelay",
+                      # carrying a decision out: a new promised date, overtime on a work center's calendar
+                      "orders.change_promised_date", "planning.change_workcalendar"],
+    SALES: ["rush.view_delaydecision"],
+    ORDER_DESK: ["rush.view_delaydecision"],
+    PRODUCTION: ["rush.view_delaydecision"],
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions

@@ -38,6 +38,8 @@ APPEND_ONLY_MODELS = [
     "shipping.ComplaintEvent",
     "shipping.CustomerReturn",
     "rush.RushEvent",
+    "rush.DelayDecisionEvent",
+    "inventory.MaterialDelayEvent",
     "audit.ChangeLogEntry",
 ]
 

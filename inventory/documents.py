@@ -15,7 +15,7 @@ from documents import registry
 from orders.models import OrderLine
 from orders.selectors import orders_visible_to
 
-from .models import MaterialPrepSheet, MaterialPrepSheetLine, PrepSheetStatus
+from .models import MaterialDelay, MaterialPrepSheet, MaterialPrepSheetLine, PrepSheetStatus
 
 KIND = "material_prep_sheet"
 PERMISSION = "inventory.view_materialprepsheet"
@@ -57,3 +57,30 @@ registry.register(
     visible_to=sheets_visible_to,
     unavailable_reason=prep_sheet_unavailable_reason,
 )
+
+
+# The material delay request form (材料交期延迟申请单): the request with the PMC head's decision, the orders it
+# puts at risk (RUSH / 急单 when one of them is a rush order), and boxes to sign.
+DELAY_KIND = "material_delay_request"
+DELAY_PERMISSION = "inventory.view_materialdelay"
+
+
+def delays_visible_to(user):
+    return MaterialDelay.objects.all() if user.has_perm(DELAY_PERMISSION) else MaterialDelay.objects.none()
+
+
+def build_material_delay(delay, language):
+    delay = (MaterialDelay.objects.select_related("item", "purchase_order_line__purchase_order__supplier",
+                                                  "created_by", "decided_by")
+             .prefetch_related("affected_orders__customer").get(pk=delay.pk))
+    orders = sorted(delay.affected_orders.all(), key=lambda order: order.number)
+    return registry.DocumentContent(
+        template_name="inventory/pdf/material_delay.html",
+        context={"delay": delay, "orders": orders, "rush": any(order.is_rush for order in orders),
+                 "printed_at": timezone.localtime()},
+        filename=f"{delay.number}-material-delay-request.pdf",
+    )
+
+
+registry.register(DELAY_KIND, label=gettext_lazy("Material delay request form"), model=MaterialDelay,
+                  builder=build_material_delay, permission=DELAY_PERMISSION, visible_to=delays_visible_to)

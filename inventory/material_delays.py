@@ -11,6 +11,16 @@ recorded (inventory.requirements): each is marked at risk (Order.at_risk, at_ris
 affected orders are kept on the request for the record. When a goods receipt later gives such an order
 everything it needs, its risk is cleared again (inventory.purchasing, event "at_risk_cleared"), unless
 something else (a process exception) put it at risk since.
+
+The request is the form 《材料交期延迟申请单》 (PDF: inventory.documents) and waits for the PMC head's
+decision (seed 003). The PMC head is the planner role's `inventory.decide_materialdelay` permission (PMC is
+the planners' department here; managers hold it too), taken by someone other than the person who recorded
+the request: `approve_material_delay` accepts the new date; `reject_material_delay` (a reason is required)
+tells the requester that the date is not accepted, so purchasing goes back to the supplier. Neither moves
+dates: what the supplier said is a fact recorded at once, so the plan and the at-risk flags follow it
+while the decision is pending. Every step is a MaterialDelayEvent (who, when, from, to, why), and the
+requester is alerted of the decision. A delay that threatens a rush order's date goes on to the general
+manager's office (rush.decisions).
 """
 
 from django.core.exceptions import ValidationError
@@ -22,13 +32,14 @@ from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
 from alerts.services import create_alert
+from config.transitions import take
 from inputs.visible import visible_strip
 from numbering import series
 from numbering.services import next_number
 from orders.models import Order
 from systemtext.text import Text, stored_fields
 
-from .models import MaterialDelay, PurchaseOrderLine
+from .models import MaterialDelay, MaterialDelayAction, MaterialDelayStatus, PurchaseOrderLine
 from .purchasing import set_line_expected_date
 from .requirements import open_orders_short_of
 
@@ -66,6 +77,7 @@ def record_material_delay(*, actor, item, new_expected_date, reason, line: Purch
             previous_expected_date=previous, new_expected_date=new_expected_date, reason=reason, created_by=actor)
         affected = [requirements.order for requirements in open_orders_short_of(item)]
         delay.affected_orders.set(affected)
+        delay.events.record(action=MaterialDelayAction.RECORDED, actor=actor, to_status=delay.status, note=reason)
         for order in affected:
             _mark_at_risk(actor, order, delay)
     return delay
@@ -91,3 +103,48 @@ def _mark_at_risk(actor, order, delay):
         severity="high" if current.is_rush else "info",
         roles=("planner",), users=[current.created_by],
         dedupe_key=f"material-delay:{delay.pk}:{current.pk}", rush=current.is_rush)
+
+
+def _decide(*, actor, delay, action, reason):
+    reason = visible_strip(reason or "")
+    if len(reason) > 500:
+        raise ValidationError({"reason": [_("At most %(n)s characters.") % {"n": 500}]})
+    if action == "reject" and not reason:
+        raise ValidationError({"reason": [_("Give the reason for rejecting the request.")]})
+    with transaction.atomic():
+        current = (MaterialDelay.objects.select_for_update(of=("self",)).select_related("item", "created_by")
+                   .get(pk=delay.pk))
+        if current.created_by_id == actor.pk:
+            raise ValidationError(_("The person who recorded a material delay request cannot decide it: "
+                                    "another PMC head decides."))
+        before = current.status
+        current.decided_by, current.decision_reason = actor, reason
+        take(getattr(current, action), actor=actor,
+             refused=_("Material delay %(number)s was decided already.") % {"number": current.number})
+        current.decided_at = timezone.now()
+        current.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        event = MaterialDelayAction.APPROVED if action == "approve" else MaterialDelayAction.REJECTED
+        current.events.record(action=event, actor=actor, from_status=before, to_status=current.status, note=reason)
+        create_alert(
+            kind="material_delay_decided",
+            subject=gettext_noop("Material delay %(number)s: %(decision)s"),
+            body=gettext_noop("%(code)s %(name)s expected on %(date)s — %(decision)s by %(by)s. %(reason)s"),
+            params={"number": current.number, "code": current.item.code, "name": current.item.name,
+                    "date": current.new_expected_date, "decision": MaterialDelayStatus(current.status).label,
+                    "by": actor.get_full_name() or actor.username, "reason": reason},
+            link=reverse("inventory:material_delay_detail", args=[current.pk]),
+            severity="info", users=[current.created_by], dedupe_key=f"material-delay-decided:{current.pk}")
+    return current
+
+
+def approve_material_delay(*, actor, delay, reason=""):
+    """The PMC head accepts the new expected date."""
+    require(actor, "inventory.decide_materialdelay")
+    return _decide(actor=actor, delay=delay, action="approve", reason=reason)
+
+
+def reject_material_delay(*, actor, delay, reason):
+    """The PMC head does not accept the new date (the reason is required): purchasing goes back to the
+    supplier."""
+    require(actor, "inventory.decide_materialdelay")
+    return _decide(actor=actor, delay=delay, action="reject", reason=reason)

@@ -206,6 +206,14 @@ class MaterialDelayForm(forms.Form):
             f"{line.purchase_order.number} #{line.line_no} · {line.item.code} · {date_format(line.expected_date)}")
 
 
+class MaterialDelayDecisionForm(forms.Form):
+    """The PMC head's approve/reject of a material delay request; a rejection needs the reason (checked by
+    the service, which knows which button was pressed)."""
+
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class MaterialDelayFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100,
                         widget=_search(_("Number, item, PO or order")))

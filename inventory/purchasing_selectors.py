@@ -74,6 +74,14 @@ def material_delay_list(user, filters=None):
     return MaterialDelayFilter(filters or {}, qs).qs
 
 
+def material_delay_detail(user, pk):
+    """One material delay request with its history; 404 for users who may not see it."""
+    qs = _allowed(user, "inventory.view_materialdelay", MaterialDelay.objects.select_related(
+        "item", "purchase_order_line__purchase_order__supplier", "created_by", "decided_by")
+        .prefetch_related("affected_orders__customer", "events__actor"))
+    return get_object_or_404(qs, pk=pk)
+
+
 def supplier_detail(pk):
     return get_object_or_404(Supplier, pk=pk)
 

@@ -75,6 +75,9 @@ urlpatterns = [
     path("forecasts/", mrp_views.forecasts, name="forecasts"),
     path("material-delays/", material_delay_views.material_delay_list, name="material_delay_list"),
     path("material-delays/new/", material_delay_views.material_delay_create, name="material_delay_create"),
+    path("material-delays/<int:pk>/", material_delay_views.material_delay_detail, name="material_delay_detail"),
+    path("material-delays/<int:pk>/decide/", material_delay_views.material_delay_decide,
+         name="material_delay_decide"),
     # material prep sheets
     path("prep-sheets/", prep_sheet_views.prep_sheet_list, name="prep_sheet_list"),
     path("prep-sheets/to-accept/", prep_sheet_views.prep_sheet_acceptance, name="prep_sheet_acceptance"),

@@ -337,6 +337,7 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
             ("produce_order", _("Can start and finish production")),
             ("inspect_order", _("Can record quality inspections")),
             ("ship_order", _("Can ship orders and record delivery")),
+            ("change_promised_date", _("Can give an order a new promised date (a decision on a delay)")),
         ]
         indexes = [
             # The default list order: rush first ("rush" > "normal"), newest first, read backwards.
@@ -547,6 +548,8 @@ class OrderAction(models.TextChoices):
     CHANGE_REQUESTED = "change_requested", _("Change requested")
     CHANGE_APPLIED = "change_applied", _("Change applied")
     CHANGE_REJECTED = "change_rejected", _("Change rejected")
+    # a new promised date decided on a delay (rush.decisions); customer notices pick these events up
+    PROMISED_DATE_CHANGED = "promised_date_changed", _("Promised date changed")
     # written by shipping
     PARTIAL_SHIPMENT = "partial_shipment", _("Partial shipment")
     DELIVERY_RECORDED = "delivery_recorded", _("Delivery recorded")

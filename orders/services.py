@@ -508,3 +508,31 @@ def set_rush(*, actor, order, rush: bool, reason=""):
                               note=Text(gettext_noop("Flagged as rush: %(reason)s"), reason=reason) if rush
                               else Text(gettext_noop("Rush removed")))
     return current
+
+
+def change_promised_date(*, actor, order, new_date, reason):
+    """A new promised date for an approved (or later, not yet shipped) order, decided on a delay (the general
+    manager's decision in rush.decisions). Writes the order event "promised_date_changed" with the old and
+    new date and the reason: the hook customer notices use (they pick up these events; nothing is sent
+    from here)."""
+    require(actor, "orders.change_promised_date")
+    reason = visible_strip(reason or "")
+    if new_date is None:
+        raise ValidationError(_("Enter the new promised date."))
+    if new_date < rules.today():
+        raise ValidationError(_("The new promised date cannot be in the past."))
+    if not reason:
+        raise ValidationError(_("Give the reason for the new date."))
+    with transaction.atomic():
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        if current.status not in RUSH_OPEN_STATUSES or current.status in (*EDITABLE, OrderStatus.SUBMITTED):
+            raise ValidationError(_("Order %(number)s is %(status)s: its promised date cannot be changed now.")
+                                  % {"number": current.number, "status": current.get_status_display()})
+        before = current.promised_date
+        current.promised_date = new_date
+        current.save(update_fields=["promised_date", "updated_at"])
+        note = joined(Text(gettext_noop("%(field)s %(old)s → %(new)s."), field=Text(DATE_FIELD_LABELS["promised_date"]),
+                           old=before or "—", new=new_date), reason)
+        current.events.record(action="promised_date_changed", actor=actor, from_status=current.status,
+                              to_status=current.status, note=note)
+    return current

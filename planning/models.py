@@ -339,6 +339,7 @@ class WorkOrderAction(models.TextChoices):
     SPLIT = "split", _("Split")
     SPLIT_FROM = "split_from", _("Split off another work order")
     OPTIMISED = "optimised", _("Optimised schedule accepted")
+    OUTSOURCED = "outsourced", _("Operation outsourced")
 
 
 class WorkOrderEvent(Event):

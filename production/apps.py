@@ -10,3 +10,4 @@ class ProductionConfig(AppConfig):
         from .alert_subjects import register as register_alert_subjects
 
         register_alert_subjects()  # when its alerts stop escalating (alerts.subjects)
+        from . import documents  # noqa: F401 - registers the process exception form PDF

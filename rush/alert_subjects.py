@@ -6,7 +6,7 @@ from django.utils.translation import gettext_noop
 from alerts import subjects
 from orders.alert_subjects import GONE, order_settled
 
-from .models import RushRequest, RushStatus
+from .models import DecisionStatus, DelayDecision, RushRequest, RushStatus
 
 # Alerts that ask people to review the request: answered once it is decided.
 REVIEW_KINDS = {"rush_review_requested"}
@@ -21,5 +21,16 @@ def _request_page(alert, pk):
     return order_settled(request.order, kind=alert.kind)
 
 
+def _decision_page(alert, pk):
+    """A decision request to the general manager's office is answered once it is decided."""
+    decision = DelayDecision.objects.filter(pk=pk).only("number", "status").first()
+    if decision is None:
+        return GONE
+    if alert.kind == "delay_decision_requested" and decision.status == DecisionStatus.DECIDED:
+        return gettext_noop("%(number)s was decided."), {"number": decision.number}
+    return None
+
+
 def register():
     subjects.register("rush:detail", _request_page)
+    subjects.register("rush:decision_detail", _decision_page)

@@ -11,7 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from history.models import Event
+from inventory.models import MaterialDelay, Supplier
 from orders.models import Order
+from planning.models import WorkCenter, WorkOrderOperation
+from production.models import ExceptionReport
 
 
 class RushStatus(models.TextChoices):
@@ -140,3 +143,104 @@ class RushEvent(Event):
 
     def __str__(self):
         return f"{self.request_id} {self.action}"
+
+
+# --- Decisions on delays (seed 003: "如因制程异常耽误交期,生产办必须立即书面向总经办申请批示,并将总经办批示后的
+# 报告及时分发通知经营课"): rush.decisions.
+
+
+class DecisionOption(models.TextChoices):
+    OVERTIME = "overtime", _("Overtime")
+    OUTSOURCE = "outsource", _("Outside resources (outsourcing)")
+    RESEQUENCE = "resequence", _("Resequence the plan")
+    NEW_DATE = "new_date", _("Accept a new date")
+
+
+class DecisionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the general manager")
+    DECIDED = "decided", _("Decided")
+
+
+DECIDE_PERMISSION = "rush.decide_delaydecision"
+
+
+def _option_offered(decision):
+    return decision.option(decision.chosen_option) is not None
+
+
+class DelayDecision(fsm.ConcurrentTransitionMixin, models.Model):
+    """A decision request to the general manager's office (总经办) on a delay that threatens a rush order's
+    date, raised from a process exception or a material delay: the options with their impact (the finish
+    and the date each would give), then the decision with its reason, distributed and carried out."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT,
+                              related_name="delay_decisions")
+    exception_report = models.ForeignKey(ExceptionReport, verbose_name=_("process exception"), null=True,
+                                         blank=True, on_delete=models.PROTECT, related_name="delay_decisions")
+    material_delay = models.ForeignKey(MaterialDelay, verbose_name=_("material delay"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="delay_decisions")
+    situation = models.TextField(_("situation"))
+    status = fsm.FSMField(_("status"), max_length=10, choices=DecisionStatus.choices,
+                          default=DecisionStatus.PENDING, db_index=True, protected=True)
+    # The plan's finish and the due date when it was asked for, and the options offered with their impact
+    # (rush.decision_options): {"finish", "due", "options": [{"option", "finish", "date", "note", ...}]}.
+    facts = models.JSONField(_("options and impact"), default=dict, blank=True)
+    # What the options name: the overtime (work center, day, from, to), the operation to outsource and to whom.
+    overtime_work_center = models.ForeignKey(WorkCenter, verbose_name=_("overtime work center"), null=True,
+                                             blank=True, on_delete=models.PROTECT, related_name="+")
+    overtime_date = models.DateField(_("overtime day"), null=True, blank=True)
+    overtime_start = models.TimeField(_("overtime from"), null=True, blank=True)
+    overtime_end = models.TimeField(_("overtime until"), null=True, blank=True)
+    outsource_operation = models.ForeignKey(WorkOrderOperation, verbose_name=_("operation to outsource"),
+                                            null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    outsource_supplier = models.ForeignKey(Supplier, verbose_name=_("outside supplier"), null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
+    proposed_date = models.DateField(_("proposed new date"), null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+    chosen_option = models.CharField(_("decision"), max_length=12, choices=DecisionOption.choices, blank=True)
+    decision_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("delay decision")
+        verbose_name_plural = _("delay decisions")
+        permissions = [("decide_delaydecision", _("Can decide on delays (general manager's office)"))]
+        constraints = [models.UniqueConstraint(fields=["order"], condition=Q(status="pending"),
+                                               name="rush_one_pending_delay_decision_per_order")]
+
+    def __str__(self):
+        return self.number
+
+    def option(self, name):
+        return next((option for option in self.facts.get("options", []) if option.get("option") == name), None)
+
+    @fsm.transition(status, source=DecisionStatus.PENDING, target=DecisionStatus.DECIDED,
+                    permission=DECIDE_PERMISSION, conditions=[_option_offered])
+    def decide(self):
+        pass
+
+
+class DecisionAction(models.TextChoices):
+    REQUESTED = "requested", _("Decision requested")
+    DECIDED = "decided", _("Decided")
+    CARRIED_OUT = "carried_out", _("Carried out")
+
+
+class DelayDecisionEvent(Event):
+    decision = models.ForeignKey(DelayDecision, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=30, choices=DecisionAction.choices)
+    from_status = models.CharField(_("from"), max_length=10, choices=DecisionStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=DecisionStatus.choices, blank=True)
+
+    class Meta(Event.Meta):
+        verbose_name = _("delay decision event")
+        verbose_name_plural = _("delay decision events")
+
+    def __str__(self):
+        return f"{self.decision_id} {self.action}"

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import decision_views, views
 
 app_name = "rush"
 urlpatterns = [
@@ -13,4 +13,11 @@ urlpatterns = [
     path("<int:pk>/sign/", views.sign, name="sign"),
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/reject/", views.reject, name="reject"),
+    path("decisions/", decision_views.decision_list, name="decision_list"),
+    path("decisions/home/", decision_views.home_decisions, name="home_decisions"),
+    path("decisions/orders/<int:order_pk>/new/", decision_views.decision_request, name="decision_request"),
+    path("decisions/<int:pk>/", decision_views.decision_detail, name="decision_detail"),
+    path("decisions/<int:pk>/decide/", decision_views.decide, name="decision_decide"),
+    # kind: "exception" or "delay" (any other is 404)
+    path("decisions/<slug:kind>/<int:pk>/", decision_views.source_decisions, name="source_decisions"),
 ]

@@ -325,9 +325,29 @@ class GoodsReceipt(AppendOnlyModel):
         return self.number
 
 
-class MaterialDelay(models.Model):
-    """A material delay request (物料延误申请): an item (optionally one purchase order line) arrives later
-    than expected. The orders short of the item when it was recorded are kept in `affected_orders`."""
+class MaterialDelayStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("material delay status", "Waiting for the PMC head")
+    APPROVED = "approved", pgettext_lazy("material delay status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("material delay status", "Rejected")
+
+
+DECIDE_MATERIAL_DELAY = "inventory.decide_materialdelay"
+
+
+def _decided_by_another(delay):
+    """The PMC head who decides is not the person who recorded the request (four eyes)."""
+    return delay.decided_by_id is not None and delay.decided_by_id != delay.created_by_id
+
+
+def _reason_given(delay):
+    return bool((delay.decision_reason or "").strip())
+
+
+class MaterialDelay(fsm.ConcurrentTransitionMixin, models.Model):
+    """A material delay request (材料交期延迟申请单): an item (optionally one purchase order line) arrives later
+    than expected. The orders short of the item when it was recorded are kept in `affected_orders`. The PMC
+    head (the planner role's decide permission, never the person who recorded it) approves or rejects it:
+    pending → approved / rejected, with who, when and why (a rejection needs the reason)."""
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="delays")
@@ -341,11 +361,51 @@ class MaterialDelay(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("recorded by"))
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
+    status = fsm.FSMField(_("status"), max_length=10, choices=MaterialDelayStatus.choices,
+                          default=MaterialDelayStatus.PENDING, db_index=True, protected=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.CharField(_("decision reason"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("material delay")
         verbose_name_plural = _("material delays")
+        permissions = [("decide_materialdelay", _("Can approve or reject material delay requests (PMC head)"))]
 
     def __str__(self):
         return self.number
+
+    # --- the state machine; inventory.material_delays does the work, takes the transition and writes the event.
+    @fsm.transition(status, source=MaterialDelayStatus.PENDING, target=MaterialDelayStatus.APPROVED,
+                    permission=DECIDE_MATERIAL_DELAY, conditions=[_decided_by_another])
+    def approve(self):
+        pass
+
+    @fsm.transition(status, source=MaterialDelayStatus.PENDING, target=MaterialDelayStatus.REJECTED,
+                    permission=DECIDE_MATERIAL_DELAY, conditions=[_decided_by_another, _reason_given])
+    def reject(self):
+        pass
+
+
+class MaterialDelayAction(models.TextChoices):
+    RECORDED = "recorded", _("Recorded")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class MaterialDelayEvent(Event):
+    """Append-only history of a material delay request: recorded, approved or rejected (who, when, why)."""
+
+    delay = models.ForeignKey(MaterialDelay, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=30, choices=MaterialDelayAction.choices)
+    from_status = models.CharField(_("from"), max_length=10, choices=MaterialDelayStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=MaterialDelayStatus.choices, blank=True)
+
+    class Meta(Event.Meta):
+        verbose_name = _("material delay event")
+        verbose_name_plural = _("material delay events")
+
+    def __str__(self):
+        return f"{self.delay_id} {self.action}"

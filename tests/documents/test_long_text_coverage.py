@@ -15,6 +15,12 @@ LONG_TEXT_TESTS = {
     "inspection_report": ("tests.quality.test_report", "test_long_text_wraps_and_every_character_is_printed"),
     "production_notice": ("tests.rush.test_rush_review",
                           "test_long_text_on_the_production_notice_wraps_and_every_character_is_printed"),
+    "rush_review_record": ("tests.rush.test_seed003_forms",
+                           "test_long_text_on_the_review_record_wraps_and_every_character_is_printed"),
+    "exception_report": ("tests.rush.test_seed003_forms",
+                         "test_long_text_on_the_exception_form_wraps_and_every_character_is_printed"),
+    "material_delay_request": ("tests.inventory.test_material_delay_approval",
+                               "test_long_text_on_the_material_delay_request_wraps_and_every_character_is_printed"),
     "production_plan": ("tests.planning.test_daily_plan",
                         "test_long_text_on_the_production_plan_wraps_and_every_character_is_printed"),
 }
