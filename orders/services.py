@@ -26,7 +26,7 @@ from numbering import series
 from numbering.services import next_number
 from systemtext.text import Text, joined
 
-from . import rules, stage_hooks
+from . import rules, rush_criteria, stage_hooks
 from .models import (
     CENT,
     EDITABLE,
@@ -115,9 +115,13 @@ def _insert_lines(order, lines):
 
 def _apply_rush(order, *, priority, rush_reason, lines):
     # Each line's own date counts: one line wanted sooner than its standard lead time proposes rush.
-    suggested, _requested, _standard = rules.rush_suggestion(order.requested_date, [ln.product for ln in lines],
-                                                             line_dates=[ln.requested_date for ln in lines])
-    order.rush_suggested = suggested
+    # The manager's rules kept as data count too (orders.rush_criteria); the reason is kept as a message id.
+    proposal = rush_criteria.propose(requested_date=order.requested_date,
+                                     lines=[(ln.product, ln.requested_date) for ln in lines],
+                                     customer=order.customer, total=_total(lines), currency=order.currency)
+    order.rush_suggested = proposal.suggested
+    order.rush_suggested_reason = proposal.reason or ""
+    order.rush_suggested_reason_values = None
     if priority == Priority.RUSH and not visible_strip(rush_reason or ""):
         raise ValidationError(_("Give the reason for the rush."))
     order.priority = priority
