@@ -587,5 +587,5 @@ from .change_models import (  # noqa: E402, F401
     may_approve_change,
     may_reject_change,
 )
-from .tally_models import CustomerExposure, OrderTally  # noqa: E402, F401 - the aggregates' tables
 from .rush_rule_models import RushCriterion, RushRule  # noqa: E402, F401 - rush criteria as data
+from .tally_models import CustomerExposure, OrderTally  # noqa: E402, F401 - the aggregates' tables

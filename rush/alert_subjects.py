@@ -6,7 +6,7 @@ from django.utils.translation import gettext_noop
 from alerts import subjects
 from orders.alert_subjects import GONE, order_settled
 
-from .models import RushRequest, RushStatus
+from .models import RushRequest, RushStatus, SupplierReply
 
 # Alerts that ask people to review the request: answered once it is decided.
 REVIEW_KINDS = {"rush_review_requested"}
@@ -21,5 +21,15 @@ def _request_page(alert, pk):
     return order_settled(request.order, kind=alert.kind)
 
 
+def _supplier_reply_page(alert, pk):
+    reply = SupplierReply.objects.select_related("purchase_order").filter(pk=pk).first()
+    if reply is None:
+        return GONE
+    if reply.answered:
+        return gettext_noop("The supplier's answer to %(po)s was recorded."), {"po": reply.purchase_order.number}
+    return None
+
+
 def register():
     subjects.register("rush:detail", _request_page)
+    subjects.register("rush:supplier_reply", _supplier_reply_page)

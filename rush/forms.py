@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ReviewArea, Verdict
+from .models import DelayCause, Department, ReviewArea, Verdict
 
 
 class RushRequestForm(forms.Form):
@@ -25,3 +25,21 @@ class DecisionForm(forms.Form):
 class ReportFilterForm(forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DelayResponsibilityForm(forms.Form):
+    cause = forms.ChoiceField(label=_("Cause"), choices=[("", "—"), *DelayCause.choices], required=False)
+    department = forms.ChoiceField(label=_("Responsible department"), choices=[("", "—"), *Department.choices],
+                                   required=False)
+    evidence = forms.ChoiceField(label=_("Evidence"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, evidence_options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].choices = [("", _("None")), *evidence_options]
+
+
+class SupplierReplyForm(forms.Form):
+    confirmed_date = forms.DateField(label=_("Supplier's confirmed date"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)

@@ -140,3 +140,8 @@ class RushEvent(Event):
 
     def __str__(self):
         return f"{self.request_id} {self.action}"
+
+
+# Delay responsibility and supplier replies (issue 17.5, 17.6) live in rush.delay_models; imported here
+# because Django finds an app's models in its models module.
+from .delay_models import DelayCause, DelayResponsibility, Department, SupplierReply  # noqa: E402, F401
