@@ -59,10 +59,10 @@ def working_days_after(day: date, *, calendar=None, count=LOOK_AHEAD_DAYS):
     else:
         weekdays = set(calendar.shifts.values_list("weekday", flat=True)) or {0, 1, 2, 3, 4}
         closed = set(CalendarException.objects.filter(
-            calendar=calendar, date__gt=day, date__lte=day + timedelta(days=count * 3),
+            calendar=calendar, date__gt=day, date__lte=day + timedelta(days=count * 7 + 60),
             kind__in=[ExceptionKind.HOLIDAY, ExceptionKind.CLOSURE], start__isnull=True).values_list("date", flat=True))
     days, current = [], day
-    while len(days) < count and current < day + timedelta(days=count * 3):
+    while len(days) < count and current < day + timedelta(days=count * 7 + 60):
         current += timedelta(days=1)
         if current.weekday() in weekdays and current not in closed:
             days.append(current)
