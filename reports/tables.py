@@ -135,7 +135,7 @@ REPORTS = {r.key: r for r in [
 # Issue 17.5 and 17.9: delay responsibility and the rush completion summaries (reports.delay_tables).
 from rush.models import DelayCause, Department  # noqa: E402
 
-from .delay_tables import delay_cause_rows, delay_department_rows  # noqa: E402
+from .delay_tables import delay_cause_rows, delay_department_rows, rush_monthly_rows  # noqa: E402
 
 REPORTS.update({r.key: r for r in [
     Report("delay_cause", _("Delays by cause"),
@@ -146,4 +146,9 @@ REPORTS.update({r.key: r for r in [
            delay_department_rows,
            _("Late orders whose cause was recorded in the period, per responsible department."),
            ((0, Department.choices),)),
+    Report("rush_monthly", _("Monthly rush report"),
+           [_("Month"), _("Rush orders delivered"), _("On time"), _("Days late in total"), _("Work-center hours"),
+            _("Overtime hours"), _("First-pass yield %"), _("NCRs"), _("Other orders moved"),
+            _("Delay caused (h)"), _("Cost of expediting"), _("Currency")], rush_monthly_rows,
+           _("From the completion summaries of the rush orders delivered in the period, per month."), money=(10,)),
 ]})

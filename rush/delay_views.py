@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orders.models import Order
 from record_pages.views import add_service_errors, paginate
 
-from . import delays, supplier_replies
+from . import delays, summary, supplier_replies
 from .forms import DelayResponsibilityForm, SupplierReplyForm
-from .models import DelayResponsibility
+from .models import DelayResponsibility, RushSummary
 
 VIEW_DELAYS = "rush.view_delayresponsibility"
 VIEW_REPLIES = "rush.view_supplierreply"
@@ -80,3 +81,21 @@ def supplier_reply(request, pk):
     lines = reply.purchase_order.lines.select_related("item", "order")
     return render(request, "rush/supplier_reply.html", {"reply": reply, "form": form, "can_record": can_record,
                                                        "overdue": reply.is_overdue(), "lines": lines})
+
+
+@login_required
+@permission_required("rush.view_rushsummary", raise_exception=True)
+def rush_summary(request, order_pk):
+    order = get_object_or_404(Order.objects.select_related("customer"), pk=order_pk, priority="rush")
+    if request.method == "POST":
+        try:
+            summary.make_summary(order)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The completion summary of %(order)s was made.") % {"order": order.number})
+        return redirect("rush:summary", order_pk=order.pk)
+    made = RushSummary.objects.filter(order=order).first()
+    return render(request, "rush/summary.html", {"order": order, "summary": made, "f": made.figures if made else None,
+                                                "can_make": order.status in ("delivered", "closed")})

@@ -145,3 +145,4 @@ class RushEvent(Event):
 # Delay responsibility and supplier replies (issue 17.5, 17.6) live in rush.delay_models; imported here
 # because Django finds an app's models in its models module.
 from .delay_models import DelayCause, DelayResponsibility, Department, SupplierReply  # noqa: E402, F401
+from .summary_models import RushSummary  # noqa: E402, F401 - the rush completion summary (rush.summary)

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services, supplier_replies
+from . import services, summary, supplier_replies
 
 
 @shared_task
@@ -16,3 +16,9 @@ def watch_supplier_replies():
     about suppliers that did not answer in time (rush.supplier_replies)."""
     stamped = supplier_replies.stamp_reply_deadlines()
     return {"stamped": stamped, "alerted": supplier_replies.alert_overdue_replies()}
+
+
+@shared_task
+def summarize_rush_orders():
+    """Run by Celery beat: the completion summary of every delivered rush order that has none (rush.summary)."""
+    return {"made": summary.summarize_delivered_rush_orders()}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("orders/<int:order_pk>/panel/", views.order_panel, name="order_panel"),
     path("delays/", delay_views.delay_list, name="delays"),
     path("delays/<int:order_pk>/record/", delay_views.delay_record, name="delay_record"),
+    path("summary/<int:order_pk>/", delay_views.rush_summary, name="summary"),
     path("supplier-replies/", delay_views.supplier_reply_list, name="supplier_replies"),
     path("supplier-replies/<int:pk>/", delay_views.supplier_reply, name="supplier_reply"),
     path("<int:pk>/", views.detail, name="detail"),
