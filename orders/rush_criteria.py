@@ -21,8 +21,11 @@ nothing is written.
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField
+from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -43,7 +46,7 @@ MAX_DAYS = 365
 class Proposal:
     suggested: bool
     reason: Text | None = None
-    rule: RushRule | None = None
+    rule: "ActiveRule | None" = None
     check: rules.RushCheck | None = None
 
 
@@ -54,6 +57,41 @@ def lead_time_reason(check):
                     line=check.line, requested=check.requested_days, standard=check.standard_days)
     return Text(gettext_noop("Requested lead time is %(requested)s days, shorter than the standard %(standard)s "
                              "days."), requested=check.requested_days, standard=check.standard_days)
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    """An active rule as propose() reads it (from the model, or from the intake's one query)."""
+
+    pk: int
+    name: str
+    criterion: str
+    min_amount: Decimal | None = None
+    currency: str = ""
+    customer_grade: str = ""
+    product_id: int | None = None
+    product_sku: str = ""
+    within_days: int | None = None
+
+    @classmethod
+    def of(cls, data):
+        amount = data.get("min_amount")
+        return cls(pk=data["pk"], name=data["name"], criterion=data["criterion"],
+                   min_amount=Decimal(str(amount)) if amount is not None else None, currency=data.get("currency") or "",
+                   customer_grade=data.get("customer_grade") or "", product_id=data.get("product_id"),
+                   product_sku=data.get("product_sku") or "", within_days=data.get("within_days"))
+
+
+RULE_FIELDS = {"pk": "id", "name": "name", "criterion": "criterion", "currency": "currency",
+               "customer_grade": "customer_grade", "product_id": "product_id", "product_sku": "product__sku",
+               "within_days": "within_days"}
+
+
+def active_rules_subquery():
+    """The active rules as one array of JSON objects, for a caller that reads them in a query it makes anyway
+    (order intake's one read of its facts, orders.services._intake_facts)."""
+    return ArraySubquery(RushRule.objects.filter(is_active=True).order_by("id").values(
+        rule=JSONObject(min_amount=Cast("min_amount", CharField()), **RULE_FIELDS)))
 
 
 def _rule_reason(rule, *, customer, total, currency, products, shortest):
@@ -68,27 +106,33 @@ def _rule_reason(rule, *, customer, total, currency, products, shortest):
                     customer=customer.code, grade=CustomerGrade(customer.grade).label, rule=rule.name)
     if kind == RushCriterion.PRODUCT and rule.product_id in {p.pk for p in products}:
         return Text(gettext_noop("The order includes product %(product)s (rule “%(rule)s”)."),
-                    product=rule.product.sku, rule=rule.name)
+                    product=rule.product_sku, rule=rule.name)
     if kind == RushCriterion.SHORT_DATE and shortest is not None and shortest <= rule.within_days:
         return Text(gettext_noop("Requested in %(requested)s days, within %(days)s days (rule “%(rule)s”)."),
                     requested=shortest, days=rule.within_days, rule=rule.name)
     return None
 
 
-def active_rules():
-    found = list(RushRule.objects.filter(is_active=True).select_related("product"))
+def active_rules(rows=None):
+    """The active rules in the order they are tried; `rows`: the dicts of active_rules_subquery(), when read."""
+    if rows is None:
+        fields = {"min_amount": "min_amount", **RULE_FIELDS}
+        rows = [{key: row[field] for key, field in fields.items()}
+                for row in RushRule.objects.filter(is_active=True).values(*fields.values())]
+    found = [ActiveRule.of(row) for row in rows]
     return sorted(found, key=lambda r: (ORDER_OF_CRITERIA.index(r.criterion), r.pk))
 
 
-def propose(*, requested_date, lines, customer=None, total=Decimal("0"), currency="", on=None):
-    """The rush proposal for an order being entered. `lines`: (product, line date or None) pairs."""
+def propose(*, requested_date, lines, customer=None, total=Decimal("0"), currency="", on=None, active=None):
+    """The rush proposal for an order being entered. `lines`: (product, line date or None) pairs; `active`:
+    the active rules when the caller read them already (active_rules_subquery())."""
     check = rules.rush_check(requested_date, lines, on=on)
     if check.suggested:
         return Proposal(True, lead_time_reason(check), None, check)
     today_ = on or rules.today()
     days = [(day - today_).days for day in [requested_date, *(d for _p, d in lines)] if day is not None]
     products = [product for product, _d in lines if product is not None]
-    for rule in active_rules():
+    for rule in active_rules(active):
         reason = _rule_reason(rule, customer=customer, total=total, currency=currency, products=products,
                               shortest=min(days) if days else None)
         if reason is not None:

@@ -99,7 +99,7 @@ def test_the_page_the_pdf_and_the_monthly_report(client, role_users, delivered_r
     assert "尚未生成总结" in client.get(url).content.decode()
     client.post(url)
     page = client.get(url).content.decode()
-    assert "急单完成总结" in page and "延误 2 天" in page and "60.00 CNY" in page and "100.0 %" in page
+    assert "急单完成总结" in page and "延期 2 天" in page and "60.00 CNY" in page and "100.0 %" in page
     made = RushSummary.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         request_document(actor=manager, kind="rush_summary", obj=made, language="zh-hans")
