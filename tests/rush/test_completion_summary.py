@@ -21,8 +21,13 @@ from orders.services import transition_order
 from planning import services as planning_services
 from planning.models import WorkOrderOperation
 from planning.plans import plan_order, release_plan
-from production.services import complete_operation, pause_operation, report_quantities, resume_operation, \
-    start_operation
+from production.services import (
+    complete_operation,
+    pause_operation,
+    report_quantities,
+    resume_operation,
+    start_operation,
+)
 from rush import summary
 from rush.models import RushRequest, RushSummary
 from rush.tasks import summarize_rush_orders

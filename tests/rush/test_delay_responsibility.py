@@ -3,7 +3,6 @@ responsible department and the evidence; the list of late orders without a cause
 by department; refusals write nothing."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -133,7 +133,7 @@ def test_a_purchase_order_for_normal_orders_or_not_sent_gets_no_deadline(factory
 
 
 def test_the_planner_records_the_answer_on_the_page_in_chinese(client, factory_calendar, role_users,
-                                                               compiled_catalog):
+                                                               compiled_catalog):  # noqa: F811
     _order, po = rush_po(role_users)
     PurchaseOrder.objects.filter(pk=po.pk).update(sent_at=timezone.now() - timedelta(days=10))
     watch_supplier_replies.delay().get()
