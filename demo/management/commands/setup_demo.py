@@ -25,6 +25,8 @@ SEEDS = [
     ("quality", "seed_quality_demo"),
     # The orders past QC last: their inspections and shipments need the plans, items and stock locations above.
     ("shipping", "seed_shipping_demo"),
+    # Rush rules, supplier reply deadlines, delay causes and completion summaries over all of the above.
+    ("rush", "seed_rush_demo"),
 ]
 
 
