@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .models import Currency, CustomerGrade
+
 
 class RushCriterion(models.TextChoices):
     ORDER_VALUE = "order_value", _("Order value at or above a threshold")
@@ -21,8 +23,8 @@ class RushRule(models.Model):
     name = models.CharField(_("name"), max_length=100)
     criterion = models.CharField(_("criterion"), max_length=20, choices=RushCriterion.choices)
     min_amount = models.DecimalField(_("order value from"), max_digits=12, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(_("currency"), max_length=3, blank=True)
-    customer_grade = models.CharField(_("customer grade"), max_length=1, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, blank=True)
+    customer_grade = models.CharField(_("customer grade"), max_length=1, choices=CustomerGrade.choices, blank=True)
     product = models.ForeignKey("orders.Product", verbose_name=_("product"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
     within_days = models.PositiveIntegerField(_("requested within (days)"), null=True, blank=True)
