@@ -4,6 +4,7 @@ records them)."""
 
 from django.db.models import Avg, Count, ExpressionWrapper, FloatField, Q, Sum, Value
 from django.db.models.functions import Coalesce, Round, TruncMonth
+from django.utils.formats import date_format
 
 from orders.models import Priority
 from rush.models import DelayResponsibility, RushSummary
@@ -41,6 +42,19 @@ def rush_monthly_rows(filters):
     qs = RushSummary.objects.filter(delivered_on__gte=filters.date_from, delivered_on__lte=filters.date_to)
     if getattr(filters, "customer", None):
         qs = qs.filter(order__customer=filters.customer)
+    rows = _monthly(qs)
+    return _Rows((date_format(month, "YEAR_MONTH_FORMAT"), *rest) for month, *rest in rows)
+
+
+class _Rows(list):
+    """A few rows (one per month and currency) with the month in the reader's format, for the page's pager
+    and the export's iterator() alike."""
+
+    def iterator(self, chunk_size=None):
+        return iter(self)
+
+
+def _monthly(qs):
     hours = ExpressionWrapper(Sum("work_minutes") / Value(60.0), output_field=FloatField())
     return (qs.annotate(month=TruncMonth("delivered_on")).values("month", "currency")
             .annotate(n=Count("id"), on_time=Count("id", filter=Q(days_late__lte=0)),

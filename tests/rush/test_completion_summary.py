@@ -117,3 +117,4 @@ def test_the_page_the_pdf_and_the_monthly_report(client, role_users, delivered_r
         assert expected in text, expected
     report = client.get(reverse("reports:report", args=["rush_monthly"])).context["rows"]
     assert [row[1:] for row in report] == [[1, 0, 2, 3.0, 1.0, Decimal("100.0"), 0, 2, 2.5, "60.00", "CNY"]]
+    assert report[0][0].endswith("月") and "日" not in report[0][0]  # the month in the reader's format
