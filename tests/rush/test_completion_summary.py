@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from documents.models import Document, DocumentStatus
 from documents.services import request_document
-from orders.models import Order, OrderStatus
+from orders.models import Customer, Order, OrderStatus
 from orders.services import transition_order
 from planning import services as planning_services
-from planning.models import WorkOrderOperation
+from planning.models import WorkCenter, WorkOrderOperation
 from planning.plans import plan_order, release_plan
 from production.services import (
     complete_operation,
@@ -32,6 +32,7 @@ from rush import summary
 from rush.models import RushRequest, RushSummary
 from rush.tasks import summarize_rush_orders
 from tests.fixtures.factories import make_order, user_with_role
+from tests.fixtures.pdf_text import assert_pdf_keeps, long_chinese, long_latin
 from tests.fixtures.stage_records import move_past_qc
 from tests.test_translations import compiled_catalog  # noqa: F401  (fixture)
 
@@ -118,3 +119,20 @@ def test_the_page_the_pdf_and_the_monthly_report(client, role_users, delivered_r
     report = client.get(reverse("reports:report", args=["rush_monthly"])).context["rows"]
     assert [row[1:] for row in report] == [[1, 0, 2, 3.0, 1.0, Decimal("100.0"), 0, 2, 2.5, "60.00", "CNY"]]
     assert report[0][0].endswith("月") and "日" not in report[0][0]  # the month in the reader's format
+
+
+def test_long_text_on_the_rush_summary_wraps_and_every_character_is_printed(
+        role_users, delivered_rush, settings, tmp_path, django_capture_on_commit_callbacks):
+    """200-character Chinese and space-less Latin values in every text field the summary prints."""
+    settings.MEDIA_ROOT = tmp_path
+    values = [long_chinese("客户名称"), long_latin("WC", 32), long_chinese("工作中心")]
+    Customer.objects.filter(pk=delivered_rush.customer_id).update(name=values[0])
+    WorkCenter.objects.filter(code="CUT").update(code=values[1], name=values[2])
+    made = summary.make_summary(Order.objects.get(pk=delivered_rush.pk))
+    for language in ("zh-hans", "en"):
+        with django_capture_on_commit_callbacks(execute=True):
+            document = request_document(actor=role_users["manager"], kind="rush_summary", obj=made,
+                                        language=language)
+        document.refresh_from_db()
+        assert document.status == DocumentStatus.READY, document.error
+        assert_pdf_keeps(document.file.path, *values)
