@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -136,3 +137,15 @@ def test_long_text_on_the_rush_summary_wraps_and_every_character_is_printed(
         document.refresh_from_db()
         assert document.status == DocumentStatus.READY, document.error
         assert_pdf_keeps(document.file.path, *values)
+
+
+def test_no_summary_before_delivery_and_nothing_written(client, role_users, compiled_catalog):  # noqa: F811
+    order = make_order(creator=role_users["sales"], status=OrderStatus.APPROVED, priority="rush",
+                       rush_reason="客户产线停线")
+    with pytest.raises(ValidationError):
+        summary.make_summary(order)
+    client.force_login(role_users["manager"])
+    client.post(reverse("accounts:switch_language"), {"language": "zh-hans"})
+    page = client.post(reverse("rush:summary", args=[order.pk]), follow=True).content.decode()
+    assert "急单交货后才能生成完成总结。" in page
+    assert not RushSummary.objects.exists()
