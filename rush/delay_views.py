@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.models import Order
+from orders.selectors import orders_visible_to
 from record_pages.views import add_service_errors, paginate
 
 from . import delays, summary, supplier_replies
@@ -34,7 +34,8 @@ def delay_list(request):
 @login_required
 @permission_required(delays.RECORD, raise_exception=True)
 def delay_record(request, order_pk):
-    order = delays.late_orders().select_related("customer").filter(pk=order_pk).first()
+    order = (delays.with_lateness(orders_visible_to(request.user)).filter(delays.late_filter())
+             .select_related("customer").filter(pk=order_pk).first())
     if order is None:
         raise Http404
     options = delays.evidence_options(order)
@@ -86,7 +87,8 @@ def supplier_reply(request, pk):
 @login_required
 @permission_required("rush.view_rushsummary", raise_exception=True)
 def rush_summary(request, order_pk):
-    order = get_object_or_404(Order.objects.select_related("customer"), pk=order_pk, priority="rush")
+    order = get_object_or_404(orders_visible_to(request.user).select_related("customer"), pk=order_pk,
+                              priority="rush")
     if request.method == "POST":
         try:
             summary.make_summary(order)
