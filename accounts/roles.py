@@ -207,6 +207,21 @@ for _role, _permissions in {
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
 
+# Issue 17.5, 17.6, 17.8, 17.9 (seed 003): rush rules kept as data (managers keep them, order intake reads
+# them), delay responsibility (the order desk and managers record it; the general manager's office reads it),
+# the supplier's answer on rush purchases (planners are purchasing) and the rush completion summaries.
+_VIEW_DELAYS = ["rush.view_delayresponsibility", "rush.view_rushsummary", "reports.view_reports"]
+for _role, _permissions in {
+    SALES: ["orders.view_rushrule"],
+    ORDER_DESK: ["orders.view_rushrule", "rush.add_delayresponsibility"] + _VIEW_DELAYS,
+    PLANNER: ["rush.view_supplierreply", "rush.record_supplierreply"] + _VIEW_DELAYS,
+    WAREHOUSE: ["rush.view_supplierreply"],
+    MANAGER: ["orders.view_rushrule", "orders.add_rushrule", "orders.change_rushrule", "rush.add_delayresponsibility",
+              "rush.view_supplierreply", "rush.record_supplierreply"] + _VIEW_DELAYS,
+    GENERAL_MANAGER: ["orders.view_rushrule", "rush.view_supplierreply", "rush.view_rushrequest"] + _VIEW_DELAYS,
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
+
 
 def sync_role_permissions(sender=None, **kwargs):
     """Create the role groups and give each exactly its permissions (admin gets all of ours)."""

@@ -25,6 +25,9 @@ DEFAULT_RULES = [
      [(1, 0, ["manager"])], {"severities": ["high", "critical"]}),
     ("order_rejected", "订单被退回通知销售 Order rejected: its sales owner", False, [], [], {"tell_owner": True}),
     ("order_dispatched", "订单已发货通知销售 Order dispatched: its sales owner", False, [], [], {"tell_owner": True}),
+    # Issue 17.6: a rush purchase order's supplier did not answer within one working day (rush.supplier_replies).
+    ("supplier_reply_overdue", "急单供应商未按时答复 Supplier answer overdue on a rush purchase order", False,
+     ["planner"], [(1, 60 * MINUTE, ["manager"]), (2, 4 * 60 * MINUTE, ["general_manager"])]),
 ]
 
 

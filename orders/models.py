@@ -283,6 +283,9 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     rush_suggested = models.BooleanField(
         _("rush suggested"), default=False,
         help_text=_("The requested lead time is shorter than the products' standard lead time."))
+    # Why it was proposed (orders.rush_criteria): the matching rule, as a message id and its values.
+    rush_suggested_reason = StoredCharField(_("why rush was proposed"), max_length=200, blank=True)
+    rush_suggested_reason_values = TextValuesField()
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
     total_amount = models.DecimalField(_("total"), **MONEY, default=Decimal("0"))
     # Two notes, because an order's note reaches two audiences: internal notes are for our staff only and
@@ -587,4 +590,5 @@ from .change_models import (  # noqa: E402, F401
     may_approve_change,
     may_reject_change,
 )
+from .rush_rule_models import RushCriterion, RushRule  # noqa: E402, F401 - rush criteria as data
 from .tally_models import CustomerExposure, OrderTally  # noqa: E402, F401 - the aggregates' tables

@@ -182,14 +182,20 @@ def entry_preview(*, lines, requested_date, is_rush, customer_code="", customer_
             except ValidationError:
                 amount = None
         line_amounts.append({"prefix": line.key, "amount": amount})
-    rush = rush_check(requested_date, dated_products)
     customer = Customer.objects.filter(code=customer_code).first() if customer_code else None
+    # cycle: the rush criteria (rules kept as data) build on this module's lead-time rule
+    from .rush_criteria import propose
+
+    proposal = propose(requested_date=requested_date, lines=dated_products, customer=customer, total=total,
+                       currency=customer.currency if customer else "")
+    rush = proposal.check
     credit = None
     if customer is not None and customer.credit_limit:
         exceeded, open_value = credit_exceeded(customer, total, exclude_order_id=order_id)
         credit = {"exceeded": exceeded, "open_value": open_value, "limit": customer.credit_limit}
     duplicate_po = bool(customer and duplicate_po_orders(customer, customer_po, exclude_order_id=order_id).exists())
-    return {"total": total, "line_amounts": line_amounts, "rush_suggested": rush.suggested,
+    return {"total": total, "line_amounts": line_amounts, "rush_suggested": proposal.suggested,
+            "rush_rule_reason": str(proposal.reason) if proposal.rule else "",
             "requested_days": rush.requested_days, "standard_days": rush.standard_days, "rush_line": rush.line,
             "is_rush": is_rush,
             "credit": credit,

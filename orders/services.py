@@ -26,7 +26,7 @@ from numbering import series
 from numbering.services import next_number
 from systemtext.text import Text, joined
 
-from . import rules, stage_hooks
+from . import rules, rush_criteria, stage_hooks
 from .models import (
     CENT,
     EDITABLE,
@@ -113,11 +113,16 @@ def _insert_lines(order, lines):
     )
 
 
-def _apply_rush(order, *, priority, rush_reason, lines):
+def _apply_rush(order, *, priority, rush_reason, lines, rush_rules=None):
     # Each line's own date counts: one line wanted sooner than its standard lead time proposes rush.
-    suggested, _requested, _standard = rules.rush_suggestion(order.requested_date, [ln.product for ln in lines],
-                                                             line_dates=[ln.requested_date for ln in lines])
-    order.rush_suggested = suggested
+    # The manager's rules kept as data count too (orders.rush_criteria); the reason is kept as a message id.
+    proposal = rush_criteria.propose(requested_date=order.requested_date,
+                                     lines=[(ln.product, ln.requested_date) for ln in lines],
+                                     customer=order.customer, total=_total(lines), currency=order.currency,
+                                     active=rush_rules)
+    order.rush_suggested = proposal.suggested
+    order.rush_suggested_reason = proposal.reason or ""
+    order.rush_suggested_reason_values = None
     if priority == Priority.RUSH and not visible_strip(rush_reason or ""):
         raise ValidationError(_("Give the reason for the rush."))
     order.priority = priority
@@ -146,7 +151,7 @@ def create_order(*, actor, customer: Customer, requested_date, lines: list[LineI
     order = Order(customer=customer, channel=channel, customer_po=customer_po, requested_date=requested_date,
                   currency=currency or customer.currency, internal_notes=internal_notes.strip(),
                   customer_notes=customer_notes.strip(), created_by=actor, entry_key=entry_key)
-    _apply_rush(order, priority=priority, rush_reason=rush_reason, lines=lines)
+    _apply_rush(order, priority=priority, rush_reason=rush_reason, lines=lines, rush_rules=facts["rush_rules"])
     order.duplicate_po_warning = facts["duplicate_po"]
     order.total_amount = _total(lines)
     if submit:
@@ -175,15 +180,16 @@ def create_order(*, actor, customer: Customer, requested_date, lines: list[LineI
 
 
 def _intake_facts(*, customer, customer_po, entry_key):
-    """{replay_id, duplicate_po, open_cents} in one query: the order an earlier sending of this entry made,
+    """{replay_id, duplicate_po, open_cents, rush_rules} in one query: the order an earlier sending of this entry made,
     whether the customer's PO was used before (rules.duplicate_po_orders) and the customer's maintained
-    credit exposure (orders.tallies)."""
+    credit exposure (orders.tallies), and the active rush rules (orders.rush_criteria)."""
     earlier = Order.objects.filter(entry_key=entry_key).order_by().values("pk")[:1]
     exposure = CustomerExposure.objects.filter(customer_id=OuterRef("pk")).values("open_cents")[:1]
     return (Customer.objects.filter(pk=customer.pk)
             .annotate(replay_id=Subquery(earlier), open_cents=Subquery(exposure),
-                      duplicate_po=Exists(rules.duplicate_po_orders(customer, customer_po)))
-            .values("replay_id", "open_cents", "duplicate_po").get())
+                      duplicate_po=Exists(rules.duplicate_po_orders(customer, customer_po)),
+                      rush_rules=rush_criteria.active_rules_subquery())
+            .values("replay_id", "open_cents", "duplicate_po", "rush_rules").get())
 
 
 def known_without_reading(order, **related):

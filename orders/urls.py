@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import change_views, masterdata_views, views
+from . import change_views, masterdata_views, rush_rule_views, views
 
 app_name = "orders"
 urlpatterns = [
@@ -21,6 +21,9 @@ urlpatterns = [
     path("changes/<int:pk>/", change_views.change_detail, name="change_detail"),
     path("changes/<int:pk>/<str:decision>/", change_views.change_decide, name="change_decide"),
     # master data
+    path("rush-rules/", rush_rule_views.rule_list, name="rush_rules"),
+    path("rush-rules/<int:pk>/", rush_rule_views.rule_edit, name="rush_rule_edit"),
+    path("rush-rules/<int:pk>/active/", rush_rule_views.rule_toggle, name="rush_rule_toggle"),
     path("customers/", masterdata_views.customer_list, name="customer_list"),
     path("customers/new/", masterdata_views.customer_create, name="customer_create"),
     path("customers/<int:pk>/edit/", masterdata_views.customer_edit, name="customer_edit"),

@@ -130,3 +130,25 @@ REPORTS = {r.key: r for r in [
            [_("Work center"), _("Name"), _("Good"), _("Scrap"), _("Exception reports")], production_rows,
            _("Output, scrap and exception reports per work center in the period.")),
 ]}
+
+
+# Issue 17.5 and 17.9: delay responsibility and the rush completion summaries (reports.delay_tables).
+from rush.models import DelayCause, Department  # noqa: E402
+
+from .delay_tables import delay_cause_rows, delay_department_rows, rush_monthly_rows  # noqa: E402
+
+REPORTS.update({r.key: r for r in [
+    Report("delay_cause", _("Delays by cause"),
+           [_("Cause"), _("Late orders"), _("of them rush"), _("Days late in total")], delay_cause_rows,
+           _("Late orders whose cause was recorded in the period, per cause."), ((0, DelayCause.choices),)),
+    Report("delay_department", _("Delays by department"),
+           [_("Responsible department"), _("Late orders"), _("of them rush"), _("Days late in total")],
+           delay_department_rows,
+           _("Late orders whose cause was recorded in the period, per responsible department."),
+           ((0, Department.choices),)),
+    Report("rush_monthly", _("Monthly rush report"),
+           [_("Month"), _("Rush orders delivered"), _("On time"), _("Days late in total"), _("Work-center hours"),
+            _("Overtime hours"), _("First-pass yield %"), _("NCRs"), _("Other orders moved"),
+            _("Delay caused (h)"), _("Cost of expediting"), _("Currency")], rush_monthly_rows,
+           _("From the completion summaries of the rush orders delivered in the period, per month."), money=(10,)),
+]})

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_noop
 from alerts import subjects
 from orders.alert_subjects import GONE, order_settled
 
-from .models import DecisionStatus, DelayDecision, RushRequest, RushStatus
+from .models import DecisionStatus, DelayDecision, RushRequest, RushStatus, SupplierReply
 
 # Alerts that ask people to review the request: answered once it is decided.
 REVIEW_KINDS = {"rush_review_requested"}
@@ -28,9 +28,16 @@ def _decision_page(alert, pk):
         return GONE
     if alert.kind == "delay_decision_requested" and decision.status == DecisionStatus.DECIDED:
         return gettext_noop("%(number)s was decided."), {"number": decision.number}
+def _supplier_reply_page(alert, pk):
+    reply = SupplierReply.objects.select_related("purchase_order").filter(pk=pk).first()
+    if reply is None:
+        return GONE
+    if reply.answered:
+        return gettext_noop("The supplier's answer to %(po)s was recorded."), {"po": reply.purchase_order.number}
     return None
 
 
 def register():
     subjects.register("rush:detail", _request_page)
     subjects.register("rush:decision_detail", _decision_page)
+    subjects.register("rush:supplier_reply", _supplier_reply_page)

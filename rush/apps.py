@@ -11,4 +11,8 @@ class RushConfig(AppConfig):
 
         register_alert_subjects()  # when its alerts stop escalating (alerts.subjects)
         # Register the production notice with the document pipeline.
-        from . import documents  # noqa: F401
+        # and the rush completion summary (issue 17.9)
+        from . import (
+            documents,  # noqa: F401
+            summary_documents,  # noqa: F401
+        )

@@ -1,61 +1,66 @@
-"""Demo rows for seed 003's forms and the general manager's decisions (`manage.py seed_rush_demo`): on an
-open rush order with planned work, a process exception on its first open operation and a decision request
-to the general manager's office with every option (overtime tomorrow evening on the operation's work
-center, the operation to an outside supplier, a new date three days later); and a material delay request
-waiting for the PMC head. Made through the services, as people would. Safe to run again (nothing is added
-once a decision exists)."""
+"""Demo rows for issue 17.5, 17.6, 17.8 and 17.9 (`manage.py seed_rush_demo`, run last by setup_demo): two
+rush rules kept as data, the reply deadlines of the demo's sent rush purchase orders, the delay cause of
+the first two late demo orders (the others are left for the order desk to record), and the completion
+summaries of the delivered rush orders. Safe to run again."""
 
-from datetime import time, timedelta
+from datetime import timedelta
+from decimal import Decimal
 
-from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
-from inventory import material_delays
-from inventory.models import Item, MaterialDelay, MaterialDelayStatus, Supplier
-from orders.models import Order, OrderStatus
-from planning.models import OPEN_WORK_ORDER_STATUSES, WorkOrderOperation
-from production.exception_reports import report_exception
+from inventory import purchasing
+from inventory.models import Item, PurchaseOrder, Supplier
+from orders import rush_criteria
+from orders.demo_data import DEMO_PASSWORD, ensure_role_users
+from orders.models import Order, OrderStatus, Priority, RushRule
 
-from . import decisions
-from .models import DelayDecision
+from . import delays, summary, supplier_replies
+from .models import SupplierReply
 
-OPEN = [OrderStatus.PLANNED, OrderStatus.MATERIALS_READY, OrderStatus.IN_PRODUCTION]
-
-
-def _user(role):
-    return get_user_model().objects.filter(groups__name=role, is_active=True).order_by("pk").first()
+# The first late demo order gets its cause; the others wait on /rush/delays/ for the order desk.
+CAUSES = [("material", "purchasing", "供应商来料推迟两天。")]
 
 
 def seed_rush_demo():
-    summary = {"decisions": 0, "delays": 0}
-    if DelayDecision.objects.exists():
-        return summary
-    planner, production = _user("planner"), _user("production")
-    operation = (WorkOrderOperation.objects.filter(work_order__order__priority="rush",
-                                                   work_order__order__status__in=OPEN,
-                                                   status__in=OPEN_WORK_ORDER_STATUSES, planned_end__isnull=False)
-                 .select_related("work_order__order", "work_center").order_by("planned_start").first())
-    if operation is not None and planner and production:
-        order = Order.objects.get(pk=operation.work_order.order_id)
-        report = report_exception(actor=production, type="tooling", work_center=operation.work_center,
-                                  operation=operation, severity="high",
-                                  description="冲压模具崩刃，需修模约一天 The die chipped: about a day to repair.")
-        tomorrow = timezone.localdate() + timedelta(days=1)
-        due = order.promised_date or order.requested_date
-        supplier = Supplier.objects.filter(is_active=True).order_by("code").first()
-        decisions.request_delay_decision(
-            actor=planner, order=order, exception_report=report,
-            situation=("模具修复需一天，急单交期受影响，请总经办批示。 "
-                       "The die repair takes a day; the rush date is at risk."),
-            overtime=(operation.work_center, tomorrow, time(18, 0), time(21, 0)),
-            outsource=(operation, supplier) if supplier else None,
-            proposed_date=max(due, tomorrow) + timedelta(days=3))
-        summary["decisions"] = 1
-    warehouse = _user("warehouse")
-    item = Item.objects.filter(item_type="raw_material").order_by("code").first()
-    if warehouse and item and not MaterialDelay.objects.filter(status=MaterialDelayStatus.PENDING).exists():
-        material_delays.record_material_delay(actor=warehouse, item=item,
-                                              new_expected_date=timezone.localdate() + timedelta(days=6),
-                                              reason="供应商设备故障，交期推迟 The supplier's press broke down.")
-        summary["delays"] = 1
-    return summary
+    users = ensure_role_users(password=DEMO_PASSWORD)
+    made = {"rules": 0, "delays": 0}
+    with transaction.atomic():
+        if not RushRule.objects.exists():
+            rush_criteria.save_rule(actor=users["manager"], name="大额订单 High-value order", criterion="order_value",
+                                    min_amount=Decimal("100000"), currency="CNY")
+            rush_criteria.save_rule(actor=users["manager"], name="重点客户 Key customer", criterion="customer_grade",
+                                    customer_grade="A")
+            made["rules"] = 2
+        _rush_purchases(users)
+        made["replies"] = supplier_replies.stamp_reply_deadlines()
+        for order, (cause, department, note) in zip(delays.late_orders_without_cause()[:1], CAUSES, strict=False):
+            options = delays.evidence_options(order)
+            delays.record_delay(actor=users["order_desk"], order=order, cause=cause, department=department,
+                                evidence=options[0][0] if options else "", note=note)
+            made["delays"] += 1
+        made["summaries"] = summary.summarize_delivered_rush_orders()
+    return made
+
+
+def _rush_purchases(users):
+    """Two sent purchase orders for an open rush order: one answer overdue (sent three days ago), one due
+    tomorrow; none when a demo rush purchase order exists already."""
+    order = (Order.objects.filter(priority=Priority.RUSH, status__in=[OrderStatus.APPROVED, OrderStatus.PLANNED])
+             .order_by("requested_date").first())
+    items = list(Item.objects.filter(sourcing="buy", is_active=True).exclude(purchase_requests__order=order)
+                 .order_by("code")[:2]) if order else []
+    suppliers = list(Supplier.objects.filter(is_active=True).order_by("code")[:2])
+    if order is None or len(items) < 2 or not suppliers or SupplierReply.objects.exists():
+        return
+    buyer = users["planner"]
+    for index, (item, days_ago) in enumerate(zip(items, (3, 0), strict=True)):
+        request = purchasing.create_purchase_request(actor=buyer, item=item, quantity=Decimal("50"),
+                                                     needed_by=timezone.localdate() + timedelta(days=3), order=order)
+        request = purchasing.approve_purchase_request(actor=buyer, request=request)
+        po = purchasing.create_purchase_order(actor=buyer, supplier=suppliers[index % len(suppliers)], lines=[
+            purchasing.PurchaseLineInput(item=item, quantity=Decimal("50"), unit_price=Decimal("8.50"),
+                                         expected_date=timezone.localdate() + timedelta(days=3), request=request)])
+        po = purchasing.send_purchase_order(actor=buyer, purchase_order=po)
+        if days_ago:
+            PurchaseOrder.objects.filter(pk=po.pk).update(sent_at=po.sent_at - timedelta(days=days_ago))

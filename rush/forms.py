@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from inventory.models import Supplier
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrderOperation
 
-from .models import DecisionOption, ReviewArea, Verdict
+from .models import DecisionOption, DelayCause, Department, ReviewArea, Verdict
 
 
 class RushRequestForm(forms.Form):
@@ -69,3 +69,19 @@ class DelayDecideForm(forms.Form):
                                error_messages={"required": _("Choose one of the options.")})
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": _("Give the reason for the decision.")})
+class DelayResponsibilityForm(forms.Form):
+    cause = forms.ChoiceField(label=_("Cause"), choices=[("", "—"), *DelayCause.choices], required=False)
+    department = forms.ChoiceField(label=_("Responsible department"), choices=[("", "—"), *Department.choices],
+                                   required=False)
+    evidence = forms.ChoiceField(label=_("Evidence"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, evidence_options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].choices = [("", _("None")), *evidence_options]
+
+
+class SupplierReplyForm(forms.Form):
+    confirmed_date = forms.DateField(label=_("Supplier's confirmed date"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)

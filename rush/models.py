@@ -244,3 +244,7 @@ class DelayDecisionEvent(Event):
 
     def __str__(self):
         return f"{self.decision_id} {self.action}"
+# Delay responsibility and supplier replies (issue 17.5, 17.6) live in rush.delay_models; imported here
+# because Django finds an app's models in its models module.
+from .delay_models import DelayCause, DelayResponsibility, Department, SupplierReply  # noqa: E402, F401
+from .summary_models import RushSummary  # noqa: E402, F401 - the rush completion summary (rush.summary)

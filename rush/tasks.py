@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import services, summary, supplier_replies
 
 
 @shared_task
@@ -8,3 +8,17 @@ def watch_rush_orders():
     """Run by Celery beat: flag predicted-late rush orders at risk and alert (rush.services)."""
     flagged, cleared = services.watch_rush_orders()
     return {"flagged": flagged, "cleared": cleared}
+
+
+@shared_task
+def watch_supplier_replies():
+    """Run by Celery beat: stamp the reply deadline of newly sent rush purchase orders and alert the planners
+    about suppliers that did not answer in time (rush.supplier_replies)."""
+    stamped = supplier_replies.stamp_reply_deadlines()
+    return {"stamped": stamped, "alerted": supplier_replies.alert_overdue_replies()}
+
+
+@shared_task
+def summarize_rush_orders():
+    """Run by Celery beat: the completion summary of every delivered rush order that has none (rush.summary)."""
+    return {"made": summary.summarize_delivered_rush_orders()}

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import decision_views, views
+from . import decision_views, delay_views, views
 
 app_name = "rush"
 urlpatterns = [
@@ -9,6 +9,11 @@ urlpatterns = [
     re_path(r"^report/export\.(?P<fmt>csv|xlsx)$", views.report_export, name="report_export"),
     path("orders/<int:order_pk>/request/", views.request_create, name="request"),
     path("orders/<int:order_pk>/panel/", views.order_panel, name="order_panel"),
+    path("delays/", delay_views.delay_list, name="delays"),
+    path("delays/<int:order_pk>/record/", delay_views.delay_record, name="delay_record"),
+    path("summary/<int:order_pk>/", delay_views.rush_summary, name="summary"),
+    path("supplier-replies/", delay_views.supplier_reply_list, name="supplier_replies"),
+    path("supplier-replies/<int:pk>/", delay_views.supplier_reply, name="supplier_reply"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/sign/", views.sign, name="sign"),
     path("<int:pk>/approve/", views.approve, name="approve"),

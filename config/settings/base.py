@@ -182,6 +182,12 @@ LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
+# The work calendar whose working days count for office deadlines (a rush supplier's answer within one
+# working day, rush.supplier_replies); empty: the calendar most work centers use.
+FACTORY_CALENDAR = os.environ.get("FACTORY_CALENDAR", "")
+# The cost of an overtime hour in a rush completion summary (rush.summary): amount and its currency.
+RUSH_OVERTIME_RATE = os.environ.get("RUSH_OVERTIME_RATE", "60.00")
+RUSH_OVERTIME_CURRENCY = os.environ.get("RUSH_OVERTIME_CURRENCY", "CNY")
 USE_I18N = True
 USE_TZ = True
 
@@ -265,6 +271,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-optimisation-runs": {"task": "planning.tasks.sweep_optimisation_runs", "schedule": 60.0},
     "refresh-order-facts": {"task": "reports.tasks.refresh_order_facts", "schedule": 300.0},
     "watch-rush-orders": {"task": "rush.tasks.watch_rush_orders", "schedule": 600.0},
+    # Rush purchase orders: reply deadlines stamped, unanswered ones alerted (rush.supplier_replies).
+    "watch-supplier-replies": {"task": "rush.tasks.watch_supplier_replies", "schedule": 300.0},
+    # Delivered rush orders get their completion summary (rush.summary).
+    "summarize-rush-orders": {"task": "rush.tasks.summarize_rush_orders", "schedule": 3600.0},
     "alert-late-orders": {"task": "planning.tasks.alert_late_orders", "schedule": 3600.0},
     "deliver-pending-webhooks": {"task": "api.tasks.deliver_pending_webhooks", "schedule": 60.0},
     "purge-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": crontab(hour=3)},

@@ -36,3 +36,12 @@ def duration(minutes):
         return duration_text(int(minutes))
     except (TypeError, ValueError):
         return "—"
+
+
+@register.filter
+def hours(minutes):
+    """Minutes as hours with one decimal, in the reader's number format ("1.5" / "1.5")."""
+    try:
+        return formats.number_format(round(int(minutes) / 60, 1), 1, use_l10n=True, force_grouping=True)
+    except (TypeError, ValueError):
+        return "—"

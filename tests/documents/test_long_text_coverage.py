@@ -23,6 +23,8 @@ LONG_TEXT_TESTS = {
                                "test_long_text_on_the_material_delay_request_wraps_and_every_character_is_printed"),
     "production_plan": ("tests.planning.test_daily_plan",
                         "test_long_text_on_the_production_plan_wraps_and_every_character_is_printed"),
+    "rush_summary": ("tests.rush.test_completion_summary",
+                     "test_long_text_on_the_rush_summary_wraps_and_every_character_is_printed"),
 }
 
 

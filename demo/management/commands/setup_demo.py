@@ -27,6 +27,7 @@ SEEDS = [
     # The orders past QC last: their inspections and shipments need the plans, items and stock locations above.
     ("shipping", "seed_shipping_demo"),
     # Seed 003's forms and decisions: an exception on a rush order with its general manager's decision request.
+    # Rush rules, supplier reply deadlines, delay causes and completion summaries over all of the above.
     ("rush", "seed_rush_demo"),
 ]
 
