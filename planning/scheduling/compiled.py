@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.utils.translation import gettext as _
 
 from .calendar import from_minute, timeline_for, to_minute
+from .people import Crews
 from .model import (
     Assignment,
     LateJob,
@@ -82,6 +83,7 @@ class CompiledProblem:
         self._compile_jobs(problem.jobs)
         self._compile_precedence()
         self._compile_fixed(previous, keep_released)
+        self.crews = Crews(self, problem)  # people as a second resource (scheduling.people)
 
     # -- compiling ----------------------------------------------------------------------------
     def _compile_centers(self, centers):

@@ -25,7 +25,8 @@ Calendars, honestly: CP-SAT works on one integer timeline. The model uses the wo
 timeline of the calendar most operations use (plain minutes when everything is always open). An
 operation on a work center with another calendar gets its duration scaled by the ratio of weekly
 working minutes, and minimum waits (calendar time) are scaled likewise, so with differing calendars
-the model is an approximation. Its answer is therefore used only for what it decides — which unit
+the model is an approximation. People (crews with skills, scheduling.people) are a Cumulative per skill
+with the crews' calendars mapped the same way; the exact timing then respects them too. Its answer is therefore used only for what it decides — which unit
 each operation runs on and in which order — and the schedule is then timed exactly on the real
 calendars by the same code as the built-in scheduler. If that order cannot be timed exactly (it
 would push work into a fixed operation), the built-in schedule is returned and the result says so.
@@ -45,6 +46,7 @@ from .cpsat_model import Timeline, add_hint, build_model, make_solver, read_solu
 from .engine import schedule as built_in_schedule
 from .large_neighbourhood import NeighbourhoodSearch
 from .model import Problem, Schedule, SchedulingInputError
+from .people import time_in_order
 
 OBJECTIVES = ("tardiness", "makespan")
 STRATEGIES = ("lns", "plain")
@@ -153,7 +155,11 @@ def _result(compiled, built, best, name, bound, objective, started, hint, soluti
     for i in range(compiled.size):
         sequences[best.unit_of[i]].append((best.begin[i], best.finish[i], i))
     ordered = [[i for _b, _f, i in sorted(sequence)] for sequence in sequences]
-    timed = compiled.timing(best.unit_of, ordered)
+    if compiled.crews.active:  # timed with the people too, in the order of the optimiser's starts
+        order = sorted(range(compiled.size), key=lambda i: (best.begin[i], best.finish[i], i))
+        timed = time_in_order(compiled, best.unit_of, order)
+    else:
+        timed = compiled.timing(best.unit_of, ordered)
     seconds = time.perf_counter() - started
     if timed is None:
         hint.seconds = seconds
