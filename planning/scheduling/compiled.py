@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.utils.translation import gettext as _
 
 from .calendar import from_minute, timeline_for, to_minute
-from .people import Crews
 from .model import (
     Assignment,
     LateJob,
@@ -29,6 +28,7 @@ from .model import (
     Schedule,
     SchedulingInputError,
 )
+from .people import Crews
 
 ALWAYS_FIXED = (OperationStatus.STARTED, OperationStatus.DONE)
 

@@ -21,15 +21,16 @@ against. The search is seeded and uses ``workers`` threads (2 on a 2-core machin
 its time limit may differ between runs, a proven optimum does not. The result is never worse than the
 built-in schedule it started from.
 
-Calendars, honestly: CP-SAT works on one integer timeline. The model uses the working-minute
-timeline of the calendar most operations use (plain minutes when everything is always open). An
-operation on a work center with another calendar gets its duration scaled by the ratio of weekly
-working minutes, and minimum waits (calendar time) are scaled likewise, so with differing calendars
-the model is an approximation. People (crews with skills, scheduling.people) are a Cumulative per skill
-with the crews' calendars mapped the same way; the exact timing then respects them too. Its answer is therefore used only for what it decides — which unit
-each operation runs on and in which order — and the schedule is then timed exactly on the real
-calendars by the same code as the built-in scheduler. If that order cannot be timed exactly (it
-would push work into a fixed operation), the built-in schedule is returned and the result says so.
+Calendars, honestly: CP-SAT works on one integer timeline. The model uses the working-minute timeline of
+the calendar most operations use (plain minutes when everything is always open). An operation on a work
+center with another calendar gets its duration scaled by the ratio of weekly working minutes, and
+minimum waits (calendar time) are scaled likewise, so with differing calendars the model is an
+approximation. People (crews with skills, scheduling.people) are a Cumulative per skill with the crews'
+calendars mapped the same way; the exact timing then respects them too. Its answer is therefore used
+only for what it decides — which unit each operation runs on and in which order — and the schedule is
+then timed exactly on the real calendars by the same code as the built-in scheduler. If that order
+cannot be timed exactly (it would push work into a fixed operation), the built-in schedule is returned
+and the result says so.
 """
 
 from __future__ import annotations
