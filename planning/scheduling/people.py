@@ -122,6 +122,23 @@ class Usage:
         return None
 
 
+def pools_for(crews, tz, origin) -> list[Pool]:
+    """One Pool per skill of `crews` (scheduling.model.Crew), on the minute timeline from `origin`."""
+    members: dict[str, list] = {}
+    timelines = {}
+    for crew in crews:
+        key = id(crew.calendar)
+        if key not in timelines:
+            timelines[key] = timeline_for(crew.calendar, tz, origin)
+        for skill, count in crew.skills:
+            if not isinstance(count, int) or count < 0:
+                raise SchedulingInputError(_("Crew %(crew)s needs a head count of zero or more for %(skill)s.")
+                                           % {"crew": crew.code, "skill": skill})
+            if count:
+                members.setdefault(skill, []).append((timelines[key], count))
+    return [Pool(index, skill, crew_members) for index, (skill, crew_members) in enumerate(members.items())]
+
+
 class Crews:
     """The problem's crews compiled: one pool per skill, and what each operation needs."""
 
@@ -130,22 +147,8 @@ class Crews:
         self.pool_of: dict[str, Pool] = {}
         self.need: list[tuple[Pool, int] | None] = [None] * compiled.size
         self.label = compiled.label
-        members: dict[str, list] = {}
-        timelines = {}
-        for crew in problem.crews:
-            key = id(crew.calendar)
-            if key not in timelines:
-                timelines[key] = timeline_for(crew.calendar, compiled.tz, compiled.origin)
-            for skill, count in crew.skills:
-                if not isinstance(count, int) or count < 0:
-                    raise SchedulingInputError(
-                        _("Crew %(crew)s needs a head count of zero or more for %(skill)s.")
-                        % {"crew": crew.code, "skill": skill})
-                if count:
-                    members.setdefault(skill, []).append((timelines[key], count))
-        for skill, crew_members in members.items():
-            self.pool_of[skill] = Pool(len(self.pools), skill, crew_members)
-            self.pools.append(self.pool_of[skill])
+        self.pools = pools_for(problem.crews, compiled.tz, compiled.origin)
+        self.pool_of = {pool.skill: pool for pool in self.pools}
         for j, job in enumerate(compiled.jobs):
             for position, op in enumerate(job.operations):
                 people = op.people or 0
