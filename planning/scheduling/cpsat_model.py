@@ -129,6 +129,7 @@ def build_model(compiled: CompiledProblem, timeline: Timeline, objective: str) -
     horizon = (max(release) + sum(max(d.values()) for d in durations)
                + sum(timeline.wait(w) for preds in compiled.preds for _p, w in preds)
                + max((f[2] for f in fixed if f is not None), default=0) + 1)
+    horizon = _people_horizon(compiled, timeline, horizon)
 
     starts, ends, present = [], [], []
     per_unit: dict[int, list] = {u: [] for u in range(len(compiled.units))}
@@ -196,6 +197,25 @@ def build_model(compiled: CompiledProblem, timeline: Timeline, objective: str) -
     model.minimize(cost)
     return CpSatModel(model, starts, ends, present, fixed, cost, objective == "makespan", durations, release,
                       preds, horizon, due_jobs, rush_weight)
+
+
+def _people_horizon(compiled, timeline, horizon):
+    """The horizon, long enough for the people: with crews off shift part of the time, the work needs
+    `horizon` minutes with every crew of a skill on shift, plus the work again (whole operations must fit)."""
+    crews = compiled.crews
+    if not crews.active:
+        return horizon
+    longest = horizon
+    for pool in crews.pools:
+        minute = full = step = 0
+        while full < horizon and step < 100_000:
+            following = pool.next_change(minute)
+            following = minute + WEEK_MINUTES if following == float("inf") else following
+            if pool.capacity(minute) == pool.peak:
+                full += timeline.point(following) - timeline.point(minute)
+            minute, step = following, step + 1
+        longest = max(longest, timeline.point(minute) + horizon)
+    return longest
 
 
 def _add_people(model, compiled, timeline, horizon, fixed, starts, ends, present, durations):

@@ -124,3 +124,30 @@ def test_the_optimiser_respects_the_people():
     assert first[1] <= second[0]  # the one welder welds one at a time
     assert result.schedule.lateness["WO-2"] <= 0  # the urgent one got the welder first
     assert MONDAY <= first[0]
+
+
+def test_the_cpsat_model_has_a_cumulative_per_skill_with_the_crews_calendar():
+    """On the model itself (not only the exact timing afterwards): two welds on two stations with one welder,
+    who comes in at 13:00, never overlap and start no earlier than 13:00 in the model's minutes."""
+    from planning.scheduling.compiled import CompiledProblem
+    from planning.scheduling.cpsat_model import Timeline, build_model, make_solver, read_solution
+
+    p = with_crews(problem([WorkCenter("WELD", units=2, calendar=DAY)], [
+        job("WO-1", op(1, "WELD", 60, skill="welder", people=1), due=minutes(60)),
+        job("WO-2", op(1, "WELD", 60, skill="welder", people=1), due=minutes(60)),
+    ]), Crew("PM", skills=(("welder", 1),), calendar=AFTERNOON))
+    compiled = CompiledProblem(p)
+    timeline = Timeline(compiled)
+    built = build_model(compiled, timeline, "tardiness")
+    solver = make_solver(5, 1, 0)
+    solver.solve(built.model)
+    solution = read_solution(built, solver)
+    afternoon = timeline.point(5 * 60)  # 13:00 is five working hours after Monday 08:00
+    first, second = sorted(zip(solution.begin, solution.finish, strict=True))
+    assert first[0] >= afternoon and first[1] <= second[0]
+    # Without the crew both would start at 08:00 on the two stations.
+    without = CompiledProblem(problem([WorkCenter("WELD", units=2, calendar=DAY)], [
+        job("WO-1", op(1, "WELD", 60), due=minutes(60)), job("WO-2", op(1, "WELD", 60), due=minutes(60))]))
+    plain = build_model(without, Timeline(without), "tardiness")
+    solver.solve(plain.model)
+    assert read_solution(plain, solver).begin == [0, 0]
