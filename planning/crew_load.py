@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from django.db.models import Q
 
 from .crew_models import Skill
+from .gantt import CHART_WIDTH, HEADER_HEIGHT, LABEL_WIDTH
 from .models import WO, WorkOrderOperation
 from .scheduling.calendar import from_minute, timeline_for, to_minute
 from .scheduling.people import INF, Pool, Usage, pools_for, working_pieces
@@ -139,8 +140,6 @@ def band_drawing(loads, window):
     """The Gantt's crew band: a row per skill under the chart, on the chart's time axis; per stretch a
     light bar for the people on shift (its height: their share of the peak) and over it the people booked
     (red where more are booked than on shift). Numbers formatted here, texts escaped by the template."""
-    from .gantt import CHART_WIDTH, HEADER_HEIGHT, LABEL_WIDTH
-
     rows = []
     for index, load in enumerate(loads):
         top = HEADER_HEIGHT + BAND_ROW * index

@@ -44,10 +44,10 @@ from ortools.sat.python import cp_model
 
 from .compiled import CompiledProblem
 from .cpsat_model import Timeline, add_hint, build_model, make_solver, read_solution, solution_of
+from .engine import _Units
 from .engine import schedule as built_in_schedule
 from .large_neighbourhood import NeighbourhoodSearch
 from .model import Problem, Schedule, SchedulingInputError
-from .people import time_in_order
 
 OBJECTIVES = ("tardiness", "makespan")
 STRATEGIES = ("lns", "plain")
@@ -169,3 +169,31 @@ def _result(compiled, built, best, name, bound, objective, started, hint, soluti
     return OptimizerResult(result, name, best.cost, bound, seconds, solutions)
 
 
+def time_in_order(compiled, unit_of, order):
+    """Start and end of every operation when each is placed, in `order` (a precedence- and unit-consistent
+    order, e.g. by the optimiser's starts), as early as its predecessors, release, its unit (after the
+    operations before it there) and its people allow. Fixed operations stay."""
+    n = compiled.size
+    crews = compiled.crews
+    units = _Units(compiled)
+    usage = crews.usage()
+    start, end = [0] * n, [0] * n
+    last_on_unit = {}
+    for i in range(n):
+        if compiled.fixed[i] is not None:
+            unit, start[i], end[i] = compiled.fixed[i]
+            units.occupy(unit, start[i], end[i])
+            crews.occupy(usage, units.timelines[unit], i, start[i], end[i])
+    for i in order:
+        if compiled.fixed[i] is not None:
+            continue
+        unit = unit_of[i]
+        earliest = compiled.release[i]
+        for p, wait in compiled.preds[i]:
+            earliest = max(earliest, end[p] + wait)
+        earliest = max(earliest, last_on_unit.get(unit, earliest))
+        start[i], end[i], _waited = crews.fit(usage, units, i, unit, earliest, compiled.duration_on(i, unit))
+        units.occupy(unit, start[i], end[i])
+        crews.occupy(usage, units.timelines[unit], i, start[i], end[i])
+        last_on_unit[unit] = end[i]
+    return start, end

@@ -210,35 +210,3 @@ def shortages(crews: Crews, usage: Usage):
                 if levels[k] > capacity:
                     found.append((pool, seg_begin, levels[k], capacity))
     return found
-
-
-def time_in_order(compiled, unit_of, order):
-    """Start and end of every operation when each is placed, in `order` (a precedence- and unit-consistent
-    order, e.g. by the optimiser's starts), as early as its predecessors, release, its unit (after the
-    operations before it there) and its people allow. Fixed operations stay."""
-    from .engine import _Units
-
-    n = compiled.size
-    crews = compiled.crews
-    units = _Units(compiled)
-    usage = crews.usage()
-    start, end = [0] * n, [0] * n
-    last_on_unit = {}
-    for i in range(n):
-        if compiled.fixed[i] is not None:
-            unit, start[i], end[i] = compiled.fixed[i]
-            units.occupy(unit, start[i], end[i])
-            crews.occupy(usage, units.timelines[unit], i, start[i], end[i])
-    for i in order:
-        if compiled.fixed[i] is not None:
-            continue
-        unit = unit_of[i]
-        earliest = compiled.release[i]
-        for p, wait in compiled.preds[i]:
-            earliest = max(earliest, end[p] + wait)
-        earliest = max(earliest, last_on_unit.get(unit, earliest))
-        start[i], end[i], _waited = crews.fit(usage, units, i, unit, earliest, compiled.duration_on(i, unit))
-        units.occupy(unit, start[i], end[i])
-        crews.occupy(usage, units.timelines[unit], i, start[i], end[i])
-        last_on_unit[unit] = end[i]
-    return start, end
