@@ -98,7 +98,8 @@ class _Placer:
         choice = None
         for unit, duration in compiled.options[i]:
             begin, finish, waited = self.fit(self.units, self.usage, i, unit, earliest, duration)
-            if choice is None or finish < choice[1]:
+            # Of units finishing alike, one where only the people held it back: that is what binds it.
+            if choice is None or finish < choice[1] or (finish == choice[1] and waited and not choice[3]):
                 choice = (begin, finish, unit, waited)
         begin, finish, unit, self.waited[i] = choice
         self.unit_of[i], self.start[i], self.end[i] = unit, begin, finish
