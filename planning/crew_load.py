@@ -9,7 +9,7 @@ their calendars), the operations (one query) and the work centers' calendars the
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 from django.db.models import Q
 
@@ -52,6 +52,7 @@ class SkillLoad:
     peak: int  # people of the skill when every crew with it is on shift
     segments: list = field(default_factory=list)
     operations: int = 0
+    shift_starts: frozenset = frozenset()  # where a shift of a crew with the skill begins
 
     @property
     def short(self):
@@ -62,13 +63,14 @@ class SkillLoad:
         return max((segment.used for segment in self.segments), default=0)
 
     def shifts(self):
-        """Segments merged into shifts: maximal stretches with people on shift or people needed."""
+        """Segments merged into shifts: stretches with people on shift or people needed, cut where a crew's
+        shift begins (06:00–14:00 and 14:00–22:00 stay two shifts)."""
         shifts, current = [], None
         for segment in self.segments:
             if not (segment.on_shift or segment.used):
                 current = None
                 continue
-            if current is not None and current["end"] == segment.start:
+            if current is not None and current["end"] == segment.start and segment.start not in self.shift_starts:
                 current.update(end=segment.end, needed=max(current["needed"], segment.used),
                                on_shift=min(current["on_shift"], segment.on_shift),
                                short=max(current["short"], segment.short))
@@ -77,6 +79,28 @@ class SkillLoad:
                            "on_shift": segment.on_shift, "short": segment.short}
                 shifts.append(current)
         return [ShiftNeed(**shift) for shift in shifts]
+
+
+def _shift_starts(crews, start, end, tz):
+    """{skill: the instants in [start, end) where a shift (or overtime) of a crew with the skill begins}."""
+    starts: dict[str, set] = {}
+    for crew in crews:
+        calendar = crew.calendar
+        if calendar is None:
+            continue
+        overtime: dict = {}
+        for day, shift in calendar.overtime:
+            overtime.setdefault(day, []).append(shift)
+        day = start.astimezone(tz).date()
+        while (moment := datetime.combine(day, time(0), tzinfo=tz)) < end:
+            shifts = ([] if day in calendar.holidays else list(calendar.weekly[day.weekday()])) + overtime.get(day, [])
+            for shift in shifts:
+                begin = datetime.combine(day, shift.start, tzinfo=tz)
+                if start <= begin < end:
+                    for skill, _count in crew.skills:
+                        starts.setdefault(skill, set()).add(begin)
+            day = moment.date() + timedelta(days=1)
+    return starts
 
 
 def _operations(start, end, approved_only):
@@ -113,16 +137,21 @@ def crew_load(start: datetime, end: datetime, tz, *, approved_only=False) -> lis
         for begin, finish in working_pieces(timelines[center.calendar_id], to_minute(op.planned_start, origin),
                                             to_minute(op.planned_end, origin, ceil=True)):
             usage.add(pool, begin, finish, op.people_required)
+    starts = _shift_starts(crews, start, end, tz)
     names = dict(Skill.objects.filter(code__in=list(pool_of)).values_list("code", "name"))
     last = to_minute(end, origin)
     loads = []
     for pool in sorted(pools, key=lambda p: p.skill):
-        load = SkillLoad(pool.skill, names.get(pool.skill, pool.skill), pool.peak, operations=counts.get(pool.skill, 0))
+        cuts = sorted({to_minute(moment, origin) for moment in starts.get(pool.skill, ())})
+        load = SkillLoad(pool.skill, names.get(pool.skill, pool.skill), pool.peak, operations=counts.get(pool.skill, 0),
+                         shift_starts=frozenset(from_minute(cut, origin, tz) for cut in cuts))
         minute = 0
         while minute < last:
-            following = min(last, pool.next_change(minute), usage.next_change(pool, minute))
+            cut = next((c for c in cuts if c > minute), INF)
+            following = min(last, cut, pool.next_change(minute), usage.next_change(pool, minute))
             used, on_shift = usage.at(pool, minute), pool.capacity(minute)
-            if load.segments and (load.segments[-1].used, load.segments[-1].on_shift) == (used, on_shift):
+            if load.segments and (load.segments[-1].used, load.segments[-1].on_shift) == (used, on_shift) \
+                    and minute not in cuts:
                 previous = load.segments.pop()
                 segment = Segment(previous.start, from_minute(following, origin, tz), used, on_shift)
             else:

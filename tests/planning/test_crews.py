@@ -205,3 +205,15 @@ def test_the_gantt_and_the_daily_plan_show_the_people(shop, client, planner, mon
     assert 'data-testid="crew-band"' in gantt.content.decode() and "焊工" in gantt.content.decode()
     daily = client.get(reverse("planning:daily_plan"), {"day": monday.date().isoformat()}).content.decode()
     assert 'data-testid="daily-plan-people"' in daily and 'data-skill="WELDER"' in daily
+
+
+def test_the_people_are_listed_per_shift_of_the_crews_calendar(shop, planner, monday):
+    two_shifts = make_calendar("Two shifts", shifts=[(day, start, end) for day in range(7)
+                                                     for start, end in (("06:00", "14:00"), ("14:00", "22:00"))])
+    crew_services.update_crew(actor=planner, crew=shop["crew"], name="焊接班", calendar=two_shifts,
+                              head_counts={"WELDER": 1})
+    plan_order(actor=planner, order=order(shop, "2"), now=monday)
+    day = monday.astimezone(TZ).replace(hour=0)
+    (load,) = crew_load(day, day + timedelta(days=1), TZ)
+    assert [(s.start, s.end, s.needed, s.on_shift) for s in load.shifts()] == [
+        (at(monday, 6), at(monday, 14), 1, 1), (at(monday, 14), at(monday, 22), 0, 1)]
