@@ -125,6 +125,7 @@ def construct(compiled: CompiledProblem):
     usage = crews.usage()
     need = crews.need
     sharing: list[set[int]] = [set() for _pool in crews.pools]  # ready operations that need a pool's people
+    stale = [False] * n  # its best place may have lost its people: found again before it is used
 
     for i, fixed in enumerate(compiled.fixed):
         if fixed is not None:
@@ -155,6 +156,7 @@ def construct(compiled: CompiledProblem):
             if choice is None or finish < choice[0]:
                 choice = (finish, begin, unit)
         best[i] = choice
+        stale[i] = False
         best_on[choice[2]].add(i)
         version[i] += 1
         heapq.heappush(heap, (choice[0], i, version[i]))
@@ -181,6 +183,9 @@ def construct(compiled: CompiledProblem):
         finish, i, seen_version = heapq.heappop(heap)
         if placed[i] or seen_version != version[i]:
             continue
+        if people and stale[i]:
+            evaluate(i)
+            continue
         unit = best[i][2]
         contenders = [i]
         on_unit = best_on[unit]
@@ -196,6 +201,9 @@ def construct(compiled: CompiledProblem):
         chosen = min(contenders, key=priority)
         if chosen != i:
             heapq.heappush(heap, (finish, i, seen_version))
+        if people and stale[chosen]:
+            evaluate(chosen)
+            continue
         finish, begin, unit = best[chosen]
         placed[chosen] = True
         unit_of[chosen], start[chosen], end[chosen] = unit, begin, finish
@@ -214,10 +222,11 @@ def construct(compiled: CompiledProblem):
         if people and need[chosen] is not None:
             pool = need[chosen][0]
             sharing[pool.index].discard(chosen)
-            for k in list(sharing[pool.index]):
-                # The same for the people: a place that overlaps the people now booked is found again.
-                if begin < best[k][0] and finish > best[k][1]:
-                    evaluate(k)
+            for k in sharing[pool.index]:
+                # The same for the people, lazily: a place that overlaps the people now booked is found
+                # again when it is next looked at (popped, or chosen).
+                if not stale[k] and begin < best[k][0] and finish > best[k][1]:
+                    stale[k] = True
         for s, _wait in succs[chosen]:
             waiting[s] -= 1
             if not waiting[s] and not placed[s]:

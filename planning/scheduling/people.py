@@ -8,8 +8,9 @@ still), and nowhere may the people held exceed the people on shift.
 
 - ``Crews`` is compiled once per problem: ``need[i]`` is ``(pool, people)`` or None, and one ``Pool`` per
   skill knows the head count on shift at each minute (``capacity``) and where it changes.
-- ``Usage`` holds the people booked per skill as a step function; the dispatcher, the insertion and the
-  optimiser's timing each keep their own.
+- ``FreeTime`` holds the people free per skill (on shift and not booked) as a step function built ahead
+  as far as asked; the dispatcher, the insertion and the optimiser's timing each keep their own.
+  ``Usage`` holds only the people booked (the validity check and the crew load pages).
 - ``fit`` is the engine's gap search with both resources: the unit's earliest gap, moved later while the
   skill is short anywhere in the operation's working minutes, until both fit.
 
@@ -111,7 +112,8 @@ class Usage:
             levels[k] += people
 
     def blocked(self, pool, people, pieces):
-        """None when `people` more fit over every piece; else the first minute after the shortage."""
+        """None when `people` more fit over every piece; else the first minute after the shortage from which
+        they are free again (the operation cannot start before it)."""
         for begin, end in pieces:
             minute = begin
             while minute < end:
@@ -120,6 +122,7 @@ class Usage:
                     return following
                 minute = following
         return None
+
 
 
 def pools_for(crews, tz, origin) -> list[Pool]:
@@ -137,6 +140,88 @@ def pools_for(crews, tz, origin) -> list[Pool]:
             if count:
                 members.setdefault(skill, []).append((timelines[key], count))
     return [Pool(index, skill, crew_members) for index, (skill, crew_members) in enumerate(members.items())]
+
+
+class FreeTime:
+    """The scheduler's view of the people: per pool, the people on shift and not booked, as a step function
+    (breakpoints, free people) built a week at a time as far as the questions reach, so that finding where
+    an operation's people are free is a binary search and a walk over one list."""
+
+    CHUNK = 7 * 24 * 60
+    LIMIT = 3660 * 24 * 60  # ten years of searching: the skill never has the people
+
+    def __init__(self, pools):
+        self.points = [[] for _pool in pools]
+        self.free = [[] for _pool in pools]
+
+    def _ensure(self, pool, begin, end):
+        points, free = self.points[pool.index], self.free[pool.index]
+        if not points:
+            low = begin - 24 * 60
+            for seg_begin, _seg_end, capacity in pool.changes(low, end + self.CHUNK):
+                points.append(seg_begin)
+                free.append(capacity)
+            points.append(end + self.CHUNK)
+            free.append(0)  # the sentinel past the built end, replaced when it is built further
+            return
+        if begin < points[0]:
+            low = begin - 24 * 60
+            head = pool.changes(low, points[0])
+            points[:0] = [seg_begin for seg_begin, _e, _c in head]
+            free[:0] = [capacity for _b, _e, capacity in head]
+        while end >= points[-1]:
+            self._extend(pool)
+
+    def _extend(self, pool):
+        points, free = self.points[pool.index], self.free[pool.index]
+        built = points.pop()
+        free.pop()
+        if built - points[0] > self.LIMIT:
+            raise SchedulingInputError(_("Skill %(skill)s has no people free on shift in the next ten years.")
+                                       % {"skill": pool.skill})
+        for seg_begin, _seg_end, capacity in pool.changes(built, built + self.CHUNK):
+            points.append(seg_begin)
+            free.append(capacity)
+        points.append(built + self.CHUNK)
+        free.append(0)
+
+    def _split(self, pool, minute):
+        points, free = self.points[pool.index], self.free[pool.index]
+        k = bisect_right(points, minute)
+        if points[k - 1] == minute:
+            return k - 1
+        points.insert(k, minute)
+        free.insert(k, free[k - 1])
+        return k
+
+    def add(self, pool, begin, end, people):
+        self._ensure(pool, begin, end)
+        first, last = self._split(pool, begin), self._split(pool, end)
+        free = self.free[pool.index]
+        for k in range(first, last):
+            free[k] -= people
+
+    def blocked(self, pool, people, pieces):
+        """None when `people` more are free over every piece; else the first minute after the shortage from
+        which they are (the operation cannot start before it)."""
+        points, free = self.points[pool.index], self.free[pool.index]
+        for begin, end in pieces:
+            self._ensure(pool, begin, end)
+            k = bisect_right(points, begin) - 1
+            while points[k] < end:
+                if free[k] < people:
+                    return self._free_from(pool, people, k)
+                k += 1
+        return None
+
+    def _free_from(self, pool, people, k):
+        points, free = self.points[pool.index], self.free[pool.index]
+        while True:
+            k += 1
+            if k == len(points) - 1:
+                self._extend(pool)
+            if free[k] >= people:
+                return points[k]
 
 
 class Crews:
@@ -166,8 +251,8 @@ class Crews:
                 self.need[compiled.job_ops[j][position]] = (pool, people)
         self.active = any(self.need)
 
-    def usage(self) -> Usage:
-        return Usage(self.pools)
+    def usage(self) -> FreeTime:
+        return FreeTime(self.pools)
 
     def fit(self, usage, units, i, unit, earliest, duration):
         """(begin, finish, waited): the earliest place on `unit` from `earliest` where the unit is free and

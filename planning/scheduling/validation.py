@@ -14,7 +14,7 @@ from __future__ import annotations
 from .calendar import to_minute
 from .compiled import CompiledProblem
 from .model import Problem, Schedule
-from .people import shortages
+from .people import Usage, shortages, working_pieces
 
 
 def validate_schedule(problem: Problem, schedule: Schedule, *, previous: Schedule | None = None,
@@ -59,9 +59,12 @@ def validate_schedule(problem: Problem, schedule: Schedule, *, previous: Schedul
             if start[b] < end[a]:
                 problems.append(f"{compiled.label(a)} and {compiled.label(b)} overlap on unit {unit}")
     if compiled.crews.active:
-        usage = compiled.crews.usage()
+        usage = Usage(compiled.crews.pools)  # the people booked, counted apart from who is on shift
         for i in range(compiled.size):
-            compiled.crews.occupy(usage, compiled.units[unit_of[i]].timeline, i, start[i], end[i])
+            if compiled.crews.need[i] is not None:
+                pool, people = compiled.crews.need[i]
+                for begin, finish in working_pieces(compiled.units[unit_of[i]].timeline, start[i], end[i]):
+                    usage.add(pool, begin, finish, people)
         for pool, minute, booked, on_shift in shortages(compiled.crews, usage):
             problems.append(f"{booked} people with skill {pool.skill} are booked at minute {minute}, "
                             f"but {on_shift} are on shift")
