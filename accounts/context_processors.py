@@ -19,6 +19,7 @@ NAVIGATION = [
     ("inventory:prep_sheet_list", _("Prep sheets"), "inventory.view_materialprepsheet"),
     ("planning:work_center_list", _("Work centers"), "planning.view_workcenter"),
     ("planning:calendar_list", _("Calendars"), "planning.view_workcalendar"),
+    ("planning:crew_list", _("Crews"), "planning.view_crew"),
     ("planning:routing_list", _("Routings"), "planning.view_routing"),
     ("planning:plan_list", _("Plan"), "orders.plan_order"),
     ("planning:plan_submission_list", _("Plan approval"), "planning.view_plansubmission"),

@@ -46,7 +46,7 @@ ROLES = list(ROLE_LABELS)
 # calendars, routings).
 _VIEW_ORDERS = ["orders.view_order", "orders.view_customer", "orders.view_product",
                 "inventory.view_item", "inventory.view_billofmaterials", "planning.view_workcenter",
-                "planning.view_workcalendar", "planning.view_routing"] + [
+                "planning.view_workcalendar", "planning.view_routing", "planning.view_skill", "planning.view_crew"] + [
                 "inventory.view_stockbalance", "inventory.view_stockmove", "inventory.view_lot",
                 "inventory.view_warehouse", "inventory.view_location", "inventory.view_reservation",
                 "inventory.view_unitconversion"]
@@ -62,6 +62,7 @@ _MANAGE_PLANNING_DATA = _MANAGE_ITEMS + [
     "planning.add_workcenter", "planning.change_workcenter", "planning.import_workcenter",
     "planning.add_workcalendar", "planning.change_workcalendar",
     "planning.change_routing", "planning.import_routing",
+    "planning.add_skill", "planning.change_skill", "planning.add_crew", "planning.change_crew",
 ]
 
 # Quality: QC inspects, keeps the inspection plans and decides dispositions (and blocks/releases lots

@@ -154,7 +154,38 @@ def factory_rows(*, repeats=3, log=print):
                 f"< {WHAT_IF_TARGET_MS:.0f}", what_if_seconds * 1000 < WHAT_IF_TARGET_MS),
             Row("factory what-if: orders moved later / newly late", "count",
                 f"{len(impact.delayed)} / {len(impact.newly_late)}")]
-    return rows
+    return rows + crew_rows(problem, repeats=repeats, log=log)
+
+
+def with_people(problem, *, people=8):
+    """The factory with people as a second resource (issue 16 item 7): every operation on a two-shift work
+    center needs one operator of skill OP, and one crew of `people` operators works the two shifts."""
+    from dataclasses import replace
+
+    from planning.scheduling.model import Crew
+
+    two_shifts = {center.code: center.calendar for center in problem.centers if center.calendar.name == "two shifts"}
+    jobs = tuple(replace(job, operations=tuple(replace(op, skill="OP", people=1) if op.center in two_shifts else op
+                                               for op in job.operations)) for job in problem.jobs)
+    calendar = next(iter(two_shifts.values()))
+    return replace(problem, jobs=jobs, crews=(Crew("CREW", skills=(("OP", people),), calendar=calendar),))
+
+
+def crew_rows(problem, *, repeats=3, log=print):
+    """The full reschedule with crews, beside the one without (the path without people must not slow down)."""
+    from bench.results import Row
+    from planning.scheduling import engine
+    from planning.scheduling.validation import validate_schedule
+
+    crewed = with_people(problem)
+    needing = sum(1 for job in crewed.jobs for op in job.operations if op.people)
+    log(f"  factory with crews: {needing} operations need an operator ...")
+    result, seconds, cpu = _median_time(lambda: engine.schedule(crewed), repeats)
+    errors = validate_schedule(crewed, result)
+    return [Row(f"factory full reschedule with crews ({needing} ops need people)", "s wall (cpu)",
+                f"{seconds:.2f} ({cpu:.2f})", f"< {FULL_TARGET_S:.0f}", seconds < FULL_TARGET_S and not errors),
+            Row("factory with crews: schedule valid / total tardiness", "errors / min",
+                f"{len(errors)} / {result.total_tardiness}")]
 
 
 def run(*, time_limit=10.0, instances=JOB_SHOP, factory=True, log=print):

@@ -2,15 +2,18 @@
 all of them, printable on A4 landscape, with the production plan PDF through the document pipeline."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
-from .daily_plan import daily_plan, today
+from .crew_load import crew_load
+from .daily_plan import daily_plan, day_bounds, today
 from .documents import KIND, PERMISSION, DailyPlanSheet
 from .models import WorkCenter
 
@@ -45,7 +48,9 @@ def daily_plan_page(request):
     if form.is_valid():
         day, center = form.cleaned_data["day"], form.cleaned_data["center"]
         plan = daily_plan(day, center)
+        tz = ZoneInfo(settings.TIME_ZONE)
         context.update({
+            "people": crew_load(*day_bounds(day, tz), tz, approved_only=settings.PLAN_APPROVAL_REQUIRED),
             "plan": plan,
             "center": center,
             "sheet": DailyPlanSheet(day, center),

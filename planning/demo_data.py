@@ -21,6 +21,8 @@ soap, washing powder, wet wipes), so its planning data is that factory's:
   (planning.plans.release_plan), so the plan review, the Gantt chart and the daily plan have content. Where
   plans need approval (settings.PLAN_APPROVAL_REQUIRED, on in `make run`), the production department head
   (孙军) approves those, one more plan awaits approval and one was returned with a reason.
+* skills and a crew (people as a resource): filling needs a filler operator (灌装操作工), mixing a mixing
+  operator (配料工); the two-shift crew has two and one of them.
 * work instructions (作业指导书) for the filling, mixing and labelling operations (planning.demo_instructions).
 
 Everything goes through the real services acting as the demo planner (张伟), in one transaction.
@@ -42,10 +44,10 @@ from inventory.models import BillOfMaterials, Item, ItemType, Sourcing
 from orders.demo_data import CUSTOMERS, PRODUCTS, ensure_role_users
 from orders.models import Order, OrderStatus, Priority, Product, Unit
 
-from . import plan_approval, plans, routing_services
+from . import crew_services, plan_approval, plans, routing_services
 from . import services as planning_services
 from .demo_instructions import seed_work_instructions
-from .models import ExceptionKind, Routing, WorkCalendar, WorkCenter, WorkOrder
+from .models import Crew, ExceptionKind, Routing, Skill, WorkCalendar, WorkCenter, WorkOrder
 
 D = Decimal
 
@@ -60,6 +62,13 @@ CALENDARS = {
 # (month, day, name) of the statutory holidays on fixed dates.
 HOLIDAYS = [(1, 1, "元旦 New Year's Day"), (5, 1, "劳动节 Labour Day"), (10, 1, "国庆节 National Day")]
 OVERTIME_NOTE = "周六加班赶急单 Saturday overtime for rush orders"
+
+# People as a resource: filling and mixing need an operator with the skill besides the machine. Two filler
+# operators for three filling units (FILL-S × 2, FILL-L) and one mixing operator for the two vessels, so the
+# Gantt's crew band and the daily plan's people list have something to show.
+FILLER, MIXER = "FILLER", "MIXER"
+SKILLS = [(FILLER, "灌装操作工 Filler operator"), (MIXER, "配料工 Mixing operator")]
+CREWS = [("CREW-A", "灌装配料班 Filling and mixing crew", TWO_SHIFTS, {FILLER: 2, MIXER: 1})]
 
 
 @dataclass(frozen=True)
@@ -221,13 +230,15 @@ class Step:
     description: str
     wait: str = "0"
     alternative: str | None = None
+    skill: str | None = None  # people of this skill besides the machine (planning.crew_models)
+    people: int = 0
 
 
 def base_routing(code):
     if code == "SA-LP":
         return [Step(10, "POWDER", "40", "0.015", "粉料混合 Powder mixing"),
                 Step(20, "QC", "15", "0.001", "取样检验 Sampling")]
-    return [Step(10, "MIX", "30", "0.02", "配料混合 Mixing", wait="60"),  # settling before the sample
+    return [Step(10, "MIX", "30", "0.02", "配料混合 Mixing", wait="60", skill=MIXER, people=1),  # then settling
             Step(20, "QC", "20", "0.001", "取样检验 Sampling")]
 
 
@@ -249,15 +260,15 @@ def product_routing(recipe, fill):
     kg = D(fill)
     run = (D("0.02") + D("0.02") * kg).quantize(D("0.001"))
     if kg <= 3:
-        return [Step(10, "FILL-S", "20", str(run), "灌装 Filling", alternative="FILL-L"),
+        return [Step(10, "FILL-S", "20", str(run), "灌装 Filling", alternative="FILL-L", skill=FILLER, people=1),
                 Step(20, "LABEL", "15", "0.02", "旋盖贴标 Capping and labelling"),
                 Step(30, "QC", "10", "0.002", "成品抽检 Final inspection"),
                 Step(40, "PACK", "10", "0.02", "装箱 Packing")]
     if kg <= 5:
-        return [Step(10, "FILL-L", "20", str(run), "灌装 Filling", alternative="FILL-S"),
+        return [Step(10, "FILL-L", "20", str(run), "灌装 Filling", alternative="FILL-S", skill=FILLER, people=1),
                 Step(20, "LABEL", "15", "0.03", "贴标 Labelling"),
                 Step(30, "PACK", "10", "0.03", "装箱 Packing")]
-    return [Step(10, "FILL-L", "30", str(run), "灌装 Filling"),
+    return [Step(10, "FILL-L", "30", str(run), "灌装 Filling", skill=FILLER, people=1),
             Step(20, "QC", "10", "0.005", "成品抽检 Final inspection"),
             Step(30, "PACK", "5", "0.05", "码垛 Palletising")]
 
@@ -369,36 +380,50 @@ def _bom(actor, item, lines, items):
     return True
 
 
-def _routing(actor, item, steps, centers):
+def _skills_and_crews(actor, calendars):
+    """The demo skills and crews ({skill code: Skill}); those that exist are kept as they are."""
+    skills = {skill.code: skill for skill in Skill.objects.filter(code__in=[code for code, _name in SKILLS])}
+    for code, name in SKILLS:
+        if code not in skills:
+            skills[code] = crew_services.create_skill(actor=actor, code=code, name=name)
+    for code, name, calendar, head_counts in CREWS:
+        if not Crew.objects.filter(code=code).exists():
+            crew_services.create_crew(actor=actor, code=code, name=name, calendar=calendars[calendar],
+                                      head_counts=head_counts)
+    return skills
+
+
+def _routing(actor, item, steps, centers, skills):
     if not item.is_active or Routing.objects.filter(item=item, is_active=True).exists():
         return False
     routing_services.save_routing(actor=actor, item=item, operations=[
         routing_services.OperationInput(
             sequence=step.sequence, work_center=centers[step.center], setup_minutes=D(step.setup),
             run_minutes_per_unit=D(step.run), min_wait_minutes=D(step.wait), description=step.description,
-            alternative_work_center=centers[step.alternative] if step.alternative else None)
+            alternative_work_center=centers[step.alternative] if step.alternative else None,
+            skill=skills.get(step.skill), people_required=step.people if step.skill in skills else 0)
         for step in steps])
     if item.code in MAX_BATCH:
         routing_services.set_routing_batch_size(actor=actor, item=item, max_batch_size=MAX_BATCH[item.code])
     return True
 
 
-def _boms_and_routings(actor, items, centers):
+def _boms_and_routings(actor, items, centers, skills):
     """BOM and routing of every made item: (BOMs written, routings written)."""
     boms = routings = 0
     for code, (_seed, lines) in BASES.items():
         boms += _bom(actor, items[code], lines, items)
-        routings += _routing(actor, items[code], base_routing(code), centers)
+        routings += _routing(actor, items[code], base_routing(code), centers, skills)
     for code, (_name, resin) in BOTTLES.items():
         boms += _bom(actor, items[code], [("RM-HDPE", resin)], items)
-        routings += _routing(actor, items[code], bottle_routing(), centers)
+        routings += _routing(actor, items[code], bottle_routing(), centers, skills)
     for seed in PRODUCTS:
         recipe = RECIPES[seed.sku]
         item = items[seed.sku]
         if item.code != seed.sku:
             continue  # the product was linked by hand to an item of another code: leave it as it is
         boms += _bom(actor, item, product_bom(recipe), items)
-        routings += _routing(actor, item, product_routing(recipe, recipe.fill), centers)
+        routings += _routing(actor, item, product_routing(recipe, recipe.fill), centers, skills)
     return boms, routings
 
 
@@ -454,7 +479,8 @@ def seed_planning_demo(*, now=None):
         calendars = _calendars(planner, today)
         centers = _work_centers(planner, calendars)
         items = _items(planner)
-        boms, routings = _boms_and_routings(planner, items, centers)
+        skills = _skills_and_crews(planner, calendars)
+        boms, routings = _boms_and_routings(planner, items, centers, skills)
         planned, released, problems = _plan(planner, now, head=users["production_head"])
         instructions = seed_work_instructions(planner)
     return {

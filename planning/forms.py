@@ -15,7 +15,7 @@ from orders.forms import CodeChoiceField, CodesLoadedFormSet, DecimalTextField, 
 from orders.masterdata_services import validate_code
 from record_pages.checks import service_rule
 
-from .models import CalendarException, ExceptionKind, Weekday, WorkCalendar, WorkCenter
+from .models import CalendarException, ExceptionKind, Skill, Weekday, WorkCalendar, WorkCenter
 from .routing_services import OperationInput
 from .services import MAX_SHIFTS_PER_DAY, ShiftInput
 
@@ -223,6 +223,12 @@ class OperationForm(forms.Form):
     run_minutes_per_unit = DecimalTextField(label=_("Run per unit (min)"), max_length=20, required=False)
     min_wait_minutes = DecimalTextField(label=_("Minimum transfer/wait (min)"), max_length=20, required=False)
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    skill = CodeChoiceField(
+        label=_("Skill"), queryset=Skill.objects.all(), to_field_name="code", required=False,
+        error_messages={"invalid_choice": _("No skill with this code. Pick one from the list.")},
+        widget=forms.TextInput(attrs={"list": "skill-options", "autocomplete": "off"}))
+    people_required = WholeNumberField(label=_("People required"), required=False, min_value=0, max_value=99,
+                                       error_messages={"invalid": _("Enter a whole number.")})
 
     def clean(self):
         data = super().clean()
@@ -248,7 +254,8 @@ class OperationForm(forms.Form):
                               setup_minutes=data.get("setup_minutes") or Decimal("0"),
                               run_minutes_per_unit=data["run_minutes_per_unit"],
                               min_wait_minutes=data.get("min_wait_minutes") or Decimal("0"),
-                              description=data.get("description", ""))
+                              description=data.get("description", ""), skill=data.get("skill"),
+                              people_required=data.get("people_required") or 0)
 
 
 class BaseOperationFormSet(CodesLoadedFormSet):
@@ -272,7 +279,8 @@ def operation_initial(routing):
              "alternative_work_center": op.alternative_work_center.code if op.alternative_work_center else "",
              "setup_minutes": plain_decimal(op.setup_minutes),
              "run_minutes_per_unit": plain_decimal(op.run_minutes_per_unit),
-             "min_wait_minutes": plain_decimal(op.min_wait_minutes), "description": op.description}
+             "min_wait_minutes": plain_decimal(op.min_wait_minutes), "description": op.description,
+             "skill": op.skill.code if op.skill else "", "people_required": op.people_required or ""}
             for op in routing.operations.all()]
 
 

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from . import crew_load as crew_load_module
 from . import gantt
+from .crew_load import crew_load
 from .gantt_selectors import gantt_operations
 
 GANTT_PERMISSION = "planning.view_workorder"
@@ -56,6 +58,7 @@ def _gantt_page(request, group_by, url_name):
         "group_by": group_by,
         "can_adjust": can_adjust,
         "gantt_chart": gantt.drawing(chart),
+        "crew_band": _crew_band(window, tz),
         "zoom": zoom,
         "time_zone": str(tz),
         "day": day,
@@ -70,6 +73,12 @@ def _gantt_page(request, group_by, url_name):
         "by_center_url": link(day, path=reverse("planning:gantt")),
         "by_order_url": link(day, path=reverse("planning:gantt_orders")),
     })
+
+
+def _crew_band(window, tz):
+    """The crew load under the chart (None when no crews exist and no operation needs people)."""
+    loads = crew_load(window.start, window.end, tz)
+    return crew_load_module.band_drawing(loads, window) if loads else None
 
 
 def _operation_url():

@@ -227,6 +227,11 @@ class RoutingOperation(models.Model):
         _("minimum transfer/wait (min)"), **MINUTES, default=Decimal("0"),
         help_text=_("Calendar time before the next operation may start (cooling, drying, transport)."))
     description = models.CharField(_("description"), max_length=200, blank=True)
+    skill = models.ForeignKey("planning.Skill", verbose_name=_("skill"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="routing_operations")
+    people_required = models.PositiveSmallIntegerField(
+        _("people required"), default=0,
+        help_text=_("People with the skill the operation needs besides its machine; 0: no people constraint."))
 
     class Meta:
         ordering = ["routing", "sequence"]
@@ -240,6 +245,8 @@ class RoutingOperation(models.Model):
             models.CheckConstraint(condition=Q(min_wait_minutes__gte=0), name="routing_operation_wait_not_negative"),
             models.CheckConstraint(condition=~Q(alternative_work_center=F("work_center")),
                                    name="routing_operation_alternative_differs"),
+            models.CheckConstraint(condition=Q(people_required=0) | Q(skill__isnull=False),
+                                   name="routing_operation_people_need_a_skill"),
         ]
 
     def __str__(self):
@@ -380,6 +387,9 @@ class WorkOrderOperation(fsm.FSMModelMixin, models.Model):
     run_minutes_per_unit = models.DecimalField(_("run per unit (min)"), **MINUTES)
     min_wait_minutes = models.DecimalField(_("minimum transfer/wait (min)"), **MINUTES, default=Decimal("0"))
     description = models.CharField(_("description"), max_length=200, blank=True)
+    skill = models.ForeignKey("planning.Skill", verbose_name=_("skill"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="work_order_operations")
+    people_required = models.PositiveSmallIntegerField(_("people required"), default=0)
     quantity = models.DecimalField(_("quantity"), **QTY)
     # Shop-floor progress (written by production/ services), read by the Gantt and the order page.
     good_quantity = models.DecimalField(_("good quantity"), **QTY, default=Decimal("0"))
@@ -508,4 +518,5 @@ from .approval_models import (  # noqa: E402, F401
     PlanSubmissionEvent,
     PlanSubmissionStatus,
 )
+from .crew_models import Crew, CrewSkill, Skill  # noqa: E402, F401
 from .instruction_models import WorkInstruction, WorkInstructionAttachment  # noqa: E402, F401

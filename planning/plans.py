@@ -74,7 +74,7 @@ from .scheduling.engine import schedule
 from .scheduling.insertion import right_shift
 from .scheduling.model import Job, Operation, OperationStatus, Placement, Problem, SchedulingInputError
 from .scheduling.model import WorkCenter as SchedulingWorkCenter
-from .selectors import working_calendar
+from .selectors import scheduling_crews, working_calendar
 
 WO = WorkOrderStatus
 SCHEDULER_STATUS = {WO.PLANNED: OperationStatus.PLANNED, WO.RELEASED: OperationStatus.RELEASED,
@@ -231,7 +231,8 @@ def _jobs(work_orders, ops_by_wo):
                 id=op.sequence, center=op.work_center.code, run_per_unit=_plain(op.run_minutes_per_unit),
                 setup=_plain(op.setup_minutes), min_wait=_plain(wait), after=after,
                 alternative=alternative.code if alternative is not None and alternative.is_active else None,
-                status=SCHEDULER_STATUS[op.status], locked=op.locked, fixed=_fixed_placement(op)))
+                status=SCHEDULER_STATUS[op.status], locked=op.locked, fixed=_fixed_placement(op),
+                skill=op.skill.code if op.people_required else None, people=op.people_required))
             previous = op
         # Sub-assemblies carry the order's due date: they are needed before it.
         jobs.append(Job(id=work_order.number, operations=tuple(operations), quantity=_plain(work_order.quantity),
@@ -264,6 +265,7 @@ class Booking:
 
     place: tuple
     fixed: bool
+    crew: tuple | None = None  # (skill, people, center, unit, start, end) when it needs people
 
 
 @dataclass
@@ -302,14 +304,20 @@ class OpenWork:
                 continue
             if op.planned_start is None or op.planned_end is None or op.planned_work_center is None:
                 return None
-            bookings.append(Booking((op.planned_work_center.code, op.planned_unit or 0, op.planned_start,
-                                     op.planned_end), fixed=op.locked or op.status != WO.PLANNED))
+            place = (op.planned_work_center.code, op.planned_unit or 0, op.planned_start, op.planned_end)
+            bookings.append(Booking(place, fixed=op.locked or op.status != WO.PLANNED,
+                                    crew=(op.skill.code, op.people_required, *place) if op.people_required else None))
         return bookings
 
-    def problem(self, now, centers=None, jobs=None):
+    def problem(self, now, centers=None, jobs=None, crews=None):
         """The scheduling problem; `centers` (from scheduling_centers) and `jobs` when the caller reuses them."""
         return Problem(centers=self.scheduling_centers(now) if centers is None else centers,
-                       jobs=tuple(self.jobs() if jobs is None else jobs), start=now, timezone=settings.TIME_ZONE)
+                       jobs=tuple(self.jobs() if jobs is None else jobs), start=now, timezone=settings.TIME_ZONE,
+                       crews=self.crews() if crews is None else crews)
+
+    def crews(self):
+        """The crews, read only when some operation needs people (planning.scheduling.people)."""
+        return scheduling_crews() if any(op.people_required for op in self.ops) else ()
 
 
 def lock_scheduling():
@@ -328,7 +336,7 @@ def open_work(*, lock=False) -> OpenWork:
                        .select_related("order", "order_line").order_by("pk"))
     ops = (WorkOrderOperation.objects.filter(work_order__in=[wo.pk for wo in work_orders],
                                              status__in=OPEN_WORK_ORDER_STATUSES)
-           .select_related("work_center", "alternative_work_center", "planned_work_center")
+           .select_related("work_center", "alternative_work_center", "planned_work_center", "skill")
            .order_by("work_order_id", "sequence"))
     return OpenWork(centers=centers, work_orders=work_orders, ops=list(ops))
 
@@ -366,6 +374,11 @@ class _WorkOrderRow:
     earliest_start: datetime | None
 
 
+@dataclass(slots=True, frozen=True)
+class _SkillRow:
+    code: str
+
+
 @dataclass(slots=True)
 class _OperationRow:
     work_order_id: int
@@ -384,6 +397,8 @@ class _OperationRow:
     planned_unit: int | None
     planned_start: datetime | None
     planned_end: datetime | None
+    skill: _SkillRow | None
+    people_required: int
 
 
 def open_work_rows() -> OpenWork:
@@ -403,14 +418,15 @@ def open_work_rows() -> OpenWork:
         work_orders.append(_WorkOrderRow(pk, number, parent_id, order_id, orders[order_id],
                                          _LineRow(line_date) if line_id else None, quantity, earliest_start))
     ops = [_OperationRow(wo_id, sequence, center_id, center(center_id), alternative_id, center(alternative_id),
-                         planned_id, center(planned_id), setup, run, wait, status, locked, unit, start, end)
+                         planned_id, center(planned_id), setup, run, wait, status, locked, unit, start, end,
+                         _SkillRow(skill) if skill else None, people)
            for (wo_id, sequence, center_id, alternative_id, planned_id, setup, run, wait, status, locked, unit, start,
-                end) in WorkOrderOperation.objects.filter(
+                end, skill, people) in WorkOrderOperation.objects.filter(
                work_order__status__in=OPEN_WORK_ORDER_STATUSES, status__in=OPEN_WORK_ORDER_STATUSES)
            .order_by("work_order_id", "sequence").values_list(
                "work_order_id", "sequence", "work_center_id", "alternative_work_center_id", "planned_work_center_id",
                "setup_minutes", "run_minutes_per_unit", "min_wait_minutes", "status", "locked", "planned_unit",
-               "planned_start", "planned_end")]
+               "planned_start", "planned_end", "skill__code", "people_required")]
     return OpenWork(centers=centers, work_orders=work_orders, ops=ops)
 
 

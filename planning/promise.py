@@ -157,6 +157,7 @@ class _Proposal:
         # Calendars are read once for both problems: the centers either of them may use.
         everything = plans.OpenWork(centers=self.work.centers, work_orders=[], ops=self.work.ops + self.new_work.ops)
         self.centers = everything.scheduling_centers(self.now)
+        self.crews = everything.crews()
 
     @cached_property
     def current_jobs(self):
@@ -170,12 +171,13 @@ class _Proposal:
 
     def baseline(self):
         """The open work without the order, scheduled now as plan_order would."""
-        return schedule(self.work.problem(self.now, self.centers, self.current_jobs), keep_released=True)
+        return schedule(self.work.problem(self.now, self.centers, self.current_jobs, crews=self.crews),
+                        keep_released=True)
 
     def schedule(self, baseline):
         """The schedule with the order (its jobs built now, from the order's current promised date) and,
         given the baseline, the impact on the other jobs."""
-        problem = self.work.problem(self.now, self.centers, self.kept_jobs + self.new_work.jobs())
+        problem = self.work.problem(self.now, self.centers, self.kept_jobs + self.new_work.jobs(), crews=self.crews)
         if baseline is None:
             return schedule(problem, keep_released=True), None
         return what_if(problem, baseline)
@@ -192,12 +194,16 @@ class _Proposal:
         None). Only a rush order moves others, so only it needs the whole problem for its impact."""
         jobs = self.new_work.jobs()
         if rush and impact:
-            shift = right_shift(self.work.problem(self.now, self.centers, self.kept_jobs + jobs), None,
-                                set(self.new_numbers), push=True)
+            problem = self.work.problem(self.now, self.centers, self.kept_jobs + jobs, crews=self.crews)
+            shift = right_shift(problem, None, set(self.new_numbers), push=True)
             return shift.insertion, shift
-        problem = Problem(centers=self.centers, jobs=tuple(jobs), start=self.now, timezone=settings.TIME_ZONE)
+        problem = Problem(centers=self.centers, jobs=tuple(jobs), start=self.now, timezone=settings.TIME_ZONE,
+                          crews=self.crews)
         fixed = [booking.place for booking in self.bookings if booking.fixed] if rush else None
-        return insert_jobs(problem, [booking.place for booking in self.bookings], fixed=fixed), None
+        crews = [booking.crew for booking in self.bookings if booking.crew]
+        fixed_crews = [booking.crew for booking in self.bookings if booking.crew and booking.fixed] if rush else ()
+        return insert_jobs(problem, [booking.place for booking in self.bookings], fixed=fixed, crew_bookings=crews,
+                           fixed_crew_bookings=fixed_crews), None
 
 
 def _promises(*, order, lines, now, impact, priorities, replaced=(), fixed_due=False):

@@ -10,6 +10,9 @@ dates are formatted for the reader):
 - booked: the work center whose planned work holds it ("limited by: FILL-1 booked until 18 Dec 14:00");
   earlier: make it a rush order (planned work moves for it), overtime on that work center;
 - calendar: a holiday on a work center of its route; earlier: overtime on that day;
+- people: the machine is free but the people with the skill it needs are busy or off shift
+  ("limited by: 2 × 焊工 welder on shift, busy until 18 Dec 13:00"); earlier: overtime for the crews with that
+  skill, or more people with it;
 - work: nothing waits, the work itself takes this long; earlier: overtime on the last work center.
 """
 
@@ -22,6 +25,7 @@ from inventory.requirements import PO_OPEN, order_requirements
 from systemtext.text import Text
 
 from . import work_order_drafts
+from .crew_models import Skill
 from .scheduling.insertion import Binding, Limit
 
 
@@ -52,6 +56,8 @@ def explain(binding: Binding, *, order, lines, rush) -> Explanation:
         earlier.append(Text(gettext_noop("Overtime on %(center)s."), center=center))
         return Explanation(Text(gettext_noop("%(center)s booked until %(until)s"), center=center, until=binding.until),
                            earlier, Limit.BOOKED)
+    if binding.limit == Limit.PEOPLE:
+        return _people(binding)
     if binding.limit == Limit.CALENDAR:
         return Explanation(
             Text(gettext_noop("the holiday calendar (%(day)s, %(center)s)"), day=binding.holiday, center=center),
@@ -59,6 +65,17 @@ def explain(binding: Binding, *, order, lines, rush) -> Explanation:
             Limit.CALENDAR)
     return Explanation(Text(gettext_noop("the work itself: nothing else is in its way")),
                        [Text(gettext_noop("Overtime on %(center)s."), center=center)], Limit.WORK)
+
+
+def _people(binding):
+    skill = Skill.objects.filter(code=binding.skill).first()
+    name = f"{skill.code} {skill.name}" if skill else binding.skill
+    limit = (Text(gettext_noop("%(count)s × %(skill)s on shift, busy until %(until)s"), count=binding.on_shift,
+                  skill=name, until=binding.until) if binding.on_shift else
+             Text(gettext_noop("no %(skill)s on shift until %(until)s"), skill=name, until=binding.until))
+    return Explanation(limit, [Text(gettext_noop("Overtime for the crews with skill %(skill)s."), skill=name),
+                               Text(gettext_noop("More people with skill %(skill)s on the crews."), skill=name)],
+                       Limit.PEOPLE)
 
 
 def _material(binding, *, order, lines):

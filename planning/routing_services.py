@@ -22,12 +22,13 @@ from inventory.models import Item
 from orders.models import Unit
 from systemtext.text import Text
 
-from .models import Routing, RoutingOperation, WorkCenter
+from .models import Routing, RoutingOperation, Skill, WorkCenter
 from .services import decimal_places
 
 # Minutes are Decimal(10, 3): at most seven digits before the point (about 19 years).
 MAX_MINUTES = Decimal("9999999.999")
 MAX_OPERATIONS = 100
+MAX_PEOPLE = 99  # people one operation may need
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class OperationInput:
     min_wait_minutes: Decimal = Decimal("0")
     alternative_work_center: WorkCenter | None = None
     description: str = ""
+    skill: Skill | None = None  # people with this skill, besides the machine (planning.crew_models)
+    people_required: int = 0
 
 
 def _minutes_message(value, *, label, positive):
@@ -78,9 +81,25 @@ def operation_messages(op: OperationInput, *, prefix):
         elif not alternative.is_active:
             messages.append(_("%(op)s: alternative work center %(code)s is inactive.")
                             % {"op": prefix, "code": alternative.code})
+    messages.extend(_people_messages(op, prefix))
     if len(op.description or "") > RoutingOperation._meta.get_field("description").max_length:
         messages.append(_("%(op)s: the description is too long.") % {"op": prefix})
     return messages
+
+
+def _people_messages(op, prefix):
+    people = op.people_required
+    if people is None or people < 0 or people > MAX_PEOPLE:
+        return [_("%(op)s: people required must be a whole number from 0 to %(max)s.")
+                % {"op": prefix, "max": MAX_PEOPLE}]
+    if people and op.skill is None:
+        return [_("%(op)s: choose the skill of the %(n)s people it needs.") % {"op": prefix, "n": people}]
+    if op.skill is not None and not people:
+        return [_("%(op)s: enter how many people with skill %(skill)s it needs, or no skill.")
+                % {"op": prefix, "skill": op.skill.code}]
+    if op.skill is not None and not op.skill.is_active:
+        return [_("%(op)s: skill %(skill)s is inactive.") % {"op": prefix, "skill": op.skill.code}]
+    return []
 
 
 def routing_errors(item: Item, operations):
@@ -109,14 +128,16 @@ def routing_errors(item: Item, operations):
 def operation_key(op):
     """What makes two operations the same (to tell whether a routing changed)."""
     return (op.sequence, op.work_center.pk, op.alternative_work_center.pk if op.alternative_work_center else None,
-            op.setup_minutes, op.run_minutes_per_unit, op.min_wait_minutes, (op.description or "").strip())
+            op.setup_minutes, op.run_minutes_per_unit, op.min_wait_minutes, (op.description or "").strip(),
+            op.skill.pk if op.skill else None, op.people_required or 0)
 
 
 def same_operations(routing, operations):
     if routing is None:
         return False
     current = [(o.sequence, o.work_center_id, o.alternative_work_center_id, o.setup_minutes, o.run_minutes_per_unit,
-                o.min_wait_minutes, o.description) for o in routing.operations.order_by("sequence")]
+                o.min_wait_minutes, o.description, o.skill_id, o.people_required)
+               for o in routing.operations.order_by("sequence")]
     return current == sorted(operation_key(op) for op in operations)
 
 
@@ -134,7 +155,8 @@ def write_routing_version(*, actor, item, operations, valid_from=None, note=""):
         RoutingOperation(routing=routing, sequence=op.sequence, work_center=op.work_center,
                          alternative_work_center=op.alternative_work_center, setup_minutes=op.setup_minutes,
                          run_minutes_per_unit=op.run_minutes_per_unit, min_wait_minutes=op.min_wait_minutes,
-                         description=(op.description or "").strip())
+                         description=(op.description or "").strip(), skill=op.skill,
+                         people_required=op.people_required or 0)
         for op in sorted(operations, key=lambda o: o.sequence)])
     record_new_version(routing, actor=actor, previous=previous, children=("operations",))
     return routing
@@ -208,8 +230,9 @@ def activate_routing(*, actor, routing: Routing) -> Routing:
         operations = [OperationInput(sequence=o.sequence, work_center=o.work_center,
                                      alternative_work_center=o.alternative_work_center,
                                      setup_minutes=o.setup_minutes, run_minutes_per_unit=o.run_minutes_per_unit,
-                                     min_wait_minutes=o.min_wait_minutes, description=o.description)
-                      for o in current.operations.select_related("work_center", "alternative_work_center")]
+                                     min_wait_minutes=o.min_wait_minutes, description=o.description,
+                                     skill=o.skill, people_required=o.people_required)
+                      for o in current.operations.select_related("work_center", "alternative_work_center", "skill")]
         if not operations:
             raise ValidationError(_("Routing version %(version)s of %(code)s has no operations and cannot be made "
                                     "active.") % {"version": current.version, "code": current.item.code},

@@ -17,13 +17,17 @@ from .filters import RoutingFilter, WorkCenterFilter
 from .models import (
     CalendarException,
     CalendarShift,
+    Crew,
+    CrewSkill,
     ExceptionKind,
     Routing,
     RoutingOperation,
+    Skill,
     WorkCalendar,
     WorkCenter,
 )
 from .scheduling.calendar import Closure, WorkingCalendar
+from .scheduling.model import Crew as SchedulingCrew
 from .scheduling.model import WorkCenter as SchedulingWorkCenter
 
 
@@ -103,7 +107,7 @@ def routing_item(user, pk):
 
 def _operations():
     return Prefetch("operations", queryset=RoutingOperation.objects.select_related(
-        "work_center", "alternative_work_center").order_by("sequence"))
+        "work_center", "alternative_work_center", "skill").order_by("sequence"))
 
 
 def active_routing(item):
@@ -122,6 +126,11 @@ def routing_version(item, pk):
 def work_center_options():
     """Active work centers for the operation pickers (one query)."""
     return list(WorkCenter.objects.filter(is_active=True).only("id", "code", "name").order_by("code"))
+
+
+def skill_options():
+    """Active skills for the operation pickers (one query)."""
+    return list(Skill.objects.filter(is_active=True).only("id", "code", "name").order_by("code"))
 
 
 # --- for the scheduler -------------------------------------------------------------------------
@@ -153,6 +162,23 @@ def scheduling_work_center(center):
     """The work center as the scheduler's WorkCenter (units, efficiency, calendar)."""
     return SchedulingWorkCenter(code=center.code, units=center.parallel_units, efficiency=center.efficiency_percent,
                                 calendar=working_calendar(center.calendar), name=center.name)
+
+
+def scheduling_crews():
+    """The active crews as the scheduler's Crews (planning.scheduling.people): head count per active skill,
+    on their calendars (each read once)."""
+    crews, calendars = [], {}
+    for crew in (Crew.objects.filter(is_active=True).select_related("calendar")
+                 .prefetch_related(Prefetch("skills", queryset=CrewSkill.objects.filter(skill__is_active=True)
+                                            .select_related("skill").order_by("skill__code"))).order_by("code")):
+        skills = tuple((row.skill.code, row.head_count) for row in crew.skills.all())
+        if not skills:
+            continue
+        if crew.calendar_id not in calendars:
+            calendars[crew.calendar_id] = working_calendar(crew.calendar)
+        crews.append(SchedulingCrew(code=crew.code, skills=skills, calendar=calendars[crew.calendar_id],
+                                    name=crew.name))
+    return tuple(crews)
 
 
 def products_by_sku(skus):

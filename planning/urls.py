@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     adjustment_views,
     approval_views,
+    crew_views,
     daily_plan_views,
     gantt_views,
     instruction_views,
@@ -14,6 +15,12 @@ from . import (
 app_name = "planning"
 urlpatterns = [
     path("work-centers/", views.work_center_list, name="work_center_list"),
+    path("crews/", crew_views.crew_list, name="crew_list"),
+    path("crews/new/", crew_views.crew_create, name="crew_create"),
+    path("crews/<int:pk>/edit/", crew_views.crew_edit, name="crew_edit"),
+    path("skills/", crew_views.skill_list, name="skill_list"),
+    path("skills/new/", crew_views.skill_create, name="skill_create"),
+    path("skills/<int:pk>/edit/", crew_views.skill_edit, name="skill_edit"),
     path("work-centers/new/", views.work_center_create, name="work_center_create"),
     path("work-centers/import/", views.work_center_import, name="work_center_import"),
     path("work-centers/<int:pk>/edit/", views.work_center_edit, name="work_center_edit"),

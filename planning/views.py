@@ -244,6 +244,7 @@ def routing_edit(request, item_pk):
         "item": item, "active": active, "header": header, "formset": formset, "can_change": can_change,
         "versions": versions, "shown": shown, "history": history(Routing, [v.pk for v in versions]),
         "work_centers": selectors.work_center_options() if can_change else [],
+        "skills": selectors.skill_options() if can_change else [],
         "instruction_rows": _instruction_rows(item, active),
     })
 

@@ -34,7 +34,8 @@ class _Draft:
 def _routing_for(item, routings, errors):
     if item.pk not in routings:
         routing = (Routing.objects.filter(item=item, is_active=True)
-                   .prefetch_related("operations__work_center", "operations__alternative_work_center").first())
+                   .prefetch_related("operations__work_center", "operations__alternative_work_center",
+                                     "operations__skill").first())
         operations = sorted(routing.operations.all(), key=lambda op: op.sequence) if routing else []
         routings[item.pk] = (routing, operations)
         if routing is None or not operations:
@@ -147,7 +148,8 @@ def build_work_order(draft, *, order, number, earliest_start, actor, pk=None):
         WorkOrderOperation(work_order=work_order, sequence=op.sequence, routing_operation=op,
                            work_center=op.work_center, alternative_work_center=op.alternative_work_center,
                            setup_minutes=op.setup_minutes, run_minutes_per_unit=op.run_minutes_per_unit,
-                           min_wait_minutes=op.min_wait_minutes, description=op.description, quantity=draft.quantity)
+                           min_wait_minutes=op.min_wait_minutes, description=op.description, quantity=draft.quantity,
+                           skill=op.skill, people_required=op.people_required)
         for op in draft.operations]
     draft.created = work_order
     return work_order, operations

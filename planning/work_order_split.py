@@ -67,6 +67,7 @@ def _split(work_order, first, *, actor, new_parent, now):
             work_center_id=op.work_center_id, alternative_work_center_id=op.alternative_work_center_id,
             setup_minutes=op.setup_minutes, run_minutes_per_unit=op.run_minutes_per_unit,
             min_wait_minutes=op.min_wait_minutes, description=op.description, quantity=op.quantity - kept,
+            skill_id=op.skill_id, people_required=op.people_required,
             status=op.status))
         op.quantity = kept
     work_order.quantity = first

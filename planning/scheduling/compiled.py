@@ -28,6 +28,7 @@ from .model import (
     Schedule,
     SchedulingInputError,
 )
+from .people import Crews
 
 ALWAYS_FIXED = (OperationStatus.STARTED, OperationStatus.DONE)
 
@@ -82,6 +83,7 @@ class CompiledProblem:
         self._compile_jobs(problem.jobs)
         self._compile_precedence()
         self._compile_fixed(previous, keep_released)
+        self.crews = Crews(self, problem)  # people as a second resource (scheduling.people)
 
     # -- compiling ----------------------------------------------------------------------------
     def _compile_centers(self, centers):

@@ -129,6 +129,7 @@ def build_model(compiled: CompiledProblem, timeline: Timeline, objective: str) -
     horizon = (max(release) + sum(max(d.values()) for d in durations)
                + sum(timeline.wait(w) for preds in compiled.preds for _p, w in preds)
                + max((f[2] for f in fixed if f is not None), default=0) + 1)
+    horizon = _people_horizon(compiled, timeline, horizon)
 
     starts, ends, present = [], [], []
     per_unit: dict[int, list] = {u: [] for u in range(len(compiled.units))}
@@ -167,6 +168,7 @@ def build_model(compiled: CompiledProblem, timeline: Timeline, objective: str) -
     for code, intervals in per_center.items():
         if len(compiled.center_units[code]) > 1 and intervals:
             model.add_cumulative(intervals, [1] * len(intervals), len(compiled.center_units[code]))
+    _add_people(model, compiled, timeline, horizon, fixed, starts, ends, present, durations)
     for i in range(n):
         if fixed[i] is not None:
             continue
@@ -195,6 +197,68 @@ def build_model(compiled: CompiledProblem, timeline: Timeline, objective: str) -
     model.minimize(cost)
     return CpSatModel(model, starts, ends, present, fixed, cost, objective == "makespan", durations, release,
                       preds, horizon, due_jobs, rush_weight)
+
+
+def _people_horizon(compiled, timeline, horizon):
+    """The horizon, long enough for the people: with crews off shift part of the time, the work needs
+    `horizon` minutes with every crew of a skill on shift, plus the work again (whole operations must fit)."""
+    crews = compiled.crews
+    if not crews.active:
+        return horizon
+    longest = horizon
+    for pool in crews.pools:
+        minute = full = step = 0
+        while full < horizon and step < 100_000:
+            following = pool.next_change(minute)
+            following = minute + WEEK_MINUTES if following == float("inf") else following
+            if pool.capacity(minute) == pool.peak:
+                full += timeline.point(following) - timeline.point(minute)
+            minute, step = following, step + 1
+        longest = max(longest, timeline.point(minute) + horizon)
+    return longest
+
+
+def _add_people(model, compiled, timeline, horizon, fixed, starts, ends, present, durations):
+    """People as a resource: a Cumulative per skill, each operation that needs people demanding its head
+    count over its interval, with capacity the skill's peak head count; where fewer are on shift (the
+    crews' calendars) a fixed interval takes the difference away. Real minutes are mapped to the model's
+    as everything else is (``Timeline.point``), so a crew on the reference calendar is exact."""
+    crews = compiled.crews
+    if not crews.active:
+        return
+    per_pool: dict[int, list] = {}
+    for i, need in enumerate(crews.need):
+        if need is None:
+            continue
+        pool, people = need
+        if fixed[i] is not None:
+            _unit, begin, finish = fixed[i]
+            if finish > begin:
+                interval = model.new_fixed_size_interval_var(begin, finish - begin, f"pf{i}")
+                per_pool.setdefault(pool.index, []).append((interval, people))
+            continue
+        for unit, literal in present[i].items():
+            duration = durations[i][unit]
+            if literal is True:
+                interval = model.new_interval_var(starts[i], duration, ends[i], f"p{i}_{unit}")
+            else:
+                interval = model.new_optional_interval_var(starts[i], duration, ends[i], literal, f"p{i}_{unit}")
+            per_pool.setdefault(pool.index, []).append((interval, people))
+    for index, demands in per_pool.items():
+        pool = crews.pools[index]
+        minute = step = 0  # nothing that may move starts before the schedule's start
+        # Walk the real minutes until the model's horizon: the periods with fewer people than the peak.
+        while timeline.point(minute) < horizon and step < 100_000:
+            following = pool.next_change(minute)
+            following = minute + WEEK_MINUTES if following == float("inf") else following
+            on_shift = pool.capacity(minute)
+            begin, finish = max(0, timeline.point(minute)), min(horizon, timeline.point(following))
+            if on_shift < pool.peak and finish > begin:
+                blocker = model.new_fixed_size_interval_var(begin, finish - begin, f"off{index}_{step}")
+                demands.append((blocker, pool.peak - on_shift))
+            minute, step = following, step + 1
+        model.add_cumulative([interval for interval, _people in demands], [people for _i, people in demands],
+                             pool.peak)
 
 
 def solution_of(built, compiled, timeline, unit_of, start) -> Solution:

@@ -54,6 +54,10 @@ def schedule(problem: Problem, *, previous: Schedule | None = None, keep_release
     compiled = CompiledProblem(problem, previous=previous, keep_released=keep_released)
     unit_of, start, end = construct(compiled)
     method = "dispatch"
+    if compiled.crews.active:
+        # The improvement steps time operations by their units alone; with people as a second resource
+        # the dispatch (which respects both) is the answer, and the optimiser (CP-SAT) improves on it.
+        return compiled.to_schedule(unit_of, start, end, method=method, seconds=time.perf_counter() - started)
     if improve_due and compiled.size and any(due is not None for due in compiled.due):
         start, end, moves = improve_tardiness(compiled, unit_of, start, end)
         result = compiled.to_schedule(unit_of, start, end, method="dispatch+tardiness",
@@ -116,12 +120,20 @@ def construct(compiled: CompiledProblem):
     static_key = [((not compiled.rush[j]), NO_DUE if compiled.due[j] is None else compiled.due[j])
                   for j in range(len(compiled.jobs))]
     job_name = [natural_key(job.id) for job in compiled.jobs]
+    crews = compiled.crews
+    people = crews.active  # False: the path without crews, exactly as before they existed
+    usage = crews.usage()
+    need = crews.need
+    sharing: list[set[int]] = [set() for _pool in crews.pools]  # ready operations that need a pool's people
+    stale = [False] * n  # its best place may have lost its people: found again before it is used
 
     for i, fixed in enumerate(compiled.fixed):
         if fixed is not None:
             unit_of[i], start[i], end[i] = fixed
             placed[i] = True
             units.occupy(*fixed)
+            if people:
+                crews.occupy(usage, units.timelines[fixed[0]], i, fixed[1], fixed[2])
             remaining[job_of[i]] -= nominal[i]
 
     waiting = [sum(1 for p, _wait in preds[i] if not placed[p]) for i in range(n)]
@@ -137,10 +149,14 @@ def construct(compiled: CompiledProblem):
             best_on[best[i][2]].discard(i)
         choice = None
         for unit, duration in options[i]:
-            begin, finish = units.fit(unit, earliest[i], duration)
+            if people and need[i] is not None:
+                begin, finish, _waited = crews.fit(usage, units, i, unit, earliest[i], duration)
+            else:
+                begin, finish = units.fit(unit, earliest[i], duration)
             if choice is None or finish < choice[0]:
                 choice = (finish, begin, unit)
         best[i] = choice
+        stale[i] = False
         best_on[choice[2]].add(i)
         version[i] += 1
         heapq.heappush(heap, (choice[0], i, version[i]))
@@ -152,6 +168,8 @@ def construct(compiled: CompiledProblem):
         earliest[i] = latest
         for unit, _duration in options[i]:
             users[unit].add(i)
+        if people and need[i] is not None:
+            sharing[need[i][0].index].add(i)
         evaluate(i)
 
     def priority(i):
@@ -164,6 +182,9 @@ def construct(compiled: CompiledProblem):
     while heap:
         finish, i, seen_version = heapq.heappop(heap)
         if placed[i] or seen_version != version[i]:
+            continue
+        if people and stale[i]:
+            evaluate(i)
             continue
         unit = best[i][2]
         contenders = [i]
@@ -180,10 +201,15 @@ def construct(compiled: CompiledProblem):
         chosen = min(contenders, key=priority)
         if chosen != i:
             heapq.heappush(heap, (finish, i, seen_version))
+        if people and stale[chosen]:
+            evaluate(chosen)
+            continue
         finish, begin, unit = best[chosen]
         placed[chosen] = True
         unit_of[chosen], start[chosen], end[chosen] = unit, begin, finish
         units.occupy(unit, begin, finish)
+        if people:
+            crews.occupy(usage, units.timelines[unit], chosen, begin, finish)
         remaining[job_of[chosen]] -= nominal[chosen]
         for other, _duration in options[chosen]:
             users[other].discard(chosen)
@@ -193,6 +219,14 @@ def construct(compiled: CompiledProblem):
             # time elsewhere on the unit neither frees an earlier gap nor takes this one.
             if begin < best[k][0] and finish > best[k][1]:
                 evaluate(k)
+        if people and need[chosen] is not None:
+            pool = need[chosen][0]
+            sharing[pool.index].discard(chosen)
+            for k in sharing[pool.index]:
+                # The same for the people, lazily: a place that overlaps the people now booked is found
+                # again when it is next looked at (popped, or chosen).
+                if not stale[k] and begin < best[k][0] and finish > best[k][1]:
+                    stale[k] = True
         for s, _wait in succs[chosen]:
             waiting[s] -= 1
             if not waiting[s] and not placed[s]:

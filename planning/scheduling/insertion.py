@@ -29,6 +29,7 @@ from .calendar import from_minute, to_minute
 from .compiled import CompiledProblem, natural_key
 from .engine import _Units
 from .model import Problem, Schedule, SchedulingInputError
+from .people import working_pieces
 
 
 class Limit(StrEnum):
@@ -36,6 +37,7 @@ class Limit(StrEnum):
     BOOKED = "booked"  # the unit is busy with other work until `until`
     CALENDAR = "calendar"  # a holiday on a work center of the chain
     WORK = "work"  # nothing waits: the work itself takes this long
+    PEOPLE = "people"  # the unit is free but the people with the skill are busy or off shift until `until`
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,9 @@ class Binding:
     center: str
     until: datetime | None = None
     holiday: object = None  # a date, for CALENDAR
+    skill: str | None = None  # for PEOPLE: the skill, its people needed and the most on shift at once
+    people: int = 0
+    on_shift: int = 0
 
 
 @dataclass
@@ -66,11 +71,23 @@ Booking = tuple[str, int, datetime, datetime]  # work center code, unit number (
 class _Placer:
     """Places operations at the earliest gap and remembers why each starts when it does."""
 
-    def __init__(self, compiled: CompiledProblem, units: _Units):
+    def __init__(self, compiled: CompiledProblem, units: _Units, usage=None):
         self.compiled, self.units = compiled, units
         n = compiled.size
         self.unit_of, self.start, self.end = [-1] * n, [0] * n, [0] * n
         self.earliest, self.after = [0] * n, [-1] * n  # after: the predecessor that set `earliest`, or -1
+        self.usage = compiled.crews.usage() if usage is None else usage  # people booked (scheduling.people)
+        self.waited = [False] * n  # whether the people, not the unit, set the start
+
+    def fit(self, units, usage, i, unit, earliest, duration):
+        """(begin, finish, waited for people) on `unit`: the engine's gap search, and the people if needed."""
+        if self.compiled.crews.need[i] is None:
+            return (*units.fit(unit, earliest, duration), False)
+        return self.compiled.crews.fit(usage, units, i, unit, earliest, duration)
+
+    def book(self, units, usage, i, unit, begin, finish):
+        units.occupy(unit, begin, finish)
+        self.compiled.crews.occupy(usage, units.timelines[unit], i, begin, finish)
 
     def place(self, i):
         compiled = self.compiled
@@ -80,13 +97,14 @@ class _Placer:
                 earliest, after = self.end[p] + wait, p
         choice = None
         for unit, duration in compiled.options[i]:
-            begin, finish = self.units.fit(unit, earliest, duration)
-            if choice is None or finish < choice[1]:
-                choice = (begin, finish, unit)
-        begin, finish, unit = choice
+            begin, finish, waited = self.fit(self.units, self.usage, i, unit, earliest, duration)
+            # Of units finishing alike, one where only the people held it back: that is what binds it.
+            if choice is None or finish < choice[1] or (finish == choice[1] and waited and not choice[3]):
+                choice = (begin, finish, unit, waited)
+        begin, finish, unit, self.waited[i] = choice
         self.unit_of[i], self.start[i], self.end[i] = unit, begin, finish
         self.earliest[i], self.after[i] = earliest, after
-        self.units.occupy(unit, begin, finish)
+        self.book(self.units, self.usage, i, unit, begin, finish)
 
     def binding(self, ops) -> Binding:
         """Walk back from the last of `ops` to finish along what made each one wait."""
@@ -98,6 +116,11 @@ class _Placer:
             job_id, op_id = compiled.keys[i]
             unit = compiled.units[self.unit_of[i]]
             free = units.timelines[self.unit_of[i]].next_working(self.earliest[i])
+            if self.start[i] > free and self.waited[i]:
+                pool, people = compiled.crews.need[i]
+                on_shift = max(capacity for _b, _e, capacity in pool.changes(free, self.start[i]))
+                return Binding(Limit.PEOPLE, job_id, op_id, unit.center, self._instant(self.start[i]),
+                               skill=pool.skill, people=people, on_shift=on_shift)
             if self.start[i] > free:
                 ends = sorted(units.ends[self.unit_of[i]])
                 k = bisect_right(ends, self.start[i])
@@ -139,9 +162,10 @@ class _RushPlacer(_Placer):
     (the planned work in the way is pushed later afterwards). A rush job without a due date goes as
     early as it can."""
 
-    def __init__(self, compiled, free_units: _Units, fixed_units: _Units):
-        super().__init__(compiled, fixed_units)
+    def __init__(self, compiled, free_units: _Units, fixed_units: _Units, free_usage=None, fixed_usage=None):
+        super().__init__(compiled, fixed_units, fixed_usage)
         self.free = free_units
+        self.free_usage = compiled.crews.usage() if free_usage is None else free_usage
         self.pushing = False
 
     def place(self, i):
@@ -151,13 +175,14 @@ class _RushPlacer(_Placer):
             for p, wait in compiled.preds[i]:
                 if self.end[p] + wait > earliest:
                     earliest, after = self.end[p] + wait, p
-            begin, finish, unit = min(((*self.free.fit(u, earliest, d), u) for u, d in compiled.options[i]),
-                                      key=lambda choice: (choice[1], choice[2]))
+            begin, finish, waited, unit = min(
+                ((*self.fit(self.free, self.free_usage, i, u, earliest, d), u) for u, d in compiled.options[i]),
+                key=lambda choice: (choice[1], choice[3]))
             if self._makes_due(i, finish):
                 self.unit_of[i], self.start[i], self.end[i] = unit, begin, finish
-                self.earliest[i], self.after[i] = earliest, after
-                self.free.occupy(unit, begin, finish)
-                self.units.occupy(unit, begin, finish)
+                self.earliest[i], self.after[i], self.waited[i] = earliest, after, waited
+                self.book(self.free, self.free_usage, i, unit, begin, finish)
+                self.book(self.units, self.usage, i, unit, begin, finish)
                 return
             self.pushing = True
         super().place(i)
@@ -212,16 +237,41 @@ def _units_with(compiled: CompiledProblem, bookings) -> _Units:
     return units
 
 
-def insert_jobs(problem: Problem, bookings, *, fixed=None) -> Insertion:
+def _usage_with(compiled: CompiledProblem, crew_bookings):
+    """The people booked by `crew_bookings` ((skill, people, center, unit number, start, end) each), held in
+    the working time of their unit as the scheduler books them; skills no new operation needs are skipped."""
+    crews = compiled.crews
+    usage = crews.usage()
+    if not crews.active:
+        return usage
+    needed = {need[0].skill for need in crews.need if need is not None}
+    origin = compiled.origin.timestamp()
+    for skill, people, center, number, begin, finish in crew_bookings:
+        indexes = compiled.center_units.get(center)
+        if skill not in needed or not people or indexes is None or not 0 <= number < len(indexes):
+            continue
+        end = -int((origin - finish.timestamp()) // 60)
+        if end <= 0:
+            continue
+        timeline = compiled.units[indexes[number]].timeline
+        for piece_begin, piece_end in working_pieces(timeline, int((begin.timestamp() - origin) // 60), end):
+            usage.add(crews.pool_of[skill], piece_begin, piece_end, people)
+    return usage
+
+
+def insert_jobs(problem: Problem, bookings, *, fixed=None, crew_bookings=(), fixed_crew_bookings=()) -> Insertion:
     """Put the jobs of `problem` into the free time left by `bookings` (see the module docstring); with
-    `fixed` (the immovable bookings) as rush jobs, as right_shift places them."""
+    `fixed` (the immovable bookings) as rush jobs, as right_shift places them. `crew_bookings` (and, for a
+    rush job, `fixed_crew_bookings`) are the people the current plan holds: (skill, people, center, unit
+    number, start, end); the centers they name must be in the problem."""
     compiled = CompiledProblem(problem)
     if not compiled.size:
         raise SchedulingInputError("Nothing to insert.")
     if fixed is None:
-        placer = _Placer(compiled, _units_with(compiled, bookings))
+        placer = _Placer(compiled, _units_with(compiled, bookings), _usage_with(compiled, crew_bookings))
     else:
-        placer = _RushPlacer(compiled, _units_with(compiled, bookings), _units_with(compiled, fixed))
+        placer = _RushPlacer(compiled, _units_with(compiled, bookings), _units_with(compiled, fixed),
+                             _usage_with(compiled, crew_bookings), _usage_with(compiled, fixed_crew_bookings))
     for i in insertion_order(compiled, range(compiled.size)):
         placer.place(i)
     return _insertion(compiled, placer, range(compiled.size))
@@ -269,6 +319,7 @@ def right_shift(problem: Problem, current: Schedule | None, new_jobs, *, push: b
     placer = _RushPlacer(compiled, free, units) if push else _Placer(compiled, units)
     was_start, was_end = [0] * n, [0] * n
     obstacles, everything = [], []
+    crews = compiled.crews
     for i in range(n):
         if is_new[i]:
             continue
@@ -276,6 +327,11 @@ def right_shift(problem: Problem, current: Schedule | None, new_jobs, *, push: b
         placer.unit_of[i], was_start[i], was_end[i] = unit, begin, finish
         placer.start[i], placer.end[i] = begin, finish
         everything.append((unit, begin, finish))
+        if crews.active:  # the people they hold: all of them in the free time, the immovable ones as obstacles
+            if compiled.fixed[i] is not None or not push:
+                crews.occupy(placer.usage, units.timelines[unit], i, begin, finish)
+            if push:
+                crews.occupy(placer.free_usage, units.timelines[unit], i, begin, finish)
         if compiled.fixed[i] is not None or not push:
             obstacles.append((unit, begin, finish))
     _occupy_all(units, obstacles)
@@ -369,11 +425,11 @@ def _push_later(compiled, placer, units, is_new, was_start, was_end):
         if unit_prev[i] >= 0:
             earliest = max(earliest, placer.end[unit_prev[i]])
         duration = compiled.duration_on(i, unit)
-        begin, finish = units.fit(unit, earliest, duration)
+        begin, finish, _waited = placer.fit(units, placer.usage, i, unit, earliest, duration)
         if begin == was_start[i]:
             finish = was_end[i]  # not pushed: its stored place, exactly
         placer.start[i], placer.end[i] = begin, finish
-        units.occupy(unit, begin, finish)
+        placer.book(units, placer.usage, i, unit, begin, finish)
         for s, _wait in compiled.succs[i]:
             if movable[s]:
                 waiting[s] -= 1

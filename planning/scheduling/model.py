@@ -53,6 +53,17 @@ class WorkCenter:
     name: str = ""
 
 
+@dataclass(frozen=True, eq=False)
+class Crew:
+    """People as a resource: ``skills`` maps a skill code to the head count of this crew with it (on each
+    of its shifts); the crew works on ``calendar`` (None: always). Several crews with a skill add up."""
+
+    code: str
+    skills: tuple[tuple[str, int], ...] = ()
+    calendar: WorkingCalendar | None = None
+    name: str = ""
+
+
 @dataclass(frozen=True)
 class Placement:
     """Where and when an operation runs: ``unit`` is 0-based within ``center``."""
@@ -83,6 +94,8 @@ class Operation:
     status: OperationStatus = OperationStatus.PLANNED
     locked: bool = False
     fixed: Placement | None = None
+    skill: str | None = None  # the people it needs besides its machine: ``people`` of this skill (crews)
+    people: int = 0  # 0: no people constraint
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,10 +120,12 @@ class Problem:
     jobs: tuple[Job, ...]
     start: datetime
     timezone: str = "UTC"
+    crews: tuple[Crew, ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "centers", tuple(self.centers))
         object.__setattr__(self, "jobs", tuple(self.jobs))
+        object.__setattr__(self, "crews", tuple(self.crews))
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,16 @@ against. The search is seeded and uses ``workers`` threads (2 on a 2-core machin
 its time limit may differ between runs, a proven optimum does not. The result is never worse than the
 built-in schedule it started from.
 
-Calendars, honestly: CP-SAT works on one integer timeline. The model uses the working-minute
-timeline of the calendar most operations use (plain minutes when everything is always open). An
-operation on a work center with another calendar gets its duration scaled by the ratio of weekly
-working minutes, and minimum waits (calendar time) are scaled likewise, so with differing calendars
-the model is an approximation. Its answer is therefore used only for what it decides — which unit
-each operation runs on and in which order — and the schedule is then timed exactly on the real
-calendars by the same code as the built-in scheduler. If that order cannot be timed exactly (it
-would push work into a fixed operation), the built-in schedule is returned and the result says so.
+Calendars, honestly: CP-SAT works on one integer timeline. The model uses the working-minute timeline of
+the calendar most operations use (plain minutes when everything is always open). An operation on a work
+center with another calendar gets its duration scaled by the ratio of weekly working minutes, and
+minimum waits (calendar time) are scaled likewise, so with differing calendars the model is an
+approximation. People (crews with skills, scheduling.people) are a Cumulative per skill with the crews'
+calendars mapped the same way; the exact timing then respects them too. Its answer is therefore used
+only for what it decides — which unit each operation runs on and in which order — and the schedule is
+then timed exactly on the real calendars by the same code as the built-in scheduler. If that order
+cannot be timed exactly (it would push work into a fixed operation), the built-in schedule is returned
+and the result says so.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from ortools.sat.python import cp_model
 
 from .compiled import CompiledProblem
 from .cpsat_model import Timeline, add_hint, build_model, make_solver, read_solution, solution_of
+from .engine import _Units
 from .engine import schedule as built_in_schedule
 from .large_neighbourhood import NeighbourhoodSearch
 from .model import Problem, Schedule, SchedulingInputError
@@ -153,7 +156,11 @@ def _result(compiled, built, best, name, bound, objective, started, hint, soluti
     for i in range(compiled.size):
         sequences[best.unit_of[i]].append((best.begin[i], best.finish[i], i))
     ordered = [[i for _b, _f, i in sorted(sequence)] for sequence in sequences]
-    timed = compiled.timing(best.unit_of, ordered)
+    if compiled.crews.active:  # timed with the people too, in the order of the optimiser's starts
+        order = sorted(range(compiled.size), key=lambda i: (best.begin[i], best.finish[i], i))
+        timed = time_in_order(compiled, best.unit_of, order)
+    else:
+        timed = compiled.timing(best.unit_of, ordered)
     seconds = time.perf_counter() - started
     if timed is None:
         hint.seconds = seconds
@@ -162,3 +169,31 @@ def _result(compiled, built, best, name, bound, objective, started, hint, soluti
     return OptimizerResult(result, name, best.cost, bound, seconds, solutions)
 
 
+def time_in_order(compiled, unit_of, order):
+    """Start and end of every operation when each is placed, in `order` (a precedence- and unit-consistent
+    order, e.g. by the optimiser's starts), as early as its predecessors, release, its unit (after the
+    operations before it there) and its people allow. Fixed operations stay."""
+    n = compiled.size
+    crews = compiled.crews
+    units = _Units(compiled)
+    usage = crews.usage()
+    start, end = [0] * n, [0] * n
+    last_on_unit = {}
+    for i in range(n):
+        if compiled.fixed[i] is not None:
+            unit, start[i], end[i] = compiled.fixed[i]
+            units.occupy(unit, start[i], end[i])
+            crews.occupy(usage, units.timelines[unit], i, start[i], end[i])
+    for i in order:
+        if compiled.fixed[i] is not None:
+            continue
+        unit = unit_of[i]
+        earliest = compiled.release[i]
+        for p, wait in compiled.preds[i]:
+            earliest = max(earliest, end[p] + wait)
+        earliest = max(earliest, last_on_unit.get(unit, earliest))
+        start[i], end[i], _waited = crews.fit(usage, units, i, unit, earliest, compiled.duration_on(i, unit))
+        units.occupy(unit, start[i], end[i])
+        crews.occupy(usage, units.timelines[unit], i, start[i], end[i])
+        last_on_unit[unit] = end[i]
+    return start, end

@@ -4,7 +4,8 @@
 every operation placed once on a unit it may use; fixed operations where they were fixed; the
 others not before their release or the schedule start, starting in working time and ending exactly
 when their working minutes are done (so no work falls in closed time), after each predecessor's end
-plus the minimum wait; no two operations overlapping on a unit; the reported finishes, lateness
+plus the minimum wait; no two operations overlapping on a unit; never more people of a skill booked
+than its crews have on shift; the reported finishes, lateness
 and makespan matching the placements. Messages are for developers, in English.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from .calendar import to_minute
 from .compiled import CompiledProblem
 from .model import Problem, Schedule
+from .people import Usage, shortages, working_pieces
 
 
 def validate_schedule(problem: Problem, schedule: Schedule, *, previous: Schedule | None = None,
@@ -56,6 +58,16 @@ def validate_schedule(problem: Problem, schedule: Schedule, *, previous: Schedul
         for a, b in zip(ops, ops[1:], strict=False):
             if start[b] < end[a]:
                 problems.append(f"{compiled.label(a)} and {compiled.label(b)} overlap on unit {unit}")
+    if compiled.crews.active:
+        usage = Usage(compiled.crews.pools)  # the people booked, counted apart from who is on shift
+        for i in range(compiled.size):
+            if compiled.crews.need[i] is not None:
+                pool, people = compiled.crews.need[i]
+                for begin, finish in working_pieces(compiled.units[unit_of[i]].timeline, start[i], end[i]):
+                    usage.add(pool, begin, finish, people)
+        for pool, minute, booked, on_shift in shortages(compiled.crews, usage):
+            problems.append(f"{booked} people with skill {pool.skill} are booked at minute {minute}, "
+                            f"but {on_shift} are on shift")
     if schedule.makespan != max(end):
         problems.append(f"the makespan is {schedule.makespan}, the placements say {max(end)}")
     for j, job in enumerate(compiled.jobs):
