@@ -221,6 +221,7 @@ REQUEST_BODY_LIMITS = {
     "/quality/": 11 * _MIB,  # one attachment of at most QUALITY_ATTACHMENT_MAX_BYTES
     "/shipping/": 11 * _MIB,  # one proof-of-delivery file
     "/orders/": IMPORT_MAX_BYTES + _MIB,  # order and master-data imports
+    "/edi/": IMPORT_MAX_BYTES + _MIB,  # channel order imports
     "/accounts/": _MIB,
 }
 # Dates a person types (requested, promised, planned dates): at most this many days ahead of today and
