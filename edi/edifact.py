@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_noop
 from pydifact.exceptions import EDISyntaxError, MissingImplementationWarning
+from pydifact.control.characters import Characters
 from pydifact.segmentcollection import Interchange, Message
 from pydifact.segments import Segment
 
@@ -108,6 +109,8 @@ def edi_decimal(text, what):
 def read_interchange(text) -> ReadInterchange:
     """The interchange's header and each message in it, read into OrderMessage values; a message that
     cannot be read carries its `problem` (the others are still read)."""
+    if not text.lstrip().startswith(("UNA", "UNB")):
+        raise InterchangeError("the file does not start with UNA or UNB: it is not an EDIFACT interchange")
     try:
         with warnings.catch_warnings():  # pydifact ships no segment directories to validate against
             warnings.simplefilter("ignore", MissingImplementationWarning)
@@ -224,7 +227,8 @@ def build_interchange(*, sender, recipient, control_ref, message_ref, message_ty
                       timestamp) -> str:
     """One interchange holding one message; the text with the service string advice, one segment a line."""
     interchange = Interchange(sender=sender, recipient=recipient, control_reference=control_ref,
-                              syntax_identifier=SYNTAX, timestamp=timestamp)
+                              syntax_identifier=SYNTAX, timestamp=timestamp,
+                              characters=Characters(decimal_point="."))  # UNA:+.? ' as our partners write
     interchange.has_una_segment = True
     directory, release = version.split(":")
     message = Message(message_ref, [message_type, directory, release, "UN"])

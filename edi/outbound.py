@@ -127,8 +127,13 @@ def sscc(shipment_line):
     and the GS1 mod-10 check digit."""
     prefix = settings.EDI_GS1_COMPANY_PREFIX
     body = f"0{prefix}{shipment_line.pk:0{16 - len(prefix)}d}"[-17:]
+    return body + gs1_check_digit(body)
+
+
+def gs1_check_digit(body):
+    """GS1's mod-10 check digit: from the right, digits weighted 3, 1, 3, …"""
     total = sum(int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(reversed(body)))
-    return body + str((10 - total % 10) % 10)
+    return str((10 - total % 10) % 10)
 
 
 def generate_desadv(*, shipment, partner):
