@@ -62,7 +62,7 @@ def _read(profile, data):
         raise ImportFileError(_("The file is not in the channel's encoding (%(encoding)s).")
                               % {"encoding": profile.get_encoding_display()}) from None
     text = text.lstrip("\ufeff")
-    delimiter = "\t" if profile.delimiter in ("\\t", "\t") else (profile.delimiter or ",")
+    delimiter = profile.delimiter or ","
     records = [[visible_strip(cell) for cell in record]
                for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     if not records or not any(records[0]):

@@ -14,8 +14,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_noop
-from pydifact.exceptions import EDISyntaxError, MissingImplementationWarning
 from pydifact.control.characters import Characters
+from pydifact.exceptions import EDISyntaxError, MissingImplementationWarning
 from pydifact.segmentcollection import Interchange, Message
 from pydifact.segments import Segment
 
@@ -96,13 +96,14 @@ def edi_date(text, fmt="102"):
     raise MessageError(gettext_noop("date %(value)s is not a valid date in format %(format)s"), value=text, format=fmt)
 
 
-def edi_decimal(text, what):
+def edi_decimal(text, invalid):
+    """A number of the message; `invalid` is the message (with %(value)s) when it is not one."""
     try:
         value = Decimal(text.replace(",", "."))
     except (InvalidOperation, AttributeError):
-        raise MessageError(gettext_noop("%(what)s %(value)s is not a number"), what=what, value=text) from None
+        raise MessageError(invalid, value=text) from None
     if not value.is_finite():
-        raise MessageError(gettext_noop("%(what)s %(value)s is not a number"), what=what, value=text)
+        raise MessageError(invalid, value=text)
     return value
 
 
@@ -197,9 +198,9 @@ def _read_orders(read, segments):
                 if code:
                     current.codes.append((code, element(segment, index, 1)))
         elif tag == "QTY" and current is not None and element(segment, 0, 0) == "21":
-            current.quantity = edi_decimal(element(segment, 0, 1), "quantity")
+            current.quantity = edi_decimal(element(segment, 0, 1), gettext_noop("quantity %(value)s is not a number"))
         elif tag == "PRI" and current is not None and element(segment, 0, 0) in ("AAA", "AAB"):
-            current.unit_price = edi_decimal(element(segment, 0, 1), "price")
+            current.unit_price = edi_decimal(element(segment, 0, 1), gettext_noop("price %(value)s is not a number"))
     if not read.document_number:
         raise MessageError(gettext_noop("BGM has no document number (the order reference)"))
     if not read.lines:

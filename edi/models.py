@@ -168,6 +168,12 @@ class Encoding(models.TextChoices):
     GB18030 = "gb18030", _("GB18030")
 
 
+class Delimiter(models.TextChoices):
+    COMMA = ",", _("Comma (,)")
+    SEMICOLON = ";", _("Semicolon (;)")
+    TAB = "\t", _("Tab")
+
+
 class ChannelKind(models.TextChoices):
     SHOP = "shop", _("E-commerce platform")
     CRM = "crm", _("CRM system")
@@ -181,8 +187,8 @@ class ChannelProfile(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("channel type"), max_length=8, choices=ChannelKind.choices, default=ChannelKind.SHOP)
     encoding = models.CharField(_("encoding"), max_length=12, choices=Encoding.choices, default=Encoding.UTF8_BOM)
-    delimiter = models.CharField(_("column separator"), max_length=2, default=",",
-                                 help_text=_("A comma, a semicolon or \\t for a tab."))
+    delimiter = models.CharField(_("column separator"), max_length=1, choices=Delimiter.choices,
+                                 default=Delimiter.COMMA)
     date_format = models.CharField(_("date format"), max_length=40, default="%Y-%m-%d",
                                    help_text=_("As Python writes it, e.g. %Y-%m-%d or %Y/%m/%d %H:%M:%S."))
     # {our field: their column name}; our fields are those of the order import (orders.order_importing).
