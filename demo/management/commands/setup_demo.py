@@ -25,6 +25,8 @@ SEEDS = [
     ("quality", "seed_quality_demo"),
     # The orders past QC last: their inspections and shipments need the plans, items and stock locations above.
     ("shipping", "seed_shipping_demo"),
+    # EDI partner, received interchanges and channel profiles over the demo customers and products.
+    ("edi", "seed_edi_demo"),
 ]
 
 
