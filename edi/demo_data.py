@@ -7,10 +7,12 @@ export in UTF-8 with BOM)."""
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from orders.models import Customer, Product
+from orders.services import OrderActionRefused, approve_order
 
 from . import inbound
 from .models import ChannelProfile, ProductMapping, TradingPartner
@@ -30,6 +32,17 @@ def interchange(control, ref, po, lines, when):
     segments += [f"UNT+{len(segments) + 1}+{ref}"]
     return "\n".join(["UNA:+.? '", f"UNB+UNOC:3+6970000000017:14+6901234000004:14+{when:%y%m%d}:0830+{control}'"]
                      + [s + "'" for s in segments] + [f"UNZ+1+{control}'"]) + "\n"
+
+
+def approve(order):
+    """The order desk approves the partner's first order: its order response (ORDRSP) is made."""
+    desk = get_user_model().objects.filter(username="order_desk").first()
+    if order is None or desk is None:
+        return
+    try:
+        approve_order(actor=desk, order=order, acknowledge_credit=True)
+    except (ValidationError, OrderActionRefused):
+        pass  # the demo's credit or capacity said no: the order waits in the review queue instead
 
 
 def seed_edi_demo():
@@ -55,9 +68,10 @@ def seed_edi_demo():
             columns={"reference": "Deal ID", "customer": "Account Code", "product": "SKU", "quantity": "Quantity",
                      "unit_price": "Unit Price", "requested_date": "Close Date"})
     today = timezone.localdate()
-    inbound.receive_interchange(actor=None, text=interchange("2001", "PC1", "PCBH-PO-7781",
-                                                             [("PC-100245", 240), ("PC-100300", 60)], today),
-                                file_name="pcbh-orders-2001.edi")
+    [made] = inbound.receive_interchange(actor=None, text=interchange("2001", "PC1", "PCBH-PO-7781",
+                                                                      [("PC-100245", 240), ("PC-100300", 60)], today),
+                                         file_name="pcbh-orders-2001.edi")
+    approve(made.message.order)
     inbound.receive_interchange(actor=None, text=interchange("2002", "PC2", "PCBH-PO-7782",
                                                              [("PC-100246", 120), ("PC-100999", 36)], today),
                                 file_name="pcbh-orders-2002.edi")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from history.models import Event
 from orders.models import Customer, Order, Product
@@ -75,7 +76,7 @@ class Direction(models.TextChoices):
 
 
 class MessageStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("EDI message", "Received")
     PROCESSED = "processed", _("Processed")
     FAILED = "failed", _("Failed")
     GENERATED = "generated", _("Generated")
@@ -141,7 +142,7 @@ class EdiMessage(fsm.ConcurrentTransitionMixin, models.Model):
 
 
 class EdiAction(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("EDI message", "Received")
     PROCESSED = "processed", _("Processed: order created")
     FAILED = "failed", _("Failed")
     GENERATED = "generated", _("Generated")
