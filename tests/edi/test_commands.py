@@ -71,3 +71,19 @@ def test_drop_folder_moves_files_to_processed_and_failed(partner, tmp_path, sett
     assert [p.name for p in (tmp_path / "failed").iterdir()] == ["b.edi"]
     assert list((tmp_path / "inbox").iterdir()) == []
     assert Order.objects.filter(customer_po="PO-88001").count() == 1
+
+
+def test_seed_edi_demo_makes_a_partner_an_order_its_response_and_a_message_to_fix(db, settings):
+    from edi.demo_data import seed_edi_demo
+    from edi.models import ChannelProfile, MessageStatus
+    from tests.fixtures.factories import CustomerFactory, ProductFactory, user_with_role
+
+    CustomerFactory(code="C001"), CustomerFactory(code="C002")
+    for sku in ("LD-2L-LAV", "LD-3KG-LEM", "LP-5KG"):
+        ProductFactory(sku=sku)
+    user_with_role("sales", username="sales"), user_with_role("order_desk", username="order_desk")
+    assert seed_edi_demo() == {"skipped": False}
+    statuses = dict(EdiMessage.objects.values_list("message_ref", "status"))
+    assert statuses == {"PC1": MessageStatus.PROCESSED, "PC2": MessageStatus.FAILED, "1": MessageStatus.GENERATED}
+    assert ChannelProfile.objects.count() == 2
+    assert seed_edi_demo() == {"skipped": True}  # safe to run again
