@@ -163,10 +163,10 @@ class EdiEvent(Event):
 
 
 class Encoding(models.TextChoices):
-    UTF8 = "utf-8", _("UTF-8")
+    UTF8 = "utf-8", "UTF-8"  # the same in every language
     UTF8_BOM = "utf-8-sig", _("UTF-8 with BOM")
     GBK = "gbk", _("GBK (Chinese Windows)")
-    GB18030 = "gb18030", _("GB18030")
+    GB18030 = "gb18030", "GB18030"
 
 
 class Delimiter(models.TextChoices):

@@ -252,7 +252,7 @@ def test_review_queue_in_chinese(client, compiled_catalog, db):
     client.post(reverse("accounts:switch_language"), {"language": "zh-hans", "next": "/"})
     page = client.get(reverse("orders:review_queue")).content.decode()
     assert "待审核订单" in page and "提交时间" in page and "要求交期" in page and "订单审核员" in page
-    assert english_words(page, {"OrderFlow", "English", "RUSH", "PMC", *CURRENCY_CODES}) == []
+    assert english_words(page, {"OrderFlow", "English", "RUSH", "PMC", "EDI", *CURRENCY_CODES}) == []
 
 
 @pytest.mark.parametrize("url_name", [
