@@ -100,3 +100,19 @@ def test_channel_import_page_imports_and_refuses_bad_input(client, products):
     page = response.content.decode()
     assert response.status_code == 200 and "已创建 2 个订单" in page and "TB20261201001" in page
     assert Order.objects.count() == 2
+
+
+def test_inbox_costs_the_same_queries_whatever_the_number_of_messages(client, partner, desk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(desk)
+    inbound.receive_interchange(actor=None, text=data("orders_d96a.edi"))
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("edi:inbox")).status_code == 200
+    inbound.receive_interchange(actor=None, text=data("orders_d01b.edi"))
+    inbound.receive_interchange(actor=None, text=data("orders_unknown_product.edi"))
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(reverse("edi:inbox")).content.decode()
+    assert page.count('data-testid="edi-row"') == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
