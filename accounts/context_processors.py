@@ -34,6 +34,8 @@ NAVIGATION = [
     ("shipping:queue", _("Shipping"), "shipping.view_shipment"),
     ("shipping:complaint_list", _("Complaints"), "shipping.view_complaint"),
     ("rush:board", _("Rush board"), "rush.view_rushrequest"),
+    ("edi:inbox", _("EDI inbox"), "edi.view_edimessage"),
+    ("edi:channel_import", _("Channel import"), "edi.import_channel_orders"),
     ("reports:dashboard", _("Dashboard"), "reports.view_dashboard"),
     ("reports:list", _("Reports"), "reports.view_reports"),
     ("alerts:list", _("Alerts"), None),

@@ -223,6 +223,19 @@ for _role, _permissions in {
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
 
+# EDI and channel imports (edi/): the order desk works the EDI inbox (sees failed messages, maps partner
+# product codes, processes again); sales import shop/CRM exports through the channel profiles (the orders are
+# theirs to submit); managers keep trading partners and channel profiles.
+_SEE_EDI = ["edi.view_edimessage", "edi.view_tradingpartner", "edi.view_productmapping", "edi.view_channelprofile"]
+for _role, _permissions in {
+    ORDER_DESK: _SEE_EDI + ["edi.process_edimessage", "edi.add_productmapping", "edi.change_productmapping"],
+    SALES: _SEE_EDI + ["edi.import_channel_orders"],
+    MANAGER: _SEE_EDI + ["edi.process_edimessage", "edi.add_productmapping", "edi.change_productmapping",
+                         "edi.add_tradingpartner", "edi.change_tradingpartner", "edi.add_channelprofile",
+                         "edi.change_channelprofile"],
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
+
 
 def sync_role_permissions(sender=None, **kwargs):
     """Create the role groups and give each exactly its permissions (admin gets all of ours)."""
@@ -232,7 +245,7 @@ def sync_role_permissions(sender=None, **kwargs):
     ours = Permission.objects.filter(
         content_type__app_label__in=[
             "orders", "planning", "production", "inventory", "quality", "shipping", "reports",
-            "documents", "alerts", "accounts", "rush", "api", "operations",
+            "documents", "alerts", "accounts", "rush", "api", "operations", "edi",
         ]
     )
     by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in ours.select_related("content_type")}

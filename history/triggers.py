@@ -41,6 +41,7 @@ APPEND_ONLY_MODELS = [
     "rush.DelayDecisionEvent",
     "inventory.MaterialDelayEvent",
     "audit.ChangeLogEntry",
+    "edi.EdiEvent",
 ]
 
 TRIGGER = "history_append_only"

@@ -71,6 +71,8 @@ REACTIONS: tuple[StageReaction, ...] = (
     # Inspections opened when production finishes; leftovers cancelled when QC is passed.
     StageReaction("quality", Hook.ON_TRANSITION, "quality.hooks.on_order_transition",
                   ("finish_production", "pass_qc")),
+    # EDI partners get an order response on approval and a despatch advice on shipment (edi.outbound).
+    StageReaction("edi", Hook.ON_TRANSITION, "edi.outbound.on_order_transition", ("approve", "ship")),
     # Every status change goes to the subscribed webhooks.
     StageReaction("api", Hook.ON_TRANSITION, "api.webhooks.on_order_transition"),
     # Conditions of the order's transitions: production finishes when no work order is open; QC passes

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     # above the stages: read and drive several of them
     "rush",
     "api",
+    "edi",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +227,7 @@ REQUEST_BODY_LIMITS = {
     "/quality/": 11 * _MIB,  # one attachment of at most QUALITY_ATTACHMENT_MAX_BYTES
     "/shipping/": 11 * _MIB,  # one proof-of-delivery file
     "/orders/": IMPORT_MAX_BYTES + _MIB,  # order and master-data imports
+    "/edi/": IMPORT_MAX_BYTES + _MIB,  # channel order imports
     "/accounts/": _MIB,
 }
 # Dates a person types (requested, promised, planned dates): at most this many days ahead of today and
@@ -282,9 +284,16 @@ CELERY_BEAT_SCHEDULE = {
     # The factory-wide MRP run and its reorder suggestions, ready for the planner's morning (inventory.mrp_plans).
     "nightly-mrp-run": {"task": "inventory.tasks.run_mrp", "schedule": crontab(hour=2, minute=30)},
     # Slow-moving and overstock warnings (inventory.stock_warnings): once a day, before the first shift.
+    # EDI partners who drop interchanges into EDI_DROP_DIR/inbox (edi.dropfolder).
+    "read-edi-drop-folder": {"task": "edi.tasks.read_drop_folder", "schedule": 120.0},
     "evaluate-stock-warnings": {"task": "inventory.tasks.evaluate_stock_warnings",
                                 "schedule": crontab(hour=5, minute=30)},
 }
+
+# EDI (edi/): the folder partners drop interchanges into (inbox/, then processed/ or failed/; empty: no
+# folder is watched), and our GS1 company prefix for the SSCCs of despatch advices.
+EDI_DROP_DIR = os.environ.get("EDI_DROP_DIR", "")
+EDI_GS1_COMPANY_PREFIX = os.environ.get("EDI_GS1_COMPANY_PREFIX", "6901234")
 
 # Alerts: chat robots and SMS (alerts/channels.py). A slow webhook never holds a worker for long.
 ALERT_CHANNEL_TIMEOUT = float(os.environ.get("ALERT_CHANNEL_TIMEOUT", "5"))

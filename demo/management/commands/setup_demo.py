@@ -29,6 +29,8 @@ SEEDS = [
     # Seed 003's forms and decisions: an exception on a rush order with its general manager's decision request.
     # Rush rules, supplier reply deadlines, delay causes and completion summaries over all of the above.
     ("rush", "seed_rush_demo"),
+    # EDI partner, received interchanges and channel profiles over the demo customers and products.
+    ("edi", "seed_edi_demo"),
 ]
 
 
