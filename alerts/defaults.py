@@ -25,6 +25,10 @@ DEFAULT_RULES = [
      [(1, 0, ["manager"])], {"severities": ["high", "critical"]}),
     ("order_rejected", "订单被退回通知销售 Order rejected: its sales owner", False, [], [], {"tell_owner": True}),
     ("order_dispatched", "订单已发货通知销售 Order dispatched: its sales owner", False, [], [], {"tell_owner": True}),
+    # Seed 003: a temporary drawing not back 24 hours after its rush order's completion (rush.drawings tells
+    # the holder and their department head) goes to the manager, then the general manager's office.
+    ("drawing_overdue", "临时图纸逾期未交回 Temporary drawing overdue", True, [],
+     [(1, 2 * 60 * MINUTE, ["manager"]), (2, 8 * 60 * MINUTE, ["general_manager"])]),
 ]
 
 

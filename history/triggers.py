@@ -38,6 +38,9 @@ APPEND_ONLY_MODELS = [
     "shipping.ComplaintEvent",
     "shipping.CustomerReturn",
     "rush.RushEvent",
+    "rush.DrawingEvent",
+    "inventory.FinishedGoodsReceipt",
+    "inventory.FinishedGoodsReceiptLine",
     "audit.ChangeLogEntry",
 ]
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_noop
 from alerts import subjects
 from orders.alert_subjects import GONE, order_settled
 
-from .models import RushRequest, RushStatus
+from .models import CopyStatus, DrawingCopy, RushRequest, RushStatus
 
 # Alerts that ask people to review the request: answered once it is decided.
 REVIEW_KINDS = {"rush_review_requested"}
@@ -21,5 +21,18 @@ def _request_page(alert, pk):
     return order_settled(request.order, kind=alert.kind)
 
 
+def _copy_page(alert, pk):
+    """An overdue drawing copy's alert stops escalating once the copy is back or voided."""
+    copy = DrawingCopy.objects.select_related("drawing").filter(pk=pk).first()
+    if copy is None:
+        return GONE
+    if copy.status == CopyStatus.RETURNED:
+        return gettext_noop("Drawing copy %(copy)s was returned."), {"copy": copy.label}
+    if copy.status == CopyStatus.VOIDED:
+        return gettext_noop("Drawing copy %(copy)s was voided."), {"copy": copy.label}
+    return None
+
+
 def register():
     subjects.register("rush:detail", _request_page)
+    subjects.register("rush:drawing_copy", _copy_page)

@@ -140,3 +140,14 @@ class RushEvent(Event):
 
     def __str__(self):
         return f"{self.request_id} {self.action}"
+
+
+from .drawing_models import (  # noqa: E402, F401 - part of rush's models
+    CopyStatus,
+    Department,
+    DrawingAction,
+    DrawingAttachment,
+    DrawingCopy,
+    DrawingEvent,
+    TemporaryDrawing,
+)

@@ -265,6 +265,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-optimisation-runs": {"task": "planning.tasks.sweep_optimisation_runs", "schedule": 60.0},
     "refresh-order-facts": {"task": "reports.tasks.refresh_order_facts", "schedule": 300.0},
     "watch-rush-orders": {"task": "rush.tasks.watch_rush_orders", "schedule": 600.0},
+    "watch-drawing-returns": {"task": "rush.tasks.watch_drawing_returns", "schedule": 300.0},
     "alert-late-orders": {"task": "planning.tasks.alert_late_orders", "schedule": 3600.0},
     "deliver-pending-webhooks": {"task": "api.tasks.deliver_pending_webhooks", "schedule": 60.0},
     "purge-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": crontab(hour=3)},
