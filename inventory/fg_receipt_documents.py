@@ -19,7 +19,7 @@ KIND = "finished_goods_receipt"
 
 def build_fg_receipt(receipt, language):
     lines = Prefetch("lines", queryset=FinishedGoodsReceiptLine.objects.select_related(
-        "item", "lot", "location__warehouse").order_by("line_no"))
+        "item__product", "lot", "location__warehouse").order_by("line_no"))
     receipt = (FinishedGoodsReceipt.objects.select_related("order__customer", "received_by")
                .prefetch_related(lines).get(pk=receipt.pk))
     order = receipt.order

@@ -32,7 +32,7 @@ def fg_receipt_list(request):
 @permission_required(VIEW, raise_exception=True)
 def fg_receipt_detail(request, pk):
     lines = Prefetch("lines", queryset=FinishedGoodsReceiptLine.objects.select_related(
-        "item", "lot", "location__warehouse").order_by("line_no"))
+        "item__product", "lot", "location__warehouse").order_by("line_no"))
     try:
         receipt = (receipts_visible_to(request.user).select_related("order__customer", "received_by")
                    .prefetch_related(lines).get(pk=pk))

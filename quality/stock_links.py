@@ -4,7 +4,8 @@
   (settings.QUALITY_FG_LOCATION, default "FG") by a finished-goods receipt (成品入库单,
   inventory.finished_goods): one receipt per QC pass, one line per accepted lot, its number on the
   ledger rows; the lot is named after the inspection's lot number. Without a stock item for the
-  product or without that location nothing is posted: the inspection records why and the warehouse is alerted, the order still passes QC.
+  product or without that location nothing is posted: the inspection records why and the warehouse is
+  alerted, the order still passes QC.
 - a received lot under inspection is quarantined, released when it passes and blocked while its
   NCR is open (lot status changes go through inventory.stock_services.set_lot_status, recorded there).
 
