@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from history.models import Event
 from inputs.models import StoredUpload
@@ -48,9 +49,9 @@ def head_roles(department):
 
 
 class CopyStatus(models.TextChoices):
-    ISSUED = "issued", _("Issued")
-    RETURNED = "returned", _("Returned")
-    VOIDED = "voided", _("Voided")
+    ISSUED = "issued", pgettext_lazy("drawing copy", "Issued")
+    RETURNED = "returned", pgettext_lazy("drawing copy", "Returned")
+    VOIDED = "voided", pgettext_lazy("drawing copy", "Voided")
 
 
 class TemporaryDrawing(models.Model):
