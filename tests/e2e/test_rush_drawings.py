@@ -57,7 +57,7 @@ def test_drawings_are_issued_one_is_returned_and_the_overdue_one_shows_on_the_ru
     form.locator("[data-testid=issue]").click()
     copies = page.locator("[data-testid=drawing-copy]")
     expect(copies).to_have_count(2)
-    expect(copies.first).to_contain_text("王班长")
+    expect(copies.first).to_contain_text(holder.get_full_name())
     expect(copies.first).to_contain_text("订单完成后计时")
 
     # The order passes QC: the finished-goods receipt is its completion; a day later one copy is still out.
@@ -77,7 +77,7 @@ def test_drawings_are_issued_one_is_returned_and_the_overdue_one_shows_on_the_ru
     row.locator("[data-testid=return-copy] button").click()
     expect(keeper_page.locator("[data-testid=drawing-copy][data-copy='2'] [data-testid=copy-status]")).to_have_text(
         "已交回")
-    expect(keeper_page.locator("[data-testid=drawing-copy][data-copy='2']")).to_contain_text("刘收料")
+    expect(keeper_page.locator("[data-testid=drawing-copy][data-copy='2']")).to_contain_text(keeper.get_full_name())
     second.refresh_from_db()
     assert (second.status, second.received_by) == (CopyStatus.RETURNED, keeper)
 
@@ -87,5 +87,5 @@ def test_drawings_are_issued_one_is_returned_and_the_overdue_one_shows_on_the_ru
     overdue = board.locator("[data-testid=overdue-drawing]")
     expect(overdue).to_have_count(1)
     expect(overdue).to_contain_text("DWG-88 B #1")
-    expect(overdue).to_contain_text("王班长")
+    expect(overdue).to_contain_text(holder.get_full_name())
     expect(overdue).to_contain_text("生产")
