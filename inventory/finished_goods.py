@@ -24,6 +24,7 @@ from django.utils.translation import gettext_noop
 from alerts.services import create_alert
 from numbering import series
 from numbering.services import next_number
+from orders.selectors import orders_visible_to
 from systemtext.text import Text
 
 from .ledger import DocumentRef, MoveLine, post_moves
@@ -92,8 +93,6 @@ def tell_business_office(receipt, order):
 
 
 def receipts_visible_to(user):
-    from orders.selectors import orders_visible_to  # lazy: the order scoping is read per request
-
     if not user.has_perm(VIEW):
         return FinishedGoodsReceipt.objects.none()
     return FinishedGoodsReceipt.objects.filter(order__in=orders_visible_to(user))
