@@ -174,7 +174,9 @@ def test_copies_are_due_24_hours_after_the_receipt_alerted_at_the_deadline_and_e
     # After it, nobody acknowledging: the manager (level 1).
     escalate_due_alerts(now=timezone.now() + timedelta(hours=2, minutes=1))
     assert AlertRecipient.objects.filter(alert=alert, user=people["manager"], level=1).exists()
-    # The board and the holder's home page show the overdue copy.
+    # The board and the holder's home page show the overdue copy (they read the real clock: the deadline is
+    # moved into its past).
+    DrawingCopy.objects.filter(pk=held.pk).update(due_at=timezone.now() - timedelta(hours=1))
     client.force_login(people["manager"])
     board = client.get(reverse("rush:board")).content.decode()
     assert 'data-testid="overdue-drawing"' in board and "DWG-100 B #1" in board
