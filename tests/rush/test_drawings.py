@@ -185,7 +185,7 @@ def test_copies_are_due_24_hours_after_the_receipt_alerted_at_the_deadline_and_e
     assert 'data-testid="my-drawings-overdue"' in home and "DWG-100 B #1" in home
     # Back: the escalation stops with the reason, and the board no longer lists it.
     drawings.return_copy(actor=people["keeper"], copy=held)
-    escalate_due_alerts(now=timezone.now() + timedelta(hours=9))
+    escalate_due_alerts(now=timezone.now() + timedelta(hours=24))
     alert.refresh_from_db()
     assert not AlertRecipient.objects.filter(alert=alert, level=2).exists()
     assert "returned" in alert.rendered_stop_reason()
