@@ -28,6 +28,10 @@ DEFAULT_RULES = [
     # Issue 17.6: a rush purchase order's supplier did not answer within one working day (rush.supplier_replies).
     ("supplier_reply_overdue", "急单供应商未按时答复 Supplier answer overdue on a rush purchase order", False,
      ["planner"], [(1, 60 * MINUTE, ["manager"]), (2, 4 * 60 * MINUTE, ["general_manager"])]),
+    # Seed 003: a temporary drawing not back 24 hours after its rush order's completion (rush.drawings tells
+    # the holder and their department head) goes to the manager, then the general manager's office.
+    ("drawing_overdue", "临时图纸逾期未交回 Temporary drawing overdue", True, [],
+     [(1, 2 * 60 * MINUTE, ["manager"]), (2, 8 * 60 * MINUTE, ["general_manager"])]),
 ]
 
 

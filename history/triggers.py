@@ -40,6 +40,9 @@ APPEND_ONLY_MODELS = [
     "rush.RushEvent",
     "rush.DelayDecisionEvent",
     "inventory.MaterialDelayEvent",
+    "rush.DrawingEvent",
+    "inventory.FinishedGoodsReceipt",
+    "inventory.FinishedGoodsReceiptLine",
     "audit.ChangeLogEntry",
     "edi.EdiEvent",
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import (
+    fg_receipt_views,
     material_delay_views,
     mrp_views,
     prep_sheet_views,
@@ -79,6 +80,8 @@ urlpatterns = [
     path("material-delays/<int:pk>/decide/", material_delay_views.material_delay_decide,
          name="material_delay_decide"),
     # material prep sheets
+    path("finished-goods-receipts/", fg_receipt_views.fg_receipt_list, name="fg_receipt_list"),
+    path("finished-goods-receipts/<int:pk>/", fg_receipt_views.fg_receipt_detail, name="fg_receipt_detail"),
     path("prep-sheets/", prep_sheet_views.prep_sheet_list, name="prep_sheet_list"),
     path("prep-sheets/to-accept/", prep_sheet_views.prep_sheet_acceptance, name="prep_sheet_acceptance"),
     path("prep-sheets/<int:pk>/accept-all/", prep_sheet_views.prep_sheet_accept_all, name="prep_sheet_accept_all"),

@@ -461,8 +461,7 @@ def release_order_if_inspected(*, actor, order_id, order_actor=None, note=""):
                                     expected_status=OrderStatus.AWAITING_QC,
                                     note=Text(gettext_noop("Nothing accepted (%(numbers)s): the order needs "
                                                            "re-planning."), numbers=numbers))
-        for inspection in accepted:
-            stock_links.post_finished_goods(actor=actor, inspection=inspection)
+        stock_links.receive_finished_goods(actor=actor, inspections=accepted)
         return transition_order(actor=order_actor, order=order, action="pass_qc",
                                  expected_status=OrderStatus.AWAITING_QC,
                                  note=joined(Text(gettext_noop("Inspected: %(numbers)s"), numbers=numbers),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_noop
 from alerts import subjects
 from orders.alert_subjects import GONE, order_settled
 
-from .models import DecisionStatus, DelayDecision, RushRequest, RushStatus, SupplierReply
+from .models import CopyStatus, DecisionStatus, DelayDecision, DrawingCopy, RushRequest, RushStatus, SupplierReply
 
 # Alerts that ask people to review the request: answered once it is decided.
 REVIEW_KINDS = {"rush_review_requested"}
@@ -28,6 +28,9 @@ def _decision_page(alert, pk):
         return GONE
     if alert.kind == "delay_decision_requested" and decision.status == DecisionStatus.DECIDED:
         return gettext_noop("%(number)s was decided."), {"number": decision.number}
+    return None
+
+
 def _supplier_reply_page(alert, pk):
     reply = SupplierReply.objects.select_related("purchase_order").filter(pk=pk).first()
     if reply is None:
@@ -37,7 +40,20 @@ def _supplier_reply_page(alert, pk):
     return None
 
 
+def _copy_page(alert, pk):
+    """An overdue drawing copy's alert stops escalating once the copy is back or voided."""
+    copy = DrawingCopy.objects.select_related("drawing").filter(pk=pk).first()
+    if copy is None:
+        return GONE
+    if copy.status == CopyStatus.RETURNED:
+        return gettext_noop("Drawing copy %(copy)s was returned."), {"copy": copy.label}
+    if copy.status == CopyStatus.VOIDED:
+        return gettext_noop("Drawing copy %(copy)s was voided."), {"copy": copy.label}
+    return None
+
+
 def register():
     subjects.register("rush:detail", _request_page)
     subjects.register("rush:decision_detail", _decision_page)
     subjects.register("rush:supplier_reply", _supplier_reply_page)
+    subjects.register("rush:drawing_copy", _copy_page)

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.departments import Department
 from inventory.models import PurchaseOrder
 from orders.models import Order
 
@@ -19,18 +20,6 @@ class DelayCause(models.TextChoices):
     LOGISTICS = "logistics", _("Logistics")
     PLANNING = "planning", _("Planning")
     CUSTOMER = "customer", _("Customer")
-
-
-class Department(models.TextChoices):
-    BUSINESS = "business", _("Business office (sales)")
-    PMC = "pmc", _("PMC (planning and material control)")
-    PURCHASING = "purchasing", _("Purchasing")
-    WAREHOUSE = "warehouse", _("Warehouse")
-    PRODUCTION = "production", _("Production")
-    QUALITY = "quality", _("Quality control")
-    TECHNICAL = "technical", _("Technical department")
-    LOGISTICS = "logistics", _("Logistics and shipping")
-    CUSTOMER = "customer", _("The customer")
 
 
 class DelayResponsibility(models.Model):

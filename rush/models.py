@@ -247,4 +247,12 @@ class DelayDecisionEvent(Event):
 # Delay responsibility and supplier replies (issue 17.5, 17.6) live in rush.delay_models; imported here
 # because Django finds an app's models in its models module.
 from .delay_models import DelayCause, DelayResponsibility, Department, SupplierReply  # noqa: E402, F401
+from .drawing_models import (  # noqa: E402, F401 - part of rush's models
+    CopyStatus,
+    DrawingAction,
+    DrawingAttachment,
+    DrawingCopy,
+    DrawingEvent,
+    TemporaryDrawing,
+)
 from .summary_models import RushSummary  # noqa: E402, F401 - the rush completion summary (rush.summary)

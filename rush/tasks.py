@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services, summary, supplier_replies
+from . import drawings, services, summary, supplier_replies
 
 
 @shared_task
@@ -22,3 +22,9 @@ def watch_supplier_replies():
 def summarize_rush_orders():
     """Run by Celery beat: the completion summary of every delivered rush order that has none (rush.summary)."""
     return {"made": summary.summarize_delivered_rush_orders()}
+@shared_task(acks_late=True)
+def watch_drawing_returns():
+    """Run by Celery beat: temporary drawings due back 24 hours after their order's completion; the
+    overdue ones alerted (rush.drawings)."""
+    due_set, alerted = drawings.watch_drawing_returns()
+    return {"due_set": due_set, "alerted": alerted}

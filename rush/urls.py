@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import decision_views, delay_views, views
+from . import decision_views, delay_views, drawing_views, views
 
 app_name = "rush"
 urlpatterns = [
@@ -14,6 +14,11 @@ urlpatterns = [
     path("summary/<int:order_pk>/", delay_views.rush_summary, name="summary"),
     path("supplier-replies/", delay_views.supplier_reply_list, name="supplier_replies"),
     path("supplier-replies/<int:pk>/", delay_views.supplier_reply, name="supplier_reply"),
+    path("orders/<int:order_pk>/drawings/", drawing_views.order_drawings, name="drawings"),
+    path("drawings/copies/<int:pk>/", drawing_views.drawing_copy, name="drawing_copy"),
+    path("drawings/copies/<int:pk>/return/", drawing_views.copy_return, name="drawing_return"),
+    path("drawings/copies/<int:pk>/void/", drawing_views.copy_void, name="drawing_void"),
+    path("drawings/attachments/<int:pk>/", drawing_views.drawing_attachment, name="drawing_attachment"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/sign/", views.sign, name="sign"),
     path("<int:pk>/approve/", views.approve, name="approve"),

@@ -15,6 +15,7 @@ from orders.selectors import orders_visible_to
 from record_pages.views import keyset_paginate
 
 from . import selectors, services
+from .drawing_selectors import overdue_copies
 from .forms import DecisionForm, ReportFilterForm, ReviewForm, RushRequestForm
 from .models import ReviewArea, RushRequest
 
@@ -117,7 +118,8 @@ def reject(request, pk):
 def board(request):
     pages = keyset_paginate(request, selectors.board_orders())
     return render(request, "rush/board.html", {**pages, "rows": selectors.board_rows(pages["page"].rows),
-                                               "open_requests": selectors.open_requests()})
+                                               "open_requests": selectors.open_requests(),
+                                               "overdue_drawings": list(overdue_copies()[:50])})
 
 
 @login_required
@@ -126,7 +128,8 @@ def order_panel(request, order_pk):
     order = _order(request, order_pk)
     return render(request, "rush/_order_panel.html", {
         "order": order, "requests": selectors.requests_of_order(order),
-        "can_request": request.user.has_perm(services.REQUEST) and not order.is_rush})
+        "can_request": request.user.has_perm(services.REQUEST) and not order.is_rush,
+        "can_drawings": order.is_rush and request.user.has_perm("rush.view_temporarydrawing")})
 
 
 def _report_period(request):

@@ -277,6 +277,7 @@ CELERY_BEAT_SCHEDULE = {
     "watch-supplier-replies": {"task": "rush.tasks.watch_supplier_replies", "schedule": 300.0},
     # Delivered rush orders get their completion summary (rush.summary).
     "summarize-rush-orders": {"task": "rush.tasks.summarize_rush_orders", "schedule": 3600.0},
+    "watch-drawing-returns": {"task": "rush.tasks.watch_drawing_returns", "schedule": 300.0},
     "alert-late-orders": {"task": "planning.tasks.alert_late_orders", "schedule": 3600.0},
     "deliver-pending-webhooks": {"task": "api.tasks.deliver_pending_webhooks", "schedule": 60.0},
     "purge-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": crontab(hour=3)},

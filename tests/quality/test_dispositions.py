@@ -240,7 +240,8 @@ def test_a_passed_lot_goes_into_stock_as_a_finished_goods_lot(sales, qc, product
     move = StockMove.objects.get(kind=MoveKind.PRODUCTION_OUTPUT)
     inspection.refresh_from_db()
     assert move.quantity == Decimal("500") and move.location == fg_location and move.order_id == order.pk
-    assert move.lot.number == inspection.lot_number and move.document_number == inspection.number
+    # The move names the finished-goods receipt (成品入库单) that received the lot (inventory.finished_goods).
+    assert move.lot.number == inspection.lot_number and move.document_number.startswith("FGR-")
     assert inspection.inventory_lot == move.lot and "FG" in inspection.get_stock_note_display()
     assert StockBalance.objects.get(location=fg_location, lot=move.lot).on_hand == Decimal("500")
     assert Order.objects.get(pk=order.pk).status == OrderStatus.QC_PASSED

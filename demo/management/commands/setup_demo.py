@@ -31,6 +31,8 @@ SEEDS = [
     ("rush", "seed_rush_demo"),
     # EDI partner, received interchanges and channel profiles over the demo customers and products.
     ("edi", "seed_edi_demo"),
+    # Temporary drawings on the rush orders (one overdue): after the orders past QC have their receipts.
+    ("rush", "seed_rush_demo"),
 ]
 
 

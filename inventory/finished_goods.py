@@ -1,0 +1,98 @@
+"""Recording a finished-goods receipt (成品入库单, seed 003; inventory.models.finished_goods).
+
+`record_finished_goods_receipt` puts the lines (item, lot, quantity, location) into stock as one
+production-output posting whose document is the receipt, and numbers the receipt (FGR-2026-00001). It is
+called by quality.stock_links when an order passes QC, inside that transaction: the permission that counts
+is the inspector's (quality.record_inspection, checked by quality.services), as for the posting before
+the receipt was a document of its own. Bad lines (none, a quantity ≤ 0, an inactive location, a lot of
+another item) are refused with every message and nothing is written.
+
+For a rush order the business office is told at once ("成品入库时,必须立即知会经营课负责人"): the order's
+sales owner (who entered it) and the order desk, by an alert linking to the receipt. The receipt of a rush
+order is also the moment the order is complete for the temporary drawings' 24-hour return (rush.drawings).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from alerts.services import create_alert
+from numbering import series
+from numbering.services import next_number
+from orders.selectors import orders_visible_to
+from systemtext.text import Text
+
+from .ledger import DocumentRef, MoveLine, post_moves
+from .models import FinishedGoodsReceipt, FinishedGoodsReceiptLine, Item, Location, Lot, MoveKind
+from .models.finished_goods import DOCUMENT_TYPE
+
+VIEW = "inventory.view_finishedgoodsreceipt"
+# Told at once when finished goods of a rush order are received (the business office, 经营课).
+BUSINESS_OFFICE_ROLES = ["order_desk"]
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    item: Item
+    lot: Lot
+    quantity: Decimal
+    location: Location
+    source: str = ""
+
+
+def receipt_line_errors(lines):
+    errors = []
+    if not lines:
+        errors.append(_("A finished-goods receipt needs at least one line."))
+    for number, line in enumerate(lines, start=1):
+        if line.quantity is None or line.quantity <= 0:
+            errors.append(_("Line %(n)s: the quantity must be more than zero.") % {"n": number})
+        if line.location is None or not line.location.is_active:
+            errors.append(_("Line %(n)s: choose an active location.") % {"n": number})
+        if line.lot is None or line.lot.item_id != line.item.pk:
+            errors.append(_("Line %(n)s: the lot is not a lot of %(item)s.") % {"n": number, "item": line.item.code})
+    return errors
+
+
+def record_finished_goods_receipt(*, actor, order, lines, source="") -> FinishedGoodsReceipt:
+    """Receive `lines` (ReceiptLine) of `order` into finished-goods stock as one numbered receipt."""
+    lines = list(lines)
+    errors = receipt_line_errors(lines)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        receipt = FinishedGoodsReceipt.objects.create(number=next_number(series.FINISHED_GOODS_RECEIPT), order=order,
+                                                      source=source[:200], rush=order.is_rush, received_by=actor)
+        FinishedGoodsReceiptLine.objects.bulk_create(
+            FinishedGoodsReceiptLine(receipt=receipt, line_no=index, item=line.item, lot=line.lot,
+                                     quantity=line.quantity, location=line.location, source=line.source[:40])
+            for index, line in enumerate(lines, start=1))
+        post_moves(actor=actor, kind=MoveKind.PRODUCTION_OUTPUT,
+                   lines=[MoveLine(item=line.item, location=line.location, quantity=line.quantity, lot=line.lot)
+                          for line in lines],
+                   reason=Text(gettext_noop("Finished-goods receipt %(number)s"), number=receipt.number),
+                   document=DocumentRef(type=DOCUMENT_TYPE, id=receipt.pk, number=receipt.number), order=order)
+        if receipt.rush:
+            tell_business_office(receipt, order)
+    return receipt
+
+
+def tell_business_office(receipt, order):
+    users = [order.created_by] if order.created_by_id else []
+    create_alert(kind="rush_finished_goods_received",
+                 subject=gettext_noop("Rush order %(order)s: finished goods received (%(number)s)"),
+                 body=gettext_noop("Finished goods of rush order %(order)s are in stock: arrange the shipment."),
+                 params={"order": order.number, "number": receipt.number},
+                 link=reverse("inventory:fg_receipt_detail", args=[receipt.pk]), roles=BUSINESS_OFFICE_ROLES,
+                 users=users, rush=True, dedupe_key=f"fg-receipt:{receipt.pk}")
+
+
+def receipts_visible_to(user):
+    if not user.has_perm(VIEW):
+        return FinishedGoodsReceipt.objects.none()
+    return FinishedGoodsReceipt.objects.filter(order__in=orders_visible_to(user))
