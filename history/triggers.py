@@ -39,6 +39,7 @@ APPEND_ONLY_MODELS = [
     "shipping.CustomerReturn",
     "rush.RushEvent",
     "audit.ChangeLogEntry",
+    "notices.LogisticsEvent",
 ]
 
 TRIGGER = "history_append_only"
