@@ -225,9 +225,9 @@ class CompensationKind(models.TextChoices):
 
 
 class CompensationStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    PROPOSED = "proposed", pgettext_lazy("compensation status", "Proposed")
+    APPROVED = "approved", pgettext_lazy("compensation status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("compensation status", "Rejected")
 
 
 class Compensation(fsm.ConcurrentTransitionMixin, models.Model):

@@ -82,4 +82,4 @@ class SmtpServer:
 def text_of(entry):
     """(subject, plain body) of a received message."""
     message = entry["message"]
-    return str(message["subject"]), message.get_body(preferencelist=("plain",)).get_content()
+    return str(message["subject"]).strip(), message.get_body(preferencelist=("plain",)).get_content()
