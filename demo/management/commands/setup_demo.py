@@ -25,6 +25,8 @@ SEEDS = [
     ("quality", "seed_quality_demo"),
     # The orders past QC last: their inspections and shipments need the plans, items and stock locations above.
     ("shipping", "seed_shipping_demo"),
+    # Customer service: carriers, notices of the shipped orders, a logistics delay, feedback (notices).
+    ("notices", "seed_notices_demo"),
 ]
 
 
