@@ -34,8 +34,10 @@ def seed_notices_demo():
             TransportMode.objects.get_or_create(carrier=carrier, kind=kind, defaults={"transit_days": days})
     if ShipmentDelay.objects.exists():
         return {"skipped": True}
-    orders = list(Order.objects.filter(status__in=[OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CLOSED])
-                  .select_related("customer").order_by("pk")[:6])
+    on_the_way = Order.objects.filter(status=OrderStatus.SHIPPED).select_related("customer").order_by("pk")
+    arrived = (Order.objects.filter(status__in=[OrderStatus.DELIVERED, OrderStatus.CLOSED]).select_related("customer")
+               .order_by("pk"))
+    orders = list(on_the_way[:2]) + list(arrived[:4])
     for number, order in enumerate(orders):
         customer = order.customer
         if not customer.contacts.filter(receives_updates=True).exists():

@@ -44,7 +44,7 @@ def workbench(user, limit=50):
                                                       status=CompensationStatus.PROPOSED)
                           .select_related("order__customer", "delay", "proposed_by").order_by("proposed_at")[:limit]),
         "failed": list(messages.filter(status=MessageStatus.FAILED).order_by("-created_at")[:limit]),
-        "recent": list(messages.order_by("-created_at", "-pk")[:limit]),
+        "recent": list(messages.order_by("-created_at", "-pk")[:20]),
     }
 
 

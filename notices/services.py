@@ -61,7 +61,8 @@ def notify(*, order, kind, key, actor=None, values=None):
         if not wanted:
             continue
         if contact.language not in tokens:
-            tokens[contact.language] = issue_notice_link(actor=actor, order=order, language=contact.language)
+            tokens[contact.language] = issue_notice_link(actor=actor, order=order, language=contact.language,
+                                                         given_to=contact.name)
         subject, body, sms = texts.compose(kind=kind, order=order, contact=contact,
                                            values={**values, "tracking_token": tokens[contact.language]})
         for channel, address in wanted:
