@@ -23,7 +23,7 @@ class CompensationForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount"), max_digits=12, decimal_places=2, min_value=0.01)
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
     description = forms.CharField(label=_("Description"), max_length=300,
-                                  widget=forms.TextInput(attrs={"placeholder": _("e.g. 5% off the next order")}))
+                                  widget=forms.TextInput(attrs={"placeholder": _("e.g. 50 yuan off the next order")}))
 
 
 class DecisionForm(forms.Form):
