@@ -253,6 +253,24 @@ for _role, _permissions in {
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
 
+# Customer notices, logistics delays and compensation (notices/): customer service (客服) owns complaints,
+# tracking links, logistics delays and customer notifications; shipping records delays too (the logistics
+# department hears of them first); managers and the general manager's office approve compensation.
+_SEE_NOTICES = ["notices.view_customermessage", "notices.view_shipmentdelay", "notices.view_compensation"]
+_RECORD_DELAYS = ["notices.add_shipmentdelay", "notices.change_shipmentdelay"]
+for _role, _permissions in {
+    CUSTOMER_SERVICE: _SEE_NOTICES + _RECORD_DELAYS + _VIEW_DELIVERY + _TRACKING_LINKS + [
+        "notices.add_compensation", "shipping.add_complaint", "shipping.investigate_complaint",
+        "reports.view_reports"],
+    SHIPPING: _SEE_NOTICES + _RECORD_DELAYS,
+    SALES: _SEE_NOTICES,
+    ORDER_DESK: _SEE_NOTICES,
+    MANAGER: _SEE_NOTICES + _RECORD_DELAYS + ["notices.add_compensation", "notices.approve_compensation"],
+    GENERAL_MANAGER: _SEE_NOTICES + ["notices.approve_compensation"],
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
+
+
 def sync_role_permissions(sender=None, **kwargs):
     """Create the role groups and give each exactly its permissions (admin gets all of ours)."""
     # post_migrate fires once per app; permissions of all apps exist only at the last one.
@@ -261,7 +279,7 @@ def sync_role_permissions(sender=None, **kwargs):
     ours = Permission.objects.filter(
         content_type__app_label__in=[
             "orders", "planning", "production", "inventory", "quality", "shipping", "reports",
-            "documents", "alerts", "accounts", "rush", "api", "operations", "edi",
+            "documents", "alerts", "accounts", "rush", "api", "operations", "edi", "notices",
         ]
     )
     by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in ours.select_related("content_type")}

@@ -19,6 +19,7 @@ urlpatterns = [
     path("alerts/", include("alerts.urls")),
     path("reports/", include("reports.urls")),
     path("rush/", include("rush.urls")),
+    path("notices/", include("notices.urls")),
     path("api/", include("api.urls")),
     path("edi/", include("edi.urls")),
     path("documents/", include("documents.urls")),

@@ -45,6 +45,7 @@ APPEND_ONLY_MODELS = [
     "inventory.FinishedGoodsReceiptLine",
     "audit.ChangeLogEntry",
     "edi.EdiEvent",
+    "notices.LogisticsEvent",
 ]
 
 TRIGGER = "history_append_only"

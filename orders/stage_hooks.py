@@ -75,6 +75,8 @@ REACTIONS: tuple[StageReaction, ...] = (
     StageReaction("edi", Hook.ON_TRANSITION, "edi.outbound.on_order_transition", ("approve", "ship")),
     # Every status change goes to the subscribed webhooks.
     StageReaction("api", Hook.ON_TRANSITION, "api.webhooks.on_order_transition"),
+    # Customer notices: the rules (notices.NoticeRule, data) say which transitions tell the customer.
+    StageReaction("notices", Hook.ON_TRANSITION, "notices.services.on_order_transition"),
     # Conditions of the order's transitions: production finishes when no work order is open; QC passes
     # when every line has an accepted lot, and sends the order back only for a failed one; the order is
     # shipped when dispatched shipments carry every line; delivery is confirmed when no shipment is a draft

@@ -10,6 +10,7 @@ from inventory.models import MaterialPrepSheet, PrepSheetStatus, PurchaseRequest
 from inventory.prep_sheet_selectors import sheets_to_accept
 from inventory.purchasing import PR_LIVE
 from inventory.stock_warnings import open_warning_counts
+from notices.selectors import home_counts as notice_counts
 from orders import tallies
 from orders.models import Order, OrderStatus, Priority
 from planning.approval_selectors import awaiting_count
@@ -54,6 +55,8 @@ def home_figures(user):
     if user.has_perm("planning.approve_plansubmission"):
         figures["plans_to_approve"] = awaiting_count(user)
     figures.update(_drawing_figures(user))
+    if user.has_perm("notices.add_compensation") or user.has_perm("notices.approve_compensation"):
+        figures["customer_service"] = notice_counts(user)  # 客服: delays, compensation, messages, complaints
     return figures
 
 

@@ -6,7 +6,17 @@ from django.contrib import admin
 
 from history.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Complaint, ComplaintEvent, CustomerReturn, Shipment, ShipmentEvent, ShipmentLine, TrackingLink
+from .models import (
+    Carrier,
+    Complaint,
+    ComplaintEvent,
+    CustomerReturn,
+    Shipment,
+    ShipmentEvent,
+    ShipmentLine,
+    TrackingLink,
+    TransportMode,
+)
 
 
 class ShipmentLineInline(ReadOnlyInline):
@@ -56,3 +66,17 @@ class CustomerReturnAdmin(ReadOnlyAdmin):
     list_display = ["number", "complaint", "item", "quantity", "return_lot", "location", "received_at"]
     search_fields = ["number", "complaint__number", "return_lot__number"]
     list_select_related = ["complaint", "item", "return_lot", "location"]
+
+
+class TransportModeInline(admin.TabularInline):
+    model = TransportMode
+    extra = 1
+
+
+@admin.register(Carrier)
+class CarrierAdmin(admin.ModelAdmin):
+    """Carriers and their transport modes with transit times (master data for the shipment form)."""
+
+    list_display = ["code", "name", "is_active"]
+    search_fields = ["code", "name"]
+    inlines = [TransportModeInline]

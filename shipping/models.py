@@ -336,3 +336,46 @@ class CustomerReturn(AppendOnlyModel):
 
     def __str__(self):
         return self.number
+
+
+# --- carriers and transport modes (master data): the shipment form proposes, for a rush order, the fastest
+# mode that meets the date (seed 003: "选择最快捷的运输方式"; shipping.carriers).
+
+class TransportKind(models.TextChoices):
+    AIR = "air", _("Air freight")
+    EXPRESS = "express", _("Express courier")
+    ROAD = "road", _("Road (truck)")
+    RAIL = "rail", _("Rail")
+    SEA = "sea", _("Sea freight")
+
+
+class Carrier(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("carrier")
+        verbose_name_plural = _("carriers")
+
+    def __str__(self):
+        return self.name
+
+
+class TransportMode(models.Model):
+    """One way a carrier moves goods, with its door-to-door transit time in calendar days."""
+
+    carrier = models.ForeignKey(Carrier, verbose_name=_("carrier"), on_delete=models.PROTECT, related_name="modes")
+    kind = models.CharField(_("transport mode"), max_length=10, choices=TransportKind.choices)
+    transit_days = models.PositiveSmallIntegerField(_("transit time (days)"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["transit_days", "carrier__name"]
+        verbose_name = _("transport mode")
+        verbose_name_plural = _("transport modes")
+        constraints = [models.UniqueConstraint(fields=["carrier", "kind"], name="transport_mode_unique")]
+
+    def __str__(self):
+        return f"{self.carrier.name} · {self.get_kind_display()}"

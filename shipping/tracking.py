@@ -129,3 +129,15 @@ def customer_stage(order, *, any_shipped):
                 return index + 1, PARTLY_SHIPPED
             return index, label
     return 0, CUSTOMER_STAGES[0][1]
+
+
+def issue_notice_link(*, actor, order, language, given_to="", valid_days=DEFAULT_VALID_DAYS):
+    """A tracking link for a customer notice (notices): made for the person whose step the notice tells of
+    (who approved, shipped, recorded the delay), without a permission of theirs, since the system sends it.
+    Returns the signed token; None when the order has nothing to follow or nobody took the step."""
+    if order.status in NOT_TRACKABLE or actor is None:
+        return None
+    secret = secrets.token_urlsafe(32)
+    TrackingLink.objects.create(order=order, token_hash=_hash(secret), language=language, note=given_to[:100],
+                                expires_at=timezone.now() + timedelta(days=valid_days), created_by=actor)
+    return _signer().sign(secret)

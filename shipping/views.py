@@ -18,7 +18,7 @@ from orders.quantities import understood_text
 from orders.services import OrderActionRefused
 from record_pages.views import add_service_errors, paginate
 
-from . import deliveries, selectors, services, tracking
+from . import carriers, deliveries, selectors, services, tracking
 from .forms import (
     CancelForm,
     DeliveryForm,
@@ -73,6 +73,9 @@ def shipment_list(request):
 def shipment_create(request, order_pk):
     order = selectors.order_for_shipping(request.user, order_pk)
     refused = services.status_error(order)
+    # Carriers' modes with their arrival; for a rush order the fastest that meets the date is proposed.
+    options = carriers.transport_options(order, timezone.localdate())
+    proposal = carriers.proposed_option(order, options)
     if request.method == "POST" and not refused:
         form = ShipmentForm(request.POST)
         lines = {line.pk: line for line in order.lines.all()}
@@ -104,9 +107,10 @@ def shipment_create(request, order_pk):
         details = services.details_for(order)
         form = ShipmentForm(initial={
             "ship_to_name": details.ship_to_name, "ship_to_address": details.ship_to_address,
-            "contact_name": details.contact_name, "contact_phone": details.contact_phone})
+            "contact_name": details.contact_name, "contact_phone": details.contact_phone,
+            "carrier": str(proposal.mode) if proposal else ""})
     return render(request, "shipping/shipment_form.html", {
-        "order": order, "form": form, "refused": refused,
+        "order": order, "form": form, "refused": refused, "transport_options": options, "proposal": proposal,
         "rows": [] if refused else _pick_table(order, request.POST if request.method == "POST" else {})})
 
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "rush",
     "api",
     "edi",
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -262,7 +263,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 1200}
 TASK_RETRY_BACKOFF_MAX = 600
 # Run at every worker start: what a killed predecessor had in hand is queued again at once.
 CELERY_RECOVERY_SWEEPS = ("documents.tasks.render_pending_documents", "alerts.tasks.deliver_pending_alerts",
-                          "api.tasks.deliver_pending_webhooks")
+                          "api.tasks.deliver_pending_webhooks", "notices.tasks.deliver_pending_messages")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -280,6 +281,8 @@ CELERY_BEAT_SCHEDULE = {
     "watch-drawing-returns": {"task": "rush.tasks.watch_drawing_returns", "schedule": 300.0},
     "alert-late-orders": {"task": "planning.tasks.alert_late_orders", "schedule": 3600.0},
     "deliver-pending-webhooks": {"task": "api.tasks.deliver_pending_webhooks", "schedule": 60.0},
+    # Customer notices: order events the rules name (a changed promised date…) and messages still pending.
+    "deliver-customer-messages": {"task": "notices.tasks.deliver_pending_messages", "schedule": 60.0},
     "purge-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": crontab(hour=3)},
     "reconcile-order-tallies": {"task": "orders.tasks.reconcile_order_tallies", "schedule": crontab(hour=1, minute=30)},
     # The factory-wide MRP run and its reorder suggestions, ready for the planner's morning (inventory.mrp_plans).

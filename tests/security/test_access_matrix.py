@@ -33,6 +33,8 @@ PUBLIC = {
     "accounts:login": "the login page",
     "javascript-catalog": "translations for the browser",
     "tracking:page": "the customer's tracking page (a secret token; unknown tokens are 404)",
+    "notices:unsubscribe": "a customer contact stops order updates (signed link in every notice; bad tokens 404)",
+    "notices:feedback": "the satisfaction form linked from the delivery notice (signed link; bad tokens 404)",
     "api:documentation": "the REST API's documentation page",
     "api:schema": "the OpenAPI schema",
     "healthz": "liveness for load balancers and compose (says only 'ok')",

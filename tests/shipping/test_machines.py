@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 ST, CS = ShipmentStatus, ComplaintStatus
 SHIPPERS = {"shipping", "admin"}
-INVESTIGATORS = {"order_desk", "qc", "manager", "admin"}
+INVESTIGATORS = {"order_desk", "qc", "manager", "admin", "customer_service"}  # 客服 owns complaints too
 
 
 @pytest.fixture

@@ -33,6 +33,8 @@ SEEDS = [
     ("edi", "seed_edi_demo"),
     # Temporary drawings on the rush orders (one overdue): after the orders past QC have their receipts.
     ("rush", "seed_rush_demo"),
+    # Customer service: carriers, notices of the shipped orders, a logistics delay, feedback (notices).
+    ("notices", "seed_notices_demo"),
 ]
 
 
