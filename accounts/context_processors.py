@@ -33,6 +33,8 @@ NAVIGATION = [
     ("shipping:queue", _("Shipping"), "shipping.view_shipment"),
     ("shipping:complaint_list", _("Complaints"), "shipping.view_complaint"),
     ("rush:board", _("Rush board"), "rush.view_rushrequest"),
+    ("sales:quotation_list", _("Quotations"), "sales.view_quotation"),
+    ("sales:contract_list", _("Contracts"), "sales.view_contract"),
     ("reports:dashboard", _("Dashboard"), "reports.view_dashboard"),
     ("reports:list", _("Reports"), "reports.view_reports"),
     ("alerts:list", _("Alerts"), None),

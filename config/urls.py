@@ -19,6 +19,7 @@ urlpatterns = [
     path("alerts/", include("alerts.urls")),
     path("reports/", include("reports.urls")),
     path("rush/", include("rush.urls")),
+    path("sales/", include("sales.urls")),
     path("api/", include("api.urls")),
     path("documents/", include("documents.urls")),
     path("operations/", include("operations.urls")),

@@ -38,6 +38,8 @@ APPEND_ONLY_MODELS = [
     "shipping.ComplaintEvent",
     "shipping.CustomerReturn",
     "rush.RushEvent",
+    "sales.QuotationEvent",
+    "sales.ContractEvent",
     "audit.ChangeLogEntry",
 ]
 

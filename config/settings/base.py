@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "reports",
     # above the stages: read and drive several of them
     "rush",
+    "sales",
     "api",
 ]
 
@@ -265,6 +266,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-optimisation-runs": {"task": "planning.tasks.sweep_optimisation_runs", "schedule": 60.0},
     "refresh-order-facts": {"task": "reports.tasks.refresh_order_facts", "schedule": 300.0},
     "watch-rush-orders": {"task": "rush.tasks.watch_rush_orders", "schedule": 600.0},
+    # Quotations past their validity expire; contracts near or past their end are alerted (sales.tasks).
+    "expire-quotations": {"task": "sales.tasks.expire_quotations", "schedule": crontab(minute=15)},
+    "watch-contract-expiry": {"task": "sales.tasks.watch_contract_expiry", "schedule": crontab(hour=6, minute=5)},
     "alert-late-orders": {"task": "planning.tasks.alert_late_orders", "schedule": 3600.0},
     "deliver-pending-webhooks": {"task": "api.tasks.deliver_pending_webhooks", "schedule": 60.0},
     "purge-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": crontab(hour=3)},
