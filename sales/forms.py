@@ -1,8 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from orders.forms import CodeChoiceField, CodesLoadedFormSet, DecimalTextField
 from orders.models import Currency, Customer, PaymentTerms, Product

@@ -55,7 +55,8 @@ class QuoteLineInput:
 
 def threshold_in_force(on=None):
     """The discount (%) above which approval is needed today, or None when no rule is set."""
-    rule = DiscountRule.objects.filter(valid_from__lte=on or timezone.localdate()).order_by("-valid_from", "-id").first()
+    day = on or timezone.localdate()
+    rule = DiscountRule.objects.filter(valid_from__lte=day).order_by("-valid_from", "-id").first()
     return rule.threshold_percent if rule is not None else None
 
 
