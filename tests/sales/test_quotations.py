@@ -255,6 +255,9 @@ def test_pages_walk_from_a_discount_to_an_order(client, people, shop):
     client.logout()
     _login(client, people["manager"])
     client.post(reverse("sales:quotation_act", args=[quotation.pk, "approve"]))
+    assert Quotation.objects.get(pk=quotation.pk).status == QuotationStatus.APPROVED
+    client.logout()
+    _login(client, people["sales"])  # sales sends it and turns it into the order
     client.post(reverse("sales:quotation_act", args=[quotation.pk, "send"]))
     client.post(reverse("sales:quotation_act", args=[quotation.pk, "accept"]))
     response = client.post(reverse("sales:quotation_convert", args=[quotation.pk]),
