@@ -25,6 +25,8 @@ SEEDS = [
     ("quality", "seed_quality_demo"),
     # The orders past QC last: their inspections and shipments need the plans, items and stock locations above.
     ("shipping", "seed_shipping_demo"),
+    # The commercial front (price lists, quotations, contracts) over the customers and products above.
+    ("sales", "seed_sales_demo"),
 ]
 
 
