@@ -28,6 +28,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from history.models import Event
 from orders.models import MONEY, QTY, Currency, Customer, CustomerGrade, Order, Product, line_amount
@@ -106,7 +107,7 @@ class QuotationStatus(models.TextChoices):
     AWAITING_APPROVAL = "awaiting_approval", _("Awaiting discount approval")
     APPROVED = "approved", _("Discount approved")
     SENT = "sent", _("Sent")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("quotation status", "Accepted")
     EXPIRED = "expired", _("Expired")
     LOST = "lost", _("Lost")
     SUPERSEDED = "superseded", _("Superseded by a revision")
@@ -265,7 +266,7 @@ class QuotationAction(models.TextChoices):
     APPROVED = "approved", _("Discount approved")
     RETURNED = "returned", _("Returned for changes")
     SENT = "sent", _("Sent to the customer")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("quotation status", "Accepted")
     LOST = "lost", _("Lost")
     EXPIRED = "expired", _("Expired")
     SUPERSEDED = "superseded", _("Superseded")
