@@ -208,17 +208,18 @@ for _role, _permissions in {
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
 
 
-# The commercial front (sales/, issue 18): sales quote, place orders against contracts and keep contracts;
-# the manager (the sales manager) approves discounts above the rule, keeps price lists, the discount rule
-# and contracts; the order desk, customer service, finance and the general manager's office read them.
+# The commercial front (sales/, issue 18): sales quote, write contracts and place orders against them; the
+# manager (the sales manager) approves discounts above the rule, keeps price lists and the discount rule,
+# activates and terminates contracts; the order desk, customer service, finance and the GM's office read them.
 _VIEW_SALES = ["sales.view_quotation", "sales.view_pricelist", "sales.view_contract", "sales.view_discountrule"]
 _QUOTE = ["sales.add_quotation", "sales.change_quotation", "sales.send_quotation"]
-_KEEP_CONTRACTS = ["sales.add_contract", "sales.change_contract", "sales.call_off_contract"]
+_KEEP_CONTRACTS = ["sales.add_contract", "sales.call_off_contract"]
 _KEEP_PRICES = ["sales.add_pricelist", "sales.change_pricelist", "sales.add_discountrule"]
 for _role, _permissions in {
     SALES: _VIEW_SALES + _QUOTE + _KEEP_CONTRACTS,
     ORDER_DESK: _VIEW_SALES + ["sales.call_off_contract"],
-    MANAGER: _VIEW_SALES + _QUOTE + _KEEP_CONTRACTS + _KEEP_PRICES + ["sales.approve_quotation"],
+    MANAGER: _VIEW_SALES + _QUOTE + _KEEP_CONTRACTS + _KEEP_PRICES + ["sales.approve_quotation",
+                                                                      "sales.change_contract"],
     GENERAL_MANAGER: _VIEW_SALES,
     CUSTOMER_SERVICE: _VIEW_SALES,
     FINANCE: _VIEW_SALES,

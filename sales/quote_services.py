@@ -19,12 +19,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
+from alerts.services import create_alert
 from config.transitions import take
 from inputs.visible import visible_strip
 from numbering import series
@@ -200,7 +202,7 @@ def update_quotation(*, actor, quotation, currency, valid_until, lines, customer
     return current
 
 
-def _step(*, actor, quotation, method, action, permission, note="", unmet=None, before_save=None):
+def _step(*, actor, quotation, method, action, permission, note="", unmet=None, before_save=None, after=None):
     require(actor, permission)
     with transaction.atomic():
         current = _locked(quotation)
@@ -210,6 +212,8 @@ def _step(*, actor, quotation, method, action, permission, note="", unmet=None, 
             before_save(current)
         current.save()
         current.events.record(action=action, actor=actor, from_status=before, to_status=current.status, note=note)
+        if after is not None:
+            after(current)
     return current
 
 
@@ -218,7 +222,18 @@ def request_approval(*, actor, quotation) -> Quotation:
         raise ValidationError(_("No line is discounted beyond the rule: send the quotation, no approval is needed."))
     return _step(actor=actor, quotation=quotation, method="request_approval", action="approval_requested",
                  permission=CHANGE, note=_discount_note(quotation),
-                 unmet=lambda q: _("Add at least one quotation line."))
+                 unmet=lambda q: _("Add at least one quotation line."), after=_ask_the_manager)
+
+
+def _ask_the_manager(quotation):
+    create_alert(kind="quotation_approval_requested",
+                 subject=gettext_noop("Quotation %(number)s: discount of %(discount)s%% to approve"),
+                 body=gettext_noop("%(customer)s, total %(total)s %(currency)s. The rule allows %(threshold)s%%."),
+                 params={"number": quotation.reference, "discount": quotation.max_discount_percent,
+                         "customer": quotation.customer.name, "total": quotation.total_amount,
+                         "currency": quotation.currency, "threshold": quotation.threshold_percent},
+                 link=reverse("sales:quotation_detail", args=[quotation.pk]), severity="high", roles=["manager"],
+                 dedupe_key=f"quotation-approval:{quotation.pk}:{quotation.events.count()}")
 
 
 def approve_discount(*, actor, quotation, note="") -> Quotation:

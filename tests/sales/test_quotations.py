@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from alerts.models import Alert
 from documents.models import Document, DocumentStatus
 from documents.services import request_document
 from orders.models import Order, OrderStatus
@@ -79,6 +80,8 @@ def test_discount_above_the_rule_needs_the_managers_approval_before_sending(peop
         qs.send_quotation(actor=people["sales"], quotation=quotation)
     quotation = qs.request_approval(actor=people["sales"], quotation=quotation)
     assert quotation.status == QuotationStatus.AWAITING_APPROVAL
+    alert = Alert.objects.get(kind="quotation_approval_requested")
+    assert "manager" in alert.roles and alert.params["number"] == quotation.number
     with pytest.raises(PermissionDenied):
         qs.approve_discount(actor=people["sales"], quotation=quotation)
     quotation = qs.approve_discount(actor=people["manager"], quotation=quotation, note="key account")
