@@ -194,7 +194,7 @@ def place_call_off(*, actor, contract, requested_date, quantities, customer_po="
                 lines=[LineInput(product=lines[pk].product, quantity=wanted[pk], unit_price=lines[pk].agreed_price)
                        for pk in chosen],
                 customer_po=visible_strip(customer_po or "")[:60],
-                internal_notes=_("Call-off against contract %(number)s.") % {"number": current.number})
+                internal_notes=current.number)  # the reference itself: no language-bound prose stored
         except OrderActionRefused as exc:
             raise ValidationError(exc.message) from None
         order_lines = list(order.lines.order_by("line_no"))

@@ -344,7 +344,7 @@ def convert_to_order(*, actor, quotation, requested_date, line_ids=None):
                 lines=[LineInput(product=line.product, quantity=line.quantity, unit_price=line.unit_price)
                        for line in lines],
                 customer_po=current.customer_reference,
-                internal_notes=_("From quotation %(number)s.") % {"number": current.reference},
+                internal_notes=current.reference,  # the reference itself: no language-bound prose stored
                 customer_notes=current.notes)
         except OrderActionRefused as exc:
             raise ValidationError(exc.message) from None
