@@ -124,7 +124,7 @@ class ContractLineRows(ProductRowsFormSet):
         return [f.to_line() for f in self.filled()]
 
 
-ContractLineFormSet = forms.formset_factory(ContractLineForm, formset=ContractLineRows, extra=3, max_num=100,
+ContractLineFormSet = forms.formset_factory(ContractLineForm, formset=ContractLineRows, extra=6, max_num=100,
                                             validate_max=True, absolute_max=100)
 
 
