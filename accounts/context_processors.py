@@ -35,6 +35,7 @@ NAVIGATION = [
     ("rush:board", _("Rush board"), "rush.view_rushrequest"),
     ("sales:quotation_list", _("Quotations"), "sales.view_quotation"),
     ("sales:contract_list", _("Contracts"), "sales.view_contract"),
+    ("sales:price_lists", _("Price lists"), "sales.view_pricelist"),
     ("reports:dashboard", _("Dashboard"), "reports.view_dashboard"),
     ("reports:list", _("Reports"), "reports.view_reports"),
     ("alerts:list", _("Alerts"), None),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("quotations/<int:pk>/revise/", views.quotation_revise, name="quotation_revise"),
     path("quotations/<int:pk>/order/", views.quotation_convert, name="quotation_convert"),
     path("quotations/<int:pk>/<slug:action>/", views.quotation_act, name="quotation_act"),
+    path("price-lists/", views.price_lists, name="price_lists"),
     path("contracts/", views.contract_list, name="contract_list"),
     path("contracts/new/", views.contract_create, name="contract_create"),
     path("contracts/<int:pk>/", views.contract_detail, name="contract_detail"),

@@ -314,3 +314,15 @@ def contract_call_off(request, pk):
                              % {"order": order.number, "number": contract.number})
             return redirect("orders:detail", pk=order.pk)
     return _contract_page(request, contract, call_off_form=form)
+
+
+@login_required
+@permission_required("sales.view_pricelist", raise_exception=True)
+def price_lists(request):
+    """The price lists (newest first) with their quantity breaks, and the discount rule in force. Kept by
+    managers in the admin (docs/sales.md)."""
+    today = timezone.localdate()
+    rows = list(selectors.price_lists())
+    return render(request, "sales/price_lists.html", {
+        "price_lists": [{"list": row, "valid": row.valid_on(today), "items": list(row.items.all())} for row in rows],
+        "threshold": quote_services.threshold_in_force(), "can_edit": request.user.is_staff})

@@ -54,3 +54,14 @@ def test_the_entry_preview_totals_with_the_price_list(people, shop):
                                                          removed=False, requested_date=None)],
                                   requested_date=in_days(40), is_rush=False, customer_code=shop["customer"].code)
     assert preview["total"] == D("45000.00")
+
+
+def test_the_price_list_page_shows_breaks_and_the_rule_to_sales_and_finance_only(client, people, shop):
+    from tests.fixtures.factories import user_with_role  # lazy: only this test needs a QC user
+
+    client.force_login(people["finance"])
+    page = client.get(reverse("sales:price_lists"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for text in ("B级 2026", "W-100", "500 件", "90.00 CNY", "折扣超过 10% 需销售经理审批", "现行"):
+        assert text in page, text
+    client.force_login(user_with_role("qc"))
+    assert client.get(reverse("sales:price_lists")).status_code == 403
