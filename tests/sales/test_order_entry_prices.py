@@ -59,8 +59,11 @@ def test_the_entry_preview_totals_with_the_price_list(people, shop):
 def test_the_price_list_page_shows_breaks_and_the_rule_to_sales_and_finance_only(client, people, shop):
     from tests.fixtures.factories import user_with_role  # lazy: only this test needs a QC user
 
+    from accounts.services import set_user_language  # lazy: only this test reads in Chinese
+
+    set_user_language(actor=people["finance"], language="zh-hans")
     client.force_login(people["finance"])
-    page = client.get(reverse("sales:price_lists"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    page = client.get(reverse("sales:price_lists")).content.decode()
     for text in ("B级 2026", "W-100", "500 件", "90.00 CNY", "折扣超过 10% 需销售经理审批", "现行"):
         assert text in page, text
     client.force_login(user_with_role("qc"))
