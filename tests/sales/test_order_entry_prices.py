@@ -6,9 +6,10 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from accounts.services import set_user_language
 from orders import rules
 from orders.models import Order
-from tests.fixtures.factories import CustomerFactory
+from tests.fixtures.factories import CustomerFactory, user_with_role
 
 from .setup import D, in_days
 
@@ -57,10 +58,6 @@ def test_the_entry_preview_totals_with_the_price_list(people, shop):
 
 
 def test_the_price_list_page_shows_breaks_and_the_rule_to_sales_and_finance_only(client, people, shop):
-    from tests.fixtures.factories import user_with_role  # lazy: only this test needs a QC user
-
-    from accounts.services import set_user_language  # lazy: only this test reads in Chinese
-
     set_user_language(actor=people["finance"], language="zh-hans")
     client.force_login(people["finance"])
     page = client.get(reverse("sales:price_lists")).content.decode()
