@@ -271,6 +271,25 @@ for _role, _permissions in {
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
 
 
+# The commercial front (sales/, issue 18): sales quote, write contracts and place orders against them; the
+# manager (the sales manager) approves discounts above the rule, keeps price lists and the discount rule,
+# activates and terminates contracts; the order desk, customer service, finance and the GM's office read them.
+_VIEW_SALES = ["sales.view_quotation", "sales.view_pricelist", "sales.view_contract", "sales.view_discountrule"]
+_QUOTE = ["sales.add_quotation", "sales.change_quotation", "sales.send_quotation"]
+_KEEP_CONTRACTS = ["sales.add_contract", "sales.call_off_contract"]
+_KEEP_PRICES = ["sales.add_pricelist", "sales.change_pricelist", "sales.add_discountrule"]
+for _role, _permissions in {
+    SALES: _VIEW_SALES + _QUOTE + _KEEP_CONTRACTS,
+    ORDER_DESK: _VIEW_SALES + ["sales.call_off_contract"],
+    MANAGER: _VIEW_SALES + _QUOTE + _KEEP_CONTRACTS + _KEEP_PRICES + ["sales.approve_quotation",
+                                                                      "sales.change_contract"],
+    GENERAL_MANAGER: _VIEW_SALES,
+    CUSTOMER_SERVICE: _VIEW_SALES,
+    FINANCE: _VIEW_SALES,
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
+
+
 def sync_role_permissions(sender=None, **kwargs):
     """Create the role groups and give each exactly its permissions (admin gets all of ours)."""
     # post_migrate fires once per app; permissions of all apps exist only at the last one.
@@ -279,7 +298,7 @@ def sync_role_permissions(sender=None, **kwargs):
     ours = Permission.objects.filter(
         content_type__app_label__in=[
             "orders", "planning", "production", "inventory", "quality", "shipping", "reports",
-            "documents", "alerts", "accounts", "rush", "api", "operations", "edi", "notices",
+            "documents", "alerts", "accounts", "rush", "api", "operations", "edi", "notices", "sales",
         ]
     )
     by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in ours.select_related("content_type")}

@@ -20,6 +20,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("rush/", include("rush.urls")),
     path("notices/", include("notices.urls")),
+    path("sales/", include("sales.urls")),
     path("api/", include("api.urls")),
     path("edi/", include("edi.urls")),
     path("documents/", include("documents.urls")),

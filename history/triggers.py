@@ -43,6 +43,8 @@ APPEND_ONLY_MODELS = [
     "rush.DrawingEvent",
     "inventory.FinishedGoodsReceipt",
     "inventory.FinishedGoodsReceiptLine",
+    "sales.QuotationEvent",
+    "sales.ContractEvent",
     "audit.ChangeLogEntry",
     "edi.EdiEvent",
     "notices.LogisticsEvent",

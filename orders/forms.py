@@ -174,7 +174,9 @@ class OrderLineForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("product", exc)
             if price is None and "unit_price" not in self.errors:
+                # The final default needs the order's customer: BaseLineFormSet.lines(customer=...).
                 data["unit_price"] = price = product.list_price
+                data["price_defaulted"] = True
         if product is not None and quantity is not None:
             try:
                 rules.validate_quantity(quantity, product)
@@ -193,9 +195,13 @@ class OrderLineForm(forms.Form):
                 self.add_error("requested_date", exc)
         return data
 
-    def to_line(self):
+    def to_line(self, customer=None, currency=None):
         d = self.cleaned_data
-        return LineInput(product=d["product"], quantity=d["quantity"], unit_price=d["unit_price"],
+        price = d["unit_price"]
+        if d.get("price_defaulted") and customer is not None:
+            price = rules.default_unit_price(d["product"], customer=customer, currency=currency,
+                                             quantity=d["quantity"])
+        return LineInput(product=d["product"], quantity=d["quantity"], unit_price=price,
                          requested_date=d.get("requested_date"))
 
 
@@ -211,8 +217,10 @@ class BaseLineFormSet(CodesLoadedFormSet):
         if not [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]:
             raise ValidationError(gettext("Add at least one order line."))
 
-    def lines(self):
-        return [f.to_line() for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    def lines(self, customer=None, currency=None):
+        """The typed lines; a line typed without a price gets the customer's price list price."""
+        return [f.to_line(customer, currency) for f in self.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
 
 OrderLineFormSet = forms.formset_factory(OrderLineForm, formset=BaseLineFormSet, extra=0, can_delete=True,

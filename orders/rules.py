@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import tallies
+from . import stage_hooks, tallies
 from .models import OPEN_FOR_CREDIT, Customer, Order, OrderStatus, Product, Unit, line_amount
 from .quantities import MAX_TYPED_NUMBER, format_number, read_number  # noqa: F401 (re-exported)
 
@@ -27,6 +27,17 @@ def parse_decimal(value, *, field_label):
     if isinstance(value, Decimal):
         return value
     return read_number(value, field_label=field_label).value
+
+
+def default_unit_price(product, *, customer=None, currency=None, quantity=None):
+    """The unit price of a line typed without one: the price list's price for the customer's grade and
+    currency when one is valid (orders.stage_hooks Hook.LINE_PRICE), else the product's list price."""
+    if customer is not None and product is not None:
+        price = stage_hooks.line_price_for(customer=customer, product=product,
+                                           currency=currency or customer.currency, quantity=quantity)
+        if price is not None:
+            return price
+    return product.list_price if product is not None else Decimal("0")
 
 
 def validate_quantity(quantity, product):
@@ -165,6 +176,7 @@ def entry_preview(*, lines, requested_date, is_rush, customer_code="", customer_
     parse yet are skipped), the rush proposal, and the credit and duplicate-PO warnings. Reads only.
     `order_id`: the order being edited, which is never compared with itself."""
     by_sku = {p.sku: p for p in Product.objects.filter(sku__in={ln.sku for ln in lines if ln.sku})}
+    customer = Customer.objects.filter(code=customer_code).first() if customer_code else None
     total, dated_products, line_amounts = Decimal("0"), [], []
     for line in lines:
         amount = None
@@ -176,13 +188,12 @@ def entry_preview(*, lines, requested_date, is_rush, customer_code="", customer_
             try:
                 quantity = parse_decimal(line.quantity, field_label="")
                 price = (parse_decimal(line.unit_price, field_label="") if line.unit_price
-                         else (product.list_price if product else Decimal("0")))
+                         else default_unit_price(product, customer=customer, quantity=quantity))
                 amount = line_amount(quantity, price)
                 total += amount
             except ValidationError:
                 amount = None
         line_amounts.append({"prefix": line.key, "amount": amount})
-    customer = Customer.objects.filter(code=customer_code).first() if customer_code else None
     # cycle: the rush criteria (rules kept as data) build on this module's lead-time rule
     from .rush_criteria import propose
 

@@ -25,6 +25,9 @@ The kinds of reaction (Hook) and what their handlers are given:
   CHANGE_CHECK: fn(order, change) -> list of messages (why the stage cannot take it);
   CHANGE_IMPACT: fn(order, change) -> list of {"title", "rows"} shown before approval;
   CHANGE_LOCK: fn() — taken first when a change is applied; CHANGE_APPLY: fn(*, actor, order, change).
+- LINE_PRICE: fn(*, customer, product, currency, quantity) -> Decimal | None — the default unit price of an
+  order line typed without one (the sales price list for the customer's grade and currency); None: the
+  product's list price. At most one.
 
 Handlers of one kind run in the order they are listed.
 """
@@ -48,6 +51,7 @@ class Hook(enum.StrEnum):
     CHANGE_IMPACT = "change_impact"
     CHANGE_LOCK = "change_lock"
     CHANGE_APPLY = "change_apply"
+    LINE_PRICE = "line_price"
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,8 @@ REACTIONS: tuple[StageReaction, ...] = (
     StageReaction("planning", Hook.CHANGE_LOCK, "planning.plans.lock_scheduling"),
     StageReaction("planning", Hook.CHANGE_APPLY, "planning.change_hooks.apply"),
     StageReaction("inventory", Hook.CHANGE_APPLY, "inventory.change_hooks.apply"),
+    # Order entry's default line price: the price list for the customer's grade and currency.
+    StageReaction("sales", Hook.LINE_PRICE, "sales.pricing.order_line_price"),
 )
 
 
@@ -131,6 +137,11 @@ def after_transition(*, actor, order, action, from_status):
 def promise_for(order):
     providers = handlers(Hook.PROMISE)
     return providers[0](order) if providers else None
+
+
+def line_price_for(*, customer, product, currency, quantity):
+    providers = handlers(Hook.LINE_PRICE)
+    return providers[0](customer=customer, product=product, currency=currency, quantity=quantity) if providers else None
 
 
 def transition_problems(order, action):

@@ -152,7 +152,8 @@ def _save_entry(request, save):
     if form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         content = {
-            "customer": data["customer"], "requested_date": data["requested_date"], "lines": formset.lines(),
+            "customer": data["customer"], "requested_date": data["requested_date"],
+            "lines": formset.lines(customer=data["customer"], currency=data["currency"] or None),
             "channel": data["channel"], "customer_po": data["customer_po"], "priority": data["priority"],
             "rush_reason": data["rush_reason"], "currency": data["currency"] or None,
             "internal_notes": data["internal_notes"], "customer_notes": data["customer_notes"],

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "reports",
     # above the stages: read and drive several of them
     "rush",
+    "sales",
     "api",
     "edi",
     "notices",
@@ -279,6 +280,9 @@ CELERY_BEAT_SCHEDULE = {
     # Delivered rush orders get their completion summary (rush.summary).
     "summarize-rush-orders": {"task": "rush.tasks.summarize_rush_orders", "schedule": 3600.0},
     "watch-drawing-returns": {"task": "rush.tasks.watch_drawing_returns", "schedule": 300.0},
+    # Quotations past their validity expire; contracts near or past their end are alerted (sales.tasks).
+    "expire-quotations": {"task": "sales.tasks.expire_quotations", "schedule": crontab(minute=15)},
+    "watch-contract-expiry": {"task": "sales.tasks.watch_contract_expiry", "schedule": crontab(hour=6, minute=5)},
     "alert-late-orders": {"task": "planning.tasks.alert_late_orders", "schedule": 3600.0},
     "deliver-pending-webhooks": {"task": "api.tasks.deliver_pending_webhooks", "schedule": 60.0},
     # Customer notices: order events the rules name (a changed promised date…) and messages still pending.

@@ -19,7 +19,7 @@ LAYERS = (
                        "audit", "imports",
                        "exports", "record_pages", "demo"), False),
     ("stages", ("orders", "inventory", "planning", "production", "quality", "shipping"), True),
-    ("over the stages", ("api", "rush", "notices", "operations", "reports", "edi"), True),
+    ("over the stages", ("api", "rush", "notices", "sales", "operations", "reports", "edi"), True),
 )
 # Cross-cutting apps may use each other in any order (none is a stage); stages and the layer over them are
 # ordered: the flag above says a row may import only the rows before it in its own layer.

@@ -25,6 +25,10 @@ LONG_TEXT_TESTS = {
                         "test_long_text_on_the_production_plan_wraps_and_every_character_is_printed"),
     "rush_summary": ("tests.rush.test_completion_summary",
                      "test_long_text_on_the_rush_summary_wraps_and_every_character_is_printed"),
+    "quotation": ("tests.sales.test_pdf_long_text",
+                  "test_long_text_on_the_quotation_wraps_and_every_character_is_printed"),
+    "contract": ("tests.sales.test_pdf_long_text",
+                 "test_long_text_on_the_contract_wraps_and_every_character_is_printed"),
 }
 
 

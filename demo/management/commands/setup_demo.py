@@ -35,6 +35,8 @@ SEEDS = [
     ("rush", "seed_rush_demo"),
     # Customer service: carriers, notices of the shipped orders, a logistics delay, feedback (notices).
     ("notices", "seed_notices_demo"),
+    # The commercial front (price lists, quotations, contracts) over the customers and products above.
+    ("sales", "seed_sales_demo"),
 ]
 
 

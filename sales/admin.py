@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from .models import DiscountRule, PriceList, PriceListItem
+
+
+class PriceListItemInline(admin.TabularInline):
+    model = PriceListItem
+    extra = 1
+    autocomplete_fields = ["product"]
+
+
+@admin.register(PriceList)
+class PriceListAdmin(admin.ModelAdmin):
+    list_display = ("name", "grade", "currency", "valid_from", "valid_until", "is_active")
+    list_filter = ("grade", "currency", "is_active")
+    inlines = [PriceListItemInline]
+    exclude = ("created_by",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DiscountRule)
+class DiscountRuleAdmin(admin.ModelAdmin):
+    list_display = ("threshold_percent", "valid_from", "note", "created_by")
+    exclude = ("created_by",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

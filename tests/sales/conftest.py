@@ -1,0 +1,1 @@
+from .setup import people, shop  # noqa: F401 (fixtures)
