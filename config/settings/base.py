@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "inventory",
     "quality",
     "shipping",
+    "settlement",
     "reports",
     # above the stages: read and drive several of them
     "rush",
@@ -274,6 +275,9 @@ CELERY_BEAT_SCHEDULE = {
     # Slow-moving and overstock warnings (inventory.stock_warnings): once a day, before the first shift.
     "evaluate-stock-warnings": {"task": "inventory.tasks.evaluate_stock_warnings",
                                 "schedule": crontab(hour=5, minute=30)},
+    # Overdue receivables (settlement): sales and finance are told once per invoice, before office hours.
+    "alert-overdue-invoices": {"task": "settlement.tasks.alert_overdue_invoices",
+                               "schedule": crontab(hour=6, minute=15)},
 }
 
 # Alerts: chat robots and SMS (alerts/channels.py). A slow webhook never holds a worker for long.
