@@ -32,6 +32,7 @@ NAVIGATION = [
     ("quality:plan_list", _("Inspection plans"), "quality.view_inspectionplan"),
     ("shipping:queue", _("Shipping"), "shipping.view_shipment"),
     ("shipping:complaint_list", _("Complaints"), "shipping.view_complaint"),
+    ("settlement:invoice_list", _("Invoices"), "settlement.view_invoice"),
     ("rush:board", _("Rush board"), "rush.view_rushrequest"),
     ("reports:dashboard", _("Dashboard"), "reports.view_dashboard"),
     ("reports:list", _("Reports"), "reports.view_reports"),

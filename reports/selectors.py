@@ -15,6 +15,7 @@ from planning.approval_selectors import awaiting_count
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrderOperation, WorkOrderStatus
 from production.models import OPEN_EXCEPTION_STATUSES, ExceptionReport
 from quality.models import QUEUE_STATUSES, Inspection
+from settlement.selectors import finance_figures
 
 from .dashboard import OPEN, day_bounds, today
 from .models import SavedReport
@@ -51,6 +52,8 @@ def home_figures(user):
         figures.update(_quality_figures())
     if user.has_perm("planning.approve_plansubmission"):
         figures["plans_to_approve"] = awaiting_count(user)
+    if user.has_perm("settlement.record_payment"):
+        figures.update(finance_figures(today_))  # the finance section (财务): receivables, overdue, to invoice
     return figures
 
 

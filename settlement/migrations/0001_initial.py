@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orders', '0019_order_payment_terms_order_payment_terms_reason_and_more'),
+        ('orders', '0019_order_payment_terms'),
         ('shipping', '0004_merge_20261207_1943'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,7 +1,8 @@
 """`manage.py setup_demo [--serve 127.0.0.1:8000]`: what `make run` does, in one process.
 
 Migrates when a migration is unapplied, then runs the apps' demo seeds (seed_demo, seed_planning_demo,
-seed_stock_demo, seed_quality_demo, seed_shipping_demo) unless a DemoSeedRun with the same fingerprint says
+seed_stock_demo, seed_quality_demo, seed_shipping_demo,
+seed_settlement_demo) unless a DemoSeedRun with the same fingerprint says
 they already ran on this database. Each seed is its own app's command, called by name, so this app imports none of them.
 """
 
@@ -25,6 +26,8 @@ SEEDS = [
     ("quality", "seed_quality_demo"),
     # The orders past QC last: their inspections and shipments need the plans, items and stock locations above.
     ("shipping", "seed_shipping_demo"),
+    # Invoices, payments and overdue receivables over the shipped demo orders.
+    ("settlement", "seed_settlement_demo"),
 ]
 
 
