@@ -27,7 +27,8 @@ def unsettled(order):
         return []
     problems = []
     live = Invoice.objects.filter(shipment=OuterRef("pk")).exclude(status=InvoiceStatus.CANCELLED)
-    for shipment in (order.shipments.filter(status__in=INVOICEABLE).filter(~Exists(live)).order_by("number")):
+    for shipment in (order.shipments.filter(status__in=INVOICEABLE, replaces__isnull=True)
+                     .filter(~Exists(live)).order_by("number")):
         problems.append(_("Shipment %(number)s is not invoiced.") % {"number": shipment.number})
     for invoice in order.invoices.filter(status__in=UNPAID_STATUSES).order_by("number"):
         problems.append(_("Invoice %(number)s: %(amount)s still unpaid.")
@@ -39,7 +40,7 @@ def exposure_parts(customer_id):
     """(value shipped of orders still open for credit, shipped not invoiced, invoiced unpaid) of a customer,
     in money: three aggregate queries whatever the number of orders."""
     shipped = (ShipmentLine.objects.filter(shipment__order__customer_id=customer_id,
-                                           shipment__status__in=INVOICEABLE)
+                                           shipment__status__in=INVOICEABLE, shipment__replaces__isnull=True)
                .exclude(shipment__order__status=OrderStatus.CANCELLED))
     live = Invoice.objects.filter(shipment=OuterRef("shipment_id")).exclude(status=InvoiceStatus.CANCELLED)
     value = F("quantity") * F("order_line__unit_price")

@@ -50,9 +50,10 @@ def invoice_detail(user, pk):
 
 
 def shipments_to_invoice(user=None):
-    """Shipments that left (shipped or delivered) with no live invoice, oldest first."""
+    """Shipments that left (shipped or delivered) with no live invoice, oldest first; replacements of returned
+    goods (exchanges) are not invoiced."""
     live = Invoice.objects.filter(shipment=OuterRef("pk")).exclude(status=InvoiceStatus.CANCELLED)
-    qs = Shipment.objects.filter(status__in=INVOICEABLE).filter(~Exists(live))
+    qs = Shipment.objects.filter(status__in=INVOICEABLE, replaces__isnull=True).filter(~Exists(live))
     if user is not None:
         qs = qs.filter(order__in=orders_visible_to(user))
     return qs.select_related("order__customer").order_by("actual_ship_date", "number")

@@ -69,6 +69,9 @@ def _check_invoice(shipment, invoice_date, tax_rate, today):
     if shipment.status not in INVOICEABLE:
         errors.append(_("Shipment %(number)s is not shipped: it is invoiced once it has left.")
                       % {"number": shipment.number})
+    elif shipment.replaces_id is not None:
+        errors.append(_("Shipment %(number)s replaces returned goods (an exchange): it is not invoiced.")
+                      % {"number": shipment.number})
     elif Invoice.objects.filter(shipment=shipment).exclude(status=IS.CANCELLED).exists():
         errors.append(_("Shipment %(number)s is invoiced already.") % {"number": shipment.number})
     if invoice_date is None:
