@@ -50,7 +50,7 @@ def replacement_options(customer_return):
     today = timezone.localdate()
     balances = (StockBalance.objects.filter(item=customer_return.item_id, lot__status=LotStatus.AVAILABLE,
                                             on_hand__gt=F("reserved"))
-                .exclude(lot=customer_return.return_lot_id).select_related("lot", "location")
+                .exclude(lot=customer_return.return_lot_id).select_related("lot", "location", "item")
                 .order_by("-on_hand", "lot__number", "location__code"))
     return [b for b in balances if not b.lot.is_expired(today)]
 
