@@ -19,7 +19,7 @@ from . import services
 from .models import UNPAID_STATUSES, Invoice
 from .selectors import shipments_to_invoice
 
-OVERDUE_DAYS = 45  # invoiced this long ago: past a 30-day term
+OVERDUE_DAYS = 100  # invoiced this long ago: past every payment term (at most 90 days)
 
 
 def settle_order(order, *, finance, paid_on=None):

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from history.models import AppendOnlyModel, Event
 from orders.models import MONEY, Currency, PaymentTerms
@@ -28,7 +29,7 @@ MANAGE = "settlement.add_invoice"
 
 
 class InvoiceStatus(models.TextChoices):
-    ISSUED = "issued", _("Issued")
+    ISSUED = "issued", pgettext_lazy("invoice status", "Issued")
     PART_PAID = "part_paid", _("Partly paid")
     PAID = "paid", _("Paid")
     CANCELLED = "cancelled", _("Cancelled")
