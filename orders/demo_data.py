@@ -335,6 +335,31 @@ def ensure_role_users(*, password=None):
     return users
 
 
+# The demo customers' classification (seed 001 "客户分类、信用等级"): grade, credit grade, industry, region.
+CUSTOMER_CLASSES = {
+    "C001": {"grade": "A", "credit_grade": "excellent", "industry": "百货零售", "region": "华南"},
+    "C002": {"grade": "A", "credit_grade": "good", "industry": "酒店", "region": "华南"},
+    "C003": {"grade": "B", "credit_grade": "good", "industry": "物业服务", "region": "华东"},
+    "C004": {"grade": "B", "credit_grade": "good", "industry": "清洁用品批发", "region": "华东"},
+    "C005": {"grade": "A", "credit_grade": "excellent", "industry": "医院后勤", "region": "华北"},
+    "C006": {"grade": "B", "credit_grade": "fair", "industry": "汽车服务", "region": "西南"},
+    "C007": {"grade": "B", "credit_grade": "good", "industry": "餐饮", "region": "华中"},
+    "C008": {"grade": "A", "credit_grade": "good", "industry": "家居零售", "region": "华东"},
+    "C009": {"grade": "C", "credit_grade": "fair", "industry": "电子制造", "region": "华南"},
+    "C010": {"grade": "B", "credit_grade": "good", "industry": "清洁服务", "region": "华东"},
+    "C011": {"grade": "A", "credit_grade": "excellent", "industry": "航空配餐", "region": "华南"},
+    "C012": {"grade": "C", "credit_grade": "poor", "industry": "洗衣服务", "region": "华北"},
+    "C013": {"grade": "C", "credit_grade": "fair", "industry": "日化经销", "region": "华南"},
+    "C014": {"grade": "A", "credit_grade": "good", "industry": "贸易", "region": "海外"},
+    "C015": {"grade": "B", "credit_grade": "good", "industry": "物流园区", "region": "华北"},
+    "C016": {"grade": "C", "credit_grade": "poor", "industry": "零售", "region": "华东"},
+    "C017": {"grade": "B", "credit_grade": "fair", "industry": "便利店", "region": "华中"},
+    "C018": {"grade": "B", "credit_grade": "good", "industry": "食品加工", "region": "华中"},
+    "C019": {"grade": "B", "credit_grade": "good", "industry": "卫生用品经销", "region": "海外"},
+    "C020": {"grade": "A", "credit_grade": "good", "industry": "酒店", "region": "华东"},
+}
+
+
 def ensure_catalog(*, actor=None):
     """The demo customers and products (created once, never overwritten), each creation logged in the change
     log as `actor` as the master-data services log theirs, so their pages' history starts with it. Returns
@@ -345,7 +370,7 @@ def ensure_catalog(*, actor=None):
             "contact_phone": seed.contact_phone, "contact_email": seed.email,
             "billing_address": seed.address, "shipping_address": seed.address,
             "credit_limit": seed.credit_limit, "payment_terms": seed.payment_terms, "currency": seed.currency,
-            "language": seed.language, "is_active": seed.is_active})
+            "language": seed.language, "is_active": seed.is_active, **CUSTOMER_CLASSES.get(seed.code, {})})
         if created:
             record_change(customer, actor=actor, children=CUSTOMER_CHILDREN)
     for seed in PRODUCTS:

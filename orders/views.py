@@ -89,7 +89,7 @@ def _credit(order):
     if not customer.credit_limit:
         return None
     return {"exposure": rules.credit_exposure(customer, exclude_order_id=order.pk), "limit": customer.credit_limit,
-            "currency": customer.currency}
+            "currency": customer.currency, "order_total": order.total_amount}
 
 
 @login_required
