@@ -335,29 +335,16 @@ def ensure_role_users(*, password=None):
     return users
 
 
-# The demo customers' classification (seed 001 "客户分类、信用等级"): grade, credit grade, industry, region.
-CUSTOMER_CLASSES = {
-    "C001": {"grade": "A", "credit_grade": "excellent", "industry": "百货零售", "region": "华南"},
-    "C002": {"grade": "A", "credit_grade": "good", "industry": "酒店", "region": "华南"},
-    "C003": {"grade": "B", "credit_grade": "good", "industry": "物业服务", "region": "华东"},
-    "C004": {"grade": "B", "credit_grade": "good", "industry": "清洁用品批发", "region": "华东"},
-    "C005": {"grade": "A", "credit_grade": "excellent", "industry": "医院后勤", "region": "华北"},
-    "C006": {"grade": "B", "credit_grade": "fair", "industry": "汽车服务", "region": "西南"},
-    "C007": {"grade": "B", "credit_grade": "good", "industry": "餐饮", "region": "华中"},
-    "C008": {"grade": "A", "credit_grade": "good", "industry": "家居零售", "region": "华东"},
-    "C009": {"grade": "C", "credit_grade": "fair", "industry": "电子制造", "region": "华南"},
-    "C010": {"grade": "B", "credit_grade": "good", "industry": "清洁服务", "region": "华东"},
-    "C011": {"grade": "A", "credit_grade": "excellent", "industry": "航空配餐", "region": "华南"},
-    "C012": {"grade": "C", "credit_grade": "poor", "industry": "洗衣服务", "region": "华北"},
-    "C013": {"grade": "C", "credit_grade": "fair", "industry": "日化经销", "region": "华南"},
-    "C014": {"grade": "A", "credit_grade": "good", "industry": "贸易", "region": "海外"},
-    "C015": {"grade": "B", "credit_grade": "good", "industry": "物流园区", "region": "华北"},
-    "C016": {"grade": "C", "credit_grade": "poor", "industry": "零售", "region": "华东"},
-    "C017": {"grade": "B", "credit_grade": "fair", "industry": "便利店", "region": "华中"},
-    "C018": {"grade": "B", "credit_grade": "good", "industry": "食品加工", "region": "华中"},
-    "C019": {"grade": "B", "credit_grade": "good", "industry": "卫生用品经销", "region": "海外"},
-    "C020": {"grade": "A", "credit_grade": "good", "industry": "酒店", "region": "华东"},
-}
+# The demo customers' classification (seed 001 "客户分类、信用等级"): code, grade, credit grade, industry, region.
+_CLASSES = """C001 A excellent 百货零售 华南|C002 A good 酒店 华南|C003 B good 物业服务 华东
+C004 B good 清洁用品批发 华东|C005 A excellent 医院后勤 华北|C006 B fair 汽车服务 西南
+C007 B good 餐饮 华中|C008 A good 家居零售 华东|C009 C fair 电子制造 华南
+C010 B good 清洁服务 华东|C011 A excellent 航空配餐 华南|C012 C poor 洗衣服务 华北
+C013 C fair 日化经销 华南|C014 A good 贸易 海外|C015 B good 物流园区 华北
+C016 C poor 零售 华东|C017 B fair 便利店 华中|C018 B good 食品加工 华中
+C019 B good 卫生用品经销 海外|C020 A good 酒店 华东"""
+CUSTOMER_CLASSES = {row.split()[0]: dict(zip(("grade", "credit_grade", "industry", "region"), row.split()[1:],
+                                             strict=True)) for row in _CLASSES.replace("\n", "|").split("|")}
 
 
 def ensure_catalog(*, actor=None):
