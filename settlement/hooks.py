@@ -9,17 +9,19 @@ And when an overdue-invoice alert stops escalating (alerts.subjects): once the i
 
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Sum
+from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Subquery, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from orders.alert_subjects import GONE
-from orders.models import CENT, OPEN_FOR_CREDIT, OrderStatus
+from orders.models import CENT, OPEN_FOR_CREDIT, Customer, OrderStatus
 from orders.stage_hooks import ExposureParts
 from shipping.models import ShipmentLine
 
 from .models import UNPAID_STATUSES, Invoice, InvoiceStatus, SettlementException
 from .services import INVOICEABLE, money_text
+
+WIDE = DecimalField(max_digits=24, decimal_places=5)
 
 
 def unsettled(order):
@@ -38,18 +40,26 @@ def unsettled(order):
 
 def exposure_parts(customer_id):
     """(value shipped of orders still open for credit, shipped not invoiced, invoiced unpaid) of a customer,
-    in money: three aggregate queries whatever the number of orders."""
-    shipped = (ShipmentLine.objects.filter(shipment__order__customer_id=customer_id,
-                                           shipment__status__in=INVOICEABLE, shipment__replaces__isnull=True)
-               .exclude(shipment__order__status=OrderStatus.CANCELLED))
+    in money: one statement (three scalar subqueries) whatever the number of orders."""
+    lines = (ShipmentLine.objects.filter(shipment__order__customer_id=OuterRef("pk"), shipment__status__in=INVOICEABLE,
+                                         shipment__replaces__isnull=True)
+             .exclude(shipment__order__status=OrderStatus.CANCELLED))
     live = Invoice.objects.filter(shipment=OuterRef("shipment_id")).exclude(status=InvoiceStatus.CANCELLED)
-    value = F("quantity") * F("order_line__unit_price")
-    shipped_open = shipped.filter(shipment__order__status__in=OPEN_FOR_CREDIT).aggregate(v=Sum(value))["v"]
-    not_invoiced = shipped.filter(~Exists(live)).aggregate(v=Sum(value))["v"]
-    unpaid = (Invoice.objects.filter(customer_id=customer_id, status__in=UNPAID_STATUSES)
-              .aggregate(v=Sum(F("amount") - F("paid_amount")))["v"])
-    return ExposureParts(shipped_of_open_orders=_money(shipped_open), shipped_not_invoiced=_money(not_invoiced),
-                         invoiced_unpaid=_money(unpaid))
+    value = ExpressionWrapper(F("quantity") * F("order_line__unit_price"), output_field=WIDE)
+    unpaid = (Invoice.objects.filter(customer_id=OuterRef("pk"), status__in=UNPAID_STATUSES).values("customer_id")
+              .annotate(v=Sum(F("amount") - F("paid_amount"), output_field=WIDE)).values("v")[:1])
+    row = Customer.objects.filter(pk=customer_id).values(
+        shipped_open=_sum(lines.filter(shipment__order__status__in=OPEN_FOR_CREDIT), value),
+        not_invoiced=_sum(lines.filter(~Exists(live)), value),
+        unpaid=Subquery(unpaid, output_field=WIDE)).first() or {}
+    return ExposureParts(shipped_of_open_orders=_money(row.get("shipped_open")),
+                         shipped_not_invoiced=_money(row.get("not_invoiced")),
+                         invoiced_unpaid=_money(row.get("unpaid")))
+
+
+def _sum(lines, value):
+    return Subquery(lines.values("shipment__order__customer_id").annotate(v=Sum(value)).values("v")[:1],
+                    output_field=WIDE)
 
 
 def _money(value):

@@ -23,7 +23,7 @@ CARDS = {
     "qc": {"to_inspect", "rush_open"},
     "shipping": {"to_ship", "rush_open"},
     "manager": {"to_review", "late", "open_exceptions", "rush_open", "dashboard", "requests_to_approve",
-                "slow_moving", "overstock"},
+                "slow_moving", "overstock", "to_invoice", "overdue_invoices"},
 }
 
 
@@ -62,7 +62,8 @@ def test_each_role_sees_its_own_queue(client, orders, role):
     expected = {"to_review": 2, "to_plan": 3, "late": 1, "to_ship": 4, "to_inspect": 2, "rush_open": 1,
                 "sheets_to_prepare": 1, "sheets_to_issue": 0, "shortages": 0, "operations_today": 0,
                 "open_exceptions": 0, "my_drafts": 0, "dashboard": None, "requests_to_approve": 0,
-                "requests_awaiting_planner": 0, "sheets_to_accept": 0, "slow_moving": 0, "overstock": 0}
+                "requests_awaiting_planner": 0, "sheets_to_accept": 0, "slow_moving": 0, "overstock": 0,
+                "to_invoice": 0, "overdue_invoices": 0}
     assert shown == {name: expected[name] for name in shown}
 
 
