@@ -11,8 +11,7 @@ class SettlementConfig(AppConfig):
         from demo import steps
 
         from . import documents  # noqa: F401 - registers the invoice with the document pipeline
-        from .demo_data import settle_demo_order
-        from .hooks import invoice_settled
+        from .hooks import invoice_settled, settle_demo_order
 
         # The demo closes orders (shipping.demo_data): they are invoiced and paid first.
         steps.register_before_close("settlement", settle_demo_order)

@@ -31,10 +31,6 @@ def settle_order(order, *, finance, paid_on=None):
                                 received_on=paid_on or timezone.localdate(), reference=f"DEMO-{invoice.number}")
 
 
-def settle_demo_order(order, *, users):
-    settle_order(order, finance=users["finance"])
-
-
 def _backdate(invoice, days):
     invoice_date = invoice.invoice_date - timedelta(days=days)
     Invoice.objects.filter(pk=invoice.pk).update(

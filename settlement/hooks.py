@@ -75,3 +75,10 @@ def invoice_settled(alert, pk):
     if invoice.status == InvoiceStatus.CANCELLED:
         return gettext_noop("Invoice %(number)s was cancelled."), {"number": invoice.number}
     return None
+
+
+def settle_demo_order(order, *, users):
+    """The demo's step before it closes an order (demo.steps.before_close): invoiced and paid by finance."""
+    from .demo_data import settle_order  # lazy: the demo data module loads only when a demo runs
+
+    settle_order(order, finance=users["finance"])
