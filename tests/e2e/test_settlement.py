@@ -5,6 +5,7 @@ close is refused while the invoice is unpaid; finance records the late payment; 
 order. Selectors are ids and data-testid attributes; text is asserted where it is what the test is about."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -27,7 +28,7 @@ def media_in_tmp(settings, tmp_path):
 
 
 def test_invoice_at_shipment_paid_late_with_an_overdue_alert_then_the_order_closes(sessions, live_server):
-    product, item = finished_good("STL-100", name="清洗剂", list_price="88.50")
+    product, item = finished_good("STL-100", name="清洗剂", list_price=Decimal("88.50"))
     location = fg_location("FG-STL")
     order = qc_passed_order([product], [10], customer=CustomerFactory(payment_terms="net30",
                                                                       shipping_address="上海市浦东新区张江路 88 号"))
