@@ -34,6 +34,7 @@ NAVIGATION = [
     ("shipping:queue", _("Shipping"), "shipping.view_shipment"),
     ("shipping:complaint_list", _("Complaints"), "shipping.view_complaint"),
     ("notices:home", _("Customer service"), "notices.view_shipmentdelay"),
+    ("settlement:invoice_list", _("Invoices"), "settlement.view_invoice"),
     ("rush:board", _("Rush board"), "rush.view_rushrequest"),
     ("edi:inbox", _("EDI inbox"), "edi.view_edimessage"),
     ("edi:channel_import", _("Channel import"), "edi.import_channel_orders"),

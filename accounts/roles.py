@@ -290,6 +290,22 @@ for _role, _permissions in {
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
 
 
+# Settlement (结算, issue 18 item 4): finance records invoices and payments, exports for the accounting
+# system and decides settlement exceptions; sales, the order desk, the general manager's office and managers
+# see invoices and receivables; the order desk records invoices at shipment too.
+_VIEW_INVOICES = ["settlement.view_invoice"]
+_KEEP_INVOICES = _VIEW_INVOICES + ["settlement.add_invoice", "settlement.record_payment",
+                                   "settlement.export_invoice", "settlement.settle_exception"]
+for _role, _permissions in {
+    FINANCE: _KEEP_INVOICES + ["shipping.view_shipment"],
+    SALES: _VIEW_INVOICES,
+    ORDER_DESK: _VIEW_INVOICES + ["settlement.add_invoice"],
+    GENERAL_MANAGER: _VIEW_INVOICES + ["settlement.export_invoice"],
+    MANAGER: _KEEP_INVOICES,
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
+
+
 def sync_role_permissions(sender=None, **kwargs):
     """Create the role groups and give each exactly its permissions (admin gets all of ours)."""
     # post_migrate fires once per app; permissions of all apps exist only at the last one.
@@ -298,7 +314,7 @@ def sync_role_permissions(sender=None, **kwargs):
     ours = Permission.objects.filter(
         content_type__app_label__in=[
             "orders", "planning", "production", "inventory", "quality", "shipping", "reports",
-            "documents", "alerts", "accounts", "rush", "api", "operations", "edi", "notices", "sales",
+            "documents", "alerts", "accounts", "rush", "api", "operations", "edi", "notices", "sales", "settlement",
         ]
     )
     by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in ours.select_related("content_type")}

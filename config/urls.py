@@ -15,6 +15,7 @@ urlpatterns = [
     path("inventory/", include("inventory.urls")),
     path("quality/", include("quality.urls")),
     path("shipping/", include("shipping.urls")),
+    path("settlement/", include("settlement.urls")),
     path("track/", include("shipping.tracking_urls")),  # the customer's tracking page (no login)
     path("alerts/", include("alerts.urls")),
     path("reports/", include("reports.urls")),

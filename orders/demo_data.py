@@ -335,6 +335,18 @@ def ensure_role_users(*, password=None):
     return users
 
 
+# The demo customers' classification (seed 001 "客户分类、信用等级"): code, grade, credit grade, industry, region.
+_CLASSES = """C001 A excellent 百货零售 华南|C002 A good 酒店 华南|C003 B good 物业服务 华东
+C004 B good 清洁用品批发 华东|C005 A excellent 医院后勤 华北|C006 B fair 汽车服务 西南
+C007 B good 餐饮 华中|C008 A good 家居零售 华东|C009 C fair 电子制造 华南
+C010 B good 清洁服务 华东|C011 A excellent 航空配餐 华南|C012 C poor 洗衣服务 华北
+C013 C fair 日化经销 华南|C014 A good 贸易 海外|C015 B good 物流园区 华北
+C016 C poor 零售 华东|C017 B fair 便利店 华中|C018 B good 食品加工 华中
+C019 B good 卫生用品经销 海外|C020 A good 酒店 华东"""
+CUSTOMER_CLASSES = {row.split()[0]: dict(zip(("grade", "credit_grade", "industry", "region"), row.split()[1:],
+                                             strict=True)) for row in _CLASSES.replace("\n", "|").split("|")}
+
+
 def ensure_catalog(*, actor=None):
     """The demo customers and products (created once, never overwritten), each creation logged in the change
     log as `actor` as the master-data services log theirs, so their pages' history starts with it. Returns
@@ -345,7 +357,7 @@ def ensure_catalog(*, actor=None):
             "contact_phone": seed.contact_phone, "contact_email": seed.email,
             "billing_address": seed.address, "shipping_address": seed.address,
             "credit_limit": seed.credit_limit, "payment_terms": seed.payment_terms, "currency": seed.currency,
-            "language": seed.language, "is_active": seed.is_active})
+            "language": seed.language, "is_active": seed.is_active, **CUSTOMER_CLASSES.get(seed.code, {})})
         if created:
             record_change(customer, actor=actor, children=CUSTOMER_CHILDREN)
     for seed in PRODUCTS:

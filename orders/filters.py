@@ -47,6 +47,10 @@ class CustomerFilter(FormFilterSet):
     status = ActiveFilter()
     currency = django_filters.Filter(field_name="currency")
     payment_terms = django_filters.Filter(field_name="payment_terms")
+    grade = django_filters.Filter(field_name="grade")
+    credit_grade = django_filters.Filter(field_name="credit_grade")
+    industry = SearchFilter("industry__icontains")
+    region = SearchFilter("region__icontains")
     sort = SortFilter(CUSTOMER_SORTS, "code", then=("id",))
 
     form_class = CustomerFilterForm

@@ -4,7 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
-from .models import Channel, Currency, Customer, OrderStatus, Priority, Product
+from .models import Channel, Currency, Customer, OrderStatus, PaymentTerms, Priority, Product
 from .quantities import read_number, reinterpreted_message, understood_text
 from .services import LineInput
 
@@ -264,3 +264,11 @@ class OrderFilterForm(forms.Form):
         ("customer", _("Customer")), ("-total", _("Largest total")), ("total", _("Smallest total")),
         ("status", _("Status")),
     ])
+
+
+class PaymentTermsForm(forms.Form):
+    """An order's own payment terms (orders.payment_terms decides what is allowed)."""
+
+    terms = forms.ChoiceField(label=_("Payment terms"), choices=PaymentTerms.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False,
+                             help_text=_("Required when the order differs from the customer's terms."))

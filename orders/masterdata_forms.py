@@ -10,7 +10,7 @@ from record_pages.checks import service_rule
 from . import masterdata_services
 from .forms import DecimalTextField, WholeNumberField
 from .masterdata_services import MAX_CONTACTS, MAX_LEAD_TIME_DAYS, ContactInput
-from .models import Currency, Customer, PaymentTerms, Product, Unit
+from .models import CreditGrade, Currency, Customer, CustomerGrade, PaymentTerms, Product, Unit
 
 STATUS_CHOICES = [("active", _("Active")), ("inactive", _("Inactive")), ("all", _("All"))]
 
@@ -26,6 +26,12 @@ class CustomerFilterForm(forms.Form):
     currency = forms.ChoiceField(label=_("Currency"), choices=[("", _("All"))] + Currency.choices, required=False)
     payment_terms = forms.ChoiceField(label=_("Payment terms"), choices=[("", _("All"))] + PaymentTerms.choices,
                                       required=False)
+    grade = forms.ChoiceField(label=_("Customer grade"), choices=[("", _("All"))] + CustomerGrade.choices,
+                              required=False)
+    credit_grade = forms.ChoiceField(label=_("Credit grade"), choices=[("", _("All"))] + CreditGrade.choices,
+                                     required=False)
+    industry = forms.CharField(label=_("Industry"), required=False, max_length=100)
+    region = forms.CharField(label=_("Region"), required=False, max_length=100)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[
         ("code", _("Code")), ("-code", _("Code, descending")), ("name", _("Name")), ("-name", _("Name, descending")),
         ("-credit", _("Largest credit limit")), ("credit", _("Smallest credit limit")),
@@ -54,7 +60,8 @@ class CustomerForm(forms.ModelForm):
     class Meta:
         model = Customer
         fields = ["code", "name", "name_en", "contact_name", "contact_phone", "contact_email", "billing_address",
-                  "shipping_address", "credit_limit", "payment_terms", "currency", "language"]
+                  "shipping_address", "credit_limit", "payment_terms", "currency", "language", "grade",
+                  "credit_grade", "industry", "region"]
         widgets = {"billing_address": forms.Textarea(attrs={"rows": 3}),
                    "shipping_address": forms.Textarea(attrs={"rows": 3})}
         error_messages = {

@@ -25,6 +25,7 @@ from .models import Customer, CustomerContact, Order, Product
 CUSTOMER_FIELDS = (
     "code", "name", "name_en", "contact_name", "contact_phone", "contact_email", "billing_address",
     "shipping_address", "credit_limit", "payment_terms", "currency", "language", "is_active",
+    "grade", "credit_grade", "industry", "region",
 )
 PRODUCT_FIELDS = (
     "sku", "name", "specification", "unit", "standard_lead_time_days", "list_price", "currency", "is_active",

@@ -298,6 +298,10 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     held_from = models.CharField(_("held from"), max_length=20, choices=OrderStatus.choices, blank=True)
     status_reason = models.CharField(_("reason"), max_length=500, blank=True,
                                      help_text=_("Why the order was last rejected, held or cancelled."))
+    # The order's own payment terms; empty: the customer's (orders.services.set_payment_terms records why
+    # an order differs from its customer's terms).
+    payment_terms = models.CharField(_("payment terms"), max_length=20, choices=PaymentTerms.choices, blank=True)
+    payment_terms_reason = models.CharField(_("reason for the payment terms"), max_length=300, blank=True)
     credit_warning = models.BooleanField(_("over credit limit"), default=False)
     credit_acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                                on_delete=models.PROTECT, related_name="+",
@@ -402,6 +406,11 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     @property
     def is_rush(self):
         return self.priority == Priority.RUSH
+
+    @property
+    def effective_payment_terms(self):
+        """The payment terms the order is invoiced under: its own, else its customer's."""
+        return self.payment_terms or self.customer.payment_terms
 
     def at_risk_because_of(self, number):
         """Whether the at-risk reason names this document (an NCR, a material delay…) as its cause: a value
@@ -558,6 +567,9 @@ class OrderAction(models.TextChoices):
     DELIVERY_RECORDED = "delivery_recorded", _("Delivery recorded")
     TRACKING_LINK_CREATED = "tracking_link_created", _("Tracking link created")
     TRACKING_LINK_REVOKED = "tracking_link_revoked", _("Tracking link revoked")
+    # payment terms (issue 18 item 3) and settlement
+    PAYMENT_TERMS_SET = "payment_terms_set", _("Payment terms changed")
+    SETTLEMENT_EXCEPTION = "settlement_exception", _("Closing without full settlement allowed")
 
 
 class OrderEvent(Event):

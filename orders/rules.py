@@ -139,14 +139,38 @@ def open_order_value(customer, *, exclude_order_id=None):
     return value
 
 
-def credit_exceeded(customer, order_total, *, exclude_order_id=None, open_value=None):
-    """(exceeded, open value). A credit limit of 0 means no limit. `open_value`: the customer's open order
-    value when the caller read it already (order intake reads it with its other facts in one query)."""
+@dataclass(frozen=True)
+class CreditExposure:
+    """What a customer owes or has on order, in three parts (issue 18 item 3): orders open and not yet
+    shipped, goods shipped but not invoiced, invoices not paid."""
+
+    open_orders: Decimal
+    shipped_not_invoiced: Decimal
+    invoiced_unpaid: Decimal
+
+    @property
+    def total(self):
+        return self.open_orders + self.shipped_not_invoiced + self.invoiced_unpaid
+
+
+def credit_exposure(customer, *, exclude_order_id=None, open_value=None):
+    """The customer's exposure: the maintained open-order value (orders.tallies) less what of those orders
+    has shipped, plus the later stages' parts (stage_hooks Hook.EXPOSURE: shipped not invoiced, unpaid)."""
     if open_value is None:
         open_value = open_order_value(customer, exclude_order_id=exclude_order_id)
+    later = stage_hooks.exposure_after_shipment(customer.pk)
+    return CreditExposure(open_orders=max(open_value - later.shipped_of_open_orders, Decimal("0")),
+                          shipped_not_invoiced=later.shipped_not_invoiced, invoiced_unpaid=later.invoiced_unpaid)
+
+
+def credit_exceeded(customer, order_total, *, exclude_order_id=None, open_value=None):
+    """(exceeded, exposure total). A credit limit of 0 means no limit. `open_value`: the customer's open order
+    value when the caller read it already (order intake reads it with its other facts in one query)."""
     if not customer.credit_limit:
-        return False, open_value
-    return open_value + order_total > customer.credit_limit, open_value
+        return False, open_value if open_value is not None else open_order_value(
+            customer, exclude_order_id=exclude_order_id)
+    exposure = credit_exposure(customer, exclude_order_id=exclude_order_id, open_value=open_value)
+    return exposure.total + order_total > customer.credit_limit, exposure.total
 
 
 def duplicate_po_orders(customer, customer_po, *, exclude_order_id=None):
@@ -202,8 +226,9 @@ def entry_preview(*, lines, requested_date, is_rush, customer_code="", customer_
     rush = proposal.check
     credit = None
     if customer is not None and customer.credit_limit:
-        exceeded, open_value = credit_exceeded(customer, total, exclude_order_id=order_id)
-        credit = {"exceeded": exceeded, "open_value": open_value, "limit": customer.credit_limit}
+        exposure = credit_exposure(customer, exclude_order_id=order_id)
+        credit = {"exceeded": exposure.total + total > customer.credit_limit, "open_value": exposure.total,
+                  "exposure": exposure, "limit": customer.credit_limit, "currency": customer.currency}
     duplicate_po = bool(customer and duplicate_po_orders(customer, customer_po, exclude_order_id=order_id).exists())
     return {"total": total, "line_amounts": line_amounts, "rush_suggested": proposal.suggested,
             "rush_rule_reason": str(proposal.reason) if proposal.rule else "",

@@ -21,6 +21,9 @@ The kinds of reaction (Hook) and what their handlers are given:
   refuses with the messages.
 - PROMISE: fn(order) -> date | None — the earliest date the factory can deliver (capable-to-promise);
   approve_order stores it as the promised date when the reviewer gives none. At most one.
+- EXPOSURE: fn(customer_id) -> ExposureParts — what the customer owes after shipment (settlement: shipped
+  not invoiced, invoiced unpaid), and the shipped value of its orders still open for credit (which the open
+  orders' part leaves out, so nothing counts twice). orders.rules.credit_exposure adds them up.
 - Controlled changes (orders.changes), each given the order and a ProposedChange:
   CHANGE_CHECK: fn(order, change) -> list of messages (why the stage cannot take it);
   CHANGE_IMPACT: fn(order, change) -> list of {"title", "rows"} shown before approval;
@@ -34,6 +37,7 @@ Handlers of one kind run in the order they are listed.
 
 import enum
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 
 from django.utils.module_loading import import_string
@@ -52,6 +56,16 @@ class Hook(enum.StrEnum):
     CHANGE_LOCK = "change_lock"
     CHANGE_APPLY = "change_apply"
     LINE_PRICE = "line_price"
+    EXPOSURE = "exposure"
+
+
+@dataclass(frozen=True)
+class ExposureParts:
+    """An EXPOSURE handler's answer for one customer, in money."""
+
+    shipped_of_open_orders: Decimal = Decimal("0")
+    shipped_not_invoiced: Decimal = Decimal("0")
+    invoiced_unpaid: Decimal = Decimal("0")
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,10 @@ REACTIONS: tuple[StageReaction, ...] = (
                   ("confirm_delivery",)),
     StageReaction("quality", Hook.TRANSITION_CHECK, "quality.hooks.open_ncr_problems", ("close",)),
     StageReaction("shipping", Hook.TRANSITION_CHECK, "shipping.deliveries.open_delivery_items", ("close",)),
+    # An order closes when settled: every shipment invoiced and paid, or a settlement exception recorded.
+    StageReaction("settlement", Hook.TRANSITION_CHECK, "settlement.hooks.unsettled", ("close",)),
+    # The credit exposure after shipment: shipped not invoiced, invoiced unpaid (orders.rules.credit_exposure).
+    StageReaction("settlement", Hook.EXPOSURE, "settlement.hooks.exposure_parts"),
     # approve_order's promised date (capable-to-promise).
     StageReaction("planning", Hook.PROMISE, "planning.promise.promised_date_for", ("approve",)),
     # Controlled order changes: checked, shown and followed by the work orders, schedule and reservations.
@@ -142,6 +160,11 @@ def promise_for(order):
 def line_price_for(*, customer, product, currency, quantity):
     providers = handlers(Hook.LINE_PRICE)
     return providers[0](customer=customer, product=product, currency=currency, quantity=quantity) if providers else None
+def exposure_after_shipment(customer_id):
+    """The EXPOSURE parts of a customer summed over the registered handlers (zero without any)."""
+    parts = [fn(customer_id) for fn in handlers(Hook.EXPOSURE)]
+    return ExposureParts(*(sum((getattr(p, name) for p in parts), Decimal("0"))
+                           for name in ("shipped_of_open_orders", "shipped_not_invoiced", "invoiced_unpaid")))
 
 
 def transition_problems(order, action):

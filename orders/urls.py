@@ -15,6 +15,7 @@ urlpatterns = [
     path("search/products/", views.product_options, name="product_options"),
     path("<int:pk>/", views.order_detail, name="detail"),
     path("<int:pk>/edit/", views.order_edit, name="edit"),
+    path("<int:pk>/payment-terms/", views.order_payment_terms, name="payment_terms"),
     path("<int:pk>/do/<str:action>/", views.order_action, name="action"),
     path("<int:pk>/changes/new/", change_views.change_create, name="change_create"),
     path("<int:pk>/revisions/", change_views.revisions, name="revisions"),

@@ -18,8 +18,8 @@ from config.replica import reads_from_replica
 from imports.views import import_page, upload_size_limited
 from record_pages.views import keyset_paginate
 
-from . import exports, order_importing, rules, search, selectors, services
-from .forms import OrderFilterForm, OrderForm, OrderLineFormSet, ReasonForm
+from . import exports, order_importing, payment_terms, rules, search, selectors, services
+from .forms import OrderFilterForm, OrderForm, OrderLineFormSet, PaymentTermsForm, ReasonForm
 from .models import OrderStatus, Priority
 from .services import ACTION_LABELS, REASON_REQUIRED, OrderActionRefused
 
@@ -62,10 +62,17 @@ def review_queue(request):
 
 @login_required
 @permission_required("orders.view_order", raise_exception=True)
-def order_detail(request, pk):
+def order_detail(request, pk, *, terms_form=None, status=200):
     order = selectors.order_detail(request.user, pk)
     actions = services.available_actions(order, request.user, among=USER_ACTIONS)
+    user = request.user
     return render(request, "orders/detail.html", {
+        # The review page shows the credit check with its parts (issue 18 item 3).
+        "credit": _credit(order) if order.status == OrderStatus.SUBMITTED else None,
+        "can_set_terms": order.status not in payment_terms.FINAL
+        and any(user.has_perm(p) for p in payment_terms.SET_TERMS),
+        "terms_form": terms_form or PaymentTermsForm(initial={"terms": order.effective_payment_terms,
+                                                              "reason": order.payment_terms_reason}),
         "order": order,
         "lines": order.lines.all(),
         "timeline": _timeline(order.events.all()),
@@ -74,7 +81,36 @@ def order_detail(request, pk):
         "can_edit": order.is_editable and order.created_by_id == request.user.id
         and request.user.has_perm("orders.change_order"),
         "reason_form": ReasonForm(),
-    })
+    }, status=status)
+
+
+def _credit(order):
+    customer = order.customer
+    if not customer.credit_limit:
+        return None
+    return {"exposure": rules.credit_exposure(customer, exclude_order_id=order.pk), "limit": customer.credit_limit,
+            "currency": customer.currency, "order_total": order.total_amount}
+
+
+@login_required
+@require_POST
+def order_payment_terms(request, pk):
+    """The order's own payment terms, with the reason (orders.payment_terms)."""
+    order = selectors.order_detail(request.user, pk)
+    form = PaymentTermsForm(request.POST)
+    if form.is_valid():
+        try:
+            payment_terms.set_payment_terms(actor=request.user, order=order, terms=form.cleaned_data["terms"],
+                                            reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The payment terms of order %(number)s are saved.") % {"number": order.number})
+            return redirect("orders:detail", pk=pk)
+    for message in form.non_field_errors():
+        messages.error(request, message)
+    return order_detail(request, pk, terms_form=form, status=400)
 
 
 def _timeline(events):

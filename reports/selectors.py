@@ -18,6 +18,7 @@ from planning.models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrderOpera
 from production.models import OPEN_EXCEPTION_STATUSES, ExceptionReport
 from quality.models import QUEUE_STATUSES, Inspection
 from rush.drawing_selectors import held_copies
+from settlement.selectors import finance_figures
 
 from .dashboard import OPEN, day_bounds, today
 from .models import SavedReport
@@ -57,6 +58,8 @@ def home_figures(user):
     figures.update(_drawing_figures(user))
     if user.has_perm("notices.add_compensation") or user.has_perm("notices.approve_compensation"):
         figures["customer_service"] = notice_counts(user)  # 客服: delays, compensation, messages, complaints
+    if user.has_perm("settlement.record_payment"):
+        figures.update(finance_figures(today_))  # the finance section (财务): receivables, overdue, to invoice
     return figures
 
 

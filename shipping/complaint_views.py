@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from inventory.models import StockBalance
 from record_pages.views import add_service_errors, paginate
 
-from . import complaints, selectors
-from .forms import ComplaintFilterForm, ComplaintForm, InvestigationForm, ReturnForm
+from . import complaints, exchanges, selectors
+from .forms import ComplaintFilterForm, ComplaintForm, ExchangeForm, InvestigationForm, ReturnForm
 from .models import ComplaintStatus
 from .views import _error_messages
 
@@ -60,13 +61,34 @@ def complaint_detail(request, pk):
     return render(request, "shipping/complaint_detail.html", _detail_context(request, complaint))
 
 
-def _detail_context(request, complaint, *, investigation_form=None, return_form=None):
+def _exchange_choices(complaint, returns):
+    """The returns still to replace (each with `left_to_replace`) and the stock a replacement can come from."""
+    open_returns = []
+    for customer_return in returns:
+        customer_return.left_to_replace = customer_return.quantity - exchanges.replaced_quantity(customer_return)
+        if customer_return.left_to_replace > 0:
+            open_returns.append(customer_return)
+    options = {b.pk: b for r in open_returns for b in exchanges.replacement_options(r)}
+    return open_returns, list(options.values())
+
+
+def _detail_context(request, complaint, *, investigation_form=None, return_form=None, exchange_form=None):
     user = request.user
     can_investigate = user.has_perm(complaints.INVESTIGATE)
     can_return = user.has_perm(complaints.RECEIVE_RETURN) and complaint.status != ComplaintStatus.CLOSED
     lines = selectors.returnable_lines(complaint) if can_return else []
+    returns = list(complaint.returns.select_related("item", "return_lot", "location", "shipment_line__shipment",
+                                                    "shipment_line__order_line__product", "shipment_line__lot",
+                                                    "received_by"))
+    can_exchange = user.has_perm(exchanges.SHIP) and complaint.status != ComplaintStatus.CLOSED
+    to_replace, options = _exchange_choices(complaint, returns) if can_exchange else ([], [])
     return {
-        "complaint": complaint, "order": complaint.order, "returns": list(complaint.returns.all()),
+        "complaint": complaint, "order": complaint.order, "returns": returns,
+        "replacements": list(complaint.order.shipments.filter(replaces__complaint=complaint)
+                             .select_related("replaces").order_by("number")),
+        "can_exchange": can_exchange and bool(to_replace), "no_replacement_stock": can_exchange and to_replace
+        and not options,
+        "exchange_form": exchange_form or ExchangeForm(returns=to_replace, options=options),
         "events": complaint.events.all(),
         "can_start": can_investigate and complaint.status == ComplaintStatus.OPEN,
         "can_edit": can_investigate and complaint.is_open,
@@ -133,4 +155,31 @@ def complaint_return(request, pk):
                              % {"number": returned.number, "lot": returned.return_lot.number})
             return redirect("shipping:complaint_detail", pk=pk)
     return render(request, "shipping/complaint_detail.html", _detail_context(request, complaint, return_form=form),
+                  status=400)
+
+
+@login_required
+@permission_required(exchanges.SHIP, raise_exception=True)
+@require_POST
+def complaint_exchange(request, pk):
+    """Ship a replacement for returned goods (an exchange, shipping.exchanges)."""
+    complaint = selectors.complaint_detail(request.user, pk)
+    returns = list(complaint.returns.select_related("item"))
+    to_replace, options = _exchange_choices(complaint, returns)
+    form = ExchangeForm(request.POST, returns=to_replace, options=options)
+    if form.is_valid():
+        data = form.cleaned_data
+        customer_return = next(r for r in to_replace if r.pk == data["customer_return"])
+        balance = StockBalance.objects.select_related("lot", "location").get(pk=data["balance"])
+        try:
+            shipment = exchanges.ship_replacement(actor=request.user, customer_return=customer_return,
+                                                  lot=balance.lot, location=balance.location,
+                                                  quantity=data["quantity"], entry_key=data["entry_key"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Replacement %(shipment)s is shipped for return %(number)s.")
+                             % {"shipment": shipment.number, "number": customer_return.number})
+            return redirect("shipping:complaint_detail", pk=pk)
+    return render(request, "shipping/complaint_detail.html", _detail_context(request, complaint, exchange_form=form),
                   status=400)

@@ -10,7 +10,8 @@ transitions' conditions ask for (orders.stage_hooks):
   work order);
 * ship: one shipment of all the order's own lots, shipped at once by the demo shipping clerk;
 * confirm_delivery: the proof of delivery (a scanned delivery note) recorded for each shipment;
-* close: closed by the order desk (shipping.deliveries.close_order).
+* close: the later apps' steps before closing (demo.steps: settlement invoices the shipments and records the
+  payment), then closed by the order desk (shipping.deliveries.close_order).
 
 The order timelines are spread over the past like the orders demo's; the stage rows keep the time they
 were made. Needs the stock items, the finished-goods location and the inspection plans of the earlier
@@ -23,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from demo import steps as demo_steps
 from inventory.units import from_base_quantity
 from orders.demo_data import (
     CUSTOMERS,
@@ -78,6 +80,7 @@ def drive_through_stages(order, action, *, users, rng, lines):
     elif action == "confirm_delivery":
         deliver_shipments(order, shipper=users["shipping"])
     elif action == "close":
+        demo_steps.before_close(order, users=users)
         deliveries.close_order(actor=users["order_desk"], order=order)
     else:
         return drive_step(order, action, users=users, rng=rng, lines=lines)

@@ -185,3 +185,20 @@ class ReturnForm(EntryKeyedForm):
                       f" · {format_number(line.returnable)} {line.order_line.product.get_unit_display()}")
             for line in lines if line.returnable > 0]
         self.fields["location"].choices = [(loc.pk, f"{loc.code} ({loc.warehouse.code})") for loc in locations]
+
+
+class ExchangeForm(EntryKeyedForm):
+    """A replacement shipment for returned goods (shipping.exchanges): which return, and the stock it comes from."""
+
+    customer_return = forms.TypedChoiceField(label=gettext_lazy("Return to replace"), coerce=int)
+    balance = forms.TypedChoiceField(label=gettext_lazy("Replacement from"), coerce=int)
+    quantity = DecimalTextField(label=gettext_lazy("Quantity"), max_length=20, required=False,
+                                help_text=gettext_lazy("Empty: everything still to replace."))
+
+    def __init__(self, *args, returns=(), options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer_return"].choices = [
+            (r.pk, f"{r.number} · {r.item.code} · {format_number(r.left_to_replace)}") for r in returns]
+        self.fields["balance"].choices = [
+            (b.pk, f"{b.item.code} · {b.lot.number} @ {b.location.code} · {format_number(b.on_hand - b.reserved)}")
+            for b in options]

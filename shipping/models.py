@@ -53,7 +53,10 @@ INVESTIGATE_PERMISSION = "shipping.investigate_complaint"
 
 
 def _order_passed_qc(shipment):
-    """Goods leave only for an order that passed QC (and is not shipped complete yet)."""
+    """Goods leave only for an order that passed QC (and is not shipped complete yet); a replacement for
+    returned goods (an exchange, shipping.exchanges) leaves for an order that shipped something."""
+    if shipment.replaces_id is not None:
+        return shipment.order.status in ("qc_passed", "shipped", "delivered")
     return shipment.order.status == "qc_passed"
 
 
@@ -75,6 +78,10 @@ class Shipment(fsm.ConcurrentTransitionMixin, models.Model):
     gross_weight_kg = models.DecimalField(_("gross weight (kg)"), **WEIGHT, null=True, blank=True)
     net_weight_kg = models.DecimalField(_("net weight (kg)"), **WEIGHT, null=True, blank=True)
     note = models.CharField(_("internal note"), max_length=500, blank=True)
+    # An exchange (换货): this shipment replaces goods that came back (shipping.exchanges); it is not part of
+    # the order's shipped quantities and is not invoiced.
+    replaces = models.ForeignKey("shipping.CustomerReturn", verbose_name=_("replacement for return"), null=True,
+                                 blank=True, on_delete=models.PROTECT, related_name="replacements")
     # The stock issue posted when the shipment was shipped.
     move_group = models.UUIDField(_("posting"), null=True, blank=True)
     # One shipment per form submission, however often the button is clicked.
@@ -290,6 +297,7 @@ class ComplaintAction(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")
     RETURN_RECEIVED = "return_received", _("Return received")
+    REPLACEMENT_SHIPPED = "replacement_shipped", _("Replacement shipped (exchange)")
 
 
 class ComplaintEvent(Event):

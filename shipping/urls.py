@@ -22,5 +22,6 @@ urlpatterns = [
     path("complaints/", complaint_views.complaint_list, name="complaint_list"),
     path("complaints/<int:pk>/", complaint_views.complaint_detail, name="complaint_detail"),
     path("complaints/<int:pk>/return/", complaint_views.complaint_return, name="complaint_return"),
+    path("complaints/<int:pk>/exchange/", complaint_views.complaint_exchange, name="complaint_exchange"),
     path("complaints/<int:pk>/<slug:action>/", complaint_views.complaint_action, name="complaint_action"),
 ]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "inventory",
     "quality",
     "shipping",
+    "settlement",
     "reports",
     # above the stages: read and drive several of them
     "rush",
@@ -296,6 +297,9 @@ CELERY_BEAT_SCHEDULE = {
     "read-edi-drop-folder": {"task": "edi.tasks.read_drop_folder", "schedule": 120.0},
     "evaluate-stock-warnings": {"task": "inventory.tasks.evaluate_stock_warnings",
                                 "schedule": crontab(hour=5, minute=30)},
+    # Overdue receivables (settlement): sales and finance are told once per invoice, before office hours.
+    "alert-overdue-invoices": {"task": "settlement.tasks.alert_overdue_invoices",
+                               "schedule": crontab(hour=6, minute=15)},
 }
 
 # EDI (edi/): the folder partners drop interchanges into (inbox/, then processed/ or failed/; empty: no

@@ -18,7 +18,7 @@ LAYERS = (
     ("cross-cutting", ("inputs", "systemtext", "history", "accounts", "numbering", "outbound", "alerts", "documents",
                        "audit", "imports",
                        "exports", "record_pages", "demo"), False),
-    ("stages", ("orders", "inventory", "planning", "production", "quality", "shipping"), True),
+    ("stages", ("orders", "inventory", "planning", "production", "quality", "shipping", "settlement"), True),
     ("over the stages", ("api", "rush", "notices", "sales", "operations", "reports", "edi"), True),
 )
 # Cross-cutting apps may use each other in any order (none is a stage); stages and the layer over them are

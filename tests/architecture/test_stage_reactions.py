@@ -22,7 +22,7 @@ REQUIRED = {
     (Hook.TRANSITION_CHECK, "pass_qc"): {"quality"},
     (Hook.TRANSITION_CHECK, "fail_qc"): {"quality"},
     (Hook.TRANSITION_CHECK, "ship"): {"shipping"},
-    (Hook.TRANSITION_CHECK, "close"): {"quality", "shipping"},
+    (Hook.TRANSITION_CHECK, "close"): {"quality", "shipping", "settlement"},
     (Hook.PROMISE, "approve"): {"planning"},
 }
 

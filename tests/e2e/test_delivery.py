@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from documents.models import Document, DocumentStatus
 from orders.models import Order, OrderStatus
+from settlement.demo_data import settle_order
 from shipping.models import Shipment, ShipmentStatus
 from tests.e2e.steps import record_delivery, ship_part, signed_note_photo
 from tests.fixtures.factories import user_with_role
@@ -82,7 +83,9 @@ def test_an_order_is_shipped_in_two_parts_tracked_by_the_customer_delivered_and_
     expect(customer.locator("[data-testid=tracking-stage]")).to_have_text("Delivered")
     expect(customer.locator("[data-testid=tracking-shipment-status]", has_text="Delivered")).to_have_count(2)
 
-    # The order desk closes the order.
+    # Finance invoices both shipments and is paid (settlement's own journey: tests/e2e/test_settlement.py);
+    # then the order desk closes the order.
+    settle_order(order, finance=user_with_role("finance"))
     desk.goto(f"{live_server.url}/orders/{order.pk}/")
     desk.locator("[data-testid=close-order] button").click()
     expect(desk.locator("[data-testid=order-status]")).to_have_text("Closed")

@@ -21,6 +21,7 @@ from orders.models import Order, OrderStatus
 from planning.models import WorkOrderOperation
 from quality import services as quality_services
 from quality.models import IS, Inspection
+from settlement.demo_data import settle_order
 from shipping.models import Shipment
 from tests.e2e.steps import (
     PASSWORD,
@@ -174,6 +175,8 @@ def test_a_failed_lot_is_reworked_passed_reported_shipped_in_two_parts_tracked_d
     assert Order.objects.get(pk=order.pk).status == OrderStatus.DELIVERED
     customer.reload()
     expect(customer.locator("[data-testid=tracking-stage]")).to_have_text("Delivered")
+    # Finance invoices both parts and is paid (tests/e2e/test_settlement.py walks that in the browser).
+    settle_order(order, finance=user_with_role("finance"))
     desk.goto(f"{live_server.url}/orders/{order.pk}/")
     desk.locator("[data-testid=close-order] button").click()
     expect(desk.locator("[data-testid=order-status]")).to_have_text("Closed")

@@ -26,6 +26,9 @@ from tests.fixtures.factories import CustomerFactory, ProductFactory, user_with_
 # The intake's one read (earlier sending, duplicate PO, credit exposure), then in the transaction: numbering,
 # the order row, the tallies (one upsert), the lines, the two events, the webhook check of the submit hook.
 SERVICE_STATEMENTS = 7
+# A customer with a credit limit: one read more before the transaction, the exposure after shipment (shipped not
+# invoiced, invoiced unpaid: orders.stage_hooks Hook.EXPOSURE, one statement by settlement).
+EXPOSURE_STATEMENTS = 1
 # The API's answer is stored in the same transaction: one row more.
 API_SERVICE_STATEMENTS = SERVICE_STATEMENTS + 1
 
@@ -57,14 +60,14 @@ def assert_submitted_with_history(order, actor):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_service_enters_a_submitted_3_line_order_in_7_statements():
+def test_the_service_enters_a_submitted_3_line_order_in_7_statements_plus_the_exposure():
     sales = user_with_role("sales")
     customer, lines = CustomerFactory(credit_limit=Decimal("100")), three_lines()
     assert sales.has_perm("orders.add_order")
     with CaptureQueriesContext(connection) as ctx:
         order = create_order(actor=sales, customer=customer, requested_date=timezone.localdate() + timedelta(30),
                              lines=lines, customer_po="PO-7", submit=True)
-    assert len(work_in_one_transaction(ctx)) == SERVICE_STATEMENTS, "\n".join(statements(ctx))
+    assert len(work_in_one_transaction(ctx)) == SERVICE_STATEMENTS + EXPOSURE_STATEMENTS, "\n".join(statements(ctx))
     assert_submitted_with_history(order, sales)
     assert Order.objects.get(pk=order.pk).credit_warning  # 187.50 over a limit of 100
 

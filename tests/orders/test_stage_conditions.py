@@ -14,6 +14,7 @@ from orders.models import Order, OrderLine, OrderStatus
 from orders.services import OrderActionRefused
 from planning.models import Routing, WorkOrder, WorkOrderStatus
 from quality.models import Inspection, InspectionStatus
+from settlement.models import Invoice, InvoiceStatus, SettlementException
 from shipping.models import Shipment, ShipmentLine, ShipmentStatus
 from tests.fixtures.factories import CustomerFactory, ProductFactory
 from tests.inventory.masterdata import made_item
@@ -77,7 +78,19 @@ def _goods_still_in_a_draft(order, users):
 
 def _delivered_goods_still_on_their_way(order, users):
     OrderLine.objects.filter(order=order).update(shipped_quantity=Decimal("3"))
+    # Settled by a recorded exception: only shipping's check is left to refuse the close.
+    SettlementException.objects.create(order=order, reason="test", recorded_by=users["admin"])
     return _shipment(order, users, ShipmentStatus.SHIPPED, "SH-C-2"), ShipmentStatus.DELIVERED
+
+
+def _invoice_not_paid(order, users):
+    OrderLine.objects.filter(order=order).update(shipped_quantity=Decimal("3"))
+    shipment = _shipment(order, users, ShipmentStatus.DELIVERED, "SH-C-3")
+    today = timezone.localdate()
+    return Invoice.objects.create(
+        number="INV-C-1", shipment=shipment, order=order, customer=order.customer, invoice_date=today,
+        payment_terms="net30", due_date=today, currency="CNY", net_amount=Decimal("10"), tax_rate=Decimal("0"),
+        tax_amount=Decimal("0"), amount=Decimal("10"), created_by=users["admin"]), InvoiceStatus.PAID
 
 
 # (state, action, target, role, what blocks it: fn(order, users) -> (row, the status that unblocks it), message)
@@ -93,6 +106,7 @@ CASES = [
     (S.QC_PASSED, "ship", S.SHIPPED, "shipping", _goods_still_in_a_draft, "3 pcs not dispatched."),
     (S.DELIVERED, "close", S.CLOSED, "order_desk", _delivered_goods_still_on_their_way,
      "Shipment SH-C-2 is shipped, not delivered."),
+    (S.DELIVERED, "close", S.CLOSED, "order_desk", _invoice_not_paid, "Invoice INV-C-1: 10.00 CNY still unpaid."),
 ]
 
 

@@ -23,8 +23,8 @@ CARDS = {
     "qc": {"to_inspect", "rush_open"},
     "shipping": {"to_ship", "rush_open"},
     "manager": {"to_review", "late", "open_exceptions", "rush_open", "dashboard", "requests_to_approve",
-                "slow_moving", "overstock"} | {"open_delays", "compensation_to_decide", "failed_messages",
-                                               "open_complaints"},
+                "slow_moving", "overstock", "to_invoice", "overdue_invoices"}
+    | {"open_delays", "compensation_to_decide", "failed_messages", "open_complaints"},
     # 客服: logistics delays, compensation, customer messages and complaints (notices)
     "customer_service": {"rush_open", "open_delays", "compensation_to_decide", "failed_messages", "open_complaints"},
 }
@@ -66,7 +66,8 @@ def test_each_role_sees_its_own_queue(client, orders, role):
                 "sheets_to_prepare": 1, "sheets_to_issue": 0, "shortages": 0, "operations_today": 0,
                 "open_exceptions": 0, "my_drafts": 0, "dashboard": None, "requests_to_approve": 0,
                 "requests_awaiting_planner": 0, "sheets_to_accept": 0, "slow_moving": 0, "overstock": 0,
-                "open_delays": 0, "compensation_to_decide": 0, "failed_messages": 0, "open_complaints": 0}
+                "open_delays": 0, "compensation_to_decide": 0, "failed_messages": 0, "open_complaints": 0,
+                "to_invoice": 0, "overdue_invoices": 0}
     assert shown == {name: expected[name] for name in shown}
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from orders import stage_hooks
 from orders.models import Order, OrderEvent, OrderStatus
 from orders.services import OrderActionRefused, transition_order
+from settlement.demo_data import settle_order
 from shipping import complaints, deliveries
 from tests.fixtures.factories import user_with_role
 
@@ -55,6 +56,9 @@ def test_close_only_when_everything_is_shipped_delivered_and_no_complaint_is_ope
                                  corrective_action="pallets wrapped twice")
     with pytest.raises(PermissionDenied):
         deliveries.close_order(actor=shipper, order=order)
+    # Settlement's check (settlement.hooks.unsettled) is asked as well: invoiced and paid, it closes.
+    _refused(desk, order, f"Shipment {first.number} is not invoiced.")
+    settle_order(order, finance=user_with_role("finance"))
     closed = deliveries.close_order(actor=desk, order=order, note="all done")
     assert closed.status == OrderStatus.CLOSED
     assert OrderEvent.objects.get(order=order, action="close").actor == desk
@@ -67,6 +71,7 @@ def open_ncrs(checked):  # a close check as quality lists its open NCRs
 def test_another_stages_close_check_is_asked_too(order_in_stock, shipper, desk, monkeypatch):
     order, lot, location = order_in_stock
     deliver(shipper, ship(shipper, order, [pick(order, 1, lot, location, 10)]))
+    settle_order(order, finance=user_with_role("finance"))
     with monkeypatch.context() as patch:
         patch.setattr(stage_hooks, "REACTIONS", stage_hooks.REACTIONS + (stage_hooks.StageReaction(
             "quality", stage_hooks.Hook.TRANSITION_CHECK, f"{__name__}.open_ncrs", ("close",)),))

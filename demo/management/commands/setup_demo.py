@@ -3,6 +3,7 @@
 Migrates when a migration is unapplied, then runs the apps' demo seeds (seed_demo, seed_planning_demo,
 seed_stock_demo, seed_quality_demo, seed_shipping_demo,
 seed_rush_demo) unless a DemoSeedRun with the same fingerprint says
+seed_settlement_demo) unless a DemoSeedRun with the same fingerprint says
 they already ran on this database. Each seed is its own app's command, called by name, so this app imports none of them.
 """
 
@@ -37,6 +38,8 @@ SEEDS = [
     ("notices", "seed_notices_demo"),
     # The commercial front (price lists, quotations, contracts) over the customers and products above.
     ("sales", "seed_sales_demo"),
+    # Invoices, payments and overdue receivables over the shipped demo orders.
+    ("settlement", "seed_settlement_demo"),
 ]
 
 
