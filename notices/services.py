@@ -22,6 +22,7 @@ from shipping.models import ShipmentStatus
 from shipping.tracking import issue_notice_link
 
 from . import texts
+from .defaults import DEFAULT_RULES
 from .models import Channel, CustomerMessage, Feedback, NoticeCursor, NoticeKind, NoticeRule, OptOut
 from .tasks import deliver_customer_message
 
@@ -90,8 +91,16 @@ def on_order_event(event):
     return written
 
 
+# The transition hook tells at once about the actions the default rules name (approve, ship, delivery…); an
+# action that only a manager's own rule names is told by the minute sweep (sweep_order_events). So the other
+# transitions, order intake's submit above all, cost no query here.
+PROMPT_ACTIONS = frozenset(action for _kind, actions in DEFAULT_RULES for action in actions)
+
+
 def on_order_transition(*, actor, order, action, from_status):
     """The order's transition hook (orders.stage_hooks): the event it just wrote is notified at once."""
+    if action not in PROMPT_ACTIONS:
+        return
     if not NoticeRule.objects.filter(is_active=True, order_actions__contains=[action]).exists():
         return
     event = OrderEvent.objects.filter(order=order, action=action).select_related("order__customer").order_by("-pk")

@@ -21,6 +21,7 @@ from history.models import Event
 from systemtext.fields import StoredCharField, TextValuesField
 
 from . import stage_hooks, tallies
+from .customer_classes import CreditGrade, CustomerGrade  # noqa: F401 - re-exported: the customer's classes
 from .search import cjk_bigrams
 
 QTY = {"max_digits": 12, "decimal_places": 3}
@@ -79,23 +80,6 @@ class PaymentTerms(models.TextChoices):
     NET60 = "net60", _("60 days net")
     NET90 = "net90", _("90 days net")
     MONTHLY = "monthly", _("Monthly statement")
-
-
-class CustomerGrade(models.TextChoices):
-    """The customer's class (seed 001 "客户分类"): A key customers, B regular, C occasional."""
-
-    A = "A", _("A (key customer)")
-    B = "B", _("B (regular customer)")
-    C = "C", _("C (occasional customer)")
-
-
-class CreditGrade(models.TextChoices):
-    """The customer's credit standing (seed 001 "信用等级")."""
-
-    EXCELLENT = "excellent", _("Excellent")
-    GOOD = "good", _("Good")
-    FAIR = "fair", _("Fair")
-    POOR = "poor", _("Poor")
 
 
 class Customer(models.Model):

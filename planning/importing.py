@@ -187,8 +187,7 @@ class RoutingImport(VersionedListImport):
 
 def _same(routing, operations):
     """The routing's operations (prefetched) equal `operations`."""
-    current = sorted((o.sequence, o.work_center_id, o.alternative_work_center_id, o.setup_minutes,
-                      o.run_minutes_per_unit, o.min_wait_minutes, o.description) for o in routing.operations.all())
+    current = sorted(routing_services.operation_key(o) for o in routing.operations.all())
     return current == sorted(routing_services.operation_key(op) for op in operations)
 
 

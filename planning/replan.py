@@ -24,6 +24,7 @@ from orders.models import Order
 from systemtext.text import Text
 
 from . import plan_approval, plans
+from .models import PlanSubmission, PlanSubmissionStatus
 from .promise import OrderMove, moves_between
 from .scheduling.engine import schedule
 from .scheduling.insertion import right_shift
@@ -129,8 +130,6 @@ def _orders_moved(before, after):
 def awaiting_approval(order_ids):
     """Numbers of those orders whose plan awaits the head's approval: replanning moves their work, so it sends
     those plans back to the planner (plan_approval.withdraw_replanned)."""
-    from .models import PlanSubmission, PlanSubmissionStatus
-
     ids = set(order_ids)
     return sorted(PlanSubmission.objects.filter(order_id__in=ids, status=PlanSubmissionStatus.SUBMITTED)
                   .values_list("order__number", flat=True))

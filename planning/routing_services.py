@@ -125,11 +125,19 @@ def routing_errors(item: Item, operations):
     return messages
 
 
+def _ref(op, name):
+    """The pk of a related row: from a stored operation's `<name>_id` (no query), or an input's object."""
+    if hasattr(op, f"{name}_id"):
+        return getattr(op, f"{name}_id")
+    related = getattr(op, name, None)
+    return related.pk if related is not None else None
+
+
 def operation_key(op):
     """What makes two operations the same (to tell whether a routing changed)."""
-    return (op.sequence, op.work_center.pk, op.alternative_work_center.pk if op.alternative_work_center else None,
-            op.setup_minutes, op.run_minutes_per_unit, op.min_wait_minutes, (op.description or "").strip(),
-            op.skill.pk if op.skill else None, op.people_required or 0)
+    return (op.sequence, _ref(op, "work_center"), _ref(op, "alternative_work_center"), op.setup_minutes,
+            op.run_minutes_per_unit, op.min_wait_minutes, (op.description or "").strip(), _ref(op, "skill"),
+            op.people_required or 0)
 
 
 def same_operations(routing, operations):

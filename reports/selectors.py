@@ -3,7 +3,6 @@
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from accounts.roles import roles_of
 from inventory.models import MaterialPrepSheet, PrepSheetStatus, PurchaseRequest, PurchaseRequestStatus
@@ -17,7 +16,6 @@ from planning.approval_selectors import awaiting_count
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrderOperation, WorkOrderStatus
 from production.models import OPEN_EXCEPTION_STATUSES, ExceptionReport
 from quality.models import QUEUE_STATUSES, Inspection
-from rush.drawing_selectors import held_copies
 from settlement.selectors import finance_figures
 
 from .dashboard import OPEN, day_bounds, today
@@ -55,21 +53,12 @@ def home_figures(user):
         figures.update(_quality_figures())
     if user.has_perm("planning.approve_plansubmission"):
         figures["plans_to_approve"] = awaiting_count(user)
-    figures.update(_drawing_figures(user))
     if user.has_perm("notices.add_compensation") or user.has_perm("notices.approve_compensation"):
         figures["customer_service"] = notice_counts(user)  # 客服: delays, compensation, messages, complaints
     if user.has_perm("settlement.record_payment"):
         figures.update(finance_figures(today_))  # the finance section (财务): receivables, overdue, to invoice
     return figures
 
-
-def _drawing_figures(user):
-    """The temporary drawing copies the user holds (seed 003: back within 24 hours of the order's
-    completion), the overdue ones marked: one query."""
-    now = timezone.now()
-    copies = list(held_copies(user)[:20])
-    return {"my_drawings": copies, "my_drawings_overdue": sum(1 for c in copies if c.is_overdue(now)),
-            "now": now}
 
 
 def _order_counts(user, today_, by_status):

@@ -125,3 +125,14 @@ def drawing_attachment(request, pk):
                             filename=attachment.original_name or None, as_attachment=False)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def home_drawings(request):
+    """The home page's section: the temporary drawing copies the user holds (seed 003: back within 24 hours of
+    the order's completion), the overdue ones marked; empty when they hold none. A fragment of its own, so the
+    home page's cost does not grow with the rush app's sections."""
+    now = timezone.now()
+    copies = list(drawing_selectors.held_copies(request.user)[:20])
+    return render(request, "rush/_home_drawings.html", {
+        "my_drawings": copies, "my_drawings_overdue": sum(1 for c in copies if c.is_overdue(now)), "now": now})

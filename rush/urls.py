@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/reject/", views.reject, name="reject"),
     path("decisions/", decision_views.decision_list, name="decision_list"),
     path("decisions/home/", decision_views.home_decisions, name="home_decisions"),
+    path("drawings/home/", drawing_views.home_drawings, name="home_drawings"),
     path("decisions/orders/<int:order_pk>/new/", decision_views.decision_request, name="decision_request"),
     path("decisions/<int:pk>/", decision_views.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/decide/", decision_views.decide, name="decision_decide"),

@@ -18,6 +18,7 @@ from orders import rules, services, tallies
 from orders.models import Order, OrderStatus
 from orders.tasks import reconcile_order_tallies
 from tests.fixtures.factories import CustomerFactory, ProductFactory, make_order, user_with_role
+from tests.orders.test_intake_queries import EXPOSURE_STATEMENTS
 
 pytestmark = pytest.mark.django_db
 S = OrderStatus
@@ -76,7 +77,9 @@ def test_the_credit_check_reads_the_exposure_in_fixed_queries(sales, role_users)
                    status=S.APPROVED)
     with CaptureQueriesContext(connection) as many:
         assert rules.credit_exceeded(customer, Decimal("100")) == (False, Decimal("700.00"))
-    assert len(few.captured_queries) == len(many.captured_queries) == 1
+    # The maintained open exposure, plus settlement's one statement for shipped-not-invoiced and invoiced-unpaid
+    # (orders.stage_hooks Hook.EXPOSURE; tests/orders/test_intake_queries.py EXPOSURE_STATEMENTS).
+    assert len(few.captured_queries) == len(many.captured_queries) == 1 + EXPOSURE_STATEMENTS
     assert "SUM(" not in many.captured_queries[0]["sql"].upper()
     draft = make_order(creator=sales, customer=customer, products=[product], quantities=[Decimal("5")])
     assert tallies.open_value(customer.pk) == Decimal("700.00")  # a draft is not open for credit

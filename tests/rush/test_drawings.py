@@ -181,7 +181,8 @@ def test_copies_are_due_24_hours_after_the_receipt_alerted_at_the_deadline_and_e
     board = client.get(reverse("rush:board")).content.decode()
     assert 'data-testid="overdue-drawing"' in board and "DWG-100 B #1" in board
     client.force_login(people["holder"])
-    home = client.get(reverse("home")).content.decode()
+    assert 'hx-get="/rush/drawings/home/"' in client.get(reverse("home")).content.decode()  # loads the section
+    home = client.get(reverse("rush:home_drawings")).content.decode()
     assert 'data-testid="my-drawings-overdue"' in home and "DWG-100 B #1" in home
     # Back: the escalation stops with the reason, and the board no longer lists it.
     drawings.return_copy(actor=people["keeper"], copy=held)
