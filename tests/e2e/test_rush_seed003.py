@@ -1,0 +1,253 @@
+"""Issue 17's journey: ONE rush order through seed 003's procedure, in a real Chromium, in Chinese, each step
+by its own person. The rush review is signed and approved and its record 《紧急订单评审记录表》 printed; the
+planner (PMC) issues temporary drawings; the PMC head approves a material delay request; a process exception
+goes to the general manager's office, whose new date is told to sales and to the customer; the order is made
+and passes QC, its finished-goods receipt 《成品入库单》 prints 急单 at the top right and the business office is
+alerted at once; 25 hours later one drawing copy is still out (alerted and escalated) while the other comes
+back; the shipment is delayed by the carrier, the customer receives the e-mail on a local SMTP server and the
+manager approves the compensation; once delivered, the rush completion summary shows its figures.
+
+Steps that have no page (signing and approving the review, recording the delay and the exception, the shop
+floor and QC, the shipment and its delivery) are done through the services, as each of them says.
+"""
+
+import subprocess
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from alerts.models import Alert
+from alerts.services import escalate_due_alerts
+from inventory.material_delays import record_material_delay
+from inventory.models import FinishedGoodsReceipt, Location, MaterialDelay, Warehouse
+from notices.defaults import ensure_default_rules
+from notices.models import Compensation, ShipmentDelay
+from notices.tasks import deliver_pending_messages
+from orders.models import CustomerContact, Order, OrderStatus
+from orders.services import transition_order
+from planning.models import WorkOrderOperation
+from planning.plans import plan_order, release_plan
+from production.exception_reports import report_exception
+from production.services import complete_operation, report_quantities, start_operation
+from quality import services as quality
+from quality.models import Inspection
+from rush import drawings
+from rush import services as rush
+from rush.models import DelayDecision, DrawingCopy
+from shipping.demo_data import deliver_shipments, ship_order_goods
+from tests.e2e.test_delay_decision import chinese_user
+from tests.e2e.test_logistics_delay import smtp  # noqa: F401  (fixture: the local SMTP test server)
+from tests.fixtures.factories import CustomerFactory, make_order, user_with_role
+from tests.fixtures.stage_records import _details
+from tests.notices.smtp_server import text_of
+from tests.quality.setup import PASSWORD, fill, give_plan
+from tests.rush.setup import build_shop, in_days
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def pdf_of(page, kind, tmp_path, *bbox):
+    """Print the record's document `kind` from its panel and return the PDF's text (pdftotext)."""
+    page.locator(f"[data-testid=generate-{kind}]").click()
+    link = page.locator(f"[data-testid=documents-{kind}] [data-testid=document-download]")
+    expect(link).to_be_visible(timeout=30_000)
+    with page.expect_download() as download:
+        link.click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    return subprocess.run(["pdftotext", *bbox, "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True, timeout=30).stdout
+
+
+def cn_date(day):
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def test_one_rush_order_through_seed_003(sessions, live_server, smtp, tmp_path):  # noqa: F811
+    sales = chinese_user("sales", "yewu")
+    planner = chinese_user("planner", "pmc")  # PMC: planning, purchasing, the PMC head's decisions
+    holder = chinese_user("production", "banzhang")
+    keeper = chinese_user("warehouse", "shouliao")
+    qc = chinese_user("qc", "pinzhi")
+    manager = chinese_user("manager", "jingli")
+    chinese_user("general_manager", "zongjingban")
+    chinese_user("order_desk", "jingyingke")
+    chinese_user("customer_service", "kefu")
+    admin = user_with_role("admin")
+    for user, (first, last) in {holder: ("王", "班长"), keeper: ("刘", "收料")}.items():
+        user.first_name, user.last_name = first, last
+        user.save(update_fields=["first_name", "last_name"])
+    ensure_default_rules()
+    shop = build_shop()
+    give_plan(shop["product"], actor=qc)
+    Location.objects.create(warehouse=Warehouse.objects.create(code="WH1", name="成品库"), code="FG", zone="FG")
+    customer = CustomerFactory()
+    CustomerContact.objects.create(customer=customer, name="王芳", email="wang@buyer.test", language="zh-hans")
+    order = make_order(creator=sales, status=OrderStatus.APPROVED, customer=customer, products=[shop["product"]],
+                       quantities=[Decimal("4")], requested_in_days=20)
+    plan_order(actor=planner, order=order)
+
+    # The rush review (services: the areas sign, the manager approves), then its record printed by sales.
+    request = rush.request_rush(actor=sales, order=order, requested_date=in_days(10), reason="客户产线停线")
+    rush.sign_review(actor=planner, request=request, area="planning", verdict="conditional", conditions="周六加班")
+    rush.sign_review(actor=keeper, request=request, area="warehouse", verdict="feasible")
+    rush.sign_review(actor=qc, request=request, area="quality", verdict="feasible")
+    rush.approve_rush(actor=manager, request=request)
+    order = Order.objects.get(pk=order.pk)
+    assert order.priority == "rush"
+    page = sessions("yewu")
+    page.goto(f"{live_server.url}/rush/{request.pk}/")
+    text = pdf_of(page, "rush_review_record", tmp_path)
+    for value in ("紧急订单评审记录表", "急单", request.number, order.number, "客户产线停线", "周六加班"):
+        assert value in text, value
+    release_plan(actor=planner, order=order)
+
+    # PMC issues the temporary drawing, two copies, with the production notice.
+    pmc = sessions("pmc")
+    pmc.goto(f"{live_server.url}/rush/orders/{order.pk}/drawings/")
+    form = pmc.locator("[data-testid=issue-drawing]")
+    form.locator("#id_number").fill("DWG-003")
+    form.locator("#id_revision").fill("A")
+    form.locator("#id_holder_1").select_option(str(holder.pk))
+    form.locator("#id_department_1").select_option("production")
+    form.locator("#id_holder_2").select_option(str(keeper.pk))
+    form.locator("#id_department_2").select_option("warehouse")
+    form.locator("[data-testid=issue]").click()
+    expect(pmc.locator("[data-testid=drawing-copy]")).to_have_count(2)
+
+    # A material delay request (recorded by the warehouse: service), approved by the PMC head on its page.
+    delay = record_material_delay(actor=keeper, item=shop["finished"], new_expected_date=in_days(4),
+                                  reason="供应商停电")
+    delay.affected_orders.add(order)
+    pmc.goto(f"{live_server.url}/inventory/material-delays/{delay.pk}/")
+    pmc.locator("[data-testid=delay-decision] textarea, [data-testid=delay-decision] input[name=reason]").first.fill(
+        "同意，催供应商")
+    pmc.locator("[data-testid=approve-delay]").click()
+    expect(pmc.locator("[data-testid=delay-status]")).to_have_attribute("data-status", "approved")
+    expect(pmc.locator("[data-testid=delay-decided-by]")).to_contain_text("同意，催供应商")
+    assert MaterialDelay.objects.get().status == "approved"
+
+    smtp.messages.clear()  # the order confirmation went out at approval
+
+    # A process exception (reported on the shop floor: service); the planner asks the general manager's office.
+    operation = WorkOrderOperation.objects.get(work_order__order=order)
+    report = report_exception(actor=holder, type="tooling", work_center=shop["cut"], description="刀具断裂",
+                              operation=operation)
+    pmc.goto(f"{live_server.url}/production/exceptions/{report.pk}/")
+    pmc.locator("[data-testid=ask-decision]").click()
+    pmc.locator("#id_situation").fill("刀具断裂，修复需一天")
+    pmc.locator("#id_proposed_date").fill(in_days(12).isoformat())
+    pmc.locator("[data-testid=submit-decision-request]").click()
+    expect(pmc.locator("[data-testid=decision-status]")).to_have_text("待总经办批示")
+    decision = DelayDecision.objects.get()
+    gm = sessions("zongjingban")
+    gm.goto(f"{live_server.url}/")
+    gm.locator(f"[data-testid=pending-decision] a:has-text('{decision.number}')").click()
+    new_date = gm.locator("[data-testid=decision-option][data-option=new_date]")
+    expect(new_date.locator("[data-testid=option-date]")).to_contain_text(f"{in_days(12).month}月{in_days(12).day}日")
+    new_date.locator("input[type=radio]").check()
+    gm.locator("#id_reason").fill("客户同意延期两天")
+    gm.locator("[data-testid=decide]").click()
+    expect(gm.locator("[data-testid=decision-status]")).to_have_text("已决定")
+    assert Order.objects.get(pk=order.pk).promised_date == in_days(12)
+    page.goto(f"{live_server.url}/alerts/")
+    row = page.locator("[data-testid=alert-row]", has_text=order.number).filter(has_text="总经办对急单").first
+    expect(row).to_contain_text("接受新交期")
+    # The customer is told the new promised date (the beat task reads the order events the rules name).
+    deliver_pending_messages()
+    (promise,) = smtp.received(to="wang@buyer.test")
+    assert cn_date(in_days(12)) in "".join(text_of(promise))
+
+    # Made on the shop floor (services), then QC passes: the finished-goods receipt is recorded.
+    order = transition_order(actor=admin, order=Order.objects.get(pk=order.pk), action="prepare_materials")
+    t0 = timezone.now() - timedelta(hours=3)
+    start_operation(actor=holder, operation=operation, now=t0)
+    report_quantities(actor=holder, operation=operation, good=Decimal("4"), now=t0 + timedelta(hours=2))
+    complete_operation(actor=holder, operation=operation, now=t0 + timedelta(hours=2, minutes=5))
+    order = Order.objects.get(pk=order.pk)
+    if order.status == OrderStatus.IN_PRODUCTION:
+        order = transition_order(actor=admin, order=order, action="finish_production")
+    inspection = Inspection.objects.get(order=order)
+    quality.start_inspection(actor=qc, inspection=inspection)
+    fill(qc, inspection)
+    quality.confirm_inspection(actor=qc, inspection=inspection, password=PASSWORD)
+    receipt = FinishedGoodsReceipt.objects.get(order=order)
+
+    # The business office is told at once and prints the receipt: 急单 at the top right.
+    desk = sessions("jingyingke")
+    desk.goto(f"{live_server.url}/alerts/")
+    desk.locator("[data-testid=alert-row]", has_text=receipt.number).first.locator(
+        "[data-testid=alert-open]").click()
+    expect(desk.locator("[data-testid=fg-receipt-number]")).to_have_text(receipt.number)
+    text = pdf_of(desk, "finished_goods_receipt", tmp_path)
+    for value in ("成品入库单", receipt.number, order.number, "急单"):
+        assert value in text, value
+    first_line = next(line for line in text.splitlines() if "急单" in line)
+    assert first_line.index("急单") > len(first_line) // 2  # on the right
+    assert text.splitlines().index(first_line) < 8  # at the top
+
+    # The warehouse's finished-goods receiver takes copy 2 back; 25 hours later (the beat task, run with its
+    # clock moved) copy 1 is still out: its holder and their head are alerted, then it escalates.
+    receiver = sessions("shouliao")
+    receiver.goto(f"{live_server.url}/rush/orders/{order.pk}/drawings/")
+    receiver.locator("[data-testid=drawing-copy][data-copy='2'] [data-testid=return-copy] button").click()
+    expect(receiver.locator("[data-testid=drawing-copy][data-copy='2'] [data-testid=copy-status]")).to_have_text(
+        "已交回")
+    expect(receiver.locator("[data-testid=drawing-copy][data-copy='2']")).to_contain_text(keeper.get_full_name())
+    drawings.watch_drawing_returns(now=receipt.received_at + timedelta(hours=25))
+    first = DrawingCopy.objects.get(drawing__order=order, copy_no=1)
+    assert first.overdue_alerted_at is not None
+    assert first.due_at == receipt.received_at + timedelta(hours=24)
+    overdue = Alert.objects.get(kind="drawing_overdue")
+    assert holder.pk in set(overdue.recipients.values_list("user", flat=True))
+    assert overdue.pk in escalate_due_alerts(now=receipt.received_at + timedelta(hours=28))
+    assert manager.pk in set(overdue.recipients.values_list("user", flat=True))  # escalated to the manager
+    # The pages compare with the real clock: move the deadline into its past as well.
+    DrawingCopy.objects.filter(drawing__order=order).update(due_at=timezone.now() - timedelta(hours=1))
+    boss = sessions("jingli")
+    boss.goto(f"{live_server.url}/rush/")
+    expect(boss.locator("[data-testid=overdue-drawing]")).to_have_count(1)
+    expect(boss.locator("[data-testid=overdue-drawing]")).to_contain_text("DWG-003 A #1")
+
+    # Shipped (service); the carrier reports a delay: 客服 records it, the customer receives the e-mail.
+    ship_order_goods(Order.objects.get(pk=order.pk), shipper=user_with_role("shipping"),
+                     details=_details(Order.objects.get(pk=order.pk)))
+    shipment = order.shipments.get()
+    smtp.messages.clear()
+    kefu = sessions("kefu")
+    kefu.goto(f"{live_server.url}/shipping/shipments/{shipment.pk}/")
+    kefu.locator("[data-testid=record-logistics-delay]").click()
+    eta = in_days(3)
+    kefu.locator("#id_carrier").fill("顺丰速运")
+    kefu.locator("#id_cause").select_option("weather")
+    kefu.locator("#id_detail").fill("台风导致高速封闭")
+    kefu.locator("#id_new_eta").fill(eta.isoformat())
+    kefu.locator("[data-testid=record-delay]").click()
+    expect(kefu.locator("[data-testid=delay-messages] [data-testid=customer-message]")).to_contain_text("已发送")
+    (mail,) = smtp.received(to="wang@buyer.test")
+    subject, body = text_of(mail)
+    assert order.number in subject and cn_date(eta) in subject
+    assert "王芳 您好" in body and "/track/" in body
+    form = kefu.locator("[data-testid=compensation-form]")
+    form.locator("#id_kind").select_option("voucher")
+    form.locator("#id_amount").fill("300")
+    form.locator("#id_description").fill("下一订单抵扣 300 元")
+    form.locator("[data-testid=propose-compensation]").click()
+    expect(kefu.locator("[data-testid=compensation-status]")).to_have_text("已提议")
+    boss.goto(f"{live_server.url}/notices/delays/{ShipmentDelay.objects.get().pk}/")
+    boss.locator("[data-testid=approve-compensation]").click()
+    expect(boss.locator("[data-testid=compensation-status]")).to_have_text("已批准")
+    assert Compensation.objects.get().status == "approved"
+
+    # Delivered (service); the manager makes the rush completion summary and reads its figures.
+    deliver_shipments(Order.objects.get(pk=order.pk), shipper=user_with_role("shipping"))
+    boss.goto(f"{live_server.url}/rush/summary/{order.pk}/")
+    boss.locator("[data-testid=make-summary]").click()
+    expect(boss.locator("[data-testid=work-hours]")).to_have_text("2.1")  # 2 h 05 min on CUT
+    expect(boss.locator("[data-testid=operators]")).to_have_text("1")
+    expect(boss.locator("[data-testid=fpy]")).to_have_text("100.0 %")
+    expect(boss.locator("[data-testid=ncrs]")).to_contain_text("0")
+    expect(boss.locator("[data-testid=days-late]")).to_have_text("准时")
