@@ -271,6 +271,15 @@ for _role, _permissions in {
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
 
 
+# Carriers and transport modes (shipping/, master data): the shipping role and managers keep them; order desk
+# and customer service see them.
+_SEE_CARRIERS = ["shipping.view_carrier", "shipping.view_transportmode"]
+_KEEP_CARRIERS = _SEE_CARRIERS + ["shipping.add_carrier", "shipping.change_carrier", "shipping.add_transportmode",
+                                  "shipping.change_transportmode"]
+for _role, _permissions in {SHIPPING: _KEEP_CARRIERS, MANAGER: _KEEP_CARRIERS, ORDER_DESK: _SEE_CARRIERS,
+                            CUSTOMER_SERVICE: _SEE_CARRIERS}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
+
 # The commercial front (sales/, issue 18): sales quote, write contracts and place orders against them; the
 # manager (the sales manager) approves discounts above the rule, keeps price lists and the discount rule,
 # activates and terminates contracts; the order desk, customer service, finance and the GM's office read them.
