@@ -30,7 +30,7 @@ class CarrierForm(forms.Form):
 class TransportModeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Transport mode"), choices=[("", "---------")] + TransportKind.choices,
                              required=False)
-    transit_days = WholeNumberField(label=_("Transit time (days)"), required=False, min_value=0, max_value=365,
+    transit_days = WholeNumberField(label=_("Transit time (days)"), required=False,
                                     help_text=_("Door to door, in calendar days."),
                                     error_messages={"invalid": _("Enter a whole number.")})
 

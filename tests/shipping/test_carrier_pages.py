@@ -36,7 +36,7 @@ def test_the_list_and_edit_pages_show_the_saved_values_in_chinese(client, shippe
     page = client.get(reverse("shipping:carrier_list")).content.decode()
     assert "承运商" in page and "顺丰速运" in page and "空运" in page
     page = client.get(reverse("shipping:carrier_edit", args=[sf.pk])).content.decode()
-    assert 'value="顺丰速运"' in page and "运输方式" in page and "修改记录" in page
+    assert 'value="顺丰速运"' in page and "运输方式" in page and "变更历史" in page
     mode = sf.modes.get()
     page = client.get(reverse("shipping:transport_mode_edit", args=[mode.pk])).content.decode()
     assert 'value="1"' in page and "运输时间（天）" in page
@@ -56,13 +56,13 @@ def test_a_valid_carrier_and_mode_are_saved_with_their_history(client, shipper):
     client.post(reverse("shipping:transport_mode_edit", args=[mode.pk]), {"action": "deactivate"})
     mode.refresh_from_db()
     assert not mode.is_active
-    assert ChangeLogEntry.objects.filter(object_id=str(mode.pk), object_repr__contains="德邦物流").count() == 3
+    assert ChangeLogEntry.objects.filter(object_id=str(mode.pk), object_repr__contains="德邦物流 ·").count() == 3
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"code": "", "name": "德邦"}, "请输入代码"),
-    ({"code": "D B", "name": "德邦"}, "代码不能包含空格"),
-    ({"code": "SF", "name": "另一个"}, "代码为 SF 的承运商已存在"),
+    ({"code": "", "name": "德邦"}, "请输入编码"),
+    ({"code": "D B", "name": "德邦"}, "编码不能包含空格"),
+    ({"code": "SF", "name": "另一个"}, "编码为 SF 的承运商已存在"),
     ({"code": "YT", "name": ""}, "请输入名称"),
 ])
 def test_bad_carrier_input_is_refused_and_writes_nothing(client, shipper, sf, data, message):
