@@ -261,11 +261,12 @@ _RECORD_DELAYS = ["notices.add_shipmentdelay", "notices.change_shipmentdelay"]
 for _role, _permissions in {
     CUSTOMER_SERVICE: _SEE_NOTICES + _RECORD_DELAYS + _VIEW_DELIVERY + _TRACKING_LINKS + [
         "notices.add_compensation", "shipping.add_complaint", "shipping.investigate_complaint",
-        "reports.view_reports"],
+        "reports.view_reports", "notices.view_noticerule"],
     SHIPPING: _SEE_NOTICES + _RECORD_DELAYS,
     SALES: _SEE_NOTICES,
     ORDER_DESK: _SEE_NOTICES,
-    MANAGER: _SEE_NOTICES + _RECORD_DELAYS + ["notices.add_compensation", "notices.approve_compensation"],
+    MANAGER: _SEE_NOTICES + _RECORD_DELAYS + ["notices.add_compensation", "notices.approve_compensation",
+                                              "notices.view_noticerule", "notices.change_noticerule"],
     GENERAL_MANAGER: _SEE_NOTICES + ["notices.approve_compensation"],
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
