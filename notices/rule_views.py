@@ -9,8 +9,8 @@ from audit.history import history_of
 from record_pages.views import edit_record_post
 
 from . import rule_services
-from .rule_forms import NoticeRuleForm, event_choices
 from .models import NoticeRule
+from .rule_forms import NoticeRuleForm, event_choices
 
 
 @login_required
