@@ -7,10 +7,11 @@ from orders.models import OrderAction
 
 
 def event_choices(rule=None):
-    """Every order event, and any event the rule already names that another app records."""
+    """Every order event, and any other event the rule already names (kept until a manager unticks it)."""
     choices = list(OrderAction.choices)
     known = set(OrderAction.values)
-    choices += [(action, action) for action in (rule.order_actions if rule else []) if action not in known]
+    choices += [(action, _("Event no order step records (%(code)s)") % {"code": action})
+                for action in (rule.order_actions if rule else []) if action not in known]
     return choices
 
 

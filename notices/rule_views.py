@@ -17,8 +17,8 @@ from .rule_forms import NoticeRuleForm, event_choices
 @permission_required("notices.view_noticerule", raise_exception=True)
 def rule_list(request):
     rules = list(NoticeRule.objects.order_by("kind"))
-    labels = dict(event_choices())
     for rule in rules:
+        labels = dict(event_choices(rule))
         rule.event_labels = [labels.get(action, action) for action in rule.order_actions or []]
     return render(request, "notices/rule_list.html", {
         "rules": rules, "can_change": request.user.has_perm("notices.change_noticerule")})
