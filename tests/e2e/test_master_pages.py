@@ -34,7 +34,7 @@ def test_the_shipping_clerk_changes_a_transit_time_in_chinese(sessions, live_ser
     page.locator("#id_transit_days").fill("2")
     page.locator("[data-testid=save]").click()
     expect(page.locator("main")).to_contain_text("已保存")
-    page.get_by_role("link", name="返回承运商").click()
+    page.get_by_role("link", name="返回该承运商").click()
     page.get_by_role("link", name="返回承运商").click()
     expect(page.locator("[data-testid=carrier-row]")).to_contain_text("空运：2 天")
     mode.refresh_from_db()
