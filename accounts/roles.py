@@ -261,15 +261,25 @@ _RECORD_DELAYS = ["notices.add_shipmentdelay", "notices.change_shipmentdelay"]
 for _role, _permissions in {
     CUSTOMER_SERVICE: _SEE_NOTICES + _RECORD_DELAYS + _VIEW_DELIVERY + _TRACKING_LINKS + [
         "notices.add_compensation", "shipping.add_complaint", "shipping.investigate_complaint",
-        "reports.view_reports"],
+        "reports.view_reports", "notices.view_noticerule"],
     SHIPPING: _SEE_NOTICES + _RECORD_DELAYS,
     SALES: _SEE_NOTICES,
     ORDER_DESK: _SEE_NOTICES,
-    MANAGER: _SEE_NOTICES + _RECORD_DELAYS + ["notices.add_compensation", "notices.approve_compensation"],
+    MANAGER: _SEE_NOTICES + _RECORD_DELAYS + ["notices.add_compensation", "notices.approve_compensation",
+                                              "notices.view_noticerule", "notices.change_noticerule"],
     GENERAL_MANAGER: _SEE_NOTICES + ["notices.approve_compensation"],
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
 
+
+# Carriers and transport modes (shipping/, master data): the shipping role and managers keep them; order desk
+# and customer service see them.
+_SEE_CARRIERS = ["shipping.view_carrier", "shipping.view_transportmode"]
+_KEEP_CARRIERS = _SEE_CARRIERS + ["shipping.add_carrier", "shipping.change_carrier", "shipping.add_transportmode",
+                                  "shipping.change_transportmode"]
+for _role, _permissions in {SHIPPING: _KEEP_CARRIERS, MANAGER: _KEEP_CARRIERS, ORDER_DESK: _SEE_CARRIERS,
+                            CUSTOMER_SERVICE: _SEE_CARRIERS}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _permissions
 
 # The commercial front (sales/, issue 18): sales quote, write contracts and place orders against them; the
 # manager (the sales manager) approves discounts above the rule, keeps price lists and the discount rule,

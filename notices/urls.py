@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import rule_views, views
 
 app_name = "notices"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("rules/", rule_views.rule_list, name="rule_list"),
+    path("rules/<int:pk>/", rule_views.rule_edit, name="rule_edit"),
     path("shipments/<int:shipment_pk>/delay/", views.delay_create, name="delay_create"),
     path("delays/<int:pk>/", views.delay_detail, name="delay"),
     path("delays/<int:pk>/resolve/", views.delay_resolve, name="delay_resolve"),

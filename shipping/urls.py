@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import complaint_views, views
+from . import carrier_views, complaint_views, views
 
 app_name = "shipping"
 urlpatterns = [
@@ -19,6 +19,11 @@ urlpatterns = [
     path("shipments/<int:pk>/tracking/", views.shipment_tracking, name="shipment_tracking"),
     path("shipments/<int:pk>/delivery/", views.delivery_form, name="delivery_form"),
     path("shipments/<int:pk>/proof-of-delivery/", views.pod_download, name="pod_download"),
+    path("carriers/", carrier_views.carrier_list, name="carrier_list"),
+    path("carriers/new/", carrier_views.carrier_create, name="carrier_create"),
+    path("carriers/<int:pk>/", carrier_views.carrier_edit, name="carrier_edit"),
+    path("carriers/<int:carrier_pk>/modes/new/", carrier_views.transport_mode_create, name="transport_mode_create"),
+    path("transport-modes/<int:pk>/", carrier_views.transport_mode_edit, name="transport_mode_edit"),
     path("complaints/", complaint_views.complaint_list, name="complaint_list"),
     path("complaints/<int:pk>/", complaint_views.complaint_detail, name="complaint_detail"),
     path("complaints/<int:pk>/return/", complaint_views.complaint_return, name="complaint_return"),
