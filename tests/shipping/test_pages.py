@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from inventory.models import StockMove
 from orders.models import Order, OrderStatus
+from settlement.demo_data import settle_order
 from shipping import services
 from shipping.models import Shipment, ShipmentStatus
 from tests.fixtures.factories import user_with_role
@@ -158,6 +159,7 @@ def test_the_order_panel_makes_and_revokes_tracking_links_and_closes(client, rea
     assert "/track/" not in again  # shown once only
     revoked = client.post(reverse("shipping:tracking_link_revoke", args=[link.pk]), HTTP_HX_REQUEST="true")
     assert revoked.status_code == 200 and order.tracking_links.get().revoked_at is not None
+    settle_order(order, finance=user_with_role("finance"))  # an order closes only when settled (settlement)
     closed = client.post(reverse("shipping:order_close", args=[order.pk]), {"expected_status": "delivered"})
     assert closed.status_code == 302 and Order.objects.get(pk=order.pk).status == OrderStatus.CLOSED
 

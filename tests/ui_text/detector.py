@@ -18,6 +18,9 @@ ALLOWED_WORDS = {
     "RUSH", "AQL", "Ac", "Re", "NCR", "SPC", "PMC", "BOM", "QC", "PDF", "CSV", "XLSX", "Excel", "API", "GB", "ISO",
     "SKU", "PO", "ID", "QR", "URL", "SMS", "WeCom", "DingTalk", "OK", "pH", "UTC", "IANA", "HTTP", "HTTPS", "JSON",
     "CR", "UCL", "LCL", "Cp", "Cpk", "Ppk", "Pp", "CL", "USL", "LSL", "FEFO", "FIFO", "KPI", "OTD", "FPY", "Gantt",
+    # electronic data interchange as Chinese factories say it: EDI, CRM, and the UN/EDIFACT message names
+    # (订单 ORDERS, 订单回复 ORDRSP, 发货通知 DESADV), shown as the standard names them; SSCC is the GS1 pallet code
+    "EDI", "CRM", "ORDERS", "ORDRSP", "DESADV", "EDIFACT", "SSCC", "GS1",
     # GB/T 2828.1's inspection levels (I, II, III; S-1 ... S-4 are codes)
     "II", "III",
     # file formats and sizes named on upload forms
