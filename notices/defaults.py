@@ -4,7 +4,7 @@ from .models import NoticeRule
 
 DEFAULT_RULES = [
     ("confirmed", ["approve"]),
-    ("promise_changed", ["promised_date_changed", "promise_changed"]),
+    ("promise_changed", ["promised_date_changed"]),  # orders.services.change_promised_date records it
     ("dispatched", ["ship", "partial_shipment"]),
     ("delayed", []),
     ("delivered", ["confirm_delivery"]),

@@ -18,6 +18,8 @@ TYPED_IN = {
     "inventory.Location", "inventory.Supplier", "inventory.Lot", "planning.WorkCalendar", "planning.WorkCenter",
     "planning.RoutingOperation", "planning.CalendarException", "quality.Characteristic", "auth.User",
     "shipping.Shipment", "inventory.ItemCategory", "inventory.StockWarningRule",
+    # master data of the later stages, named by the people who keep them
+    "planning.Skill", "planning.Crew", "shipping.Carrier", "shipping.TransportMode",
 }
 # Pages that are files, or act on GET, or leave the app: not crawled.
 SKIPPED_PATHS = re.compile(r"^/(admin|api|jsi18n|static|media|documents/\d+/download)|\.(csv|xlsx|pdf|png|svg)$|"
