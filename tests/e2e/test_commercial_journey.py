@@ -59,8 +59,9 @@ def people(commerce):  # noqa: F811 - the imported fixture
 
 
 def mails(smtp, kind_text):  # noqa: F811 - the imported fixture
-    """The e-mails the contact received whose subject contains `kind_text`, as (subject, body)."""
-    return [text_of(m) for m in smtp.received(to=CONTACT) if kind_text in text_of(m)[0]]
+    """The e-mails the contact received whose subject contains `kind_text`, as (subject, body): waits for the
+    first one, which a real Celery worker (CI) sends after the step that queued it has returned."""
+    return [text_of(m) for m in smtp.wait_for(to=CONTACT, match=lambda m: kind_text in text_of(m)[0])]
 
 
 def quote_revise_approve_accept_convert(sales, manager_page, live_server):

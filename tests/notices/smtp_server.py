@@ -11,7 +11,7 @@ import threading
 class SmtpServer:
     def __init__(self, host="127.0.0.1"):
         self.messages, self.refuse = [], False
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()
         server = self
 
         class Handler(socketserver.StreamRequestHandler):
@@ -52,6 +52,7 @@ class SmtpServer:
                         message = email.message_from_bytes(b"".join(lines), policy=email.policy.default)
                         with server.lock:
                             server.messages.append({"from": sender, "to": recipients, "message": message})
+                            server.lock.notify_all()
                         self.reply("250 OK queued")
                     elif verb in ("RSET", "NOOP"):
                         self.reply("250 OK")
@@ -73,6 +74,16 @@ class SmtpServer:
     def received(self, to=None):
         with self.lock:
             return [m for m in self.messages if to is None or to in m["to"]]
+
+    def wait_for(self, to=None, count=1, timeout=30, match=None):
+        """The messages to `to` (and `match`ing, if given) once `count` of them have arrived (a real Celery
+        worker sends them after the test's own step returns), or those that arrived within `timeout` seconds."""
+        def wanted():
+            return [m for m in self.messages if (to is None or to in m["to"]) and (match is None or match(m))]
+
+        with self.lock:
+            self.lock.wait_for(lambda: len(wanted()) >= count, timeout=timeout)
+            return wanted()
 
     def close(self):
         self.server.shutdown()
