@@ -78,8 +78,8 @@ def ship_replacement(*, actor, customer_return, lot, location, quantity=None, en
             shipment = Shipment.objects.create(
                 number=next_number(series.SHIPMENT), order=order, replaces=returned, entry_key=entry_key,
                 created_by=actor, ship_to_name=original.ship_to_name, ship_to_address=original.ship_to_address,
-                contact_name=original.contact_name, contact_phone=original.contact_phone,
-                note=_("Replacement for return %(number)s") % {"number": returned.number})
+                contact_name=original.contact_name, contact_phone=original.contact_phone)
+            # What it replaces is `replaces` and the event below (message id + values), not the typed note.
             ShipmentLine.objects.create(shipment=shipment, line_no=1, order_line=line.order_line, item=returned.item,
                                         lot=lot, location=location, quantity=quantity)
             shipment.events.record(
