@@ -4,7 +4,9 @@ the overdue copies (rush board), and the copies a person holds (their home page)
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from .drawing_models import CopyStatus, DrawingCopy, DrawingEvent, TemporaryDrawing
+from orders.selectors import orders_visible_to
+
+from .drawing_models import CopyStatus, DrawingAttachment, DrawingCopy, DrawingEvent, TemporaryDrawing
 
 
 def order_drawings(order):
@@ -32,3 +34,11 @@ def visible_copy(user, pk):
     if not user.has_perm("rush.view_temporarydrawing"):
         return None
     return DrawingCopy.objects.select_related("drawing").filter(pk=pk).first()
+
+
+def visible_attachment(user, pk):
+    """A drawing's attachment, if the user may see its order; else None."""
+    attachment = DrawingAttachment.objects.select_related("drawing").filter(pk=pk).first()
+    if attachment is None or not orders_visible_to(user).filter(pk=attachment.drawing.order_id).exists():
+        return None
+    return attachment

@@ -16,7 +16,6 @@ from orders.selectors import orders_visible_to
 
 from . import drawing_selectors, drawings
 from .drawing_forms import IssueDrawingForm, ReturnCopyForm, VoidCopyForm
-from .drawing_models import DrawingAttachment
 
 
 def _order(request, pk):
@@ -114,8 +113,8 @@ def drawing_copy(request, pk):
 @login_required
 @permission_required(drawings.VIEW, raise_exception=True)
 def drawing_attachment(request, pk):
-    attachment = DrawingAttachment.objects.select_related("drawing").filter(pk=pk).first()
-    if attachment is None or not orders_visible_to(request.user).filter(pk=attachment.drawing.order_id).exists():
+    attachment = drawing_selectors.visible_attachment(request.user, pk)
+    if attachment is None:
         raise Http404(_("No such attachment."))
     try:
         handle = attachment.file.open("rb")
