@@ -45,8 +45,11 @@ def day_start(day: date) -> datetime:
 def costs_in_force(item_ids, on: date) -> dict[int, ItemCost]:
     """{item id: the cost row in force on `on`} (the latest valid_from not after it). One query."""
     rows = (ItemCost.objects.filter(item_id__in=list(item_ids), valid_from__lte=on)
-            .order_by("item_id", "-valid_from").distinct("item_id"))
-    return {row.item_id: row for row in rows}
+            .order_by("item_id", "-valid_from"))
+    found = {}
+    for row in rows:  # newest first per item; DISTINCT ON is PostgreSQL's alone (SQLite is the embedded default)
+        found.setdefault(row.item_id, row)
+    return found
 
 
 def stock_on(on: date, *, scope=None):

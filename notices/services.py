@@ -101,7 +101,9 @@ def on_order_transition(*, actor, order, action, from_status):
     """The order's transition hook (orders.stage_hooks): the event it just wrote is notified at once."""
     if action not in PROMPT_ACTIONS:
         return
-    if not NoticeRule.objects.filter(is_active=True, order_actions__contains=[action]).exists():
+    # The rules are a handful of rows: read their actions (a JSON list; SQLite has no JSON containment).
+    named = NoticeRule.objects.filter(is_active=True).values_list("order_actions", flat=True)
+    if not any(action in (actions or []) for actions in named):
         return
     event = OrderEvent.objects.filter(order=order, action=action).select_related("order__customer").order_by("-pk")
     event = event.first()
