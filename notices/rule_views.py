@@ -8,15 +8,14 @@ from django.utils.translation import gettext as _
 from audit.history import history_of
 from record_pages.views import edit_record_post
 
-from . import rule_services
-from .models import NoticeRule
+from . import rule_services, selectors
 from .rule_forms import NoticeRuleForm, event_choices
 
 
 @login_required
 @permission_required("notices.view_noticerule", raise_exception=True)
 def rule_list(request):
-    rules = list(NoticeRule.objects.order_by("kind"))
+    rules = list(selectors.notice_rules())
     for rule in rules:
         labels = dict(event_choices(rule))
         rule.event_labels = [labels.get(action, action) for action in rule.order_actions or []]
@@ -27,7 +26,7 @@ def rule_list(request):
 @login_required
 @permission_required("notices.view_noticerule", raise_exception=True)
 def rule_edit(request, pk):
-    rule = get_object_or_404(NoticeRule, pk=pk)
+    rule = get_object_or_404(selectors.notice_rules(), pk=pk)
     can_change = request.user.has_perm("notices.change_noticerule")
     if request.method == "POST":
         form = NoticeRuleForm(request.POST, rule=rule)

@@ -3,6 +3,7 @@
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 
+from orders.models import CustomerContact
 from orders.selectors import orders_visible_to
 from shipping.models import OPEN_COMPLAINT_STATUSES
 from shipping.selectors import complaints_visible_to, shipments_visible_to
@@ -14,11 +15,26 @@ from .models import (
     DelayStatus,
     Feedback,
     MessageStatus,
+    NoticeRule,
     ShipmentDelay,
 )
 
 VIEW_DELAYS = "notices.view_shipmentdelay"
 VIEW_MESSAGES = "notices.view_customermessage"
+
+
+def compensations_visible_to(user):
+    return Compensation.objects.filter(order__in=orders_visible_to(user))
+
+
+def contact_for_link(contact_id):
+    """The customer contact a signed link (unsubscribe, feedback) names, or None."""
+    return CustomerContact.objects.filter(pk=contact_id).select_related("customer").first()
+
+
+def contact_order(contact, order_id):
+    """The order of the contact's own customer that a feedback link names, or None."""
+    return contact.customer.orders.filter(pk=order_id).first()
 
 
 def delays_visible_to(user):
@@ -79,3 +95,8 @@ def feedback_report(start, end):
     share = lambda row: round(100 * row["on_time"] / row["count"]) if row["count"] else None  # noqa: E731
     return {"totals": {**totals, "on_time_percent": share(totals)},
             "months": [{**row, "on_time_percent": share(row)} for row in months], "comments": list(comments)}
+
+
+def notice_rules():
+    """The customer notice rules, one per kind (the rules page)."""
+    return NoticeRule.objects.order_by("kind")

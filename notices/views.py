@@ -7,13 +7,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from orders.models import CustomerContact
 from orders.selectors import orders_visible_to
 from shipping.selectors import shipments_visible_to
 
 from . import logistics, selectors, services, texts
 from .forms import CompensationForm, DecisionForm, DelayForm, FeedbackForm, ResolveForm
-from .models import APPROVE_COMPENSATION, DELAY_PERMISSION, RESOLVE_PERMISSION, Compensation, DelayStatus
+from .models import APPROVE_COMPENSATION, DELAY_PERMISSION, RESOLVE_PERMISSION, DelayStatus
 
 
 @login_required
@@ -105,7 +104,7 @@ def compensation_propose(request, pk):
 @require_POST
 @permission_required(APPROVE_COMPENSATION, raise_exception=True)
 def compensation_decide(request, pk):
-    compensation = get_object_or_404(Compensation.objects.filter(order__in=orders_visible_to(request.user)), pk=pk)
+    compensation = get_object_or_404(selectors.compensations_visible_to(request.user), pk=pk)
     form = DecisionForm(request.POST)
     approve = request.POST.get("decision") == "approve"
     target = redirect("notices:delay", pk=compensation.delay_id) if compensation.delay_id else redirect("notices:home")
@@ -139,7 +138,7 @@ def _private(response):
 
 def unsubscribe(request, token):
     contact_id = texts.contact_id_for_unsubscribe(token)
-    contact = CustomerContact.objects.filter(pk=contact_id).select_related("customer").first() if contact_id else None
+    contact = selectors.contact_for_link(contact_id) if contact_id else None
     if contact is None:
         raise Http404
     with translation.override(contact.language):
@@ -153,8 +152,8 @@ def unsubscribe(request, token):
 
 def feedback(request, token):
     ids = texts.ids_for_feedback(token)
-    contact = (CustomerContact.objects.filter(pk=ids[1]).first() if ids else None)
-    order = (contact.customer.orders.filter(pk=ids[0]).first() if contact else None)
+    contact = selectors.contact_for_link(ids[1]) if ids else None
+    order = selectors.contact_order(contact, ids[0]) if contact else None
     if order is None:
         raise Http404
     with translation.override(contact.language):

@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 
 from .filters import CustomerFilter, ProductFilter
-from .models import Customer, CustomerContact, Product
+from .models import Customer, CustomerContact, Product, RushRule
 
 
 def customer_list(user, filters=None):
@@ -33,3 +33,8 @@ def product_list(user, filters=None):
 def product_detail(user, pk):
     qs = Product.objects.all() if user.has_perm("orders.view_product") else Product.objects.none()
     return get_object_or_404(qs, pk=pk)
+
+
+def rush_rules():
+    """The manager's rush rules (orders.rush_criteria), active ones first."""
+    return RushRule.objects.select_related("product", "updated_by").order_by("-is_active", "criterion", "id")

@@ -10,8 +10,7 @@ from django.views.decorators.http import require_POST
 
 from record_pages.views import add_service_errors
 
-from . import rush_criteria
-from .models import RushRule
+from . import masterdata_selectors, rush_criteria
 from .rush_rule_forms import RushRuleForm
 
 VIEW = "orders.view_rushrule"
@@ -39,14 +38,14 @@ def rule_list(request):
         if rule is not None:
             messages.success(request, _("Rush rule “%(name)s” was added.") % {"name": rule.name})
             return redirect("orders:rush_rules")
-    rules = RushRule.objects.select_related("product", "updated_by").order_by("-is_active", "criterion", "id")
+    rules = masterdata_selectors.rush_rules()
     return render(request, "orders/rush_rules.html", {"rules": rules, "form": form, "can_add": can_add})
 
 
 @login_required
 @permission_required("orders.change_rushrule", raise_exception=True)
 def rule_edit(request, pk):
-    rule = get_object_or_404(RushRule.objects.select_related("product"), pk=pk)
+    rule = get_object_or_404(masterdata_selectors.rush_rules(), pk=pk)
     form = RushRuleForm(request.POST) if request.method == "POST" else RushRuleForm.of(rule)
     if request.method == "POST":
         saved = _save(request, form, rule)
@@ -60,7 +59,7 @@ def rule_edit(request, pk):
 @require_POST
 @permission_required("orders.change_rushrule", raise_exception=True)
 def rule_toggle(request, pk):
-    rule = get_object_or_404(RushRule, pk=pk)
+    rule = get_object_or_404(masterdata_selectors.rush_rules(), pk=pk)
     active = request.POST.get("action") == "activate"
     rush_criteria.set_rule_active(actor=request.user, rule=rule, active=active)
     messages.success(request, (_("Rush rule “%(name)s” is active again.") if active

@@ -3,10 +3,21 @@
 from django.http import Http404
 
 from inventory.models import MaterialDelay, MaterialDelayStatus
+from production.models import ExceptionReport
 
 from .models import DecisionOption, DecisionStatus, DelayDecision
 
 PENDING_ON_HOME = 20
+
+
+def decision_source(kind, pk):
+    """The process exception (`kind` "exception") or material delay ("delay") a decision is asked about; 404
+    when there is none."""
+    model = ExceptionReport if kind == "exception" else MaterialDelay
+    found = model.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def _base():

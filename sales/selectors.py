@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from orders.models import Customer, Product
+
 from .contract_services import called_off
 from .models import Contract, ContractCallOff, PriceList, Quotation
 
@@ -83,3 +85,9 @@ def call_offs_of(contract):
 
 def price_lists():
     return PriceList.objects.select_related("created_by").prefetch_related("items__product")
+
+
+def entry_options(*, limit):
+    """The active customers and products offered in the quotation and contract forms' pickers."""
+    return {"customer_options": Customer.objects.filter(is_active=True).only("code", "name")[:limit],
+            "product_options": Product.objects.filter(is_active=True).only("sku", "name")[:limit]}

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from orders.models import Customer, Product
 from record_pages.views import paginate
 
 from . import contract_services, quote_services, selectors
@@ -36,8 +35,7 @@ OPTIONS_LIMIT = 500
 
 
 def _options():
-    return {"customer_options": Customer.objects.filter(is_active=True).only("code", "name")[:OPTIONS_LIMIT],
-            "product_options": Product.objects.filter(is_active=True).only("sku", "name")[:OPTIONS_LIMIT]}
+    return selectors.entry_options(limit=OPTIONS_LIMIT)
 
 
 def _quotation(request, pk):

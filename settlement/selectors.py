@@ -9,7 +9,7 @@ from orders.selectors import orders_visible_to
 from shipping.models import Shipment
 
 from .forms import OVERDUE
-from .models import UNPAID_STATUSES, Invoice, InvoiceStatus
+from .models import UNPAID_STATUSES, Invoice, InvoiceStatus, SettlementException
 from .services import INVOICEABLE
 
 VIEW = "settlement.view_invoice"
@@ -81,3 +81,14 @@ def finance_figures(today=None):
     return {"show_finance": True, "receivables": receivables,
             "overdue_invoices": sum(row["overdue_count"] for row in receivables),
             "to_invoice": shipments_to_invoice().count()}
+
+
+def shipment_to_invoice(user, pk):
+    """The shipment an invoice is made for, when `user` may see its order (404 otherwise)."""
+    return get_object_or_404(Shipment.objects.filter(order__in=orders_visible_to(user))
+                             .select_related("order__customer"), pk=pk)
+
+
+def settlement_exception(order):
+    """The recorded exception that lets `order` close unsettled, or None."""
+    return SettlementException.objects.filter(order=order).select_related("recorded_by").first()

@@ -12,11 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 from orders.models import PaymentTerms
 from orders.selectors import orders_visible_to
 from record_pages.views import add_service_errors, paginate
-from shipping.models import Shipment
 
 from . import exports, selectors, services
 from .forms import InvoiceFilterForm, InvoiceForm, PaymentForm, ReasonForm
-from .models import MANAGE, UNPAID_STATUSES, InvoiceStatus, SettlementException
+from .models import MANAGE, UNPAID_STATUSES, InvoiceStatus
 
 VIEW = selectors.VIEW
 
@@ -50,8 +49,7 @@ def invoice_export(request, fmt):
 @login_required
 @permission_required(MANAGE, raise_exception=True)
 def invoice_create(request, shipment_pk):
-    shipment = get_object_or_404(Shipment.objects.filter(order__in=orders_visible_to(request.user))
-                                 .select_related("order__customer"), pk=shipment_pk)
+    shipment = selectors.shipment_to_invoice(request.user, shipment_pk)
     form = InvoiceForm(request.POST or None, initial={"invoice_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -137,7 +135,7 @@ def _order(request, order_pk):
 def _panel(request, order, *, exception_form=None, status=200):
     user = request.user
     invoices = selectors.order_invoices(order)
-    exception = SettlementException.objects.filter(order=order).select_related("recorded_by").first()
+    exception = selectors.settlement_exception(order)
     to_invoice = list(selectors.shipments_to_invoice().filter(order=order))
     return render(request, "settlement/_order_panel.html", {
         "order": order, "invoices": invoices, "exception": exception, "to_invoice": to_invoice,

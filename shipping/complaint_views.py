@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from inventory.models import StockBalance
 from record_pages.views import add_service_errors, paginate
 
 from . import complaints, exchanges, selectors
@@ -170,7 +169,7 @@ def complaint_exchange(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         customer_return = next(r for r in to_replace if r.pk == data["customer_return"])
-        balance = StockBalance.objects.select_related("lot", "location").get(pk=data["balance"])
+        balance = selectors.stock_balance(data["balance"])
         try:
             shipment = exchanges.ship_replacement(actor=request.user, customer_return=customer_return,
                                                   lot=balance.lot, location=balance.location,

@@ -230,3 +230,8 @@ def location(pk):
 def tracking_link(user, pk):
     """A tracking link of an order the user may see (404 for any other)."""
     return get_object_or_404(TrackingLink.objects.filter(order__in=orders_visible_to(user)), pk=pk)
+
+
+def stock_balance(pk):
+    """The stock balance (lot and location) a replacement is shipped from; the form offered only these."""
+    return StockBalance.objects.select_related("lot", "location").get(pk=pk)
