@@ -29,6 +29,10 @@ LONG_TEXT_TESTS = {
                   "test_long_text_on_the_quotation_wraps_and_every_character_is_printed"),
     "contract": ("tests.sales.test_pdf_long_text",
                  "test_long_text_on_the_contract_wraps_and_every_character_is_printed"),
+    "finished_goods_receipt": ("tests.inventory.test_finished_goods_receipts",
+                               "test_long_text_on_the_receipt_wraps_and_every_character_is_printed"),
+    "invoice": ("tests.settlement.test_overdue_export_pdf",
+                "test_long_text_on_the_invoice_wraps_and_every_character_is_printed"),
 }
 
 

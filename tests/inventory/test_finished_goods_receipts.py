@@ -160,3 +160,23 @@ def test_an_ordinary_receipt_pdf_has_no_rush_mark_and_the_pages_answer(client, s
     assert receipt.number in detail and order.number in detail and "500" in detail
     client.force_login(user_with_role("sales", username="nobody-fg", is_active=True))
     assert client.get(reverse("inventory:fg_receipt_detail", args=[receipt.pk + 999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_long_text_on_the_receipt_wraps_and_every_character_is_printed(sales, qc, product, fg_location):
+    from orders.models import Customer, Product
+    from tests.fixtures.pdf_text import assert_pdf_keeps, long_chinese, long_latin
+
+    order, _inspection = passed(sales, qc, product, priority="rush", rush_reason="客户停线")
+    receipt = FinishedGoodsReceipt.objects.get(order=order)
+    values = {"name": long_chinese("客户名称"), "po": long_latin("PO", 60), "reason": long_chinese("急单原因", 300),
+              "sku": long_latin("SKU", 40), "product": long_chinese("品名")}
+    Customer.objects.filter(pk=order.customer_id).update(name=values["name"])
+    Order.objects.filter(pk=order.pk).update(customer_po=values["po"], rush_reason=values["reason"])
+    Product.objects.filter(pk=product.pk).update(sku=values["sku"], name=values["product"])
+    for language in ("zh-hans", "en"):
+        document = documents.request_document(actor=sales, kind="finished_goods_receipt", obj=receipt,
+                                              language=language)
+        render_document(document.pk)
+        document.refresh_from_db()
+        assert_pdf_keeps(document.file.path, *values.values())

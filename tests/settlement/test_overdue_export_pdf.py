@@ -124,3 +124,28 @@ def test_the_finance_home_section_and_the_invoice_pages(finance, shipper, client
                             "entry_key": "6a1f0c44-1111-4b6f-9e0e-000000000002"})
     assert response.status_code == 400 and "1,000.00 CNY" in response.content.decode()
     assert not invoice.payments.exists()
+
+
+def test_long_text_on_the_invoice_wraps_and_every_character_is_printed(finance, shipper,
+                                                                        django_capture_on_commit_callbacks):
+    from orders.models import Customer, Order, Product
+    from tests.fixtures.pdf_text import assert_pdf_keeps, long_chinese, long_latin
+
+    order, shipment = shipped_order(shipper, quantity=3, price="12.00")
+    invoice = services.create_invoice(actor=finance, shipment=shipment, tax_rate=Decimal("13"))
+    values = {"name": long_chinese("客户名称"), "name_en": long_latin("CUSTOMERNAME"),
+              "billing_address": long_chinese("开票地址", 300), "po": long_latin("PO", 60),
+              "sku": long_latin("SKU", 40), "product": long_chinese("品名")}
+    Customer.objects.filter(pk=order.customer_id).update(name=values["name"], name_en=values["name_en"],
+                                                         billing_address=values["billing_address"])
+    Order.objects.filter(pk=order.pk).update(customer_po=values["po"])
+    Product.objects.filter(pk=order.lines.get().product_id).update(sku=values["sku"], name=values["product"])
+    values["reference"] = long_latin("PAYREF", 60)
+    services.record_payment(actor=finance, invoice=invoice, amount=Decimal("1.00"), received_on=invoice.invoice_date,
+                            reference=values["reference"])
+    for language in ("zh-hans", "en"):
+        with django_capture_on_commit_callbacks(execute=True):
+            request_document(actor=finance, kind="invoice", obj=invoice, language=language)
+        document = Document.objects.filter(kind="invoice", object_id=invoice.pk, language=language).latest("pk")
+        assert document.status == DocumentStatus.READY, document.error
+        assert_pdf_keeps(document.file.path, *values.values())
