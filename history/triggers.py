@@ -48,6 +48,9 @@ APPEND_ONLY_MODELS = [
     "audit.ChangeLogEntry",
     "edi.EdiEvent",
     "notices.LogisticsEvent",
+    "settlement.InvoiceEvent",
+    "settlement.Payment",
+    "settlement.SettlementException",
 ]
 
 TRIGGER = "history_append_only"
