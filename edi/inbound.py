@@ -197,7 +197,7 @@ def _create_order(message, read):
     key = uuid.uuid5(ENTRY_KEYS, f"{message.sender_id}/{message.interchange_ref}/{message.message_ref}")
     with translation.override(settings.LANGUAGE_CODE):
         order = create_order(actor=partner.order_owner, customer=partner.customer, requested_date=requested,
-                             lines=lines, channel=Channel.IMPORT, customer_po=read.document_number,
+                             lines=lines, channel=Channel.EDI, customer_po=read.document_number,
                              currency=currency, entry_key=key, submit=True,
                              note=Text(gettext_noop("EDI %(type)s %(ref)s from %(partner)s"), type=read.message_type,
                                        ref=message.message_ref, partner=partner.code))
