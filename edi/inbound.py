@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
+from audit.changes import record_change, snapshot
 from config.transitions import take
 from orders.models import Channel, Currency, Product
 from orders.services import LineInput, OrderActionRefused, create_order
@@ -249,6 +250,9 @@ def map_product(*, actor, partner, partner_code, product) -> ProductMapping:
     if not product.is_active:
         raise ValidationError(_("Product %(sku)s is inactive.") % {"sku": product.sku})
     with transaction.atomic():
+        current = TradingPartner.objects.select_for_update().get(pk=partner.pk)
+        before = snapshot(current, children=["mappings"])
         mapping, _created = ProductMapping.objects.update_or_create(
-            partner=partner, partner_code=partner_code, defaults={"product": product})
+            partner=current, partner_code=partner_code, defaults={"product": product})
+        record_change(current, actor=actor, before=before, children=["mappings"])  # the change history (audit)
     return mapping

@@ -1,6 +1,6 @@
 from django.db.models import Q
 
-from .models import Direction, EdiMessage
+from .models import Direction, EdiMessage, MessageStatus
 
 
 def inbox_messages(*, direction=Direction.INBOUND, status="", q=""):
@@ -18,3 +18,8 @@ def inbox_messages(*, direction=Direction.INBOUND, status="", q=""):
 
 def message_for_page(pk):
     return EdiMessage.objects.select_related("partner__customer", "order", "shipment").get(pk=pk)
+
+
+def failed_inbound_count():
+    """Inbound messages waiting for the order desk (the inbox's "needs attention" button)."""
+    return EdiMessage.objects.filter(direction=Direction.INBOUND, status=MessageStatus.FAILED).count()

@@ -32,7 +32,7 @@ def inbox(request):
     values = form.cleaned_data if form.is_valid() else {}
     direction = Direction.OUTBOUND if request.GET.get("direction") == Direction.OUTBOUND else Direction.INBOUND
     rows = selectors.inbox_messages(direction=direction, status=values.get("status", ""), q=values.get("q", ""))
-    failed = EdiMessage.objects.filter(direction=Direction.INBOUND, status=MessageStatus.FAILED).count()
+    failed = selectors.failed_inbound_count()
     return render(request, "edi/inbox.html", {**paginate(request, rows), "form": form, "direction": direction,
                                               "failed_count": failed})
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from .contract_services import called_off
-from .models import Contract, ContractCallOff, PriceList, Quotation
+from .models import Contract, ContractCallOff, Quotation
 
 
 def quotations_visible_to(user):
@@ -80,6 +80,3 @@ def call_offs_of(contract):
     return list(ContractCallOff.objects.filter(contract_line__contract=contract)
                 .select_related("order", "contract_line__product", "created_by").order_by("-created_at", "-id"))
 
-
-def price_lists():
-    return PriceList.objects.select_related("created_by").prefetch_related("items__product")
