@@ -40,7 +40,8 @@ def _page(request, form, formset, price_list=None, can_change=True):
 @login_required
 @permission_required(services.ADD, raise_exception=True)
 def price_list_create(request):
-    form = PriceListForm(request.POST if request.method == "POST" else None)
+    form = PriceListForm(request.POST if request.method == "POST" else None,
+                         initial={"valid_from": timezone.localdate()})
     formset = PriceLineFormSet(request.POST if request.method == "POST" else None, prefix="items")
     if form.is_bound:
         price_list = formset.is_valid() and save_form(request, form, lambda: services.create_price_list(
