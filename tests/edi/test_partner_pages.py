@@ -191,3 +191,21 @@ def test_the_lists_show_chinese_text_to_a_chinese_reader(client, manager, partne
     assert "贸易伙伴" in page and "汇星超市" in page
     page = client.get(reverse("edi:profile_list")).content.decode()
     assert "渠道导入方案" in page
+
+
+def test_the_partner_list_costs_the_same_queries_for_one_partner_or_many(client, manager, partner, products):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(manager)
+    url = reverse("edi:partner_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for n in range(4):
+        TradingPartner.objects.create(code=f"P{n}", name=f"伙伴{n}", customer=partner.customer, sender_id=f"99{n}",
+                                      our_id="1", order_owner=partner.order_owner)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert len(page.context["page"].object_list) == 5
+    assert len(many) == len(one)

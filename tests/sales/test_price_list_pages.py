@@ -178,3 +178,21 @@ def test_sales_reads_the_rule_but_may_not_set_it_and_qc_may_not_see_it(client, p
     from tests.fixtures.factories import user_with_role
     client.force_login(user_with_role("qc"))
     assert client.get(url).status_code == 403
+
+
+def test_the_list_page_costs_the_same_queries_for_one_list_or_many(client, people, shop):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people["manager"])
+    url = reverse("sales:price_lists")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for n in range(5):
+        PriceList.objects.create(name=f"USD {n}", currency="USD", valid_from=in_days(400 + 10 * n),
+                                 valid_until=in_days(405 + 10 * n), created_by=people["manager"])
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert len(page.context["page"].object_list) == 6
+    assert len(many) == len(one)
