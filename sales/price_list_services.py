@@ -59,6 +59,22 @@ def _period_text(price_list):
                                        "end": formats.date_format(price_list.valid_until, "DATE_FORMAT")}
 
 
+def _lock_groups(*groups):
+    """Lock the lists of the given (grade, currency) groups, in id order, before checking for an overlap: two
+    managers saving lists of one group at once are taken one after the other, and the second sees the first's
+    list (PostgreSQL; the embedded SQLite default writes one at a time anyway)."""
+    condition = Q()
+    for grade, currency in groups:
+        condition |= Q(grade=grade or "", currency=currency)
+    list(PriceList.objects.select_for_update().filter(condition).order_by("pk").values_list("pk", flat=True))
+
+
+def header_errors(price_list):
+    """The list's own field errors and an overlap with another active list, as {field: [messages]} (the
+    pages and the admin form show them next to the field)."""
+    return _header_errors(price_list)
+
+
 def _header_errors(price_list):
     errors = {}
     price_list.name = (price_list.name or "").strip()
@@ -130,6 +146,7 @@ def create_price_list(*, actor, name, grade, currency, valid_from, valid_until=N
     price_list = PriceList(name=name, grade=grade or "", currency=currency, valid_from=valid_from,
                            valid_until=valid_until, created_by=actor)
     with transaction.atomic():
+        _lock_groups((price_list.grade, price_list.currency))
         _check(price_list, items)
         price_list.save()
         _write_items(price_list, items)
@@ -146,6 +163,7 @@ def update_price_list(*, actor, price_list, name, grade, currency, valid_from, v
     """Save the header and (when given) replace the lines; refused as a whole when anything is wrong."""
     require(actor, CHANGE)
     with transaction.atomic():
+        _lock_groups((price_list.grade, price_list.currency), (grade, currency))
         current = _locked(price_list)
         before = snapshot(current, children=ITEMS)
         current.name, current.grade, current.currency = name, grade or "", currency
@@ -164,6 +182,7 @@ def set_price_list_active(*, actor, price_list, is_active) -> PriceList:
     active list of its grade and currency overlaps it by then)."""
     require(actor, CHANGE)
     with transaction.atomic():
+        _lock_groups((price_list.grade, price_list.currency))
         current = _locked(price_list)
         before = snapshot(current)
         current.is_active = is_active

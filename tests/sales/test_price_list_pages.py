@@ -196,3 +196,15 @@ def test_the_list_page_costs_the_same_queries_for_one_list_or_many(client, peopl
         page = client.get(url)
     assert len(page.context["page"].object_list) == 6
     assert len(many) == len(one)
+
+
+def test_the_admin_form_refuses_an_overlapping_list_too(people, shop):
+    from sales.admin import PriceListAdminForm
+
+    form = PriceListAdminForm(data={"name": "B 重叠", "grade": "B", "currency": "CNY",
+                                    "valid_from": in_days(0).isoformat(), "is_active": "on"})
+    assert not form.is_valid()
+    assert "B级 2026" in " ".join(form.errors["valid_from"])
+    form = PriceListAdminForm(data={"name": "C 2026", "grade": "C", "currency": "CNY",
+                                    "valid_from": in_days(0).isoformat(), "is_active": "on"})
+    assert form.is_valid(), form.errors
