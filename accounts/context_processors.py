@@ -38,6 +38,8 @@ NAVIGATION = [
     ("rush:board", _("Rush board"), "rush.view_rushrequest"),
     ("edi:inbox", _("EDI inbox"), "edi.view_edimessage"),
     ("edi:channel_import", _("Channel import"), "edi.import_channel_orders"),
+    ("edi:partner_list", _("Trading partners"), "edi.view_tradingpartner"),
+    ("edi:profile_list", _("Channel profiles"), "edi.view_channelprofile"),
     ("sales:quotation_list", _("Quotations"), "sales.view_quotation"),
     ("sales:contract_list", _("Contracts"), "sales.view_contract"),
     ("sales:price_lists", _("Price lists"), "sales.view_pricelist"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
+from audit.changes import record_change, snapshot
 from config.transitions import take
 from orders.models import Channel, Currency, Product
 from orders.services import LineInput, OrderActionRefused, create_order
@@ -197,7 +198,7 @@ def _create_order(message, read):
     key = uuid.uuid5(ENTRY_KEYS, f"{message.sender_id}/{message.interchange_ref}/{message.message_ref}")
     with translation.override(settings.LANGUAGE_CODE):
         order = create_order(actor=partner.order_owner, customer=partner.customer, requested_date=requested,
-                             lines=lines, channel=Channel.IMPORT, customer_po=read.document_number,
+                             lines=lines, channel=Channel.EDI, customer_po=read.document_number,
                              currency=currency, entry_key=key, submit=True,
                              note=Text(gettext_noop("EDI %(type)s %(ref)s from %(partner)s"), type=read.message_type,
                                        ref=message.message_ref, partner=partner.code))
@@ -249,6 +250,9 @@ def map_product(*, actor, partner, partner_code, product) -> ProductMapping:
     if not product.is_active:
         raise ValidationError(_("Product %(sku)s is inactive.") % {"sku": product.sku})
     with transaction.atomic():
+        current = TradingPartner.objects.select_for_update().get(pk=partner.pk)
+        before = snapshot(current, children=["mappings"])
         mapping, _created = ProductMapping.objects.update_or_create(
-            partner=partner, partner_code=partner_code, defaults={"product": product})
+            partner=current, partner_code=partner_code, defaults={"product": product})
+        record_change(current, actor=actor, before=before, children=["mappings"])  # the change history (audit)
     return mapping

@@ -21,5 +21,5 @@ def message_for_page(pk):
 
 
 def failed_inbound_count():
-    """How many inbound messages wait in the inbox for a fix (the inbox's headline)."""
+    """Inbound messages waiting for the order desk (the inbox's "needs attention" button)."""
     return EdiMessage.objects.filter(direction=Direction.INBOUND, status=MessageStatus.FAILED).count()

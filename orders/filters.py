@@ -30,6 +30,7 @@ class OrderFilter(FormFilterSet):
     q = SearchFilter(order_search)
     status = django_filters.Filter(field_name="status", lookup_expr="in")
     priority = django_filters.Filter(field_name="priority")
+    channel = django_filters.Filter(field_name="channel")
     customer = SearchFilter("customer__code__iexact")
     created_from = django_filters.Filter(field_name="created_at__date", lookup_expr="gte")
     created_to = django_filters.Filter(field_name="created_at__date", lookup_expr="lte")

@@ -4,7 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
-from .models import Channel, Currency, Customer, OrderStatus, PaymentTerms, Priority, Product
+from .models import ENTRY_CHANNELS, Channel, Currency, Customer, OrderStatus, PaymentTerms, Priority, Product
 from .quantities import read_number, reinterpreted_message, understood_text
 from .services import LineInput
 
@@ -63,7 +63,7 @@ class OrderForm(EntryKeyErrorShown, forms.Form):
         widget=forms.TextInput(attrs={"list": "customer-options", "autocomplete": "off",
                                       "placeholder": _("Search code or name")}))
     customer_po = forms.CharField(label=_("Customer PO"), max_length=60, required=False)
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.BROWSER)
+    channel = forms.ChoiceField(label=_("Channel"), choices=ENTRY_CHANNELS, initial=Channel.BROWSER)
     requested_date = forms.DateField(label=_("Requested date"), widget=forms.DateInput(attrs={"type": "date"}),
                                      error_messages={"required": _("Enter the requested date."),
                                                      "invalid": _("Enter a valid date.")})
@@ -248,6 +248,7 @@ class OrderFilterForm(forms.Form):
                                                       "placeholder": _("Number, customer, PO, product")}))
     status = forms.MultipleChoiceField(label=_("Status"), choices=OrderStatus.choices, required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=[("", _("All"))] + Priority.choices, required=False)
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", _("All"))] + Channel.choices, required=False)
     customer = forms.CharField(label=_("Customer code"), required=False, max_length=32)
     created_from = forms.DateField(label=_("Entered from"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))

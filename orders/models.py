@@ -202,6 +202,11 @@ class Channel(models.TextChoices):
     EMAIL = "email", pgettext_lazy("order channel", "E-mail")
     IMPORT = "import", _("Import")
     API = "api", _("API")
+    EDI = "edi", _("EDI")  # made by edi.inbound from a partner's ORDERS message, never typed by hand
+
+
+# The channels a person picks when typing an order in (EDI orders only come from edi.inbound).
+ENTRY_CHANNELS = [choice for choice in Channel.choices if choice[0] != Channel.EDI]
 
 
 class Priority(models.TextChoices):

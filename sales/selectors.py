@@ -5,10 +5,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from orders.models import Customer, Product
-
 from .contract_services import called_off
-from .models import Contract, ContractCallOff, PriceList, Quotation
+from .models import Contract, ContractCallOff, Quotation
 
 
 def quotations_visible_to(user):
@@ -82,12 +80,3 @@ def call_offs_of(contract):
     return list(ContractCallOff.objects.filter(contract_line__contract=contract)
                 .select_related("order", "contract_line__product", "created_by").order_by("-created_at", "-id"))
 
-
-def price_lists():
-    return PriceList.objects.select_related("created_by").prefetch_related("items__product")
-
-
-def entry_options(*, limit):
-    """The active customers and products offered in the quotation and contract forms' pickers."""
-    return {"customer_options": Customer.objects.filter(is_active=True).only("code", "name")[:limit],
-            "product_options": Product.objects.filter(is_active=True).only("sku", "name")[:limit]}

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from record_pages.views import paginate
 
-from . import contract_services, quote_services, selectors
+from . import contract_services, price_list_selectors, quote_services, selectors
 from .forms import (
     CallOffForm,
     ContractFilterForm,
@@ -31,11 +31,11 @@ from .models import Contract, Quotation, QuotationStatus
 
 VIEW_QUOTATION = "sales.view_quotation"
 VIEW_CONTRACT = "sales.view_contract"
-OPTIONS_LIMIT = 500
 
 
 def _options():
-    return selectors.entry_options(limit=OPTIONS_LIMIT)
+    return {"customer_options": price_list_selectors.customer_options(),
+            "product_options": price_list_selectors.product_options()}
 
 
 def _quotation(request, pk):
@@ -313,14 +313,3 @@ def contract_call_off(request, pk):
             return redirect("orders:detail", pk=order.pk)
     return _contract_page(request, contract, call_off_form=form)
 
-
-@login_required
-@permission_required("sales.view_pricelist", raise_exception=True)
-def price_lists(request):
-    """The price lists (newest first) with their quantity breaks, and the discount rule in force. Kept by
-    managers in the admin (docs/sales.md)."""
-    today = timezone.localdate()
-    rows = list(selectors.price_lists())
-    return render(request, "sales/price_lists.html", {
-        "price_lists": [{"list": row, "valid": row.valid_on(today), "items": list(row.items.all())} for row in rows],
-        "threshold": quote_services.threshold_in_force(), "can_edit": request.user.is_staff})

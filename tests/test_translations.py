@@ -27,8 +27,8 @@ CATALOG = LOCALE_DIR / "zh_Hans" / "LC_MESSAGES" / "django.po"
 NOT_SOURCE = [".venv", "staticfiles", "var", "node_modules", "tests", "bench"]
 SOURCE_SUFFIXES = {".py", ".html", ".txt", ".js"}
 # Translations that may stay in Latin letters: the badge already reads "RUSH 急单", and the standard
-# abbreviations Chinese factories use as they are (GB/T 2828.1 prints AQL, Ac and Re; NCR, SPC, PDF).
-LATIN_TRANSLATIONS = {"RUSH", "AQL", "Ac", "Re", "NCR", "SPC", "PDF"}
+# abbreviations Chinese factories use as they are (GB/T 2828.1 prints AQL, Ac and Re; NCR, SPC, PDF, EDI).
+LATIN_TRANSLATIONS = {"RUSH", "AQL", "Ac", "Re", "NCR", "SPC", "PDF", "EDI"}
 CURRENCY_CODES = set(Currency.values)
 CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 

@@ -61,6 +61,17 @@ class PriceList(models.Model):
     def valid_on(self, day):
         return self.is_active and self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 
+    @property
+    def in_force(self):
+        """Valid today (the pages' "in force" mark)."""
+        return self.valid_on(timezone.localdate())
+
+    @property
+    def can_close(self):
+        """Started and not ended by today: closing ends it today."""
+        today = timezone.localdate()
+        return self.valid_from <= today and (self.valid_until is None or self.valid_until > today)
+
 
 class PriceListItem(models.Model):
     price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="items")

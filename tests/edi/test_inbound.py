@@ -11,7 +11,7 @@ from django.utils import translation
 
 from edi import inbound
 from edi.models import EdiMessage, MessageStatus, ProductMapping
-from orders.models import Order, OrderStatus
+from orders.models import Channel, Order, OrderStatus
 from tests.fixtures.factories import user_with_role
 
 from .conftest import data
@@ -30,6 +30,8 @@ def test_d96a_orders_message_makes_a_submitted_order_with_mapped_products(partne
     assert outcome.line == f"ORDERS M1: created {order.number}"
     assert order.status == OrderStatus.SUBMITTED  # in the order desk's review queue
     assert order.customer == partner.customer and order.customer_po == "PO-88001"
+    # The channel says where it came from (order page, list filter); the PO is the partner's BGM number.
+    assert order.channel == Channel.EDI and order.get_channel_display() == "EDI"
     assert order.created_by == partner.order_owner
     assert order.requested_date == date(2030, 12, 15)
     lines = list(order.lines.order_by("line_no").values_list("product__sku", "quantity", "unit_price",
@@ -132,3 +134,21 @@ def test_mapping_refuses_a_blank_code_and_writes_nothing(partner, products, desk
     with pytest.raises(ValidationError):
         inbound.map_product(actor=desk, partner=partner, partner_code="  ", product=products["CL-500"])
     assert ProductMapping.objects.count() == 2
+
+
+def test_the_order_list_filters_the_edi_orders(client, partner, products, desk):
+    [outcome] = receive("orders_d96a.edi")
+    edi_order = outcome.message.order
+    client.force_login(desk)
+    response = client.get("/orders/", {"channel": "edi"})
+    assert response.status_code == 200
+    numbers = [order.number for order in response.context["page"]]
+    assert numbers == [edi_order.number]
+    assert client.get("/orders/", {"channel": "browser"}).context["page"].rows == []
+    page = client.get(f"/orders/{edi_order.pk}/").content.decode()
+    assert "EDI" in page and "PO-88001" in page
+
+
+def test_edi_is_not_offered_when_typing_an_order_in():
+    from orders.forms import OrderForm
+    assert "edi" not in dict(OrderForm().fields["channel"].choices)

@@ -25,6 +25,10 @@ PAGE_ALLOWED = [
     # TODO(issue 13, storedtext: event notes stored as message id + values): the prep sheet's timeline
     # shows the note "17 lines, 5 still short." as it was written, in English.
     (re.compile(r"^/inventory/prep-sheets/\d+/$"), {"lines", "still", "short"}),
+    # The trading partner and channel profile forms name what the partner's IT and the export file use: the
+    # EDIFACT header segment UNB, a GS1 GLN with qualifier 14 or ZZZ, Python's date codes (%Y-%m-%d), and the
+    # GBK encoding as "Chinese Windows".
+    (re.compile(r"^/edi/(partners|channels)/"), {"UNB", "GLN", "ZZZ", "Python", "Windows"}),
 ]
 
 
