@@ -93,6 +93,8 @@ REACTIONS: tuple[StageReaction, ...] = (
     StageReaction("edi", Hook.ON_TRANSITION, "edi.outbound.on_order_transition", ("approve", "ship")),
     # Every status change goes to the subscribed webhooks.
     StageReaction("api", Hook.ON_TRANSITION, "api.webhooks.on_order_transition"),
+    # The delivered-order fact and the dashboard's daily rollups, in the delivery's transaction (reports.rollups).
+    StageReaction("reports", Hook.ON_TRANSITION, "reports.rollups.on_order_delivered", ("confirm_delivery",)),
     # Customer notices: the rules (notices.NoticeRule, data) say which transitions tell the customer.
     StageReaction("notices", Hook.ON_TRANSITION, "notices.services.on_order_transition"),
     # Conditions of the order's transitions: production finishes when no work order is open; QC passes

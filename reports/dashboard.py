@@ -62,7 +62,8 @@ from production.models import OperationLog
 from quality.models import Inspection, InspectionSource, InspectionStatus
 
 from .facts import STAGES, add_missing_facts, rebuild_period_facts
-from .models import DeliveredOrderFact
+from .models import DeliveredOrderFact, DeliveryDay
+from .rollups import bucket_error_days, in_period, lead_time_stats
 
 S = OrderStatus
 OPEN = [S.SUBMITTED, S.APPROVED, S.PLANNED, S.MATERIALS_READY, S.IN_PRODUCTION, S.AWAITING_QC, S.QC_PASSED,
@@ -212,11 +213,25 @@ def stage_figures(summary):
             for s, label in S.choices if s != S.DRAFT]
 
 
+def from_rollups(filters):
+    """Whether the delivery figures can be read from the daily rollups (reports.rollups): they are kept per
+    day and priority, so for the factory as a whole or one priority. A customer's or a product's figures
+    read that customer's or product's facts of the period."""
+    return filters.customer is None and filters.product is None
+
+
 def rush_figures(summary, filters):
     total = sum(row["n"] for row in summary)
     rush = sum(row["n"] for row in summary if row["priority"] == Priority.RUSH)
-    delivered = delivered_facts(filters).filter(priority=Priority.RUSH).aggregate(
-        n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
+    if from_rollups(filters):
+        delivered = {"n": 0, "on_time": 0}
+        if filters.priority in ("", Priority.RUSH):
+            days = in_period(DeliveryDay, filters.date_from, filters.date_to, Priority.RUSH).aggregate(
+                n=Sum("delivered"), on_time=Sum("on_time"))
+            delivered = {"n": int(days["n"] or 0), "on_time": int(days["on_time"] or 0)}
+    else:
+        delivered = delivered_facts(filters).filter(priority=Priority.RUSH).aggregate(
+            n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
     return {"received": total, "rush": rush, "rush_share": _share(rush, total),
             "rush_delivered": delivered["n"], "rush_on_time": delivered["on_time"],
             "rush_on_time_percent": _share(delivered["on_time"], delivered["n"])}
@@ -227,8 +242,18 @@ def _share(part, whole):
 
 
 def on_time_by_week(filters):
-    rows = list(delivered_facts(filters).values("delivered_week").annotate(
-        n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True))).order_by("delivered_week"))
+    if from_rollups(filters):
+        weeks = {}
+        for row in (in_period(DeliveryDay, filters.date_from, filters.date_to, filters.priority).values("day")
+                    .annotate(n=Sum("delivered"), on_time=Sum("on_time")).order_by()):
+            week = weeks.setdefault(row["day"] - timedelta(days=row["day"].weekday()), [0, 0])
+            week[0] += int(row["n"] or 0)
+            week[1] += int(row["on_time"] or 0)
+        rows = [{"delivered_week": week, "n": n, "on_time": on_time}
+                for week, (n, on_time) in sorted(weeks.items()) if n]
+    else:
+        rows = list(delivered_facts(filters).values("delivered_week").annotate(
+            n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True))).order_by("delivered_week"))
     total = sum(r["n"] for r in rows)
     on_time = sum(r["on_time"] for r in rows)
     weeks = [{"week": r["delivered_week"], "delivered": r["n"], "on_time": r["on_time"],
@@ -241,7 +266,12 @@ def lead_times(filters):
     the period. One query on either database."""
     fields = ["lead_time_hours"] + [f for f, _a, _b in STAGES]
     qs = delivered_facts(filters)
-    if connection.vendor == "postgresql":
+    bucket_error = None
+    if from_rollups(filters):
+        # Averages exact, the 90th percentile from the daily histograms (within half a bucket).
+        stats = lead_time_stats(filters.date_from, filters.date_to, filters.priority)
+        bucket_error = bucket_error_days()
+    elif connection.vendor == "postgresql":
         aggregates = {}
         for name in fields:
             aggregates[f"{name}__avg"] = Avg(name)
@@ -259,7 +289,7 @@ def lead_times(filters):
         return tuple(None if v is None else round(v / 24, 1) for v in pair)
 
     total = days(stats["lead_time_hours"])
-    return {"avg_days": total[0], "p90_days": total[1],
+    return {"avg_days": total[0], "p90_days": total[1], "bucket_error_days": bucket_error,
             "stages": [{"field": f, "label": STAGE_LABELS[f], "avg_days": days(stats[f])[0],
                         "p90_days": days(stats[f])[1]} for f, _a, _b in STAGES]}
 
@@ -438,11 +468,15 @@ def horizon_utilisation():
 
 
 def dashboard(filters, *, rebuild_facts=False):
-    """Every figure for these filters. The delivered-order facts of the period are brought up to date
-    first (rebuilt with `rebuild_facts`), so the delivery figures never wait for the beat."""
+    """Every figure for these filters. The delivery figures come from the daily rollups (reports.rollups,
+    kept at each delivery) for the factory or one priority, else from the period's facts, which are brought
+    up to date first; `rebuild_facts` ("Recompute now") rebuilds the period's facts, and the rollups with
+    them, before either is read."""
     if rebuild_facts:
         rebuild_period_facts(filters.start, filters.end)
-    else:
+    elif not from_rollups(filters):
+        # A customer's or product's figures read the facts: those written around a delivery (a bulk load)
+        # are added first. The rollups follow the facts written at each delivery and by the beat's refresh.
         add_missing_facts(filters.start, filters.end)
     summary = received_summary(filters)
     return {

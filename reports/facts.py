@@ -53,6 +53,10 @@ LATE_COMMIT_OVERLAP = timedelta(minutes=10)
 ANALYZE_AFTER_ROWS = 1000
 
 
+def factory_zone():
+    return ZoneInfo(settings.TIME_ZONE)
+
+
 def _hours(start, end):
     if start is None or end is None:
         return None
@@ -117,22 +121,27 @@ def rebuild_period_facts(start, end) -> int:
 
 
 def _rebuild(order_ids) -> int:
-    tz = ZoneInfo(settings.TIME_ZONE)
+    """Rewrite the facts of `order_ids` from their orders and events, batch by batch. Each batch locks its
+    orders first (pk order, docs/locking.md) and reads them under the lock, so it queues with a delivery of
+    one of them and with another rebuild; the rollups follow the facts (reports.rollups.replace_facts)."""
+    from .rollups import replace_facts  # cycle: reports.rollups builds its rows with fact_for (this module)
+
+    tz = factory_zone()
     written = 0
     for start in range(0, len(order_ids), BATCH):
         batch = order_ids[start:start + BATCH]
-        reached = {}
-        for row in (OrderEvent.objects.filter(order_id__in=batch, to_status__in=REACHED)
-                    .values("order_id", "to_status").annotate(first=Min("created_at"))):
-            reached.setdefault(row["order_id"], {})[row["to_status"]] = row["first"]
-        orders = Order.objects.filter(pk__in=batch).only(
-            "id", "customer_id", "priority", "status", "total_amount", "submitted_at", "created_at",
-            "promised_date", "requested_date")
-        facts = [fact_for(o, reached[o.pk], tz) for o in orders if S.DELIVERED in reached.get(o.pk, {})]
         with transaction.atomic():
-            DeliveredOrderFact.objects.filter(order_id__in=batch).delete()
-            # Two page views may add the same missing rows at once: the first one's row stands.
-            DeliveredOrderFact.objects.bulk_create(facts, ignore_conflicts=True)
+            list(Order.objects.select_for_update(of=("self",)).filter(pk__in=batch).order_by("pk")
+                 .values_list("pk", flat=True))
+            reached = {}
+            for row in (OrderEvent.objects.filter(order_id__in=batch, to_status__in=REACHED)
+                        .values("order_id", "to_status").annotate(first=Min("created_at")).order_by()):
+                reached.setdefault(row["order_id"], {})[row["to_status"]] = row["first"]
+            orders = Order.objects.filter(pk__in=batch).only(
+                "id", "customer_id", "priority", "status", "total_amount", "submitted_at", "created_at",
+                "promised_date", "requested_date")
+            facts = [fact_for(o, reached[o.pk], tz) for o in orders if S.DELIVERED in reached.get(o.pk, {})]
+            replace_facts(batch, facts)
         written += len(facts)
     return written
 

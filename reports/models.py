@@ -86,3 +86,45 @@ class SavedReport(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class DeliveryDay(models.Model):
+    """Daily rollup of the delivered-order facts (reports.rollups): per factory-local delivery day and
+    priority, how many orders were delivered and how many of them on time. Kept in step with the facts in
+    the same transaction as every fact written (the delivery itself, a refresh, "Recompute now")."""
+
+    day = models.DateField()
+    priority = models.CharField(max_length=10, choices=Priority.choices)
+    delivered = models.BigIntegerField(default=0)
+    on_time = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("delivery day")
+        verbose_name_plural = _("delivery days")
+        constraints = [models.UniqueConstraint(fields=["day", "priority"], name="delivery_day_key")]
+
+    def __str__(self):
+        return f"{self.day} {self.priority}: {self.delivered}"
+
+
+class LeadTimeDay(models.Model):
+    """Daily lead-time histogram of the delivered orders (reports.rollups): per delivery day, priority,
+    measure (the lead time or one stage's time, a DeliveredOrderFact field name) and fixed bucket
+    (reports.rollups.BUCKET_HOURS wide), how many orders fell in the bucket and the sum of their exact times
+    in microseconds. Averages come exact from the sums, percentiles from the buckets."""
+
+    day = models.DateField()
+    priority = models.CharField(max_length=10, choices=Priority.choices)
+    measure = models.CharField(max_length=20)
+    bucket = models.IntegerField()
+    orders = models.BigIntegerField(default=0)
+    total_us = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("lead-time day")
+        verbose_name_plural = _("lead-time days")
+        constraints = [models.UniqueConstraint(fields=["day", "priority", "measure", "bucket"],
+                                               name="lead_time_day_key")]
+
+    def __str__(self):
+        return f"{self.day} {self.priority} {self.measure}[{self.bucket}]: {self.orders}"

@@ -290,6 +290,8 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-customer-messages": {"task": "notices.tasks.deliver_pending_messages", "schedule": 60.0},
     "purge-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": crontab(hour=3)},
     "reconcile-order-tallies": {"task": "orders.tasks.reconcile_order_tallies", "schedule": crontab(hour=1, minute=30)},
+    # The dashboard's daily rollups (reports.rollups) recounted from history beside the tallies.
+    "reconcile-rollups": {"task": "reports.tasks.reconcile_rollups", "schedule": crontab(hour=1, minute=40)},
     # The factory-wide MRP run and its reorder suggestions, ready for the planner's morning (inventory.mrp_plans).
     "nightly-mrp-run": {"task": "inventory.tasks.run_mrp", "schedule": crontab(hour=2, minute=30)},
     # Slow-moving and overstock warnings (inventory.stock_warnings): once a day, before the first shift.

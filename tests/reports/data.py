@@ -18,6 +18,7 @@ G      normal   draft (never received)      H  normal submitted 01-20 (outside t
 Week of 01-05: A on time, B late -> 50 %; week of 01-12: C, E on time, D late -> 66.7 %; all 3/5 = 60 %.
 Lead time: avg 855.5/5 = 171.1 h = 7.1 days; p90 = 240 + 0.6 × 24 = 254.4 h = 10.6 days.
 Review: avg 76/5 = 15.2 h = 0.6 days; p90 = 24 + 0.6 × 12 = 31.2 h = 1.3 days.
+The dashboard reads p90 from half-day buckets (reports.rollups): 10.8 and 1.6 days, within 0.25 days.
 Rush share: C, D, F of A-F = 3/6 = 50 %; rush on time: C of C, D = 50 %.
 Values (total_amount): A 100, B 200, C 300, D 400, E 500, F 600 -> delivered 1500, approved 600.
 """

@@ -40,6 +40,8 @@ SEEDS = [
     ("sales", "seed_sales_demo"),
     # Invoices, payments and overdue receivables over the shipped demo orders.
     ("settlement", "seed_settlement_demo"),
+    # The delivered-order facts and the dashboard's daily rollups rebuilt from the backdated history.
+    ("reports", "seed_reports_demo"),
 ]
 
 
