@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTS = ("startup", "optimiser", "pages", "http", "pdf", "scheduler", "planning", "promise", "plan_quality", "stock",
-         "quality", "materials", "mrp", "shipping", "reports", "alerts", "load", "value")
+         "quality", "materials", "mrp", "shipping", "reports", "rollups", "alerts", "load", "value")
 
 
 def _redis_answers(url):
@@ -144,6 +144,8 @@ def _database_parts(args, log):
          lambda: bench("shipping_bench").run(requests=requests, log=log)),
         ("reports", "Dashboard and reports (1,000,000 order events) ...",
          lambda: bench("reports_bench").run(requests=requests, log=log)),
+        ("rollups", "Dashboard from the daily rollups (deliveries, lead-time histograms) ...",
+         lambda: bench("rollups_bench").run(requests=requests, log=log)),
         ("alerts", "Alert delivery through a real worker (latency, 1,000 burst) ...",
          lambda: bench("alerts_bench").run(log=log)),
         ("load", "Load test (Locust) ...", lambda: bench("load_test").run(log=log)),

@@ -24,7 +24,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, router, transaction
 from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -127,17 +127,18 @@ def _rebuild(order_ids) -> int:
     from .rollups import replace_facts  # cycle: reports.rollups builds its rows with fact_for (this module)
 
     tz = factory_zone()
+    primary = router.db_for_write(DeliveredOrderFact)  # read under the locks: never on a lagging replica
     written = 0
     for start in range(0, len(order_ids), BATCH):
         batch = order_ids[start:start + BATCH]
-        with transaction.atomic():
-            list(Order.objects.select_for_update(of=("self",)).filter(pk__in=batch).order_by("pk")
+        with transaction.atomic(using=primary):
+            list(Order.objects.using(primary).select_for_update(of=("self",)).filter(pk__in=batch).order_by("pk")
                  .values_list("pk", flat=True))
             reached = {}
-            for row in (OrderEvent.objects.filter(order_id__in=batch, to_status__in=REACHED)
+            for row in (OrderEvent.objects.using(primary).filter(order_id__in=batch, to_status__in=REACHED)
                         .values("order_id", "to_status").annotate(first=Min("created_at")).order_by()):
                 reached.setdefault(row["order_id"], {})[row["to_status"]] = row["first"]
-            orders = Order.objects.filter(pk__in=batch).only(
+            orders = Order.objects.using(primary).filter(pk__in=batch).only(
                 "id", "customer_id", "priority", "status", "total_amount", "submitted_at", "created_at",
                 "promised_date", "requested_date")
             facts = [fact_for(o, reached[o.pk], tz) for o in orders if S.DELIVERED in reached.get(o.pk, {})]
