@@ -22,6 +22,7 @@ from reports import rollups
 from reports.dashboard import DashboardFilters, dashboard, percentile
 from reports.facts import refresh_order_facts
 from reports.models import DeliveredOrderFact, DeliveryDay, LeadTimeDay
+from tests.fixtures.concurrency import run_together
 from tests.fixtures.factories import CustomerFactory, ProductFactory, make_order, user_with_role
 
 from .data import build, local, order_row
@@ -195,3 +196,19 @@ def test_the_dashboard_states_the_percentile_error_in_the_readers_language(clien
     # A customer's figures are computed exactly from its facts: no note.
     customer = client.get(reverse("reports:dashboard"), {**period, "customer": "C-MAIN"}).content.decode()
     assert 'data-note="percentile-error"' not in customer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fact_rebuilds_at_the_same_moment_count_each_delivery_once(postgres_only):
+    """Two refreshes and a page's missing-facts step on the same deliveries at once (PostgreSQL, separate
+    connections): each locks the orders of its batch first, so they queue, none deadlocks, and the rollups
+    count every delivery once."""
+    from reports.facts import add_missing_facts
+
+    build(user_with_role("sales"))
+    results = run_together(refresh_order_facts, refresh_order_facts,
+                           lambda: add_missing_facts(PERIOD.start, PERIOD.end))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert DeliveredOrderFact.objects.count() == 5
+    assert rollups.stored() == rollups.recount()
+    assert sum(n for n, _on_time in rollups.stored()[0].values()) == 5
