@@ -6,9 +6,11 @@ What the period applies to:
 - orders by stage, rush share, top customers and products: orders received (submitted) in the period;
   values are per currency (never summed across currencies) and customers and products are ranked
   within each currency;
-- on-time delivery, lead times, rush on-time: orders delivered in the period (reports.facts, brought up
-  to date before the figures are computed; definitions there: due = promised else requested date, on
-  time = delivered on or before it);
+- on-time delivery, lead times, rush on-time: orders delivered in the period (definitions in reports.facts:
+  due = promised else requested date, on time = delivered on or before it). For the factory or one
+  priority they are read from the daily rollups (reports.rollups, a few rows per day whatever the number
+  of orders; the 90th percentiles from half-day buckets, within ±0.25 days, averages exact); a customer's
+  or a product's from the period's delivered-order facts, brought up to date first;
 - first-pass yield: final inspections signed in the period; of each order line's first signed final
   inspection, the share that passed. Without the quality app: good / (good + scrap) of the operations
   reported in the period;
