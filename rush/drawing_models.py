@@ -143,7 +143,7 @@ class DrawingCopy(fsm.ConcurrentTransitionMixin, models.Model):
 
 
 class DrawingAction(models.TextChoices):
-    ISSUED = "issued", _("Issued")
+    ISSUED = "issued", pgettext_lazy("drawing copy", "Issued")
     SIGNED = "signed", _("Signed for by the holder")
     DUE = "due", _("Due back")
     OVERDUE = "overdue", _("Overdue: holder and head alerted")
