@@ -47,7 +47,9 @@ def decision_request(request, order_pk):
                 material_delay=material_delay,
                 overtime=(data["overtime_work_center"], data["overtime_date"], data["overtime_start"],
                           data["overtime_end"]),
-                outsource=(data["outsource_operation"], data["outsource_supplier"]),
+                outsource=(data["outsource_operation"], data["outsource_supplier"], data["outsource_cost"],
+                           data["outsource_currency"] if data["outsource_operation"] or data["outsource_supplier"]
+                           or data["outsource_cost"] is not None else ""),
                 proposed_date=data["proposed_date"])
         except ValidationError as exc:
             add_service_errors(form, exc)

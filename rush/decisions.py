@@ -36,6 +36,7 @@ takes. Every step is a DelayDecisionEvent (who, when, from, to, why).
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -48,17 +49,17 @@ from accounts.permissions import require
 from alerts.services import create_alert
 from config.transitions import take
 from inputs.visible import visible_strip
+from inventory.models import MaterialDelay, MaterialDelayStatus
 from numbering import series
 from numbering.services import next_number
-from inventory.models import MaterialDelay, MaterialDelayStatus
-from orders.models import Order, Priority
+from orders.models import Currency, Order, Priority
 from orders.services import RUSH_OPEN_STATUSES, change_promised_date, lock_order_of
 from planning.models import OPEN_WORK_ORDER_STATUSES, CalendarException, ExceptionKind
 from planning.plans import insert_new_work, lock_scheduling, schedule_open_work
 from planning.promise import finish_day
 from planning.services import add_calendar_exception, exception_errors
 from production.models import OPEN_EXCEPTION_STATUSES, ExceptionReport, ExceptionType
-from systemtext.text import Text, joined
+from systemtext.text import Text, joined, money
 
 from . import decision_options
 from .models import DECIDE_PERMISSION, DecisionAction, DecisionOption, DecisionStatus, DelayDecision
@@ -93,9 +94,15 @@ def _overtime_errors(overtime, today):
 def _outsource_errors(order, outsource):
     if outsource is None:
         return []
-    operation, supplier = outsource
+    operation, supplier, cost, currency = outsource
     if operation is None or supplier is None:
         return [_("For outsourcing, name the operation and the outside supplier.")]
+    if cost is None or currency in (None, ""):
+        return [_("For outsourcing, give the supplier's price and its currency.")]
+    if not isinstance(cost, Decimal) or cost <= 0 or cost != cost.quantize(Decimal("0.01")) or cost >= 10**10:
+        return [_("The outsourcing price must be a positive amount with at most 2 decimals.")]
+    if currency not in Currency.values:
+        return [_("Choose the currency of the outsourcing price.")]
     if operation.work_order.order_id != order.pk or operation.status not in OPEN_WORK_ORDER_STATUSES:
         return [_("Operation %(sequence)s of %(work_order)s is not open work of order %(order)s.")
                 % {"sequence": operation.sequence, "work_order": operation.work_order.number, "order": order.number}]
@@ -114,13 +121,14 @@ def _create(*, actor, current, situation, exception_report, material_delay, over
     fields = {"overtime_work_center": None, "overtime_date": None, "overtime_start": None, "overtime_end": None}
     if overtime is not None:
         fields = dict(zip(fields, overtime, strict=True))
-    operation, supplier = outsource or (None, None)
+    operation, supplier, cost, currency = outsource or (None, None, None, "")
     try:
         with transaction.atomic():
             decision = DelayDecision.objects.create(
                 number=next_number(series.DELAY_DECISION), order=current, exception_report=exception_report,
                 material_delay=material_delay, situation=situation, facts=facts, requested_by=actor,
-                outsource_operation=operation, outsource_supplier=supplier, proposed_date=proposed_date,
+                outsource_operation=operation, outsource_supplier=supplier, outsource_cost=cost,
+                outsource_currency=currency or "", proposed_date=proposed_date,
                 requested_at=now, **fields)
     except IntegrityError:  # someone else asked at the same moment
         raise ValidationError(_("A decision on order %(order)s is pending already.")
@@ -142,7 +150,8 @@ def _create(*, actor, current, situation, exception_report, material_delay, over
 
 def request_delay_decision(*, actor, order, situation, exception_report=None, material_delay=None,
                            overtime=None, outsource=None, proposed_date=None, now=None) -> DelayDecision:
-    """`overtime`: (work center, day, start, end) or None; `outsource`: (operation, supplier) or None."""
+    """`overtime`: (work center, day, start, end) or None; `outsource`: (operation, supplier, price, currency)
+    or None."""
     require(actor, ASK)
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -273,8 +282,10 @@ def _carry_out(actor, decision, option, now):
     if decision.chosen_option == DecisionOption.OUTSOURCE:
         operation, supplier = decision.outsource_operation, decision.outsource_supplier
         work_order = operation.work_order
-        note = Text(gettext_noop("Operation %(sequence)s goes to %(supplier)s (decision %(number)s)."),
-                    sequence=operation.sequence, supplier=supplier.name, number=decision.number)
+        note = Text(gettext_noop("Operation %(sequence)s goes to %(supplier)s for %(cost)s %(currency)s (decision "
+                                 "%(number)s)."),
+                    sequence=operation.sequence, supplier=supplier.name, cost=money(decision.outsource_cost),
+                    currency=decision.outsource_currency, number=decision.number)
         work_order.events.record(action="outsourced", actor=actor, from_status=work_order.status,
                                  to_status=work_order.status, note=note)
         return Text(gettext_noop("Operation %(sequence)s of %(work_order)s goes to %(supplier)s."),

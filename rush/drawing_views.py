@@ -158,4 +158,5 @@ def home_drawings(request):
     now = timezone.now()
     copies = list(drawing_selectors.held_copies(request.user)[:20])
     return render(request, "rush/_home_drawings.html", {
-        "to_sign": list(drawing_selectors.copies_to_sign(request.user)[:20]), "my_drawings": copies, "my_drawings_overdue": sum(1 for c in copies if c.is_overdue(now)), "now": now})
+        "to_sign": list(drawing_selectors.copies_to_sign(request.user)[:20]),
+        "my_drawings": copies, "my_drawings_overdue": sum(1 for c in copies if c.is_overdue(now)), "now": now})

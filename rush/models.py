@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from history.models import Event
 from inventory.models import MaterialDelay, Supplier
-from orders.models import Order
+from orders.models import Currency, Order
 from planning.models import WorkCenter, WorkOrderOperation
 from production.models import ExceptionReport
 from systemtext.fields import StoredTextField, TextValuesField
@@ -200,6 +200,11 @@ class DelayDecision(fsm.ConcurrentTransitionMixin, models.Model):
                                             null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     outsource_supplier = models.ForeignKey(Supplier, verbose_name=_("outside supplier"), null=True, blank=True,
                                            on_delete=models.PROTECT, related_name="+")
+    # The outside supplier's price for the outsourced operation (counted in the rush completion summary's
+    # cost of expediting when outsourcing is decided).
+    outsource_cost = models.DecimalField(_("outsourcing cost"), max_digits=12, decimal_places=2, null=True,
+                                         blank=True)
+    outsource_currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, blank=True)
     proposed_date = models.DateField(_("proposed new date"), null=True, blank=True)
     # None: raised by the system when the exception or the delay threatened the promised date.
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
