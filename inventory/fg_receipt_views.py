@@ -1,22 +1,28 @@
-"""Finished-goods receipt pages (成品入库单): the list (search by receipt, order or customer; rush only) and
-the receipt page with its lines, who received it, the PDF panel and the order's rush mark. Read only: a
-receipt is recorded when its order passes QC (quality.stock_links)."""
+"""Finished-goods receipt pages (成品入库单): the list (search by receipt, order or customer; rush only;
+waiting for the receiver) and the receipt page with its lines, the PDF panel, the order's rush mark, and the
+warehouse receiver's confirmation (the form, for the warehouse, while it waits). A receipt is drafted when its
+order passes QC (quality.stock_links) and confirmed here (inventory.finished_goods)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from record_pages.views import paginate
 
-from .finished_goods import VIEW, receipts_visible_to
+from .finished_goods import CONFIRM, VIEW, confirm_finished_goods_receipt, receipts_visible_to
 from .models import FinishedGoodsReceipt, FinishedGoodsReceiptLine
 
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def fg_receipt_list(request):
-    receipts = (receipts_visible_to(request.user).select_related("order__customer", "received_by")
+    receipts = (receipts_visible_to(request.user)
+                .select_related("order__customer", "received_by", "confirmation__confirmed_by")
                 .annotate(line_count=Count("lines")).order_by("-received_at", "-id"))
     q = request.GET.get("q", "").strip()[:60]
     if q:
@@ -24,8 +30,11 @@ def fg_receipt_list(request):
                                    | Q(order__customer__name__icontains=q))
     if request.GET.get("rush"):
         receipts = receipts.filter(rush=True)
+    if request.GET.get("waiting"):
+        receipts = receipts.filter(confirmation__isnull=True)
     return render(request, "inventory/fg_receipts/list.html", {**paginate(request, receipts), "q": q,
-                                                               "rush_only": bool(request.GET.get("rush"))})
+                                                               "rush_only": bool(request.GET.get("rush")),
+                                                               "waiting_only": bool(request.GET.get("waiting"))})
 
 
 @login_required
@@ -34,9 +43,30 @@ def fg_receipt_detail(request, pk):
     lines = Prefetch("lines", queryset=FinishedGoodsReceiptLine.objects.select_related(
         "item__product", "lot", "location__warehouse").order_by("line_no"))
     try:
-        receipt = (receipts_visible_to(request.user).select_related("order__customer", "received_by")
+        receipt = (receipts_visible_to(request.user)
+                   .select_related("order__customer", "received_by", "confirmation__confirmed_by")
                    .prefetch_related(lines).get(pk=pk))
     except FinishedGoodsReceipt.DoesNotExist:
         raise Http404 from None
-    return render(request, "inventory/fg_receipts/detail.html", {"receipt": receipt, "order": receipt.order,
-                                                                 "lines": list(receipt.lines.all())})
+    confirmation = getattr(receipt, "confirmation", None)
+    return render(request, "inventory/fg_receipts/detail.html", {
+        "receipt": receipt, "order": receipt.order, "lines": list(receipt.lines.all()), "confirmation": confirmation,
+        "can_confirm": confirmation is None and request.user.has_perm(CONFIRM)})
+
+
+@require_POST
+@login_required
+@permission_required(CONFIRM, raise_exception=True)
+def fg_receipt_confirm(request, pk):
+    receipt = receipts_visible_to(request.user).filter(pk=pk).first()
+    if receipt is None:
+        raise Http404
+    try:
+        confirm_finished_goods_receipt(actor=request.user, receipt=receipt, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Receipt %(number)s confirmed: you received the goods.")
+                         % {"number": receipt.number})
+    return redirect("inventory:fg_receipt_detail", pk=receipt.pk)

@@ -77,9 +77,9 @@ def supplier_reply(request, pk):
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("The supplier's answer to %(po)s was recorded.")
-                                 % {"po": reply.purchase_order.number})
+                                 % {"po": reply.document.number})
                 return redirect("rush:supplier_replies")
-    lines = reply.purchase_order.lines.select_related("item", "order")
+    lines = reply.purchase_order.lines.select_related("item", "order") if reply.purchase_order else []
     return render(request, "rush/supplier_reply.html", {"reply": reply, "form": form, "can_record": can_record,
                                                        "overdue": reply.is_overdue(), "lines": lines})
 
