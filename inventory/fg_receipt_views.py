@@ -6,7 +6,7 @@ order passes QC (quality.stock_links) and confirmed here (inventory.finished_goo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,8 +14,14 @@ from django.views.decorators.http import require_POST
 
 from record_pages.views import paginate
 
-from .finished_goods import CONFIRM, VIEW, confirm_finished_goods_receipt, receipts_visible_to
-from .models import FinishedGoodsReceipt, FinishedGoodsReceiptLine
+from .finished_goods import (
+    CONFIRM,
+    VIEW,
+    confirm_finished_goods_receipt,
+    receipt_for,
+    receipt_for_page,
+    receipts_visible_to,
+)
 
 
 @login_required
@@ -40,14 +46,9 @@ def fg_receipt_list(request):
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def fg_receipt_detail(request, pk):
-    lines = Prefetch("lines", queryset=FinishedGoodsReceiptLine.objects.select_related(
-        "item__product", "lot", "location__warehouse").order_by("line_no"))
-    try:
-        receipt = (receipts_visible_to(request.user)
-                   .select_related("order__customer", "received_by", "confirmation__confirmed_by")
-                   .prefetch_related(lines).get(pk=pk))
-    except FinishedGoodsReceipt.DoesNotExist:
-        raise Http404 from None
+    receipt = receipt_for_page(request.user, pk)
+    if receipt is None:
+        raise Http404
     confirmation = getattr(receipt, "confirmation", None)
     return render(request, "inventory/fg_receipts/detail.html", {
         "receipt": receipt, "order": receipt.order, "lines": list(receipt.lines.all()), "confirmation": confirmation,
@@ -58,7 +59,7 @@ def fg_receipt_detail(request, pk):
 @login_required
 @permission_required(CONFIRM, raise_exception=True)
 def fg_receipt_confirm(request, pk):
-    receipt = receipts_visible_to(request.user).filter(pk=pk).first()
+    receipt = receipt_for(request.user, pk)
     if receipt is None:
         raise Http404
     try:

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -144,3 +145,16 @@ def receipts_visible_to(user):
     if not user.has_perm(VIEW):
         return FinishedGoodsReceipt.objects.none()
     return FinishedGoodsReceipt.objects.filter(order__in=orders_visible_to(user))
+
+
+def receipt_for(user, pk):
+    """The receipt `pk` if `user` may see it, else None (the confirm page's read)."""
+    return receipts_visible_to(user).filter(pk=pk).first()
+
+
+def receipt_for_page(user, pk):
+    """The receipt page's read: the receipt with its order, lines and confirmation, if `user` may see it."""
+    lines = Prefetch("lines", queryset=FinishedGoodsReceiptLine.objects.select_related(
+        "item__product", "lot", "location__warehouse").order_by("line_no"))
+    return (receipts_visible_to(user).select_related("order__customer", "received_by", "confirmation__confirmed_by")
+            .prefetch_related(lines).filter(pk=pk).first())

@@ -6,8 +6,9 @@ the general manager's office by itself (the beat task), whose new date is told t
 process exception that leaves the date alone raises none; the order is made and passes QC, which drafts its
 finished-goods receipt 《成品入库单》; the warehouse's receiver confirms it on its page, the business office is
 alerted at once and prints it, 急单 at the top right and the receiver named; 25 hours later one drawing copy is
-still out (alerted and escalated) while the other comes back; the shipment is delayed by the carrier, the customer receives the e-mail on a local SMTP server and the
-manager approves the compensation; once delivered, the rush completion summary shows its figures.
+still out (alerted and escalated) while the other comes back; the shipment is delayed by the carrier, the
+customer receives the e-mail on a local SMTP server and the manager approves the compensation; once delivered,
+the rush completion summary shows its figures, the cost of expediting in its two parts.
 
 Steps that have no page (signing and approving the review, recording the delay and the exception, the shop
 floor and QC, the shipment and its delivery) are done through the services, and the beat tasks are run with
