@@ -3,6 +3,7 @@
 from django.http import Http404
 
 from inventory.models import MaterialDelay, MaterialDelayStatus
+from production.models import ExceptionReport
 
 from .models import DecisionOption, DecisionStatus, DelayDecision
 
@@ -59,3 +60,19 @@ def source_rows(source, kind):
         rows.append({"order": order, "decisions": mine,
                      "pending": any(decision.status == DecisionStatus.PENDING for decision in mine)})
     return rows
+
+
+def exception_report(pk):
+    """The process exception `pk` (404 when unknown): the source of a decision request."""
+    found = ExceptionReport.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def material_delay(pk):
+    """The material delay `pk` (404 when unknown): the source of a decision request."""
+    found = MaterialDelay.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found

@@ -11,9 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inventory.models import MaterialDelay, MaterialDelayStatus
+from inventory.models import MaterialDelayStatus
 from orders.selectors import orders_visible_to
-from production.models import ExceptionReport
 from record_pages.views import add_service_errors, paginate
 
 from . import decision_selectors, decisions
@@ -27,9 +26,9 @@ def _source(request):
     """The process exception or material delay named by ?exception= or ?delay= (404 when unknown)."""
     exception_pk, delay_pk = request.GET.get("exception", ""), request.GET.get("delay", "")
     if exception_pk.isdigit() and request.user.has_perm("production.view_exceptionreport"):
-        return get_object_or_404(ExceptionReport, pk=exception_pk), None
+        return decision_selectors.exception_report(exception_pk), None
     if delay_pk.isdigit() and request.user.has_perm("inventory.view_materialdelay"):
-        return None, get_object_or_404(MaterialDelay, pk=delay_pk)
+        return None, decision_selectors.material_delay(delay_pk)
     raise Http404
 
 
@@ -106,9 +105,9 @@ def source_decisions(request, kind, pk):
     """The decisions on one process exception or material delay, and for each rush order it hits and
     nobody asked about yet, the way to ask (fragment for the exception and delay pages)."""
     if kind == "exception" and request.user.has_perm("production.view_exceptionreport"):
-        source = get_object_or_404(ExceptionReport, pk=pk)
+        source = decision_selectors.exception_report(pk)
     elif kind == "delay" and request.user.has_perm("inventory.view_materialdelay"):
-        source = get_object_or_404(MaterialDelay, pk=pk)
+        source = decision_selectors.material_delay(pk)
     else:
         raise Http404
     rows = decision_selectors.source_rows(source, kind)

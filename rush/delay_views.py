@@ -14,7 +14,6 @@ from record_pages.views import add_service_errors, paginate
 
 from . import delays, summary, supplier_replies
 from .forms import DelayResponsibilityForm, SupplierReplyForm
-from .models import DelayResponsibility, RushSummary
 
 VIEW_DELAYS = "rush.view_delayresponsibility"
 VIEW_REPLIES = "rush.view_supplierreply"
@@ -26,7 +25,7 @@ def delay_list(request):
     today = timezone.localdate()
     context = paginate(request, delays.late_orders_without_cause(today=today))
     rows = [{"order": order, "days_late": delays.days_late(order, today=today)} for order in context["page"]]
-    recorded = DelayResponsibility.objects.select_related("order__customer", "recorded_by")[:20]
+    recorded = delays.recorded_causes()[:20]
     return render(request, "rush/delays.html", {**context, "rows": rows, "recorded": recorded,
                                                 "can_record": request.user.has_perm(delays.RECORD)})
 
@@ -98,6 +97,6 @@ def rush_summary(request, order_pk):
         else:
             messages.success(request, _("The completion summary of %(order)s was made.") % {"order": order.number})
         return redirect("rush:summary", order_pk=order.pk)
-    made = RushSummary.objects.filter(order=order).first()
+    made = summary.summary_of(order)
     return render(request, "rush/summary.html", {"order": order, "summary": made, "f": made.figures if made else None,
                                                 "can_make": order.status in ("delivered", "closed")})

@@ -251,3 +251,8 @@ def summarize_delivered_rush_orders():
         make_summary(order)
         made += 1
     return made
+
+
+def summary_of(order):
+    """The stored summary of `order`, or None (its page)."""
+    return RushSummary.objects.filter(order=order).first()
