@@ -240,13 +240,14 @@ for _role, _permissions in {
 # Seed 003 (issue 17.1/17.2): temporary drawings of rush orders (rush.drawings) and finished-goods receipts
 # (inventory.finished_goods). Everyone who sees orders sees both; planners (PMC, who keep the engineering
 # data), the production head and managers issue drawings; the warehouse's finished-goods receiver, planners
-# and managers take copies back; planners and managers void them.
+# and managers take copies back; planners and managers void them. The warehouse confirms finished-goods
+# receipts (the receiver).
 _SEE_DRAWINGS = ["rush.view_temporarydrawing", "inventory.view_finishedgoodsreceipt"]
 for _role, _permissions in {
     SALES: _SEE_DRAWINGS, ORDER_DESK: _SEE_DRAWINGS, QC: _SEE_DRAWINGS, SHIPPING: _SEE_DRAWINGS,
     PRODUCTION: _SEE_DRAWINGS, GENERAL_MANAGER: _SEE_DRAWINGS, CUSTOMER_SERVICE: _SEE_DRAWINGS,
     FINANCE: _SEE_DRAWINGS,
-    WAREHOUSE: _SEE_DRAWINGS + ["rush.return_drawingcopy"],
+    WAREHOUSE: _SEE_DRAWINGS + ["rush.return_drawingcopy", "inventory.add_finishedgoodsreceiptconfirmation"],
     PRODUCTION_HEAD: _SEE_DRAWINGS + ["rush.add_temporarydrawing"],
     PLANNER: _SEE_DRAWINGS + ["rush.add_temporarydrawing", "rush.return_drawingcopy", "rush.void_drawingcopy"],
     MANAGER: _SEE_DRAWINGS + ["rush.add_temporarydrawing", "rush.return_drawingcopy", "rush.void_drawingcopy"],

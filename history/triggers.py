@@ -43,6 +43,7 @@ APPEND_ONLY_MODELS = [
     "rush.DrawingEvent",
     "inventory.FinishedGoodsReceipt",
     "inventory.FinishedGoodsReceiptLine",
+    "inventory.FinishedGoodsReceiptConfirmation",
     "sales.QuotationEvent",
     "sales.ContractEvent",
     "audit.ChangeLogEntry",

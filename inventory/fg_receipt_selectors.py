@@ -1,30 +1,20 @@
-"""Reads of the finished-goods receipt pages (成品入库单): the list with its search and the receipt with its lines."""
+"""Reads of the finished-goods receipt list (成品入库单); the receipt: finished_goods.receipt_for_page."""
 
-from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.db.models import Count, Q
 
 from .finished_goods import receipts_visible_to
-from .models import FinishedGoodsReceipt, FinishedGoodsReceiptLine
 
 
-def receipt_list(user, *, q="", rush_only=False):
-    """The receipts `user` may see, newest first, searched by receipt, order number or customer name."""
-    receipts = (receipts_visible_to(user).select_related("order__customer", "received_by")
+def receipt_list(user, *, q="", rush_only=False, waiting_only=False):
+    """The receipts `user` may see, newest first, searched by receipt, order number or customer name;
+    `waiting_only`: those the warehouse has not confirmed yet."""
+    receipts = (receipts_visible_to(user).select_related("order__customer", "received_by", "confirmation__confirmed_by")
                 .annotate(line_count=Count("lines")).order_by("-received_at", "-id"))
     if q:
         receipts = receipts.filter(Q(number__icontains=q) | Q(order__number__icontains=q)
                                    | Q(order__customer__name__icontains=q))
     if rush_only:
         receipts = receipts.filter(rush=True)
+    if waiting_only:
+        receipts = receipts.filter(confirmation__isnull=True)
     return receipts
-
-
-def receipt_for(user, pk):
-    """The receipt with its lines (item, lot, location) read in one go; 404 when `user` may not see it."""
-    lines = Prefetch("lines", queryset=FinishedGoodsReceiptLine.objects.select_related(
-        "item__product", "lot", "location__warehouse").order_by("line_no"))
-    try:
-        return (receipts_visible_to(user).select_related("order__customer", "received_by")
-                .prefetch_related(lines).get(pk=pk))
-    except FinishedGoodsReceipt.DoesNotExist:
-        raise Http404 from None

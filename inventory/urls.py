@@ -82,6 +82,7 @@ urlpatterns = [
     # material prep sheets
     path("finished-goods-receipts/", fg_receipt_views.fg_receipt_list, name="fg_receipt_list"),
     path("finished-goods-receipts/<int:pk>/", fg_receipt_views.fg_receipt_detail, name="fg_receipt_detail"),
+    path("finished-goods-receipts/<int:pk>/confirm/", fg_receipt_views.fg_receipt_confirm, name="fg_receipt_confirm"),
     path("prep-sheets/", prep_sheet_views.prep_sheet_list, name="prep_sheet_list"),
     path("prep-sheets/to-accept/", prep_sheet_views.prep_sheet_acceptance, name="prep_sheet_acceptance"),
     path("prep-sheets/<int:pk>/accept-all/", prep_sheet_views.prep_sheet_accept_all, name="prep_sheet_accept_all"),

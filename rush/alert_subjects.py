@@ -32,11 +32,13 @@ def _decision_page(alert, pk):
 
 
 def _supplier_reply_page(alert, pk):
-    reply = SupplierReply.objects.select_related("purchase_order").filter(pk=pk).first()
+    reply = SupplierReply.objects.select_related("purchase_order", "purchase_request").filter(pk=pk).first()
     if reply is None:
         return GONE
     if reply.answered:
-        return gettext_noop("The supplier's answer to %(po)s was recorded."), {"po": reply.purchase_order.number}
+        return gettext_noop("The supplier's answer to %(po)s was recorded."), {"po": reply.document.number}
+    if reply.purchase_request is not None and reply.purchase_request.status in ("rejected", "cancelled"):
+        return gettext_noop("%(number)s was decided."), {"number": reply.purchase_request.number}
     return None
 
 

@@ -6,6 +6,7 @@ waiting for the PMC head. Made through the services, as people would. Safe to ru
 once a decision exists)."""
 
 from datetime import time, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -48,7 +49,7 @@ def seed_decision_demo():
             situation=("模具修复需一天，急单交期受影响，请总经办批示。 "
                        "The die repair takes a day; the rush date is at risk."),
             overtime=(operation.work_center, tomorrow, time(18, 0), time(21, 0)),
-            outsource=(operation, supplier) if supplier else None,
+            outsource=(operation, supplier, Decimal("1800.00"), "CNY") if supplier else None,
             proposed_date=max(due, tomorrow) + timedelta(days=3))
         summary["decisions"] = 1
     warehouse = _user("warehouse")

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkOrderOperation
 from planning.promise import finish_day
 from planning.rush_impact import rush_impact
-from systemtext.text import Text, to_json
+from systemtext.text import Text, money, to_json
 
 from .models import DecisionOption
 
@@ -60,7 +60,7 @@ def overtime_minutes(day, start, end):
 
 def options_for(order, *, overtime=None, outsource=None, proposed_date=None, now=None):
     """The options as stored JSON: `overtime` (work_center, day, start, end), `outsource` (operation,
-    supplier), `proposed_date` for accepting a new date; resequencing is always offered."""
+    supplier, price, currency), `proposed_date` for accepting a new date; resequencing is always offered."""
     now = now or timezone.now()
     operations = open_operations(order)
     finish = planned_finish(operations)
@@ -83,13 +83,14 @@ def options_for(order, *, overtime=None, outsource=None, proposed_date=None, now
                                    center=center.code, day=day, start=start.strftime("%H:%M"),
                                    end=end.strftime("%H:%M"), minutes=saved)))
     if outsource is not None and finish is not None:
-        operation, supplier = outsource
+        operation, supplier, cost, currency = outsource
         options.append(_entry(DecisionOption.OUTSOURCE, finish - timedelta(minutes=_minutes(operation)),
-                              Text(gettext_noop("Operation %(sequence)s of %(work_order)s to %(supplier)s: its "
-                                                "%(minutes)s planned minutes leave the plan (estimate; the supplier "
-                                                "confirms their date)."),
+                              Text(gettext_noop("Operation %(sequence)s of %(work_order)s to %(supplier)s for "
+                                                "%(cost)s %(currency)s: its %(minutes)s planned minutes leave the plan "
+                                                "(estimate; the supplier confirms their date)."),
                                    sequence=operation.sequence, work_order=operation.work_order.number,
-                                   supplier=supplier.name, minutes=_minutes(operation))))
+                                   supplier=supplier.name, minutes=_minutes(operation), cost=money(cost),
+                                   currency=currency)))
     new_date = proposed_date or (finish_day(finish) if finish else None)
     if new_date is not None:
         options.append(_entry(DecisionOption.NEW_DATE, finish, Text(

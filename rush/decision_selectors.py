@@ -10,16 +10,6 @@ from .models import DecisionOption, DecisionStatus, DelayDecision
 PENDING_ON_HOME = 20
 
 
-def decision_source(kind, pk):
-    """The process exception (`kind` "exception") or material delay ("delay") a decision is asked about; 404
-    when there is none."""
-    model = ExceptionReport if kind == "exception" else MaterialDelay
-    found = model.objects.filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def _base():
     return DelayDecision.objects.select_related(
         "order__customer", "exception_report", "material_delay", "requested_by", "decided_by",
@@ -70,3 +60,19 @@ def source_rows(source, kind):
         rows.append({"order": order, "decisions": mine,
                      "pending": any(decision.status == DecisionStatus.PENDING for decision in mine)})
     return rows
+
+
+def exception_report(pk):
+    """The process exception `pk` (404 when unknown): the source of a decision request."""
+    found = ExceptionReport.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def material_delay(pk):
+    """The material delay `pk` (404 when unknown): the source of a decision request."""
+    found = MaterialDelay.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found

@@ -26,9 +26,9 @@ def _source(request):
     """The process exception or material delay named by ?exception= or ?delay= (404 when unknown)."""
     exception_pk, delay_pk = request.GET.get("exception", ""), request.GET.get("delay", "")
     if exception_pk.isdigit() and request.user.has_perm("production.view_exceptionreport"):
-        return decision_selectors.decision_source("exception", exception_pk), None
+        return decision_selectors.exception_report(exception_pk), None
     if delay_pk.isdigit() and request.user.has_perm("inventory.view_materialdelay"):
-        return None, decision_selectors.decision_source("delay", delay_pk)
+        return None, decision_selectors.material_delay(delay_pk)
     raise Http404
 
 
@@ -46,7 +46,9 @@ def decision_request(request, order_pk):
                 material_delay=material_delay,
                 overtime=(data["overtime_work_center"], data["overtime_date"], data["overtime_start"],
                           data["overtime_end"]),
-                outsource=(data["outsource_operation"], data["outsource_supplier"]),
+                outsource=(data["outsource_operation"], data["outsource_supplier"], data["outsource_cost"],
+                           data["outsource_currency"] if data["outsource_operation"] or data["outsource_supplier"]
+                           or data["outsource_cost"] is not None else ""),
                 proposed_date=data["proposed_date"])
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -103,9 +105,9 @@ def source_decisions(request, kind, pk):
     """The decisions on one process exception or material delay, and for each rush order it hits and
     nobody asked about yet, the way to ask (fragment for the exception and delay pages)."""
     if kind == "exception" and request.user.has_perm("production.view_exceptionreport"):
-        source = decision_selectors.decision_source(kind, pk)
+        source = decision_selectors.exception_report(pk)
     elif kind == "delay" and request.user.has_perm("inventory.view_materialdelay"):
-        source = decision_selectors.decision_source(kind, pk)
+        source = decision_selectors.material_delay(pk)
     else:
         raise Http404
     rows = decision_selectors.source_rows(source, kind)

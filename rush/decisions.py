@@ -9,6 +9,18 @@ outside supplier (寻求外部资源), a new date — and the system works out e
 order is not a rush order hit by that exception or delay, the proposals are incomplete or in the past,
 or a decision on the order is pending already (one at a time, a database constraint).
 
+raise_threatened_decisions (beat task rush.tasks.raise_delay_decisions, every minute): the same request
+raised by the system, once per cause and order (a database constraint; it never repeats one a person asked
+for), when an open process exception or an approved material delay threatens an open rush order's promised
+date (else its requested date):
+- a process exception: the plan's finish of the order's open work (rescheduled around a breakdown by the
+  report itself), and the end of a breakdown, the later of them, falls after the date;
+- a material delay: the material's new expected date is after the date.
+The options are resequencing and the new date that estimate gives (the planners can ask again by hand with
+overtime or outsourcing once it is decided); the situation is a message id with its values. An order with a
+decision pending waits until it is decided, then is looked at again (a new date decided usually ends the
+threat).
+
 decide_delay (general_manager): the chosen option and the reason; in the same transaction it is carried
 out and distributed:
 - a new date: the order's promised date (orders.services.change_promised_date, whose order event
@@ -24,6 +36,7 @@ takes. Every step is a DelayDecisionEvent (who, when, from, to, why).
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -36,14 +49,17 @@ from accounts.permissions import require
 from alerts.services import create_alert
 from config.transitions import take
 from inputs.visible import visible_strip
+from inventory.models import MaterialDelay, MaterialDelayStatus
 from numbering import series
 from numbering.services import next_number
-from orders.models import Order
+from orders.models import Currency, Order, Priority
 from orders.services import RUSH_OPEN_STATUSES, change_promised_date, lock_order_of
 from planning.models import OPEN_WORK_ORDER_STATUSES, CalendarException, ExceptionKind
 from planning.plans import insert_new_work, lock_scheduling, schedule_open_work
+from planning.promise import finish_day
 from planning.services import add_calendar_exception, exception_errors
-from systemtext.text import Text, joined
+from production.models import OPEN_EXCEPTION_STATUSES, ExceptionReport, ExceptionType
+from systemtext.text import Text, joined, money
 
 from . import decision_options
 from .models import DECIDE_PERMISSION, DecisionAction, DecisionOption, DecisionStatus, DelayDecision
@@ -78,9 +94,15 @@ def _overtime_errors(overtime, today):
 def _outsource_errors(order, outsource):
     if outsource is None:
         return []
-    operation, supplier = outsource
+    operation, supplier, cost, currency = outsource
     if operation is None or supplier is None:
         return [_("For outsourcing, name the operation and the outside supplier.")]
+    if cost is None or currency in (None, ""):
+        return [_("For outsourcing, give the supplier's price and its currency.")]
+    if not isinstance(cost, Decimal) or cost <= 0 or cost != cost.quantize(Decimal("0.01")) or cost >= 10**10:
+        return [_("The outsourcing price must be a positive amount with at most 2 decimals.")]
+    if currency not in Currency.values:
+        return [_("Choose the currency of the outsourcing price.")]
     if operation.work_order.order_id != order.pk or operation.status not in OPEN_WORK_ORDER_STATUSES:
         return [_("Operation %(sequence)s of %(work_order)s is not open work of order %(order)s.")
                 % {"sequence": operation.sequence, "work_order": operation.work_order.number, "order": order.number}]
@@ -91,9 +113,45 @@ def _blank(values):
     return all(value in (None, "") for value in values)
 
 
+def _create(*, actor, current, situation, exception_report, material_delay, overtime, outsource, proposed_date,
+            now):
+    """Write the decision request of the locked order `current` with its options, event and alert."""
+    facts = decision_options.options_for(current, overtime=overtime, outsource=outsource,
+                                         proposed_date=proposed_date, now=now)
+    fields = {"overtime_work_center": None, "overtime_date": None, "overtime_start": None, "overtime_end": None}
+    if overtime is not None:
+        fields = dict(zip(fields, overtime, strict=True))
+    operation, supplier, cost, currency = outsource or (None, None, None, "")
+    try:
+        with transaction.atomic():
+            decision = DelayDecision.objects.create(
+                number=next_number(series.DELAY_DECISION), order=current, exception_report=exception_report,
+                material_delay=material_delay, situation=situation, facts=facts, requested_by=actor,
+                outsource_operation=operation, outsource_supplier=supplier, outsource_cost=cost,
+                outsource_currency=currency or "", proposed_date=proposed_date,
+                requested_at=now, **fields)
+    except IntegrityError:  # someone else asked at the same moment
+        raise ValidationError(_("A decision on order %(order)s is pending already.")
+                              % {"order": current.number}) from None
+    decision.events.record(action=DecisionAction.REQUESTED if actor else DecisionAction.RAISED, actor=actor,
+                           to_status=decision.status, note=situation)
+    source = exception_report or material_delay
+    by = (actor.get_full_name() or actor.username) if actor else Text(gettext_noop("OrderFlow (automatically)"))
+    create_alert(
+        kind="delay_decision_requested",
+        subject=gettext_noop("Decision needed: rush order %(order)s delayed (%(source)s)"),
+        body=gettext_noop("%(number)s from %(by)s: %(situation)s"),
+        params={"order": current.number, "source": source.number, "number": decision.number,
+                "by": by, "situation": situation},
+        link=reverse("rush:decision_detail", args=[decision.pk]), severity="high",
+        roles=["general_manager"], rush=True, dedupe_key=f"delay-decision-requested:{decision.pk}")
+    return decision
+
+
 def request_delay_decision(*, actor, order, situation, exception_report=None, material_delay=None,
                            overtime=None, outsource=None, proposed_date=None, now=None) -> DelayDecision:
-    """`overtime`: (work center, day, start, end) or None; `outsource`: (operation, supplier) or None."""
+    """`overtime`: (work center, day, start, end) or None; `outsource`: (operation, supplier, price, currency)
+    or None."""
     require(actor, ASK)
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -120,34 +178,88 @@ def request_delay_decision(*, actor, order, situation, exception_report=None, ma
         if pending is not None:
             raise ValidationError(_("A decision on order %(order)s is pending already (%(number)s).")
                                   % {"order": current.number, "number": pending.number})
-        facts = decision_options.options_for(current, overtime=overtime, outsource=outsource,
-                                             proposed_date=proposed_date, now=now)
-        fields = {"overtime_work_center": None, "overtime_date": None, "overtime_start": None, "overtime_end": None}
-        if overtime is not None:
-            fields = dict(zip(fields, overtime, strict=True))
-        operation, supplier = outsource or (None, None)
-        try:
-            with transaction.atomic():
-                decision = DelayDecision.objects.create(
-                    number=next_number(series.DELAY_DECISION), order=current, exception_report=exception_report,
-                    material_delay=material_delay, situation=situation, facts=facts, requested_by=actor,
-                    outsource_operation=operation, outsource_supplier=supplier, proposed_date=proposed_date,
-                    **fields)
-        except IntegrityError:  # someone else asked at the same moment
-            raise ValidationError(_("A decision on order %(order)s is pending already.")
-                                  % {"order": current.number}) from None
-        decision.events.record(action=DecisionAction.REQUESTED, actor=actor, to_status=decision.status,
-                               note=situation)
-        source = exception_report or material_delay
-        create_alert(
-            kind="delay_decision_requested",
-            subject=gettext_noop("Decision needed: rush order %(order)s delayed (%(source)s)"),
-            body=gettext_noop("%(number)s from %(by)s: %(situation)s"),
-            params={"order": current.number, "source": source.number, "number": decision.number,
-                    "by": actor.get_full_name() or actor.username, "situation": situation},
-            link=reverse("rush:decision_detail", args=[decision.pk]), severity="high",
-            roles=["general_manager"], rush=True, dedupe_key=f"delay-decision-requested:{decision.pk}")
-    return decision
+        return _create(actor=actor, current=current, situation=situation, exception_report=exception_report,
+                       material_delay=material_delay, overtime=overtime, outsource=outsource,
+                       proposed_date=proposed_date, now=now)
+
+
+def threatened_day(order, *, exception_report=None, material_delay=None):
+    """The day the cause puts `order`'s finish at when that is after its promised (else requested) date;
+    None when the date is not threatened."""
+    due = order.promised_date or order.requested_date
+    if due is None:
+        return None
+    if material_delay is not None:
+        day = material_delay.new_expected_date
+    else:
+        finish = decision_options.planned_finish(decision_options.open_operations(order))
+        ends = [instant for instant in (finish, exception_report.down_until) if instant is not None]
+        day = finish_day(max(ends)) if ends else None
+    return day if day is not None and day > due else None
+
+
+def _situation(order, due, day, exception_report, material_delay):
+    if material_delay is not None:
+        return Text(gettext_noop("Material delay %(source)s: %(code)s %(name)s is now expected on %(date)s, after "
+                                 "the promised date %(due)s of rush order %(order)s (%(reason)s)."),
+                    source=material_delay.number, code=material_delay.item.code, name=material_delay.item.name,
+                    date=day, due=due, order=order.number, reason=material_delay.reason)
+    return Text(gettext_noop("Process exception %(source)s (%(type)s at %(center)s) puts the finish of rush order "
+                             "%(order)s at %(date)s, after its promised date %(due)s: %(description)s"),
+                source=exception_report.number, type=ExceptionType(exception_report.type).label,
+                center=exception_report.work_center.code, order=order.number, date=day, due=due,
+                description=exception_report.description)
+
+
+def _causes():
+    """(order id, exception report, material delay) of every open rush order hit by an open process exception
+    or an approved material delay that no decision (asked for or raised) is about yet."""
+    known = set(DelayDecision.objects.values_list("order_id", "exception_report_id", "material_delay_id"))
+    rush_open = {"priority": Priority.RUSH, "status__in": RUSH_OPEN_STATUSES}
+    causes = []
+    for report in (ExceptionReport.objects.filter(status__in=OPEN_EXCEPTION_STATUSES,
+                                                  affected_orders__priority=Priority.RUSH).distinct()
+                   .select_related("work_center").order_by("reported_at", "pk")):
+        for order_id in report.affected_orders.filter(**rush_open).values_list("pk", flat=True):
+            if (order_id, report.pk, None) not in known:
+                causes.append((order_id, report, None))
+    for delay in (MaterialDelay.objects.filter(status=MaterialDelayStatus.APPROVED,
+                                               affected_orders__priority=Priority.RUSH).distinct()
+                  .select_related("item").order_by("decided_at", "pk")):
+        for order_id in delay.affected_orders.filter(**rush_open).values_list("pk", flat=True):
+            if (order_id, None, delay.pk) not in known:
+                causes.append((order_id, None, delay))
+    return causes
+
+
+def raise_threatened_decisions(now=None):
+    """Beat: raise the decision request of every cause that threatens a rush order's date, once per cause
+    and order (see the module docstring). Returns the numbers of the requests raised."""
+    now = now or timezone.now()
+    raised = []
+    for order_id, exception_report, material_delay in _causes():
+        with transaction.atomic():
+            current = Order.objects.select_for_update().get(pk=order_id)
+            if not current.is_rush or current.status not in RUSH_OPEN_STATUSES:
+                continue
+            if DelayDecision.objects.filter(order=current, status=DecisionStatus.PENDING).exists():
+                continue  # one decision at a time: looked at again once it is decided
+            if DelayDecision.objects.filter(order=current, exception_report=exception_report,
+                                            material_delay=material_delay).exists():
+                continue  # raised or asked for meanwhile
+            day = threatened_day(current, exception_report=exception_report, material_delay=material_delay)
+            if day is None:
+                continue
+            due = current.promised_date or current.requested_date
+            situation = _situation(current, due, day, exception_report, material_delay)
+            try:
+                decision = _create(actor=None, current=current, situation=situation,
+                                   exception_report=exception_report, material_delay=material_delay, overtime=None,
+                                   outsource=None, proposed_date=max(day, timezone.localdate(now)), now=now)
+            except ValidationError:
+                continue  # asked for at the same moment
+        raised.append(decision.number)
+    return raised
 
 
 def _carry_out(actor, decision, option, now):
@@ -170,8 +282,10 @@ def _carry_out(actor, decision, option, now):
     if decision.chosen_option == DecisionOption.OUTSOURCE:
         operation, supplier = decision.outsource_operation, decision.outsource_supplier
         work_order = operation.work_order
-        note = Text(gettext_noop("Operation %(sequence)s goes to %(supplier)s (decision %(number)s)."),
-                    sequence=operation.sequence, supplier=supplier.name, number=decision.number)
+        note = Text(gettext_noop("Operation %(sequence)s goes to %(supplier)s for %(cost)s %(currency)s (decision "
+                                 "%(number)s)."),
+                    sequence=operation.sequence, supplier=supplier.name, cost=money(decision.outsource_cost),
+                    currency=decision.outsource_currency, number=decision.number)
         work_order.events.record(action="outsourced", actor=actor, from_status=work_order.status,
                                  to_status=work_order.status, note=note)
         return Text(gettext_noop("Operation %(sequence)s of %(work_order)s goes to %(supplier)s."),

@@ -5,11 +5,12 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.departments import Department
-from inventory.models import PurchaseOrder
+from inventory.models import PurchaseOrder, PurchaseRequest
 from orders.models import Order
 
 
@@ -57,11 +58,15 @@ class DelayResponsibility(models.Model):
 
 
 class SupplierReply(models.Model):
-    """The supplier's answer to a rush purchase order: asked when the order was sent, due one working day
-    later on the factory calendar (rush.supplier_replies), the confirmed date with who typed it and when."""
+    """The supplier's answer to a rush purchase order (asked when the order was sent) or to a rush purchase
+    request (asked when it was made): due one working day later on the factory calendar
+    (rush.supplier_replies), the confirmed date with who typed it and when."""
 
+    # What was asked: a sent rush purchase order, or a rush purchase request (one of the two).
     purchase_order = models.OneToOneField(PurchaseOrder, verbose_name=_("purchase order"), on_delete=models.PROTECT,
-                                          related_name="supplier_reply")
+                                          related_name="supplier_reply", null=True, blank=True)
+    purchase_request = models.OneToOneField(PurchaseRequest, verbose_name=_("purchase request"), null=True,
+                                            blank=True, on_delete=models.PROTECT, related_name="supplier_reply")
     asked_at = models.DateTimeField(_("asked at"))
     reply_due_at = models.DateTimeField(_("answer due by"), db_index=True)
     confirmed_date = models.DateField(_("supplier's confirmed date"), null=True, blank=True)
@@ -76,9 +81,18 @@ class SupplierReply(models.Model):
         verbose_name = _("supplier reply")
         verbose_name_plural = _("supplier replies")
         permissions = [("record_supplierreply", _("Can record a supplier's confirmed date"))]
+        constraints = [models.CheckConstraint(
+            condition=Q(purchase_order__isnull=False, purchase_request__isnull=True)
+            | Q(purchase_order__isnull=True, purchase_request__isnull=False),
+            name="supplier_reply_for_a_purchase_order_or_request")]
 
     def __str__(self):
         return f"{self.purchase_order_id}"
+
+    @property
+    def document(self):
+        """The purchase order or the purchase request the answer is for."""
+        return self.purchase_order or self.purchase_request
 
     @property
     def answered(self):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from orders.selectors import orders_visible_to
 from record_pages.views import add_service_errors, paginate
 
-from . import delays, selectors, summary, supplier_replies
+from . import delays, summary, supplier_replies
 from .forms import DelayResponsibilityForm, SupplierReplyForm
 
 VIEW_DELAYS = "rush.view_delayresponsibility"
@@ -25,7 +25,7 @@ def delay_list(request):
     today = timezone.localdate()
     context = paginate(request, delays.late_orders_without_cause(today=today))
     rows = [{"order": order, "days_late": delays.days_late(order, today=today)} for order in context["page"]]
-    recorded = selectors.recent_responsibilities()
+    recorded = delays.recorded_causes()[:20]
     return render(request, "rush/delays.html", {**context, "rows": rows, "recorded": recorded,
                                                 "can_record": request.user.has_perm(delays.RECORD)})
 
@@ -76,9 +76,9 @@ def supplier_reply(request, pk):
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("The supplier's answer to %(po)s was recorded.")
-                                 % {"po": reply.purchase_order.number})
+                                 % {"po": reply.document.number})
                 return redirect("rush:supplier_replies")
-    lines = reply.purchase_order.lines.select_related("item", "order")
+    lines = reply.purchase_order.lines.select_related("item", "order") if reply.purchase_order else []
     return render(request, "rush/supplier_reply.html", {"reply": reply, "form": form, "can_record": can_record,
                                                        "overdue": reply.is_overdue(), "lines": lines})
 
@@ -97,6 +97,6 @@ def rush_summary(request, order_pk):
         else:
             messages.success(request, _("The completion summary of %(order)s was made.") % {"order": order.number})
         return redirect("rush:summary", order_pk=order.pk)
-    made = selectors.summary_of(order)
+    made = summary.summary_of(order)
     return render(request, "rush/summary.html", {"order": order, "summary": made, "f": made.figures if made else None,
                                                 "can_make": order.status in ("delivered", "closed")})

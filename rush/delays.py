@@ -122,3 +122,8 @@ def record_delay(*, actor, order, cause, department, evidence="", note=""):
     except IntegrityError:
         raise ValidationError(_("The cause of order %(order)s's delay was already recorded.")
                               % {"order": order.number}) from None
+
+
+def recorded_causes():
+    """The causes recorded, the latest first (the late orders page)."""
+    return DelayResponsibility.objects.select_related("order__customer", "recorded_by")

@@ -31,8 +31,11 @@ def seed_drawing_demo():
         number = f"DWG-{order.number[-5:]}"
         if TemporaryDrawing.objects.filter(order=order, number=number).exists():
             continue
-        drawings.issue_drawing(actor=planner, order=order, number=number, revision="A",
-                               title="临时改型图 Modified part", copies=[(line, "production"), (qc, "quality")])
+        drawing = drawings.issue_drawing(actor=planner, order=order, number=number, revision="A",
+                                         title="临时改型图 Modified part",
+                                         copies=[(line, "production"), (qc, "quality")])
+        # QC signs for its copy; the line's copy waits for its holder's signature.
+        drawings.sign_copy(actor=qc, copy=drawing.copies.get(copy_no=2))
         issued += 1
     overdue = 0
     complete = (Order.objects.filter(priority=Priority.RUSH, status__in=drawings.COMPLETE)

@@ -3,7 +3,9 @@ production notice; part of rush's models (re-exported by rush/models.py).
 
 - TemporaryDrawing: one drawing of a rush order (number, revision, title, attachments), issued by the
   technical department.
-- DrawingCopy: one paper copy, held by a person of a department who signed for it when it was issued.
+- DrawingCopy: one paper copy, held by a person of a department, who confirms receipt on their own page
+  (`signed_at`, empty until they sign: the copies waiting for a signature are on the holder's home page
+  and marked on the order's drawings page).
   Its status is a protected django-fsm machine: issued → returned (who received it back: the warehouse's
   finished-goods receiver or the technical head) or issued → voided (with the reason). `due_at` is set
   once the order is complete (finished goods received into stock, inventory.finished_goods): every copy
@@ -94,7 +96,8 @@ class DrawingCopy(fsm.ConcurrentTransitionMixin, models.Model):
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drawing_copies",
                                verbose_name=_("holder"))
     department = models.CharField(_("department"), max_length=12, choices=INTERNAL_DEPARTMENTS)
-    signed_at = models.DateTimeField(_("signed for at"), default=timezone.now)
+    # None until the holder signs for the copy on their page (rush.drawings.sign_copy).
+    signed_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
     status = fsm.FSMField(_("status"), max_length=10, choices=CopyStatus.choices, default=CopyStatus.ISSUED,
                           db_index=True, protected=True)
     due_at = models.DateTimeField(_("due back"), null=True, blank=True, db_index=True)
@@ -121,6 +124,10 @@ class DrawingCopy(fsm.ConcurrentTransitionMixin, models.Model):
     def label(self):
         return f"{self.drawing.number} {self.drawing.revision} #{self.copy_no}"
 
+    @property
+    def awaits_signature(self):
+        return self.status == CopyStatus.ISSUED and self.signed_at is None
+
     def is_overdue(self, now=None):
         return (self.status == CopyStatus.ISSUED and self.due_at is not None
                 and self.due_at <= (now or timezone.now()))
@@ -136,7 +143,8 @@ class DrawingCopy(fsm.ConcurrentTransitionMixin, models.Model):
 
 
 class DrawingAction(models.TextChoices):
-    ISSUED = "issued", _("Issued and signed for")
+    ISSUED = "issued", pgettext_lazy("drawing copy", "Issued")
+    SIGNED = "signed", _("Signed for by the holder")
     DUE = "due", _("Due back")
     OVERDUE = "overdue", _("Overdue: holder and head alerted")
     RETURNED = "returned", _("Returned")

@@ -37,8 +37,28 @@ def visible_copy(user, pk):
 
 
 def visible_attachment(user, pk):
-    """A drawing's attachment, if the user may see its order; else None."""
+    """A drawing's attachment, if the user may see the drawings of its order or holds a copy of it; else None."""
     attachment = DrawingAttachment.objects.select_related("drawing").filter(pk=pk).first()
-    if attachment is None or not orders_visible_to(user).filter(pk=attachment.drawing.order_id).exists():
+    if attachment is None:
+        return None
+    if attachment.drawing.copies.filter(holder=user).exists():
+        return attachment
+    if not user.has_perm("rush.view_temporarydrawing"):
+        return None
+    if not orders_visible_to(user).filter(pk=attachment.drawing.order_id).exists():
         return None
     return attachment
+
+
+def copies_to_sign(user):
+    """The copies issued to `user` that they have not signed for yet, the oldest first."""
+    return (DrawingCopy.objects.filter(holder=user, status=CopyStatus.ISSUED, signed_at__isnull=True)
+            .select_related("drawing__order__customer", "drawing__issued_by").order_by("drawing__issued_at", "pk"))
+
+
+def copy_to_sign(user, pk):
+    """A copy held by `user` (their signing page), with its drawing's attachments; else None."""
+    return (DrawingCopy.objects.filter(pk=pk, holder=user)
+            .select_related("drawing__order__customer", "drawing__issued_by", "holder")
+            .prefetch_related("drawing__attachments",
+                              Prefetch("events", queryset=DrawingEvent.objects.select_related("actor"))).first())

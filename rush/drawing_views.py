@@ -103,15 +103,39 @@ def copy_void(request, pk):
 
 
 @login_required
-@permission_required(drawings.VIEW, raise_exception=True)
 def drawing_copy(request, pk):
-    """A copy's address (alerts link here): its row on the order's drawings page."""
+    """A copy's address (alerts link here): its row on the order's drawings page (the holder's signing page
+    for a holder who does not see the drawings pages)."""
+    if not request.user.has_perm(drawings.VIEW):
+        if drawing_selectors.copy_to_sign(request.user, pk) is None:
+            raise PermissionDenied
+        return redirect("rush:drawing_sign", pk=pk)
     copy = _copy(request, pk)
     return redirect(reverse("rush:drawings", args=[copy.drawing.order_id]) + f"#copy-{copy.pk}")
 
 
 @login_required
-@permission_required(drawings.VIEW, raise_exception=True)
+def sign_copy(request, pk):
+    """The holder's page for one copy: what it is, and "I received it" (POST signs)."""
+    copy = drawing_selectors.copy_to_sign(request.user, pk)
+    if copy is None:
+        raise Http404(_("No such drawing copy of yours."))
+    if request.method == "POST":
+        try:
+            drawings.sign_copy(actor=request.user, copy=copy)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("You signed for copy %(copy)s.") % {"copy": copy.label})
+        return redirect("rush:drawing_sign", pk=copy.pk)
+    return render(request, "rush/drawing_sign.html", {
+        "copy": copy, "drawing": copy.drawing, "order": copy.drawing.order,
+        "attachments": list(copy.drawing.attachments.all()),
+        "can_see_order_drawings": request.user.has_perm(drawings.VIEW)})
+
+
+@login_required
 def drawing_attachment(request, pk):
     attachment = drawing_selectors.visible_attachment(request.user, pk)
     if attachment is None:
@@ -134,4 +158,5 @@ def home_drawings(request):
     now = timezone.now()
     copies = list(drawing_selectors.held_copies(request.user)[:20])
     return render(request, "rush/_home_drawings.html", {
+        "to_sign": list(drawing_selectors.copies_to_sign(request.user)[:20]),
         "my_drawings": copies, "my_drawings_overdue": sum(1 for c in copies if c.is_overdue(now)), "now": now})

@@ -3,13 +3,15 @@ in rush/drawing_models.py):
 
 1. issue_drawing: the technical department (planners, engineering) records a drawing of a rush order
    (number, revision, title, PDF/image attachments checked by content through inputs.uploads) and its
-   paper copies, each issued to a person of a department who signs for it. Refused, writing nothing: an
+   paper copies, each issued to a person of a department. Refused, writing nothing: an
    order that is not a rush order or is finished; no number or revision; the same number and revision
    twice; no copy; a holder who is not an active user; an unknown department; a bad attachment.
-2. return_copy: the copy comes back; the person who records it is who received it (the warehouse's
+2. sign_copy: the holder confirms receipt of their copy on its page (their home page lists the copies
+   waiting for their signature); who and when are kept, as an event. Only the holder signs, once.
+3. return_copy: the copy comes back; the person who records it is who received it (the warehouse's
    finished-goods receiver or the technical head: "由仓库成品收料人员收回,统一交技术课负责人").
-3. void_copy: a copy that is lost or replaced is voided, with the reason.
-4. watch_drawing_returns (beat, rush.tasks): once the order is complete (finished goods received into
+4. void_copy: a copy that is lost or replaced is voided, with the reason.
+5. watch_drawing_returns (beat, rush.tasks): once the order is complete (finished goods received into
    stock: its latest finished-goods receipt, inventory.finished_goods, with the order at QC passed or
    later) every copy still out is due back 24 hours later ("订单完成24小时内交回"); at the deadline the
    holder and the head of their department are alerted (alert kind "drawing_overdue", once per copy),
@@ -106,7 +108,7 @@ def _copy_errors(copies):
 
 def issue_drawing(*, actor, order, number, revision, title="", copies=(), uploads=()) -> TemporaryDrawing:
     """Record a temporary drawing of a rush order and issue its copies, `copies` being (holder,
-    department) pairs: copy 1, 2, … each signed for by its holder now."""
+    department) pairs: copy 1, 2, …, each waiting for its holder's signature (sign_copy)."""
     require(actor, ISSUE)
     number, revision, title = (visible_strip(v or "") for v in (number, revision, title))
     copies, uploads = list(copies), list(uploads)
@@ -153,10 +155,10 @@ def issue_drawing(*, actor, order, number, revision, title="", copies=(), upload
                                              size=upload.size, original_name=(upload.name or "")[:200],
                                              uploaded_by=actor)
         for copy_no, (holder, department) in enumerate(copies, start=1):
-            copy = DrawingCopy.objects.create(drawing=drawing, copy_no=copy_no, holder=holder, department=department,
-                                              signed_at=now)
+            copy = DrawingCopy.objects.create(drawing=drawing, copy_no=copy_no, holder=holder, department=department)
             copy.events.record(action="issued", actor=actor, to_status=CopyStatus.ISSUED,
-                               note=Text(gettext_noop("Issued to %(holder)s (%(department)s), signed for."),
+                               note=Text(gettext_noop("Issued to %(holder)s (%(department)s); waiting for their "
+                                                      "signature."),
                                          holder=holder.get_full_name() or holder.username,
                                          department=Department(department).label))
     return drawing
@@ -169,6 +171,25 @@ def _locked_copy(copy):
 def _refused(current):
     return _("Copy %(copy)s is %(status)s already.") % {"copy": current.label,
                                                       "status": current.get_status_display().lower()}
+
+
+def sign_copy(*, actor, copy) -> DrawingCopy:
+    """The holder confirms they received their copy. Refused (nothing written) for anyone but the holder, a
+    copy signed for already, or one that is back or voided."""
+    with transaction.atomic():
+        current = _locked_copy(copy)
+        if current.holder_id != actor.pk:
+            raise ValidationError(_("Only the holder of copy %(copy)s signs for it.") % {"copy": current.label})
+        if current.status != CopyStatus.ISSUED:
+            raise ValidationError(_refused(current))
+        if current.signed_at is not None:
+            raise ValidationError(_("You signed for copy %(copy)s already.") % {"copy": current.label})
+        current.signed_at = timezone.now()
+        current.save(update_fields=["signed_at"])
+        current.events.record(action="signed", actor=actor, from_status=current.status, to_status=current.status,
+                              note=Text(gettext_noop("Received and signed for by %(holder)s."),
+                                        holder=actor.get_full_name() or actor.username))
+    return current
 
 
 def return_copy(*, actor, copy, note="") -> DrawingCopy:

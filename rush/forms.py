@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Supplier
+from orders.models import Currency
 from planning.models import OPEN_WORK_ORDER_STATUSES, WorkCenter, WorkOrderOperation
 
 from .models import DecisionOption, DelayCause, Department, ReviewArea, Verdict
@@ -50,6 +53,10 @@ class DelayDecisionRequestForm(forms.Form):
                                                  queryset=WorkOrderOperation.objects.none())
     outsource_supplier = forms.ModelChoiceField(label=_("Outside supplier"), required=False,
                                                 queryset=Supplier.objects.filter(is_active=True).order_by("code"))
+    outsource_cost = forms.DecimalField(label=_("Supplier's price"), required=False, min_value=Decimal("0.01"),
+                                        max_digits=12, decimal_places=2, localize=True)
+    outsource_currency = forms.ChoiceField(label=_("Currency"), required=False,
+                                           choices=[("", "—"), *Currency.choices], initial=Currency.CNY)
     proposed_date = forms.DateField(label=_("Proposed new date"), required=False, widget=_DATE,
                                     help_text=_("Empty: the day the plan finishes the order now."))
 

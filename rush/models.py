@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from history.models import Event
 from inventory.models import MaterialDelay, Supplier
-from orders.models import Order
+from orders.models import Currency, Order
 from planning.models import WorkCenter, WorkOrderOperation
 from production.models import ExceptionReport
+from systemtext.fields import StoredTextField, TextValuesField
 
 
 class RushStatus(models.TextChoices):
@@ -180,7 +181,10 @@ class DelayDecision(fsm.ConcurrentTransitionMixin, models.Model):
                                          blank=True, on_delete=models.PROTECT, related_name="delay_decisions")
     material_delay = models.ForeignKey(MaterialDelay, verbose_name=_("material delay"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="delay_decisions")
-    situation = models.TextField(_("situation"))
+    # Typed by the requester, or (raised automatically, rush.decisions.raise_threatened_decisions) a message id
+    # with its values, read in each reader's language.
+    situation = StoredTextField(_("situation"))
+    situation_values = TextValuesField()
     status = fsm.FSMField(_("status"), max_length=10, choices=DecisionStatus.choices,
                           default=DecisionStatus.PENDING, db_index=True, protected=True)
     # The plan's finish and the due date when it was asked for, and the options offered with their impact
@@ -196,9 +200,15 @@ class DelayDecision(fsm.ConcurrentTransitionMixin, models.Model):
                                             null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     outsource_supplier = models.ForeignKey(Supplier, verbose_name=_("outside supplier"), null=True, blank=True,
                                            on_delete=models.PROTECT, related_name="+")
+    # The outside supplier's price for the outsourced operation (counted in the rush completion summary's
+    # cost of expediting when outsourcing is decided).
+    outsource_cost = models.DecimalField(_("outsourcing cost"), max_digits=12, decimal_places=2, null=True,
+                                         blank=True)
+    outsource_currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, blank=True)
     proposed_date = models.DateField(_("proposed new date"), null=True, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("requested by"))
+    # None: raised by the system when the exception or the delay threatened the promised date.
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("requested by"))
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
     chosen_option = models.CharField(_("decision"), max_length=12, choices=DecisionOption.choices, blank=True)
     decision_reason = models.CharField(_("reason"), max_length=500, blank=True)
@@ -212,10 +222,21 @@ class DelayDecision(fsm.ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("delay decisions")
         permissions = [("decide_delaydecision", _("Can decide on delays (general manager's office)"))]
         constraints = [models.UniqueConstraint(fields=["order"], condition=Q(status="pending"),
-                                               name="rush_one_pending_delay_decision_per_order")]
+                                               name="rush_one_pending_delay_decision_per_order"),
+                       # Raised automatically once per cause and order.
+                       models.UniqueConstraint(fields=["order", "exception_report"],
+                                               condition=Q(requested_by__isnull=True, exception_report__isnull=False),
+                                               name="rush_auto_decision_once_per_exception"),
+                       models.UniqueConstraint(fields=["order", "material_delay"],
+                                               condition=Q(requested_by__isnull=True, material_delay__isnull=False),
+                                               name="rush_auto_decision_once_per_material_delay")]
 
     def __str__(self):
         return self.number
+
+    @property
+    def raised_automatically(self):
+        return self.requested_by_id is None
 
     def option(self, name):
         return next((option for option in self.facts.get("options", []) if option.get("option") == name), None)
@@ -228,6 +249,7 @@ class DelayDecision(fsm.ConcurrentTransitionMixin, models.Model):
 
 class DecisionAction(models.TextChoices):
     REQUESTED = "requested", _("Decision requested")
+    RAISED = "raised", _("Decision requested automatically")
     DECIDED = "decided", _("Decided")
     CARRIED_OUT = "carried_out", _("Carried out")
 

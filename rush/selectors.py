@@ -17,7 +17,7 @@ from accounts.roles import role_label
 from orders.models import Order, OrderEvent, OrderStatus, Priority
 from planning.models import WorkOrderOperation, WorkOrderStatus
 
-from .models import DelayResponsibility, RushEvent, RushRequest, RushReview, RushStatus, RushSummary
+from .models import RushEvent, RushRequest, RushReview, RushStatus
 
 S = OrderStatus
 # What happens next to an open order, and which role does it.
@@ -234,13 +234,3 @@ def report_table(start, end):
                row.review_hours, row.moved_count, row.delay_hours,
                row.delivered_on.isoformat() if row.delivered_on else "",
                "" if row.on_time is None else (_("yes") if row.on_time else _("no"))]
-
-
-def recent_responsibilities(limit=20):
-    """The delay causes recorded last (the delay page's lower table)."""
-    return DelayResponsibility.objects.select_related("order__customer", "recorded_by")[:limit]
-
-
-def summary_of(order):
-    """The rush completion summary made for `order`, or None."""
-    return RushSummary.objects.filter(order=order).first()

@@ -12,9 +12,12 @@ rush.tasks.summarize_rush_orders, or the "Make the summary" button on its page) 
 - quality: first-pass yield (of each order line's first signed final inspection, the share that passed,
   as the dashboard counts it) and the order's NCRs;
 - the delay it caused other orders: the rush review's impact at the decision (orders moved, minutes);
-- the cost of expediting, from what OrderFlow records: overtime hours × RUSH_OVERTIME_RATE (setting, in
-  RUSH_OVERTIME_CURRENCY). Outsourcing costs and express freight are not recorded in OrderFlow yet, so they
-  are not counted; the summary says so.
+- the cost of expediting, from what OrderFlow records, in two parts: overtime hours × RUSH_OVERTIME_RATE
+  (setting, in RUSH_OVERTIME_CURRENCY), and the outsourcing the general manager's office decided on the order
+  (rush.decisions: the supplier's price and currency given with the request). The total adds the
+  outsourcing priced in the overtime currency; outsourcing priced in another currency is listed and summed
+  per currency apart (money is never converted). Express freight is not recorded in OrderFlow, so it is not
+  counted; the summary says so.
 """
 
 from collections import defaultdict
@@ -35,7 +38,7 @@ from production.models import OperationAction, OperationLog
 from quality.models import Inspection, InspectionSource, InspectionStatus
 from quality.ncr_models import Nonconformance
 
-from .models import RushRequest, RushStatus, RushSummary
+from .models import DecisionOption, DecisionStatus, DelayDecision, RushRequest, RushStatus, RushSummary
 
 S = OrderStatus
 # (key, from status, to status)
@@ -151,6 +154,33 @@ def _impact(order):
             "newly_late": schedule.get("newly_late_count", 0), "moves": moves}
 
 
+def _outsourcing(order):
+    """The outsourcing decided on `order` (decision requests to the general manager's office), oldest first."""
+    decided = (DelayDecision.objects.filter(order=order, status=DecisionStatus.DECIDED,
+                                            chosen_option=DecisionOption.OUTSOURCE)
+               .select_related("outsource_supplier", "outsource_operation__work_order").order_by("decided_at", "pk"))
+    return [{"decision": d.number, "supplier": d.outsource_supplier.name if d.outsource_supplier else "",
+             "operation": (f"{d.outsource_operation.work_order.number} #{d.outsource_operation.sequence}"
+                           if d.outsource_operation else ""),
+             "cost": d.outsource_cost, "currency": d.outsource_currency} for d in decided]
+
+
+def _cost(overtime_minutes, outsourcing):
+    rate = Decimal(str(settings.RUSH_OVERTIME_RATE))
+    currency = settings.RUSH_OVERTIME_CURRENCY
+    overtime = (Decimal(overtime_minutes) / 60 * rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    same = sum((row["cost"] for row in outsourcing if row["cost"] is not None and row["currency"] == currency),
+               Decimal("0.00"))
+    others = defaultdict(Decimal)
+    for row in outsourcing:
+        if row["cost"] is not None and row["currency"] != currency:
+            others[row["currency"]] += row["cost"]
+    return {"overtime_hours": Decimal(overtime_minutes) / 60, "rate": rate, "currency": currency,
+            "overtime": overtime, "outsourcing": same, "outsourcing_rows": outsourcing,
+            "outsourcing_other_currencies": [{"currency": c, "amount": a} for c, a in sorted(others.items())],
+            "total": overtime + same}
+
+
 def compute(order):
     """The figures of `order`'s completion summary (not stored)."""
     first, last = _reached(order)
@@ -160,8 +190,6 @@ def compute(order):
     centers, operators = _resources(operations)
     quality = _quality(order)
     overtime = sum(row["overtime_minutes"] for row in centers)
-    rate = Decimal(str(settings.RUSH_OVERTIME_RATE))
-    cost = (Decimal(overtime) / 60 * rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
     due = order.promised_date or order.requested_date
     delivered_on = timezone.localdate(delivered_at) if delivered_at else None
     return {
@@ -173,8 +201,7 @@ def compute(order):
         "centers": centers, "operators": operators,
         "work_minutes": sum(row["minutes"] for row in centers), "overtime_minutes": overtime,
         "quality": quality, "impact": _impact(order),
-        "cost": {"overtime_hours": Decimal(overtime) / 60, "rate": rate, "currency": settings.RUSH_OVERTIME_CURRENCY,
-                 "overtime": cost, "total": cost},
+        "cost": _cost(overtime, _outsourcing(order)),
     }
 
 
@@ -224,3 +251,8 @@ def summarize_delivered_rush_orders():
         make_summary(order)
         made += 1
     return made
+
+
+def summary_of(order):
+    """The stored summary of `order`, or None (its page)."""
+    return RushSummary.objects.filter(order=order).first()

@@ -7,6 +7,12 @@ calendar is the work calendar named by the FACTORY_CALENDAR setting, else the ca
 use; a working day has at least one shift and is not a holiday or a whole-day closure. Without any
 calendar, Monday to Friday.
 
+A rush purchase request (a request to buy for a rush order, seed 003 "下紧急订单…在一个工作日内给到货或不到货的
+明确答复") is asked the same way from when it was made: it gets its row and deadline while it is open, the
+purchasing answer (the confirmed arrival date) is recorded on the same page, and a request that is still open
+and unanswered at the deadline raises the same alert (a rejected or cancelled request needs no answer: no
+delivery; an ordered one is followed by its purchase order's own answer).
+
 The beat task rush.tasks.watch_supplier_replies (every 5 minutes) gives each newly sent rush purchase
 order its SupplierReply row (the deadline counted from when it was sent, so the beat's delay does not
 move it) and raises "supplier_reply_overdue" once per purchase order whose answer is late: the planners
@@ -30,7 +36,13 @@ from django.utils.translation import gettext_noop
 
 from accounts.permissions import require
 from alerts.services import create_alert
-from inventory.models import PurchaseOrder, PurchaseOrderLine, PurchaseOrderStatus
+from inventory.models import (
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseOrderStatus,
+    PurchaseRequest,
+    PurchaseRequestStatus,
+)
 from orders.models import Priority
 from planning.models import CalendarException, ExceptionKind, WorkCalendar
 
@@ -85,12 +97,21 @@ def rush_purchase_orders_without_reply():
             .filter(Exists(rush_line)))
 
 
+def rush_purchase_requests_without_reply():
+    return PurchaseRequest.objects.filter(order__priority=Priority.RUSH, status=PurchaseRequestStatus.OPEN,
+                                          supplier_reply__isnull=True)
+
+
 def stamp_reply_deadlines():
-    """Give every sent rush purchase order its reply deadline; returns how many were stamped."""
+    """Give every sent rush purchase order and open rush purchase request its reply deadline; returns how
+    many were stamped."""
     calendar = factory_calendar()
     made = [SupplierReply(purchase_order=po, asked_at=po.sent_at,
                           reply_due_at=reply_deadline(po.sent_at, calendar=calendar))
             for po in rush_purchase_orders_without_reply()]
+    made += [SupplierReply(purchase_request=pr, asked_at=pr.requested_at,
+                           reply_due_at=reply_deadline(pr.requested_at, calendar=calendar))
+             for pr in rush_purchase_requests_without_reply()]
     SupplierReply.objects.bulk_create(made, ignore_conflicts=True)
     return len(made)
 
@@ -103,27 +124,47 @@ def alert_overdue_replies(now=None):
                                             overdue_alerted_at__isnull=True)
                .exclude(purchase_order__status__in=[PurchaseOrderStatus.CANCELLED, PurchaseOrderStatus.CLOSED,
                                                     PurchaseOrderStatus.RECEIVED])
-               .select_related("purchase_order__supplier"))
+               .exclude(purchase_request__status__in=[PurchaseRequestStatus.REJECTED, PurchaseRequestStatus.CANCELLED,
+                                                      PurchaseRequestStatus.ORDERED])
+               .select_related("purchase_order__supplier", "purchase_request__order", "purchase_request__item"))
     for reply in overdue:
         with transaction.atomic():
             claimed = SupplierReply.objects.filter(pk=reply.pk, overdue_alerted_at__isnull=True).update(
                 overdue_alerted_at=now)
             if not claimed:
                 continue  # another run took it
-            po = reply.purchase_order
-            orders = sorted(set(po.lines.filter(order__priority=Priority.RUSH)
-                                .values_list("order__number", flat=True)))
-            create_alert(
-                kind=ALERT_KIND,
-                subject=gettext_noop("Supplier %(supplier)s has not confirmed rush purchase order %(po)s "
-                                     "(answer was due %(due)s)"),
-                body=gettext_noop("For rush orders %(orders)s. Call the supplier and record the confirmed date."),
-                params={"supplier": po.supplier.name, "po": po.number, "due": reply.reply_due_at,
-                        "orders": ", ".join(orders)},
-                link=reverse("rush:supplier_reply", args=[reply.pk]), severity="high", roles=["planner"],
-                dedupe_key=f"supplier-reply-overdue:{po.pk}", rush=True)
-        raised.append(po.number)
+            if reply.purchase_order is not None:
+                _alert_purchase_order(reply)
+            else:
+                _alert_purchase_request(reply)
+        raised.append(reply.document.number)
     return raised
+
+
+def _alert_purchase_order(reply):
+    po = reply.purchase_order
+    orders = sorted(set(po.lines.filter(order__priority=Priority.RUSH).values_list("order__number", flat=True)))
+    create_alert(
+        kind=ALERT_KIND,
+        subject=gettext_noop("Supplier %(supplier)s has not confirmed rush purchase order %(po)s "
+                             "(answer was due %(due)s)"),
+        body=gettext_noop("For rush orders %(orders)s. Call the supplier and record the confirmed date."),
+        params={"supplier": po.supplier.name, "po": po.number, "due": reply.reply_due_at,
+                "orders": ", ".join(orders)},
+        link=reverse("rush:supplier_reply", args=[reply.pk]), severity="high", roles=["planner"],
+        dedupe_key=f"supplier-reply-overdue:{po.pk}", rush=True)
+
+
+def _alert_purchase_request(reply):
+    pr = reply.purchase_request
+    create_alert(
+        kind=ALERT_KIND,
+        subject=gettext_noop("Rush purchase request %(pr)s has no answer on delivery (answer was due %(due)s)"),
+        body=gettext_noop("%(code)s %(name)s for rush order %(order)s. Record whether and when it arrives."),
+        params={"pr": pr.number, "due": reply.reply_due_at, "code": pr.item.code, "name": pr.item.name,
+                "order": pr.order.number if pr.order_id else "—"},
+        link=reverse("rush:supplier_reply", args=[reply.pk]), severity="high", roles=["planner"],
+        dedupe_key=f"supplier-reply-overdue:pr:{pr.pk}", rush=True)
 
 
 def record_supplier_reply(*, actor, reply, confirmed_date, note=""):
@@ -133,15 +174,16 @@ def record_supplier_reply(*, actor, reply, confirmed_date, note=""):
     if not isinstance(confirmed_date, date):
         raise ValidationError({"confirmed_date": _("Enter the date the supplier confirmed.")})
     with transaction.atomic():
-        current = SupplierReply.objects.select_for_update().select_related("purchase_order").get(pk=reply.pk)
+        current = (SupplierReply.objects.select_for_update(of=("self",))
+                   .select_related("purchase_order", "purchase_request").get(pk=reply.pk))
         asked_day = timezone.localdate(current.asked_at)
         if confirmed_date < asked_day:
-            raise ValidationError({"confirmed_date": _("The confirmed date %(date)s is before the purchase order "
-                                                       "was sent (%(sent)s).")
+            raise ValidationError({"confirmed_date": _("The confirmed date %(date)s is before it was asked "
+                                                       "(%(sent)s).")
                                    % {"date": date_format(confirmed_date), "sent": date_format(asked_day)}})
         if current.answered:
             raise ValidationError(_("The supplier's answer to %(po)s was already recorded.")
-                                  % {"po": current.purchase_order.number})
+                                  % {"po": current.document.number})
         current.confirmed_date, current.note = confirmed_date, (note or "").strip()[:300]
         current.confirmed_by, current.confirmed_at = actor, timezone.now()
         current.save(update_fields=["confirmed_date", "note", "confirmed_by", "confirmed_at"])
@@ -149,5 +191,6 @@ def record_supplier_reply(*, actor, reply, confirmed_date, note=""):
 
 
 def replies_for_page():
-    return (SupplierReply.objects.select_related("purchase_order__supplier", "confirmed_by")
+    return (SupplierReply.objects.select_related("purchase_order__supplier", "purchase_request__order",
+                                                 "purchase_request__item", "confirmed_by")
             .order_by("confirmed_date", "reply_due_at", "id"))

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import drawings, services, summary, supplier_replies
+from . import decisions, drawings, services, summary, supplier_replies
 
 
 @shared_task
@@ -28,3 +28,10 @@ def watch_drawing_returns():
     overdue ones alerted (rush.drawings)."""
     due_set, alerted = drawings.watch_drawing_returns()
     return {"due_set": due_set, "alerted": alerted}
+
+
+@shared_task(acks_late=True)
+def raise_delay_decisions():
+    """Run by Celery beat: a decision request to the general manager's office for every process exception or
+    approved material delay that threatens a rush order's promised date, once per cause (rush.decisions)."""
+    return {"raised": decisions.raise_threatened_decisions()}

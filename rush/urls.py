@@ -16,6 +16,7 @@ urlpatterns = [
     path("supplier-replies/<int:pk>/", delay_views.supplier_reply, name="supplier_reply"),
     path("orders/<int:order_pk>/drawings/", drawing_views.order_drawings, name="drawings"),
     path("drawings/copies/<int:pk>/", drawing_views.drawing_copy, name="drawing_copy"),
+    path("drawings/copies/<int:pk>/sign/", drawing_views.sign_copy, name="drawing_sign"),
     path("drawings/copies/<int:pk>/return/", drawing_views.copy_return, name="drawing_return"),
     path("drawings/copies/<int:pk>/void/", drawing_views.copy_void, name="drawing_void"),
     path("drawings/attachments/<int:pk>/", drawing_views.drawing_attachment, name="drawing_attachment"),

@@ -104,6 +104,12 @@ def duration(minutes):
     return {TYPE: "duration", "minutes": int(minutes)}
 
 
+def money(amount):
+    """An amount of money (a Decimal): shown with its 2 decimals and the reader's grouping, never as a
+    quantity (which drops trailing zeros). The currency is a value of its own."""
+    return {TYPE: "money", "v": format(Decimal(amount).quantize(Decimal("0.01")), "f")}
+
+
 def source_of(label):
     """The English source and the context of a lazy translation (gettext_lazy / pgettext_lazy)."""
     func, args = label.__reduce__()[1][:2]
@@ -185,6 +191,11 @@ def render_value(value):
         return duration_text(value.get("minutes") or 0)
     if kind == "qty":
         return quantity_text(value.get("v"))
+    if kind == "money":
+        try:
+            return formats.number_format(Decimal(value.get("v")), 2, use_l10n=True, force_grouping=True)
+        except (InvalidOperation, TypeError):
+            return "—"
     if kind == "join":
         return value.get("sep", " ").join(str(render_value(item)) for item in value.get("items", []))
     if kind == "list":

@@ -281,6 +281,8 @@ CELERY_BEAT_SCHEDULE = {
     # Delivered rush orders get their completion summary (rush.summary).
     "summarize-rush-orders": {"task": "rush.tasks.summarize_rush_orders", "schedule": 3600.0},
     "watch-drawing-returns": {"task": "rush.tasks.watch_drawing_returns", "schedule": 300.0},
+    # Exceptions and material delays threatening a rush order's date go to the general manager's office.
+    "raise-delay-decisions": {"task": "rush.tasks.raise_delay_decisions", "schedule": 60.0},
     # Quotations past their validity expire; contracts near or past their end are alerted (sales.tasks).
     "expire-quotations": {"task": "sales.tasks.expire_quotations", "schedule": crontab(minute=15)},
     "watch-contract-expiry": {"task": "sales.tasks.watch_contract_expiry", "schedule": crontab(hour=6, minute=5)},

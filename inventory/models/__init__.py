@@ -4,7 +4,11 @@ Everything is re-exported here, so `from inventory.models import X` keeps workin
 """
 from history.models import AppendOnlyModel, AppendOnlyQuerySet, Event  # noqa: F401
 
-from .finished_goods import FinishedGoodsReceipt, FinishedGoodsReceiptLine  # noqa: F401
+from .finished_goods import (  # noqa: F401
+    FinishedGoodsReceipt,
+    FinishedGoodsReceiptConfirmation,
+    FinishedGoodsReceiptLine,
+)
 from .items import (  # noqa: F401
     MAX_SCRAP_PERCENT,
     PERCENT,

@@ -2,7 +2,12 @@
 finished-goods stock. One receipt per QC pass (quality.stock_links), one line per accepted lot: product
 (its stock item), lot, quantity and location, with who received it and when, and the ledger posting
 that names it (StockMove.document_type "fg_receipt"). Append-only like every stock document; a mistake
-is reversed by new moves, never deleted."""
+is reversed by new moves, never deleted.
+
+The QC pass drafts the receipt (the goods are booked into the finished-goods location and can be shipped);
+the warehouse's finished-goods receiver then confirms it (FinishedGoodsReceiptConfirmation: who received
+the goods and when, append-only: a receipt is confirmed once). Until then the receipt waits for its
+receiver (成品收料员)."""
 
 from django.conf import settings
 from django.db import models
@@ -58,3 +63,22 @@ class FinishedGoodsReceiptLine(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.receipt_id}/{self.line_no}"
+
+
+class FinishedGoodsReceiptConfirmation(AppendOnlyModel):
+    """The warehouse receiver's confirmation of a drafted finished-goods receipt: who received the goods and
+    when (inventory.finished_goods.confirm_finished_goods_receipt). One per receipt."""
+
+    receipt = models.OneToOneField(FinishedGoodsReceipt, on_delete=models.PROTECT, related_name="confirmation")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("receiver"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-confirmed_at", "-id"]
+        verbose_name = _("finished-goods receipt confirmation")
+        verbose_name_plural = _("finished-goods receipt confirmations")
+
+    def __str__(self):
+        return f"{self.receipt_id}"

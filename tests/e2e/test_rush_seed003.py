@@ -1,14 +1,18 @@
 """Issue 17's journey: ONE rush order through seed 003's procedure, in a real Chromium, in Chinese, each step
 by its own person. The rush review is signed and approved and its record 《紧急订单评审记录表》 printed; the
-planner (PMC) issues temporary drawings; the PMC head approves a material delay request; a process exception
-goes to the general manager's office, whose new date is told to sales and to the customer; the order is made
-and passes QC, its finished-goods receipt 《成品入库单》 prints 急单 at the top right and the business office is
-alerted at once; 25 hours later one drawing copy is still out (alerted and escalated) while the other comes
-back; the shipment is delayed by the carrier, the customer receives the e-mail on a local SMTP server and the
-manager approves the compensation; once delivered, the rush completion summary shows its figures.
+planner (PMC) issues temporary drawings and their holder signs for their copy from the home page; the PMC head
+approves a material delay request that puts the order past its promised date, so the decision request goes to
+the general manager's office by itself (the beat task), whose new date is told to sales and to the customer; a
+process exception that leaves the date alone raises none; the order is made and passes QC, which drafts its
+finished-goods receipt 《成品入库单》; the warehouse's receiver confirms it on its page, the business office is
+alerted at once and prints it, 急单 at the top right and the receiver named; 25 hours later one drawing copy is
+still out (alerted and escalated) while the other comes back; the shipment is delayed by the carrier, the
+customer receives the e-mail on a local SMTP server and the manager approves the compensation; once delivered,
+the rush completion summary shows its figures, the cost of expediting in its two parts.
 
 Steps that have no page (signing and approving the review, recording the delay and the exception, the shop
-floor and QC, the shipment and its delivery) are done through the services, as each of them says.
+floor and QC, the shipment and its delivery) are done through the services, and the beat tasks are run with
+their clock, as each of them says.
 """
 
 import subprocess
@@ -37,6 +41,7 @@ from quality.models import Inspection
 from rush import drawings
 from rush import services as rush
 from rush.models import DelayDecision, DrawingCopy
+from rush.tasks import raise_delay_decisions
 from shipping.demo_data import deliver_shipments, ship_order_goods
 from tests.e2e.test_delay_decision import chinese_user
 from tests.e2e.test_logistics_delay import smtp  # noqa: F401  (fixture: the local SMTP test server)
@@ -117,9 +122,29 @@ def test_one_rush_order_through_seed_003(sessions, live_server, smtp, tmp_path):
     form.locator("#id_department_2").select_option("warehouse")
     form.locator("[data-testid=issue]").click()
     expect(pmc.locator("[data-testid=drawing-copy]")).to_have_count(2)
+    expect(pmc.locator("[data-testid=copy-unsigned]")).to_have_count(2)  # waiting for the holders' signatures
 
-    # A material delay request (recorded by the warehouse: service), approved by the PMC head on its page.
-    delay = record_material_delay(actor=keeper, item=shop["finished"], new_expected_date=in_days(4),
+    # The holder finds the copy waiting for their signature on their home page and signs for it.
+    line = sessions("banzhang")
+    line.goto(f"{live_server.url}/")
+    waiting = line.locator("[data-testid=drawing-to-sign]")
+    expect(waiting).to_have_count(1)
+    expect(waiting).to_contain_text("DWG-003 A #1")
+    waiting.locator("[data-testid=open-sign]").click()
+    expect(line.locator("[data-testid=copy-unsigned]")).to_have_text("尚未签收")
+    line.locator("[data-testid=sign-copy]").click()
+    expect(line.locator("[data-testid=copy-signed]")).not_to_contain_text("尚未签收")
+    expect(line.locator("[data-testid=copy-timeline] [data-action=signed]")).to_contain_text("持有人已签收")
+    line.goto(f"{live_server.url}/")
+    expect(line.locator("[data-testid=my-drawing]")).to_have_count(1)
+    expect(line.locator("[data-testid=drawing-to-sign]")).to_have_count(0)
+    pmc.reload()
+    expect(pmc.locator("[data-testid=drawing-copy][data-copy='1'] [data-testid=copy-unsigned]")).to_have_count(0)
+    expect(pmc.locator("[data-testid=drawing-copy][data-copy='2'] [data-testid=copy-unsigned]")).to_have_count(1)
+
+    # A material delay request (recorded by the warehouse: service) puts the material after the promised date;
+    # the PMC head approves it on its page.
+    delay = record_material_delay(actor=keeper, item=shop["finished"], new_expected_date=in_days(12),
                                   reason="供应商停电")
     delay.affected_orders.add(order)
     pmc.goto(f"{live_server.url}/inventory/material-delays/{delay.pk}/")
@@ -132,20 +157,23 @@ def test_one_rush_order_through_seed_003(sessions, live_server, smtp, tmp_path):
 
     smtp.messages.clear()  # the order confirmation went out at approval
 
-    # A process exception (reported on the shop floor: service); the planner asks the general manager's office.
+    # A process exception (reported on the shop floor: service) that leaves the date alone.
     operation = WorkOrderOperation.objects.get(work_order__order=order)
     report = report_exception(actor=holder, type="tooling", work_center=shop["cut"], description="刀具断裂",
                               operation=operation)
-    pmc.goto(f"{live_server.url}/production/exceptions/{report.pk}/")
-    pmc.locator("[data-testid=ask-decision]").click()
-    pmc.locator("#id_situation").fill("刀具断裂，修复需一天")
-    pmc.locator("#id_proposed_date").fill(in_days(12).isoformat())
-    pmc.locator("[data-testid=submit-decision-request]").click()
-    expect(pmc.locator("[data-testid=decision-status]")).to_have_text("待总经办批示")
+    # The beat task raises the decision request for the delay (once, however often it runs), none for the
+    # exception; nobody asked by hand.
+    assert raise_delay_decisions()["raised"] == [DelayDecision.objects.get().number]
+    assert raise_delay_decisions()["raised"] == []
     decision = DelayDecision.objects.get()
+    assert decision.material_delay == delay and decision.requested_by is None
+    assert not DelayDecision.objects.filter(exception_report=report).exists()
     gm = sessions("zongjingban")
     gm.goto(f"{live_server.url}/")
     gm.locator(f"[data-testid=pending-decision] a:has-text('{decision.number}')").click()
+    expect(gm.locator("[data-testid=raised-automatically]")).to_have_text("系统自动发起")
+    expect(gm.locator("[data-testid=decision-situation]")).to_contain_text(delay.number)
+    expect(gm.locator("[data-testid=decision-situation]")).to_contain_text("晚于急单")
     new_date = gm.locator("[data-testid=decision-option][data-option=new_date]")
     expect(new_date.locator("[data-testid=option-date]")).to_contain_text(f"{in_days(12).month}月{in_days(12).day}日")
     new_date.locator("input[type=radio]").check()
@@ -174,24 +202,36 @@ def test_one_rush_order_through_seed_003(sessions, live_server, smtp, tmp_path):
     quality.start_inspection(actor=qc, inspection=inspection)
     fill(qc, inspection)
     quality.confirm_inspection(actor=qc, inspection=inspection, password=PASSWORD)
-    receipt = FinishedGoodsReceipt.objects.get(order=order)
+    receipt = FinishedGoodsReceipt.objects.get(order=order)  # drafted by the QC pass
 
-    # The business office is told at once and prints the receipt: 急单 at the top right.
+    # The warehouse's finished-goods receiver is alerted, opens the receipt and confirms it: only then is the
+    # business office told.
+    assert not Alert.objects.filter(kind="rush_finished_goods_received").exists()
+    receiver = sessions("shouliao")
+    receiver.goto(f"{live_server.url}/alerts/")
+    receiver.locator("[data-testid=alert-row]", has_text=receipt.number).first.locator(
+        "[data-testid=alert-open]").click()
+    expect(receiver.locator("[data-testid=fg-awaiting]")).to_have_text("待仓库确认")
+    receiver.locator("[data-testid=fg-confirm]").click()
+    expect(receiver.locator("[data-testid=fg-received-by]")).to_contain_text(keeper.get_full_name())
+    expect(receiver.locator("[data-testid=fg-confirm-form]")).to_have_count(0)
+
+    # The business office is told at once and prints the receipt: 急单 at the top right, the receiver named.
     desk = sessions("jingyingke")
     desk.goto(f"{live_server.url}/alerts/")
     desk.locator("[data-testid=alert-row]", has_text=receipt.number).first.locator(
         "[data-testid=alert-open]").click()
     expect(desk.locator("[data-testid=fg-receipt-number]")).to_have_text(receipt.number)
     text = pdf_of(desk, "finished_goods_receipt", tmp_path)
-    for value in ("成品入库单", receipt.number, order.number, "急单"):
+    for value in ("成品入库单", receipt.number, order.number, "急单", "收料人", "收料"):
         assert value in text, value
+    assert "待仓库确认" not in text
     first_line = next(line for line in text.splitlines() if "急单" in line)
     assert first_line.index("急单") > len(first_line) // 2  # on the right
     assert text.splitlines().index(first_line) < 8  # at the top
 
     # The warehouse's finished-goods receiver takes copy 2 back; 25 hours later (the beat task, run with its
     # clock moved) copy 1 is still out: its holder and their head are alerted, then it escalates.
-    receiver = sessions("shouliao")
     receiver.goto(f"{live_server.url}/rush/orders/{order.pk}/drawings/")
     receiver.locator("[data-testid=drawing-copy][data-copy='2'] [data-testid=return-copy] button").click()
     expect(receiver.locator("[data-testid=drawing-copy][data-copy='2'] [data-testid=copy-status]")).to_have_text(
@@ -251,3 +291,6 @@ def test_one_rush_order_through_seed_003(sessions, live_server, smtp, tmp_path):
     expect(boss.locator("[data-testid=fpy]")).to_have_text("100.0 %")
     expect(boss.locator("[data-testid=ncrs]")).to_contain_text("0")
     expect(boss.locator("[data-testid=days-late]")).to_have_text("准时")
+    # The cost of expediting in its two parts: overtime (none recorded here) and outsourcing (none decided).
+    expect(boss.locator("[data-testid=cost-overtime]")).to_contain_text("0.00")
+    expect(boss.locator("[data-testid=cost-outsourcing]")).to_have_text("无外协批示")

@@ -6,15 +6,16 @@ with pdftotext: fields, Chinese labels, and "RUSH / 急单" at the top right for
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from alerts.models import Alert, AlertRecipient
 from documents import services as documents
 from documents.tasks import render_document
-from inventory.finished_goods import ReceiptLine, record_finished_goods_receipt
+from inventory.finished_goods import ReceiptLine, confirm_finished_goods_receipt, record_finished_goods_receipt
 from inventory.models import (
     FinishedGoodsReceipt,
+    FinishedGoodsReceiptConfirmation,
     FinishedGoodsReceiptLine,
     Item,
     Location,
@@ -78,12 +79,33 @@ def test_a_qc_pass_records_a_numbered_receipt_whose_moves_name_it(sales, qc, pro
     assert not Alert.objects.filter(kind="rush_finished_goods_received").exists()
 
 
+@pytest.fixture
+def keeper(db):
+    return user_with_role("warehouse", username="fg-keeper", first_name="刘", last_name="收料")
+
+
 @pytest.mark.django_db
-def test_a_rush_receipt_tells_the_sales_owner_and_the_order_desk_at_once(sales, qc, product, fg_location):
+def test_the_qc_pass_drafts_the_receipt_the_warehouse_confirms_it_then_the_business_office_is_told(
+        sales, qc, product, fg_location, keeper):
     desk = user_with_role("order_desk", username="desk-fg")
     order, _inspection = passed(sales, qc, product, priority="rush", rush_reason="客户停线")
     receipt = FinishedGoodsReceipt.objects.get(order=order)
-    assert receipt.rush
+    assert receipt.rush and not FinishedGoodsReceiptConfirmation.objects.exists()
+    # Drafted: the warehouse is told to confirm it; the business office not yet.
+    to_confirm = Alert.objects.get(kind="finished_goods_to_confirm")
+    assert keeper.username in set(to_confirm.recipients.values_list("user__username", flat=True))
+    assert not Alert.objects.filter(kind="rush_finished_goods_received").exists()
+    # Only the warehouse confirms; the QC inspector may not.
+    with pytest.raises(PermissionDenied):
+        confirm_finished_goods_receipt(actor=qc, receipt=receipt)
+    with pytest.raises(ValidationError, match="too long"):
+        confirm_finished_goods_receipt(actor=keeper, receipt=receipt, note="x" * 301)
+    assert not FinishedGoodsReceiptConfirmation.objects.exists()
+    confirmation = confirm_finished_goods_receipt(actor=keeper, receipt=receipt, note="数量无误")
+    assert (confirmation.confirmed_by, confirmation.note) == (keeper, "数量无误")
+    with pytest.raises(ValidationError, match="confirmed already"):
+        confirm_finished_goods_receipt(actor=keeper, receipt=receipt)
+    assert FinishedGoodsReceiptConfirmation.objects.count() == 1
     alert = Alert.objects.get(kind="rush_finished_goods_received")
     told = set(AlertRecipient.objects.filter(alert=alert).values_list("user__username", flat=True))
     assert {sales.username, desk.username} <= told
@@ -124,9 +146,10 @@ def test_bad_lines_are_refused_and_write_nothing(sales, qc, product, fg_location
 
 @pytest.mark.django_db
 def test_the_receipt_pdf_reads_back_with_its_fields_and_the_rush_mark_at_the_top_right(sales, qc, product,
-                                                                                        fg_location):
+                                                                                        fg_location, keeper):
     order, inspection = passed(sales, qc, product, priority="rush", rush_reason="客户停线")
     receipt = FinishedGoodsReceipt.objects.get(order=order)
+    confirm_finished_goods_receipt(actor=keeper, receipt=receipt)
     line = receipt.lines.get()
     document = documents.request_document(actor=sales, kind="finished_goods_receipt", obj=receipt,
                                           language="zh-hans")
@@ -134,7 +157,7 @@ def test_the_receipt_pdf_reads_back_with_its_fields_and_the_rush_mark_at_the_top
     document.refresh_from_db()
     text = pdf_text(document)
     for expected in ("成品入库单", "Finished-Goods Receipt", receipt.number, order.number, inspection.number,
-                     line.lot.number, "FG", "500", "支架", "收料人", "李", "急单原因", "客户停线", "经营课"):
+                     line.lot.number, "FG", "500", "支架", "收料人", "刘", "急单原因", "客户停线", "经营课"):
         assert expected in text, expected
     words = pdf_words(document.file.path)
     marks = [w for w in words if "急单" in w["text"] and w["page"][2] == 1 and "原因" not in w["text"]]
@@ -180,3 +203,22 @@ def test_long_text_on_the_receipt_wraps_and_every_character_is_printed(sales, qc
         render_document(document.pk)
         document.refresh_from_db()
         assert_pdf_keeps(document.file.path, *values.values())
+def test_the_receipt_page_shows_it_waiting_and_the_warehouse_confirms_it_there(client, sales, qc, product,
+                                                                               fg_location, keeper):
+    order, _inspection = passed(sales, qc, product)
+    receipt = FinishedGoodsReceipt.objects.get(order=order)
+    url = reverse("inventory:fg_receipt_detail", args=[receipt.pk])
+    client.force_login(sales)
+    page = client.get(url).content.decode()
+    assert 'data-testid="fg-awaiting"' in page and 'data-testid="fg-confirm-form"' not in page
+    assert client.post(reverse("inventory:fg_receipt_confirm", args=[receipt.pk])).status_code == 403
+    client.force_login(keeper)
+    waiting = client.get(reverse("inventory:fg_receipt_list") + "?waiting=1").content.decode()
+    assert receipt.number in waiting
+    assert 'data-testid="fg-confirm-form"' in client.get(url).content.decode()
+    assert client.post(reverse("inventory:fg_receipt_confirm", args=[receipt.pk]), {"note": ""}).status_code == 302
+    page = client.get(url).content.decode()
+    assert 'data-testid="fg-awaiting"' not in page and "收料" in page
+    assert receipt.number not in client.get(reverse("inventory:fg_receipt_list") + "?waiting=1").content.decode()
+    again = client.post(reverse("inventory:fg_receipt_confirm", args=[receipt.pk]), follow=True).content.decode()
+    assert "confirmed already" in again and FinishedGoodsReceiptConfirmation.objects.count() == 1

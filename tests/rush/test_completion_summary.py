@@ -22,6 +22,7 @@ from orders.services import transition_order
 from planning import services as planning_services
 from planning.models import WorkCenter, WorkOrderOperation
 from planning.plans import plan_order, release_plan
+from production.models import ExceptionReport
 from production.services import (
     complete_operation,
     pause_operation,
@@ -30,11 +31,12 @@ from production.services import (
     start_operation,
 )
 from rush import summary
-from rush.models import RushRequest, RushSummary
+from rush.models import DelayDecision, RushRequest, RushSummary
 from rush.tasks import summarize_rush_orders
 from tests.fixtures.factories import make_order, user_with_role
 from tests.fixtures.pdf_text import assert_pdf_keeps, long_chinese, long_latin
 from tests.fixtures.stage_records import move_past_qc
+from tests.inventory.materialdata import make_supplier
 from tests.test_translations import compiled_catalog  # noqa: F401  (fixture)
 
 from .setup import build_shop
@@ -115,7 +117,8 @@ def test_the_page_the_pdf_and_the_monthly_report(client, role_users, delivered_r
     text = subprocess.run(["pdftotext", "-layout", document.file.path, "-"], capture_output=True, text=True,
                           check=True).stdout
     for expected in ("急单完成总结", "急单", delivered_rush.number, "资源使用情况", "CUT Cutting", "3.0", "1.0",
-                     "一次合格率", "100.0 %", "2 个订单推迟", "60.00 CNY", "外协费用和快递运费未在系统中记录"):
+                     "一次合格率", "100.0 %", "2 个订单推迟", "60.00 CNY", "快递运费", "外协 Outsourcing",
+                     "无 none"):
         assert expected in text, expected
     report = client.get(reverse("reports:report", args=["rush_monthly"])).context["rows"]
     assert [row[1:] for row in report] == [[1, 0, 2, 3.0, 1.0, Decimal("100.0"), 0, 2, 2.5, "60.00", "CNY"]]
@@ -149,3 +152,43 @@ def test_no_summary_before_delivery_and_nothing_written(client, role_users, comp
     page = client.post(reverse("rush:summary", args=[order.pk]), follow=True).content.decode()
     assert "急单交货后才能生成完成总结。" in page
     assert not RushSummary.objects.exists()
+
+
+def decided_outsourcing(order, role_users, number, cost, currency):
+    """A decision of the general manager's office that sent the order's operation out (as rush.decisions
+    records it once decided)."""
+    operation = WorkOrderOperation.objects.get(work_order__order=order)
+    report = ExceptionReport.objects.create(number=f"EX-{number}", type="tooling", work_center=operation.work_center,
+                                            description="刀具断裂", reported_by=role_users["production"])
+    supplier = make_supplier(f"S{number}", name=f"外协厂 {number}")
+    return DelayDecision.objects.create(
+        number=number, order=order, exception_report=report, situation="刀具断裂", status="decided",
+        requested_by=role_users["planner"], outsource_operation=operation, outsource_supplier=supplier,
+        outsource_cost=cost, outsource_currency=currency, chosen_option="outsource", decision_reason="外协",
+        decided_by=role_users["general_manager"], decided_at=timezone.now())
+
+
+def test_outsourcing_decided_counts_in_the_cost_with_overtime_on_the_page_and_the_pdf(
+        client, role_users, delivered_rush, compiled_catalog, django_capture_on_commit_callbacks):  # noqa: F811
+    decided_outsourcing(delivered_rush, role_users, "DD-T-1", Decimal("1800.00"), "CNY")
+    decided_outsourcing(delivered_rush, role_users, "DD-T-2", Decimal("250.00"), "USD")
+    made = summary.make_summary(delivered_rush)
+    cost = made.figures["cost"]
+    assert (made.expedite_cost, made.currency) == (Decimal("1860.00"), "CNY")  # 60 overtime + 1800 outsourcing
+    assert (cost["overtime"], cost["outsourcing"]) == ("60.00", "1800.00")
+    assert cost["outsourcing_other_currencies"] == [{"currency": "USD", "amount": "250.00"}]  # never converted
+    assert [row["decision"] for row in cost["outsourcing_rows"]] == ["DD-T-1", "DD-T-2"]
+    manager = role_users["manager"]
+    client.force_login(manager)
+    client.post(reverse("accounts:switch_language"), {"language": "zh-hans"})
+    page = client.get(reverse("rush:summary", args=[delivered_rush.pk])).content.decode()
+    for expected in ("外协", "1,800.00 CNY", "250.00 USD", "1,860.00 CNY", "60.00 CNY", "DD-T-1", "外协厂 DD-T-1"):
+        assert expected in page, expected
+    with django_capture_on_commit_callbacks(execute=True):
+        request_document(actor=manager, kind="rush_summary", obj=made, language="zh-hans")
+    document = Document.objects.get(kind="rush_summary", object_id=made.pk)
+    assert document.status == DocumentStatus.READY, document.error
+    text = subprocess.run(["pdftotext", "-layout", document.file.path, "-"], capture_output=True, text=True,
+                          check=True).stdout
+    for expected in ("外协 Outsourcing", "1,800.00 CNY", "250.00 USD", "1,860.00 CNY", "DD-T-2", "60.00 CNY"):
+        assert expected in text, expected

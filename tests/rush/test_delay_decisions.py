@@ -5,6 +5,7 @@ event, overtime on the calendar, an outsourced operation on the work order, rese
 input refused with nothing written; the pages and the home page section."""
 
 from datetime import time
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -47,7 +48,8 @@ def rush_case(people):
 def ask(people, case, **kwargs):
     values = {"situation": "CUT 停机两天 two days down",
               "overtime": (case["shop"]["cut"], in_days(1), time(22, 0), time(23, 30)),
-              "outsource": (case["operation"], case["supplier"]), "proposed_date": in_days(8)}
+              "outsource": (case["operation"], case["supplier"], Decimal("1800.00"), "CNY"),
+              "proposed_date": in_days(8)}
     values.update(kwargs)
     return decisions.request_delay_decision(actor=people["planner"], order=case["r"],
                                             exception_report=case["report"], **values)
@@ -83,13 +85,16 @@ def test_a_request_lists_every_option_with_its_impact_and_asks_the_general_manag
     ({"overtime": (None, in_days(1), time(22, 0), None)}, "For overtime"),
     ({"overtime": ("cut", in_days(-2), time(22, 0), time(23, 0))}, "is in the past"),
     ({"overtime": ("cut", in_days(1), time(22, 0), time(22, 0))}, "must differ from the start"),
-    ({"outsource": ("op", None)}, "For outsourcing"),
+    ({"outsource": ("op", None, Decimal("1"), "CNY")}, "For outsourcing"),
+    ({"outsource": ("op", "supplier", None, "CNY")}, "the supplier's price"),
+    ({"outsource": ("op", "supplier", Decimal("-5"), "CNY")}, "positive amount"),
+    ({"outsource": ("op", "supplier", Decimal("1.234"), "CNY")}, "at most 2 decimals"),
 ])
 def test_bad_requests_are_refused_and_nothing_is_written(people, rush_case, change, message):
     for key, value in change.items():
         if isinstance(value, tuple):
-            value = tuple(rush_case["shop"]["cut"] if v == "cut" else rush_case["operation"] if v == "op" else v
-                          for v in value)
+            named = {"cut": rush_case["shop"]["cut"], "op": rush_case["operation"], "supplier": rush_case["supplier"]}
+            value = tuple(named.get(v, v) if isinstance(v, str) else v for v in value)
         change[key] = value
     before = state()
     with pytest.raises(ValidationError) as refused:
@@ -105,7 +110,7 @@ def test_a_normal_order_another_orders_operation_and_a_second_request_are_refuse
                                          exception_report=rush_case["report"])
     other = WorkOrderOperation.objects.get(work_order__order=rush_case["n"])
     with pytest.raises(ValidationError, match="is not open work of order"):
-        ask(people, rush_case, outsource=(other, rush_case["supplier"]))
+        ask(people, rush_case, outsource=(other, rush_case["supplier"], Decimal("10"), "CNY"))
     with pytest.raises(PermissionDenied):
         decisions.request_delay_decision(actor=people["sales"], order=rush_case["r"], situation="x",
                                          exception_report=rush_case["report"])
@@ -156,6 +161,8 @@ def test_outsourcing_is_recorded_on_the_work_order(people, rush_case):
     event = WorkOrderEvent.objects.get(action="outsourced")
     assert event.work_order == rush_case["operation"].work_order
     assert "外协厂 Outside Works" in event.get_note_display() and decision.number in event.get_note_display()
+    assert "1,800.00 CNY" in event.get_note_display()
+    assert (decision.outsource_cost, decision.outsource_currency) == (Decimal("1800.00"), "CNY")
 
 
 def test_bad_decisions_are_refused_and_nothing_is_written(people, rush_case):

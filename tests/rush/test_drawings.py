@@ -1,5 +1,5 @@
 """Temporary drawings of a rush order (临时图纸/工程资料, seed 003), through the real services: issued with
-copies signed for by their holders, refused with a message and nothing written on bad input, returned
+copies each holder then signs for on their own page, refused with a message and nothing written on bad input, returned
 (who received it) or voided (with the reason); once the order is complete (finished goods received at the
 QC pass) every copy is due back within 24 hours: the beat task, driven with a moved clock, alerts the
 holder and their department head at the deadline, the rule escalates to the manager after it, and the
@@ -58,13 +58,13 @@ def nothing_written():
 
 
 @pytest.mark.django_db
-def test_a_drawing_is_issued_with_its_copies_signed_for_and_its_attachment(people, rush_at_qc):
+def test_a_drawing_is_issued_with_its_copies_waiting_for_signature_and_its_attachment(people, rush_at_qc):
     order, _inspection = rush_at_qc
     drawing = issue(people, order, uploads=[SimpleUploadedFile("图纸.pdf", PDF, content_type="application/pdf")])
     copies = list(drawing.copies.order_by("copy_no"))
     assert [(c.copy_no, c.holder, c.department, c.status) for c in copies] == [
         (1, people["holder"], "production", CopyStatus.ISSUED), (2, people["keeper"], "warehouse", CopyStatus.ISSUED)]
-    assert all(c.signed_at and c.due_at is None for c in copies)
+    assert all(c.signed_at is None and c.awaits_signature and c.due_at is None for c in copies)
     assert drawing.attachments.get().content_type == "application/pdf"
     event = copies[0].events.get()
     assert event.action == "issued" and event.actor == people["planner"] and (
@@ -209,3 +209,43 @@ def test_the_drawings_page_issues_and_refuses_bad_input_writing_nothing(people, 
     assert "DWG-7" in page and people["holder"].get_full_name() in page
     client.force_login(people["holder"])
     assert client.post(url, {"number": "X", "revision": "A"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_holder_signs_for_their_copy_on_its_page_once_and_nobody_else_can(people, sales, client):
+    order = make_order(creator=sales, status=OrderStatus.IN_PRODUCTION, priority="rush", rush_reason="急")
+    first, second = issue(people, order).copies.order_by("copy_no")
+    drawings_page = reverse("rush:drawings", args=[order.pk])
+    client.force_login(people["planner"])
+    page = client.get(drawings_page).content.decode()
+    assert page.count('data-testid="copy-unsigned"') == 2  # both copies visibly unsigned
+    # Someone else (even a manager) cannot sign the holder's copy; the page is not theirs either.
+    with pytest.raises(ValidationError, match="Only the holder"):
+        drawings.sign_copy(actor=people["manager"], copy=first)
+    client.force_login(people["keeper"])
+    assert client.get(reverse("rush:drawing_sign", args=[first.pk])).status_code == 404
+    assert client.post(reverse("rush:drawing_sign", args=[first.pk])).status_code == 404
+    first.refresh_from_db()
+    assert first.signed_at is None and first.events.count() == 1
+    # The holder's home section lists the copy waiting for their signature and links its page.
+    client.force_login(people["holder"])
+    home = client.get(reverse("rush:home_drawings")).content.decode()
+    assert 'data-testid="drawing-to-sign"' in home and reverse("rush:drawing_sign", args=[first.pk]) in home
+    sign_page = reverse("rush:drawing_sign", args=[first.pk])
+    assert 'data-testid="sign-copy"' in client.get(sign_page).content.decode()
+    assert client.post(sign_page).status_code == 302
+    first.refresh_from_db()
+    assert first.signed_at is not None and not first.awaits_signature
+    event = first.events.get(action="signed")
+    assert event.actor == people["holder"] and people["holder"].get_full_name() in event.get_note_display()
+    assert 'data-testid="drawing-to-sign"' not in client.get(reverse("rush:home_drawings")).content.decode()
+    # Twice is refused with a message, nothing more written.
+    response = client.post(sign_page, follow=True)
+    assert "already" in response.content.decode() and first.events.filter(action="signed").count() == 1
+    # A returned copy is no longer signed for.
+    drawings.return_copy(actor=people["keeper"], copy=second)
+    with pytest.raises(ValidationError, match="returned already"):
+        drawings.sign_copy(actor=people["keeper"], copy=second)
+    client.force_login(people["planner"])
+    page = client.get(drawings_page).content.decode()
+    assert page.count('data-testid="copy-unsigned"') == 0

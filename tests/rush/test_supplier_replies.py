@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from alerts import services as alert_services
 from alerts.models import Alert, AlertRecipient
 from inventory import purchasing
-from inventory.models import PurchaseOrder
+from inventory.models import PurchaseOrder, PurchaseRequest
 from orders.models import OrderStatus
 from planning import services as planning_services
 from rush import supplier_replies
@@ -152,3 +152,63 @@ def test_the_planner_records_the_answer_on_the_page_in_chinese(client, factory_c
     assert good.status_code == 302
     reply.refresh_from_db()
     assert reply.confirmed_by == planner
+
+
+def rush_request(role_users, *, priority="rush"):
+    order = make_order(creator=role_users["sales"], status=OrderStatus.APPROVED, priority=priority,
+                       rush_reason="客户产线停线" if priority == "rush" else "", products=[ProductFactory()],
+                       quantities=[Decimal("5")])
+    item = make_item(f"RM-PR-{priority}", name="急料 Rush material", purchase_lead_time_days=2)
+    return order, purchasing.create_purchase_request(actor=buyer(), item=item, quantity=Decimal("10"),
+                                                     needed_by=timezone.localdate() + timedelta(days=3), order=order)
+
+
+def test_a_rush_purchase_request_gets_the_one_working_day_deadline_alerts_and_escalates(
+        factory_calendar, role_users):
+    order, request = rush_request(role_users)
+    _normal, normal_request = rush_request(role_users, priority="normal")
+    PurchaseRequest.objects.filter(pk=request.pk).update(requested_at=at((2026, 11, 27)))  # a Friday, long ago
+    result = watch_supplier_replies.delay().get()
+    assert result == {"stamped": 1, "alerted": [request.number]}  # the rush one only
+    reply = SupplierReply.objects.get(purchase_request=request)
+    assert reply.reply_due_at == at((2026, 11, 30)) and reply.purchase_order is None
+    assert not SupplierReply.objects.filter(purchase_request=normal_request).exists()
+    alert = Alert.objects.get(kind="supplier_reply_overdue")
+    assert alert.link == reverse("rush:supplier_reply", args=[reply.pk])
+    with translation.override("zh-hans"):
+        assert request.number in alert.rendered_subject() and "急单请购" in alert.rendered_subject()
+    assert "planner" in set(alert.recipients.values_list("user__username", flat=True))
+    assert watch_supplier_replies.delay().get() == {"stamped": 0, "alerted": []}  # once
+    assert alert_services.escalate_due_alerts(now=alert.created_at + timedelta(minutes=61)) == [alert.pk]
+    assert AlertRecipient.objects.filter(alert=alert, level=1, user__username="manager").exists()
+
+
+def test_a_rejected_rush_purchase_request_needs_no_answer(factory_calendar, role_users):
+    _order, request = rush_request(role_users)
+    watch_supplier_replies.delay().get()
+    purchasing.reject_purchase_request(actor=buyer(), request=request, reason="库存足够")
+    SupplierReply.objects.filter(purchase_request=request).update(reply_due_at=timezone.now() - timedelta(hours=1))
+    assert watch_supplier_replies.delay().get() == {"stamped": 0, "alerted": []}
+
+
+def test_the_answer_to_a_rush_purchase_request_is_recorded_on_its_page_in_chinese(
+        client, factory_calendar, role_users, compiled_catalog):  # noqa: F811
+    order, request = rush_request(role_users)
+    PurchaseRequest.objects.filter(pk=request.pk).update(requested_at=timezone.now() - timedelta(days=10))
+    watch_supplier_replies.delay().get()
+    reply = SupplierReply.objects.get(purchase_request=request)
+    alert = Alert.objects.get(kind="supplier_reply_overdue")
+    client.force_login(role_users["planner"])
+    client.post(reverse("accounts:switch_language"), {"language": "zh-hans", "next": "/"})
+    page = client.get("/rush/supplier-replies/").content.decode()
+    assert request.number in page and "采购申请" in page and "已逾期" in page
+    detail = client.get(f"/rush/supplier-replies/{reply.pk}/").content.decode()
+    assert order.number in detail and "RM-PR-rush" in detail and 'data-testid="reply-due"' in detail
+    bad = client.post(f"/rush/supplier-replies/{reply.pk}/", {"confirmed_date": ""})
+    assert bad.status_code == 200 and "请输入供应商确认的日期" in bad.content.decode()
+    good = client.post(f"/rush/supplier-replies/{reply.pk}/",
+                       {"confirmed_date": (timezone.localdate() + timedelta(days=1)).isoformat()})
+    assert good.status_code == 302
+    reply.refresh_from_db()
+    assert reply.confirmed_by == role_users["planner"]
+    assert alert_services.escalate_due_alerts(now=alert.created_at + timedelta(hours=2)) == []
