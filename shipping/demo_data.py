@@ -8,7 +8,8 @@ transitions' conditions ask for (orders.stage_hooks):
   the passed lots go into the finished-goods location as the order's production output;
 * fail_qc: the first line's lot fails on the seal check, and QC decides rework (an NCR and a rework
   work order);
-* ship: one shipment of all the order's own lots, shipped at once by the demo shipping clerk;
+* ship: the warehouse confirms the finished-goods receipts QC's pass drafted; one shipment of all the
+  order's own lots, shipped at once by the demo shipping clerk;
 * confirm_delivery: the proof of delivery (a scanned delivery note) recorded for each shipment;
 * close: the later apps' steps before closing (demo.steps: settlement invoices the shipments and records the
   payment), then closed by the order desk (shipping.deliveries.close_order).
@@ -25,6 +26,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo import steps as demo_steps
+from inventory.finished_goods import confirm_finished_goods_receipt
+from inventory.models import FinishedGoodsReceipt
 from inventory.units import from_base_quantity
 from orders.demo_data import (
     CUSTOMERS,
@@ -76,6 +79,8 @@ def drive_through_stages(order, action, *, users, rng, lines):
         decide_disposition(actor=users["qc"], ncr=first.ncr, disposition=Disposition.REWORK,
                            note=rng.choice(FAIL_QC_REASONS))
     elif action == "ship":
+        # The warehouse received the finished goods (confirmed the receipt QC's pass drafted) before they go.
+        confirm_receipts(order, receiver=users["warehouse"])
         ship_order_goods(order, shipper=users["shipping"])
     elif action == "confirm_delivery":
         deliver_shipments(order, shipper=users["shipping"])
@@ -85,6 +90,11 @@ def drive_through_stages(order, action, *, users, rng, lines):
     else:
         return drive_step(order, action, users=users, rng=rng, lines=lines)
     return Order.objects.get(pk=order.pk)
+
+
+def confirm_receipts(order, *, receiver):
+    for receipt in FinishedGoodsReceipt.objects.filter(order=order, confirmation__isnull=True):
+        confirm_finished_goods_receipt(actor=receiver, receipt=receipt)
 
 
 def inspect_order(order, *, inspector, password=DEMO_PASSWORD, failing_first_line=False):

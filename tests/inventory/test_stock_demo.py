@@ -93,8 +93,13 @@ def test_stock_and_quality_demo_give_every_stage_work_and_are_idempotent(demo, c
             unshipped = qc_passed_unshipped(order)
             assert unshipped and all(quantity > 0 for quantity in unshipped.values()), order.number
             assert StockBalance.objects.filter(location__code=FINISHED_GOODS, lot__number=f"{order.number}-1").exists()
+        if order.status == S.QC_PASSED:  # the warehouse has yet to confirm the receipt QC's pass drafted
+            assert order.finished_goods_receipts.filter(confirmation__isnull=True).exists(), order.number
         if order.status in (S.SHIPPED, S.DELIVERED, S.CLOSED):
             assert order.shipments.exists() and not goods_not_dispatched(order), order.number
+            # The goods were received into stock by the warehouse before they left.
+            receipts = order.finished_goods_receipts.all()
+            assert receipts and all(r.confirmation.confirmed_by.username == "warehouse" for r in receipts), order.number
         if order.status in (S.DELIVERED, S.CLOSED):
             assert not undelivered_shipments(order), order.number
     rework = Nonconformance.objects.get(disposition="rework")
