@@ -10,13 +10,14 @@ The deliberate exceptions are the demo seeder's backdating of freshly made order
 (orders.demo_data) and data migrations that convert stored texts (systemtext 0002): `SET LOCAL
 orderflow.backdating = 'on'` inside their transaction lets UPDATE through, never DELETE.
 
-Adding an event or ledger model: list it here and add a migration calling install() with its label (as
-audit's 0002 does for the change log); a migration names its tables, never this growing list.
+Adding an event or ledger model: list it here and add the operation append_only("app.Model") to its
+migration; a migration names its tables, never this growing list.
 """
 
 from contextlib import contextmanager
+from functools import partial
 
-from django.db import connection, transaction
+from django.db import connection, migrations, transaction
 
 # app_label.ModelName of every event and ledger table (each inherits history.models.AppendOnlyModel).
 APPEND_ONLY_MODELS = [
@@ -83,6 +84,13 @@ def install(apps, schema_editor, labels=None):
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {name}")
         schema_editor.execute(f"CREATE TRIGGER {TRIGGER} BEFORE UPDATE OR DELETE ON {name} "
                               f"FOR EACH ROW EXECUTE FUNCTION history_refuse_change()")
+
+
+def append_only(*labels):
+    """The migration operation that puts the trigger on the tables of `labels` (and takes it off when the
+    migration is unapplied): `operations = [..., append_only("app.ModelEvent")]`."""
+    return migrations.RunPython(partial(install, labels=list(labels)), partial(uninstall, labels=list(labels)),
+                                elidable=False)
 
 
 def uninstall(apps, schema_editor, labels=None):

@@ -5,17 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from history.triggers import install, uninstall
-
-LABELS = ["inventory.FinishedGoodsReceiptConfirmation"]
-
-
-def install_trigger(apps, schema_editor):
-    install(apps, schema_editor, labels=LABELS)
-
-
-def uninstall_trigger(apps, schema_editor):
-    uninstall(apps, schema_editor, labels=LABELS)
+from history.triggers import append_only
 
 
 class Migration(migrations.Migration):
@@ -42,5 +32,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-confirmed_at', '-id'],
             },
         ),
-        migrations.RunPython(install_trigger, uninstall_trigger, elidable=False),
+        append_only("inventory.FinishedGoodsReceiptConfirmation"),
     ]

@@ -2,17 +2,7 @@
 
 from django.db import migrations
 
-from history.triggers import install, uninstall
-
-LABELS = ["settlement.InvoiceEvent", "settlement.Payment", "settlement.SettlementException"]
-
-
-def install_trigger(apps, schema_editor):
-    install(apps, schema_editor, labels=LABELS)
-
-
-def uninstall_trigger(apps, schema_editor):
-    uninstall(apps, schema_editor, labels=LABELS)
+from history.triggers import append_only
 
 
 class Migration(migrations.Migration):
@@ -23,5 +13,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(install_trigger, uninstall_trigger, elidable=False),
+        append_only("settlement.InvoiceEvent", "settlement.Payment", "settlement.SettlementException"),
     ]
