@@ -1,20 +1,30 @@
 """Issue 17's journey: ONE rush order through seed 003's procedure, in a real Chromium, in Chinese, each step
-by its own person. The rush review is signed and approved and its record 《紧急订单评审记录表》 printed; the
-planner (PMC) issues temporary drawings and their holder signs for their copy from the home page; the PMC head
-approves a material delay request that puts the order past its promised date, so the decision request goes to
-the general manager's office by itself (the beat task), whose new date is told to sales and to the customer; a
-process exception that leaves the date alone raises none; the order is made and passes QC, which drafts its
-finished-goods receipt 《成品入库单》; the warehouse's receiver confirms it on its page, the business office is
-alerted at once and prints it, 急单 at the top right and the receiver named; 25 hours later one drawing copy is
-still out (alerted and escalated) while the other comes back; the shipment is delayed by the carrier, the
-customer receives the e-mail on a local SMTP server and the manager approves the compensation; once delivered,
-the rush completion summary shows its figures, the cost of expediting in its two parts.
+by its own person. The planning, warehouse and quality areas each sign the rush review on its page and the
+manager approves it there; sales prints its record 《紧急订单评审记录表》; the planner (PMC) issues temporary
+drawings and their holder signs for their copy from the home page; the warehouse records a material delay
+request on its page (the planner may record one too, but then could not decide it: nobody decides their own
+request) and the PMC head approves it on its page; it puts the order past its promised date, so the decision
+request goes to the general manager's office by itself (the beat task), whose new date is told to sales and to
+the customer; the team leader reports a process exception on its page, which leaves the date alone and raises
+none; the order is made and passes QC, which drafts its finished-goods receipt 《成品入库单》; the warehouse's
+receiver confirms it on its page, the business office is alerted at once and prints it, 急单 at the top right
+and the receiver named; 25 hours later one drawing copy is still out (alerted and escalated) while the other
+comes back; the shipment is delayed by the carrier, 客服 records it, the customer receives the e-mail on a local
+SMTP server and the manager approves the compensation; once delivered, the rush completion summary shows its
+figures, the cost of expediting in its two parts.
 
-Steps that have no page (signing and approving the review, recording the delay and the exception, the shop
-floor and QC, the shipment and its delivery) are done through the services, and the beat tasks are run with
-their clock, as each of them says.
+Done through the services instead of their pages, because other browser tests cover those pages and this one
+is about the rush procedure: the order, its plan and its release (tests/e2e/test_rush.py), sales' rush request
+(tests/e2e/test_rush.py), the order's status moves, the shop floor (start, quantities, completion:
+tests/e2e/test_shop_floor.py), the QC inspection (tests/e2e/test_quality.py), the shipment and its delivery
+(tests/e2e/test_delivery.py, tests/e2e/test_quality_to_delivery.py). The material delay's affected order is
+tied to it by hand, because the order makes the delayed item itself, so no bought component of the order is
+short and the page's service finds no order waiting for it. The beat tasks (raising delay decisions, sending
+messages, watching drawing returns, escalating alerts) are called directly, with their clock where they take
+one.
 """
 
+import re
 import subprocess
 from datetime import timedelta
 from decimal import Decimal
@@ -25,7 +35,6 @@ from playwright.sync_api import expect
 
 from alerts.models import Alert
 from alerts.services import escalate_due_alerts
-from inventory.material_delays import record_material_delay
 from inventory.models import FinishedGoodsReceipt, Location, MaterialDelay, Warehouse
 from notices.defaults import ensure_default_rules
 from notices.models import Compensation, ShipmentDelay
@@ -34,17 +43,18 @@ from orders.models import CustomerContact, Order, OrderStatus
 from orders.services import transition_order
 from planning.models import WorkOrderOperation
 from planning.plans import plan_order, release_plan
-from production.exception_reports import report_exception
+from production.models import ExceptionReport
 from production.services import complete_operation, report_quantities, start_operation
 from quality import services as quality
 from quality.models import Inspection
 from rush import drawings
 from rush import services as rush
-from rush.models import DelayDecision, DrawingCopy
+from rush.models import DelayDecision, DrawingCopy, RushRequest, RushStatus
 from rush.tasks import raise_delay_decisions
 from shipping.demo_data import deliver_shipments, ship_order_goods
 from tests.e2e.test_delay_decision import chinese_user
 from tests.e2e.test_logistics_delay import smtp  # noqa: F401  (fixture: the local SMTP test server)
+from tests.e2e.test_rush import sign
 from tests.fixtures.factories import CustomerFactory, make_order, user_with_role
 from tests.fixtures.stage_records import _details
 from tests.notices.smtp_server import text_of
@@ -95,12 +105,20 @@ def test_one_rush_order_through_seed_003(sessions, live_server, smtp, tmp_path):
                        quantities=[Decimal("4")], requested_in_days=20)
     plan_order(actor=planner, order=order)
 
-    # The rush review (services: the areas sign, the manager approves), then its record printed by sales.
+    # The rush review: each area signs at its own desk on the review's page (the planner with a condition),
+    # then the manager approves it there; its record is printed by sales.
     request = rush.request_rush(actor=sales, order=order, requested_date=in_days(10), reason="客户产线停线")
-    rush.sign_review(actor=planner, request=request, area="planning", verdict="conditional", conditions="周六加班")
-    rush.sign_review(actor=keeper, request=request, area="warehouse", verdict="feasible")
-    rush.sign_review(actor=qc, request=request, area="quality", verdict="feasible")
-    rush.approve_rush(actor=manager, request=request)
+    pmc, receiver = sessions("pmc"), sessions("shouliao")
+    sign(pmc, live_server, request, "planning", verdict="conditional", conditions="周六加班")
+    sign(receiver, live_server, request, "warehouse")
+    sign(sessions("pinzhi"), live_server, request, "quality")
+    boss = sessions("jingli")
+    boss.goto(f"{live_server.url}/rush/{request.pk}/")
+    expect(boss.locator("[data-testid=review-planning] [data-testid=review-verdict]")).to_contain_text("周六加班")
+    boss.locator("[data-testid=approve-rush]").click()
+    expect(boss.locator("[data-testid=rush-status]")).to_have_class(re.compile(r"\brush-status-approved\b"))
+    assert RushRequest.objects.get(pk=request.pk).status == RushStatus.APPROVED
+    request = RushRequest.objects.get(pk=request.pk)
     order = Order.objects.get(pk=order.pk)
     assert order.priority == "rush"
     page = sessions("yewu")
@@ -111,7 +129,6 @@ def test_one_rush_order_through_seed_003(sessions, live_server, smtp, tmp_path):
     release_plan(actor=planner, order=order)
 
     # PMC issues the temporary drawing, two copies, with the production notice.
-    pmc = sessions("pmc")
     pmc.goto(f"{live_server.url}/rush/orders/{order.pk}/drawings/")
     form = pmc.locator("[data-testid=issue-drawing]")
     form.locator("#id_number").fill("DWG-003")
@@ -142,10 +159,19 @@ def test_one_rush_order_through_seed_003(sessions, live_server, smtp, tmp_path):
     expect(pmc.locator("[data-testid=drawing-copy][data-copy='1'] [data-testid=copy-unsigned]")).to_have_count(0)
     expect(pmc.locator("[data-testid=drawing-copy][data-copy='2'] [data-testid=copy-unsigned]")).to_have_count(1)
 
-    # A material delay request (recorded by the warehouse: service) puts the material after the promised date;
-    # the PMC head approves it on its page.
-    delay = record_material_delay(actor=keeper, item=shop["finished"], new_expected_date=in_days(12),
-                                  reason="供应商停电")
+    # The warehouse records a material delay request on its page, putting the material after the promised
+    # date; the PMC head approves it on its page.
+    receiver.goto(f"{live_server.url}/inventory/material-delays/new/")
+    delay_form = receiver.locator("[data-testid=delay-form]")
+    delay_form.locator("#id_item").fill(shop["finished"].code)
+    delay_form.locator("#id_new_expected_date").fill(in_days(12).isoformat())
+    delay_form.locator("#id_reason").fill("供应商停电")
+    delay_form.locator("[data-testid=save-delay]").click()
+    expect(receiver.locator("[data-testid=delay-status]")).to_have_attribute("data-status", "pending")
+    delay = MaterialDelay.objects.get()
+    expect(receiver.locator("[data-testid=delay-number]")).to_have_text(delay.number)
+    assert delay.created_by == keeper and delay.reason == "供应商停电" and delay.new_expected_date == in_days(12)
+    # The order makes the finished item itself (no bought component is short), so the delay is tied to it here.
     delay.affected_orders.add(order)
     pmc.goto(f"{live_server.url}/inventory/material-delays/{delay.pk}/")
     pmc.locator("[data-testid=delay-decision] textarea, [data-testid=delay-decision] input[name=reason]").first.fill(
@@ -157,10 +183,21 @@ def test_one_rush_order_through_seed_003(sessions, live_server, smtp, tmp_path):
 
     smtp.messages.clear()  # the order confirmation went out at approval
 
-    # A process exception (reported on the shop floor: service) that leaves the date alone.
+    # The team leader reports a process exception that leaves the date alone, on its page opened for the
+    # operation (as the tablet does).
     operation = WorkOrderOperation.objects.get(work_order__order=order)
-    report = report_exception(actor=holder, type="tooling", work_center=shop["cut"], description="刀具断裂",
-                              operation=operation)
+    line.goto(f"{live_server.url}/production/exceptions/new/?operation={operation.pk}")
+    expect(line.locator("[data-testid=reported-operation]")).to_contain_text(order.number)
+    exception_form = line.locator("[data-testid=exception-form]")
+    exception_form.locator("input[name=type][value=tooling]").check()
+    expect(exception_form.locator("#id_work_center")).to_have_value(str(shop["cut"].pk))
+    exception_form.locator("#id_description").fill("刀具断裂")
+    exception_form.locator("[data-testid=submit-exception]").click()
+    expect(line.locator("[data-testid=exception-status]")).to_have_attribute("data-status", "open")
+    report = ExceptionReport.objects.get()
+    expect(line.locator("[data-testid=exception-number]")).to_have_text(report.number)
+    assert (report.reported_by, report.type, report.work_center, report.operation, report.description) == (
+        holder, "tooling", shop["cut"], operation, "刀具断裂")
     # The beat task raises the decision request for the delay (once, however often it runs), none for the
     # exception; nobody asked by hand.
     assert raise_delay_decisions()["raised"] == [DelayDecision.objects.get().number]
@@ -207,7 +244,6 @@ def test_one_rush_order_through_seed_003(sessions, live_server, smtp, tmp_path):
     # The warehouse's finished-goods receiver is alerted, opens the receipt and confirms it: only then is the
     # business office told.
     assert not Alert.objects.filter(kind="rush_finished_goods_received").exists()
-    receiver = sessions("shouliao")
     receiver.goto(f"{live_server.url}/alerts/")
     receiver.locator("[data-testid=alert-row]", has_text=receipt.number).first.locator(
         "[data-testid=alert-open]").click()
@@ -247,7 +283,6 @@ def test_one_rush_order_through_seed_003(sessions, live_server, smtp, tmp_path):
     assert manager.pk in set(overdue.recipients.values_list("user", flat=True))  # escalated to the manager
     # The pages compare with the real clock: move the deadline into its past as well.
     DrawingCopy.objects.filter(drawing__order=order).update(due_at=timezone.now() - timedelta(hours=1))
-    boss = sessions("jingli")
     boss.goto(f"{live_server.url}/rush/")
     expect(boss.locator("[data-testid=overdue-drawing]")).to_have_count(1)
     expect(boss.locator("[data-testid=overdue-drawing]")).to_contain_text("DWG-003 A #1")
