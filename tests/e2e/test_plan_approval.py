@@ -139,7 +139,12 @@ def test_tablet_shows_the_work_instruction_written_on_the_routing_page(sessions,
     expect(shown.locator("[data-testid=instruction-pdf]")).to_contain_text("图纸.pdf")
     image = shown.locator("img.instruction-thumb")
     expect(image).to_be_visible()
-    assert image.evaluate("e => e.complete && e.naturalWidth") == 120  # served by the permission-checked view
+    # Served by the permission-checked view: its natural width once loaded (visible comes before loaded).
+    loaded_width = image.evaluate("""e => e.complete ? e.naturalWidth : new Promise(done => {
+        e.addEventListener("load", () => done(e.naturalWidth), {once: true});
+        e.addEventListener("error", () => done(0), {once: true});
+    })""")
+    assert loaded_width == 120
     assert background(shown) == "rgb(243, 247, 253)"
     box = shown.bounding_box()
     assert box["x"] + box["width"] <= TABLET["width"]

@@ -38,6 +38,7 @@ from alerts.services import escalate_due_alerts
 from inventory.models import FinishedGoodsReceipt, Location, MaterialDelay, Warehouse
 from notices.defaults import ensure_default_rules
 from notices.models import Compensation, ShipmentDelay
+from notices.services import sweep_order_events
 from notices.tasks import deliver_pending_messages
 from orders.models import CustomerContact, Order, OrderStatus
 from orders.services import transition_order
@@ -96,6 +97,9 @@ def test_one_rush_order_through_seed_003(sessions, live_server, smtp, tmp_path):
         user.first_name, user.last_name = first, last
         user.save(update_fields=["first_name", "last_name"])
     ensure_default_rules()
+    # The notice sweep runs every minute on a live site; its first run starts from the events there are then
+    # (a new site does not tell history). Start it now, as beat would have, so what follows is told.
+    sweep_order_events()
     shop = build_shop()
     give_plan(shop["product"], actor=qc)
     Location.objects.create(warehouse=Warehouse.objects.create(code="WH1", name="成品库"), code="FG", zone="FG")
