@@ -1,21 +1,19 @@
 """The one numbering service: formats, gap-free numbers, the race on PostgreSQL, the carry-over of the old
 per-app counters, and that no other module keeps a counter of its own."""
 
-import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from numbering import series
 from numbering.models import Counter
 from numbering.services import next_number, peek, take
 from tests.fixtures.concurrency import run_together
+from tests.fixtures.fresh_database import run_in_fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,64 +70,23 @@ OLD_STATE = [("numbering", "0001_counter"), ("orders", "0010_merge_parallel_bran
              ("planning", "0004_system_text_values"), ("production", "0002_system_text_values"),
              ("quality", "0004_merge_ranges_and_system_texts"), ("inventory", "0008_merge_parallel_branches")]
 
-# Run in a fresh, empty database of its own: migrating forward to the old state and then to the carry-over
-# applies only what those two need. (Rolling the test database back to the old state instead unapplied every
-# later migration of every app and took minutes.)
 UPGRADE_SCRIPT = f"""
-import django
-django.setup()
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-OLD_STATE = {OLD_STATE!r}
-executor = MigrationExecutor(connection)
-executor.migrate(OLD_STATE)
-old = executor.loader.project_state(OLD_STATE).apps
+old = migrate_to({OLD_STATE!r})
 old.get_model("orders", "OrderNumberSequence").objects.create(year=2026, last=41)
 old.get_model("planning", "WorkOrderNumberSequence").objects.create(year=2026, last=7)
 old.get_model("production", "ExceptionNumberSequence").objects.create(year=2025, last=3)
 old.get_model("quality", "NumberSequence").objects.create(prefix="NCR", year=2026, last=12)
 old.get_model("inventory", "DocumentSequence").objects.create(prefix="PO", year=2026, last=99)
-target = [("numbering", "0002_carry_over_old_counters")]
-executor = MigrationExecutor(connection)
-executor.migrate(target)
-Counter = executor.loader.project_state(target).apps.get_model("numbering", "Counter")
+Counter = migrate_to([("numbering", "0002_carry_over_old_counters")]).get_model("numbering", "Counter")
 for row in Counter.objects.order_by("series", "year"):
     print("COUNTER", row.series, row.year, row.last)
 """
 
 
-def _fresh_database_url(tmp_path):
-    """A new empty database of the same kind as the test database: (url, drop it afterwards)."""
-    settings_dict = connection.settings_dict
-    if connection.vendor != "postgresql":
-        return f"sqlite:///{tmp_path / 'upgrade.sqlite3'}", lambda: None
-    name = f"numbering_upgrade_{os.getpid()}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-    user = settings_dict.get("USER") or "postgres"
-    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    port = settings_dict.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{name}", drop
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_upgrade_carries_every_old_counter_over(tmp_path):
-    url, drop = _fresh_database_url(tmp_path)
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
-    try:
-        result = subprocess.run([sys.executable, "-c", UPGRADE_SCRIPT], cwd=ROOT, env=env,
-                                capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
-    finally:
-        drop()
-    assert result.returncode == 0, result.stderr
-    counters = [line.split()[1:] for line in result.stdout.splitlines() if line.startswith("COUNTER ")]
+    output = run_in_fresh_database(UPGRADE_SCRIPT, tmp_path)
+    counters = [line.split()[1:] for line in output.splitlines() if line.startswith("COUNTER ")]
     assert counters == [["EX", "2025", "3"], ["NCR", "2026", "12"], ["PO", "2026", "99"], ["SO", "2026", "41"],
                         ["WO", "2026", "7"]]
     # The carried-over counters go on from there: the next numbers are the old ones plus one.

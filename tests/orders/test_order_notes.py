@@ -7,14 +7,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.middleware import SESSION_LANGUAGE_KEY
 from orders.models import Order
 from tests.fixtures.factories import CustomerFactory, ProductFactory, user_with_role
+from tests.fixtures.fresh_database import run_in_fresh_database
 
 INTERNAL = "内部备注：客户首单，注意付款情况"
 FOR_CUSTOMER = "请提前一天电话通知收货"
@@ -81,19 +80,18 @@ def test_each_note_is_saved_edited_and_shown_in_its_own_field(client):
     assert re.search(r"<dt>客户备注</dt><dd[^>]*>送货时请带送货单</dd>", detail)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_makes_existing_notes_internal():
-    executor = MigrationExecutor(connection)
-    executor.migrate([("orders", "0008_received_at_index")])
-    old_apps = executor.loader.project_state([("orders", "0008_received_at_index")]).apps
-    user = old_apps.get_model("auth", "User").objects.create(username="old-sales")
-    customer = old_apps.get_model("orders", "Customer").objects.create(code="OLD-1", name="老客户")
-    old_apps.get_model("orders", "Order").objects.create(
-        number="SO-2025-00001", customer_id=customer.pk, requested_date=timezone.localdate(), notes=INTERNAL,
-        created_by_id=user.pk)
-
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    order = Order.objects.get(number="SO-2025-00001")
-    assert (order.internal_notes, order.customer_notes) == (INTERNAL, "")
+@pytest.mark.django_db(transaction=True)  # CREATE/DROP DATABASE run outside a transaction
+def test_the_migration_makes_existing_notes_internal(tmp_path):
+    script = f"""
+old = migrate_to([("orders", "0008_received_at_index")])
+user = old.get_model("auth", "User").objects.create(username="old-sales")
+customer = old.get_model("orders", "Customer").objects.create(code="OLD-1", name="老客户")
+old.get_model("orders", "Order").objects.create(number="SO-2025-00001", customer_id=customer.pk,
+                                                requested_date="2025-06-01", notes={INTERNAL!r},
+                                                created_by_id=user.pk)
+new = migrate_to([("orders", "0009_split_internal_and_customer_notes")])
+order = new.get_model("orders", "Order").objects.get(number="SO-2025-00001")
+print("NOTES", repr((order.internal_notes, order.customer_notes)))
+"""
+    output = run_in_fresh_database(script, tmp_path)
+    assert f"NOTES {(INTERNAL, '')!r}" in output.splitlines()
